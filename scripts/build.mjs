@@ -1,0 +1,29 @@
+// Copies the pinned grammars into grammars/ and bundles the CLI (and the extension when present) with esbuild.
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+mkdirSync(join(root, 'grammars'), { recursive: true });
+copyFileSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(root, 'grammars/web-tree-sitter.wasm'));
+copyFileSync(join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), join(root, 'grammars/tree-sitter-python.wasm'));
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  minify: process.argv.includes('--minify'),
+};
+const entries = [
+  { entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: [join(root, 'src/core/workerThread.ts')], outfile: join(root, 'dist/scanWorker.js') },
+  { entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(root, 'dist/extension.js'), external: ['vscode'] },
+];
+for (const e of entries) {
+  if (!existsSync(e.entryPoints[0])) continue;
+  await build({ ...common, ...e });
+}

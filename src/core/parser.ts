@@ -1,0 +1,52 @@
+// Loads web-tree-sitter and the Python grammar once, from an explicit folder (grammars/ next to dist/
+// or the project root), so the same code works in the CLI, the extension and the tests.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+
+let ready: Promise<Language> | undefined;
+let language: Language | undefined;
+
+/** Finds grammars/: beside the bundle (dist/../grammars) or the source tree (src/core/../../grammars). */
+export function defaultGrammarDir(): string {
+  const candidates = [join(__dirname, '..', 'grammars'), join(__dirname, '..', '..', 'grammars'), join(process.cwd(), 'grammars')];
+  for (const c of candidates) if (existsSync(join(c, 'tree-sitter-python.wasm'))) return c;
+  throw new Error(`tree-sitter grammars not found (looked in ${candidates.join(', ')}); run "npm run build"`);
+}
+
+export function initParser(grammarDir = defaultGrammarDir()): Promise<Language> {
+  if (!ready) {
+    ready = (async () => {
+      await Parser.init({ locateFile: () => join(grammarDir, 'web-tree-sitter.wasm') });
+      language = await Language.load(join(grammarDir, 'tree-sitter-python.wasm'));
+      return language;
+    })();
+    ready.catch(() => { ready = undefined; });
+  }
+  return ready;
+}
+
+/** A parser bound to Python. Call initParser() first. */
+export function newParser(): Parser {
+  if (!language) throw new Error('initParser() has not completed');
+  const p = new Parser();
+  p.setLanguage(language);
+  return p;
+}
+
+let shared: Parser | undefined;
+/** Parses a whole text with a shared parser; the caller must delete() the tree. */
+export function parsePython(text: string, old?: Tree): Tree {
+  shared ??= newParser();
+  const tree = shared.parse(text, old ?? null);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}
+
+/** Drops the wasm state so the next initParser() starts over (used after a wasm abort). */
+export function resetParser(): void {
+  shared?.delete();
+  shared = undefined;
+  language = undefined;
+  ready = undefined;
+}

@@ -1,0 +1,83 @@
+// Shared result types of the pure core. The JSON output of `loopwise scan` is built from these,
+// so field names here are part of the public contract (see README, "JSON output").
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** 1-based line and column (columns count UTF-16 code units, as VS Code and SARIF do). */
+export interface Position { line: number; column: number }
+export interface Range { start: Position; end: Position }
+
+/** A text edit on the file's text, by 0-based UTF-16 offsets into the decoded text. */
+export interface TextEdit { start: number; end: number; newText: string }
+
+export interface Fix {
+  title: string;
+  isPreferred: boolean;
+  edits: TextEdit[];
+  /** Extra explanation shown next to the fix (for example why a thread is used instead of a process). */
+  note?: string;
+}
+
+export interface ChainHop { file: string; line: number; name: string }
+
+export type FunctionKind = 'route' | 'dependency' | 'middleware' | 'websocket' | 'exception-handler' | 'lifespan' | 'coroutine';
+
+export interface Finding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  code: string;
+  severity: Severity;
+  message: string;
+  /** Qualified name of the coroutine the finding is in (e.g. `weather` or `Service.run`). */
+  function: string;
+  /** `GET /weather` when the coroutine is a route, else null. */
+  route: string | null;
+  /** For transitive findings: each hop from the call site in the coroutine down to the root blocking call. */
+  chain: ChainHop[];
+  fixes: Fix[];
+  /** The resolved callee, e.g. `requests.get`. */
+  call: string;
+  /** Offsets of the finding's call expression in the file text. */
+  startOffset: number;
+  endOffset: number;
+}
+
+export type Workload = 'io-bound' | 'cpu-bound' | 'mixed';
+
+export interface HandlerReport {
+  file: string;
+  line: number;
+  name: string;
+  kind: FunctionKind;
+  route: string | null;
+  async: boolean;
+  cpuMs: number;
+  ioMs: number;
+  blockingMs: number;
+  cpuRatio: number;
+  workload: Workload;
+  findings: number;
+}
+
+export interface FileNote { file: string; message: string; kind: 'skipped' | 'syntax-error' | 'error' }
+
+export interface ScanSummary {
+  files: number;
+  skipped: number;
+  findings: number;
+  byCode: Record<string, number>;
+  handlers: number;
+  asyncHandlers: number;
+  blockedHandlers: number;
+}
+
+export interface ScanResult {
+  version: 1;
+  findings: Finding[];
+  handlers: HandlerReport[];
+  notes: FileNote[];
+  summary: ScanSummary;
+}
