@@ -62,7 +62,7 @@ export interface HandlerReport {
   findings: number;
 }
 
-export interface FileNote { file: string; message: string; kind: 'skipped' | 'syntax-error' | 'error' }
+export interface FileNote { file: string; message: string; kind: 'skipped' | 'syntax-error' | 'encoding' | 'error' }
 
 export interface ScanSummary {
   files: number;

@@ -1,0 +1,114 @@
+// Output formats of `loopwise scan`: text for people, JSON (a stable contract) and SARIF 2.1.0 for
+// GitHub code scanning.
+import { FAMILIES, OTHER_CODES } from '../core/rules';
+import type { Finding, ScanResult } from '../core/types';
+
+export const DOCS_URL = 'https://github.com/loopwise/loopwise#';
+
+export function formatText(r: ScanResult): string {
+  const out: string[] = [];
+  for (const f of r.findings) {
+    out.push(`${f.file}:${f.line}:${f.column}: ${f.code} ${f.message}`);
+    if (f.chain.length > 1) for (const h of f.chain.slice(1)) out.push(`    -> ${h.file}:${h.line}: ${h.name}`);
+  }
+  for (const n of r.notes) out.push(`${n.file}: note: ${n.message}`);
+  const s = r.summary;
+  const codes = Object.entries(s.byCode).sort().map(([c, n]) => `${c} x${n}`).join(', ');
+  if (s.findings === 0) out.push(`No event-loop blockers found in ${s.files} file${s.files === 1 ? '' : 's'} (${s.asyncHandlers} async handlers checked).`);
+  else out.push(`Found ${s.findings} issue${s.findings === 1 ? '' : 's'} (${codes}) in ${new Set(r.findings.map((f) => f.file)).size} file(s); ${s.blockedHandlers} of ${s.asyncHandlers} async handlers affected.`);
+  if (s.skipped) out.push(`${s.skipped} file(s) skipped (see notes above).`);
+  return out.join('\n') + '\n';
+}
+
+/** The JSON contract: 1-based positions; fixes as ranges with line/column. */
+export function toJson(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined): unknown {
+  return {
+    version: 1,
+    findings: r.findings.map((f) => jsonFinding(f, lineStartsOf(f.file))),
+    handlers: r.handlers,
+    notes: r.notes,
+    summary: r.summary,
+  };
+}
+
+function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
+  return {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    function: f.function,
+    route: f.route,
+    call: f.call,
+    chain: f.chain,
+    fixes: f.fixes.map((x) => ({
+      title: x.title,
+      isPreferred: x.isPreferred,
+      note: x.note,
+      edits: x.edits.map((e) => ({ range: { start: position(starts, e.start), end: position(starts, e.end) }, newText: e.newText })),
+    })),
+  };
+}
+
+export function position(starts: number[] | undefined, offset: number): { line: number; column: number } {
+  if (!starts) return { line: 1, column: offset + 1 };
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
+}
+
+const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+export function toSarif(r: ScanResult, version: string): unknown {
+  const rules = [
+    ...FAMILIES.map((f) => ({ id: f.code, name: f.name, title: f.title, help: f.alternative })),
+    ...OTHER_CODES.map((o) => ({ id: o.code, name: o.name, title: o.title, help: '' })),
+  ];
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'loopwise',
+          version,
+          informationUri: 'https://github.com/loopwise/loopwise',
+          rules: rules.map((x) => ({
+            id: x.id,
+            name: x.name,
+            shortDescription: { text: x.title },
+            help: { text: x.help || x.title },
+            helpUri: DOCS_URL + x.name,
+            defaultConfiguration: { level: 'warning' },
+          })),
+        },
+      },
+      results: r.findings.map((f) => ({
+        ruleId: f.code,
+        ruleIndex: rules.findIndex((x) => x.id === f.code),
+        level: LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [location(f.file, f.line, f.column, f.endLine, f.endColumn)],
+        relatedLocations: f.chain.slice(1).map((h, i) => ({ id: i + 1, message: { text: h.name }, ...location(h.file, h.line) })),
+        partialFingerprints: { loopwiseCall: `${f.code}:${f.function}:${f.call}` },
+      })),
+      invocations: [{ executionSuccessful: true, toolExecutionNotifications: r.notes.map((n) => ({ level: 'note', message: { text: `${n.file}: ${n.message}` } })) }],
+    }],
+  };
+}
+
+function location(file: string, line: number, column?: number, endLine?: number, endColumn?: number): { physicalLocation: unknown } {
+  const region: Record<string, number> = { startLine: line };
+  if (column) region.startColumn = column;
+  if (endLine) region.endLine = endLine;
+  if (endColumn) region.endColumn = endColumn;
+  return { physicalLocation: { artifactLocation: { uri: encodeURI(file), uriBaseId: '%SRCROOT%' }, region } };
+}

@@ -1,0 +1,44 @@
+// `loopwise scan | fix | recommend`: exit 0 clean, 1 findings, 2 usage or I/O error (one line on stderr).
+import { InputError } from '../core/files';
+import { UsageError } from './args';
+import { runScan } from './scan';
+import { VERSION } from './version';
+
+type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  scan: runScan,
+};
+
+const HELP = `loopwise ${VERSION}: find event-loop blockers in FastAPI code
+
+Usage:
+  loopwise scan [PATH...] [--format text|json|sarif] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--exit-zero]
+${Object.keys(COMMANDS).filter((c) => c !== 'scan').map((c) => `  loopwise ${c} --help\n`).join('')}
+Exit codes: 0 no findings, 1 findings, 2 usage or I/O error.
+`;
+
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') { out(HELP); return cmd ? 0 : 2; }
+  if (cmd === '--version' || cmd === '-V') { out(`${VERSION}\n`); return 0; }
+  const run = COMMANDS[cmd];
+  try {
+    if (!run) throw new UsageError(`unknown command "${cmd}" (use ${Object.keys(COMMANDS).join(', ')})`);
+    if (rest.includes('-h') || rest.includes('--help')) { out(HELP); return 0; }
+    return await run(rest, out);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof InputError || (e as { name?: string }).name === 'UsageError') {
+      err(`loopwise: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && /^E[A-Z]+$/.test(code)) { err(`loopwise: ${(e as Error).message}\n`); return 2; }
+    err(`loopwise: internal error: ${(e as Error).stack ?? e}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,27 @@
+// `loopwise scan [PATH...] [--format text|json|sarif] [--select ...] [--ignore ...] [--exclude ...]`
+import { scanPaths } from '../core/scan';
+import { lineStarts } from '../core/python/model';
+import { parseArgs, UsageError } from './args';
+import { formatText, toJson, toSarif } from './format';
+import { VERSION } from './version';
+
+export const SCAN_FLAGS = { format: 'string', select: 'list', ignore: 'list', exclude: 'list', 'no-config': 'boolean', 'exit-zero': 'boolean' } as const;
+
+export async function runScan(argv: string[], out: (s: string) => void): Promise<number> {
+  const { flags, positional } = parseArgs(argv, SCAN_FLAGS);
+  const format = (flags.format as string | undefined) ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format "${format}" (use text, json or sarif)`);
+  const { result, files } = await scanPaths(positional.length ? positional : ['.'], {
+    select: flags.select as string[] | undefined,
+    ignore: flags.ignore as string[] | undefined,
+    exclude: flags.exclude as string[] | undefined,
+    noConfig: flags['no-config'] === true,
+  });
+  if (format === 'json') {
+    const starts = (file: string) => { const f = files.get(file); return f ? lineStarts(f.decoded.text) : undefined; };
+    out(JSON.stringify(toJson(result, starts), null, 2) + '\n');
+  } else if (format === 'sarif') out(JSON.stringify(toSarif(result, VERSION), null, 2) + '\n');
+  else out(formatText(result));
+  if (flags['exit-zero']) return 0;
+  return result.findings.length ? 1 : 0;
+}

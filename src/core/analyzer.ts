@@ -1,0 +1,439 @@
+// The analysis entry point shared by the CLI and the extension: parse each file once (models are
+// cached by content), build the workspace index, then report every blocking call that runs on the
+// event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
+import type { Query, Tree } from 'web-tree-sitter';
+import { Edit, Query as TsQuery } from 'web-tree-sitter';
+import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
+import { CostModel, type CostOverrides } from './cost';
+import { FastApiModel, type Role } from './fastapi/app';
+import { namesIn } from './python/ir';
+import { buildModel, type FileModel, QUERY_SOURCE } from './python/model';
+import { Resolver } from './python/resolve';
+import { initParser, parsePython } from './parser';
+import { type RuleHit, RuleSet, type RuleOptions } from './rules';
+import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
+import type { ChainHop, FileNote, Finding, FunctionKind, HandlerReport, ScanResult, Severity, Workload } from './types';
+
+export interface SourceFile {
+  /** Path as it should appear in results (relative to the scan root for the CLI). */
+  path: string;
+  text: string;
+  module: string;
+  isPackage: boolean;
+}
+
+export interface AnalyzeOptions {
+  rules?: RuleOptions;
+  cost?: CostOverrides;
+  /** Severity per family (`blocking`, `cpu`, `n-plus-one`) and for lifespan hooks. */
+  severity?: Partial<Record<'blocking' | 'cpu' | 'n-plus-one' | 'lifespan', Severity>>;
+  /** Notes from reading files (skipped, decoded with replacement) to carry into the result. */
+  notes?: FileNote[];
+}
+
+/** One text change: replace [start, end) of the previous text (UTF-16 offsets) with `text`. */
+export interface DocumentEdit { start: number; end: number; text: string }
+
+/**
+ * Note: edits must be given in the order they were applied, each against the text produced by
+ * the previous one (VS Code's contentChanges are sorted back to front, so that order works).
+ */
+function toTreeEdit(before: string, e: DocumentEdit): Edit {
+  const startPosition = pointAt(before, e.start);
+  const oldEndPosition = pointAt(before, e.end);
+  const after = before.slice(0, e.start) + e.text;
+  const newEndPosition = pointAt(after, after.length);
+  return new Edit({ startIndex: e.start, oldEndIndex: e.end, newEndIndex: e.start + e.text.length, startPosition, oldEndPosition, newEndPosition });
+}
+
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) { row++; lineStart = i + 1; }
+  return { row, column: offset - lineStart };
+}
+
+interface CachedModel { text: string; module: string; isPackage: boolean; model: FileModel }
+
+const ROLE_WORD: Record<FunctionKind, string> = {
+  route: 'async handler',
+  websocket: 'async websocket handler',
+  middleware: 'async middleware',
+  dependency: 'async dependency',
+  'exception-handler': 'async exception handler',
+  lifespan: 'async startup/lifespan hook',
+  coroutine: 'coroutine',
+};
+
+/** Awaits that are ordered by nature (streams, queues, locks): never an N+1. */
+const SEQUENTIAL_METHODS = new Set(['send', 'send_text', 'send_json', 'send_bytes', 'write', 'drain', 'put', 'acquire', 'wait', 'sleep', 'receive', 'receive_text', 'receive_json', 'receive_bytes', 'close', 'flush', 'commit']);
+const ASYNC_SESSION = 'sqlalchemy.ext.asyncio.AsyncSession()';
+
+export class Analyzer {
+  private cache = new Map<string, CachedModel>();
+  private query: Query;
+  /** How many files were parsed (not served from the cache) since creation; tests use it. */
+  parses = 0;
+
+  private constructor(query: Query) { this.query = query; }
+
+  static async create(grammarDir?: string): Promise<Analyzer> {
+    const lang = await initParser(grammarDir);
+    return new Analyzer(new TsQuery(lang, QUERY_SOURCE));
+  }
+
+  /** The file's model, from the cache when its text has not changed. Never throws on user code. */
+  model(file: SourceFile, oldTree?: Tree): FileModel {
+    const hit = this.cache.get(file.path);
+    if (hit && hit.text === file.text && hit.module === file.module && hit.isPackage === file.isPackage) return hit.model;
+    const tree = parsePython(file.text, oldTree);
+    this.parses++;
+    try {
+      const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage });
+      this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
+      return model;
+    } finally {
+      tree.delete();
+    }
+  }
+
+  forget(path: string): void {
+    this.cache.delete(path);
+    this.docs.get(path)?.tree.delete();
+    this.docs.delete(path);
+  }
+
+  private docs = new Map<string, { tree: Tree; text: string }>();
+
+  /**
+   * An edited open document: reuses its previous tree (tree.edit + incremental parse), so a keystroke
+   * in a 10k-line file reparses only the changed region. Returns whether the parse was incremental.
+   */
+  updateDocument(file: SourceFile, edits: DocumentEdit[]): { model: FileModel; incremental: boolean } {
+    const prev = this.docs.get(file.path);
+    let incremental = false;
+    let old: Tree | undefined;
+    if (prev && edits.length) {
+      for (const e of edits) prev.tree.edit(toTreeEdit(prev.text, e));
+      old = prev.tree;
+      incremental = true;
+    }
+    const tree = parsePython(file.text, old);
+    this.parses++;
+    prev?.tree.delete();
+    try {
+      const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage });
+      this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
+      this.docs.set(file.path, { tree, text: file.text });
+      return { model, incremental };
+    } catch (err) {
+      tree.delete();
+      this.docs.delete(file.path);
+      throw err;
+    }
+  }
+
+  /** Frees every kept tree (the extension calls this on deactivate). */
+  dispose(): void {
+    for (const d of this.docs.values()) d.tree.delete();
+    this.docs.clear();
+    this.cache.clear();
+  }
+
+  analyze(files: SourceFile[], opts: AnalyzeOptions = {}): ScanResult {
+    const notes: FileNote[] = [...(opts.notes ?? [])];
+    const entries: ModuleEntry[] = [];
+    const seen = new Set<string>();
+    for (const f of files) {
+      let model: FileModel;
+      try {
+        model = this.model(f);
+      } catch (err) {
+        notes.push({ file: f.path, kind: 'error', message: `could not analyse: ${(err as Error).message}` });
+        continue;
+      }
+      if (model.syntaxErrors.length) {
+        const e = model.syntaxErrors[0];
+        notes.push({ file: f.path, kind: 'syntax-error', message: `syntax error at line ${e.line}, column ${e.column}; findings cover the parts that parse` });
+      }
+      // Two files claiming one module name (scripts in different folders): keep both apart.
+      let module = model.module;
+      if (seen.has(module)) module = `${module}@${entries.length}`;
+      seen.add(module);
+      const m = module === model.module ? model : { ...model, module };
+      entries.push({ file: f.path, model: m, resolver: new Resolver(m) });
+    }
+    return new Run(entries, opts, notes, files.length).result();
+  }
+}
+
+/** One analysis over a set of modules. */
+class Run {
+  private index: SymbolIndex;
+  private rules: RuleSet;
+  private costs: CostModel;
+  private graph: CallGraph;
+  private fastapi: FastApiModel;
+  private findings: Finding[] = [];
+  private coroutineCosts = new Map<string, { cpuMs: number; ioMs: number; blockingMs: number }>();
+
+  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number) {
+    this.index = new SymbolIndex(entries);
+    this.rules = new RuleSet(opts.rules);
+    this.costs = new CostModel(opts.cost);
+    this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k));
+    this.fastapi = new FastApiModel(this.index, (mod, c) => this.graph.canonical(mod, c.callee));
+  }
+
+  result(): ScanResult {
+    const handlers: HandlerReport[] = [];
+    for (const mod of this.index.modules.values()) {
+      for (const fn of mod.model.functions) {
+        if (fn.isLambda) continue;
+        const ref = { mod, fn };
+        const role = this.fastapi.roleOf(fn);
+        if (!fn.isAsync && !role) continue;
+        const before = this.findings.length;
+        if (fn.isAsync) this.reportCoroutine(ref, role);
+        handlers.push(this.handlerReport(ref, role, this.findings.length - before));
+      }
+    }
+    this.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+    handlers.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    const byCode: Record<string, number> = {};
+    for (const f of this.findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+    return {
+      version: 1,
+      findings: this.findings,
+      handlers,
+      notes: this.notes,
+      summary: {
+        files: this.fileCount,
+        skipped: this.notes.filter((n) => n.kind === 'skipped').length,
+        findings: this.findings.length,
+        byCode,
+        handlers: handlers.length,
+        asyncHandlers: handlers.filter((h) => h.async).length,
+        blockedHandlers: handlers.filter((h) => h.async && h.findings > 0).length,
+      },
+    };
+  }
+
+  // ---- findings ------------------------------------------------------------------------------
+
+  private reportCoroutine(ref: FunctionRef, role: Role | undefined): void {
+    for (const c of this.graph.callsOf(ref)) {
+      if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code)) {
+        this.push(ref, role, c, c.rule, [], this.syncLoopHint(ref, c));
+      }
+      const target = this.graph.syncTarget(c);
+      if (target) {
+        for (const e of this.graph.summary(target.fn)) {
+          if (!this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
+          this.push(ref, role, c, e.rule, [{ file: ref.mod.file, line: c.site.line, name: c.site.text }, ...e.chain]);
+        }
+      }
+      if (c.site.awaited && c.site.loop >= 0) this.checkNPlusOne(ref, role, c);
+    }
+  }
+
+  private severity(role: Role | undefined, family: 'blocking' | 'cpu' | 'n-plus-one'): Severity {
+    if (role?.kind === 'lifespan') return this.opts.severity?.lifespan ?? 'info';
+    return this.opts.severity?.[family] ?? 'warning';
+  }
+
+  private where(ref: FunctionRef, role: Role | undefined): string {
+    const kind = role?.kind ?? 'coroutine';
+    return `${ROLE_WORD[kind]} ${displayName(ref)}${role?.route ? ` (${role.route})` : ''}`;
+  }
+
+  private push(ref: FunctionRef, role: Role | undefined, c: CallInfo, rule: RuleHit, chain: ChainHop[], hint = ''): void {
+    const what = chain.length
+      ? `${chain[chain.length - 1].name} (via ${chain.slice(0, -1).map((h) => `${h.name}()`).join(' -> ')})`
+      : c.site.text;
+    const verb = rule.family === 'cpu' ? 'is CPU-heavy and blocks the event loop' : 'blocks the event loop';
+    const lifespan = role?.kind === 'lifespan' ? ' (runs once at startup)' : '';
+    const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}; ${rule.alternative}${hint}`;
+    this.findings.push(this.finding(ref, role, c, rule.code, this.severity(role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text));
+  }
+
+  private finding(ref: FunctionRef, role: Role | undefined, c: CallInfo, code: string, severity: Severity, message: string, chain: ChainHop[], call: string): Finding {
+    return {
+      file: ref.mod.file,
+      line: c.site.line,
+      column: c.site.column,
+      endLine: c.site.endLine,
+      endColumn: c.site.endColumn,
+      code,
+      severity,
+      message,
+      function: displayName(ref),
+      route: role?.route ?? null,
+      chain,
+      fixes: [],
+      call,
+      startOffset: c.site.start,
+      endOffset: c.site.end,
+    };
+  }
+
+  /** A sync DB call inside a `for` loop in a coroutine runs once per row: say so (sync N+1). */
+  private syncLoopHint(ref: FunctionRef, c: CallInfo): string {
+    if (c.rule?.code !== 'LW105' || c.site.loop < 0) return '';
+    const loop = ref.mod.model.loops[c.site.loop];
+    if (loop.kind === 'while' || loop.fn !== ref.fn.id) return '';
+    return `. It runs once per item of \`${loop.iterText}\` (N+1): load them in one query (WHERE id IN (...))`;
+  }
+
+  private checkNPlusOne(ref: FunctionRef, role: Role | undefined, c: CallInfo): void {
+    const loop = ref.mod.model.loops[c.site.loop];
+    if (loop.kind === 'while' || loop.isAsync || loop.fn !== ref.fn.id || loop.hasBreak) return;
+    if (isSuppressed(ref.mod, c.site, 'LW301') || !this.rules.enabled('LW301')) return;
+    const canonical = c.canonical ?? '';
+    if (canonical.startsWith('asyncio.') || canonical.startsWith('anyio.') || canonical.includes('WebSocket()')) return;
+    const last = c.site.text.slice(c.site.text.lastIndexOf('.') + 1);
+    if (SEQUENTIAL_METHODS.has(last)) return;
+    if (c.kind === 'local' && c.target && !c.target.fn.isAsync) return;
+    // The call must use the loop variable, and nothing carried over from an earlier iteration.
+    const used = new Set<string>();
+    for (const a of c.site.args) namesIn(a, used);
+    for (const v of Object.values(c.site.kw)) namesIn(v, used);
+    if (c.site.callee.k === 'attr') namesIn(c.site.callee.o, used);
+    if (!loop.targets.some((t) => used.has(t))) return;
+    for (const name of used) if (loop.assigned.has(name) && !loop.targets.includes(name)) return;
+    const shared = this.sharesAsyncSession(ref.mod, c);
+    const fix = shared
+      ? 'load them in one query (WHERE id IN (...)); asyncio.gather is not safe here: these calls share one AsyncSession'
+      : 'batch them into one call (WHERE id IN (...)) or run them concurrently with asyncio.gather and a bounded concurrency (asyncio.Semaphore)';
+    const message = `await ${c.site.text}(...) runs once per item of \`${loop.iterText}\`, one after another (N+1) in ${this.where(ref, role)}; ${fix}`;
+    this.findings.push(this.finding(ref, role, c, 'LW301', this.severity(role, 'n-plus-one'), message, [], c.canonical ?? c.site.text));
+  }
+
+  private sharesAsyncSession(mod: ModuleEntry, c: CallInfo): boolean {
+    if ((c.canonical ?? '').startsWith(ASYNC_SESSION)) return true;
+    for (const a of c.site.args) {
+      const t = this.graph.canonical(mod, a);
+      if (t === ASYNC_SESSION) return true;
+    }
+    return false;
+  }
+
+  // ---- cost ----------------------------------------------------------------------------------
+
+  private handlerReport(ref: FunctionRef, role: Role | undefined, findings: number): HandlerReport {
+    const kind = role?.kind ?? 'coroutine';
+    const cost = ref.fn.isAsync ? { ...this.coroutineCost(ref) } : this.threadpoolCost(ref);
+    if (kind === 'route' || kind === 'websocket') cost.cpuMs += this.costs.of('base').ms;
+    for (const d of role?.deps ?? []) {
+      if (d.fn.qname === ref.fn.qname) continue;
+      const dc = d.fn.isAsync ? this.coroutineCost(d) : this.threadpoolCost(d);
+      cost.cpuMs += dc.cpuMs; cost.ioMs += dc.ioMs; cost.blockingMs += dc.blockingMs;
+    }
+    const total = cost.cpuMs + cost.ioMs + cost.blockingMs;
+    const cpuRatio = total > 0 ? cost.cpuMs / total : 0;
+    return {
+      file: ref.mod.file,
+      line: ref.fn.line,
+      name: displayName(ref),
+      kind,
+      route: role?.route ?? null,
+      async: ref.fn.isAsync,
+      cpuMs: round(cost.cpuMs),
+      ioMs: round(cost.ioMs),
+      blockingMs: round(cost.blockingMs),
+      cpuRatio: Math.round(cpuRatio * 1000) / 1000,
+      workload: workloadOf(cost.cpuMs, total, this.costs.of('base').ms),
+      findings,
+    };
+  }
+
+  /** A def handler or dependency runs in FastAPI's threadpool: its sync I/O is waiting, not blocking. */
+  private threadpoolCost(ref: FunctionRef): { cpuMs: number; ioMs: number; blockingMs: number } {
+    const sc = this.graph.syncCost(ref);
+    return { cpuMs: sc.cpuMs, ioMs: sc.ioMs, blockingMs: 0 };
+  }
+
+  private coroutineCost(ref: FunctionRef, stack: Set<string> = new Set()): { cpuMs: number; ioMs: number; blockingMs: number } {
+    const memo = this.coroutineCosts.get(ref.fn.qname);
+    if (memo) return memo;
+    const out = { cpuMs: 0, ioMs: 0, blockingMs: 0 };
+    if (stack.has(ref.fn.qname)) return out;
+    stack.add(ref.fn.qname);
+    for (const c of this.graph.callsOf(ref)) this.addCallCost(out, c, stack);
+    stack.delete(ref.fn.qname);
+    this.coroutineCosts.set(ref.fn.qname, out);
+    return out;
+  }
+
+  private addCallCost(out: { cpuMs: number; ioMs: number; blockingMs: number }, c: CallInfo, stack: Set<string>): void {
+    switch (c.kind) {
+      case 'rule': {
+        const cost = this.ruleCost(c);
+        if (cost.type === 'cpu') out.cpuMs += cost.ms; else out.blockingMs += cost.ms;
+        return;
+      }
+      case 'cpu-only': out.cpuMs += this.costs.of(c.ioKind!).ms; return;
+      case 'async-io': out.ioMs += this.costs.of(c.ioKind!).ms; return;
+      case 'offload': {
+        if ((c.canonical ?? '').includes('BackgroundTask')) return; // runs after the response
+        const o = c.offloaded;
+        if (o?.kind === 'rule' && o.rule) out.ioMs += this.costs.of(o.rule.kind).ms;
+        else if (o?.kind === 'local' && o.target && !o.target.fn.isAsync) { const sc = this.graph.syncCost(o.target); out.ioMs += sc.cpuMs + sc.ioMs; }
+        else if (o?.kind === 'local' && o.target) { const sub = this.coroutineCost(o.target, stack); out.ioMs += sub.cpuMs + sub.ioMs + sub.blockingMs; }
+        else out.ioMs += this.costs.of('await').ms;
+        return;
+      }
+      case 'local': {
+        const t = c.target!;
+        if (t.fn.isAsync) {
+          const sub = this.coroutineCost(t, stack);
+          out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; out.blockingMs += sub.blockingMs;
+        } else if (this.graph.syncTarget(c)) {
+          const sc = this.graph.syncCost(t);
+          out.cpuMs += sc.cpuMs; out.blockingMs += sc.ioMs;
+        }
+        return;
+      }
+      default: {
+        if (!c.site.awaited) return;
+        const name = c.canonical ?? '';
+        if (name === 'asyncio.sleep') { out.ioMs += secondsArg(c) ?? 0; return; }
+        if (name.startsWith('asyncio.') || name.startsWith('anyio.')) return;
+        out.ioMs += this.costs.of('await').ms;
+      }
+    }
+  }
+
+  private ruleCost(c: CallInfo): { ms: number; type: 'cpu' | 'io' } {
+    const base = this.costs.of(c.rule!.kind);
+    if (c.canonical === 'time.sleep') { const ms = secondsArg(c); if (ms !== undefined) return { ms, type: 'io' }; }
+    return base;
+  }
+}
+
+function secondsArg(c: CallInfo): number | undefined {
+  const a = c.site.args[0];
+  return a && a.k === 'num' ? a.v * 1000 : undefined;
+}
+
+function displayName(ref: FunctionRef): string {
+  const { fn, mod } = ref;
+  const prefix = `${mod.model.module}.`;
+  return fn.qname.startsWith(prefix) ? fn.qname.slice(prefix.length) : fn.name;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/**
+ * >= 70 % CPU is cpu-bound, >= 70 % I/O (awaited or blocking) is io-bound. A handler whose only CPU
+ * is the framework's per-request overhead has no CPU-heavy work: it is I/O-bound by definition.
+ */
+export function workloadOf(cpuMs: number, totalMs: number, baseMs: number): Workload {
+  if (totalMs <= 0 || cpuMs <= baseMs) return 'io-bound';
+  const cpu = cpuMs / totalMs;
+  if (cpu >= 0.7) return 'cpu-bound';
+  if (1 - cpu >= 0.7) return 'io-bound';
+  return 'mixed';
+}

@@ -1,0 +1,213 @@
+// Calls across the workspace: what each call site is (a rule's blocking call, a local function, an
+// offload, an awaited client call), and for every sync function a summary of what it may block on,
+// computed to a fixed point over the call graph so recursion and cycles terminate.
+import { asyncIoKind, cpuOnlyKind } from './cost';
+import type { Expr } from './python/ir';
+import type { CallSite, FunctionInfo } from './python/model';
+import type { RuleHit, RuleSet } from './rules';
+import type { CostKind } from './rules/table';
+import type { FunctionRef, ModuleEntry, SymbolIndex } from './symbols';
+import type { ChainHop } from './types';
+
+/** Calls that run their callable argument off the event loop; `arg` is the callable's position. */
+const OFFLOADS: Record<string, { arg: number; process?: boolean }> = {
+  'asyncio.to_thread': { arg: 0 },
+  'asyncio.get_running_loop().run_in_executor': { arg: 1 },
+  'asyncio.get_event_loop().run_in_executor': { arg: 1 },
+  'asyncio.AbstractEventLoop().run_in_executor': { arg: 1 },
+  'fastapi.concurrency.run_in_threadpool': { arg: 0 },
+  'starlette.concurrency.run_in_threadpool': { arg: 0 },
+  'anyio.to_thread.run_sync': { arg: 0 },
+  'asgiref.sync.sync_to_async': { arg: 0 },
+  'fastapi.BackgroundTasks().add_task': { arg: 0 },
+  'starlette.background.BackgroundTasks().add_task': { arg: 0 },
+  'starlette.background.BackgroundTask': { arg: 0 },
+  'fastapi.background.BackgroundTasks().add_task': { arg: 0 },
+};
+
+export type CallKind = 'rule' | 'local' | 'offload' | 'async-io' | 'cpu-only' | 'other';
+
+export interface CallInfo {
+  site: CallSite;
+  canonical: string | undefined;
+  kind: CallKind;
+  rule?: RuleHit;
+  /** The local function called (for constructors, `__init__`). */
+  target?: FunctionRef;
+  /** For offloads: what the callable argument is. */
+  offloaded?: CallInfo;
+  ioKind?: CostKind;
+  suppressed: boolean;
+}
+
+export interface SummaryEntry {
+  code: string;
+  rule: RuleHit;
+  /** From the call inside the summarised function down to the blocking call. */
+  chain: ChainHop[];
+  /** The root call's canonical name, e.g. `requests.get`. */
+  root: string;
+}
+
+export interface SyncCost { cpuMs: number; ioMs: number }
+
+export class CallGraph {
+  readonly calls = new Map<string, CallInfo[]>();
+  readonly summaries = new Map<string, SummaryEntry[]>();
+  private syncCosts = new Map<string, SyncCost>();
+  private costKind: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' };
+
+  constructor(readonly index: SymbolIndex, private rules: RuleSet, costOf: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' }) {
+    this.costKind = costOf;
+    for (const mod of index.modules.values()) {
+      this.calls.set(mod.model.module, mod.model.calls.map((c) => this.classify(mod, c)));
+    }
+    this.computeSummaries();
+  }
+
+  callsOf(ref: FunctionRef): CallInfo[] {
+    const all = this.calls.get(ref.mod.model.module) ?? [];
+    return ref.fn.calls.map((i) => all[i]);
+  }
+
+  canonical(mod: ModuleEntry, e: Expr): string | undefined {
+    const q = mod.resolver.resolve(e);
+    return q === undefined ? undefined : this.index.canonicalize(q);
+  }
+
+  private classify(mod: ModuleEntry, site: CallSite): CallInfo {
+    const canonical = this.canonical(mod, site.callee);
+    const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
+    if (!canonical) return info;
+    const rule = this.rules.match(canonical);
+    if (rule) { info.kind = 'rule'; info.rule = rule; info.suppressed = isSuppressed(mod, site, rule.code); return info; }
+    const off = OFFLOADS[canonical] ?? (canonical.endsWith('.run_in_executor') ? { arg: 1 } : undefined);
+    if (off) {
+      info.kind = 'offload';
+      const arg = unwrapPartial(site.args[off.arg]);
+      if (arg) info.offloaded = this.classifyReference(mod, site, arg);
+      return info;
+    }
+    const fn = this.index.functions.get(canonical);
+    if (fn) { info.kind = 'local'; info.target = fn; return info; }
+    const cls = this.index.classes.get(canonical);
+    if (cls) {
+      const init = this.index.findMethod(cls, '__init__');
+      if (init) { info.kind = 'local'; info.target = init; }
+      return info;
+    }
+    const io = asyncIoKind(canonical);
+    if (io) { info.kind = 'async-io'; info.ioKind = io; return info; }
+    const cpu = cpuOnlyKind(canonical);
+    if (cpu) { info.kind = 'cpu-only'; info.ioKind = cpu; }
+    return info;
+  }
+
+  /** What a callable passed by reference (to an offload) would run. */
+  private classifyReference(mod: ModuleEntry, site: CallSite, e: Expr): CallInfo | undefined {
+    if (e.k === 'lambda') {
+      const fn = mod.model.functions.find((f) => f.isLambda && f.start === e.off);
+      return fn ? { site, canonical: fn.qname, kind: 'local', target: { mod, fn }, suppressed: false } : undefined;
+    }
+    const fake: CallSite = { ...site, callee: e };
+    const info = this.classify(mod, fake);
+    return info.kind === 'other' ? undefined : info;
+  }
+
+  /** Sync functions only: coroutines are reported where they are, not through their callers. */
+  private computeSummaries(): void {
+    const callers = new Map<string, Set<FunctionRef>>();
+    const work: FunctionRef[] = [];
+    for (const mod of this.index.modules.values()) {
+      for (const fn of mod.model.functions) {
+        if (fn.isAsync) continue;
+        const ref = { mod, fn };
+        const entries: SummaryEntry[] = [];
+        for (const c of this.callsOf(ref)) {
+          if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code) && !entries.some((e) => e.code === c.rule!.code)) {
+            entries.push({ code: c.rule.code, rule: c.rule, root: c.canonical!, chain: [hop(mod, c.site)] });
+          }
+          const t = this.syncTarget(c);
+          if (t) {
+            let set = callers.get(t.fn.qname);
+            if (!set) callers.set(t.fn.qname, (set = new Set()));
+            set.add(ref);
+          }
+        }
+        this.summaries.set(fn.qname, entries);
+        if (entries.length) work.push(ref);
+      }
+    }
+    // Propagate to callers until nothing changes; each function gains at most one entry per code.
+    while (work.length) {
+      const g = work.pop()!;
+      const gEntries = this.summaries.get(g.fn.qname) ?? [];
+      for (const f of callers.get(g.fn.qname) ?? []) {
+        const fEntries = this.summaries.get(f.fn.qname)!;
+        let changed = false;
+        for (const c of this.callsOf(f)) {
+          if (this.syncTarget(c)?.fn.qname !== g.fn.qname) continue;
+          for (const e of gEntries) {
+            if (fEntries.some((x) => x.code === e.code) || isSuppressed(f.mod, c.site, e.code)) continue;
+            fEntries.push({ ...e, chain: [hop(f.mod, c.site), ...e.chain] });
+            changed = true;
+          }
+        }
+        if (changed) work.push(f);
+      }
+    }
+  }
+
+  /** The sync local function a call runs right here (not generators, whose body runs when iterated). */
+  syncTarget(c: CallInfo): FunctionRef | undefined {
+    if (c.kind !== 'local' || !c.target || c.target.fn.isAsync) return undefined;
+    if (c.target.fn.isGenerator && !c.site.forIterable) return undefined;
+    return c.target;
+  }
+
+  summary(fn: FunctionInfo): SummaryEntry[] {
+    return this.summaries.get(fn.qname) ?? [];
+  }
+
+  /** Estimated time of a sync function: its CPU and its (synchronous) I/O, cycles counted once. */
+  syncCost(ref: FunctionRef, stack: Set<string> = new Set()): SyncCost {
+    const memo = this.syncCosts.get(ref.fn.qname);
+    if (memo) return memo;
+    if (stack.has(ref.fn.qname)) return { cpuMs: 0, ioMs: 0 };
+    stack.add(ref.fn.qname);
+    const out: SyncCost = { cpuMs: 0, ioMs: 0 };
+    for (const c of this.callsOf(ref)) {
+      if ((c.kind === 'rule' && c.rule) || c.kind === 'cpu-only') {
+        const cost = this.costKind(c.rule ? c.rule.kind : c.ioKind!);
+        if (cost.type === 'cpu') out.cpuMs += cost.ms; else out.ioMs += cost.ms;
+        continue;
+      }
+      const t = this.syncTarget(c);
+      if (t) { const sub = this.syncCost(t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; }
+    }
+    stack.delete(ref.fn.qname);
+    this.syncCosts.set(ref.fn.qname, out);
+    return out;
+  }
+}
+
+function unwrapPartial(e: Expr | undefined): Expr | undefined {
+  if (e && e.k === 'call' && e.f.k === 'attr' && e.f.a === 'partial' && e.args[0]) return e.args[0];
+  if (e && e.k === 'call' && e.f.k === 'name' && e.f.n === 'partial' && e.args[0]) return e.args[0];
+  return e;
+}
+
+export function hop(mod: ModuleEntry, site: CallSite): ChainHop {
+  return { file: mod.file, line: site.line, name: site.text };
+}
+
+/** A bare `# noqa` on any line of the call, or `# noqa: LW101` (also a prefix such as `LW1`). */
+export function isSuppressed(mod: ModuleEntry, site: CallSite, code?: string): boolean {
+  for (let line = site.line; line <= site.endLine; line++) {
+    const codes = mod.model.noqa.get(line);
+    if (!codes) continue;
+    if (codes.size === 0) return true;
+    if (code) for (const c of codes) if (code.startsWith(c)) return true;
+  }
+  return false;
+}

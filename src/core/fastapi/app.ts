@@ -1,0 +1,227 @@
+// FastAPI's view of the code: which functions it calls and how (route, dependency, middleware,
+// websocket, exception handler, lifespan), with each route's full path through routers and
+// include_router prefixes.
+import type { FunctionKind } from '../types';
+import type { Expr } from '../python/ir';
+import type { CallSite, FunctionInfo } from '../python/model';
+import type { FunctionRef, ModuleEntry, SymbolIndex } from '../symbols';
+
+export const APP_TYPES = new Set(['fastapi.FastAPI()', 'fastapi.APIRouter()']);
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace']);
+const MIDDLEWARE_BASES = new Set(['starlette.middleware.base.BaseHTTPMiddleware', 'fastapi.middleware.base.BaseHTTPMiddleware']);
+
+export interface Role {
+  kind: FunctionKind;
+  route: string | null;
+  /** Dependencies FastAPI resolves before calling this function (params, decorator and router level). */
+  deps: FunctionRef[];
+}
+
+const KIND_ORDER: FunctionKind[] = ['route', 'websocket', 'middleware', 'dependency', 'exception-handler', 'lifespan', 'coroutine'];
+
+export class FastApiModel {
+  readonly roles = new Map<string, Role>();
+  private prefixMemo = new Map<string, string>();
+  private includes = new Map<string, { parent: string; prefix: string; deps: Expr[]; mod: ModuleEntry }[]>();
+
+  constructor(private index: SymbolIndex, private callee: (mod: ModuleEntry, c: CallSite) => string | undefined) {
+    this.collectIncludes();
+    for (const mod of index.modules.values()) {
+      for (const fn of mod.model.functions) this.readDecorators(mod, fn);
+      for (const c of mod.model.calls) this.readCallRoles(mod, c);
+      for (const cls of mod.model.classes) {
+        const ref = { mod, cls };
+        if (index.bases(ref).some((b) => MIDDLEWARE_BASES.has(b))) {
+          const m = index.findMethod(ref, 'dispatch');
+          if (m) this.setRole(m, 'middleware', null);
+        }
+      }
+    }
+  }
+
+  roleOf(fn: FunctionInfo): Role | undefined {
+    return this.roles.get(fn.qname);
+  }
+
+  private setRole(ref: FunctionRef, kind: FunctionKind, route: string | null, deps: FunctionRef[] = []): void {
+    const cur = this.roles.get(ref.fn.qname);
+    if (!cur || KIND_ORDER.indexOf(kind) < KIND_ORDER.indexOf(cur.kind)) {
+      this.roles.set(ref.fn.qname, { kind, route, deps: [...(cur?.deps ?? []), ...deps] });
+    } else {
+      cur.deps.push(...deps);
+    }
+    if (kind !== 'dependency') this.readParamDependencies(ref, 0);
+  }
+
+  private readDecorators(mod: ModuleEntry, fn: FunctionInfo): void {
+    for (const d of fn.decorators) {
+      if (d.k !== 'call' || d.f.k !== 'attr') continue;
+      const objPath = mod.resolver.resolve(d.f.o);
+      if (!objPath) continue;
+      const objType = this.index.canonicalize(objPath);
+      if (!APP_TYPES.has(objType)) continue;
+      const method = d.f.a;
+      const ref = { mod, fn };
+      const first = d.args[0] ?? d.kw.path;
+      const path = first && first.k === 'str' ? first.v : '';
+      const full = this.prefixOf(objPath) + path;
+      const deps = [...this.depsFromList(mod, d.kw.dependencies), ...this.routerDeps(objPath, 0)];
+      if (HTTP_METHODS.has(method)) this.setRole(ref, 'route', `${method.toUpperCase()} ${full || '/'}`, deps);
+      else if (method === 'api_route' || method === 'route') {
+        const methods = d.kw.methods && d.kw.methods.k === 'list' ? d.kw.methods.items.filter((i) => i.k === 'str').map((i) => (i as { v: string }).v.toUpperCase()) : ['GET'];
+        this.setRole(ref, 'route', `${methods.join(',')} ${full || '/'}`, deps);
+      } else if (method === 'websocket' || method === 'websocket_route') this.setRole(ref, 'websocket', `WS ${full || '/'}`, deps);
+      else if (method === 'middleware') this.setRole(ref, 'middleware', null);
+      else if (method === 'exception_handler') this.setRole(ref, 'exception-handler', null);
+      else if (method === 'on_event') this.setRole(ref, 'lifespan', null);
+    }
+  }
+
+  /** `FastAPI(lifespan=fn, dependencies=[...])`, `app.add_middleware(Cls)`, `app.add_api_route(path, fn)`. */
+  private readCallRoles(mod: ModuleEntry, c: CallSite): void {
+    const name = this.callee(mod, c);
+    if (!name) return;
+    if (name === 'fastapi.FastAPI' || name === 'fastapi.APIRouter') {
+      const life = c.kw.lifespan;
+      if (life) { const f = this.fnOf(mod, life); if (f) this.setRole(f, 'lifespan', null); }
+      for (const h of listItems(c.kw.on_startup)) { const f = this.fnOf(mod, h); if (f) this.setRole(f, 'lifespan', null); }
+      for (const f of this.depsFromList(mod, c.kw.dependencies)) this.setRole(f, 'dependency', null);
+      return;
+    }
+    const dot = name.lastIndexOf('.');
+    const recv = name.slice(0, dot);
+    const method = name.slice(dot + 1);
+    if (!APP_TYPES.has(recv)) return;
+    if (method === 'add_middleware' && c.args[0]) {
+      const clsName = mod.resolver.resolve(c.args[0]);
+      const cls = clsName ? this.index.classes.get(this.index.canonicalize(clsName)) : undefined;
+      if (cls) {
+        const m = this.index.findMethod(cls, 'dispatch') ?? this.index.findMethod(cls, '__call__');
+        if (m) this.setRole(m, 'middleware', null);
+      }
+    } else if (method === 'add_api_route' && c.args[1]) {
+      const f = this.fnOf(mod, c.args[1]);
+      const p = c.args[0];
+      if (f) this.setRole(f, 'route', `GET ${p && p.k === 'str' ? p.v : '/'}`);
+    } else if (method === 'add_exception_handler' && c.args[1]) {
+      const f = this.fnOf(mod, c.args[1]);
+      if (f) this.setRole(f, 'exception-handler', null);
+    } else if (method === 'add_event_handler' && c.args[1]) {
+      const f = this.fnOf(mod, c.args[1]);
+      if (f) this.setRole(f, 'lifespan', null);
+    }
+  }
+
+  private fnOf(mod: ModuleEntry, e: Expr): FunctionRef | undefined {
+    const q = mod.resolver.resolve(e);
+    return q ? this.index.functions.get(this.index.canonicalize(q)) : undefined;
+  }
+
+  private depsFromList(mod: ModuleEntry, list: Expr | undefined): FunctionRef[] {
+    const out: FunctionRef[] = [];
+    for (const item of listItems(list)) {
+      const target = mod.resolver.dependencyTarget(item);
+      const f = target ? this.index.functions.get(this.index.canonicalize(target)) : undefined;
+      if (f) { out.push(f); this.markDependency(f, 0); }
+    }
+    return out;
+  }
+
+  private markDependency(f: FunctionRef, depth: number): void {
+    const cur = this.roles.get(f.fn.qname);
+    if (!cur) this.roles.set(f.fn.qname, { kind: 'dependency', route: null, deps: [] });
+    else if (cur.kind === 'coroutine') cur.kind = 'dependency';
+    if (!cur) this.readParamDependencies(f, depth + 1);
+  }
+
+  /** `db: Session = Depends(get_db)` in a FastAPI-called function makes get_db a dependency, recursively. */
+  private readParamDependencies(ref: FunctionRef, depth: number): void {
+    if (depth > 12) return;
+    const role = this.roles.get(ref.fn.qname);
+    for (const p of ref.fn.params) {
+      const target = ref.mod.resolver.paramDependency(p.annotation, p.default);
+      if (!target) continue;
+      const f = this.index.functions.get(this.index.canonicalize(target));
+      if (!f) continue;
+      if (role && !role.deps.some((d) => d.fn.qname === f.fn.qname)) role.deps.push(f);
+      this.markDependency(f, depth);
+    }
+  }
+
+  private collectIncludes(): void {
+    for (const mod of this.index.modules.values()) {
+      for (const c of mod.model.calls) {
+        if (c.callee.k !== 'attr' || c.callee.a !== 'include_router' || !c.args[0]) continue;
+        const parent = mod.resolver.resolve(c.callee.o);
+        const child = mod.resolver.resolve(c.args[0]);
+        if (!parent || !child) continue;
+        const prefix = c.kw.prefix && c.kw.prefix.k === 'str' ? c.kw.prefix.v : '';
+        const key = this.symbolKey(child);
+        let list = this.includes.get(key);
+        if (!list) this.includes.set(key, (list = []));
+        list.push({ parent: this.symbolKey(parent), prefix, deps: listItems(c.kw.dependencies), mod });
+      }
+    }
+  }
+
+  /** A router's identity: its module-level symbol path, with import aliases followed. */
+  private symbolKey(path: string): string {
+    let cur = path;
+    for (let i = 0; i < 8; i++) {
+      const dot = cur.lastIndexOf('.');
+      if (dot < 0) break;
+      const mod = this.index.module(cur.slice(0, dot));
+      if (!mod) break;
+      const name = cur.slice(dot + 1);
+      const list = mod.model.scopes[0].bindings.get(name);
+      const b = list?.[list.length - 1];
+      if (b?.kind === 'import' && b.q && b.q !== cur) { cur = b.q; continue; }
+      return `${mod.model.module}.${name}`;
+    }
+    return cur;
+  }
+
+  /** The path prefix of routes declared on `objPath` (a router or app symbol). */
+  prefixOf(objPath: string, depth = 0): string {
+    const key = this.symbolKey(objPath);
+    const memo = this.prefixMemo.get(key);
+    if (memo !== undefined) return memo;
+    if (depth > 10) return '';
+    this.prefixMemo.set(key, '');
+    let own = '';
+    const ctor = this.constructorCall(key);
+    if (ctor && ctor.kw.prefix && ctor.kw.prefix.k === 'str') own = ctor.kw.prefix.v;
+    const inc = this.includes.get(key)?.[0];
+    const outer = inc ? this.prefixOf(inc.parent, depth + 1) + inc.prefix : '';
+    const out = outer + own;
+    this.prefixMemo.set(key, out);
+    return out;
+  }
+
+  /** Dependencies declared on the router (`APIRouter(dependencies=...)`) and where it is included. */
+  private routerDeps(objPath: string, depth: number): FunctionRef[] {
+    if (depth > 10) return [];
+    const key = this.symbolKey(objPath);
+    const out: FunctionRef[] = [];
+    const ctor = this.constructorCall(key);
+    const mod = this.index.module(key.slice(0, key.lastIndexOf('.')));
+    if (ctor && mod) out.push(...this.depsFromList(mod, ctor.kw.dependencies));
+    for (const inc of this.includes.get(key) ?? []) {
+      out.push(...this.depsFromList(inc.mod, { k: 'list', items: inc.deps }));
+      out.push(...this.routerDeps(inc.parent, depth + 1));
+    }
+    return out;
+  }
+
+  private constructorCall(key: string): Extract<Expr, { k: 'call' }> | undefined {
+    const dot = key.lastIndexOf('.');
+    const mod = this.index.module(key.slice(0, dot));
+    const list = mod?.model.scopes[0].bindings.get(key.slice(dot + 1));
+    const b = list?.[list.length - 1];
+    return b?.kind === 'value' && b.expr?.k === 'call' ? b.expr : undefined;
+  }
+}
+
+function listItems(e: Expr | undefined): Expr[] {
+  return e && e.k === 'list' ? e.items : [];
+}

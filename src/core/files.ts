@@ -1,0 +1,153 @@
+// Finding and reading Python files for a scan: skips virtualenvs and caches, refuses huge and binary
+// files with a note, decodes BOMs / UTF-16 / PEP 263 encodings, and names each file's module
+// (packages with or without __init__.py, src layouts) so imports resolve across files.
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { FileNote } from './types';
+
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+export const SKIP_DIRS = new Set(['.venv', 'venv', 'env', '.env', 'node_modules', '.git', '__pycache__', 'site-packages', '.tox', '.nox', '.mypy_cache', '.ruff_cache', '.pytest_cache', 'build', 'dist', '.hg', '.svn']);
+
+export class InputError extends Error {}
+
+export interface DecodedText {
+  text: string;
+  /** How the bytes were decoded, so a fix can write them back the same way. */
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | string;
+  bom: boolean;
+  note?: string;
+}
+
+export interface DiscoveredFile { abs: string; rel: string; root: string }
+
+export interface Discovery { files: DiscoveredFile[]; notes: FileNote[] }
+
+/** Walks the given paths for *.py files. A missing path is an InputError (exit 2 in the CLI). */
+export function discover(paths: string[], opts: { exclude?: (rel: string) => boolean; maxFiles?: number } = {}): Discovery {
+  const files: DiscoveredFile[] = [];
+  const notes: FileNote[] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const maxFiles = opts.maxFiles ?? 100_000;
+  for (const p of paths) {
+    const abs = resolve(p);
+    if (!existsSync(abs)) throw new InputError(`path not found: ${p}`);
+    const st = statSync(abs);
+    const root = st.isDirectory() ? abs : dirname(abs);
+    if (st.isFile()) {
+      if (!seenFiles.has(abs)) { seenFiles.add(abs); files.push({ abs, rel: relative(process.cwd(), abs) || basename(abs), root }); }
+      continue;
+    }
+    // Iterative walk: symlink loops are cut by remembering real directory paths.
+    const stack = [abs];
+    while (stack.length) {
+      const dir = stack.pop()!;
+      let real: string;
+      try { real = realpathSync(dir); } catch { continue; }
+      if (seenDirs.has(real)) { notes.push({ file: rel(dir), kind: 'skipped', message: 'directory already visited (symlink loop)' }); continue; }
+      seenDirs.add(real);
+      let names: string[];
+      try { names = readdirSync(dir).sort(); } catch (err) {
+        notes.push({ file: rel(dir), kind: 'skipped', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+        continue;
+      }
+      for (let i = names.length - 1; i >= 0; i--) {
+        const name = names[i];
+        const full = join(dir, name);
+        let ls;
+        try { ls = lstatSync(full); } catch { continue; }
+        let isDir = ls.isDirectory();
+        let isFile = ls.isFile();
+        if (ls.isSymbolicLink()) {
+          try { const t = statSync(full); isDir = t.isDirectory(); isFile = t.isFile(); } catch { notes.push({ file: rel(full), kind: 'skipped', message: 'broken symlink' }); continue; }
+        }
+        if (isDir) {
+          if (SKIP_DIRS.has(name) || name.endsWith('.egg-info')) continue;
+          if (opts.exclude?.(relative(abs, full))) continue;
+          stack.push(full);
+        } else if (isFile && name.endsWith('.py')) {
+          if (opts.exclude?.(relative(abs, full))) continue;
+          let realFile = full;
+          try { realFile = realpathSync(full); } catch { /* keep the path */ }
+          if (seenFiles.has(realFile)) continue;
+          seenFiles.add(realFile);
+          if (files.length >= maxFiles) { notes.push({ file: rel(full), kind: 'skipped', message: `more than ${maxFiles} files; the rest were not scanned` }); stack.length = 0; break; }
+          files.push({ abs: full, rel: rel(full), root: abs });
+        }
+      }
+    }
+  }
+  return { files, notes };
+}
+
+function rel(p: string): string {
+  return relative(process.cwd(), p) || p;
+}
+
+/** Reads and decodes a file; returns a note instead of text when it must be skipped. */
+export function readSource(abs: string, display: string): { decoded?: DecodedText; note?: FileNote } {
+  let size: number;
+  try { size = statSync(abs).size; } catch (err) {
+    return { note: { file: display, kind: 'skipped', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
+  }
+  if (size > MAX_FILE_BYTES) return { note: { file: display, kind: 'skipped', message: `file is ${(size / 1048576).toFixed(1)} MB, over the 2 MB limit` } };
+  let buf: Buffer;
+  try { buf = readFileSync(abs); } catch (err) {
+    return { note: { file: display, kind: 'skipped', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
+  }
+  const decoded = decode(buf);
+  if (!decoded) return { note: { file: display, kind: 'skipped', message: 'binary file (contains NUL bytes)' } };
+  return { decoded, note: decoded.note ? { file: display, kind: 'encoding', message: decoded.note } : undefined };
+}
+
+/** UTF-8 (with or without BOM), UTF-16 with BOM, a PEP 263 coding line, else UTF-8 with replacement. */
+export function decode(buf: Buffer): DecodedText | undefined {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le', bom: true };
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)), encoding: 'utf-16be', bom: true };
+  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  const body = bom ? buf.subarray(3) : buf;
+  if (body.subarray(0, 8192).includes(0)) return undefined;
+  const declared = codingDeclaration(body);
+  if (declared && !/^utf-?8/i.test(declared)) {
+    try { return { text: new TextDecoder(declared).decode(body), encoding: declared, bom }; } catch { /* unknown label: fall through */ }
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8', bom };
+  } catch {
+    return { text: new TextDecoder('utf-8').decode(body), encoding: 'utf-8', bom, note: 'invalid UTF-8: analysed with replacement characters; `loopwise fix` will not write this file' };
+  }
+}
+
+function codingDeclaration(buf: Buffer): string | undefined {
+  const head = buf.subarray(0, 400).toString('latin1').split(/\r?\n|\r/).slice(0, 2);
+  for (const line of head) {
+    const m = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/.exec(line);
+    if (m) return m[1].toLowerCase();
+  }
+  return undefined;
+}
+
+/** `app/routers/items.py` -> `app.routers.items` (walks up through __init__.py packages). */
+export function moduleName(abs: string, root: string): { module: string; isPackage: boolean } {
+  const isPackage = basename(abs) === '__init__.py';
+  const parts: string[] = isPackage ? [] : [basename(abs, '.py')];
+  let dir = dirname(abs);
+  let climbed = false;
+  while (existsSync(join(dir, '__init__.py'))) {
+    parts.unshift(basename(dir));
+    climbed = true;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  if (!climbed) {
+    // Namespace package or plain folder: name it by its path under the scan root, minus a src/ layer.
+    const relDir = relative(root, dirname(abs));
+    if (relDir && !relDir.startsWith('..')) {
+      const segs = relDir.split(sep).filter(Boolean);
+      if (segs[0] === 'src') segs.shift();
+      if (segs.every((s) => /^[A-Za-z_]\w*$/.test(s))) parts.unshift(...segs);
+    }
+  }
+  return { module: parts.join('.') || 'main', isPackage };
+}

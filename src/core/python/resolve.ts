@@ -1,0 +1,160 @@
+// Turns an expression into a qualified name using the file's scopes: `r.get` -> `requests.get` when
+// `import requests as r`; `db.query` -> `sqlalchemy.orm.Session().query` when `db: Session`.
+// Names bound at module level resolve to their symbol path (`app.main.client`), which the workspace
+// index later replaces by the symbol's type, so the same rule works across files.
+import type { Expr } from './ir';
+import type { Binding, FileModel, Scope } from './model';
+
+const BUILTINS = new Set([
+  'open', 'input', 'print', 'len', 'range', 'list', 'dict', 'set', 'tuple', 'str', 'int', 'float', 'bool',
+  'bytes', 'sorted', 'reversed', 'enumerate', 'zip', 'map', 'filter', 'sum', 'min', 'max', 'any', 'all',
+  'isinstance', 'getattr', 'setattr', 'hasattr', 'iter', 'next', 'repr', 'format', 'abs', 'round',
+  'super', 'type', 'object', 'exec', 'eval', 'compile', 'vars', 'dir', 'id', 'hash',
+]);
+
+const ANNOTATED = new Set(['typing.Annotated', 'typing_extensions.Annotated']);
+const OPTIONAL = new Set(['typing.Optional', 'typing_extensions.Optional']);
+const UNION = new Set(['typing.Union', 'typing_extensions.Union']);
+const DEPENDS = new Set(['fastapi.Depends', 'fastapi.Security', 'fastapi.params.Depends', 'fastapi.params.Security']);
+
+const MAX_DEPTH = 24;
+
+export interface Lookup { b: Binding; scope: Scope }
+
+export class Resolver {
+  constructor(readonly m: FileModel) {}
+
+  lookup(name: string, scopeId: number, off: number): Lookup | undefined {
+    let s: Scope | undefined = this.m.scopes[scopeId];
+    let first = true;
+    while (s) {
+      if (s.globals?.has(name)) { s = this.m.scopes[0]; first = false; }
+      if (!first && s.kind === 'class') { s = this.m.scopes[s.parent]; continue; }
+      const list = s.bindings.get(name);
+      if (list && list.length) {
+        let pick: Binding | undefined;
+        if (first) {
+          for (const b of list) if (b.off === -1 || b.off <= off) pick = b;
+          if (!pick && s.kind !== 'module') pick = list[list.length - 1];
+        } else {
+          pick = list[list.length - 1];
+        }
+        if (pick) return { b: pick, scope: s };
+      }
+      first = false;
+      s = s.parent >= 0 ? this.m.scopes[s.parent] : undefined;
+    }
+    return undefined;
+  }
+
+  resolve(e: Expr, depth = 0): string | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    switch (e.k) {
+      case 'name': return this.resolveName(e.n, e.scope, e.off, depth);
+      case 'attr': { const o = this.resolve(e.o, depth + 1); return o ? `${o}.${e.a}` : undefined; }
+      case 'call': { const f = this.resolve(e.f, depth + 1); return f ? `${f}()` : undefined; }
+      case 'sub': { const o = this.resolve(e.o, depth + 1); return o ? `${o}[]` : undefined; }
+      case 'await': return this.resolve(e.e, depth + 1);
+      case 'op': {
+        if (e.op === '|') {
+          const l = this.resolve(e.l, depth + 1) ?? '';
+          const r = this.resolve(e.r, depth + 1) ?? '';
+          if (l.startsWith('langchain') || r.startsWith('langchain')) return 'langchain_core.runnables.RunnableSequence()';
+          return undefined;
+        }
+        if (e.op === '/') return this.resolve(e.l, depth + 1);
+        return undefined;
+      }
+      default: return undefined;
+    }
+  }
+
+  resolveName(name: string, scope: number, off: number, depth = 0): string | undefined {
+    const hit = this.lookup(name, scope, off);
+    if (!hit) return BUILTINS.has(name) ? `builtins.${name}` : undefined;
+    const { b, scope: s } = hit;
+    switch (b.kind) {
+      case 'import':
+      case 'def':
+      case 'class':
+        return b.q;
+      case 'self':
+        return `${b.q}()`;
+      case 'value':
+      case 'with':
+        if (s.kind === 'module') return `${this.m.module}.${name}`;
+        return b.expr ? this.resolve(b.expr, depth + 1) : undefined;
+      case 'param':
+        if (s.kind === 'module') return `${this.m.module}.${name}`;
+        return this.paramType(b, depth);
+      default:
+        return undefined;
+    }
+  }
+
+  /** The type of a parameter: its annotation, else the dependency it is injected from. */
+  paramType(b: Binding, depth = 0): string | undefined {
+    if (b.annotation) {
+      const t = this.resolveAnnotation(b.annotation, depth + 1);
+      if (t) return `${t}()`;
+      const dep = this.annotatedDependency(b.annotation, depth + 1);
+      if (dep) return `${dep}()`;
+    }
+    if (b.expr) {
+      const dep = this.dependencyTarget(b.expr, depth + 1);
+      if (dep) return `${dep}()`;
+    }
+    return undefined;
+  }
+
+  /** `Depends(get_db)` -> the resolved name of `get_db`. */
+  dependencyTarget(e: Expr, depth = 0): string | undefined {
+    if (e.k !== 'call') return undefined;
+    const f = this.resolve(e.f, depth + 1);
+    if (!f || !DEPENDS.has(f)) return undefined;
+    const arg = e.args[0] ?? e.kw.dependency;
+    return arg ? this.resolve(arg, depth + 1) : undefined;
+  }
+
+  /** `Annotated[X, Depends(f)]` with no usable X -> f. */
+  private annotatedDependency(e: Expr, depth: number): string | undefined {
+    if (e.k !== 'sub') return undefined;
+    const o = this.resolve(e.o, depth + 1);
+    if (!o || !ANNOTATED.has(o)) return undefined;
+    for (const i of e.i.slice(1)) { const d = this.dependencyTarget(i, depth + 1); if (d) return d; }
+    return undefined;
+  }
+
+  /** Dependencies named by a parameter: its default `Depends(f)` or an `Annotated[..., Depends(f)]`. */
+  paramDependency(annotation: Expr | undefined, dflt: Expr | undefined): string | undefined {
+    if (dflt) { const d = this.dependencyTarget(dflt); if (d) return d; }
+    if (annotation) return this.annotatedDependency(annotation, 0);
+    return undefined;
+  }
+
+  resolveAnnotation(e: Expr, depth = 0): string | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    switch (e.k) {
+      case 'sub': {
+        const o = this.resolve(e.o, depth + 1);
+        if (!o) return undefined;
+        if (ANNOTATED.has(o) || OPTIONAL.has(o)) return e.i[0] ? this.resolveAnnotation(e.i[0], depth + 1) : undefined;
+        if (UNION.has(o)) {
+          for (const i of e.i) if (i.k !== 'none') return this.resolveAnnotation(i, depth + 1);
+        }
+        return undefined;
+      }
+      case 'op':
+        if (e.op !== '|') return undefined;
+        return e.l.k === 'none' ? this.resolveAnnotation(e.r, depth + 1) : this.resolveAnnotation(e.l, depth + 1);
+      case 'str': {
+        if (!/^[A-Za-z_][\w.]*$/.test(e.v)) return undefined;
+        const [head, ...rest] = e.v.split('.');
+        const h = this.resolveName(head, 0, Infinity, depth + 1);
+        return h ? [h, ...rest].join('.') : undefined;
+      }
+      case 'none': return undefined;
+      default: return this.resolve(e, depth + 1);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// Canonical types: what a factory or constructor call returns, so rules can be written once per
+// type (`sqlalchemy.orm.Session()`) however the object was made (`SessionLocal()`, `Session(engine)`).
+import { expandBraces, patternToRegex } from './table';
+
+const ALIASES: [string, string][] = [
+  ['requests.{session,Session,sessions.Session,sessions.session}()', 'requests.Session()'],
+  ['httpx._client.Client()', 'httpx.Client()'],
+  ['{sqlalchemy.orm,sqlalchemy.orm.session,sqlmodel,sqlmodel.orm.session}.Session()', 'sqlalchemy.orm.Session()'],
+  ['{sqlalchemy.orm,sqlalchemy.orm.session}.sessionmaker()()', 'sqlalchemy.orm.Session()'],
+  ['{sqlalchemy.orm,sqlalchemy.orm.scoping}.scoped_session()', 'sqlalchemy.orm.Session()'],
+  ['sqlalchemy.orm.Session()()', 'sqlalchemy.orm.Session()'],
+  ['{sqlalchemy,sqlalchemy.engine,sqlmodel}.create_engine()', 'sqlalchemy.engine.Engine()'],
+  ['sqlalchemy.engine.Engine().{connect,begin}()', 'sqlalchemy.engine.Connection()'],
+  ['{sqlalchemy.ext.asyncio,sqlalchemy.ext.asyncio.session}.async_sessionmaker()()', 'sqlalchemy.ext.asyncio.AsyncSession()'],
+  ['{sqlalchemy.ext.asyncio.session,sqlmodel.ext.asyncio.session}.AsyncSession()', 'sqlalchemy.ext.asyncio.AsyncSession()'],
+  ['{psycopg2,psycopg,pymysql,MySQLdb,mysql.connector,sqlite3,cx_Oracle,oracledb,pyodbc}.connect()', 'dbapi.Connection()'],
+  ['psycopg.Connection.connect()', 'dbapi.Connection()'],
+  ['psycopg2.pool.*().getconn()', 'dbapi.Connection()'],
+  ['dbapi.Connection().cursor()', 'dbapi.Cursor()'],
+  ['{redis.StrictRedis,redis.client.Redis,redis.client.StrictRedis,redis.from_url,redis.Redis.from_url}()', 'redis.Redis()'],
+  ['redis.Redis().pipeline()', 'redis.client.Pipeline()'],
+  ['{redis.asyncio.from_url,redis.asyncio.Redis.from_url,redis.asyncio.client.Redis}()', 'redis.asyncio.Redis()'],
+  ['pymongo.mongo_client.MongoClient()', 'pymongo.MongoClient()'],
+  ['{boto3.session.Session,boto3.Session}().client()', 'boto3.client()'],
+  ['{boto3.session.Session,boto3.Session}().resource()', 'boto3.resource()'],
+  ['openai.Client()', 'openai.OpenAI()'],
+  ['openai.AsyncClient()', 'openai.AsyncOpenAI()'],
+  ['{pathlib.PosixPath,pathlib.WindowsPath,pathlib.PurePath,pathlib.PurePosixPath}()', 'pathlib.Path()'],
+  ['pathlib.Path.{cwd,home}()', 'pathlib.Path()'],
+  ['pathlib.Path().{parent,parents[]}', 'pathlib.Path()'],
+  ['pathlib.Path().{absolute,resolve,with_name,with_suffix,with_stem,joinpath,expanduser,relative_to}()', 'pathlib.Path()'],
+  ['concurrent.futures.{ThreadPoolExecutor,ProcessPoolExecutor}().submit()', 'concurrent.futures.Future()'],
+  ['{joblib.load,pickle.load,pickle.loads,dill.load,cloudpickle.load,torch.load,torch.jit.load,spacy.load}()', 'loopwise.Model()'],
+  ['{keras,tensorflow.keras,tf.keras}.models.load_model()', 'loopwise.Model()'],
+  ['keras.saving.load_model()', 'loopwise.Model()'],
+  ['{sklearn,xgboost,lightgbm,catboost}.*()', 'loopwise.Model()'],
+  ['transformers.*.from_pretrained()', 'loopwise.Model()'],
+  ['transformers.pipeline()', 'loopwise.Model()'],
+  ['sentence_transformers.{SentenceTransformer,CrossEncoder}()', 'loopwise.Model()'],
+  ['ultralytics.YOLO()', 'loopwise.Model()'],
+  ['{torch.nn.Module,torch.nn.Sequential}()', 'loopwise.Model()'],
+  ['loopwise.Model().{eval,to,cuda,cpu,half}()', 'loopwise.Model()'],
+  ['{PIL.Image.open,PIL.Image.new,PIL.Image.fromarray}()', 'PIL.Image.Image()'],
+  ['PIL.Image.Image().{resize,convert,rotate,crop,filter,transform,copy}()', 'PIL.Image.Image()'],
+  ['{fitz,pymupdf}.open()', 'fitz.Document()'],
+  ['{pandas.read_csv,pandas.read_excel,pandas.read_json,pandas.read_parquet,pandas.read_sql,pandas.read_sql_query,pandas.read_table,pandas.concat,pandas.merge}()', 'pandas.DataFrame()'],
+  ['pandas.DataFrame().{copy,merge,join,sort_values,drop,dropna,fillna,rename,reset_index,set_index,assign,query,head,tail,filter}()', 'pandas.DataFrame()'],
+  ['{mem0.Memory.from_config,mem0.memory.main.Memory}()', 'mem0.Memory()'],
+  ['{mem0.AsyncMemory.from_config,mem0.memory.main.AsyncMemory}()', 'mem0.AsyncMemory()'],
+  ['pwdlib.PasswordHash.recommended()', 'pwdlib.PasswordHash()'],
+  ['fastapi.applications.FastAPI()', 'fastapi.FastAPI()'],
+  ['fastapi.routing.APIRouter()', 'fastapi.APIRouter()'],
+  ['starlette.applications.Starlette()', 'fastapi.FastAPI()'],
+];
+
+const exact = new Map<string, string>();
+const wild: { re: RegExp; to: string }[] = [];
+for (const [from, to] of ALIASES) {
+  for (const p of expandBraces(from)) {
+    if (p.includes('*')) wild.push({ re: patternToRegex(p), to });
+    else exact.set(p, to);
+  }
+}
+
+/** Returns the canonical type for a whole name (a prefix of a longer name), or undefined. */
+export function aliasOf(name: string): string | undefined {
+  const hit = exact.get(name);
+  if (hit !== undefined) return hit === name ? undefined : hit;
+  for (const w of wild) if (w.re.test(name) && w.to !== name) return w.to;
+  return undefined;
+}

@@ -1,0 +1,29 @@
+// LW102: sleeping or waiting on a thread primitive parks the whole event loop, not just this request.
+import type { RuleFamily } from './table';
+
+export const blockingSleep: RuleFamily = {
+  code: 'LW102',
+  name: 'blocking-sleep',
+  title: 'Blocking sleep or wait',
+  family: 'blocking',
+  alternative: 'use await asyncio.sleep(...) / asyncio primitives, or await asyncio.wrap_future(...)',
+  entries: [
+    { kind: 'sleep', calls: ['time.sleep'], alternative: 'use await asyncio.sleep(...)' },
+    {
+      kind: 'wait',
+      calls: [
+        'threading.{Lock,RLock,Semaphore,BoundedSemaphore}().acquire',
+        'threading.{Event,Condition,Barrier}().wait',
+        'threading.Condition().wait_for',
+        'threading.Thread().join',
+        'multiprocessing.Process().join',
+        'multiprocessing.pool.{Pool,ThreadPool}().{map,starmap,apply,imap}',
+        'concurrent.futures.Future().result',
+        'concurrent.futures.{wait,as_completed}',
+        'queue.{Queue,LifoQueue,PriorityQueue,SimpleQueue}().{get,join}',
+      ],
+      alternative: 'await an asyncio equivalent (asyncio.Lock, asyncio.Event, await asyncio.wrap_future(fut))',
+    },
+    { kind: 'wait', calls: ['builtins.input'], alternative: 'do not read stdin in a server; pass the value in the request' },
+  ],
+};

@@ -1,0 +1,104 @@
+// Rule tables are data: qualified-name patterns -> code, cost kind and the async alternative.
+// Patterns: `a.b.c` exact; `{x,y}` alternatives; `*` one or more segments; `()` marks an instance
+// (`requests.Session().get` is `get` called on a `requests.Session(...)` object).
+
+export type CostKind =
+  | 'http' | 'db' | 'cache' | 'llm' | 'embed' | 'vector' | 'cloud' | 'mail' | 'file' | 'subprocess'
+  | 'sleep' | 'wait' | 'ml' | 'chunk' | 'dataframe' | 'numeric' | 'crypto' | 'image' | 'io';
+
+export interface RuleEntry {
+  /** Patterns on canonical qualified names. */
+  calls: string[];
+  kind: CostKind;
+  /** Last-segment method names that are cheap / local-only for a `*` pattern (e.g. generate_presigned_url). */
+  except?: string[];
+  /** Overrides the family's alternative for these calls. */
+  alternative?: string;
+}
+
+export interface RuleFamily {
+  code: string;
+  /** kebab-case name shared by the rule file, its fixture and the README anchor. */
+  name: string;
+  title: string;
+  /** Blocking I/O on the loop (LW1xx) or CPU work on the loop (LW2xx). */
+  family: 'blocking' | 'cpu';
+  /** What to do instead, shown in every message. */
+  alternative: string;
+  entries: RuleEntry[];
+}
+
+/** Expands `{a,b}` groups (nesting not needed) into every combination. */
+export function expandBraces(pattern: string): string[] {
+  const open = pattern.indexOf('{');
+  if (open < 0) return [pattern];
+  const close = pattern.indexOf('}', open);
+  if (close < 0) return [pattern];
+  const head = pattern.slice(0, open);
+  const tail = pattern.slice(close + 1);
+  const out: string[] = [];
+  for (const alt of pattern.slice(open + 1, close).split(',')) {
+    for (const rest of expandBraces(tail)) out.push(head + alt.trim() + rest);
+  }
+  return out;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `*` stands for one or more name segments (with their `()` / `[]` markers). */
+export function patternToRegex(pattern: string): RegExp {
+  const parts = pattern.split('*').map(escapeRegex);
+  return new RegExp('^' + parts.join('[^\\s]+?') + '$');
+}
+
+export interface Match<T> { value: T; pattern: string }
+
+/**
+ * Matches canonical names against many patterns: exact names through a Map, wildcard patterns
+ * grouped by their literal first segment so a lookup only tries the few that can match.
+ */
+export class PatternTable<T> {
+  private exact = new Map<string, Match<T>>();
+  private wild = new Map<string, { re: RegExp; m: Match<T>; except?: Set<string> }[]>();
+
+  add(pattern: string, value: T, except?: string[]): void {
+    for (const p of expandBraces(pattern)) {
+      if (!p.includes('*')) {
+        if (!this.exact.has(p)) this.exact.set(p, { value, pattern: p });
+        continue;
+      }
+      const key = firstSegment(p).includes('*') ? '' : firstSegment(p);
+      let list = this.wild.get(key);
+      if (!list) this.wild.set(key, (list = []));
+      list.push({ re: patternToRegex(p), m: { value, pattern: p }, except: except ? new Set(except) : undefined });
+    }
+  }
+
+  get(name: string): Match<T> | undefined {
+    const hit = this.exact.get(name);
+    if (hit) return hit;
+    for (const key of [firstSegment(name), '']) {
+      const list = this.wild.get(key);
+      if (!list) continue;
+      for (const w of list) {
+        if (!w.re.test(name)) continue;
+        if (w.except && w.except.has(lastSegment(name))) continue;
+        return w.m;
+      }
+    }
+    return undefined;
+  }
+}
+
+export function firstSegment(name: string): string {
+  const m = /^[^.(\[]+/.exec(name);
+  return m ? m[0] : name;
+}
+
+export function lastSegment(name: string): string {
+  const trimmed = name.replace(/(\(\)|\[\])+$/, '');
+  const i = trimmed.lastIndexOf('.');
+  return i < 0 ? trimmed : trimmed.slice(i + 1);
+}

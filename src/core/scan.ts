@@ -1,0 +1,59 @@
+// Scanning paths on disk: discovery, decoding, configuration and analysis in one call, shared by
+// `loopwise scan`, `fix` and `recommend` (the extension feeds open documents to the Analyzer instead).
+import { dirname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { Analyzer, type SourceFile } from './analyzer';
+import { excluder, findPyproject, loadConfig, type LoopwiseConfig } from './config';
+import { type DecodedText, discover, moduleName, readSource } from './files';
+import type { FileNote, ScanResult } from './types';
+
+export interface ScanOptions {
+  select?: string[];
+  ignore?: string[];
+  exclude?: string[];
+  /** Skip reading pyproject.toml. */
+  noConfig?: boolean;
+  analyzer?: Analyzer;
+}
+
+export interface ScannedFile { abs: string; rel: string; decoded: DecodedText }
+
+export interface ScanOutput {
+  result: ScanResult;
+  files: Map<string, ScannedFile>;
+  config: LoopwiseConfig;
+  analyzer: Analyzer;
+}
+
+export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promise<ScanOutput> {
+  const first = resolve(paths[0] ?? '.');
+  let startDir = first;
+  try { if (!statSync(first).isDirectory()) startDir = dirname(first); } catch { /* discover() reports it */ }
+  const config = opts.noConfig ? loadConfig(undefined) : loadConfig(findPyproject(startDir));
+  const exclude = [...config.exclude, ...(opts.exclude ?? [])];
+  const { files, notes } = discover(paths, { exclude: excluder(exclude) });
+  const allNotes: FileNote[] = [...notes, ...config.problems.map((p) => ({ file: config.source ?? 'pyproject.toml', kind: 'error' as const, message: p }))];
+  const sources: SourceFile[] = [];
+  const scanned = new Map<string, ScannedFile>();
+  for (const f of files) {
+    const { decoded, note } = readSource(f.abs, toPosix(f.rel));
+    if (note) allNotes.push(note);
+    if (!decoded) continue;
+    const { module, isPackage } = moduleName(f.abs, f.root);
+    const rel = toPosix(f.rel);
+    sources.push({ path: rel, text: decoded.text, module, isPackage });
+    scanned.set(rel, { abs: f.abs, rel, decoded });
+  }
+  const analyzer = opts.analyzer ?? (await Analyzer.create());
+  const result = analyzer.analyze(sources, {
+    rules: { select: [...config.select, ...(opts.select ?? [])], ignore: [...config.ignore, ...(opts.ignore ?? [])], extra: config.extra },
+    cost: config.cost,
+    severity: config.severity,
+    notes: allNotes,
+  });
+  return { result, files: scanned, config, analyzer };
+}
+
+export function toPosix(p: string): string {
+  return p.split('\\').join('/');
+}

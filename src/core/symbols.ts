@@ -1,0 +1,252 @@
+// The workspace symbol index: which module defines which function, class and module-level object,
+// and `canonicalize`, which rewrites a qualified name until it names a type or a definition:
+//   app.main.svc.run -> app.services.Service().run -> app.services.Service.run   (a local method)
+//   app.db.SessionLocal() -> sqlalchemy.orm.sessionmaker()() -> sqlalchemy.orm.Session()
+import { aliasOf } from './rules/aliases';
+import type { ClassInfo, FileModel, FunctionInfo } from './python/model';
+import { Resolver } from './python/resolve';
+
+export interface ModuleEntry {
+  file: string;
+  model: FileModel;
+  resolver: Resolver;
+}
+
+export interface FunctionRef { mod: ModuleEntry; fn: FunctionInfo }
+export interface ClassRef { mod: ModuleEntry; cls: ClassInfo }
+
+interface Seg { name: string; suffix: string }
+
+const MAX_STEPS = 16;
+
+export class SymbolIndex {
+  readonly modules = new Map<string, ModuleEntry>();
+  readonly functions = new Map<string, FunctionRef>();
+  readonly classes = new Map<string, ClassRef>();
+  private bySuffix = new Map<string, string | null>();
+  private memo = new Map<string, string>();
+  private topMemo = new Map<string, string | undefined>();
+  private returnMemo = new Map<string, string | undefined>();
+
+  constructor(entries: Iterable<ModuleEntry>) {
+    for (const e of entries) this.add(e);
+  }
+
+  private add(e: ModuleEntry): void {
+    const name = e.model.module;
+    this.modules.set(name, e);
+    const parts = name.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const suffix = parts.slice(i).join('.');
+      this.bySuffix.set(suffix, this.bySuffix.has(suffix) ? null : name);
+    }
+    for (const fn of e.model.functions) if (!fn.isLambda) this.functions.set(fn.qname, { mod: e, fn });
+    for (const cls of e.model.classes) this.classes.set(cls.qname, { mod: e, cls });
+  }
+
+  /** A module by exact name, else by a unique dotted suffix (`services` -> `app.services`). */
+  module(name: string): ModuleEntry | undefined {
+    const m = this.modules.get(name);
+    if (m) return m;
+    const full = this.bySuffix.get(name);
+    return full ? this.modules.get(full) : undefined;
+  }
+
+  /** Resolved value of a module-level name (`client` -> `openai.OpenAI()`), or undefined. */
+  topSymbol(mod: ModuleEntry, name: string): string | undefined {
+    const key = `${mod.model.module}\u0000${name}`;
+    if (this.topMemo.has(key)) return this.topMemo.get(key);
+    this.topMemo.set(key, undefined); // cycle guard
+    const list = mod.model.scopes[0].bindings.get(name);
+    const b = list?.[list.length - 1];
+    let out: string | undefined;
+    if (b) {
+      switch (b.kind) {
+        case 'import': case 'def': case 'class': out = b.q; break;
+        case 'value': case 'with': out = b.expr ? mod.resolver.resolve(b.expr) : undefined; break;
+        case 'param': {
+          const t = b.annotation ? mod.resolver.resolveAnnotation(b.annotation) : undefined;
+          out = t ? `${t}()` : undefined;
+          break;
+        }
+        default: out = undefined;
+      }
+    }
+    this.topMemo.set(key, out);
+    return out;
+  }
+
+  canonicalize(q: string): string {
+    const hit = this.memo.get(q);
+    if (hit !== undefined) return hit;
+    let cur = q;
+    const seen = new Set<string>();
+    for (let step = 0; step < MAX_STEPS; step++) {
+      if (seen.has(cur)) break;
+      seen.add(cur);
+      const next = this.step(cur);
+      if (next === undefined) break;
+      cur = next;
+    }
+    this.memo.set(q, cur);
+    return cur;
+  }
+
+  /** One rewrite, or undefined when nothing applies. */
+  private step(q: string): string | undefined {
+    const segs = splitSegments(q);
+    return this.moduleStep(segs) ?? this.memberStep(segs) ?? this.aliasStep(segs);
+  }
+
+  /** `pkg.mod.name...` where `name` is bound at module level to something else. */
+  private moduleStep(segs: Seg[]): string | undefined {
+    let path = '';
+    for (let i = 0; i < segs.length - 1; i++) {
+      if (segs[i].suffix) return undefined;
+      path = path ? `${path}.${segs[i].name}` : segs[i].name;
+      const mod = this.module(path);
+      if (!mod) continue;
+      const next = segs[i + 1];
+      // A longer module path wins (`app` and `app.services` are both modules).
+      if (!next.suffix && this.module(`${path}.${next.name}`)) continue;
+      const modName = mod.model.module;
+      const sym = this.topSymbol(mod, next.name);
+      const self = `${modName}.${next.name}`;
+      if (sym !== undefined && sym !== self) return sym + next.suffix + joinRest(segs, i + 2);
+      if (modName !== path) return self + next.suffix + joinRest(segs, i + 2);
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** `Cls().member`: a method, an instance attribute, a base class's member, or `__call__`. */
+  private memberStep(segs: Seg[]): string | undefined {
+    let path = '';
+    for (let i = 0; i < segs.length; i++) {
+      path = path ? `${path}.${segs[i].name}` : segs[i].name;
+      const suffix = segs[i].suffix;
+      if (!suffix.startsWith('()')) continue;
+      const fnRef = this.functions.get(path);
+      if (fnRef) {
+        const ret = this.returnType(fnRef);
+        if (ret) return ret + suffix.slice(2) + joinRest(segs, i + 1);
+        return undefined;
+      }
+      const cls = this.classes.get(path);
+      if (!cls) continue;
+      const extra = suffix.slice(2);
+      if (extra.startsWith('()')) {
+        // Calling an instance: its __call__ (or a base's).
+        const call = this.findMethod(cls, '__call__');
+        if (call) return `${call.fn.qname}${extra}` + joinRest(segs, i + 1);
+        const base = this.externalBase(cls);
+        return base ? `${base}()${extra}` + joinRest(segs, i + 1) : undefined;
+      }
+      if (extra) return undefined;
+      const member = segs[i + 1];
+      if (!member) return undefined;
+      const method = this.findMethod(cls, member.name);
+      if (method) return method.fn.qname + member.suffix + joinRest(segs, i + 2);
+      const attr = this.findAttr(cls, member.name);
+      if (attr) return attr + member.suffix + joinRest(segs, i + 2);
+      const base = this.externalBase(cls);
+      if (base) return `${base}()` + '.' + member.name + member.suffix + joinRest(segs, i + 2);
+      return undefined;
+    }
+    return undefined;
+  }
+
+  private aliasStep(segs: Seg[]): string | undefined {
+    let prefix = '';
+    for (let i = 0; i < segs.length; i++) {
+      prefix = prefix ? `${prefix}.${segs[i].name}` : segs[i].name;
+      // Try every split of the suffix markers: `x()()` may alias as `x()` or `x()()`.
+      const sfx = segs[i].suffix;
+      for (let cut = sfx.length; cut >= 2; cut -= 2) {
+        const alias = aliasOf(prefix + sfx.slice(0, cut));
+        if (alias) return alias + sfx.slice(cut) + joinRest(segs, i + 1);
+      }
+      if (sfx === '' && i < segs.length - 1) {
+        const alias = aliasOf(prefix);
+        if (alias) return alias + joinRest(segs, i + 1);
+      }
+      prefix += sfx;
+    }
+    return undefined;
+  }
+
+  findMethod(c: ClassRef, name: string, depth = 0): FunctionRef | undefined {
+    if (depth > 8) return undefined;
+    const id = c.cls.methods.get(name);
+    if (id !== undefined) return { mod: c.mod, fn: c.mod.model.functions[id] };
+    for (const base of this.bases(c)) {
+      const local = this.classes.get(base);
+      if (local) { const m = this.findMethod(local, name, depth + 1); if (m) return m; }
+    }
+    return undefined;
+  }
+
+  private findAttr(c: ClassRef, name: string, depth = 0): string | undefined {
+    if (depth > 8) return undefined;
+    const e = c.cls.attrs.get(name);
+    if (e) return c.mod.resolver.resolve(e);
+    for (const base of this.bases(c)) {
+      const local = this.classes.get(base);
+      if (local) { const a = this.findAttr(local, name, depth + 1); if (a) return a; }
+    }
+    return undefined;
+  }
+
+  /** Canonical names of a class's bases. */
+  bases(c: ClassRef): string[] {
+    const out: string[] = [];
+    for (const b of c.cls.bases) {
+      const r = c.mod.resolver.resolve(b);
+      if (r) out.push(this.canonicalize(r));
+    }
+    return out;
+  }
+
+  /** The first base that is not a class of the workspace (e.g. `requests.Session`), through local bases. */
+  externalBase(c: ClassRef, depth = 0): string | undefined {
+    if (depth > 8) return undefined;
+    for (const b of this.bases(c)) {
+      const local = this.classes.get(b);
+      if (!local) return b;
+      const ext = this.externalBase(local, depth + 1);
+      if (ext) return ext;
+    }
+    return undefined;
+  }
+
+  /** What a local function returns (or yields: a dependency's `yield db`), if it can be told. */
+  returnType(f: FunctionRef): string | undefined {
+    const key = f.fn.qname;
+    if (this.returnMemo.has(key)) return this.returnMemo.get(key);
+    this.returnMemo.set(key, undefined);
+    let out: string | undefined;
+    for (const r of f.fn.returns) {
+      const t = f.mod.resolver.resolve(r);
+      if (t) { out = this.canonicalize(t); break; }
+    }
+    this.returnMemo.set(key, out);
+    return out;
+  }
+}
+
+/** `a.b().c[]` -> [{a,''},{b,'()'},{c,'[]'}]. */
+export function splitSegments(q: string): Seg[] {
+  const out: Seg[] = [];
+  for (const raw of q.split('.')) {
+    const m = /^([^()[\]]*)((?:\(\)|\[\])*)$/.exec(raw);
+    if (m) out.push({ name: m[1], suffix: m[2] });
+    else out.push({ name: raw, suffix: '' });
+  }
+  return out;
+}
+
+function joinRest(segs: Seg[], from: number): string {
+  let s = '';
+  for (let i = from; i < segs.length; i++) s += `.${segs[i].name}${segs[i].suffix}`;
+  return s;
+}
