@@ -772,6 +772,19 @@ class ModelBuilder {
         for (const c of n.childrenForFieldName('subscript')) if (c) idx.push(this.ir(c, scope, depth + 1));
         return { k: 'sub', o: this.ir(o, scope, depth + 1), i: idx };
       }
+      case 'type': {
+        const inner = n.firstNamedChild;
+        return inner ? this.ir(inner, scope, depth + 1) : UNKNOWN;
+      }
+      case 'generic_type': {
+        // `Annotated[Session, Depends(get_db)]` in a parameter annotation.
+        const base = n.firstNamedChild;
+        const params = n.namedChildren.find((c) => c?.type === 'type_parameter');
+        if (!base) return UNKNOWN;
+        const idx: Expr[] = [];
+        for (const c of params?.namedChildren ?? []) if (c) idx.push(this.ir(c, scope, depth + 1));
+        return { k: 'sub', o: this.ir(base, scope, depth + 1), i: idx };
+      }
       case 'binary_operator': {
         const l = n.childForFieldName('left');
         const r = n.childForFieldName('right');
