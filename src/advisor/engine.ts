@@ -469,8 +469,11 @@ function addWarnings(st: TreeState, scan: ScanResult, deploy: DeploymentInfo[], 
   if (ml > 0) st.warnings.push(`ML model memory multiplies by workers: each worker loads its own copy (${ml} LW201 finding(s)); measure one worker and pass --per-worker-memory.`);
   const k8s = deploy.find((d) => d.kind === 'kubernetes');
   if (k8s) st.warnings.push(`Kubernetes Deployment found (${k8s.file}): prefer 1 worker per container and scale with replicas.`);
+  const differ = deploy.filter((d) => d.currentWorkers !== undefined && d.currentWorkers !== workers);
+  if (differ.length > 0) {
+    st.warnings.push(`Deployment files run a different worker count than recommended (${workers}): ${differ.map((d) => `${d.file}:${d.line} runs ${d.currentWorkers}`).join(', ')}.`);
+  }
   for (const d of deploy) {
-    if (d.currentWorkers !== undefined && d.currentWorkers !== workers) st.warnings.push(`${d.file}:${d.line} runs ${d.currentWorkers} worker(s); recommended ${workers}.`);
     if (d.currentWorkers === undefined && d.commandText?.startsWith('workers =')) st.warnings.push(`${d.file}:${d.line} computes the worker count at start-up (${d.commandText}); the 2 x cores + 1 rule is for sync WSGI workers, not async ones.`);
   }
 }

@@ -326,7 +326,7 @@ describe('advisor engine: warnings and output', () => {
     const rec = recommend(USERS(), makeInputs(), [compose, k8s]);
     const w = rec.warnings.join('\n');
     assert.match(w, /Kubernetes Deployment found \(k8s\/deployment\.yaml\): prefer 1 worker per container/);
-    assert.match(w, /docker-compose\.yml:4 runs 4 worker\(s\); recommended 1/);
+    assert.match(w, /different worker count than recommended \(1\): docker-compose\.yml:4 runs 4\./);
     assert.doesNotMatch(w, /deployment\.yaml:28 runs/);
     assert.deepEqual(rec.deployment, [
       { file: 'docker-compose.yml', line: 4, currentWorkers: 4, recommended: 1 },
