@@ -13,3 +13,4 @@ export {
   type Recommendation, type TraceStep, type StepId, type MatrixRow, type MemoryModel, type DeploymentFinding, type ScanProfile,
 } from './engine';
 export { formatRecommendationText, formatRecommendationJson } from './format';
+export { loadAdvisorContext, type AdvisorContext } from './context';
