@@ -135,3 +135,53 @@ describe('the pure core', () => {
     assert.deepEqual(offenders, []);
   });
 });
+
+describe('loopwise recommend', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'loopwise-rec-'));
+    writeFileSync(join(dir, 'main.py'), 'import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get("/u")\nasync def u():\n    async with httpx.AsyncClient() as c:\n        return (await c.get("x")).json()\n');
+  });
+  afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  it('gives 1 worker for an async I/O-bound app, with the trace, as JSON', () => {
+    const r = run(['recommend', '--format', 'json', '--cores', '4', '--rps', '800', '.'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.workers, 1);
+    assert.equal(j.workload, 'io-bound');
+    assert.ok(j.trace.some((t: { step: string }) => t.step === '4'));
+    assert.ok(j.inputs.assumed.includes('memoryMb'), JSON.stringify(j.inputs.assumed));
+    assert.match(j.command, /--workers 1 --loop uvloop$/);
+  });
+
+  it('follows the guide\'s load-test table to 4 workers', () => {
+    writeFileSync(join(dir, 'lt.csv'), 'workers,rps,p99_ms,cpu_percent,memory_mb\n1,8500,800,95,400\n2,12000,500,85,700\n4,15000,250,80,1300\n');
+    const j = JSON.parse(run(['recommend', '--format', 'json', '--cores', '4', '--memory', '4G', '--rps', '8000', '--load-tests', 'lt.csv', '.'], dir).stdout);
+    assert.equal(j.workers, 4);
+  });
+
+  it('rejects bad inputs with exit 2 and a one-line error naming the problem', () => {
+    writeFileSync(join(dir, 'bad.csv'), 'workers,rps\n1,abc\n');
+    writeFileSync(join(dir, 'wrk.txt'), 'Running 30s test @ http://127.0.0.1:8000/\n  Requests/sec:   8500.00\n');
+    const cases: [string[], RegExp][] = [
+      [['--memory', '2X'], /memory/i],
+      [['--cores', '-2'], /cores/i],
+      [['--load-tests', 'bad.csv'], /bad\.csv/],
+      [['--load-tests', 'wrk.txt'], /worker/i],
+    ];
+    for (const [args, re] of cases) {
+      const r = run(['recommend', ...args, '.'], dir);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, re);
+    }
+  });
+
+  it('flags a deployment file whose workers differ (LW401) and exits 1', () => {
+    writeFileSync(join(dir, 'Procfile'), 'web: gunicorn main:app -k uvicorn.workers.UvicornWorker -w 4\n');
+    const r = run(['recommend', '--cores', '4', '.'], dir);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /Procfile:1:\d+: LW401 runs 4 worker/);
+  });
+});
