@@ -25,6 +25,9 @@ const OFFLOADS: Record<string, { arg: number; process?: boolean }> = {
   'fastapi.background.BackgroundTasks().add_task': { arg: 0 },
 };
 
+/** Decorators that turn a sync function into an awaitable that runs in a thread. */
+const OFFLOAD_DECORATORS = new Set(['asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async']);
+
 export type CallKind = 'rule' | 'local' | 'offload' | 'async-io' | 'cpu-only' | 'other';
 
 export interface CallInfo {
@@ -180,11 +183,25 @@ export class CallGraph {
     return out;
   }
 
-  /** The sync local function a call runs right here (not generators, whose body runs when iterated). */
+  /**
+   * The sync local function a call runs right here: not generators (their body runs when iterated),
+   * not functions wrapped by an offloading decorator (`@sync_to_async`).
+   */
   syncTarget(c: CallInfo): FunctionRef | undefined {
     if (c.kind !== 'local' || !c.target || c.target.fn.isAsync) return undefined;
     if (c.target.fn.isGenerator && !c.site.forIterable) return undefined;
+    if (c.target.fn.decorators.length && this.offloadedByDecorator(c.target)) return undefined;
     return c.target;
+  }
+
+  private decoratorMemo = new Map<string, boolean>();
+  private offloadedByDecorator(ref: FunctionRef): boolean {
+    let v = this.decoratorMemo.get(ref.fn.qname);
+    if (v === undefined) {
+      v = ref.fn.decorators.some((d) => OFFLOAD_DECORATORS.has(this.canonical(ref.mod, d.k === 'call' ? d.f : d) ?? ''));
+      this.decoratorMemo.set(ref.fn.qname, v);
+    }
+    return v;
   }
 
   /** Estimated time of a sync function: its CPU and its (synchronous) I/O, cycles counted once. */
