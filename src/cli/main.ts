@@ -1,6 +1,7 @@
 // `loopwise scan | fix | recommend`: exit 0 clean, 1 findings, 2 usage or I/O error (one line on stderr).
 import { InputError } from '../core/files';
 import { UsageError } from './args';
+import { runFix } from './fix';
 import { runScan } from './scan';
 import { VERSION } from './version';
 
@@ -8,13 +9,16 @@ type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   scan: runScan,
+  fix: runFix,
 };
 
 const HELP = `loopwise ${VERSION}: find event-loop blockers in FastAPI code
 
 Usage:
   loopwise scan [PATH...] [--format text|json|sarif] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--exit-zero]
-${Object.keys(COMMANDS).filter((c) => c !== 'scan').map((c) => `  loopwise ${c} --help\n`).join('')}
+  loopwise fix [PATH...] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--diff]
+      applies each finding's preferred fix in place (or prints a unified diff with --diff)
+${Object.keys(COMMANDS).filter((c) => c !== 'scan' && c !== 'fix').map((c) => `  loopwise ${c} --help\n`).join('')}
 Exit codes: 0 no findings, 1 findings, 2 usage or I/O error.
 `;
 
