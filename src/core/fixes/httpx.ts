@@ -64,7 +64,7 @@ export function httpxFix(ctx: FixContext, t: Target): Fix | undefined {
   if (!client || !httpx) return undefined;
   const indent = pm[1];
   let callArgs = conv.callArgs;
-  if (!lex(text, t.site.argsStart, t.site.end).newlineInString) callArgs = callArgs.replace(/(\r?\n)(?=[ \t]*\S)/g, `$1${ctx.unit}`);
+  if (!lex(text, t.site.argsStart, t.site.end).newlineInString) callArgs = callArgs.replace(/(\r?\n)(?![ \t]*\r?\n)/g, `$1${ctx.unit}`);
   const call = sm[1] ? `(await ${client}.${method}(${callArgs}))` : `await ${client}.${method}(${callArgs})`;
   const newText = `async with ${httpx}.AsyncClient(${conv.clientArgs.join(', ')}) as ${client}:${ctx.eol}${indent}${ctx.unit}${pm[2]}${call}`;
   return {

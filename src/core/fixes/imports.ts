@@ -94,6 +94,14 @@ function importRegion(text: string, model: FileModel): { stmts: Stmt[]; headerEn
       seenCode = true;
       continue;
     }
+    if (/^from[ \t]+__future__[ \t]+import\b/.test(line)) {
+      // tree-sitter has its own node for future imports: they are header, not in the model's imports.
+      let end = lineEnd;
+      if (line.includes('(')) { const close = text.indexOf(')', i); if (close >= 0) end = nextLineStart(text, close); }
+      headerEnd = end;
+      i = end;
+      continue;
+    }
     if (/^[ \t]*(#.*)?(\r?\n)?$/.test(line)) {
       if (!seenCode && /^#/.test(line)) headerEnd = lineEnd;
       i = lineEnd;
