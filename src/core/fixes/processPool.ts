@@ -39,7 +39,7 @@ function existingPool(ctx: FixContext): string | undefined {
 export function processPoolFix(ctx: FixContext, t: Target): Fix | undefined {
   if (!canAwaitAt(ctx, t) || !isPicklableCallee(ctx, t)) return undefined;
   const raw = rawArgs(ctx, t.site);
-  const args = splitArgs(ctx.text, t.site.argsStart, t.site.end);
+  const args = splitArgs(ctx.text, t.site.argsStart, t.site.end, true);
   if (raw === undefined || !args) return undefined;
   const imports = new Imports(ctx, t.fn);
   const asyncio = imports.need({ module: 'asyncio' });

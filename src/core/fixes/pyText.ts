@@ -132,7 +132,7 @@ export interface ArgText {
 }
 
 /** The arguments of a call whose parenthesis opens at `open` and whose call ends at `end` (after `)`). */
-export function splitArgs(text: string, open: number, end: number): ArgText[] | undefined {
+export function splitArgs(text: string, open: number, end: number, allowComments = false): ArgText[] | undefined {
   if (text[open] !== '(' || text[end - 1] !== ')') return undefined;
   const st = lex(text, open, end, 1);
   if (st.depth !== 0 || st.inString) return undefined;
@@ -144,7 +144,7 @@ export function splitArgs(text: string, open: number, end: number): ArgText[] | 
     const raw = text.slice(s, e);
     if (!raw.trim()) { if (k + 2 === bounds.length) continue; return undefined; }
     // A comment inside the argument list cannot be carried over safely.
-    if (lex(text, s, e, 99).comments) return undefined;
+    if (!allowComments && lex(text, s, e, 99).comments) return undefined;
     while (/\s/.test(text[s])) s++;
     while (e > s && /\s/.test(text[e - 1])) e--;
     const t = text.slice(s, e);
@@ -177,8 +177,14 @@ export function isBareGenerator(arg: string): boolean {
 
 /** A call followed by `.x`, `[i]` or `(...)` needs parentheses once `await` is put in front of it. */
 export function hasTrailer(text: string, end: number): boolean {
+  // Line breaks and comments are skipped too: inside brackets `.json()` may follow on the next line.
+  // Outside brackets that may look at the next statement, which only costs a pair of parentheses.
   let i = end;
-  while (text[i] === ' ' || text[i] === '\t') i++;
+  for (;;) {
+    while (i < text.length && /[ \t\r\n\\]/.test(text[i])) i++;
+    if (text[i] !== '#') break;
+    i = lineEndAt(text, i);
+  }
   return text[i] === '.' || text[i] === '[' || text[i] === '(';
 }
 

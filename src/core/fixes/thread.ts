@@ -10,7 +10,7 @@ export type ThreadVariant = 'to_thread' | 'threadpool';
 export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, isPreferred: boolean, note?: string): Fix | undefined {
   if (!canAwaitAt(ctx, t)) return undefined;
   let raw = rawArgs(ctx, t.site);
-  const args = splitArgs(ctx.text, t.site.argsStart, t.site.end);
+  const args = splitArgs(ctx.text, t.site.argsStart, t.site.end, true);
   if (raw === undefined || !args) return undefined;
   // `f(x for x in xs)` needs its own parentheses once it is one argument among others.
   if (args.length === 1 && !args[0].kw && isBareGenerator(args[0].text)) raw = `(${raw.trim()})`;
