@@ -47,6 +47,13 @@ describe('fix engine', () => {
     assert.match(applyEdits(text, thread.edits)!, /n = \(await asyncio\.to_thread\(requests\.post, "u", json=list\(u for u in urls\)\)\)\.status_code/);
   });
 
+  it('parenthesises the await when the trailer is on the next line, and keeps comments among the arguments', async () => {
+    const text = `import subprocess\n${HEAD}@app.get("/")\nasync def a():\n    code = (subprocess.run(\n        ["ls"],  # list\n    )\n        .returncode)\n    return code\n`;
+    const [f] = await findings(text);
+    const out = applyEdits(text, f.fixes.find((x) => x.isPreferred)!.edits)!;
+    assert.match(out, /code = \(\(await asyncio\.to_thread\(subprocess\.run,\n {8}\["ls"\], {2}# list\n {4}\)\)\n {8}\.returncode\)/);
+  });
+
   it('offers no await-based fix inside a generator expression', async () => {
     const text = `import time\n${HEAD}@app.get("/")\nasync def a(xs: list[int]):\n    return sum(time.sleep(x) or x for x in xs)\n`;
     const [f] = await findings(text);

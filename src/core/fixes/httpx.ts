@@ -55,7 +55,7 @@ export function httpxFix(ctx: FixContext, t: Target): Fix | undefined {
   if (!sm) return undefined;
   if (rm && sm[1].split(/[.()]+/).some((a) => RESPONSE_ONLY.test(a))) return undefined;
   const target = /^([A-Za-z_]\w*)[ \t]*(?::[^=\n]+)?=/.exec(pm[2]);
-  if (rm && target && new RegExp(`\\b${target[1]}\\.(\\w+)`, 'g').test(text.slice(t.site.end, t.fn.end))) {
+  if (rm && target) {
     for (const m of text.slice(t.site.end, t.fn.end).matchAll(new RegExp(`\\b${target[1]}\\.(\\w+)`, 'g'))) if (RESPONSE_ONLY.test(m[1])) return undefined;
   }
   const body = fnText(ctx, t.fn);
