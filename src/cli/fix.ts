@@ -5,9 +5,9 @@
 import { chmodSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decode, type DecodedText, InputError } from '../core/files';
-import { fixAll } from '../core/fixes';
+import { findingsByFile, fixAll } from '../core/fixes';
 import { scanPaths, type ScannedFile } from '../core/scan';
-import type { Finding, ScanResult } from '../core/types';
+import type { ScanResult } from '../core/types';
 import { parseArgs } from './args';
 import { unifiedDiff } from './diff';
 
@@ -40,7 +40,7 @@ export function computeFixes(scan: { result: ScanResult; files: Map<string, Scan
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const before = new Map(texts);
     let roundApplied = 0;
-    for (const [file, findings] of byFile(result.findings)) {
+    for (const [file, findings] of findingsByFile(result.findings)) {
       const src = scan.files.get(file);
       if (!src || broken.has(file)) continue;
       if (src.decoded.note) { if (round === 0) skipped.push({ file, reason: src.decoded.note }); continue; }
@@ -64,16 +64,6 @@ export function computeFixes(scan: { result: ScanResult; files: Map<string, Scan
   }
   for (const [file, text] of [...texts]) if (text === scan.files.get(file)?.decoded.text) texts.delete(file);
   return { texts, applied, result, skipped };
-}
-
-function byFile(findings: Finding[]): Map<string, Finding[]> {
-  const m = new Map<string, Finding[]>();
-  for (const f of findings) {
-    let list = m.get(f.file);
-    if (!list) m.set(f.file, (list = []));
-    list.push(f);
-  }
-  return m;
 }
 
 /** The text encoded as it was read (encoding and BOM), or undefined when it cannot be written back exactly. */

@@ -3,7 +3,7 @@
 // position. An import the file already has (also under an alias) is reused, never duplicated.
 import type { FileModel } from '../python/model';
 import type { TextEdit } from '../types';
-import { lex, lineStartAt, nextLineStart } from './pyText';
+import { lex, lineEndAt, lineStartAt, nextLineStart } from './pyText';
 
 /** `import module` when `name` is absent, else `from module import name`. */
 export interface ImportNeed { module: string; name?: string; alternatives?: string[] }
@@ -112,7 +112,7 @@ function importRegion(text: string, model: FileModel): { stmts: Stmt[]; headerEn
       docstringDone = true;
       let j = i;
       while (/[rRuU]/.test(text[j])) j++;
-      const st = lex(text, i, lineEndAt2(text, j));
+      const st = lex(text, i, lineEndAt(text, j));
       if (st.inString) {
         const q = text.startsWith('"""', j) ? '"""' : text.startsWith("'''", j) ? "'''" : text[j];
         const close = text.indexOf(q, j + q.length);
@@ -125,11 +125,6 @@ function importRegion(text: string, model: FileModel): { stmts: Stmt[]; headerEn
     break;
   }
   return { stmts, headerEnd };
-}
-
-function lineEndAt2(text: string, i: number): number {
-  const n = text.indexOf('\n', i);
-  return n < 0 ? text.length : n;
 }
 
 /** Import statements split into groups by blank or comment lines between them. */

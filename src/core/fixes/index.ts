@@ -63,17 +63,22 @@ function build(ctx: FixContext, f: Finding): Fix[] {
   return fixes;
 }
 
+/** Findings grouped by file, in their order. */
+export function findingsByFile(findings: Finding[]): Map<string, Finding[]> {
+  const m = new Map<string, Finding[]>();
+  for (const f of findings) {
+    let list = m.get(f.file);
+    if (!list) m.set(f.file, (list = []));
+    list.push(f);
+  }
+  return m;
+}
+
 export interface FixSource { text: string; model: FileModel }
 
 /** Fills `fixes` of every finding in the result, file by file. */
 export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined): ScanResult {
-  const byFile = new Map<string, Finding[]>();
-  for (const f of result.findings) {
-    let list = byFile.get(f.file);
-    if (!list) byFile.set(f.file, (list = []));
-    list.push(f);
-  }
-  for (const [file, findings] of byFile) {
+  for (const [file, findings] of findingsByFile(result.findings)) {
     let src: FixSource | undefined;
     try { src = source(file); } catch { src = undefined; }
     if (!src) continue;

@@ -19,20 +19,20 @@ export function noqaFix(ctx: FixContext, t: Target): Fix | undefined {
       const m = /#\s*noqa\s*:\s*[A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*/i.exec(comment);
       if (!m) {
         if (/#\s*noqa\b/i.test(comment)) return undefined; // a bare noqa already covers every code
-        return edit(ctx, code, le, `  # noqa: ${code}`);
+        return edit(code, le, `  # noqa: ${code}`);
       }
       let at = st.commentStart + m.index + m[0].length;
       while (/\s/.test(text[at - 1])) at--;
-      return edit(ctx, code, at, `, ${code}`);
+      return edit(code, at, `, ${code}`);
     }
     if (/\\[ \t]*$/.test(text.slice(ls, le))) continue;
     let end = le;
     while (end > ls && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
-    return edit(ctx, code, end, `  # noqa: ${code}`);
+    return edit(code, end, `  # noqa: ${code}`);
   }
   return undefined;
 }
 
-function edit(_ctx: FixContext, code: string, at: number, newText: string): Fix {
+function edit(code: string, at: number, newText: string): Fix {
   return { title: `Suppress ${code} on this line (# noqa)`, isPreferred: false, edits: [{ start: at, end: at, newText }] };
 }
