@@ -13,7 +13,8 @@ const POOL_NAMES = ['process_pool', '_loopwise_process_pool'];
 
 /** Whether the call's callee is a module-level function or a function reached through an imported module. */
 export function isPicklableCallee(ctx: FixContext, t: Target): boolean {
-  if (t.finding.chain.length || t.finding.call.includes('()')) return false;
+  // A transitive finding offloads the helper called at the site, whatever the helper itself calls.
+  if (!t.finding.chain.length && t.finding.call.includes('()')) return false;
   let e: Expr = t.site.callee;
   while (e.k === 'attr') e = e.o;
   if (e.k !== 'name') return false;
