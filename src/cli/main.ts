@@ -13,7 +13,7 @@ const COMMANDS: Record<string, Command> = {
 const HELP = `loopwise ${VERSION}: find event-loop blockers in FastAPI code
 
 Usage:
-  loopwise scan [PATH...] [--format text|json|sarif] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--exit-zero]
+  loopwise scan [PATH...] [--format text|json|sarif] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--exit-zero] [--jobs N]
 ${Object.keys(COMMANDS).filter((c) => c !== 'scan').map((c) => `  loopwise ${c} --help\n`).join('')}
 Exit codes: 0 no findings, 1 findings, 2 usage or I/O error.
 `;

@@ -97,6 +97,11 @@ export class Analyzer {
     }
   }
 
+  /** Caches a model built elsewhere (a worker thread) from exactly this file's text. */
+  adopt(file: SourceFile, model: FileModel): void {
+    this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
+  }
+
   forget(path: string): void {
     this.cache.delete(path);
     this.docs.get(path)?.tree.delete();
