@@ -5,17 +5,20 @@ import { parseArgs, UsageError } from './args';
 import { formatText, toJson, toSarif } from './format';
 import { VERSION } from './version';
 
-export const SCAN_FLAGS = { format: 'string', select: 'list', ignore: 'list', exclude: 'list', 'no-config': 'boolean', 'exit-zero': 'boolean' } as const;
+export const SCAN_FLAGS = { format: 'string', select: 'list', ignore: 'list', exclude: 'list', 'no-config': 'boolean', 'exit-zero': 'boolean', jobs: 'string' } as const;
 
 export async function runScan(argv: string[], out: (s: string) => void): Promise<number> {
   const { flags, positional } = parseArgs(argv, SCAN_FLAGS);
   const format = (flags.format as string | undefined) ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format "${format}" (use text, json or sarif)`);
+  const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs needs a whole number >= 1, got "${flags.jobs}"`);
   const { result, files } = await scanPaths(positional.length ? positional : ['.'], {
     select: flags.select as string[] | undefined,
     ignore: flags.ignore as string[] | undefined,
     exclude: flags.exclude as string[] | undefined,
     noConfig: flags['no-config'] === true,
+    jobs,
   });
   if (format === 'json') {
     const starts = (file: string) => { const f = files.get(file); return f ? lineStarts(f.decoded.text) : undefined; };

@@ -1,7 +1,7 @@
 // The analysis entry point shared by the CLI and the extension: parse each file once (models are
 // cached by content), build the workspace index, then report every blocking call that runs on the
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
-import type { Query, Tree } from 'web-tree-sitter';
+import type { Language, Query, Tree } from 'web-tree-sitter';
 import { Edit, Query as TsQuery } from 'web-tree-sitter';
 import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
 import { CostModel, type CostOverrides } from './cost';
@@ -10,7 +10,7 @@ import { attachFixes, sourcesFrom } from './fixes';
 import { namesIn } from './python/ir';
 import { buildModel, type FileModel, QUERY_SOURCE } from './python/model';
 import { Resolver } from './python/resolve';
-import { initParser, parsePython } from './parser';
+import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
 import type { ChainHop, FileNote, Finding, FunctionKind, HandlerReport, ScanResult, Severity, Workload } from './types';
@@ -80,27 +80,63 @@ export class Analyzer {
   private query: Query;
   /** How many files were parsed (not served from the cache) since creation; tests use it. */
   parses = 0;
+  /** How many times the wasm runtime aborted and the parser was rebuilt. */
+  wasmResets = 0;
+  /** Set after a wasm abort; the next analyze() reports it once as a note. */
+  private wasmNote: FileNote | undefined;
 
-  private constructor(query: Query) { this.query = query; }
+  private constructor(private lang: Language, query: Query) { this.query = query; }
 
   static async create(grammarDir?: string): Promise<Analyzer> {
     const lang = await initParser(grammarDir);
-    return new Analyzer(new TsQuery(lang, QUERY_SOURCE));
+    return new Analyzer(lang, new TsQuery(lang, QUERY_SOURCE));
+  }
+
+  /**
+   * Parses and builds a model; when the wasm runtime aborts (a RuntimeError: out of memory,
+   * unreachable), rebuilds the parser and the query, forgets every kept tree, and tries once more.
+   */
+  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean): { model: FileModel; tree?: Tree } {
+    for (let attempt = 0; ; attempt++) {
+      let tree: Tree | undefined;
+      let kept = false;
+      try {
+        tree = parsePython(file.text, attempt ? undefined : oldTree);
+        this.parses++;
+        const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage });
+        kept = keep;
+        return kept ? { model, tree } : { model };
+      } catch (err) {
+        if (attempt > 0 || !isWasmAbort(err)) throw err;
+        this.recoverFromWasmAbort(err as Error, file.path);
+        tree = undefined;
+      } finally {
+        if (tree && !kept) tree.delete();
+      }
+    }
+  }
+
+  private recoverFromWasmAbort(err: Error, path: string): void {
+    this.wasmResets++;
+    this.wasmNote ??= { file: path, kind: 'error', message: `the parser's wasm runtime aborted (${err.message}); it was reinitialised and the file analysed again` };
+    // Trees and the query live in the old state: drop them without touching it again.
+    this.docs.clear();
+    renewParser();
+    try { this.query = new TsQuery(this.lang, QUERY_SOURCE); } catch { /* keep the old one */ }
   }
 
   /** The file's model, from the cache when its text has not changed. Never throws on user code. */
   model(file: SourceFile, oldTree?: Tree): FileModel {
     const hit = this.cache.get(file.path);
     if (hit && hit.text === file.text && hit.module === file.module && hit.isPackage === file.isPackage) return hit.model;
-    const tree = parsePython(file.text, oldTree);
-    this.parses++;
-    try {
-      const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage });
-      this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
-      return model;
-    } finally {
-      tree.delete();
-    }
+    const { model } = this.parseAndBuild(file, oldTree, false);
+    this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
+    return model;
+  }
+
+  /** Caches a model built elsewhere (a worker thread) from exactly this file's text. */
+  adopt(file: SourceFile, model: FileModel): void {
+    this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
   }
 
   /**
@@ -151,19 +187,20 @@ export class Analyzer {
       old = prev.tree;
       incremental = true;
     }
-    const tree = parsePython(file.text, old);
-    this.parses++;
-    prev?.tree.delete();
+    let built: { model: FileModel; tree?: Tree };
     try {
-      const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage });
-      this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
-      this.docs.set(file.path, { tree, text: file.text });
-      return { model, incremental };
+      built = this.parseAndBuild(file, old, true);
     } catch (err) {
-      tree.delete();
-      this.docs.delete(file.path);
+      if (this.docs.get(file.path) === prev) { prev?.tree.delete(); this.docs.delete(file.path); }
       throw err;
     }
+    // After a wasm abort the old tree is gone with the old state (docs was cleared): not incremental.
+    if (this.docs.get(file.path) === prev) prev?.tree.delete();
+    else incremental = false;
+    const { model, tree } = built;
+    this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
+    this.docs.set(file.path, { tree: tree!, text: file.text });
+    return { model, incremental };
   }
 
   /** Frees every kept tree (the extension calls this on deactivate). */
@@ -175,6 +212,7 @@ export class Analyzer {
 
   analyze(files: SourceFile[], opts: AnalyzeOptions = {}): ScanResult {
     const notes: FileNote[] = [...(opts.notes ?? [])];
+    const wasmNotesAt = notes.length;
     const entries: ModuleEntry[] = [];
     const seen = new Set<string>();
     for (const f of files) {
@@ -196,8 +234,17 @@ export class Analyzer {
       const m = module === model.module ? model : { ...model, module };
       entries.push({ file: f.path, model: m, resolver: new Resolver(m) });
     }
+    if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
     return attachFixes(new Run(entries, opts, notes, files.length).result(), sourcesFrom(files, entries));
   }
+}
+
+/** A trap or abort of the wasm runtime (not a bug in the analyzer's own code). */
+export function isWasmAbort(err: unknown): boolean {
+  const RuntimeError = (globalThis as { WebAssembly?: { RuntimeError?: new () => Error } }).WebAssembly?.RuntimeError;
+  if (RuntimeError && err instanceof RuntimeError) return true;
+  const msg = (err as Error | undefined)?.message ?? '';
+  return /^Aborted\(|RuntimeError|memory access out of bounds|unreachable/.test(msg);
 }
 
 /** One analysis over a set of modules. */

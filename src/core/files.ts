@@ -73,6 +73,9 @@ export function discover(paths: string[], opts: { exclude?: (rel: string) => boo
           seenFiles.add(realFile);
           if (files.length >= maxFiles) { notes.push({ file: rel(full), kind: 'skipped', message: `more than ${maxFiles} files; the rest were not scanned` }); stack.length = 0; break; }
           files.push({ abs: full, rel: rel(full), root: abs });
+        } else if (!isDir && !isFile && name.endsWith('.py')) {
+          // A FIFO, socket or device named *.py: reading it could block forever.
+          notes.push({ file: rel(full), kind: 'skipped', message: 'not a regular file' });
         }
       }
     }

@@ -43,6 +43,11 @@ export function parsePython(text: string, old?: Tree): Tree {
   return tree;
 }
 
+/** A fresh shared parser for the loaded language (after a wasm abort); the old one is not touched. */
+export function renewParser(): void {
+  shared = undefined;
+}
+
 /** Drops the wasm state so the next initParser() starts over (used after a wasm abort). */
 export function resetParser(): void {
   shared?.delete();

@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { Analyzer, type SourceFile } from './analyzer';
 import { excluder, findPyproject, loadConfig, type LoopwiseConfig } from './config';
 import { type DecodedText, discover, moduleName, readSource } from './files';
+import { buildModelsInParallel } from './parallel';
 import type { FileNote, ScanResult } from './types';
 
 export interface ScanOptions {
@@ -14,6 +15,8 @@ export interface ScanOptions {
   /** Skip reading pyproject.toml. */
   noConfig?: boolean;
   analyzer?: Analyzer;
+  /** Threads for building file models (default: up to 4 cores); 1 keeps everything on this thread. */
+  jobs?: number;
 }
 
 export interface ScannedFile { abs: string; rel: string; decoded: DecodedText }
@@ -47,6 +50,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     scanned.set(rel, { abs: f.abs, rel, decoded });
   }
   const analyzer = opts.analyzer ?? (await Analyzer.create());
+  await buildModelsInParallel(analyzer, sources, { jobs: opts.jobs });
   const analyzeOptions = {
     rules: { select: [...config.select, ...(opts.select ?? [])], ignore: [...config.ignore, ...(opts.ignore ?? [])], extra: config.extra },
     cost: config.cost,

@@ -3,6 +3,7 @@
 // comprehension, loop) gives each capture its context, so no recursive walk is needed and deeply
 // nested code cannot overflow the stack.
 import type { Node, Query, Tree } from 'web-tree-sitter';
+import { Query as TsQuery } from 'web-tree-sitter';
 import { type Expr, UNKNOWN } from './ir';
 
 export type BindingKind = 'import' | 'value' | 'def' | 'class' | 'param' | 'self' | 'with' | 'opaque';
@@ -224,7 +225,7 @@ class ModelBuilder {
         case 'assign': this.onAssign(n); break;
         case 'augassign': this.onAugAssign(n); break;
         case 'walrus': this.onWalrus(n); break;
-        case 'with': if (n.firstChild?.type === 'async') this.markAwait(); break;
+        case 'with': if (startsWithAsync(this.text, n)) this.markAwait(); break;
         case 'withitem': this.onWithItem(n); break;
         case 'return': this.onReturn(n, false); break;
         case 'yield': this.onReturn(n, true); break;
@@ -368,7 +369,7 @@ class ModelBuilder {
     const name = nameNode.text;
     const outerScope = this.currentScope(n.startIndex);
     const cls = this.enclosingClass();
-    const isAsync = n.firstChild?.type === 'async';
+    const isAsync = startsWithAsync(this.text, n);
     const decorators: Expr[] = [];
     const parent = n.parent;
     if (parent?.type === 'decorated_definition') {
@@ -485,7 +486,7 @@ class ModelBuilder {
     const scope = this.currentScope(n.startIndex);
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
-    if (n.firstChild?.type === 'async') { this.markAwait(); if (loop) loop.isAsync = true; }
+    if (startsWithAsync(this.text, n)) { this.markAwait(); if (loop) loop.isAsync = true; }
     if (!loop || loop.kind !== 'comp') return;
     if (left) for (const name of targetNames(left)) { loop.targets.push(name); this.bind(scope, name, { kind: 'opaque', off: -1 }); }
     if (right && loop.iterText === '') { loop.iter = this.ir(right, scope); loop.iterText = right.text; }
@@ -496,7 +497,7 @@ class ModelBuilder {
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
     if (!body) return;
-    const isAsync = n.firstChild?.type === 'async';
+    const isAsync = startsWithAsync(this.text, n);
     if (isAsync) this.markAwait();
     const scope = this.currentScope(n.startIndex);
     const loop = this.newLoop(n, 'for', isAsync, body.startIndex);
@@ -716,9 +717,10 @@ class ModelBuilder {
 
   // ---- expressions ---------------------------------------------------------------------------
 
-  private ir(n: Node, scope: number, depth = 0): Expr {
+  /** `type` may be passed when the caller has already read it (each read crosses the wasm boundary). */
+  private ir(n: Node, scope: number, depth = 0, type?: string): Expr {
     if (depth > MAX_IR_DEPTH) return UNKNOWN;
-    switch (n.type) {
+    switch (type ?? n.type) {
       case 'identifier': return { k: 'name', n: n.text, off: n.startIndex, scope };
       case 'attribute': {
         const o = n.childForFieldName('object');
@@ -759,16 +761,23 @@ class ModelBuilder {
         return l && r ? { k: 'op', op, l: this.ir(l, scope, depth + 1), r: this.ir(r, scope, depth + 1) } : UNKNOWN;
       }
       case 'parenthesized_expression': {
-        const inner = n.namedChildren.find((c) => c?.type !== 'comment');
-        return inner ? this.ir(inner, scope, depth + 1) : UNKNOWN;
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          const t = c.type;
+          if (t !== 'comment') return this.ir(c, scope, depth + 1, t);
+        }
+        return UNKNOWN;
       }
       case 'await': {
         const inner = n.namedChildren[0];
         return inner ? { k: 'await', e: this.ir(inner, scope, depth + 1) } : UNKNOWN;
       }
       case 'string': {
-        if (n.namedChildren.some((c) => c?.type === 'interpolation')) return { k: '?', names: identifiersIn(n) };
-        const content = n.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
+        const kids = n.namedChildren;
+        const types = kids.map((c) => c?.type);
+        if (types.includes('interpolation')) return { k: '?', names: identifiersIn(n) };
+        let content = '';
+        for (let i = 0; i < kids.length; i++) if (types[i] === 'string_content') content += kids[i]!.text;
         return { k: 'str', v: content };
       }
       case 'concatenated_string': return { k: 'str', v: n.namedChildren.map((c) => (c ? stripQuotes(c.text) : '')).join('') };
@@ -778,7 +787,11 @@ class ModelBuilder {
       case 'list':
       case 'tuple': {
         const items: Expr[] = [];
-        for (const c of n.namedChildren) if (c && c.type !== 'comment') items.push(this.ir(c, scope, depth + 1));
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          const t = c.type;
+          if (t !== 'comment') items.push(this.ir(c, scope, depth + 1, t));
+        }
         return { k: 'list', items };
       }
       case 'lambda': return { k: 'lambda', off: n.startIndex };
@@ -792,12 +805,14 @@ class ModelBuilder {
     const kw: Record<string, Expr> = {};
     if (argsNode.type === 'generator_expression') return { args: [{ k: '?', names: identifiersIn(argsNode) }], kw };
     for (const a of argsNode.namedChildren) {
-      if (!a || a.type === 'comment') continue;
-      if (a.type === 'keyword_argument') {
+      if (!a) continue;
+      const t = a.type;
+      if (t === 'comment') continue;
+      if (t === 'keyword_argument') {
         const name = a.childForFieldName('name')?.text;
         const v = a.childForFieldName('value');
         if (name && v) kw[name] = this.ir(v, scope, depth + 1);
-      } else args.push(this.ir(a, scope, depth + 1));
+      } else args.push(this.ir(a, scope, depth + 1, t));
     }
     return { args, kw };
   }
@@ -817,9 +832,33 @@ export function targetNames(n: Node): string[] {
   return n.descendantsOfType('identifier').filter((c): c is Node => !!c && c.parent?.type !== 'attribute' && c.parent?.type !== 'subscript').map((c) => c.text);
 }
 
+/**
+ * Identifiers at any depth, in source order (empty MISSING ones left out). A one-pattern query
+ * reads them in one wasm call; descendantsOfType rebuilds its symbol list on every call.
+ */
 function identifiersIn(n: Node): string[] {
-  if (n.endIndex - n.startIndex > 4000) return [];
-  return n.descendantsOfType('identifier').map((c) => c?.text ?? '').filter(Boolean);
+  const start = n.startIndex;
+  const end = n.endIndex;
+  if (end - start > 4000) return [];
+  const out: string[] = [];
+  for (const c of identifierQuery(n).captures(n)) {
+    const id = c.node;
+    const e = id.endIndex;
+    if (e > id.startIndex && id.startIndex >= start && e <= end) out.push(id.text);
+  }
+  return out;
+}
+
+let identQuery: { lang: unknown; q: Query } | undefined;
+function identifierQuery(n: Node): Query {
+  const lang = n.tree.language;
+  if (identQuery?.lang !== lang) identQuery = { lang, q: new TsQuery(lang, '(identifier) @id') };
+  return identQuery.q;
+}
+
+/** `async def`, `async for`, `async with`: the node's first token is the `async` keyword. */
+function startsWithAsync(text: string, n: Node): boolean {
+  return text.startsWith('async', n.startIndex);
 }
 
 function stripQuotes(s: string): string {

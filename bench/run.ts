@@ -1,0 +1,232 @@
+// `npm run bench`: Loopwise side by side with Ruff-wasm (ASYNC rules) on the same generated inputs.
+// Prints one JSON report; every figure is the median of several runs after warm-up. Inputs are
+// written (deterministically) under .bench/. Not a test: nothing here fails on a slow machine.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Analyzer, type SourceFile } from '../src/core/analyzer';
+import { discover, moduleName, readSource } from '../src/core/files';
+import { parsePython } from '../src/core/parser';
+import { generate } from './generate';
+
+const ROOT = join(__dirname, '..');
+const OUT = join(ROOT, '.bench');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const RUFF_SCAN = join(__dirname, 'ruff-scan.cjs');
+const quick = process.argv.includes('--quick');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Median wall time (ms) of fn after `warm` unmeasured runs. */
+function timeit(fn: () => void, runs: number, warm = 2): number {
+  for (let i = 0; i < warm; i++) fn();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) { const s = performance.now(); fn(); t.push(performance.now() - s); }
+  return median(t);
+}
+
+/** Wall time and peak RSS of a child process (GNU time when present, else ps sampling). */
+async function coldRun(cmd: string, args: string[]): Promise<{ ms: number; peakRssMb: number; stdout: string }> {
+  const gnuTime = existsSync('/usr/bin/time');
+  const argv = gnuTime ? ['-f', '__RSS_KB=%M', cmd, ...args] : args;
+  const exe = gnuTime ? '/usr/bin/time' : cmd;
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(exe, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let peak = 0;
+    const sampler = gnuTime ? undefined : setInterval(() => {
+      const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(child.pid)], { encoding: 'utf8' });
+      peak = Math.max(peak, Number(ps.stdout.trim()) || 0);
+    }, 20);
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', () => {
+      const ms = performance.now() - start;
+      if (sampler) clearInterval(sampler);
+      const m = /__RSS_KB=(\d+)/.exec(stderr);
+      if (m) peak = Number(m[1]);
+      resolve({ ms, peakRssMb: r1(peak / 1024), stdout });
+    });
+  });
+}
+
+function loadProject(dir: string): SourceFile[] {
+  const { files } = discover([dir]);
+  return files.map((f) => {
+    const d = readSource(f.abs, f.rel).decoded!;
+    const m = moduleName(f.abs, f.root);
+    return { path: f.rel, text: d.text, module: m.module, isPackage: m.isPackage };
+  });
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js missing: run `npm run build` first');
+  const g = generate(OUT);
+  const mb = (bytes: number) => bytes / 1048576;
+  const bigBytes = Buffer.byteLength(g.bigText);
+  const big: SourceFile = { path: 'big.py', text: g.bigText, module: 'big', isPackage: false };
+  const project = loadProject(g.project);
+  const projectBytes = project.reduce((s, f) => s + Buffer.byteLength(f.text), 0);
+  const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+  // ---- Ruff-wasm in process: load, warm-up, edit check, per-file throughput ----------------------
+  log('ruff-wasm in process');
+  let t = performance.now();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ruff = require('@astral-sh/ruff-wasm-nodejs');
+  const ws = new ruff.Workspace({ lint: { select: ['ASYNC'] } }, ruff.PositionEncoding.Utf16);
+  const ruffLoadMs = performance.now() - t;
+  t = performance.now();
+  const ruffBigFindings = ws.check(g.bigText).length;
+  const ruffFirstCheckMs = performance.now() - t;
+
+  // The edit: one character typed into a string in the middle of the 10k-line file, then removed.
+  const lines = g.bigText.split('\n');
+  const midLine = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('log.info("'));
+  const at = lines.slice(0, midLine).join('\n').length + 1 + lines[midLine].indexOf('log.info("') + 10;
+  const variants = [g.bigText.slice(0, at) + 'x' + g.bigText.slice(at), g.bigText];
+  const edits = [{ start: at, end: at, text: 'x' }, { start: at, end: at + 1, text: '' }];
+  let k = 0;
+  const ruffEditMs = timeit(() => { ws.check(variants[k++ % 2]); }, quick ? 5 : 15, 3);
+  const ruffPerFileMs = timeit(() => { for (const f of project) ws.check(f.text); }, quick ? 1 : 3, 1);
+  ws.free();
+
+  // ---- Loopwise in process ---------------------------------------------------------------------
+  log('loopwise in process');
+  t = performance.now();
+  const a = await Analyzer.create();
+  const oursInitMs = performance.now() - t;
+  a.updateDocument(big, []);
+  const baseline = a.analyze([big]);
+  let incremental = true;
+  let oursBigFindings = 0;
+  k = 0;
+  const editMs = timeit(() => {
+    const i = k++ % 2;
+    const doc = { ...big, text: variants[i] };
+    const u = a.updateDocument(doc, [edits[i]]);
+    incremental &&= u.incremental;
+    oursBigFindings = a.analyze([doc]).findings.length;
+  }, quick ? 6 : 20, 4);
+  // Where the edit time goes: the incremental reparse alone vs the whole update + analyze.
+  let tree = parsePython(g.bigText);
+  const reparseMs = timeit(() => {
+    const i = k++ % 2;
+    tree.edit(editFor(variants[1 - i], edits[i]));
+    const next = parsePython(variants[i], tree);
+    tree.delete();
+    tree = next;
+  }, quick ? 6 : 20, 4);
+  tree.delete();
+  a.dispose();
+
+  // Per-file throughput: parse only vs full analysis (model + analyze) of one file.
+  const parseBigMs = timeit(() => parsePython(g.bigText).delete(), quick ? 3 : 9);
+  const analyzeBigMs = timeit(() => { a.forget(big.path); a.analyze([big]); }, quick ? 3 : 9);
+  const parseProjectMs = timeit(() => { for (const f of project) parsePython(f.text).delete(); }, quick ? 1 : 3, 1);
+  const modelProjectMs = timeit(() => { for (const f of project) { a.forget(f.path); a.model(f); } }, quick ? 1 : 3, 1);
+  const perFileAnalyzeMs = timeit(() => { for (const f of project) { a.forget(f.path); a.analyze([f]); } }, quick ? 1 : 3, 1);
+  // The cross-file pass: analyze() of the whole project with cold caches vs building its models.
+  let projectFindings = 0;
+  const analyzeProjectMs = timeit(() => { for (const f of project) a.forget(f.path); projectFindings = a.analyze(project).findings.length; }, quick ? 1 : 3, 1);
+  const crossFileOnlyMs = timeit(() => { a.analyze(project); }, quick ? 1 : 3, 1);
+  a.dispose();
+
+  // ---- Cold processes --------------------------------------------------------------------------
+  log('cold CLI scans');
+  const runs = quick ? 2 : 5;
+  const cold = async (cmd: string, args: string[]) => {
+    await coldRun(cmd, args); // warm the file cache
+    const res = [];
+    for (let i = 0; i < runs; i++) res.push(await coldRun(cmd, args));
+    return { ms: median(res.map((r) => r.ms)), peakRssMb: median(res.map((r) => r.peakRssMb)), stdout: res[0].stdout };
+  };
+  const oursCold = await cold(process.execPath, [CLI, 'scan', g.project, '--format', 'json', '--exit-zero']);
+  const oursCold1 = await cold(process.execPath, [CLI, 'scan', g.project, '--format', 'json', '--exit-zero', '--jobs', '1']);
+  const ruffCold = await cold(process.execPath, [RUFF_SCAN, g.project]);
+  const ruffColdOut = JSON.parse(ruffCold.stdout) as { files: number; diagnostics: number };
+  const oursColdSummary = (JSON.parse(oursCold.stdout) as { summary: { files: number; findings: number } }).summary;
+
+  // ---- Memory across edits (own process, so earlier work does not blur it) ----------------------
+  log('memory across 10,000 edits');
+  const editsChild = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'edits.ts'), String(quick ? 2000 : 10_000)], { encoding: 'utf8', cwd: ROOT });
+  const mem = JSON.parse(editsChild.stdout.trim().split('\n').pop() ?? '{}') as { cycles: number; file: string; rssWarmMb: number; rssEndMb: number; wasmWarmMb: number; wasmEndMb: number; msPerCycle: number };
+
+  const analysisOverhead = analyzeBigMs / parseBigMs - 1;
+  const projectOverhead = perFileAnalyzeMs / parseProjectMs - 1;
+  const crossFileShare = analyzeProjectMs / modelProjectMs - 1;
+  const report = {
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+    inputs: { bigFile: { lines: g.bigText.split('\n').length - 1, mb: r2(mb(bigBytes)) }, project: { files: project.length, mb: r2(mb(projectBytes)) } },
+    editLatency: {
+      oursMs: r1(editMs),
+      oursIncrementalReparseMs: r1(reparseMs),
+      incremental,
+      ruffFullCheckMs: r1(ruffEditMs),
+      ratioVsRuff: r2(editMs / ruffEditMs),
+      goal: 'ours <= 10 ms and <= 1/3 of Ruff',
+      meetsGoal: editMs <= 10 && editMs <= ruffEditMs / 3,
+      findings: { ours: oursBigFindings, oursBefore: baseline.findings.length, ruff: ruffBigFindings },
+    },
+    throughput: {
+      bigFile: { parseMBs: r2(mb(bigBytes) / (parseBigMs / 1000)), analysisMBs: r2(mb(bigBytes) / (analyzeBigMs / 1000)), parseMs: r1(parseBigMs), analysisMs: r1(analyzeBigMs), analysisAddsPct: Math.round(analysisOverhead * 100) },
+      projectPerFile: { parseMBs: r2(mb(projectBytes) / (parseProjectMs / 1000)), analysisMBs: r2(mb(projectBytes) / (perFileAnalyzeMs / 1000)), analysisAddsPct: Math.round(projectOverhead * 100) },
+      ruffPerFileMBs: r2(mb(projectBytes) / (ruffPerFileMs / 1000)),
+      goal: 'analysis adds <= 30 % to the parse',
+      meetsGoal: analysisOverhead <= 0.3,
+    },
+    crossFile: {
+      modelBuildingMs: r1(modelProjectMs),
+      wholeAnalyzeMs: r1(analyzeProjectMs),
+      crossFilePassOnlyMs: r1(crossFileOnlyMs),
+      addsPct: Math.round(crossFileShare * 100),
+      goal: 'cross-file pass adds <= 30 % to per-file model building',
+      meetsGoal: crossFileShare <= 0.3,
+      findings: projectFindings,
+    },
+    coldScan: {
+      oursMs: Math.round(oursCold.ms),
+      oursOneThreadMs: Math.round(oursCold1.ms),
+      ruffMs: Math.round(ruffCold.ms),
+      ratioVsRuff: r2(oursCold.ms / ruffCold.ms),
+      goal: '<= 0.5x Ruff',
+      meetsGoal: oursCold.ms <= 0.5 * ruffCold.ms,
+      ours: oursColdSummary,
+      ruff: ruffColdOut,
+      ruffInProcess: { loadMs: r1(ruffLoadMs), firstCheckOfBigFileMs: r1(ruffFirstCheckMs) },
+      oursInitMs: r1(oursInitMs),
+    },
+    memory: {
+      scanPeakRssMb: oursCold.peakRssMb,
+      scanOneThreadPeakRssMb: oursCold1.peakRssMb,
+      ruffScanPeakRssMb: ruffCold.peakRssMb,
+      goalScan: '<= 200 MB',
+      meetsScanGoal: oursCold.peakRssMb <= 200,
+      edits: mem,
+      rssGrowthMb: r1(mem.rssEndMb - mem.rssWarmMb),
+      goalEdits: 'flat: + <= 10 MB across 10,000 edits',
+      meetsEditGoal: mem.rssEndMb - mem.rssWarmMb <= 10,
+    },
+  };
+  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+}
+
+function editFor(before: string, e: { start: number; end: number; text: string }) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Edit } = require('web-tree-sitter') as typeof import('web-tree-sitter');
+  const pos = (s: string, off: number) => { const pre = s.slice(0, off); const row = pre.split('\n').length - 1; return { row, column: off - (pre.lastIndexOf('\n') + 1) }; };
+  const after = before.slice(0, e.start) + e.text + before.slice(e.end);
+  return new Edit({ startIndex: e.start, oldEndIndex: e.end, newEndIndex: e.start + e.text.length, startPosition: pos(before, e.start), oldEndPosition: pos(before, e.end), newEndPosition: pos(after, e.start + e.text.length) });
+}
+
+main().catch((e) => { console.error(e); process.exitCode = 1; });
