@@ -8,7 +8,7 @@ import { CostModel, type CostOverrides } from './cost';
 import { FastApiModel, type Role } from './fastapi/app';
 import { attachFixes, sourcesFrom } from './fixes';
 import { namesIn } from './python/ir';
-import { buildModel, type FileModel, QUERY_SOURCE } from './python/model';
+import { buildModel, type FileModel, type PartCache, QUERY_SOURCE } from './python/model';
 import { Resolver } from './python/resolve';
 import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
@@ -35,6 +35,8 @@ export interface AnalyzeOptions {
    * only what they reach is analysed): the extension's re-analysis after an edit.
    */
   only?: Set<string>;
+  /** Compute each finding's fixes (default). The extension skips them and asks for one finding's fixes on demand. */
+  fixes?: boolean;
 }
 
 /** One text change: replace [start, end) of the previous text (UTF-16 offsets) with `text`. */
@@ -96,14 +98,14 @@ export class Analyzer {
    * Parses and builds a model; when the wasm runtime aborts (a RuntimeError: out of memory,
    * unreachable), rebuilds the parser and the query, forgets every kept tree, and tries once more.
    */
-  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean): { model: FileModel; tree?: Tree } {
+  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean, parts?: PartCache, nextParts?: PartCache): { model: FileModel; tree?: Tree } {
     for (let attempt = 0; ; attempt++) {
       let tree: Tree | undefined;
       let kept = false;
       try {
         tree = parsePython(file.text, attempt ? undefined : oldTree);
         this.parses++;
-        const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage });
+        const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage }, attempt ? undefined : parts, nextParts, this.buildStats);
         kept = keep;
         return kept ? { model, tree } : { model };
       } catch (err) {
@@ -172,7 +174,10 @@ export class Analyzer {
     this.docs.delete(path);
   }
 
-  private docs = new Map<string, { tree: Tree; text: string }>();
+  /** Open documents: their last tree (for incremental parsing) and the parts of their model. */
+  private docs = new Map<string, { tree: Tree; text: string; parts: PartCache; module: string }>();
+  /** How many top-level statements were rebuilt by the last updateDocument (tests check the work done). */
+  readonly buildStats = { built: 0 };
 
   /**
    * An edited open document: reuses its previous tree (tree.edit + incremental parse), so a keystroke
@@ -188,8 +193,10 @@ export class Analyzer {
       incremental = true;
     }
     let built: { model: FileModel; tree?: Tree };
+    const parts = prev && prev.module === `${file.module}:${file.isPackage}` ? prev.parts : undefined;
+    const nextParts: PartCache = new Map();
     try {
-      built = this.parseAndBuild(file, old, true);
+      built = this.parseAndBuild(file, old, true, parts, nextParts);
     } catch (err) {
       if (this.docs.get(file.path) === prev) { prev?.tree.delete(); this.docs.delete(file.path); }
       throw err;
@@ -199,7 +206,7 @@ export class Analyzer {
     else incremental = false;
     const { model, tree } = built;
     this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
-    this.docs.set(file.path, { tree: tree!, text: file.text });
+    this.docs.set(file.path, { tree: tree!, text: file.text, parts: nextParts, module: `${file.module}:${file.isPackage}` });
     return { model, incremental };
   }
 
@@ -235,7 +242,8 @@ export class Analyzer {
       entries.push({ file: f.path, model: m, resolver: new Resolver(m) });
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
-    return attachFixes(new Run(entries, opts, notes, files.length).result(), sourcesFrom(files, entries));
+    const result = new Run(entries, opts, notes, files.length).result();
+    return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries));
   }
 }
 
@@ -245,6 +253,19 @@ export function isWasmAbort(err: unknown): boolean {
   if (RuntimeError && err instanceof RuntimeError) return true;
   const msg = (err as Error | undefined)?.message ?? '';
   return /^Aborted\(|RuntimeError|memory access out of bounds|unreachable/.test(msg);
+}
+
+const ruleSets = new Map<string, RuleSet>();
+/** Rule sets are immutable: one per distinct configuration, so their match memo survives across runs. */
+function ruleSetFor(opts: RuleOptions | undefined): RuleSet {
+  const key = JSON.stringify(opts ?? {});
+  let rs = ruleSets.get(key);
+  if (!rs) {
+    if (ruleSets.size > 16) ruleSets.clear();
+    rs = new RuleSet(opts);
+    ruleSets.set(key, rs);
+  }
+  return rs;
 }
 
 /** One analysis over a set of modules. */
@@ -259,7 +280,7 @@ class Run {
 
   constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number) {
     this.index = new SymbolIndex(entries);
-    this.rules = new RuleSet(opts.rules);
+    this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k));
     this.fastapi = new FastApiModel(this.index, (mod, c) => this.graph.canonical(mod, c.callee));

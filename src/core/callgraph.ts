@@ -2,7 +2,7 @@
 // offload, an awaited client call), and for every sync function a summary of what it may block on,
 // computed to a fixed point over the call graph so recursion and cycles terminate.
 import { asyncIoKind, cpuOnlyKind } from './cost';
-import type { Expr } from './python/ir';
+import { type Expr, offsetOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
 import type { RuleHit, RuleSet } from './rules';
 import type { CostKind } from './rules/table';
@@ -108,7 +108,8 @@ export class CallGraph {
   /** What a callable passed by reference (to an offload) would run. */
   private classifyReference(mod: ModuleEntry, site: CallSite, e: Expr): CallInfo | undefined {
     if (e.k === 'lambda') {
-      const fn = mod.model.functions.find((f) => f.isLambda && f.start === e.off);
+      const at = offsetOf(e);
+      const fn = mod.model.functions.find((f) => f.isLambda && f.start === at);
       return fn ? { site, canonical: fn.qname, kind: 'local', target: { mod, fn }, suppressed: false } : undefined;
     }
     const info = this.classify(mod, { ...site, callee: e });

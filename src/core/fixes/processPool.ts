@@ -3,7 +3,7 @@
 // module-level ProcessPoolExecutor. Only for callables that pickle by reference (module-level
 // functions, functions imported from modules); a bound method of a loaded model would be pickled
 // with the model on every call, so those get the thread variant instead.
-import type { Expr } from '../python/ir';
+import { type Expr, offsetOf, scopeOf } from '../python/ir';
 import type { Fix } from '../types';
 import { awaitExpr, canAwaitAt, type FixContext, Imports, rawArgs, type Target, withArgs } from './context';
 import { afterImports } from './imports';
@@ -18,7 +18,7 @@ export function isPicklableCallee(ctx: FixContext, t: Target): boolean {
   let e: Expr = t.site.callee;
   while (e.k === 'attr') e = e.o;
   if (e.k !== 'name') return false;
-  const hit = ctx.resolver.lookup(e.n, e.scope, e.off);
+  const hit = ctx.resolver.lookup(e.n, scopeOf(e), offsetOf(e));
   if (!hit) return false;
   if (hit.b.kind === 'import') return true;
   if (hit.b.kind !== 'def' || hit.scope.kind !== 'module' || t.site.callee.k !== 'name') return false;

@@ -2,9 +2,9 @@
 // query pass. Captures come in source order; a stack of open containers (function, class, lambda,
 // comprehension, loop) gives each capture its context, so no recursive walk is needed and deeply
 // nested code cannot overflow the stack.
-import type { Node, Query, Tree } from 'web-tree-sitter';
+import type { Node, Query, QueryCapture, Tree } from 'web-tree-sitter';
 import { Query as TsQuery } from 'web-tree-sitter';
-import { type Expr, UNKNOWN } from './ir';
+import { type Expr, type SegmentHeader, UNKNOWN } from './ir';
 
 export type BindingKind = 'import' | 'value' | 'def' | 'class' | 'param' | 'self' | 'with' | 'opaque';
 
@@ -172,11 +172,164 @@ const MAX_IR_DEPTH = 40;
 
 export interface BuildOptions { module: string; isPackage: boolean }
 
+/**
+ * The model of one top-level statement, kept between edits: an edit rebuilds only the statements
+ * it touched, and the file's model is reassembled from these parts (offsets, lines and ids shifted).
+ */
+interface Part { model: FileModel; header: SegmentHeader; placed: Placement }
+
+/** A document's parts by `column:text` of their statement, from its previous build. */
+export type PartCache = Map<string, Part[]>;
+
 /** Builds the model. The tree is only read here; the caller frees it. */
-export function buildModel(tree: Tree, text: string, q: Query, opts: BuildOptions): FileModel {
-  const b = new ModelBuilder(text, opts);
-  b.run(tree, q);
-  return b.model;
+export function buildModel(tree: Tree, text: string, q: Query, opts: BuildOptions, cache?: PartCache, next?: PartCache, stats?: { built: number }): FileModel {
+  const root = tree.rootNode;
+  const segments = root.children.filter((c): c is Node => !!c && c.endIndex > c.startIndex);
+  const parts: (Part | undefined)[] = new Array(segments.length);
+  const missing: number[] = [];
+  segments.forEach((seg, i) => {
+    const key = partKey(text, seg);
+    const reuse = cache?.get(key)?.shift();
+    if (reuse) parts[i] = reuse; else missing.push(i);
+  });
+  if (missing.length > segments.length / 4) {
+    // Mostly new text (a first build): one query over the tree, captures dealt out to statements.
+    const caps = q.captures(root);
+    const buckets = new Map<number, QueryCapture[]>();
+    let k = 0;
+    caps.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
+    for (const c of caps) {
+      while (k < segments.length && segments[k].endIndex <= c.node.startIndex) k++;
+      if (k >= segments.length || c.node.startIndex < segments[k].startIndex || parts[k]) continue;
+      let list = buckets.get(k);
+      if (!list) buckets.set(k, (list = []));
+      list.push(c);
+    }
+    for (const i of missing) parts[i] = buildPart(text, opts, segments[i], buckets.get(i) ?? []);
+  } else {
+    for (const i of missing) parts[i] = buildPart(text, opts, segments[i], q.captures(segments[i]));
+  }
+  if (stats) stats.built = missing.length;
+  if (next) segments.forEach((seg, i) => { const key = partKey(text, seg); const l = next.get(key); if (l) l.push(parts[i]!); else next.set(key, [parts[i]!]); });
+  const model = assemble(text, opts, segments, parts as Part[]);
+  if (root.hasError && model.syntaxErrors.length === 0) {
+    // A MISSING node (e.g. an unclosed bracket) is not an ERROR node; locate it by its parent.
+    model.syntaxErrors.push(findMissing(root) ?? { line: 1, column: 1 });
+  }
+  return model;
+}
+
+function partKey(text: string, seg: Node): string {
+  return `${seg.startPosition.column}:${text.slice(seg.startIndex, seg.endIndex)}`;
+}
+
+function buildPart(text: string, opts: BuildOptions, seg: Node, caps: QueryCapture[]): Part {
+  const header: SegmentHeader = { delta: 0, scopeBase: 0 };
+  const b = new ModelBuilder(text, opts, header);
+  b.run(caps);
+  // Built with local ids: the module scope is 0 and the part's own scopes start at 1.
+  return { model: b.model, header, placed: { start: seg.startIndex, row: seg.startPosition.row, fn: 0, cls: 0, call: 0, loop: 0, scope: 1 } };
+}
+
+/**
+ * Joins the parts into one model. A part's records are shifted in place to their new offsets, lines
+ * and ids (only by the difference from the last assembly), so an edit that moves nothing costs no
+ * allocation; expressions are shared and translated through their part's header.
+ */
+function assemble(text: string, opts: BuildOptions, segments: Node[], parts: Part[]): FileModel {
+  const out: FileModel = {
+    module: opts.module,
+    isPackage: opts.isPackage,
+    scopes: [{ id: 0, kind: 'module', parent: -1, bindings: new Map() }],
+    functions: [],
+    classes: [],
+    calls: [],
+    loops: [],
+    imports: [],
+    noqa: new Map(),
+    syntaxErrors: [],
+    lineStarts: lineStarts(text),
+  };
+  const moduleScope = out.scopes[0];
+  parts.forEach((p, i) => {
+    const m = p.model;
+    const now: Placement = {
+      start: segments[i].startIndex, row: segments[i].startPosition.row, fn: out.functions.length,
+      cls: out.classes.length, call: out.calls.length, loop: out.loops.length, scope: out.scopes.length,
+    };
+    place(p, now);
+    for (const [name, list] of m.scopes[0].bindings) {
+      let target = moduleScope.bindings.get(name);
+      if (!target) moduleScope.bindings.set(name, (target = []));
+      target.push(...list);
+    }
+    if (m.scopes[0].globals) for (const g of m.scopes[0].globals) (moduleScope.globals ??= new Set()).add(g);
+    for (let k = 1; k < m.scopes.length; k++) out.scopes.push(m.scopes[k]);
+    out.functions.push(...m.functions);
+    out.classes.push(...m.classes);
+    out.loops.push(...m.loops);
+    out.calls.push(...m.calls);
+    out.imports.push(...m.imports);
+    for (const [line, codes] of m.noqa) out.noqa.set(line, codes);
+    for (const e of m.syntaxErrors) if (out.syntaxErrors.length < 50) out.syntaxErrors.push(e);
+  });
+  return out;
+}
+
+/** Where a part's records currently point: its statement's start and row, and its first ids. */
+interface Placement { start: number; row: number; fn: number; cls: number; call: number; loop: number; scope: number }
+
+/** Moves a part's records from where they were placed last to `now`, in place. */
+function place(p: Part, now: Placement): void {
+  const was = p.placed;
+  const d = now.start - was.start;
+  const dr = now.row - was.row;
+  const dFn = now.fn - was.fn;
+  const dCls = now.cls - was.cls;
+  const dCall = now.call - was.call;
+  const dLoop = now.loop - was.loop;
+  const dScope = now.scope - was.scope;
+  p.placed = now;
+  p.header.delta += d;
+  p.header.scopeBase = now.scope;
+  if (!d && !dr && !dFn && !dCls && !dCall && !dLoop && !dScope) return;
+  const m = p.model;
+  const sc = (s: number) => (s <= 0 ? s : s + dScope);
+  const fn = (f: number) => (f < 0 ? f : f + dFn);
+  const loop = (l: number) => (l < 0 ? l : l + dLoop);
+  const shift = (list: Binding[]) => { if (d) for (const b of list) if (b.off >= 0) b.off += d; };
+  m.scopes.forEach((s, k) => {
+    for (const list of s.bindings.values()) shift(list);
+    if (k === 0) return;
+    s.id += dScope;
+    s.parent = sc(s.parent);
+    if (s.fn !== undefined) s.fn = fn(s.fn);
+    if (s.cls !== undefined) s.cls += dCls;
+  });
+  for (const f of m.functions) {
+    f.id += dFn; f.line += dr; f.start += d; f.end += d; f.nameStart += d; f.nameEnd += d; f.bodyStart += d;
+    if (f.asyncStart >= 0) f.asyncStart += d;
+    f.defKeywordStart += d; f.scope = sc(f.scope); f.parentFn = fn(f.parentFn);
+    if (f.cls >= 0) f.cls += dCls;
+    if (dCall) for (let k = 0; k < f.calls.length; k++) f.calls[k] += dCall;
+    if (f.isLambda && dr) f.qname = f.qname.replace(/<lambda:\d+>$/, `<lambda:${f.line}>`);
+  }
+  for (const c of m.classes) {
+    c.id += dCls; c.scope = sc(c.scope); c.line += dr;
+    if (dFn) for (const [name, id] of c.methods) c.methods.set(name, id + dFn);
+  }
+  for (const l of m.loops) {
+    l.id += dLoop; l.fn = fn(l.fn); l.parent = loop(l.parent); l.start += d; l.end += d; l.bodyStart += d; l.line += dr;
+  }
+  for (const c of m.calls) {
+    c.id += dCall; c.fn = fn(c.fn); c.loop = loop(c.loop); c.start += d; c.end += d; c.calleeEnd += d; c.argsStart += d;
+    c.line += dr; c.endLine += dr;
+  }
+  for (const im of m.imports) { im.line += dr; im.start += d; im.end += d; im.scope = sc(im.scope); }
+  if (dr) {
+    m.noqa = new Map([...m.noqa].map(([line, codes]) => [line + dr, codes]));
+    for (const e of m.syntaxErrors) e.line += dr;
+  }
 }
 
 class ModelBuilder {
@@ -186,7 +339,7 @@ class ModelBuilder {
   private awaited = new Map<number, number>();
   private forIterables = new Set<number>();
 
-  constructor(private text: string, opts: BuildOptions) {
+  constructor(private text: string, opts: BuildOptions, private header: SegmentHeader) {
     this.model = {
       module: opts.module,
       isPackage: opts.isPackage,
@@ -198,12 +351,12 @@ class ModelBuilder {
       imports: [],
       noqa: new Map(),
       syntaxErrors: [],
-      lineStarts: lineStarts(text),
+      lineStarts: [],
     };
   }
 
-  run(tree: Tree, q: Query): void {
-    const caps = q.captures(tree.rootNode);
+  /** Captures of one top-level statement, in any order. */
+  run(caps: QueryCapture[]): void {
     // Source order; an outer node before an inner one that starts at the same offset.
     caps.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
     for (const c of caps) if (c.name === 'awaited') this.awaited.set(c.node.startIndex, c.node.endIndex);
@@ -236,11 +389,6 @@ class ModelBuilder {
         case 'error': if (this.model.syntaxErrors.length < 50) this.model.syntaxErrors.push({ line: n.startPosition.row + 1, column: n.startPosition.column + 1 }); break;
         default: break;
       }
-    }
-    if (tree.rootNode.hasError && this.model.syntaxErrors.length === 0) {
-      // A MISSING node (e.g. an unclosed bracket) is not an ERROR node; locate it by its parent.
-      const first = findMissing(tree.rootNode);
-      this.model.syntaxErrors.push(first ?? { line: 1, column: 1 });
     }
   }
 
@@ -721,7 +869,7 @@ class ModelBuilder {
   private ir(n: Node, scope: number, depth = 0, type?: string): Expr {
     if (depth > MAX_IR_DEPTH) return UNKNOWN;
     switch (type ?? n.type) {
-      case 'identifier': return { k: 'name', n: n.text, off: n.startIndex, scope };
+      case 'identifier': return { k: 'name', n: n.text, off: n.startIndex, scope, seg: this.header };
       case 'attribute': {
         const o = n.childForFieldName('object');
         const a = n.childForFieldName('attribute');
@@ -794,7 +942,7 @@ class ModelBuilder {
         }
         return { k: 'list', items };
       }
-      case 'lambda': return { k: 'lambda', off: n.startIndex };
+      case 'lambda': return { k: 'lambda', off: n.startIndex, seg: this.header };
       default:
         return { k: '?', names: identifiersIn(n) };
     }

@@ -2,7 +2,7 @@
 // `import requests as r`; `db.query` -> `sqlalchemy.orm.Session().query` when `db: Session`.
 // Names bound at module level resolve to their symbol path (`app.main.client`), which the workspace
 // index later replaces by the symbol's type, so the same rule works across files.
-import type { Expr } from './ir';
+import { type Expr, offsetOf, scopeOf } from './ir';
 import type { Binding, FileModel, Scope } from './model';
 
 const BUILTINS = new Set([
@@ -50,7 +50,7 @@ export class Resolver {
   resolve(e: Expr, depth = 0): string | undefined {
     if (depth > MAX_DEPTH) return undefined;
     switch (e.k) {
-      case 'name': return this.resolveName(e.n, e.scope, e.off, depth);
+      case 'name': return this.resolveName(e.n, scopeOf(e), offsetOf(e), depth);
       case 'attr': { const o = this.resolve(e.o, depth + 1); return o ? `${o}.${e.a}` : undefined; }
       case 'call': { const f = this.resolve(e.f, depth + 1); return f ? `${f}()` : undefined; }
       case 'sub': { const o = this.resolve(e.o, depth + 1); return o ? `${o}[]` : undefined; }

@@ -64,6 +64,7 @@ export class PatternTable<T> {
   private wild = new Map<string, { re: RegExp; m: Match<T>; except?: Set<string> }[]>();
 
   add(pattern: string, value: T, except?: string[]): void {
+    this.memo.clear();
     for (const p of expandBraces(pattern)) {
       if (!p.includes('*')) {
         if (!this.exact.has(p)) this.exact.set(p, { value, pattern: p });
@@ -76,9 +77,21 @@ export class PatternTable<T> {
     }
   }
 
+  private memo = new Map<string, Match<T> | null>();
+
   get(name: string): Match<T> | undefined {
     const hit = this.exact.get(name);
     if (hit) return hit;
+    const m = this.memo.get(name);
+    if (m !== undefined) return m ?? undefined;
+    const found = this.search(name);
+    // Names repeat across files and edits; the memo is bounded so a huge workspace cannot grow it forever.
+    if (this.memo.size > 50_000) this.memo.clear();
+    this.memo.set(name, found ?? null);
+    return found;
+  }
+
+  private search(name: string): Match<T> | undefined {
     for (const key of [firstSegment(name), '']) {
       const list = this.wild.get(key);
       if (!list) continue;
