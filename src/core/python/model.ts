@@ -338,6 +338,7 @@ class ModelBuilder {
   /** start offset -> end offset of calls that are the operand of `await`. */
   private awaited = new Map<number, number>();
   private forIterables = new Set<number>();
+  private callIr = new Map<number, Extract<Expr, { k: 'call' }>>();
 
   constructor(private text: string, opts: BuildOptions, private header: SegmentHeader) {
     this.model = {
@@ -696,14 +697,15 @@ class ModelBuilder {
     if (!f) return;
     const scope = this.currentScope(n.startIndex);
     const fnId = this.currentFn(n.startIndex);
-    const { args, kw } = argsNode ? this.readArgs(argsNode, scope, 0) : { args: [], kw: {} };
+    const e = this.ir(n, scope, 0, 'call');
+    if (e.k !== 'call') return;
     const loop = this.innermostLoop(n.startIndex);
     const call: CallSite = {
       id: this.model.calls.length,
       fn: fnId,
-      callee: this.ir(f, scope),
-      args,
-      kw,
+      callee: e.f,
+      args: e.args,
+      kw: e.kw,
       text: f.text,
       start: n.startIndex,
       end: n.endIndex,
@@ -876,11 +878,18 @@ class ModelBuilder {
         return o && a ? { k: 'attr', o: this.ir(o, scope, depth + 1), a: a.text } : UNKNOWN;
       }
       case 'call': {
+        // A call nested in another's arguments is met twice (as an argument, then as a capture).
+        const key = n.startIndex * 4194304 + n.endIndex;
+        const seen = this.callIr.get(key);
+        if (seen) return seen;
         const f = n.childForFieldName('function');
         const argsNode = n.childForFieldName('arguments');
         if (!f) return UNKNOWN;
-        const { args, kw } = argsNode && depth < 6 ? this.readArgs(argsNode, scope, depth) : { args: [], kw: {} };
-        return { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
+        const full = depth < 6;
+        const { args, kw } = argsNode && full ? this.readArgs(argsNode, scope, depth) : { args: [], kw: {} };
+        const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
+        if (full) this.callIr.set(key, e);
+        return e;
       }
       case 'subscript': {
         const o = n.childForFieldName('value');
