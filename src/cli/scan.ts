@@ -18,6 +18,7 @@ export async function runScan(argv: string[], out: (s: string) => void): Promise
     ignore: flags.ignore as string[] | undefined,
     exclude: flags.exclude as string[] | undefined,
     noConfig: flags['no-config'] === true,
+    fixes: format === 'json',
     jobs,
   });
   if (format === 'json') {

@@ -9,6 +9,8 @@ import { buildModelsInParallel } from './parallel';
 import type { FileNote, ScanResult } from './types';
 
 export interface ScanOptions {
+  /** Compute each finding's fixes (JSON output and `fix` need them; text and SARIF do not). Default true. */
+  fixes?: boolean;
   select?: string[];
   ignore?: string[];
   exclude?: string[];
@@ -55,6 +57,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     rules: { select: [...config.select, ...(opts.select ?? [])], ignore: [...config.ignore, ...(opts.ignore ?? [])], extra: config.extra },
     cost: config.cost,
     severity: config.severity,
+    fixes: opts.fixes,
     notes: allNotes,
   };
   const result = analyzer.analyze(sources, analyzeOptions);
