@@ -1,14 +1,14 @@
 // The analysis entry point shared by the CLI and the extension: parse each file once (models are
 // cached by content), build the workspace index, then report every blocking call that runs on the
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
-import type { Language, Query, Tree } from 'web-tree-sitter';
+import type { Language, Node, Query, Tree } from 'web-tree-sitter';
 import { Edit, Query as TsQuery } from 'web-tree-sitter';
 import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
 import { CostModel, type CostOverrides } from './cost';
 import { FastApiModel, type Role } from './fastapi/app';
 import { attachFixes, sourcesFrom } from './fixes';
-import { namesIn } from './python/ir';
-import { buildModel, type FileModel, type PartCache, QUERY_SOURCE } from './python/model';
+import { type Expr, namesIn } from './python/ir';
+import { buildModel, type FileModel, type Part, type PartCache, QUERY_SOURCE, reuseAfterEdit } from './python/model';
 import { Resolver } from './python/resolve';
 import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
@@ -98,14 +98,14 @@ export class Analyzer {
    * Parses and builds a model; when the wasm runtime aborts (a RuntimeError: out of memory,
    * unreachable), rebuilds the parser and the query, forgets every kept tree, and tries once more.
    */
-  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean, parts?: PartCache, nextParts?: PartCache): { model: FileModel; tree?: Tree } {
+  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean, reuse?: (seg: Node) => Part | undefined, nextParts?: PartCache): { model: FileModel; tree?: Tree } {
     for (let attempt = 0; ; attempt++) {
       let tree: Tree | undefined;
       let kept = false;
       try {
         tree = parsePython(file.text, attempt ? undefined : oldTree);
         this.parses++;
-        const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage }, attempt ? undefined : parts, nextParts, this.buildStats);
+        const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage }, attempt ? undefined : reuse, nextParts, this.buildStats);
         kept = keep;
         return kept ? { model, tree } : { model };
       } catch (err) {
@@ -193,10 +193,11 @@ export class Analyzer {
       incremental = true;
     }
     let built: { model: FileModel; tree?: Tree };
-    const parts = prev && prev.module === `${file.module}:${file.isPackage}` ? prev.parts : undefined;
+    // One edit (a keystroke, a paste): statements it did not touch keep their part of the model.
+    const reuse = prev && edits.length === 1 && prev.module === `${file.module}:${file.isPackage}` ? reuseAfterEdit(prev.parts, edits[0]) : undefined;
     const nextParts: PartCache = new Map();
     try {
-      built = this.parseAndBuild(file, old, true, parts, nextParts);
+      built = this.parseAndBuild(file, old, true, reuse, nextParts);
     } catch (err) {
       if (this.docs.get(file.path) === prev) { prev?.tree.delete(); this.docs.delete(file.path); }
       throw err;
@@ -242,8 +243,21 @@ export class Analyzer {
       entries.push({ file: f.path, model: m, resolver: new Resolver(m) });
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
-    const result = new Run(entries, opts, notes, files.length).result();
+    const result = new Run(entries, opts, notes, files.length, this.canonicalMemo(entries)).result();
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries));
+  }
+
+  private canonMemo = { key: '', map: new WeakMap<Expr, string | null>() };
+
+  /**
+   * Canonical names depend on every file's surface (its module-level names, definitions and what
+   * they return): while those are unchanged, an edit inside a body reuses the previous run's names.
+   */
+  private canonicalMemo(entries: ModuleEntry[]): WeakMap<Expr, string | null> | undefined {
+    if (entries.some((e) => e.model.surface === undefined)) return undefined;
+    const key = entries.map((e) => `${e.model.module}:${e.model.isPackage}:${e.model.surface}`).join('|');
+    if (key !== this.canonMemo.key) this.canonMemo = { key, map: new WeakMap() };
+    return this.canonMemo.map;
   }
 }
 
@@ -278,11 +292,11 @@ class Run {
   private findings: Finding[] = [];
   private coroutineCosts = new Map<string, { cpuMs: number; ioMs: number; blockingMs: number }>();
 
-  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number) {
+  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, memo?: WeakMap<Expr, string | null>) {
     this.index = new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
-    this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k));
+    this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
     this.fastapi = new FastApiModel(this.index, (mod, c) => this.graph.canonical(mod, c.callee));
   }
 

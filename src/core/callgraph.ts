@@ -61,7 +61,7 @@ export class CallGraph {
   private syncCosts = new Map<string, SyncCost>();
   private costKind: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' };
 
-  constructor(readonly index: SymbolIndex, private rules: RuleSet, costOf: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' }) {
+  constructor(readonly index: SymbolIndex, private rules: RuleSet, costOf: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' }, private memo?: WeakMap<Expr, string | null>) {
     this.costKind = costOf;
   }
 
@@ -72,9 +72,14 @@ export class CallGraph {
     return ref.fn.calls.map((i) => (memo![i] ??= this.classify(ref.mod, ref.mod.model.calls[i])));
   }
 
+  /** The canonical name of an expression; memoised across runs while no file's surface changes. */
   canonical(mod: ModuleEntry, e: Expr): string | undefined {
+    const hit = this.memo?.get(e);
+    if (hit !== undefined) return hit ?? undefined;
     const q = mod.resolver.resolve(e);
-    return q === undefined ? undefined : this.index.canonicalize(q);
+    const out = q === undefined ? undefined : this.index.canonicalize(q);
+    this.memo?.set(e, out ?? null);
+    return out;
   }
 
   private classify(mod: ModuleEntry, site: CallSite): CallInfo {

@@ -133,6 +133,8 @@ export interface FileModel {
   noqa: Map<number, Set<string>>;
   syntaxErrors: { line: number; column: number }[];
   lineStarts: number[];
+  /** Hash of what the file exposes to name resolution (see surfaceHash); undefined when not known. */
+  surface?: string;
 }
 
 /** Every node kind the model reads; one query pass replaces a full tree walk. */
@@ -176,21 +178,40 @@ export interface BuildOptions { module: string; isPackage: boolean }
  * The model of one top-level statement, kept between edits: an edit rebuilds only the statements
  * it touched, and the file's model is reassembled from these parts (offsets, lines and ids shifted).
  */
-interface Part { model: FileModel; header: SegmentHeader; placed: Placement }
+export interface Part { model: FileModel; header: SegmentHeader; placed: Placement; surface: number; column: number }
 
-/** A document's parts by `column:text` of their statement, from its previous build. */
-export type PartCache = Map<string, Part[]>;
+/** A document's parts by the `start:end` range of their statement in the text they were built from. */
+export type PartCache = Map<string, Part>;
+
+/**
+ * Which parts of the previous build can serve again after one edit: a statement wholly before or
+ * after the edited range has the same text (shifted by the edit's length change), and is reused when
+ * it also starts at the same column.
+ */
+export function reuseAfterEdit(prev: PartCache, edit: { start: number; end: number; text: string }): (seg: Node) => Part | undefined {
+  const delta = edit.text.length - (edit.end - edit.start);
+  const editEnd = edit.start + edit.text.length;
+  return (seg) => {
+    const ns = seg.startIndex;
+    const ne = seg.endIndex;
+    let key: string;
+    if (ne <= edit.start) key = `${ns}:${ne}`;
+    else if (ns >= editEnd) key = `${ns - delta}:${ne - delta}`;
+    else return undefined;
+    const part = prev.get(key);
+    return part && part.column === seg.startPosition.column ? part : undefined;
+  };
+}
 
 /** Builds the model. The tree is only read here; the caller frees it. */
-export function buildModel(tree: Tree, text: string, q: Query, opts: BuildOptions, cache?: PartCache, next?: PartCache, stats?: { built: number }): FileModel {
+export function buildModel(tree: Tree, text: string, q: Query, opts: BuildOptions, reuse?: (seg: Node) => Part | undefined, next?: PartCache, stats?: { built: number }): FileModel {
   const root = tree.rootNode;
   const segments = root.children.filter((c): c is Node => !!c && c.endIndex > c.startIndex);
   const parts: (Part | undefined)[] = new Array(segments.length);
   const missing: number[] = [];
   segments.forEach((seg, i) => {
-    const key = partKey(text, seg);
-    const reuse = cache?.get(key)?.shift();
-    if (reuse) parts[i] = reuse; else missing.push(i);
+    const part = reuse?.(seg);
+    if (part) parts[i] = part; else missing.push(i);
   });
   if (missing.length > segments.length / 4) {
     // Mostly new text (a first build): one query over the tree, captures dealt out to statements.
@@ -210,8 +231,9 @@ export function buildModel(tree: Tree, text: string, q: Query, opts: BuildOption
     for (const i of missing) parts[i] = buildPart(text, opts, segments[i], q.captures(segments[i]));
   }
   if (stats) stats.built = missing.length;
-  if (next) segments.forEach((seg, i) => { const key = partKey(text, seg); const l = next.get(key); if (l) l.push(parts[i]!); else next.set(key, [parts[i]!]); });
+  if (next) segments.forEach((seg, i) => next.set(`${seg.startIndex}:${seg.endIndex}`, parts[i]!));
   const model = assemble(text, opts, segments, parts as Part[]);
+  model.surface = (parts as Part[]).map((p) => p.surface.toString(36)).join('.');
   if (root.hasError && model.syntaxErrors.length === 0) {
     // A MISSING node (e.g. an unclosed bracket) is not an ERROR node; locate it by its parent.
     model.syntaxErrors.push(findMissing(root) ?? { line: 1, column: 1 });
@@ -219,16 +241,12 @@ export function buildModel(tree: Tree, text: string, q: Query, opts: BuildOption
   return model;
 }
 
-function partKey(text: string, seg: Node): string {
-  return `${seg.startPosition.column}:${text.slice(seg.startIndex, seg.endIndex)}`;
-}
-
 function buildPart(text: string, opts: BuildOptions, seg: Node, caps: QueryCapture[]): Part {
   const header: SegmentHeader = { delta: 0, scopeBase: 0 };
   const b = new ModelBuilder(text, opts, header);
   b.run(caps);
   // Built with local ids: the module scope is 0 and the part's own scopes start at 1.
-  return { model: b.model, header, placed: { start: seg.startIndex, row: seg.startPosition.row, fn: 0, cls: 0, call: 0, loop: 0, scope: 1 } };
+  return { model: b.model, header, surface: surfaceHash(b.model), column: seg.startPosition.column, placed: { start: seg.startIndex, row: seg.startPosition.row, fn: 0, cls: 0, call: 0, loop: 0, scope: 1 } };
 }
 
 /**
@@ -274,6 +292,27 @@ function assemble(text: string, opts: BuildOptions, segments: Node[], parts: Par
     for (const e of m.syntaxErrors) if (out.syntaxErrors.length < 50) out.syntaxErrors.push(e);
   });
   return out;
+}
+
+/**
+ * What other statements and files can see of a part: its module-level bindings, its functions'
+ * names, flags, decorators, parameters and return values, its classes' bases, attributes and
+ * methods. Names elsewhere resolve the same way while the file's surface hashes are unchanged.
+ */
+function surfaceHash(m: FileModel): number {
+  const shape = (x: unknown) => JSON.stringify(x, (k, v) => (k === 'off' || k === 'seg' || k === 'scope' ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v));
+  const parts: string[] = [];
+  for (const [name, list] of m.scopes[0].bindings) for (const b of list) parts.push(`b:${name}:${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`);
+  for (const g of m.scopes[0].globals ?? []) parts.push(`g:${g}`);
+  for (const f of m.functions) if (!f.isLambda) parts.push(`f:${f.qname}:${f.isAsync}:${f.isGenerator}:${shape(f.decorators)}:${shape(f.params)}:${shape(f.returns)}`);
+  for (const c of m.classes) parts.push(`c:${c.qname}:${shape(c.bases)}:${shape(c.attrs)}:${[...c.methods.keys()].join(',')}`);
+  return fnv1a(parts.join('\n'));
+}
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  return h >>> 0;
 }
 
 /** Where a part's records currently point: its statement's start and row, and its first ids. */
