@@ -63,7 +63,10 @@ export class SymbolIndex {
     if (b) {
       switch (b.kind) {
         case 'import': case 'def': case 'class': out = b.q; break;
-        case 'value': case 'with': out = b.expr ? mod.resolver.resolve(b.expr) : undefined; break;
+        case 'value': case 'with':
+          // `SyncDB = Annotated[Session, Depends(get_db)]` imported elsewhere names the type it annotates.
+          out = b.expr ? (b.expr.k === 'sub' ? mod.resolver.resolveAnnotation(b.expr) : undefined) ?? mod.resolver.resolve(b.expr) : undefined;
+          break;
         case 'param': {
           const t = b.annotation ? mod.resolver.resolveAnnotation(b.annotation) : undefined;
           out = t ? `${t}()` : undefined;

@@ -118,6 +118,7 @@ export class Resolver {
 
   /** `Annotated[X, Depends(f)]` with no usable X -> f. */
   private annotatedDependency(e: Expr, depth: number): string | undefined {
+    if (e.k === 'name') { const alias = this.typeAlias(e, depth); return alias ? this.annotatedDependency(alias, depth + 1) : undefined; }
     if (e.k !== 'sub') return undefined;
     const o = this.resolve(e.o, depth + 1);
     if (!o || !ANNOTATED.has(o)) return undefined;
@@ -154,7 +155,20 @@ export class Resolver {
         return h ? [h, ...rest].join('.') : undefined;
       }
       case 'none': return undefined;
+      case 'name': {
+        // `SyncDB = Annotated[Session, Depends(get_db)]` then `db: SyncDB`: follow the alias.
+        const alias = this.typeAlias(e, depth);
+        return alias ? this.resolveAnnotation(alias, depth + 1) : this.resolve(e, depth + 1);
+      }
       default: return this.resolve(e, depth + 1);
     }
+  }
+
+  /** The annotation a name stands for when it is bound to one (`X = Annotated[...]`, `X = A | None`). */
+  private typeAlias(e: Extract<Expr, { k: 'name' }>, depth: number): Expr | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const hit = this.lookup(e.n, scopeOf(e), offsetOf(e));
+    const x = hit?.b.kind === 'value' ? hit.b.expr : undefined;
+    return x && (x.k === 'sub' || (x.k === 'op' && x.op === '|')) ? x : undefined;
   }
 }

@@ -23,6 +23,11 @@ const ALIASES: [string, string][] = [
   ['pymongo.mongo_client.MongoClient()', 'pymongo.MongoClient()'],
   ['{boto3.session.Session,boto3.Session}().client()', 'boto3.client()'],
   ['{boto3.session.Session,boto3.Session}().resource()', 'boto3.resource()'],
+  // Lazy handles: methods on a bucket, blob, table or document do the I/O, like the client's own.
+  ['boto3.resource().{Bucket,Object,Table,Queue,Topic,Instance,Volume,Vpc}()', 'boto3.resource()'],
+  ['google.cloud.storage.Client().{bucket,blob}()', 'google.cloud.storage.Client()'],
+  ['google.cloud.firestore.Client().{collection,document}()', 'google.cloud.firestore.Client()'],
+  ['google.cloud.bigquery.Client().{dataset,table}()', 'google.cloud.bigquery.Client()'],
   ['openai.Client()', 'openai.OpenAI()'],
   ['openai.AsyncClient()', 'openai.AsyncOpenAI()'],
   ['{pathlib.PosixPath,pathlib.WindowsPath,pathlib.PurePath,pathlib.PurePosixPath}()', 'pathlib.Path()'],

@@ -61,7 +61,7 @@ export const blockingSdk: RuleFamily = {
     },
     {
       kind: 'mail',
-      calls: ['smtplib.{SMTP,SMTP_SSL}', 'smtplib.{SMTP,SMTP_SSL}().{sendmail,send_message,login,starttls,connect,quit,ehlo}'],
+      calls: ['twilio.rest.Client().*', 'smtplib.{SMTP,SMTP_SSL}', 'smtplib.{SMTP,SMTP_SSL}().{sendmail,send_message,login,starttls,connect,quit,ehlo}'],
       alternative: 'use aiosmtplib, or FastAPI BackgroundTasks',
     },
     {

@@ -47,10 +47,19 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** `*` stands for one or more name segments (with their `()` / `[]` markers). */
+/**
+ * `*` stands for one or more name segments (with their `()` / `[]` markers). After an instance
+ * (`Client().*`) it does not reach past another call: `s3.head_object(...)` is a client call,
+ * `.get` on the dict it returned is not.
+ */
 export function patternToRegex(pattern: string): RegExp {
-  const parts = pattern.split('*').map(escapeRegex);
-  return new RegExp('^' + parts.join('[^\\s]+?') + '$');
+  const parts = pattern.split('*');
+  let re = '^' + escapeRegex(parts[0]);
+  for (let i = 1; i < parts.length; i++) {
+    re += parts[i - 1].endsWith('().') ? '[^\\s()]+?' : '[^\\s]+?';
+    re += escapeRegex(parts[i]);
+  }
+  return new RegExp(re + '$');
 }
 
 export interface Match<T> { value: T; pattern: string }
