@@ -1,3 +1,4 @@
+import { FAMILIES } from '../core/rules';
 // The worker advisor: the decision guide's tree, formulas and caps applied to a scan, with a trace of each step.
 import type { Finding, Fix, HandlerReport, ScanResult, Workload } from '../core/types';
 import type { DeploymentInfo } from './deploy';
@@ -336,11 +337,17 @@ function stepAsync(st: TreeState, blockers: Finding[], profile: ScanProfile, can
 }
 
 interface FixAdvice { what: string; how: string }
-const FIX_ADVICE: Record<string, FixAdvice> = {
-  LW101: { what: 'blocking HTTP calls', how: 'use httpx.AsyncClient' },
-  LW102: { what: 'blocking sleeps', how: 'use await asyncio.sleep(...)' },
-  LW201: { what: 'ML inference calls on the event loop', how: 'offload to a ProcessPoolExecutor: await loop.run_in_executor(cpu_pool, fn)' },
+/** The rule tables name each family and its async alternative; N+1 is not a call table. */
+const WHAT: Record<string, string> = {
+  LW101: 'blocking HTTP calls', LW102: 'blocking sleeps or waits', LW103: 'blocking subprocess calls',
+  LW104: 'blocking file calls', LW105: 'blocking database/cache calls', LW106: 'blocking SDK calls',
+  LW201: 'ML inference calls on the event loop', LW202: 'dataframe/numeric calls on the event loop',
+  LW203: 'password-hashing calls on the event loop', LW204: 'image/document calls on the event loop',
 };
+const FIX_ADVICE: Record<string, FixAdvice> = Object.fromEntries([
+  ...FAMILIES.map((f) => [f.code, { what: WHAT[f.code] ?? f.title.toLowerCase(), how: f.alternative }]),
+  ['LW301', { what: 'N+1 await loops', how: 'batch into one query or asyncio.gather with a semaphore' }],
+]);
 
 /** One action per finding code: how many, in which files (top 3), and the fix. */
 export function fixActions(findings: Finding[]): string[] {
@@ -401,7 +408,8 @@ function setReason(st: TreeState, reason: string): void {
 
 function processPoolAction(handlers: HandlerReport[]): string {
   // Below ~10 ms of CPU a process-pool round trip (pickling, IPC) costs about as much as it saves.
-  const heavy = handlers.filter((h) => h.cpuRatio >= GUIDE.mixedOne && h.cpuMs >= 10).sort((a, b) => b.cpuMs - a.cpuMs);
+  // A handler whose only CPU is the framework's per-request overhead is I/O-bound by the scan's definition.
+  const heavy = handlers.filter((h) => h.workload !== 'io-bound' && h.cpuRatio >= GUIDE.mixedOne && h.cpuMs >= 10).sort((a, b) => b.cpuMs - a.cpuMs);
   const names = heavy.slice(0, 5).map((h) => `${h.route ?? h.name} (${fmtNum(h.cpuMs)} ms CPU)`);
   const which = names.length > 0 ? ` in ${names.join(', ')}${heavy.length > 5 ? `, +${heavy.length - 5} more` : ''}` : '';
   return `Offload the CPU work${which} to a ProcessPoolExecutor (cpu_pool = ProcessPoolExecutor(max_workers=N); await loop.run_in_executor(cpu_pool, fn)); the guide prefers this to more workers.`;

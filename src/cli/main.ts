@@ -1,6 +1,7 @@
 // `loopwise scan | fix | recommend`: exit 0 clean, 1 findings, 2 usage or I/O error (one line on stderr).
 import { InputError } from '../core/files';
 import { UsageError } from './args';
+import { runRecommend } from './recommend';
 import { runScan } from './scan';
 import { VERSION } from './version';
 
@@ -8,14 +9,19 @@ type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   scan: runScan,
+  recommend: runRecommend,
 };
 
 const HELP = `loopwise ${VERSION}: find event-loop blockers in FastAPI code
 
 Usage:
   loopwise scan [PATH...] [--format text|json|sarif] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--exit-zero]
-${Object.keys(COMMANDS).filter((c) => c !== 'scan').map((c) => `  loopwise ${c} --help\n`).join('')}
-Exit codes: 0 no findings, 1 findings, 2 usage or I/O error.
+  loopwise recommend [PATH...] [--cores N] [--memory 2G] [--rps N] [--ccu N] [--concurrency N]
+                     [--target-latency MS] [--cannot-refactor] [--load-tests [N:]FILE] [--per-worker-memory MB]
+                     [--traffic "GET /a=0.8,GET /b=0.2"] [--format text|json]
+
+Exit codes: 0 no findings, 1 findings (scan) or deployment files that differ from the advice
+(recommend: LW401/LW402), 2 usage or I/O error.
 `;
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
@@ -40,5 +46,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
 }
 
 if (require.main === module) {
+  // `loopwise scan | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

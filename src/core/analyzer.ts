@@ -29,6 +29,11 @@ export interface AnalyzeOptions {
   severity?: Partial<Record<'blocking' | 'cpu' | 'n-plus-one' | 'lifespan', Severity>>;
   /** Notes from reading files (skipped, decoded with replacement) to carry into the result. */
   notes?: FileNote[];
+  /**
+   * Report findings and handlers for these paths only (the whole workspace is still indexed, and
+   * only what they reach is analysed): the extension's re-analysis after an edit.
+   */
+  only?: Set<string>;
 }
 
 /** One text change: replace [start, end) of the previous text (UTF-16 offsets) with `text`. */
@@ -95,6 +100,33 @@ export class Analyzer {
     } finally {
       tree.delete();
     }
+  }
+
+  /**
+   * The files whose findings an edit of `path` can change: itself and every file that imports its
+   * module, directly or through others (from the cached models' import lists).
+   */
+  dependents(files: SourceFile[], path: string): Set<string> {
+    const target = files.find((f) => f.path === path);
+    const out = new Set<string>([path]);
+    if (!target) return out;
+    const importers = new Map<string, string[]>();
+    const byModule = new Map(files.map((f) => [f.module, f.path]));
+    for (const f of files) {
+      const model = this.cache.get(f.path)?.model;
+      if (!model) continue;
+      for (const imp of model.imports) {
+        for (let q = imp.q; q; q = q.includes('.') ? q.slice(0, q.lastIndexOf('.')) : '') {
+          const p = byModule.get(q);
+          if (p && p !== f.path) { let l = importers.get(p); if (!l) importers.set(p, (l = [])); l.push(f.path); break; }
+        }
+      }
+    }
+    const stack = [path];
+    while (stack.length) {
+      for (const imp of importers.get(stack.pop()!) ?? []) if (!out.has(imp)) { out.add(imp); stack.push(imp); }
+    }
+    return out;
   }
 
   forget(path: string): void {
@@ -188,6 +220,7 @@ class Run {
   result(): ScanResult {
     const handlers: HandlerReport[] = [];
     for (const mod of this.index.modules.values()) {
+      if (this.opts.only && !this.opts.only.has(mod.file)) continue;
       for (const fn of mod.model.functions) {
         if (fn.isLambda) continue;
         const ref = { mod, fn };
@@ -228,7 +261,7 @@ class Run {
       }
       const target = this.graph.syncTarget(c);
       if (target) {
-        for (const e of this.graph.summary(target.fn)) {
+        for (const e of this.graph.summary(target.fn, target.mod)) {
           if (!this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
           this.push(ref, role, c, e.rule, [{ file: ref.mod.file, line: c.site.line, name: c.site.text }, ...e.chain]);
         }

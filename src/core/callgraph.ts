@@ -25,6 +25,9 @@ const OFFLOADS: Record<string, { arg: number; process?: boolean }> = {
   'fastapi.background.BackgroundTasks().add_task': { arg: 0 },
 };
 
+/** Decorators that turn a sync function into an awaitable that runs in a thread. */
+const OFFLOAD_DECORATORS = new Set(['asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async']);
+
 export type CallKind = 'rule' | 'local' | 'offload' | 'async-io' | 'cpu-only' | 'other';
 
 export interface CallInfo {
@@ -52,22 +55,21 @@ export interface SummaryEntry {
 export interface SyncCost { cpuMs: number; ioMs: number }
 
 export class CallGraph {
-  readonly calls = new Map<string, CallInfo[]>();
-  readonly summaries = new Map<string, SummaryEntry[]>();
+  /** Per module, classified lazily: only the functions a report needs are ever looked at. */
+  private calls = new Map<string, (CallInfo | undefined)[]>();
+  private summaries = new Map<string, SummaryEntry[]>();
   private syncCosts = new Map<string, SyncCost>();
   private costKind: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' };
 
   constructor(readonly index: SymbolIndex, private rules: RuleSet, costOf: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' }) {
     this.costKind = costOf;
-    for (const mod of index.modules.values()) {
-      this.calls.set(mod.model.module, mod.model.calls.map((c) => this.classify(mod, c)));
-    }
-    this.computeSummaries();
   }
 
   callsOf(ref: FunctionRef): CallInfo[] {
-    const all = this.calls.get(ref.mod.model.module) ?? [];
-    return ref.fn.calls.map((i) => all[i]);
+    const key = ref.mod.model.module;
+    let memo = this.calls.get(key);
+    if (!memo) this.calls.set(key, (memo = new Array(ref.mod.model.calls.length)));
+    return ref.fn.calls.map((i) => (memo![i] ??= this.classify(ref.mod, ref.mod.model.calls[i])));
   }
 
   canonical(mod: ModuleEntry, e: Expr): string | undefined {
@@ -109,64 +111,97 @@ export class CallGraph {
       const fn = mod.model.functions.find((f) => f.isLambda && f.start === e.off);
       return fn ? { site, canonical: fn.qname, kind: 'local', target: { mod, fn }, suppressed: false } : undefined;
     }
-    const fake: CallSite = { ...site, callee: e };
-    const info = this.classify(mod, fake);
+    const info = this.classify(mod, { ...site, callee: e });
     return info.kind === 'other' ? undefined : info;
   }
 
-  /** Sync functions only: coroutines are reported where they are, not through their callers. */
-  private computeSummaries(): void {
-    const callers = new Map<string, Set<FunctionRef>>();
+  /**
+   * What a sync function may block on (one entry per code, with the chain to the blocking call).
+   * Computed on demand over the functions reachable from it, to a fixed point, so recursion and
+   * cycles terminate; every function of that subgraph is memoised on the way.
+   */
+  summary(fn: FunctionInfo, mod?: ModuleEntry): SummaryEntry[] {
+    const memo = this.summaries.get(fn.qname);
+    if (memo) return memo;
+    const ref = mod ? { mod, fn } : this.index.functions.get(fn.qname);
+    if (!ref) return [];
+    const region = this.reachable(ref);
+    const entries = new Map<string, SummaryEntry[]>();
+    const callers = new Map<string, FunctionRef[]>();
     const work: FunctionRef[] = [];
-    for (const mod of this.index.modules.values()) {
-      for (const fn of mod.model.functions) {
-        if (fn.isAsync) continue;
-        const ref = { mod, fn };
-        const entries: SummaryEntry[] = [];
-        for (const c of this.callsOf(ref)) {
-          if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code) && !entries.some((e) => e.code === c.rule!.code)) {
-            entries.push({ code: c.rule.code, rule: c.rule, root: c.canonical!, chain: [hop(mod, c.site)] });
-          }
-          const t = this.syncTarget(c);
-          if (t) {
-            let set = callers.get(t.fn.qname);
-            if (!set) callers.set(t.fn.qname, (set = new Set()));
-            set.add(ref);
-          }
+    for (const f of region) {
+      const list: SummaryEntry[] = [];
+      for (const c of this.callsOf(f)) {
+        if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code) && !list.some((e) => e.code === c.rule!.code)) {
+          list.push({ code: c.rule.code, rule: c.rule, root: c.canonical!, chain: [hop(f.mod, c.site)] });
         }
-        this.summaries.set(fn.qname, entries);
-        if (entries.length) work.push(ref);
+        const t = this.syncTarget(c);
+        if (!t) continue;
+        const known = this.summaries.get(t.fn.qname);
+        if (known) addEntries(list, known, f.mod, c.site);
+        else {
+          let set = callers.get(t.fn.qname);
+          if (!set) callers.set(t.fn.qname, (set = []));
+          if (!set.includes(f)) set.push(f);
+        }
       }
+      entries.set(f.fn.qname, list);
+      if (list.length) work.push(f);
     }
-    // Propagate to callers until nothing changes; each function gains at most one entry per code.
+    // Propagate inside the region until nothing changes; a function gains at most one entry per code.
     while (work.length) {
       const g = work.pop()!;
-      const gEntries = this.summaries.get(g.fn.qname) ?? [];
+      const gEntries = entries.get(g.fn.qname)!;
       for (const f of callers.get(g.fn.qname) ?? []) {
-        const fEntries = this.summaries.get(f.fn.qname)!;
+        const fEntries = entries.get(f.fn.qname)!;
         let changed = false;
         for (const c of this.callsOf(f)) {
-          if (this.syncTarget(c)?.fn.qname !== g.fn.qname) continue;
-          for (const e of gEntries) {
-            if (fEntries.some((x) => x.code === e.code) || isSuppressed(f.mod, c.site, e.code)) continue;
-            fEntries.push({ ...e, chain: [hop(f.mod, c.site), ...e.chain] });
-            changed = true;
-          }
+          if (this.syncTarget(c)?.fn.qname === g.fn.qname && addEntries(fEntries, gEntries, f.mod, c.site)) changed = true;
         }
         if (changed) work.push(f);
       }
     }
+    for (const [q, list] of entries) this.summaries.set(q, list);
+    return entries.get(fn.qname) ?? [];
   }
 
-  /** The sync local function a call runs right here (not generators, whose body runs when iterated). */
+  /** Sync functions reachable from `ref` through direct calls, stopping at memoised ones. */
+  private reachable(ref: FunctionRef): FunctionRef[] {
+    const out: FunctionRef[] = [];
+    const seen = new Set<string>([ref.fn.qname]);
+    const stack = [ref];
+    while (stack.length) {
+      const f = stack.pop()!;
+      out.push(f);
+      for (const c of this.callsOf(f)) {
+        const t = this.syncTarget(c);
+        if (!t || seen.has(t.fn.qname) || this.summaries.has(t.fn.qname)) continue;
+        seen.add(t.fn.qname);
+        stack.push(t);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The sync local function a call runs right here: not generators (their body runs when iterated),
+   * not functions wrapped by an offloading decorator (`@sync_to_async`).
+   */
   syncTarget(c: CallInfo): FunctionRef | undefined {
     if (c.kind !== 'local' || !c.target || c.target.fn.isAsync) return undefined;
     if (c.target.fn.isGenerator && !c.site.forIterable) return undefined;
+    if (c.target.fn.decorators.length && this.offloadedByDecorator(c.target)) return undefined;
     return c.target;
   }
 
-  summary(fn: FunctionInfo): SummaryEntry[] {
-    return this.summaries.get(fn.qname) ?? [];
+  private decoratorMemo = new Map<string, boolean>();
+  private offloadedByDecorator(ref: FunctionRef): boolean {
+    let v = this.decoratorMemo.get(ref.fn.qname);
+    if (v === undefined) {
+      v = ref.fn.decorators.some((d) => OFFLOAD_DECORATORS.has(this.canonical(ref.mod, d.k === 'call' ? d.f : d) ?? ''));
+      this.decoratorMemo.set(ref.fn.qname, v);
+    }
+    return v;
   }
 
   /** Estimated time of a sync function: its CPU and its (synchronous) I/O, cycles counted once. */
@@ -189,6 +224,17 @@ export class CallGraph {
     this.syncCosts.set(ref.fn.qname, out);
     return out;
   }
+}
+
+/** Adds `from`'s entries, prefixed by the call hop, for codes `into` lacks and the call site does not suppress. */
+function addEntries(into: SummaryEntry[], from: SummaryEntry[], mod: ModuleEntry, site: CallSite): boolean {
+  let changed = false;
+  for (const e of from) {
+    if (into.some((x) => x.code === e.code) || isSuppressed(mod, site, e.code)) continue;
+    into.push({ ...e, chain: [hop(mod, site), ...e.chain] });
+    changed = true;
+  }
+  return changed;
 }
 
 function unwrapPartial(e: Expr | undefined): Expr | undefined {

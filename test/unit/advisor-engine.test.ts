@@ -1,3 +1,4 @@
+import { workloadOf } from '../../src/core/analyzer';
 // The guide's rules, formulas and worked examples, each fed to the engine with the guide's numbers.
 import { strict as assert } from 'node:assert';
 import type { Finding, HandlerReport, ScanResult } from '../../src/core/types';
@@ -12,7 +13,7 @@ function handler(route: string, cpuMs: number, ioMs: number, extra: Partial<Hand
   const total = cpuMs + ioMs + (extra.blockingMs ?? 0);
   return {
     file: 'app/main.py', line: line++, name: route.split('/').pop() || 'root', kind: 'route', route, async: true,
-    cpuMs, ioMs, blockingMs: 0, cpuRatio: total ? cpuMs / total : 0, workload: 'io-bound', findings: 0, ...extra,
+    cpuMs, ioMs, blockingMs: 0, cpuRatio: total ? cpuMs / total : 0, workload: workloadOf(cpuMs, total, 10), findings: 0, ...extra,
   };
 }
 
@@ -277,8 +278,8 @@ describe('advisor engine: [1]/[2] blocking code', () => {
     assert.equal(rec.workers, 1);
     assert.equal(rec.fixFirst, true);
     assert.deepEqual(rec.actions.slice(0, 2), [
-      'Fix 3 LW101 blocking HTTP calls (app/services.py: 2, app/main.py: 1): use httpx.AsyncClient',
-      'Fix 1 LW102 blocking sleeps (app/main.py: 1): use await asyncio.sleep(...)',
+      'Fix 3 LW101 blocking HTTP calls (app/services.py: 2, app/main.py: 1): use httpx.AsyncClient (await client.get(...)) or aiohttp',
+      'Fix 1 LW102 blocking sleeps or waits (app/main.py: 1): use await asyncio.sleep(...) / asyncio primitives, or await asyncio.wrap_future(...)',
     ]);
     assert.deepEqual(steps(rec), ['start', '1', '2', '3', '4', 'memory', '2']);
     assert.match(rec.trace.find((t) => t.step === '3')!.answer, /^after the fix, io-bound/);
@@ -304,7 +305,7 @@ describe('advisor engine: [1]/[2] blocking code', () => {
   it('CPU work on the loop (LW2xx) also fails [1], with a process-pool fix', () => {
     const rec = recommend(scan([handler('POST /predict', 30, 70)], [finding('LW201', 'app/ml.py', 'model.predict')]), makeInputs());
     assert.equal(rec.fixFirst, true);
-    assert.match(rec.actions[0], /^Fix 1 LW201 ML inference calls on the event loop \(app\/ml\.py: 1\): offload to a ProcessPoolExecutor/);
+    assert.match(rec.actions[0], /^Fix 1 LW201 ML inference calls on the event loop \(app\/ml\.py: 1\): run it in a ProcessPoolExecutor/);
     assert.match(rec.warnings.join('\n'), /ML model memory multiplies by workers/);
   });
 });

@@ -17,6 +17,13 @@ export interface Role {
   deps: FunctionRef[];
 }
 
+/** The only calls that give functions a role; others are not even resolved. */
+const ROLE_CALLS = new Set(['FastAPI', 'APIRouter', 'Starlette', 'add_middleware', 'add_api_route', 'add_exception_handler', 'add_event_handler']);
+
+function lastName(e: Expr): string {
+  return e.k === 'name' ? e.n : e.k === 'attr' ? e.a : '';
+}
+
 const KIND_ORDER: FunctionKind[] = ['route', 'websocket', 'middleware', 'dependency', 'exception-handler', 'lifespan', 'coroutine'];
 
 export class FastApiModel {
@@ -28,7 +35,7 @@ export class FastApiModel {
     this.collectIncludes();
     for (const mod of index.modules.values()) {
       for (const fn of mod.model.functions) this.readDecorators(mod, fn);
-      for (const c of mod.model.calls) this.readCallRoles(mod, c);
+      for (const c of mod.model.calls) if (ROLE_CALLS.has(lastName(c.callee))) this.readCallRoles(mod, c);
       for (const cls of mod.model.classes) {
         const ref = { mod, cls };
         if (index.bases(ref).some((b) => MIDDLEWARE_BASES.has(b))) {

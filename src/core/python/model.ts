@@ -324,6 +324,43 @@ class ModelBuilder {
 
   // ---- definitions ---------------------------------------------------------------------------
 
+  /** Registers a def or lambda, opens its scope and makes its body the current container. */
+  private openFunction(n: Node, body: Node, name: string, qname: string, extra: Partial<FunctionInfo>): FunctionInfo {
+    const fn: FunctionInfo = {
+      id: this.model.functions.length,
+      name,
+      qname,
+      isAsync: false,
+      isGenerator: false,
+      isLambda: false,
+      line: n.startPosition.row + 1,
+      column: n.startPosition.column + 1,
+      start: n.startIndex,
+      end: n.endIndex,
+      nameStart: n.startIndex,
+      nameEnd: n.startIndex,
+      bodyStart: body.startIndex,
+      asyncStart: -1,
+      defKeywordStart: n.startIndex,
+      scope: -1,
+      parentFn: this.currentFn(n.startIndex),
+      cls: -1,
+      decorators: [],
+      params: [],
+      hasAwait: false,
+      returns: [],
+      calls: [],
+      bodyIndent: body.startPosition.column,
+      ...extra,
+    };
+    this.model.functions.push(fn);
+    const scope = this.newScope('function', this.currentScope(n.startIndex));
+    scope.fn = fn.id;
+    fn.scope = scope.id;
+    this.stack.push({ kind: 'fn', start: body.startIndex, end: n.endIndex, id: fn.id, scope: scope.id });
+    return fn;
+  }
+
   private onDef(n: Node): void {
     const nameNode = n.childForFieldName('name');
     const body = n.childForFieldName('body');
@@ -332,7 +369,6 @@ class ModelBuilder {
     const outerScope = this.currentScope(n.startIndex);
     const cls = this.enclosingClass();
     const isAsync = n.firstChild?.type === 'async';
-    const parentFn = this.currentFn(n.startIndex);
     const decorators: Expr[] = [];
     const parent = n.parent;
     if (parent?.type === 'decorated_definition') {
@@ -340,41 +376,20 @@ class ModelBuilder {
         if (d?.type === 'decorator' && d.firstNamedChild) decorators.push(this.ir(d.firstNamedChild, outerScope));
       }
     }
-    const fn: FunctionInfo = {
-      id: this.model.functions.length,
-      name,
-      qname: this.qnameFor(name),
+    const qname = this.qnameFor(name);
+    this.bind(outerScope, name, { kind: 'def', off: n.startIndex, q: qname });
+    const fn = this.openFunction(n, body, name, qname, {
       isAsync,
-      isGenerator: false,
-      isLambda: false,
-      line: n.startPosition.row + 1,
-      column: n.startPosition.column + 1,
-      start: n.startIndex,
-      end: n.endIndex,
       nameStart: nameNode.startIndex,
       nameEnd: nameNode.endIndex,
-      bodyStart: body.startIndex,
       asyncStart: isAsync ? n.startIndex : -1,
       defKeywordStart: isAsync ? (n.child(1)?.startIndex ?? n.startIndex) : n.startIndex,
-      scope: -1,
-      parentFn,
       cls,
       decorators,
-      params: [],
-      hasAwait: false,
-      returns: [],
-      calls: [],
-      bodyIndent: body.startPosition.column,
-    };
-    this.model.functions.push(fn);
-    this.bind(outerScope, name, { kind: 'def', off: n.startIndex, q: fn.qname });
+    });
     if (cls >= 0) this.model.classes[cls].methods.set(name, fn.id);
-    const scope = this.newScope('function', outerScope);
-    scope.fn = fn.id;
-    fn.scope = scope.id;
     const params = n.childForFieldName('parameters');
     if (params) this.readParams(params, fn, outerScope, cls >= 0 && !decorators.some(isStaticDecorator));
-    this.stack.push({ kind: 'fn', start: body.startIndex, end: n.endIndex, id: fn.id, scope: scope.id });
   }
 
   private readParams(params: Node, fn: FunctionInfo, outerScope: number, isMethod: boolean): void {
@@ -448,45 +463,14 @@ class ModelBuilder {
   private onLambda(n: Node): void {
     const body = n.childForFieldName('body');
     if (!body) return;
-    const outerScope = this.currentScope(n.startIndex);
-    const fn: FunctionInfo = {
-      id: this.model.functions.length,
-      name: '<lambda>',
-      qname: this.qnameFor(`<lambda:${n.startPosition.row + 1}>`),
-      isAsync: false,
-      isGenerator: false,
-      isLambda: true,
-      line: n.startPosition.row + 1,
-      column: n.startPosition.column + 1,
-      start: n.startIndex,
-      end: n.endIndex,
-      nameStart: n.startIndex,
-      nameEnd: n.startIndex,
-      bodyStart: body.startIndex,
-      asyncStart: -1,
-      defKeywordStart: n.startIndex,
-      scope: -1,
-      parentFn: this.currentFn(n.startIndex),
-      cls: -1,
-      decorators: [],
-      params: [],
-      hasAwait: false,
-      returns: [],
-      calls: [],
-      bodyIndent: 0,
-    };
-    this.model.functions.push(fn);
-    const scope = this.newScope('function', outerScope);
-    scope.fn = fn.id;
-    fn.scope = scope.id;
+    const fn = this.openFunction(n, body, '<lambda>', this.qnameFor(`<lambda:${n.startPosition.row + 1}>`), { isLambda: true, bodyIndent: 0 });
     const params = n.childForFieldName('parameters');
     if (params) {
       for (const p of params.namedChildren) {
         const name = p?.type === 'identifier' ? p.text : p?.childForFieldName('name')?.text ?? p?.namedChildren[0]?.text;
-        if (name) this.bind(scope.id, name, { kind: 'opaque', off: -1 });
+        if (name) this.bind(fn.scope, name, { kind: 'opaque', off: -1 });
       }
     }
-    this.stack.push({ kind: 'fn', start: body.startIndex, end: n.endIndex, id: fn.id, scope: scope.id });
   }
 
   private onComp(n: Node): void {
@@ -563,7 +547,7 @@ class ModelBuilder {
     if (!f) return;
     const scope = this.currentScope(n.startIndex);
     const fnId = this.currentFn(n.startIndex);
-    const { args, kw } = argsNode ? this.readArgs(argsNode, scope) : { args: [], kw: {} };
+    const { args, kw } = argsNode ? this.readArgs(argsNode, scope, 0) : { args: [], kw: {} };
     const loop = this.innermostLoop(n.startIndex);
     const call: CallSite = {
       id: this.model.calls.length,
@@ -586,23 +570,6 @@ class ModelBuilder {
     };
     this.model.calls.push(call);
     if (fnId >= 0) this.model.functions[fnId].calls.push(call.id);
-  }
-
-  private readArgs(argsNode: Node, scope: number): { args: Expr[]; kw: Record<string, Expr> } {
-    const args: Expr[] = [];
-    const kw: Record<string, Expr> = {};
-    if (argsNode.type === 'generator_expression') return { args: [this.ir(argsNode, scope)], kw };
-    for (const a of argsNode.namedChildren) {
-      if (!a || a.type === 'comment') continue;
-      if (a.type === 'keyword_argument') {
-        const name = a.childForFieldName('name')?.text;
-        const v = a.childForFieldName('value');
-        if (name && v) kw[name] = this.ir(v, scope);
-      } else {
-        args.push(this.ir(a, scope));
-      }
-    }
-    return { args, kw };
   }
 
   private onImport(n: Node): void {
@@ -762,7 +729,7 @@ class ModelBuilder {
         const f = n.childForFieldName('function');
         const argsNode = n.childForFieldName('arguments');
         if (!f) return UNKNOWN;
-        const { args, kw } = argsNode && depth < 6 ? this.readArgsIr(argsNode, scope, depth) : { args: [], kw: {} };
+        const { args, kw } = argsNode && depth < 6 ? this.readArgs(argsNode, scope, depth) : { args: [], kw: {} };
         return { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
       }
       case 'subscript': {
@@ -771,6 +738,19 @@ class ModelBuilder {
         const idx: Expr[] = [];
         for (const c of n.childrenForFieldName('subscript')) if (c) idx.push(this.ir(c, scope, depth + 1));
         return { k: 'sub', o: this.ir(o, scope, depth + 1), i: idx };
+      }
+      case 'type': {
+        const inner = n.firstNamedChild;
+        return inner ? this.ir(inner, scope, depth + 1) : UNKNOWN;
+      }
+      case 'generic_type': {
+        // `Annotated[Session, Depends(get_db)]` in a parameter annotation.
+        const base = n.firstNamedChild;
+        const params = n.namedChildren.find((c) => c?.type === 'type_parameter');
+        if (!base) return UNKNOWN;
+        const idx: Expr[] = [];
+        for (const c of params?.namedChildren ?? []) if (c) idx.push(this.ir(c, scope, depth + 1));
+        return { k: 'sub', o: this.ir(base, scope, depth + 1), i: idx };
       }
       case 'binary_operator': {
         const l = n.childForFieldName('left');
@@ -807,7 +787,7 @@ class ModelBuilder {
     }
   }
 
-  private readArgsIr(argsNode: Node, scope: number, depth: number): { args: Expr[]; kw: Record<string, Expr> } {
+  private readArgs(argsNode: Node, scope: number, depth: number): { args: Expr[]; kw: Record<string, Expr> } {
     const args: Expr[] = [];
     const kw: Record<string, Expr> = {};
     if (argsNode.type === 'generator_expression') return { args: [{ k: '?', names: identifiersIn(argsNode) }], kw };
