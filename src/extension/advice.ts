@@ -1,6 +1,7 @@
 // The worker recommendation the panel and the status bar show: the advisor's recommend() on the
 // latest scan, with inputs from (highest first) the panel, the settings, deployment files, defaults.
 // The CLI's `recommend` goes through the same loadAdvisorContext/resolveInputs + recommend calls.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseLoadTest, readDeployment, readLoadTests, recommend, resolveInputs, deploymentLimits, type DeploymentInfo, type LoadTestRow, type Recommendation, type RecommendArgs } from '../advisor';
 import type { ScanResult } from '../core/types';
@@ -43,7 +44,10 @@ export class Advisor {
     if (!this.deploy) {
       const f = this.folder();
       try {
-        this.deploy = f && f.uri.scheme === 'file' ? readDeployment([f.uri.fsPath]) : { deployments: [], notes: [] };
+        const d = f && f.uri.scheme === 'file' ? readDeployment([f.uri.fsPath]) : { deployments: [], notes: [] };
+        // Shown as workspace-relative paths, as the CLI shows them when run from the project folder.
+        for (const x of d.deployments) x.file = path.relative(f!.uri.fsPath, x.file) || x.file;
+        this.deploy = d;
       } catch (err) {
         this.deploy = { deployments: [], notes: [(err as Error).message] };
       }
@@ -82,6 +86,16 @@ export class Advisor {
       rows = [];
     }
     const inputs = resolveInputs(args, deploymentLimits(deployments), rows);
-    return { rec: recommend(scan, inputs, deployments), deployments, notes };
+    return { rec: recommend(relativeFiles(scan), inputs, deployments), deployments, notes };
   }
+}
+
+/** The scan with workspace-relative file names (the advisor quotes them in its actions). */
+function relativeFiles(scan: ScanResult): ScanResult {
+  const rel = (file: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(file), false);
+  return {
+    ...scan,
+    findings: scan.findings.map((f) => ({ ...f, file: rel(f.file), chain: f.chain.map((h) => ({ ...h, file: rel(h.file) })) })),
+    handlers: scan.handlers.map((h) => ({ ...h, file: rel(h.file) })),
+  };
 }

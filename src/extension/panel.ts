@@ -197,7 +197,7 @@ function strings(): Record<string, string> {
     loadTest: t('Load test'),
     loadTestPick: t('Choose file…'),
     loadTestWorkers: t('Workers in that run (raw wrk/k6/Locust output)'),
-    loadTestPaste: t('…or paste a workers table (CSV: workers,rps,p99_ms,cpu,memory_mb)'),
+    loadTestPaste: t('…or paste a workers table (CSV: workers,rps,p99_ms,cpu_percent,memory_mb)'),
     apply: t('Apply'),
     reset: t('Reset'),
     from: t('from'),

@@ -175,7 +175,7 @@ export class Workspace implements vscode.Disposable {
     const t0 = performance.now();
     const up = this.guard(() => analyzer.updateDocument(this.source(entry), edits));
     const parseMs = performance.now() - t0;
-    this.analyzeFolder(entry.folder, analyzer);
+    this.analyzeFolder(entry.folder, analyzer, key);
     const ms = performance.now() - t0;
     this.timings.edits.push({ file: key, ms, parseMs, incremental: up?.incremental ?? false });
     if (this.timings.edits.length > 200) this.timings.edits.shift();
@@ -329,12 +329,27 @@ export class Workspace implements vscode.Disposable {
     }
   }
 
-  /** One folder's files are analysed together (imports resolve within a folder). */
-  private analyzeFolder(folder: string, analyzer: Analyzer): void {
+  /**
+   * One folder's files are analysed together (imports resolve within a folder). After an edit only
+   * the edited file and the files that import it are re-analysed; the rest of the result is kept.
+   */
+  private analyzeFolder(folder: string, analyzer: Analyzer, changed?: string): void {
     const s = this.settingsFor(folder);
     const sources: SourceFile[] = [];
     if (s.enable) for (const e of this.entries.values()) if (e.folder === folder) sources.push(this.source(e));
-    const r = sources.length ? this.guard(() => analyzer.analyze(sources, analyzeOptions(s))) : emptyResult();
+    const prev = this.results.get(folder);
+    let r: ScanResult | undefined;
+    if (!sources.length) r = emptyResult();
+    else if (changed && prev) {
+      const only = analyzer.dependents(sources, changed);
+      const part = this.guard(() => analyzer.analyze(sources, { ...analyzeOptions(s), only }));
+      if (part) {
+        const keep = <T extends { file: string }>(xs: T[]) => xs.filter((x) => !only.has(x.file));
+        r = summarize(sources.length, [...keep(prev.findings), ...part.findings], [...keep(prev.handlers), ...part.handlers], [...keep(prev.notes), ...part.notes.filter((n) => only.has(n.file))]);
+      }
+    } else {
+      r = this.guard(() => analyzer.analyze(sources, analyzeOptions(s)));
+    }
     if (!r) return;
     this.results.set(folder, r);
     this.merge();
@@ -343,25 +358,8 @@ export class Workspace implements vscode.Disposable {
 
   private merge(): void {
     const all = [...this.results.values()];
-    const findings = all.flatMap((r) => r.findings);
-    const handlers = all.flatMap((r) => r.handlers);
-    const byCode: Record<string, number> = {};
-    for (const f of findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
-    this.result = {
-      version: 1,
-      findings,
-      handlers,
-      notes: all.flatMap((r) => r.notes),
-      summary: {
-        files: all.reduce((n, r) => n + r.summary.files, 0),
-        skipped: all.reduce((n, r) => n + r.summary.skipped, 0),
-        findings: findings.length,
-        byCode,
-        handlers: handlers.length,
-        asyncHandlers: all.reduce((n, r) => n + r.summary.asyncHandlers, 0),
-        blockedHandlers: all.reduce((n, r) => n + r.summary.blockedHandlers, 0),
-      },
-    };
+    this.result = summarize(all.reduce((n, r) => n + r.summary.files, 0), all.flatMap((r) => r.findings), all.flatMap((r) => r.handlers), all.flatMap((r) => r.notes));
+    const findings = this.result.findings;
     this.byFile.clear();
     for (const f of findings) {
       let list = this.byFile.get(f.file);
@@ -383,6 +381,29 @@ export class Workspace implements vscode.Disposable {
     void this.analyzer?.then((a) => a.dispose());
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A ScanResult from parts, in the core's order (file, line, column, code). */
+export function summarize(files: number, findings: Finding[], handlers: HandlerReport[], notes: ScanResult['notes']): ScanResult {
+  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+  handlers.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const byCode: Record<string, number> = {};
+  for (const f of findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+  return {
+    version: 1,
+    findings,
+    handlers,
+    notes,
+    summary: {
+      files,
+      skipped: notes.filter((n) => n.kind === 'skipped').length,
+      findings: findings.length,
+      byCode,
+      handlers: handlers.length,
+      asyncHandlers: handlers.filter((h) => h.async).length,
+      blockedHandlers: handlers.filter((h) => h.async && h.findings > 0).length,
+    },
+  };
 }
 
 export function emptyResult(): ScanResult {

@@ -28,7 +28,7 @@ async function palette(page, command) {
   await page.keyboard.press('F1');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.keyboard.type(command);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: command.replace(/^>/, '') }).first().waitFor({ timeout: 20000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 20000 });
   await page.keyboard.press('Enter');
 }
 
@@ -51,13 +51,15 @@ async function palette(page, command) {
     await page.screenshot({ path: `${shots}/1-squiggles.png` });
   });
   if (ok) await check(page, 'hover explains the blocker', async () => {
-    await page.locator('.monaco-editor .squiggly-warning').nth(1).hover();
+    const box = await page.locator('.monaco-editor .squiggly-warning').nth(1).boundingBox();
+    if (!box) throw new Error('no squiggle box');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.locator('.monaco-hover', { hasText: 'Why it blocks' }).first().waitFor({ timeout: 20000 });
     await page.screenshot({ path: `${shots}/2-hover.png` });
     await page.keyboard.press('Escape');
   });
   if (ok) await check(page, 'Problems panel lists the findings', async () => {
-    await palette(page, '>View: Focus Problems');
+    await palette(page, 'View: Focus Problems');
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'time.sleep blocks the event loop' }).first().waitFor({ timeout: 20000 });
     await page.screenshot({ path: `${shots}/3-problems.png` });
   });
@@ -71,17 +73,23 @@ async function palette(page, command) {
     const menu = page.locator('.action-widget .monaco-list-row.action, .action-widget .action-list-item, .context-view .monaco-list-row');
     await menu.first().waitFor({ timeout: 20000 });
     await page.screenshot({ path: `${shots}/4-quick-fix.png` });
-    const titles = (await menu.allInnerTexts()).map((t) => t.trim());
-    // The core's preferred fix when there is one, else the suppression.
-    const pick = titles.find((t) => /asyncio\.sleep/.test(t)) ?? titles.find((t) => /# noqa/.test(t));
-    if (!pick) throw new Error(`no Loopwise fix in the menu: ${titles.join(' | ')}`);
-    await menu.filter({ hasText: pick }).first().click();
-    await page.locator('.monaco-editor .view-line', { hasText: /await asyncio\.sleep\(1\)|# noqa: LW102/ }).first().waitFor({ timeout: 20000 });
-    await page.locator('.markers-panel .monaco-list-row', { hasText: 'time.sleep blocks the event loop' }).first().waitFor({ state: 'detached', timeout: 20000 });
+    // The core's preferred fix when there is one, else the suppression; chosen with the keyboard.
+    const rows = page.locator('.action-widget .monaco-list-row.action');
+    const items = await rows.evaluateAll((els) => els.map((e) => ({ label: e.getAttribute('aria-label') || '', focused: e.classList.contains('focused') })));
+    let want = items.findIndex((x) => /asyncio\.sleep/.test(x.label));
+    if (want < 0) want = items.findIndex((x) => /Ignore LW102 on this line/.test(x.label));
+    if (want < 0) throw new Error(`no Loopwise fix in the menu: ${items.map((x) => x.label).join(' | ')}`);
+    console.log(`    applying "${items[want].label}"`);
+    const at = Math.max(0, items.findIndex((x) => x.focused));
+    for (let i = at; i < want; i++) await page.keyboard.press('ArrowDown');
+    for (let i = at; i > want; i--) await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-line', { hasText: /await\sasyncio\.sleep\(1\)|#\snoqa:\sLW102/ }).first().waitFor({ timeout: 20000 });
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'async handler sleepy' }).first().waitFor({ state: 'detached', timeout: 20000 });
     await page.screenshot({ path: `${shots}/5-fixed.png` });
   });
   if (ok) await check(page, 'the worker panel shows the recommendation', async () => {
-    await palette(page, '>Loopwise: Recommend workers');
+    await palette(page, 'Loopwise: Recommend workers');
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     const workers = frame.locator('#workers');
     await workers.waitFor({ timeout: 30000 });
@@ -90,6 +98,11 @@ async function palette(page, command) {
     await frame.locator('#handlers svg .row').first().waitFor({ timeout: 10000 });
     console.log(`    panel: ${n} worker(s): ${(await frame.locator('#reason').innerText()).trim()}`);
     await page.screenshot({ path: `${shots}/6-panel.png` });
+    // The chart and the decision trace, with the panel given the whole window.
+    for (const cmd of ['View: Toggle Panel Visibility', 'View: Maximize Editor Group']) await palette(page, cmd).catch(() => page.keyboard.press('Escape'));
+    await frame.locator('#handlers').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${shots}/7-panel-chart.png` });
   });
   if (ok) await check(page, 'the status bar shows blockers and workers', async () => {
     const item = page.locator('.statusbar-item', { hasText: /Loopwise: \d+ blockers? · \d+ workers?/ }).first();

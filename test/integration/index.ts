@@ -5,7 +5,7 @@ import Mocha from 'mocha';
 import { readdirSync } from 'node:fs';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', grep: process.env.MOCHA_GREP || undefined });
   const dir = path.join(__dirname, 'suite');
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
   return new Promise((resolve, reject) => {

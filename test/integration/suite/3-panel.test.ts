@@ -8,7 +8,8 @@ import { Analyzer } from '../../../src/core/analyzer';
 import { scanPaths } from '../../../src/core/scan';
 import { api, folder, waitFor } from '../helpers';
 
-const EXT_ROOT = path.resolve(__dirname, '..', '..', '..');
+// The extension under test is the repository (extensionDevelopmentPath), which holds dist/cli.js.
+const EXT_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -20,8 +21,8 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
 /** `loopwise recommend PATH ARGS --format json`; where this build's CLI lacks the command, the same calls in-process. */
 async function cliRecommend(args: string[]): Promise<Recommendation> {
   const out = await runCli(['recommend', folder().fsPath, ...args, '--format', 'json']);
-  if (out.code === 0 || out.code === 1) return JSON.parse(out.stdout) as Recommendation;
-  assert.match(out.stderr, /unknown command/, `CLI failed: ${out.stderr}`);
+  if ((out.code === 0 || out.code === 1) && out.stdout.trim()) return JSON.parse(out.stdout) as Recommendation;
+  assert.match(out.stderr, /unknown command/, `CLI failed (${out.code}): ${out.stderr}`);
   const parsed = parseRecommendArgs([folder().fsPath, ...args]);
   const ctx = loadAdvisorContext(parsed);
   const { result } = await scanPaths([folder().fsPath], { analyzer: await Analyzer.create(path.join(EXT_ROOT, 'grammars')) });
