@@ -1,6 +1,7 @@
 // `loopwise scan | fix | recommend`: exit 0 clean, 1 findings, 2 usage or I/O error (one line on stderr).
 import { InputError } from '../core/files';
 import { UsageError } from './args';
+import { runFix } from './fix';
 import { runRecommend } from './recommend';
 import { runScan } from './scan';
 import { VERSION } from './version';
@@ -9,6 +10,7 @@ type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   scan: runScan,
+  fix: runFix,
   recommend: runRecommend,
 };
 
@@ -16,6 +18,8 @@ const HELP = `loopwise ${VERSION}: find event-loop blockers in FastAPI code
 
 Usage:
   loopwise scan [PATH...] [--format text|json|sarif] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--exit-zero]
+  loopwise fix [PATH...] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--diff]
+      applies each finding's preferred fix in place (or prints a unified diff with --diff)
   loopwise recommend [PATH...] [--cores N] [--memory 2G] [--rps N] [--ccu N] [--concurrency N]
                      [--target-latency MS] [--cannot-refactor] [--load-tests [N:]FILE] [--per-worker-memory MB]
                      [--traffic "GET /a=0.8,GET /b=0.2"] [--format text|json]

@@ -6,6 +6,7 @@ import { Edit, Query as TsQuery } from 'web-tree-sitter';
 import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
 import { CostModel, type CostOverrides } from './cost';
 import { FastApiModel, type Role } from './fastapi/app';
+import { attachFixes, sourcesFrom } from './fixes';
 import { namesIn } from './python/ir';
 import { buildModel, type FileModel, QUERY_SOURCE } from './python/model';
 import { Resolver } from './python/resolve';
@@ -195,7 +196,7 @@ export class Analyzer {
       const m = module === model.module ? model : { ...model, module };
       entries.push({ file: f.path, model: m, resolver: new Resolver(m) });
     }
-    return new Run(entries, opts, notes, files.length).result();
+    return attachFixes(new Run(entries, opts, notes, files.length).result(), sourcesFrom(files, entries));
   }
 }
 

@@ -23,6 +23,8 @@ export interface ScanOutput {
   files: Map<string, ScannedFile>;
   config: LoopwiseConfig;
   analyzer: Analyzer;
+  /** Analyses again with the same files and options, some texts replaced (by path), e.g. after fixes. */
+  reanalyze(texts: Map<string, string>): ScanResult;
 }
 
 export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promise<ScanOutput> {
@@ -45,13 +47,15 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     scanned.set(rel, { abs: f.abs, rel, decoded });
   }
   const analyzer = opts.analyzer ?? (await Analyzer.create());
-  const result = analyzer.analyze(sources, {
+  const analyzeOptions = {
     rules: { select: [...config.select, ...(opts.select ?? [])], ignore: [...config.ignore, ...(opts.ignore ?? [])], extra: config.extra },
     cost: config.cost,
     severity: config.severity,
     notes: allNotes,
-  });
-  return { result, files: scanned, config, analyzer };
+  };
+  const result = analyzer.analyze(sources, analyzeOptions);
+  const reanalyze = (texts: Map<string, string>) => analyzer.analyze(sources.map((s) => (texts.has(s.path) ? { ...s, text: texts.get(s.path)! } : s)), analyzeOptions);
+  return { result, files: scanned, config, analyzer, reanalyze };
 }
 
 export function toPosix(p: string): string {

@@ -1,0 +1,135 @@
+// `loopwise fix [PATH...] [--select ...] [--diff]`: applies every preferred fix, in rounds (each on a
+// fresh analysis of the fixed text) until nothing changes, so a second run changes nothing. Files are
+// written atomically (temp file + rename) in their own encoding, BOM and line endings, and only if
+// they still hold what was scanned. `--diff` prints a unified diff instead of writing.
+import { chmodSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { decode, type DecodedText, InputError } from '../core/files';
+import { findingsByFile, fixAll } from '../core/fixes';
+import { scanPaths, type ScannedFile } from '../core/scan';
+import type { ScanResult } from '../core/types';
+import { parseArgs } from './args';
+import { unifiedDiff } from './diff';
+
+export const FIX_FLAGS = { select: 'list', ignore: 'list', exclude: 'list', 'no-config': 'boolean', diff: 'boolean' } as const;
+
+const MAX_ROUNDS = 4;
+
+export interface FixHooks {
+  /** Called after the fixes are computed and before any file is checked and written (tests use it). */
+  beforeWrite?: () => void;
+}
+
+export interface FixOutcome {
+  /** New text by file (relative path), only for files that change. */
+  texts: Map<string, string>;
+  applied: number;
+  result: ScanResult;
+  /** Files left alone, with the reason. */
+  skipped: { file: string; reason: string }[];
+}
+
+/** Runs fix-all rounds in memory over a scan; nothing is written. */
+export function computeFixes(scan: { result: ScanResult; files: Map<string, ScannedFile>; reanalyze(texts: Map<string, string>): ScanResult }, select?: string[]): FixOutcome {
+  const texts = new Map<string, string>();
+  const skipped: FixOutcome['skipped'] = [];
+  const broken = new Set<string>();
+  const hadErrors = new Set(scan.result.notes.filter((n) => n.kind === 'syntax-error').map((n) => n.file));
+  let result = scan.result;
+  let applied = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const before = new Map(texts);
+    let roundApplied = 0;
+    for (const [file, findings] of findingsByFile(result.findings)) {
+      const src = scan.files.get(file);
+      if (!src || broken.has(file)) continue;
+      if (src.decoded.note) { if (round === 0) skipped.push({ file, reason: src.decoded.note }); continue; }
+      const current = texts.get(file) ?? src.decoded.text;
+      const r = fixAll(current, findings, select);
+      if (r.text !== current) { texts.set(file, r.text); roundApplied += r.applied.length; }
+    }
+    if (!roundApplied) break;
+    result = scan.reanalyze(texts);
+    // A fix must never leave a file that no longer parses: undo that file's round and keep it out.
+    const nowBroken = result.notes.filter((n) => n.kind === 'syntax-error' && texts.has(n.file) && !hadErrors.has(n.file)).map((n) => n.file);
+    if (nowBroken.length) {
+      for (const f of nowBroken) {
+        broken.add(f);
+        skipped.push({ file: f, reason: 'a fix would leave a syntax error; the file was left as it is after the previous round' });
+        if (before.has(f)) texts.set(f, before.get(f)!); else texts.delete(f);
+      }
+      result = scan.reanalyze(texts);
+    }
+    applied += roundApplied;
+  }
+  for (const [file, text] of [...texts]) if (text === scan.files.get(file)?.decoded.text) texts.delete(file);
+  return { texts, applied, result, skipped };
+}
+
+/** The text encoded as it was read (encoding and BOM), or undefined when it cannot be written back exactly. */
+export function encodeLike(text: string, like: DecodedText): Buffer | undefined {
+  let body: Buffer;
+  const enc = like.encoding.toLowerCase();
+  if (enc === 'utf-8' || enc === 'utf8') body = Buffer.concat([like.bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'utf8')]);
+  else if (enc === 'utf-16le') body = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  else if (enc === 'utf-16be') body = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+  else body = Buffer.concat([like.bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'latin1')]);
+  // Write only what reads back as the same text (a declared encoding we cannot produce is refused).
+  const back = decode(body);
+  return back && back.text === text && back.encoding === like.encoding && back.bom === like.bom ? body : undefined;
+}
+
+/** Writes through a temp file in the same folder and a rename, keeping the file's mode. */
+export function writeAtomic(abs: string, data: Buffer): void {
+  const tmp = join(dirname(abs), `.${basename(abs)}.loopwise-${process.pid}-${Date.now().toString(36)}.tmp`);
+  const mode = statSync(abs).mode & 0o7777;
+  try {
+    writeFileSync(tmp, data, { flag: 'wx', mode });
+    chmodSync(tmp, mode);
+    renameSync(tmp, abs);
+  } catch (err) {
+    try { unlinkSync(tmp); } catch { /* not created */ }
+    throw err;
+  }
+}
+
+function unchangedOnDisk(file: ScannedFile): boolean {
+  let buf: Buffer;
+  try { buf = readFileSync(file.abs); } catch { return false; }
+  const now = decode(buf);
+  return !!now && now.text === file.decoded.text && now.encoding === file.decoded.encoding && now.bom === file.decoded.bom;
+}
+
+export async function runFix(argv: string[], out: (s: string) => void, hooks: FixHooks = {}): Promise<number> {
+  const { flags, positional } = parseArgs(argv, FIX_FLAGS);
+  const select = flags.select as string[] | undefined;
+  const scan = await scanPaths(positional.length ? positional : ['.'], {
+    select,
+    ignore: flags.ignore as string[] | undefined,
+    exclude: flags.exclude as string[] | undefined,
+    noConfig: flags['no-config'] === true,
+  });
+  const outcome = computeFixes(scan, select);
+  const files = [...outcome.texts.keys()].sort();
+  if (flags.diff) {
+    for (const file of files) out(unifiedDiff(file, scan.files.get(file)!.decoded.text, outcome.texts.get(file)!));
+    return outcome.result.findings.length ? 1 : 0;
+  }
+  hooks.beforeWrite?.();
+  // Check every file first: if one changed since the scan, nothing is written at all.
+  const buffers = new Map<string, Buffer>();
+  const problems: string[] = [];
+  for (const file of files) {
+    const src = scan.files.get(file)!;
+    if (!unchangedOnDisk(src)) { problems.push(`${file}: file changed on disk since it was scanned; nothing written`); continue; }
+    const data = encodeLike(outcome.texts.get(file)!, src.decoded);
+    if (!data) { problems.push(`${file}: cannot write the fixed text back in ${src.decoded.encoding}; nothing written`); continue; }
+    buffers.set(file, data);
+  }
+  if (problems.length) throw new InputError(problems.join('\nloopwise: '));
+  for (const file of files) writeAtomic(scan.files.get(file)!.abs, buffers.get(file)!);
+  for (const s of outcome.skipped) out(`${s.file}: not fixed: ${s.reason}\n`);
+  const left = outcome.result.findings.length;
+  out(`Applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${files.length} file${files.length === 1 ? '' : 's'}; ${left} finding${left === 1 ? '' : 's'} left${left ? ' (loopwise scan shows them)' : ''}.\n`);
+  return left ? 1 : 0;
+}

@@ -1,0 +1,86 @@
+// What every fix builder reads: the file's text and model, its line ending and indentation, and
+// the finding's call site and coroutine.
+import type { Resolver } from '../python/resolve';
+import type { CallSite, FileModel, FunctionInfo } from '../python/model';
+import type { Finding, FunctionKind, TextEdit } from '../types';
+import { ensureImport, type ImportNeed } from './imports';
+import { hasTrailer, lineEndAt, lineStartAt } from './pyText';
+
+export interface FixContext {
+  text: string;
+  model: FileModel;
+  resolver: Resolver;
+  eol: string;
+  /** One indentation level as the file writes it. */
+  unit: string;
+  /** Role of the function that starts at this line (`route`, `dependency`, ...), if FastAPI knows it. */
+  kindAt(line: number): FunctionKind | undefined;
+}
+
+export interface Target {
+  finding: Finding;
+  site: CallSite;
+  /** The coroutine holding the call. */
+  fn: FunctionInfo;
+}
+
+/** The finding's call site and coroutine, or undefined when the model does not line up with it. */
+export function targetOf(ctx: FixContext, finding: Finding): Target | undefined {
+  const site = ctx.model.calls.find((c) => c.start === finding.startOffset && c.end === finding.endOffset);
+  if (!site || site.fn < 0) return undefined;
+  const fn = ctx.model.functions[site.fn];
+  if (!fn || !fn.isAsync || fn.isLambda) return undefined;
+  return { finding, site, fn };
+}
+
+/** Collects the import edits a fix needs; `local` gives the name to write, undefined when a name is taken. */
+export class Imports {
+  readonly edits: TextEdit[] = [];
+  constructor(private ctx: FixContext, private fn: FunctionInfo) {}
+
+  need(need: ImportNeed): string | undefined {
+    const r = ensureImport(this.ctx.text, this.ctx.model, need, this.ctx.eol, this.fn.scope);
+    if (!r) return undefined;
+    if (r.edit && !this.edits.some((e) => e.start === r.edit!.start && e.newText === r.edit!.newText)) this.edits.push(r.edit);
+    return r.local;
+  }
+}
+
+/**
+ * Whether `await` may be written at the call: directly in the coroutine (not in a lambda or nested
+ * def) and not inside a generator expression, which `await` would turn into an async generator.
+ */
+export function canAwaitAt(ctx: FixContext, t: Target): boolean {
+  if (t.site.awaited) return false;
+  for (let l = t.site.loop; l >= 0; l = ctx.model.loops[l].parent) {
+    const loop = ctx.model.loops[l];
+    if (loop.kind === 'comp' && ctx.text[loop.start] !== '[' && ctx.text[loop.start] !== '{') return false;
+  }
+  return true;
+}
+
+/** `await <expr>` at the call's place, parenthesised when the call is followed by `.x`, `[i]` or `(...)`. */
+export function awaitExpr(ctx: FixContext, end: number, expr: string): string {
+  return hasTrailer(ctx.text, end) ? `(await ${expr})` : `await ${expr}`;
+}
+
+/** The call's source text of its arguments (between the parentheses), exactly as written. */
+export function rawArgs(ctx: FixContext, site: CallSite): string | undefined {
+  if (ctx.text[site.argsStart] !== '(' || ctx.text[site.end - 1] !== ')') return undefined;
+  return ctx.text.slice(site.argsStart + 1, site.end - 1);
+}
+
+/** `callee` followed by the raw argument text, for `fn(callee, <args>)` style wrappers. */
+export function withArgs(head: string, raw: string): string {
+  if (!raw.trim()) return head;
+  return /^[\r\n]/.test(raw) ? `${head},${raw}` : `${head}, ${raw}`;
+}
+
+export function lineText(ctx: FixContext, offset: number): string {
+  return ctx.text.slice(lineStartAt(ctx.text, offset), lineEndAt(ctx.text, offset));
+}
+
+/** The function's source text. */
+export function fnText(ctx: FixContext, fn: FunctionInfo): string {
+  return ctx.text.slice(fn.start, fn.end);
+}

@@ -1,0 +1,147 @@
+// LW101: a blocking `requests.get(...)` / `httpx.get(...)` in a coroutine becomes an awaited call on an
+// httpx.AsyncClient: the client the function already holds (an `async with httpx.AsyncClient() as c`
+// block around the call, or a parameter typed httpx.AsyncClient), else a new `async with` block around
+// the statement. requests' keywords are translated; calls whose options or response use have no
+// httpx equivalent are left to the thread offload.
+import type { Fix } from '../types';
+import { awaitExpr, canAwaitAt, type FixContext, fnText, Imports, rawArgs, type Target } from './context';
+import { type ArgText, atStatementStart, indentAt, lex, lineEndAt, lineStartAt, nextLineStart, splitArgs, usesWord } from './pyText';
+
+const REQUESTS = /^requests(?:\.api)?\.(get|post|put|patch|delete|head|options|request)$/;
+const HTTPX = /^httpx\.(get|post|put|patch|delete|head|options|request)$/;
+/** Per-request keywords both libraries take unchanged. */
+const SAME = new Set(['params', 'headers', 'cookies', 'json', 'files', 'auth', 'timeout']);
+/** Keywords httpx only takes on the client. */
+const CLIENT_LEVEL = new Set(['verify', 'cert', 'trust_env', 'proxy']);
+/** requests.Response members that httpx.Response lacks (or has with another meaning). */
+const RESPONSE_ONLY = /^(ok|reason|iter_content|iter_lines|raw|apparent_encoding|is_redirect|is_permanent_redirect|links|next|connection)$/;
+const CLIENT_NAMES = ['client', 'http_client', 'async_client', 'httpx_client'];
+
+interface Converted { callArgs: string; clientArgs: string[] }
+
+export function httpxFix(ctx: FixContext, t: Target): Fix | undefined {
+  const f = t.finding;
+  if (f.chain.length) return undefined;
+  const rm = REQUESTS.exec(f.call);
+  const hm = HTTPX.exec(f.call);
+  const method = rm?.[1] ?? hm?.[1];
+  if (!method || !canAwaitAt(ctx, t)) return undefined;
+  const args = splitArgs(ctx.text, t.site.argsStart, t.site.end);
+  const raw = rawArgs(ctx, t.site);
+  if (!args || raw === undefined) return undefined;
+  const conv = convertArgs(ctx, args, raw, t.site.argsStart + 1, method, !!rm);
+  if (!conv) return undefined;
+  const imports = new Imports(ctx, t.fn);
+  const inLoop = t.site.loop >= 0;
+  const note = rm
+    ? 'httpx waits at most 5 s by default where requests waits forever (pass timeout=None to keep that); the response has the same .json(), .text, .content, .status_code and .headers.'
+    : undefined;
+  const existing = existingClient(ctx, t);
+  if (existing) {
+    if (conv.clientArgs.length) return undefined;
+    return {
+      title: `Use the function's httpx.AsyncClient: await ${existing}.${method}(...)`,
+      isPreferred: !inLoop,
+      edits: [{ start: t.site.start, end: t.site.end, newText: awaitExpr(ctx, t.site.end, `${existing}.${method}(${conv.callArgs})`) }],
+      ...(note ? { note } : {}),
+    };
+  }
+  // A new client: only around a simple statement (`x = call...`, `return call...`, `call...`).
+  const { text } = ctx;
+  const ls = lineStartAt(text, t.site.start);
+  const pm = /^([ \t]*)((?:return[ \t]+|[A-Za-z_][\w.]*(?:[ \t]*:[^=\n]+)?[ \t]*=[ \t]*)?)$/.exec(text.slice(ls, t.site.start));
+  if (!pm || !atStatementStart(text, t.fn.bodyStart, ls + pm[1].length)) return undefined;
+  const sm = /^((?:\.[A-Za-z_]\w*(?:\(\))?)*)[ \t]*(?:#.*)?$/.exec(text.slice(t.site.end, lineEndAt(text, t.site.end)));
+  if (!sm) return undefined;
+  if (rm && sm[1].split(/[.()]+/).some((a) => RESPONSE_ONLY.test(a))) return undefined;
+  const target = /^([A-Za-z_]\w*)[ \t]*(?::[^=\n]+)?=/.exec(pm[2]);
+  if (rm && target) {
+    for (const m of text.slice(t.site.end, t.fn.end).matchAll(new RegExp(`\\b${target[1]}\\.(\\w+)`, 'g'))) if (RESPONSE_ONLY.test(m[1])) return undefined;
+  }
+  const body = fnText(ctx, t.fn);
+  const client = CLIENT_NAMES.find((n) => !usesWord(body, n));
+  const httpx = imports.need({ module: 'httpx' });
+  if (!client || !httpx) return undefined;
+  const indent = pm[1];
+  let callArgs = conv.callArgs;
+  if (!lex(text, t.site.argsStart, t.site.end).newlineInString) callArgs = callArgs.replace(/(\r?\n)(?![ \t]*\r?\n)/g, `$1${ctx.unit}`);
+  const call = sm[1] ? `(await ${client}.${method}(${callArgs}))` : `await ${client}.${method}(${callArgs})`;
+  const newText = `async with ${httpx}.AsyncClient(${conv.clientArgs.join(', ')}) as ${client}:${ctx.eol}${indent}${ctx.unit}${pm[2]}${call}`;
+  return {
+    title: `Use httpx.AsyncClient: async with httpx.AsyncClient() as ${client}: await ${client}.${method}(...)`,
+    isPreferred: !inLoop,
+    edits: [...imports.edits, { start: ls + indent.length, end: t.site.end, newText }],
+    ...(note ? { note } : {}),
+  };
+}
+
+/** requests keywords -> httpx keywords; undefined when one has no safe equivalent. */
+function convertArgs(ctx: FixContext, args: ArgText[], raw: string, rawStart: number, method: string, fromRequests: boolean): Converted | undefined {
+  const positional = method === 'request' ? 2 : 1;
+  const clientArgs: string[] = [];
+  const renames: { start: number; end: number; text: string }[] = [];
+  const drops: ArgText[] = [];
+  let sawRedirects = false;
+  args.forEach((a, i) => {
+    if (!a.kw) { if (i >= positional) drops.push({ ...a, kw: '?' }); return; }
+    const value = ctx.text.slice(a.valueStart, a.end);
+    if (a.kw === '*' || a.kw === '**') { drops.push({ ...a, kw: '?' }); return; }
+    if (SAME.has(a.kw)) { if (a.kw === 'timeout' && /^[(]/.test(value)) drops.push({ ...a, kw: '?' }); return; }
+    if (CLIENT_LEVEL.has(a.kw) && (a.kw === 'verify' || a.kw === 'cert' || !fromRequests)) { clientArgs.push(a.text); drops.push(a); return; }
+    if (fromRequests && a.kw === 'allow_redirects') { sawRedirects = true; renames.push({ start: a.start, end: a.valueStart, text: 'follow_redirects=' }); return; }
+    if (fromRequests && a.kw === 'data') {
+      // A str/bytes body is `content=` in httpx; a dict stays form data.
+      if (/^[rbuRBUfF]{0,2}['"]/.test(value) || /^json\.dumps\(/.test(value)) renames.push({ start: a.start, end: a.valueStart, text: 'content=' });
+      return;
+    }
+    if (!fromRequests && (a.kw === 'data' || a.kw === 'content' || a.kw === 'follow_redirects' || a.kw === 'extensions')) { if (a.kw === 'follow_redirects') sawRedirects = true; return; }
+    drops.push({ ...a, kw: '?' });
+  });
+  if (drops.some((d) => d.kw === '?')) return undefined;
+  if (args.filter((a) => !a.kw).length < positional) return undefined;
+  // requests follows redirects by default (except for HEAD); httpx does not.
+  const extra = fromRequests && !sawRedirects && method !== 'head' ? 'follow_redirects=True' : '';
+  let out = raw;
+  for (const r of [...renames].sort((x, y) => y.start - x.start)) out = out.slice(0, r.start - rawStart) + r.text + out.slice(r.end - rawStart);
+  if (drops.length) {
+    const kept = args.filter((a) => !drops.includes(a)).map((a) => {
+      const r = renames.find((x) => x.start === a.start);
+      return r ? r.text + ctx.text.slice(a.valueStart, a.end) : a.text;
+    });
+    out = [...kept, ...(extra ? [extra] : [])].join(', ');
+  } else if (extra) {
+    const m = /\s*$/.exec(out)!;
+    const head = out.slice(0, m.index);
+    out = head.endsWith(',') ? `${head} ${extra}${m[0]}` : `${head}, ${extra}${m[0]}`;
+  }
+  return { callArgs: out, clientArgs };
+}
+
+/** A client the coroutine already has at the call: `async with httpx.AsyncClient() as c:` around it, or a parameter typed httpx.AsyncClient. */
+function existingClient(ctx: FixContext, t: Target): string | undefined {
+  const scope = ctx.model.scopes[t.fn.scope];
+  for (const [name, list] of scope.bindings) {
+    for (const b of list) {
+      const type = b.kind === 'with' && b.expr ? ctx.resolver.resolve(b.expr) : b.kind === 'param' && b.annotation ? `${ctx.resolver.resolve(b.annotation)}()` : undefined;
+      if (type !== 'httpx.AsyncClient()') continue;
+      if (b.kind === 'param') return name;
+      if (b.off <= t.site.start && insideBlock(ctx, b.off, t.site.start)) return name;
+    }
+  }
+  return undefined;
+}
+
+/** Whether `offset` is inside the block of the compound statement whose header holds `headerOffset`. */
+function insideBlock(ctx: FixContext, headerOffset: number, offset: number): boolean {
+  const { text } = ctx;
+  const headerStart = lineStartAt(text, headerOffset);
+  const outer = indentAt(text, headerOffset).length;
+  const last = lineStartAt(text, offset);
+  for (let ls = nextLineStart(text, headerOffset); ls <= last && ls < text.length; ls = nextLineStart(text, ls)) {
+    const line = text.slice(ls, lineEndAt(text, ls));
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    const ind = /^[ \t]*/.exec(line)![0].length;
+    if (atStatementStart(text, headerStart, ls + ind) && ind <= outer) return false;
+  }
+  return true;
+}

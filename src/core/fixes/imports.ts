@@ -1,0 +1,148 @@
+// Adds an import once, where a person would put it: after `from __future__`, the module docstring and
+// leading comments, in the import group of its kind (standard library or third party), in alphabetical
+// position. An import the file already has (also under an alias) is reused, never duplicated.
+import type { FileModel } from '../python/model';
+import type { TextEdit } from '../types';
+import { lex, lineEndAt, lineStartAt, nextLineStart } from './pyText';
+
+/** `import module` when `name` is absent, else `from module import name`. */
+export interface ImportNeed { module: string; name?: string; alternatives?: string[] }
+
+export interface ImportResult { local: string; edit?: TextEdit }
+
+const STDLIB = new Set(('__future__ abc argparse array asyncio base64 bisect calendar codecs collections concurrent contextlib contextvars copy csv ' +
+  'dataclasses datetime decimal email enum fractions functools gc getpass glob gzip hashlib heapq hmac html http importlib inspect io ' +
+  'ipaddress itertools json locale logging math mimetypes multiprocessing operator os pathlib pickle platform pprint queue random re ' +
+  'secrets select selectors shlex shutil signal smtplib socket sqlite3 ssl stat statistics string struct subprocess sys tempfile textwrap ' +
+  'threading time timeit traceback types typing unicodedata unittest urllib uuid warnings weakref xml zipfile zlib zoneinfo').split(' '));
+
+export function isStdlib(module: string): boolean {
+  return STDLIB.has(module.split('.')[0]);
+}
+
+interface Stmt { start: number; end: number; module: string; isFrom: boolean }
+
+/** The local name for the import, with the edit that adds it when the file lacks it; undefined if the name is taken. */
+export function ensureImport(text: string, model: FileModel, need: ImportNeed, eol: string, fnScope = -1): ImportResult | undefined {
+  const wanted = need.name ? [`${need.module}.${need.name}`, ...(need.alternatives ?? [])] : [need.module, ...(need.alternatives ?? [])];
+  for (const imp of model.imports) {
+    if ((imp.scope === 0 || imp.scope === fnScope) && wanted.includes(imp.q)) {
+      // `import a.b` binds `a` with q `a`; only a matching full name reuses it.
+      return { local: imp.name };
+    }
+  }
+  const local = need.name ?? need.module.split('.')[0];
+  if (need.name === undefined && need.module.includes('.')) return undefined;
+  if (model.scopes[0]?.bindings.has(local)) return undefined;
+  if (fnScope >= 0 && model.scopes[fnScope]?.bindings.has(local)) return undefined;
+  const line = need.name ? `from ${need.module} import ${need.name}` : `import ${need.module}`;
+  return { local, edit: importEdit(text, model, need.module, line, eol) };
+}
+
+function importEdit(text: string, model: FileModel, module: string, line: string, eol: string): TextEdit {
+  const { stmts, headerEnd } = importRegion(text, model);
+  if (!stmts.length) {
+    // No import yet: after the header and the blank lines following it, then a blank line before the code.
+    let p = headerEnd;
+    while (p < text.length && /^[ \t]*\r?\n$/.test(text.slice(p, nextLineStart(text, p)))) p = nextLineStart(text, p);
+    const lead = headerEnd > 0 && p === headerEnd ? eol : '';
+    return { start: p, end: p, newText: lead + line + eol + (p < text.length ? eol : '') };
+  }
+  const groups = groupsOf(text, stmts);
+  const std = isStdlib(module);
+  const group = groups.find((g) => g.some((s) => isStdlib(s.module) === std && !s.module.startsWith('.') && s.module !== '__future__'));
+  if (group) {
+    const before = group.find((s) => s.module.toLowerCase() > module.toLowerCase());
+    if (before) return { start: before.start, end: before.start, newText: line + eol };
+    const last = group[group.length - 1];
+    const at = nextLineStart(text, last.end);
+    return { start: at, end: at, newText: (at === text.length && !/\n$/.test(text) ? eol : '') + line + eol };
+  }
+  if (std) {
+    // A new standard-library group goes first.
+    const first = groups[0][0];
+    return { start: first.start, end: first.start, newText: line + eol + eol };
+  }
+  const last = stmts[stmts.length - 1];
+  const at = nextLineStart(text, last.end);
+  return { start: at, end: at, newText: (at === text.length && !/\n$/.test(text) ? eol : '') + eol + line + eol };
+}
+
+/** Top-level import statements at the head of the file, and where the header (docstring, future imports, comments) ends. */
+function importRegion(text: string, model: FileModel): { stmts: Stmt[]; headerEnd: number } {
+  const byStart = new Map<number, Stmt>();
+  for (const imp of model.imports) {
+    if (imp.scope !== 0 || lineStartAt(text, imp.start) !== imp.start) continue;
+    const head = text.slice(imp.start, imp.end);
+    const isFrom = head.startsWith('from');
+    const m = isFrom ? /^from\s+([.\w]+)/.exec(head) : /^import\s+([.\w]+)/.exec(head);
+    if (!byStart.has(imp.start)) byStart.set(imp.start, { start: imp.start, end: imp.end, module: m ? m[1] : '', isFrom });
+  }
+  const stmts: Stmt[] = [];
+  let headerEnd = 0;
+  let i = 0;
+  let seenCode = false;
+  let docstringDone = false;
+  while (i < text.length) {
+    const lineEnd = nextLineStart(text, i);
+    const line = text.slice(i, lineEnd);
+    const s = byStart.get(i);
+    if (s) {
+      if (s.module === '__future__') { headerEnd = nextLineStart(text, s.end); i = headerEnd; continue; }
+      stmts.push(s);
+      i = nextLineStart(text, s.end);
+      seenCode = true;
+      continue;
+    }
+    if (/^from[ \t]+__future__[ \t]+import\b/.test(line)) {
+      // tree-sitter has its own node for future imports: they are header, not in the model's imports.
+      let end = lineEnd;
+      if (line.includes('(')) { const close = text.indexOf(')', i); if (close >= 0) end = nextLineStart(text, close); }
+      headerEnd = end;
+      i = end;
+      continue;
+    }
+    if (/^[ \t]*(#.*)?(\r?\n)?$/.test(line)) {
+      if (!seenCode && /^#/.test(line)) headerEnd = lineEnd;
+      i = lineEnd;
+      continue;
+    }
+    if (!seenCode && !docstringDone && /^[rRuU]?("""|'''|"|')/.test(line)) {
+      // The module docstring: skip to the end of the string literal.
+      docstringDone = true;
+      let j = i;
+      while (/[rRuU]/.test(text[j])) j++;
+      const st = lex(text, i, lineEndAt(text, j));
+      if (st.inString) {
+        const q = text.startsWith('"""', j) ? '"""' : text.startsWith("'''", j) ? "'''" : text[j];
+        const close = text.indexOf(q, j + q.length);
+        if (close < 0) break;
+        headerEnd = nextLineStart(text, close + q.length);
+      } else headerEnd = lineEnd;
+      i = headerEnd;
+      continue;
+    }
+    break;
+  }
+  return { stmts, headerEnd };
+}
+
+/** Import statements split into groups by blank or comment lines between them. */
+function groupsOf(text: string, stmts: Stmt[]): Stmt[][] {
+  const groups: Stmt[][] = [];
+  let prevEnd = -1;
+  for (const s of stmts) {
+    const gap = prevEnd < 0 ? '' : text.slice(nextLineStart(text, prevEnd), s.start);
+    if (prevEnd < 0 || gap.length > 0) groups.push([s]);
+    else groups[groups.length - 1].push(s);
+    prevEnd = s.end;
+  }
+  return groups;
+}
+
+/** Where module-level definitions a fix adds go: on the line after the head-of-file imports. */
+export function afterImports(text: string, model: FileModel): number {
+  const { stmts, headerEnd } = importRegion(text, model);
+  if (!stmts.length) return headerEnd;
+  return nextLineStart(text, stmts[stmts.length - 1].end);
+}

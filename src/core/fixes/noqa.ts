@@ -1,0 +1,38 @@
+// Suppression: `# noqa: LW101` on the call's line, or the code added to an existing `# noqa: ...` list.
+import type { Fix } from '../types';
+import type { FixContext, Target } from './context';
+import { lex, lineEndAt, lineStartAt } from './pyText';
+
+export function noqaFix(ctx: FixContext, t: Target): Fix | undefined {
+  const { text, model } = ctx;
+  const code = t.finding.code;
+  const from = Math.max(0, lineStartAt(text, t.fn.start));
+  // A line of the call whose end is code (not inside a string, not after a backslash continuation).
+  for (let line = t.site.line; line <= t.site.endLine; line++) {
+    const ls = model.lineStarts[line - 1];
+    if (ls === undefined) break;
+    const le = lineEndAt(text, ls);
+    const st = lex(text, from, le, 99);
+    if (st.inString) continue;
+    if (st.inComment) {
+      const comment = text.slice(st.commentStart, le);
+      const m = /#\s*noqa\s*:\s*[A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*/i.exec(comment);
+      if (!m) {
+        if (/#\s*noqa\b/i.test(comment)) return undefined; // a bare noqa already covers every code
+        return edit(code, le, `  # noqa: ${code}`);
+      }
+      let at = st.commentStart + m.index + m[0].length;
+      while (/\s/.test(text[at - 1])) at--;
+      return edit(code, at, `, ${code}`);
+    }
+    if (/\\[ \t]*$/.test(text.slice(ls, le))) continue;
+    let end = le;
+    while (end > ls && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+    return edit(code, end, `  # noqa: ${code}`);
+  }
+  return undefined;
+}
+
+function edit(code: string, at: number, newText: string): Fix {
+  return { title: `Suppress ${code} on this line (# noqa)`, isPreferred: false, edits: [{ start: at, end: at, newText }] };
+}

@@ -1,0 +1,69 @@
+// Shared by the fix tests: analyse a text in memory, run fix-all rounds or one named fix, parse with python3.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Analyzer } from '../../src/core/analyzer';
+import { decode } from '../../src/core/files';
+import { applyFixes } from '../../src/core/fixes';
+import type { ScanResult } from '../../src/core/types';
+import { computeFixes } from '../../src/cli/fix';
+
+let shared: Promise<Analyzer> | undefined;
+export function analyzer(): Promise<Analyzer> {
+  shared ??= Analyzer.create();
+  return shared;
+}
+
+export function readText(path: string): string {
+  const d = decode(readFileSync(path));
+  if (!d) throw new Error(`cannot decode ${path}`);
+  return d.text;
+}
+
+export function analyzeText(a: Analyzer, name: string, text: string): ScanResult {
+  return a.analyze([{ path: name, text, module: 'app', isPackage: false }]);
+}
+
+/** Fix-all in rounds, exactly as `loopwise fix` runs it. */
+export function fixAllRounds(a: Analyzer, name: string, text: string): string {
+  const decoded = { text, encoding: 'utf-8', bom: false };
+  const scan = {
+    result: analyzeText(a, name, text),
+    files: new Map([[name, { abs: name, rel: name, decoded }]]),
+    reanalyze: (texts: Map<string, string>) => analyzeText(a, name, texts.get(name) ?? text),
+  };
+  return computeFixes(scan).texts.get(name) ?? text;
+}
+
+/** For each finding, its first fix whose title contains `titlePart`, applied in one pass. */
+export function applyNamedFix(result: ScanResult, text: string, titlePart: string): { text: string; fixed: string[] } {
+  const chosen = result.findings.map((f) => ({ f, fix: f.fixes.find((x) => x.title.includes(titlePart)) })).filter((x) => x.fix);
+  const r = applyFixes(text, chosen.map((x) => x.fix!));
+  return { text: r.text, fixed: chosen.filter((x) => r.applied.includes(x.fix!)).map((x) => findingKey(x.f)) };
+}
+
+export function findingKey(f: { code: string; function: string; call: string }): string {
+  return `${f.code} ${f.function} ${f.call}`;
+}
+
+export function counts(result: ScanResult): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const f of result.findings) m.set(findingKey(f), (m.get(findingKey(f)) ?? 0) + 1);
+  return m;
+}
+
+/** Throws with python's message when the text does not parse. */
+export function pythonParses(text: string): void {
+  const dir = mkdtempSync(join(tmpdir(), 'loopwise-ast-'));
+  const file = join(dir, 'check.py');
+  try {
+    writeFileSync(file, text, 'utf8');
+    execFileSync('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1], encoding="utf-8").read())', file], { stdio: 'pipe' });
+  } catch (err) {
+    const e = err as { stderr?: Buffer };
+    throw new Error(`python3 cannot parse the text: ${e.stderr?.toString() ?? err}\n${text}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
