@@ -19,12 +19,18 @@ export function fixAllEdits(findings: Finding[]): TextEdit[] {
   const taken: TextEdit[] = [];
   const overlaps = (a: TextEdit, b: TextEdit) => a.start < b.end && b.start < a.end || (a.start === b.start && a.end === b.end);
   for (const f of findings) {
-    const fix = f.fixes.find((x) => x.isPreferred) ?? f.fixes[0];
+    const real = f.fixes.filter((x) => !isSuppression(x));
+    const fix = real.find((x) => x.isPreferred) ?? real[0];
     if (!fix || !fix.edits.length) continue;
     if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
     taken.push(...fix.edits);
   }
   return taken.sort((a, b) => a.start - b.start);
+}
+
+/** Fix-all never silences a finding: it only applies real fixes. */
+export function isSuppression(fix: Fix): boolean {
+  return fix.edits.length > 0 && fix.edits.every((e) => /^\s*(#\s*noqa\b.*|,\s*LW\d+)$/i.test(e.newText));
 }
 
 /** `# noqa: LW101` at the end of the finding's last line, or the code added to an existing list. */
@@ -72,7 +78,8 @@ export class CodeActions implements vscode.CodeActionProvider<LoopwiseAction> {
       if (!findingRange(f).intersection(range)) continue;
       const diag = ctx.diagnostics.find((d) => d.source === 'loopwise' && codeOf(d) === f.code && d.range.isEqual(findingRange(f))) ?? toDiagnostic(f);
       for (const fix of f.fixes) out.push(this.quickFix(doc, version, f, fix, diag));
-      const sup = suppressionEdit(doc, f);
+      // The core's fixes may already include the suppression; otherwise offer ours.
+      const sup = f.fixes.some(isSuppression) ? undefined : suppressionEdit(doc, f);
       if (sup) {
         const a = new LoopwiseAction(vscode.l10n.t('Ignore {0} on this line (# noqa)', f.code), vscode.CodeActionKind.QuickFix, doc.uri, version, [sup]);
         a.diagnostics = [diag];
