@@ -1,0 +1,5 @@
+import time
+
+
+async def excluded():
+    time.sleep(5)
