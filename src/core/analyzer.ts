@@ -54,6 +54,16 @@ function toTreeEdit(before: string, e: DocumentEdit): Edit {
   return new Edit({ startIndex: e.start, oldEndIndex: e.end, newEndIndex: e.start + e.text.length, startPosition, oldEndPosition, newEndPosition });
 }
 
+/** The single edit that turns `before` into `after`: the span between their common prefix and suffix. */
+export function differingSpan(before: string, after: string): DocumentEdit {
+  const max = Math.min(before.length, after.length);
+  let p = 0;
+  while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  let q = 0;
+  while (q < max - p && before.charCodeAt(before.length - 1 - q) === after.charCodeAt(after.length - 1 - q)) q++;
+  return { start: p, end: before.length - q, text: after.slice(p, after.length - q) };
+}
+
 function pointAt(text: string, offset: number): { row: number; column: number } {
   let row = 0;
   let lineStart = 0;
@@ -194,7 +204,8 @@ export class Analyzer {
     }
     let built: { model: FileModel; tree?: Tree };
     // One edit (a keystroke, a paste): statements it did not touch keep their part of the model.
-    const reuse = prev && edits.length === 1 && prev.module === `${file.module}:${file.isPackage}` ? reuseAfterEdit(prev.parts, edits[0]) : undefined;
+    // Several edits (typing within the debounce) count as the one span where the texts differ.
+    const reuse = prev && edits.length && prev.module === `${file.module}:${file.isPackage}` ? reuseAfterEdit(prev.parts, edits.length === 1 ? edits[0] : differingSpan(prev.text, file.text)) : undefined;
     const nextParts: PartCache = new Map();
     try {
       built = this.parseAndBuild(file, old, true, reuse, nextParts);

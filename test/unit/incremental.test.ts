@@ -48,6 +48,20 @@ describe('incremental model building', () => {
     });
   }
 
+  it('several edits at once (typing within the debounce) still reuse untouched statements', () => {
+    const text = Array.from({ length: 50 }, (_, i) => `async def h${i}():\n    return ${i}\n`).join('\n');
+    const doc = { path: 'typed.py', module: 'typed', isPackage: false };
+    live.updateDocument({ ...doc, text }, []);
+    const at = text.indexOf('return 20') + 'return '.length;
+    const e1 = { start: at, end: at, text: 'x' };
+    const e2 = { start: at + 1, end: at + 1, text: 'y' };
+    const next = apply(apply(text, e1), e2);
+    live.updateDocument({ ...doc, text: next }, [e1, e2]);
+    assert.equal(live.buildStats.built, 1);
+    fresh.forget('typed.py');
+    assert.deepEqual(live.analyze([{ ...doc, text: next }]).handlers, fresh.analyze([{ ...doc, text: next }]).handlers);
+  });
+
   it('rebuilds only the statement an edit touched', () => {
     const body = Array.from({ length: 200 }, (_, i) => `async def h${i}():\n    return ${i}\n`).join('\n');
     const text = `import time\n\n${body}`;
