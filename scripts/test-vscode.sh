@@ -79,3 +79,4 @@ done
 t "done in $(( $(date +%s) - T0 )) s"
 echo "$P passed, $F failed"
 [ "$F" -eq 0 ]
+[ "$F" -eq 0 ]
