@@ -255,19 +255,7 @@ function buildPart(text: string, opts: BuildOptions, seg: Node, caps: QueryCaptu
  * allocation; expressions are shared and translated through their part's header.
  */
 function assemble(text: string, opts: BuildOptions, segments: Node[], parts: Part[]): FileModel {
-  const out: FileModel = {
-    module: opts.module,
-    isPackage: opts.isPackage,
-    scopes: [{ id: 0, kind: 'module', parent: -1, bindings: new Map() }],
-    functions: [],
-    classes: [],
-    calls: [],
-    loops: [],
-    imports: [],
-    noqa: new Map(),
-    syntaxErrors: [],
-    lineStarts: lineStarts(text),
-  };
+  const out = emptyModel(opts, lineStarts(text));
   const moduleScope = out.scopes[0];
   parts.forEach((p, i) => {
     const m = p.model;
@@ -371,6 +359,22 @@ function place(p: Part, now: Placement): void {
   }
 }
 
+function emptyModel(opts: BuildOptions, starts: number[]): FileModel {
+  return {
+    module: opts.module,
+    isPackage: opts.isPackage,
+    scopes: [{ id: 0, kind: 'module', parent: -1, bindings: new Map() }],
+    functions: [],
+    classes: [],
+    calls: [],
+    loops: [],
+    imports: [],
+    noqa: new Map(),
+    syntaxErrors: [],
+    lineStarts: starts,
+  };
+}
+
 class ModelBuilder {
   model: FileModel;
   private stack: Container[] = [];
@@ -380,19 +384,7 @@ class ModelBuilder {
   private callIr = new Map<number, Extract<Expr, { k: 'call' }>>();
 
   constructor(private text: string, opts: BuildOptions, private header: SegmentHeader) {
-    this.model = {
-      module: opts.module,
-      isPackage: opts.isPackage,
-      scopes: [{ id: 0, kind: 'module', parent: -1, bindings: new Map() }],
-      functions: [],
-      classes: [],
-      calls: [],
-      loops: [],
-      imports: [],
-      noqa: new Map(),
-      syntaxErrors: [],
-      lineStarts: [],
-    };
+    this.model = emptyModel(opts, []);
   }
 
   /** Captures of one top-level statement, in any order. */
