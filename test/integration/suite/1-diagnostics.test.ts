@@ -95,6 +95,23 @@ describe('diagnostics', () => {
     await waitFor('diagnostics gone after close', () => loopwiseDiagnostics(doc.uri).length === 0);
   });
 
+  it('applies severity and disabled codes from the settings', async () => {
+    const uri = file('app/main.py');
+    await open('app/main.py');
+    await waitFor('diagnostics', () => summary(uri).length === 3);
+    const config = vscode.workspace.getConfiguration('loopwise', uri);
+    try {
+      await config.update('severity.blocking', 'error', vscode.ConfigurationTarget.Workspace);
+      await waitFor('errors', () => loopwiseDiagnostics(uri).every((d) => d.severity === vscode.DiagnosticSeverity.Error));
+      await config.update('rules.disabled', ['LW102'], vscode.ConfigurationTarget.Workspace);
+      await waitFor('LW102 off', () => summary(uri).join() === '14:LW101,26:LW101');
+    } finally {
+      await config.update('severity.blocking', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('rules.disabled', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor('back to warnings', () => summary(uri).length === 3 && loopwiseDiagnostics(uri).every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
+  });
+
   it('shows a hover that explains why the call blocks', async () => {
     const uri = file('app/main.py');
     await open('app/main.py');
