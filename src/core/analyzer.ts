@@ -433,7 +433,9 @@ class Run {
       ? 'load them in one query (WHERE id IN (...)); asyncio.gather is not safe here: these calls share one AsyncSession'
       : 'batch them into one call (WHERE id IN (...)) or run them concurrently with asyncio.gather and a bounded concurrency (asyncio.Semaphore)';
     const message = `await ${c.site.text}(...) runs once per item of \`${loop.iterText}\`, one after another (N+1) in ${this.where(ref, role)}; ${fix}`;
-    this.findings.push(this.finding(ref, role, c, 'LW301', this.severity(role, 'n-plus-one'), message, [], c.canonical ?? c.site.text));
+    const f = this.finding(ref, role, c, 'LW301', this.severity(role, 'n-plus-one'), message, [], c.canonical ?? c.site.text);
+    if (shared) f.sharesAsyncSession = true;
+    this.findings.push(f);
   }
 
   private sharesAsyncSession(mod: ModuleEntry, c: CallInfo): boolean {

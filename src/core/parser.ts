@@ -47,11 +47,3 @@ export function parsePython(text: string, old?: Tree): Tree {
 export function renewParser(): void {
   shared = undefined;
 }
-
-/** Drops the wasm state so the next initParser() starts over (used after a wasm abort). */
-export function resetParser(): void {
-  shared?.delete();
-  shared = undefined;
-  language = undefined;
-  ready = undefined;
-}

@@ -178,24 +178,29 @@ export class SymbolIndex {
     return undefined;
   }
 
-  findMethod(c: ClassRef, name: string, depth = 0): FunctionRef | undefined {
-    if (depth > 8) return undefined;
-    const id = c.cls.methods.get(name);
-    if (id !== undefined) return { mod: c.mod, fn: c.mod.model.functions[id] };
-    for (const base of this.bases(c)) {
-      const local = this.classes.get(base);
-      if (local) { const m = this.findMethod(local, name, depth + 1); if (m) return m; }
-    }
-    return undefined;
+  findMethod(c: ClassRef, name: string): FunctionRef | undefined {
+    return this.inClassOrBases(c, (k) => {
+      const id = k.cls.methods.get(name);
+      return id === undefined ? undefined : { mod: k.mod, fn: k.mod.model.functions[id] };
+    });
   }
 
-  private findAttr(c: ClassRef, name: string, depth = 0): string | undefined {
+  private findAttr(c: ClassRef, name: string): string | undefined {
+    return this.inClassOrBases(c, (k) => {
+      const e = k.cls.attrs.get(name);
+      return e ? k.mod.resolver.resolve(e) : undefined;
+    });
+  }
+
+  /** The first answer from the class, then its workspace bases, depth first (bounded for cycles). */
+  private inClassOrBases<T>(c: ClassRef, get: (k: ClassRef) => T | undefined, depth = 0): T | undefined {
     if (depth > 8) return undefined;
-    const e = c.cls.attrs.get(name);
-    if (e) return c.mod.resolver.resolve(e);
+    const own = get(c);
+    if (own !== undefined) return own;
     for (const base of this.bases(c)) {
       const local = this.classes.get(base);
-      if (local) { const a = this.findAttr(local, name, depth + 1); if (a) return a; }
+      const found = local && this.inClassOrBases(local, get, depth + 1);
+      if (found !== undefined) return found;
     }
     return undefined;
   }

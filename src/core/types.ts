@@ -43,6 +43,8 @@ export interface Finding {
   /** Offsets of the finding's call expression in the file text. */
   startOffset: number;
   endOffset: number;
+  /** LW301 only: the awaited calls share one AsyncSession, so asyncio.gather is not a safe fix. */
+  sharesAsyncSession?: boolean;
 }
 
 export type Workload = 'io-bound' | 'cpu-bound' | 'mixed';

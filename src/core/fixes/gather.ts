@@ -12,7 +12,7 @@ const NOTE = 'All the calls now run at once: for long inputs bound the concurren
 
 export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
   const { text, model } = ctx;
-  if (t.finding.code !== 'LW301' || t.finding.message.includes('share one AsyncSession')) return undefined;
+  if (t.finding.code !== 'LW301' || t.finding.sharesAsyncSession) return undefined;
   const loop = model.loops[t.site.loop];
   if (!loop || loop.isAsync || loop.fn !== t.fn.id) return undefined;
   const call = text.slice(t.site.start, t.site.end);
