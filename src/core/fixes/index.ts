@@ -5,12 +5,14 @@
 //   other LW1xx           thread*, threadpool, plain def, noqa          (transitive findings: the call site)
 //   LW2xx                 process pool* when the callable pickles by reference, else thread* with a GIL note; noqa
 //   LW301                 asyncio.gather* when the loop has the simple shape; noqa
+//   LW302-LW304, LW501    see loopFixes.ts
 import type { FileModel } from '../python/model';
 import { Resolver } from '../python/resolve';
 import type { Finding, Fix, FunctionKind, ScanResult } from '../types';
 import { type FixContext, targetOf } from './context';
 import { gatherFix } from './gather';
 import { httpxFix } from './httpx';
+import { LOOP_CODES, loopFixes } from './loopFixes';
 import { noqaFix } from './noqa';
 import { plainDefFix } from './plainDef';
 import { GIL_NOTE, isPicklableCallee, processPoolFix } from './processPool';
@@ -36,6 +38,7 @@ export function fixesFor(ctx: FixContext, finding: Finding): Fix[] {
 }
 
 function build(ctx: FixContext, f: Finding): Fix[] {
+  if (LOOP_CODES.has(f.code)) return loopFixes(ctx, f);
   const t = targetOf(ctx, f);
   if (!t) return [];
   const out: (Fix | undefined)[] = [];

@@ -103,16 +103,48 @@ export function checkPerRequestLogging(cx: LoopCheckContext, mod: ModuleEntry): 
   }
 }
 
-/** Sync file / network handlers, when the app has coroutines that log through `logging`. */
-export function checkSyncHandlers(cx: LoopCheckContext, mods: Iterable<ModuleEntry>, coroutinesLog: () => number): void {
+const isWeb = (q: string) => /^(fastapi|starlette)(\.|$)/.test(q);
+
+/** The project modules a module imports. */
+function importedModules(cx: LoopCheckContext, mod: ModuleEntry): string[] {
+  const out: string[] = [];
+  for (const imp of mod.model.imports) {
+    for (let q = imp.q; q; q = q.includes('.') ? q.slice(0, q.lastIndexOf('.')) : '') {
+      const m = cx.index.modules.get(q);
+      if (m) { out.push(m.model.module); break; }
+    }
+  }
+  return out;
+}
+
+/**
+ * Modules that are part of a web app: they import FastAPI / Starlette, import such a module (the
+ * entry point that runs the app) or are imported by one (its logging setup).
+ */
+function webModules(cx: LoopCheckContext, all: ModuleEntry[]): Set<string> {
+  const direct = new Set(all.filter((m) => m.model.imports.some((i) => isWeb(i.q))).map((m) => m.model.module));
+  const out = new Set(direct);
+  for (const mod of all) {
+    const imported = importedModules(cx, mod);
+    if (direct.has(mod.model.module)) for (const q of imported) out.add(q);
+    else if (imported.some((q) => direct.has(q))) out.add(mod.model.module);
+  }
+  return out;
+}
+
+/** Sync file / network handlers configured in a web app whose coroutines log through `logging`. */
+export function checkSyncHandlers(cx: LoopCheckContext, mods: Iterable<ModuleEntry>, all: ModuleEntry[], coroutinesLog: () => number): void {
   const { code } = perRequestLogging;
   if (!cx.enabled(code)) return;
   let count: number | undefined;
+  let web: Set<string> | undefined;
   for (const mod of mods) {
     const candidates = mod.model.calls.filter((s) => /(Handler|Listener)$/.test(s.text));
     if (!candidates.length) continue;
     const names = candidates.map((s) => cx.graph.canonical(mod, s.callee));
     if (names.includes(QUEUE_LISTENER)) continue;
+    web ??= webModules(cx, all);
+    if (!web.has(mod.model.module)) continue;
     candidates.forEach((site, i) => {
       const name = names[i];
       if (!name || !SYNC_HANDLERS.has(name) || isSuppressed(mod, site, code)) return;
