@@ -3,6 +3,7 @@ import { FAMILIES } from '../core/rules';
 import type { Finding, Fix, HandlerReport, ScanResult, Workload } from '../core/types';
 import type { DeploymentInfo } from './deploy';
 import { normalizeRoute, type AdvisorInputs, type LoadTestRow } from './inputs';
+import { loopActions } from './loopAdvice';
 
 export type StepId = 'start' | '1' | '2' | '3' | '4' | '5' | '6' | 'cpu-formula' | 'cores' | 'memory' | 'ccu';
 
@@ -304,6 +305,7 @@ export function recommend(scan: ScanResult, inputs: AdvisorInputs, deploy: Deplo
     workers = 1;
   }
   const ccu = stepCcu(st, inputs, profile.workload, workers);
+  st.actions.push(...loopActions(scan.findings, inputs)); // LW302-LW304, LW501: src/advisor/loopAdvice.ts
   addWarnings(st, scan, deploy, workers);
   return {
     workers, reason: st.reason, workload: profile.workload, cpuRatio: round3(profile.cpuRatio), asyncCoverage: profile.asyncCoverage === null ? null : round3(profile.asyncCoverage),
