@@ -93,7 +93,8 @@ export class CallGraph {
     const canonical = this.canonical(mod, site.callee);
     const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
     if (!canonical) return info;
-    const rule = this.rules.match(canonical);
+    // A module at a source root may really be called `requests`: its own functions win over the tables.
+    const rule = this.index.functions.has(canonical) ? undefined : this.rules.match(canonical);
     if (rule && site.awaited) {
       // The precision rule: an awaited call returns an awaitable, so it is not a sync blocking call,
       // whatever the receiver's (possibly wrong) annotation says. Its time counts as awaited I/O.
