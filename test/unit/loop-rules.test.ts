@@ -29,7 +29,8 @@ describe('loop rules (LW302-LW304, LW501)', () => {
     assert.deepEqual(inJob.fixes.map((f) => f.title), ['Suppress LW302 on this line (# noqa)']);
     const inRoute = r.findings.find((f) => f.line === 8)!;
     assert.match(inRoute.message, /async handler a \(POST \/a\)/);
-    assert.equal(inRoute.fixes[0].isPreferred, true);
+    assert.equal(inRoute.fixes[0].kind, 'await');
+    assert.equal(inRoute.fixes[0].isPreferred, false);
     assert.deepEqual(inRoute.fixes[0].edits, [{ start: inRoute.startOffset, end: inRoute.startOffset, newText: 'await ' }]);
   });
 

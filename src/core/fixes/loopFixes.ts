@@ -1,5 +1,5 @@
 // Quick fixes for the checks that are not call tables:
-//   LW302 never-awaited        `await` in front of the call*, in a coroutine; noqa
+//   LW302 never-awaited        `await` in front of the call, in a coroutine (not preferred: the body now runs); noqa
 //   LW303 dropped-task         keep the task in a module-level set, discarded when done*; noqa
 //   LW304 busy-loop            noqa (what the loop should await is the author's call)
 //   LW501 per-request-logging  wrap the log call in `if elapsed > 0.5 or response.status_code >= 400:`
@@ -41,9 +41,12 @@ function ownLines(ctx: FixContext, site: CallSite, fn: FunctionInfo | undefined)
 
 function awaitFix(ctx: FixContext, site: CallSite, fn: FunctionInfo | undefined): Fix | undefined {
   if (!fn || !fn.isAsync || fn.isLambda || !site.stmt || site.awaited) return undefined;
+  // Not preferred: the coroutine's body runs from now on (a mail is sent, a row written), and the
+  // caller waits for it; whether that, or a background task, was meant is the author's call.
   return {
-    title: 'Await the coroutine (it runs to completion before the next statement)',
-    isPreferred: true,
+    kind: 'await',
+    title: 'Await the coroutine (its body now runs, before the next statement: check that is what was meant)',
+    isPreferred: false,
     edits: [{ start: site.start, end: site.start, newText: 'await ' }],
     note: 'Without await the coroutine never ran. If it was meant to run in the background, use asyncio.create_task(...) and keep a reference to the task instead.',
   };
@@ -70,7 +73,7 @@ function keepTaskFix(ctx: FixContext, site: CallSite, fn: FunctionInfo | undefin
   }
   const call = ctx.text.slice(site.start, site.end);
   edits.push({ start: site.start, end: site.end, newText: `${name} = ${call}${eol}${own.indent}${SET_NAME}.add(${name})${eol}${own.indent}${name}.add_done_callback(${SET_NAME}.discard)` });
-  return { title: `Keep a reference to the task (${SET_NAME}.add(${name}), discarded when done)`, isPreferred: true, edits };
+  return { kind: 'keep-task', title: `Keep a reference to the task (${SET_NAME}.add(${name}), discarded when done)`, isPreferred: true, edits };
 }
 
 const CLOCK = /(?:time\.)?(perf_counter|monotonic|time)\(\)/.source;
@@ -108,6 +111,7 @@ function logGuardFix(ctx: FixContext, site: CallSite, fn: FunctionInfo): Fix | u
   const body = lines.map((l) => (l.trim() ? ctx.unit + l : l)).join(ctx.eol);
   edits.push({ start: own.start, end: own.end, newText: `${own.indent}if ${elapsed} or ${response}.status_code >= 400:${ctx.eol}${body}` });
   return {
+    kind: 'log-guard',
     title: 'Log only slow (> 0.5 s) or failed (status >= 400) requests (other requests are no longer logged: check nothing reads these lines)',
     isPreferred: false,
     edits,
