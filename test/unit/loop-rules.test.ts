@@ -1,6 +1,8 @@
 // LW302-LW304 and LW501 beyond the one-file fixtures: across modules, which modules count as the web
 // app for sync log handlers, severities, the fixes each finding offers, and the advisor's actions.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Analyzer } from '../../src/core/analyzer';
 import { applyEdits } from '../../src/core/fixes';
 import type { ScanResult } from '../../src/core/types';
@@ -58,6 +60,10 @@ describe('loop rules (LW302-LW304, LW501)', () => {
     // A stand-alone script with its own handler: not part of the app.
     const script = 'import asyncio, logging\nlogging.basicConfig(handlers=[logging.FileHandler("x.log")])\n\nasync def main():\n    logging.info("x")\n';
     assert.deepEqual(codes(scan({ 'scripts/job.py': script, 'app/main.py': app })), []);
+    // A worker that imports the app's modules is not the app; the entry point that serves it is.
+    const worker = 'import logging\nfrom app import main\nlogging.getLogger().addHandler(logging.FileHandler("w.log"))\n';
+    const entry = 'import logging\nimport uvicorn\nfrom app.main import app\nlogging.basicConfig(handlers=[logging.FileHandler("a.log")])\nuvicorn.run(app)\n';
+    assert.deepEqual(codes(scan({ 'worker.py': worker, 'run.py': entry, 'app/main.py': app })), ['run.py:4:LW501']);
   });
 
   it('the LW501 fix is not preferred and leaves nothing to fix the second time', () => {
@@ -89,5 +95,20 @@ describe('loop rules (LW302-LW304, LW501)', () => {
     assert.ok(!calm.actions.some((x) => x.includes('LW501')));
     const busy = recommend(r, makeInputs({ loadTests: [{ workers: 1, rps: 900, p99Ms: 80, cpuPercent: 64 }] }));
     assert.ok(busy.actions.some((x) => x.includes('a load test at 64 % CPU') && x.includes('LW501')));
+  });
+
+  it('the real-repository sample is pinned, judged, carries no source, and each code is at 0.9 or more', () => {
+    const data = JSON.parse(readFileSync(join(__dirname, '..', 'real', 'new-rules-sample.json'), 'utf8'));
+    for (const code of ['LW302', 'LW303', 'LW304', 'LW501']) {
+      const rows = data.sample.filter((x: { code: string }) => x.code === code);
+      assert.equal(rows.length, Math.min(20, data.totals[code]), `${code}: the sample takes up to 20 findings`);
+      const tp = rows.filter((x: { verdict: string }) => x.verdict === 'tp').length;
+      assert.ok(rows.length === 0 || tp / rows.length >= 0.9, `${code}: ${tp}/${rows.length}`);
+    }
+    for (const x of data.sample) {
+      assert.match(x.commit, /^[0-9a-f]{40}$/);
+      assert.ok(['tp', 'fp'].includes(x.verdict) && x.reason.length > 10, JSON.stringify(x));
+      assert.deepEqual(Object.keys(x).sort(), ['code', 'commit', 'line', 'path', 'reason', 'repo', 'verdict']);
+    }
   });
 });
