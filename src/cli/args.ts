@@ -90,5 +90,5 @@ export function helpText(spec: CommandSpec, version: string): string {
   });
   const width = Math.min(34, Math.max(...rows.map(([l]) => l.length)) + 2);
   const lines = rows.map(([l, h]) => (l.length + 2 > width ? `  ${l}\n  ${' '.repeat(width)}${h}` : `  ${l.padEnd(width)}${h}`));
-  return `loopwise ${spec.name} (loopwise ${version}): ${spec.summary}\n\nUsage: loopwise ${spec.name} ${spec.args} [OPTIONS]\n\nOptions:\n${lines.join('\n')}\n${spec.epilog ? `\n${spec.epilog.trim()}\n` : ''}`;
+  return `loopwise ${spec.name} (loopwise ${version}): ${spec.summary}\n\nUsage: loopwise ${[spec.name, spec.args].filter(Boolean).join(' ')} [OPTIONS]\n\nOptions:\n${lines.join('\n')}\n${spec.epilog ? `\n${spec.epilog.trim()}\n` : ''}`;
 }

@@ -1,11 +1,25 @@
 // `loopwise scan | fix | recommend`: exit 0 clean, 1 findings, 2 usage, configuration or I/O error
 // (one line on stderr per problem).
 import { InputError } from '../core/files';
-import { type CommandSpec, helpText, UsageError } from './args';
+import { runServer } from '../server/main';
+import { type CommandSpec, helpText, parseCommand, UsageError } from './args';
 import { FIX_SPEC, runFix } from './fix';
 import { RECOMMEND_SPEC, runRecommend } from './recommend';
 import { runScan, SCAN_SPEC } from './scan';
 import { VERSION } from './version';
+
+const SERVER_SPEC: CommandSpec = {
+  name: 'server',
+  summary: 'the language server (LSP) for editors: diagnostics, quick fixes, hover, code lens',
+  args: '',
+  flags: {
+    stdio: { type: 'boolean', help: 'talk LSP over standard input and output (the default)' },
+    'node-ipc': { type: 'boolean', help: 'talk LSP over a Node IPC channel (VS Code)' },
+    socket: { type: 'string', value: 'PORT', help: 'talk LSP over a TCP socket' },
+    pipe: { type: 'string', value: 'NAME', help: 'talk LSP over a named pipe' },
+    clientProcessId: { type: 'string', value: 'PID', help: 'exit when this process ends (set by LSP clients)' },
+  },
+};
 
 type Command = (argv: string[], out: (s: string) => void, err: (s: string) => void) => Promise<number>;
 
@@ -13,6 +27,12 @@ const COMMANDS: Record<string, { run: Command; spec: CommandSpec }> = {
   scan: { run: runScan, spec: SCAN_SPEC },
   fix: { run: (argv, out) => runFix(argv, out), spec: FIX_SPEC },
   recommend: { run: (argv, out) => runRecommend(argv, out), spec: RECOMMEND_SPEC },
+  server: {
+    // Checked here for the one error style; the server reads the same argv (LSP clients pass
+    // `--node-ipc --clientProcessId=N`).
+    run: (argv) => { parseCommand(argv, SERVER_SPEC); return runServer(argv); },
+    spec: SERVER_SPEC,
+  },
 };
 
 const HELP = `loopwise ${VERSION}: find event-loop blockers in FastAPI code
