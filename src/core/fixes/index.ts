@@ -5,13 +5,14 @@
 //   other LW1xx           thread*, threadpool, plain def, noqa          (transitive findings: the call site)
 //   LW2xx                 process pool* when the callable pickles by reference, else thread* with a GIL note; noqa
 //   LW301                 asyncio.gather* when the loop has the simple shape; noqa
+//   every finding: `# noqa: LWxxx` on the line, and `# loopwise: noqa: LWxxx` for the file
 import type { FileModel } from '../python/model';
 import { Resolver } from '../python/resolve';
 import type { Finding, Fix, FunctionKind, ScanResult } from '../types';
 import { type FixContext, targetOf } from './context';
 import { gatherFix } from './gather';
 import { httpxFix } from './httpx';
-import { noqaFix } from './noqa';
+import { fileNoqaFix, noqaFix } from './noqa';
 import { plainDefFix } from './plainDef';
 import { GIL_NOTE, isPicklableCallee, processPoolFix } from './processPool';
 import { eolOf, indentUnitOf } from './pyText';
@@ -56,7 +57,7 @@ function build(ctx: FixContext, f: Finding): Fix[] {
     if (pool) out.push(pool, threadFix(ctx, t, 'to_thread', false, GIL_NOTE));
     else out.push(threadFix(ctx, t, 'to_thread', true, isPicklableCallee(ctx, t) ? undefined : GIL_NOTE));
   }
-  out.push(noqaFix(ctx, t));
+  out.push(noqaFix(ctx, t), fileNoqaFix(ctx, t));
   const fixes = out.filter((x): x is Fix => !!x);
   // At most one preferred fix.
   let seen = false;
