@@ -1,6 +1,6 @@
 // User configuration from `[tool.loopwise]` in pyproject.toml or a loopwise.toml, resolved per file
 // like Ruff (the nearest one governs; the extension layers its settings on top). Unknown keys are ignored; wrong types are reported, never thrown at the user's code.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { AnalyzeOptions } from './analyzer';
@@ -26,32 +26,22 @@ export function emptyConfig(): LoopwiseConfig {
   return { select: [], ignore: [], exclude: [], extra: [], cost: {}, severity: {}, problems: [] };
 }
 
-/** The nearest pyproject.toml at or above `start`. */
+/**
+ * The configuration file governing the folder `start`: the nearest loopwise.toml, or pyproject.toml
+ * with [tool.loopwise], at or above it (a pyproject.toml without that table does not stop the search).
+ * The extension and the language server read their folder's configuration through this.
+ */
 export function findPyproject(start: string): string | undefined {
-  let dir = resolve(start);
-  for (let i = 0; i < 40; i++) {
-    const p = join(dir, 'pyproject.toml');
-    if (existsSync(p)) return p;
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-  return undefined;
+  return new ConfigResolver().forDir(resolve(start)).source;
 }
 
-export function loadConfig(pyproject: string | undefined): LoopwiseConfig {
-  const cfg = emptyConfig();
-  if (!pyproject) return cfg;
-  cfg.source = pyproject;
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(readFileSync(pyproject, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    cfg.problems.push(`${pyproject}: cannot parse TOML: ${(err as Error).message.split('\n')[0]}`);
-    return cfg;
-  }
-  const tool = (doc.tool as Record<string, unknown> | undefined)?.loopwise as Record<string, unknown> | undefined;
-  return tool ? fromObject(tool, cfg, pyproject) : cfg;
+/** The configuration in `file` (loopwise.toml or pyproject.toml); the defaults when there is none. */
+export function loadConfig(file: string | undefined): LoopwiseConfig {
+  if (!file) return emptyConfig();
+  const cfg = readConfigFile(file);
+  if (!cfg) return { ...emptyConfig(), source: file };
+  const { dir: _dir, excludeSet: _set, respectGitignore: _rg, ...plain } = cfg;
+  return plain;
 }
 
 /** Reads a `[tool.loopwise]`-shaped object (also used for the VS Code settings). */

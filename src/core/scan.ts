@@ -69,9 +69,14 @@ export function resolveFiles(paths: string[], opts: Pick<ScanOptions, 'exclude' 
   const { files, notes } = discover(paths, {
     skip: (abs, isDir) => resolver.excludedHere(abs) || cliExcluded(abs) || (useGit(abs) && git.ignored(abs, isDir)),
     skipNamed: (abs, isDir) => {
-      for (let p = abs; dirname(p) !== p; p = dirname(p)) {
-        if (p !== abs && (SKIP_DIRS.has(basename(p)) || basename(p).endsWith('.egg-info'))) return true;
-        if (cliExcluded(p)) return true;
+      // The built-in folders and --exclude apply to the folders above a named path only up to the
+      // current folder: a checkout under /home/ci/build/ must not exclude itself.
+      if (cliExcluded(abs)) return true;
+      const rel = relative(cwd, abs);
+      if (rel && !rel.startsWith('..') && !isAbsolute(rel)) {
+        for (let p = dirname(abs); p !== cwd && dirname(p) !== p; p = dirname(p)) {
+          if (SKIP_DIRS.has(basename(p)) || basename(p).endsWith('.egg-info') || cliExcluded(p)) return true;
+        }
       }
       return resolver.excludedWithParents(abs) || (useGit(abs) && git.ignoredWithParents(abs, isDir));
     },

@@ -10,7 +10,7 @@ import { FIX_SPEC } from '../../src/cli/fix';
 import { escapeData, escapeProperty } from '../../src/cli/format';
 import { RECOMMEND_SPEC } from '../../src/cli/recommend';
 import { SCAN_SPEC } from '../../src/cli/scan';
-import { ConfigResolver, knownCodes } from '../../src/core/config';
+import { ConfigResolver, findPyproject, knownCodes, loadConfig } from '../../src/core/config';
 import { braceAlternatives, compileGlobs, globProblem } from '../../src/core/globs';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -89,6 +89,14 @@ describe('configuration, resolved per file like Ruff', function () {
     assert.deepEqual(found(['b/z.py', 'a/skip/y.py', 'a/x.py'], dir), one);
     assert.deepEqual(found(['.'], dir), one);
     assert.deepEqual(one, ['a/x.py:3:LW102', 'b/z.py:3:LW104']);
+  });
+
+  it('a project that lives under a folder named like a skipped one (build/, env/) still scans itself', () => {
+    tree(dir, { 'build/env/proj/app.py': SLEEP, 'build/env/proj/.venv/lib/x.py': SLEEP });
+    const proj = join(dir, 'build', 'env', 'proj');
+    assert.deepEqual(found(['.'], proj), ['app.py:3:LW102']);
+    assert.deepEqual(found(['app.py', '.venv/lib/x.py'], proj), ['app.py:3:LW102']);
+    assert.deepEqual(found(['--exclude', 'build', 'app.py'], proj), ['app.py:3:LW102'], '--exclude looks at paths below the current folder');
   });
 
   it('.gitignore is respected inside a git work tree (nested ones too), and --no-respect-gitignore turns it off', () => {
@@ -256,6 +264,26 @@ describe('CLI conventions', function () {
       const gl = JSON.parse(run(['scan', '.', '--format', 'gitlab'], dir).stdout) as { check_name: string; severity: string; fingerprint: string; location: { path: string; lines: { begin: number } } }[];
       assert.deepEqual(gl.map((x) => `${x.location.path}:${x.location.lines.begin}:${x.check_name}:${x.severity}`), ['a,b:c.py:3:LW102:major', 'h.py:3:LW101:major']);
       assert.ok(gl.every((x) => /^[0-9a-f]{64}$/.test(x.fingerprint)) && gl[0].fingerprint !== gl[1].fingerprint);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+});
+
+describe('the folder-level helpers the extension and the language server call', () => {
+  it('findPyproject skips a [project]-only pyproject.toml and finds loopwise.toml; loadConfig reads both shapes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopwise-find-'));
+    try {
+      tree(dir, {
+        'pyproject.toml': '[tool.loopwise]\nignore = ["LW301"]\nextend-exclude = ["gen"]\n',
+        'svc/pyproject.toml': '[project]\nname = "svc"\n',
+        'svc/app/x.py': '',
+        'tool/loopwise.toml': 'select = ["LW2"]\n',
+      });
+      assert.equal(findPyproject(join(dir, 'svc', 'app')), join(dir, 'pyproject.toml'));
+      assert.deepEqual(loadConfig(findPyproject(join(dir, 'svc', 'app'))).ignore, ['LW301']);
+      assert.deepEqual(loadConfig(findPyproject(join(dir, 'svc'))).exclude, ['gen']);
+      assert.equal(findPyproject(join(dir, 'tool')), join(dir, 'tool', 'loopwise.toml'));
+      assert.deepEqual(loadConfig(join(dir, 'tool', 'loopwise.toml')).select, ['LW2']);
+      assert.deepEqual(loadConfig(join(dir, 'svc', 'pyproject.toml')).select, []);
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });
