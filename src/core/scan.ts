@@ -115,27 +115,31 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   }
   const analyzer = opts.analyzer ?? (await Analyzer.create());
   await buildModelsInParallel(analyzer, sources, { jobs: opts.jobs });
-  // One analysis per configuration (most scans have one), each reporting on its own files; the
-  // call graph always spans every file, so a helper in another project's folder is still followed.
-  const groups = new Map<ProjectConfig, Set<string>>();
+  // One analysis per distinct set of analysis options (most scans have one), each reporting on its
+  // own files; the call graph always spans every file, so a helper in another folder is still followed.
+  // Configurations that differ only in what they exclude share one analysis.
+  const groups = new Map<string, { options: ReturnType<typeof optionsFor>; files: Set<string> }>();
+  const used = new Set<ProjectConfig>();
   for (const f of scanned.values()) {
     const c = f.config ?? resolver.defaults;
-    let g = groups.get(c);
-    if (!g) groups.set(c, (g = new Set()));
-    g.add(f.rel);
+    used.add(c);
+    const options = optionsFor(c, opts);
+    const key = JSON.stringify(options);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { options, files: new Set() }));
+    g.files.add(f.rel);
   }
-  const configs = [...groups.keys()];
+  const parts = [...groups.values()];
   const run = (list: SourceFile[]): ScanResult => {
-    if (configs.length <= 1) {
-      return analyzer.analyze(list, { ...optionsFor(configs[0] ?? resolver.defaults, opts), fixes: opts.fixes, notes: allNotes });
+    if (parts.length <= 1) {
+      return analyzer.analyze(list, { ...(parts[0]?.options ?? optionsFor(resolver.defaults, opts)), fixes: opts.fixes, notes: allNotes });
     }
-    const parts = configs.map((c) => analyzer.analyze(list, { ...optionsFor(c, opts), fixes: opts.fixes, notes: allNotes, only: groups.get(c) }));
-    return mergeResults(parts, allNotes, list.length);
+    return mergeResults(parts.map((g) => analyzer.analyze(list, { ...g.options, fixes: opts.fixes, notes: allNotes, only: g.files })), allNotes, list.length);
   };
   const result = run(sources);
   const reanalyze = (texts: Map<string, string>) => run(sources.map((s) => (texts.has(s.path) ? { ...s, text: texts.get(s.path)! } : s)));
   const first = files.length ? files[0].config : resolver.defaults;
-  return { result, files: scanned, config: first, configs: configs.filter((c) => c.source), analyzer, reanalyze };
+  return { result, files: scanned, config: first, configs: [...used].filter((c) => c.source), analyzer, reanalyze };
 }
 
 /** `scan - --stdin-filename PATH`: one file, configured and excluded as the file at PATH would be. */

@@ -55,6 +55,12 @@ describe('configuration, resolved per file like Ruff', function () {
     // The same from inside a folder, and for a file named directly.
     assert.deepEqual(found(['mod.py'], join(dir, 'svc')), ['mod.py:3:LW102']);
     assert.deepEqual(found(['lib/mod.py'], dir), []);
+    // One report from the analyses of the two configurations: every file counted once, notes once.
+    writeFileSync(join(dir, 'svc', 'broken.py'), 'def broken(:\n');
+    const j = JSON.parse(run(['scan', '.', '--format', 'json'], dir).stdout);
+    assert.equal(j.summary.files, 4);
+    assert.deepEqual(j.notes.map((n: { file: string; kind: string }) => `${n.file}:${n.kind}`), ['svc/broken.py:syntax-error']);
+    assert.equal(j.handlers.length, 5);
   });
 
   it('exclude is relative to the config\'s folder, whatever the scan root; extend-exclude adds; names match anywhere', () => {
