@@ -1,7 +1,7 @@
 // Accuracy on real FastAPI repositories (issue 10, item 6): recall on hand labels, trap hits, and precision
 // on a fixed seeded sample of the findings no label covers, judged by hand in test/real/judgements.json.
 // Trees come from pinned commits in local git mirrors (bare repos); nothing third-party is stored here.
-// Usage: npm run accuracy:real [-- --repo NAME[,NAME]] [--list-unjudged]
+// Usage: npm run accuracy:real [-- --repo NAME[,NAME]] [--dump FILE] (FILE: the unjudged sampled findings, in full, as JSON)
 // Env: LOOPWISE_MIRRORS (default /work/.mirror; each repo at $LOOPWISE_MIRRORS/<owner+name>/repo),
 //      LOOPWISE_REAL_WORK (export folder, default <tmpdir>/loopwise-real). Always exits 0: it is a report.
 import { spawnSync } from 'node:child_process';
@@ -142,6 +142,7 @@ function main(): void {
   const pool: { repo: string; f: Finding; key: string; group: Group }[] = [];
   const tot = { pos: 0, found: 0, blk: 0, blkFound: 0, n1: 0, n1Found: 0, traps: 0, hits: 0, findings: 0, fb: 0, fn: 0 };
   const scanned: string[] = [];
+  const otherCodes = new Map<string, number>();
   for (const repo of corpus.repos) {
     if (only && !only.has(repo.name)) continue;
     const dir = prepare(repo);
@@ -152,6 +153,7 @@ function main(): void {
     const pos = labels.filter((l) => l.kind !== 'trap');
     const traps = labels.filter((l) => l.kind === 'trap');
     const findings = result.findings;
+    for (const f of findings) if (!groupOf(f.code)) otherCodes.set(f.code, (otherCodes.get(f.code) ?? 0) + 1);
     const found = pos.filter((l) => findings.some((f) => matches(l, f)));
     missed.push(...pos.filter((l) => !found.includes(l)));
     let hits = 0;
@@ -185,6 +187,7 @@ function main(): void {
   for (const r of rows) console.log(r);
   console.log(`${'TOTAL'.padEnd(15)} ${pad(tot.pos, 6)} ${pad(tot.found, 5)} ${pct(tot.found, tot.pos).padStart(6)} | ${pad(tot.blk, 3)} ${pad(tot.blkFound, 6)} | ${pad(tot.n1, 3)} ${pad(tot.n1Found, 5)} | ${pad(tot.traps, 5)} ${pad(tot.hits, 4)} | ${pad(tot.findings, 8)} ${pad(tot.fb, 3)} ${pad(tot.fn, 3)}`);
 
+  if (otherCodes.size) console.log(`(not measured here: ${[...otherCodes].sort().map(([c, n]) => `${c} x${n}`).join(', ')})`);
   console.log(`\nRecall: blocking (LW1xx/LW2xx) ${tot.blkFound}/${tot.blk} = ${pct(tot.blkFound, tot.blk)}; LW301 ${tot.n1Found}/${tot.n1} = ${pct(tot.n1Found, tot.n1)}; all ${tot.found}/${tot.pos} = ${pct(tot.found, tot.pos)}`);
   console.log(`Trap hits: ${trapHits.length} finding(s) on ${tot.hits} of ${tot.traps} trap labels`);
 
@@ -196,16 +199,19 @@ function main(): void {
     const sample = all.sort((a, b) => score(a.key) - score(b.key) || a.key.localeCompare(b.key)).slice(0, SAMPLE[group]);
     let yes = 0;
     let no = 0;
+    let warnYes = 0;
+    let warnNo = 0;
     for (const p of sample) {
       const j = judged.get(p.key);
+      const shown = p.f.severity !== 'info';
       if (!j) unjudged.push(p);
-      else if (j.verdict) yes++;
-      else { no++; falseOnes.push({ key: p.key, j }); }
+      else if (j.verdict) { yes++; if (shown) warnYes++; }
+      else { no++; if (shown) warnNo++; falseOnes.push({ key: p.key, j }); }
     }
     const name = group === 'blocking' ? 'blocking (LW1xx/LW2xx)' : 'LW301';
-    precision.push(`${name}: ${yes}/${yes + no} = ${pct(yes, yes + no)} on the judged sample (${sample.length} sampled of ${all.length} unlabelled findings, ${sample.length - yes - no} unjudged)`);
+    precision.push(`${name}: ${yes}/${yes + no} = ${pct(yes, yes + no)} on the judged sample (${sample.length} sampled of ${all.length} unlabelled findings, ${sample.length - yes - no} unjudged; warning/error only: ${warnYes}/${warnYes + warnNo} = ${pct(warnYes, warnYes + warnNo)})`);
   }
-  console.log(`Sampled precision: ${precision.join('; ')}`);
+  console.log(`Sampled precision:\n  ${precision.join('\n  ')}`);
   const labelledTp = tot.found;
   console.log(`(Labelled findings are not in the pool: ${labelledTp} labels found, ${trapHits.length} trap-line findings.)`);
 
@@ -242,6 +248,7 @@ function main(): void {
     const hop = p.f.chain.length ? ` -> ${p.f.chain[p.f.chain.length - 1].file}:${p.f.chain[p.f.chain.length - 1].line}` : '';
     console.log(`  ${p.key} [${p.f.severity}] ${p.f.call}${hop} in ${p.f.function}`);
   }
+  if (args.includes('--dump')) writeFileSync(args[args.indexOf('--dump') + 1], JSON.stringify(unjudged, null, 1));
 }
 
 try {
