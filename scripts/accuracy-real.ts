@@ -20,18 +20,18 @@ const cli = join(root, 'dist/cli.js');
 const SEED = 'loopwise-real-v1';
 const SAMPLE = { blocking: 60, n1: 40 } as const;
 
-interface Repo { name: string; url: string; mirror: string; commit: string; scanRoot: string }
-type Kind = 'blocking' | 'cpu' | 'n+1' | 'trap';
-interface Label { repo: string; path: string; line: number; endLine?: number; kind: Kind; code?: string; note: string; addedAfterBlind?: boolean }
-interface Judgement { repo: string; path: string; line: number; code: string; verdict: boolean; reason: string; rootCause?: string }
+export interface Repo { name: string; url: string; mirror: string; commit: string; scanRoot: string }
+export type Kind = 'blocking' | 'cpu' | 'n+1' | 'trap';
+export interface Label { repo: string; path: string; line: number; endLine?: number; kind: Kind; code?: string; note: string; addedAfterBlind?: boolean }
+export interface Judgement { repo: string; path: string; line: number; code: string; verdict: boolean; reason: string; rootCause?: string }
 interface Cause { repo: string; path: string; line: number; code?: string; rootCause: string; detail: string }
-interface Hop { file: string; line: number; name: string }
-interface Finding { file: string; line: number; endLine: number; code: string; severity: string; message: string; call: string; function: string; chain: Hop[] }
+export interface Hop { file: string; line: number; name: string }
+export interface Finding { file: string; line: number; column: number; endLine: number; code: string; severity: string; message: string; call: string; function: string; chain: Hop[] }
 interface Scan { findings: Finding[]; summary: { files: number; findings: number } }
 
-type Group = 'blocking' | 'n1';
-const groupOf = (code: string): Group | null => (/^LW[12]\d\d$/.test(code) ? 'blocking' : code === 'LW301' ? 'n1' : null);
-const labelGroup = (l: Label): Group | null => (l.kind === 'blocking' || l.kind === 'cpu' ? 'blocking' : l.kind === 'n+1' ? 'n1' : null);
+export type Group = 'blocking' | 'n1';
+export const groupOf = (code: string): Group | null => (/^LW[12]\d\d$/.test(code) ? 'blocking' : code === 'LW301' ? 'n1' : null);
+export const labelGroup = (l: Label): Group | null => (l.kind === 'blocking' || l.kind === 'cpu' ? 'blocking' : l.kind === 'n+1' ? 'n1' : null);
 const readJson = <T>(name: string, fallback: T): T => {
   const p = join(realDir, name);
   return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as T) : fallback;
@@ -44,7 +44,7 @@ function git(gitDir: string, args: string[], input?: Buffer): Buffer {
 }
 
 /** Writes the pinned commit's Python files (and packaging files) under `dest`; blobs the mirror lacks are skipped. */
-function exportTree(gitDir: string, commit: string, dest: string): number {
+export function exportTree(gitDir: string, commit: string, dest: string): number {
   const entries: { sha: string; path: string }[] = [];
   for (const e of git(gitDir, ['ls-tree', '-r', '-z', commit]).toString('utf8').split('\0')) {
     const tab = e.indexOf('\t');
@@ -72,13 +72,13 @@ function exportTree(gitDir: string, commit: string, dest: string): number {
   return written;
 }
 
-function prepare(repo: Repo): string | null {
-  const gitDir = join(mirrors, repo.mirror, 'repo');
+export function prepare(repo: Repo, mirrorRoot = mirrors, workRoot = work): string | null {
+  const gitDir = join(mirrorRoot, repo.mirror, 'repo');
   if (!existsSync(gitDir)) {
     console.log(`skip ${repo.name}: no mirror at ${gitDir} (fetch ${repo.url} there, or set LOOPWISE_MIRRORS)`);
     return null;
   }
-  const dest = join(work, `${repo.name}-${repo.commit.slice(0, 12)}`);
+  const dest = join(workRoot, `${repo.name}-${repo.commit.slice(0, 12)}`);
   const done = join(dest, '.loopwise-export-done');
   if (existsSync(done)) return dest;
   rmSync(dest, { recursive: true, force: true });
@@ -112,16 +112,20 @@ function scan(repo: Repo, dir: string): Scan | null {
  * N+1) starts on the label's line of that file, or one hop of the finding's chain is that file:line. So a
  * label may sit at the coroutine's call site or at the blocking call inside the sync helper it reaches.
  */
-function matches(l: Label, f: Finding): boolean {
+export function matches(l: Label, f: Finding): boolean {
   if (labelGroup(l) !== groupOf(f.code)) return false;
   if (f.file === l.path && f.line === l.line) return true;
   return f.chain.some((h) => h.file === l.path && h.line === l.line);
 }
+/** True when the finding's own call expression is directly awaited (`await <call>` on its start line). */
+export function isAwaited(f: Finding, lineText: string): boolean {
+  return /\bawait\s+$/.test(lineText.slice(0, f.column - 1));
+}
 /** A trap is hit by any blocking or LW301 finding that starts on one of its lines. */
-const hitsTrap = (l: Label, f: Finding) =>
+export const hitsTrap = (l: Label, f: Finding) =>
   groupOf(f.code) !== null && f.file === l.path && f.line >= l.line && f.line <= (l.endLine ?? l.line);
 
-const score = (key: string) => createHash('sha256').update(`${SEED}:${key}`).digest().readUInt32BE(0);
+export const score = (key: string) => createHash('sha256').update(`${SEED}:${key}`).digest().readUInt32BE(0);
 const pct = (n: number, d: number) => (d === 0 ? '   -  ' : `${(n / d).toFixed(3)}`);
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 
@@ -143,6 +147,7 @@ function main(): void {
   const tot = { pos: 0, found: 0, blk: 0, blkFound: 0, n1: 0, n1Found: 0, traps: 0, hits: 0, findings: 0, fb: 0, fn: 0 };
   const scanned: string[] = [];
   const otherCodes = new Map<string, number>();
+  const awaitedBlocking: string[] = [];
   for (const repo of corpus.repos) {
     if (only && !only.has(repo.name)) continue;
     const dir = prepare(repo);
@@ -153,6 +158,11 @@ function main(): void {
     const pos = labels.filter((l) => l.kind !== 'trap');
     const traps = labels.filter((l) => l.kind === 'trap');
     const findings = result.findings;
+    for (const f of findings) {
+      if (groupOf(f.code) !== 'blocking') continue;
+      const text = readFileSync(join(dir!, f.file), 'utf8').split(/\r?\n/)[f.line - 1] ?? '';
+      if (isAwaited(f, text)) awaitedBlocking.push(`${repo.name}:${f.file}:${f.line}:${f.code} ${f.call}`);
+    }
     for (const f of findings) if (!groupOf(f.code)) otherCodes.set(f.code, (otherCodes.get(f.code) ?? 0) + 1);
     const found = pos.filter((l) => findings.some((f) => matches(l, f)));
     missed.push(...pos.filter((l) => !found.includes(l)));
@@ -189,6 +199,7 @@ function main(): void {
 
   if (otherCodes.size) console.log(`(not measured here: ${[...otherCodes].sort().map(([c, n]) => `${c} x${n}`).join(', ')})`);
   console.log(`\nRecall: blocking (LW1xx/LW2xx) ${tot.blkFound}/${tot.blk} = ${pct(tot.blkFound, tot.blk)}; LW301 ${tot.n1Found}/${tot.n1} = ${pct(tot.n1Found, tot.n1)}; all ${tot.found}/${tot.pos} = ${pct(tot.found, tot.pos)}`);
+  console.log(`Awaited calls reported as blocking (LW1xx/LW2xx on \`await <call>\`): ${awaitedBlocking.length}${awaitedBlocking.map((a) => `\n  ${a}`).join('')}`);
   console.log(`Trap hits: ${trapHits.length} finding(s) on ${tot.hits} of ${tot.traps} trap labels`);
 
   const unjudged: typeof pool = [];
@@ -251,8 +262,10 @@ function main(): void {
   if (args.includes('--dump')) writeFileSync(args[args.indexOf('--dump') + 1], JSON.stringify(unjudged, null, 1));
 }
 
-try {
-  main();
-} catch (err) {
-  console.log(`accuracy:real failed: ${(err as Error).message}`);
+if (require.main === module) {
+  try {
+    main();
+  } catch (err) {
+    console.log(`accuracy:real failed: ${(err as Error).message}`);
+  }
 }
