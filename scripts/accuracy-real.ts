@@ -26,7 +26,7 @@ export interface Label { repo: string; path: string; line: number; endLine?: num
 export interface Judgement { repo: string; path: string; line: number; code: string; verdict: boolean; reason: string; rootCause?: string }
 interface Cause { repo: string; path: string; line: number; code?: string; rootCause: string; detail: string }
 export interface Hop { file: string; line: number; name: string }
-export interface Finding { file: string; line: number; column: number; endLine: number; code: string; severity: string; message: string; call: string; function: string; chain: Hop[] }
+export interface Finding { file: string; line: number; column: number; endLine: number; endColumn: number; code: string; severity: string; message: string; call: string; function: string; chain: Hop[] }
 interface Scan { findings: Finding[]; summary: { files: number; findings: number } }
 
 export type Group = 'blocking' | 'n1';
@@ -117,9 +117,14 @@ export function matches(l: Label, f: Finding): boolean {
   if (f.file === l.path && f.line === l.line) return true;
   return f.chain.some((h) => h.file === l.path && h.line === l.line);
 }
-/** True when the finding's own call expression is directly awaited (`await <call>` on its start line). */
-export function isAwaited(f: Finding, lineText: string): boolean {
-  return /\bawait\s+$/.test(lineText.slice(0, f.column - 1));
+/**
+ * True when the finding's own call is the operand of `await`: `await` (or `await (`) right before its start,
+ * and nothing chained after its end (`await Message(...).send()` awaits `send`, not the constructor).
+ */
+export function isAwaited(f: Finding, lines: string[]): boolean {
+  const before = (lines[f.line - 1] ?? '').slice(0, f.column - 1);
+  const after = (lines[f.endLine - 1] ?? '').slice(f.endColumn - 1);
+  return /\bawait\s*\(?\s*$/.test(before) && !/^\s*[.([]/.test(after);
 }
 /** A trap is hit by any blocking or LW301 finding that starts on one of its lines. */
 export const hitsTrap = (l: Label, f: Finding) =>
@@ -160,7 +165,7 @@ function main(): void {
     const findings = result.findings;
     for (const f of findings) {
       if (groupOf(f.code) !== 'blocking') continue;
-      const text = readFileSync(join(dir!, f.file), 'utf8').split(/\r?\n/)[f.line - 1] ?? '';
+      const text = readFileSync(join(dir!, f.file), 'utf8').split(/\r?\n/);
       if (isAwaited(f, text)) awaitedBlocking.push(`${repo.name}:${f.file}:${f.line}:${f.code} ${f.call}`);
     }
     for (const f of findings) if (!groupOf(f.code)) otherCodes.set(f.code, (otherCodes.get(f.code) ?? 0) + 1);

@@ -11,7 +11,7 @@ import {
 } from '../../scripts/accuracy-real';
 
 const finding = (over: Partial<Finding>): Finding => ({
-  file: 'app/a.py', line: 10, column: 5, endLine: 10, code: 'LW104', severity: 'warning', message: '', call: 'open',
+  file: 'app/a.py', line: 10, column: 5, endLine: 10, endColumn: 6, code: 'LW104', severity: 'warning', message: '', call: 'open',
   function: 'f', chain: [], ...over,
 });
 const label = (over: Partial<Label>): Label => ({ repo: 'r', path: 'app/a.py', line: 10, kind: 'blocking', note: '', ...over });
@@ -47,10 +47,16 @@ describe('accuracy:real matching', () => {
     assert.ok(!hitsTrap(trap, finding({ line: 10, code: 'LW303' })));
   });
 
-  it('recognises a directly awaited call from the text before its column', () => {
-    assert.ok(isAwaited(finding({ column: 15 }), '    r = await session.execute(q)'));
-    assert.ok(!isAwaited(finding({ column: 9 }), '    r = session.execute(q)'));
-    assert.ok(!isAwaited(finding({ column: 23 }), '    r = await f(x) or session.execute(q)'), 'another call is awaited');
+  it('recognises a directly awaited call, not a call chained under an awaited one', () => {
+    const at = (text: string, call: string) => {
+      const column = text.indexOf(call) + 1;
+      return isAwaited(finding({ line: 1, column, endLine: 1, endColumn: column + call.length }), [text]);
+    };
+    assert.ok(at('    r = await session.execute(q)', 'session.execute(q)'));
+    assert.ok(at('    r = await (session.execute(q))', 'session.execute(q)'));
+    assert.ok(!at('    r = session.execute(q)', 'session.execute(q)'));
+    assert.ok(!at('    r = await f(x) or session.execute(q)', 'session.execute(q)'), 'another call is awaited');
+    assert.ok(!at('    await Message(content="x").send()', 'Message(content="x")'), 'the chained send is awaited');
   });
 
   it('scores a finding the same way every time and independently of the others', () => {
