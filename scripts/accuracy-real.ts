@@ -153,6 +153,7 @@ function main(): void {
   const scanned: string[] = [];
   const otherCodes = new Map<string, number>();
   const awaitedBlocking: string[] = [];
+  let exact = 0;
   for (const repo of corpus.repos) {
     if (only && !only.has(repo.name)) continue;
     const dir = prepare(repo);
@@ -170,6 +171,7 @@ function main(): void {
     }
     for (const f of findings) if (!groupOf(f.code)) otherCodes.set(f.code, (otherCodes.get(f.code) ?? 0) + 1);
     const found = pos.filter((l) => findings.some((f) => matches(l, f)));
+    exact += found.filter((l) => !l.code || findings.some((f) => matches(l, f) && f.code === l.code)).length;
     missed.push(...pos.filter((l) => !found.includes(l)));
     let hits = 0;
     for (const t of traps) {
@@ -203,13 +205,14 @@ function main(): void {
   console.log(`${'TOTAL'.padEnd(15)} ${pad(tot.pos, 6)} ${pad(tot.found, 5)} ${pct(tot.found, tot.pos).padStart(6)} | ${pad(tot.blk, 3)} ${pad(tot.blkFound, 6)} | ${pad(tot.n1, 3)} ${pad(tot.n1Found, 5)} | ${pad(tot.traps, 5)} ${pad(tot.hits, 4)} | ${pad(tot.findings, 8)} ${pad(tot.fb, 3)} ${pad(tot.fn, 3)}`);
 
   if (otherCodes.size) console.log(`(not measured here: ${[...otherCodes].sort().map(([c, n]) => `${c} x${n}`).join(', ')})`);
-  console.log(`\nRecall: blocking (LW1xx/LW2xx) ${tot.blkFound}/${tot.blk} = ${pct(tot.blkFound, tot.blk)}; LW301 ${tot.n1Found}/${tot.n1} = ${pct(tot.n1Found, tot.n1)}; all ${tot.found}/${tot.pos} = ${pct(tot.found, tot.pos)}`);
+  console.log(`\nRecall: blocking (LW1xx/LW2xx) ${tot.blkFound}/${tot.blk} = ${pct(tot.blkFound, tot.blk)}; LW301 ${tot.n1Found}/${tot.n1} = ${pct(tot.n1Found, tot.n1)}; all ${tot.found}/${tot.pos} = ${pct(tot.found, tot.pos)} (${exact} of the ${tot.found} found with the expected code)`);
   console.log(`Awaited calls reported as blocking (LW1xx/LW2xx on \`await <call>\`): ${awaitedBlocking.length}${awaitedBlocking.map((a) => `\n  ${a}`).join('')}`);
   console.log(`Trap hits: ${trapHits.length} finding(s) on ${tot.hits} of ${tot.traps} trap labels`);
 
   const unjudged: typeof pool = [];
   const precision: string[] = [];
   const falseOnes: { key: string; j: Judgement }[] = [];
+  const sampleByRepo: string[] = [];
   for (const group of ['blocking', 'n1'] as Group[]) {
     const all = pool.filter((p) => p.group === group);
     const sample = all.sort((a, b) => score(a.key) - score(b.key) || a.key.localeCompare(b.key)).slice(0, SAMPLE[group]);
@@ -224,10 +227,19 @@ function main(): void {
       else if (j.verdict) { yes++; if (shown) warnYes++; }
       else { no++; if (shown) warnNo++; falseOnes.push({ key: p.key, j }); }
     }
+    const byRepo = new Map<string, [number, number]>();
+    for (const p of sample) {
+      const j = judged.get(p.key);
+      if (!j) continue;
+      const r = byRepo.get(p.repo) ?? [0, 0];
+      r[j.verdict ? 0 : 1]++;
+      byRepo.set(p.repo, r);
+    }
     const name = group === 'blocking' ? 'blocking (LW1xx/LW2xx)' : 'LW301';
+    sampleByRepo.push(`${name} sample by repo (true/false): ${[...byRepo].sort().map(([r, [t, f]]) => `${r} ${t}/${f}`).join(', ')}`);
     precision.push(`${name}: ${yes}/${yes + no} = ${pct(yes, yes + no)} on the judged sample (${sample.length} sampled of ${all.length} unlabelled findings, ${sample.length - yes - no} unjudged; warning/error only: ${warnYes}/${warnYes + warnNo} = ${pct(warnYes, warnYes + warnNo)})`);
   }
-  console.log(`Sampled precision:\n  ${precision.join('\n  ')}`);
+  console.log(`Sampled precision (meaningful on a full run; --repo narrows the pool):\n  ${precision.join('\n  ')}\n  ${sampleByRepo.join('\n  ')}`);
   const labelledTp = tot.found;
   console.log(`(Labelled findings are not in the pool: ${labelledTp} labels found, ${trapHits.length} trap-line findings.)`);
 
