@@ -10,6 +10,8 @@ export interface ModuleEntry {
   file: string;
   model: FileModel;
   resolver: Resolver;
+  /** Test code, a script or an example (see isTestCode). */
+  testCode?: boolean;
 }
 
 export interface FunctionRef { mod: ModuleEntry; fn: FunctionInfo }
