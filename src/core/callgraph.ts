@@ -1,7 +1,7 @@
 // Calls across the workspace: what each call site is (a rule's blocking call, a local function, an
 // offload, an awaited client call), and for every sync function a summary of what it may block on,
 // computed to a fixed point over the call graph so recursion and cycles terminate.
-import { asyncIoKind, cpuOnlyKind } from './cost';
+import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from './cost';
 import { type Expr, offsetOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
 import type { RuleHit, RuleSet } from './rules';
@@ -54,7 +54,7 @@ export interface SummaryEntry {
   root: string;
 }
 
-export interface SyncCost { cpuMs: number; ioMs: number }
+export interface SyncCost { cpuMs: number; ioMs: number; kinds: KindTimes }
 
 export class CallGraph {
   /** Per module, classified lazily: only the functions a report needs are ever looked at. */
@@ -231,17 +231,19 @@ export class CallGraph {
   syncCost(ref: FunctionRef, stack: Set<string> = new Set()): SyncCost {
     const memo = this.syncCosts.get(ref.fn.qname);
     if (memo) return memo;
-    if (stack.has(ref.fn.qname)) return { cpuMs: 0, ioMs: 0 };
+    if (stack.has(ref.fn.qname)) return { cpuMs: 0, ioMs: 0, kinds: {} };
     stack.add(ref.fn.qname);
-    const out: SyncCost = { cpuMs: 0, ioMs: 0 };
+    const out: SyncCost = { cpuMs: 0, ioMs: 0, kinds: {} };
     for (const c of this.callsOf(ref)) {
       if ((c.kind === 'rule' && c.rule) || c.kind === 'cpu-only') {
-        const cost = this.costKind(c.rule ? c.rule.kind : c.ioKind!);
+        const kind = c.rule ? c.rule.kind : c.ioKind!;
+        const cost = this.costKind(kind);
         if (cost.type === 'cpu') out.cpuMs += cost.ms; else out.ioMs += cost.ms;
+        addKind(out.kinds, kind, cost.ms);
         continue;
       }
       const t = this.syncTarget(c);
-      if (t) { const sub = this.syncCost(t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; }
+      if (t) { const sub = this.syncCost(t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; mergeKinds(out.kinds, sub.kinds); }
     }
     stack.delete(ref.fn.qname);
     this.syncCosts.set(ref.fn.qname, out);
