@@ -4,7 +4,7 @@
 // nested code cannot overflow the stack.
 import type { Node, Query, QueryCapture, Tree } from 'web-tree-sitter';
 import { Query as TsQuery } from 'web-tree-sitter';
-import { type Expr, type SegmentHeader, UNKNOWN } from './ir';
+import { type Expr, readableCallee, type SegmentHeader, UNKNOWN } from './ir';
 
 export type BindingKind = 'import' | 'value' | 'def' | 'class' | 'param' | 'self' | 'with' | 'opaque';
 
@@ -103,7 +103,7 @@ export interface CallSite {
   callee: Expr;
   args: Expr[];
   kw: Record<string, Expr>;
-  /** Source text of the callee, e.g. `requests.get`. */
+  /** The callee as a reader names it, on one line (`db.query(...).first`, see readableCallee). */
   text: string;
   start: number;
   end: number;
@@ -749,7 +749,7 @@ class ModelBuilder {
       callee: e.f,
       args: e.args,
       kw: e.kw,
-      text: f.text,
+      text: readableCallee(f.text),
       start: n.startIndex,
       end: n.endIndex,
       calleeEnd: f.endIndex,

@@ -19,6 +19,8 @@ const DEPENDS = new Set(['fastapi.Depends', 'fastapi.Security', 'fastapi.params.
 
 const SESSION_FACTORIES = new Set(['sqlalchemy.orm.sessionmaker', 'sqlalchemy.orm.session.sessionmaker', 'sqlmodel.orm.session.sessionmaker']);
 
+const NEW_TYPE = new Set(['typing.NewType', 'typing_extensions.NewType']);
+
 const MAX_DEPTH = 24;
 
 export interface Lookup { b: Binding; scope: Scope }
@@ -56,6 +58,8 @@ export class Resolver {
       case 'attr': { const o = this.resolve(e.o, depth + 1); return o ? `${o}.${e.a}` : undefined; }
       case 'call': {
         const f = this.resolve(e.f, depth + 1);
+        // `UserId = NewType("UserId", Session)`: calling it gives the wrapped type.
+        if (f && NEW_TYPE.has(f) && e.args[1]) return this.resolveAnnotation(e.args[1], depth + 1);
         if (f && SESSION_FACTORIES.has(f) && e.kw.class_) {
           // `sessionmaker(engine, class_=AsyncSession)` makes AsyncSessions, not sync Sessions.
           const cls = this.resolve(e.kw.class_, depth + 1);
@@ -168,9 +172,9 @@ export class Resolver {
       case 'name': {
         // `SyncDB = Annotated[Session, Depends(get_db)]` then `db: SyncDB`: follow the alias.
         const alias = this.typeAlias(e, depth);
-        return alias ? this.resolveAnnotation(alias, depth + 1) : this.resolve(e, depth + 1);
+        return alias ? this.resolveAnnotation(alias, depth + 1) : notTyping(this.resolve(e, depth + 1));
       }
-      default: return this.resolve(e, depth + 1);
+      default: return notTyping(this.resolve(e, depth + 1));
     }
   }
 
@@ -181,4 +185,9 @@ export class Resolver {
     const x = hit?.b.kind === 'value' ? hit.b.expr : undefined;
     return x && (x.k === 'sub' || (x.k === 'op' && x.op === '|')) ? x : undefined;
   }
+}
+
+/** `Any`, `TypeVar`s and other typing constructs say nothing about the object: no type. */
+function notTyping(t: string | undefined): string | undefined {
+  return t && /^typing(_extensions)?\./.test(t) ? undefined : t;
 }
