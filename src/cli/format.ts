@@ -46,6 +46,7 @@ function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
     route: f.route,
     call: f.call,
     chain: f.chain,
+    ...(f.testCode ? { testCode: true } : {}),
     fixes: f.fixes.map((x) => ({
       title: x.title,
       isPreferred: x.isPreferred,
