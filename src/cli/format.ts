@@ -46,6 +46,7 @@ function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
     call: f.call,
     chain: f.chain,
     fixes: f.fixes.map((x) => ({
+      kind: x.kind,
       title: x.title,
       isPreferred: x.isPreferred,
       note: x.note,

@@ -4,7 +4,7 @@
 import { asyncIoKind, cpuOnlyKind } from './cost';
 import { type Expr, offsetOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
-import type { RuleHit, RuleSet } from './rules';
+import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
 import type { CostKind } from './rules/table';
 import type { FunctionRef, ModuleEntry, SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
@@ -87,7 +87,7 @@ export class CallGraph {
     const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
     if (!canonical) return info;
     const rule = this.rules.match(canonical);
-    if (rule) { info.kind = 'rule'; info.rule = rule; info.suppressed = isSuppressed(mod, site, rule.code); return info; }
+    if (rule && !isNonBlockingForm(rule, site.args, site.kw)) { info.kind = 'rule'; info.rule = rule; info.suppressed = isSuppressed(mod, site, rule.code); return info; }
     const off = OFFLOADS[canonical] ?? (canonical.endsWith('.run_in_executor') ? { arg: 1 } : undefined);
     if (off) {
       info.kind = 'offload';
