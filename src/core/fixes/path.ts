@@ -10,7 +10,8 @@
 // Any other block keeps its finding: offloading only `open` would leave the reads on the loop.
 import type { Fix } from '../types';
 import { canAwaitAt, type FixContext, Imports, type Target } from './context';
-import { indentAt, lex, lineEndAt, lineStartAt, nextLineStart, splitArgs, usesWord } from './pyText';
+import { indentAt, lex, lineEndAt, lineStartAt, nextLineStart, splitArgs } from './pyText';
+import { codeOnly } from './safety';
 
 const MODES: Record<string, 'read_text' | 'read_bytes' | 'write_text' | 'write_bytes'> = {
   '': 'read_text', r: 'read_text', rt: 'read_text', tr: 'read_text', rb: 'read_bytes', br: 'read_bytes',
@@ -45,8 +46,10 @@ export function pathFix(ctx: FixContext, t: Target): Fix | undefined {
     if (indentAt(text, p).length > indent.length) return undefined;
     break;
   }
-  // The file object is not used after the block.
-  if (usesWord(text.slice(nextLineStart(text, bodyEnd), t.fn.end), name)) return undefined;
+  // The file object is not used after the block (a later `with ... as f` or `f = ...` rebinds it).
+  const rest = codeOnly(text, nextLineStart(text, bodyEnd), t.fn.end);
+  const use = new RegExp(`(?<![\\w.])${name}(?!\\w)`).exec(rest);
+  if (use && !/\bas\s+$/.test(rest.slice(Math.max(0, use.index - 10), use.index)) && !/^\s*=(?!=)/.test(rest.slice(use.index + name.length))) return undefined;
   const args = splitArgs(text, t.site.argsStart, t.site.end);
   if (!args || !args.length || args[0].kw) return undefined;
   let mode = '';

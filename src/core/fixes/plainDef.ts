@@ -36,6 +36,8 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
   if (direct.length) problems.push(`other code uses ${fn.name} directly`);
   const facts = factsOf({ text: ctx.text, model: ctx.model, resolver: ctx.resolver, fn }, ctx.functions);
   for (const h of ['loop-api', 'global-write', 'thread-affine'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }
+  // A dependency's value is used by its dependants, which may run on the loop thread.
+  if (ctx.kindAt(fn.line) === 'dependency' && facts.hazards.has('makes-connection')) problems.push(facts.hazards.get('makes-connection')!);
   // An async dependency that opens a sqlite3 connection on the loop thread: a threadpool route cannot use it.
   for (const p of fn.params) {
     const d = p.default;

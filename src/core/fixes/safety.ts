@@ -25,7 +25,8 @@ import { escapeRegex, lineEndAt } from './pyText';
 export interface FnSource { text: string; model: FileModel; resolver: Resolver; fn: FunctionInfo }
 
 export type Hazard =
-  | 'loop-api' | 'global-write' | 'param-mutation' | 'thread-affine' | 'framework-exception' | 'returns-connection';
+  | 'loop-api' | 'global-write' | 'param-mutation' | 'thread-affine' | 'framework-exception' | 'returns-connection'
+  | 'makes-connection';
 
 export interface Facts {
   hazards: Map<Hazard, string>;
@@ -134,7 +135,8 @@ export function factsOf(start: FnSource, index?: FunctionIndex): Facts {
       const site = s.model.calls[i];
       const q = s.resolver.resolve(site.callee) ?? '';
       if (LOOP_API.test(q) && !hazards.has('loop-api')) hazards.set('loop-api', `${s.fn.name} calls ${q.replace(/\(\)/g, '')}`);
-      if (/^sqlite3\.connect$/.test(q) && !/check_same_thread\s*=\s*False/.test(site.text)) {
+      if (/^sqlite3\.connect$/.test(q) && !/check_same_thread\s*=\s*False/.test(s.text.slice(site.start, site.end))) {
+        if (top && !hazards.has('makes-connection')) hazards.set('makes-connection', `${s.fn.name} opens a sqlite3 connection, usable only in the thread that opens it`);
         if (s.fn.returns.length && top && !hazards.has('returns-connection')) hazards.set('returns-connection', `${s.fn.name} returns a sqlite3 connection`);
       }
       const target = calleeSource(s, site.callee, index);

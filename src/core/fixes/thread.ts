@@ -23,6 +23,8 @@ export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, wa
   const receiver = /^(.*)\.[A-Za-z_]\w*$/s.exec(callee)?.[1] ?? '';
   const check = threadCheck(ctx, t.site.callee, t.finding.call, receiver);
   const problems = [...check.problems];
+  // A streamed requests response reads its body later (iter_content, .content), back on the loop.
+  if (/^requests\./.test(t.finding.call) && t.site.kw.stream && !(t.site.kw.stream.k === 'num' && t.site.kw.stream.v === 0)) problems.push('stream=True: the body is read later, on the event loop');
   const imports = new Imports(ctx, t.fn);
   let wrapper: string | undefined;
   if (variant === 'to_thread') {
