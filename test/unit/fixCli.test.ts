@@ -8,7 +8,7 @@ import { InputError } from '../../src/core/files';
 import { encodeLike, runFix } from '../../src/cli/fix';
 import { main } from '../../src/cli/main';
 import { decode } from '../../src/core/files';
-import { pythonUnparseable, readText } from './fixHelpers';
+import { pythonParses, pythonUnparseable, readText } from './fixHelpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const FIXES = join(FIXTURES, 'fixes');
@@ -149,13 +149,12 @@ describe('loopwise fix (CLI)', () => {
     try {
       cpSync(FIXTURES, dir, { recursive: true });
       const files = allPy(dir);
-      // Fixtures with a deliberate syntax error are left out.
-      const broken = new Set(pythonUnparseable(files));
-      const parsedBefore = files.filter((f) => !broken.has(f));
+      const unparseable = new Set(pythonUnparseable(files)); // fixtures with a deliberate syntax error
+      const parsedBefore = files.filter((f) => !unparseable.has(f));
       const first = await run(['fix', dir, '--no-config']);
       assert.notEqual(first.code, 2, first.err);
       const after = new Map(files.map((f) => [f, readFileSync(f)]));
-      assert.deepEqual(pythonUnparseable(parsedBefore), [], 'a fix left a file python3 cannot parse');
+      assert.deepEqual(pythonUnparseable(parsedBefore), [], 'a fixed file no longer parses');
       const second = await run(['fix', dir, '--no-config']);
       assert.notEqual(second.code, 2, second.err);
       assert.match(second.out, /Applied 0 fixes in 0 files/);

@@ -8,6 +8,7 @@
 import type { Fix } from '../types';
 import { awaitExpr, canAwaitAt, type FixContext, Imports, rawArgs, type Target, withArgs } from './context';
 import { isBareGenerator, lex, splitArgs, stripStrings } from './pyText';
+import { inWithHeader } from './path';
 import { checkTitle, codeOnly, threadCheck } from './safety';
 
 export type ThreadVariant = 'to_thread' | 'threadpool';
@@ -23,6 +24,8 @@ export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, wa
   const receiver = /^(.*)\.[A-Za-z_]\w*$/s.exec(callee)?.[1] ?? '';
   const check = threadCheck(ctx, t.site.callee, t.finding.call, receiver);
   const problems = [...check.problems];
+  // `with await asyncio.to_thread(smtplib.SMTP, ...) as s:` would leave the block's exit (close, quit) on the loop.
+  if (inWithHeader(ctx, t)) problems.push('the with block and its exit still run on the event loop');
   // A streamed requests response reads its body later (iter_content, .content), back on the loop.
   if (/^requests\./.test(t.finding.call) && t.site.kw.stream && !(t.site.kw.stream.k === 'num' && t.site.kw.stream.v === 0)) problems.push('stream=True: the body is read later, on the event loop');
   const imports = new Imports(ctx, t.fn);
