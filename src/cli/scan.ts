@@ -6,6 +6,7 @@ import { scanPaths, type ScanOptions } from '../core/scan';
 import { type CommandSpec, parseCommand, UsageError } from './args';
 import { formatGithub, formatText, toGitlab, toJson, toSarif } from './format';
 import { VERSION } from './version';
+import type { Severity } from '../core/types';
 
 const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
 
@@ -29,6 +30,7 @@ export const SCAN_SPEC: CommandSpec = {
     'stdin-filename': { type: 'string', value: 'PATH', help: 'with "-": the path the text on standard input stands for (configuration, exclusion and messages follow it)' },
     'exit-zero': { type: 'boolean', help: 'exit 0 even with findings or files that could not be analysed' },
     jobs: { type: 'string', short: 'j', value: 'N', help: 'threads that parse files (default: up to 4)' },
+    'test-severity': { type: 'string', value: 'LEVEL', help: 'severity of findings in tests, scripts and examples: error, warning or info (default info)' },
   },
   epilog: `Configuration: for each file the nearest loopwise.toml, or pyproject.toml with [tool.loopwise], at or
 above its folder. Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, or a file
@@ -58,6 +60,8 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (use ${FORMATS.join(', ')})`);
   const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs needs a whole number >= 1, got "${flags.jobs}"`);
+  const testSeverity = flags['test-severity'] as string | undefined;
+  if (testSeverity !== undefined && !['error', 'warning', 'info'].includes(testSeverity)) throw new UsageError(`--test-severity needs error, warning or info, got "${testSeverity}"`);
   const fromStdin = positional.includes('-');
   if (fromStdin && positional.length > 1) throw new UsageError('"-" (standard input) cannot be combined with other paths');
   if (fromStdin && typeof flags['stdin-filename'] !== 'string') throw new UsageError('"-" needs --stdin-filename PATH (the file the text stands for)');
@@ -67,6 +71,7 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
     fixes: format === 'json',
     jobs,
     stdin: fromStdin ? { path: flags['stdin-filename'] as string, bytes: readStdin() } : undefined,
+    testSeverity: testSeverity as Severity | undefined,
   });
   if (format === 'json') {
     const starts = (file: string) => { const f = files.get(file); return f ? lineStarts(f.decoded.text) : undefined; };

@@ -2,11 +2,12 @@
 // shared by `loopwise scan`, `fix` and `recommend` (the extension feeds open documents to the Analyzer instead).
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type AnalyzeOptions, Analyzer, type SourceFile } from './analyzer';
-import { ConfigResolver, type LoopwiseConfig, type ProjectConfig, unknownCodes, unknownCodesMessage } from './config';
+import { ConfigResolver, excluder, type LoopwiseConfig, type ProjectConfig, unknownCodes, unknownCodesMessage } from './config';
 import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, InputError, MAX_FILE_BYTES, moduleName, readSource, SKIP_DIRS } from './files';
 import { compileGlobs, type GlobSet } from './globs';
+import { isTestCode, projectPath } from './python/sourceRoots';
 import { buildModelsInParallel } from './parallel';
-import type { FileNote, ScanResult } from './types';
+import type { FileNote, ScanResult, Severity } from './types';
 
 export interface ScanOptions {
   /** Compute each finding's fixes (JSON output and `fix` need them; text and SARIF do not). Default true. */
@@ -24,6 +25,8 @@ export interface ScanOptions {
   /** Files larger than this many bytes are not read (default MAX_FILE_BYTES). */
   maxFileBytes?: number;
   analyzer?: Analyzer;
+  /** Severity of findings in test code, scripts and examples (default `info`, or the config's). */
+  testSeverity?: Severity;
   /** Threads for building file models (default: up to 4 cores); 1 keeps everything on this thread. */
   jobs?: number;
   /** Analyse these bytes (standard input) as the file at `path`, instead of walking `paths`. */
@@ -87,11 +90,11 @@ export function resolveFiles(paths: string[], opts: Pick<ScanOptions, 'exclude' 
 }
 
 /** The analysis options one configuration gives, with the CLI's select/ignore applied. */
-export function optionsFor(config: LoopwiseConfig, opts: Pick<ScanOptions, 'select' | 'ignore'>): Pick<AnalyzeOptions, 'rules' | 'cost' | 'severity'> {
+export function optionsFor(config: LoopwiseConfig, opts: Pick<ScanOptions, 'select' | 'ignore' | 'testSeverity'>): Pick<AnalyzeOptions, 'rules' | 'cost' | 'severity'> {
   return {
     rules: { select: opts.select?.length ? opts.select : config.select, ignore: [...config.ignore, ...(opts.ignore ?? [])], extra: config.extra },
     cost: config.cost,
-    severity: config.severity,
+    severity: opts.testSeverity ? { ...config.severity, 'test-code': opts.testSeverity } : config.severity,
   };
 }
 
@@ -103,6 +106,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   const { files, notes, resolver } = opts.stdin ? stdinFile(opts.stdin.path, opts) : resolveFiles(paths, opts);
   const allNotes: FileNote[] = [...notes];
   const sources: SourceFile[] = [];
+  const testPatternsOf = new Map<ProjectConfig, ((rel: string) => boolean) | undefined>();
   const scanned = new Map<string, ScannedFile>();
   for (const f of files) {
     const { decoded, note } = opts.stdin ? readStdin(opts.stdin.bytes, toPosix(f.rel), opts.maxFileBytes) : readSource(f.abs, toPosix(f.rel), opts.maxFileBytes);
@@ -110,7 +114,9 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     if (!decoded) continue;
     const { module, isPackage } = moduleName(f.abs, f.root);
     const rel = toPosix(f.rel);
-    sources.push({ path: rel, text: decoded.text, module, isPackage });
+    if (!testPatternsOf.has(f.config)) testPatternsOf.set(f.config, f.config.testCode ? excluder(f.config.testCode) ?? (() => false) : undefined);
+    const testCode = isTestCode(projectPath(f.abs, f.root), testPatternsOf.get(f.config));
+    sources.push({ path: rel, text: decoded.text, module, isPackage, ...(testCode ? { testCode } : {}) });
     scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config });
   }
   const analyzer = opts.analyzer ?? (await Analyzer.create());
