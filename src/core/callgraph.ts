@@ -4,7 +4,7 @@
 import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from './cost';
 import { type Expr, offsetOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
-import type { RuleHit, RuleSet } from './rules';
+import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
 import type { CostKind } from './rules/table';
 import type { FunctionRef, ModuleEntry, SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
@@ -95,6 +95,7 @@ export class CallGraph {
     if (!canonical) return info;
     // A module at a source root may really be called `requests`: its own functions win over the tables.
     const rule = this.index.functions.has(canonical) ? undefined : this.rules.match(canonical);
+    if (rule && !site.awaited && isNonBlockingForm(rule, site.args, site.kw)) return info;
     if (rule && site.awaited) {
       // The precision rule: an awaited call returns an awaitable, so it is not a sync blocking call,
       // whatever the receiver's (possibly wrong) annotation says. Its time counts as awaited I/O.
@@ -299,8 +300,10 @@ export function hop(mod: ModuleEntry, site: CallSite): ChainHop {
   return { file: mod.file, line: site.line, name: site.text };
 }
 
-/** A bare `# noqa` on any line of the call, or `# noqa: LW101` (also a prefix such as `LW1`). */
+/** A bare `# noqa` on any line of the call, or `# noqa: LW101` (also a prefix such as `LW1`), or a file-level `# loopwise: noqa`. */
 export function isSuppressed(mod: ModuleEntry, site: CallSite, code?: string): boolean {
+  // `# loopwise: noqa` (every code) or `# loopwise: noqa: LW101` anywhere in the file, on its own line.
+  if (mod.model.fileNoqa) for (const c of mod.model.fileNoqa) if (c === '' || (code && code.startsWith(c))) return true;
   for (let line = site.line; line <= site.endLine; line++) {
     const codes = mod.model.noqa.get(line);
     if (!codes) continue;

@@ -28,7 +28,7 @@ describe('loop rules (LW302-LW304, LW501)', () => {
     const inJob = r.findings.find((f) => f.line === 13)!;
     assert.equal(inJob.severity, 'warning');
     assert.match(inJob.message, /sync function job: .*asyncio\.run/);
-    assert.deepEqual(inJob.fixes.map((f) => f.title), ['Suppress LW302 on this line (# noqa)']);
+    assert.deepEqual(inJob.fixes.map((f) => f.title), ['Suppress LW302 on this line (# noqa)', 'Ignore LW302 in this file (# loopwise: noqa: LW302)']);
     const inRoute = r.findings.find((f) => f.line === 8)!;
     assert.match(inRoute.message, /async handler a \(POST \/a\)/);
     assert.equal(inRoute.fixes[0].kind, 'await');
@@ -36,17 +36,18 @@ describe('loop rules (LW302-LW304, LW501)', () => {
     assert.deepEqual(inRoute.fixes[0].edits, [{ start: inRoute.startOffset, end: inRoute.startOffset, newText: 'await ' }]);
   });
 
-  it('LW304 is info, points at the while header, and offers only # noqa', () => {
+  it('LW304 is info, points at the while header, and offers only the two noqa fixes', () => {
     const text = 'import asyncio\nready = False\n\nasync def wait():\n    while not ready:\n        pass\n';
     const r = scan({ 'w.py': text });
     assert.deepEqual(codes(r), ['w.py:5:LW304']);
     const f = r.findings[0];
     assert.equal(f.severity, 'info');
     assert.equal(text.slice(f.startOffset, f.endOffset), 'while not ready');
-    assert.deepEqual(f.fixes.map((x) => x.title), ['Suppress LW304 on this line (# noqa)']);
+    assert.deepEqual(f.fixes.map((x) => x.title), ['Suppress LW304 on this line (# noqa)', 'Ignore LW304 in this file (# loopwise: noqa: LW304)']);
     const fixed = applyEdits(text, f.fixes[0].edits)!;
     assert.match(fixed, /while not ready: {2}# noqa: LW304\n/);
     assert.deepEqual(codes(scan({ 'w.py': fixed })), []);
+    assert.deepEqual(codes(scan({ 'w.py': applyEdits(text, f.fixes[1].edits)! })), [], 'the file-level noqa covers the loop too');
   });
 
   it('a sync FileHandler counts in modules of the web app only', () => {

@@ -9,7 +9,7 @@ import { runsUnconditionally } from '../rules/per-request-logging';
 import type { Finding, Fix } from '../types';
 import { type FixContext, Imports, type Target } from './context';
 import { afterImports } from './imports';
-import { noqaFix } from './noqa';
+import { fileNoqaFix, noqaFix } from './noqa';
 import { atStatementStart, escapeRegex, indentAt, lex, lineEndAt, lineStartAt, usesWord } from './pyText';
 
 export const LOOP_CODES = new Set(['LW302', 'LW303', 'LW304', 'LW501']);
@@ -26,7 +26,8 @@ export function loopFixes(ctx: FixContext, f: Finding): Fix[] {
   // noqa goes on the finding's first line; the scan for strings starts at its enclosing function.
   const at = fn ?? ctx.model.functions.find((g) => !g.isLambda && g.start <= f.startOffset && f.startOffset < g.end);
   const line = { ...(site ?? ({} as CallSite)), line: f.line, endLine: f.endLine };
-  out.push(noqaFix(ctx, { finding: f, site: line, fn: at ?? ({ start: lineStartAt(ctx.text, f.startOffset) } as FunctionInfo) } as Target));
+  const t = { finding: f, site: line, fn: at ?? ({ start: lineStartAt(ctx.text, f.startOffset) } as FunctionInfo) } as Target;
+  out.push(noqaFix(ctx, t), fileNoqaFix(ctx, t));
   return out.filter((x): x is Fix => !!x);
 }
 
