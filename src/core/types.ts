@@ -52,6 +52,8 @@ export interface Finding {
   endOffset: number;
   /** LW301 only: the awaited calls share one AsyncSession, so asyncio.gather is not a safe fix. */
   sharesAsyncSession?: boolean;
+  /** In test code, a script or an example: reported at `severity.test-code` (info) and left out of worker advice. */
+  testCode?: boolean;
 }
 
 export type Workload = 'io-bound' | 'cpu-bound' | 'mixed';
@@ -88,11 +90,19 @@ export interface HandlerReport {
   cpuRatio: number;
   workload: Workload;
   findings: number;
+  /** In test code, a script or an example: left out of worker advice. */
+  testCode?: boolean;
   /** The estimate's parts, one per cost-table entry and place; absent in hand-built reports. */
   costs?: CostItem[];
 }
 
-export interface FileNote { file: string; message: string; kind: 'skipped' | 'syntax-error' | 'encoding' | 'error' }
+export interface FileNote {
+  file: string;
+  message: string;
+  kind: 'skipped' | 'syntax-error' | 'encoding' | 'error';
+  /** The file could not be analysed at all (unreadable, over the size limit): `loopwise scan` exits 2. */
+  failed?: true;
+}
 
 export interface ScanSummary {
   files: number;

@@ -4,7 +4,7 @@
 // nested code cannot overflow the stack.
 import type { Node, Query, QueryCapture, Tree } from 'web-tree-sitter';
 import { Query as TsQuery } from 'web-tree-sitter';
-import { type Expr, type SegmentHeader, UNKNOWN } from './ir';
+import { type Expr, readableCallee, type SegmentHeader, UNKNOWN } from './ir';
 
 export type BindingKind = 'import' | 'value' | 'def' | 'class' | 'param' | 'self' | 'with' | 'opaque';
 
@@ -59,6 +59,8 @@ export interface FunctionInfo {
   params: Param[];
   hasAwait: boolean;
   returns: Expr[];
+  /** The `-> T` annotation, if any. */
+  returnAnnotation?: Expr;
   calls: number[];
   /** Column of the body's first statement (its indentation), for fixes that add lines. */
   bodyIndent: number;
@@ -103,7 +105,7 @@ export interface CallSite {
   callee: Expr;
   args: Expr[];
   kw: Record<string, Expr>;
-  /** Source text of the callee, e.g. `requests.get`. */
+  /** The callee as a reader names it, on one line (`db.query(...).first`, see readableCallee). */
   text: string;
   start: number;
   end: number;
@@ -135,6 +137,8 @@ export interface FileModel {
   imports: ImportInfo[];
   /** line (1-based) -> codes from `# noqa: ...`; an empty set means a bare `# noqa`. */
   noqa: Map<number, Set<string>>;
+  /** Codes (or prefixes) from own-line `# loopwise: noqa: LW101` comments; '' for a bare `# loopwise: noqa` (every code). */
+  fileNoqa?: Set<string>;
   syntaxErrors: { line: number; column: number }[];
   lineStarts: number[];
   /** Hash of what the file exposes to name resolution (see surfaceHash); undefined when not known. */
@@ -282,6 +286,7 @@ function assemble(text: string, opts: BuildOptions, segments: Node[], parts: Par
     out.calls.push(...m.calls);
     out.imports.push(...m.imports);
     for (const [line, codes] of m.noqa) out.noqa.set(line, codes);
+    if (m.fileNoqa) for (const c of m.fileNoqa) (out.fileNoqa ??= new Set()).add(c);
     for (const e of m.syntaxErrors) if (out.syntaxErrors.length < 50) out.syntaxErrors.push(e);
   });
   return out;
@@ -297,7 +302,7 @@ function surfaceHash(m: FileModel): number {
   const parts: string[] = [];
   for (const [name, list] of m.scopes[0].bindings) for (const b of list) parts.push(`b:${name}:${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`);
   for (const g of m.scopes[0].globals ?? []) parts.push(`g:${g}`);
-  for (const f of m.functions) if (!f.isLambda) parts.push(`f:${f.qname}:${f.isAsync}:${f.isGenerator}:${shape(f.decorators)}:${shape(f.params)}:${shape(f.returns)}`);
+  for (const f of m.functions) if (!f.isLambda) parts.push(`f:${f.qname}:${f.isAsync}:${f.isGenerator}:${shape(f.decorators)}:${shape(f.params)}:${shape(f.returns)}:${shape(f.returnAnnotation)}`);
   for (const c of m.classes) parts.push(`c:${c.qname}:${shape(c.bases)}:${shape(c.attrs)}:${[...c.methods.keys()].join(',')}`);
   return fnv1a(parts.join('\n'));
 }
@@ -581,6 +586,8 @@ class ModelBuilder {
     if (cls >= 0) this.model.classes[cls].methods.set(name, fn.id);
     const params = n.childForFieldName('parameters');
     if (params) this.readParams(params, fn, outerScope, cls >= 0 && !decorators.some(isStaticDecorator));
+    const ret = n.childForFieldName('return_type');
+    if (ret) fn.returnAnnotation = this.ir(ret.firstNamedChild ?? ret, outerScope);
   }
 
   private readParams(params: Node, fn: FunctionInfo, outerScope: number, isMethod: boolean): void {
@@ -749,7 +756,7 @@ class ModelBuilder {
       callee: e.f,
       args: e.args,
       kw: e.kw,
-      text: f.text,
+      text: readableCallee(f.text),
       start: n.startIndex,
       end: n.endIndex,
       calleeEnd: f.endIndex,
@@ -901,12 +908,30 @@ class ModelBuilder {
   }
 
   private onComment(n: Node): void {
+    const file = /^#\s*loopwise\s*:\s*noqa(?:\s*:\s*(LW\d*(?:\s*,\s*LW\d*)*))?\s*$/i.exec(n.text);
+    if (file && this.ownLine(n.startIndex)) {
+      const set = (this.model.fileNoqa ??= new Set());
+      if (!file[1]) set.add('');
+      else for (const c of file[1].split(',')) if (c.trim()) set.add(c.trim().toUpperCase());
+      return;
+    }
     const m = /#\s*noqa(?::\s*([A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*))?/i.exec(n.text);
     if (!m) return;
     const line = n.startPosition.row + 1;
     const codes = new Set<string>();
     if (m[1]) for (const c of m[1].split(/[\s,]+/)) if (c) codes.add(c.toUpperCase());
     this.model.noqa.set(line, codes);
+  }
+
+  /** Only blanks between the start of the line and `at` (a file-level directive must stand alone). */
+  private ownLine(at: number): boolean {
+    if (this.text[at] !== '#') return true;
+    for (let i = at - 1; i >= 0; i--) {
+      const ch = this.text[i];
+      if (ch === '\n' || ch === '\r') return true;
+      if (ch !== ' ' && ch !== '\t' && ch !== '\f') return false;
+    }
+    return true;
   }
 
   // ---- expressions ---------------------------------------------------------------------------
