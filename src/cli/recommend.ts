@@ -1,14 +1,20 @@
 // `loopwise recommend [PATH...] [--cores N] [--memory 2G] [--rps N] ... [--format text|json]`:
 // the founding guide's decision tree applied to the scanned code and the user's numbers.
+// What it says "after the fix" is what it would say once `loopwise fix` has run: the same fix
+// pipeline is applied in memory and the fixed code is scanned again.
 import { deploymentFindings, formatRecommendationText, loadAdvisorContext, parseRecommendArgs, recommend } from '../advisor';
+import { resolveLang } from '../core/i18n';
 import { scanPaths } from '../core/scan';
+import { computeFixes } from './fix';
 
 export async function runRecommend(argv: string[], out: (s: string) => void): Promise<number> {
   const args = parseRecommendArgs(argv);
   const paths = args.paths.length ? args.paths : ['.'];
-  const { result } = await scanPaths(paths);
+  const scan = await scanPaths(paths);
+  const { result } = scan;
+  const afterFixScan = result.findings.length > 0 ? computeFixes(scan).result : undefined;
   const ctx = loadAdvisorContext({ ...args, paths });
-  const rec = recommend(result, ctx.inputs, ctx.deployments);
+  const rec = recommend(result, ctx.inputs, ctx.deployments, { afterFixScan, lang: resolveLang(args.lang, process.env) });
   const deploy = deploymentFindings(ctx.deployments, rec);
   if (args.format === 'json') {
     out(JSON.stringify({
