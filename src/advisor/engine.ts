@@ -416,7 +416,8 @@ export function recommend(scan: ScanResult, inputs: AdvisorInputs, deploy: Deplo
     st.trace.splice(st.trace.findIndex((s) => s.step === '2') + 1);
     st.actions.splice(now.fixActions, st.actions.length, ...after.actions);
     for (const s of after.trace) st.trace.push({ ...s, question: t('after.prefix', { q: s.question }) });
-    st.trace.push({ step: 'after-fix', question: t('q.untilFix'), answer: t('a.untilFix', { after: afterText(after.result, t) }), why: t('w.untilFix', { source: t(`after.source.${after.result.source}`) }), estimated: after.result.source !== 'unchanged' ? true : undefined });
+    const left = after.result.findingsLeft > 0 ? t('a.left', { n: after.result.findingsLeft }) : '';
+    st.trace.push({ step: 'after-fix', question: t('q.untilFix'), answer: t('a.untilFix', { after: afterText(after.result, t) }) + left, why: t('w.untilFix', { source: t(`after.source.${after.result.source}`) }), estimated: after.result.source !== 'unchanged' ? true : undefined });
     st.reason = t('reason.fixFirst', { n: now.counted.length, after: afterText(after.result, t) });
   } else if (after.result.source !== 'unchanged' && (after.result.workers !== now.workers || after.result.processPool !== now.processPool)) {
     st.trace.push({ step: 'after-fix', question: t('q.alternative'), answer: t('a.alternative', { after: afterText(after.result, t) }), why: t(after.result.processPool > 0 ? 'w.alternative.pool' : 'w.alternative', { source: t(`after.source.${after.result.source}`) }), estimated: true });
@@ -455,7 +456,7 @@ function projectAfterFix(scan: ScanResult, now: Decision, inputs: AdvisorInputs,
   }
   const source: AfterFix['source'] = fixed ? 'fix-pipeline' : 'estimate';
   const d = decide(fixed ?? modelledFix(scan), inputs, t);
-  const trace = d.st.trace.filter((s) => s.step !== 'start' && (d.counted.length > 0 || (s.step !== '1' && s.step !== '2')));
+  const trace = d.st.trace.filter((s) => s.step !== 'start' && s.step !== '1' && s.step !== '2');
   return { result: { workers: d.workers, processPool: d.processPool, source, findingsLeft: d.counted.length, workload: d.profile.workload }, trace, actions: d.st.actions.slice(d.fixActions) };
 }
 

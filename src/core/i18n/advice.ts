@@ -120,6 +120,7 @@ export const ADVICE_EN: Record<string, string> = {
   'q.untilFix': 'Until the fixes land',
   'a.untilFix': 'stay at 1 worker; after the fix: {after}',
   'w.untilFix': 'More workers would only hide the root causes; fix them first. The after-fix figure comes from {source}.',
+  'a.left': ' ({n} finding(s) have no preferred fix and stay: fix them by hand)',
   'q.alternative': 'Preferred alternative?',
   'a.alternative': 'apply the fixes (`loopwise fix`): {after}',
   'w.alternative': 'From {source}.',
