@@ -12,6 +12,7 @@ import { buildModel, type FileModel, type Part, type PartCache, QUERY_SOURCE, re
 import { Resolver } from './python/resolve';
 import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
+import { runLoopChecks } from './rules/loop-checks-run';
 import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
 import type { ChainHop, CostItem, CostWhere, FileNote, Finding, FunctionKind, HandlerReport, ScanResult, Severity, Workload } from './types';
 
@@ -254,7 +255,7 @@ export class Analyzer {
       entries.push({ file: f.path, model: m, resolver: new Resolver(m) });
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
-    const result = new Run(entries, opts, notes, files.length, this.canonicalMemo(entries)).result();
+    const result = new Run(entries, opts, notes, files.length, this.canonicalMemo(entries), new Map(files.map((f) => [f.path, f.text]))).result();
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries));
   }
 
@@ -303,7 +304,7 @@ class Run {
   private findings: Finding[] = [];
   private coroutineCosts = new Map<string, CostAcc>();
 
-  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, memo?: WeakMap<Expr, string | null>) {
+  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, memo?: WeakMap<Expr, string | null>, private texts?: Map<string, string>) {
     this.index = new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
@@ -325,6 +326,7 @@ class Run {
         handlers.push(this.handlerReport(ref, role, this.findings.length - before));
       }
     }
+    this.loopChecks();
     this.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
     handlers.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     const byCode: Record<string, number> = {};
@@ -362,6 +364,32 @@ class Run {
       }
       if (c.site.awaited && c.site.loop >= 0) this.checkNPlusOne(ref, role, c);
     }
+  }
+
+  /** LW302-LW304 and LW501 (src/core/rules/loop-checks-run.ts): checks over call sites and loops, not call tables. */
+  private loopChecks(): void {
+    runLoopChecks({
+      index: this.index,
+      graph: this.graph,
+      roleOf: (fn) => this.fastapi.roleOf(fn),
+      enabled: (code) => this.rules.enabled(code),
+      textOf: (file) => this.texts?.get(file),
+      where: (mod, fn) => {
+        if (!fn) return 'module code';
+        const role = this.fastapi.roleOf(fn);
+        return fn.isAsync ? this.where({ mod, fn }, role) : `sync function ${displayName({ mod, fn })}${role?.route ? ` (${role.route})` : ''}`;
+      },
+      report: (mod, fn, span, code, severity, message, call) => {
+        const ref = fn ? { mod, fn } : undefined;
+        const role = fn ? this.fastapi.roleOf(fn) : undefined;
+        const a = positionOf(mod, span.start);
+        const b = positionOf(mod, span.end);
+        this.findings.push({
+          file: mod.file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column, code, severity, message,
+          function: ref ? displayName(ref) : '', route: role?.route ?? null, chain: [], fixes: [], call, startOffset: span.start, endOffset: span.end,
+        });
+      },
+    }, [...this.index.modules.values()].filter((m) => !this.opts.only || this.opts.only.has(m.file)), [...this.index.modules.values()]);
   }
 
   private severity(role: Role | undefined, family: 'blocking' | 'cpu' | 'n-plus-one'): Severity {
@@ -608,6 +636,18 @@ function displayName(ref: FunctionRef): string {
   const { fn, mod } = ref;
   const prefix = `${mod.model.module}.`;
   return fn.qname.startsWith(prefix) ? fn.qname.slice(prefix.length) : fn.name;
+}
+
+/** 1-based line and UTF-16 column of an offset, from the model's line starts. */
+function positionOf(mod: ModuleEntry, offset: number): { line: number; column: number } {
+  const starts = mod.model.lineStarts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
 function round(n: number): number {

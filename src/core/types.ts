@@ -10,8 +10,15 @@ export interface Range { start: Position; end: Position }
 /** A text edit on the file's text, by 0-based UTF-16 offsets into the decoded text. */
 export interface TextEdit { start: number; end: number; newText: string }
 
+/** What a fix does; tools match on this, never on the title. */
+export type FixKind =
+  | 'asyncio-sleep' | 'httpx' | 'thread' | 'threadpool' | 'thread-chain' | 'path-io' | 'plain-def'
+  | 'process-pool' | 'gather' | 'noqa' | 'workers';
+
 export interface Fix {
+  kind: FixKind;
   title: string;
+  /** Set only when every condition under which the fix keeps behaviour was shown to hold (see fixes/safety.ts). */
   isPreferred: boolean;
   edits: TextEdit[];
   /** Extra explanation shown next to the fix (for example why a thread is used instead of a process). */
