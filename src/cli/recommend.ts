@@ -3,18 +3,19 @@
 // What it says "after the fix" is what it would say once `loopwise fix` has run: the same fix
 // pipeline is applied in memory and the fixed code is scanned again.
 import { deploymentFindings, formatRecommendationText, loadAdvisorContext, parseRecommendArgs, recommend } from '../advisor';
-import { resolveLang } from '../core/i18n';
 import { scanPaths } from '../core/scan';
+import type { ScanResult } from '../core/types';
 import { computeFixes } from './fix';
+import { outputLang } from './scan';
 
 export async function runRecommend(argv: string[], out: (s: string) => void): Promise<number> {
   const args = parseRecommendArgs(argv);
   const paths = args.paths.length ? args.paths : ['.'];
   const scan = await scanPaths(paths);
   const { result } = scan;
-  const afterFixScan = result.findings.length > 0 ? computeFixes(scan).result : undefined;
+  const afterFixScan = result.findings.length > 0 ? projectFixes(scan) : undefined;
   const ctx = loadAdvisorContext({ ...args, paths });
-  const rec = recommend(result, ctx.inputs, ctx.deployments, { afterFixScan, lang: resolveLang(args.lang, process.env) });
+  const rec = recommend(result, ctx.inputs, ctx.deployments, { afterFixScan, lang: outputLang(args.lang, args.format) });
   const deploy = deploymentFindings(ctx.deployments, rec);
   if (args.format === 'json') {
     out(JSON.stringify({
@@ -28,4 +29,13 @@ export async function runRecommend(argv: string[], out: (s: string) => void): Pr
     for (const n of ctx.notes) out(`note: ${n}\n`);
   }
   return deploy.length ? 1 : 0;
+}
+
+/** The scan after the preferred fixes, in memory; if the pipeline fails, the advisor falls back to its estimate. */
+function projectFixes(scan: Parameters<typeof computeFixes>[0]): ScanResult | undefined {
+  try {
+    return computeFixes(scan).result;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,11 +1,13 @@
 // `loopwise scan [PATH...] [--format text|json|sarif] [--select ...] [--ignore ...] [--exclude ...]`
+import { resolveLang } from '../core/i18n';
+import { localizeFindings } from '../core/i18n/diagnostics';
 import { scanPaths } from '../core/scan';
 import { lineStarts } from '../core/python/model';
 import { parseArgs, UsageError } from './args';
 import { formatText, toJson, toSarif } from './format';
 import { VERSION } from './version';
 
-export const SCAN_FLAGS = { format: 'string', select: 'list', ignore: 'list', exclude: 'list', 'no-config': 'boolean', 'exit-zero': 'boolean', jobs: 'string' } as const;
+export const SCAN_FLAGS = { format: 'string', select: 'list', ignore: 'list', exclude: 'list', 'no-config': 'boolean', 'exit-zero': 'boolean', jobs: 'string', lang: 'string' } as const;
 
 export async function runScan(argv: string[], out: (s: string) => void): Promise<number> {
   const { flags, positional } = parseArgs(argv, SCAN_FLAGS);
@@ -13,7 +15,8 @@ export async function runScan(argv: string[], out: (s: string) => void): Promise
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format "${format}" (use text, json or sarif)`);
   const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs needs a whole number >= 1, got "${flags.jobs}"`);
-  const { result, files } = await scanPaths(positional.length ? positional : ['.'], {
+  const lang = outputLang(flags.lang as string | undefined, format);
+  const { result: raw, files } = await scanPaths(positional.length ? positional : ['.'], {
     select: flags.select as string[] | undefined,
     ignore: flags.ignore as string[] | undefined,
     exclude: flags.exclude as string[] | undefined,
@@ -21,6 +24,7 @@ export async function runScan(argv: string[], out: (s: string) => void): Promise
     fixes: format === 'json',
     jobs,
   });
+  const result = lang === 'en' ? raw : { ...raw, findings: localizeFindings(raw.findings, lang) };
   if (format === 'json') {
     const starts = (file: string) => { const f = files.get(file); return f ? lineStarts(f.decoded.text) : undefined; };
     out(JSON.stringify(toJson(result, starts), null, 2) + '\n');
@@ -28,4 +32,14 @@ export async function runScan(argv: string[], out: (s: string) => void): Promise
   else out(formatText(result));
   if (flags['exit-zero']) return 0;
   return result.findings.length ? 1 : 0;
+}
+
+/**
+ * `--lang en|vi`; without it, text output follows the locale (LC_ALL, LC_MESSAGES, LANG) and
+ * machine-readable output (json, sarif) stays English so CI logs do not change with the runner's locale.
+ */
+export function outputLang(flag: string | undefined, format: string): 'en' | 'vi' {
+  if (flag !== undefined && flag !== 'en' && flag !== 'vi') throw new UsageError(`--lang must be en or vi, not "${flag}"`);
+  if (flag) return flag;
+  return format === 'text' ? resolveLang(undefined, process.env) : 'en';
 }
