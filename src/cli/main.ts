@@ -19,12 +19,13 @@ const COMMANDS: Record<string, Command> = {
 const HELP = `loopwise ${VERSION}: find event-loop blockers in FastAPI code
 
 Usage:
-  loopwise scan [PATH...] [--format text|json|sarif] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--exit-zero] [--jobs N]
+  loopwise scan [PATH...] [--format text|json|sarif] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--exit-zero] [--jobs N] [--lang en|vi]
   loopwise fix [PATH...] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--diff]
       applies each finding's preferred fix in place (or prints a unified diff with --diff)
   loopwise recommend [PATH...] [--cores N] [--memory 2G] [--rps N] [--ccu N] [--concurrency N]
                      [--target-latency MS] [--cannot-refactor] [--load-tests [N:]FILE] [--per-worker-memory MB]
-                     [--traffic "GET /a=0.8,GET /b=0.2"] [--format text|json]
+                     [--traffic "GET /a=0.8,GET /b=0.2"] [--format text|json] [--lang en|vi]
+      --lang: messages in English or Vietnamese; without it, text follows LC_ALL / LANG and JSON stays English
   loopwise server [--stdio | --node-ipc]
       the language server (LSP) for editors: diagnostics, quick fixes, hover, code lens
 
