@@ -148,6 +148,12 @@ export interface ScanProfile {
   warnings: string[];
 }
 
+/** Tests, scripts and examples do not serve requests: they never weigh in the worker advice. */
+function withoutTestCode(scan: ScanResult): ScanResult {
+  if (!scan.findings.some((f) => f.testCode) && !scan.handlers.some((h) => h.testCode)) return scan;
+  return { ...scan, findings: scan.findings.filter((f) => !f.testCode), handlers: scan.handlers.filter((h) => !h.testCode) };
+}
+
 /** Splits one handler's estimate by place; hand-built reports without `costs` count cpuMs as identified loop CPU. */
 export function breakdownOf(h: HandlerReport): HandlerBreakdown {
   const base = { file: h.file, line: h.line, name: h.name, route: h.route, kind: h.kind, async: h.async, findings: h.findings, estimated: true as const };
@@ -172,6 +178,7 @@ export function breakdownOf(h: HandlerReport): HandlerBreakdown {
 
 /** Time-weighted CPU share of the route/websocket handlers (all handlers when there are no routes). */
 export function profileScan(scan: ScanResult, traffic?: Record<string, number>, t: Translate = EN): ScanProfile {
+  scan = withoutTestCode(scan);
   const routes = scan.handlers.filter((h) => h.kind === 'route' || h.kind === 'websocket');
   const handlers = routes.length > 0 ? routes : scan.handlers;
   const warnings: string[] = [];
@@ -406,6 +413,7 @@ interface Decision {
 
 /** Applies the guide's decision tree, caps and concurrent-user sizing to a scan and the user's inputs. */
 export function recommend(scan: ScanResult, inputs: AdvisorInputs, deploy: DeploymentInfo[] = [], opts: RecommendOptions = {}): Recommendation {
+  scan = withoutTestCode(scan);
   const lang = opts.lang ?? 'en';
   const t = translator(lang);
   const now = decide(scan, inputs, t);
@@ -471,6 +479,7 @@ function modelledFix(scan: ScanResult): ScanResult {
 }
 
 function decide(scan: ScanResult, inputs: AdvisorInputs, t: Translate): Decision {
+  scan = withoutTestCode(scan);
   const profile = profileScan(scan, inputs.routeTraffic, t);
   const st: TreeState = { t, trace: [{ step: 'start', question: t('q.start'), answer: t('n.worker', { n: 1 }), why: t('w.start') }], actions: [], warnings: [...profile.warnings], reason: '' };
   const counted = countedFindings(scan);

@@ -48,8 +48,8 @@ describe('advisor on example apps', function () {
     assert.doesNotMatch(text, /ProcessPool/);
   });
 
-  it('model.predict through a helper (4 cores, 100 concurrent, 200 ms): the formula now, 1 worker + a pool of 4 after the fix', async () => {
-    const rec = await advise(app('predict'), ...GUIDE_PREDICT);
+  it('model.predict with the app\'s process pool in place (4 cores, 100 concurrent, 200 ms): the formula now, 1 worker + a pool of 4 after the fix', async () => {
+    const rec = await advise(app('predict-pool'), ...GUIDE_PREDICT);
     assert.equal(rec.workload, 'cpu-bound');
     assert.equal(rec.workers, 4, 'min(4, 100 / (500 / 200)) = 4 for the code as it is');
     assert.equal(rec.fixFirst, false);
@@ -59,20 +59,39 @@ describe('advisor on example apps', function () {
     // The per-handler breakdown names the cost-table entry behind the 500 ms.
     const h = rec.handlers.find((x) => x.route === 'POST /predict')!;
     assert.equal(h.estimated, true);
-    assert.deepEqual(h.costs.map((c) => [c.kind, c.where, c.ms, c.source, c.estimated]), [['ml', 'loop', 500, 'default', true], ['base', 'overhead', 10, 'default', true]]);
+    assert.deepEqual(h.costs.map((c) => [c.kind, c.where, c.ms, c.source, c.estimated]), [['ml', 'loop', 500, 'default', true], ['base', 'overhead', 10, 'default', true], ['cache', 'awaited', 10, 'default', true]]);
     assert.equal(rec.estimates.estimated, true);
   });
 
-  it('model.predict through a helper, with 2 cores: the pool and the workers are capped by the cores', async () => {
-    const rec = await advise(app('predict'), '--cores', '2');
+  it('with 2 cores: the pool and the workers are capped by the cores', async () => {
+    const rec = await advise(app('predict-pool'), '--cores', '2');
     assert.deepEqual([rec.workers, rec.afterFix.workers, rec.afterFix.processPool], [2, 1, 2]);
   });
 
-  it('model.predict on the model object: the preferred fix is a thread, so the CPU stays in the worker process and the formula stands', async () => {
-    const rec = await advise(app('predict-method'), ...GUIDE_PREDICT);
-    assert.equal(rec.workers, 4);
-    assert.deepEqual([rec.afterFix.workers, rec.afterFix.processPool, rec.afterFix.workload], [4, 0, 'cpu-bound']);
+  it('after the fix, the code\'s pool is sized: 1 worker and a pool of 4, nothing left to fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-pool-'));
+    try {
+      cpSync(app('predict-pool'), dir, { recursive: true });
+      await runFix([dir], () => {});
+      const rec = await advise(dir, ...GUIDE_PREDICT);
+      assert.deepEqual([rec.workers, rec.processPool, rec.workload, rec.fixFirst], [1, 4, 'io-bound', false]);
+      assert.match(rec.trace.find((t) => t.step === 'pool')!.answer, /^min\(4 cores, 100 \/ \(500 ms \/ 200 ms\) = 40\) = 4$/);
+      assert.match(rec.actions.join('\n'), /Give the ProcessPoolExecutor max_workers=4/);
+      assert.equal(rec.handlers[0].poolCpuMs, 500);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
+
+  for (const name of ['predict', 'predict-method']) {
+    it(`model.predict without a pool in the app (${name}): the preferred fix keeps the CPU in the worker process (plain def), so the formula stands`, async () => {
+      const rec = await advise(app(name), ...GUIDE_PREDICT);
+      assert.equal(rec.workers, 4);
+      assert.deepEqual([rec.afterFix.workers, rec.afterFix.processPool, rec.afterFix.workload, rec.afterFix.source], [4, 0, 'cpu-bound', 'fix-pipeline']);
+      // The guide's preferred setup is still named as the thing to do.
+      assert.match(rec.actions.join('\n'), /Offload the CPU work in POST \/predict \(500 ms CPU\) to a ProcessPoolExecutor/);
+    });
+  }
 
   it('an N+1-only app lists the N+1 action, and [1] agrees with the async coverage', async () => {
     const rec = await advise(app('n-plus-one'));
@@ -123,7 +142,7 @@ describe('advisor on example apps', function () {
 
 describe('advisor: projection == reality after `loopwise fix`', function () {
   this.timeout(180_000);
-  const apps = ['hello', 'pure-io', 'predict', 'predict-method', 'n-plus-one', 'blocking-http', 'bcrypt'];
+  const apps = ['hello', 'pure-io', 'predict', 'predict-pool', 'predict-method', 'n-plus-one', 'blocking-http', 'bcrypt'];
 
   for (const name of apps) {
     it(`${name}: what recommend projects is what it says once loopwise fix has run`, async () => {
@@ -145,12 +164,13 @@ describe('advisor: projection == reality after `loopwise fix`', function () {
     });
   }
 
-  it('the apps cover the cases: unchanged, a pool, a thread, an async client and a finding no fix removes', async () => {
+  it('the apps cover the cases: unchanged, a pool, a thread or plain def, an async client and a finding no fix removes', async () => {
     const seen = new Map<string, Recommendation['afterFix']>();
     for (const name of apps) seen.set(name, (await advise(app(name), ...GUIDE_PREDICT)).afterFix);
     assert.equal(seen.get('hello')!.source, 'unchanged');
-    assert.deepEqual([seen.get('predict')!.workers, seen.get('predict')!.processPool], [1, 4]);
-    assert.deepEqual([seen.get('bcrypt')!.workers, seen.get('bcrypt')!.processPool > 0], [1, true]);
+    assert.deepEqual([seen.get('predict-pool')!.workers, seen.get('predict-pool')!.processPool], [1, 4]);
+    assert.deepEqual([seen.get('predict')!.workers, seen.get('predict')!.processPool], [4, 0]);
+    assert.deepEqual([seen.get('bcrypt')!.processPool, seen.get('bcrypt')!.workload], [0, 'cpu-bound']);
     assert.deepEqual([seen.get('predict-method')!.processPool, seen.get('predict-method')!.workload], [0, 'cpu-bound']);
     assert.deepEqual([seen.get('blocking-http')!.workers, seen.get('blocking-http')!.findingsLeft, seen.get('blocking-http')!.source], [1, 0, 'fix-pipeline']);
     assert.equal(seen.get('n-plus-one')!.findingsLeft, 1);

@@ -17,6 +17,8 @@ const ROLE_VI: Record<string, string> = {
 /** The rule tables' alternatives, by their English text. */
 const ALTERNATIVE_VI: Record<string, string> = {
   'await an asyncio equivalent (asyncio.Lock, asyncio.Event, await asyncio.wrap_future(fut))': 'dùng bản asyncio tương đương (asyncio.Lock, asyncio.Event, await asyncio.wrap_future(fut))',
+  'await an asyncio equivalent (asyncio.Lock, asyncio.Semaphore)': 'dùng bản asyncio tương đương (asyncio.Lock, asyncio.Semaphore)',
+  'use an asyncio.Queue (await q.get()), or q.get_nowait()': 'dùng asyncio.Queue (await q.get()), hoặc q.get_nowait()',
   'await asyncio.to_thread(...) (bcrypt and hashlib release the GIL) or a ProcessPoolExecutor': 'dùng await asyncio.to_thread(...) (bcrypt và hashlib nhả GIL) hoặc một ProcessPoolExecutor',
   'do not read stdin in a server; pass the value in the request': 'không đọc stdin trong server; hãy truyền giá trị qua request',
   'run it in a ProcessPoolExecutor (await loop.run_in_executor(pool, ...)) or a model server': 'chạy nó trong ProcessPoolExecutor (await loop.run_in_executor(pool, ...)) hoặc một model server',
