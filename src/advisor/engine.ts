@@ -662,7 +662,8 @@ function capByMemory(st: TreeState, workers: number, pool: number, memory: Memor
   if (need <= memory.budgetMb) {
     st.trace.push({ step: 'memory', question: t('q.memory'), answer: t('a.memory.fits', { n: processes, need: fmtInt(need), limit: fmtInt(memoryMb), assumed: limit }), why: t('w.memory', { model }), ...measured });
   } else {
-    capped = Math.max(1, Math.min(workers, memory.maxWorkers - (pool > 0 ? 1 : 0)));
+    // Pool processes need memory too; the pool is trimmed after the workers if it still does not fit.
+    capped = Math.max(1, Math.min(workers, memory.maxWorkers - pool));
     st.trace.push({ step: 'memory', question: t('q.memory'), answer: t('a.memory.cap', { n: processes, need: fmtInt(need), limit: fmtInt(memoryMb), fits: memory.maxWorkers, capped, assumed: limit }), why: t('w.memory.cap', { model }), ...measured });
     if (memory.maxWorkers === 0) st.warnings.push(t('warn.noFit', { need: fmtInt(memoryFor(memory, 1)), limit: fmtInt(memoryMb) }));
     if (capped < workers) st.reason += t('reason.capMemory', { n: capped, limit: fmtInt(memoryMb) });

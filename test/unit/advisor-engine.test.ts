@@ -237,6 +237,15 @@ describe('advisor engine: memory cap', () => {
     assert.equal(rec.trace.find((t) => t.step === 'memory')!.measured, true);
   });
 
+  it('pool processes count against the memory limit: 2 workers + a pool of 2 at 600 MB each in 2 GB (3 fit) become 1 + 2', () => {
+    const pooled = scan([handler('POST /score', 0, 0, { costs: [{ kind: 'ml', where: 'pool', type: 'cpu', calls: 1, ms: 100, source: 'default' }, { kind: 'http', where: 'awaited', type: 'io', calls: 1, ms: 100, source: 'default' }] })]);
+    const rec = recommend(pooled, makeInputs({ cores: 2, rps: 12000, memoryMb: 1536, perWorkerMemoryMb: 350 }));
+    assert.deepEqual([rec.workers, rec.processPool], [1, 2], 'without 2 GB available the workers stay at 1');
+    const big = recommend(pooled, makeInputs({ cores: 2, rps: 12000, memoryMb: 2048, perWorkerMemoryMb: 600 }));
+    assert.match(big.trace.find((t) => t.step === 'memory')!.answer, /^no: 4 processes need ~2,400 MB but 2,048 MB fits 3: capped to 1 worker\(s\)$/);
+    assert.deepEqual([big.workers, big.processPool], [1, 2]);
+  });
+
   it('scales past 1 worker only with >= 2 GB available (the guide\'s condition): 1 GB at 25K req/s keeps 1', () => {
     const rec = recommend(USERS(), makeInputs({ rps: 25000, cores: 8, memoryMb: 1024 }));
     assert.equal(rec.workers, 1);
