@@ -468,11 +468,17 @@ function projectAfterFix(scan: ScanResult, now: Decision, inputs: AdvisorInputs,
   return { result: { workers: d.workers, processPool: d.processPool, source, findingsLeft: d.counted.length, workload: d.profile.workload }, trace, actions: d.st.actions.slice(d.fixActions) };
 }
 
-/** Without a fix run: the guide's preferred fixes (async I/O for blocking calls, a process pool for CPU work, one batched query for N+1). */
+/**
+ * Without a fix run, what the core's preferred fixes usually do: blocking I/O becomes awaited (async
+ * client, thread or plain def); CPU work moves to the app's process pool when it already runs one,
+ * else stays in the worker process (plain def or a thread); N+1 loops are resolved.
+ */
 function modelledFix(scan: ScanResult): ScanResult {
+  const hasPool = scan.handlers.some((h) => h.costs?.some((c) => c.where === 'pool'));
   const handlers = scan.handlers.map((h): HandlerReport => {
     if (!h.costs) return { ...h, findings: 0, ioMs: h.ioMs + h.blockingMs, blockingMs: 0 };
-    const costs = h.costs.map((c): CostItem => (c.where === 'blocking' ? { ...c, where: 'awaited' } : c.where === 'loop' && c.type === 'cpu' && h.findings > 0 ? { ...c, where: 'pool' } : c));
+    const moved = (c: CostItem): CostItem => (c.where === 'blocking' ? { ...c, where: 'awaited' } : c.where === 'loop' && c.type === 'cpu' && h.findings > 0 ? { ...c, where: hasPool ? 'pool' : 'thread' } : c);
+    const costs = h.costs.map(moved);
     return { ...h, findings: 0, costs };
   });
   return { ...scan, findings: scan.findings.filter((f) => !/^LW[123]\d\d$/.test(f.code)), handlers };

@@ -126,7 +126,7 @@ export const ADVICE_EN: Record<string, string> = {
   'w.alternative': 'From {source}.',
   'w.alternative.pool': 'The guide prefers a ProcessPoolExecutor to more workers: 1 Uvicorn worker serves the requests and the pool does the CPU work. From {source}.',
   'after.source.fix-pipeline': 'the preferred fixes applied in memory (the same pipeline as `loopwise fix`) and the code scanned again',
-  'after.source.estimate': 'an estimate (the guide\'s preferred fixes; `loopwise recommend` applies the real ones)',
+  'after.source.estimate': 'an estimate of what the preferred fixes usually do (`loopwise recommend` applies the real ones)',
   'after.source.unchanged': 'the code as it is',
 
   'what.LW101': 'blocking HTTP calls',
@@ -348,7 +348,7 @@ export const ADVICE_VI: Record<string, string> = {
   'w.alternative': 'Lấy từ {source}.',
   'w.alternative.pool': 'Guide khuyến nghị ProcessPoolExecutor hơn là tăng workers: 1 Uvicorn worker phục vụ request, pool làm phần việc CPU. Lấy từ {source}.',
   'after.source.fix-pipeline': 'các fix ưu tiên được áp dụng trong bộ nhớ (cùng pipeline với `loopwise fix`) rồi quét lại code',
-  'after.source.estimate': 'một ước tính (các fix ưu tiên của guide; `loopwise recommend` áp dụng các fix thật)',
+  'after.source.estimate': 'một ước tính về kết quả thường gặp của các fix ưu tiên (`loopwise recommend` áp dụng các fix thật)',
   'after.source.unchanged': 'code hiện tại',
 
   'what.LW101': 'lệnh gọi HTTP blocking',
