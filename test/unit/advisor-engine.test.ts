@@ -318,6 +318,17 @@ describe('advisor engine: [1]/[2] blocking code', () => {
     assert.match(rec.reason, /^4 finding\(s\) to fix before scaling: stay at 1 worker; after `loopwise fix`: 4 workers/);
   });
 
+  it('without a fix run (editor), the after-fix estimate keeps CPU in the worker unless the app already runs a pool', () => {
+    const ml = { kind: 'ml', where: 'loop' as const, type: 'cpu' as const, calls: 1, ms: 500, source: 'default' as const };
+    const predict = handler('POST /predict', 500, 0, { findings: 1, costs: [ml] });
+    const f = { ...finding('LW201', 'app/main.py', 'model.predict'), function: predict.name };
+    const alone = recommend(scan([predict], [f]), makeInputs({ cores: 4 }));
+    assert.deepEqual([alone.workers, alone.afterFix.workers, alone.afterFix.processPool, alone.afterFix.source], [4, 4, 0, 'estimate']);
+    const pooled = handler('POST /other', 0, 100, { costs: [{ ...ml, where: 'pool', ms: 100 }] });
+    const withPool = recommend(scan([predict, pooled], [f]), makeInputs({ cores: 4 }));
+    assert.deepEqual([withPool.afterFix.workers, withPool.afterFix.processPool], [1, 4]);
+  });
+
   it('--cannot-refactor: 2 workers', () => {
     const rec = recommend(blocking(), makeInputs({ cannotRefactor: true }));
     assert.equal(rec.workers, 2);
