@@ -70,13 +70,19 @@ function matrixLines(rows: MatrixRow[], t: Translate): string[] {
   return table.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
 }
 
-function handlerLines(handlers: HandlerBreakdown[], t: Translate): string[] {
-  return handlers.map((h) => t('r.handlerLine', {
+/** The heaviest handlers first, at most 10 (JSON has them all). */
+const SHOWN_HANDLERS = 10;
+
+function handlerLines(all: HandlerBreakdown[], t: Translate): string[] {
+  const weight = (h: HandlerBreakdown): number => h.loopCpuMs + h.threadCpuMs + h.blockingMs;
+  const handlers = [...all].sort((a, b) => weight(b) - weight(a) || (b.poolCpuMs + b.ioMs) - (a.poolCpuMs + a.ioMs)).slice(0, SHOWN_HANDLERS);
+  const more = all.length > SHOWN_HANDLERS ? [t('r.moreHandlers', { n: all.length - SHOWN_HANDLERS })] : [];
+  return [...handlers.map((h) => t('r.handlerLine', {
     name: h.route ?? h.name, wl: t(`wl.${h.workload}`), cpu: fmtNum(h.loopCpuMs),
     thread: h.threadCpuMs ? t('r.thread', { ms: fmtNum(h.threadCpuMs) }) : '', pool: h.poolCpuMs ? t('r.pool', { ms: fmtNum(h.poolCpuMs) }) : '',
     io: fmtNum(h.ioMs), overhead: h.overheadMs ? t('r.overhead', { ms: fmtNum(h.overheadMs) }) : '',
     costs: h.costs.map((c) => `${c.kind}${c.calls > 1 ? ` x${c.calls}` : ''} ${fmtNum(c.ms)} ms ${c.where}${c.source === 'default' ? '' : ` (${c.source})`}`).join(', '),
-  }));
+  })), ...more];
 }
 
 function inputLines(rec: Recommendation, t: Translate): string[] {

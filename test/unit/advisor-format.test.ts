@@ -51,6 +51,19 @@ describe('advisor format: text', () => {
   });
 });
 
+describe('advisor format: per-handler lines', () => {
+  it('shows the 10 heaviest handlers and counts the rest; JSON keeps every one', () => {
+    const many: ScanResult = { ...scan(), handlers: Array.from({ length: 14 }, (_, i) => ({ ...scan().handlers[0], line: i + 1, name: `h${i}`, route: `GET /h${i}`, cpuMs: i, ioMs: 100 })) };
+    const rec = recommend(many, makeInputs());
+    const text = formatRecommendationText(rec);
+    const block = text.slice(text.indexOf('Per handler (estimated)'), text.indexOf('\n\nInputs'));
+    assert.equal(block.split('\n').length, 12);
+    assert.match(block, /^Per handler \(estimated\)\n {2}GET \/h13: I\/O-bound, CPU 13 ms on the loop/);
+    assert.match(block, /\n {2}\+4 more \(recommend --format json lists every handler\)$/);
+    assert.equal(rec.handlers.length, 14);
+  });
+});
+
 describe('advisor format: JSON', () => {
   it('is the Recommendation with its stable field names', () => {
     const rec = recommend(scan(), makeInputs({ ccu: 80 }));
