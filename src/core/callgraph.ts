@@ -25,6 +25,12 @@ const OFFLOADS: Record<string, { arg: number; process?: boolean }> = {
   'fastapi.background.BackgroundTasks().add_task': { arg: 0 },
 };
 
+/**
+ * Loop methods that run a sync callback ON the event loop later (`loop.call_soon(cb)`): whatever the
+ * callback blocks on blocks the loop, so it is followed like a direct call. Value: the callback's position.
+ */
+const LOOP_CALLBACKS = new Map([['call_soon', 0], ['call_soon_threadsafe', 0], ['call_later', 1], ['call_at', 1]]);
+
 /** Decorators that turn a sync function into an awaitable that runs in a thread. */
 const OFFLOAD_DECORATORS = new Set(['asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async']);
 
@@ -111,6 +117,13 @@ export class CallGraph {
     }
     const fn = this.index.functions.get(canonical);
     if (fn) { info.kind = 'local'; info.target = fn; return info; }
+    const cbArg = canonical.startsWith('asyncio.') ? LOOP_CALLBACKS.get(canonical.slice(canonical.lastIndexOf('.') + 1)) : undefined;
+    if (cbArg !== undefined) {
+      const arg = unwrapPartial(site.args[cbArg]);
+      const cb = arg && this.classifyReference(mod, site, arg);
+      if (cb?.kind === 'local' && cb.target && !cb.target.fn.isAsync) { info.kind = 'local'; info.target = cb.target; }
+      return info;
+    }
     const cls = this.index.classes.get(canonical);
     if (cls) {
       const init = this.index.findMethod(cls, '__init__');
@@ -131,7 +144,8 @@ export class CallGraph {
       const fn = mod.model.functions.find((f) => f.isLambda && f.start === at);
       return fn ? { site, canonical: fn.qname, kind: 'local', target: { mod, fn }, suppressed: false } : undefined;
     }
-    const info = this.classify(mod, { ...site, callee: e, awaited: false });
+    // A reference is not called with the site's arguments (and must not recurse into them).
+    const info = this.classify(mod, { ...site, callee: e, args: [], kw: {}, awaited: false });
     return info.kind === 'other' ? undefined : info;
   }
 

@@ -684,6 +684,8 @@ class ModelBuilder {
     if (!loop || loop.kind !== 'comp') return;
     if (left) for (const name of targetNames(left)) { loop.targets.push(name); this.bind(scope, name, { kind: 'opaque', off: -1 }); }
     if (right && loop.iterText === '') { loop.iter = this.ir(right, scope); loop.iterText = right.text; }
+    // A list, set or dict comprehension iterates its source right away (a generator expression does not).
+    if (right?.type === 'call' && n.parent && n.parent.type !== 'generator_expression') this.forIterables.add(right.startIndex);
   }
 
   private onFor(n: Node): void {
@@ -889,6 +891,8 @@ class ModelBuilder {
     const fn = this.model.functions[fnId];
     if (isYield && !fn.isLambda) { fn.isGenerator = true; for (const l of this.loopsInFn()) l.yields = true; }
     const v = n.namedChildren[0];
+    // `yield from gen()` iterates gen right here, like `for x in gen()`.
+    if (isYield && v?.type === 'call' && /^yield\s+from\b/.test(this.text.slice(n.startIndex, v.startIndex))) this.forIterables.add(v.startIndex);
     if (v && fn.returns.length < 8) fn.returns.push(this.ir(v, this.currentScope(n.startIndex)));
     if (!isYield) { const l = this.innermostLoop(n.startIndex); if (l) l.hasBreak = true; }
   }
