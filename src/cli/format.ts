@@ -48,6 +48,7 @@ function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
     chain: f.chain,
     ...(f.testCode ? { testCode: true } : {}),
     fixes: f.fixes.map((x) => ({
+      kind: x.kind,
       title: x.title,
       isPreferred: x.isPreferred,
       note: x.note,

@@ -6,7 +6,7 @@ import { Edit, Query as TsQuery } from 'web-tree-sitter';
 import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role } from './fastapi/app';
-import { attachFixes, sourcesFrom } from './fixes';
+import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import { type Expr, namesIn } from './python/ir';
 import { buildModel, type FileModel, type Part, type PartCache, QUERY_SOURCE, reuseAfterEdit } from './python/model';
 import { Resolver } from './python/resolve';
@@ -258,7 +258,7 @@ export class Analyzer {
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
     const result = new Run(entries, opts, notes, files.length, this.canonicalMemo(entries), new Map(files.map((f) => [f.path, f.text]))).result();
-    return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries));
+    return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
   }
 
   private canonMemo = { key: '', map: new WeakMap<Expr, string | null>() };

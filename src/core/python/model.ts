@@ -993,6 +993,9 @@ class ModelBuilder {
       case 'integer':
       case 'float': { const v = Number(n.text.replace(/_/g, '')); return Number.isFinite(v) ? { k: 'num', v } : UNKNOWN; }
       case 'none': return { k: 'none' };
+      // False / True as 0 / 1 (Python's own values), so `acquire(blocking=False)` reads as a number.
+      case 'false': return { k: 'num', v: 0 };
+      case 'true': return { k: 'num', v: 1 };
       case 'list':
       case 'tuple': {
         const items: Expr[] = [];

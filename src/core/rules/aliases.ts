@@ -21,6 +21,8 @@ const ALIASES: [string, string][] = [
   ['psycopg.Connection.connect()', 'dbapi.Connection()'],
   ['psycopg2.pool.*().getconn()', 'dbapi.Connection()'],
   ['dbapi.Connection().cursor()', 'dbapi.Cursor()'],
+  ['sqlite3.Connection()', 'dbapi.Connection()'],
+  ['sqlite3.Cursor()', 'dbapi.Cursor()'],
   ['{redis.StrictRedis,redis.client.Redis,redis.client.StrictRedis,redis.from_url,redis.Redis.from_url}()', 'redis.Redis()'],
   ['redis.Redis().pipeline()', 'redis.client.Pipeline()'],
   ['{redis.asyncio.from_url,redis.asyncio.Redis.from_url,redis.asyncio.client.Redis}()', 'redis.asyncio.Redis()'],
