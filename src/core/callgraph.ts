@@ -5,6 +5,7 @@ import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from '.
 import { type Expr, offsetOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
 import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
+import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
 import type { CostKind } from './rules/table';
 import type { FunctionRef, ModuleEntry, SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
@@ -98,7 +99,7 @@ export class CallGraph {
   private classify(mod: ModuleEntry, site: CallSite): CallInfo {
     const canonical = this.canonical(mod, site.callee);
     const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
-    if (!canonical) return info;
+    if (!canonical) return this.modelHeuristic(mod, info);
     // A module at a source root may really be called `requests`: its own functions win over the tables.
     const rule = this.index.functions.has(canonical) ? undefined : this.rules.match(canonical);
     if (rule && !site.awaited && isNonBlockingForm(rule, site.args, site.kw)) return info;
@@ -134,7 +135,34 @@ export class CallGraph {
     const io = asyncIoKind(canonical);
     if (io) { info.kind = 'async-io'; info.ioKind = io; return info; }
     const cpu = cpuOnlyKind(canonical);
-    if (cpu) { info.kind = 'cpu-only'; info.ioKind = cpu; }
+    if (cpu) { info.kind = 'cpu-only'; info.ioKind = cpu; return info; }
+    return this.modelHeuristic(mod, info);
+  }
+
+  /**
+   * The ML-model heuristic: `model.predict(x)` where nothing tells what `model` is (its module is not
+   * in the scan) is inference. Only for an untyped receiver: a known type (a local class, a library
+   * object) is never second-guessed, and an awaited call is never a sync call.
+   */
+  private modelHeuristic(mod: ModuleEntry, info: CallInfo): CallInfo {
+    const { site, canonical } = info;
+    if (site.awaited || site.callee.k !== 'attr' || !MODEL_METHODS.has(site.callee.a)) return info;
+    const recv = site.callee.o;
+    const name = recv.k === 'name' ? recv.n : recv.k === 'attr' ? recv.a : undefined;
+    if (!name || !MODEL_RECEIVER.test(name)) return info;
+    if (canonical) {
+      // A receiver of a known type keeps it: an instance of a class (`json.JSONEncoder()`, a workspace
+      // class) is never second-guessed; what a function returns (`registry.current()`) is no type.
+      const owner = canonical.slice(0, canonical.lastIndexOf('.'));
+      if (this.index.functions.has(canonical)) return info;
+      const made = /(?:^|\.)([A-Za-z_]\w*)\(\)$/.exec(owner);
+      if (made && /^[A-Z]/.test(made[1])) return info;
+    }
+    const rule = this.rules.match('loopwise.Model().predict');
+    if (!rule) return info;
+    info.kind = 'rule';
+    info.rule = rule;
+    info.suppressed = isSuppressed(mod, site, rule.code);
     return info;
   }
 
