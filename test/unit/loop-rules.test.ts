@@ -96,6 +96,9 @@ describe('loop rules (LW302-LW304, LW501)', () => {
     assert.ok(!calm.actions.some((x) => x.includes('LW501')));
     const busy = recommend(r, makeInputs({ loadTests: [{ workers: 1, rps: 900, p99Ms: 80, cpuPercent: 64 }] }));
     assert.ok(busy.actions.some((x) => x.includes('a load test at 64 % CPU') && x.includes('LW501')));
+    const vi = recommend(r, makeInputs({ ccu: 30 }), [], { lang: 'vi' });
+    assert.ok(vi.actions.some((x) => x.startsWith('Sửa 1 lệnh gọi coroutine LW302')), vi.actions.join('\n'));
+    assert.ok(vi.actions.some((x) => x.startsWith('Giảm CPU dành cho logging') && x.includes('30 người dùng đồng thời')));
   });
 
   it('the real-repository sample is pinned, judged, carries no source, and each code is at 0.9 or more', () => {
