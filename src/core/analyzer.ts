@@ -484,6 +484,7 @@ class Run {
     if ([...used].some((n) => perItem.has(n) && /batch|chunk/i.test(n))) return;
     if (loop.iter.k === 'list' && loop.iter.items.length <= 2 && loop.iter.items.every((x) => x.k === 'str' || x.k === 'num')) return;
     if (c.site.args.some(isDdl)) return;
+    if (isOrderedChain(loop, c.site.callee)) return;
     const shared = this.sharesAsyncSession(ref.mod, c);
     const fix = shared
       ? 'load them in one query (WHERE id IN (...)); asyncio.gather is not safe here: these calls share one AsyncSession'
@@ -673,6 +674,35 @@ function perIterationNames(loop: LoopInfo): Set<string> {
     }
   }
   return out;
+}
+
+/** A loop item or iterable named as a link of a chain of callables run in order (`on_commit_hooks`, `_interceptors`, `step`). */
+const CHAIN_NAME = /^_*(?:\w+_)?(?:hooks?|handlers?|middlewares?|interceptors?|callbacks?|listeners?|subscribers?|observers?|plugins?|steps?|stages?|pipeline|processors?)$/i;
+
+/** The last name of an iterable, through `reversed(x)`, `enumerate(x)`, `list(x)`, `sorted(x)`, `x.items()`, `x.values()`. */
+function iterName(e: Expr): string | undefined {
+  for (let i = 0; i < 8; i++) {
+    if (e.k === 'name') return e.n;
+    if (e.k === 'attr') return e.a;
+    if (e.k !== 'call') return undefined;
+    if (e.f.k === 'name' && /^(reversed|enumerate|list|tuple|sorted|iter)$/.test(e.f.n) && e.args[0]) e = e.args[0];
+    else if (e.f.k === 'attr' && /^(items|values|copy)$/.test(e.f.a)) e = e.f.o;
+    else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Ordered work, not N+1: the awaited callee is the loop item itself (`for hook in hooks: await hook(x)`,
+ * `for fn, args in jobs: await fn(*args)`), or the loop runs a chain of hooks, handlers, middleware,
+ * interceptors or steps (`for h in handlers: await h.handle(ev)`, `for hook in self.on_commit_hooks:
+ * await self.run_hook(hook)`): these run one after another by design and have no query to batch.
+ */
+function isOrderedChain(loop: LoopInfo, callee: Expr): boolean {
+  if (callee.k === 'name' && loop.targets.includes(callee.n)) return true;
+  if (loop.targets.some((t) => CHAIN_NAME.test(t))) return true;
+  const name = iterName(loop.iter);
+  return name !== undefined && CHAIN_NAME.test(name);
 }
 
 /** `CREATE TABLE ...`, `ALTER ...`, `DROP ...`: schema statements (also inside `text("...")`). */
