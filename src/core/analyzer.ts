@@ -677,7 +677,10 @@ function perIterationNames(loop: LoopInfo): Set<string> {
 }
 
 /** A loop item or iterable named as a link of a chain of callables run in order (`on_commit_hooks`, `_interceptors`, `step`). */
-const CHAIN_NAME = /^_*(?:\w+_)?(?:hooks?|handlers?|middlewares?|interceptors?|callbacks?|listeners?|subscribers?|observers?|plugins?|steps?|stages?|pipeline|processors?)$/i;
+const CHAIN_NAME = /^_*(?:\w+_)?(?:hooks?|handlers?|middlewares?|interceptors?|callbacks?|listeners?|subscribers?|observers?|plugins?|steps?|stages?|pipeline|processors?|migrations?)$/i;
+
+/** A callable passed in to be called back: `handler`, `on_error_callback`, `hook`. */
+const CALLBACK_NAME = /^_*(?:\w+_)?(?:handler|callback|hook|listener|observer|subscriber|interceptor|middleware)$/i;
 
 /** The last name of an iterable, through `reversed(x)`, `enumerate(x)`, `list(x)`, `sorted(x)`, `x.items()`, `x.values()`. */
 function iterName(e: Expr): string | undefined {
@@ -696,10 +699,19 @@ function iterName(e: Expr): string | undefined {
  * Ordered work, not N+1: the awaited callee is the loop item itself (`for hook in hooks: await hook(x)`,
  * `for fn, args in jobs: await fn(*args)`), or the loop runs a chain of hooks, handlers, middleware,
  * interceptors or steps (`for h in handlers: await h.handle(ev)`, `for hook in self.on_commit_hooks:
- * await self.run_hook(hook)`): these run one after another by design and have no query to batch.
+ * await self.run_hook(hook)`, `self.migrations[i].run()`), or the callee is a callback passed in (`await handler(ev)`)
+ * or a Redis pipeline, which buffers: these run one after another by design and have no query to batch.
  */
 function isOrderedChain(loop: LoopInfo, callee: Expr): boolean {
-  if (callee.k === 'name' && loop.targets.includes(callee.n)) return true;
+  // `handler(x)`: a callback passed in; `items[i](x)` / `items[i].run()`: the loop item reached by index.
+  if (callee.k === 'name' && (loop.targets.includes(callee.n) || CALLBACK_NAME.test(callee.n))) return true;
+  const recv = callee.k === 'attr' ? callee.o : callee;
+  if (recv.k === 'sub' && recv.i.some((x) => x.k === 'name' && loop.targets.includes(x.n))) {
+    const name = iterName(recv.o);
+    if (callee.k === 'sub' || (name !== undefined && CHAIN_NAME.test(name))) return true;
+  }
+  // A Redis pipeline (`pipe.xadd(...)`) buffers commands and sends them in one round trip.
+  if (callee.k === 'attr' && callee.o.k === 'name' && /^_*(pipe|pipeline)$/i.test(callee.o.n)) return true;
   if (loop.targets.some((t) => CHAIN_NAME.test(t))) return true;
   const name = iterName(loop.iter);
   return name !== undefined && CHAIN_NAME.test(name);
