@@ -69,7 +69,22 @@ function loadProject(dir: string): SourceFile[] {
   });
 }
 
+/** `--edit-repo PATH [--edits N]`: typing in the largest file of a real workspace (bench/editRepo.ts, own process). */
+function editRepo(): boolean {
+  const i = process.argv.indexOf('--edit-repo');
+  if (i < 0) return false;
+  const path = process.argv[i + 1];
+  if (!path || !existsSync(path)) throw new Error('--edit-repo needs the path of a checkout');
+  const n = process.argv.indexOf('--edits');
+  const edits = n >= 0 ? process.argv[n + 1] : '200';
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'editRepo.ts'), path, edits], { encoding: 'utf8', cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(child.stdout);
+  if (child.status) process.exitCode = child.status;
+  return true;
+}
+
 async function main(): Promise<void> {
+  if (editRepo()) return;
   if (!existsSync(CLI)) throw new Error('dist/cli.js missing: run `npm run build` first');
   const g = generate(OUT);
   const mb = (bytes: number) => bytes / 1048576;

@@ -5,10 +5,10 @@ import type { Language, Node, Query, Tree } from 'web-tree-sitter';
 import { Edit, Query as TsQuery } from 'web-tree-sitter';
 import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
-import { FastApiModel, type Role } from './fastapi/app';
+import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import { type Expr, namesIn } from './python/ir';
-import { buildModel, type FileModel, type Part, type PartCache, QUERY_SOURCE, reuseAfterEdit } from './python/model';
+import { buildModel, type CallSite, type FileModel, type Part, type PartCache, QUERY_SOURCE, reuseAfterEdit } from './python/model';
 import { Resolver } from './python/resolve';
 import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
@@ -116,7 +116,7 @@ export class Analyzer {
       let tree: Tree | undefined;
       let kept = false;
       try {
-        tree = parsePython(file.text, attempt ? undefined : oldTree);
+        tree = parsePython(file.text, attempt ? undefined : oldTree, keep);
         this.parses++;
         const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage }, attempt ? undefined : reuse, nextParts, this.buildStats);
         kept = keep;
@@ -162,6 +162,31 @@ export class Analyzer {
     const target = files.find((f) => f.path === path);
     const out = new Set<string>([path]);
     if (!target) return out;
+    const importers = this.importersOf(files);
+    const stack = [path];
+    while (stack.length) {
+      for (const imp of importers.get(stack.pop()!) ?? []) if (!out.has(imp)) { out.add(imp); stack.push(imp); }
+    }
+    return out;
+  }
+
+  private importersMemo: { key: string; imports: Map<string, { model: FileModel; key: string }>; importers: Map<string, string[]> } | undefined;
+
+  /** Who imports each file (by path), kept while the file list and every file's imports are unchanged. */
+  private importersOf(files: SourceFile[]): Map<string, string[]> {
+    const key = files.map((f) => `${f.path}\u0000${f.module}`).join('\n');
+    const memo = this.importersMemo;
+    let same = memo?.key === key;
+    const imports = new Map<string, { model: FileModel; key: string }>();
+    for (const f of files) {
+      const model = this.cache.get(f.path)?.model;
+      if (!model) { same = false; continue; }
+      const was = memo?.imports.get(f.path);
+      const k = was?.model === model ? was.key : model.imports.map((i) => i.q).join(',');
+      if (was?.key !== k) same = false;
+      imports.set(f.path, { model, key: k });
+    }
+    if (same && memo) { memo.imports = imports; return memo.importers; }
     const importers = new Map<string, string[]>();
     const byModule = new Map(files.map((f) => [f.module, f.path]));
     for (const f of files) {
@@ -174,15 +199,13 @@ export class Analyzer {
         }
       }
     }
-    const stack = [path];
-    while (stack.length) {
-      for (const imp of importers.get(stack.pop()!) ?? []) if (!out.has(imp)) { out.add(imp); stack.push(imp); }
-    }
-    return out;
+    this.importersMemo = { key, imports, importers };
+    return importers;
   }
 
   forget(path: string): void {
     this.cache.delete(path);
+    this.entries.delete(path);
     this.docs.get(path)?.tree.delete();
     this.docs.delete(path);
   }
@@ -230,6 +253,9 @@ export class Analyzer {
     for (const d of this.docs.values()) d.tree.delete();
     this.docs.clear();
     this.cache.clear();
+    this.entries.clear();
+    this.workspace = undefined;
+    this.importersMemo = undefined;
   }
 
   analyze(files: SourceFile[], opts: AnalyzeOptions = {}): ScanResult {
@@ -253,11 +279,14 @@ export class Analyzer {
       let module = model.module;
       if (seen.has(module)) module = `${module}@${entries.length}`;
       seen.add(module);
-      const m = module === model.module ? model : { ...model, module };
-      entries.push({ file: f.path, model: m, resolver: new Resolver(m), testCode: f.testCode });
+      entries.push(this.entryFor(f, model, module));
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
-    const result = new Run(entries, opts, notes, files.length, this.canonicalMemo(entries), new Map(files.map((f) => [f.path, f.text]))).result();
+    const surfaces = surfaceKey(entries);
+    const { index, fastapi } = this.indexFor(entries, surfaces);
+    const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces), new Map(files.map((f) => [f.path, f.text])), index, fastapi);
+    this.workspace!.fastapi = run.fastapiModel;
+    const result = run.result();
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
   }
 
@@ -267,12 +296,64 @@ export class Analyzer {
    * Canonical names depend on every file's surface (its module-level names, definitions and what
    * they return): while those are unchanged, an edit inside a body reuses the previous run's names.
    */
-  private canonicalMemo(entries: ModuleEntry[]): WeakMap<Expr, string | null> | undefined {
-    if (entries.some((e) => e.model.surface === undefined)) return undefined;
-    const key = entries.map((e) => `${e.model.module}:${e.model.isPackage}:${e.model.surface}`).join('|');
-    if (key !== this.canonMemo.key) this.canonMemo = { key, map: new WeakMap() };
+  private canonicalMemo(surfaces: string | undefined): WeakMap<Expr, string | null> | undefined {
+    if (surfaces === undefined) return undefined;
+    if (surfaces !== this.canonMemo.key) this.canonMemo = { key: surfaces, map: new WeakMap() };
     return this.canonMemo.map;
   }
+
+  /** One ModuleEntry per file while its model, module name and test-code flag are unchanged. */
+  private entries = new Map<string, { base: FileModel; entry: ModuleEntry }>();
+  private entryFor(f: SourceFile, model: FileModel, module: string): ModuleEntry {
+    const hit = this.entries.get(f.path);
+    if (hit && hit.base === model && hit.entry.model.module === module && hit.entry.testCode === f.testCode) return hit.entry;
+    const m = module === model.module ? model : { ...model, module };
+    const entry: ModuleEntry = { file: f.path, model: m, resolver: new Resolver(m), testCode: f.testCode };
+    this.entries.set(f.path, { base: model, entry });
+    return entry;
+  }
+
+  /** The last run's modules, symbol index and FastAPI model, updated in place by the next run. */
+  private workspace: { names: string; entries: ModuleEntry[]; surfaces: string | undefined; index: SymbolIndex; fastapi?: FastApiModel } | undefined;
+  private roleInputsMemo = new WeakMap<ModuleEntry, string>();
+  /** What the last analyze() did with the workspace index (tests check the work done). */
+  readonly indexStats = { rebuilt: 0, replaced: 0, fastapiReused: 0 };
+
+  /**
+   * The symbol index for these entries: when the same modules were analysed last time, only the
+   * entries that changed (an edited file) are swapped in; the FastAPI model is kept too when every
+   * surface and the changed modules' role inputs are unchanged. Otherwise both are built afresh.
+   */
+  private indexFor(entries: ModuleEntry[], surfaces: string | undefined): { index: SymbolIndex; fastapi?: FastApiModel } {
+    const names = entries.map((e) => `${e.file}\u0000${e.model.module}`).join('\n');
+    const prev = this.workspace;
+    if (!prev || prev.names !== names) {
+      const index = new SymbolIndex(entries);
+      this.workspace = { names, entries, surfaces, index };
+      this.indexStats.rebuilt++;
+      return { index };
+    }
+    const sameSurfaces = surfaces !== undefined && surfaces === prev.surfaces;
+    let fastapi = sameSurfaces ? prev.fastapi : undefined;
+    const roleInputsOf = (e: ModuleEntry) => { let r = this.roleInputsMemo.get(e); if (r === undefined) this.roleInputsMemo.set(e, (r = roleInputs(e))); return r; };
+    for (let i = 0; i < entries.length; i++) {
+      const old = prev.entries[i];
+      if (old === entries[i]) continue;
+      prev.index.replace(old, entries[i]);
+      this.indexStats.replaced++;
+      if (fastapi && roleInputsOf(old) !== roleInputsOf(entries[i])) fastapi = undefined;
+    }
+    if (!sameSurfaces) prev.index.forgetResolutions();
+    if (fastapi) this.indexStats.fastapiReused++;
+    this.workspace = { names, entries, surfaces, index: prev.index };
+    return { index: prev.index, fastapi };
+  }
+}
+
+/** Every module's name and surface hash, or undefined when a model has no surface hash. */
+function surfaceKey(entries: ModuleEntry[]): string | undefined {
+  if (entries.some((e) => e.model.surface === undefined)) return undefined;
+  return entries.map((e) => `${e.model.module}:${e.model.isPackage}:${e.model.surface}`).join('|');
 }
 
 /** A trap or abort of the wasm runtime (not a bug in the analyzer's own code). */
@@ -306,13 +387,16 @@ class Run {
   private findings: Finding[] = [];
   private coroutineCosts = new Map<string, CostAcc>();
 
-  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, memo?: WeakMap<Expr, string | null>, private texts?: Map<string, string>) {
-    this.index = new SymbolIndex(entries);
+  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, memo?: WeakMap<Expr, string | null>, private texts?: Map<string, string>, index?: SymbolIndex, fastapi?: FastApiModel) {
+    this.index = index ?? new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
-    this.fastapi = new FastApiModel(this.index, (mod, c) => this.graph.canonical(mod, c.callee));
+    const callee = (mod: ModuleEntry, c: CallSite) => this.graph.canonical(mod, c.callee);
+    this.fastapi = fastapi ? fastapi.rebind(this.index, callee) : new FastApiModel(this.index, callee);
   }
+
+  get fastapiModel(): FastApiModel { return this.fastapi; }
 
   result(): ScanResult {
     const handlers: HandlerReport[] = [];

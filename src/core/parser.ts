@@ -35,12 +35,28 @@ export function newParser(): Parser {
 }
 
 let shared: Parser | undefined;
-/** Parses a whole text with a shared parser; the caller must delete() the tree. */
-export function parsePython(text: string, old?: Tree): Tree {
+/**
+ * Parses a whole text with a shared parser; the caller must delete() the tree. With `ownText`, every
+ * `node.text` of the tree is a fresh copy instead of a slice of `text`: a model built from an open
+ * document then keeps none of its text alive after the next edit (V8 slices pin their whole parent).
+ */
+export function parsePython(text: string, old?: Tree, ownText = false): Tree {
   shared ??= newParser();
   const tree = shared.parse(text, old ?? null);
   if (!tree) throw new Error('tree-sitter returned no tree');
+  if (ownText) (tree as unknown as { textCallback: (index: number) => string }).textCallback = copiedChunks(text);
   return tree;
+}
+
+const CHUNK = 64;
+/** web-tree-sitter's node text reads chunks from `textCallback` and joins them: hand it copies. */
+function copiedChunks(text: string): (index: number) => string {
+  return (index) => (index < text.length ? copyString(text.slice(index, index + CHUNK)) : '');
+}
+
+/** A flat copy of `s` that shares no storage with the string it was sliced from. */
+export function copyString(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1); // V8 flattens the concatenation, then slices the copy
 }
 
 /** A fresh shared parser for the loaded language (after a wasm abort); the old one is not touched. */
