@@ -16,38 +16,66 @@ function pct(xs: number[], p: number): number {
 }
 
 /**
- * Edit sites: the ends of `count` indented code lines spread evenly over the file, one per
- * function where the file has that many (a line after a `def`), so the edits touch many parts.
+ * Edit sites, `count` of each kind spread evenly over the file, on lines that start a statement
+ * (outside any bracket) and end it:
+ *   body:    the first plain statement of a function (a name assigned or called), one per function;
+ *   surface: a class-level attribute (`name = ...`, `name: T = ...`), what other files see.
  */
-function sitesOf(text: string, count: number): number[] {
+function sitesOf(text: string, count: number): { body: number[]; surface: number[] } {
   const lines = text.split('\n');
-  const starts: number[] = [];
-  let off = 0;
-  for (const l of lines) { starts.push(off); off += l.length + 1; }
-  const candidates: number[] = [];
-  let inDef = false;
+  const body: number[] = [];
+  const surface: number[] = [];
+  let depth = 0;
+  let defIndent = -1;
+  let classIndent = -1;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
-    if (/^\s*(async\s+)?def\s/.test(l)) { inDef = true; continue; }
-    // A plain statement line (no continuation, no open bracket, no comment, no string) in a body.
-    if (inDef && /^\s{4,}[A-Za-z_][\w.]*\s*(=|\()/.test(l) && /[\w)\]]$/.test(l) && !/[#'"\\]/.test(l) && balanced(l)) {
-      candidates.push(i);
-      inDef = false;
+    const indent = l.length - l.trimStart().length;
+    const starts = depth === 0 && l.trim() !== '';
+    const plain = !/[#'"\\]/.test(l) && balanced(l) && /[\w)\]]$/.test(l);
+    if (starts) {
+      if (/^\s*class\s/.test(l)) { classIndent = indent; defIndent = -1; }
+      else if (/^\s*(async\s+)?def\s/.test(l)) defIndent = indent;
+      else if (defIndent >= 0 && indent > defIndent) {
+        if (plain && /^\s+[A-Za-z_][\w.]*\s*(=|\()/.test(l)) { body.push(i); defIndent = -1; }
+      } else if (classIndent >= 0 && indent === classIndent + 4 && plain && /^\s+[A-Za-z_]\w*\s*(:[^=]*)?=[^=]/.test(l)) surface.push(i);
+      if (indent <= classIndent && !/^\s*class\s/.test(l)) classIndent = -1;
     }
+    depth = Math.max(0, depth + netBrackets(l));
   }
-  const out: number[] = [];
-  for (let k = 0; k < count && candidates.length; k++) {
-    const line = candidates[Math.floor((k * candidates.length) / count)];
-    out.push(starts[line] + lines[line].length);
+  const spread = (xs: number[]) => { const out: number[] = []; for (let k = 0; k < count && xs.length; k++) out.push(xs[Math.floor((k * xs.length) / count)]); return out; };
+  return { body: spread(body), surface: spread(surface) };
+}
+
+function netBrackets(l: string): number {
+  let d = 0;
+  let quote = '';
+  for (let i = 0; i < l.length; i++) {
+    const ch = l[i];
+    if (quote) { if (ch === '\\') i++; else if (ch === quote) quote = ''; continue; }
+    if (ch === '#') break;
+    if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) d++;
+    else if (')]}'.includes(ch)) d--;
   }
-  return out;
+  return d;
 }
 
 function balanced(l: string): boolean {
-  let d = 0;
-  for (const ch of l) { if ('([{'.includes(ch)) d++; else if (')]}'.includes(ch)) d--; }
-  return d === 0;
+  return netBrackets(l) === 0;
 }
+
+/** Offsets of a line's first non-blank character and of its end. */
+function lineAt(text: string, line: number): { first: number; end: number } {
+  let start = 0;
+  for (let i = 0; i < line; i++) start = text.indexOf('\n', start) + 1;
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  let first = start;
+  while (text[first] === ' ' || text[first] === '\t') first++;
+  return { first, end };
+}
+
 
 async function main(): Promise<void> {
   const dir = resolve(process.argv[2] ?? '');
@@ -58,7 +86,8 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`[bench:edit-repo] ${s}\n`);
 
   let t = performance.now();
-  const { files: found } = discover([dir]);
+  process.chdir(dir); // paths as the extension shows them: relative to the workspace folder
+  const { files: found } = discover(['.']);
   const files: SourceFile[] = [];
   for (const f of found) {
     const d = readSource(f.abs, f.rel).decoded;
@@ -78,7 +107,7 @@ async function main(): Promise<void> {
   const firstMs = performance.now() - t;
   // One warm-up edit cycle at a site that is not measured (JIT, caches of the edit path).
   const sites = sitesOf(doc.text, count);
-  if (sites.length < count) log(`only ${sites.length} edit sites found`);
+  log(`${sites.body.length} function-body sites, ${sites.surface.length} class-attribute sites`);
   let onlySize = 0;
   // CPU time of the process per edit: on a loaded machine wall time also counts waiting for a core.
   const cpu: number[] = [];
@@ -99,26 +128,33 @@ async function main(): Promise<void> {
     onlySize = only.size;
     return { update: t1 - t0, deps: t2 - t1, analyze: t3 - t2, findings: r.findings.length };
   };
-  // Sites are offsets in the original text: apply them back to front so earlier ones stay valid.
-  const order = [...sites].sort((x, y) => y - x);
-  cycle(order[0], ' ');
+  cycle(lineAt(doc.text, sites.body[0]).end, ' ');
   cpu.length = 0;
   const heapStart = heapMb();
   // LW_BENCH_PROFILE=file.cpuprofile: a CPU profile of the measured edits only.
   const profile = process.env.LW_BENCH_PROFILE;
   const session = profile ? new Session() : undefined;
   if (session) { session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start'); }
-  const total: number[] = [];
-  const update: number[] = [];
-  const deps: number[] = [];
-  const analyze: number[] = [];
+  // Three kinds of keystroke (no line is added or removed):
+  //  body:    a letter typed at the start of a statement in a function (`x` + name): the function's
+  //           calls change, so its importers are re-analysed;
+  //  comment: `#` typed at the end of the same lines: nothing importers see changes;
+  //  surface: a letter typed at the start of a class attribute: the file's surface changes.
+  const kinds = { body: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], fastapiRebuilt: 0 }, comment: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], fastapiRebuilt: 0 }, surface: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], fastapiRebuilt: 0 } };
   let findings = 0;
-  for (let i = 0; i < order.length; i++) {
-    // A keystroke: one character typed at the end of a statement line (a comment opener: still valid Python).
-    const c = cycle(order[i] + (i === 0 ? 1 : 0), '#');
-    total.push(c.update + c.deps + c.analyze); update.push(c.update); deps.push(c.deps); analyze.push(c.analyze);
-    findings = c.findings;
+  for (const kind of ['body', 'comment', 'surface'] as const) {
+    const k = kinds[kind];
+    for (const line of kind === 'surface' ? sites.surface : sites.body) {
+      const at = kind === 'comment' ? lineAt(doc.text, line).end : lineAt(doc.text, line).first;
+      const before = { ...a.indexStats };
+      const c = cycle(at, kind === 'comment' ? '#' : 'x');
+      if (a.indexStats.fastapiReused === before.fastapiReused) k.fastapiRebuilt++;
+      k.total.push(c.update + c.deps + c.analyze); k.update.push(c.update); k.deps.push(c.deps); k.analyze.push(c.analyze);
+      k.cpu.push(cpu[cpu.length - 1]); k.reanalysed.push(onlySize);
+      findings = c.findings;
+    }
   }
+  const total = [...kinds.body.total, ...kinds.comment.total, ...kinds.surface.total];
   if (session) { const { profile: p } = await session.post('Profiler.stop'); writeFileSync(profile!, JSON.stringify(p)); session.disconnect(); }
   const heapEnd = heapMb();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -128,10 +164,12 @@ async function main(): Promise<void> {
     workspace: { path: dir, files: files.length, mb: r1(files.reduce((s, f) => s + f.text.length, 0) / 1048576), loadMs: Math.round(loadMs) },
     edited: { path: doc.path, lines: doc.text.split('\n').length, edits: total.length },
     firstAnalysisMs: Math.round(firstMs),
-    findings: { first: first.findings.length, inReanalysedFiles: findings, reanalysedFiles: onlySize },
+    findings: { first: first.findings.length, inReanalysedFilesAtEnd: findings },
     editToFindingsMs: { ...stat(total), goal: 'median <= 20, p95 <= 50' },
-    editCpuMs: stat(cpu),
-    phasesMs: { updateDocument: stat(update), dependents: stat(deps), analyzeOnly: stat(analyze) },
+    byKind: Object.fromEntries(Object.entries(kinds).map(([kind, k]) => [kind, {
+      edits: k.total.length, surfaceChanged: k.fastapiRebuilt, editToFindingsMs: stat(k.total), cpuMs: stat(k.cpu), reanalysedFiles: stat(k.reanalysed),
+      phasesMs: { updateDocument: stat(k.update), dependents: stat(k.deps), analyzeOnly: stat(k.analyze) },
+    }])),
     heapMb: { start: r1(heapStart), afterEdits: r1(heapEnd), growth: r1(heapEnd - heapStart), goal: '<= +10 MB' },
     peakRssMb: { value: r1(peakRssMb), goal: '<= 300 MB' },
   }, null, 2));

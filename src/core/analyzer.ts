@@ -160,8 +160,16 @@ export class Analyzer {
    */
   dependents(files: SourceFile[], path: string): Set<string> {
     const target = files.find((f) => f.path === path);
+    if (!target) return new Set([path]);
+    // The edits since its importers were last analysed changed nothing they can see: the file alone.
+    const view = this.viewOf(target);
+    if (view !== undefined && this.analysedView.get(path) === view) return new Set([path]);
+    return this.importerClosure(files, path);
+  }
+
+  /** The file and every file that imports it, directly or through others. */
+  private importerClosure(files: SourceFile[], path: string): Set<string> {
     const out = new Set<string>([path]);
-    if (!target) return out;
     const importers = this.importersOf(files);
     const stack = [path];
     while (stack.length) {
@@ -205,13 +213,39 @@ export class Analyzer {
 
   forget(path: string): void {
     this.cache.delete(path);
+    this.analysedView.delete(path);
     this.entries.delete(path);
     this.docs.get(path)?.tree.delete();
     this.docs.delete(path);
   }
 
   /** Open documents: their last tree (for incremental parsing) and the parts of their model. */
-  private docs = new Map<string, { tree: Tree; text: string; parts: PartCache; module: string }>();
+  private docs = new Map<string, { tree: Tree; text: string; parts: PartCache; module: string; view?: string }>();
+  /**
+   * For open documents: the view (see viewKey) their importers were last analysed with, recorded by
+   * an analyze() that covered the document and all its importers, dropped when importers were
+   * analysed with another view.
+   */
+  private analysedView = new Map<string, string>();
+
+  /** An open document's current view, with what else of the file its importers' analysis reads. */
+  private viewOf(f: SourceFile): string | undefined {
+    const d = this.docs.get(f.path);
+    const hit = this.cache.get(f.path);
+    if (!d || d.view === undefined || !hit || hit.text !== f.text || d.text !== f.text) return undefined;
+    return `${d.view}|${f.module}|${f.isPackage}|${f.testCode ?? false}`;
+  }
+
+  /** After a successful analyze(): record or drop the views of the open documents (see analysedView). */
+  private recordViews(files: SourceFile[], only: Set<string> | undefined): void {
+    for (const f of files) {
+      if (!this.docs.has(f.path)) continue;
+      const view = this.viewOf(f);
+      const covered = view !== undefined && (!only || (only.has(f.path) && [...this.importerClosure(files, f.path)].every((p) => only.has(p))));
+      if (covered) this.analysedView.set(f.path, view);
+      else if (this.analysedView.get(f.path) !== view) this.analysedView.delete(f.path);
+    }
+  }
   /** How many top-level statements were rebuilt by the last updateDocument (tests check the work done). */
   readonly buildStats = { built: 0 };
 
@@ -244,7 +278,7 @@ export class Analyzer {
     else incremental = false;
     const { model, tree } = built;
     this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
-    this.docs.set(file.path, { tree: tree!, text: file.text, parts: nextParts, module: `${file.module}:${file.isPackage}` });
+    this.docs.set(file.path, { tree: tree!, text: file.text, parts: nextParts, module: `${file.module}:${file.isPackage}`, view: viewKey(nextParts, model) });
     return { model, incremental };
   }
 
@@ -253,6 +287,7 @@ export class Analyzer {
     for (const d of this.docs.values()) d.tree.delete();
     this.docs.clear();
     this.cache.clear();
+    this.analysedView.clear();
     this.entries.clear();
     this.workspace = undefined;
     this.importersMemo = undefined;
@@ -287,6 +322,7 @@ export class Analyzer {
     const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces), new Map(files.map((f) => [f.path, f.text])), index, fastapi);
     this.workspace!.fastapi = run.fastapiModel;
     const result = run.result();
+    this.recordViews(files, opts.only);
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
   }
 
@@ -348,6 +384,44 @@ export class Analyzer {
     this.workspace = { names, entries, surfaces, index: prev.index };
     return { index: prev.index, fastapi };
   }
+}
+
+const partViews = new WeakMap<Part, string | null>();
+/** Offsets and columns: where records sit in the text, which an importer's analysis never reports. */
+const POSITION_KEYS = new Set(['start', 'end', 'nameStart', 'nameEnd', 'bodyStart', 'asyncStart', 'defKeywordStart', 'calleeEnd', 'argsStart', 'off', 'seg', 'column', 'endColumn', 'lineStarts', 'surface']);
+const MAX_VIEW_CALLS = 20_000;
+
+/**
+ * What other files' analysis can see of an open document's model: every part's records without their
+ * offsets and columns, lines relative to the part, and the row each part starts at. Two versions with
+ * equal keys give every importer the same findings (an edit in a comment, in whitespace within a line).
+ * Undefined when a part is too large to fingerprint per keystroke.
+ */
+function viewKey(parts: PartCache, model: FileModel): string | undefined {
+  const out: string[] = [];
+  for (const p of parts.values()) {
+    let v = partViews.get(p);
+    if (v === undefined) {
+      const base = p.placed.row + 1;
+      v = p.model.calls.length > MAX_VIEW_CALLS ? null : fnv1a(JSON.stringify(p.model, (k, x) => {
+        // Records' positions are numbers (a keyword argument `end=` is an expression object, kept).
+        if (POSITION_KEYS.has(k) && (typeof x === 'number' || typeof x === 'string' || Array.isArray(x) || (x && typeof x === 'object' && 'delta' in x))) return undefined;
+        if ((k === 'line' || k === 'endLine') && typeof x === 'number') return x - base;
+        if (x instanceof Map) return k === 'noqa' ? [...x].map(([line, codes]) => [line - base, [...codes]]) : [...x];
+        return x instanceof Set ? [...x] : x;
+      })).toString(36);
+      partViews.set(p, v);
+    }
+    if (v === null) return undefined;
+    out.push(`${p.placed.row}:${v}`);
+  }
+  return `${out.join(',')}|${JSON.stringify(model.syntaxErrors.map((e) => e.line))}`;
+}
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  return h >>> 0;
 }
 
 /** Every module's name and surface hash, or undefined when a model has no surface hash. */

@@ -123,3 +123,74 @@ describe('workspace index after an edit', () => {
     live.dispose();
   });
 });
+
+describe('which files an edit re-analyses', () => {
+  /** Analyses like the extension: after an edit only `dependents` are analysed, the rest is kept. */
+  async function session() {
+    const live = await Analyzer.create();
+    const files = workspace();
+    files[2] = { ...files[2], text: SERVICES.replace('    return item_id\n', '    time.sleep(1)  # slow\n    return item_id\n') };
+    for (const f of files) live.updateDocument(f, []);
+    let result = live.analyze(files, { fixes: false });
+    const edit = (path: string, from: string, to: string, analyse = true): Set<string> => {
+      const i = files.findIndex((f) => f.path === path);
+      const at = files[i].text.indexOf(from);
+      assert.ok(at >= 0, `${path} holds ${JSON.stringify(from)}`);
+      files[i] = { ...files[i], text: files[i].text.slice(0, at) + to + files[i].text.slice(at + from.length) };
+      live.updateDocument(files[i], [{ start: at, end: at + from.length, text: to }]);
+      if (!analyse) return new Set();
+      const only = live.dependents(files, path);
+      const part = live.analyze(files, { fixes: false, only });
+      const keep = result.findings.filter((f) => !only.has(f.file));
+      result = { ...part, findings: [...keep, ...part.findings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column) };
+      return only;
+    };
+    const matchesFresh = async (why: string) => {
+      const fresh = await Analyzer.create();
+      const want = fresh.analyze(files, { fixes: false });
+      fresh.dispose();
+      assert.deepEqual(result.findings, want.findings, why);
+    };
+    return { live, edit, matchesFresh, findings: () => result.findings };
+  }
+
+  it('an edit its importers cannot see (a comment, spaces within a line) re-analyses the file alone', async () => {
+    const s = await session();
+    // The chain through services.load is reported in the importer, with services.py's line.
+    assert.ok(s.findings().some((f) => f.file === 'app/routers/items.py' && f.chain.some((h) => h.file === 'app/services.py' && h.line === 6)));
+    assert.deepEqual([...s.edit('app/services.py', '# slow', '# slower')], ['app/services.py']);
+    await s.matchesFresh('comment edit');
+    assert.deepEqual([...s.edit('app/services.py', 'def store(value):', 'def store(value):   ')], ['app/services.py']);
+    await s.matchesFresh('trailing spaces');
+    s.live.dispose();
+  });
+
+  it('an edit that changes a body, a line number or the surface re-analyses the importers', async () => {
+    const s = await session();
+    const all = ['app/main.py', 'app/routers/items.py', 'app/services.py'];
+    // The blocking call moves one line down: the importer's chain names the new line.
+    assert.deepEqual([...s.edit('app/services.py', 'import time\n', 'import time\n\n')].sort(), all);
+    await s.matchesFresh('line shift');
+    assert.ok(s.findings().some((f) => f.chain.some((h) => h.file === 'app/services.py' && h.line === 7)));
+    assert.deepEqual([...s.edit('app/services.py', 'time.sleep(1)', 'time.sleep(2)')].sort(), all);
+    await s.matchesFresh('argument changed');
+    assert.deepEqual([...s.edit('app/services.py', '    time.sleep(2)  # slow\n', '')].sort(), all);
+    await s.matchesFresh('blocking call removed');
+    assert.ok(!s.findings().some((f) => f.chain.some((h) => h.name.includes('sleep'))));
+    assert.ok(s.findings().some((f) => f.chain.some((h) => h.name.includes('requests.post'))));
+    // Same view as when last analysed: alone again.
+    assert.deepEqual([...s.edit('app/services.py', 'def load', 'def load')], ['app/services.py']);
+    s.live.dispose();
+  });
+
+  it('importers analysed with another version of the file since: not narrowed back', async () => {
+    const s = await session();
+    // services.py changes without being analysed (typing within the debounce), then an importer is
+    // analysed with that version; editing services.py back must re-analyse the importers again.
+    s.edit('app/services.py', 'time.sleep(1)', 'time.sleep(5)', false);
+    s.edit('app/routers/items.py', 'return {}', 'return {"ok": 1}');
+    assert.deepEqual([...s.edit('app/services.py', 'time.sleep(5)', 'time.sleep(1)')].sort(), ['app/main.py', 'app/routers/items.py', 'app/services.py']);
+    await s.matchesFresh('back to the first version');
+    s.live.dispose();
+  });
+});

@@ -103,13 +103,21 @@ export function checkPerRequestLogging(cx: LoopCheckContext, mod: ModuleEntry): 
   }
 }
 
+const handlerCallsMemo = new WeakMap<object, CallSite[]>();
+/** The calls of a model that may construct a logging handler or listener, once per model (re-analyses after an edit reuse it). */
+function handlerCalls(mod: ModuleEntry): CallSite[] {
+  let out = handlerCallsMemo.get(mod.model);
+  if (!out) handlerCallsMemo.set(mod.model, (out = mod.model.calls.filter((s) => /(Handler|Listener)$/.test(s.text))));
+  return out;
+}
+
 /** Sync file / network handlers, when the app has coroutines that log through `logging`. */
 export function checkSyncHandlers(cx: LoopCheckContext, mods: Iterable<ModuleEntry>, coroutinesLog: () => number): void {
   const { code } = perRequestLogging;
   if (!cx.enabled(code)) return;
   let count: number | undefined;
   for (const mod of mods) {
-    const candidates = mod.model.calls.filter((s) => /(Handler|Listener)$/.test(s.text));
+    const candidates = handlerCalls(mod);
     if (!candidates.length) continue;
     const names = candidates.map((s) => cx.graph.canonical(mod, s.callee));
     if (names.includes(QUEUE_LISTENER)) continue;
