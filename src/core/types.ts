@@ -13,7 +13,8 @@ export interface TextEdit { start: number; end: number; newText: string }
 /** What a fix does; tools match on this, never on the title. */
 export type FixKind =
   | 'asyncio-sleep' | 'httpx' | 'thread' | 'threadpool' | 'thread-chain' | 'path-io' | 'plain-def'
-  | 'process-pool' | 'gather' | 'noqa' | 'workers';
+  | 'process-pool' | 'gather' | 'noqa' | 'workers'
+  | 'await' | 'keep-task' | 'log-guard';
 
 export interface Fix {
   kind: FixKind;
@@ -50,6 +51,8 @@ export interface Finding {
   /** Offsets of the finding's call expression in the file text. */
   startOffset: number;
   endOffset: number;
+  /** The message's parameters, so output can render it in another language (core/i18n/diagnostics.ts). */
+  args?: Record<string, string>;
   /** LW301 only: the awaited calls share one AsyncSession, so asyncio.gather is not a safe fix. */
   sharesAsyncSession?: boolean;
   /** In test code, a script or an example: reported at `severity.test-code` (info) and left out of worker advice. */
