@@ -146,9 +146,11 @@ async function main(): Promise<void> {
     const k = kinds[kind];
     for (const line of kind === 'surface' ? sites.surface : sites.body) {
       const at = kind === 'comment' ? lineAt(doc.text, line).end : lineAt(doc.text, line).first;
-      const before = { ...a.indexStats };
+      // indexStats: absent before the incremental index (when this bench measures an older checkout).
+      const stats = (a as { indexStats?: { fastapiReused: number } }).indexStats;
+      const reusedBefore = stats?.fastapiReused;
       const c = cycle(at, kind === 'comment' ? '#' : 'x');
-      if (a.indexStats.fastapiReused === before.fastapiReused) k.fastapiRebuilt++;
+      if (stats && stats.fastapiReused === reusedBefore) k.fastapiRebuilt++;
       k.total.push(c.update + c.deps + c.analyze); k.update.push(c.update); k.deps.push(c.deps); k.analyze.push(c.analyze);
       k.cpu.push(cpu[cpu.length - 1]); k.reanalysed.push(onlySize);
       findings = c.findings;
