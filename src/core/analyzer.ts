@@ -414,7 +414,16 @@ class Run {
     const verb = rule.family === 'cpu' ? 'is CPU-heavy and blocks the event loop' : 'blocks the event loop';
     const lifespan = role?.kind === 'lifespan' ? ' (runs once at startup)' : '';
     const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}; ${rule.alternative}${hint}`;
-    this.findings.push(this.finding(ref, role, c, rule.code, this.severity(ref, role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text));
+    const f = this.finding(ref, role, c, rule.code, this.severity(ref, role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text);
+    f.args = {
+      shape: rule.family, call: chain.length ? chain[chain.length - 1].name : c.site.text, via: chain.slice(0, -1).map((h) => `${h.name}()`).join(' -> '),
+      ...this.whereArgs(ref, role), alternative: rule.alternative, iter: hint ? this.syncLoopIter(ref, c) ?? '' : '',
+    };
+    this.findings.push(f);
+  }
+
+  private whereArgs(ref: FunctionRef, role: Role | undefined): Record<string, string> {
+    return { role: role?.kind ?? 'coroutine', name: displayName(ref), route: role?.route ?? '' };
   }
 
   private finding(ref: FunctionRef, role: Role | undefined, c: CallInfo, code: string, severity: Severity, message: string, chain: ChainHop[], call: string): Finding {
@@ -440,10 +449,15 @@ class Run {
 
   /** A sync DB call inside a `for` loop in a coroutine runs once per row: say so (sync N+1). */
   private syncLoopHint(ref: FunctionRef, c: CallInfo): string {
-    if (c.rule?.code !== 'LW105' || c.site.loop < 0) return '';
+    const iter = this.syncLoopIter(ref, c);
+    return iter === undefined ? '' : `. It runs once per item of \`${iter}\` (N+1): load them in one query (WHERE id IN (...))`;
+  }
+
+  private syncLoopIter(ref: FunctionRef, c: CallInfo): string | undefined {
+    if (c.rule?.code !== 'LW105' || c.site.loop < 0) return undefined;
     const loop = ref.mod.model.loops[c.site.loop];
-    if (loop.kind === 'while' || loop.fn !== ref.fn.id) return '';
-    return `. It runs once per item of \`${loop.iterText}\` (N+1): load them in one query (WHERE id IN (...))`;
+    if (loop.kind === 'while' || loop.fn !== ref.fn.id) return undefined;
+    return loop.iterText;
   }
 
   private checkNPlusOne(ref: FunctionRef, role: Role | undefined, c: CallInfo): void {
@@ -469,6 +483,7 @@ class Run {
     const message = `await ${c.site.text}(...) runs once per item of \`${loop.iterText}\`, one after another (N+1) in ${this.where(ref, role)}; ${fix}`;
     const f = this.finding(ref, role, c, 'LW301', this.severity(ref, role, 'n-plus-one'), message, [], c.canonical ?? c.site.text);
     if (shared) f.sharesAsyncSession = true;
+    f.args = { shape: 'n-plus-one', call: c.site.text, iter: loop.iterText, ...this.whereArgs(ref, role), shared: shared ? '1' : '' };
     this.findings.push(f);
   }
 
