@@ -1,6 +1,6 @@
 // User configuration from `[tool.loopwise]` in pyproject.toml (the extension layers its settings
 // on top). Unknown keys are ignored; wrong types are reported, never thrown at the user's code.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { AnalyzeOptions } from './analyzer';
@@ -8,6 +8,7 @@ import type { CostOverrides } from './cost';
 import type { ExtraCall } from './rules';
 import type { CostKind } from './rules/table';
 import type { Severity } from './types';
+import { readRegularFile } from './files';
 
 export interface LoopwiseConfig {
   select: string[];
@@ -43,8 +44,11 @@ export function loadConfig(pyproject: string | undefined): LoopwiseConfig {
   if (!pyproject) return cfg;
   cfg.source = pyproject;
   let doc: Record<string, unknown>;
+  // The scanner's reader: a FIFO or device named pyproject.toml gets a problem note, not a hung read.
+  const read = readRegularFile(pyproject);
+  if (read.error !== undefined) { cfg.problems.push(`${pyproject}: ${read.error}`); return cfg; }
   try {
-    doc = parseToml(readFileSync(pyproject, 'utf8')) as Record<string, unknown>;
+    doc = parseToml(read.buf.toString('utf8')) as Record<string, unknown>;
   } catch (err) {
     cfg.problems.push(`${pyproject}: cannot parse TOML: ${(err as Error).message.split('\n')[0]}`);
     return cfg;

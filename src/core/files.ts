@@ -1,8 +1,8 @@
 // Finding and reading Python files for a scan: skips virtualenvs and caches, refuses huge and binary
 // files with a note, decodes BOMs / UTF-16 / PEP 263 encodings, and names each file's module
 // (packages with or without __init__.py, src layouts) so imports resolve across files.
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FileNote } from './types';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -87,17 +87,56 @@ function rel(p: string): string {
   return relative(process.cwd(), p) || p;
 }
 
+/** Whether `real` (a real path) is `root` (a real path) or inside it. */
+export function isInside(root: string, real: string): boolean {
+  const r = relative(root, real);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}
+
+/**
+ * Reads a file that must be a regular file of at most `maxBytes`, without ever blocking: the file is
+ * opened non-blocking and checked on its descriptor, so a FIFO, socket or device (a `/dev/zero` link)
+ * is refused instead of read. With `root`, the file's real path must lie under the root's real path
+ * (a symlink out of the project is refused). Returns the bytes, or a one-line reason.
+ */
+export function readRegularFile(abs: string, opts: { root?: string; maxBytes?: number } = {}): { buf: Buffer; error?: undefined } | { buf?: undefined; error: string } {
+  const maxBytes = opts.maxBytes ?? MAX_FILE_BYTES;
+  const code = (err: unknown): string => `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+  if (opts.root !== undefined) {
+    let real: string;
+    let rootReal: string;
+    try { real = realpathSync(abs); rootReal = realpathSync(opts.root); } catch (err) { return { error: code(err) }; }
+    if (!isInside(rootReal, real)) return { error: 'symlink to a file outside the project (not read)' };
+  }
+  let fd: number;
+  try { fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); } catch (err) { return { error: code(err) }; }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: 'not a regular file (FIFO, socket or device): not read' };
+    if (st.size > maxBytes) return { error: `file is ${(st.size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit` };
+    // Read at most maxBytes + 1, whatever the size said: the file may grow between fstat and read.
+    const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n === buf.length) break;
+    }
+    if (n > maxBytes) return { error: `file grew over the ${(maxBytes / 1048576).toFixed(0)} MB limit while being read` };
+    return { buf: buf.subarray(0, n) };
+  } catch (err) {
+    return { error: code(err) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads and decodes a file; returns a note instead of text when it must be skipped. */
 export function readSource(abs: string, display: string): { decoded?: DecodedText; note?: FileNote } {
-  let size: number;
-  try { size = statSync(abs).size; } catch (err) {
-    return { note: { file: display, kind: 'skipped', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
-  }
-  if (size > MAX_FILE_BYTES) return { note: { file: display, kind: 'skipped', message: `file is ${(size / 1048576).toFixed(1)} MB, over the 2 MB limit` } };
-  let buf: Buffer;
-  try { buf = readFileSync(abs); } catch (err) {
-    return { note: { file: display, kind: 'skipped', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
-  }
+  const read = readRegularFile(abs);
+  if (read.error !== undefined) return { note: { file: display, kind: 'skipped', message: read.error } };
+  const buf = read.buf;
   const decoded = decode(buf);
   if (!decoded) return { note: { file: display, kind: 'skipped', message: 'binary file (contains NUL bytes)' } };
   return { decoded, note: decoded.note ? { file: display, kind: 'encoding', message: decoded.note } : undefined };
