@@ -21,7 +21,8 @@ export interface ScanOptions {
   jobs?: number;
 }
 
-export interface ScannedFile { abs: string; rel: string; decoded: DecodedText }
+/** `root`: the folder it was found under (a file named on the command line: its folder). */
+export interface ScannedFile { abs: string; rel: string; decoded: DecodedText; root?: string }
 
 export interface ScanOutput {
   result: ScanResult;
@@ -49,7 +50,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     const { module, isPackage } = moduleName(f.abs, f.root);
     const rel = toPosix(f.rel);
     sources.push({ path: rel, text: decoded.text, module, isPackage });
-    scanned.set(rel, { abs: f.abs, rel, decoded });
+    scanned.set(rel, { abs: f.abs, rel, decoded, root: f.root });
   }
   const analyzer = opts.analyzer ?? (await Analyzer.create());
   await buildModelsInParallel(analyzer, sources, { jobs: opts.jobs });

@@ -2,13 +2,15 @@
 // far below what the old patterns took (seconds to minutes), and still give the right answer.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDeploymentText, readDeployment } from '../../src/advisor/deploy';
 import { parseMemory } from '../../src/advisor/inputs';
 import { parseWrk, readLoadTests } from '../../src/advisor/loadtests';
 import { Analyzer, type SourceFile } from '../../src/core/analyzer';
+import { writeTarget } from '../../src/cli/fix';
+import { main } from '../../src/cli/main';
 import { loadConfig } from '../../src/core/config';
 import { readRegularFile } from '../../src/core/files';
 import { isBareGenerator, stripStrings } from '../../src/core/fixes/pyText';
@@ -171,5 +173,88 @@ describe('hardening: deployment, load-test and config files go through the scann
     const out = JSON.parse(r.stdout) as { notes: string[] };
     assert.ok(out.notes.some((n) => /docker-compose\.yml: symlink to a file outside the project/.test(n)), r.stdout);
     assert.ok(out.notes.some((n) => /symlink to a file outside the project/.test(n)), r.stdout);
+  });
+});
+
+describe('hardening: `loopwise fix` writes only inside the scanned folder', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'lw-fixroot-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const BLOCKING = 'import time\n\n\nasync def h():\n    time.sleep(1)\n';
+
+  async function fix(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await main(['fix', ...argv, '--no-config'], (s) => { out += s; }, (s) => { err += s; });
+    return { code, out, err };
+  }
+
+  /** Every file under `d` with its bytes and whether it is a symlink. */
+  function snapshot(d: string): Map<string, string> {
+    const m = new Map<string, string>();
+    const walk = (p: string): void => {
+      for (const name of readdirSync(p)) {
+        const f = join(p, name);
+        const l = lstatSync(f);
+        if (l.isSymbolicLink()) m.set(f, `-> ${readlinkSync(f)}`);
+        else if (l.isDirectory()) walk(f);
+        else m.set(f, readFileSync(f, 'utf8'));
+      }
+    };
+    walk(d);
+    return m;
+  }
+
+  it('a symlinked folder pointing outside the root: nothing outside is written (nothing at all), with a clear error', async () => {
+    const root = join(dir, 'a', 'project');
+    const outside = join(dir, 'a', 'outside');
+    mkdirSync(root, { recursive: true });
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(join(outside, 'lib.py'), BLOCKING);
+    writeFileSync(join(root, 'app.py'), BLOCKING);
+    symlinkSync(outside, join(root, 'vendored'));
+    const before = snapshot(join(dir, 'a'));
+    const r = await fix([root]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /vendored\/lib\.py: resolves to .*outside the scanned folder/);
+    assert.deepEqual(snapshot(join(dir, 'a')), before, 'no file changed, inside or outside');
+    // Left out with --exclude, the project's own file is fixed and the outside one is still untouched.
+    const ok = await fix([root, '--exclude', 'vendored']);
+    assert.equal(ok.code, 0, ok.out + ok.err);
+    assert.match(readFileSync(join(root, 'app.py'), 'utf8'), /await asyncio\.sleep\(1\)/);
+    assert.equal(readFileSync(join(outside, 'lib.py'), 'utf8'), BLOCKING);
+  });
+
+  it('a symlinked .py inside the root is written through: the link stays a link, its target gets the fix', async () => {
+    const root = join(dir, 'b');
+    mkdirSync(join(root, 'real'), { recursive: true });
+    writeFileSync(join(root, 'real', 'impl.py'), BLOCKING);
+    symlinkSync(join('real', 'impl.py'), join(root, 'link.py'));
+    const r = await fix([join(root, 'link.py')]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.ok(lstatSync(join(root, 'link.py')).isSymbolicLink(), 'the symlink was not replaced by a regular file');
+    assert.match(readFileSync(join(root, 'real', 'impl.py'), 'utf8'), /await asyncio\.sleep\(1\)/);
+    assert.deepEqual(readdirSync(join(root, 'real')), ['impl.py'], 'no temp file left behind');
+  });
+
+  it('a symlinked .py pointing outside the root is refused and stays a link to an unchanged file', async () => {
+    const root = join(dir, 'c', 'project');
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(dir, 'c', 'secret.py'), BLOCKING);
+    symlinkSync(join(dir, 'c', 'secret.py'), join(root, 'mod.py'));
+    const r = await fix([root]);
+    assert.equal(r.code, 2);
+    assert.ok(lstatSync(join(root, 'mod.py')).isSymbolicLink());
+    assert.equal(readFileSync(join(dir, 'c', 'secret.py'), 'utf8'), BLOCKING);
+  });
+
+  it('writeTarget: the real path inside the root, refused outside it', () => {
+    const root = join(dir, 'd');
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'x.py'), 'x = 1\n');
+    assert.equal(writeTarget({ abs: join(root, 'x.py'), root }).path, realpathSync(join(root, 'x.py')));
+    assert.match(writeTarget({ abs: join(root, 'x.py'), root: join(root, 'sub') }).error ?? '', /cannot resolve|outside/);
+    assert.match(writeTarget({ abs: join(root, 'x.py'), root: join(dir, 'a', 'project') }).error ?? '', /outside the scanned folder/);
   });
 });
