@@ -4,6 +4,7 @@ import { UsageError } from './args';
 import { runFix } from './fix';
 import { runRecommend } from './recommend';
 import { runScan } from './scan';
+import { runServer } from '../server/main';
 import { VERSION } from './version';
 
 type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   scan: runScan,
   fix: runFix,
   recommend: runRecommend,
+  server: (argv) => runServer(argv),
 };
 
 const HELP = `loopwise ${VERSION}: find event-loop blockers in FastAPI code
@@ -23,6 +25,8 @@ Usage:
   loopwise recommend [PATH...] [--cores N] [--memory 2G] [--rps N] [--ccu N] [--concurrency N]
                      [--target-latency MS] [--cannot-refactor] [--load-tests [N:]FILE] [--per-worker-memory MB]
                      [--traffic "GET /a=0.8,GET /b=0.2"] [--format text|json]
+  loopwise server [--stdio | --node-ipc]
+      the language server (LSP) for editors: diagnostics, quick fixes, hover, code lens
 
 Exit codes: 0 no findings, 1 findings (scan) or deployment files that differ from the advice
 (recommend: LW401/LW402), 2 usage or I/O error.

@@ -2,6 +2,7 @@
 // `source.fixAll.loopwise`. Every edit is built against the document version the action was made
 // for; a quick fix resolved after the document changed is refused rather than applied off target.
 import * as vscode from 'vscode';
+import { fixAllEdits } from '../core/fixes/pipeline';
 import type { Finding, Fix, TextEdit } from '../core/types';
 import { findingRange, toDiagnostic } from './diagnostics';
 import type { Workspace } from './workspace';
@@ -14,23 +15,9 @@ class LoopwiseAction extends vscode.CodeAction {
   }
 }
 
-/** Picks fixes (the preferred one of each finding, else its first) whose edits do not overlap. */
-export function fixAllEdits(findings: Finding[]): TextEdit[] {
-  const taken: TextEdit[] = [];
-  const overlaps = (a: TextEdit, b: TextEdit) => a.start < b.end && b.start < a.end || (a.start === b.start && a.end === b.end);
-  for (const f of findings) {
-    const real = f.fixes.filter((x) => !isSuppression(x));
-    const fix = real.find((x) => x.isPreferred) ?? real[0];
-    if (!fix || !fix.edits.length) continue;
-    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
-    taken.push(...fix.edits);
-  }
-  return taken.sort((a, b) => a.start - b.start);
-}
-
 /** Fix-all never silences a finding: it only applies real fixes. */
 export function isSuppression(fix: Fix): boolean {
-  return fix.edits.length > 0 && fix.edits.every((e) => /^\s*(#\s*noqa\b.*|,\s*LW\d+)$/i.test(e.newText));
+  return fix.kind === 'noqa';
 }
 
 /** `# noqa: LW101` at the end of the finding's last line, or the code added to an existing list. */
@@ -66,7 +53,7 @@ export class CodeActions implements vscode.CodeActionProvider<LoopwiseAction> {
     const version = doc.version;
     const out: LoopwiseAction[] = [];
     if (ctx.only?.contains(FIX_ALL_KIND)) {
-      const edits = fixAllEdits(findings);
+      const edits = fixAllEdits(doc.getText(), findings);
       if (edits.length) {
         const a = new LoopwiseAction(vscode.l10n.t('Loopwise: fix all auto-fixable problems'), FIX_ALL_KIND, doc.uri, version, edits);
         a.edit = toWorkspaceEdit(doc, edits);
@@ -120,7 +107,7 @@ export async function fixAllInDocument(ws: Workspace, doc: vscode.TextDocument):
   await ws.flush(doc);
   if (ws.analyzedText(doc.uri) !== doc.getText()) return 0;
   const version = doc.version;
-  const edits = fixAllEdits(ws.findings(doc.uri));
+  const edits = fixAllEdits(doc.getText(), ws.findings(doc.uri));
   if (!edits.length) return 0;
   if (doc.version !== version) return 0;
   const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(doc, edits));

@@ -75,5 +75,5 @@ function forHeader(h: string, iter: string): [whole: string, target: string, ite
 }
 
 function fix(importEdits: Fix['edits'], edit: Fix['edits'][number]): Fix {
-  return { title: 'Run the awaits concurrently with asyncio.gather', isPreferred: true, edits: [...importEdits, edit], note: NOTE };
+  return { kind: 'gather', title: 'Run the awaits concurrently with asyncio.gather', isPreferred: true, edits: [...importEdits, edit], note: NOTE };
 }

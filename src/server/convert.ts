@@ -1,0 +1,96 @@
+// Core results -> LSP shapes: diagnostics (code, link to the rule's docs, the chain as related
+// information), hovers, code lens titles. Lines and columns are the core's 1-based UTF-16 ones.
+import type { Diagnostic, Hover, Range } from 'vscode-languageserver';
+import { DiagnosticSeverity, MarkupKind } from 'vscode-languageserver';
+import { FAMILIES, OTHER_CODES } from '../core/rules';
+import type { Finding, HandlerReport } from '../core/types';
+
+export const DOCS_URL = 'https://github.com/loopwise/loopwise#';
+const RULE_NAMES = new Map<string, string>([...FAMILIES, ...OTHER_CODES].map((r) => [r.code, r.name]));
+
+/** The README section of a code: `…#blocking-http` for LW101. */
+export function docsUrl(code: string): string {
+  return DOCS_URL + (RULE_NAMES.get(code) ?? code.toLowerCase());
+}
+
+export function findingRange(f: Finding): Range {
+  return { start: { line: f.line - 1, character: f.column - 1 }, end: { line: f.endLine - 1, character: f.endColumn - 1 } };
+}
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
+
+export function toDiagnostic(f: Finding): Diagnostic {
+  const d: Diagnostic = {
+    range: findingRange(f),
+    message: f.message,
+    severity: SEVERITY[f.severity],
+    source: 'loopwise',
+    code: f.code,
+    codeDescription: { href: docsUrl(f.code) },
+  };
+  // Each hop after the call in the coroutine: where the chain goes, down to the blocking call.
+  if (f.chain.length > 1) {
+    d.relatedInformation = f.chain.slice(1).map((h, i, hops) => ({
+      location: { uri: h.file, range: { start: { line: Math.max(0, h.line - 1), character: 0 }, end: { line: Math.max(0, h.line - 1), character: 0 } } },
+      message: i === hops.length - 1 ? `blocking call ${h.name}` : `calls ${h.name}`,
+    }));
+  }
+  return d;
+}
+
+/** The note a file gets instead of findings when its analysis went over the time budget. */
+export function budgetDiagnostic(ms: number, budgetMs: number): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: 'loopwise',
+    message: `Loopwise: analysing this file took ${Math.round(ms)} ms, over the ${budgetMs} ms budget (loopwise.run.fileBudgetMs); no findings are shown for it until it changes.`,
+  };
+}
+
+function why(f: Finding): string {
+  const family = FAMILIES.find((x) => x.code === f.code)?.family;
+  if (f.code === 'LW301') return 'Each iteration waits for the previous one: N round trips one after another instead of one batched query.';
+  if (family === 'cpu') return 'CPU work runs on the event-loop thread: no other request on this worker makes progress until it finishes.';
+  return 'The call waits for I/O while holding the event loop: every other request on this worker waits too.';
+}
+
+/** Markdown text, escaped where it comes from user code. */
+function esc(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, '\\$&');
+}
+
+export function hoverFor(findings: Finding[]): Hover | undefined {
+  if (!findings.length) return undefined;
+  const parts = findings.map((f) => {
+    const title = FAMILIES.find((x) => x.code === f.code)?.title ?? f.code;
+    const lines = [`**[${f.code}](${docsUrl(f.code)})** ${esc(title)}`, esc(f.message), `*Why it blocks:* ${esc(why(f))}`];
+    if (f.chain.length > 1) lines.push(`*Call chain:* ${f.chain.map((h) => esc(h.name)).join(' → ')}`);
+    for (const fix of f.fixes) lines.push(`*Fix${fix.isPreferred ? ' (preferred)' : ''}:* ${esc(fix.title + (fix.note ? ` (${fix.note})` : ''))}`);
+    return lines.join('\n\n');
+  });
+  return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') }, range: findingRange(findings[0]) };
+}
+
+export const LENS_KINDS = new Set(['route', 'websocket', 'dependency', 'middleware']);
+
+/** `GET /weather · I/O 90 % · CPU 10 % · 2 blockers` */
+export function lensTitle(h: HandlerReport): string {
+  const total = h.cpuMs + h.ioMs + h.blockingMs;
+  const pct = (n: number) => `${total > 0 ? Math.round((n / total) * 100) : 0} %`;
+  const parts = [h.route ?? `${h.kind} ${h.name}`, `I/O ${pct(h.ioMs)}`, `CPU ${pct(h.cpuMs)}`];
+  if (h.blockingMs > 0) parts.push(`blocking ${pct(h.blockingMs)}`);
+  parts.push(h.findings === 1 ? '1 blocker' : `${h.findings} blockers`);
+  return parts.join(' · ');
+}
+
+export function contains(r: Range, line: number, character: number): boolean {
+  const after = line > r.start.line || (line === r.start.line && character >= r.start.character);
+  const before = line < r.end.line || (line === r.end.line && character <= r.end.character);
+  return after && before;
+}
+
+export function intersects(a: Range, b: Range): boolean {
+  const le = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character <= q.character);
+  return le(a.start, b.end) && le(b.start, a.end);
+}

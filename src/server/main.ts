@@ -1,0 +1,22 @@
+// Process entry of the language server: `loopwise server [--stdio | --node-ipc | --socket=N]`
+// (stdio when no transport is named). Nothing but the protocol may reach stdout.
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from './server';
+
+export const SERVER_HELP = `loopwise server [--stdio | --node-ipc | --socket=PORT]
+  Runs the Loopwise language server (LSP): diagnostics, quick fixes, fix-all, hover and code lens for
+  Python files, in its own process. stdio is the default transport.
+`;
+
+export function runServer(argv: string[]): Promise<number> {
+  const named = argv.some((a) => a === '--node-ipc' || a === '--stdio' || a.startsWith('--socket=') || a.startsWith('--pipe=') || a.startsWith('--clientProcessId'));
+  const unknown = argv.find((a) => !(a === '--node-ipc' || a === '--stdio' || a.startsWith('--socket=') || a.startsWith('--pipe=') || a.startsWith('--clientProcessId')));
+  if (unknown) return Promise.reject(Object.assign(new Error(`server: unknown option "${unknown}" (use --stdio, --node-ipc or --socket=PORT)`), { name: 'UsageError' }));
+  // Anything printed by accident goes to stderr, never into the protocol stream.
+  console.log = console.error;
+  console.info = console.error;
+  const connection = named && !argv.includes('--stdio') ? createConnection(ProposedFeatures.all) : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  startServer(connection);
+  // The connection exits the process on the `exit` notification; until then this never resolves.
+  return new Promise<number>(() => undefined);
+}
