@@ -1,5 +1,6 @@
 // `loopwise scan [PATH...] [--format text|json|sarif] [--select ...] [--ignore ...] [--exclude ...]`
-import { scanPaths } from '../core/scan';
+import type { ScanResult } from '../core/types';
+import { scanPaths, type ScannedFile } from '../core/scan';
 import { lineStarts } from '../core/python/model';
 import { parseArgs, UsageError } from './args';
 import { formatText, toJson, toSarif } from './format';
@@ -21,11 +22,21 @@ export async function runScan(argv: string[], out: (s: string) => void): Promise
     fixes: format === 'json',
     jobs,
   });
-  if (format === 'json') {
-    const starts = (file: string) => { const f = files.get(file); return f ? lineStarts(f.decoded.text) : undefined; };
-    out(JSON.stringify(toJson(result, starts), null, 2) + '\n');
-  } else if (format === 'sarif') out(JSON.stringify(toSarif(result, VERSION), null, 2) + '\n');
+  if (format === 'json') out(jsonReport(result, files)); else if (format === 'sarif') out(JSON.stringify(toSarif(result, VERSION), null, 2) + '\n');
   else out(formatText(result));
   if (flags['exit-zero']) return 0;
   return result.findings.length ? 1 : 0;
+}
+
+/**
+ * The JSON report of a scan (fix ranges as line/column). Each file's line starts are computed once,
+ * not once per finding: a file with hundreds of findings used to be scanned hundreds of times.
+ */
+export function jsonReport(result: ScanResult, files: Map<string, ScannedFile>): string {
+  const cache = new Map<string, number[] | undefined>();
+  const starts = (file: string) => {
+    if (!cache.has(file)) { const f = files.get(file); cache.set(file, f ? lineStarts(f.decoded.text) : undefined); }
+    return cache.get(file);
+  };
+  return JSON.stringify(toJson(result, starts), null, 2) + '\n';
 }

@@ -13,6 +13,7 @@ import { writeTarget } from '../../src/cli/fix';
 import { main } from '../../src/cli/main';
 import { loadConfig } from '../../src/core/config';
 import { readRegularFile } from '../../src/core/files';
+import { defaultGrammarDir, grammarDirCandidates, loadQuery } from '../../src/core/parser';
 import { isBareGenerator, stripStrings } from '../../src/core/fixes/pyText';
 
 /** Runs fn and fails when it takes longer than `budgetMs` (the old code took far longer on these inputs). */
@@ -256,5 +257,51 @@ describe('hardening: `loopwise fix` writes only inside the scanned folder', func
     assert.equal(writeTarget({ abs: join(root, 'x.py'), root }).path, realpathSync(join(root, 'x.py')));
     assert.match(writeTarget({ abs: join(root, 'x.py'), root: join(root, 'sub') }).error ?? '', /cannot resolve|outside/);
     assert.match(writeTarget({ abs: join(root, 'x.py'), root: join(dir, 'a', 'project') }).error ?? '', /outside the scanned folder/);
+  });
+});
+
+describe('hardening: grammars and queries come only from the package folder', () => {
+  const own = join(__dirname, '..', '..', 'grammars');
+
+  it('no candidate folder depends on the working directory (the scanned project)', () => {
+    const prev = process.cwd();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'lw-cwd-'));
+    try {
+      mkdirSync(join(elsewhere, 'grammars'));
+      writeFileSync(join(elsewhere, 'grammars', 'tree-sitter-python.wasm'), 'not a grammar');
+      process.chdir(elsewhere);
+      const candidates = grammarDirCandidates();
+      assert.ok(candidates.every((c) => !c.startsWith(realpathSync(elsewhere)) && !c.startsWith(elsewhere)), candidates.join(', '));
+      assert.equal(defaultGrammarDir(), own);
+    } finally {
+      process.chdir(prev);
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('the model query is a tracked grammars/*.scm file, and it is the one loaded', () => {
+    const tracked = spawnSync('git', ['ls-files', 'grammars'], { cwd: join(own, '..'), encoding: 'utf8' });
+    if (tracked.status === 0) assert.ok(tracked.stdout.split('\n').includes('grammars/python-model.scm'), tracked.stdout);
+    const src = loadQuery('python-model');
+    assert.equal(src, readFileSync(join(own, 'python-model.scm'), 'utf8'));
+    assert.match(src, /\(function_definition\) @def/);
+  });
+});
+
+describe('hardening: untrusted workspaces', () => {
+  const root = join(__dirname, '..', '..');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+  it('support is limited, and every setting that changes the analysis is restricted', () => {
+    const cap = pkg.capabilities.untrustedWorkspaces;
+    assert.equal(cap.supported, 'limited');
+    const settings = Object.keys(pkg.contributes.configuration.properties as Record<string, unknown>);
+    const changesAnalysis = settings.filter((k) => /^loopwise\.(rules|exclude|cost|severity)\b/.test(k));
+    assert.ok(changesAnalysis.length >= 8, changesAnalysis.join(', '));
+    assert.deepEqual([...cap.restrictedConfigurations].sort(), changesAnalysis.sort());
+    for (const nls of ['package.nls.json', 'package.nls.vi.json']) {
+      const strings = JSON.parse(readFileSync(join(root, nls), 'utf8'));
+      assert.match(strings['capabilities.untrustedWorkspaces'], /pyproject\.toml/, nls);
+    }
   });
 });
