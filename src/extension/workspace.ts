@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Analyzer, type DocumentEdit, type SourceFile } from '../core/analyzer';
 import { excluder } from '../core/config';
 import { decode, MAX_FILE_BYTES, moduleName, SKIP_DIRS } from '../core/files';
+import { isTestCode, projectPath } from '../core/python/sourceRoots';
 import type { Finding, HandlerReport, ScanResult } from '../core/types';
 import { analyzeOptions, readSettings, type Settings } from './settings';
 
@@ -21,6 +22,8 @@ interface Entry {
   open: boolean;
   /** True when the file is part of the workspace scan (not just an open outside file). */
   onDisk: boolean;
+  /** Test code, a script or an example (reported at the test-code severity, info by default). */
+  testCode?: boolean;
 }
 
 interface Pending { edits: DocumentEdit[]; base: string; timer?: NodeJS.Timeout }
@@ -117,11 +120,14 @@ export class Workspace implements vscode.Disposable {
     let mod = { module: path.posix.basename(uri.path, '.py') || 'main', isPackage: false };
     if (uri.scheme === 'file') mod = moduleName(uri.fsPath, folder?.uri.fsPath ?? path.dirname(uri.fsPath));
     else if (folder) mod = moduleName(uri.path, folder.uri.path);
-    return { uri, text, module: mod.module, isPackage: mod.isPackage, folder: folder?.uri.toString() ?? '', open, onDisk };
+    const patterns = folder ? this.settingsFor(folder.uri.toString()).config.testCode : undefined;
+    const rel = uri.scheme === 'file' ? projectPath(uri.fsPath, folder?.uri.fsPath ?? path.dirname(uri.fsPath)) : folder ? path.posix.relative(folder.uri.path, uri.path) : path.posix.basename(uri.path);
+    const testCode = isTestCode(rel, patterns ? excluder(patterns) ?? (() => false) : undefined);
+    return { uri, text, module: mod.module, isPackage: mod.isPackage, folder: folder?.uri.toString() ?? '', open, onDisk, testCode };
   }
 
   private source(e: Entry): SourceFile {
-    return { path: e.uri.toString(), text: e.text, module: e.module, isPackage: e.isPackage };
+    return { path: e.uri.toString(), text: e.text, module: e.module, isPackage: e.isPackage, testCode: e.testCode };
   }
 
   // ---- documents -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ interface ActionData { uri: string; version: number | null; finding: number; fix
 
 /** Fix-all never silences a finding: it only applies real fixes. */
 function isSuppression(fix: Fix): boolean {
-  return fix.edits.length > 0 && fix.edits.every((e) => /^\s*(#\s*noqa\b.*|,\s*LW\d+)$/i.test(e.newText));
+  return fix.kind === 'noqa';
 }
 
 /** `# noqa: LW101` at the end of the finding's last line, or the code added to an existing list. */
