@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseLoadTest, readDeployment, readLoadTests, recommend, resolveInputs, deploymentLimits, type DeploymentInfo, type LoadTestRow, type Recommendation, type RecommendArgs } from '../advisor';
+import { langOf } from '../core/i18n';
 import type { ScanResult } from '../core/types';
 import type { Settings } from './settings';
 
@@ -86,7 +87,7 @@ export class Advisor {
       rows = [];
     }
     const inputs = resolveInputs(args, deploymentLimits(deployments), rows);
-    return { rec: recommend(relativeFiles(scan), inputs, deployments), deployments, notes };
+    return { rec: recommend(relativeFiles(scan), inputs, deployments, { lang: langOf(vscode.env.language) }), deployments, notes };
   }
 }
 

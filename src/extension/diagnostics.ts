@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { DOCS_URL } from '../cli/format';
 import { FAMILIES, OTHER_CODES } from '../core/rules';
+import { langOf } from '../core/i18n';
+import { localizeMessage } from '../core/i18n/diagnostics';
 import type { Finding } from '../core/types';
 import type { Workspace } from './workspace';
 
@@ -19,7 +21,7 @@ export function findingRange(f: Finding): vscode.Range {
 const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information } as const;
 
 export function toDiagnostic(f: Finding): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(findingRange(f), f.message, SEVERITY[f.severity]);
+  const d = new vscode.Diagnostic(findingRange(f), localizeMessage(f, langOf(vscode.env.language)), SEVERITY[f.severity]);
   d.source = 'loopwise';
   d.code = { value: f.code, target: docsUri(f.code) };
   // Each hop after the call in the coroutine: where the chain goes, down to the blocking call.

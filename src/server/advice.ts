@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { deploymentLimits, parseLoadTest, readDeployment, readLoadTests, recommend, resolveInputs, type DeploymentInfo, type LoadTestRow, type RecommendArgs } from '../advisor';
 import type { ScanResult } from '../core/types';
+import { clientLanguage } from './convert';
 import type { AdviceResult, PanelInputs } from './protocol';
 import type { AdvisorDefaults } from './settings';
 import { fsPathOf, type Folder } from './workspace';
@@ -81,7 +82,7 @@ export class Advisor {
     return {
       folder: folder?.uri ?? '',
       folders: folders.map((f) => ({ uri: f.uri, name: f.name })),
-      rec: recommend(relScan, resolved, deployments),
+      rec: recommend(relScan, resolved, deployments, { lang: clientLanguage() }),
       deployments,
       notes,
       scan,
