@@ -57,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): LoopwiseApi {
     vscode.workspace.onDidChangeTextDocument((e) => ws.changeDocument(e)),
     vscode.workspace.onDidSaveTextDocument((d) => ws.saveDocument(d)),
     vscode.workspace.onDidCloseTextDocument((d) => void ws.closeDocument(d)),
+    // Trust granted: pyproject.toml and the restricted workspace settings now apply.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => { ws.reloadSettings(); void ws.scanWorkspace(); }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => { ws.reloadSettings(); advisor.invalidateDeployment(); void ws.scanWorkspace(); }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('loopwise')) return;

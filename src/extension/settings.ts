@@ -23,7 +23,10 @@ const SEVERITIES = new Set(['error', 'warning', 'info']);
 /** The effective settings for one workspace folder (or the window when there is none). */
 export function readSettings(folder: vscode.WorkspaceFolder | undefined): Settings {
   const c = vscode.workspace.getConfiguration('loopwise', folder?.uri);
-  const base = folder && folder.uri.scheme === 'file' ? loadConfig(findPyproject(folder.uri.fsPath)) : emptyConfig();
+  // An untrusted workspace's pyproject.toml is not read (it could hide findings or add costly
+  // patterns); its workspace settings that change analysis are ignored by VS Code itself
+  // (package.json capabilities.untrustedWorkspaces.restrictedConfigurations).
+  const base = vscode.workspace.isTrusted && folder && folder.uri.scheme === 'file' ? loadConfig(findPyproject(folder.uri.fsPath)) : emptyConfig();
   // Only severities the user set explicitly, so pyproject.toml's still apply under the defaults.
   const severity: Record<string, unknown> = {};
   for (const [key, family] of [['blocking', 'blocking'], ['cpu', 'cpu'], ['nPlusOne', 'n-plus-one'], ['lifespan', 'lifespan']]) {
