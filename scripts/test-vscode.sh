@@ -46,7 +46,7 @@ cp -r test/integration/workspace "$V/ws-int" && cp -r test/integration/workspace
 echo '{"workbench.startupEditor":"none","telemetry.telemetryLevel":"off","extensions.autoUpdate":false,"extensions.autoCheckUpdates":false,"security.workspace.trust.enabled":false,"workbench.tips.enabled":false,"chat.disableAIFeatures":true,"git.enabled":false,"git.openRepositoryInParentFolders":"never"}' > "$V/ud/User/settings.json"
 "$CS" --user-data-dir "$V/ud" --extensions-dir "$V/exts" --install-extension "$V/loopwise.vsix" > "$V/install-ext.log" 2>&1 || { cat "$V/install-ext.log"; die "VSIX install failed"; }
 # The extension host inherits this environment: the suite writes its timings there; MOCHA_GREP filters tests.
-LOOPWISE_TIMINGS=$V/timings.json setsid "$CS" --bind-addr 127.0.0.1:$PORT --auth none --disable-telemetry --disable-update-check --disable-workspace-trust \
+LOOPWISE_TIMINGS=$V/timings.json LOOPWISE_PROFILE=$V/ext-host-typing.cpuprofile setsid "$CS" --bind-addr 127.0.0.1:$PORT --auth none --disable-telemetry --disable-update-check --disable-workspace-trust \
   --user-data-dir "$V/ud" --extensions-dir "$V/exts" > "$V/code-server.log" 2>&1 &
 CSPID=$!
 trap 'kill -- -$CSPID 2>/dev/null' EXIT   # the server and its extension-host / watcher children

@@ -18,6 +18,9 @@ export interface PanelTraceStep { step: string; question: string; answer: string
 
 export interface PanelState {
   strings: Record<string, string>;
+  /** The workspace folder shown, and every folder (the picker shows when there are several). */
+  folder: string;
+  folders: { uri: string; name: string }[];
   workers: number;
   reason: string;
   fixFirst: boolean;
@@ -49,4 +52,5 @@ export type FromWebview =
   | { type: 'setInputs'; inputs: PanelInputs }
   | { type: 'reveal'; uri: string; line: number; column: number }
   | { type: 'pickLoadTest' }
+  | { type: 'pickFolder'; folder: string }
   | { type: 'copy'; text: string };

@@ -132,11 +132,11 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
   });
 
   connection.onInitialized(() => {
-    if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'loopwise' });
+    if (canConfigure) connection.client.register(DidChangeConfigurationNotification.type, { section: 'loopwise' }).catch(() => undefined);
     if (canWatch) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }, { globPattern: '**/{Dockerfile,Procfile,gunicorn.conf.py,*compose*.yml,*compose*.yaml,*.k8s.yaml,deployment*.yaml,deployment*.yml}' }],
-      });
+      }).catch(() => undefined);
     }
     if (folderEvents) {
       connection.workspace.onDidChangeWorkspaceFolders((e) => {
@@ -300,6 +300,8 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
   });
 
   connection.onRequest(STATS_REQUEST, () => ws.stats);
+  connection.onRequest('loopwise/flush', async (p: { uri: string }) => { await ws.flush(String(p?.uri ?? '')); return true; });
+  connection.onRequest('loopwise/scan', async () => { await ws.scanWorkspace(); return true; });
   connection.onRequest('loopwise/waitForScan', async () => { await ws.scanning; return true; });
 
   connection.onShutdown(() => ws.dispose());

@@ -298,6 +298,29 @@ describe('language server (scripted LSP client over stdio)', function () {
     assert.equal(await shutdown(c), 0);
   });
 
+  it('keeps workspace folders apart: one analysis, advice and status per folder', async () => {
+    c = start();
+    const other = join(dir, 'other');
+    cpSync(join(dir, 'app'), join(other, 'app'), { recursive: true });
+    writeFileSync(join(other, 'app', 'main.py'), 'import asyncio\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/ok")\nasync def ok():\n    await asyncio.sleep(1)\n');
+    rmSync(join(other, 'app', 'broken.py'));
+    const a = pathToFileURL(join(dir, 'app')).href;
+    const b = pathToFileURL(other).href;
+    await c.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: [{ uri: a, name: 'first' }, { uri: b, name: 'second' }], capabilities: { workspace: { configuration: true, workspaceFolders: true } } });
+    await c.conn.sendNotification('initialized', {});
+    await c.conn.sendRequest('loopwise/waitForScan');
+    type Advice = { folder: string; folders: { name: string }[]; scan: { findings: { file: string }[]; handlers: { route: string | null }[] } };
+    const first = await c.conn.sendRequest<Advice>('loopwise/advice', { folder: a });
+    const second = await c.conn.sendRequest<Advice>('loopwise/advice', { folder: b });
+    assert.deepEqual(first.folders.map((f) => f.name), ['first', 'second']);
+    assert.ok(first.scan.findings.length >= 3 && first.scan.findings.every((f) => f.file.startsWith(`${a}/`)), JSON.stringify(first.scan.findings.map((f) => f.file)));
+    assert.equal(second.folder, b);
+    assert.deepEqual(second.scan.findings, []);
+    assert.ok(second.scan.handlers.some((h) => h.route === 'GET /ok'));
+    assert.ok(!second.scan.handlers.some((h) => h.route === 'GET /weather'), 'no handlers from the other folder');
+    assert.equal(await shutdown(c), 0);
+  });
+
   it('`server --frob` is a usage error', () => {
     const r = spawnSync(process.execPath, [CLI, 'server', '--frob'], { encoding: 'utf8' });
     assert.equal(r.status, 2);
