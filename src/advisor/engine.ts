@@ -527,7 +527,7 @@ export function deploymentFindings(deploy: DeploymentInfo[], rec: Recommendation
 
 function finding(d: DeploymentInfo, code: string, message: string, target: number): DeploymentFinding {
   const span = d.workerSpan;
-  const fix: Fix | null = span ? { title: `Set workers to ${target}`, isPreferred: true, edits: [{ start: span.start, end: span.end, newText: String(target) }] } : null;
+  const fix: Fix | null = span ? { kind: 'workers', title: `Set workers to ${target}`, isPreferred: true, edits: [{ start: span.start, end: span.end, newText: String(target) }] } : null;
   const width = span ? span.end - span.start : 0;
   return {
     file: d.file, line: d.line, column: d.column, endLine: d.line, endColumn: d.column + width,

@@ -1,15 +1,57 @@
 // A unified diff of two texts, line by line (no dependency): the common head and tail are cut first,
-// so a fix's few changed lines cost little; the middle is an LCS table, or one replaced block when
-// it is too large for the table.
+// and the middle is Myers' O((N+M)D) shortest edit script, so two fixes far apart in a 2,400-line
+// file print as two small hunks. Only when the texts differ in more than MAX_D lines is the middle
+// printed as one replaced block.
 type Op = { t: ' ' | '-' | '+'; line: string };
 
-const MAX_CELLS = 4_000_000;
+const MAX_D = 2_000;
+const NO_EOL = '\u0000';
 
 function splitLines(text: string): { lines: string[]; finalEol: boolean } {
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   const finalEol = text.length === 0 || text.endsWith('\n');
   if (finalEol) lines.pop();
+  // A last line without its newline differs from the same line with one (diff(1) prints a marker).
+  else lines[lines.length - 1] += NO_EOL;
   return { lines, finalEol };
+}
+
+/** Myers' greedy shortest edit script (deletions first within a run), or undefined past MAX_D edits. */
+function myers(a: string[], b: string[]): Op[] | undefined {
+  const n = a.length;
+  const m = b.length;
+  const max = Math.min(n + m, MAX_D);
+  const off = max + 1;
+  const v = new Int32Array(2 * max + 3);
+  const trace: Int32Array[] = [];
+  let found = -1;
+  for (let d = 0; d <= max && found < 0; d++) {
+    // Only diagonals -d-1..d+1 are read back at step d: keep that window (memory grows with D², not D·N).
+    trace.push(v.slice(off - d - 1, off + d + 2));
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[off + k - 1] < v[off + k + 1]) ? v[off + k + 1] : v[off + k - 1] + 1;
+      let y = x - k;
+      while (x < n && y < m && a[x] === b[y]) { x++; y++; }
+      v[off + k] = x;
+      if (x >= n && y >= m) { found = d; break; }
+    }
+  }
+  if (found < 0) return undefined;
+  const rev: Op[] = [];
+  let x = n;
+  let y = m;
+  for (let d = found; d > 0; d--) {
+    const pv = trace[d];
+    const at = (kk: number) => pv[kk + d + 1];
+    const k = x - y;
+    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+    const px = at(prevK);
+    const py = px - prevK;
+    while (x > px && y > py) { rev.push({ t: ' ', line: a[x - 1] }); x--; y--; }
+    if (x === px) { rev.push({ t: '+', line: b[y - 1] }); y--; } else { rev.push({ t: '-', line: a[x - 1] }); x--; }
+  }
+  while (x > 0 && y > 0) { rev.push({ t: ' ', line: a[x - 1] }); x--; y--; }
+  return rev.reverse();
 }
 
 function diffLines(a: string[], b: string[]): Op[] {
@@ -20,26 +62,12 @@ function diffLines(a: string[], b: string[]): Op[] {
   const am = a.slice(head, a.length - tail);
   const bm = b.slice(head, b.length - tail);
   const ops: Op[] = a.slice(0, head).map((line) => ({ t: ' ', line }));
-  if ((am.length + 1) * (bm.length + 1) > MAX_CELLS) {
+  const script = myers(am, bm);
+  if (!script) {
     for (const line of am) ops.push({ t: '-', line });
     for (const line of bm) ops.push({ t: '+', line });
   } else {
-    const n = am.length;
-    const m = bm.length;
-    const w = m + 1;
-    const lcs = new Uint32Array((n + 1) * w);
-    for (let i = n - 1; i >= 0; i--) {
-      for (let j = m - 1; j >= 0; j--) {
-        lcs[i * w + j] = am[i] === bm[j] ? lcs[(i + 1) * w + j + 1] + 1 : Math.max(lcs[(i + 1) * w + j], lcs[i * w + j + 1]);
-      }
-    }
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-      if (i < n && j < m && am[i] === bm[j]) { ops.push({ t: ' ', line: am[i] }); i++; j++; }
-      else if (j < m && (i === n || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j])) { ops.push({ t: '+', line: bm[j] }); j++; }
-      else { ops.push({ t: '-', line: am[i] }); i++; }
-    }
+    for (const o of script) ops.push(o);
     // Deletions before insertions within a changed run, as diff(1) prints them.
     for (let k = 0; k < ops.length;) {
       if (ops[k].t === ' ') { k++; continue; }
@@ -61,7 +89,6 @@ export function unifiedDiff(name: string, before: string, after: string, context
   const B = splitLines(after);
   const ops = diffLines(A.lines, B.lines);
   const out: string[] = [`--- a/${name}`, `+++ b/${name}`];
-  // A missing final newline is marked after the last line of the side that lacks it.
   const changed = ops.map((o) => o.t !== ' ');
   let k = 0;
   while (k < ops.length) {
@@ -84,15 +111,9 @@ export function unifiedDiff(name: string, before: string, after: string, context
     const aCount = hunk.filter((o) => o.t !== '+').length;
     const bCount = hunk.filter((o) => o.t !== '-').length;
     out.push(`@@ -${aCount ? aLine : aLine - 1},${aCount} +${bCount ? bLine : bLine - 1},${bCount} @@`);
-    let aSeen = aLine - 1;
-    let bSeen = bLine - 1;
     for (const o of hunk) {
-      out.push(o.t + o.line);
-      if (o.t !== '+') aSeen++;
-      if (o.t !== '-') bSeen++;
-      const aLast = o.t !== '+' && aSeen === A.lines.length && !A.finalEol;
-      const bLast = o.t !== '-' && bSeen === B.lines.length && !B.finalEol;
-      if (o.t === ' ' ? aLast && bLast : aLast || bLast) out.push('\\ No newline at end of file');
+      if (o.line.endsWith(NO_EOL)) out.push(o.t + o.line.slice(0, -1), '\\ No newline at end of file');
+      else out.push(o.t + o.line);
     }
     k = end;
   }

@@ -5,15 +5,13 @@
 import { chmodSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decode, type DecodedText, InputError } from '../core/files';
-import { findingsByFile, fixAll } from '../core/fixes';
+import { runFixPipeline } from '../core/fixes/pipeline';
 import { scanPaths, type ScannedFile } from '../core/scan';
 import type { ScanResult } from '../core/types';
 import { parseArgs } from './args';
 import { unifiedDiff } from './diff';
 
 export const FIX_FLAGS = { select: 'list', ignore: 'list', exclude: 'list', 'no-config': 'boolean', diff: 'boolean' } as const;
-
-const MAX_ROUNDS = 4;
 
 export interface FixHooks {
   /** Called after the fixes are computed and before any file is checked and written (tests use it). */
@@ -29,41 +27,10 @@ export interface FixOutcome {
   skipped: { file: string; reason: string }[];
 }
 
-/** Runs fix-all rounds in memory over a scan; nothing is written. */
+/** Runs the core fix pipeline in memory over a scan; nothing is written. */
 export function computeFixes(scan: { result: ScanResult; files: Map<string, ScannedFile>; reanalyze(texts: Map<string, string>): ScanResult }, select?: string[]): FixOutcome {
-  const texts = new Map<string, string>();
-  const skipped: FixOutcome['skipped'] = [];
-  const broken = new Set<string>();
-  const hadErrors = new Set(scan.result.notes.filter((n) => n.kind === 'syntax-error').map((n) => n.file));
-  let result = scan.result;
-  let applied = 0;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const before = new Map(texts);
-    let roundApplied = 0;
-    for (const [file, findings] of findingsByFile(result.findings)) {
-      const src = scan.files.get(file);
-      if (!src || broken.has(file)) continue;
-      if (src.decoded.note) { if (round === 0) skipped.push({ file, reason: src.decoded.note }); continue; }
-      const current = texts.get(file) ?? src.decoded.text;
-      const r = fixAll(current, findings, select);
-      if (r.text !== current) { texts.set(file, r.text); roundApplied += r.applied.length; }
-    }
-    if (!roundApplied) break;
-    result = scan.reanalyze(texts);
-    // A fix must never leave a file that no longer parses: undo that file's round and keep it out.
-    const nowBroken = result.notes.filter((n) => n.kind === 'syntax-error' && texts.has(n.file) && !hadErrors.has(n.file)).map((n) => n.file);
-    if (nowBroken.length) {
-      for (const f of nowBroken) {
-        broken.add(f);
-        skipped.push({ file: f, reason: 'a fix would leave a syntax error; the file was left as it is after the previous round' });
-        if (before.has(f)) texts.set(f, before.get(f)!); else texts.delete(f);
-      }
-      result = scan.reanalyze(texts);
-    }
-    applied += roundApplied;
-  }
-  for (const [file, text] of [...texts]) if (text === scan.files.get(file)?.decoded.text) texts.delete(file);
-  return { texts, applied, result, skipped };
+  const files = new Map([...scan.files].map(([file, f]) => [file, { text: f.decoded.text, skipReason: f.decoded.note }]));
+  return runFixPipeline({ result: scan.result, files, reanalyze: (texts) => scan.reanalyze(texts), select });
 }
 
 /** The text encoded as it was read (encoding and BOM), or undefined when it cannot be written back exactly. */

@@ -25,7 +25,8 @@ export function toJson(r: ScanResult, lineStartsOf: (file: string) => number[] |
   return {
     version: 1,
     findings: r.findings.map((f) => jsonFinding(f, lineStartsOf(f.file))),
-    handlers: r.handlers,
+    // The per-handler cost breakdown is part of `recommend --format json`, not of the scan contract.
+    handlers: r.handlers.map(({ costs: _costs, ...h }) => h),
     notes: r.notes,
     summary: r.summary,
   };

@@ -4,7 +4,7 @@
 import type { Language, Node, Query, Tree } from 'web-tree-sitter';
 import { Edit, Query as TsQuery } from 'web-tree-sitter';
 import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
-import { CostModel, type CostOverrides } from './cost';
+import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role } from './fastapi/app';
 import { attachFixes, sourcesFrom } from './fixes';
 import { type Expr, namesIn } from './python/ir';
@@ -12,8 +12,9 @@ import { buildModel, type FileModel, type Part, type PartCache, QUERY_SOURCE, re
 import { Resolver } from './python/resolve';
 import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
+import { runLoopChecks } from './rules/loop-checks-run';
 import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
-import type { ChainHop, FileNote, Finding, FunctionKind, HandlerReport, ScanResult, Severity, Workload } from './types';
+import type { ChainHop, CostItem, CostWhere, FileNote, Finding, FunctionKind, HandlerReport, ScanResult, Severity, Workload } from './types';
 
 export interface SourceFile {
   /** Path as it should appear in results (relative to the scan root for the CLI). */
@@ -254,7 +255,7 @@ export class Analyzer {
       entries.push({ file: f.path, model: m, resolver: new Resolver(m) });
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
-    const result = new Run(entries, opts, notes, files.length, this.canonicalMemo(entries)).result();
+    const result = new Run(entries, opts, notes, files.length, this.canonicalMemo(entries), new Map(files.map((f) => [f.path, f.text]))).result();
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries));
   }
 
@@ -301,9 +302,9 @@ class Run {
   private graph: CallGraph;
   private fastapi: FastApiModel;
   private findings: Finding[] = [];
-  private coroutineCosts = new Map<string, { cpuMs: number; ioMs: number; blockingMs: number }>();
+  private coroutineCosts = new Map<string, CostAcc>();
 
-  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, memo?: WeakMap<Expr, string | null>) {
+  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, memo?: WeakMap<Expr, string | null>, private texts?: Map<string, string>) {
     this.index = new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
@@ -325,6 +326,7 @@ class Run {
         handlers.push(this.handlerReport(ref, role, this.findings.length - before));
       }
     }
+    this.loopChecks();
     this.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
     handlers.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     const byCode: Record<string, number> = {};
@@ -362,6 +364,32 @@ class Run {
       }
       if (c.site.awaited && c.site.loop >= 0) this.checkNPlusOne(ref, role, c);
     }
+  }
+
+  /** LW302-LW304 and LW501 (src/core/rules/loop-checks-run.ts): checks over call sites and loops, not call tables. */
+  private loopChecks(): void {
+    runLoopChecks({
+      index: this.index,
+      graph: this.graph,
+      roleOf: (fn) => this.fastapi.roleOf(fn),
+      enabled: (code) => this.rules.enabled(code),
+      textOf: (file) => this.texts?.get(file),
+      where: (mod, fn) => {
+        if (!fn) return 'module code';
+        const role = this.fastapi.roleOf(fn);
+        return fn.isAsync ? this.where({ mod, fn }, role) : `sync function ${displayName({ mod, fn })}${role?.route ? ` (${role.route})` : ''}`;
+      },
+      report: (mod, fn, span, code, severity, message, call) => {
+        const ref = fn ? { mod, fn } : undefined;
+        const role = fn ? this.fastapi.roleOf(fn) : undefined;
+        const a = positionOf(mod, span.start);
+        const b = positionOf(mod, span.end);
+        this.findings.push({
+          file: mod.file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column, code, severity, message,
+          function: ref ? displayName(ref) : '', route: role?.route ?? null, chain: [], fixes: [], call, startOffset: span.start, endOffset: span.end,
+        });
+      },
+    }, [...this.index.modules.values()].filter((m) => !this.opts.only || this.opts.only.has(m.file)), [...this.index.modules.values()]);
   }
 
   private severity(role: Role | undefined, family: 'blocking' | 'cpu' | 'n-plus-one'): Severity {
@@ -451,12 +479,12 @@ class Run {
 
   private handlerReport(ref: FunctionRef, role: Role | undefined, findings: number): HandlerReport {
     const kind = role?.kind ?? 'coroutine';
-    const cost = ref.fn.isAsync ? { ...this.coroutineCost(ref) } : this.threadpoolCost(ref);
-    if (kind === 'route' || kind === 'websocket') cost.cpuMs += this.costs.of('base').ms;
+    const cost = new CostAcc();
+    cost.add(ref.fn.isAsync ? this.coroutineCost(ref) : this.threadpoolCost(ref));
+    if (kind === 'route' || kind === 'websocket') { cost.cpuMs += this.costs.of('base').ms; cost.item(this.costs, 'base', 'overhead', this.costs.of('base').ms); }
     for (const d of role?.deps ?? []) {
       if (d.fn.qname === ref.fn.qname) continue;
-      const dc = d.fn.isAsync ? this.coroutineCost(d) : this.threadpoolCost(d);
-      cost.cpuMs += dc.cpuMs; cost.ioMs += dc.ioMs; cost.blockingMs += dc.blockingMs;
+      cost.add(d.fn.isAsync ? this.coroutineCost(d) : this.threadpoolCost(d));
     }
     const total = cost.cpuMs + cost.ioMs + cost.blockingMs;
     const cpuRatio = total > 0 ? cost.cpuMs / total : 0;
@@ -473,70 +501,129 @@ class Run {
       cpuRatio: Math.round(cpuRatio * 1000) / 1000,
       workload: workloadOf(cost.cpuMs, total, this.costs.of('base').ms),
       findings,
+      costs: cost.list(),
     };
   }
 
   /** A def handler or dependency runs in FastAPI's threadpool: its sync I/O is waiting, not blocking. */
-  private threadpoolCost(ref: FunctionRef): { cpuMs: number; ioMs: number; blockingMs: number } {
+  private threadpoolCost(ref: FunctionRef): CostAcc {
     const sc = this.graph.syncCost(ref);
-    return { cpuMs: sc.cpuMs, ioMs: sc.ioMs, blockingMs: 0 };
+    const out = new CostAcc();
+    out.cpuMs = sc.cpuMs; out.ioMs = sc.ioMs;
+    out.kinds(this.costs, sc.kinds, () => 'threadpool');
+    return out;
   }
 
-  private coroutineCost(ref: FunctionRef, stack: Set<string> = new Set()): { cpuMs: number; ioMs: number; blockingMs: number } {
+  private coroutineCost(ref: FunctionRef, stack: Set<string> = new Set()): CostAcc {
     const memo = this.coroutineCosts.get(ref.fn.qname);
     if (memo) return memo;
-    const out = { cpuMs: 0, ioMs: 0, blockingMs: 0 };
+    const out = new CostAcc();
     if (stack.has(ref.fn.qname)) return out;
     stack.add(ref.fn.qname);
-    for (const c of this.graph.callsOf(ref)) this.addCallCost(out, c, stack);
+    for (const c of this.graph.callsOf(ref)) this.addCallCost(ref, out, c, stack);
     stack.delete(ref.fn.qname);
     this.coroutineCosts.set(ref.fn.qname, out);
     return out;
   }
 
-  private addCallCost(out: { cpuMs: number; ioMs: number; blockingMs: number }, c: CallInfo, stack: Set<string>): void {
+  private addCallCost(ref: FunctionRef, out: CostAcc, c: CallInfo, stack: Set<string>): void {
     switch (c.kind) {
       case 'rule': {
         const cost = this.ruleCost(c);
         if (cost.type === 'cpu') out.cpuMs += cost.ms; else out.blockingMs += cost.ms;
+        out.item(this.costs, c.rule!.kind, cost.type === 'cpu' ? 'loop' : 'blocking', cost.ms, cost.fromCode);
         return;
       }
-      case 'cpu-only': out.cpuMs += this.costs.of(c.ioKind!).ms; return;
-      case 'async-io': out.ioMs += this.costs.of(c.ioKind!).ms; return;
+      case 'cpu-only': out.cpuMs += this.costs.of(c.ioKind!).ms; out.item(this.costs, c.ioKind!, 'loop', this.costs.of(c.ioKind!).ms); return;
+      case 'async-io': out.ioMs += this.costs.of(c.ioKind!).ms; out.item(this.costs, c.ioKind!, 'awaited', this.costs.of(c.ioKind!).ms); return;
       case 'offload': {
         if ((c.canonical ?? '').includes('BackgroundTask')) return; // runs after the response
         const o = c.offloaded;
-        if (o?.kind === 'rule' && o.rule) out.ioMs += this.costs.of(o.rule.kind).ms;
-        else if (o?.kind === 'local' && o.target && !o.target.fn.isAsync) { const sc = this.graph.syncCost(o.target); out.ioMs += sc.cpuMs + sc.ioMs; }
-        else if (o?.kind === 'local' && o.target) { const sub = this.coroutineCost(o.target, stack); out.ioMs += sub.cpuMs + sub.ioMs + sub.blockingMs; }
-        else out.ioMs += this.costs.of('await').ms;
+        const where = this.offloadPlace(ref, c);
+        if (o?.kind === 'rule' && o.rule) {
+          const cost = this.costs.of(o.rule.kind);
+          out.ioMs += cost.ms;
+          out.item(this.costs, o.rule.kind, cost.type === 'cpu' ? where : 'thread', cost.ms);
+        } else if (o?.kind === 'local' && o.target && !o.target.fn.isAsync) {
+          const sc = this.graph.syncCost(o.target);
+          out.ioMs += sc.cpuMs + sc.ioMs;
+          out.kinds(this.costs, sc.kinds, (type) => (type === 'cpu' ? where : 'thread'));
+        } else if (o?.kind === 'local' && o.target) {
+          const sub = this.coroutineCost(o.target, stack);
+          out.ioMs += sub.cpuMs + sub.ioMs + sub.blockingMs;
+          for (const it of sub.items.values()) out.item(this.costs, it.kind, 'awaited', it.ms, it.source === 'code', it.calls);
+        } else {
+          out.ioMs += this.costs.of('await').ms;
+          out.item(this.costs, 'await', 'thread', this.costs.of('await').ms);
+        }
         return;
       }
       case 'local': {
         const t = c.target!;
         if (t.fn.isAsync) {
-          const sub = this.coroutineCost(t, stack);
-          out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; out.blockingMs += sub.blockingMs;
+          out.add(this.coroutineCost(t, stack));
         } else if (this.graph.syncTarget(c)) {
           const sc = this.graph.syncCost(t);
           out.cpuMs += sc.cpuMs; out.blockingMs += sc.ioMs;
+          out.kinds(this.costs, sc.kinds, (type) => (type === 'cpu' ? 'loop' : 'blocking'));
         }
         return;
       }
       default: {
         if (!c.site.awaited) return;
         const name = c.canonical ?? '';
-        if (name === 'asyncio.sleep') { out.ioMs += secondsArg(c) ?? 0; return; }
+        if (name === 'asyncio.sleep') { const ms = secondsArg(c) ?? 0; out.ioMs += ms; if (ms) out.item(this.costs, 'sleep', 'awaited', ms, true); return; }
         if (name.startsWith('asyncio.') || name.startsWith('anyio.')) return;
         out.ioMs += this.costs.of('await').ms;
+        out.item(this.costs, 'await', 'awaited', this.costs.of('await').ms);
       }
     }
   }
 
-  private ruleCost(c: CallInfo): { ms: number; type: 'cpu' | 'io' } {
+  /** `run_in_executor(pool, ...)` with a ProcessPoolExecutor runs in another process; every other offload in a thread. */
+  private offloadPlace(ref: FunctionRef, c: CallInfo): 'pool' | 'thread' {
+    if (!(c.canonical ?? '').endsWith('.run_in_executor') || !c.site.args[0]) return 'thread';
+    const pool = this.graph.canonical(ref.mod, c.site.args[0]) ?? '';
+    return /ProcessPoolExecutor/.test(pool) ? 'pool' : 'thread';
+  }
+
+  private ruleCost(c: CallInfo): { ms: number; type: 'cpu' | 'io'; fromCode?: boolean } {
     const base = this.costs.of(c.rule!.kind);
-    if (c.canonical === 'time.sleep') { const ms = secondsArg(c); if (ms !== undefined) return { ms, type: 'io' }; }
+    if (c.canonical === 'time.sleep') { const ms = secondsArg(c); if (ms !== undefined) return { ms, type: 'io', fromCode: true }; }
     return base;
+  }
+}
+
+/** A coroutine's or handler's estimate: loop-centric totals plus the cost-table entries behind them. */
+class CostAcc {
+  cpuMs = 0;
+  ioMs = 0;
+  blockingMs = 0;
+  readonly items = new Map<string, CostItem>();
+
+  item(model: CostModel, kind: string, where: CostWhere, ms: number, fromCode = false, calls = 1): void {
+    const key = model.keyOf(kind);
+    const source = fromCode ? 'code' : model.sourceOf(kind);
+    const id = `${where}|${key}|${source}`;
+    const it = this.items.get(id);
+    if (it) { it.ms += ms; it.calls += calls; return; }
+    this.items.set(id, { kind: key, where, type: model.of(key).type, calls, ms, source });
+  }
+
+  kinds(model: CostModel, kinds: KindTimes, where: (type: 'cpu' | 'io') => CostWhere): void {
+    for (const [kind, v] of Object.entries(kinds)) this.item(model, kind, where(model.of(kind).type), v.ms, false, v.calls);
+  }
+
+  add(o: CostAcc): void {
+    this.cpuMs += o.cpuMs; this.ioMs += o.ioMs; this.blockingMs += o.blockingMs;
+    for (const [id, it] of o.items) {
+      const mine = this.items.get(id);
+      if (mine) { mine.ms += it.ms; mine.calls += it.calls; } else this.items.set(id, { ...it });
+    }
+  }
+
+  list(): CostItem[] {
+    return [...this.items.values()].map((it) => ({ ...it, ms: round(it.ms) })).sort((a, b) => b.ms - a.ms || a.kind.localeCompare(b.kind));
   }
 }
 
@@ -549,6 +636,18 @@ function displayName(ref: FunctionRef): string {
   const { fn, mod } = ref;
   const prefix = `${mod.model.module}.`;
   return fn.qname.startsWith(prefix) ? fn.qname.slice(prefix.length) : fn.name;
+}
+
+/** 1-based line and UTF-16 column of an offset, from the model's line starts. */
+function positionOf(mod: ModuleEntry, offset: number): { line: number; column: number } {
+  const starts = mod.model.lineStarts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
 function round(n: number): number {

@@ -1,7 +1,7 @@
 // Calls across the workspace: what each call site is (a rule's blocking call, a local function, an
 // offload, an awaited client call), and for every sync function a summary of what it may block on,
 // computed to a fixed point over the call graph so recursion and cycles terminate.
-import { asyncIoKind, cpuOnlyKind } from './cost';
+import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from './cost';
 import { type Expr, offsetOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
 import type { RuleHit, RuleSet } from './rules';
@@ -41,6 +41,8 @@ export interface CallInfo {
   offloaded?: CallInfo;
   ioKind?: CostKind;
   suppressed: boolean;
+  /** An awaited call a rule would have matched: its receiver is in fact an async object. */
+  awaitedRule?: RuleHit;
 }
 
 export interface SummaryEntry {
@@ -52,7 +54,7 @@ export interface SummaryEntry {
   root: string;
 }
 
-export interface SyncCost { cpuMs: number; ioMs: number }
+export interface SyncCost { cpuMs: number; ioMs: number; kinds: KindTimes }
 
 export class CallGraph {
   /** Per module, classified lazily: only the functions a report needs are ever looked at. */
@@ -69,7 +71,12 @@ export class CallGraph {
     const key = ref.mod.model.module;
     let memo = this.calls.get(key);
     if (!memo) this.calls.set(key, (memo = new Array(ref.mod.model.calls.length)));
-    return ref.fn.calls.map((i) => (memo![i] ??= this.classify(ref.mod, ref.mod.model.calls[i])));
+    const ids = ref.fn.calls;
+    if (ids.length && memo[ids[0]] === undefined) {
+      for (const i of ids) memo[i] = this.classify(ref.mod, ref.mod.model.calls[i]);
+      awaitedUseWins(ids.map((i) => memo![i]!));
+    }
+    return ids.map((i) => (memo![i] ??= this.classify(ref.mod, ref.mod.model.calls[i])));
   }
 
   /** The canonical name of an expression; memoised across runs while no file's surface changes. */
@@ -86,7 +93,14 @@ export class CallGraph {
     const canonical = this.canonical(mod, site.callee);
     const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
     if (!canonical) return info;
-    const rule = this.rules.match(canonical);
+    // A module at a source root may really be called `requests`: its own functions win over the tables.
+    const rule = this.index.functions.has(canonical) ? undefined : this.rules.match(canonical);
+    if (rule && site.awaited) {
+      // The precision rule: an awaited call returns an awaitable, so it is not a sync blocking call,
+      // whatever the receiver's (possibly wrong) annotation says. Its time counts as awaited I/O.
+      info.kind = 'async-io'; info.ioKind = rule.kind; info.awaitedRule = rule;
+      return info;
+    }
     if (rule) { info.kind = 'rule'; info.rule = rule; info.suppressed = isSuppressed(mod, site, rule.code); return info; }
     const off = OFFLOADS[canonical] ?? (canonical.endsWith('.run_in_executor') ? { arg: 1 } : undefined);
     if (off) {
@@ -117,7 +131,7 @@ export class CallGraph {
       const fn = mod.model.functions.find((f) => f.isLambda && f.start === at);
       return fn ? { site, canonical: fn.qname, kind: 'local', target: { mod, fn }, suppressed: false } : undefined;
     }
-    const info = this.classify(mod, { ...site, callee: e });
+    const info = this.classify(mod, { ...site, callee: e, awaited: false });
     return info.kind === 'other' ? undefined : info;
   }
 
@@ -195,6 +209,9 @@ export class CallGraph {
    */
   syncTarget(c: CallInfo): FunctionRef | undefined {
     if (c.kind !== 'local' || !c.target || c.target.fn.isAsync) return undefined;
+    // Awaiting what a `def` returns means it hands back an awaitable (a decorator made it async, or it
+    // returns a coroutine or future): by the precision rule, not a sync blocking call.
+    if (c.site.awaited) return undefined;
     if (c.target.fn.isGenerator && !c.site.forIterable) return undefined;
     if (c.target.fn.decorators.length && this.offloadedByDecorator(c.target)) return undefined;
     return c.target;
@@ -214,21 +231,50 @@ export class CallGraph {
   syncCost(ref: FunctionRef, stack: Set<string> = new Set()): SyncCost {
     const memo = this.syncCosts.get(ref.fn.qname);
     if (memo) return memo;
-    if (stack.has(ref.fn.qname)) return { cpuMs: 0, ioMs: 0 };
+    if (stack.has(ref.fn.qname)) return { cpuMs: 0, ioMs: 0, kinds: {} };
     stack.add(ref.fn.qname);
-    const out: SyncCost = { cpuMs: 0, ioMs: 0 };
+    const out: SyncCost = { cpuMs: 0, ioMs: 0, kinds: {} };
     for (const c of this.callsOf(ref)) {
       if ((c.kind === 'rule' && c.rule) || c.kind === 'cpu-only') {
-        const cost = this.costKind(c.rule ? c.rule.kind : c.ioKind!);
+        const kind = c.rule ? c.rule.kind : c.ioKind!;
+        const cost = this.costKind(kind);
         if (cost.type === 'cpu') out.cpuMs += cost.ms; else out.ioMs += cost.ms;
+        addKind(out.kinds, kind, cost.ms);
         continue;
       }
       const t = this.syncTarget(c);
-      if (t) { const sub = this.syncCost(t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; }
+      if (t) { const sub = this.syncCost(t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; mergeKinds(out.kinds, sub.kinds); }
     }
     stack.delete(ref.fn.qname);
     this.syncCosts.set(ref.fn.qname, out);
     return out;
+  }
+}
+
+/** `db.execute` -> `db`; `self.s.commit` -> `self.s`; undefined for a bare name. */
+function receiverOf(text: string): string | undefined {
+  const flat = text.replace(/\s+/g, '');
+  const i = flat.lastIndexOf('.');
+  return i > 0 && /^[\w.]+$/.test(flat) ? flat.slice(0, i) : undefined;
+}
+
+/**
+ * Awaited use wins over a wrong annotation: when a function awaits a call on a receiver typed as a
+ * sync client (`db: Session` then `await db.execute(...)`), the object is async, so the same
+ * receiver's other calls in that function are not sync blocking calls either.
+ */
+function awaitedUseWins(calls: CallInfo[]): void {
+  const asyncReceivers = new Set<string>();
+  for (const c of calls) {
+    if (!c.awaitedRule) continue;
+    const r = receiverOf(c.site.text);
+    if (r) asyncReceivers.add(r);
+  }
+  if (!asyncReceivers.size) return;
+  for (const c of calls) {
+    if (c.kind !== 'rule' || c.rule?.family !== 'blocking') continue;
+    const r = receiverOf(c.site.text);
+    if (r && asyncReceivers.has(r)) { c.awaitedRule = c.rule; c.kind = 'other'; c.rule = undefined; }
   }
 }
 

@@ -2,7 +2,7 @@
 // files with a note, decodes BOMs / UTF-16 / PEP 263 encodings, and names each file's module
 // (packages with or without __init__.py, src layouts) so imports resolve across files.
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { FileNote } from './types';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -130,27 +130,4 @@ function codingDeclaration(buf: Buffer): string | undefined {
   return undefined;
 }
 
-/** `app/routers/items.py` -> `app.routers.items` (walks up through __init__.py packages). */
-export function moduleName(abs: string, root: string): { module: string; isPackage: boolean } {
-  const isPackage = basename(abs) === '__init__.py';
-  const parts: string[] = isPackage ? [] : [basename(abs, '.py')];
-  let dir = dirname(abs);
-  let climbed = false;
-  while (existsSync(join(dir, '__init__.py'))) {
-    parts.unshift(basename(dir));
-    climbed = true;
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  if (!climbed) {
-    // Namespace package or plain folder: name it by its path under the scan root, minus a src/ layer.
-    const relDir = relative(root, dirname(abs));
-    if (relDir && !relDir.startsWith('..')) {
-      const segs = relDir.split(sep).filter(Boolean);
-      if (segs[0] === 'src') segs.shift();
-      if (segs.every((s) => /^[A-Za-z_]\w*$/.test(s))) parts.unshift(...segs);
-    }
-  }
-  return { module: parts.join('.') || 'main', isPackage };
-}
+export { moduleName } from './python/sourceRoots';

@@ -44,10 +44,16 @@ export class SymbolIndex {
     for (const cls of e.model.classes) this.classes.set(cls.qname, { mod: e, cls });
   }
 
-  /** A module by exact name, else by a unique dotted suffix (`services` -> `app.services`). */
+  /**
+   * A module by exact name, else by a unique dotted suffix of two or more names (`app.services` ->
+   * `backend.app.services` when `backend/` is really on the path). A single name is never matched by
+   * suffix: `import requests` means the library unless a source root holds `requests`, so an
+   * `app/routers/requests.py` does not shadow it.
+   */
   module(name: string): ModuleEntry | undefined {
     const m = this.modules.get(name);
     if (m) return m;
+    if (!name.includes('.')) return undefined;
     const full = this.bySuffix.get(name);
     return full ? this.modules.get(full) : undefined;
   }

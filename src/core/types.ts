@@ -10,8 +10,15 @@ export interface Range { start: Position; end: Position }
 /** A text edit on the file's text, by 0-based UTF-16 offsets into the decoded text. */
 export interface TextEdit { start: number; end: number; newText: string }
 
+/** What a fix does; tools match on this, never on the title. */
+export type FixKind =
+  | 'asyncio-sleep' | 'httpx' | 'thread' | 'threadpool' | 'thread-chain' | 'path-io' | 'plain-def'
+  | 'process-pool' | 'gather' | 'noqa' | 'workers';
+
 export interface Fix {
+  kind: FixKind;
   title: string;
+  /** Set only when every condition under which the fix keeps behaviour was shown to hold (see fixes/safety.ts). */
   isPreferred: boolean;
   edits: TextEdit[];
   /** Extra explanation shown next to the fix (for example why a thread is used instead of a process). */
@@ -49,6 +56,25 @@ export interface Finding {
 
 export type Workload = 'io-bound' | 'cpu-bound' | 'mixed';
 
+/**
+ * Where a piece of estimated time is spent: CPU on the event loop, sync I/O blocking the loop, awaited
+ * I/O, work offloaded to a thread or a process pool, sync work of a `def` handler in FastAPI's
+ * threadpool, or the per-route framework overhead.
+ */
+export type CostWhere = 'loop' | 'blocking' | 'awaited' | 'thread' | 'pool' | 'threadpool' | 'overhead';
+
+/** One line of a handler's estimate: the cost-table entry behind a figure (every figure is an estimate). */
+export interface CostItem {
+  /** Cost-table key (`ml`, `db`, `http`, `base`, ...). */
+  kind: string;
+  where: CostWhere;
+  type: 'cpu' | 'io';
+  calls: number;
+  ms: number;
+  /** `default`: the built-in table; `configured`: `[tool.loopwise.cost]` / settings; `code`: read from the call (`time.sleep(2)`). */
+  source: 'default' | 'configured' | 'code';
+}
+
 export interface HandlerReport {
   file: string;
   line: number;
@@ -62,6 +88,8 @@ export interface HandlerReport {
   cpuRatio: number;
   workload: Workload;
   findings: number;
+  /** The estimate's parts, one per cost-table entry and place; absent in hand-built reports. */
+  costs?: CostItem[];
 }
 
 export interface FileNote { file: string; message: string; kind: 'skipped' | 'syntax-error' | 'encoding' | 'error' }

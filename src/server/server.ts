@@ -21,9 +21,8 @@ const DEPLOY_FILE = /(^|\/)(Dockerfile|Procfile|gunicorn\.conf\.py|[^/]*compose[
 
 interface ActionData { uri: string; version: number | null; finding: number; fix: number; kind: 'fix' | 'noqa' }
 
-/** Fix-all never silences a finding: it only applies real fixes. */
 function isSuppression(fix: Fix): boolean {
-  return fix.edits.length > 0 && fix.edits.every((e) => /^\s*(#\s*noqa\b.*|,\s*LW\d+)$/i.test(e.newText));
+  return fix.kind === 'noqa';
 }
 
 /** `# noqa: LW101` at the end of the finding's last line, or the code added to an existing list. */
@@ -95,14 +94,10 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     return versionedEdits ? { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: te }] } : { changes: { [doc.uri]: te } };
   }
 
-  /** The core's fix-all over the document: one edit spanning what changed. */
-  function fixAllEdit(doc: TextDocument, findings: Finding[]): { edit?: TextEdit; applied: number } {
-    const text = doc.getText();
-    const real = findings.map((f) => ({ ...f, fixes: f.fixes.filter((x) => !isSuppression(x)) }));
-    const r = fixAll(text, real);
-    if (!r.applied.length || r.text === text) return { applied: 0 };
-    const span = differingSpan(text, r.text);
-    return { edit: { start: span.start, end: span.end, newText: span.text }, applied: r.applied.length };
+  /** One round of the core's fix-all (fixes/pipeline.ts, as `loopwise fix`): preferred fixes only, never a suppression. */
+  function fixAllEdits(doc: TextDocument, findings: Finding[]): { edits: TextEdit[]; applied: number } {
+    const r = fixAll(doc.getText(), findings);
+    return r.text === doc.getText() ? { edits: [], applied: 0 } : { edits: r.edits, applied: r.applied.length };
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -215,8 +210,8 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     const only = p.context.only;
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     if (only && wants(FIX_ALL_KIND)) {
-      const { edit } = fixAllEdit(doc, findings);
-      if (edit) out.push({ title: 'Loopwise: fix all auto-fixable problems', kind: FIX_ALL_KIND, edit: workspaceEdit(doc, [edit]) });
+      const { edits } = fixAllEdits(doc, findings);
+      if (edits.length) out.push({ title: 'Loopwise: fix all auto-fixable problems', kind: FIX_ALL_KIND, edit: workspaceEdit(doc, edits) });
     }
     if (!wants(CodeActionKind.QuickFix)) return out;
     findings.forEach((f, i) => {
@@ -262,9 +257,9 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     const uri = String(p.arguments?.[0] ?? '');
     const got = await fresh(uri);
     if (!got) return 0;
-    const { edit, applied } = fixAllEdit(got.doc, got.findings);
-    if (!edit) return 0;
-    const r = await connection.workspace.applyEdit({ label: 'Loopwise: fix all', edit: workspaceEdit(got.doc, [edit]) });
+    const { edits, applied } = fixAllEdits(got.doc, got.findings);
+    if (!edits.length) return 0;
+    const r = await connection.workspace.applyEdit({ label: 'Loopwise: fix all', edit: workspaceEdit(got.doc, edits) });
     return r.applied ? applied : 0;
   });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { applyEdits, applyFixes } from '../../src/core/fixes';
 import { unifiedDiff } from '../../src/cli/diff';
-import type { Finding } from '../../src/core/types';
+import type { Finding, Fix } from '../../src/core/types';
 import { analyzeText, analyzer } from './fixHelpers';
 
 async function findings(text: string): Promise<Finding[]> {
@@ -17,8 +17,8 @@ describe('fix engine', () => {
     assert.equal(applyEdits('abc', [{ start: 0, end: 0, newText: 'x' }, { start: 0, end: 0, newText: 'x' }]), 'xabc');
     assert.equal(applyEdits('abcdef', [{ start: 1, end: 4, newText: '' }, { start: 2, end: 5, newText: 'z' }]), undefined);
     assert.equal(applyEdits('abc', [{ start: 1, end: 1, newText: 'y' }, { start: 0, end: 1, newText: 'X' }]), 'Xybc');
-    const a = { title: 'a', isPreferred: true, edits: [{ start: 0, end: 2, newText: 'A' }] };
-    const b = { title: 'b', isPreferred: true, edits: [{ start: 1, end: 3, newText: 'B' }] };
+    const a: Fix = { kind: 'thread', title: 'a', isPreferred: true, edits: [{ start: 0, end: 2, newText: 'A' }] };
+    const b: Fix = { kind: 'thread', title: 'b', isPreferred: true, edits: [{ start: 1, end: 3, newText: 'B' }] };
     const r = applyFixes('abcd', [a, b]);
     assert.equal(r.text, 'Acd');
     assert.deepEqual(r.skipped, [b]);

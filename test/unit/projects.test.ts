@@ -66,6 +66,32 @@ describe('fixture projects (cross-file)', () => {
   });
 });
 
+describe('module identity does not depend on the scanned folder', () => {
+  const CORPUS = join(__dirname, '..', 'fixtures', 'corpus');
+  const cases: [string, string][] = [
+    [join(DIR, 'namespace'), 'svc'],
+    [join(DIR, 'shadowed-names'), 'app'],
+    [join(DIR, 'chains'), 'app'],
+    [join(DIR, 'src-layout'), 'src'],
+    ...readdirSync(CORPUS).filter((d) => statSync(join(CORPUS, d)).isDirectory()).map((d): [string, string] => [join(CORPUS, d), 'app']),
+  ];
+  for (const [root, sub] of cases) {
+    it(`${relative(join(__dirname, '..'), root)}: the root and ${sub}/ give the same findings for ${sub}/`, async () => {
+      const inSub = (abs: string) => !relative(join(root, sub), abs).startsWith('..');
+      const keys = async (path: string) => {
+        const out = await scanPaths([path], { noConfig: true, fixes: false, jobs: 1 });
+        const abs = (f: string) => out.files.get(f)!.abs;
+        return out.result.findings
+          .filter((f) => inSub(abs(f.file)) && f.chain.every((h) => inSub(out.files.get(h.file)?.abs ?? '/')))
+          .map((f) => `${relative(root, abs(f.file))}:${f.line}:${f.code}:${f.message}`).sort();
+      };
+      const fromRoot = await keys(root);
+      assert.ok(fromRoot.length > 0, 'the case has findings to compare');
+      assert.deepEqual(await keys(join(root, sub)), fromRoot);
+    });
+  }
+});
+
 describe('incremental re-analysis', () => {
   it('after an edit, re-analyses only the edited file and the files that import it', async () => {
     const root = join(DIR, 'chains');

@@ -44,7 +44,7 @@ export function applyEdits(text: string, edits: TextEdit[]): string | undefined 
   return out + text.slice(pos);
 }
 
-export interface FixAllResult { text: string; applied: Fix[]; skipped: Fix[] }
+export interface FixAllResult { text: string; applied: Fix[]; skipped: Fix[]; /** The applied edits, sorted and de-duplicated. */ edits: TextEdit[] }
 
 /** Applies the given fixes in order, each only if it does not overlap the fixes already taken. */
 export function applyFixes(text: string, fixes: Fix[]): FixAllResult {
@@ -59,7 +59,7 @@ export function applyFixes(text: string, fixes: Fix[]): FixAllResult {
     taken = merged;
     applied.push(fix);
   }
-  return { text: applyEdits(text, taken) ?? text, applied, skipped };
+  return { text: applyEdits(text, taken) ?? text, applied, skipped, edits: taken };
 }
 
 /** Whether a finding's code is chosen by `--select` style prefixes (all when none are given). */
@@ -72,7 +72,8 @@ export function preferredFixes(findings: Finding[], select?: string[]): Fix[] {
   const out: Fix[] = [];
   for (const f of findings) {
     if (!selected(f.code, select)) continue;
-    const p = f.fixes.find((x) => x.isPreferred);
+    // Fix-all applies promises only: a preferred fix, never a suppression.
+    const p = f.fixes.find((x) => x.isPreferred && x.kind !== 'noqa');
     if (p) out.push(p);
   }
   return out;

@@ -49,5 +49,5 @@ export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
 }
 
 function fix(importEdits: Fix['edits'], edit: Fix['edits'][number]): Fix {
-  return { title: 'Run the awaits concurrently with asyncio.gather', isPreferred: true, edits: [...importEdits, edit], note: NOTE };
+  return { kind: 'gather', title: 'Run the awaits concurrently with asyncio.gather', isPreferred: true, edits: [...importEdits, edit], note: NOTE };
 }

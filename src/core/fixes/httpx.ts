@@ -40,6 +40,7 @@ export function httpxFix(ctx: FixContext, t: Target): Fix | undefined {
   if (existing) {
     if (conv.clientArgs.length) return undefined;
     return {
+      kind: 'httpx',
       title: `Use the function's httpx.AsyncClient: await ${existing}.${method}(...)`,
       isPreferred: !inLoop,
       edits: [{ start: t.site.start, end: t.site.end, newText: awaitExpr(ctx, t.site.end, `${existing}.${method}(${conv.callArgs})`) }],
@@ -68,6 +69,7 @@ export function httpxFix(ctx: FixContext, t: Target): Fix | undefined {
   const call = sm[1] ? `(await ${client}.${method}(${callArgs}))` : `await ${client}.${method}(${callArgs})`;
   const newText = `async with ${httpx}.AsyncClient(${conv.clientArgs.join(', ')}) as ${client}:${ctx.eol}${indent}${ctx.unit}${pm[2]}${call}`;
   return {
+    kind: 'httpx',
     title: `Use httpx.AsyncClient: async with httpx.AsyncClient() as ${client}: await ${client}.${method}(...)`,
     isPreferred: !inLoop,
     edits: [...imports.edits, { start: ls + indent.length, end: t.site.end, newText }],

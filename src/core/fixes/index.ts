@@ -19,6 +19,7 @@ import { sleepFix } from './sleep';
 import { threadFix } from './thread';
 
 export { applyEdits, applyFixes, fixAll, preferredFixes } from './applyEdits';
+export { fixAllEdits, runFixPipeline } from './pipeline';
 
 const SESSION_NOTE = 'This is a requests.Session shared by the module: replace it with one httpx.AsyncClient created in the app\'s lifespan (and closed on shutdown), then await client.get(...) directly.';
 

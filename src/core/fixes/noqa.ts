@@ -34,5 +34,5 @@ export function noqaFix(ctx: FixContext, t: Target): Fix | undefined {
 }
 
 function edit(code: string, at: number, newText: string): Fix {
-  return { title: `Suppress ${code} on this line (# noqa)`, isPreferred: false, edits: [{ start: at, end: at, newText }] };
+  return { kind: 'noqa', title: `Suppress ${code} on this line (# noqa)`, isPreferred: false, edits: [{ start: at, end: at, newText }] };
 }

@@ -11,6 +11,7 @@ export function plainDefFix(ctx: FixContext, t: Target): Fix | undefined {
   if (kind !== 'route' && kind !== 'dependency') return undefined;
   if (!/^async\s+$/.test(ctx.text.slice(fn.asyncStart, fn.defKeywordStart))) return undefined;
   return {
+    kind: 'plain-def',
     title: `Make ${fn.name} a plain def (FastAPI runs it in its threadpool)`,
     isPreferred: false,
     edits: [{ start: fn.asyncStart, end: fn.defKeywordStart, newText: '' }],

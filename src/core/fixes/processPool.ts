@@ -67,6 +67,7 @@ export function processPoolFix(ctx: FixContext, t: Target): Fix | undefined {
   }
   const call = `${asyncio}.get_running_loop().run_in_executor(${pool}, ${fnAndArgs})`;
   return {
+    kind: 'process-pool',
     title: `Run ${callee} in a process pool: await loop.run_in_executor(${pool}, ...)`,
     isPreferred: true,
     edits: [...imports.edits, ...decl, { start: t.site.start, end: t.site.end, newText: awaitExpr(ctx, t.site.end, call) }],

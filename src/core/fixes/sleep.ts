@@ -11,6 +11,7 @@ export function sleepFix(ctx: FixContext, t: Target): Fix | undefined {
   const asyncio = imports.need({ module: 'asyncio' });
   if (!asyncio) return undefined;
   return {
+    kind: 'asyncio-sleep',
     title: 'Replace with await asyncio.sleep(...)',
     isPreferred: true,
     edits: [...imports.edits, { start: t.site.start, end: t.site.end, newText: awaitExpr(ctx, t.site.end, `${asyncio}.sleep(${raw})`) }],

@@ -28,6 +28,7 @@ export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, is
   if (!wrapper) return undefined;
   const call = `${wrapper}(${withArgs(callee, raw)})`;
   return {
+    kind: variant === 'to_thread' ? 'thread' : 'threadpool',
     title: variant === 'to_thread' ? `Run ${callee} in a thread: await asyncio.to_thread(...)` : `Run ${callee} in FastAPI's threadpool: await run_in_threadpool(...)`,
     isPreferred,
     edits: [...imports.edits, { start: t.site.start, end: t.site.end, newText: awaitExpr(ctx, t.site.end, call) }],

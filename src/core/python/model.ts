@@ -89,6 +89,8 @@ export interface LoopInfo {
   assigned: Set<string>;
   hasBreak: boolean;
   hasTry: boolean;
+  /** An `await`, `async for`, `async with` or `yield` in the loop (a `while`'s condition included), not in a nested def. */
+  yields?: boolean;
   start: number;
   end: number;
   bodyStart: number;
@@ -116,6 +118,8 @@ export interface CallSite {
   loop: number;
   /** The call is the iterable of a `for` (so a generator's body runs here). */
   forIterable: boolean;
+  /** The call is a whole expression statement: its result is discarded. */
+  stmt?: boolean;
 }
 
 export interface ImportInfo { name: string; q: string; line: number; start: number; end: number; scope: number }
@@ -148,6 +152,7 @@ const QUERY_SOURCE = `
 (while_statement) @while
 (call) @call
 (await (call) @awaited)
+(expression_statement (call) @stmtcall)
 (await) @await
 (import_statement) @import
 (import_from_statement) @importfrom
@@ -381,6 +386,7 @@ class ModelBuilder {
   /** start offset -> end offset of calls that are the operand of `await`. */
   private awaited = new Map<number, number>();
   private forIterables = new Set<number>();
+  private stmtCalls = new Set<number>();
   private callIr = new Map<number, Extract<Expr, { k: 'call' }>>();
 
   constructor(private text: string, opts: BuildOptions, private header: SegmentHeader) {
@@ -391,7 +397,10 @@ class ModelBuilder {
   run(caps: QueryCapture[]): void {
     // Source order; an outer node before an inner one that starts at the same offset.
     caps.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
-    for (const c of caps) if (c.name === 'awaited') this.awaited.set(c.node.startIndex, c.node.endIndex);
+    for (const c of caps) {
+      if (c.name === 'awaited') this.awaited.set(c.node.startIndex, c.node.endIndex);
+      else if (c.name === 'stmtcall') this.stmtCalls.add(c.node.startIndex);
+    }
     for (const c of caps) {
       const n = c.node;
       this.closeUntil(n.startIndex);
@@ -482,6 +491,7 @@ class ModelBuilder {
   }
 
   private markAwait(): void {
+    for (const l of this.loopsInFn()) l.yields = true;
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const c = this.stack[i];
       if (c.kind === 'fn') { this.model.functions[c.id].hasAwait = true; return; }
@@ -694,6 +704,8 @@ class ModelBuilder {
     const body = n.childForFieldName('body');
     if (!body) return;
     const loop = this.newLoop(n, 'while', false, body.startIndex);
+    const cond = n.childForFieldName('condition');
+    if (cond) { loop.iter = this.ir(cond, this.currentScope(n.startIndex)); loop.iterText = cond.text; }
     this.stack.push({ kind: 'loop', start: body.startIndex, end: n.endIndex, id: loop.id });
   }
 
@@ -749,6 +761,7 @@ class ModelBuilder {
       awaited: this.awaited.get(n.startIndex) === n.endIndex,
       loop: loop ? loop.id : -1,
       forIterable: this.forIterables.has(n.startIndex),
+      stmt: this.stmtCalls.has(n.startIndex),
     };
     this.model.calls.push(call);
     if (fnId >= 0) this.model.functions[fnId].calls.push(call.id);
@@ -870,7 +883,7 @@ class ModelBuilder {
     const fnId = this.currentFn(n.startIndex);
     if (fnId < 0) return;
     const fn = this.model.functions[fnId];
-    if (isYield && !fn.isLambda) fn.isGenerator = true;
+    if (isYield && !fn.isLambda) { fn.isGenerator = true; for (const l of this.loopsInFn()) l.yields = true; }
     const v = n.namedChildren[0];
     if (v && fn.returns.length < 8) fn.returns.push(this.ir(v, this.currentScope(n.startIndex)));
     if (!isYield) { const l = this.innermostLoop(n.startIndex); if (l) l.hasBreak = true; }

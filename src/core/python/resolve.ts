@@ -17,6 +17,8 @@ const OPTIONAL = new Set(['typing.Optional', 'typing_extensions.Optional']);
 const UNION = new Set(['typing.Union', 'typing_extensions.Union']);
 const DEPENDS = new Set(['fastapi.Depends', 'fastapi.Security', 'fastapi.params.Depends', 'fastapi.params.Security']);
 
+const SESSION_FACTORIES = new Set(['sqlalchemy.orm.sessionmaker', 'sqlalchemy.orm.session.sessionmaker', 'sqlmodel.orm.session.sessionmaker']);
+
 const MAX_DEPTH = 24;
 
 export interface Lookup { b: Binding; scope: Scope }
@@ -52,7 +54,15 @@ export class Resolver {
     switch (e.k) {
       case 'name': return this.resolveName(e.n, scopeOf(e), offsetOf(e), depth);
       case 'attr': { const o = this.resolve(e.o, depth + 1); return o ? `${o}.${e.a}` : undefined; }
-      case 'call': { const f = this.resolve(e.f, depth + 1); return f ? `${f}()` : undefined; }
+      case 'call': {
+        const f = this.resolve(e.f, depth + 1);
+        if (f && SESSION_FACTORIES.has(f) && e.kw.class_) {
+          // `sessionmaker(engine, class_=AsyncSession)` makes AsyncSessions, not sync Sessions.
+          const cls = this.resolve(e.kw.class_, depth + 1);
+          if (cls && /(^|\.)AsyncSession$/.test(cls)) return 'sqlalchemy.ext.asyncio.async_sessionmaker()';
+        }
+        return f ? `${f}()` : undefined;
+      }
       case 'sub': { const o = this.resolve(e.o, depth + 1); return o ? `${o}[]` : undefined; }
       case 'await': return this.resolve(e.e, depth + 1);
       case 'op': {

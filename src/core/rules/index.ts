@@ -9,6 +9,10 @@ import { cpuCrypto } from './cpu-crypto';
 import { cpuDataframe } from './cpu-dataframe';
 import { cpuInference } from './cpu-inference';
 import { cpuMedia } from './cpu-media';
+import { busyLoop } from './busy-loop';
+import { droppedTask } from './dropped-task';
+import { neverAwaited } from './never-awaited';
+import { perRequestLogging } from './per-request-logging';
 import { type CostKind, PatternTable, type RuleFamily } from './table';
 
 export { type CostKind, type RuleFamily } from './table';
@@ -18,9 +22,10 @@ export const FAMILIES: RuleFamily[] = [
   cpuInference, cpuDataframe, cpuCrypto, cpuMedia,
 ];
 
-/** Codes that are not call tables: N+1 awaits, and deployment findings from the advisor. */
+/** Codes that are not call tables: N+1 awaits, coroutine misuse (LW302-LW304), logging (LW501), and deployment findings from the advisor. */
 export const OTHER_CODES: { code: string; name: string; title: string }[] = [
   { code: 'LW301', name: 'n-plus-one-await', title: 'Sequential awaits in a loop (N+1)' },
+  neverAwaited, droppedTask, busyLoop, perRequestLogging,
   { code: 'LW401', name: 'deploy-workers', title: 'Worker count differs from the recommendation' },
   { code: 'LW402', name: 'deploy-memory', title: 'Workers do not fit the memory limit' },
 ];

@@ -1,0 +1,117 @@
+// The source-root model: where Python would find a file's top-level package, so a module has one
+// name whatever folder is scanned. A project is the nearest folder (inside its repository) holding a
+// Python project marker; its source roots are the project folder, its `src/` and the folders named by
+// pyproject.toml / setup.cfg package settings. Files outside any project fall back to the scan root.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+
+const MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', 'Pipfile', 'poetry.lock', 'uv.lock'];
+const MAX_UP = 40;
+
+/** Folder -> its project's source roots (deepest first), or null when it is in no project. */
+const projectCache = new Map<string, string[] | null>();
+
+export function clearSourceRootCache(): void { projectCache.clear(); }
+
+function isDir(p: string): boolean {
+  try { return statSync(p).isDirectory(); } catch { return false; }
+}
+
+/** Source roots of the project that holds `dir`, deepest first; undefined outside any project. */
+export function sourceRootsFor(dir: string): string[] | undefined {
+  const start = resolve(dir);
+  const walked: string[] = [];
+  let found: string[] | null = null;
+  let cur = start;
+  for (let i = 0; i < MAX_UP; i++) {
+    const hit = projectCache.get(cur);
+    if (hit !== undefined) { found = hit; break; }
+    walked.push(cur);
+    if (MARKERS.some((m) => existsSync(join(cur, m)))) { found = rootsOf(cur); break; }
+    // A repository's top is a boundary: markers above it belong to another project.
+    if (existsSync(join(cur, '.git'))) break;
+    const up = dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  for (const w of walked) projectCache.set(w, found);
+  return found ?? undefined;
+}
+
+/** The project folder, `src/`, and package folders from pyproject.toml / setup.cfg; deepest first. */
+function rootsOf(project: string): string[] {
+  const roots = new Set<string>([project]);
+  if (isDir(join(project, 'src'))) roots.add(join(project, 'src'));
+  for (const d of declaredPackageDirs(project)) {
+    const abs = resolve(project, d);
+    if (abs.startsWith(project) && isDir(abs)) roots.add(abs);
+  }
+  return [...roots].sort((a, b) => b.length - a.length);
+}
+
+/** `where = ["src"]`, `package-dir = {"" = "lib"}`, poetry `from = "src"`, setup.cfg `package_dir = =src`. */
+function declaredPackageDirs(project: string): string[] {
+  const out: string[] = [];
+  try {
+    const pp = join(project, 'pyproject.toml');
+    if (existsSync(pp)) {
+      const doc = parseToml(readFileSync(pp, 'utf8')) as Record<string, any>;
+      const tool = doc.tool ?? {};
+      const find = tool.setuptools?.packages?.find;
+      if (Array.isArray(find?.where)) out.push(...find.where.filter((w: unknown) => typeof w === 'string'));
+      const pd = tool.setuptools?.['package-dir'];
+      if (pd && typeof pd[''] === 'string') out.push(pd['']);
+      for (const p of Array.isArray(tool.poetry?.packages) ? tool.poetry.packages : []) if (typeof p?.from === 'string') out.push(p.from);
+      const hatch = tool.hatch?.build?.targets?.wheel?.packages;
+      for (const p of Array.isArray(hatch) ? hatch : []) if (typeof p === 'string' && p.includes('/')) out.push(dirname(p));
+    }
+  } catch { /* a broken pyproject.toml is reported by the config loader; roots fall back to defaults */ }
+  try {
+    const cfg = join(project, 'setup.cfg');
+    if (existsSync(cfg)) {
+      const text = readFileSync(cfg, 'utf8');
+      const pd = /^\s*package_dir\s*=\s*\n?\s*=\s*([\w./-]+)\s*$/m.exec(text);
+      if (pd) out.push(pd[1]);
+      const where = /^\[options\.packages\.find\][^[]*?^\s*where\s*=\s*([\w./-]+)\s*$/m.exec(text);
+      if (where) out.push(where[1]);
+    }
+  } catch { /* unreadable: defaults */ }
+  return out;
+}
+
+/**
+ * `app/routers/items.py` -> `app.routers.items`. A file in a regular package is named by its chain
+ * of `__init__.py` folders; any other file (a namespace package, a plain folder) by its path under
+ * the deepest source root of its project, else under the scan root, minus a `src/` layer.
+ */
+export function moduleName(abs: string, scanRoot: string): { module: string; isPackage: boolean } {
+  const isPackage = basename(abs) === '__init__.py';
+  const parts: string[] = isPackage ? [] : [basename(abs, '.py')];
+  let dir = dirname(abs);
+  let climbed = false;
+  while (existsSync(join(dir, '__init__.py'))) {
+    parts.unshift(basename(dir));
+    climbed = true;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  if (!climbed) {
+    const fileDir = dirname(abs);
+    const roots = sourceRootsFor(fileDir);
+    const root = roots?.find((r) => isUnder(fileDir, r)) ?? scanRoot;
+    const relDir = relative(root, fileDir);
+    if (relDir && !relDir.startsWith('..')) {
+      const segs = relDir.split(sep).filter(Boolean);
+      if (segs[0] === 'src') segs.shift();
+      if (segs.every((s) => /^[A-Za-z_]\w*$/.test(s))) parts.unshift(...segs);
+    }
+  }
+  return { module: parts.join('.') || 'main', isPackage };
+}
+
+function isUnder(p: string, root: string): boolean {
+  const r = relative(root, p);
+  return r === '' || (!r.startsWith('..') && !r.startsWith(sep) && !/^[A-Za-z]:/.test(r));
+}

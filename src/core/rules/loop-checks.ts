@@ -1,0 +1,51 @@
+// What the checks that are not call tables (LW302 never-awaited, LW303 dropped-task, LW304 busy-loop,
+// LW501 per-request-logging) read from an analysis run, and how they report.
+import type { CallGraph } from '../callgraph';
+import type { Role } from '../fastapi/app';
+import type { CallSite, FunctionInfo } from '../python/model';
+import type { ModuleEntry, SymbolIndex } from '../symbols';
+import type { Severity } from '../types';
+
+export interface LoopCheckContext {
+  index: SymbolIndex;
+  graph: CallGraph;
+  roleOf(fn: FunctionInfo): Role | undefined;
+  enabled(code: string): boolean;
+  /** The file's text, for checks that read its layout (indentation, block headers). */
+  textOf(file: string): string | undefined;
+  /** `async handler list_users (GET /users)`, `sync function load`, `module code`. */
+  where(mod: ModuleEntry, fn: FunctionInfo | undefined): string;
+  /** Reports [span.start, span.end) of the file (offsets into its text). */
+  report(mod: ModuleEntry, fn: FunctionInfo | undefined, span: { start: number; end: number }, code: string, severity: Severity, message: string, call: string): void;
+}
+
+/** The 1-based line of an offset. */
+export function lineOf(mod: ModuleEntry, offset: number): number {
+  const starts = mod.model.lineStarts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/** `# noqa` / `# noqa: LW304` on any line of [first, last]. */
+export function suppressedOn(mod: ModuleEntry, first: number, last: number, code: string): boolean {
+  for (let line = first; line <= last; line++) {
+    const codes = mod.model.noqa.get(line);
+    if (codes && (codes.size === 0 || [...codes].some((c) => code.startsWith(c)))) return true;
+  }
+  return false;
+}
+
+/** The function a call site is in, or undefined at module level. */
+export function fnOf(mod: ModuleEntry, site: CallSite): FunctionInfo | undefined {
+  return site.fn >= 0 ? mod.model.functions[site.fn] : undefined;
+}
+
+/** The decorator's callee, resolved: `app.get("/")` -> `fastapi.FastAPI().get`. */
+export function decoratorName(cx: LoopCheckContext, mod: ModuleEntry, d: import('../python/ir').Expr): string | undefined {
+  return cx.graph.canonical(mod, d.k === 'call' ? d.f : d);
+}
