@@ -109,8 +109,9 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     versionedEdits = !!c.workspace?.workspaceEdit?.documentChanges;
     lensRefresh = !!c.workspace?.codeLens?.refreshSupport;
     folderEvents = !!c.workspace?.workspaceFolders;
-    const io = params.initializationOptions as { settings?: unknown } | undefined;
-    initSettings = io?.settings ?? io;
+    // Editors without workspace/configuration pass settings here: `{ settings: {...} }`, `{ loopwise: {...} }` or the section itself.
+    const io = params.initializationOptions as { settings?: unknown; loopwise?: unknown } | undefined;
+    initSettings = io?.settings ?? io?.loopwise ?? io;
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri.split('/').pop() ?? 'root' }] : []);
     ws.setFolders(folders);
     return {
