@@ -37,7 +37,7 @@ CS=$HOST/node_modules/.bin/code-server
 t "3/6 build, test bundle, VSIX"
 [ -d node_modules/esbuild ] || npm ci --no-audit --no-fund >/dev/null || die "npm ci failed"
 node scripts/build.mjs && node scripts/build-tests.mjs || die "build failed"
-npx --no-install vsce package --no-dependencies -o "$V/loopwise.vsix" > "$V/vsce.log" 2>&1 || { cat "$V/vsce.log"; die "vsce package failed"; }
+node scripts/package-vsix.mjs "$V/loopwise.vsix" > "$V/vsce.log" 2>&1 || { cat "$V/vsce.log"; die "vsce package failed"; }
 ls -l "$V/loopwise.vsix" | awk '{printf "  VSIX %.0f KB\n", $5/1024}'
 
 t "4/6 fresh user data, install the VSIX, start code-server on :$PORT"

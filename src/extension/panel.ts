@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { stringify } from 'yaml';
 import type { Advice, AdviceSource, PanelInputs } from './advice';
 import type { FromWebview, PanelState, ToWebview } from './panelProtocol';
 
@@ -151,7 +150,7 @@ export class WorkerPanel implements vscode.Disposable {
       handlers,
       trace: rec.trace.map((t) => ({ step: t.step, question: t.question, answer: t.answer, why: t.why })),
       findings: scan.findings.map((f) => ({ uri: f.file, file: rel(f.file), line: f.line, column: f.column, code: f.code, message: f.message })),
-      snippets: { command: rec.command, compose: stringify({ services: { api: rec.compose } }).trimEnd() },
+      snippets: { command: rec.command, compose: advice.composeYaml },
       warnings: [...rec.warnings, ...advice.notes],
       actions: rec.actions,
     };

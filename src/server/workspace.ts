@@ -247,6 +247,7 @@ export class ServerWorkspace {
     entry.text = text;
     const s = await this.settingsFor(entry.folder);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const up = this.timedBuild(entry, () => analyzer.updateDocument(this.source(entry), edits), s);
     const parseMs = performance.now() - t0;
     // A newer edit arrived while we parsed: its own flush re-runs the analysis (cancellation).
@@ -255,7 +256,8 @@ export class ServerWorkspace {
     await this.analyzeFolder(entry.folder, analyzer, uri);
     if (this.pending.has(uri)) return;
     const ms = performance.now() - t0;
-    const timing: EditTiming = { file: uri, version: p.version, ms, parseMs, incremental: up?.incremental ?? false, changeToPublishMs: performance.now() - p.lastAt };
+    const cpu = process.cpuUsage(cpu0);
+    const timing: EditTiming = { file: uri, version: p.version, ms, cpuMs: (cpu.user + cpu.system) / 1000, parseMs, incremental: up?.incremental ?? false, changeToPublishMs: performance.now() - p.lastAt };
     this.stats.edits.push(timing);
     if (this.stats.edits.length > 500) this.stats.edits.shift();
   }

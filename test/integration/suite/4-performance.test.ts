@@ -134,12 +134,15 @@ describe('a 10k-line file', function () {
       hostLagDuringEditsMs: { median: median(edits.map((e) => e.lagMs)), max: Math.max(...edits.map((e) => e.lagMs)) },
       server: {
         analysisMedianMs: median(server.map((e) => e.ms)),
+        analysisCpuMedianMs: median(server.map((e) => e.cpuMs)),
+        analysisCpuP95Ms: p95(server.map((e) => e.cpuMs)),
         parseMedianMs: median(server.map((e) => e.parseMs)),
         changeToPublishP95Ms: p95(server.map((e) => e.changeToPublishMs)),
         incremental: server.every((e) => e.incremental),
         cancelled: stats.cancelled,
       },
       debounceMs: vscode.workspace.getConfiguration('loopwise').get('run.debounceMs'),
+      loadAverage: (await import('node:os')).loadavg(),
     };
     console.log(`    timings: ${JSON.stringify(report, (_k, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`);
     if (process.env.LOOPWISE_TIMINGS) writeFileSync(process.env.LOOPWISE_TIMINGS, JSON.stringify(report, null, 2));
