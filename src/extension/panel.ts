@@ -26,7 +26,8 @@ export class WorkerPanel implements vscode.Disposable {
 
   /** The server re-analysed a folder: refresh if it is the one shown. */
   analyzed(folder: string): void {
-    if (this.panel && (folder === this.folder || !this.folder)) this.schedule();
+    // The server spells file URIs its own way (`@` unescaped): compare them as VS Code URIs.
+    if (this.panel && (!this.folder || sameUri(folder, this.folder))) this.schedule();
   }
 
   get visible(): boolean {
@@ -89,8 +90,9 @@ export class WorkerPanel implements vscode.Disposable {
         await this.refresh();
         return;
       case 'pickFolder':
-        if (typeof m.folder !== 'string' || !vscode.workspace.workspaceFolders?.some((f) => f.uri.toString() === m.folder)) return;
-        this.folder = m.folder;
+        const picked = typeof m.folder === 'string' ? vscode.workspace.workspaceFolders?.find((f) => sameUri(f.uri.toString(), m.folder)) : undefined;
+        if (!picked) return;
+        this.folder = picked.uri.toString();
         this.focus = undefined;
         await this.refresh();
         return;
@@ -118,7 +120,7 @@ export class WorkerPanel implements vscode.Disposable {
   private state(advice: Advice): PanelState {
     const { rec, scan } = advice;
     const i = rec.inputs;
-    const pi = this.advisor.inputs(advice.folder);
+    const pi = this.advisor.inputs(this.folder);
     const origin: Record<string, string> = {};
     for (const k of ['cores', 'memoryMb', 'rps', 'concurrency', 'targetLatencyMs']) {
       origin[k] = (pi as Record<string, unknown>)[k] !== undefined ? vscode.l10n.t('panel') : i.source[k] ? i.source[k] : i.assumed.includes(k) ? vscode.l10n.t('default') : vscode.l10n.t('settings');
@@ -182,6 +184,10 @@ export class WorkerPanel implements vscode.Disposable {
     this.panel?.dispose();
     for (const d of this.subs) d.dispose();
   }
+}
+
+function sameUri(a: string, b: string): boolean {
+  try { return vscode.Uri.parse(a).toString() === vscode.Uri.parse(b).toString(); } catch { return false; }
 }
 
 export function escapeHtml(s: string): string {

@@ -148,7 +148,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
 
   connection.onDidChangeConfiguration((p) => {
     if (!canConfigure) initSettings = (p.settings as { loopwise?: unknown } | undefined)?.loopwise ?? p.settings;
-    void ws.reloadSettings(true);
+    void ws.reloadSettings();
   });
 
   connection.onDidChangeWatchedFiles((p) => {
@@ -162,7 +162,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
       if (DEPLOY_FILE.test(ch.uri)) advisor.invalidateDeployment();
       if (ch.type === FileChangeType.Deleted && !ch.uri.endsWith('.py')) ws.fileDeleted(ch.uri); // a deleted folder
     }
-    if (reconfigure) void ws.reloadSettings(false);
+    if (reconfigure) void ws.reloadSettings();
   });
 
   connection.onDidOpenTextDocument((p) => {

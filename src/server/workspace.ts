@@ -116,11 +116,16 @@ export class ServerWorkspace {
   }
 
   /** Settings changed (client notification or a pyproject.toml): read them again and re-analyse. */
-  async reloadSettings(rescan: boolean): Promise<void> {
+  async reloadSettings(): Promise<void> {
+    const scope = (st: Settings | undefined) => JSON.stringify(st && [st.enable, st.config.exclude]);
+    const before = new Map([...this.settings].map(([k, v]) => [k, scope(v)]));
     this.settings.clear();
     this.settingsLoading.clear();
     // The budget may have changed: every file gets another try.
     this.overBudget.clear();
+    // Which files belong to the workspace changes only with `enable` and the excludes: rescan then.
+    let rescan = false;
+    for (const [k, sig] of before) if (scope(await this.settingsFor(k)) !== sig) rescan = true;
     if (rescan) await this.scanWorkspace();
     else await this.reanalyzeAll();
   }

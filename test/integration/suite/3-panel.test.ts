@@ -43,6 +43,9 @@ describe('worker panel', () => {
     assert.ok(state.handlers.length >= 4, 'handlers in the chart');
     assert.ok(state.trace.some((t) => t.step === '1'), 'trace has step [1]');
     assert.strictEqual(state.inputs.origin.cores.includes('docker-compose.yml'), true, `cores prefilled from compose: ${JSON.stringify(state.inputs.origin)}`);
+    // One folder here: the panel shows it (a picker appears with several).
+    assert.strictEqual(state.folder, folder().toString());
+    assert.deepStrictEqual(state.folders.map((f) => f.uri), [folder().toString()]);
   });
 
   for (const [label, inputs, flags] of [
