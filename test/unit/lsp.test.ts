@@ -298,6 +298,23 @@ describe('language server (scripted LSP client over stdio)', function () {
     assert.equal(await shutdown(c), 0);
   });
 
+  it('re-analyses the files that import an edited module (cross-file chain)', async () => {
+    c = start();
+    c.settings = { run: { debounceMs: 0 } };
+    await initialize(c, dir, { resolve: false });
+    const main = uri('app/main.py');
+    const helpers = uri('app/helpers.py');
+    c.open(main, readFileSync(join(dir, 'app/main.py'), 'utf8'));
+    c.open(helpers, readFileSync(join(dir, 'app/helpers.py'), 'utf8'));
+    await c.until('chained finding', () => c.summary(main).includes('14:LW101'));
+    c.change(helpers, 'resp = requests.get(f"https://weather.example.com/{city}")', 'resp = {"city": city}');
+    await c.until('chain gone from main.py', () => !c.summary(main).includes('14:LW101'));
+    assert.deepEqual(c.summary(main), ['20:LW102', '26:LW101']);
+    c.change(helpers, 'resp = {"city": city}', 'resp = requests.get(f"https://weather.example.com/{city}")');
+    await c.until('chain back in main.py', () => c.summary(main).includes('14:LW101'));
+    assert.equal(await shutdown(c), 0);
+  });
+
   it('keeps workspace folders apart: one analysis, advice and status per folder', async () => {
     c = start();
     const other = join(dir, 'other');
