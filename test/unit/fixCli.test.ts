@@ -8,7 +8,7 @@ import { InputError } from '../../src/core/files';
 import { encodeLike, runFix } from '../../src/cli/fix';
 import { main } from '../../src/cli/main';
 import { decode } from '../../src/core/files';
-import { pythonParses, readText } from './fixHelpers';
+import { pythonParses, pythonUnparseable, readText } from './fixHelpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const FIXES = join(FIXTURES, 'fixes');
@@ -149,12 +149,12 @@ describe('loopwise fix (CLI)', () => {
     try {
       cpSync(FIXTURES, dir, { recursive: true });
       const files = allPy(dir);
-      const parsedBefore = new Set<string>();
-      for (const f of files) { try { pythonParses(readText(f)); parsedBefore.add(f); } catch { /* a fixture with a deliberate syntax error */ } }
+      const unparseable = new Set(pythonUnparseable(files)); // fixtures with a deliberate syntax error
+      const parsedBefore = files.filter((f) => !unparseable.has(f));
       const first = await run(['fix', dir, '--no-config']);
       assert.notEqual(first.code, 2, first.err);
       const after = new Map(files.map((f) => [f, readFileSync(f)]));
-      for (const f of parsedBefore) pythonParses(readText(f));
+      assert.deepEqual(pythonUnparseable(parsedBefore), [], 'a fixed file no longer parses');
       const second = await run(['fix', dir, '--no-config']);
       assert.notEqual(second.code, 2, second.err);
       assert.match(second.out, /Applied 0 fixes in 0 files/);

@@ -53,6 +53,14 @@ export function counts(result: ScanResult): Map<string, number> {
   return m;
 }
 
+/** The paths among `files` that python3 cannot parse (one python3 process for all of them). */
+export function pythonUnparseable(files: string[]): string[] {
+  if (files.length === 0) return [];
+  const script = 'import ast,sys\nfor p in sys.stdin.read().splitlines():\n  try: ast.parse(open(p, encoding="utf-8").read())\n  except Exception: print(p)';
+  const out = execFileSync('python3', ['-c', script], { input: files.join('\n'), stdio: ['pipe', 'pipe', 'pipe'] });
+  return out.toString().split('\n').filter(Boolean);
+}
+
 /** Throws with python's message when the text does not parse. */
 export function pythonParses(text: string): void {
   const dir = mkdtempSync(join(tmpdir(), 'loopwise-ast-'));
