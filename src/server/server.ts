@@ -14,6 +14,7 @@ import { fixAll } from '../core/fixes';
 import type { Finding, Fix, TextEdit } from '../core/types';
 import { Advisor } from './advice';
 import { budgetDiagnostic, contains, findingRange, hoverFor, intersects, LENS_KINDS, lensTitle, toDiagnostic } from './convert';
+import { setLocale, t } from './l10n';
 import { ADVICE_REQUEST, type AdviceParams, DID_ANALYZE_NOTIFICATION, FIX_ALL_COMMAND, FIX_ALL_KIND, STATS_REQUEST } from './protocol';
 import { canonicalUri, ServerWorkspace } from './workspace';
 
@@ -102,6 +103,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const c = params.capabilities;
+    setLocale(params.locale);
     canConfigure = !!c.workspace?.configuration;
     canWatch = !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     canProgress = !!c.window?.workDoneProgress;
@@ -212,7 +214,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     if (only && wants(FIX_ALL_KIND)) {
       const { edits } = fixAllEdits(doc, findings);
-      if (edits.length) out.push({ title: 'Loopwise: fix all auto-fixable problems', kind: FIX_ALL_KIND, edit: workspaceEdit(doc, edits) });
+      if (edits.length) out.push({ title: t('Loopwise: fix all auto-fixable problems'), kind: FIX_ALL_KIND, edit: workspaceEdit(doc, edits) });
     }
     if (!wants(CodeActionKind.QuickFix)) return out;
     findings.forEach((f, i) => {
@@ -228,7 +230,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
       f.fixes.forEach((fix, j) => out.push(action(fix.note ? `${fix.title} (${fix.note})` : fix.title, fix.edits, { uri: doc.uri, version: doc.version, finding: i, fix: j, kind: 'fix' }, fix.isPreferred)));
       // The core's fixes may already include the suppression; otherwise offer ours.
       const sup = f.fixes.some(isSuppression) ? undefined : suppressionEdit(doc, f);
-      if (sup) out.push(action(`Ignore ${f.code} on this line (# noqa)`, [sup], { uri: doc.uri, version: doc.version, finding: i, fix: -1, kind: 'noqa' }));
+      if (sup) out.push(action(t('Ignore {0} on this line (# noqa)', f.code), [sup], { uri: doc.uri, version: doc.version, finding: i, fix: -1, kind: 'noqa' }));
     });
     return out;
   });
@@ -239,13 +241,13 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     if (!data || a.edit) return a;
     const doc = docFor(data.uri);
     if (!doc || doc.version !== data.version) {
-      a.disabled = { reason: 'The file changed since this fix was computed; try again.' };
+      a.disabled = { reason: t('The file changed since this fix was computed; try again.') };
       return a;
     }
     const got = await fresh(data.uri);
     const f = got?.findings[data.finding];
     if (!got || got.doc.version !== data.version || !f) {
-      a.disabled = { reason: 'The file changed since this fix was computed; try again.' };
+      a.disabled = { reason: t('The file changed since this fix was computed; try again.') };
       return a;
     }
     const edits = data.kind === 'noqa' ? [suppressionEdit(got.doc, f)].filter((x): x is TextEdit => !!x) : f.fixes[data.fix]?.edits ?? [];

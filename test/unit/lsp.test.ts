@@ -116,10 +116,11 @@ function start(): Client {
   return new Client(proc);
 }
 
-async function initialize(c: Client, root: string, caps: { resolve: boolean }): Promise<{ capabilities: Record<string, unknown> }> {
+async function initialize(c: Client, root: string, caps: { resolve: boolean; locale?: string }): Promise<{ capabilities: Record<string, unknown> }> {
   const uri = pathToFileURL(root).href;
   const r = await c.conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
     processId: process.pid,
+    locale: caps.locale,
     rootUri: uri,
     workspaceFolders: [{ uri, name: 'ws' }],
     capabilities: {
@@ -312,6 +313,22 @@ describe('language server (scripted LSP client over stdio)', function () {
     assert.deepEqual(c.summary(main), ['20:LW102', '26:LW101']);
     c.change(helpers, 'resp = {"city": city}', 'resp = requests.get(f"https://weather.example.com/{city}")');
     await c.until('chain back in main.py', () => c.summary(main).includes('14:LW101'));
+    assert.equal(await shutdown(c), 0);
+  });
+
+  it('speaks the language of the client (initialize locale) in hovers, lenses and related information', async () => {
+    c = start();
+    await initialize(c, dir, { resolve: false, locale: 'vi' });
+    const main = uri('app/main.py');
+    c.open(main, readFileSync(join(dir, 'app/main.py'), 'utf8'));
+    await c.until('diagnostics', () => c.summary(main).length === 3);
+    const vi = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.vi.json'), 'utf8')) as Record<string, string>;
+    const chained = c.latest(main)!.find((d) => d.range.start.line === 13)!;
+    assert.equal(chained.relatedInformation![0].message, vi['blocking call {0}'].replace('{0}', 'requests.get'));
+    const hover = await c.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: main }, position: { line: 19, character: 6 } });
+    assert.ok((hover.contents as { value: string }).value.includes(vi['Why it blocks']), (hover.contents as { value: string }).value);
+    const lenses = await c.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: main } });
+    assert.ok(lenses.some((l) => l.command!.title.endsWith(vi['1 blocker'])), lenses.map((l) => l.command!.title).join(' | '));
     assert.equal(await shutdown(c), 0);
   });
 
