@@ -332,6 +332,18 @@ describe('language server (scripted LSP client over stdio)', function () {
     assert.equal(await shutdown(c), 0);
   });
 
+  it('takes settings from initializationOptions when the client has no workspace/configuration (Helix, Zed style)', async () => {
+    c = start();
+    const root = pathToFileURL(dir).href;
+    await c.conn.sendRequest('initialize', { processId: process.pid, rootUri: root, workspaceFolders: null, capabilities: {}, initializationOptions: { loopwise: { rules: { disabled: ['LW102'] } } } });
+    await c.conn.sendNotification('initialized', {});
+    const main = uri('app/main.py');
+    c.open(main, readFileSync(join(dir, 'app/main.py'), 'utf8'));
+    await c.until('diagnostics without LW102', () => c.summary(main).length === 2);
+    assert.deepEqual(c.summary(main), ['14:LW101', '26:LW101']);
+    assert.equal(await shutdown(c), 0);
+  });
+
   it('keeps workspace folders apart: one analysis, advice and status per folder', async () => {
     c = start();
     const other = join(dir, 'other');
