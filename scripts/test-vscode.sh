@@ -41,8 +41,12 @@ node scripts/package-vsix.mjs "$V/loopwise.vsix" > "$V/vsce.log" 2>&1 || { cat "
 ls -l "$V/loopwise.vsix" | awk '{printf "  VSIX %.0f KB\n", $5/1024}'
 
 t "4/6 fresh user data, install the VSIX, start code-server on :$PORT"
-rm -rf "$V/ud" "$V/exts" "$V/ws-int" "$V/ws-ui" && mkdir -p "$V/ud/User" "$V/exts"
+rm -rf "$V/ud" "$V/exts" "$V/ws-int" "$V/ws-ui" "$V/ws-multi" && mkdir -p "$V/ud/User" "$V/exts"
 cp -r test/integration/workspace "$V/ws-int" && cp -r test/integration/workspace "$V/ws-ui"
+# A multi-root workspace for the UI check: the fixture project and a clean one.
+rm -rf "$V/ws-multi" && mkdir -p "$V/ws-multi/clean/app" && cp -r test/integration/workspace "$V/ws-multi/shop"
+printf 'import asyncio\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/ok")\nasync def ok():\n    await asyncio.sleep(0.1)\n    return {"ok": True}\n' > "$V/ws-multi/clean/app/clean.py"
+echo '{"folders":[{"path":"shop"},{"path":"clean"}]}' > "$V/ws-multi/multi.code-workspace"
 echo '{"workbench.startupEditor":"none","telemetry.telemetryLevel":"off","extensions.autoUpdate":false,"extensions.autoCheckUpdates":false,"security.workspace.trust.enabled":false,"workbench.tips.enabled":false,"chat.disableAIFeatures":true,"git.enabled":false,"git.openRepositoryInParentFolders":"never"}' > "$V/ud/User/settings.json"
 "$CS" --user-data-dir "$V/ud" --extensions-dir "$V/exts" --install-extension "$V/loopwise.vsix" > "$V/install-ext.log" 2>&1 || { cat "$V/install-ext.log"; die "VSIX install failed"; }
 # The extension host inherits this environment: the suite writes its timings there; MOCHA_GREP filters tests.
@@ -62,7 +66,7 @@ fi
 
 t "6/6 UI check in Chromium (screenshots in .vsci/shots)"
 if [ "${ONLY:-}" != integration ]; then
-NODE_PATH=$HOST/node_modules SHOTS=$V/shots node test/e2e/ui.js "$PORT" "$V/ws-ui" 2>&1 | tee "$V/ui.log"
+NODE_PATH=$HOST/node_modules SHOTS=$V/shots MULTI_ROOT=$V/ws-multi/multi.code-workspace node test/e2e/ui.js "$PORT" "$V/ws-ui" 2>&1 | tee "$V/ui.log"
 UI_RC=${PIPESTATUS[0]}
 fi
 if [ -n "${LOOPWISE_SCREENSHOTS:-}" ]; then mkdir -p "$LOOPWISE_SCREENSHOTS" && cp "$V"/shots/[0-9]-*.png "$LOOPWISE_SCREENSHOTS"/; fi
