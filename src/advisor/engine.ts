@@ -90,8 +90,15 @@ export interface ScanProfile {
   warnings: string[];
 }
 
+/** Tests, scripts and examples do not serve requests: they never weigh in the worker advice. */
+function withoutTestCode(scan: ScanResult): ScanResult {
+  if (!scan.findings.some((f) => f.testCode) && !scan.handlers.some((h) => h.testCode)) return scan;
+  return { ...scan, findings: scan.findings.filter((f) => !f.testCode), handlers: scan.handlers.filter((h) => !h.testCode) };
+}
+
 /** Time-weighted CPU share of the route/websocket handlers (all handlers when there are no routes). */
 export function profileScan(scan: ScanResult, traffic?: Record<string, number>): ScanProfile {
+  scan = withoutTestCode(scan);
   const routes = scan.handlers.filter((h) => h.kind === 'route' || h.kind === 'websocket');
   const handlers = routes.length > 0 ? routes : scan.handlers;
   const warnings: string[] = [];
@@ -287,6 +294,7 @@ interface TreeState {
 
 /** Applies the guide's decision tree, caps and concurrent-user sizing to a scan and the user's inputs. */
 export function recommend(scan: ScanResult, inputs: AdvisorInputs, deploy: DeploymentInfo[] = []): Recommendation {
+  scan = withoutTestCode(scan);
   const profile = profileScan(scan, inputs.routeTraffic);
   const st: TreeState = { trace: [{ step: 'start', question: 'Starting point', answer: '1 worker', why: 'The guide starts every async app at 1 worker.' }], actions: [], warnings: [...profile.warnings], reason: '' };
   const blockers = scan.findings.filter((f) => /^LW[12]\d\d$/.test(f.code));

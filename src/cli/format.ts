@@ -46,7 +46,9 @@ function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
     route: f.route,
     call: f.call,
     chain: f.chain,
+    ...(f.testCode ? { testCode: true } : {}),
     fixes: f.fixes.map((x) => ({
+      kind: x.kind,
       title: x.title,
       isPreferred: x.isPreferred,
       note: x.note,

@@ -20,6 +20,7 @@ const HELP = `loopwise ${VERSION}: find event-loop blockers in FastAPI code
 
 Usage:
   loopwise scan [PATH...] [--format text|json|sarif] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--exit-zero] [--jobs N]
+                [--test-severity error|warning|info]
   loopwise fix [PATH...] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--diff]
       applies each finding's preferred fix in place (or prints a unified diff with --diff)
   loopwise recommend [PATH...] [--cores N] [--memory 2G] [--rps N] [--ccu N] [--concurrency N]

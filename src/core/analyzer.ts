@@ -6,7 +6,7 @@ import { Edit, Query as TsQuery } from 'web-tree-sitter';
 import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role } from './fastapi/app';
-import { attachFixes, sourcesFrom } from './fixes';
+import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import { type Expr, namesIn } from './python/ir';
 import { buildModel, type FileModel, type Part, type PartCache, QUERY_SOURCE, reuseAfterEdit } from './python/model';
 import { Resolver } from './python/resolve';
@@ -22,13 +22,15 @@ export interface SourceFile {
   text: string;
   module: string;
   isPackage: boolean;
+  /** Test code, a script or an example: findings at `severity['test-code']` (info) and no worker advice. */
+  testCode?: boolean;
 }
 
 export interface AnalyzeOptions {
   rules?: RuleOptions;
   cost?: CostOverrides;
   /** Severity per family (`blocking`, `cpu`, `n-plus-one`) and for lifespan hooks. */
-  severity?: Partial<Record<'blocking' | 'cpu' | 'n-plus-one' | 'lifespan', Severity>>;
+  severity?: Partial<Record<'blocking' | 'cpu' | 'n-plus-one' | 'lifespan' | 'test-code', Severity>>;
   /** Notes from reading files (skipped, decoded with replacement) to carry into the result. */
   notes?: FileNote[];
   /**
@@ -252,11 +254,11 @@ export class Analyzer {
       if (seen.has(module)) module = `${module}@${entries.length}`;
       seen.add(module);
       const m = module === model.module ? model : { ...model, module };
-      entries.push({ file: f.path, model: m, resolver: new Resolver(m) });
+      entries.push({ file: f.path, model: m, resolver: new Resolver(m), testCode: f.testCode });
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
     const result = new Run(entries, opts, notes, files.length, this.canonicalMemo(entries), new Map(files.map((f) => [f.path, f.text]))).result();
-    return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries));
+    return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
   }
 
   private canonMemo = { key: '', map: new WeakMap<Expr, string | null>() };
@@ -385,14 +387,17 @@ class Run {
         const a = positionOf(mod, span.start);
         const b = positionOf(mod, span.end);
         this.findings.push({
-          file: mod.file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column, code, severity, message,
+          file: mod.file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column, code,
+          severity: mod.testCode ? this.opts.severity?.['test-code'] ?? 'info' : severity, message,
           function: ref ? displayName(ref) : '', route: role?.route ?? null, chain: [], fixes: [], call, startOffset: span.start, endOffset: span.end,
+          ...(mod.testCode ? { testCode: true } : {}),
         });
       },
     }, [...this.index.modules.values()].filter((m) => !this.opts.only || this.opts.only.has(m.file)), [...this.index.modules.values()]);
   }
 
-  private severity(role: Role | undefined, family: 'blocking' | 'cpu' | 'n-plus-one'): Severity {
+  private severity(ref: FunctionRef, role: Role | undefined, family: 'blocking' | 'cpu' | 'n-plus-one'): Severity {
+    if (ref.mod.testCode) return this.opts.severity?.['test-code'] ?? 'info';
     if (role?.kind === 'lifespan') return this.opts.severity?.lifespan ?? 'info';
     return this.opts.severity?.[family] ?? 'warning';
   }
@@ -409,7 +414,7 @@ class Run {
     const verb = rule.family === 'cpu' ? 'is CPU-heavy and blocks the event loop' : 'blocks the event loop';
     const lifespan = role?.kind === 'lifespan' ? ' (runs once at startup)' : '';
     const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}; ${rule.alternative}${hint}`;
-    this.findings.push(this.finding(ref, role, c, rule.code, this.severity(role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text));
+    this.findings.push(this.finding(ref, role, c, rule.code, this.severity(ref, role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text));
   }
 
   private finding(ref: FunctionRef, role: Role | undefined, c: CallInfo, code: string, severity: Severity, message: string, chain: ChainHop[], call: string): Finding {
@@ -429,6 +434,7 @@ class Run {
       call,
       startOffset: c.site.start,
       endOffset: c.site.end,
+      ...(ref.mod.testCode ? { testCode: true } : {}),
     };
   }
 
@@ -461,7 +467,7 @@ class Run {
       ? 'load them in one query (WHERE id IN (...)); asyncio.gather is not safe here: these calls share one AsyncSession'
       : 'batch them into one call (WHERE id IN (...)) or run them concurrently with asyncio.gather and a bounded concurrency (asyncio.Semaphore)';
     const message = `await ${c.site.text}(...) runs once per item of \`${loop.iterText}\`, one after another (N+1) in ${this.where(ref, role)}; ${fix}`;
-    const f = this.finding(ref, role, c, 'LW301', this.severity(role, 'n-plus-one'), message, [], c.canonical ?? c.site.text);
+    const f = this.finding(ref, role, c, 'LW301', this.severity(ref, role, 'n-plus-one'), message, [], c.canonical ?? c.site.text);
     if (shared) f.sharesAsyncSession = true;
     this.findings.push(f);
   }
@@ -502,6 +508,7 @@ class Run {
       workload: workloadOf(cost.cpuMs, total, this.costs.of('base').ms),
       findings,
       costs: cost.list(),
+      ...(ref.mod.testCode ? { testCode: true } : {}),
     };
   }
 

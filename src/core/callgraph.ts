@@ -4,7 +4,7 @@
 import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from './cost';
 import { type Expr, offsetOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
-import type { RuleHit, RuleSet } from './rules';
+import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
 import type { CostKind } from './rules/table';
 import type { FunctionRef, ModuleEntry, SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
@@ -95,6 +95,7 @@ export class CallGraph {
     if (!canonical) return info;
     // A module at a source root may really be called `requests`: its own functions win over the tables.
     const rule = this.index.functions.has(canonical) ? undefined : this.rules.match(canonical);
+    if (rule && !site.awaited && isNonBlockingForm(rule, site.args, site.kw)) return info;
     if (rule && site.awaited) {
       // The precision rule: an awaited call returns an awaitable, so it is not a sync blocking call,
       // whatever the receiver's (possibly wrong) annotation says. Its time counts as awaited I/O.

@@ -16,6 +16,8 @@ export interface LoopwiseConfig {
   extra: ExtraCall[];
   cost: CostOverrides;
   severity: AnalyzeOptions['severity'];
+  /** `test-code`: globs (paths inside the project) that replace the default test/script/example paths. */
+  testCode?: string[];
   /** Where it came from, for messages. */
   source?: string;
   problems: string[];
@@ -65,6 +67,7 @@ export function fromObject(obj: Record<string, unknown>, cfg: LoopwiseConfig = e
   cfg.select.push(...strings('select'));
   cfg.ignore.push(...strings('ignore'));
   cfg.exclude.push(...strings('exclude'));
+  if (obj['test-code'] !== undefined) cfg.testCode = [...(cfg.testCode ?? []), ...strings('test-code')];
   const blocking = obj['extra-blocking'] ?? obj.blocking;
   if (Array.isArray(blocking)) {
     for (const item of blocking) addExtra(cfg, item as Record<string, unknown>, undefined, where);

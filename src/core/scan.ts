@@ -5,8 +5,9 @@ import { statSync } from 'node:fs';
 import { Analyzer, type SourceFile } from './analyzer';
 import { excluder, findPyproject, loadConfig, type LoopwiseConfig } from './config';
 import { type DecodedText, discover, moduleName, readSource } from './files';
+import { isTestCode, projectPath } from './python/sourceRoots';
 import { buildModelsInParallel } from './parallel';
-import type { FileNote, ScanResult } from './types';
+import type { FileNote, ScanResult, Severity } from './types';
 
 export interface ScanOptions {
   /** Compute each finding's fixes (JSON output and `fix` need them; text and SARIF do not). Default true. */
@@ -17,6 +18,8 @@ export interface ScanOptions {
   /** Skip reading pyproject.toml. */
   noConfig?: boolean;
   analyzer?: Analyzer;
+  /** Severity of findings in test code, scripts and examples (default `info`, or the config's). */
+  testSeverity?: Severity;
   /** Threads for building file models (default: up to 4 cores); 1 keeps everything on this thread. */
   jobs?: number;
 }
@@ -41,6 +44,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   const { files, notes } = discover(paths, { exclude: excluder(exclude) });
   const allNotes: FileNote[] = [...notes, ...config.problems.map((p) => ({ file: config.source ?? 'pyproject.toml', kind: 'error' as const, message: p }))];
   const sources: SourceFile[] = [];
+  const testPatterns = config.testCode ? excluder(config.testCode) ?? (() => false) : undefined;
   const scanned = new Map<string, ScannedFile>();
   for (const f of files) {
     const { decoded, note } = readSource(f.abs, toPosix(f.rel));
@@ -48,7 +52,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     if (!decoded) continue;
     const { module, isPackage } = moduleName(f.abs, f.root);
     const rel = toPosix(f.rel);
-    sources.push({ path: rel, text: decoded.text, module, isPackage });
+    const testCode = isTestCode(projectPath(f.abs, f.root), testPatterns);
+    sources.push({ path: rel, text: decoded.text, module, isPackage, ...(testCode ? { testCode } : {}) });
     scanned.set(rel, { abs: f.abs, rel, decoded });
   }
   const analyzer = opts.analyzer ?? (await Analyzer.create());
@@ -56,7 +61,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   const analyzeOptions = {
     rules: { select: [...config.select, ...(opts.select ?? [])], ignore: [...config.ignore, ...(opts.ignore ?? [])], extra: config.extra },
     cost: config.cost,
-    severity: config.severity,
+    severity: opts.testSeverity ? { ...config.severity, 'test-code': opts.testSeverity } : config.severity,
     fixes: opts.fixes,
     notes: allNotes,
   };

@@ -4,12 +4,14 @@
 //   app.db.SessionLocal() -> sqlalchemy.orm.sessionmaker()() -> sqlalchemy.orm.Session()
 import { aliasOf } from './rules/aliases';
 import type { ClassInfo, FileModel, FunctionInfo } from './python/model';
-import { Resolver } from './python/resolve';
+import { meaningful, Resolver } from './python/resolve';
 
 export interface ModuleEntry {
   file: string;
   model: FileModel;
   resolver: Resolver;
+  /** Test code, a script or an example (see isTestCode). */
+  testCode?: boolean;
 }
 
 export interface FunctionRef { mod: ModuleEntry; fn: FunctionInfo }
@@ -64,7 +66,7 @@ export class SymbolIndex {
     if (this.topMemo.has(key)) return this.topMemo.get(key);
     this.topMemo.set(key, undefined); // cycle guard
     const list = mod.model.scopes[0].bindings.get(name);
-    const b = list?.[list.length - 1];
+    const b = list ? meaningful(list) : undefined;
     let out: string | undefined;
     if (b) {
       switch (b.kind) {
@@ -72,6 +74,7 @@ export class SymbolIndex {
         case 'value': case 'with':
           // `SyncDB = Annotated[Session, Depends(get_db)]` imported elsewhere names the type it annotates.
           out = b.expr ? (b.expr.k === 'sub' ? mod.resolver.resolveAnnotation(b.expr) : undefined) ?? mod.resolver.resolve(b.expr) : undefined;
+          if (!out && b.annotation) { const t = mod.resolver.resolveAnnotation(b.annotation); out = t ? `${t}()` : undefined; }
           break;
         case 'param': {
           const t = b.annotation ? mod.resolver.resolveAnnotation(b.annotation) : undefined;
@@ -240,8 +243,14 @@ export class SymbolIndex {
     this.returnMemo.set(key, undefined);
     let out: string | undefined;
     for (const r of f.fn.returns) {
+      if (r.k === 'none') continue;
       const t = f.mod.resolver.resolve(r);
       if (t) { out = this.canonicalize(t); break; }
+    }
+    if (!out && f.fn.returnAnnotation) {
+      // `def get_model(name) -> Model`, `-> Iterator[Session]` for a dependency that yields.
+      const t = f.mod.resolver.resolveAnnotation(f.fn.returnAnnotation, 0, f.fn.isGenerator);
+      if (t) out = this.canonicalize(`${t}()`);
     }
     this.returnMemo.set(key, out);
     return out;

@@ -52,6 +52,8 @@ export interface Finding {
   endOffset: number;
   /** LW301 only: the awaited calls share one AsyncSession, so asyncio.gather is not a safe fix. */
   sharesAsyncSession?: boolean;
+  /** In test code, a script or an example: reported at `severity.test-code` (info) and left out of worker advice. */
+  testCode?: boolean;
 }
 
 export type Workload = 'io-bound' | 'cpu-bound' | 'mixed';
@@ -88,6 +90,8 @@ export interface HandlerReport {
   cpuRatio: number;
   workload: Workload;
   findings: number;
+  /** In test code, a script or an example: left out of worker advice. */
+  testCode?: boolean;
   /** The estimate's parts, one per cost-table entry and place; absent in hand-built reports. */
   costs?: CostItem[];
 }

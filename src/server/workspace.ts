@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { Analyzer, type DocumentEdit, type SourceFile } from '../core/analyzer';
 import { excluder } from '../core/config';
+import { isTestCode, projectPath } from '../core/python/sourceRoots';
 import { discover, MAX_FILE_BYTES, moduleName, readSource, SKIP_DIRS } from '../core/files';
 import { attachFixes, type FixSource } from '../core/fixes';
 import type { Finding, HandlerReport, ScanResult } from '../core/types';
@@ -26,6 +27,8 @@ interface Entry {
   version?: number;
   /** Part of the workspace scan (on disk in a folder), not just an open outside file. */
   onDisk: boolean;
+  /** Test code, a script or an example (reported at the test-code severity, info by default). */
+  testCode?: boolean;
 }
 
 interface Pending { edits: DocumentEdit[]; base: string; version: number; firstAt: number; lastAt: number; timer?: NodeJS.Timeout }
@@ -179,11 +182,13 @@ export class ServerWorkspace {
     const root = this.folders.find((f) => f.uri === folder)?.fsPath;
     let mod = { module: path.posix.basename(uri, '.py').replace(/[^A-Za-z0-9_]/g, '_') || 'main', isPackage: false };
     if (p) mod = moduleName(p, root ?? path.dirname(p));
-    return { uri, text, module: mod.module, isPackage: mod.isPackage, folder, version, onDisk };
+    const patterns = this.settings.get(folder)?.config.testCode;
+    const testCode = isTestCode(p ? projectPath(p, root ?? path.dirname(p)) : path.posix.basename(uri), patterns ? excluder(patterns) ?? (() => false) : undefined);
+    return { uri, text, module: mod.module, isPackage: mod.isPackage, folder, version, onDisk, testCode };
   }
 
   private source(e: Entry): SourceFile {
-    return { path: e.uri, text: e.text, module: e.module, isPackage: e.isPackage };
+    return { path: e.uri, text: e.text, module: e.module, isPackage: e.isPackage, testCode: e.testCode };
   }
 
   private excluded(uri: string, s: Settings): boolean {

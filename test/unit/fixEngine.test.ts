@@ -25,7 +25,7 @@ describe('fix engine', () => {
   });
 
   it('reuses `import asyncio as aio` and never adds asyncio twice', async () => {
-    const text = `import asyncio as aio\nimport time\n${HEAD}@app.get("/")\nasync def a():\n    time.sleep(1)\n    time.sleep(2)\n`;
+    const text = `import asyncio as aio\nimport time\n${HEAD}async def a():\n    time.sleep(1)\n    time.sleep(2)\n`;
     const fs = await findings(text);
     assert.equal(fs.length, 2);
     const r = applyFixes(text, fs.map((f) => f.fixes.find((x) => x.isPreferred)!));
@@ -34,7 +34,7 @@ describe('fix engine', () => {
   });
 
   it('adds one import for several fixes needing it, in the standard-library group', async () => {
-    const text = `import os\nimport time\n\nimport requests\n${HEAD}@app.get("/")\nasync def a():\n    time.sleep(1)\n    os.listdir("/")\n`;
+    const text = `import os\nimport time\n\nimport requests\n${HEAD}async def a():\n    time.sleep(1)\n    os.listdir("/")\n`;
     const fs = await findings(text);
     const r = applyFixes(text, fs.map((f) => f.fixes.find((x) => x.isPreferred)!));
     assert.ok(r.text.startsWith('import asyncio\nimport os\nimport time\n\nimport requests\n'), r.text);
@@ -48,7 +48,7 @@ describe('fix engine', () => {
   });
 
   it('parenthesises the await when the trailer is on the next line, and keeps comments among the arguments', async () => {
-    const text = `import subprocess\n${HEAD}@app.get("/")\nasync def a():\n    code = (subprocess.run(\n        ["ls"],  # list\n    )\n        .returncode)\n    return code\n`;
+    const text = `import subprocess\n${HEAD}async def a():\n    code = (subprocess.run(\n        ["ls"],  # list\n    )\n        .returncode)\n    return code\n`;
     const [f] = await findings(text);
     const out = applyEdits(text, f.fixes.find((x) => x.isPreferred)!.edits)!;
     assert.match(out, /code = \(\(await asyncio\.to_thread\(subprocess\.run,\n {8}\["ls"\], {2}# list\n {4}\)\)\n {8}\.returncode\)/);
@@ -62,7 +62,7 @@ describe('fix engine', () => {
   });
 
   it('prefers the thread offload for requests inside a loop (an awaited client call there would be an N+1)', async () => {
-    const text = `import requests\n${HEAD}@app.get("/")\nasync def a(urls: list[str]):\n    for u in urls:\n        r = requests.get(u)\n`;
+    const text = `import requests\n${HEAD}async def a(urls: list[str]):\n    for u in urls:\n        r = requests.get(u)\n`;
     const [f] = await findings(text);
     assert.match(f.fixes.find((x) => x.isPreferred)!.title, /asyncio\.to_thread/);
     assert.ok(f.fixes.some((x) => x.title.includes('httpx.AsyncClient') && !x.isPreferred));
@@ -73,24 +73,24 @@ describe('fix engine', () => {
     for (const f of await findings(text)) assert.ok(!f.fixes.some((x) => x.title.includes('httpx')), `line ${f.line}`);
   });
 
-  it('moves verify= to the new client and explains the timeout difference', async () => {
-    const text = `import requests\n${HEAD}@app.get("/")\nasync def a(u: str):\n    r = requests.get(u, verify=False)\n    return r.text\n`;
+  it('moves verify= to the new client and keeps the no-timeout and redirect defaults of requests', async () => {
+    const text = `import requests\n${HEAD}async def a(u: str):\n    r = requests.get(u, verify=False)\n    return r.text\n`;
     const [f] = await findings(text);
     const fix = f.fixes.find((x) => x.isPreferred)!;
-    assert.match(applyEdits(text, fix.edits)!, /async with httpx\.AsyncClient\(verify=False\) as client:\n {8}r = await client\.get\(u, follow_redirects=True\)/);
-    assert.match(fix.note!, /5 s/);
+    assert.match(applyEdits(text, fix.edits)!, /async with httpx\.AsyncClient\(verify=False\) as client:\n {8}r = await client\.get\(u, follow_redirects=True, timeout=None\)/);
+    assert.match(fix.note!, /no timeout unless one was given/);
   });
 
   it('adds a note about the module-level requests.Session', async () => {
-    const text = `import requests\n${HEAD}s = requests.Session()\n\n@app.get("/")\nasync def a(u: str):\n    return s.get(u).json()\n`;
+    const text = `import requests\n${HEAD}s = requests.Session()\n\nasync def a(u: str):\n    return s.get(u).json()\n`;
     const [f] = await findings(text);
     const fix = f.fixes.find((x) => x.isPreferred)!;
     assert.match(fix.title, /asyncio\.to_thread/);
     assert.match(fix.note!, /requests\.Session.*httpx\.AsyncClient.*lifespan/);
   });
 
-  it('gives a non-picklable model method the thread variant with a GIL note, and a module function the process pool', async () => {
-    const text = `import joblib\nimport hashlib\n${HEAD}model = joblib.load("m")\n\n@app.post("/")\nasync def a(x: list[float]):\n    y = model.predict([x])\n    h = hashlib.scrypt(b"p", salt=b"s", n=2, r=8, p=1)\n    return y, h\n`;
+  it('gives a non-picklable model method the thread variant with a GIL note, and a module function the process pool the file has', async () => {
+    const text = `import joblib\nimport hashlib\nfrom concurrent.futures import ProcessPoolExecutor\n${HEAD}model = joblib.load("m")\nprocess_pool = ProcessPoolExecutor()\n\nasync def a(x: list[float]):\n    y = model.predict([x])\n    h = hashlib.scrypt(b"p", salt=b"s", n=2, r=8, p=1)\n    return y, h\n`;
     const [m, h] = await findings(text);
     assert.equal(m.code, 'LW201');
     assert.ok(!m.fixes.some((x) => x.title.includes('process pool')));
@@ -99,13 +99,22 @@ describe('fix engine', () => {
     assert.match(applyEdits(text, h.fixes.find((x) => x.isPreferred)!.edits)!, /run_in_executor\(process_pool, functools\.partial\(hashlib\.scrypt, b"p", salt=b"s", n=2, r=8, p=1\)\)/);
   });
 
-  it('offers plain def only for an I/O handler that awaits nothing', async () => {
+  it('never prefers a new process pool: the thread is preferred and the pool says what to check', async () => {
+    const text = `import hashlib\n${HEAD}async def a(p: bytes):\n    return hashlib.scrypt(p, salt=b"s", n=2, r=8, p=1)\n`;
+    const [h] = await findings(text);
+    assert.equal(h.fixes.find((x) => x.isPreferred)!.kind, 'thread');
+    assert.match(h.fixes.find((x) => x.kind === 'process-pool')!.title, /check: one pool per application/);
+  });
+
+  it('prefers plain def for a route or dependency that awaits nothing, for I/O and CPU work alike', async () => {
     const io = `import requests\n${HEAD}@app.get("/")\nasync def a(u: str):\n    return requests.get(u).text\n`;
-    assert.ok((await findings(io))[0].fixes.some((x) => x.title.includes('plain def') && !x.isPreferred));
+    assert.equal((await findings(io))[0].fixes.find((x) => x.isPreferred)?.kind, 'plain-def');
     const awaiting = `import asyncio\nimport requests\n${HEAD}@app.get("/")\nasync def a(u: str):\n    await asyncio.sleep(0)\n    return requests.get(u).text\n`;
     assert.ok(!(await findings(awaiting))[0].fixes.some((x) => x.title.includes('plain def')));
     const cpu = `import hashlib\n${HEAD}@app.get("/")\nasync def a():\n    return hashlib.pbkdf2_hmac("sha256", b"p", b"s", 10)\n`;
-    assert.ok(!(await findings(cpu))[0].fixes.some((x) => x.title.includes('plain def')));
+    assert.equal((await findings(cpu))[0].fixes.find((x) => x.isPreferred)?.kind, 'plain-def');
+    const helper = `import requests\n${HEAD}async def a(u: str):\n    return requests.get(u).text\n`;
+    assert.ok(!(await findings(helper))[0].fixes.some((x) => x.kind === 'plain-def'), 'not a route or dependency');
   });
 
   it('puts noqa on a line whose end is code, not inside a multi-line string', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Analyzer } from '../../src/core/analyzer';
 import { decode } from '../../src/core/files';
 import { applyFixes } from '../../src/core/fixes';
-import type { ScanResult } from '../../src/core/types';
+import type { Fix, ScanResult } from '../../src/core/types';
 import { computeFixes } from '../../src/cli/fix';
 
 let shared: Promise<Analyzer> | undefined;
@@ -36,9 +36,9 @@ export function fixAllRounds(a: Analyzer, name: string, text: string): string {
   return computeFixes(scan).texts.get(name) ?? text;
 }
 
-/** For each finding, its first fix whose title contains `titlePart`, applied in one pass. */
-export function applyNamedFix(result: ScanResult, text: string, titlePart: string): { text: string; fixed: string[] } {
-  const chosen = result.findings.map((f) => ({ f, fix: f.fixes.find((x) => x.title.includes(titlePart)) })).filter((x) => x.fix);
+/** For each finding, its first fix that `pick` accepts, applied in one pass. */
+export function applyNamedFix(result: ScanResult, text: string, pick: (fix: Fix) => boolean): { text: string; fixed: string[] } {
+  const chosen = result.findings.map((f) => ({ f, fix: f.fixes.find(pick) })).filter((x) => x.fix);
   const r = applyFixes(text, chosen.map((x) => x.fix!));
   return { text: r.text, fixed: chosen.filter((x) => r.applied.includes(x.fix!)).map((x) => findingKey(x.f)) };
 }

@@ -69,3 +69,39 @@ describe('precision rule: no blocking finding on an awaited call', () => {
     assert.deepEqual(bad, []);
   });
 });
+
+describe('messages name calls as a reader would', () => {
+  let analyzer: Analyzer;
+  before(async () => { analyzer = await Analyzer.create(); });
+
+  it('one line, no synthetic type paths', () => {
+    const text = [
+      'from typing import Any, NewType',
+      'import requests',
+      'from fastapi import FastAPI',
+      'from sqlalchemy.orm import Session',
+      'app = FastAPI()',
+      'DB = NewType("DB", Session)',
+      '',
+      '@app.get("/a")',
+      'async def a(items: list, store: Any, db: DB):',
+      '    for it in items:',
+      '        await (store',
+      '               # the bucket',
+      '               .bucket(it)',
+      '               .fetch)(it)',
+      '    (requests',
+      '        .Session()',
+      '        .get)("u")',
+      '    db.refresh(items)',
+    ].join('\n');
+    const r = analyzer.analyze([{ path: 'a.py', text, module: 'a', isPackage: false }], { fixes: false });
+    const got = r.findings.map((f) => `${f.line}:${f.code}:${f.message.split(' ')[0] === 'await' ? f.message.split(' ')[1] : f.message.split(' ')[0]}:${f.call}`);
+    assert.deepEqual(got, [
+      '11:LW301:(store.bucket(...).fetch)(...):(store.bucket(...).fetch)',
+      '15:LW101:(requests.Session().get):requests.Session().get',
+      '18:LW105:db.refresh:sqlalchemy.orm.Session().refresh',
+    ]);
+    for (const f of r.findings) assert.ok(!/[\n\r]/.test(f.message), f.message);
+  });
+});

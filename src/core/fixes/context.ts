@@ -4,6 +4,7 @@ import type { Resolver } from '../python/resolve';
 import type { CallSite, FileModel, FunctionInfo } from '../python/model';
 import type { Finding, FunctionKind, TextEdit } from '../types';
 import { ensureImport, type ImportNeed } from './imports';
+import type { FunctionIndex } from './safety';
 import { hasTrailer, lineEndAt, lineStartAt } from './pyText';
 
 export interface FixContext {
@@ -15,6 +16,8 @@ export interface FixContext {
   unit: string;
   /** Role of the function that starts at this line (`route`, `dependency`, ...), if FastAPI knows it. */
   kindAt(line: number): FunctionKind | undefined;
+  /** Functions of the other analysed files by qualified name, for the safety checks through the call graph. */
+  functions?: FunctionIndex;
 }
 
 export interface Target {

@@ -4,11 +4,18 @@
 //   results = [] just before it                    ->  results = await asyncio.gather(*(...))
 //   [await f(x) for x in xs]                       ->  await asyncio.gather(*(f(x) for x in xs))
 // Anything else in the loop body, an `else`, or calls sharing one AsyncSession keep the loop as is.
+// Preferred only for independent iterations: the callee (a local coroutine, checked through its
+// body, or a known async I/O call) writes no outer state, uses no shared counter and makes no writes
+// that a failure would have stopped. An iterable that is not a short literal gets an
+// asyncio.Semaphore bound around each call (loop form), or is offered with what to check.
 import type { Fix } from '../types';
 import { awaitExpr, type FixContext, Imports, type Target } from './context';
+import { asyncIoKind } from '../cost';
 import { escapeRegex, indentAt, lex, lineStartAt, stripStrings, usesWord } from './pyText';
+import { calleeSource, checkTitle, codeOnly, factsOf, mutates } from './safety';
 
-const NOTE = 'All the calls now run at once: for long inputs bound the concurrency (an asyncio.Semaphore). The results keep the input order; the first exception propagates while the other calls keep running.';
+const NOTE = 'The calls now run concurrently (at most LIMIT at a time when bounded); the results keep the input order; the first exception propagates while the other calls keep running.';
+const LIMIT = 10;
 
 export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
   const { text, model } = ctx;
@@ -20,12 +27,18 @@ export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
   const imports = new Imports(ctx, t.fn);
   const asyncio = imports.need({ module: 'asyncio' });
   if (!asyncio) return undefined;
+  const problems = independence(ctx, t);
+  const fix = (importEdits: Fix['edits'], edit: Fix['edits'][number], bounded: boolean): Fix => {
+    const all = bounded ? problems : [...problems, `${loop.iterText} may be long: bound the concurrency`];
+    return { kind: 'gather', title: checkTitle('Run the awaits concurrently with asyncio.gather', all), isPreferred: all.length === 0, edits: [...importEdits, edit], note: NOTE.replace('LIMIT', String(LIMIT)) };
+  };
+  const short = isShortLiteral(loop.iterText);
   if (loop.kind === 'comp') {
     if (text[loop.start] !== '[' || loop.parent >= 0) return undefined;
     if (!/^\[\s*await\s+$/.test(text.slice(loop.start, t.site.start))) return undefined;
     const rest = text.slice(t.site.end, loop.end - 1);
     if (!/^\s+for\b/.test(rest) || /\b(await|async|yield)\b/.test(stripStrings(rest)) || lex(text, t.site.end, loop.end - 1, 99).comments) return undefined;
-    return fix(imports.edits, { start: loop.start, end: loop.end, newText: awaitExpr(ctx, loop.end, `${asyncio}.gather(*(${call}${rest}))`) });
+    return fix(imports.edits, { start: loop.start, end: loop.end, newText: awaitExpr(ctx, loop.end, `${asyncio}.gather(*(${call}${rest}))`) }, short);
   }
   if (loop.kind !== 'for') return undefined;
   const header = /^for\s+([\s\S]+?)\s+in\s+([\s\S]+?)\s*:\s*$/.exec(text.slice(loop.start, loop.bodyStart));
@@ -34,20 +47,61 @@ export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
   const bm = new RegExp(`^([A-Za-z_][\\w.]*)\\.append\\(\\s*await\\s+${escapeRegex(call)}\\s*\\)$`).exec(body);
   if (!bm || usesWord(call, bm[1].split('.')[0]) || usesWord(header[2], bm[1].split('.')[0])) return undefined;
   const list = bm[1];
-  const iter = /^[A-Za-z_][\w.]*(\([^()]*\))?$/.test(header[2]) ? header[2] : `(${header[2]})`;
-  const gen = `${asyncio}.gather(*(${call} for ${header[1]} in ${iter}))`;
+  const iter = /^[A-Za-z_][\w.]*(\([^()]*\))?$/.test(header[2]) || /^\[[^[\]]*\]$/.test(header[2]) ? header[2] : `(${header[2]})`;
+  let gen = `${asyncio}.gather(*(${call} for ${header[1]} in ${iter}))`;
+  const indent = indentAt(text, loop.start);
+  // Unbounded: each call waits for a slot of a Semaphore, defined just before the gather.
+  let prelude = '';
+  const targets = header[1].split(',').map((x) => x.trim()).filter(Boolean);
+  const bounded = short || targets.every((x) => /^[A-Za-z_]\w*$/.test(x));
+  if (!short && bounded) {
+    const body = ctx.text.slice(t.fn.start, t.fn.end);
+    const limit = ['_gather_limit', '_loopwise_gather_limit'].find((n) => !usesWord(body, n));
+    const one = ['_gather_one', '_loopwise_gather_one'].find((n) => !usesWord(body, n));
+    if (!limit || !one) return undefined;
+    const u = ctx.unit;
+    const e = ctx.eol;
+    const params = targets.join(', ');
+    prelude = `${limit} = ${asyncio}.Semaphore(${LIMIT})${e}${indent}async def ${one}(${params}):${e}${indent}${u}async with ${limit}:${e}${indent}${u}${u}return await ${call}${e}${indent}`;
+    gen = `${asyncio}.gather(*(${one}(${params}) for ${header[1]} in ${iter}))`;
+  }
   // `results = []` right before the loop (same indentation): assign the gathered list instead.
   const loopLine = lineStartAt(text, loop.start);
   const before = text.slice(0, loopLine).replace(/[ \t]*(\r?\n)?$/, '');
   const prevStart = lineStartAt(text, before.length);
   const prev = text.slice(prevStart, before.length);
-  const indent = indentAt(text, loop.start);
   if (prev === `${indent}${list} = []` && /^[A-Za-z_]\w*$/.test(list) && text.slice(before.length, loopLine).split(/\n/).length === 2) {
-    return fix(imports.edits, { start: prevStart + indent.length, end: loop.end, newText: `${list} = await ${gen}` });
+    return fix(imports.edits, { start: prevStart + indent.length, end: loop.end, newText: `${prelude}${list} = await ${gen}` }, bounded);
   }
-  return fix(imports.edits, { start: loop.start, end: loop.end, newText: `${list}.extend(await ${gen})` });
+  return fix(imports.edits, { start: loop.start, end: loop.end, newText: `${prelude}${list}.extend(await ${gen})` }, bounded);
 }
 
-function fix(importEdits: Fix['edits'], edit: Fix['edits'][number]): Fix {
-  return { kind: 'gather', title: 'Run the awaits concurrently with asyncio.gather', isPreferred: true, edits: [...importEdits, edit], note: NOTE };
+/** A list or tuple literal, or range(n) with a small literal n. */
+function isShortLiteral(iter: string): boolean {
+  const r = /^range\(\s*(\d+)\s*\)$/.exec(iter.trim());
+  if (r) return Number(r[1]) <= LIMIT;
+  return /^[[(][^()[\]]*[\])]$/.test(iter.trim());
 }
+
+const WRITES = /\.(post|put|patch|delete|commit|add|add_all|insert_one|insert_many|update_one|delete_one|send|publish|set|incr)\s*\(/;
+
+/** Why the iterations might not be independent, as "check: ..." phrases. */
+function independence(ctx: FixContext, t: Target): string[] {
+  const problems: string[] = [];
+  const src = calleeSource(ctx, t.site.callee, ctx.functions);
+  if (src && src.fn.isAsync) {
+    const facts = factsOf(src, ctx.functions);
+    for (const h of ['global-write', 'param-mutation'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }
+    const code = codeOnly(src.text, src.fn.bodyStart, src.fn.end);
+    if (src.fn.params.some((p) => p.name === 'self') && mutates(code, 'self', false)) problems.push(`${src.fn.name} changes self`);
+    if (/\bnext\s*\(|\bitertools\.count\b|\bcount\s*\(\s*\)/.test(code)) problems.push(`${src.fn.name} draws from a shared counter (the order of IDs would change)`);
+    if (WRITES.test(code)) problems.push(`${src.fn.name} writes (a failure no longer stops the later calls)`);
+  } else {
+    const q = ctx.resolver.resolve(t.site.callee);
+    const kind = q ? asyncIoKind(q) : undefined;
+    const last = /\.(\w+)$/.exec(q ?? '')?.[1] ?? '';
+    if (!kind || /^(post|put|patch|delete|execute|commit|send|publish|set)$/.test(last)) problems.push(`the calls to ${ctx.text.slice(t.site.start, t.site.calleeEnd)} are independent`);
+  }
+  return problems;
+}
+

@@ -1,10 +1,14 @@
 // Quick fixes for findings: pure text edits computed from a file's text and model. Each finding gets
 // its fixes in a fixed order, at most one of them preferred (the one fix-all applies):
-//   LW102 time.sleep      asyncio.sleep*, thread, noqa
-//   LW101 requests/httpx  httpx.AsyncClient* (simple statement, not in a loop) or thread*, threadpool, plain def, noqa
-//   other LW1xx           thread*, threadpool, plain def, noqa          (transitive findings: the call site)
-//   LW2xx                 process pool* when the callable pickles by reference, else thread* with a GIL note; noqa
-//   LW301                 asyncio.gather* when the loop has the simple shape; noqa
+// A fix is preferred (*) only when the conditions under which it keeps behaviour hold (safety.ts);
+// a fix whose conditions fail is offered with "check: ..." in its title, and fix-all skips it.
+//   any LW1xx / LW2xx in a route or dependency that awaits nothing:  plain def* first
+//   LW102 time.sleep      asyncio.sleep*, thread, threadpool, noqa
+//   LW101 requests/httpx  httpx.AsyncClient* (simple statement, not in a loop) or thread*, threadpool, noqa
+//   LW104 with open(...)  Path.read_text / write_text in a thread* for one read or write, else noqa only
+//   other LW1xx           thread* (the whole call chain; lazy iterators drained in the thread), threadpool, noqa
+//   LW2xx                 process pool* (reusing the file's pool; see processPool.ts), else thread*; noqa
+//   LW301                 asyncio.gather* for independent iterations (Semaphore-bounded when unbounded); noqa
 import type { FileModel } from '../python/model';
 import { Resolver } from '../python/resolve';
 import type { Finding, Fix, FunctionKind, ScanResult } from '../types';
@@ -12,9 +16,11 @@ import { type FixContext, targetOf } from './context';
 import { gatherFix } from './gather';
 import { httpxFix } from './httpx';
 import { noqaFix } from './noqa';
+import { inWithHeader, pathFix } from './path';
 import { plainDefFix } from './plainDef';
 import { GIL_NOTE, isPicklableCallee, processPoolFix } from './processPool';
 import { eolOf, indentUnitOf } from './pyText';
+import type { FnSource, FunctionIndex } from './safety';
 import { sleepFix } from './sleep';
 import { threadFix } from './thread';
 
@@ -23,8 +29,8 @@ export { fixAllEdits, runFixPipeline } from './pipeline';
 
 const SESSION_NOTE = 'This is a requests.Session shared by the module: replace it with one httpx.AsyncClient created in the app\'s lifespan (and closed on shutdown), then await client.get(...) directly.';
 
-export function makeContext(text: string, model: FileModel, kindAt: (line: number) => FunctionKind | undefined = () => undefined): FixContext {
-  return { text, model, resolver: new Resolver(model), eol: eolOf(text), unit: indentUnitOf(text), kindAt };
+export function makeContext(text: string, model: FileModel, kindAt: (line: number) => FunctionKind | undefined = () => undefined, functions?: FunctionIndex): FixContext {
+  return { text, model, resolver: new Resolver(model), eol: eolOf(text), unit: indentUnitOf(text), kindAt, functions };
 }
 
 /** The fixes of one finding, preferred first among equals. Never throws: an unexpected shape yields []. */
@@ -42,23 +48,29 @@ function build(ctx: FixContext, f: Finding): Fix[] {
   const out: (Fix | undefined)[] = [];
   const blocking = f.code.startsWith('LW1');
   const cpu = f.code.startsWith('LW2');
+  // Plain def first: it keeps every semantic, and one edit covers every finding of the function.
+  const plain = blocking || cpu ? plainDefFix(ctx, t) : undefined;
+  if (plain?.isPreferred) out.push(plain);
   if (f.code === 'LW301') {
     out.push(gatherFix(ctx, t));
+  } else if (blocking && f.call === 'builtins.open' && !f.chain.length && inWithHeader(ctx, t)) {
+    // Offloading only `open` would leave the block's reads and writes on the loop.
+    out.push(pathFix(ctx, t));
   } else if (blocking) {
     const first = f.call === 'time.sleep' ? sleepFix(ctx, t) : httpxFix(ctx, t);
     const thread = threadFix(ctx, t, 'to_thread', !first?.isPreferred, /^requests\.Session\(\)\./.test(f.call) ? SESSION_NOTE : undefined);
     if (first) out.push(first);
     out.push(thread);
     if (ctx.model.imports.some((i) => i.q === 'fastapi' || i.q.startsWith('fastapi.'))) out.push(threadFix(ctx, t, 'threadpool', false));
-    out.push(plainDefFix(ctx, t));
   } else if (cpu) {
     const pool = processPoolFix(ctx, t);
-    if (pool) out.push(pool, threadFix(ctx, t, 'to_thread', false, GIL_NOTE));
+    if (pool) out.push(pool, threadFix(ctx, t, 'to_thread', !pool.isPreferred, GIL_NOTE));
     else out.push(threadFix(ctx, t, 'to_thread', true, isPicklableCallee(ctx, t) ? undefined : GIL_NOTE));
   }
+  if (plain && !plain.isPreferred) out.push(plain);
   out.push(noqaFix(ctx, t));
   const fixes = out.filter((x): x is Fix => !!x);
-  // At most one preferred fix.
+  // At most one preferred fix: the first.
   let seen = false;
   for (const x of fixes) { if (x.isPreferred && seen) x.isPreferred = false; if (x.isPreferred) seen = true; }
   return fixes;
@@ -78,17 +90,34 @@ export function findingsByFile(findings: Finding[]): Map<string, Finding[]> {
 export interface FixSource { text: string; model: FileModel }
 
 /** Fills `fixes` of every finding in the result, file by file. */
-export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined): ScanResult {
+export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex): ScanResult {
   for (const [file, findings] of findingsByFile(result.findings)) {
     let src: FixSource | undefined;
     try { src = source(file); } catch { src = undefined; }
     if (!src) continue;
     const kinds = new Map<number, FunctionKind>();
     for (const h of result.handlers) if (h.file === file) kinds.set(h.line, h.kind);
-    const ctx = makeContext(src.text, src.model, (line) => kinds.get(line));
+    const ctx = makeContext(src.text, src.model, (line) => kinds.get(line), functions);
     for (const f of findings) f.fixes = fixesFor(ctx, f);
   }
   return result;
+}
+
+/** Every analysed function by qualified name (built on first use), for checks that follow calls across files. */
+export function functionIndex(files: { path: string; text: string }[], entries: { file: string; model: FileModel; resolver: Resolver }[]): FunctionIndex {
+  let map: Map<string, FnSource> | undefined;
+  return (qname) => {
+    if (!map) {
+      map = new Map();
+      const texts = new Map(files.map((f) => [f.path, f.text]));
+      for (const e of entries) {
+        const text = texts.get(e.file);
+        if (text === undefined) continue;
+        for (const fn of e.model.functions) if (!fn.isLambda && !map.has(fn.qname)) map.set(fn.qname, { text, model: e.model, resolver: e.resolver, fn });
+      }
+    }
+    return map.get(qname);
+  };
 }
 
 /** A lookup of file text and model by path, from the analyzer's source files and module entries. */

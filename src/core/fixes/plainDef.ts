@@ -1,20 +1,51 @@
 // A route or dependency that awaits nothing gains nothing from `async def`: as a plain `def`, FastAPI
-// runs it in its threadpool, so its blocking calls no longer hold the event loop.
+// runs it in its threadpool (what FastAPI's docs recommend for sync DB, file and SDK work), so its
+// blocking calls no longer hold the event loop and every call keeps its semantics. Preferred, for
+// every finding of the function, when nothing else calls it directly and its body passes the thread
+// conditions (no event-loop API, no global writes, no sqlite3 connection made on the loop thread).
 import type { Fix } from '../types';
 import type { FixContext, Target } from './context';
+import { calleeSource, checkTitle, codeOnly, factsOf } from './safety';
 
 export function plainDefFix(ctx: FixContext, t: Target): Fix | undefined {
   const { fn } = t;
   if (!fn.isAsync || fn.hasAwait || fn.asyncStart < 0 || fn.defKeywordStart <= fn.asyncStart) return undefined;
-  if (!t.finding.code.startsWith('LW1')) return undefined;
+  if (!/^LW[12]/.test(t.finding.code)) return undefined;
   const kind = ctx.kindAt(fn.line);
   if (kind !== 'route' && kind !== 'dependency') return undefined;
   if (!/^async\s+$/.test(ctx.text.slice(fn.asyncStart, fn.defKeywordStart))) return undefined;
+  const body = codeOnly(ctx.text, fn.bodyStart, fn.end);
+  if (/\basync\s+(with|for)\b/.test(body)) return undefined;
+  const problems = plainDefProblems(ctx, t);
   return {
     kind: 'plain-def',
-    title: `Make ${fn.name} a plain def (FastAPI runs it in its threadpool)`,
-    isPreferred: false,
+    title: checkTitle(`Make ${fn.name} a plain def (FastAPI runs it in its threadpool)`, problems),
+    isPreferred: problems.length === 0,
     edits: [{ start: fn.asyncStart, end: fn.defKeywordStart, newText: '' }],
-    note: `${fn.name} awaits nothing, so as a plain def FastAPI runs it in a worker thread (40 by default) instead of on the event loop; code that awaits ${fn.name}() directly must call it without await.`,
+    note: `${fn.name} awaits nothing, so as a plain def FastAPI runs it in a worker thread (40 by default) instead of on the event loop.`,
   };
+}
+
+function plainDefProblems(ctx: FixContext, t: Target): string[] {
+  const { fn } = t;
+  const problems: string[] = [];
+  // Called (or awaited) by other code in the file: those callers would get a value, not a coroutine.
+  const code = codeOnly(ctx.text, 0, ctx.text.length);
+  const refs = [...code.matchAll(new RegExp(`(?<![\\w.])${fn.name}(?!\\w)`, 'g'))].filter((m) => m.index !== fn.nameStart);
+  const direct = refs.filter((m) => !/Depends\(\s*$/.test(code.slice(Math.max(0, m.index! - 40), m.index)));
+  if (direct.length) problems.push(`other code uses ${fn.name} directly`);
+  const facts = factsOf({ text: ctx.text, model: ctx.model, resolver: ctx.resolver, fn }, ctx.functions);
+  for (const h of ['loop-api', 'global-write', 'thread-affine'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }
+  // A dependency's value is used by its dependants, which may run on the loop thread.
+  if (ctx.kindAt(fn.line) === 'dependency' && facts.hazards.has('makes-connection')) problems.push(facts.hazards.get('makes-connection')!);
+  // An async dependency that opens a sqlite3 connection on the loop thread: a threadpool route cannot use it.
+  for (const p of fn.params) {
+    const d = p.default;
+    if (!d || d.k !== 'call' || ctx.resolver.resolve(d.f) !== 'fastapi.Depends' || !d.args[0]) continue;
+    const dep = calleeSource(ctx, d.args[0], ctx.functions);
+    if (!dep || !dep.fn.isAsync) continue;
+    const depCode = codeOnly(dep.text, dep.fn.bodyStart, dep.fn.end);
+    if (/\bsqlite3\s*\.\s*connect\s*\(/.test(depCode) && !/check_same_thread\s*=\s*False/.test(depCode)) problems.push(`${p.name} comes from ${dep.fn.name}, a coroutine that opens a sqlite3 connection on the loop thread`);
+  }
+  return problems;
 }

@@ -1,13 +1,17 @@
 // LW2xx: CPU work moves to a process pool, the only way to run it in parallel with the event loop
-// under the GIL: `await asyncio.get_running_loop().run_in_executor(pool, fn, *args)` with one
-// module-level ProcessPoolExecutor. Only for callables that pickle by reference (module-level
-// functions, functions imported from modules); a bound method of a loaded model would be pickled
-// with the model on every call, so those get the thread variant instead.
+// under the GIL: `await asyncio.get_running_loop().run_in_executor(pool, fn, *args)`. Only for
+// callables that pickle by reference (module-level functions, functions imported from modules).
+// Preferred only when the move keeps behaviour (safety.ts): picklable arguments, the result used,
+// nothing mutated (the parent never sees a child's writes), no framework exception raised, no loop
+// API; and one pool per application: the preferred choice reuses the module-level pool the file
+// already has. Otherwise it is offered with what to check, and the thread offload is preferred.
 import { type Expr, offsetOf, scopeOf } from '../python/ir';
+import type { Binding } from '../python/model';
 import type { Fix } from '../types';
 import { awaitExpr, canAwaitAt, type FixContext, Imports, rawArgs, type Target, withArgs } from './context';
 import { afterImports } from './imports';
-import { splitArgs, usesWord } from './pyText';
+import { lineEndAt, lineStartAt, splitArgs, usesWord } from './pyText';
+import { calleeSource, checkTitle, factsOf } from './safety';
 
 const POOL_NAMES = ['process_pool', '_loopwise_process_pool'];
 
@@ -66,13 +70,73 @@ export function processPoolFix(ctx: FixContext, t: Target): Fix | undefined {
     decl.push({ start: at, end: at, newText: `${ctx.eol}${pool} = ${executor}()${ctx.eol}` });
   }
   const call = `${asyncio}.get_running_loop().run_in_executor(${pool}, ${fnAndArgs})`;
+  const problems = poolProblems(ctx, t);
+  if (decl.length) problems.push(`one pool per application, shut down in the lifespan: this adds ${pool} to this module`);
   return {
     kind: 'process-pool',
-    title: `Run ${callee} in a process pool: await loop.run_in_executor(${pool}, ...)`,
-    isPreferred: true,
+    title: checkTitle(`Run ${callee} in a process pool: await loop.run_in_executor(${pool}, ...)`, problems),
+    isPreferred: problems.length === 0,
     edits: [...imports.edits, ...decl, { start: t.site.start, end: t.site.end, newText: awaitExpr(ctx, t.site.end, call) }],
     note: `The arguments and the result are pickled between processes; ${pool} starts its worker processes on first use and each of them imports this module.`,
   };
 }
 
 export const GIL_NOTE = 'A thread keeps the event loop free, but the GIL still serialises pure-Python work; numpy, pandas, torch, onnxruntime and hashlib release it while they compute. A process pool is not offered because the callable is not a module-level function: it would be pickled, with the object it is bound to, on every call.';
+
+const PICKLABLE_TYPES = /^builtins\.(str|int|float|bool|bytes|dict|list|tuple|set|frozenset)$|^(str|int|float|bool|bytes|dict|list|tuple|set|frozenset)$|^typing\.(List|Dict|Tuple|Set)$/;
+const PICKLABLE_CALLS = /^builtins\.(str|int|float|bool|bytes|len|list|dict|tuple|sorted|min|max|sum|abs|round)$|\.(encode|decode|lower|upper|strip|split|join|replace|format)$/;
+
+/** What stops the pool from keeping behaviour, as "check: ..." phrases. */
+function poolProblems(ctx: FixContext, t: Target): string[] {
+  const problems: string[] = [];
+  const src = calleeSource(ctx, t.site.callee, ctx.functions);
+  if (src) {
+    const facts = factsOf(src, ctx.functions);
+    for (const h of ['param-mutation', 'global-write', 'framework-exception', 'loop-api', 'thread-affine'] as const) {
+      const why = facts.hazards.get(h);
+      if (why) problems.push(why);
+    }
+  } else if (t.site.callee.k === 'name' && ctx.resolver.lookup(t.site.callee.n, scopeOf(t.site.callee), offsetOf(t.site.callee))?.b.kind === 'import') {
+    problems.push(`${ctx.text.slice(t.site.start, t.site.calleeEnd)} is imported: its body was not checked`);
+  }
+  const args = [...t.site.args, ...Object.values(t.site.kw)];
+  if (!args.every((a) => picklable(ctx, a, 0))) problems.push('the arguments pickle (no open files, locks, sessions or clients)');
+  // The result must be used: a call made only for its effects loses them in another process.
+  const ls = lineStartAt(ctx.text, t.site.start);
+  if (/^[ \t]*$/.test(ctx.text.slice(ls, t.site.start)) && /^[ \t]*(#.*)?$/.test(ctx.text.slice(t.site.end, lineEndAt(ctx.text, t.site.end)))) problems.push('the result is not used: the call runs for its effects, which stay in the child process');
+  return problems;
+}
+
+/** Values known to pickle: literals, builtin-typed parameters, and simple expressions of those. */
+function picklable(ctx: FixContext, e: Expr, depth: number): boolean {
+  if (depth > 6) return false;
+  switch (e.k) {
+    case 'str': case 'num': case 'none': return true;
+    case 'list': return e.items.every((x) => picklable(ctx, x, depth + 1));
+    case 'op': return picklable(ctx, e.l, depth + 1) && picklable(ctx, e.r, depth + 1);
+    case 'sub': return picklable(ctx, e.o, depth + 1) && e.i.every((x) => picklable(ctx, x, depth + 1));
+    case 'call': {
+      const q = ctx.resolver.resolve(e.f) ?? (e.f.k === 'attr' ? `?.${e.f.a}` : '');
+      if (!PICKLABLE_CALLS.test(q)) return false;
+      const recv = e.f.k === 'attr' && !q.startsWith('builtins.') ? [e.f.o] : [];
+      return [...recv, ...e.args, ...Object.values(e.kw)].every((x) => picklable(ctx, x, depth + 1));
+    }
+    case 'name': {
+      const hit = ctx.resolver.lookup(e.n, scopeOf(e), offsetOf(e));
+      if (!hit) return false;
+      return bindingPicklable(ctx, hit.b, depth);
+    }
+    default: return false;
+  }
+}
+
+function bindingPicklable(ctx: FixContext, b: Binding, depth: number): boolean {
+  if (b.kind === 'param') {
+    if (!b.annotation) return false;
+    const a = b.annotation.k === 'sub' ? b.annotation.o : b.annotation;
+    const q = ctx.resolver.resolve(a) ?? (a.k === 'name' ? a.n : '');
+    return PICKLABLE_TYPES.test(q);
+  }
+  if (b.kind === 'value' && b.expr) return picklable(ctx, b.expr, depth + 1);
+  return false;
+}

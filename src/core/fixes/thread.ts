@@ -1,22 +1,33 @@
-// Offloads a blocking call to a thread: `await asyncio.to_thread(fn, *args, **kwargs)`, or FastAPI's
-// `await run_in_threadpool(...)`. The arguments are kept exactly as written; for a method call such as
-// `client.chat.completions.create(...)` the bound method is what is passed.
+// Offloads blocking work to a thread: `await asyncio.to_thread(fn, *args, **kwargs)`, or FastAPI's
+// `await run_in_threadpool(...)`. The whole blocking expression moves, never only its cheap head:
+//   db.query(User).filter(...).first()   ->  await asyncio.to_thread(lambda: db.query(User).filter(...).first())
+//   for r, d, f in os.walk(p):            ->  for r, d, f in await asyncio.to_thread(lambda: list(os.walk(p))):
+//   with open(p) as f: x = f.read()      ->  x = await asyncio.to_thread(Path(p).read_text)   (path.ts)
+// The arguments are kept exactly as written; for a method call such as `client.chat.completions.create(...)`
+// the bound method is what is passed. The safety conditions (safety.ts) decide whether it is preferred.
 import type { Fix } from '../types';
 import { awaitExpr, canAwaitAt, type FixContext, Imports, rawArgs, type Target, withArgs } from './context';
-import { isBareGenerator, splitArgs } from './pyText';
+import { isBareGenerator, lex, splitArgs, stripStrings } from './pyText';
+import { inWithHeader } from './path';
+import { checkTitle, codeOnly, threadCheck } from './safety';
 
 export type ThreadVariant = 'to_thread' | 'threadpool';
 
-export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, isPreferred: boolean, note?: string): Fix | undefined {
+/** Iterators that do their I/O while being iterated: the thread must drain them. */
+const LAZY = /^(os\.(walk|scandir|fwalk)|glob\.iglob|pathlib\.(Pure)?Path\(\)\.(iterdir|glob|rglob))$/;
+/** Names of the lists os.walk yields; pruning them in place steers the walk, which a drained list cannot. */
+const PRUNE = /\[\s*:\s*\]\s*=|\.(remove|clear|pop|sort|append|extend|insert)\s*\(|\bdel\s+/;
+
+export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, wantPreferred: boolean, note?: string): Fix | undefined {
   if (!canAwaitAt(ctx, t)) return undefined;
-  let raw = rawArgs(ctx, t.site);
-  const args = splitArgs(ctx.text, t.site.argsStart, t.site.end, true);
-  if (raw === undefined || !args) return undefined;
-  // `f(x for x in xs)` needs its own parentheses once it is one argument among others.
-  if (args.length === 1 && !args[0].kw && isBareGenerator(args[0].text)) raw = `(${raw.trim()})`;
-  // run_in_threadpool(func, *args, **kwargs) would take a keyword named `func` for itself.
-  if (variant === 'threadpool' && args.some((a) => a.kw === 'func')) return undefined;
   const callee = ctx.text.slice(t.site.start, t.site.calleeEnd);
+  const receiver = /^(.*)\.[A-Za-z_]\w*$/s.exec(callee)?.[1] ?? '';
+  const check = threadCheck(ctx, t.site.callee, t.finding.call, receiver);
+  const problems = [...check.problems];
+  // `with await asyncio.to_thread(smtplib.SMTP, ...) as s:` would leave the block's exit (close, quit) on the loop.
+  if (inWithHeader(ctx, t)) problems.push('the with block and its exit still run on the event loop');
+  // A streamed requests response reads its body later (iter_content, .content), back on the loop.
+  if (/^requests\./.test(t.finding.call) && t.site.kw.stream && !(t.site.kw.stream.k === 'num' && t.site.kw.stream.v === 0)) problems.push('stream=True: the body is read later, on the event loop');
   const imports = new Imports(ctx, t.fn);
   let wrapper: string | undefined;
   if (variant === 'to_thread') {
@@ -26,12 +37,91 @@ export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, is
     wrapper = imports.need({ module: 'fastapi.concurrency', name: 'run_in_threadpool', alternatives: ['starlette.concurrency.run_in_threadpool'] });
   }
   if (!wrapper) return undefined;
-  const call = `${wrapper}(${withArgs(callee, raw)})`;
+  // Chained calls on the result (`.filter(...).first()`) block too; plain `.attr` / `[i]` reads do not.
+  let chainEnd = trailerEnd(ctx.text, t.site.end);
+  if (!/\(/.test(stripStrings(ctx.text.slice(t.site.end, chainEnd)))) chainEnd = t.site.end;
+  const lazy = !t.finding.chain.length && LAZY.test(t.finding.call);
+  let start = t.site.start;
+  let end = t.site.end;
+  let call: string;
+  let kind: Fix['kind'] = variant === 'to_thread' ? 'thread' : 'threadpool';
+  let title: string;
+  if (chainEnd > t.site.end || lazy) {
+    // The whole expression runs in the thread: the calls chained on the result block too.
+    end = chainEnd;
+    let expr = ctx.text.slice(start, end);
+    if (/\b(await|yield)\b/.test(stripStrings(expr)) || lex(ctx.text, start, end, 99).comments) return undefined;
+    if (lazy) {
+      if (chainEnd > t.site.end || !t.site.forIterable) return undefined;
+      expr = `list(${expr})`;
+      if (/^os\.(walk|fwalk)$/.test(t.finding.call) && prunes(ctx, t)) problems.push('the loop prunes the lists os.walk yields; a drained walk ignores that');
+    }
+    call = `${wrapper}(lambda: ${expr})`;
+    kind = 'thread-chain';
+    title = `Run ${lazy ? `list(${callee}(...))` : `the whole expression ${callee}(...)...`} in a thread: await ${variant === 'to_thread' ? 'asyncio.to_thread' : 'run_in_threadpool'}(lambda: ...)`;
+  } else {
+    let raw = rawArgs(ctx, t.site);
+    const args = splitArgs(ctx.text, t.site.argsStart, t.site.end, true);
+    if (raw === undefined || !args) return undefined;
+    // `f(x for x in xs)` needs its own parentheses once it is one argument among others.
+    if (args.length === 1 && !args[0].kw && isBareGenerator(args[0].text)) raw = `(${raw.trim()})`;
+    // run_in_threadpool(func, *args, **kwargs) would take a keyword named `func` for itself.
+    if (variant === 'threadpool' && args.some((a) => a.kw === 'func')) return undefined;
+    call = `${wrapper}(${withArgs(callee, raw)})`;
+    title = variant === 'to_thread' ? `Run ${callee} in a thread: await asyncio.to_thread(...)` : `Run ${callee} in FastAPI's threadpool: await run_in_threadpool(...)`;
+  }
   return {
-    kind: variant === 'to_thread' ? 'thread' : 'threadpool',
-    title: variant === 'to_thread' ? `Run ${callee} in a thread: await asyncio.to_thread(...)` : `Run ${callee} in FastAPI's threadpool: await run_in_threadpool(...)`,
-    isPreferred,
-    edits: [...imports.edits, { start: t.site.start, end: t.site.end, newText: awaitExpr(ctx, t.site.end, call) }],
+    kind,
+    title: checkTitle(title, problems),
+    isPreferred: wantPreferred && problems.length === 0,
+    edits: [...imports.edits, { start, end, newText: awaitExpr(ctx, end, call) }],
     ...(note ? { note } : {}),
   };
+}
+
+/**
+ * The end of `.name`, `(...)` and `[...]` trailers after `end`. A `.name` may follow a line break
+ * (inside brackets; no statement starts with `.name`); a bracket only on the same line.
+ */
+export function trailerEnd(text: string, end: number): number {
+  let i = end;
+  for (;;) {
+    const m = /^[ \t\r\n\\]*\.[ \t]*[A-Za-z_]\w*/.exec(text.slice(i, i + 200));
+    if (m) { i += m[0].length; continue; }
+    const open = /^[ \t]*([([])/.exec(text.slice(i, i + 50));
+    if (open) {
+      const at = i + open[0].length - 1;
+      const close = matching(text, at);
+      if (close < 0) return end;
+      i = close + 1;
+      continue;
+    }
+    return i;
+  }
+}
+
+function matching(text: string, open: number): number {
+  let depth = 0;
+  for (let j = open; j < Math.min(text.length, open + 100_000); j++) {
+    const c = text[j];
+    if (c === '#') return -1;
+    if (c === '"' || c === "'") {
+      const q = text.startsWith(c.repeat(3), j) ? c.repeat(3) : c;
+      let k = j + q.length;
+      while (k < text.length && !text.startsWith(q, k)) k += text[k] === '\\' ? 2 : 1;
+      j = k + q.length - 1;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') { depth--; if (depth === 0) return j; }
+  }
+  return -1;
+}
+
+/** Whether the body of the for loop the call heads changes one of its targets in place. */
+function prunes(ctx: FixContext, t: Target): boolean {
+  const loop = ctx.model.loops.find((l) => l.kind === 'for' && l.start <= t.site.start && t.site.end <= l.bodyStart);
+  if (!loop) return true;
+  const body = codeOnly(ctx.text, loop.bodyStart, loop.end);
+  return loop.targets.some((n) => new RegExp(`(?<![\\w.])${n}\\s*(${PRUNE.source})`).test(body) || new RegExp(`\\bdel\\s+${n}\\b`).test(body));
 }

@@ -53,3 +53,63 @@ export function namesIn(e: Expr, out: Set<string> = new Set()): Set<string> {
   }
   return out;
 }
+
+const MAX_READABLE = 80;
+
+/**
+ * A callee's source text as a reader names it, on one line: `db.query(User).filter(x == 1).first`
+ * -> `db.query(...).filter(...).first`; line breaks, comments and indentation inside a chained call
+ * are dropped, and a very long name is shortened in the middle.
+ */
+export function readableCallee(text: string): string {
+  if (/^[\w.]*$/.test(text) && text.length <= MAX_READABLE) return text;
+  let out = '';
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === '\\') { i++; continue; }
+      if (text.startsWith(quote, i)) { i += quote.length - 1; quote = ''; if (depth === 0) out += ch; }
+      else if (depth === 0) out += ch;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      quote = text.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+      if (depth === 0) out += ch;
+      i += quote.length - 1;
+      continue;
+    }
+    if (ch === '#') { while (i + 1 < text.length && text[i + 1] !== '\n') i++; continue; }
+    if (ch === '(') {
+      if (depth === 0) {
+        // `f(...)`, but a leading or bare parenthesised expression keeps its inside.
+        const prev = out.trimEnd().slice(-1);
+        if (/[\w)\]]/.test(prev)) { out = out.trimEnd() + '(' ; depth++; continue; }
+      }
+      if (depth > 0) { depth++; continue; }
+      out += ch;
+      continue;
+    }
+    if (ch === ')' && depth > 0) {
+      depth--;
+      if (depth === 0) out += (/\($/.test(out) && !/\S/.test(lastArgs(text, i)) ? ')' : '...)');
+      continue;
+    }
+    if (depth > 0) continue;
+    out += /\s/.test(ch) ? ' ' : ch;
+  }
+  out = out.replace(/\s+/g, ' ').replace(/\s*([.()[\]])\s*/g, '$1').trim();
+  if (out.length > MAX_READABLE) out = `${out.slice(0, 30)}…${out.slice(out.length - (MAX_READABLE - 31))}`;
+  return out;
+}
+
+/** The text between the `(` that matches the `)` at `close` and that `)` (for `f()` vs `f(x)`). */
+function lastArgs(text: string, close: number): string {
+  let depth = 0;
+  for (let i = close; i >= 0; i--) {
+    if (text[i] === ')') depth++;
+    else if (text[i] === '(' && --depth === 0) return text.slice(i + 1, close);
+  }
+  return '';
+}

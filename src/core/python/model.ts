@@ -4,7 +4,7 @@
 // nested code cannot overflow the stack.
 import type { Node, Query, QueryCapture, Tree } from 'web-tree-sitter';
 import { Query as TsQuery } from 'web-tree-sitter';
-import { type Expr, type SegmentHeader, UNKNOWN } from './ir';
+import { type Expr, readableCallee, type SegmentHeader, UNKNOWN } from './ir';
 
 export type BindingKind = 'import' | 'value' | 'def' | 'class' | 'param' | 'self' | 'with' | 'opaque';
 
@@ -59,6 +59,8 @@ export interface FunctionInfo {
   params: Param[];
   hasAwait: boolean;
   returns: Expr[];
+  /** The `-> T` annotation, if any. */
+  returnAnnotation?: Expr;
   calls: number[];
   /** Column of the body's first statement (its indentation), for fixes that add lines. */
   bodyIndent: number;
@@ -103,7 +105,7 @@ export interface CallSite {
   callee: Expr;
   args: Expr[];
   kw: Record<string, Expr>;
-  /** Source text of the callee, e.g. `requests.get`. */
+  /** The callee as a reader names it, on one line (`db.query(...).first`, see readableCallee). */
   text: string;
   start: number;
   end: number;
@@ -297,7 +299,7 @@ function surfaceHash(m: FileModel): number {
   const parts: string[] = [];
   for (const [name, list] of m.scopes[0].bindings) for (const b of list) parts.push(`b:${name}:${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`);
   for (const g of m.scopes[0].globals ?? []) parts.push(`g:${g}`);
-  for (const f of m.functions) if (!f.isLambda) parts.push(`f:${f.qname}:${f.isAsync}:${f.isGenerator}:${shape(f.decorators)}:${shape(f.params)}:${shape(f.returns)}`);
+  for (const f of m.functions) if (!f.isLambda) parts.push(`f:${f.qname}:${f.isAsync}:${f.isGenerator}:${shape(f.decorators)}:${shape(f.params)}:${shape(f.returns)}:${shape(f.returnAnnotation)}`);
   for (const c of m.classes) parts.push(`c:${c.qname}:${shape(c.bases)}:${shape(c.attrs)}:${[...c.methods.keys()].join(',')}`);
   return fnv1a(parts.join('\n'));
 }
@@ -581,6 +583,8 @@ class ModelBuilder {
     if (cls >= 0) this.model.classes[cls].methods.set(name, fn.id);
     const params = n.childForFieldName('parameters');
     if (params) this.readParams(params, fn, outerScope, cls >= 0 && !decorators.some(isStaticDecorator));
+    const ret = n.childForFieldName('return_type');
+    if (ret) fn.returnAnnotation = this.ir(ret.firstNamedChild ?? ret, outerScope);
   }
 
   private readParams(params: Node, fn: FunctionInfo, outerScope: number, isMethod: boolean): void {
@@ -749,7 +753,7 @@ class ModelBuilder {
       callee: e.f,
       args: e.args,
       kw: e.kw,
-      text: f.text,
+      text: readableCallee(f.text),
       start: n.startIndex,
       end: n.endIndex,
       calleeEnd: f.endIndex,
@@ -985,6 +989,9 @@ class ModelBuilder {
       case 'integer':
       case 'float': { const v = Number(n.text.replace(/_/g, '')); return Number.isFinite(v) ? { k: 'num', v } : UNKNOWN; }
       case 'none': return { k: 'none' };
+      // False / True as 0 / 1 (Python's own values), so `acquire(blocking=False)` reads as a number.
+      case 'false': return { k: 'num', v: 0 };
+      case 'true': return { k: 'num', v: 1 };
       case 'list':
       case 'tuple': {
         const items: Expr[] = [];

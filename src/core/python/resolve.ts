@@ -19,7 +19,29 @@ const DEPENDS = new Set(['fastapi.Depends', 'fastapi.Security', 'fastapi.params.
 
 const SESSION_FACTORIES = new Set(['sqlalchemy.orm.sessionmaker', 'sqlalchemy.orm.session.sessionmaker', 'sqlmodel.orm.session.sessionmaker']);
 
+const CONTAINERS = new Set([
+  ...['dict', 'list', 'set', 'frozenset', 'tuple'].map((n) => `builtins.${n}`),
+  ...['Dict', 'List', 'Set', 'FrozenSet', 'Tuple', 'Mapping', 'MutableMapping', 'Sequence', 'MutableSequence', 'Iterable', 'Collection', 'DefaultDict', 'OrderedDict']
+    .flatMap((n) => [`typing.${n}`, `collections.abc.${n}`, `collections.${n}`]),
+  'collections.defaultdict', 'collections.OrderedDict',
+]);
+const ITERATORS = new Set(['Iterator', 'Generator', 'AsyncIterator', 'AsyncGenerator', 'Iterable', 'AsyncIterable'].flatMap((n) => [`typing.${n}`, `collections.abc.${n}`]));
+const NEW_TYPE = new Set(['typing.NewType', 'typing_extensions.NewType']);
+
 const MAX_DEPTH = 24;
+
+/**
+ * The binding that says what a name holds: the last one, except that a reset to `None` (a lazily
+ * created global set back to None in an `except`) says nothing about the object's type.
+ */
+export function meaningful(list: Binding[]): Binding | undefined {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const b = list[i];
+    if (!((b.kind === 'value' || b.kind === 'with') && b.expr?.k === 'none' && !b.annotation)) return b;
+  }
+  return list[list.length - 1];
+}
+
 
 export interface Lookup { b: Binding; scope: Scope }
 
@@ -36,10 +58,11 @@ export class Resolver {
       if (list && list.length) {
         let pick: Binding | undefined;
         if (first) {
-          for (const b of list) if (b.off === -1 || b.off <= off) pick = b;
-          if (!pick && s.kind !== 'module') pick = list[list.length - 1];
+          const visible = list.filter((b) => b.off === -1 || b.off <= off);
+          pick = visible.length ? meaningful(visible) : undefined;
+          if (!pick && s.kind !== 'module') pick = meaningful(list);
         } else {
-          pick = list[list.length - 1];
+          pick = meaningful(list);
         }
         if (pick) return { b: pick, scope: s };
       }
@@ -56,6 +79,13 @@ export class Resolver {
       case 'attr': { const o = this.resolve(e.o, depth + 1); return o ? `${o}.${e.a}` : undefined; }
       case 'call': {
         const f = this.resolve(e.f, depth + 1);
+        // `models.get(name)` on a `dict[str, Model]`: the element.
+        if (e.f.k === 'attr' && (e.f.a === 'get' || e.f.a === 'pop' || e.f.a === 'setdefault')) {
+          const elem = this.containerElement(e.f.o, depth + 1);
+          if (elem) return elem;
+        }
+        // `UserId = NewType("UserId", Session)`: calling it gives the wrapped type.
+        if (f && NEW_TYPE.has(f) && e.args[1]) return this.resolveAnnotation(e.args[1], depth + 1);
         if (f && SESSION_FACTORIES.has(f) && e.kw.class_) {
           // `sessionmaker(engine, class_=AsyncSession)` makes AsyncSessions, not sync Sessions.
           const cls = this.resolve(e.kw.class_, depth + 1);
@@ -63,7 +93,12 @@ export class Resolver {
         }
         return f ? `${f}()` : undefined;
       }
-      case 'sub': { const o = this.resolve(e.o, depth + 1); return o ? `${o}[]` : undefined; }
+      case 'sub': {
+        const elem = this.containerElement(e.o, depth + 1);
+        if (elem) return elem;
+        const o = this.resolve(e.o, depth + 1);
+        return o ? `${o}[]` : undefined;
+      }
       case 'await': return this.resolve(e.e, depth + 1);
       case 'op': {
         if (e.op === '|') {
@@ -91,9 +126,14 @@ export class Resolver {
       case 'self':
         return `${b.q}()`;
       case 'value':
-      case 'with':
+      case 'with': {
         if (s.kind === 'module') return `${this.m.module}.${name}`;
-        return b.expr ? this.resolve(b.expr, depth + 1) : undefined;
+        const v = b.expr && b.expr.k !== 'none' ? this.resolve(b.expr, depth + 1) : undefined;
+        if (v || !b.annotation) return v;
+        // `x: Model = load()` where the value says nothing: the annotation does.
+        const t = this.resolveAnnotation(b.annotation, depth + 1);
+        return t ? `${t}()` : undefined;
+      }
       case 'param':
         if (s.kind === 'module') return `${this.m.module}.${name}`;
         return this.paramType(b, depth);
@@ -104,6 +144,15 @@ export class Resolver {
 
   /** The type of a parameter: its annotation, else the dependency it is injected from. */
   paramType(b: Binding, depth = 0): string | undefined {
+    // `client: "S3Client" = boto3.client("s3")`: a default object is the real thing (the annotation
+    // may name a stub only imported under TYPE_CHECKING); `Depends(...)`, `Query(...)` are not.
+    if (b.expr?.k === 'call') {
+      const f = this.resolve(b.expr.f, depth + 1);
+      if (f && !/^(fastapi|starlette|pydantic|typing)\./.test(f)) {
+        const v = this.resolve(b.expr, depth + 1);
+        if (v) return v;
+      }
+    }
     if (b.annotation) {
       const t = this.resolveAnnotation(b.annotation, depth + 1);
       if (t) return `${t}()`;
@@ -115,6 +164,26 @@ export class Resolver {
       if (dep) return `${dep}()`;
     }
     return undefined;
+  }
+
+  /** `models` annotated `dict[str, Model]` / `list[Client]` / `Mapping[...]`: `Model()`, else undefined. */
+  containerElement(o: Expr, depth = 0): string | undefined {
+    if (depth > MAX_DEPTH || o.k !== 'name') return undefined;
+    const hit = this.lookup(o.n, scopeOf(o), offsetOf(o));
+    const ann = hit?.b.annotation;
+    if (!ann) return undefined;
+    const t = this.elementAnnotation(ann, depth + 1);
+    return t ? `${t}()` : undefined;
+  }
+
+  private elementAnnotation(ann: Expr, depth: number): string | undefined {
+    if (depth > MAX_DEPTH || ann.k !== 'sub') return undefined;
+    const o = this.resolve(ann.o, depth + 1);
+    if (!o) return undefined;
+    if (ANNOTATED.has(o) || OPTIONAL.has(o)) return ann.i[0] ? this.elementAnnotation(ann.i[0], depth + 1) : undefined;
+    if (!CONTAINERS.has(o)) return undefined;
+    const last = ann.i[ann.i.length - 1];
+    return last ? this.resolveAnnotation(last, depth + 1) : undefined;
   }
 
   /** `Depends(get_db)` -> the resolved name of `get_db`. */
@@ -143,12 +212,14 @@ export class Resolver {
     return undefined;
   }
 
-  resolveAnnotation(e: Expr, depth = 0): string | undefined {
+  /** The type an annotation names; with `yields`, a generator's `Iterator[T]` / `Generator[T, ...]` names T. */
+  resolveAnnotation(e: Expr, depth = 0, yields = false): string | undefined {
     if (depth > MAX_DEPTH) return undefined;
     switch (e.k) {
       case 'sub': {
         const o = this.resolve(e.o, depth + 1);
         if (!o) return undefined;
+        if (yields && ITERATORS.has(o)) return e.i[0] ? this.resolveAnnotation(e.i[0], depth + 1) : undefined;
         if (ANNOTATED.has(o) || OPTIONAL.has(o)) return e.i[0] ? this.resolveAnnotation(e.i[0], depth + 1) : undefined;
         if (UNION.has(o)) {
           for (const i of e.i) if (i.k !== 'none') return this.resolveAnnotation(i, depth + 1);
@@ -168,9 +239,9 @@ export class Resolver {
       case 'name': {
         // `SyncDB = Annotated[Session, Depends(get_db)]` then `db: SyncDB`: follow the alias.
         const alias = this.typeAlias(e, depth);
-        return alias ? this.resolveAnnotation(alias, depth + 1) : this.resolve(e, depth + 1);
+        return alias ? this.resolveAnnotation(alias, depth + 1) : notTyping(this.resolve(e, depth + 1));
       }
-      default: return this.resolve(e, depth + 1);
+      default: return notTyping(this.resolve(e, depth + 1));
     }
   }
 
@@ -181,4 +252,9 @@ export class Resolver {
     const x = hit?.b.kind === 'value' ? hit.b.expr : undefined;
     return x && (x.k === 'sub' || (x.k === 'op' && x.op === '|')) ? x : undefined;
   }
+}
+
+/** `Any`, `TypeVar`s and other typing constructs say nothing about the object: no type. */
+function notTyping(t: string | undefined): string | undefined {
+  return t && /^typing(_extensions)?\./.test(t) ? undefined : t;
 }

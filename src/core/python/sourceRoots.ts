@@ -115,3 +115,27 @@ function isUnder(p: string, root: string): boolean {
   const r = relative(root, p);
   return r === '' || (!r.startsWith('..') && !r.startsWith(sep) && !/^[A-Za-z]:/.test(r));
 }
+
+/** Folders whose code is tests, scripts or examples (pytest's own layout and the usual names). */
+const TEST_DIRS = new Set(['tests', 'test', 'scripts', 'examples']);
+const TEST_FILE = /^(?:test_.*|.*_test|conftest)\.py$/;
+
+/** The file's path under its project folder (else under the scan root), `/`-separated. */
+export function projectPath(abs: string, scanRoot: string): string {
+  const roots = sourceRootsFor(dirname(abs));
+  const base = roots ? roots[roots.length - 1] : scanRoot;
+  const rel = relative(base, abs);
+  return (rel.startsWith('..') ? basename(abs) : rel).split(sep).join('/');
+}
+
+/**
+ * Test code, scripts and examples: pytest's `test_*.py`, `*_test.py`, `conftest.py`, and anything
+ * under `tests/`, `test/`, `scripts/` or `examples/`, by the path inside the project. `patterns`
+ * (from `[tool.loopwise] test-code`) replaces that default: each matches a path or a folder.
+ */
+export function isTestCode(projectRel: string, patterns?: ((rel: string) => boolean)): boolean {
+  if (patterns) return patterns(projectRel);
+  const segs = projectRel.split('/');
+  const file = segs.pop() ?? '';
+  return TEST_FILE.test(file) || segs.some((s) => TEST_DIRS.has(s));
+}

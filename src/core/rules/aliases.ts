@@ -21,10 +21,17 @@ const ALIASES: [string, string][] = [
   ['psycopg.Connection.connect()', 'dbapi.Connection()'],
   ['psycopg2.pool.*().getconn()', 'dbapi.Connection()'],
   ['dbapi.Connection().cursor()', 'dbapi.Cursor()'],
+  ['sqlite3.Connection()', 'dbapi.Connection()'],
+  ['sqlite3.Cursor()', 'dbapi.Cursor()'],
   ['{redis.StrictRedis,redis.client.Redis,redis.client.StrictRedis,redis.from_url,redis.Redis.from_url}()', 'redis.Redis()'],
   ['redis.Redis().pipeline()', 'redis.client.Pipeline()'],
   ['{redis.asyncio.from_url,redis.asyncio.Redis.from_url,redis.asyncio.client.Redis}()', 'redis.asyncio.Redis()'],
   ['pymongo.mongo_client.MongoClient()', 'pymongo.MongoClient()'],
+  // `mongo["db"]["events"]`, `mongo.shop["users"]`, `mongo.get_database("x")`: databases and
+  // collections do their I/O like the client.
+  ['pymongo.MongoClient()[]', 'pymongo.MongoClient()'],
+  ['pymongo.MongoClient().*[]', 'pymongo.MongoClient()'],
+  ['pymongo.MongoClient().{get_database,get_collection,get_default_database,with_options}()', 'pymongo.MongoClient()'],
   ['{boto3.session.Session,boto3.Session}().client()', 'boto3.client()'],
   ['{boto3.session.Session,boto3.Session}().resource()', 'boto3.resource()'],
   // Lazy handles: methods on a bucket, blob, table or document do the I/O, like the client's own.

@@ -11,8 +11,19 @@ export const blockingSleep: RuleFamily = {
     { kind: 'sleep', calls: ['time.sleep'], alternative: 'use await asyncio.sleep(...)' },
     {
       kind: 'wait',
+      calls: ['threading.{Lock,RLock,Semaphore,BoundedSemaphore}().acquire'],
+      nonBlockingWhen: [{ arg: 'blocking', pos: 0 }, { arg: 'timeout', pos: 1 }],
+      alternative: 'await an asyncio equivalent (asyncio.Lock, asyncio.Semaphore)',
+    },
+    {
+      kind: 'wait',
+      calls: ['queue.{Queue,LifoQueue,PriorityQueue,SimpleQueue}().get'],
+      nonBlockingWhen: [{ arg: 'block', pos: 0 }, { arg: 'timeout', pos: 1 }],
+      alternative: 'use an asyncio.Queue (await q.get()), or q.get_nowait()',
+    },
+    {
+      kind: 'wait',
       calls: [
-        'threading.{Lock,RLock,Semaphore,BoundedSemaphore}().acquire',
         'threading.{Event,Condition,Barrier}().wait',
         'threading.Condition().wait_for',
         'threading.Thread().join',
@@ -20,7 +31,7 @@ export const blockingSleep: RuleFamily = {
         'multiprocessing.pool.{Pool,ThreadPool}().{map,starmap,apply,imap}',
         'concurrent.futures.Future().result',
         'concurrent.futures.{wait,as_completed}',
-        'queue.{Queue,LifoQueue,PriorityQueue,SimpleQueue}().{get,join}',
+        'queue.{Queue,LifoQueue,PriorityQueue,SimpleQueue}().join',
       ],
       alternative: 'await an asyncio equivalent (asyncio.Lock, asyncio.Event, await asyncio.wrap_future(fut))',
     },

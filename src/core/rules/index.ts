@@ -9,6 +9,7 @@ import { cpuCrypto } from './cpu-crypto';
 import { cpuDataframe } from './cpu-dataframe';
 import { cpuInference } from './cpu-inference';
 import { cpuMedia } from './cpu-media';
+import type { Expr } from '../python/ir';
 import { busyLoop } from './busy-loop';
 import { droppedTask } from './dropped-task';
 import { neverAwaited } from './never-awaited';
@@ -44,6 +45,7 @@ export interface RuleHit {
   kind: CostKind;
   alternative: string;
   title: string;
+  nonBlockingWhen?: { arg: string; pos: number }[];
 }
 
 export class RuleSet {
@@ -68,7 +70,7 @@ export class RuleSet {
     }
     for (const fam of FAMILIES) {
       for (const entry of fam.entries) {
-        const hit: RuleHit = { code: fam.code, family: fam.family, kind: entry.kind, alternative: entry.alternative ?? fam.alternative, title: fam.title };
+        const hit: RuleHit = { code: fam.code, family: fam.family, kind: entry.kind, alternative: entry.alternative ?? fam.alternative, title: fam.title, ...(entry.nonBlockingWhen ? { nonBlockingWhen: entry.nonBlockingWhen } : {}) };
         for (const p of entry.calls) this.table.add(p, hit, entry.except);
       }
     }
@@ -84,4 +86,12 @@ export class RuleSet {
     if (this.select.length && !this.select.some((s) => code.startsWith(s))) return false;
     return !this.ignore.some((s) => code.startsWith(s));
   }
+}
+
+/** `lock.acquire(blocking=False)`, `q.get(False)`, `acquire(timeout=0)`: forms that return at once. */
+export function isNonBlockingForm(hit: RuleHit, args: Expr[], kw: Record<string, Expr>): boolean {
+  return !!hit.nonBlockingWhen?.some((w) => {
+    const v = kw[w.arg] ?? args[w.pos];
+    return v?.k === 'num' && v.v === 0;
+  });
 }

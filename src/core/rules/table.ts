@@ -14,6 +14,8 @@ export interface RuleEntry {
   except?: string[];
   /** Overrides the family's alternative for these calls. */
   alternative?: string;
+  /** The call returns at once (is not a finding) when one of these arguments is False or 0. */
+  nonBlockingWhen?: { arg: string; pos: number }[];
 }
 
 export interface RuleFamily {

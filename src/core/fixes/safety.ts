@@ -1,0 +1,190 @@
+// When a fix keeps behaviour. Each fix kind lists its conditions; they are checked on the model of
+// the code that would move (the callee's body and, through the call graph, every local function it
+// calls), and a fix is preferred only when every condition holds. A failed condition becomes the
+// "check: ..." part of a non-preferred fix's title, or removes the fix.
+//
+//   thread / threadpool / thread-chain   the moved code uses no event-loop API (it would raise or drop
+//        work in a thread), writes no module global and lazily creates no shared state (threads
+//        race where the loop did not), and touches no thread-affine object (a sqlite3 connection
+//        made on the loop thread, or returned to it)
+//   process-pool   the thread conditions, plus: a module-level function, picklable arguments, its
+//        result used, no parameter or global mutated (the parent would never see it), no framework
+//        exception raised (an HTTPException pickled back breaks the pool), and one pool per
+//        application (only an existing module-level pool is reused as the preferred choice)
+//   plain-def      a route or dependency with no await / async with / async for, not called by
+//        other code, and the thread conditions on its own body
+//   gather         independent iterations: the callee writes no outer state, shares no session,
+//        uses no counter; calls bounded by an asyncio.Semaphore when the iterable is not a literal
+import { type Expr, offsetOf, scopeOf } from '../python/ir';
+import type { FileModel, FunctionInfo } from '../python/model';
+import type { Resolver } from '../python/resolve';
+import type { FixContext } from './context';
+import { escapeRegex, lineEndAt } from './pyText';
+
+/** A function's body with what the checks need, possibly from another file. */
+export interface FnSource { text: string; model: FileModel; resolver: Resolver; fn: FunctionInfo }
+
+export type Hazard =
+  | 'loop-api' | 'global-write' | 'param-mutation' | 'thread-affine' | 'framework-exception' | 'returns-connection'
+  | 'makes-connection';
+
+export interface Facts {
+  hazards: Map<Hazard, string>;
+  /** Every local function reached was found and read. */
+  complete: boolean;
+}
+
+/** Calls that need the running event loop in the calling thread. */
+const LOOP_API = /^asyncio\.(get_running_loop|get_event_loop|create_task|ensure_future|sleep|gather|wait_for|current_task|all_tasks|Queue|Event|Lock|Semaphore|Condition|TaskGroup|timeout)\b|\.(create_task|call_soon|call_later|call_at|run_until_complete)$/;
+const FRAMEWORK_EXC = /^(fastapi|starlette)\.|HTTPException$|WebSocketException$|RequestValidationError$/;
+const MUTATORS = 'append|extend|update|pop|popitem|clear|insert|remove|add|discard|setdefault|sort|reverse|appendleft|extendleft|popleft';
+const MAX_DEPTH = 8;
+
+/** Body text with strings blanked and comments removed, same length as the source. */
+export function codeOnly(text: string, start: number, end: number): string {
+  let out = '';
+  let i = start;
+  while (i < end) {
+    const ch = text[i];
+    if (ch === '#') { const e = Math.min(lineEndAt(text, i), end); out += ' '.repeat(e - i); i = e; continue; }
+    if (ch === '"' || ch === "'") {
+      const triple = text.startsWith(ch.repeat(3), i);
+      const q = triple ? ch.repeat(3) : ch;
+      let j = i + q.length;
+      while (j < end) {
+        if (text[j] === '\\') { j += 2; continue; }
+        if (!triple && text[j] === '\n') break;
+        if (text.startsWith(q, j)) { j += q.length; break; }
+        j++;
+      }
+      j = Math.min(j, end);
+      out += text.slice(i, j).replace(/[^\n]/g, ' ');
+      i = j;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return out;
+}
+
+/** Whether `name` is written or mutated in place in the code: `n = / n[k] = / n.a = / n.append( / del n[`. */
+export function mutates(code: string, name: string, rebind: boolean): string | undefined {
+  const n = escapeRegex(name);
+  const patterns = [
+    new RegExp(`(?<![\\w.])${n}\\s*(\\[[^\\]\\n]*\\]|\\.[A-Za-z_]\\w*)+\\s*(=(?!=)|[-+*/|&^%@]=|//=|>>=|<<=|\\*\\*=)`),
+    new RegExp(`(?<![\\w.])${n}\\.(${MUTATORS})\\s*\\(`),
+    new RegExp(`\\bdel\\s+${n}\\s*[\\[.]`),
+  ];
+  if (rebind) patterns.push(new RegExp(`(?<![\\w.])${n}\\s*(=(?!=)|[-+*/|&^%@]=)`));
+  for (const re of patterns) { const m = re.exec(code); if (m) return m[0].trim(); }
+  return undefined;
+}
+
+/** Looks functions up by qualified name across the analysed files. */
+export type FunctionIndex = (qname: string) => FnSource | undefined;
+
+/** The local function a call's callee names, in this file or (through the index) another. */
+export function calleeSource(src: { text: string; model: FileModel; resolver: Resolver }, callee: Expr, index?: FunctionIndex): FnSource | undefined {
+  let q: string | undefined;
+  if (callee.k === 'name') {
+    const hit = src.resolver.lookup(callee.n, scopeOf(callee), offsetOf(callee));
+    if (hit?.b.kind === 'def') q = hit.b.q;
+    else if (hit?.b.kind === 'import') q = hit.b.q;
+  } else {
+    q = src.resolver.resolve(callee);
+  }
+  if (!q) return undefined;
+  const fn = src.model.functions.find((f) => f.qname === q && !f.isLambda);
+  if (fn) return { ...src, fn };
+  return index?.(q);
+}
+
+/** What the function (and every local sync function it calls) does that a move could change. */
+export function factsOf(start: FnSource, index?: FunctionIndex): Facts {
+  const hazards = new Map<Hazard, string>();
+  let complete = true;
+  const seen = new Set<string>();
+  const walk = (s: FnSource, depth: number, top: boolean) => {
+    if (seen.has(s.fn.qname) || depth > MAX_DEPTH) return;
+    seen.add(s.fn.qname);
+    const code = codeOnly(s.text, s.fn.bodyStart, s.fn.end);
+    // Module globals: declared `global` and written, or a module-level object mutated in place.
+    const scope = s.model.scopes[s.fn.scope];
+    for (const g of scope?.globals ?? []) {
+      const w = mutates(code, g, true);
+      if (w && !hazards.has('global-write')) hazards.set('global-write', `${s.fn.name} writes the global ${g}`);
+    }
+    for (const [name, list] of s.model.scopes[0].bindings) {
+      if (scope?.bindings.has(name) || list.every((b) => b.kind !== 'value')) continue;
+      const w = mutates(code, name, false);
+      if (w && !hazards.has('global-write')) hazards.set('global-write', `${s.fn.name} changes the module-level ${name}`);
+    }
+    for (const p of s.fn.params) {
+      if (p.name === 'self' || p.name === 'cls') continue;
+      const w = mutates(code, p.name, false);
+      if (w && !hazards.has('param-mutation')) hazards.set('param-mutation', `${s.fn.name} changes its argument ${p.name}`);
+    }
+    const raise = /\braise\s+([A-Za-z_][\w.]*)/g;
+    for (const m of code.matchAll(raise)) {
+      const resolved = s.resolver.resolveName(m[1].split('.')[0], s.fn.scope, s.fn.bodyStart + (m.index ?? 0));
+      const full = resolved ? resolved + m[1].slice(m[1].split('.')[0].length) : m[1];
+      if (FRAMEWORK_EXC.test(full) && !hazards.has('framework-exception')) hazards.set('framework-exception', `${s.fn.name} raises ${m[1]}`);
+    }
+    for (const i of s.fn.calls) {
+      const site = s.model.calls[i];
+      const q = s.resolver.resolve(site.callee) ?? '';
+      if (LOOP_API.test(q) && !hazards.has('loop-api')) hazards.set('loop-api', `${s.fn.name} calls ${q.replace(/\(\)/g, '')}`);
+      if (/^sqlite3\.connect$/.test(q) && !/check_same_thread\s*=\s*False/.test(s.text.slice(site.start, site.end))) {
+        if (top && !hazards.has('makes-connection')) hazards.set('makes-connection', `${s.fn.name} opens a sqlite3 connection, usable only in the thread that opens it`);
+        if (s.fn.returns.length && top && !hazards.has('returns-connection')) hazards.set('returns-connection', `${s.fn.name} returns a sqlite3 connection`);
+      }
+      const target = calleeSource(s, site.callee, index);
+      if (target && !target.fn.isAsync) walk(target, depth + 1, false);
+      else if (!target && site.callee.k === 'name' && s.resolver.lookup(site.callee.n, scopeOf(site.callee), offsetOf(site.callee))?.b.kind === 'def') complete = false;
+    }
+    // A sqlite3 connection made on the loop thread at module level and used here.
+    for (const [name, list] of s.model.scopes[0].bindings) {
+      if (scope?.bindings.has(name)) continue;
+      const b = list.find((x) => x.kind === 'value' && x.expr?.k === 'call');
+      if (!b || b.expr?.k !== 'call' || s.resolver.resolve(b.expr.f) !== 'sqlite3.connect') continue;
+      if (new RegExp(`(?<![\\w.])${escapeRegex(name)}\\b`).test(code) && !hazards.has('thread-affine')) hazards.set('thread-affine', `${s.fn.name} uses the sqlite3 connection ${name}`);
+    }
+  };
+  walk(start, 0, true);
+  return { hazards, complete };
+}
+
+/** Facts of code moved to a thread: a library call (known) or a local function through the call graph. */
+export interface MoveCheck {
+  /** Conditions that failed, as short "check: ..." phrases; empty when the move keeps behaviour. */
+  problems: string[];
+  facts?: Facts;
+}
+
+const THREAD_HAZARDS: Hazard[] = ['loop-api', 'global-write', 'thread-affine', 'returns-connection'];
+
+/** The thread conditions for running `callee(...)` at the site in a worker thread. */
+export function threadCheck(ctx: FixContext, callee: Expr, call: string, receiverText: string): MoveCheck {
+  const problems: string[] = [];
+  const src = calleeSource(ctx, callee, ctx.functions);
+  let facts: Facts | undefined;
+  if (src && !src.fn.isAsync) {
+    facts = factsOf(src, ctx.functions);
+    for (const h of THREAD_HAZARDS) { const why = facts.hazards.get(h); if (why) problems.push(why); }
+  }
+  if (sqliteReceiver(ctx, call, receiverText)) problems.push(`${receiverText} is a sqlite3 connection bound to the loop thread`);
+  return { problems, facts };
+}
+
+/** A sqlite3 connection or cursor without check_same_thread=False as the receiver of a DB-API call. */
+function sqliteReceiver(ctx: FixContext, call: string, receiverText: string): boolean {
+  if (!/^(dbapi\.(Connection|Cursor)\(\)|sqlite3\.)/.test(call) || !receiverText) return false;
+  if (!ctx.model.imports.some((i) => i.q === 'sqlite3' || i.q.startsWith('sqlite3.'))) return false;
+  return !/check_same_thread\s*=\s*False/.test(ctx.text);
+}
+
+/** The text phrase for a non-preferred fix's title. */
+export function checkTitle(title: string, problems: string[]): string {
+  return problems.length ? `${title} (check: ${problems.join('; ')})` : title;
+}
