@@ -66,7 +66,7 @@ export interface ServerStats {
   scanning: boolean;
 }
 
-/** Workspace command: apply every preferred fix to a document (arguments: [uri]); returns how many fixes were applied. */
+/** Workspace command: apply every preferred fix to a document (arguments: [uri]); returns how many edits were applied. */
 export const FIX_ALL_COMMAND = 'loopwise.applyFixAll';
 /** Code action kind of the fix-all source action. */
 export const FIX_ALL_KIND = 'source.fixAll.loopwise';

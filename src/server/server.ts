@@ -10,7 +10,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentEdit } from '../core/analyzer';
 import { differingSpan } from '../core/analyzer';
-import { fixAll } from '../core/fixes';
+import { fixAllEdits } from '../core/fixes/pipeline';
 import type { Finding, Fix, TextEdit } from '../core/types';
 import { Advisor } from './advice';
 import { budgetDiagnostic, contains, findingRange, hoverFor, intersects, LENS_KINDS, lensTitle, toDiagnostic } from './convert';
@@ -95,11 +95,6 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     return versionedEdits ? { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: te }] } : { changes: { [doc.uri]: te } };
   }
 
-  /** One round of the core's fix-all (fixes/pipeline.ts, as `loopwise fix`): preferred fixes only, never a suppression. */
-  function fixAllEdits(doc: TextDocument, findings: Finding[]): { edits: TextEdit[]; applied: number } {
-    const r = fixAll(doc.getText(), findings);
-    return r.text === doc.getText() ? { edits: [], applied: 0 } : { edits: r.edits, applied: r.applied.length };
-  }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const c = params.capabilities;
@@ -213,7 +208,8 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     const only = p.context.only;
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     if (only && wants(FIX_ALL_KIND)) {
-      const { edits } = fixAllEdits(doc, findings);
+      // One round of the core's fix-all (as `loopwise fix`): preferred fixes only, never a suppression.
+      const edits = fixAllEdits(doc.getText(), findings);
       if (edits.length) out.push({ title: t('Loopwise: fix all auto-fixable problems'), kind: FIX_ALL_KIND, edit: workspaceEdit(doc, edits) });
     }
     if (!wants(CodeActionKind.QuickFix)) return out;
@@ -260,10 +256,10 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     const uri = String(p.arguments?.[0] ?? '');
     const got = await fresh(uri);
     if (!got) return 0;
-    const { edits, applied } = fixAllEdits(got.doc, got.findings);
+    const edits = fixAllEdits(got.doc.getText(), got.findings);
     if (!edits.length) return 0;
     const r = await connection.workspace.applyEdit({ label: 'Loopwise: fix all', edit: workspaceEdit(got.doc, edits) });
-    return r.applied ? applied : 0;
+    return r.applied ? edits.length : 0;
   });
 
   connection.onHover(async (p) => {

@@ -129,6 +129,7 @@ export class ServerWorkspace {
     // Which files belong to the workspace changes only with `enable` and the excludes: rescan then.
     let rescan = false;
     for (const [k, sig] of before) if (scope(await this.settingsFor(k)) !== sig) rescan = true;
+    for (const e of this.entries.values()) e.testCode = this.isTestCode(e.uri, e.folder);
     if (rescan) await this.scanWorkspace();
     else await this.reanalyzeAll();
   }
@@ -182,9 +183,15 @@ export class ServerWorkspace {
     const root = this.folders.find((f) => f.uri === folder)?.fsPath;
     let mod = { module: path.posix.basename(uri, '.py').replace(/[^A-Za-z0-9_]/g, '_') || 'main', isPackage: false };
     if (p) mod = moduleName(p, root ?? path.dirname(p));
+    return { uri, text, module: mod.module, isPackage: mod.isPackage, folder, version, onDisk, testCode: this.isTestCode(uri, folder) };
+  }
+
+  /** Test code, scripts and examples (the folder's `test-code` patterns once its settings are loaded). */
+  private isTestCode(uri: string, folder: string): boolean {
+    const p = fsPathOf(uri);
+    const root = this.folders.find((f) => f.uri === folder)?.fsPath;
     const patterns = this.settings.get(folder)?.config.testCode;
-    const testCode = isTestCode(p ? projectPath(p, root ?? path.dirname(p)) : path.posix.basename(uri), patterns ? excluder(patterns) ?? (() => false) : undefined);
-    return { uri, text, module: mod.module, isPackage: mod.isPackage, folder, version, onDisk, testCode };
+    return isTestCode(p ? projectPath(p, root ?? path.dirname(p)) : path.posix.basename(uri), patterns ? excluder(patterns) ?? (() => false) : undefined);
   }
 
   private source(e: Entry): SourceFile {
@@ -213,6 +220,7 @@ export class ServerWorkspace {
     if (this.entries.get(uri) !== entry) return;
     if (!s.enable) { this.entries.delete(uri); this.latestText.delete(uri); return; }
     if (!prev) entry.onDisk = entry.folder !== '' && uri.startsWith('file:') && !this.excluded(uri, s);
+    entry.testCode = this.isTestCode(uri, entry.folder);
     const analyzer = await this.getAnalyzer();
     if (this.entries.get(uri) !== entry) return;
     this.timedBuild(entry, () => analyzer.updateDocument(this.source(entry), []), s);
