@@ -1,5 +1,6 @@
 // Load-test readers: a workers table (CSV/JSON) or raw wrk, k6 summary-export and Locust stats output.
 import { readFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { UsageError, type LoadTestRow, type LoadTestSpec } from './inputs';
 
 export type LoadTestFormat = 'table-csv' | 'table-json' | 'wrk' | 'k6' | 'locust';
@@ -64,8 +65,8 @@ function detectFormat(text: string, file: string): LoadTestFormat {
     throw new UsageError(`${file}: JSON is neither a k6 --summary-export (no "metrics") nor an array of {workers, rps, p99_ms} rows`);
   }
   const firstLine = t.split(/\r?\n/, 1)[0].toLowerCase();
-  if (firstLine.startsWith('type,name,request count')) return 'locust';
-  if (/^workers\s*,/.test(firstLine)) return 'table-csv';
+  if (firstLine.replace(/"/g, '').startsWith('type,name,request count')) return 'locust';
+  if (/^"?workers"?\s*,/.test(firstLine)) return 'table-csv';
   if (/requests\/sec:/i.test(t)) return 'wrk';
   throw new UsageError(`${file}: unrecognised load-test format (expected a workers,rps,p99_ms CSV, JSON rows, wrk, k6 summary-export or Locust stats CSV)`);
 }
@@ -83,8 +84,8 @@ const TABLE_COLUMNS: Record<string, keyof LoadTestRow> = {
 const REQUIRED: (keyof LoadTestRow)[] = ['workers', 'rps', 'p99Ms'];
 
 export function parseTableCsv(text: string, file: string): LoadTestRow[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
+  const records = readCsv(text, file);
+  const header = (records[0]?.cells ?? []).map((h) => h.trim().toLowerCase());
   const keys = header.map((h) => {
     const key = TABLE_COLUMNS[h];
     if (!key) throw new UsageError(`${file}: unknown column "${h}" (expected workers,rps,p99_ms,cpu_percent,memory_mb,errors)`);
@@ -92,17 +93,16 @@ export function parseTableCsv(text: string, file: string): LoadTestRow[] {
   });
   for (const req of REQUIRED) if (!keys.includes(req)) throw new UsageError(`${file}: missing column ${columnName(req)}`);
   const rows: LoadTestRow[] = [];
-  lines.slice(1).forEach((line, i) => {
-    if (!line.trim()) return;
-    const cells = line.split(',');
-    if (cells.length !== keys.length) throw new UsageError(`${file}:${i + 2}: ${cells.length} cells, the header has ${keys.length}`);
+  for (const { cells, line } of records.slice(1)) {
+    if (cells.every((c) => !c.trim())) continue;
+    if (cells.length !== keys.length) throw new UsageError(`${file}:${line}: ${cells.length} cells, the header has ${keys.length}`);
     const row: Record<string, number> = {};
     cells.forEach((cell, c) => {
       if (cell.trim() === '') return;
-      row[keys[c]] = tableNumber(cell, `${file}:${i + 2}`, columnName(keys[c]));
+      row[keys[c]] = tableNumber(cell, `${file}:${line}`, columnName(keys[c]));
     });
-    rows.push(checkRow(row, `${file}:${i + 2}`, file));
-  });
+    rows.push(checkRow(row, `${file}:${line}`, file));
+  }
   if (rows.length === 0) throw new UsageError(`${file}: no data rows`);
   return mergeRows(rows);
 }
@@ -192,14 +192,14 @@ export function parseK6(text: string, file: string, workers: number): { rows: Lo
 // ---- Locust *_stats.csv --------------------------------------------------------------------------
 
 export function parseLocust(text: string, file: string, workers: number): LoadTestRow {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim());
-  const header = splitCsvLine(lines[0]);
+  const records = readCsv(text, file).map((r) => r.cells);
+  const header = records[0] ?? [];
   const col = (name: string): number => {
     const i = header.indexOf(name);
     if (i < 0) throw new UsageError(`${file}: Locust stats CSV has no "${name}" column`);
     return i;
   };
-  const line = lines.slice(1).map(splitCsvLine).find((cells) => cells[col('Name')] === 'Aggregated');
+  const line = records.slice(1).find((cells) => cells[col('Name')] === 'Aggregated');
   if (!line) throw new UsageError(`${file}: Locust stats CSV has no "Aggregated" row`);
   const num = (name: string): number => {
     const v = Number(line[col(name)]);
@@ -209,20 +209,18 @@ export function parseLocust(text: string, file: string, workers: number): LoadTe
   return { workers, rps: round(num('Requests/s')), p99Ms: num('99%'), errors: num('Failure Count'), source: file };
 }
 
-/** Locust quotes names that contain commas; handle "..." cells with doubled quotes. */
-function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { cells.push(cur); cur = ''; } else cur += ch;
+/**
+ * CSV records through csv-parse (RFC 4180: quoted cells with commas, doubled quotes and line breaks,
+ * a BOM), each with the line it ends on; blank lines are skipped. Malformed CSV is a UsageError.
+ */
+export function readCsv(text: string, file: string): { cells: string[]; line: number }[] {
+  try {
+    const out = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    // info.lines: the line the record ends on (its only line unless a quoted cell spans lines).
+    return out.map(({ record, info }) => ({ cells: record, line: info.lines }));
+  } catch (e) {
+    throw new UsageError(`${file}: not valid CSV (${(e as Error).message.split('\n')[0]})`);
   }
-  cells.push(cur);
-  return cells;
 }
 
 function round(n: number): number {

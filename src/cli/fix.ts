@@ -8,10 +8,17 @@ import { decode, type DecodedText, InputError } from '../core/files';
 import { runFixPipeline } from '../core/fixes/pipeline';
 import { scanPaths, type ScannedFile } from '../core/scan';
 import type { ScanResult } from '../core/types';
-import { parseArgs } from './args';
+import { type CommandSpec, parseCommand } from './args';
 import { unifiedDiff } from './diff';
+import { SELECTION_FLAGS, selectionOptions } from './scan';
 
-export const FIX_FLAGS = { select: 'list', ignore: 'list', exclude: 'list', 'no-config': 'boolean', diff: 'boolean' } as const;
+export const FIX_SPEC: CommandSpec = {
+  name: 'fix',
+  summary: "apply each finding's preferred fix in place (atomic writes; a second run changes nothing)",
+  args: '[PATH...]',
+  flags: { ...SELECTION_FLAGS, diff: { type: 'boolean', help: 'print a unified diff instead of writing' } },
+  epilog: 'Exit codes: 0 nothing left, 1 findings left (loopwise scan shows them), 2 usage, configuration or I/O error.',
+};
 
 export interface FixHooks {
   /** Called after the fixes are computed and before any file is checked and written (tests use it). */
@@ -68,14 +75,9 @@ function unchangedOnDisk(file: ScannedFile): boolean {
 }
 
 export async function runFix(argv: string[], out: (s: string) => void, hooks: FixHooks = {}): Promise<number> {
-  const { flags, positional } = parseArgs(argv, FIX_FLAGS);
+  const { flags, positional } = parseCommand(argv, FIX_SPEC);
   const select = flags.select as string[] | undefined;
-  const scan = await scanPaths(positional.length ? positional : ['.'], {
-    select,
-    ignore: flags.ignore as string[] | undefined,
-    exclude: flags.exclude as string[] | undefined,
-    noConfig: flags['no-config'] === true,
-  });
+  const scan = await scanPaths(positional.length ? positional : ['.'], selectionOptions(flags));
   const outcome = computeFixes(scan, select);
   const files = [...outcome.texts.keys()].sort();
   if (flags.diff) {

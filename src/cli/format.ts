@@ -1,5 +1,6 @@
-// Output formats of `loopwise scan`: text for people, JSON (a stable contract) and SARIF 2.1.0 for
-// GitHub code scanning.
+// Output formats of `loopwise scan`: text for people, JSON (a stable contract), SARIF 2.1.0 for
+// GitHub code scanning, GitHub workflow-command annotations and GitLab Code Quality JSON.
+import { createHash } from 'node:crypto';
 import { FAMILIES, OTHER_CODES } from '../core/rules';
 import type { Finding, ScanResult } from '../core/types';
 
@@ -114,4 +115,58 @@ function location(file: string, line: number, column?: number, endLine?: number,
   if (endLine) region.endLine = endLine;
   if (endColumn) region.endColumn = endColumn;
   return { physicalLocation: { artifactLocation: { uri: encodeURI(file), uriBaseId: '%SRCROOT%' }, region } };
+}
+
+// ---- GitHub workflow commands and GitLab Code Quality ------------------------------------------
+
+const RULE_NAMES = new Map<string, string>([...FAMILIES.map((f) => [f.code, f.name] as const), ...OTHER_CODES.map((o) => [o.code, o.name] as const)]);
+
+/** A workflow command's message: `%`, CR and LF escaped (GitHub's `escapeData`). */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A workflow command's property value: as data, plus `:` and `,` (GitHub's `escapeProperty`). */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+const GITHUB_LEVEL = { error: 'error', warning: 'warning', info: 'notice' } as const;
+
+/**
+ * One annotation per finding: `::warning file=F,line=L,col=C,endLine=L2,endColumn=C2,title=T::MESSAGE`,
+ * then notes as `::notice` (or `::error` for a file that could not be analysed).
+ */
+export function formatGithub(r: ScanResult): string {
+  const out: string[] = [];
+  for (const f of r.findings) {
+    const via = f.chain.length > 1 ? `\n${f.chain.slice(1).map((h) => `  -> ${h.file}:${h.line}: ${h.name}`).join('\n')}` : '';
+    const props = `file=${escapeProperty(f.file)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${escapeProperty(`Loopwise ${f.code} (${RULE_NAMES.get(f.code) ?? f.code})`)}`;
+    out.push(`::${GITHUB_LEVEL[f.severity]} ${props}::${escapeData(`${f.code} ${f.message}${via}`)}`);
+  }
+  for (const n of r.notes) out.push(`::${n.failed ? 'error' : 'notice'} file=${escapeProperty(n.file)},title=${escapeProperty('Loopwise')}::${escapeData(n.message)}`);
+  return out.length ? out.join('\n') + '\n' : '';
+}
+
+const GITLAB_SEVERITY = { error: 'critical', warning: 'major', info: 'minor' } as const;
+
+/**
+ * GitLab Code Quality report (a JSON array): description, check_name, fingerprint, severity and
+ * location.path / lines.begin / lines.end. The fingerprint hashes the code, file, function and call
+ * (not the line), numbered when one function holds the same call twice, so it survives edits above.
+ */
+export function toGitlab(r: ScanResult): unknown[] {
+  const seen = new Map<string, number>();
+  return r.findings.map((f) => {
+    const key = `${f.code}\0${f.file}\0${f.function}\0${f.call}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return {
+      description: `${f.code} ${f.message}`,
+      check_name: f.code,
+      fingerprint: createHash('sha256').update(`${key}\0${n}`).digest('hex'),
+      severity: GITLAB_SEVERITY[f.severity],
+      location: { path: f.file, lines: { begin: f.line, end: f.endLine } },
+    };
+  });
 }

@@ -1,47 +1,67 @@
-// `loopwise scan | fix | recommend`: exit 0 clean, 1 findings, 2 usage or I/O error (one line on stderr).
+// `loopwise scan | fix | recommend`: exit 0 clean, 1 findings, 2 usage, configuration or I/O error
+// (one line on stderr per problem).
 import { InputError } from '../core/files';
-import { UsageError } from './args';
-import { runFix } from './fix';
-import { runRecommend } from './recommend';
-import { runScan } from './scan';
 import { runServer } from '../server/main';
+import { type CommandSpec, helpText, parseCommand, UsageError } from './args';
+import { FIX_SPEC, runFix } from './fix';
+import { RECOMMEND_SPEC, runRecommend } from './recommend';
+import { runScan, SCAN_SPEC } from './scan';
 import { VERSION } from './version';
 
-type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
+const SERVER_SPEC: CommandSpec = {
+  name: 'server',
+  summary: 'the language server (LSP) for editors: diagnostics, quick fixes, hover, code lens',
+  args: '',
+  flags: {
+    stdio: { type: 'boolean', help: 'talk LSP over standard input and output (the default)' },
+    'node-ipc': { type: 'boolean', help: 'talk LSP over a Node IPC channel (VS Code)' },
+    socket: { type: 'string', value: 'PORT', help: 'talk LSP over a TCP socket' },
+    pipe: { type: 'string', value: 'NAME', help: 'talk LSP over a named pipe' },
+    clientProcessId: { type: 'string', value: 'PID', help: 'exit when this process ends (set by LSP clients)' },
+  },
+};
 
-const COMMANDS: Record<string, Command> = {
-  scan: runScan,
-  fix: runFix,
-  recommend: runRecommend,
-  server: (argv) => runServer(argv),
+type Command = (argv: string[], out: (s: string) => void, err: (s: string) => void) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; spec: CommandSpec }> = {
+  scan: { run: runScan, spec: SCAN_SPEC },
+  fix: { run: (argv, out) => runFix(argv, out), spec: FIX_SPEC },
+  recommend: { run: (argv, out) => runRecommend(argv, out), spec: RECOMMEND_SPEC },
+  server: {
+    // Checked here for the one error style; the server reads the same argv (LSP clients pass
+    // `--node-ipc --clientProcessId=N`).
+    run: (argv) => { parseCommand(argv, SERVER_SPEC); return runServer(argv); },
+    spec: SERVER_SPEC,
+  },
 };
 
 const HELP = `loopwise ${VERSION}: find event-loop blockers in FastAPI code
 
-Usage:
-  loopwise scan [PATH...] [--format text|json|sarif] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--exit-zero] [--jobs N]
-                [--test-severity error|warning|info]
-  loopwise fix [PATH...] [--select LW1,LW203] [--ignore LW301] [--exclude GLOB] [--diff]
-      applies each finding's preferred fix in place (or prints a unified diff with --diff)
-  loopwise recommend [PATH...] [--cores N] [--memory 2G] [--rps N] [--ccu N] [--concurrency N]
-                     [--target-latency MS] [--cannot-refactor] [--load-tests [N:]FILE] [--per-worker-memory MB]
-                     [--traffic "GET /a=0.8,GET /b=0.2"] [--format text|json]
-  loopwise server [--stdio | --node-ipc]
-      the language server (LSP) for editors: diagnostics, quick fixes, hover, code lens
+Usage: loopwise COMMAND [PATH...] [OPTIONS]
 
-Exit codes: 0 no findings, 1 findings (scan) or deployment files that differ from the advice
-(recommend: LW401/LW402), 2 usage or I/O error.
+Commands:
+${Object.values(COMMANDS).map((c) => `  ${c.spec.name.padEnd(11)}${c.spec.summary}`).join('\n')}
+
+Run "loopwise COMMAND --help" for a command's options. "loopwise --version" prints the version.
+Exit codes: 0 nothing found, 1 findings (scan, fix) or deployment files that differ from the advice
+(recommend), 2 usage, configuration or I/O error.
 `;
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') { out(HELP); return cmd ? 0 : 2; }
+  if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    const sub = cmd === 'help' ? COMMANDS[rest[0]] : undefined;
+    out(sub ? helpText(sub.spec, VERSION) : HELP);
+    return cmd ? 0 : 2;
+  }
   if (cmd === '--version' || cmd === '-V') { out(`${VERSION}\n`); return 0; }
-  const run = COMMANDS[cmd];
+  const command = COMMANDS[cmd];
   try {
-    if (!run) throw new UsageError(`unknown command "${cmd}" (use ${Object.keys(COMMANDS).join(', ')})`);
-    if (rest.includes('-h') || rest.includes('--help')) { out(HELP); return 0; }
-    return await run(rest, out);
+    if (!command) throw new UsageError(`unknown command "${cmd}" (use ${Object.keys(COMMANDS).join(', ')})`);
+    // --help anywhere before a "--" shows the command's help, even next to a bad option.
+    const dd = rest.indexOf('--');
+    if ((dd < 0 ? rest : rest.slice(0, dd)).some((a) => a === '-h' || a === '--help')) { out(helpText(command.spec, VERSION)); return 0; }
+    return await command.run(rest, out, err);
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError || (e as { name?: string }).name === 'UsageError') {
       err(`loopwise: ${(e as Error).message}\n`);

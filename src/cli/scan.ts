@@ -1,35 +1,90 @@
-// `loopwise scan [PATH...] [--format text|json|sarif] [--select ...] [--ignore ...] [--exclude ...]`
-import { scanPaths } from '../core/scan';
+// `loopwise scan [PATH...] [options]` and `loopwise scan - --stdin-filename PATH`.
+import { readFileSync } from 'node:fs';
+import { MAX_FILE_BYTES, parseSize } from '../core/files';
 import { lineStarts } from '../core/python/model';
-import { parseArgs, UsageError } from './args';
-import { formatText, toJson, toSarif } from './format';
+import { scanPaths, type ScanOptions } from '../core/scan';
+import { type CommandSpec, parseCommand, UsageError } from './args';
+import { formatGithub, formatText, toGitlab, toJson, toSarif } from './format';
 import { VERSION } from './version';
 import type { Severity } from '../core/types';
 
-export const SCAN_FLAGS = { format: 'string', select: 'list', ignore: 'list', exclude: 'list', 'no-config': 'boolean', 'exit-zero': 'boolean', jobs: 'string', 'test-severity': 'string' } as const;
+const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
 
-export async function runScan(argv: string[], out: (s: string) => void): Promise<number> {
-  const { flags, positional } = parseArgs(argv, SCAN_FLAGS);
-  const format = (flags.format as string | undefined) ?? 'text';
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format "${format}" (use text, json or sarif)`);
-  const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
-  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs needs a whole number >= 1, got "${flags.jobs}"`);
-  const testSeverity = flags['test-severity'] as string | undefined;
-  if (testSeverity !== undefined && !['error', 'warning', 'info'].includes(testSeverity)) throw new UsageError(`--test-severity needs error, warning or info, got "${testSeverity}"`);
-  const { result, files } = await scanPaths(positional.length ? positional : ['.'], {
+/** Flags shared by `scan` and `fix`: what to scan and which rules. */
+export const SELECTION_FLAGS: CommandSpec['flags'] = {
+  select: { type: 'list', value: 'CODE', help: 'only these rule codes or prefixes (LW1, LW203); replaces the configuration\'s select' },
+  ignore: { type: 'list', value: 'CODE', help: 'leave out these codes or prefixes (added to the configuration\'s ignore)' },
+  exclude: { type: 'list', value: 'GLOB', help: 'leave out matching files and folders (relative to the current folder; a name without "/" matches anywhere)' },
+  'no-config': { type: 'boolean', help: 'read no loopwise.toml / pyproject.toml' },
+  'no-respect-gitignore': { type: 'boolean', help: 'scan files that .gitignore ignores' },
+  'max-file-size': { type: 'string', value: 'SIZE', help: `skip larger files, which makes the run exit 2 (default 2MB; 500k, 4MB, or bytes)` },
+};
+
+export const SCAN_SPEC: CommandSpec = {
+  name: 'scan',
+  summary: 'find event-loop blockers in FastAPI code',
+  args: '[PATH...|-]',
+  flags: {
+    format: { type: 'string', short: 'f', value: 'FORMAT', help: `output format: ${FORMATS.join(', ')} (default text)` },
+    ...SELECTION_FLAGS,
+    'stdin-filename': { type: 'string', value: 'PATH', help: 'with "-": the path the text on standard input stands for (configuration, exclusion and messages follow it)' },
+    'exit-zero': { type: 'boolean', help: 'exit 0 even with findings or files that could not be analysed' },
+    jobs: { type: 'string', short: 'j', value: 'N', help: 'threads that parse files (default: up to 4)' },
+    'test-severity': { type: 'string', value: 'LEVEL', help: 'severity of findings in tests, scripts and examples: error, warning or info (default info)' },
+  },
+  epilog: `Configuration: for each file the nearest loopwise.toml, or pyproject.toml with [tool.loopwise], at or
+above its folder. Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, or a file
+that could not be read or was over --max-file-size (unless --exit-zero).`,
+};
+
+export function selectionOptions(flags: Record<string, string | boolean | string[]>): Pick<ScanOptions, 'select' | 'ignore' | 'exclude' | 'noConfig' | 'respectGitignore' | 'maxFileBytes'> {
+  let maxFileBytes = MAX_FILE_BYTES;
+  if (typeof flags['max-file-size'] === 'string') {
+    const n = parseSize(flags['max-file-size']);
+    if (n === undefined) throw new UsageError(`--max-file-size needs a size such as 2MB, 500k or 1048576, got "${flags['max-file-size']}"`);
+    maxFileBytes = n;
+  }
+  return {
     select: flags.select as string[] | undefined,
     ignore: flags.ignore as string[] | undefined,
     exclude: flags.exclude as string[] | undefined,
     noConfig: flags['no-config'] === true,
+    respectGitignore: flags['no-respect-gitignore'] !== true,
+    maxFileBytes,
+  };
+}
+
+export async function runScan(argv: string[], out: (s: string) => void, err: (s: string) => void = (s) => process.stderr.write(s), readStdin: () => Buffer = () => readFileSync(0)): Promise<number> {
+  const { flags, positional } = parseCommand(argv, SCAN_SPEC);
+  const format = (flags.format as string | undefined) ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (use ${FORMATS.join(', ')})`);
+  const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs needs a whole number >= 1, got "${flags.jobs}"`);
+  const testSeverity = flags['test-severity'] as string | undefined;
+  if (testSeverity !== undefined && !['error', 'warning', 'info'].includes(testSeverity)) throw new UsageError(`--test-severity needs error, warning or info, got "${testSeverity}"`);
+  const fromStdin = positional.includes('-');
+  if (fromStdin && positional.length > 1) throw new UsageError('"-" (standard input) cannot be combined with other paths');
+  if (fromStdin && typeof flags['stdin-filename'] !== 'string') throw new UsageError('"-" needs --stdin-filename PATH (the file the text stands for)');
+  if (!fromStdin && flags['stdin-filename'] !== undefined) throw new UsageError('--stdin-filename is only used with "-"');
+  const { result, files } = await scanPaths(positional.length ? positional : ['.'], {
+    ...selectionOptions(flags),
     fixes: format === 'json',
     jobs,
+    stdin: fromStdin ? { path: flags['stdin-filename'] as string, bytes: readStdin() } : undefined,
     testSeverity: testSeverity as Severity | undefined,
   });
   if (format === 'json') {
     const starts = (file: string) => { const f = files.get(file); return f ? lineStarts(f.decoded.text) : undefined; };
     out(JSON.stringify(toJson(result, starts), null, 2) + '\n');
   } else if (format === 'sarif') out(JSON.stringify(toSarif(result, VERSION), null, 2) + '\n');
+  else if (format === 'gitlab') out(JSON.stringify(toGitlab(result), null, 2) + '\n');
+  else if (format === 'github') out(formatGithub(result));
   else out(formatText(result));
   if (flags['exit-zero']) return 0;
+  const failed = result.notes.filter((n) => n.failed);
+  if (failed.length) {
+    err(`loopwise: ${failed.length} file${failed.length === 1 ? '' : 's'} could not be analysed (${failed.slice(0, 3).map((n) => `${n.file}: ${n.message}`).join('; ')}${failed.length > 3 ? '; ...' : ''})\n`);
+    return 2;
+  }
   return result.findings.length ? 1 : 0;
 }

@@ -300,8 +300,10 @@ export function hop(mod: ModuleEntry, site: CallSite): ChainHop {
   return { file: mod.file, line: site.line, name: site.text };
 }
 
-/** A bare `# noqa` on any line of the call, or `# noqa: LW101` (also a prefix such as `LW1`). */
+/** A bare `# noqa` on any line of the call, or `# noqa: LW101` (also a prefix such as `LW1`), or a file-level `# loopwise: noqa`. */
 export function isSuppressed(mod: ModuleEntry, site: CallSite, code?: string): boolean {
+  // `# loopwise: noqa` (every code) or `# loopwise: noqa: LW101` anywhere in the file, on its own line.
+  if (mod.model.fileNoqa) for (const c of mod.model.fileNoqa) if (c === '' || (code && code.startsWith(c))) return true;
   for (let line = site.line; line <= site.endLine; line++) {
     const codes = mod.model.noqa.get(line);
     if (!codes) continue;

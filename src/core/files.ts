@@ -2,7 +2,9 @@
 // files with a note, decodes BOMs / UTF-16 / PEP 263 encodings, and names each file's module
 // (packages with or without __init__.py, src layouts) so imports resolve across files.
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { globProblem } from './globs';
 import type { FileNote } from './types';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -22,8 +24,18 @@ export interface DiscoveredFile { abs: string; rel: string; root: string }
 
 export interface Discovery { files: DiscoveredFile[]; notes: FileNote[] }
 
+export interface DiscoverOptions {
+  /** Legacy filter on the path relative to the scanned folder. */
+  exclude?: (rel: string) => boolean;
+  /** Whether a path found by the walk is left out (its folder above was already checked). */
+  skip?: (abs: string, isDir: boolean) => boolean;
+  /** Whether a path named in `paths` is left out (checks the folders above it too). */
+  skipNamed?: (abs: string, isDir: boolean) => boolean;
+  maxFiles?: number;
+}
+
 /** Walks the given paths for *.py files. A missing path is an InputError (exit 2 in the CLI). */
-export function discover(paths: string[], opts: { exclude?: (rel: string) => boolean; maxFiles?: number } = {}): Discovery {
+export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery {
   const files: DiscoveredFile[] = [];
   const notes: FileNote[] = [];
   const seenDirs = new Set<string>();
@@ -34,6 +46,7 @@ export function discover(paths: string[], opts: { exclude?: (rel: string) => boo
     if (!existsSync(abs)) throw new InputError(`path not found: ${p}`);
     const st = statSync(abs);
     const root = st.isDirectory() ? abs : dirname(abs);
+    if (opts.skipNamed?.(abs, st.isDirectory())) continue;
     if (st.isFile()) {
       if (!seenFiles.has(abs)) { seenFiles.add(abs); files.push({ abs, rel: relative(process.cwd(), abs) || basename(abs), root }); }
       continue;
@@ -48,7 +61,7 @@ export function discover(paths: string[], opts: { exclude?: (rel: string) => boo
       seenDirs.add(real);
       let names: string[];
       try { names = readdirSync(dir).sort(); } catch (err) {
-        notes.push({ file: rel(dir), kind: 'skipped', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+        notes.push({ file: rel(dir), kind: 'skipped', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, failed: true });
         continue;
       }
       for (let i = names.length - 1; i >= 0; i--) {
@@ -63,10 +76,10 @@ export function discover(paths: string[], opts: { exclude?: (rel: string) => boo
         }
         if (isDir) {
           if (SKIP_DIRS.has(name) || name.endsWith('.egg-info')) continue;
-          if (opts.exclude?.(relative(abs, full))) continue;
+          if (opts.exclude?.(relative(abs, full)) || opts.skip?.(full, true)) continue;
           stack.push(full);
         } else if (isFile && name.endsWith('.py')) {
-          if (opts.exclude?.(relative(abs, full))) continue;
+          if (opts.exclude?.(relative(abs, full)) || opts.skip?.(full, false)) continue;
           let realFile = full;
           try { realFile = realpathSync(full); } catch { /* keep the path */ }
           if (seenFiles.has(realFile)) continue;
@@ -75,7 +88,8 @@ export function discover(paths: string[], opts: { exclude?: (rel: string) => boo
           files.push({ abs: full, rel: rel(full), root: abs });
         } else if (!isDir && !isFile && name.endsWith('.py')) {
           // A FIFO, socket or device named *.py: reading it could block forever.
-          notes.push({ file: rel(full), kind: 'skipped', message: 'not a regular file' });
+          if (opts.skip?.(full, false)) continue;
+          notes.push({ file: rel(full), kind: 'skipped', message: 'not a regular file', failed: true });
         }
       }
     }
@@ -87,20 +101,107 @@ function rel(p: string): string {
   return relative(process.cwd(), p) || p;
 }
 
-/** Reads and decodes a file; returns a note instead of text when it must be skipped. */
-export function readSource(abs: string, display: string): { decoded?: DecodedText; note?: FileNote } {
+/** `2MB`, `500k`, `1048576` -> bytes; undefined when it is not a size. */
+export function parseSize(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const bytes = Math.round(Number(m[1]) * (unit === 'g' ? 1024 ** 3 : unit === 'm' ? 1024 ** 2 : unit === 'k' ? 1024 : 1));
+  return bytes >= 1 ? bytes : undefined;
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1048576 ? `${+(bytes / 1048576).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
+}
+
+/**
+ * Reads and decodes a file; returns a note instead of text when it must be skipped. A file that
+ * cannot be read or is over the size limit gets a `failed` note (the CLI exits 2 on those).
+ */
+export function readSource(abs: string, display: string, maxBytes = MAX_FILE_BYTES): { decoded?: DecodedText; note?: FileNote } {
   let size: number;
   try { size = statSync(abs).size; } catch (err) {
-    return { note: { file: display, kind: 'skipped', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
+    return { note: { file: display, kind: 'skipped', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, failed: true } };
   }
-  if (size > MAX_FILE_BYTES) return { note: { file: display, kind: 'skipped', message: `file is ${(size / 1048576).toFixed(1)} MB, over the 2 MB limit` } };
+  if (size > maxBytes) return { note: { file: display, kind: 'skipped', message: `file is ${formatSize(size)}, over the ${formatSize(maxBytes)} limit (--max-file-size)`, failed: true } };
   let buf: Buffer;
   try { buf = readFileSync(abs); } catch (err) {
-    return { note: { file: display, kind: 'skipped', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
+    return { note: { file: display, kind: 'skipped', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, failed: true } };
   }
   const decoded = decode(buf);
   if (!decoded) return { note: { file: display, kind: 'skipped', message: 'binary file (contains NUL bytes)' } };
   return { decoded, note: decoded.note ? { file: display, kind: 'encoding', message: decoded.note } : undefined };
+}
+
+// ---- .gitignore ------------------------------------------------------------------------------
+
+/**
+ * .gitignore files (and .git/info/exclude) inside a git work tree, read once per folder. A path is
+ * ignored when a .gitignore in its folder or any folder above it, up to the work tree's root,
+ * ignores it (a negation in a deeper file does not re-include what a shallower one ignored).
+ * Lines that the glob limits refuse are dropped with a note.
+ */
+export class GitIgnores {
+  private perDir = new Map<string, Ignore | null>();
+  private roots = new Map<string, string | null>();
+  readonly notes: FileNote[] = [];
+
+  /** The nearest folder at or above `dir` holding `.git` (a folder, or a file in a worktree). */
+  gitRoot(dir: string): string | undefined {
+    const hit = this.roots.get(dir);
+    if (hit !== undefined) return hit ?? undefined;
+    const up = dirname(dir);
+    const root = existsSync(join(dir, '.git')) ? dir : up === dir ? null : this.gitRoot(up) ?? null;
+    this.roots.set(dir, root);
+    return root ?? undefined;
+  }
+
+  ignored(abs: string, isDir: boolean): boolean {
+    const root = this.gitRoot(dirname(abs));
+    if (!root) return false;
+    const chain: string[] = [];
+    for (let d = dirname(abs); ; d = dirname(d)) { chain.push(d); if (d === root || dirname(d) === d) break; }
+    for (const d of chain) {
+      const ig = this.load(d, d === root);
+      if (!ig) continue;
+      const rel = relative(d, abs).split(sep).join('/');
+      if (rel && ig.ignores(isDir ? `${rel}/` : rel)) return true;
+    }
+    return false;
+  }
+
+  /** `abs` or a folder above it inside the work tree is ignored (for paths named on the command line). */
+  ignoredWithParents(abs: string, isDir: boolean): boolean {
+    const root = this.gitRoot(isDir ? abs : dirname(abs));
+    if (!root) return false;
+    let dir = isDir;
+    for (let p = abs; p !== root && dirname(p) !== p; p = dirname(p), dir = true) if (this.ignored(p, dir)) return true;
+    return false;
+  }
+
+  private load(dir: string, isRoot: boolean): Ignore | null {
+    let ig = this.perDir.get(dir);
+    if (ig !== undefined) return ig;
+    const texts: [string, string][] = [];
+    for (const f of isRoot ? [join(dir, '.git', 'info', 'exclude'), join(dir, '.gitignore')] : [join(dir, '.gitignore')]) {
+      try { if (statSync(f).isFile() && statSync(f).size <= MAX_FILE_BYTES) texts.push([f, readFileSync(f, 'utf8')]); } catch { /* none */ }
+    }
+    ig = null;
+    if (texts.length) {
+      ig = ignore();
+      for (const [file, text] of texts) {
+        for (const raw of text.split(/\r?\n/)) {
+          const line = raw.trim();
+          if (!line || line.startsWith('#')) continue;
+          const problem = globProblem(line.replace(/^!/, '').replace(/^\//, ''));
+          if (problem) { this.notes.push({ file: relative(process.cwd(), file) || file, kind: 'error', message: `.gitignore pattern "${line.slice(0, 60)}" ignored: ${problem}` }); continue; }
+          ig.add(raw);
+        }
+      }
+    }
+    this.perDir.set(dir, ig);
+    return ig;
+  }
 }
 
 /** UTF-8 (with or without BOM), UTF-16 with BOM, a PEP 263 coding line, else UTF-8 with replacement. */

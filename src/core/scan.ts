@@ -1,10 +1,10 @@
-// Scanning paths on disk: discovery, decoding, configuration and analysis in one call, shared by
-// `loopwise scan`, `fix` and `recommend` (the extension feeds open documents to the Analyzer instead).
-import { dirname, resolve } from 'node:path';
-import { statSync } from 'node:fs';
-import { Analyzer, type SourceFile } from './analyzer';
-import { excluder, findPyproject, loadConfig, type LoopwiseConfig } from './config';
-import { type DecodedText, discover, moduleName, readSource } from './files';
+// Scanning paths on disk: discovery, configuration per file, decoding and analysis in one call,
+// shared by `loopwise scan`, `fix` and `recommend` (the extension feeds open documents to the Analyzer instead).
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { type AnalyzeOptions, Analyzer, type SourceFile } from './analyzer';
+import { ConfigResolver, excluder, type LoopwiseConfig, type ProjectConfig, unknownCodes, unknownCodesMessage } from './config';
+import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, InputError, MAX_FILE_BYTES, moduleName, readSource, SKIP_DIRS } from './files';
+import { compileGlobs, type GlobSet } from './globs';
 import { isTestCode, projectPath } from './python/sourceRoots';
 import { buildModelsInParallel } from './parallel';
 import type { FileNote, ScanResult, Severity } from './types';
@@ -12,62 +12,186 @@ import type { FileNote, ScanResult, Severity } from './types';
 export interface ScanOptions {
   /** Compute each finding's fixes (JSON output and `fix` need them; text and SARIF do not). Default true. */
   fixes?: boolean;
+  /** Replaces every configuration's `select` (as Ruff's --select does). */
   select?: string[];
+  /** Added to every configuration's `ignore`. */
   ignore?: string[];
+  /** More exclude globs, relative to the current folder. */
   exclude?: string[];
-  /** Skip reading pyproject.toml. */
+  /** Skip reading loopwise.toml / pyproject.toml. */
   noConfig?: boolean;
+  /** Honour .gitignore files (default true; a configuration's `respect-gitignore = false` turns it off too). */
+  respectGitignore?: boolean;
+  /** Files larger than this many bytes are not read (default MAX_FILE_BYTES). */
+  maxFileBytes?: number;
   analyzer?: Analyzer;
   /** Severity of findings in test code, scripts and examples (default `info`, or the config's). */
   testSeverity?: Severity;
   /** Threads for building file models (default: up to 4 cores); 1 keeps everything on this thread. */
   jobs?: number;
+  /** Analyse these bytes (standard input) as the file at `path`, instead of walking `paths`. */
+  stdin?: { path: string; bytes: Buffer };
 }
 
-export interface ScannedFile { abs: string; rel: string; decoded: DecodedText }
+export interface ScannedFile { abs: string; rel: string; decoded: DecodedText; /** The configuration governing the file (set by scanPaths). */ config?: ProjectConfig }
 
 export interface ScanOutput {
   result: ScanResult;
   files: Map<string, ScannedFile>;
+  /** The configuration of the first file (or the defaults); each file's own is in `files`. */
   config: LoopwiseConfig;
+  /** Every configuration file that governs a scanned file. */
+  configs: ProjectConfig[];
   analyzer: Analyzer;
   /** Analyses again with the same files and options, some texts replaced (by path), e.g. after fixes. */
   reanalyze(texts: Map<string, string>): ScanResult;
 }
 
+/** Problems in the configuration files or CLI lists: the CLI refuses to run on them (exit 2). */
+export class ConfigError extends InputError {}
+
+/**
+ * Which files a scan of `paths` covers and the configuration of each: the walk skips what the
+ * governing configuration excludes (globs relative to that configuration's folder), what
+ * .gitignore ignores, and the built-in folders (.venv, node_modules, ...). Paths named explicitly
+ * are checked the same way, folders above them included, so the result does not depend on the
+ * scan root or the order of the arguments.
+ */
+export function resolveFiles(paths: string[], opts: Pick<ScanOptions, 'exclude' | 'noConfig' | 'respectGitignore'> & { resolver?: ConfigResolver } = {}): { files: (DiscoveredFile & { config: ProjectConfig })[]; notes: FileNote[]; resolver: ConfigResolver } {
+  const resolver = opts.resolver ?? new ConfigResolver({ noConfig: opts.noConfig });
+  let cli: GlobSet;
+  try { cli = compileGlobs(opts.exclude ?? [], '--exclude'); } catch (err) { throw new ConfigError((err as Error).message); }
+  const cwd = process.cwd();
+  const cliExcluded = (abs: string) => {
+    if (!cli.patterns.length) return false;
+    const rel = relative(cwd, abs);
+    return cli.matches(rel.startsWith('..') || isAbsolute(rel) ? basename(abs) : rel);
+  };
+  const git = new GitIgnores();
+  const useGit = (abs: string) => opts.respectGitignore !== false && resolver.forDir(dirname(abs)).respectGitignore;
+  const { files, notes } = discover(paths, {
+    skip: (abs, isDir) => resolver.excludedHere(abs) || cliExcluded(abs) || (useGit(abs) && git.ignored(abs, isDir)),
+    skipNamed: (abs, isDir) => {
+      // The built-in folders and --exclude apply to the folders above a named path only up to the
+      // current folder: a checkout under /home/ci/build/ must not exclude itself.
+      if (cliExcluded(abs)) return true;
+      const rel = relative(cwd, abs);
+      if (rel && !rel.startsWith('..') && !isAbsolute(rel)) {
+        for (let p = dirname(abs); p !== cwd && dirname(p) !== p; p = dirname(p)) {
+          if (SKIP_DIRS.has(basename(p)) || basename(p).endsWith('.egg-info') || cliExcluded(p)) return true;
+        }
+      }
+      return resolver.excludedWithParents(abs) || (useGit(abs) && git.ignoredWithParents(abs, isDir));
+    },
+  });
+  const problems = resolver.consulted().flatMap((c) => c.problems);
+  if (problems.length) throw new ConfigError([...new Set(problems)].join('\nloopwise: '));
+  return { files: files.map((f) => ({ ...f, config: resolver.forFile(f.abs) })), notes: [...notes, ...git.notes], resolver };
+}
+
+/** The analysis options one configuration gives, with the CLI's select/ignore applied. */
+export function optionsFor(config: LoopwiseConfig, opts: Pick<ScanOptions, 'select' | 'ignore' | 'testSeverity'>): Pick<AnalyzeOptions, 'rules' | 'cost' | 'severity'> {
+  return {
+    rules: { select: opts.select?.length ? opts.select : config.select, ignore: [...config.ignore, ...(opts.ignore ?? [])], extra: config.extra },
+    cost: config.cost,
+    severity: opts.testSeverity ? { ...config.severity, 'test-code': opts.testSeverity } : config.severity,
+  };
+}
+
 export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promise<ScanOutput> {
-  const first = resolve(paths[0] ?? '.');
-  let startDir = first;
-  try { if (!statSync(first).isDirectory()) startDir = dirname(first); } catch { /* discover() reports it */ }
-  const config = opts.noConfig ? loadConfig(undefined) : loadConfig(findPyproject(startDir));
-  const exclude = [...config.exclude, ...(opts.exclude ?? [])];
-  const { files, notes } = discover(paths, { exclude: excluder(exclude) });
-  const allNotes: FileNote[] = [...notes, ...config.problems.map((p) => ({ file: config.source ?? 'pyproject.toml', kind: 'error' as const, message: p }))];
+  for (const [flag, list] of [['--select', opts.select], ['--ignore', opts.ignore]] as const) {
+    const bad = unknownCodes(list ?? []);
+    if (bad.length) throw new ConfigError(unknownCodesMessage(flag, bad));
+  }
+  const { files, notes, resolver } = opts.stdin ? stdinFile(opts.stdin.path, opts) : resolveFiles(paths, opts);
+  const allNotes: FileNote[] = [...notes];
   const sources: SourceFile[] = [];
-  const testPatterns = config.testCode ? excluder(config.testCode) ?? (() => false) : undefined;
+  const testPatternsOf = new Map<ProjectConfig, ((rel: string) => boolean) | undefined>();
   const scanned = new Map<string, ScannedFile>();
   for (const f of files) {
-    const { decoded, note } = readSource(f.abs, toPosix(f.rel));
+    const { decoded, note } = opts.stdin ? readStdin(opts.stdin.bytes, toPosix(f.rel), opts.maxFileBytes) : readSource(f.abs, toPosix(f.rel), opts.maxFileBytes);
     if (note) allNotes.push(note);
     if (!decoded) continue;
     const { module, isPackage } = moduleName(f.abs, f.root);
     const rel = toPosix(f.rel);
-    const testCode = isTestCode(projectPath(f.abs, f.root), testPatterns);
+    if (!testPatternsOf.has(f.config)) testPatternsOf.set(f.config, f.config.testCode ? excluder(f.config.testCode) ?? (() => false) : undefined);
+    const testCode = isTestCode(projectPath(f.abs, f.root), testPatternsOf.get(f.config));
     sources.push({ path: rel, text: decoded.text, module, isPackage, ...(testCode ? { testCode } : {}) });
-    scanned.set(rel, { abs: f.abs, rel, decoded });
+    scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config });
   }
   const analyzer = opts.analyzer ?? (await Analyzer.create());
   await buildModelsInParallel(analyzer, sources, { jobs: opts.jobs });
-  const analyzeOptions = {
-    rules: { select: [...config.select, ...(opts.select ?? [])], ignore: [...config.ignore, ...(opts.ignore ?? [])], extra: config.extra },
-    cost: config.cost,
-    severity: opts.testSeverity ? { ...config.severity, 'test-code': opts.testSeverity } : config.severity,
-    fixes: opts.fixes,
-    notes: allNotes,
+  // One analysis per distinct set of analysis options (most scans have one), each reporting on its
+  // own files; the call graph always spans every file, so a helper in another folder is still followed.
+  // Configurations that differ only in what they exclude share one analysis.
+  const groups = new Map<string, { options: ReturnType<typeof optionsFor>; files: Set<string> }>();
+  const used = new Set<ProjectConfig>();
+  for (const f of scanned.values()) {
+    const c = f.config ?? resolver.defaults;
+    used.add(c);
+    const options = optionsFor(c, opts);
+    const key = JSON.stringify(options);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { options, files: new Set() }));
+    g.files.add(f.rel);
+  }
+  const parts = [...groups.values()];
+  const run = (list: SourceFile[]): ScanResult => {
+    if (parts.length <= 1) {
+      return analyzer.analyze(list, { ...(parts[0]?.options ?? optionsFor(resolver.defaults, opts)), fixes: opts.fixes, notes: allNotes });
+    }
+    return mergeResults(parts.map((g) => analyzer.analyze(list, { ...g.options, fixes: opts.fixes, notes: allNotes, only: g.files })), allNotes, list.length);
   };
-  const result = analyzer.analyze(sources, analyzeOptions);
-  const reanalyze = (texts: Map<string, string>) => analyzer.analyze(sources.map((s) => (texts.has(s.path) ? { ...s, text: texts.get(s.path)! } : s)), analyzeOptions);
-  return { result, files: scanned, config, analyzer, reanalyze };
+  const result = run(sources);
+  const reanalyze = (texts: Map<string, string>) => run(sources.map((s) => (texts.has(s.path) ? { ...s, text: texts.get(s.path)! } : s)));
+  const first = files.length ? files[0].config : resolver.defaults;
+  return { result, files: scanned, config: first, configs: [...used].filter((c) => c.source), analyzer, reanalyze };
+}
+
+/** `scan - --stdin-filename PATH`: one file, configured and excluded as the file at PATH would be. */
+function stdinFile(path: string, opts: Pick<ScanOptions, 'exclude' | 'noConfig' | 'respectGitignore'>): ReturnType<typeof resolveFiles> {
+  const resolver = new ConfigResolver({ noConfig: opts.noConfig });
+  const abs = resolve(path);
+  const config = resolver.forFile(abs);
+  let cli: GlobSet;
+  try { cli = compileGlobs(opts.exclude ?? [], '--exclude'); } catch (err) { throw new ConfigError((err as Error).message); }
+  const problems = resolver.consulted().flatMap((c) => c.problems);
+  if (problems.length) throw new ConfigError([...new Set(problems)].join('\nloopwise: '));
+  const git = new GitIgnores();
+  const rel = relative(process.cwd(), abs);
+  const excluded = resolver.excludedWithParents(abs) || (!rel.startsWith('..') && cli.patterns.length > 0 && cli.matches(rel))
+    || (opts.respectGitignore !== false && config.respectGitignore && git.ignoredWithParents(abs, false));
+  const files = excluded ? [] : [{ abs, rel: rel.startsWith('..') || isAbsolute(rel) ? abs : rel, root: dirname(abs), config }];
+  return { files, notes: [], resolver };
+}
+
+function readStdin(bytes: Buffer, display: string, maxBytes = MAX_FILE_BYTES): { decoded?: DecodedText; note?: FileNote } {
+  if (bytes.length > maxBytes) return { note: { file: display, kind: 'skipped', message: `standard input is over the ${maxBytes} byte limit (--max-file-size)`, failed: true } };
+  const decoded = decode(bytes);
+  if (!decoded) return { note: { file: display, kind: 'skipped', message: 'binary input (contains NUL bytes)' } };
+  return { decoded, note: decoded.note ? { file: display, kind: 'encoding', message: decoded.note } : undefined };
+}
+
+function mergeResults(parts: ScanResult[], notes: FileNote[], fileCount: number): ScanResult {
+  const findings = parts.flatMap((p) => p.findings).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+  const handlers = parts.flatMap((p) => p.handlers).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const byCode: Record<string, number> = {};
+  for (const f of findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+  return {
+    version: 1,
+    findings,
+    handlers,
+    notes: parts[0]?.notes ?? notes,
+    summary: {
+      files: parts[0]?.summary.files ?? fileCount,
+      skipped: parts[0]?.summary.skipped ?? 0,
+      findings: findings.length,
+      byCode,
+      handlers: handlers.length,
+      asyncHandlers: handlers.filter((h) => h.async).length,
+      blockedHandlers: handlers.filter((h) => h.async && h.findings > 0).length,
+    },
+  };
 }
 
 export function toPosix(p: string): string {

@@ -96,7 +96,13 @@ export interface HandlerReport {
   costs?: CostItem[];
 }
 
-export interface FileNote { file: string; message: string; kind: 'skipped' | 'syntax-error' | 'encoding' | 'error' }
+export interface FileNote {
+  file: string;
+  message: string;
+  kind: 'skipped' | 'syntax-error' | 'encoding' | 'error';
+  /** The file could not be analysed at all (unreadable, over the size limit): `loopwise scan` exits 2. */
+  failed?: true;
+}
 
 export interface ScanSummary {
   files: number;

@@ -111,13 +111,16 @@ describe('loopwise CLI', () => {
     assert.match(j.findings[0].message, /use mylib\.afetch$/);
   });
 
-  it('reports a malformed pyproject.toml as a note and still scans', () => {
+  it('refuses a malformed [tool.loopwise] with exit 2 naming the file (a config silently dropped is a silent pass)', () => {
     writeFileSync(join(dir, 'pyproject.toml'), '[tool.loopwise\nignore = [');
     writeFileSync(join(dir, 'main.py'), BLOCKING);
     const r = run(['scan', '--format', 'json', '.'], dir);
-    const j = JSON.parse(r.stdout);
-    assert.equal(j.findings.length, 1);
-    assert.match(j.notes.map((n: { message: string }) => n.message).join('\n'), /cannot parse TOML/);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^loopwise: .*pyproject\.toml: cannot parse TOML: /);
+    // A pyproject.toml that does not parse and never mentions loopwise belongs to other tools: skipped.
+    writeFileSync(join(dir, 'pyproject.toml'), '[project\nname = "x"');
+    assert.equal(run(['scan', '.'], dir).code, 1);
   });
 });
 

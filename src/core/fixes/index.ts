@@ -9,13 +9,14 @@
 //   other LW1xx           thread* (the whole call chain; lazy iterators drained in the thread), threadpool, noqa
 //   LW2xx                 process pool* (reusing the file's pool; see processPool.ts), else thread*; noqa
 //   LW301                 asyncio.gather* for independent iterations (Semaphore-bounded when unbounded); noqa
+//   every finding: `# noqa: LWxxx` on the line, and `# loopwise: noqa: LWxxx` for the file
 import type { FileModel } from '../python/model';
 import { Resolver } from '../python/resolve';
 import type { Finding, Fix, FunctionKind, ScanResult } from '../types';
 import { type FixContext, targetOf } from './context';
 import { gatherFix } from './gather';
 import { httpxFix } from './httpx';
-import { noqaFix } from './noqa';
+import { fileNoqaFix, noqaFix } from './noqa';
 import { inWithHeader, pathFix } from './path';
 import { plainDefFix } from './plainDef';
 import { GIL_NOTE, isPicklableCallee, processPoolFix } from './processPool';
@@ -68,7 +69,7 @@ function build(ctx: FixContext, f: Finding): Fix[] {
     else out.push(threadFix(ctx, t, 'to_thread', true, isPicklableCallee(ctx, t) ? undefined : GIL_NOTE));
   }
   if (plain && !plain.isPreferred) out.push(plain);
-  out.push(noqaFix(ctx, t));
+  out.push(noqaFix(ctx, t), fileNoqaFix(ctx, t));
   const fixes = out.filter((x): x is Fix => !!x);
   // At most one preferred fix: the first.
   let seen = false;

@@ -1,4 +1,5 @@
-// Suppression: `# noqa: LW101` on the call's line, or the code added to an existing `# noqa: ...` list.
+// Suppression: `# noqa: LW101` on the call's line, or the code added to an existing `# noqa: ...` list;
+// and for the whole file, `# loopwise: noqa: LW101` (Ruff's `# ruff: noqa: F401` shape).
 import type { Fix } from '../types';
 import type { FixContext, Target } from './context';
 import { lex, lineEndAt, lineStartAt } from './pyText';
@@ -35,4 +36,37 @@ export function noqaFix(ctx: FixContext, t: Target): Fix | undefined {
 
 function edit(code: string, at: number, newText: string): Fix {
   return { kind: 'noqa', title: `Suppress ${code} on this line (# noqa)`, isPreferred: false, edits: [{ start: at, end: at, newText }] };
+}
+
+const FILE_DIRECTIVE = /^[ \t]*#[ \t]*loopwise[ \t]*:[ \t]*noqa[ \t]*:[ \t]*LW\d*(?:[ \t]*,[ \t]*LW\d*)*/im;
+
+/**
+ * Suppression for the whole file: `# loopwise: noqa: LW101` at the top (after a shebang and a coding
+ * line, which must stay first), or the code added to the file's existing directive.
+ */
+export function fileNoqaFix(ctx: FixContext, t: Target): Fix | undefined {
+  const { text, model } = ctx;
+  const code = t.finding.code;
+  if (model.fileNoqa) {
+    if ([...model.fileNoqa].some((c) => code.startsWith(c))) return undefined;
+    const m = FILE_DIRECTIVE.exec(text);
+    if (m) return fileEdit(code, m.index + m[0].length, `, ${code}`);
+  }
+  const eol = /\r\n/.test(text) ? '\r\n' : /\r/.test(text) ? '\r' : '\n';
+  let at = 0;
+  for (let line = 0; line < 2; line++) {
+    const ls = model.lineStarts[line];
+    if (ls === undefined || ls !== at) break;
+    const le = lineEndAt(text, ls);
+    const head = text.slice(ls, le);
+    const keep = (line === 0 && head.startsWith('#!')) || /^[ \t\f]*#.*?coding[:=]/.test(head);
+    if (!keep) break;
+    at = model.lineStarts[line + 1] ?? text.length;
+    if (at === text.length && !/[\r\n]$/.test(text)) return fileEdit(code, at, `${eol}# loopwise: noqa: ${code}${eol}`);
+  }
+  return fileEdit(code, at, `# loopwise: noqa: ${code}${eol}`);
+}
+
+function fileEdit(code: string, at: number, newText: string): Fix {
+  return { kind: 'noqa', title: `Ignore ${code} in this file (# loopwise: noqa: ${code})`, isPreferred: false, edits: [{ start: at, end: at, newText }] };
 }

@@ -137,6 +137,8 @@ export interface FileModel {
   imports: ImportInfo[];
   /** line (1-based) -> codes from `# noqa: ...`; an empty set means a bare `# noqa`. */
   noqa: Map<number, Set<string>>;
+  /** Codes (or prefixes) from own-line `# loopwise: noqa: LW101` comments; '' for a bare `# loopwise: noqa` (every code). */
+  fileNoqa?: Set<string>;
   syntaxErrors: { line: number; column: number }[];
   lineStarts: number[];
   /** Hash of what the file exposes to name resolution (see surfaceHash); undefined when not known. */
@@ -284,6 +286,7 @@ function assemble(text: string, opts: BuildOptions, segments: Node[], parts: Par
     out.calls.push(...m.calls);
     out.imports.push(...m.imports);
     for (const [line, codes] of m.noqa) out.noqa.set(line, codes);
+    if (m.fileNoqa) for (const c of m.fileNoqa) (out.fileNoqa ??= new Set()).add(c);
     for (const e of m.syntaxErrors) if (out.syntaxErrors.length < 50) out.syntaxErrors.push(e);
   });
   return out;
@@ -905,12 +908,30 @@ class ModelBuilder {
   }
 
   private onComment(n: Node): void {
+    const file = /^#\s*loopwise\s*:\s*noqa(?:\s*:\s*(LW\d*(?:\s*,\s*LW\d*)*))?\s*$/i.exec(n.text);
+    if (file && this.ownLine(n.startIndex)) {
+      const set = (this.model.fileNoqa ??= new Set());
+      if (!file[1]) set.add('');
+      else for (const c of file[1].split(',')) if (c.trim()) set.add(c.trim().toUpperCase());
+      return;
+    }
     const m = /#\s*noqa(?::\s*([A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*))?/i.exec(n.text);
     if (!m) return;
     const line = n.startPosition.row + 1;
     const codes = new Set<string>();
     if (m[1]) for (const c of m[1].split(/[\s,]+/)) if (c) codes.add(c.toUpperCase());
     this.model.noqa.set(line, codes);
+  }
+
+  /** Only blanks between the start of the line and `at` (a file-level directive must stand alone). */
+  private ownLine(at: number): boolean {
+    if (this.text[at] !== '#') return true;
+    for (let i = at - 1; i >= 0; i--) {
+      const ch = this.text[i];
+      if (ch === '\n' || ch === '\r') return true;
+      if (ch !== ' ' && ch !== '\t' && ch !== '\f') return false;
+    }
+    return true;
   }
 
   // ---- expressions ---------------------------------------------------------------------------
