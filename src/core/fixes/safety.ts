@@ -116,7 +116,8 @@ export function factsOf(start: FnSource, index?: FunctionIndex): Facts {
       if (w && !hazards.has('global-write')) hazards.set('global-write', `${s.fn.name} writes the global ${g}`);
     }
     for (const [name, list] of s.model.scopes[0].bindings) {
-      if (scope?.bindings.has(name) || list.every((b) => b.kind !== 'value')) continue;
+      // Module-level values, and imported modules or objects (`state.telemetry += [...]`, `os.environ[k] = v`).
+      if (scope?.bindings.has(name) || list.every((b) => b.kind !== 'value' && b.kind !== 'import')) continue;
       const w = mutates(code, name, false);
       if (w && !hazards.has('global-write')) hazards.set('global-write', `${s.fn.name} changes the module-level ${name}`);
     }
