@@ -6,7 +6,7 @@
   const vscode = acquireVsCodeApi();
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
   const SVG = 'http://www.w3.org/2000/svg';
-  const TREE = ['start', '1', '2', '3', '4', '5', 'cpu-formula', '6', 'cores', 'memory', 'ccu'];
+  const TREE = ['start', '1', '2', '3', '4', '5', 'cpu-formula', '6', 'cores', 'memory', 'pool', 'after-fix', 'ccu'];
   /** @type {any} */
   let state;
   let focusKey = '';
@@ -56,7 +56,11 @@
       h('div', { class: 'label', text: t.recommended }),
       h('div', { id: 'workers', class: 'workers', text: String(state.workers) }),
       h('div', { id: 'reason', class: 'reason', text: state.reason }),
-      state.fixFirst && state.afterFixWorkers !== state.workers ? h('div', { class: 'muted', text: t.afterFix.replace('{0}', String(state.afterFixWorkers)) }) : null,
+      state.processPool > 0 ? h('div', { class: 'muted', text: t.pool.replace('{0}', String(state.processPool)) }) : null,
+      state.afterFix.processPool > 0 && (state.afterFix.workers !== state.workers || state.afterFix.processPool !== state.processPool)
+        ? h('div', { class: 'muted', text: t.afterFixPool.replace('{0}', String(state.afterFix.workers)).replace('{1}', String(state.afterFix.processPool)) })
+        : state.afterFix.workers !== state.workers ? h('div', { class: 'muted', text: t.afterFix.replace('{0}', String(state.afterFix.workers)) }) : null,
+      state.estimate ? h('div', { class: 'muted', id: 'estimate', text: `${t.estimated}: ${state.estimate}` }) : null,
     ]);
   }
 
@@ -144,11 +148,11 @@
 
   function trace(t) {
     const taken = new Map(state.trace.map((x) => [x.step, x]));
-    const items = TREE.filter((id) => taken.has(id) || !['cores', 'memory', 'ccu'].includes(id)).map((id) => {
+    const items = TREE.filter((id) => taken.has(id) || !['cores', 'memory', 'pool', 'after-fix', 'ccu'].includes(id)).map((id) => {
       const step = taken.get(id);
       return h('li', { class: step ? 'taken' : 'skipped' }, [
         h('div', { class: 'q', text: t[`tree.${id}`] || (step && step.question) || id }),
-        step ? h('div', { class: 'a', text: `→ ${step.answer}` }) : null,
+        step ? h('div', { class: 'a', text: `→ ${step.answer}${step.measured ? ` (${t.measured})` : step.estimated ? ` (${t.estimated})` : ''}` }) : null,
         step ? h('div', { class: 'why muted', text: step.why }) : null,
       ]);
     });

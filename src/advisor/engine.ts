@@ -1,12 +1,20 @@
+// The worker advisor: the decision guide's tree, formulas and caps applied to a scan, with a trace of each
+// step. Every text goes through the core's message catalogues (English / Vietnamese).
+import { type Lang, type Params, type Translate, translator } from '../core/i18n';
 import { FAMILIES } from '../core/rules';
-// The worker advisor: the decision guide's tree, formulas and caps applied to a scan, with a trace of each step.
-import type { Finding, Fix, HandlerReport, ScanResult, Workload } from '../core/types';
+import type { CostItem, Finding, Fix, HandlerReport, ScanResult, Workload } from '../core/types';
 import type { DeploymentInfo } from './deploy';
 import { normalizeRoute, type AdvisorInputs, type LoadTestRow } from './inputs';
 
-export type StepId = 'start' | '1' | '2' | '3' | '4' | '5' | '6' | 'cpu-formula' | 'cores' | 'memory' | 'ccu';
+export type StepId = 'start' | '1' | '2' | '3' | '4' | '5' | '6' | 'cpu-formula' | 'cores' | 'memory' | 'pool' | 'after-fix' | 'ccu';
 
-export interface TraceStep { step: StepId; question: string; answer: string; why: string }
+export interface TraceStep {
+  step: StepId; question: string; answer: string; why: string;
+  /** The answer rests on the cost table's estimates (replace them with a load test or `[tool.loopwise.cost]`). */
+  estimated?: boolean;
+  /** The answer uses a measured figure (load test, or memory given with --per-worker-memory). */
+  measured?: boolean;
+}
 
 export interface MatrixRow extends LoadTestRow {
   /** Throughput change against the previous tested count, in percent (null on the first row). */
@@ -24,20 +32,56 @@ export interface MemoryModel {
   baseMb: number;
   perWorkerMb: number;
   source: 'given' | 'load-test' | 'guide';
-  /** Usable memory: the limit less 20 % headroom. */
+  /** Usable memory: the limit (the guide's table has no headroom; its own rows fit their limits). */
   budgetMb: number;
   maxWorkers: number;
 }
 
-export interface Recommendation {
+/** One handler's share of the estimate, split by where the time goes. */
+export interface HandlerBreakdown {
+  file: string; line: number; name: string; route: string | null; kind: string; async: boolean;
+  workload: Workload;
+  /** Identified CPU on the event loop (the per-route overhead is not counted unless configured). */
+  loopCpuMs: number;
+  /** CPU offloaded to threads (still the worker process's CPU) and to a process pool. */
+  threadCpuMs: number;
+  poolCpuMs: number;
+  /** Waiting: awaited I/O, offloaded I/O and blocking I/O. */
+  ioMs: number;
+  blockingMs: number;
+  /** The per-route framework overhead from the cost table (not counted as identified work). */
+  overheadMs: number;
+  findings: number;
+  estimated: true;
+  /** The cost-table entries behind the figures. */
+  costs: (CostItem & { estimated: true; msPerCall: number })[];
+}
+
+export interface AfterFix {
   workers: number;
+  /** Processes of a ProcessPoolExecutor for the CPU work (0: none). */
+  processPool: number;
+  /** `fix-pipeline`: the core's `loopwise fix` applied in memory and the code re-scanned; `estimate`: modelled from the findings; `unchanged`: nothing to fix. */
+  source: 'fix-pipeline' | 'estimate' | 'unchanged';
+  /** Findings the fixes leave (no preferred fix, or still blocking). */
+  findingsLeft: number;
+  workload: Workload;
+}
+
+export interface Recommendation {
+  lang: Lang;
+  /** Uvicorn workers to deploy now, for the code as it is. */
+  workers: number;
+  /** Processes of a ProcessPoolExecutor the code already uses for CPU work (0: none). */
+  processPool: number;
   /** One line: why this number. */
   reason: string;
   workload: Workload;
+  /** Identified CPU share of the worker process (loop and threads), per request. */
   cpuRatio: number;
-  /** Share of async handlers with no findings; null when there are none. */
+  /** Share of coroutines with no finding that counts at [1]; null when there are none. */
   asyncCoverage: number | null;
-  inputs: Omit<AdvisorInputs, 'source' | 'loadTests'> & { fromDeployment: string[]; source: Record<string, string> };
+  inputs: Omit<AdvisorInputs, 'source' | 'loadTests'> & { fromDeployment: string[]; source: Record<string, string>; measured: string[] };
   trace: TraceStep[];
   actions: string[];
   warnings: string[];
@@ -47,10 +91,15 @@ export interface Recommendation {
   compose: { deploy: { resources: { limits: { cpus: string; memory: string } } } };
   loadTestMatrix?: MatrixRow[];
   memory: MemoryModel;
-  /** Blocking code must be fixed before the tree's count applies; `workers` stays 1 until then. */
+  /** Root causes (blocking calls, N+1) must be fixed before the tree's count applies; `workers` stays 1 until then. */
   fixFirst: boolean;
-  /** What the tree recommends once the blocking code is fixed (equals `workers` when nothing is pending). */
+  /** What the advisor says once `loopwise fix` has applied the preferred fixes. */
+  afterFix: AfterFix;
+  /** Same as `afterFix.workers` (kept for older readers). */
   afterFixWorkers: number;
+  /** Every CPU / I/O figure comes from the cost table unless a load test replaced it. */
+  estimates: { estimated: boolean; basis: string; replaceWith: string[] };
+  handlers: HandlerBreakdown[];
   deployment: { file: string; line: number; currentWorkers: number; recommended: number }[];
 }
 
@@ -67,7 +116,8 @@ export const GUIDE = {
   cpuSaturated: 90,
   cpuComfortable: 80,
   p99TooSlowMs: 1_000,
-  memoryHeadroom: 0.2,
+  /** "Memory đủ (có ≥2GB available)": the guide scales past 1 worker only with 2 GB available. */
+  scaleMinMemoryMb: 2048,
   memoryBaseMb: 100,
   memoryPerWorkerMb: 300,
   ccuPerReplica: 50,
@@ -77,16 +127,24 @@ export const GUIDE = {
   threadPoolSize: 40,
 } as const;
 
+const EN = translator('en');
+
 // ---- scan-derived profile -----------------------------------------------------------------------
 
 export interface ScanProfile {
   workload: Workload;
+  /** Identified CPU share of the worker process (loop + threads) over identified time. */
   cpuRatio: number;
   ioShare: number;
-  /** Weighted mean CPU ms per request, for the CPU-bound formula. */
+  /** Weighted mean CPU ms per request in the worker process, for the CPU-bound formula. */
   cpuMsPerRequest: number;
+  /** Weighted mean CPU ms per request in a process pool. */
+  poolCpuMsPerRequest: number;
+  /** Weighted mean per-route overhead left out of the share (ms). */
+  overheadMs: number;
   asyncCoverage: number | null;
   handlers: HandlerReport[];
+  breakdown: HandlerBreakdown[];
   warnings: string[];
 }
 
@@ -96,35 +154,64 @@ function withoutTestCode(scan: ScanResult): ScanResult {
   return { ...scan, findings: scan.findings.filter((f) => !f.testCode), handlers: scan.handlers.filter((h) => !h.testCode) };
 }
 
+/** Splits one handler's estimate by place; hand-built reports without `costs` count cpuMs as identified loop CPU. */
+export function breakdownOf(h: HandlerReport): HandlerBreakdown {
+  const base = { file: h.file, line: h.line, name: h.name, route: h.route, kind: h.kind, async: h.async, findings: h.findings, estimated: true as const };
+  if (!h.costs) {
+    return { ...base, workload: h.workload, loopCpuMs: h.cpuMs, threadCpuMs: 0, poolCpuMs: 0, ioMs: h.ioMs + h.blockingMs, blockingMs: h.blockingMs, overheadMs: 0, costs: [] };
+  }
+  let loop = 0, thread = 0, pool = 0, io = 0, blocking = 0, overhead = 0;
+  for (const c of h.costs) {
+    if (c.where === 'overhead') { if (c.source === 'configured') loop += c.ms; else overhead += c.ms; continue; }
+    if (c.type === 'cpu' && c.where === 'loop') loop += c.ms;
+    else if (c.type === 'cpu' && (c.where === 'thread' || c.where === 'threadpool')) thread += c.ms;
+    else if (c.type === 'cpu' && c.where === 'pool') pool += c.ms;
+    else { io += c.ms; if (c.where === 'blocking') blocking += c.ms; }
+  }
+  const cpu = loop + thread, total = cpu + pool + io;
+  return {
+    ...base, workload: cpu <= 0 || total <= 0 ? 'io-bound' : classify(cpu / total, 1 - cpu / total),
+    loopCpuMs: r1(loop), threadCpuMs: r1(thread), poolCpuMs: r1(pool), ioMs: r1(io), blockingMs: r1(blocking), overheadMs: r1(overhead),
+    costs: h.costs.map((c) => ({ ...c, estimated: true as const, msPerCall: r1(c.ms / Math.max(1, c.calls)) })),
+  };
+}
+
 /** Time-weighted CPU share of the route/websocket handlers (all handlers when there are no routes). */
-export function profileScan(scan: ScanResult, traffic?: Record<string, number>): ScanProfile {
+export function profileScan(scan: ScanResult, traffic?: Record<string, number>, t: Translate = EN): ScanProfile {
   scan = withoutTestCode(scan);
   const routes = scan.handlers.filter((h) => h.kind === 'route' || h.kind === 'websocket');
   const handlers = routes.length > 0 ? routes : scan.handlers;
   const warnings: string[] = [];
+  const coverage = asyncCoverage(scan);
+  const breakdown = handlers.map(breakdownOf);
+  const empty = { poolCpuMsPerRequest: 0, overheadMs: 0, asyncCoverage: coverage, handlers, breakdown, warnings };
   if (handlers.length === 0) {
-    warnings.push('No handlers found: treated as an I/O-bound async app; check that the scanned paths hold the FastAPI app.');
-    return { workload: 'io-bound', cpuRatio: 0, ioShare: 1, cpuMsPerRequest: 0, asyncCoverage: null, handlers, warnings };
+    warnings.push(t('warn.noHandlers'));
+    return { workload: 'io-bound', cpuRatio: 0, ioShare: 1, cpuMsPerRequest: 0, ...empty };
   }
-  const weight = trafficWeights(handlers, traffic, warnings);
-  let cpu = 0, total = 0, wsum = 0;
-  handlers.forEach((h, i) => {
-    cpu += h.cpuMs * weight[i];
-    total += (h.cpuMs + h.ioMs + h.blockingMs) * weight[i];
+  const weight = trafficWeights(handlers, traffic, warnings, t);
+  let cpu = 0, pool = 0, total = 0, overhead = 0, wsum = 0;
+  breakdown.forEach((b, i) => {
+    cpu += (b.loopCpuMs + b.threadCpuMs) * weight[i];
+    pool += b.poolCpuMs * weight[i];
+    total += (b.loopCpuMs + b.threadCpuMs + b.poolCpuMs + b.ioMs) * weight[i];
+    overhead += b.overheadMs * weight[i];
     wsum += weight[i];
   });
-  if (total === 0) warnings.push('Handlers have no CPU or I/O time estimates: treated as I/O-bound.');
   const cpuRatio = total > 0 ? cpu / total : 0;
-  const ioShare = total > 0 ? 1 - cpuRatio : 1;
-  return { workload: classify(cpuRatio, ioShare), cpuRatio, ioShare, cpuMsPerRequest: wsum > 0 ? cpu / wsum : 0, asyncCoverage: asyncCoverage(handlers), handlers, warnings };
+  const ioShare = 1 - cpuRatio;
+  // The per-route overhead never makes an app CPU-bound: with no identified CPU work it is I/O-bound.
+  const workload: Workload = cpu > 0 ? classify(cpuRatio, ioShare) : 'io-bound';
+  const per = (n: number): number => (wsum > 0 ? n / wsum : 0);
+  return { workload, cpuRatio, ioShare, cpuMsPerRequest: per(cpu), ...empty, poolCpuMsPerRequest: per(pool), overheadMs: per(overhead) };
 }
 
 /** `--traffic` shares by route; unlisted routes get no weight. If no route matches, every route counts once. */
-function trafficWeights(handlers: HandlerReport[], traffic: Record<string, number> | undefined, warnings: string[]): number[] {
+function trafficWeights(handlers: HandlerReport[], traffic: Record<string, number> | undefined, warnings: string[], t: Translate): number[] {
   if (!traffic) return handlers.map(() => 1);
   const weights = handlers.map((h) => (h.route ? traffic[normalizeRoute(h.route)] ?? 0 : 0));
   if (weights.some((w) => w > 0)) return weights;
-  warnings.push(`--traffic names no scanned route (${Object.keys(traffic).join(', ')}): weighted every route equally.`);
+  warnings.push(t('warn.trafficUnmatched', { routes: Object.keys(traffic).join(', ') }));
   return handlers.map(() => 1);
 }
 
@@ -134,10 +221,23 @@ export function classify(cpuRatio: number, ioShare: number): Workload {
   return 'mixed';
 }
 
-function asyncCoverage(handlers: HandlerReport[]): number | null {
-  const asyncHandlers = handlers.filter((h) => h.async);
-  if (asyncHandlers.length === 0) return null;
-  return asyncHandlers.filter((h) => h.findings === 0).length / asyncHandlers.length;
+/** Findings that answer [1] "no": blocking calls (LW1xx), CPU work on the loop (LW2xx), root causes such as N+1 (LW3xx); lifespan hooks run once and do not count. */
+export function countedFindings(scan: ScanResult): Finding[] {
+  const lifespan = new Set(scan.handlers.filter((h) => h.kind === 'lifespan').map((h) => `${h.file}\0${h.name}`));
+  return scan.findings.filter((f) => /^LW[123]\d\d$/.test(f.code) && !lifespan.has(`${f.file}\0${f.function}`));
+}
+
+/** Share of coroutines (lifespan hooks aside) with no counted finding: 100 % exactly when [1] answers yes. */
+function asyncCoverage(scan: ScanResult): number | null {
+  const coroutines = scan.handlers.filter((h) => h.async && h.kind !== 'lifespan');
+  const counted = countedFindings(scan);
+  const hit = new Set(counted.map((f) => `${f.file}\0${f.function}`));
+  const known = new Set(coroutines.map((h) => `${h.file}\0${h.name}`));
+  // A finding in a coroutine the handler list does not hold still makes the code less than 100 % async.
+  const extra = [...hit].filter((k) => !known.has(k)).length;
+  const total = coroutines.length + extra;
+  if (total === 0) return null;
+  return coroutines.filter((h) => !hit.has(`${h.file}\0${h.name}`)).length / total;
 }
 
 // ---- the guide's rules, each a small pure function -----------------------------------------------
@@ -145,32 +245,32 @@ function asyncCoverage(handlers: HandlerReport[]): number | null {
 export interface StepResult { workers: number; loadTest: boolean; answer: string; why: string }
 
 /** [4] I/O-bound: traffic decides. */
-export function stepTraffic(rps: number): StepResult {
-  const r = fmtInt(rps);
-  if (rps > GUIDE.rpsFourWorkers) return { workers: 4, loadTest: false, answer: `${r} req/s > 20,000: 4 workers`, why: 'Above 20K req/s even an async worker saturates a core; the guide uses 4.' };
-  if (rps >= GUIDE.rpsTwoWorkers) return { workers: 2, loadTest: false, answer: `${r} req/s >= 10,000: 2 workers`, why: 'One async worker typically serves 5K-10K req/s.' };
-  if (rps >= GUIDE.rpsOneWorker) return { workers: 1, loadTest: true, answer: `${r} req/s is 5,000-10,000: keep 1 and load-test`, why: 'Near one worker\'s capacity: only a load test shows whether a second worker helps.' };
-  return { workers: 1, loadTest: false, answer: `${r} req/s < 5,000: keep 1 worker`, why: 'One event loop serves thousands of concurrent connections.' };
+export function stepTraffic(rps: number, t: Translate = EN): StepResult {
+  const p = { rps: fmtInt(rps) };
+  if (rps > GUIDE.rpsFourWorkers) return { workers: 4, loadTest: false, answer: t('traffic.four', p), why: t('traffic.four.why') };
+  if (rps >= GUIDE.rpsTwoWorkers) return { workers: 2, loadTest: false, answer: t('traffic.two', p), why: t('traffic.two.why') };
+  if (rps >= GUIDE.rpsOneWorker) return { workers: 1, loadTest: true, answer: t('traffic.test', p), why: t('traffic.test.why') };
+  return { workers: 1, loadTest: false, answer: t('traffic.one', p), why: t('traffic.one.why') };
 }
 
 /** [5] Mixed workload: the CPU ratio decides (the guide's formula boundaries: < 0.3, < 0.5, else). */
-export function stepMixed(cpuRatio: number, cores: number): StepResult {
+export function stepMixed(cpuRatio: number, cores: number, t: Translate = EN): StepResult {
   const p = fmtPct(cpuRatio * 100);
-  if (cpuRatio < GUIDE.mixedOne) return { workers: 1, loadTest: false, answer: `CPU ${p} < 30 %: keep 1 worker`, why: 'Most time is spent waiting; the loop is free while it waits.' };
-  if (cpuRatio < GUIDE.mixedTwo) return { workers: 2, loadTest: true, answer: `CPU ${p} is 30-50 %: 2 workers, confirm with a load test`, why: 'A second process uses a second core for the CPU part.' };
+  if (cpuRatio < GUIDE.mixedOne) return { workers: 1, loadTest: false, answer: t('mixed.one', { p }), why: t('mixed.one.why') };
+  if (cpuRatio < GUIDE.mixedTwo) return { workers: 2, loadTest: true, answer: t('mixed.two', { p }), why: t('mixed.two.why') };
   const n = Math.max(1, Math.min(Math.floor(cores), 4));
-  return { workers: n, loadTest: false, answer: `CPU ${p} >= 50 %: min(${fmtNum(cores)} cores, 4) = ${n} workers`, why: 'CPU work holds the loop; one process per core, at most 4.' };
+  return { workers: n, loadTest: false, answer: t('mixed.many', { p, cores: fmtNum(cores), n }), why: t('mixed.many.why') };
 }
 
 /** CPU-bound formula: min(cores, concurrency / (cpu_ms / target_ms)), floored, at least 1. */
-export function cpuFormula(cores: number, concurrency: number, cpuMs: number, targetMs: number): StepResult {
+export function cpuFormula(cores: number, concurrency: number, cpuMs: number, targetMs: number, t: Translate = EN): StepResult {
   const byLoad = cpuMs > 0 ? concurrency / (cpuMs / targetMs) : Infinity;
   const n = Math.max(1, Math.floor(Math.min(cores, byLoad)));
-  const shown = Number.isFinite(byLoad) ? fmtNum(byLoad) : 'unbounded';
+  const shown = Number.isFinite(byLoad) ? fmtNum(byLoad) : t('formula.unbounded');
   return {
     workers: n, loadTest: false,
-    answer: `min(${fmtNum(cores)} cores, ${concurrency} / (${fmtNum(cpuMs)} ms / ${fmtNum(targetMs)} ms) = ${shown}) = ${n}`,
-    why: 'CPU-bound requests need a core each to meet the target latency; more processes than cores only queue.',
+    answer: `min(${fmtNum(cores)} ${t('unit.cores')}, ${concurrency} / (${fmtNum(cpuMs)} ms / ${fmtNum(targetMs)} ms) = ${shown}) = ${n}`,
+    why: t('formula.why'),
   };
 }
 
@@ -184,7 +284,7 @@ export function ccuSizing(ccu: number): { cpuLimit: number; replicas: number } {
 
 /** Per-worker memory: given, else measured (slope of the load tests), else the guide's 100 MB + 300 MB/worker. */
 export function memoryModel(memoryMb: number, perWorkerMb: number | null, rows: LoadTestRow[]): MemoryModel {
-  const budgetMb = memoryMb * (1 - GUIDE.memoryHeadroom);
+  const budgetMb = memoryMb;
   const make = (baseMb: number, per: number, source: MemoryModel['source']): MemoryModel =>
     ({ baseMb, perWorkerMb: per, source, budgetMb, maxWorkers: maxWorkers(budgetMb, baseMb, per) });
   if (perWorkerMb) return make(0, perWorkerMb, 'given');
@@ -193,19 +293,18 @@ export function memoryModel(memoryMb: number, perWorkerMb: number | null, rows: 
     const a = measured[0], b = measured[measured.length - 1];
     const slope = (b.memoryMb! - a.memoryMb!) / (b.workers - a.workers);
     const base = a.memoryMb! - slope * a.workers;
-    if (slope > 0 && base >= 0) return make(round1(base), round1(slope), 'load-test');
+    if (slope > 0 && base >= 0) return make(r1(base), r1(slope), 'load-test');
   }
   if (measured.length >= 1) {
     const per = Math.max(...measured.map((r) => r.memoryMb! / r.workers));
-    return make(0, round1(per), 'load-test');
+    return make(0, r1(per), 'load-test');
   }
   return make(GUIDE.memoryBaseMb, GUIDE.memoryPerWorkerMb, 'guide');
 }
 
 /** The same per-worker model against another memory limit. */
 export function withLimit(model: MemoryModel, memoryMb: number): MemoryModel {
-  const budgetMb = memoryMb * (1 - GUIDE.memoryHeadroom);
-  return { ...model, budgetMb, maxWorkers: maxWorkers(budgetMb, model.baseMb, model.perWorkerMb) };
+  return { ...model, budgetMb: memoryMb, maxWorkers: maxWorkers(memoryMb, model.baseMb, model.perWorkerMb) };
 }
 
 function maxWorkers(budgetMb: number, baseMb: number, perWorkerMb: number): number {
@@ -226,27 +325,25 @@ export interface LoadTestDecision { workers: number | null; matrix: MatrixRow[];
  * >= 30 %, with CPU < 90 % and memory fitting at the higher count. A single 1-worker test uses the guide's
  * [6] branches instead (CPU < 80 % keep 1; > 90 % 2; maxed with errors 4).
  */
-export function evaluateLoadTests(rows: LoadTestRow[], memory: MemoryModel): LoadTestDecision {
+export function evaluateLoadTests(rows: LoadTestRow[], memory: MemoryModel, t: Translate = EN): LoadTestDecision {
   const sorted = [...rows].sort((a, b) => a.workers - b.workers);
-  if (sorted.length === 1) return singleLoadTest(sorted[0]);
+  if (sorted.length === 1) return singleLoadTest(sorted[0], t);
   const matrix: MatrixRow[] = [];
   let chosen = sorted[0].workers;
   let climbing = true;
   sorted.forEach((row, i) => {
-    if (i === 0) { matrix.push({ ...row, gainPct: null, p99ChangePct: null, gainVsFirstPct: null, verdict: baselineVerdict(row), accepted: true }); return; }
-    const m = compareRows(row, sorted[i - 1], sorted[0], memory);
+    if (i === 0) { matrix.push({ ...row, gainPct: null, p99ChangePct: null, gainVsFirstPct: null, verdict: baselineVerdict(row, t), accepted: true }); return; }
+    const m = compareRows(row, sorted[i - 1], sorted[0], memory, t);
     m.accepted = climbing && m.accepted;
     if (m.accepted) chosen = row.workers; else climbing = false;
     matrix.push(m);
   });
   const last = matrix.find((r) => r.workers === chosen)!;
-  const answer = chosen === sorted[0].workers
-    ? `no step gains 30 %: keep ${chosen}`
-    : `each step up to ${chosen} gained >= 30 % (req/s or p99) with CPU < 90 % and memory to spare: ${chosen} workers`;
-  return { workers: chosen, matrix, answer, why: `Scale only on measured gains (${last.workers} worker(s): ${fmtInt(last.rps)} req/s, p99 ${fmtNum(last.p99Ms)} ms).` };
+  const answer = chosen === sorted[0].workers ? t('lt.keep', { n: chosen }) : t('lt.step', { n: chosen });
+  return { workers: chosen, matrix, answer, why: t('lt.why', { n: last.workers, rps: fmtInt(last.rps), p99: fmtNum(last.p99Ms) }) };
 }
 
-function compareRows(row: LoadTestRow, prev: LoadTestRow, first: LoadTestRow, memory: MemoryModel): MatrixRow {
+function compareRows(row: LoadTestRow, prev: LoadTestRow, first: LoadTestRow, memory: MemoryModel, t: Translate): MatrixRow {
   const gainPct = pctChange(prev.rps, row.rps);
   const p99ChangePct = pctChange(prev.p99Ms, row.p99Ms);
   const improved = gainPct >= GUIDE.stepGain * 100 || p99ChangePct <= -GUIDE.stepGain * 100;
@@ -255,246 +352,366 @@ function compareRows(row: LoadTestRow, prev: LoadTestRow, first: LoadTestRow, me
   const memOk = needMb <= memory.budgetMb;
   const gain = gainPct >= GUIDE.stepGain * 100 ? `${fmtSigned(gainPct)} req/s` : `p99 ${fmtSigned(p99ChangePct)}`;
   let verdict: string;
-  if (!improved) verdict = `no gain (${fmtSigned(gainPct)} req/s, p99 ${fmtSigned(p99ChangePct)})`;
-  else if (!cpuOk) verdict = `${gain}, but CPU ${fmtNum(row.cpuPercent!)} % (saturated)`;
-  else if (!memOk) verdict = `${gain}, but ${fmtInt(needMb)} MB does not fit ${fmtInt(memory.budgetMb)} MB`;
-  else verdict = `${gain}, better`;
-  return { ...row, gainPct: round1(gainPct), p99ChangePct: round1(p99ChangePct), gainVsFirstPct: round1(pctChange(first.rps, row.rps)), verdict, accepted: improved && cpuOk && memOk };
+  if (!improved) verdict = t('lt.noGain', { gain: fmtSigned(gainPct), p99: fmtSigned(p99ChangePct) });
+  else if (!cpuOk) verdict = t('lt.saturated', { gain, cpu: fmtNum(row.cpuPercent!) });
+  else if (!memOk) verdict = t('lt.noFit', { gain, need: fmtInt(needMb), budget: fmtInt(memory.budgetMb) });
+  else verdict = t('lt.better', { gain });
+  return { ...row, gainPct: r1(gainPct), p99ChangePct: r1(p99ChangePct), gainVsFirstPct: r1(pctChange(first.rps, row.rps)), verdict, accepted: improved && cpuOk && memOk };
 }
 
-function baselineVerdict(row: LoadTestRow): string {
-  if (row.cpuPercent !== undefined && row.cpuPercent >= GUIDE.cpuSaturated) return `bottleneck (CPU ${fmtNum(row.cpuPercent)} %)`;
-  if (row.errors) return `bottleneck (${fmtInt(row.errors)} errors)`;
-  if (row.p99Ms > GUIDE.p99TooSlowMs) return `bottleneck (p99 ${fmtNum(row.p99Ms)} ms > 1 s)`;
-  return 'baseline';
+function baselineVerdict(row: LoadTestRow, t: Translate): string {
+  if (row.cpuPercent !== undefined && row.cpuPercent >= GUIDE.cpuSaturated) return t('lt.bottleneckCpu', { cpu: fmtNum(row.cpuPercent) });
+  if (row.errors) return t('lt.bottleneckErrors', { errors: fmtInt(row.errors) });
+  if (row.p99Ms > GUIDE.p99TooSlowMs) return t('lt.bottleneckP99', { p99: fmtNum(row.p99Ms) });
+  return t('lt.baseline');
 }
 
-function singleLoadTest(row: LoadTestRow): LoadTestDecision {
-  const matrix: MatrixRow[] = [{ ...row, gainPct: null, p99ChangePct: null, gainVsFirstPct: null, verdict: baselineVerdict(row), accepted: true }];
+function singleLoadTest(row: LoadTestRow, t: Translate): LoadTestDecision {
+  const matrix: MatrixRow[] = [{ ...row, gainPct: null, p99ChangePct: null, gainVsFirstPct: null, verdict: baselineVerdict(row, t), accepted: true }];
   const cpu = row.cpuPercent;
-  if (row.workers !== 1) return { workers: null, matrix, answer: `one load test at ${row.workers} workers: nothing to compare`, why: 'The guide compares against a 1-worker run; add one (and 2 workers).' };
-  if (cpu === undefined) return { workers: null, matrix, answer: 'one 1-worker load test without a CPU figure: not decisive', why: 'The guide\'s [6] reads CPU under load; add cpu_percent.' };
+  if (row.workers !== 1) return { workers: null, matrix, answer: t('lt.oneAtN', { n: row.workers }), why: t('lt.oneAtN.why') };
+  if (cpu === undefined) return { workers: null, matrix, answer: t('lt.noCpu'), why: t('lt.noCpu.why') };
   let workers = 1;
   let answer: string;
-  if (cpu >= GUIDE.cpuSaturated && (row.errors ?? 0) > 0) { workers = 4; answer = `CPU maxed (${fmtNum(cpu)} %) with ${fmtInt(row.errors!)} errors: 4 workers`; }
-  else if (cpu > GUIDE.cpuSaturated) { workers = 2; answer = `CPU ${fmtNum(cpu)} % > 90 %: 2 workers`; }
-  else if (cpu < GUIDE.cpuComfortable && row.p99Ms <= GUIDE.p99TooSlowMs) answer = `CPU ${fmtNum(cpu)} % < 80 % and p99 ${fmtNum(row.p99Ms)} ms is fine: keep 1`;
-  else answer = `CPU ${fmtNum(cpu)} %, p99 ${fmtNum(row.p99Ms)} ms: not saturated, keep 1`;
-  return { workers, matrix, answer, why: 'The guide\'s [6] branches for a single 1-worker run.' };
+  const p = { cpu: fmtNum(cpu), p99: fmtNum(row.p99Ms), errors: fmtInt(row.errors ?? 0) };
+  if (cpu >= GUIDE.cpuSaturated && (row.errors ?? 0) > 0) { workers = 4; answer = t('lt.single.four', p); }
+  else if (cpu > GUIDE.cpuSaturated) { workers = 2; answer = t('lt.single.two', p); }
+  else if (cpu < GUIDE.cpuComfortable && row.p99Ms <= GUIDE.p99TooSlowMs) answer = t('lt.single.fine', p);
+  else answer = t('lt.single.keep', p);
+  return { workers, matrix, answer, why: t('lt.single.why') };
 }
 
 // ---- the tree ---------------------------------------------------------------------------------------
 
 interface TreeState {
+  t: Translate;
   trace: TraceStep[];
   actions: string[];
   warnings: string[];
   reason: string;
 }
 
+export interface RecommendOptions {
+  /** The scan of the code after the core's fix pipeline ran on it (in memory); projections come from it. */
+  afterFixScan?: ScanResult;
+  lang?: Lang;
+}
+
+interface Decision {
+  workers: number;
+  processPool: number;
+  fixFirst: boolean;
+  profile: ScanProfile;
+  st: TreeState;
+  memory: MemoryModel;
+  loadTestMatrix?: MatrixRow[];
+  counted: Finding[];
+  rps: number;
+  /** How many of the actions are the fix list of [1]. */
+  fixActions: number;
+}
+
 /** Applies the guide's decision tree, caps and concurrent-user sizing to a scan and the user's inputs. */
-export function recommend(scan: ScanResult, inputs: AdvisorInputs, deploy: DeploymentInfo[] = []): Recommendation {
+export function recommend(scan: ScanResult, inputs: AdvisorInputs, deploy: DeploymentInfo[] = [], opts: RecommendOptions = {}): Recommendation {
   scan = withoutTestCode(scan);
-  const profile = profileScan(scan, inputs.routeTraffic);
-  const st: TreeState = { trace: [{ step: 'start', question: 'Starting point', answer: '1 worker', why: 'The guide starts every async app at 1 worker.' }], actions: [], warnings: [...profile.warnings], reason: '' };
-  const blockers = scan.findings.filter((f) => /^LW[12]\d\d$/.test(f.code));
-  const fixFirst = stepAsync(st, blockers, profile, inputs.cannotRefactor);
-  const memory = memoryModel(inputs.memoryMb, inputs.perWorkerMemoryMb, inputs.loadTests);
-  const loadTestMatrix = inputs.loadTests.length > 0 ? [] as MatrixRow[] : undefined;
-  let workers = stepWorkload(st, profile, inputs, memory, loadTestMatrix);
-  if (blockers.length > 0 && inputs.cannotRefactor) workers = cannotRefactorCount(st, workers);
-  workers = capByCores(st, workers, inputs);
-  workers = capByMemory(st, workers, memory, inputs.memoryMb);
-  const afterFixWorkers = workers;
-  if (fixFirst) {
-    st.trace.push({ step: '2', question: 'Until the fix lands', answer: `stay at 1 worker (after the fix: ${afterFixWorkers})`, why: 'More workers would only hide the blocking calls; fix the root cause first.' });
-    st.reason = `${blockers.length} blocking call(s) on the event loop: fix them first${afterFixWorkers > 1 ? `, then ${afterFixWorkers} workers` : ''}`;
-    workers = 1;
+  const lang = opts.lang ?? 'en';
+  const t = translator(lang);
+  const now = decide(scan, inputs, t);
+  const st = now.st;
+  const after = projectAfterFix(scan, now, inputs, t, opts.afterFixScan);
+  if (now.fixFirst) {
+    // The steps after [2] are the tree on the fixed code, and so are the actions after the fix list.
+    st.trace.splice(st.trace.findIndex((s) => s.step === '2') + 1);
+    st.actions.splice(now.fixActions, st.actions.length, ...after.actions);
+    for (const s of after.trace) st.trace.push({ ...s, question: t('after.prefix', { q: s.question }) });
+    const left = after.result.findingsLeft > 0 ? t('a.left', { n: after.result.findingsLeft }) : '';
+    st.trace.push({ step: 'after-fix', question: t('q.untilFix'), answer: t('a.untilFix', { after: afterText(after.result, t) }) + left, why: t('w.untilFix', { source: t(`after.source.${after.result.source}`) }), estimated: after.result.source !== 'unchanged' ? true : undefined });
+    st.reason = t('reason.fixFirst', { n: now.counted.length, after: afterText(after.result, t) });
+  } else if (after.result.source !== 'unchanged' && (after.result.workers !== now.workers || after.result.processPool !== now.processPool)) {
+    st.trace.push({ step: 'after-fix', question: t('q.alternative'), answer: t('a.alternative', { after: afterText(after.result, t) }), why: t(after.result.processPool > 0 ? 'w.alternative.pool' : 'w.alternative', { source: t(`after.source.${after.result.source}`) }), estimated: true });
   }
-  const ccu = stepCcu(st, inputs, profile.workload, workers);
-  addWarnings(st, scan, deploy, workers);
+  const ccu = stepCcu(st, inputs, now.profile.workload, now.workers);
+  addWarnings(st, scan, deploy, now.workers);
+  const measured = [...(now.rps !== inputs.rps ? ['rps'] : []), ...(now.memory.source === 'load-test' ? ['memoryPerWorker'] : [])];
   return {
-    workers, reason: st.reason, workload: profile.workload, cpuRatio: round3(profile.cpuRatio), asyncCoverage: profile.asyncCoverage === null ? null : round3(profile.asyncCoverage),
-    inputs: publicInputs(inputs), trace: st.trace, actions: st.actions, warnings: st.warnings,
+    lang, workers: now.workers, processPool: now.processPool, reason: st.reason, workload: now.profile.workload,
+    cpuRatio: r3(now.profile.cpuRatio), asyncCoverage: now.profile.asyncCoverage === null ? null : r3(now.profile.asyncCoverage),
+    inputs: { ...publicInputs(inputs), rps: now.rps, measured }, trace: st.trace, actions: st.actions, warnings: st.warnings,
     cpuLimit: ccu?.cpuLimit ?? null, replicas: ccu?.replicas ?? null,
-    command: serverCommand(deploy, workers),
+    command: serverCommand(deploy, now.workers),
     compose: { deploy: { resources: { limits: { cpus: (ccu?.cpuLimit ?? inputs.cores).toFixed(1), memory: formatMemory(inputs.memoryMb) } } } },
-    ...(loadTestMatrix ? { loadTestMatrix } : {}),
-    memory, fixFirst, afterFixWorkers,
-    deployment: deploy.filter((d) => d.currentWorkers !== undefined).map((d) => ({ file: d.file, line: d.line, currentWorkers: d.currentWorkers!, recommended: workers })),
+    ...(now.loadTestMatrix ? { loadTestMatrix: now.loadTestMatrix } : {}),
+    memory: now.memory, fixFirst: now.fixFirst, afterFix: after.result, afterFixWorkers: after.result.workers,
+    estimates: {
+      estimated: inputs.loadTests.length === 0,
+      basis: t(inputs.loadTests.length === 0 ? 'est.basis' : 'est.basis.measured'),
+      replaceWith: [t('est.loadTest'), t('est.costs')],
+    },
+    handlers: now.profile.breakdown,
+    deployment: deploy.filter((d) => d.currentWorkers !== undefined).map((d) => ({ file: d.file, line: d.line, currentWorkers: d.currentWorkers!, recommended: now.workers })),
   };
 }
 
+function afterText(a: AfterFix, t: Translate): string {
+  const w = t(a.workers === 1 ? 'n.worker' : 'n.workers', { n: a.workers });
+  return a.processPool > 0 ? t('n.workerPool', { w, pool: a.processPool }) : w;
+}
+
+/** What the tree says on the code the preferred fixes produce: from the fix pipeline's re-scan when given, else modelled. */
+function projectAfterFix(scan: ScanResult, now: Decision, inputs: AdvisorInputs, t: Translate, fixed?: ScanResult): { result: AfterFix; trace: TraceStep[]; actions: string[] } {
+  if (now.counted.length === 0) {
+    return { result: { workers: now.workers, processPool: now.processPool, source: 'unchanged', findingsLeft: 0, workload: now.profile.workload }, trace: [], actions: [] };
+  }
+  const source: AfterFix['source'] = fixed ? 'fix-pipeline' : 'estimate';
+  const d = decide(fixed ?? modelledFix(scan), inputs, t);
+  const trace = d.st.trace.filter((s) => s.step !== 'start' && s.step !== '1' && s.step !== '2');
+  return { result: { workers: d.workers, processPool: d.processPool, source, findingsLeft: d.counted.length, workload: d.profile.workload }, trace, actions: d.st.actions.slice(d.fixActions) };
+}
+
+/**
+ * Without a fix run, what the core's preferred fixes usually do: blocking I/O becomes awaited (async
+ * client, thread or plain def); CPU work moves to the app's process pool when it already runs one,
+ * else stays in the worker process (plain def or a thread); N+1 loops are resolved.
+ */
+function modelledFix(scan: ScanResult): ScanResult {
+  const hasPool = scan.handlers.some((h) => h.costs?.some((c) => c.where === 'pool'));
+  const handlers = scan.handlers.map((h): HandlerReport => {
+    if (!h.costs) return { ...h, findings: 0, ioMs: h.ioMs + h.blockingMs, blockingMs: 0 };
+    const moved = (c: CostItem): CostItem => (c.where === 'blocking' ? { ...c, where: 'awaited' } : c.where === 'loop' && c.type === 'cpu' && h.findings > 0 ? { ...c, where: hasPool ? 'pool' : 'thread' } : c);
+    const costs = h.costs.map(moved);
+    return { ...h, findings: 0, costs };
+  });
+  return { ...scan, findings: scan.findings.filter((f) => !/^LW[123]\d\d$/.test(f.code)), handlers };
+}
+
+function decide(scan: ScanResult, inputs: AdvisorInputs, t: Translate): Decision {
+  scan = withoutTestCode(scan);
+  const profile = profileScan(scan, inputs.routeTraffic, t);
+  const st: TreeState = { t, trace: [{ step: 'start', question: t('q.start'), answer: t('n.worker', { n: 1 }), why: t('w.start') }], actions: [], warnings: [...profile.warnings], reason: '' };
+  const counted = countedFindings(scan);
+  const fixFirst = stepAsync(st, counted, profile, inputs.cannotRefactor);
+  const fixActionCount = st.actions.length;
+  const memory = memoryModel(inputs.memoryMb, inputs.perWorkerMemoryMb, inputs.loadTests);
+  const loadTestMatrix = inputs.loadTests.length > 0 ? [] as MatrixRow[] : undefined;
+  const rps = measuredRps(inputs);
+  let workers = stepWorkload(st, profile, inputs, rps, memory, loadTestMatrix);
+  if (counted.some((f) => f.code.startsWith('LW1')) && inputs.cannotRefactor) workers = cannotRefactorCount(st, workers);
+  workers = capByCores(st, workers, inputs);
+  const pool = profile.poolCpuMsPerRequest > 0 ? stepPool(st, profile, inputs) : 0;
+  workers = capByMemory(st, workers, pool, memory, inputs);
+  const processPool = pool > 0 ? Math.max(1, Math.min(pool, Math.max(0, memory.maxWorkers - workers))) : 0;
+  if (pool > 0 && processPool < pool) st.warnings.push(t('warn.poolMemory', { pool, fits: processPool }));
+  return { workers: fixFirst ? 1 : workers, processPool, fixFirst, profile, st, memory, loadTestMatrix, counted, rps, fixActions: fixActionCount };
+}
+
+/** A load test's 1-worker throughput replaces the assumed traffic (the smallest tested count when there is no 1-worker run). */
+function measuredRps(inputs: AdvisorInputs): number {
+  if (!inputs.assumed.includes('rps') || inputs.loadTests.length === 0) return inputs.rps;
+  const first = [...inputs.loadTests].sort((a, b) => a.workers - b.workers)[0];
+  return first.rps;
+}
+
 /** [1] and [2]: is the code 100 % async? Returns true when the fix must come before any scaling. */
-function stepAsync(st: TreeState, blockers: Finding[], profile: ScanProfile, cannotRefactor: boolean): boolean {
-  const coverage = profile.asyncCoverage === null ? 'no async handlers' : `async coverage ${fmtPct(profile.asyncCoverage * 100)}`;
-  if (blockers.length === 0) {
-    st.trace.push({ step: '1', question: 'Is the code 100 % async/await?', answer: `yes: no blocking calls found (${coverage})`, why: 'Nothing blocks the event loop, so go to the workload type [3].' });
+function stepAsync(st: TreeState, counted: Finding[], profile: ScanProfile, cannotRefactor: boolean): boolean {
+  const { t } = st;
+  const coverage = profile.asyncCoverage === null ? t('cov.none') : t('cov.pct', { p: fmtPct(profile.asyncCoverage * 100) });
+  if (counted.length === 0) {
+    st.trace.push({ step: '1', question: t('q.async'), answer: t('a.async.yes', { coverage }), why: t('w.async.yes') });
     return false;
   }
-  const handlers = new Set(blockers.map((f) => `${f.file}:${f.function}`)).size;
-  st.trace.push({ step: '1', question: 'Is the code 100 % async/await?', answer: `no: ${blockers.length} blocking call(s) in ${handlers} coroutine(s) (${coverage})`, why: 'A blocking call stops every request the worker is serving.' });
-  st.actions.push(...fixActions(blockers));
-  if (cannotRefactor) {
-    st.trace.push({ step: '2', question: 'Can it be refactored?', answer: 'no (--cannot-refactor): 2-4 workers', why: 'A second process keeps serving while one is blocked; the guide\'s stop-gap is 2.' });
-    st.reason = 'blocking code that cannot be refactored: extra processes keep requests flowing while one is blocked';
+  const blocking = counted.filter((f) => f.code.startsWith('LW1'));
+  const cpu = counted.filter((f) => f.code.startsWith('LW2'));
+  const roots = counted.filter((f) => f.code.startsWith('LW3'));
+  const parts = [
+    blocking.length ? t('a.part.blocking', { n: blocking.length }) : '',
+    cpu.length ? t('a.part.cpu', { n: cpu.length }) : '',
+    roots.length ? t('a.part.roots', { n: roots.length }) : '',
+  ].filter(Boolean).join(', ');
+  const coroutines = new Set(counted.map((f) => `${f.file}:${f.function}`)).size;
+  st.actions.push(...fixActions(counted, t));
+  const ioFirst = blocking.length > 0 || roots.length > 0;
+  st.trace.push({ step: '1', question: t('q.async'), answer: t('a.async.no', { parts, n: coroutines, coverage }), why: t(ioFirst ? 'w.async.no' : 'w.async.cpu') });
+  if (!ioFirst) return false;
+  if (cannotRefactor && blocking.length > 0) {
+    st.trace.push({ step: '2', question: t('q.refactor'), answer: t('a.refactor.no'), why: t('w.refactor.no') });
+    st.reason = t('reason.cannotRefactor');
     return false;
   }
-  st.trace.push({ step: '2', question: 'Can it be refactored?', answer: 'yes (assumed; pass --cannot-refactor otherwise): refactor, then [3]', why: 'The guide fixes blocking code before adding workers; the steps below assume the fix.' });
+  st.trace.push({ step: '2', question: t('q.refactor'), answer: t('a.refactor.yes'), why: t('w.refactor.yes') });
   return true;
 }
 
 interface FixAdvice { what: string; how: string }
-/** The rule tables name each family and its async alternative; N+1 is not a call table. */
-const WHAT: Record<string, string> = {
-  LW101: 'blocking HTTP calls', LW102: 'blocking sleeps or waits', LW103: 'blocking subprocess calls',
-  LW104: 'blocking file calls', LW105: 'blocking database/cache calls', LW106: 'blocking SDK calls',
-  LW201: 'ML inference calls on the event loop', LW202: 'dataframe/numeric calls on the event loop',
-  LW203: 'password-hashing calls on the event loop', LW204: 'image/document calls on the event loop',
-};
-const FIX_ADVICE: Record<string, FixAdvice> = Object.fromEntries([
-  ...FAMILIES.map((f) => [f.code, { what: WHAT[f.code] ?? f.title.toLowerCase(), how: f.alternative }]),
-  ['LW301', { what: 'N+1 await loops', how: 'batch into one query or asyncio.gather with a semaphore' }],
-]);
 
 /** One action per finding code: how many, in which files (top 3), and the fix. */
-export function fixActions(findings: Finding[]): string[] {
+export function fixActions(findings: Finding[], t: Translate = EN): string[] {
   const byCode = new Map<string, Finding[]>();
   for (const f of findings) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
   return [...byCode.keys()].sort().map((code) => {
     const group = byCode.get(code)!;
     const calls = [...new Set(group.map((f) => f.call).filter(Boolean))].slice(0, 3).join(', ');
-    const advice = FIX_ADVICE[code] ?? (code.startsWith('LW2')
-      ? { what: `CPU-heavy calls on the event loop${calls ? ` (${calls})` : ''}`, how: 'offload to a ProcessPoolExecutor: await loop.run_in_executor(cpu_pool, fn)' }
-      : { what: `blocking calls${calls ? ` (${calls})` : ''}`, how: 'use an async library, or await asyncio.to_thread(...) for what has none' });
-    return `Fix ${group.length} ${code} ${advice.what} (${topFiles(group)}): ${advice.how}`;
+    const fam = FAMILIES.find((f) => f.code === code);
+    const known = `what.${code}`;
+    const advice: FixAdvice = t(known) !== known
+      ? { what: t(known), how: t(`how.${code}`) !== `how.${code}` ? t(`how.${code}`) : fam?.alternative ?? t('how.generic') }
+      : code.startsWith('LW2')
+        ? { what: t('what.cpuGeneric', { calls: calls ? ` (${calls})` : '' }), how: t('how.cpuGeneric') }
+        : { what: t('what.generic', { calls: calls ? ` (${calls})` : '' }), how: t('how.generic') };
+    return t('action.fix', { n: group.length, code, what: advice.what, files: topFiles(group, t), how: advice.how });
   });
 }
 
-function topFiles(group: Finding[]): string {
+function topFiles(group: Finding[], t: Translate): string {
   const counts = new Map<string, number>();
   for (const f of group) counts.set(f.file, (counts.get(f.file) ?? 0) + 1);
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const shown = sorted.slice(0, 3).map(([file, n]) => `${file}: ${n}`);
-  return sorted.length > 3 ? `${shown.join(', ')}, +${sorted.length - 3} more` : shown.join(', ');
+  return sorted.length > 3 ? `${shown.join(', ')}, ${t('more', { n: sorted.length - 3 })}` : shown.join(', ');
 }
 
 /** [3] then [4], [5] or the CPU formula, then [6] when load tests are given. */
-function stepWorkload(st: TreeState, profile: ScanProfile, inputs: AdvisorInputs, memory: MemoryModel, matrix?: MatrixRow[]): number {
+function stepWorkload(st: TreeState, profile: ScanProfile, inputs: AdvisorInputs, rps: number, memory: MemoryModel, matrix?: MatrixRow[]): number {
+  const { t } = st;
   const p = fmtPct(profile.cpuRatio * 100);
-  const after = st.trace.some((t) => t.step === '2' && t.answer.startsWith('yes')) ? 'after the fix, ' : '';
-  st.trace.push({ step: '3', question: 'Workload type?', answer: `${after}${profile.workload} (CPU ${p}, I/O ${fmtPct(profile.ioShare * 100)})`, why: '>= 70 % I/O is I/O-bound, >= 70 % CPU is CPU-bound, else mixed.' });
+  const overhead = profile.overheadMs > 0 ? t('a.overhead', { ms: fmtNum(r1(profile.overheadMs)) }) : '';
+  const pool = profile.poolCpuMsPerRequest > 0 ? t('a.poolShare', { ms: fmtNum(r1(profile.poolCpuMsPerRequest)) }) : '';
+  st.trace.push({ step: '3', question: t('q.workload'), answer: t('a.workload', { workload: t(`wl.${profile.workload}`), p, io: fmtPct(profile.ioShare * 100), overhead, pool }), why: t('w.workload'), estimated: true });
   let result: StepResult;
   if (profile.workload === 'io-bound') {
-    result = stepTraffic(inputs.rps);
-    st.trace.push({ step: '4', question: 'Traffic level?', ...pick(result) });
-    setReason(st, `async I/O-bound app (CPU ${p}) at ${fmtInt(inputs.rps)} req/s: ${result.answer.split(': ').pop()}`);
+    result = stepTraffic(rps, t);
+    const measured = rps !== inputs.rps;
+    const row = measured ? [...inputs.loadTests].sort((a, b) => a.workers - b.workers)[0] : undefined;
+    st.trace.push({
+      step: '4', question: t('q.traffic'),
+      answer: measured ? t('a.traffic.measured', { answer: result.answer, n: row!.workers }) : inputs.assumed.includes('rps') ? t('a.traffic.assumed', { answer: result.answer }) : result.answer,
+      why: result.why, ...(measured ? { measured: true } : {}),
+    });
+    setReason(st, t('reason.io', { p, rps: fmtInt(rps), answer: result.answer.split(': ').pop()! }));
   } else if (profile.workload === 'mixed') {
-    result = stepMixed(profile.cpuRatio, inputs.cores);
-    st.trace.push({ step: '5', question: 'CPU ratio?', ...pick(result) });
-    setReason(st, `mixed workload, ${result.answer}`);
+    result = stepMixed(profile.cpuRatio, inputs.cores, t);
+    st.trace.push({ step: '5', question: t('q.mixed'), answer: result.answer, why: result.why, estimated: true });
+    setReason(st, t('reason.mixed', { answer: result.answer }));
   } else {
-    result = cpuFormula(inputs.cores, inputs.concurrency, profile.cpuMsPerRequest, inputs.targetLatencyMs);
-    st.trace.push({ step: 'cpu-formula', question: 'CPU-bound: how many processes?', ...pick(result) });
-    setReason(st, `CPU-bound app (CPU ${p}): ${result.answer}`);
+    result = cpuFormula(inputs.cores, inputs.concurrency, profile.cpuMsPerRequest, inputs.targetLatencyMs, t);
+    st.trace.push({ step: 'cpu-formula', question: t('q.formula'), answer: result.answer, why: result.why, estimated: true });
+    setReason(st, t('reason.cpu', { p, answer: result.answer }));
   }
-  if (profile.workload !== 'io-bound' && profile.cpuRatio >= GUIDE.mixedOne) st.actions.push(processPoolAction(profile.handlers));
+  if (profile.workload !== 'io-bound' && profile.cpuRatio >= GUIDE.mixedOne) st.actions.push(processPoolAction(profile.breakdown, t));
   if (!matrix) {
-    if (result.loadTest) st.actions.push('Run a load test at 1 and 2 workers (e.g. wrk -t12 -c1000 -d30s --latency URL) and pass each as --load-tests N:FILE.');
+    if (result.loadTest) st.actions.push(t('action.loadTest'));
     return result.workers;
   }
   return stepLoadTests(st, inputs, memory, matrix, result.workers);
-}
-
-function pick(r: StepResult): { answer: string; why: string } {
-  return { answer: r.answer, why: r.why };
 }
 
 function setReason(st: TreeState, reason: string): void {
   if (!st.reason) st.reason = reason;
 }
 
-function processPoolAction(handlers: HandlerReport[]): string {
+function processPoolAction(handlers: HandlerBreakdown[], t: Translate): string {
   // Below ~10 ms of CPU a process-pool round trip (pickling, IPC) costs about as much as it saves.
-  // A handler whose only CPU is the framework's per-request overhead is I/O-bound by the scan's definition.
-  const heavy = handlers.filter((h) => h.workload !== 'io-bound' && h.cpuRatio >= GUIDE.mixedOne && h.cpuMs >= 10).sort((a, b) => b.cpuMs - a.cpuMs);
-  const names = heavy.slice(0, 5).map((h) => `${h.route ?? h.name} (${fmtNum(h.cpuMs)} ms CPU)`);
-  const which = names.length > 0 ? ` in ${names.join(', ')}${heavy.length > 5 ? `, +${heavy.length - 5} more` : ''}` : '';
-  return `Offload the CPU work${which} to a ProcessPoolExecutor (cpu_pool = ProcessPoolExecutor(max_workers=N); await loop.run_in_executor(cpu_pool, fn)); the guide prefers this to more workers.`;
+  const heavy = handlers.filter((h) => h.workload !== 'io-bound' && h.loopCpuMs + h.threadCpuMs >= 10).sort((a, b) => (b.loopCpuMs + b.threadCpuMs) - (a.loopCpuMs + a.threadCpuMs));
+  const names = heavy.slice(0, 5).map((h) => t('handlerCpu', { name: h.route ?? h.name, ms: fmtNum(h.loopCpuMs + h.threadCpuMs) }));
+  const which = names.length > 0 ? t('in.list', { list: `${names.join(', ')}${heavy.length > 5 ? `, ${t('more', { n: heavy.length - 5 })}` : ''}` }) : '';
+  return t('action.pool', { which });
+}
+
+/** CPU work already in a process pool: the pool is sized by the CPU formula, the Uvicorn workers by the rest. */
+function stepPool(st: TreeState, profile: ScanProfile, inputs: AdvisorInputs): number {
+  const { t } = st;
+  const r = cpuFormula(inputs.cores, inputs.concurrency, profile.poolCpuMsPerRequest, inputs.targetLatencyMs, t);
+  st.trace.push({ step: 'pool', question: t('q.pool'), answer: r.answer, why: t('w.pool'), estimated: true });
+  st.actions.push(t('action.poolSize', { n: r.workers }));
+  return r.workers;
 }
 
 function stepLoadTests(st: TreeState, inputs: AdvisorInputs, memory: MemoryModel, matrix: MatrixRow[], treeWorkers: number): number {
-  const decision = evaluateLoadTests(inputs.loadTests, memory);
+  const { t } = st;
+  const decision = evaluateLoadTests(inputs.loadTests, memory, t);
   matrix.push(...decision.matrix);
   if (decision.workers === null) {
-    st.trace.push({ step: '6', question: 'Load-test results?', answer: `${decision.answer}; keep the tree's ${treeWorkers}`, why: decision.why });
+    st.trace.push({ step: '6', question: t('q.loadTests'), answer: t('a.lt.keepTree', { answer: decision.answer, n: treeWorkers }), why: decision.why, measured: true });
     return treeWorkers;
   }
-  st.trace.push({ step: '6', question: 'Load-test results?', answer: decision.answer, why: `${decision.why} Measured evidence decides over the estimate (${treeWorkers}).` });
-  st.reason = st.reason.startsWith('blocking') ? st.reason : `load tests: ${decision.answer}`;
+  st.trace.push({ step: '6', question: t('q.loadTests'), answer: decision.answer, why: t('w.lt', { why: decision.why, n: treeWorkers }), measured: true });
+  st.reason = t('reason.lt', { answer: decision.answer });
   return decision.workers;
 }
 
 /** [2] no: 2-4 workers, 2 unless CPU or traffic asks for more. */
 function cannotRefactorCount(st: TreeState, treeWorkers: number): number {
   const n = Math.min(4, Math.max(2, treeWorkers));
-  st.trace.push({ step: '2', question: 'Blocking code stays: how many workers?', answer: `max(2, ${treeWorkers} from the workload) within 2-4 = ${n}`, why: 'The guide\'s stop-gap for code that cannot be refactored is 2-4 workers.' });
+  st.trace.push({ step: '2', question: st.t('q.stays'), answer: st.t('a.stays', { tree: treeWorkers, n }), why: st.t('w.stays') });
   return n;
 }
 
 function capByCores(st: TreeState, workers: number, inputs: AdvisorInputs): number {
   const max = Math.max(1, Math.floor(inputs.cores));
   if (workers <= max) return workers;
-  const assumed = inputs.assumed.includes('cores') ? ' (assumed; pass --cores)' : '';
-  st.trace.push({ step: 'cores', question: 'Do the workers fit the cores?', answer: `no: ${workers} workers on ${fmtNum(inputs.cores)} cores${assumed}: capped to ${max}`, why: 'Processes beyond the core count only compete for the same CPUs.' });
-  st.reason += ` (capped to ${max} by ${fmtNum(inputs.cores)} cores)`;
+  const { t } = st;
+  const assumed = inputs.assumed.includes('cores') ? t('cores.assumed') : '';
+  st.trace.push({ step: 'cores', question: t('q.cores'), answer: t('a.cores', { workers, cores: fmtNum(inputs.cores), assumed, max }), why: t('w.cores') });
+  st.reason += t('reason.capCores', { max, cores: fmtNum(inputs.cores) });
   return max;
 }
 
-function capByMemory(st: TreeState, workers: number, memory: MemoryModel, memoryMb: number): number {
-  const need = memoryFor(memory, workers);
-  const model = memory.source === 'guide' ? 'guide estimate 100 MB + 300 MB per worker' : memory.source === 'given' ? `${fmtNum(memory.perWorkerMb)} MB per worker (given)` : `measured ${fmtNum(memory.baseMb)} MB + ${fmtNum(memory.perWorkerMb)} MB per worker`;
+/** Workers (and pool processes) must fit the limit, and the guide scales past 1 worker only with >= 2 GB available. */
+function capByMemory(st: TreeState, workers: number, pool: number, memory: MemoryModel, inputs: AdvisorInputs): number {
+  const { t } = st;
+  const memoryMb = inputs.memoryMb;
+  const model = memory.source === 'guide' ? t('mem.guide') : memory.source === 'given' ? t('mem.given', { per: fmtNum(memory.perWorkerMb) }) : t('mem.measured', { base: fmtNum(memory.baseMb), per: fmtNum(memory.perWorkerMb) });
+  const measured = memory.source === 'guide' ? {} : { measured: true };
+  const limit = inputs.assumed.includes('memoryMb') ? t('mem.assumed') : '';
+  const processes = workers + pool;
+  const need = memoryFor(memory, processes);
+  let capped = workers;
   if (need <= memory.budgetMb) {
-    st.trace.push({ step: 'memory', question: 'Does it fit the memory limit?', answer: `yes: ${workers} worker(s) need ~${fmtInt(need)} MB of ${fmtInt(memory.budgetMb)} MB usable (${fmtInt(memoryMb)} MB less 20 % headroom)`, why: `Per-worker memory: ${model}.` });
-    return workers;
+    st.trace.push({ step: 'memory', question: t('q.memory'), answer: t('a.memory.fits', { n: processes, need: fmtInt(need), limit: fmtInt(memoryMb), assumed: limit }), why: t('w.memory', { model }), ...measured });
+  } else {
+    // Pool processes need memory too; the pool is trimmed after the workers if it still does not fit.
+    capped = Math.max(1, Math.min(workers, memory.maxWorkers - pool));
+    st.trace.push({ step: 'memory', question: t('q.memory'), answer: t('a.memory.cap', { n: processes, need: fmtInt(need), limit: fmtInt(memoryMb), fits: memory.maxWorkers, capped, assumed: limit }), why: t('w.memory.cap', { model }), ...measured });
+    if (memory.maxWorkers === 0) st.warnings.push(t('warn.noFit', { need: fmtInt(memoryFor(memory, 1)), limit: fmtInt(memoryMb) }));
+    if (capped < workers) st.reason += t('reason.capMemory', { n: capped, limit: fmtInt(memoryMb) });
   }
-  const capped = Math.max(1, memory.maxWorkers);
-  st.trace.push({ step: 'memory', question: 'Does it fit the memory limit?', answer: `no: ${workers} workers need ~${fmtInt(need)} MB but ${fmtInt(memoryMb)} MB (less 20 % headroom) fits ${memory.maxWorkers}: capped to ${capped}`, why: `Per-worker memory: ${model}. Never recommend more workers than fit.` });
-  if (memory.maxWorkers === 0) st.warnings.push(`Even 1 worker (~${fmtInt(memoryFor(memory, 1))} MB) does not fit ${fmtInt(memoryMb)} MB with 20 % headroom: raise the memory limit.`);
-  st.reason += ` (capped to ${capped} by ${fmtInt(memoryMb)} MB memory)`;
+  if (capped > 1 && memoryMb < GUIDE.scaleMinMemoryMb) {
+    st.trace.push({ step: 'memory', question: t('q.memory2g'), answer: t('a.memory2g', { limit: fmtInt(memoryMb), n: capped }), why: t('w.memory2g') });
+    st.reason += t('reason.cap2g', { limit: fmtInt(memoryMb) });
+    capped = 1;
+  }
   return capped;
 }
 
 function stepCcu(st: TreeState, inputs: AdvisorInputs, workload: Workload, workers: number): { cpuLimit: number; replicas: number } | undefined {
   if (inputs.ccu === null) return undefined;
+  const { t } = st;
   const sizing = ccuSizing(inputs.ccu);
-  const rule = inputs.ccu <= GUIDE.ccuPerReplica ? '<= 50 users: 6.0 cores' : `min(8, ${inputs.ccu} x 0.08) = ${fmtNum(sizing.cpuLimit)} cores, ceil(${inputs.ccu} / 50) = ${sizing.replicas} replicas`;
-  const io = workload === 'io-bound' ? ` Workers stay at ${workers}: an I/O-bound loop needs CPU headroom, not more processes.` : '';
-  st.trace.push({ step: 'ccu', question: `${inputs.ccu} concurrent users: CPU limit and replicas?`, answer: `${rule}; ${sizing.replicas} replica(s)`, why: `The guide's mem0 case: each container serves about 50 users.${io}` });
-  if (sizing.cpuLimit > inputs.cores) st.actions.push(`Raise the container CPU limit from ${fmtNum(inputs.cores)} to ${sizing.cpuLimit.toFixed(1)} cores (not more workers).`);
-  if (sizing.replicas > 1) st.actions.push(`Run ${sizing.replicas} replicas (about 50 concurrent users each).`);
+  const rule = inputs.ccu <= GUIDE.ccuPerReplica ? t('ccu.small') : t('ccu.large', { ccu: inputs.ccu, cpus: fmtNum(sizing.cpuLimit), replicas: sizing.replicas });
+  const io = workload === 'io-bound' ? t('ccu.io', { n: workers }) : '';
+  st.trace.push({ step: 'ccu', question: t('q.ccu', { ccu: inputs.ccu }), answer: t('a.ccu', { rule, replicas: sizing.replicas }), why: t('w.ccu', { io }), estimated: true });
+  if (sizing.cpuLimit > inputs.cores) st.actions.push(t('action.cpuLimit', { from: fmtNum(inputs.cores), to: sizing.cpuLimit.toFixed(1) }));
+  if (sizing.replicas > 1) st.actions.push(t('action.replicas', { n: sizing.replicas }));
   return sizing;
 }
 
 // ---- warnings and output pieces --------------------------------------------------------------------
 
 function addWarnings(st: TreeState, scan: ScanResult, deploy: DeploymentInfo[], workers: number): void {
+  const { t } = st;
   const sync = scan.handlers.filter((h) => !h.async && (h.kind === 'route' || h.kind === 'websocket' || h.kind === 'dependency'));
-  if (sync.length > 0) st.warnings.push(`${sync.length} sync (def) handler(s) run in the thread pool: ${GUIDE.threadPoolSize} threads per worker shared by all of them, so slow ones queue behind each other.`);
+  if (sync.length > 0) st.warnings.push(t('warn.sync', { n: sync.length, threads: GUIDE.threadPoolSize }));
   const ml = scan.findings.filter((f) => f.code === 'LW201').length;
-  if (ml > 0) st.warnings.push(`ML model memory multiplies by workers: each worker loads its own copy (${ml} LW201 finding(s)); measure one worker and pass --per-worker-memory.`);
+  if (ml > 0) st.warnings.push(t('warn.ml', { n: ml }));
   const k8s = deploy.find((d) => d.kind === 'kubernetes');
-  if (k8s) st.warnings.push(`Kubernetes Deployment found (${k8s.file}): prefer 1 worker per container and scale with replicas.`);
+  if (k8s) st.warnings.push(t('warn.k8s', { file: k8s.file }));
   const differ = deploy.filter((d) => d.currentWorkers !== undefined && d.currentWorkers !== workers);
-  if (differ.length > 0) {
-    st.warnings.push(`Deployment files run a different worker count than recommended (${workers}): ${differ.map((d) => `${d.file}:${d.line} runs ${d.currentWorkers}`).join(', ')}.`);
-  }
+  if (differ.length > 0) st.warnings.push(t('warn.differ', { n: workers, list: differ.map((d) => t('runs', { at: `${d.file}:${d.line}`, n: d.currentWorkers! })).join(', ') }));
   for (const d of deploy) {
-    if (d.currentWorkers === undefined && d.commandText?.startsWith('workers =')) st.warnings.push(`${d.file}:${d.line} computes the worker count at start-up (${d.commandText}); the 2 x cores + 1 rule is for sync WSGI workers, not async ones.`);
+    if (d.currentWorkers === undefined && d.commandText?.startsWith('workers =')) st.warnings.push(t('warn.computed', { at: `${d.file}:${d.line}`, text: d.commandText }));
   }
 }
 
-function publicInputs(inputs: AdvisorInputs): Recommendation['inputs'] {
+function publicInputs(inputs: AdvisorInputs): Omit<Recommendation['inputs'], 'measured'> {
   const { loadTests: _l, source, ...rest } = inputs;
   return { ...rest, fromDeployment: Object.keys(source), source };
 }
@@ -516,6 +733,7 @@ export interface DeploymentFinding extends Finding { fix: Fix | null }
 
 /** LW401 (count differs from the recommendation) and LW402 (count does not fit the memory limit). */
 export function deploymentFindings(deploy: DeploymentInfo[], rec: Recommendation): DeploymentFinding[] {
+  const t = translator(rec.lang ?? 'en');
   const out: DeploymentFinding[] = [];
   for (const d of deploy) {
     if (d.currentWorkers === undefined) continue;
@@ -524,18 +742,18 @@ export function deploymentFindings(deploy: DeploymentInfo[], rec: Recommendation
     const fit = withLimit(rec.memory, limitMb);
     if (d.currentWorkers > fit.maxWorkers) {
       const target = Math.max(1, Math.min(rec.workers, fit.maxWorkers));
-      out.push(finding(d, 'LW402', `${d.currentWorkers} workers need ~${fmtInt(memoryFor(fit, d.currentWorkers))} MB but the ${fmtInt(limitMb)} MB memory limit fits ${fit.maxWorkers} (20 % headroom)`, target));
+      out.push(finding(d, 'LW402', t('lw402', { n: d.currentWorkers, need: fmtInt(memoryFor(fit, d.currentWorkers)), limit: fmtInt(limitMb), fits: fit.maxWorkers }), target, t));
     }
     if (d.currentWorkers !== rec.workers) {
-      out.push(finding(d, 'LW401', `runs ${d.currentWorkers} worker(s); Loopwise recommends ${rec.workers}: ${rec.reason}`, rec.workers));
+      out.push(finding(d, 'LW401', t('lw401', { n: d.currentWorkers, rec: rec.workers, reason: rec.reason }), rec.workers, t));
     }
   }
   return out;
 }
 
-function finding(d: DeploymentInfo, code: string, message: string, target: number): DeploymentFinding {
+function finding(d: DeploymentInfo, code: string, message: string, target: number, t: Translate): DeploymentFinding {
   const span = d.workerSpan;
-  const fix: Fix | null = span ? { kind: 'workers', title: `Set workers to ${target}`, isPreferred: true, edits: [{ start: span.start, end: span.end, newText: String(target) }] } : null;
+  const fix: Fix | null = span ? { kind: 'workers', title: t('fix.setWorkers', { n: target }), isPreferred: true, edits: [{ start: span.start, end: span.end, newText: String(target) }] } : null;
   const width = span ? span.end - span.start : 0;
   return {
     file: d.file, line: d.line, column: d.column, endLine: d.line, endColumn: d.column + width,
@@ -549,9 +767,11 @@ function finding(d: DeploymentInfo, code: string, message: string, target: numbe
 function pctChange(from: number, to: number): number {
   return from === 0 ? 0 : ((to - from) / from) * 100;
 }
-function round1(n: number): number { return Math.round(n * 10) / 10; }
-function round3(n: number): number { return Math.round(n * 1000) / 1000; }
+function r1(n: number): number { return Math.round(n * 10) / 10; }
+function r3(n: number): number { return Math.round(n * 1000) / 1000; }
 export function fmtInt(n: number): string { return Math.round(n).toLocaleString('en-US'); }
 export function fmtNum(n: number): string { return Number.isInteger(n) ? fmtInt(n) : String(Math.round(n * 100) / 100); }
 export function fmtPct(n: number): string { return `${Math.round(n)} %`; }
 function fmtSigned(n: number): string { return `${n >= 0 ? '+' : ''}${Math.round(n)} %`; }
+
+export type { Params };

@@ -60,6 +60,8 @@ export interface RecommendArgs {
   perWorkerMemoryMb?: number;
   loadTests: LoadTestSpec[];
   routeTraffic?: Record<string, number>;
+  /** `--lang en|vi`; unset: the environment's locale. */
+  lang?: 'en' | 'vi';
 }
 
 type NumericFlag = 'cores' | 'rps' | 'ccu' | 'concurrency' | 'targetLatencyMs' | 'perWorkerMemoryMb';
@@ -95,6 +97,10 @@ function applyFlag(out: RecommendArgs, flag: string, value: string): void {
     case '--memory': out.memoryMb = parseMemory(value, 'cli', flag); return;
     case '--load-tests': out.loadTests.push(parseLoadTestSpec(value)); return;
     case '--traffic': out.routeTraffic = parseTraffic(value); return;
+    case '--lang':
+      if (value !== 'en' && value !== 'vi') throw new UsageError(`--lang must be en or vi, not "${value}"`);
+      out.lang = value;
+      return;
     case '--format':
       if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, not "${value}"`);
       out.format = value;

@@ -1,7 +1,12 @@
 // `loopwise recommend [PATH...] [--cores N] [--memory 2G] [--rps N] ... [--format text|json]`:
 // the founding guide's decision tree applied to the scanned code and the user's numbers.
+// What it says "after the fix" is what it would say once `loopwise fix` has run: the same fix
+// pipeline is applied in memory and the fixed code is scanned again.
 import { deploymentFindings, formatRecommendationText, loadAdvisorContext, parseRecommendArgs, recommend } from '../advisor';
 import { scanPaths } from '../core/scan';
+import type { ScanResult } from '../core/types';
+import { computeFixes } from './fix';
+import { outputLang } from './scan';
 import { type CommandSpec, parseCommand } from './args';
 
 export const RECOMMEND_SPEC: CommandSpec = {
@@ -20,6 +25,7 @@ export const RECOMMEND_SPEC: CommandSpec = {
     'per-worker-memory': { type: 'string', value: 'MB', help: 'measured resident memory of one worker' },
     traffic: { type: 'string', value: '"GET /a=0.8,GET /b=0.2"', help: 'share of traffic per route' },
     format: { type: 'string', short: 'f', value: 'FORMAT', help: 'text or json (default text)' },
+    lang: { type: 'string', value: 'LANG', help: 'advice in en or vi (default: text follows LC_ALL / LANG, json stays English)' },
   },
   epilog: 'Exit codes: 0 advice given, 1 deployment files whose workers differ from the advice (LW401/LW402), 2 usage or I/O error.',
 };
@@ -35,9 +41,11 @@ export async function runRecommend(argv: string[], out: (s: string) => void): Pr
   }
   const args = parseRecommendArgs([...canonical, ...positional.map((p) => (p.startsWith('--') ? `./${p}` : p))]);
   const paths = args.paths.length ? args.paths : ['.'];
-  const { result } = await scanPaths(paths);
+  const scan = await scanPaths(paths);
+  const { result } = scan;
+  const afterFixScan = result.findings.length > 0 ? projectFixes(scan) : undefined;
   const ctx = loadAdvisorContext({ ...args, paths });
-  const rec = recommend(result, ctx.inputs, ctx.deployments);
+  const rec = recommend(result, ctx.inputs, ctx.deployments, { afterFixScan, lang: outputLang(args.lang, args.format) });
   const deploy = deploymentFindings(ctx.deployments, rec);
   if (args.format === 'json') {
     out(JSON.stringify({
@@ -51,4 +59,13 @@ export async function runRecommend(argv: string[], out: (s: string) => void): Pr
     for (const n of ctx.notes) out(`note: ${n}\n`);
   }
   return deploy.length ? 1 : 0;
+}
+
+/** The scan after the preferred fixes, in memory; if the pipeline fails, the advisor falls back to its estimate. */
+function projectFixes(scan: Parameters<typeof computeFixes>[0]): ScanResult | undefined {
+  try {
+    return computeFixes(scan).result;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,8 @@
 // `loopwise scan [PATH...] [options]` and `loopwise scan - --stdin-filename PATH`.
 import { readFileSync } from 'node:fs';
 import { MAX_FILE_BYTES, parseSize } from '../core/files';
+import { resolveLang } from '../core/i18n';
+import { localizeFindings } from '../core/i18n/diagnostics';
 import { lineStarts } from '../core/python/model';
 import { scanPaths, type ScanOptions } from '../core/scan';
 import { type CommandSpec, parseCommand, UsageError } from './args';
@@ -31,6 +33,7 @@ export const SCAN_SPEC: CommandSpec = {
     'exit-zero': { type: 'boolean', help: 'exit 0 even with findings or files that could not be analysed' },
     jobs: { type: 'string', short: 'j', value: 'N', help: 'threads that parse files (default: up to 4)' },
     'test-severity': { type: 'string', value: 'LEVEL', help: 'severity of findings in tests, scripts and examples: error, warning or info (default info)' },
+    lang: { type: 'string', value: 'LANG', help: 'messages in en or vi (default: text follows LC_ALL / LANG; other formats stay English)' },
   },
   epilog: `Configuration: for each file the nearest loopwise.toml, or pyproject.toml with [tool.loopwise], at or
 above its folder. Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, or a file
@@ -66,13 +69,15 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
   if (fromStdin && positional.length > 1) throw new UsageError('"-" (standard input) cannot be combined with other paths');
   if (fromStdin && typeof flags['stdin-filename'] !== 'string') throw new UsageError('"-" needs --stdin-filename PATH (the file the text stands for)');
   if (!fromStdin && flags['stdin-filename'] !== undefined) throw new UsageError('--stdin-filename is only used with "-"');
-  const { result, files } = await scanPaths(positional.length ? positional : ['.'], {
+  const lang = outputLang(flags.lang as string | undefined, format);
+  const { result: raw, files } = await scanPaths(positional.length ? positional : ['.'], {
     ...selectionOptions(flags),
     fixes: format === 'json',
     jobs,
     stdin: fromStdin ? { path: flags['stdin-filename'] as string, bytes: readStdin() } : undefined,
     testSeverity: testSeverity as Severity | undefined,
   });
+  const result = lang === 'en' ? raw : { ...raw, findings: localizeFindings(raw.findings, lang) };
   if (format === 'json') {
     const starts = (file: string) => { const f = files.get(file); return f ? lineStarts(f.decoded.text) : undefined; };
     out(JSON.stringify(toJson(result, starts), null, 2) + '\n');
@@ -87,4 +92,15 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
     return 2;
   }
   return result.findings.length ? 1 : 0;
+}
+
+/**
+ * `--lang en|vi`; without it, text output follows the locale (LC_ALL, LC_MESSAGES, LANG) and
+ * machine-readable output (json, sarif, github, gitlab) stays English so CI logs do not change with
+ * the runner's locale.
+ */
+export function outputLang(flag: string | undefined, format: string): 'en' | 'vi' {
+  if (flag !== undefined && flag !== 'en' && flag !== 'vi') throw new UsageError(`--lang must be en or vi, not "${flag}"`);
+  if (flag) return flag;
+  return format === 'text' ? resolveLang(undefined, process.env) : 'en';
 }

@@ -8,7 +8,7 @@ import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import { type Expr, namesIn } from './python/ir';
-import { buildModel, type FileModel, type Part, type PartCache, QUERY_SOURCE, reuseAfterEdit } from './python/model';
+import { buildModel, type FileModel, type LoopInfo, type Part, type PartCache, QUERY_SOURCE, reuseAfterEdit } from './python/model';
 import { Resolver } from './python/resolve';
 import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
@@ -414,7 +414,16 @@ class Run {
     const verb = rule.family === 'cpu' ? 'is CPU-heavy and blocks the event loop' : 'blocks the event loop';
     const lifespan = role?.kind === 'lifespan' ? ' (runs once at startup)' : '';
     const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}; ${rule.alternative}${hint}`;
-    this.findings.push(this.finding(ref, role, c, rule.code, this.severity(ref, role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text));
+    const f = this.finding(ref, role, c, rule.code, this.severity(ref, role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text);
+    f.args = {
+      shape: rule.family, call: chain.length ? chain[chain.length - 1].name : c.site.text, via: chain.slice(0, -1).map((h) => `${h.name}()`).join(' -> '),
+      ...this.whereArgs(ref, role), alternative: rule.alternative, iter: hint ? this.syncLoopIter(ref, c) ?? '' : '',
+    };
+    this.findings.push(f);
+  }
+
+  private whereArgs(ref: FunctionRef, role: Role | undefined): Record<string, string> {
+    return { role: role?.kind ?? 'coroutine', name: displayName(ref), route: role?.route ?? '' };
   }
 
   private finding(ref: FunctionRef, role: Role | undefined, c: CallInfo, code: string, severity: Severity, message: string, chain: ChainHop[], call: string): Finding {
@@ -440,10 +449,15 @@ class Run {
 
   /** A sync DB call inside a `for` loop in a coroutine runs once per row: say so (sync N+1). */
   private syncLoopHint(ref: FunctionRef, c: CallInfo): string {
-    if (c.rule?.code !== 'LW105' || c.site.loop < 0) return '';
+    const iter = this.syncLoopIter(ref, c);
+    return iter === undefined ? '' : `. It runs once per item of \`${iter}\` (N+1): load them in one query (WHERE id IN (...))`;
+  }
+
+  private syncLoopIter(ref: FunctionRef, c: CallInfo): string | undefined {
+    if (c.rule?.code !== 'LW105' || c.site.loop < 0 || c.site.args.some(isDdl)) return undefined;
     const loop = ref.mod.model.loops[c.site.loop];
-    if (loop.kind === 'while' || loop.fn !== ref.fn.id) return '';
-    return `. It runs once per item of \`${loop.iterText}\` (N+1): load them in one query (WHERE id IN (...))`;
+    if (loop.kind === 'while' || loop.fn !== ref.fn.id) return undefined;
+    return loop.iterText;
   }
 
   private checkNPlusOne(ref: FunctionRef, role: Role | undefined, c: CallInfo): void {
@@ -455,13 +469,21 @@ class Run {
     const last = c.site.text.slice(c.site.text.lastIndexOf('.') + 1);
     if (SEQUENTIAL_METHODS.has(last)) return;
     if (c.kind === 'local' && c.target && !c.target.fn.isAsync) return;
-    // The call must use the loop variable, and nothing carried over from an earlier iteration.
+    // The call must use the loop variable (or a local computed from it in this iteration, such as
+    // `uid = it["id"]`), and nothing carried over from an earlier iteration.
     const used = new Set<string>();
     for (const a of c.site.args) namesIn(a, used);
     for (const v of Object.values(c.site.kw)) namesIn(v, used);
     if (c.site.callee.k === 'attr') namesIn(c.site.callee.o, used);
-    if (!loop.targets.some((t) => used.has(t))) return;
-    for (const name of used) if (loop.assigned.has(name) && !loop.targets.includes(name)) return;
+    const perItem = perIterationNames(loop);
+    if (![...used].some((n) => perItem.has(n))) return;
+    for (const name of used) if (loop.assigned.has(name) && !perItem.has(name)) return;
+    // Not N+1: ordered input (key presses), loops over batches that already send one call per batch,
+    // a constant pair of items, and DDL, which runs in order and has no WHERE to batch on.
+    if (/\bkeyboard\b/.test(c.site.text)) return;
+    if ([...used].some((n) => perItem.has(n) && /batch|chunk/i.test(n))) return;
+    if (loop.iter.k === 'list' && loop.iter.items.length <= 2 && loop.iter.items.every((x) => x.k === 'str' || x.k === 'num')) return;
+    if (c.site.args.some(isDdl)) return;
     const shared = this.sharesAsyncSession(ref.mod, c);
     const fix = shared
       ? 'load them in one query (WHERE id IN (...)); asyncio.gather is not safe here: these calls share one AsyncSession'
@@ -469,6 +491,7 @@ class Run {
     const message = `await ${c.site.text}(...) runs once per item of \`${loop.iterText}\`, one after another (N+1) in ${this.where(ref, role)}; ${fix}`;
     const f = this.finding(ref, role, c, 'LW301', this.severity(ref, role, 'n-plus-one'), message, [], c.canonical ?? c.site.text);
     if (shared) f.sharesAsyncSession = true;
+    f.args = { shape: 'n-plus-one', call: c.site.text, iter: loop.iterText, ...this.whereArgs(ref, role), shared: shared ? '1' : '' };
     this.findings.push(f);
   }
 
@@ -632,6 +655,31 @@ class CostAcc {
   list(): CostItem[] {
     return [...this.items.values()].map((it) => ({ ...it, ms: round(it.ms) })).sort((a, b) => b.ms - a.ms || a.kind.localeCompare(b.kind));
   }
+}
+
+/**
+ * The loop's targets and the locals computed only from them (and from names the loop does not
+ * assign) in the same iteration: `for it in items: uid = it["id"]`.
+ */
+function perIterationNames(loop: LoopInfo): Set<string> {
+  const out = new Set(loop.targets);
+  const derived = loop.derived;
+  if (!derived) return out;
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [name, reads] of derived) {
+      if (out.has(name) || !reads || !reads.some((r) => out.has(r))) continue;
+      if (reads.every((r) => out.has(r) || !loop.assigned.has(r))) { out.add(name); changed = true; }
+    }
+  }
+  return out;
+}
+
+/** `CREATE TABLE ...`, `ALTER ...`, `DROP ...`: schema statements (also inside `text("...")`). */
+function isDdl(e: Expr): boolean {
+  const lit = (x: Expr | undefined) => (x?.k === 'str' ? x.v : x?.k === '?' ? x.head ?? '' : '');
+  const s = e.k === 'call' ? lit(e.args[0]) : lit(e);
+  return /^\s*(create|alter|drop|truncate|grant|revoke|comment\s+on)\b/i.test(s);
 }
 
 function secondsArg(c: CallInfo): number | undefined {

@@ -5,6 +5,7 @@ import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from '.
 import { type Expr, offsetOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
 import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
+import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
 import type { CostKind } from './rules/table';
 import type { FunctionRef, ModuleEntry, SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
@@ -24,6 +25,12 @@ const OFFLOADS: Record<string, { arg: number; process?: boolean }> = {
   'starlette.background.BackgroundTask': { arg: 0 },
   'fastapi.background.BackgroundTasks().add_task': { arg: 0 },
 };
+
+/**
+ * Loop methods that run a sync callback ON the event loop later (`loop.call_soon(cb)`): whatever the
+ * callback blocks on blocks the loop, so it is followed like a direct call. Value: the callback's position.
+ */
+const LOOP_CALLBACKS = new Map([['call_soon', 0], ['call_soon_threadsafe', 0], ['call_later', 1], ['call_at', 1]]);
 
 /** Decorators that turn a sync function into an awaitable that runs in a thread. */
 const OFFLOAD_DECORATORS = new Set(['asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async']);
@@ -92,7 +99,7 @@ export class CallGraph {
   private classify(mod: ModuleEntry, site: CallSite): CallInfo {
     const canonical = this.canonical(mod, site.callee);
     const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
-    if (!canonical) return info;
+    if (!canonical) return this.modelHeuristic(mod, info);
     // A module at a source root may really be called `requests`: its own functions win over the tables.
     const rule = this.index.functions.has(canonical) ? undefined : this.rules.match(canonical);
     if (rule && !site.awaited && isNonBlockingForm(rule, site.args, site.kw)) return info;
@@ -112,6 +119,13 @@ export class CallGraph {
     }
     const fn = this.index.functions.get(canonical);
     if (fn) { info.kind = 'local'; info.target = fn; return info; }
+    const cbArg = canonical.startsWith('asyncio.') ? LOOP_CALLBACKS.get(canonical.slice(canonical.lastIndexOf('.') + 1)) : undefined;
+    if (cbArg !== undefined) {
+      const arg = unwrapPartial(site.args[cbArg]);
+      const cb = arg && this.classifyReference(mod, site, arg);
+      if (cb?.kind === 'local' && cb.target && !cb.target.fn.isAsync) { info.kind = 'local'; info.target = cb.target; }
+      return info;
+    }
     const cls = this.index.classes.get(canonical);
     if (cls) {
       const init = this.index.findMethod(cls, '__init__');
@@ -121,7 +135,34 @@ export class CallGraph {
     const io = asyncIoKind(canonical);
     if (io) { info.kind = 'async-io'; info.ioKind = io; return info; }
     const cpu = cpuOnlyKind(canonical);
-    if (cpu) { info.kind = 'cpu-only'; info.ioKind = cpu; }
+    if (cpu) { info.kind = 'cpu-only'; info.ioKind = cpu; return info; }
+    return this.modelHeuristic(mod, info);
+  }
+
+  /**
+   * The ML-model heuristic: `model.predict(x)` where nothing tells what `model` is (its module is not
+   * in the scan) is inference. Only for an untyped receiver: a known type (a local class, a library
+   * object) is never second-guessed, and an awaited call is never a sync call.
+   */
+  private modelHeuristic(mod: ModuleEntry, info: CallInfo): CallInfo {
+    const { site, canonical } = info;
+    if (site.awaited || site.callee.k !== 'attr' || !MODEL_METHODS.has(site.callee.a)) return info;
+    const recv = site.callee.o;
+    const name = recv.k === 'name' ? recv.n : recv.k === 'attr' ? recv.a : undefined;
+    if (!name || !MODEL_RECEIVER.test(name)) return info;
+    if (canonical) {
+      // A receiver of a known type keeps it: an instance of a class (`json.JSONEncoder()`, a workspace
+      // class) is never second-guessed; what a function returns (`registry.current()`) is no type.
+      const owner = canonical.slice(0, canonical.lastIndexOf('.'));
+      if (this.index.functions.has(canonical)) return info;
+      const made = /(?:^|\.)([A-Za-z_]\w*)\(\)$/.exec(owner);
+      if (made && /^[A-Z]/.test(made[1])) return info;
+    }
+    const rule = this.rules.match('loopwise.Model().predict');
+    if (!rule) return info;
+    info.kind = 'rule';
+    info.rule = rule;
+    info.suppressed = isSuppressed(mod, site, rule.code);
     return info;
   }
 
@@ -132,7 +173,8 @@ export class CallGraph {
       const fn = mod.model.functions.find((f) => f.isLambda && f.start === at);
       return fn ? { site, canonical: fn.qname, kind: 'local', target: { mod, fn }, suppressed: false } : undefined;
     }
-    const info = this.classify(mod, { ...site, callee: e, awaited: false });
+    // A reference is not called with the site's arguments (and must not recurse into them).
+    const info = this.classify(mod, { ...site, callee: e, args: [], kw: {}, awaited: false });
     return info.kind === 'other' ? undefined : info;
   }
 

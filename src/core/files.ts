@@ -10,6 +10,8 @@ import type { FileNote } from './types';
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 export const SKIP_DIRS = new Set(['.venv', 'venv', 'env', '.env', 'node_modules', '.git', '__pycache__', 'site-packages', '.tox', '.nox', '.mypy_cache', '.ruff_cache', '.pytest_cache', 'build', 'dist', '.hg', '.svn']);
 
+const PACKAGE_NAMED_DIRS = new Set(['build', 'dist', 'env']);
+
 export class InputError extends Error {}
 
 export interface DecodedText {
@@ -75,7 +77,8 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
           try { const t = statSync(full); isDir = t.isDirectory(); isFile = t.isFile(); } catch { notes.push({ file: rel(full), kind: 'skipped', message: 'broken symlink' }); continue; }
         }
         if (isDir) {
-          if (SKIP_DIRS.has(name) || name.endsWith('.egg-info')) continue;
+          // `build/` and `dist/` are output folders, unless they are a package (`onyx/features/build/`).
+          if ((SKIP_DIRS.has(name) && !(PACKAGE_NAMED_DIRS.has(name) && existsSync(join(full, '__init__.py')))) || name.endsWith('.egg-info')) continue;
           if (opts.exclude?.(relative(abs, full)) || opts.skip?.(full, true)) continue;
           stack.push(full);
         } else if (isFile && name.endsWith('.py')) {

@@ -50,6 +50,8 @@ export interface Finding {
   /** Offsets of the finding's call expression in the file text. */
   startOffset: number;
   endOffset: number;
+  /** The message's parameters, so output can render it in another language (core/i18n/diagnostics.ts). */
+  args?: Record<string, string>;
   /** LW301 only: the awaited calls share one AsyncSession, so asyncio.gather is not a safe fix. */
   sharesAsyncSession?: boolean;
   /** In test code, a script or an example: reported at `severity.test-code` (info) and left out of worker advice. */

@@ -14,7 +14,7 @@ export interface PanelHandler {
 
 export interface PanelFinding { uri: string; file: string; line: number; column: number; code: string; message: string }
 
-export interface PanelTraceStep { step: string; question: string; answer: string; why: string }
+export interface PanelTraceStep { step: string; question: string; answer: string; why: string; estimated?: boolean; measured?: boolean }
 
 export interface PanelState {
   strings: Record<string, string>;
@@ -25,6 +25,11 @@ export interface PanelState {
   reason: string;
   fixFirst: boolean;
   afterFixWorkers: number;
+  /** Pool processes now, and what the advisor says once the preferred fixes are applied. */
+  processPool: number;
+  afterFix: { workers: number; processPool: number; source: string };
+  /** Which figures are estimates and how to replace them, in the panel's language. */
+  estimate: string;
   workload: string;
   cpuRatio: number;
   inputs: {

@@ -2,6 +2,8 @@
 // information), hovers, code lens titles. Lines and columns are the core's 1-based UTF-16 ones.
 import type { Diagnostic, Hover, Range } from 'vscode-languageserver';
 import { DiagnosticSeverity, MarkupKind } from 'vscode-languageserver';
+import { type Lang, langOf } from '../core/i18n';
+import { localizeMessage } from '../core/i18n/diagnostics';
 import { FAMILIES, OTHER_CODES } from '../core/rules';
 import type { Finding, HandlerReport } from '../core/types';
 import { t } from './l10n';
@@ -18,12 +20,17 @@ export function findingRange(f: Finding): Range {
   return { start: { line: f.line - 1, character: f.column - 1 }, end: { line: f.endLine - 1, character: f.endColumn - 1 } };
 }
 
+/** The client's display language (LSP `initialize` params `locale`; VS Code sends `vscode.env.language`). */
+let clientLang: Lang = 'en';
+export function setClientLocale(locale: string | undefined): void { clientLang = langOf(locale); }
+export function clientLanguage(): Lang { return clientLang; }
+
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 
 export function toDiagnostic(f: Finding): Diagnostic {
   const d: Diagnostic = {
     range: findingRange(f),
-    message: f.message,
+    message: localizeMessage(f, clientLang),
     severity: SEVERITY[f.severity],
     source: 'loopwise',
     code: f.code,
@@ -65,7 +72,7 @@ export function hoverFor(findings: Finding[]): Hover | undefined {
   if (!findings.length) return undefined;
   const parts = findings.map((f) => {
     const title = FAMILIES.find((x) => x.code === f.code)?.title ?? f.code;
-    const lines = [`**[${f.code}](${docsUrl(f.code)})** ${esc(title)}`, esc(f.message), `*${esc(t('Why it blocks'))}:* ${esc(why(f))}`];
+    const lines = [`**[${f.code}](${docsUrl(f.code)})** ${esc(title)}`, esc(localizeMessage(f, clientLang)), `*${esc(t('Why it blocks'))}:* ${esc(why(f))}`];
     if (f.chain.length > 1) lines.push(`*${esc(t('Call chain'))}:* ${f.chain.map((h) => esc(h.name)).join(' → ')}`);
     for (const fix of f.fixes) lines.push(`*${esc(t('Fix'))}${fix.isPreferred ? ` (${esc(t('preferred'))})` : ''}:* ${esc(fix.title + (fix.note ? ` (${fix.note})` : ''))}`);
     return lines.join('\n\n');

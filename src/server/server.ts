@@ -13,7 +13,7 @@ import { differingSpan } from '../core/analyzer';
 import { fixAllEdits } from '../core/fixes/pipeline';
 import type { Finding, Fix, TextEdit } from '../core/types';
 import { Advisor } from './advice';
-import { budgetDiagnostic, contains, findingRange, hoverFor, intersects, LENS_KINDS, lensTitle, toDiagnostic } from './convert';
+import { budgetDiagnostic, contains, findingRange, hoverFor, intersects, LENS_KINDS, lensTitle, setClientLocale, toDiagnostic } from './convert';
 import { setLocale, t } from './l10n';
 import { ADVICE_REQUEST, type AdviceParams, DID_ANALYZE_NOTIFICATION, FIX_ALL_COMMAND, FIX_ALL_KIND, STATS_REQUEST } from './protocol';
 import { canonicalUri, ServerWorkspace } from './workspace';
@@ -99,6 +99,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const c = params.capabilities;
     setLocale(params.locale);
+    setClientLocale(params.locale);
     canConfigure = !!c.workspace?.configuration;
     canWatch = !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     canProgress = !!c.window?.workDoneProgress;

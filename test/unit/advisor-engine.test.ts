@@ -82,9 +82,15 @@ describe('advisor engine: workload profile', () => {
     assert.match(rec.warnings.join('\n'), /No handlers found/);
   });
 
-  it('async coverage is the share of async handlers without findings', () => {
-    const rec = recommend(scan([handler('GET /a', 1, 9), handler('GET /b', 1, 9), handler('GET /c', 1, 9, { findings: 2 }), handler('GET /d', 1, 9, { async: false })]), makeInputs());
-    assert.equal(rec.asyncCoverage, 0.667);
+  it('async coverage is the share of coroutines without a finding that counts at [1], and agrees with [1]', () => {
+    const hs = [handler('GET /a', 1, 9), handler('GET /b', 1, 9), handler('GET /c', 1, 9), handler('GET /d', 1, 9, { async: false })];
+    const clean = recommend(scan(hs), makeInputs());
+    assert.equal(clean.asyncCoverage, 1);
+    assert.match(clean.trace.find((t) => t.step === '1')!.answer, /^yes: .*async coverage 100 %/);
+    const f = { ...finding('LW101', 'app/main.py'), function: hs[2].name };
+    const blocked = recommend(scan(hs, [f]), makeInputs());
+    assert.equal(blocked.asyncCoverage, 0.667);
+    assert.match(blocked.trace.find((t) => t.step === '1')!.answer, /^no: 1 blocking call\(s\) in 1 coroutine\(s\) \(async coverage 67 %\)/);
   });
 });
 
@@ -193,7 +199,7 @@ describe('advisor engine: [6] load tests', () => {
   it('does not step to a count whose measured memory does not fit: 1 GB stops at 2', () => {
     const d = evaluateLoadTests(GUIDE_TABLE, memoryModel(1024, null, GUIDE_TABLE));
     assert.equal(d.workers, 2);
-    assert.match(d.matrix[2].verdict, /1,300 MB does not fit 819 MB/);
+    assert.match(d.matrix[2].verdict, /1,300 MB does not fit 1,024 MB/);
   });
 
   it('decides over the tree: the guide table on an I/O-bound 100 req/s app on 4 cores gives 4', () => {
@@ -223,15 +229,35 @@ describe('advisor engine: [6] load tests', () => {
 });
 
 describe('advisor engine: memory cap', () => {
-  it('a 1 GB limit fits at most 2 workers (819 MB >= 100 + 2 x 300)', () => {
-    assert.equal(memoryModel(1024, null, []).maxWorkers, 2);
-    const rec = recommend(USERS(), makeInputs({ rps: 25000, cores: 8, memoryMb: 1024 }));
+  it('the guide\'s table fits a 1.5 GB limit to 4 workers (100 + 4 x 300 = 1,300 MB), not 5', () => {
+    assert.equal(memoryModel(1536, null, []).maxWorkers, 4);
+    const rec = recommend(USERS(), makeInputs({ rps: 25000, cores: 8, memoryMb: 4096, perWorkerMemoryMb: 1500 }));
     assert.equal(rec.workers, 2);
-    assert.match(rec.trace.find((t) => t.step === 'memory')!.answer, /^no: 4 workers need ~1,300 MB .* fits 2: capped to 2/);
+    assert.match(rec.trace.find((t) => t.step === 'memory')!.answer, /^no: 4 processes need ~6,000 MB but 4,096 MB fits 2: capped to 2 worker\(s\)/);
+    assert.equal(rec.trace.find((t) => t.step === 'memory')!.measured, true);
+  });
+
+  it('pool processes count against the memory limit: 2 workers + a pool of 2 at 600 MB each in 2 GB (3 fit) become 1 + 2', () => {
+    const pooled = scan([handler('POST /score', 0, 0, { costs: [{ kind: 'ml', where: 'pool', type: 'cpu', calls: 1, ms: 100, source: 'default' }, { kind: 'http', where: 'awaited', type: 'io', calls: 1, ms: 100, source: 'default' }] })]);
+    const rec = recommend(pooled, makeInputs({ cores: 2, rps: 12000, memoryMb: 1536, perWorkerMemoryMb: 350 }));
+    assert.deepEqual([rec.workers, rec.processPool], [1, 2], 'without 2 GB available the workers stay at 1');
+    const big = recommend(pooled, makeInputs({ cores: 2, rps: 12000, memoryMb: 2048, perWorkerMemoryMb: 600 }));
+    assert.match(big.trace.find((t) => t.step === 'memory')!.answer, /^no: 4 processes need ~2,400 MB but 2,048 MB fits 3: capped to 1 worker\(s\)$/);
+    assert.deepEqual([big.workers, big.processPool], [1, 2]);
+  });
+
+  it('scales past 1 worker only with >= 2 GB available (the guide\'s condition): 1 GB at 25K req/s keeps 1', () => {
+    const rec = recommend(USERS(), makeInputs({ rps: 25000, cores: 8, memoryMb: 1024 }));
+    assert.equal(rec.workers, 1);
+    assert.deepEqual(rec.trace.filter((t) => t.step === 'memory').map((t) => t.answer), [
+      'no: 4 processes need ~1,300 MB but 1,024 MB fits 3: capped to 3 worker(s)',
+      'no: 1,024 MB < 2 GB: keep 1 worker instead of 3',
+    ]);
+    assert.equal(recommend(USERS(), makeInputs({ rps: 25000, cores: 8, memoryMb: 2048 })).workers, 4);
   });
 
   it('uses the given per-worker memory, else the load-test slope', () => {
-    assert.equal(memoryModel(2048, 600, []).maxWorkers, 2);
+    assert.equal(memoryModel(2048, 600, []).maxWorkers, 3);
     const measured = memoryModel(2048, null, GUIDE_TABLE);
     assert.deepEqual([measured.baseMb, measured.perWorkerMb, measured.source], [100, 300, 'load-test']);
     assert.deepEqual([memoryModel(2048, null, [{ workers: 2, rps: 1, p99Ms: 1, memoryMb: 900 }]).perWorkerMb], [450]);
@@ -281,14 +307,26 @@ describe('advisor engine: [1]/[2] blocking code', () => {
       'Fix 3 LW101 blocking HTTP calls (app/services.py: 2, app/main.py: 1): use httpx.AsyncClient (await client.get(...)) or aiohttp',
       'Fix 1 LW102 blocking sleeps or waits (app/main.py: 1): use await asyncio.sleep(...) / asyncio primitives, or await asyncio.wrap_future(...)',
     ]);
-    assert.deepEqual(steps(rec), ['start', '1', '2', '3', '4', 'memory', '2']);
-    assert.match(rec.trace.find((t) => t.step === '3')!.answer, /^after the fix, io-bound/);
+    assert.deepEqual(steps(rec), ['start', '1', '2', '3', '4', 'memory', 'after-fix']);
+    assert.match(rec.trace.find((t) => t.step === '3')!.question, /^After the fix: Workload type\?/);
+    assert.equal(rec.afterFix.source, 'estimate', 'no fix run given: modelled');
   });
 
   it('refactorable at 25K req/s: still 1 now, 4 after the fix', () => {
     const rec = recommend(blocking(), makeInputs({ rps: 25000, cores: 4 }));
-    assert.deepEqual([rec.workers, rec.afterFixWorkers], [1, 4]);
-    assert.match(rec.reason, /fix them first, then 4 workers/);
+    assert.deepEqual([rec.workers, rec.afterFixWorkers, rec.afterFix.workers, rec.afterFix.processPool], [1, 4, 4, 0]);
+    assert.match(rec.reason, /^4 finding\(s\) to fix before scaling: stay at 1 worker; after `loopwise fix`: 4 workers/);
+  });
+
+  it('without a fix run (editor), the after-fix estimate keeps CPU in the worker unless the app already runs a pool', () => {
+    const ml = { kind: 'ml', where: 'loop' as const, type: 'cpu' as const, calls: 1, ms: 500, source: 'default' as const };
+    const predict = handler('POST /predict', 500, 0, { findings: 1, costs: [ml] });
+    const f = { ...finding('LW201', 'app/main.py', 'model.predict'), function: predict.name };
+    const alone = recommend(scan([predict], [f]), makeInputs({ cores: 4 }));
+    assert.deepEqual([alone.workers, alone.afterFix.workers, alone.afterFix.processPool, alone.afterFix.source], [4, 4, 0, 'estimate']);
+    const pooled = handler('POST /other', 0, 100, { costs: [{ ...ml, where: 'pool', ms: 100 }] });
+    const withPool = recommend(scan([predict, pooled], [f]), makeInputs({ cores: 4 }));
+    assert.deepEqual([withPool.afterFix.workers, withPool.afterFix.processPool], [1, 4]);
   });
 
   it('--cannot-refactor: 2 workers', () => {
@@ -302,9 +340,10 @@ describe('advisor engine: [1]/[2] blocking code', () => {
     assert.equal(recommend(blocking(), makeInputs({ cannotRefactor: true, rps: 25000, cores: 4 })).workers, 4);
   });
 
-  it('CPU work on the loop (LW2xx) also fails [1], with a process-pool fix', () => {
-    const rec = recommend(scan([handler('POST /predict', 30, 70)], [finding('LW201', 'app/ml.py', 'model.predict')]), makeInputs());
-    assert.equal(rec.fixFirst, true);
+  it('CPU work on the loop (LW2xx) also fails [1], is sized at [3] now, with a process-pool fix', () => {
+    const rec = recommend(scan([handler('POST /predict', 40, 60)], [finding('LW201', 'app/ml.py', 'model.predict')]), makeInputs());
+    assert.equal(rec.fixFirst, false);
+    assert.equal(rec.workers, 2, 'mixed at 40 % CPU: the guide\'s [5] gives 2 for the code as it is');
     assert.match(rec.actions[0], /^Fix 1 LW201 ML inference calls on the event loop \(app\/ml\.py: 1\): run it in a ProcessPoolExecutor/);
     assert.match(rec.warnings.join('\n'), /ML model memory multiplies by workers/);
   });

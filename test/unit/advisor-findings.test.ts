@@ -30,9 +30,9 @@ describe('advisor deployment findings', () => {
     const fixed = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
     assert.match(fixed.split('\n')[3], /--workers 1 --loop uvloop$/);
     assert.deepEqual(lw401.fixes, [lw401.fix]);
-    // The file's own 1G limit fits 2 workers by the guide's estimate, not 4.
+    // The file's own 1G limit fits 3 workers by the guide's estimate (100 + 3 x 300 MB), not 4.
     assert.equal(lw402.code, 'LW402');
-    assert.match(lw402.message, /^4 workers need ~1,300 MB but the 1,024 MB memory limit fits 2/);
+    assert.match(lw402.message, /^4 workers need ~1,300 MB but the 1,024 MB memory limit fits 3/);
   });
 
   it('LW402 alone when the count matches but the limit is too small', () => {
@@ -40,7 +40,7 @@ describe('advisor deployment findings', () => {
     assert.equal(rec.workers, 4);
     const found = deploymentFindings(compose, rec);
     assert.deepEqual(found.map((f) => f.code), ['LW402']);
-    assert.equal(found[0].fix!.edits[0].newText, '2');
+    assert.equal(found[0].fix!.edits[0].newText, '3');
   });
 
   it('no finding when the count matches and fits', () => {

@@ -21,13 +21,13 @@ describe('advisor format: text', () => {
   it('opens with the number and its one-line reason', () => {
     const [first, second] = text.split('\n');
     assert.equal(first, 'Recommended: 1 Uvicorn worker');
-    assert.match(second, /^ {2}async I\/O-bound app \(CPU 10 %\) at 100 req\/s: keep 1 worker$/);
+    assert.match(second, /^ {2}async I\/O-bound app \(CPU 10 %\) at 100 req\/s: keep 1 worker \(estimated\)$/);
   });
 
   it('lists the actions numbered, then the trace as steps with their reasons', () => {
     assert.match(text, /What to do\n {2}1\. Raise the container CPU limit from 4 to 6\.0 cores/);
     assert.match(text, /\n {2}\[1\] Is the code 100 % async\/await\? -> yes/);
-    assert.match(text, /\n {2}\[4\] Traffic level\? -> 100 req\/s < 5,000: keep 1 worker\n {6}One event loop/);
+    assert.match(text, /\n {2}\[4\] Traffic level\? -> 100 req\/s < 5,000: keep 1 worker \(traffic assumed; pass --rps or a load test\)\n {6}One event loop/);
     assert.ok(text.indexOf('[3]') < text.indexOf('[4]'));
   });
 
@@ -44,10 +44,23 @@ describe('advisor format: text', () => {
     const blocked = recommend(scan([lw101()]),
       makeInputs({ cores: 4, rps: 12000, loadTests: [{ workers: 1, rps: 8000, p99Ms: 100 }, { workers: 2, rps: 8200, p99Ms: 95 }] }));
     const t = formatRecommendationText(blocked);
-    assert.match(t, /^Recommended: 1 Uvicorn worker\n/, 'the flat load test keeps 1 after the fix too, so no "for now"');
+    assert.match(t, /^Recommended: 1 Uvicorn worker; fix the findings first\n/, 'the flat load test keeps 1 after the fix too');
     assert.match(t, /Load tests\n {2}workers +req\/s +p99 +CPU +memory +vs prev +vs first +verdict\n {2}1 +8,000 +100 ms +- +- +- +- +baseline\n {2}2 +8,200 +95 ms .*\+2\.5 % .*no gain/);
     const later = formatRecommendationText(recommend(scan([lw101()]), makeInputs({ cores: 4, rps: 12000 })));
-    assert.match(later, /^Recommended: 1 Uvicorn worker for now \(2 once the blocking calls are fixed\)/);
+    assert.match(later, /^Recommended: 1 Uvicorn worker until the fixes land; after `loopwise fix`: 2 Uvicorn workers\n/);
+  });
+});
+
+describe('advisor format: per-handler lines', () => {
+  it('shows the 10 heaviest handlers and counts the rest; JSON keeps every one', () => {
+    const many: ScanResult = { ...scan(), handlers: Array.from({ length: 14 }, (_, i) => ({ ...scan().handlers[0], line: i + 1, name: `h${i}`, route: `GET /h${i}`, cpuMs: i, ioMs: 100 })) };
+    const rec = recommend(many, makeInputs());
+    const text = formatRecommendationText(rec);
+    const block = text.slice(text.indexOf('Per handler (estimated)'), text.indexOf('\n\nInputs'));
+    assert.equal(block.split('\n').length, 12);
+    assert.match(block, /^Per handler \(estimated\)\n {2}GET \/h13: I\/O-bound, CPU 13 ms on the loop/);
+    assert.match(block, /\n {2}\+4 more \(recommend --format json lists every handler\)$/);
+    assert.equal(rec.handlers.length, 14);
   });
 });
 
@@ -56,9 +69,12 @@ describe('advisor format: JSON', () => {
     const rec = recommend(scan(), makeInputs({ ccu: 80 }));
     const json = JSON.parse(formatRecommendationJson(rec)) as Record<string, unknown>;
     assert.deepEqual(Object.keys(json).sort(), [
-      'actions', 'afterFixWorkers', 'asyncCoverage', 'command', 'compose', 'cpuLimit', 'cpuRatio', 'deployment', 'fixFirst', 'inputs',
-      'memory', 'reason', 'replicas', 'trace', 'warnings', 'workers', 'workload',
+      'actions', 'afterFix', 'afterFixWorkers', 'asyncCoverage', 'command', 'compose', 'cpuLimit', 'cpuRatio', 'deployment', 'estimates', 'fixFirst',
+      'handlers', 'inputs', 'lang', 'memory', 'processPool', 'reason', 'replicas', 'trace', 'warnings', 'workers', 'workload',
     ]);
+    assert.deepEqual(json.afterFix, { workers: 1, processPool: 0, source: 'unchanged', findingsLeft: 0, workload: 'io-bound' });
+    assert.equal((json.estimates as { estimated: boolean }).estimated, true);
+    assert.deepEqual((json.handlers as { route: string; estimated: boolean }[]).map((h) => [h.route, h.estimated]), [['POST /search', true]]);
     assert.deepEqual(json.compose, { deploy: { resources: { limits: { cpus: '6.4', memory: '2G' } } } });
     const inputs = json.inputs as Record<string, unknown>;
     assert.deepEqual(inputs.fromDeployment, []);

@@ -20,7 +20,8 @@ export type Expr =
   | { k: 'lambda'; off: number; seg?: SegmentHeader }
   | { k: 'await'; e: Expr }
   | { k: 'none' }
-  | { k: '?'; names?: string[] };
+  /** Anything else; an f-string keeps its leading literal text in `head`. */
+  | { k: '?'; names?: string[]; head?: string };
 
 export const UNKNOWN: Expr = { k: '?' };
 

@@ -4,7 +4,7 @@
 // nested code cannot overflow the stack.
 import type { Node, Query, QueryCapture, Tree } from 'web-tree-sitter';
 import { Query as TsQuery } from 'web-tree-sitter';
-import { type Expr, readableCallee, type SegmentHeader, UNKNOWN } from './ir';
+import { type Expr, namesIn, readableCallee, type SegmentHeader, UNKNOWN } from './ir';
 
 export type BindingKind = 'import' | 'value' | 'def' | 'class' | 'param' | 'self' | 'with' | 'opaque';
 
@@ -89,6 +89,8 @@ export interface LoopInfo {
   iterText: string;
   /** Names assigned anywhere in the body (data carried between iterations). */
   assigned: Set<string>;
+  /** `x = expr` assigned once in the body: the names expr reads (null when assigned more than once or otherwise). */
+  derived?: Map<string, string[] | null>;
   hasBreak: boolean;
   hasTry: boolean;
   /** An `await`, `async for`, `async with` or `yield` in the loop (a `while`'s condition included), not in a nested def. */
@@ -687,6 +689,8 @@ class ModelBuilder {
     if (!loop || loop.kind !== 'comp') return;
     if (left) for (const name of targetNames(left)) { loop.targets.push(name); this.bind(scope, name, { kind: 'opaque', off: -1 }); }
     if (right && loop.iterText === '') { loop.iter = this.ir(right, scope); loop.iterText = right.text; }
+    // A list, set or dict comprehension iterates its source right away (a generator expression does not).
+    if (right?.type === 'call' && n.parent && n.parent.type !== 'generator_expression') this.forIterables.add(right.startIndex);
   }
 
   private onFor(n: Node): void {
@@ -832,10 +836,16 @@ class ModelBuilder {
     while (right && right.type === 'assignment') right = right.childForFieldName('right');
     const scope = this.currentScope(n.startIndex);
     const off = n.endIndex;
-    for (const l of this.loopsInFn()) for (const name of targetNames(left)) l.assigned.add(name);
+    const loops = this.loopsInFn();
+    for (const l of loops) for (const name of targetNames(left)) l.assigned.add(name);
     if (left.type === 'identifier') {
       const annotation = type ? this.ir(type.firstNamedChild ?? type, scope) : undefined;
-      if (right) this.bind(scope, left.text, { kind: 'value', off, expr: this.ir(right, scope), annotation });
+      const value = right ? this.ir(right, scope) : undefined;
+      for (const l of loops) {
+        l.derived ??= new Map();
+        l.derived.set(left.text, value && !l.derived.has(left.text) ? [...namesIn(value)] : null);
+      }
+      if (right) this.bind(scope, left.text, { kind: 'value', off, expr: value, annotation });
       else if (annotation) this.bind(scope, left.text, { kind: 'param', off, annotation });
       const clsScope = this.model.scopes[scope];
       if (clsScope.kind === 'class' && clsScope.cls !== undefined && right) this.model.classes[clsScope.cls].attrs.set(left.text, this.ir(right, scope));
@@ -892,6 +902,8 @@ class ModelBuilder {
     const fn = this.model.functions[fnId];
     if (isYield && !fn.isLambda) { fn.isGenerator = true; for (const l of this.loopsInFn()) l.yields = true; }
     const v = n.namedChildren[0];
+    // `yield from gen()` iterates gen right here, like `for x in gen()`.
+    if (isYield && v?.type === 'call' && /^yield\s+from\b/.test(this.text.slice(n.startIndex, v.startIndex))) this.forIterables.add(v.startIndex);
     if (v && fn.returns.length < 8) fn.returns.push(this.ir(v, this.currentScope(n.startIndex)));
     if (!isYield) { const l = this.innermostLoop(n.startIndex); if (l) l.hasBreak = true; }
   }
@@ -1001,7 +1013,11 @@ class ModelBuilder {
       case 'string': {
         const kids = n.namedChildren;
         const types = kids.map((c) => c?.type);
-        if (types.includes('interpolation')) return { k: '?', names: identifiersIn(n) };
+        if (types.includes('interpolation')) {
+          const first = types.indexOf('string_content');
+          const head = first >= 0 && first < types.indexOf('interpolation') ? kids[first]!.text : undefined;
+          return head ? { k: '?', names: identifiersIn(n), head } : { k: '?', names: identifiersIn(n) };
+        }
         let content = '';
         for (let i = 0; i < kids.length; i++) if (types[i] === 'string_content') content += kids[i]!.text;
         return { k: 'str', v: content };

@@ -65,6 +65,9 @@ const ALIASES: [string, string][] = [
   ['{mem0.AsyncMemory.from_config,mem0.memory.main.AsyncMemory}()', 'mem0.AsyncMemory()'],
   ['pwdlib.PasswordHash.recommended()', 'pwdlib.PasswordHash()'],
   ['fastapi.applications.FastAPI()', 'fastapi.FastAPI()'],
+  // A session a middleware keeps on the request (`request.state.db = SessionLocal()`).
+  ['{fastapi,starlette.requests,fastapi.requests}.Request().state.{db,session,db_session}', 'sqlalchemy.orm.Session()'],
+  ['{sqlalchemy,sqlalchemy.inspection}.inspect()', 'sqlalchemy.engine.reflection.Inspector()'],
   ['fastapi.routing.APIRouter()', 'fastapi.APIRouter()'],
   ['starlette.applications.Starlette()', 'fastapi.FastAPI()'],
 ];

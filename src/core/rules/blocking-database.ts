@@ -19,6 +19,7 @@ export const blockingDatabase: RuleFamily = {
         '{psycopg2,psycopg,pymysql,MySQLdb,mysql.connector,sqlite3,cx_Oracle,oracledb,pyodbc}.connect',
         'dbapi.Connection().{commit,rollback,execute,executemany}',
         'dbapi.Cursor().{execute,executemany,fetchone,fetchall,fetchmany,callproc}',
+        'sqlalchemy.engine.reflection.Inspector().{get_schema_names,get_table_names,get_view_names,get_columns,get_indexes,get_foreign_keys,get_pk_constraint,get_unique_constraints,has_table,has_schema}',
       ],
       alternative: 'use an async driver (SQLAlchemy AsyncSession, asyncpg, aiomysql, aiosqlite), or a plain def handler',
     },

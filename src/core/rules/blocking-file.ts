@@ -19,6 +19,7 @@ export const blockingFile: RuleFamily = {
         'os.{listdir,scandir,remove,unlink,rename,renames,replace,mkdir,makedirs,rmdir,removedirs,walk,symlink,link,truncate}',
         '{gzip,bz2,lzma}.open',
         'glob.{glob,iglob}',
+        'tempfile.{NamedTemporaryFile,TemporaryFile,TemporaryDirectory,mkstemp,mkdtemp}',
       ],
     },
   ],

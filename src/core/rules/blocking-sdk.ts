@@ -66,6 +66,17 @@ export const blockingSdk: RuleFamily = {
     },
     {
       kind: 'http',
+      // Fetches Google's signing certificates over HTTP on every call without a cache.
+      calls: ['google.oauth2.id_token.{verify_oauth2_token,verify_token,verify_firebase_token,fetch_id_token}'],
+      alternative: 'await asyncio.to_thread(id_token.verify_oauth2_token, ...), or verify with cached keys',
+    },
+    {
+      kind: 'http',
+      calls: ['{langchain_community,langchain}.document_loaders.*().{load,load_and_split}'],
+      alternative: 'use await loader.aload(), or await asyncio.to_thread(loader.load)',
+    },
+    {
+      kind: 'http',
       calls: ['ftplib.{FTP,FTP_TLS}', 'ftplib.{FTP,FTP_TLS}().*', 'paramiko.SSHClient().{connect,exec_command}', 'paramiko.SFTPClient().*'],
       except: ['set_missing_host_key_policy', 'load_system_host_keys'],
       alternative: 'use asyncssh / aioftp, or await asyncio.to_thread(...)',

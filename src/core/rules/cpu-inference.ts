@@ -19,3 +19,12 @@ export const cpuInference: RuleFamily = {
     },
   ],
 };
+
+/**
+ * The ML-model heuristic (documented in the README, "ML-model heuristic"): when a receiver's type
+ * cannot be told (its module is not part of the scan, or it is built at run time), a receiver named
+ * like a model (`model`, `self.clf`, `sentiment_model`, `classifier`) calling one of these methods
+ * is taken for model inference.
+ */
+export const MODEL_METHODS = new Set(['predict', 'predict_proba', 'generate', 'encode']);
+export const MODEL_RECEIVER = /^(?:\w*_)?(?:model|clf|classifier|regressor|estimator|predictor|embedder)$/i;

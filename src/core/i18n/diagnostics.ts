@@ -1,0 +1,86 @@
+// Diagnostics in the user's language, rendered at output time from the finding's code and the
+// parameters the analyzer stored (`Finding.args`), so the rule tables stay English-only data. A
+// finding without parameters (or a language without a template) keeps its English message.
+import type { Finding } from '../types';
+import { fill, type Lang } from './index';
+
+const ROLE_VI: Record<string, string> = {
+  route: 'handler async',
+  websocket: 'handler websocket async',
+  middleware: 'middleware async',
+  dependency: 'dependency async',
+  'exception-handler': 'exception handler async',
+  lifespan: 'hook startup/lifespan async',
+  coroutine: 'coroutine',
+};
+
+/** The rule tables' alternatives, by their English text. */
+const ALTERNATIVE_VI: Record<string, string> = {
+  'await an asyncio equivalent (asyncio.Lock, asyncio.Event, await asyncio.wrap_future(fut))': 'dùng bản asyncio tương đương (asyncio.Lock, asyncio.Event, await asyncio.wrap_future(fut))',
+  'await an asyncio equivalent (asyncio.Lock, asyncio.Semaphore)': 'dùng bản asyncio tương đương (asyncio.Lock, asyncio.Semaphore)',
+  'use an asyncio.Queue (await q.get()), or q.get_nowait()': 'dùng asyncio.Queue (await q.get()), hoặc q.get_nowait()',
+  'await asyncio.to_thread(...) (bcrypt and hashlib release the GIL) or a ProcessPoolExecutor': 'dùng await asyncio.to_thread(...) (bcrypt và hashlib nhả GIL) hoặc một ProcessPoolExecutor',
+  'do not read stdin in a server; pass the value in the request': 'không đọc stdin trong server; hãy truyền giá trị qua request',
+  'run it in a ProcessPoolExecutor (await loop.run_in_executor(pool, ...)) or a model server': 'chạy nó trong ProcessPoolExecutor (await loop.run_in_executor(pool, ...)) hoặc một model server',
+  'run it in a ProcessPoolExecutor (await loop.run_in_executor(pool, ...))': 'chạy nó trong ProcessPoolExecutor (await loop.run_in_executor(pool, ...))',
+  'run it in a ProcessPoolExecutor, or precompute it outside the request': 'chạy nó trong ProcessPoolExecutor, hoặc tính trước bên ngoài request',
+  'use .ainvoke / .abatch / .astream': 'dùng .ainvoke / .abatch / .astream',
+  'use aioboto3 / aiobotocore, or await asyncio.to_thread(...)': 'dùng aioboto3 / aiobotocore, hoặc await asyncio.to_thread(...)',
+  'use aiofiles / anyio.Path, or await asyncio.to_thread(...)': 'dùng aiofiles / anyio.Path, hoặc await asyncio.to_thread(...)',
+  'use aiosmtplib, or FastAPI BackgroundTasks': 'dùng aiosmtplib, hoặc BackgroundTasks của FastAPI',
+  'use an async driver (SQLAlchemy AsyncSession, asyncpg, aiomysql, aiosqlite), or a plain def handler': 'dùng driver async (SQLAlchemy AsyncSession, asyncpg, aiomysql, aiosqlite), hoặc một handler def thường',
+  'use an async driver (SQLAlchemy AsyncSession, asyncpg, redis.asyncio, motor), or a plain def handler': 'dùng driver async (SQLAlchemy AsyncSession, asyncpg, redis.asyncio, motor), hoặc một handler def thường',
+  'use anthropic.AsyncAnthropic': 'dùng anthropic.AsyncAnthropic',
+  'use asyncssh / aioftp, or await asyncio.to_thread(...)': 'dùng asyncssh / aioftp, hoặc await asyncio.to_thread(...)',
+  'use await asyncio.create_subprocess_exec(...) and await proc.communicate()': 'dùng await asyncio.create_subprocess_exec(...) và await proc.communicate()',
+  'use await asyncio.sleep(...) / asyncio primitives, or await asyncio.wrap_future(...)': 'dùng await asyncio.sleep(...) / các primitive của asyncio, hoặc await asyncio.wrap_future(...)',
+  'use await asyncio.sleep(...)': 'dùng await asyncio.sleep(...)',
+  'use elasticsearch.AsyncElasticsearch': 'dùng elasticsearch.AsyncElasticsearch',
+  'use httpx.AsyncClient (await client.get(...)) or aiohttp': 'dùng httpx.AsyncClient (await client.get(...)) hoặc aiohttp',
+  'use mem0.AsyncMemory / AsyncMemoryClient': 'dùng mem0.AsyncMemory / AsyncMemoryClient',
+  'use motor / pymongo AsyncMongoClient': 'dùng motor / AsyncMongoClient của pymongo',
+  'use openai.AsyncOpenAI (await client.chat.completions.create(...))': 'dùng openai.AsyncOpenAI (await client.chat.completions.create(...))',
+  'use openai.AsyncOpenAI (await client.embeddings.create(...))': 'dùng openai.AsyncOpenAI (await client.embeddings.create(...))',
+  'use redis.asyncio.Redis (await r.get(...))': 'dùng redis.asyncio.Redis (await r.get(...))',
+  'use the async client (qdrant_client.AsyncQdrantClient, ...)': 'dùng client async (qdrant_client.AsyncQdrantClient, ...)',
+  'use the async client, or await asyncio.to_thread(...)': 'dùng client async, hoặc await asyncio.to_thread(...)',
+  'use the google-cloud async client, or await asyncio.to_thread(...)': 'dùng client async của google-cloud, hoặc await asyncio.to_thread(...)',
+  'move it off the event loop (await asyncio.to_thread(...))': 'đưa nó ra khỏi event loop (await asyncio.to_thread(...))',
+};
+
+const VI = {
+  blocking: '{what} chặn event loop trong {where}{lifespan}; {alternative}{hint}',
+  cpu: '{what} nặng CPU và chặn event loop trong {where}{lifespan}; {alternative}{hint}',
+  via: '{call} (qua {via})',
+  lifespan: ' (chỉ chạy một lần khi khởi động)',
+  hint: '. Lệnh này chạy một lần cho mỗi phần tử của `{iter}` (N+1): hãy tải tất cả bằng một query (WHERE id IN (...))',
+  nPlusOne: 'await {call}(...) chạy một lần cho mỗi phần tử của `{iter}`, lần lượt từng lệnh một (N+1) trong {where}; {fix}',
+  nPlusOneShared: 'hãy tải tất cả bằng một query (WHERE id IN (...)); không nên dùng asyncio.gather ở đây: các lệnh gọi này dùng chung một AsyncSession',
+  nPlusOneFree: 'gộp thành một lệnh gọi (WHERE id IN (...)) hoặc chạy đồng thời bằng asyncio.gather với giới hạn concurrency (asyncio.Semaphore)',
+};
+
+/** The finding's message in `lang`; English, or any finding without parameters, is returned as it is. */
+export function localizeMessage(f: Finding, lang: Lang): string {
+  const a = f.args;
+  if (lang === 'en' || !a) return f.message;
+  const where = `${ROLE_VI[a.role] ?? a.role} ${a.name}${a.route ? ` (${a.route})` : ''}`;
+  if (a.shape === 'n-plus-one') {
+    return fill(VI.nPlusOne, { call: a.call, iter: a.iter, where, fix: a.shared ? VI.nPlusOneShared : VI.nPlusOneFree });
+  }
+  if (a.shape === 'blocking' || a.shape === 'cpu') {
+    return fill(VI[a.shape], {
+      what: a.via ? fill(VI.via, { call: a.call, via: a.via }) : a.call,
+      where,
+      lifespan: a.role === 'lifespan' ? VI.lifespan : '',
+      // A user's own hint (`[tool.loopwise.blocking]`) is shown as they wrote it.
+      alternative: ALTERNATIVE_VI[a.alternative] ?? a.alternative,
+      hint: a.iter ? fill(VI.hint, { iter: a.iter }) : '',
+    });
+  }
+  return f.message;
+}
+
+/** The findings with their messages in `lang` (new objects; the input is not changed). */
+export function localizeFindings<T extends Finding>(findings: T[], lang: Lang): T[] {
+  return lang === 'en' ? findings : findings.map((f) => ({ ...f, message: localizeMessage(f, lang) }));
+}
