@@ -28,6 +28,8 @@ const ALTERNATIVE_VI: Record<string, string> = {
   'use aioboto3 / aiobotocore, or await asyncio.to_thread(...)': 'dùng aioboto3 / aiobotocore, hoặc await asyncio.to_thread(...)',
   'use aiofiles / anyio.Path, or await asyncio.to_thread(...)': 'dùng aiofiles / anyio.Path, hoặc await asyncio.to_thread(...)',
   'use aiosmtplib, or FastAPI BackgroundTasks': 'dùng aiosmtplib, hoặc BackgroundTasks của FastAPI',
+  'await asyncio.to_thread(id_token.verify_oauth2_token, ...), or verify with cached keys': 'dùng await asyncio.to_thread(id_token.verify_oauth2_token, ...), hoặc xác thực bằng khóa đã lưu đệm',
+  'use await loader.aload(), or await asyncio.to_thread(loader.load)': 'dùng await loader.aload(), hoặc await asyncio.to_thread(loader.load)',
   'use an async driver (SQLAlchemy AsyncSession, asyncpg, aiomysql, aiosqlite), or a plain def handler': 'dùng driver async (SQLAlchemy AsyncSession, asyncpg, aiomysql, aiosqlite), hoặc một handler def thường',
   'use an async driver (SQLAlchemy AsyncSession, asyncpg, redis.asyncio, motor), or a plain def handler': 'dùng driver async (SQLAlchemy AsyncSession, asyncpg, redis.asyncio, motor), hoặc một handler def thường',
   'use anthropic.AsyncAnthropic': 'dùng anthropic.AsyncAnthropic',
