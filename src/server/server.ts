@@ -77,13 +77,13 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
   const docFor = (uri: string) => docs.get(canonicalUri(uri));
 
   /** Findings (with fixes) computed on exactly this document's current text, or undefined if it moved on. */
-  async function fresh(uri: string): Promise<{ doc: TextDocument; findings: Finding[] } | undefined> {
+  async function fresh(uri: string, want?: (f: Finding, index: number) => boolean): Promise<{ doc: TextDocument; findings: Finding[] } | undefined> {
     const doc = docFor(uri);
     if (!doc) return undefined;
     await ws.flush(uri);
     const seen = ws.analyzed(uri);
     if (!seen || seen.text !== doc.getText()) return undefined;
-    return { doc, findings: await ws.findingsWithFixes(uri) };
+    return { doc, findings: await ws.findingsWithFixes(uri, want) };
   }
 
   function lspEdits(doc: TextDocument, edits: TextEdit[]): LspTextEdit[] {
@@ -202,13 +202,15 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
   });
 
   connection.onCodeAction(async (p, token) => {
-    const got = await fresh(p.textDocument.uri);
+    const only = p.context.only;
+    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const fixAllWanted = !!only && wants(FIX_ALL_KIND);
+    // Fixes only for the findings in the range, unless fix-all needs every one.
+    const got = await fresh(p.textDocument.uri, fixAllWanted ? undefined : (f) => intersects(findingRange(f), p.range));
     if (!got || token.isCancellationRequested) return [];
     const { doc, findings } = got;
     const out: CodeAction[] = [];
-    const only = p.context.only;
-    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
-    if (only && wants(FIX_ALL_KIND)) {
+    if (fixAllWanted) {
       // One round of the core's fix-all (as `loopwise fix`): preferred fixes only, never a suppression.
       const edits = fixAllEdits(doc.getText(), findings);
       if (edits.length) out.push({ title: t('Loopwise: fix all auto-fixable problems'), kind: FIX_ALL_KIND, edit: workspaceEdit(doc, edits) });
@@ -241,7 +243,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
       a.disabled = { reason: t('The file changed since this fix was computed; try again.') };
       return a;
     }
-    const got = await fresh(data.uri);
+    const got = await fresh(data.uri, (_f, i) => i === data.finding);
     const f = got?.findings[data.finding];
     if (!got || got.doc.version !== data.version || !f) {
       a.disabled = { reason: t('The file changed since this fix was computed; try again.') };
@@ -267,8 +269,9 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     const doc = docFor(p.textDocument.uri);
     const seen = ws.analyzed(p.textDocument.uri);
     if (!doc || !seen || seen.text !== doc.getText()) return null;
-    const all = await ws.findingsWithFixes(p.textDocument.uri);
-    return hoverFor(all.filter((f) => contains(findingRange(f), p.position.line, p.position.character))) ?? null;
+    const under = (f: Finding) => contains(findingRange(f), p.position.line, p.position.character);
+    const all = await ws.findingsWithFixes(p.textDocument.uri, under);
+    return hoverFor(all.filter(under)) ?? null;
   });
 
   connection.onCodeLens(async (p): Promise<CodeLens[]> => {

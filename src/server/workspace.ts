@@ -68,7 +68,7 @@ export class ServerWorkspace {
   private folderTimers = new Map<string, NodeJS.Timeout>();
   private overBudget = new Map<string, { text: string; ms: number; budgetMs: number }>();
   private published = new Map<string, string>();
-  private fixCache = new Map<string, { text: string; findings: Finding[] }>();
+  private fixCache = new Map<string, { text: string; plain: Finding[]; fixed: Map<number, Finding> }>();
   private scanGeneration = 0;
   folders: Folder[] = [];
   readonly stats: ServerStats = { edits: [], scans: [], cancelled: 0, overBudget: [], scanning: false };
@@ -140,20 +140,28 @@ export class ServerWorkspace {
     return this.byFile.get(canonicalUri(uri)) ?? [];
   }
 
-  /** This file's findings with their fixes, computed once per text. */
-  async findingsWithFixes(uri: string): Promise<Finding[]> {
+  /**
+   * This file's findings, with their fixes computed for those `want` selects (all when omitted): a
+   * code action or hover needs the fixes of the findings under the cursor, not of the whole file.
+   * Fixes are computed once per finding and text.
+   */
+  async findingsWithFixes(uri: string, want?: (f: Finding, index: number) => boolean): Promise<Finding[]> {
     const key = canonicalUri(uri);
     const e = this.entries.get(key);
     const plain = this.findings(key);
     if (!e || !plain.length) return plain;
-    const hit = this.fixCache.get(key);
-    if (hit && hit.text === e.text && hit.findings.length === plain.length) return hit.findings;
-    const analyzer = await this.getAnalyzer();
-    const findings = plain.map((f) => ({ ...f, fixes: [] }));
-    const src: FixSource | undefined = this.guard(() => ({ text: e.text, model: analyzer.model(this.source(e)) }));
-    if (src) attachFixes({ ...emptyResult(), findings, handlers: this.handlers(key) }, () => src);
-    this.fixCache.set(key, { text: e.text, findings });
-    return findings;
+    let hit = this.fixCache.get(key);
+    if (!hit || hit.text !== e.text || hit.plain !== plain) { hit = { text: e.text, plain, fixed: new Map() }; this.fixCache.set(key, hit); }
+    const cache = hit;
+    const need = plain.map((f, i) => i).filter((i) => !cache.fixed.has(i) && (!want || want(plain[i], i)));
+    if (need.length) {
+      const analyzer = await this.getAnalyzer();
+      const findings = need.map((i) => ({ ...plain[i], fixes: [] }));
+      const src: FixSource | undefined = this.guard(() => ({ text: e.text, model: analyzer.model(this.source(e)) }));
+      if (src) attachFixes({ ...emptyResult(), findings, handlers: this.handlers(key) }, () => src);
+      need.forEach((i, k) => cache.fixed.set(i, findings[k]));
+    }
+    return plain.map((f, i) => cache.fixed.get(i) ?? f);
   }
 
   handlers(uri: string): HandlerReport[] {
