@@ -5,6 +5,7 @@ import { FAMILIES } from '../core/rules';
 import type { CostItem, Finding, Fix, HandlerReport, ScanResult, Workload } from '../core/types';
 import type { DeploymentInfo } from './deploy';
 import { normalizeRoute, type AdvisorInputs, type LoadTestRow } from './inputs';
+import { loopActions } from './loopAdvice';
 
 export type StepId = 'start' | '1' | '2' | '3' | '4' | '5' | '6' | 'cpu-formula' | 'cores' | 'memory' | 'pool' | 'after-fix' | 'ccu';
 
@@ -221,10 +222,14 @@ export function classify(cpuRatio: number, ioShare: number): Workload {
   return 'mixed';
 }
 
-/** Findings that answer [1] "no": blocking calls (LW1xx), CPU work on the loop (LW2xx), root causes such as N+1 (LW3xx); lifespan hooks run once and do not count. */
+/**
+ * Findings that answer [1] "no": blocking calls (LW1xx), CPU work on the loop (LW2xx), N+1 (LW301);
+ * lifespan hooks run once and do not count. LW302-LW304 (coroutine misuse) are listed by
+ * loopAdvice.ts under what to do without holding the worker count.
+ */
 export function countedFindings(scan: ScanResult): Finding[] {
   const lifespan = new Set(scan.handlers.filter((h) => h.kind === 'lifespan').map((h) => `${h.file}\0${h.name}`));
-  return scan.findings.filter((f) => /^LW[123]\d\d$/.test(f.code) && !lifespan.has(`${f.file}\0${f.function}`));
+  return scan.findings.filter((f) => /^LW([12]\d\d|301)$/.test(f.code) && !lifespan.has(`${f.file}\0${f.function}`));
 }
 
 /** Share of coroutines (lifespan hooks aside) with no counted finding: 100 % exactly when [1] answers yes. */
@@ -431,6 +436,7 @@ export function recommend(scan: ScanResult, inputs: AdvisorInputs, deploy: Deplo
     st.trace.push({ step: 'after-fix', question: t('q.alternative'), answer: t('a.alternative', { after: afterText(after.result, t) }), why: t(after.result.processPool > 0 ? 'w.alternative.pool' : 'w.alternative', { source: t(`after.source.${after.result.source}`) }), estimated: true });
   }
   const ccu = stepCcu(st, inputs, now.profile.workload, now.workers);
+  st.actions.push(...loopActions(scan.findings, inputs, t)); // LW302-LW304, LW501: src/advisor/loopAdvice.ts
   addWarnings(st, scan, deploy, now.workers);
   const measured = [...(now.rps !== inputs.rps ? ['rps'] : []), ...(now.memory.source === 'load-test' ? ['memoryPerWorker'] : [])];
   return {

@@ -13,7 +13,8 @@ export interface TextEdit { start: number; end: number; newText: string }
 /** What a fix does; tools match on this, never on the title. */
 export type FixKind =
   | 'asyncio-sleep' | 'httpx' | 'thread' | 'threadpool' | 'thread-chain' | 'path-io' | 'plain-def'
-  | 'process-pool' | 'gather' | 'noqa' | 'workers';
+  | 'process-pool' | 'gather' | 'noqa' | 'workers'
+  | 'await' | 'keep-task' | 'log-guard';
 
 export interface Fix {
   kind: FixKind;

@@ -9,6 +9,7 @@
 //   other LW1xx           thread* (the whole call chain; lazy iterators drained in the thread), threadpool, noqa
 //   LW2xx                 process pool* (reusing the file's pool; see processPool.ts), else thread*; noqa
 //   LW301                 asyncio.gather* for independent iterations (Semaphore-bounded when unbounded); noqa
+//   LW302-LW304, LW501    see loopFixes.ts
 //   every finding: `# noqa: LWxxx` on the line, and `# loopwise: noqa: LWxxx` for the file
 import type { FileModel } from '../python/model';
 import { Resolver } from '../python/resolve';
@@ -16,6 +17,7 @@ import type { Finding, Fix, FunctionKind, ScanResult } from '../types';
 import { type FixContext, targetOf } from './context';
 import { gatherFix } from './gather';
 import { httpxFix } from './httpx';
+import { LOOP_CODES, loopFixes } from './loopFixes';
 import { fileNoqaFix, noqaFix } from './noqa';
 import { inWithHeader, pathFix } from './path';
 import { plainDefFix } from './plainDef';
@@ -44,6 +46,7 @@ export function fixesFor(ctx: FixContext, finding: Finding): Fix[] {
 }
 
 function build(ctx: FixContext, f: Finding): Fix[] {
+  if (LOOP_CODES.has(f.code)) return loopFixes(ctx, f);
   const t = targetOf(ctx, f);
   if (!t) return [];
   const out: (Fix | undefined)[] = [];

@@ -221,6 +221,14 @@ export const ADVICE_EN: Record<string, string> = {
   'r.ok': ' (ok)',
   'r.deployLine': '{at}: {from} -> {to} worker(s){ok}',
   'r.matrixHead': 'workers|req/s|p99|CPU|memory|vs prev|vs first|verdict',
+  // LW302-LW304 and LW501 (src/advisor/loopAdvice.ts)
+  'loop.LW302': 'Fix {n} LW302 coroutine call(s) never awaited (their body never runs) ({files}): add await, or asyncio.create_task with a kept reference',
+  'loop.LW303': 'Fix {n} LW303 task(s) whose reference is dropped (can be garbage-collected mid-flight) ({files}): keep them in a module-level set with add_done_callback(set.discard), or use an asyncio.TaskGroup',
+  'loop.LW304': 'Fix {n} LW304 loop(s) in coroutines that never yield to the event loop ({files}): await what the loop waits for (asyncio.Event, a queue), or await asyncio.sleep(...) in it',
+  'loop.LW501.ccu': 'sizing for {ccu} concurrent users',
+  'loop.LW501.load': 'a load test at {cpu} % CPU',
+  'loop.LW501': 'Cut CPU spent on logging before adding CPU ({why}; the guide targets idle CPU < {target} %): {n} LW501 finding(s) ({files}): log only requests slower than 0.5 s or with status >= 400, and move file/network log handlers behind a QueueHandler',
+  'loop.more': ', +{n} more',
 };
 
 export const ADVICE_VI: Record<string, string> = {
@@ -453,4 +461,12 @@ export const ADVICE_VI: Record<string, string> = {
   'r.ok': ' (ok)',
   'r.deployLine': '{at}: {from} -> {to} worker{ok}',
   'r.matrixHead': 'workers|reqs/s|p99|CPU|memory|so bước trước|so lần đầu|đánh giá',
+  // LW302-LW304 và LW501 (src/advisor/loopAdvice.ts)
+  'loop.LW302': 'Sửa {n} lệnh gọi coroutine LW302 không bao giờ được await (thân hàm không bao giờ chạy) ({files}): thêm await, hoặc dùng asyncio.create_task và giữ tham chiếu đến task',
+  'loop.LW303': 'Sửa {n} task LW303 bị bỏ tham chiếu (có thể bị garbage-collect giữa chừng) ({files}): giữ chúng trong một set cấp module với add_done_callback(set.discard), hoặc dùng asyncio.TaskGroup',
+  'loop.LW304': 'Sửa {n} vòng lặp LW304 trong coroutine không bao giờ nhường event loop ({files}): await thứ vòng lặp đang chờ (asyncio.Event, một queue), hoặc await asyncio.sleep(...) trong vòng lặp',
+  'loop.LW501.ccu': 'tính cho {ccu} người dùng đồng thời',
+  'loop.LW501.load': 'một load test ở {cpu} % CPU',
+  'loop.LW501': 'Giảm CPU dành cho logging trước khi thêm CPU ({why}; guide đặt mục tiêu CPU idle < {target} %): {n} phát hiện LW501 ({files}): chỉ log request chậm hơn 0.5 s hoặc có status >= 400, và đưa các handler ghi file/mạng ra sau một QueueHandler',
+  'loop.more': ', thêm {n} file khác',
 };

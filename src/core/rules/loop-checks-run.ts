@@ -14,7 +14,7 @@ export function runLoopChecks(cx: LoopCheckContext, report: ModuleEntry[], all: 
     checkBusyLoop(cx, mod);
     checkPerRequestLogging(cx, mod);
   }
-  checkSyncHandlers(cx, report, () => {
+  checkSyncHandlers(cx, report, all, () => {
     let n = 0;
     for (const mod of all) {
       for (const fn of mod.model.functions) {

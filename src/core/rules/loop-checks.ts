@@ -33,6 +33,7 @@ export function lineOf(mod: ModuleEntry, offset: number): number {
 
 /** `# noqa` / `# noqa: LW304` on any line of [first, last], or a file-level `# loopwise: noqa`. */
 export function suppressedOn(mod: ModuleEntry, first: number, last: number, code: string): boolean {
+  if (mod.model.fileNoqa && [...mod.model.fileNoqa].some((c) => c === '' || code.startsWith(c))) return true;
   if (mod.model.fileNoqa && [...mod.model.fileNoqa].some((c) => code.startsWith(c))) return true;
   for (let line = first; line <= last; line++) {
     const codes = mod.model.noqa.get(line);

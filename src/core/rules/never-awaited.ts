@@ -2,6 +2,7 @@
 // coroutine object; its body never runs (Python warns "coroutine ... was never awaited" at best), so
 // the email is not sent, the row is not committed, and nothing says so.
 import { isSuppressed } from '../callgraph';
+import { type Expr, offsetOf, scopeOf } from '../python/ir';
 import type { CallSite } from '../python/model';
 import type { FunctionRef, ModuleEntry } from '../symbols';
 import { decoratorName, fnOf, type LoopCheckContext } from './loop-checks';
@@ -30,8 +31,24 @@ for (const p of [
 /** Decorators that return the coroutine function itself (or a coroutine function wrapping it). */
 const KEEPS_COROUTINE = /^(builtins\.(staticmethod|classmethod)|abc\.abstractmethod|(typing|typing_extensions)\.override|(fastapi\.(FastAPI|APIRouter)|starlette\.applications\.Starlette)\(\)\.\w+|tenacity\.retry)$/;
 
+/**
+ * The callee names its function directly: `send(...)` bound by a def or an import, or an attribute
+ * chain on a name (`self.notify`, `mail.send`, `db.commit`). Not a call's result (`get_impl(...)(...)`)
+ * nor a name assigned from one (`fn = get_impl(...)`): factories may return a different function than
+ * the one the model follows.
+ */
+function namesItsFunction(mod: ModuleEntry, callee: Expr): boolean {
+  let root = callee;
+  while (root.k === 'attr') root = root.o;
+  if (root.k !== 'name') return false;
+  if (callee.k !== 'name') return true;
+  const hit = mod.resolver.lookup(root.n, scopeOf(root), offsetOf(root));
+  return !hit || hit.b.kind === 'def' || hit.b.kind === 'import';
+}
+
 /** What a bare call creates when it is a coroutine function's call: the callee's name, or undefined. */
 function coroutineCallee(cx: LoopCheckContext, mod: ModuleEntry, site: CallSite): { name: string; target?: FunctionRef } | undefined {
+  if (!namesItsFunction(mod, site.callee)) return undefined;
   const canonical = cx.graph.canonical(mod, site.callee);
   if (!canonical) return undefined;
   const target = cx.index.functions.get(canonical);

@@ -67,8 +67,9 @@ function widthOf(indent: string): number {
 }
 
 /**
- * Whether the statement at `offset` runs on every call of the function: it starts a logical line
- * and no `if` / `else` / `except` / `case` block holds it.
+ * Whether the statement at `offset` runs on every call of the function: it starts a logical line,
+ * no `if` / `else` / `except` / `case` block holds it, and no `return` comes before it (an early
+ * return makes what follows conditional: `if fast: return await call_next(request)`).
  */
 export function runsUnconditionally(text: string, fn: FunctionInfo, offset: number): boolean {
   const from = lineStartAt(text, fn.bodyStart);
@@ -76,6 +77,7 @@ export function runsUnconditionally(text: string, fn: FunctionInfo, offset: numb
   let indent = widthOf(text.slice(lineStartAt(text, offset), offset));
   const lines = logicalLines(text, fn, lineStartAt(text, offset));
   const bodyIndent = lines.length ? Math.min(...lines.map((l) => l.indent)) : indent;
+  if (lines.some((l) => /^return\b/.test(l.text))) return false;
   for (let i = lines.length - 1; i >= 0 && indent > bodyIndent; i--) {
     const l = lines[i];
     if (l.indent >= indent) continue;
@@ -103,16 +105,51 @@ export function checkPerRequestLogging(cx: LoopCheckContext, mod: ModuleEntry): 
   }
 }
 
-/** Sync file / network handlers, when the app has coroutines that log through `logging`. */
-export function checkSyncHandlers(cx: LoopCheckContext, mods: Iterable<ModuleEntry>, coroutinesLog: () => number): void {
+const isWeb = (q: string) => /^(fastapi|starlette)(\.|$)/.test(q);
+
+/** The project modules a module imports. */
+function importedModules(cx: LoopCheckContext, mod: ModuleEntry): string[] {
+  const out: string[] = [];
+  for (const imp of mod.model.imports) {
+    for (let q = imp.q; q; q = q.includes('.') ? q.slice(0, q.lastIndexOf('.')) : '') {
+      const m = cx.index.modules.get(q);
+      if (m) { out.push(m.model.module); break; }
+    }
+  }
+  return out;
+}
+
+const isServer = (q: string) => /^(uvicorn|gunicorn|hypercorn|granian)(\.|$)/.test(q);
+
+/**
+ * Modules that are part of a web app: they import FastAPI / Starlette, are imported by such a module
+ * (its logging setup), or serve one (import it and a server: `uvicorn.run(app)`). A worker process
+ * (Celery) that merely shares modules with the app is not part of it.
+ */
+function webModules(cx: LoopCheckContext, all: ModuleEntry[]): Set<string> {
+  const direct = new Set(all.filter((m) => m.model.imports.some((i) => isWeb(i.q))).map((m) => m.model.module));
+  const out = new Set(direct);
+  for (const mod of all) {
+    const imported = importedModules(cx, mod);
+    if (direct.has(mod.model.module)) for (const q of imported) out.add(q);
+    else if (imported.some((q) => direct.has(q)) && mod.model.imports.some((i) => isServer(i.q))) out.add(mod.model.module);
+  }
+  return out;
+}
+
+/** Sync file / network handlers configured in a web app whose coroutines log through `logging`. */
+export function checkSyncHandlers(cx: LoopCheckContext, mods: Iterable<ModuleEntry>, all: ModuleEntry[], coroutinesLog: () => number): void {
   const { code } = perRequestLogging;
   if (!cx.enabled(code)) return;
   let count: number | undefined;
+  let web: Set<string> | undefined;
   for (const mod of mods) {
     const candidates = mod.model.calls.filter((s) => /(Handler|Listener)$/.test(s.text));
     if (!candidates.length) continue;
     const names = candidates.map((s) => cx.graph.canonical(mod, s.callee));
     if (names.includes(QUEUE_LISTENER)) continue;
+    web ??= webModules(cx, all);
+    if (!web.has(mod.model.module)) continue;
     candidates.forEach((site, i) => {
       const name = names[i];
       if (!name || !SYNC_HANDLERS.has(name) || isSuppressed(mod, site, code)) return;
