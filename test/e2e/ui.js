@@ -111,6 +111,8 @@ async function palette(page, command) {
   });
   // Multi-root: the status bar follows the active editor's folder; the panel has a folder picker.
   if (process.env.MULTI_ROOT) {
+    // A fresh page: the folder window above must not hand its state to the workspace window.
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     const quickOpen = async (name) => {
       await page.keyboard.press('Control+P');
       await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
@@ -121,9 +123,15 @@ async function palette(page, command) {
     };
     const status = (re) => page.locator('.statusbar-item', { hasText: re }).first().waitFor({ timeout: 30000 });
     ok = await check(page, 'multi-root: the status bar shows the active editor\'s folder', async () => {
-      await page.goto(`http://127.0.0.1:${port}/?workspace=${encodeURIComponent(process.env.MULTI_ROOT)}`);
+      const url = `http://127.0.0.1:${port}/?workspace=${encodeURIComponent(process.env.MULTI_ROOT)}`;
+      const folderRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'clean' }).first();
+      await page.goto(url);
       await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'clean' }).first().waitFor({ timeout: 60000 });
+      // code-server now and then shows a workspace window with no folders on first load: one reload.
+      if (!(await folderRow.waitFor({ timeout: 30000 }).then(() => true, () => false))) {
+        await page.reload();
+        await folderRow.waitFor({ timeout: 60000 });
+      }
       await quickOpen('clean.py');
       await status(/Loopwise: 0 blockers · \d+ workers?/);
       await quickOpen('main.py');
