@@ -120,7 +120,7 @@
     rows.forEach((r, i) => {
       const y = i * rowH + 2;
       const g = s('g', { class: `row${r.focused ? ' focused' : ''}`, tabindex: 0 });
-      g.addEventListener('click', () => vscode.postMessage({ type: 'reveal', uri: r.uri, line: r.line, column: 1 }));
+      g.addEventListener('click', () => vscode.postMessage({ type: 'reveal', kind: 'handler', index: i }));
       if (r.focused) g.append(s('rect', { class: 'focus', x: 0, y, width, height: rowH - 2 }));
       const label = s('text', { x: 4, y: y + 14, class: 'label' });
       label.textContent = r.label.length > 30 ? r.label.slice(0, 29) + '…' : r.label;
@@ -164,8 +164,8 @@
     if (!list.length) return h('section', {}, [h('h2', { text: t.findings }), h('p', { class: 'muted', text: t.noFindings })]);
     return h('section', { id: 'findings' }, [
       h('h2', { text: `${t.findings} (${list.length})` }),
-      h('ul', { class: 'findings' }, list.map((f) => h('li', {}, [
-        h('a', { href: '#', text: `${f.file}:${f.line}`, onclick: (/** @type {Event} */ e) => { e.preventDefault(); vscode.postMessage({ type: 'reveal', uri: f.uri, line: f.line, column: f.column }); } }),
+      h('ul', { class: 'findings' }, list.map((f, index) => h('li', {}, [
+        h('a', { href: '#', text: `${f.file}:${f.line}`, onclick: (/** @type {Event} */ e) => { e.preventDefault(); vscode.postMessage({ type: 'reveal', kind: 'finding', index }); } }),
         ' ', h('code', { text: f.code }), ' ', h('span', { text: f.message }),
       ]))),
     ]);

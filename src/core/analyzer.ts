@@ -8,9 +8,9 @@ import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import { type Expr, namesIn } from './python/ir';
-import { buildModel, type FileModel, type LoopInfo, type Part, type PartCache, QUERY_SOURCE, reuseAfterEdit } from './python/model';
+import { buildModel, type FileModel, type LoopInfo, type Part, type PartCache, reuseAfterEdit } from './python/model';
 import { Resolver } from './python/resolve';
-import { initParser, parsePython, renewParser } from './parser';
+import { initParser, loadQuery, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
 import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
@@ -74,6 +74,9 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
   return { row, column: offset - lineStart };
 }
 
+/** grammars/python-model.scm: every node kind the file model reads. */
+const MODEL_QUERY = 'python-model';
+
 interface CachedModel { text: string; module: string; isPackage: boolean; model: FileModel }
 
 const ROLE_WORD: Record<FunctionKind, string> = {
@@ -104,7 +107,7 @@ export class Analyzer {
 
   static async create(grammarDir?: string): Promise<Analyzer> {
     const lang = await initParser(grammarDir);
-    return new Analyzer(lang, new TsQuery(lang, QUERY_SOURCE));
+    return new Analyzer(lang, new TsQuery(lang, loadQuery(MODEL_QUERY)));
   }
 
   /**
@@ -137,7 +140,7 @@ export class Analyzer {
     // Trees and the query live in the old state: drop them without touching it again.
     this.docs.clear();
     renewParser();
-    try { this.query = new TsQuery(this.lang, QUERY_SOURCE); } catch { /* keep the old one */ }
+    try { this.query = new TsQuery(this.lang, loadQuery(MODEL_QUERY)); } catch { /* keep the old one */ }
   }
 
   /** The file's model, from the cache when its text has not changed. Never throws on user code. */

@@ -28,6 +28,8 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Ou
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }],
     outputChannel: output,
+    // In an untrusted workspace the server does not read pyproject.toml / loopwise.toml.
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
     middleware: {
       workspace: {
         configuration: (params) => params.items.map((item) => (item.section === 'loopwise' ? configurationFor(item.scopeUri) : null)),

@@ -47,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): LoopwiseApi {
     log, status, panel, client,
     { dispose: () => clearTimeout(statusTimer) },
     vscode.window.onDidChangeActiveTextEditor(refreshStatus),
+    // Trust granted: the project's configuration files now apply.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => { void client.start().then(() => client.sendNotification('loopwise/didGrantTrust')); }),
     vscode.workspace.onDidChangeWorkspaceFolders(refreshStatus),
     vscode.commands.registerCommand('loopwise.recommendWorkers', async (focus?: Focus) => (await panel.show(focus && typeof focus.file === 'string' ? focus : undefined)).rec),
     vscode.commands.registerCommand('loopwise.scanWorkspace', async () => {

@@ -3,10 +3,9 @@
 // snippets. Locked down: CSP with a nonce, scripts and styles only from media/, theme colours only;
 // media/panel.js builds the DOM with textContent, so user code never becomes markup.
 import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Advice, AdviceSource, PanelInputs } from './advice';
-import type { FromWebview, PanelState, ToWebview } from './panelProtocol';
+import type { Advice, AdviceSource } from './advice';
+import { parseFromWebview, type PanelState, type ToWebview } from './panelProtocol';
 
 export interface Focus { file: string; line: number }
 
@@ -21,6 +20,8 @@ export class WorkerPanel implements vscode.Disposable {
   folder = '';
   /** The state last posted, for tests. */
   lastState?: PanelState;
+  /** Where each finding and handler of the last state is: the webview names them by index only. */
+  private targets: { findings: { uri: string; line: number; column: number }[]; handlers: { uri: string; line: number; column: number }[] } = { findings: [], handlers: [] };
 
   constructor(private extensionUri: vscode.Uri, private advisor: AdviceSource, private onInputs: () => void) {}
 
@@ -48,7 +49,7 @@ export class WorkerPanel implements vscode.Disposable {
       this.panel.iconPath = vscode.Uri.joinPath(media, 'icon.png');
       this.ready = false;
       this.panel.webview.html = this.html(this.panel.webview, media);
-      this.panel.webview.onDidReceiveMessage((m: FromWebview) => this.receive(m), undefined, this.subs);
+      this.panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.subs);
       this.panel.onDidDispose(() => { this.panel = undefined; this.ready = false; }, undefined, this.subs);
     } else {
       this.panel.reveal(undefined, true);
@@ -78,14 +79,16 @@ export class WorkerPanel implements vscode.Disposable {
     if (this.panel && this.ready) void this.panel.webview.postMessage({ type: 'state', state } satisfies ToWebview);
   }
 
-  private async receive(m: FromWebview): Promise<void> {
+  private async receive(raw: unknown): Promise<void> {
+    const m = parseFromWebview(raw, this.advisor.inputs(this.folder));
+    if (!m) return;
     switch (m.type) {
       case 'ready':
         this.ready = true;
         await this.refresh();
         return;
       case 'setInputs':
-        this.advisor.setInputs(this.folder, sanitize(m.inputs));
+        this.advisor.setInputs(this.folder, m.inputs);
         this.onInputs();
         await this.refresh();
         return;
@@ -97,8 +100,12 @@ export class WorkerPanel implements vscode.Disposable {
         await this.refresh();
         return;
       case 'reveal': {
-        const uri = vscode.Uri.parse(m.uri);
-        const pos = new vscode.Position(Math.max(0, m.line - 1), Math.max(0, m.column - 1));
+        // Only a finding or handler the panel was shown, and only a file of this workspace.
+        const target = (m.kind === 'finding' ? this.targets.findings : this.targets.handlers)[m.index];
+        if (!target) return;
+        const uri = vscode.Uri.parse(target.uri);
+        if (!vscode.workspace.getWorkspaceFolder(uri)) return;
+        const pos = new vscode.Position(Math.max(0, target.line - 1), Math.max(0, target.column - 1));
         await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
         return;
       }
@@ -129,11 +136,11 @@ export class WorkerPanel implements vscode.Disposable {
     const impact = (h: { cpuMs: number; blockingMs: number; ioMs: number }) => h.blockingMs + h.cpuMs;
     const handlers = scan.handlers
       .filter((h) => h.kind === 'route' || h.kind === 'websocket' || h.kind === 'dependency' || h.kind === 'middleware')
-      .sort((a, b) => impact(b) - impact(a) || (b.cpuMs + b.ioMs + b.blockingMs) - (a.cpuMs + a.ioMs + a.blockingMs) || (a.route ?? a.name).localeCompare(b.route ?? b.name))
-      .map((h) => ({
-        label: h.route ?? `${h.kind} ${h.name}`, uri: h.file, line: h.line, cpuMs: h.cpuMs, ioMs: h.ioMs, blockingMs: h.blockingMs, findings: h.findings,
-        focused: !!this.focus && this.focus.file === h.file && this.focus.line === h.line,
-      }));
+      .sort((a, b) => impact(b) - impact(a) || (b.cpuMs + b.ioMs + b.blockingMs) - (a.cpuMs + a.ioMs + a.blockingMs) || (a.route ?? a.name).localeCompare(b.route ?? b.name));
+    this.targets = {
+      findings: scan.findings.map((f) => ({ uri: f.file, line: f.line, column: f.column })),
+      handlers: handlers.map((h) => ({ uri: h.file, line: h.line, column: 1 })),
+    };
     return {
       strings: strings(),
       folder: advice.folder,
@@ -152,9 +159,12 @@ export class WorkerPanel implements vscode.Disposable {
         loadTestFile: pi.loadTestFile ?? '', loadTestWorkers: pi.loadTestWorkers ?? null, loadTestText: pi.loadTestText ?? '', origin,
         overridden: Object.keys(pi).filter((k) => (pi as Record<string, unknown>)[k] !== undefined),
       },
-      handlers,
+      handlers: handlers.map((h) => ({
+        label: h.route ?? `${h.kind} ${h.name}`, line: h.line, cpuMs: h.cpuMs, ioMs: h.ioMs, blockingMs: h.blockingMs, findings: h.findings,
+        focused: !!this.focus && this.focus.file === h.file && this.focus.line === h.line,
+      })),
       trace: rec.trace.map((t) => ({ step: t.step, question: t.question, answer: t.answer, why: t.why, estimated: t.estimated, measured: t.measured })),
-      findings: scan.findings.map((f) => ({ uri: f.file, file: rel(f.file), line: f.line, column: f.column, code: f.code, message: f.message })),
+      findings: scan.findings.map((f) => ({ file: rel(f.file), line: f.line, column: f.column, code: f.code, message: f.message })),
       snippets: { command: rec.command, compose: advice.composeYaml },
       warnings: [...rec.warnings, ...advice.notes],
       actions: rec.actions,
@@ -195,20 +205,6 @@ function sameUri(a: string, b: string): boolean {
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** Only known fields with sane values reach the advisor. */
-function sanitize(raw: PanelInputs): PanelInputs {
-  const num = (v: unknown, min: number) => (typeof v === 'number' && Number.isFinite(v) && v >= min ? v : undefined);
-  const out: PanelInputs = {
-    cores: num(raw.cores, 0.1), memoryMb: num(raw.memoryMb, 64), rps: num(raw.rps, 0), ccu: num(raw.ccu, 1),
-    targetLatencyMs: num(raw.targetLatencyMs, 1), cannotRefactor: raw.cannotRefactor === true,
-    loadTestWorkers: num(raw.loadTestWorkers, 1),
-    loadTestFile: typeof raw.loadTestFile === 'string' && raw.loadTestFile ? path.normalize(raw.loadTestFile) : undefined,
-    loadTestText: typeof raw.loadTestText === 'string' && raw.loadTestText.trim() ? raw.loadTestText.slice(0, 100_000) : undefined,
-  };
-  for (const k of Object.keys(out) as (keyof PanelInputs)[]) if (out[k] === undefined) delete out[k];
-  return out;
 }
 
 function strings(): Record<string, string> {

@@ -108,8 +108,10 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     lensRefresh = !!c.workspace?.codeLens?.refreshSupport;
     folderEvents = !!c.workspace?.workspaceFolders;
     // Editors without workspace/configuration pass settings here: `{ settings: {...} }`, `{ loopwise: {...} }` or the section itself.
-    const io = params.initializationOptions as { settings?: unknown; loopwise?: unknown } | undefined;
+    const io = params.initializationOptions as { settings?: unknown; loopwise?: unknown; trusted?: boolean } | undefined;
     initSettings = io?.settings ?? io?.loopwise ?? io;
+    // A client that says the workspace is untrusted: its configuration files are not read.
+    ws.trusted = io?.trusted !== false;
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri.split('/').pop() ?? 'root' }] : []);
     ws.setFolders(folders);
     return {
@@ -297,6 +299,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     return advisor.compute(folder, ws.folders, ws.result(folder?.uri ?? ''), sanitize((p?.inputs ?? {}) as Record<string, unknown>), s.advisor);
   });
 
+  connection.onNotification('loopwise/didGrantTrust', () => { ws.trusted = true; void ws.reloadSettings(); });
   connection.onRequest(STATS_REQUEST, () => ws.stats);
   connection.onRequest('loopwise/flush', async (p: { uri: string }) => { await ws.flush(String(p?.uri ?? '')); return true; });
   connection.onRequest('loopwise/scan', async () => { await ws.scanWorkspace(); return true; });

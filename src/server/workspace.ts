@@ -71,6 +71,8 @@ export class ServerWorkspace {
   private fixCache = new Map<string, { text: string; plain: Finding[]; fixed: Map<number, Finding> }>();
   private scanGeneration = 0;
   folders: Folder[] = [];
+  /** False in a workspace the client does not trust: pyproject.toml / loopwise.toml are not read. */
+  trusted = true;
   readonly stats: ServerStats = { edits: [], scans: [], cancelled: 0, overBudget: [], scanning: false };
   scanning: Promise<void> = Promise.resolve();
 
@@ -106,7 +108,7 @@ export class ServerWorkspace {
       p = (async () => {
         let raw: unknown;
         try { raw = await this.host.configuration(folder); } catch (err) { this.host.log(`configuration request failed: ${(err as Error).message}`); }
-        const fs = this.folders.find((f) => f.uri === folder)?.fsPath;
+        const fs = this.trusted ? this.folders.find((f) => f.uri === folder)?.fsPath : undefined;
         const st = readSettings(raw, fs);
         for (const problem of st.config.problems) this.host.log(`config: ${problem}`);
         this.settings.set(folder, st);

@@ -360,6 +360,19 @@ describe('language server (scripted LSP client over stdio)', function () {
     assert.equal(await shutdown(c), 0);
   });
 
+  it('does not read the project\'s configuration files when the client says the workspace is untrusted', async () => {
+    c = start();
+    const root = pathToFileURL(dir).href;
+    await c.conn.sendRequest('initialize', { processId: process.pid, rootUri: root, workspaceFolders: [{ uri: root, name: 'ws' }], capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: false } });
+    await c.conn.sendNotification('initialized', {});
+    await c.conn.sendRequest('loopwise/waitForScan');
+    // pyproject.toml excludes scripts/**: untrusted, that exclude does not apply.
+    await c.until('scripts/oneoff.py analysed', () => (c.latest(uri('scripts/oneoff.py'))?.length ?? 0) > 0);
+    await c.conn.sendNotification('loopwise/didGrantTrust');
+    await c.until('excluded once trusted', () => c.latest(uri('scripts/oneoff.py'))?.length === 0);
+    assert.equal(await shutdown(c), 0);
+  });
+
   it('keeps workspace folders apart: one analysis, advice and status per folder', async () => {
     c = start();
     const other = join(dir, 'other');
