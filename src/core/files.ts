@@ -12,6 +12,11 @@ export const SKIP_DIRS = new Set(['.venv', 'venv', 'env', '.env', 'node_modules'
 
 const PACKAGE_NAMED_DIRS = new Set(['build', 'dist', 'env']);
 
+/** A folder named like an output folder is Python code when it, or the folder holding it, is a package. */
+function isPackageDir(dir: string, parent: string): boolean {
+  return existsSync(join(dir, '__init__.py')) || existsSync(join(parent, '__init__.py'));
+}
+
 export class InputError extends Error {}
 
 export interface DecodedText {
@@ -77,8 +82,9 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
           try { const t = statSync(full); isDir = t.isDirectory(); isFile = t.isFile(); } catch { notes.push({ file: rel(full), kind: 'skipped', message: 'broken symlink' }); continue; }
         }
         if (isDir) {
-          // `build/` and `dist/` are output folders, unless they are a package (`onyx/features/build/`).
-          if ((SKIP_DIRS.has(name) && !(PACKAGE_NAMED_DIRS.has(name) && existsSync(join(full, '__init__.py')))) || name.endsWith('.egg-info')) continue;
+          // `build/` and `dist/` are output folders, unless they are a package or sit inside one
+          // (`onyx/server/features/build/`, a namespace package without `__init__.py`).
+          if ((SKIP_DIRS.has(name) && !(PACKAGE_NAMED_DIRS.has(name) && isPackageDir(full, dir))) || name.endsWith('.egg-info')) continue;
           if (opts.exclude?.(relative(abs, full)) || opts.skip?.(full, true)) continue;
           stack.push(full);
         } else if (isFile && name.endsWith('.py')) {
