@@ -37,10 +37,18 @@
   function render() {
     const t = state.strings;
     app.replaceChildren(
-      header(t), actions(t), inputs(t), chart(t), trace(t), findings(t), snippets(t), warnings(t),
+      folderPicker(t), header(t), actions(t), inputs(t), chart(t), trace(t), findings(t), snippets(t), warnings(t),
     );
     const focused = app.querySelector('.focused');
     if (focused && focusKey) { focused.scrollIntoView({ block: 'center' }); focusKey = ''; }
+  }
+
+  /** One panel per workspace folder: a picker when the workspace has several. */
+  function folderPicker(t) {
+    if (!state.folders || state.folders.length < 2) return null;
+    const select = h('select', { id: 'folder', onchange: () => vscode.postMessage({ type: 'pickFolder', folder: select.value }) },
+      state.folders.map((f) => h('option', { value: f.uri, selected: f.uri === state.folder, text: f.name })));
+    return h('label', { class: 'field folder' }, [h('span', { text: t.folder }), select]);
   }
 
   function header(t) {

@@ -21,6 +21,9 @@ export interface PanelTraceStep { step: string; question: string; answer: string
 
 export interface PanelState {
   strings: Record<string, string>;
+  /** The workspace folder shown, and every folder (the picker shows when there are several). */
+  folder: string;
+  folders: { uri: string; name: string }[];
   workers: number;
   reason: string;
   fixFirst: boolean;
@@ -56,6 +59,7 @@ export type FromWebview =
   | { type: 'setInputs'; inputs: PanelInputs }
   | { type: 'reveal'; kind: 'finding' | 'handler'; index: number }
   | { type: 'pickLoadTest' }
+  | { type: 'pickFolder'; folder: string }
   | { type: 'copy'; text: string };
 
 /** Longest text the panel may copy or paste (a workers table is a few lines). */
@@ -80,6 +84,9 @@ export function parseFromWebview(raw: unknown, current: PanelInputs): FromWebvie
       return { type: 'reveal', kind: raw.kind, index: raw.index as number };
     case 'setInputs':
       return isObject(raw.inputs) ? { type: 'setInputs', inputs: sanitizeInputs(raw.inputs, current) } : undefined;
+    case 'pickFolder':
+      // Checked again against the workspace's folders by the panel.
+      return typeof raw.folder === 'string' && raw.folder.length <= 4096 ? { type: 'pickFolder', folder: raw.folder } : undefined;
     default: return undefined;
   }
 }
