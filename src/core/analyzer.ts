@@ -542,9 +542,10 @@ class Run {
         const role = this.fastapi.roleOf(fn);
         return fn.isAsync ? this.where({ mod, fn }, role) : `sync function ${displayName({ mod, fn })}${role?.route ? ` (${role.route})` : ''}`;
       },
-      report: (mod, fn, span, code, severity, message, call) => {
+      report: (mod, fn, span, code, severity, message, call, args) => {
         const ref = fn ? { mod, fn } : undefined;
         const role = fn ? this.fastapi.roleOf(fn) : undefined;
+        const whereArgs = !ref ? { role: 'module', name: '', route: '' } : fn!.isAsync ? this.whereArgs(ref, role) : { role: 'sync', name: displayName(ref), route: role?.route ?? '' };
         const a = positionOf(mod, span.start);
         const b = positionOf(mod, span.end);
         this.findings.push({
@@ -552,6 +553,7 @@ class Run {
           severity: mod.testCode ? this.opts.severity?.['test-code'] ?? 'info' : severity, message,
           function: ref ? displayName(ref) : '', route: role?.route ?? null, chain: [], fixes: [], call, startOffset: span.start, endOffset: span.end,
           ...(mod.testCode ? { testCode: true } : {}),
+          ...(args ? { args: { ...whereArgs, ...args } } : {}),
         });
       },
     }, [...this.index.modules.values()].filter((m) => !this.opts.only || this.opts.only.has(m.file)), [...this.index.modules.values()]);

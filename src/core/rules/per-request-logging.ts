@@ -100,7 +100,7 @@ export function checkPerRequestLogging(cx: LoopCheckContext, mod: ModuleEntry): 
       if (!site.stmt || site.fn !== fn.id || !logCallKind(c.canonical, site) || isSuppressed(mod, site, code)) continue;
       if (!runsUnconditionally(text, fn, site.start)) continue;
       const message = `${site.text}(...) runs on every request in ${cx.where(mod, fn)}: a log line per request costs CPU (formatting, the handler's lock and write) on the event loop; log only slow or failed requests (if elapsed > 0.5 or response.status_code >= 400)`;
-      cx.report(mod, fn, site, code, 'info', message, c.canonical!);
+      cx.report(mod, fn, site, code, 'info', message, c.canonical!, { shape: 'per-request-logging', call: site.text });
     }
   }
 }
@@ -166,7 +166,7 @@ export function checkSyncHandlers(cx: LoopCheckContext, mods: Iterable<ModuleEnt
       const fn = fnOf(mod, site);
       const kind = name.slice(name.lastIndexOf('.') + 1);
       const message = `${kind} writes synchronously on the thread that logs, and ${count} coroutine${count === 1 ? '' : 's'} log through \`logging\` on the event loop: each record waits for the ${/SMTP|HTTP|Socket/.test(kind) ? 'network' : 'disk'} there; attach a logging.handlers.QueueHandler instead and run this handler in a logging.handlers.QueueListener`;
-      cx.report(mod, fn, site, code, 'info', message, name);
+      cx.report(mod, fn, site, code, 'info', message, name, { shape: 'sync-log-handler', kind, count: String(count), medium: /SMTP|HTTP|Socket/.test(kind) ? 'network' : 'disk' });
     });
   }
 }
