@@ -1,7 +1,8 @@
 // `npm run bench`: Loopwise side by side with Ruff-wasm (ASYNC rules) on the same generated inputs.
 // Prints one JSON report; every figure is the median of several runs after warm-up. Inputs are
 // written (deterministically) under .bench/. Not a test: nothing here fails on a slow machine.
-import { spawn, spawnSync } from 'node:child_process';
+// `npm run bench -- --repo PATH [--runs N]`: the same side by side on a real tree (see bench/repo.ts).
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { Analyzer, type SourceFile } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
 import { parsePython } from '../src/core/parser';
 import { generate } from './generate';
+import { coldRun, median, r1, r2 } from './measure';
+import { repoBench } from './repo';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, '.bench');
@@ -16,48 +19,12 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 const RUFF_SCAN = join(__dirname, 'ruff-scan.cjs');
 const quick = process.argv.includes('--quick');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const r1 = (x: number) => Math.round(x * 10) / 10;
-const r2 = (x: number) => Math.round(x * 100) / 100;
-
 /** Median wall time (ms) of fn after `warm` unmeasured runs. */
 function timeit(fn: () => void, runs: number, warm = 2): number {
   for (let i = 0; i < warm; i++) fn();
   const t: number[] = [];
   for (let i = 0; i < runs; i++) { const s = performance.now(); fn(); t.push(performance.now() - s); }
   return median(t);
-}
-
-/** Wall time and peak RSS of a child process (GNU time when present, else ps sampling). */
-async function coldRun(cmd: string, args: string[]): Promise<{ ms: number; peakRssMb: number; stdout: string }> {
-  const gnuTime = existsSync('/usr/bin/time');
-  const argv = gnuTime ? ['-f', '__RSS_KB=%M', cmd, ...args] : args;
-  const exe = gnuTime ? '/usr/bin/time' : cmd;
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(exe, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let peak = 0;
-    const sampler = gnuTime ? undefined : setInterval(() => {
-      const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(child.pid)], { encoding: 'utf8' });
-      peak = Math.max(peak, Number(ps.stdout.trim()) || 0);
-    }, 20);
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', () => {
-      const ms = performance.now() - start;
-      if (sampler) clearInterval(sampler);
-      const m = /__RSS_KB=(\d+)/.exec(stderr);
-      if (m) peak = Number(m[1]);
-      resolve({ ms, peakRssMb: r1(peak / 1024), stdout });
-    });
-  });
 }
 
 function loadProject(dir: string): SourceFile[] {
@@ -69,7 +36,22 @@ function loadProject(dir: string): SourceFile[] {
   });
 }
 
+/** `--edit-repo PATH [--edits N]`: typing in the largest file of a real workspace (bench/editRepo.ts, own process). */
+function editRepo(): boolean {
+  const i = process.argv.indexOf('--edit-repo');
+  if (i < 0) return false;
+  const path = process.argv[i + 1];
+  if (!path || !existsSync(path)) throw new Error('--edit-repo needs the path of a checkout');
+  const n = process.argv.indexOf('--edits');
+  const edits = n >= 0 ? process.argv[n + 1] : '200';
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'editRepo.ts'), path, edits], { encoding: 'utf8', cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(child.stdout);
+  if (child.status) process.exitCode = child.status;
+  return true;
+}
+
 async function main(): Promise<void> {
+  if (editRepo()) return;
   if (!existsSync(CLI)) throw new Error('dist/cli.js missing: run `npm run build` first');
   const g = generate(OUT);
   const mb = (bytes: number) => bytes / 1048576;
@@ -237,4 +219,10 @@ function editFor(before: string, e: { start: number; end: number; text: string }
   return new Edit({ startIndex: e.start, oldEndIndex: e.end, newEndIndex: e.start + e.text.length, startPosition: pos(before, e.start), oldEndPosition: pos(before, e.end), newEndPosition: pos(after, e.start + e.text.length) });
 }
 
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+const repoAt = process.argv.indexOf('--repo');
+if (repoAt >= 0) {
+  const runsAt = process.argv.indexOf('--runs');
+  repoBench(process.argv[repoAt + 1] ?? '', runsAt >= 0 ? Number(process.argv[runsAt + 1]) : 3).catch((e) => { console.error(e); process.exitCode = 1; });
+} else {
+  main().catch((e) => { console.error(e); process.exitCode = 1; });
+}

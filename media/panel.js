@@ -37,10 +37,18 @@
   function render() {
     const t = state.strings;
     app.replaceChildren(
-      header(t), actions(t), inputs(t), chart(t), trace(t), findings(t), snippets(t), warnings(t),
+      folderPicker(t), header(t), actions(t), inputs(t), chart(t), trace(t), findings(t), snippets(t), warnings(t),
     );
     const focused = app.querySelector('.focused');
     if (focused && focusKey) { focused.scrollIntoView({ block: 'center' }); focusKey = ''; }
+  }
+
+  /** One panel per workspace folder: a picker when the workspace has several. */
+  function folderPicker(t) {
+    if (!state.folders || state.folders.length < 2) return null;
+    const select = h('select', { id: 'folder', onchange: () => vscode.postMessage({ type: 'pickFolder', folder: select.value }) },
+      state.folders.map((f) => h('option', { value: f.uri, selected: f.uri === state.folder, text: f.name })));
+    return h('label', { class: 'field folder' }, [h('span', { text: t.folder }), select]);
   }
 
   function header(t) {
@@ -112,7 +120,7 @@
     rows.forEach((r, i) => {
       const y = i * rowH + 2;
       const g = s('g', { class: `row${r.focused ? ' focused' : ''}`, tabindex: 0 });
-      g.addEventListener('click', () => vscode.postMessage({ type: 'reveal', uri: r.uri, line: r.line, column: 1 }));
+      g.addEventListener('click', () => vscode.postMessage({ type: 'reveal', kind: 'handler', index: i }));
       if (r.focused) g.append(s('rect', { class: 'focus', x: 0, y, width, height: rowH - 2 }));
       const label = s('text', { x: 4, y: y + 14, class: 'label' });
       label.textContent = r.label.length > 30 ? r.label.slice(0, 29) + '…' : r.label;
@@ -156,8 +164,8 @@
     if (!list.length) return h('section', {}, [h('h2', { text: t.findings }), h('p', { class: 'muted', text: t.noFindings })]);
     return h('section', { id: 'findings' }, [
       h('h2', { text: `${t.findings} (${list.length})` }),
-      h('ul', { class: 'findings' }, list.map((f) => h('li', {}, [
-        h('a', { href: '#', text: `${f.file}:${f.line}`, onclick: (/** @type {Event} */ e) => { e.preventDefault(); vscode.postMessage({ type: 'reveal', uri: f.uri, line: f.line, column: f.column }); } }),
+      h('ul', { class: 'findings' }, list.map((f, index) => h('li', {}, [
+        h('a', { href: '#', text: `${f.file}:${f.line}`, onclick: (/** @type {Event} */ e) => { e.preventDefault(); vscode.postMessage({ type: 'reveal', kind: 'finding', index }); } }),
         ' ', h('code', { text: f.code }), ' ', h('span', { text: f.message }),
       ]))),
     ]);

@@ -154,6 +154,7 @@ function main(): void {
   const otherCodes = new Map<string, number>();
   const awaitedBlocking: string[] = [];
   let exact = 0;
+  const severities = new Map<string, number>();
   for (const repo of corpus.repos) {
     if (only && !only.has(repo.name)) continue;
     const dir = prepare(repo);
@@ -170,6 +171,7 @@ function main(): void {
       if (isAwaited(f, text)) awaitedBlocking.push(`${repo.name}:${f.file}:${f.line}:${f.code} ${f.call}`);
     }
     for (const f of findings) if (!groupOf(f.code)) otherCodes.set(f.code, (otherCodes.get(f.code) ?? 0) + 1);
+    for (const f of findings) severities.set(f.severity, (severities.get(f.severity) ?? 0) + 1);
     const found = pos.filter((l) => findings.some((f) => matches(l, f)));
     exact += found.filter((l) => !l.code || findings.some((f) => matches(l, f) && f.code === l.code)).length;
     missed.push(...pos.filter((l) => !found.includes(l)));
@@ -204,6 +206,7 @@ function main(): void {
   for (const r of rows) console.log(r);
   console.log(`${'TOTAL'.padEnd(15)} ${pad(tot.pos, 6)} ${pad(tot.found, 5)} ${pct(tot.found, tot.pos).padStart(6)} | ${pad(tot.blk, 3)} ${pad(tot.blkFound, 6)} | ${pad(tot.n1, 3)} ${pad(tot.n1Found, 5)} | ${pad(tot.traps, 5)} ${pad(tot.hits, 4)} | ${pad(tot.findings, 8)} ${pad(tot.fb, 3)} ${pad(tot.fn, 3)}`);
 
+  console.log(`(findings by severity: ${[...severities].sort().map(([c, n]) => `${c} ${n}`).join(', ')})`);
   if (otherCodes.size) console.log(`(not measured here: ${[...otherCodes].sort().map(([c, n]) => `${c} x${n}`).join(', ')})`);
   console.log(`\nRecall: blocking (LW1xx/LW2xx) ${tot.blkFound}/${tot.blk} = ${pct(tot.blkFound, tot.blk)}; LW301 ${tot.n1Found}/${tot.n1} = ${pct(tot.n1Found, tot.n1)}; all ${tot.found}/${tot.pos} = ${pct(tot.found, tot.pos)} (${exact} of the ${tot.found} found with the expected code)`);
   console.log(`Awaited calls reported as blocking (LW1xx/LW2xx on \`await <call>\`): ${awaitedBlocking.length}${awaitedBlocking.map((a) => `\n  ${a}`).join('')}`);

@@ -37,16 +37,23 @@ CS=$HOST/node_modules/.bin/code-server
 t "3/6 build, test bundle, VSIX"
 [ -d node_modules/esbuild ] || npm ci --no-audit --no-fund >/dev/null || die "npm ci failed"
 node scripts/build.mjs && node scripts/build-tests.mjs || die "build failed"
-npx --no-install vsce package --no-dependencies -o "$V/loopwise.vsix" > "$V/vsce.log" 2>&1 || { cat "$V/vsce.log"; die "vsce package failed"; }
+node scripts/package-vsix.mjs "$V/loopwise.vsix" > "$V/vsce.log" 2>&1 || { cat "$V/vsce.log"; die "vsce package failed"; }
 ls -l "$V/loopwise.vsix" | awk '{printf "  VSIX %.0f KB\n", $5/1024}'
 
 t "4/6 fresh user data, install the VSIX, start code-server on :$PORT"
-rm -rf "$V/ud" "$V/exts" "$V/ws-int" "$V/ws-ui" && mkdir -p "$V/ud/User" "$V/exts"
-cp -r test/integration/workspace "$V/ws-int" && cp -r test/integration/workspace "$V/ws-ui"
+# The test workspaces live outside this git work tree: .vsci/ is git-ignored, and the CLI (which the
+# panel test runs for comparison) respects .gitignore like Ruff, so it would see no files there.
+WS=${LOOPWISE_VSCI_WS:-/tmp/loopwise-vsci-$(printf %s "$ROOT" | md5sum | cut -c1-8)}
+rm -rf "$V/ud" "$V/exts" "$WS" && mkdir -p "$V/ud/User" "$V/exts" "$WS"
+cp -r test/integration/workspace "$WS/ws-int" && cp -r test/integration/workspace "$WS/ws-ui"
+# A multi-root workspace for the UI check: the fixture project and a clean one.
+mkdir -p "$WS/ws-multi/clean/app" && cp -r test/integration/workspace "$WS/ws-multi/shop"
+printf 'import asyncio\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/ok")\nasync def ok():\n    await asyncio.sleep(0.1)\n    return {"ok": True}\n' > "$WS/ws-multi/clean/app/clean.py"
+echo '{"folders":[{"path":"shop"},{"path":"clean"}]}' > "$WS/ws-multi/multi.code-workspace"
 echo '{"workbench.startupEditor":"none","telemetry.telemetryLevel":"off","extensions.autoUpdate":false,"extensions.autoCheckUpdates":false,"security.workspace.trust.enabled":false,"workbench.tips.enabled":false,"chat.disableAIFeatures":true,"git.enabled":false,"git.openRepositoryInParentFolders":"never"}' > "$V/ud/User/settings.json"
 "$CS" --user-data-dir "$V/ud" --extensions-dir "$V/exts" --install-extension "$V/loopwise.vsix" > "$V/install-ext.log" 2>&1 || { cat "$V/install-ext.log"; die "VSIX install failed"; }
 # The extension host inherits this environment: the suite writes its timings there; MOCHA_GREP filters tests.
-LOOPWISE_TIMINGS=$V/timings.json setsid "$CS" --bind-addr 127.0.0.1:$PORT --auth none --disable-telemetry --disable-update-check --disable-workspace-trust \
+LOOPWISE_TIMINGS=$V/timings.json LOOPWISE_PROFILE=$V/ext-host-typing.cpuprofile setsid "$CS" --bind-addr 127.0.0.1:$PORT --auth none --disable-telemetry --disable-update-check --disable-workspace-trust \
   --user-data-dir "$V/ud" --extensions-dir "$V/exts" > "$V/code-server.log" 2>&1 &
 CSPID=$!
 trap 'kill -- -$CSPID 2>/dev/null' EXIT   # the server and its extension-host / watcher children
@@ -56,13 +63,13 @@ curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" || { tail -20 "$V/code-se
 t "5/6 Mocha suite in the real extension host"
 INT_RC=0; UI_RC=0; : > "$V/integration.log"; : > "$V/ui.log"
 if [ "${ONLY:-}" != ui ]; then
-NODE_PATH=$HOST/node_modules node test/e2e/run-ext-tests.js "$PORT" "$ROOT" "$ROOT/out/test/integration/index.js" "$V/ws-int" 2>&1 | tee "$V/integration.log"
+NODE_PATH=$HOST/node_modules node test/e2e/run-ext-tests.js "$PORT" "$ROOT" "$ROOT/out/test/integration/index.js" "$WS/ws-int" 2>&1 | tee "$V/integration.log"
 INT_RC=${PIPESTATUS[0]}
 fi
 
 t "6/6 UI check in Chromium (screenshots in .vsci/shots)"
 if [ "${ONLY:-}" != integration ]; then
-NODE_PATH=$HOST/node_modules SHOTS=$V/shots node test/e2e/ui.js "$PORT" "$V/ws-ui" 2>&1 | tee "$V/ui.log"
+NODE_PATH=$HOST/node_modules SHOTS=$V/shots MULTI_ROOT=$WS/ws-multi/multi.code-workspace node test/e2e/ui.js "$PORT" "$WS/ws-ui" 2>&1 | tee "$V/ui.log"
 UI_RC=${PIPESTATUS[0]}
 fi
 if [ -n "${LOOPWISE_SCREENSHOTS:-}" ]; then mkdir -p "$LOOPWISE_SCREENSHOTS" && cp "$V"/shots/[0-9]-*.png "$LOOPWISE_SCREENSHOTS"/; fi

@@ -1,7 +1,8 @@
 // Deployment-file readers: worker counts, CPU/memory limits and server commands from Compose, Dockerfile,
 // Procfile, gunicorn.conf.py and Kubernetes manifests, with file offsets so a fix can rewrite the count.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { readRegularFile } from '../core/files';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { parseCpus, parseMemory, type DeploymentLimits } from './inputs';
 
@@ -38,15 +39,18 @@ const SERVERS = /^(uvicorn|gunicorn|hypercorn|fastapi)$/;
 
 // ---- discovery --------------------------------------------------------------------------------------
 
-/** Finds and reads deployment files under the given paths (files or folders), `maxDepth` folder levels deep. */
+/**
+ * Finds and reads deployment files under the given paths (files or folders), `maxDepth` folder levels
+ * deep, through the scanner's reader: regular files of at most 2 MB only, and inside a folder only files
+ * whose real path stays in it. A FIFO or device named `Dockerfile`, or a symlink out of the project,
+ * gets a note instead of a read that could hang or leave the project.
+ */
 export function readDeployment(paths: string[], maxDepth = 3): DeploymentScan {
   const out: DeploymentScan = { deployments: [], notes: [] };
-  for (const file of findDeploymentFiles(paths, maxDepth)) {
-    let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch (e) {
-      out.notes.push(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      continue;
-    }
+  for (const { file, root } of findWithRoots(paths, maxDepth)) {
+    const read = readRegularFile(file, { root });
+    if (read.error !== undefined) { out.notes.push(`${file}: ${read.error}`); continue; }
+    const text = read.buf.toString('utf8');
     const r = parseDeploymentText(text, file);
     out.deployments.push(...r.deployments);
     out.notes.push(...r.notes);
@@ -55,7 +59,13 @@ export function readDeployment(paths: string[], maxDepth = 3): DeploymentScan {
 }
 
 export function findDeploymentFiles(paths: string[], maxDepth = 3): string[] {
-  const found: string[] = [];
+  return findWithRoots(paths, maxDepth).map((f) => f.file);
+}
+
+/** Deployment files with the folder they were found under (none for a file named directly). */
+function findWithRoots(paths: string[], maxDepth: number): { file: string; root?: string }[] {
+  const found: { file: string; root?: string }[] = [];
+  let root: string | undefined;
   const walk = (dir: string, depth: number): void => {
     let names: string[];
     try { names = readdirSync(dir).sort(); } catch { return; }
@@ -64,16 +74,18 @@ export function findDeploymentFiles(paths: string[], maxDepth = 3): string[] {
       let isDir: boolean;
       try { isDir = statSync(full).isDirectory(); } catch { continue; }
       if (isDir) { if (depth < maxDepth && !SKIP_DIRS.has(name) && !name.startsWith('.')) walk(full, depth + 1); }
-      else if (deploymentKindOf(name)) found.push(full);
+      else if (deploymentKindOf(name)) found.push({ file: full, root });
     }
   };
   for (const p of paths) {
     let isDir = false;
     try { isDir = statSync(p).isDirectory(); } catch { continue; }
+    root = isDir ? p : undefined;
     if (isDir) walk(p, 1);
-    else if (deploymentKindOf(basename(p))) found.push(p);
+    else if (deploymentKindOf(basename(p))) found.push({ file: p });
   }
-  return [...new Set(found)];
+  const seen = new Set<string>();
+  return found.filter((f) => !seen.has(f.file) && seen.add(f.file));
 }
 
 /** The reader for a file name; other YAML files are candidates for Kubernetes manifests. */
@@ -368,9 +380,16 @@ function dockerInstructions(text: string): Instruction[] {
 function instructionTokens(ins: Instruction): Token[] {
   if (!ins.args.trimStart().startsWith('[')) return tokenizeShell(ins.args, ins.argsStart);
   const tokens: Token[] = [];
-  for (const m of ins.args.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+  // A scan for "..." items with backslash escapes, not a regex: an unterminated item made of \" pairs
+  // had the pattern retry from every quote (quadratic).
+  const args = ins.args;
+  for (let i = args.indexOf('"'); i >= 0; i = args.indexOf('"', i)) {
+    let j = i + 1;
+    while (j < args.length && args[j] !== '"') j += args[j] === '\\' ? 2 : 1;
+    if (j >= args.length) break;
     // An exec-form item may itself be a shell script (`["sh", "-c", "uvicorn main:app --workers 4"]`).
-    tokens.push(...tokenizeShell(m[1], ins.argsStart + m.index + 1));
+    tokens.push(...tokenizeShell(args.slice(i + 1, j), ins.argsStart + i + 1));
+    i = j + 1;
   }
   return tokens;
 }
@@ -418,22 +437,45 @@ export function parseProcfile(text: string, file: string): DeploymentInfo[] {
 
 export function parseGunicornConf(text: string, file: string): DeploymentInfo[] {
   const info: DeploymentInfo = { file, line: 1, column: 1, kind: 'gunicorn-conf' };
-  const workers = /^workers\s*=\s*(.+?)\s*(#.*)?$/m.exec(text);
+  const workers = topLevelAssignment(text, 'workers');
   if (workers) {
-    const valueStart = workers.index + workers[0].indexOf(workers[1], workers[0].indexOf('=') + 1);
+    const valueStart = workers.start;
     Object.assign(info, lineCol(text, valueStart));
-    if (/^\d+$/.test(workers[1])) {
-      info.currentWorkers = Number(workers[1]);
+    if (/^\d+$/.test(workers.value)) {
+      info.currentWorkers = Number(workers.value);
       info.workersFrom = 'config';
-      info.workerSpan = { start: valueStart, end: valueStart + workers[1].length };
+      info.workerSpan = { start: valueStart, end: valueStart + workers.value.length };
     } else {
       // Computed at start-up (often cpu_count() * 2 + 1, a rule for sync WSGI workers): show it, count unknown.
-      info.commandText = `workers = ${workers[1]}`;
+      info.commandText = `workers = ${workers.value}`;
     }
   }
   const app = /^wsgi_app\s*=\s*["']([\w.]+:\w+)["']/m.exec(text);
   if (app) info.appModule = app[1];
   return workers || app ? [info] : [];
+}
+
+/**
+ * `name = value  # comment` at the start of a line: the value (up to a `#`, trimmed) and its offset.
+ * Plain string work, not a regex: a lazy value before `\s*(#.*)?$` was quadratic in a long run of spaces.
+ */
+function topLevelAssignment(text: string, name: string): { value: string; start: number } | undefined {
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const lineStart = offset;
+    offset += line.length + 1;
+    if (!line.startsWith(name)) continue;
+    let i = name.length;
+    while (line[i] === ' ' || line[i] === '\t') i++;
+    if (line[i] !== '=' || line[i + 1] === '=') continue;
+    i++;
+    const hash = line.indexOf('#', i);
+    const raw = (hash < 0 ? line.slice(i) : line.slice(i, hash)).replace(/\r$/, '');
+    const value = raw.trim();
+    if (!value) continue;
+    return { value, start: lineStart + i + (raw.length - raw.trimStart().length) };
+  }
+  return undefined;
 }
 
 // ---- limits for the inputs ----------------------------------------------------------------------

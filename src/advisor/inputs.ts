@@ -171,7 +171,8 @@ const UNITS: Record<SizeDialect, Record<string, number>> = {
  * Kubernetes files, as those tools read it.
  */
 export function parseMemory(text: string, dialect: SizeDialect, what = '--memory'): number {
-  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([A-Za-z]*)\s*$/.exec(String(text));
+  // Trimmed first: `\s*` on both sides of the unit made a long run of spaces quadratic.
+  const m = /^(\d+(?:\.\d+)?|\.\d+)\s*([A-Za-z]*)$/.exec(String(text).trim());
   if (!m) throw new UsageError(`${what}: "${text}" is not a size (e.g. 512M, 2G, 1Gi)`);
   const n = Number(m[1]);
   if (!m[2]) return dialect === 'cli' ? n : n / MIB;

@@ -1,5 +1,5 @@
 // Load-test readers: a workers table (CSV/JSON) or raw wrk, k6 summary-export and Locust stats output.
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../core/files';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { UsageError, type LoadTestRow, type LoadTestSpec } from './inputs';
 
@@ -12,10 +12,10 @@ export function readLoadTests(specs: LoadTestSpec[]): { rows: LoadTestRow[]; not
   const rows: LoadTestRow[] = [];
   const notes: string[] = [];
   for (const spec of specs) {
-    let text: string;
-    try { text = readFileSync(spec.file, 'utf8'); } catch (e) {
-      throw new UsageError(`${spec.file}: cannot read load-test file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
+    // Through the scanner's reader: a regular file of at most 2 MB (a FIFO or device would hang the read).
+    const read = readRegularFile(spec.file);
+    if (read.error !== undefined) throw new UsageError(`${spec.file}: load-test file ${read.error.replace(/^cannot read: (\w+)$/, 'cannot be read ($1)')}`);
+    const text = read.buf.toString('utf8');
     const parsed = parseLoadTest(text, spec.file, spec.workers);
     rows.push(...parsed.rows);
     notes.push(...parsed.notes);
@@ -155,7 +155,8 @@ export function parseDuration(text: string): number | undefined {
 export function parseWrk(text: string, file: string, workers: number): LoadTestRow {
   const rps = /^Requests\/sec:\s*([\d.]+)/m.exec(text);
   if (!rps) throw new UsageError(`${file}: no "Requests/sec:" line in wrk output`);
-  const p99 = /^\s*99(?:\.0+)?%\s+(\S+)/m.exec(text);
+  // Line by line: with the m flag a leading `\s*` runs across blank lines from every line start (quadratic).
+  const p99 = firstLineMatch(text, /^[ \t]*99(?:\.0+)?%[ \t]+(\S+)/);
   if (!p99) throw new UsageError(`${file}: no 99% line in the wrk Latency Distribution (run wrk with --latency)`);
   const p99Ms = parseDuration(p99[1]);
   if (p99Ms === undefined) throw new UsageError(`${file}: cannot read the 99% latency "${p99[1]}"`);
@@ -163,6 +164,15 @@ export function parseWrk(text: string, file: string, workers: number): LoadTestR
   const non2xx = /Non-2xx or 3xx responses:\s*(\d+)/.exec(text);
   const errors = (socket ? socket.slice(1, 5).reduce((s, n) => s + Number(n), 0) : 0) + (non2xx ? Number(non2xx[1]) : 0);
   return { workers, rps: Number(rps[1]), p99Ms: round(p99Ms), errors, source: file };
+}
+
+/** The first line (without its line break) that `re` matches; `re` should be anchored with `^`. */
+function firstLineMatch(text: string, re: RegExp): RegExpExecArray | null {
+  for (const line of text.split(/\r?\n/)) {
+    const m = re.exec(line);
+    if (m) return m;
+  }
+  return null;
 }
 
 // ---- k6 --summary-export --------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 // `loopwise fix [PATH...] [--select ...] [--diff]`: applies every preferred fix, in rounds (each on a
 // fresh analysis of the fixed text) until nothing changes, so a second run changes nothing. Files are
-// written atomically (temp file + rename) in their own encoding, BOM and line endings, and only if
-// they still hold what was scanned. `--diff` prints a unified diff instead of writing.
-import { chmodSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+// written atomically (temp file, fsync, rename) in their own encoding, BOM and line endings, and only
+// if they still hold what was scanned. `--diff` prints a unified diff instead of writing.
+// Where it writes: the real path of each file must lie under the real path of the folder it was found
+// in (a symlinked folder or file pointing elsewhere is refused, never written through). A symlinked
+// file whose target is inside that root is written through (the target is replaced, the link stays).
+import { closeSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { decode, type DecodedText, InputError } from '../core/files';
+import { decode, type DecodedText, InputError, isInside, readRegularFile } from '../core/files';
 import { runFixPipeline } from '../core/fixes/pipeline';
 import { scanPaths, type ScannedFile } from '../core/scan';
 import type { ScanResult } from '../core/types';
@@ -53,24 +56,53 @@ export function encodeLike(text: string, like: DecodedText): Buffer | undefined 
   return back && back.text === text && back.encoding === like.encoding && back.bom === like.bom ? body : undefined;
 }
 
-/** Writes through a temp file in the same folder and a rename, keeping the file's mode. */
+/**
+ * Writes through a temp file in the same folder, flushed to disk (fsync) before the rename, keeping the
+ * file's mode. `abs` must be a regular file, not a symlink: the rename would replace the link itself.
+ */
 export function writeAtomic(abs: string, data: Buffer): void {
+  const st = lstatSync(abs);
+  if (!st.isFile()) throw new InputError(`${abs}: not a regular file; not written`);
   const tmp = join(dirname(abs), `.${basename(abs)}.loopwise-${process.pid}-${Date.now().toString(36)}.tmp`);
-  const mode = statSync(abs).mode & 0o7777;
+  const mode = st.mode & 0o7777;
+  let fd: number | undefined;
   try {
-    writeFileSync(tmp, data, { flag: 'wx', mode });
-    chmodSync(tmp, mode);
+    fd = openSync(tmp, 'wx', mode);
+    for (let off = 0; off < data.length;) off += writeSync(fd, data, off, data.length - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
     renameSync(tmp, abs);
   } catch (err) {
+    if (fd !== undefined) try { closeSync(fd); } catch { /* already closed */ }
     try { unlinkSync(tmp); } catch { /* not created */ }
     throw err;
   }
+  // The rename itself is durable once the folder is flushed (not possible on every platform).
+  try { const dfd = openSync(dirname(abs), 'r'); try { fsyncSync(dfd); } finally { closeSync(dfd); } } catch { /* best effort */ }
+}
+
+/**
+ * The path a fix may write for a scanned file: its real path, which must lie under the real path of
+ * the root it was found in. A symlink is resolved (written through) only to a target inside that root.
+ */
+export function writeTarget(file: { abs: string; root?: string }): { path: string; error?: undefined } | { path?: undefined; error: string } {
+  let real: string;
+  let root: string;
+  try { real = realpathSync(file.abs); root = realpathSync(file.root ?? dirname(file.abs)); } catch (err) {
+    return { error: `cannot resolve the path (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); nothing written` };
+  }
+  if (!isInside(root, real)) return { error: `resolves to ${real}, outside the scanned folder ${root}; nothing written (leave it out with --exclude)` };
+  try { if (!statSync(real).isFile()) return { error: 'not a regular file; nothing written' }; } catch (err) {
+    return { error: `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); nothing written` };
+  }
+  return { path: real };
 }
 
 function unchangedOnDisk(file: ScannedFile): boolean {
-  let buf: Buffer;
-  try { buf = readFileSync(file.abs); } catch { return false; }
-  const now = decode(buf);
+  const read = readRegularFile(file.abs);
+  if (read.error !== undefined) return false;
+  const now = decode(read.buf);
   return !!now && now.text === file.decoded.text && now.encoding === file.decoded.encoding && now.bom === file.decoded.bom;
 }
 
@@ -85,18 +117,23 @@ export async function runFix(argv: string[], out: (s: string) => void, hooks: Fi
     return outcome.result.findings.length ? 1 : 0;
   }
   hooks.beforeWrite?.();
-  // Check every file first: if one changed since the scan, nothing is written at all.
+  // Check every file first: if one changed since the scan, or would be written outside its root,
+  // nothing is written at all.
   const buffers = new Map<string, Buffer>();
+  const targets = new Map<string, string>();
   const problems: string[] = [];
   for (const file of files) {
     const src = scan.files.get(file)!;
+    const target = writeTarget(src);
+    if (target.error !== undefined) { problems.push(`${file}: ${target.error}`); continue; }
+    targets.set(file, target.path);
     if (!unchangedOnDisk(src)) { problems.push(`${file}: file changed on disk since it was scanned; nothing written`); continue; }
     const data = encodeLike(outcome.texts.get(file)!, src.decoded);
     if (!data) { problems.push(`${file}: cannot write the fixed text back in ${src.decoded.encoding}; nothing written`); continue; }
     buffers.set(file, data);
   }
   if (problems.length) throw new InputError(problems.join('\nloopwise: '));
-  for (const file of files) writeAtomic(scan.files.get(file)!.abs, buffers.get(file)!);
+  for (const file of files) writeAtomic(targets.get(file)!, buffers.get(file)!);
   for (const s of outcome.skipped) out(`${s.file}: not fixed: ${s.reason}\n`);
   const left = outcome.result.findings.length;
   out(`Applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${files.length} file${files.length === 1 ? '' : 's'}; ${left} finding${left === 1 ? '' : 's'} left${left ? ' (loopwise scan shows them)' : ''}.\n`);

@@ -1,6 +1,8 @@
 // `loopwise scan [PATH...] [options]` and `loopwise scan - --stdin-filename PATH`.
 import { readFileSync } from 'node:fs';
 import { MAX_FILE_BYTES, parseSize } from '../core/files';
+import type { ScanResult } from '../core/types';
+import type { ScannedFile } from '../core/scan';
 import { resolveLang } from '../core/i18n';
 import { localizeFindings } from '../core/i18n/diagnostics';
 import { lineStarts } from '../core/python/model';
@@ -78,10 +80,8 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
     testSeverity: testSeverity as Severity | undefined,
   });
   const result = lang === 'en' ? raw : { ...raw, findings: localizeFindings(raw.findings, lang) };
-  if (format === 'json') {
-    const starts = (file: string) => { const f = files.get(file); return f ? lineStarts(f.decoded.text) : undefined; };
-    out(JSON.stringify(toJson(result, starts), null, 2) + '\n');
-  } else if (format === 'sarif') out(JSON.stringify(toSarif(result, VERSION), null, 2) + '\n');
+  if (format === 'json') out(jsonReport(result, files));
+  else if (format === 'sarif') out(JSON.stringify(toSarif(result, VERSION), null, 2) + '\n');
   else if (format === 'gitlab') out(JSON.stringify(toGitlab(result), null, 2) + '\n');
   else if (format === 'github') out(formatGithub(result));
   else out(formatText(result));
@@ -92,6 +92,19 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
     return 2;
   }
   return result.findings.length ? 1 : 0;
+}
+
+/**
+ * The JSON report of a scan (fix ranges as line/column). Each file's line starts are computed once,
+ * not once per finding: a file with hundreds of findings used to be scanned hundreds of times.
+ */
+export function jsonReport(result: ScanResult, files: Map<string, ScannedFile>): string {
+  const cache = new Map<string, number[] | undefined>();
+  const starts = (file: string) => {
+    if (!cache.has(file)) { const f = files.get(file); cache.set(file, f ? lineStarts(f.decoded.text) : undefined); }
+    return cache.get(file);
+  };
+  return JSON.stringify(toJson(result, starts), null, 2) + '\n';
 }
 
 /**

@@ -5,12 +5,12 @@ import type { Language, Node, Query, Tree } from 'web-tree-sitter';
 import { Edit, Query as TsQuery } from 'web-tree-sitter';
 import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
-import { FastApiModel, type Role } from './fastapi/app';
+import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import { type Expr, namesIn } from './python/ir';
-import { buildModel, type FileModel, type LoopInfo, type Part, type PartCache, QUERY_SOURCE, reuseAfterEdit } from './python/model';
+import { buildModel, type CallSite, type FileModel, type LoopInfo, type Part, type PartCache, reuseAfterEdit } from './python/model';
 import { Resolver } from './python/resolve';
-import { initParser, parsePython, renewParser } from './parser';
+import { initParser, loadQuery, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
 import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
@@ -74,6 +74,9 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
   return { row, column: offset - lineStart };
 }
 
+/** grammars/python-model.scm: every node kind the file model reads. */
+const MODEL_QUERY = 'python-model';
+
 interface CachedModel { text: string; module: string; isPackage: boolean; model: FileModel }
 
 const ROLE_WORD: Record<FunctionKind, string> = {
@@ -104,7 +107,7 @@ export class Analyzer {
 
   static async create(grammarDir?: string): Promise<Analyzer> {
     const lang = await initParser(grammarDir);
-    return new Analyzer(lang, new TsQuery(lang, QUERY_SOURCE));
+    return new Analyzer(lang, new TsQuery(lang, loadQuery(MODEL_QUERY)));
   }
 
   /**
@@ -116,7 +119,7 @@ export class Analyzer {
       let tree: Tree | undefined;
       let kept = false;
       try {
-        tree = parsePython(file.text, attempt ? undefined : oldTree);
+        tree = parsePython(file.text, attempt ? undefined : oldTree, keep);
         this.parses++;
         const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage }, attempt ? undefined : reuse, nextParts, this.buildStats);
         kept = keep;
@@ -137,7 +140,7 @@ export class Analyzer {
     // Trees and the query live in the old state: drop them without touching it again.
     this.docs.clear();
     renewParser();
-    try { this.query = new TsQuery(this.lang, QUERY_SOURCE); } catch { /* keep the old one */ }
+    try { this.query = new TsQuery(this.lang, loadQuery(MODEL_QUERY)); } catch { /* keep the old one */ }
   }
 
   /** The file's model, from the cache when its text has not changed. Never throws on user code. */
@@ -160,8 +163,41 @@ export class Analyzer {
    */
   dependents(files: SourceFile[], path: string): Set<string> {
     const target = files.find((f) => f.path === path);
+    if (!target) return new Set([path]);
+    // The edits since its importers were last analysed changed nothing they can see: the file alone.
+    const view = this.viewOf(target);
+    if (view !== undefined && this.analysedView.get(path) === view) return new Set([path]);
+    return this.importerClosure(files, path);
+  }
+
+  /** The file and every file that imports it, directly or through others. */
+  private importerClosure(files: SourceFile[], path: string): Set<string> {
     const out = new Set<string>([path]);
-    if (!target) return out;
+    const importers = this.importersOf(files);
+    const stack = [path];
+    while (stack.length) {
+      for (const imp of importers.get(stack.pop()!) ?? []) if (!out.has(imp)) { out.add(imp); stack.push(imp); }
+    }
+    return out;
+  }
+
+  private importersMemo: { key: string; imports: Map<string, { model: FileModel; key: string }>; importers: Map<string, string[]> } | undefined;
+
+  /** Who imports each file (by path), kept while the file list and every file's imports are unchanged. */
+  private importersOf(files: SourceFile[]): Map<string, string[]> {
+    const key = files.map((f) => `${f.path}\u0000${f.module}`).join('\n');
+    const memo = this.importersMemo;
+    let same = memo?.key === key;
+    const imports = new Map<string, { model: FileModel; key: string }>();
+    for (const f of files) {
+      const model = this.cache.get(f.path)?.model;
+      if (!model) { same = false; continue; }
+      const was = memo?.imports.get(f.path);
+      const k = was?.model === model ? was.key : model.imports.map((i) => i.q).join(',');
+      if (was?.key !== k) same = false;
+      imports.set(f.path, { model, key: k });
+    }
+    if (same && memo) { memo.imports = imports; return memo.importers; }
     const importers = new Map<string, string[]>();
     const byModule = new Map(files.map((f) => [f.module, f.path]));
     for (const f of files) {
@@ -174,21 +210,45 @@ export class Analyzer {
         }
       }
     }
-    const stack = [path];
-    while (stack.length) {
-      for (const imp of importers.get(stack.pop()!) ?? []) if (!out.has(imp)) { out.add(imp); stack.push(imp); }
-    }
-    return out;
+    this.importersMemo = { key, imports, importers };
+    return importers;
   }
 
   forget(path: string): void {
     this.cache.delete(path);
+    this.analysedView.delete(path);
+    this.entries.delete(path);
     this.docs.get(path)?.tree.delete();
     this.docs.delete(path);
   }
 
   /** Open documents: their last tree (for incremental parsing) and the parts of their model. */
-  private docs = new Map<string, { tree: Tree; text: string; parts: PartCache; module: string }>();
+  private docs = new Map<string, { tree: Tree; text: string; parts: PartCache; module: string; view?: string }>();
+  /**
+   * For open documents: the view (see viewKey) their importers were last analysed with, recorded by
+   * an analyze() that covered the document and all its importers, dropped when importers were
+   * analysed with another view.
+   */
+  private analysedView = new Map<string, string>();
+
+  /** An open document's current view, with what else of the file its importers' analysis reads. */
+  private viewOf(f: SourceFile): string | undefined {
+    const d = this.docs.get(f.path);
+    const hit = this.cache.get(f.path);
+    if (!d || d.view === undefined || !hit || hit.text !== f.text || d.text !== f.text) return undefined;
+    return `${d.view}|${f.module}|${f.isPackage}|${f.testCode ?? false}`;
+  }
+
+  /** After a successful analyze(): record or drop the views of the open documents (see analysedView). */
+  private recordViews(files: SourceFile[], only: Set<string> | undefined): void {
+    for (const f of files) {
+      if (!this.docs.has(f.path)) continue;
+      const view = this.viewOf(f);
+      const covered = view !== undefined && (!only || (only.has(f.path) && [...this.importerClosure(files, f.path)].every((p) => only.has(p))));
+      if (covered) this.analysedView.set(f.path, view);
+      else if (this.analysedView.get(f.path) !== view) this.analysedView.delete(f.path);
+    }
+  }
   /** How many top-level statements were rebuilt by the last updateDocument (tests check the work done). */
   readonly buildStats = { built: 0 };
 
@@ -221,7 +281,7 @@ export class Analyzer {
     else incremental = false;
     const { model, tree } = built;
     this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
-    this.docs.set(file.path, { tree: tree!, text: file.text, parts: nextParts, module: `${file.module}:${file.isPackage}` });
+    this.docs.set(file.path, { tree: tree!, text: file.text, parts: nextParts, module: `${file.module}:${file.isPackage}`, view: viewKey(nextParts, model) });
     return { model, incremental };
   }
 
@@ -230,6 +290,10 @@ export class Analyzer {
     for (const d of this.docs.values()) d.tree.delete();
     this.docs.clear();
     this.cache.clear();
+    this.analysedView.clear();
+    this.entries.clear();
+    this.workspace = undefined;
+    this.importersMemo = undefined;
   }
 
   analyze(files: SourceFile[], opts: AnalyzeOptions = {}): ScanResult {
@@ -253,11 +317,15 @@ export class Analyzer {
       let module = model.module;
       if (seen.has(module)) module = `${module}@${entries.length}`;
       seen.add(module);
-      const m = module === model.module ? model : { ...model, module };
-      entries.push({ file: f.path, model: m, resolver: new Resolver(m), testCode: f.testCode });
+      entries.push(this.entryFor(f, model, module));
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
-    const result = new Run(entries, opts, notes, files.length, this.canonicalMemo(entries), new Map(files.map((f) => [f.path, f.text]))).result();
+    const surfaces = surfaceKey(entries);
+    const { index, fastapi } = this.indexFor(entries, surfaces);
+    const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces), new Map(files.map((f) => [f.path, f.text])), index, fastapi);
+    this.workspace!.fastapi = run.fastapiModel;
+    const result = run.result();
+    this.recordViews(files, opts.only);
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
   }
 
@@ -267,12 +335,102 @@ export class Analyzer {
    * Canonical names depend on every file's surface (its module-level names, definitions and what
    * they return): while those are unchanged, an edit inside a body reuses the previous run's names.
    */
-  private canonicalMemo(entries: ModuleEntry[]): WeakMap<Expr, string | null> | undefined {
-    if (entries.some((e) => e.model.surface === undefined)) return undefined;
-    const key = entries.map((e) => `${e.model.module}:${e.model.isPackage}:${e.model.surface}`).join('|');
-    if (key !== this.canonMemo.key) this.canonMemo = { key, map: new WeakMap() };
+  private canonicalMemo(surfaces: string | undefined): WeakMap<Expr, string | null> | undefined {
+    if (surfaces === undefined) return undefined;
+    if (surfaces !== this.canonMemo.key) this.canonMemo = { key: surfaces, map: new WeakMap() };
     return this.canonMemo.map;
   }
+
+  /** One ModuleEntry per file while its model, module name and test-code flag are unchanged. */
+  private entries = new Map<string, { base: FileModel; entry: ModuleEntry }>();
+  private entryFor(f: SourceFile, model: FileModel, module: string): ModuleEntry {
+    const hit = this.entries.get(f.path);
+    if (hit && hit.base === model && hit.entry.model.module === module && hit.entry.testCode === f.testCode) return hit.entry;
+    const m = module === model.module ? model : { ...model, module };
+    const entry: ModuleEntry = { file: f.path, model: m, resolver: new Resolver(m), testCode: f.testCode };
+    this.entries.set(f.path, { base: model, entry });
+    return entry;
+  }
+
+  /** The last run's modules, symbol index and FastAPI model, updated in place by the next run. */
+  private workspace: { names: string; entries: ModuleEntry[]; surfaces: string | undefined; index: SymbolIndex; fastapi?: FastApiModel } | undefined;
+  private roleInputsMemo = new WeakMap<ModuleEntry, string>();
+  /** What the last analyze() did with the workspace index (tests check the work done). */
+  readonly indexStats = { rebuilt: 0, replaced: 0, fastapiReused: 0 };
+
+  /**
+   * The symbol index for these entries: when the same modules were analysed last time, only the
+   * entries that changed (an edited file) are swapped in; the FastAPI model is kept too when every
+   * surface and the changed modules' role inputs are unchanged. Otherwise both are built afresh.
+   */
+  private indexFor(entries: ModuleEntry[], surfaces: string | undefined): { index: SymbolIndex; fastapi?: FastApiModel } {
+    const names = entries.map((e) => `${e.file}\u0000${e.model.module}`).join('\n');
+    const prev = this.workspace;
+    if (!prev || prev.names !== names) {
+      const index = new SymbolIndex(entries);
+      this.workspace = { names, entries, surfaces, index };
+      this.indexStats.rebuilt++;
+      return { index };
+    }
+    const sameSurfaces = surfaces !== undefined && surfaces === prev.surfaces;
+    let fastapi = sameSurfaces ? prev.fastapi : undefined;
+    const roleInputsOf = (e: ModuleEntry) => { let r = this.roleInputsMemo.get(e); if (r === undefined) this.roleInputsMemo.set(e, (r = roleInputs(e))); return r; };
+    for (let i = 0; i < entries.length; i++) {
+      const old = prev.entries[i];
+      if (old === entries[i]) continue;
+      prev.index.replace(old, entries[i]);
+      this.indexStats.replaced++;
+      if (fastapi && roleInputsOf(old) !== roleInputsOf(entries[i])) fastapi = undefined;
+    }
+    if (!sameSurfaces) prev.index.forgetResolutions();
+    if (fastapi) this.indexStats.fastapiReused++;
+    this.workspace = { names, entries, surfaces, index: prev.index };
+    return { index: prev.index, fastapi };
+  }
+}
+
+const partViews = new WeakMap<Part, string | null>();
+/** Offsets and columns: where records sit in the text, which an importer's analysis never reports. */
+const POSITION_KEYS = new Set(['start', 'end', 'nameStart', 'nameEnd', 'bodyStart', 'asyncStart', 'defKeywordStart', 'calleeEnd', 'argsStart', 'off', 'seg', 'column', 'endColumn', 'lineStarts', 'surface']);
+const MAX_VIEW_CALLS = 20_000;
+
+/**
+ * What other files' analysis can see of an open document's model: every part's records without their
+ * offsets and columns, lines relative to the part, and the row each part starts at. Two versions with
+ * equal keys give every importer the same findings (an edit in a comment, in whitespace within a line).
+ * Undefined when a part is too large to fingerprint per keystroke.
+ */
+function viewKey(parts: PartCache, model: FileModel): string | undefined {
+  const out: string[] = [];
+  for (const p of parts.values()) {
+    let v = partViews.get(p);
+    if (v === undefined) {
+      const base = p.placed.row + 1;
+      v = p.model.calls.length > MAX_VIEW_CALLS ? null : fnv1a(JSON.stringify(p.model, (k, x) => {
+        // Records' positions are numbers (a keyword argument `end=` is an expression object, kept).
+        if (POSITION_KEYS.has(k) && (typeof x === 'number' || typeof x === 'string' || Array.isArray(x) || (x && typeof x === 'object' && 'delta' in x))) return undefined;
+        if ((k === 'line' || k === 'endLine') && typeof x === 'number') return x - base;
+        if (x instanceof Map) return k === 'noqa' ? [...x].map(([line, codes]) => [line - base, [...codes]]) : [...x];
+        return x instanceof Set ? [...x] : x;
+      })).toString(36);
+      partViews.set(p, v);
+    }
+    if (v === null) return undefined;
+    out.push(`${p.placed.row}:${v}`);
+  }
+  return `${out.join(',')}|${JSON.stringify(model.syntaxErrors.map((e) => e.line))}`;
+}
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  return h >>> 0;
+}
+
+/** Every module's name and surface hash, or undefined when a model has no surface hash. */
+function surfaceKey(entries: ModuleEntry[]): string | undefined {
+  if (entries.some((e) => e.model.surface === undefined)) return undefined;
+  return entries.map((e) => `${e.model.module}:${e.model.isPackage}:${e.model.surface}`).join('|');
 }
 
 /** A trap or abort of the wasm runtime (not a bug in the analyzer's own code). */
@@ -306,13 +464,16 @@ class Run {
   private findings: Finding[] = [];
   private coroutineCosts = new Map<string, CostAcc>();
 
-  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, memo?: WeakMap<Expr, string | null>, private texts?: Map<string, string>) {
-    this.index = new SymbolIndex(entries);
+  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, memo?: WeakMap<Expr, string | null>, private texts?: Map<string, string>, index?: SymbolIndex, fastapi?: FastApiModel) {
+    this.index = index ?? new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
-    this.fastapi = new FastApiModel(this.index, (mod, c) => this.graph.canonical(mod, c.callee));
+    const callee = (mod: ModuleEntry, c: CallSite) => this.graph.canonical(mod, c.callee);
+    this.fastapi = fastapi ? fastapi.rebind(this.index, callee) : new FastApiModel(this.index, callee);
   }
+
+  get fastapiModel(): FastApiModel { return this.fastapi; }
 
   result(): ScanResult {
     const handlers: HandlerReport[] = [];
@@ -381,9 +542,10 @@ class Run {
         const role = this.fastapi.roleOf(fn);
         return fn.isAsync ? this.where({ mod, fn }, role) : `sync function ${displayName({ mod, fn })}${role?.route ? ` (${role.route})` : ''}`;
       },
-      report: (mod, fn, span, code, severity, message, call) => {
+      report: (mod, fn, span, code, severity, message, call, args) => {
         const ref = fn ? { mod, fn } : undefined;
         const role = fn ? this.fastapi.roleOf(fn) : undefined;
+        const whereArgs = !ref ? { role: 'module', name: '', route: '' } : fn!.isAsync ? this.whereArgs(ref, role) : { role: 'sync', name: displayName(ref), route: role?.route ?? '' };
         const a = positionOf(mod, span.start);
         const b = positionOf(mod, span.end);
         this.findings.push({
@@ -391,6 +553,7 @@ class Run {
           severity: mod.testCode ? this.opts.severity?.['test-code'] ?? 'info' : severity, message,
           function: ref ? displayName(ref) : '', route: role?.route ?? null, chain: [], fixes: [], call, startOffset: span.start, endOffset: span.end,
           ...(mod.testCode ? { testCode: true } : {}),
+          ...(args ? { args: { ...whereArgs, ...args } } : {}),
         });
       },
     }, [...this.index.modules.values()].filter((m) => !this.opts.only || this.opts.only.has(m.file)), [...this.index.modules.values()]);

@@ -1,6 +1,6 @@
 // User configuration from `[tool.loopwise]` in pyproject.toml or a loopwise.toml, resolved per file
 // like Ruff (the nearest one governs; the extension layers its settings on top). Unknown keys are ignored; wrong types are reported, never thrown at the user's code.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { AnalyzeOptions } from './analyzer';
@@ -9,6 +9,7 @@ import { compileGlobs, type GlobSet, globProblem } from './globs';
 import { type ExtraCall, FAMILIES, OTHER_CODES } from './rules';
 import type { CostKind } from './rules/table';
 import type { Severity } from './types';
+import { readRegularFile } from './files';
 
 export interface LoopwiseConfig {
   select: string[];
@@ -134,11 +135,18 @@ export function readConfigFile(file: string): ProjectConfig | undefined {
   cfg.source = file;
   const isPyproject = basename(file) === 'pyproject.toml';
   let section: Record<string, unknown> | undefined;
+  // The scanner's reader: a FIFO or device named pyproject.toml gets a problem note, not a hung read.
+  const read = readRegularFile(file);
+  if (read.error !== undefined) {
+    cfg.problems.push(`${file}: ${read.error}`);
+    return project(cfg, dirname(file), true);
+  }
+  const text = read.buf.toString('utf8');
   try {
-    const doc = parseToml(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const doc = parseToml(text) as Record<string, unknown>;
     section = isPyproject ? (doc.tool as Record<string, unknown> | undefined)?.loopwise as Record<string, unknown> | undefined : doc;
   } catch (err) {
-    if (isPyproject && !/\[\s*tool\s*\.\s*loopwise\b|\btool\s*\.\s*loopwise\b/.test(safeRead(file))) return undefined;
+    if (isPyproject && !/\[\s*tool\s*\.\s*loopwise\b|\btool\s*\.\s*loopwise\b/.test(text)) return undefined;
     cfg.problems.push(`${file}: cannot parse TOML: ${(err as Error).message.split('\n')[0]}`);
     return project(cfg, dirname(file), true);
   }
@@ -158,10 +166,6 @@ export function readConfigFile(file: string): ProjectConfig | undefined {
     if (bad.length) cfg.problems.push(unknownCodesMessage(`${file}: ${key}`, bad));
   }
   return project(cfg, dirname(file), respect);
-}
-
-function safeRead(file: string): string {
-  try { return readFileSync(file, 'utf8'); } catch { return ''; }
 }
 
 function project(cfg: LoopwiseConfig, dir: string, respectGitignore: boolean): ProjectConfig {

@@ -1,8 +1,8 @@
 // Finding and reading Python files for a scan: skips virtualenvs and caches, refuses huge and binary
 // files with a note, decodes BOMs / UTF-16 / PEP 263 encodings, and names each file's module
 // (packages with or without __init__.py, src layouts) so imports resolve across files.
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { globProblem } from './globs';
 import type { FileNote } from './types';
@@ -11,6 +11,11 @@ export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 export const SKIP_DIRS = new Set(['.venv', 'venv', 'env', '.env', 'node_modules', '.git', '__pycache__', 'site-packages', '.tox', '.nox', '.mypy_cache', '.ruff_cache', '.pytest_cache', 'build', 'dist', '.hg', '.svn']);
 
 const PACKAGE_NAMED_DIRS = new Set(['build', 'dist', 'env']);
+
+/** A folder named like an output folder is Python code when it, or the folder holding it, is a package. */
+function isPackageDir(dir: string, parent: string): boolean {
+  return existsSync(join(dir, '__init__.py')) || existsSync(join(parent, '__init__.py'));
+}
 
 export class InputError extends Error {}
 
@@ -77,8 +82,9 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
           try { const t = statSync(full); isDir = t.isDirectory(); isFile = t.isFile(); } catch { notes.push({ file: rel(full), kind: 'skipped', message: 'broken symlink' }); continue; }
         }
         if (isDir) {
-          // `build/` and `dist/` are output folders, unless they are a package (`onyx/features/build/`).
-          if ((SKIP_DIRS.has(name) && !(PACKAGE_NAMED_DIRS.has(name) && existsSync(join(full, '__init__.py')))) || name.endsWith('.egg-info')) continue;
+          // `build/` and `dist/` are output folders, unless they are a package or sit inside one
+          // (`onyx/server/features/build/`, a namespace package without `__init__.py`).
+          if ((SKIP_DIRS.has(name) && !(PACKAGE_NAMED_DIRS.has(name) && isPackageDir(full, dir))) || name.endsWith('.egg-info')) continue;
           if (opts.exclude?.(relative(abs, full)) || opts.skip?.(full, true)) continue;
           stack.push(full);
         } else if (isFile && name.endsWith('.py')) {
@@ -104,9 +110,58 @@ function rel(p: string): string {
   return relative(process.cwd(), p) || p;
 }
 
+/** Whether `real` (a real path) is `root` (a real path) or inside it. */
+export function isInside(root: string, real: string): boolean {
+  const r = relative(root, real);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}
+
+export type ReadFailure = { buf?: undefined; error: string; reason: 'unreadable' | 'outside' | 'not-regular' | 'too-large'; size?: number };
+
+/**
+ * Reads a file that must be a regular file of at most `maxBytes`, without ever blocking: the file is
+ * opened non-blocking and checked on its descriptor, so a FIFO, socket or device (a `/dev/zero` link)
+ * is refused instead of read. With `root`, the file's real path must lie under the root's real path
+ * (a symlink out of the project is refused). Returns the bytes, or a one-line reason.
+ */
+export function readRegularFile(abs: string, opts: { root?: string; maxBytes?: number } = {}): { buf: Buffer; error?: undefined } | ReadFailure {
+  const maxBytes = opts.maxBytes ?? MAX_FILE_BYTES;
+  const unreadable = (err: unknown): ReadFailure => ({ error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, reason: 'unreadable' });
+  const tooLarge = (size: number): ReadFailure => ({ error: `file is ${formatSize(size)}, over the ${formatSize(maxBytes)} limit`, reason: 'too-large', size });
+  if (opts.root !== undefined) {
+    let real: string;
+    let rootReal: string;
+    try { real = realpathSync(abs); rootReal = realpathSync(opts.root); } catch (err) { return unreadable(err); }
+    if (!isInside(rootReal, real)) return { error: 'symlink to a file outside the project (not read)', reason: 'outside' };
+  }
+  let fd: number;
+  try { fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); } catch (err) { return unreadable(err); }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: 'not a regular file (FIFO, socket or device): not read', reason: 'not-regular' };
+    if (st.size > maxBytes) return tooLarge(st.size);
+    // Read at most maxBytes + 1, whatever the size said: the file may grow between fstat and read.
+    const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n === buf.length) break;
+    }
+    if (n > maxBytes) return tooLarge(n);
+    return { buf: buf.subarray(0, n) };
+  } catch (err) {
+    return unreadable(err);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** `2MB`, `500k`, `1048576` -> bytes; undefined when it is not a size. */
 export function parseSize(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(text);
+  // Trimmed first: `\s*` around an optional unit was quadratic on a long run of spaces.
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim());
   if (!m) return undefined;
   const unit = (m[2] ?? 'b').toLowerCase()[0];
   const bytes = Math.round(Number(m[1]) * (unit === 'g' ? 1024 ** 3 : unit === 'm' ? 1024 ** 2 : unit === 'k' ? 1024 : 1));
@@ -119,19 +174,16 @@ function formatSize(bytes: number): string {
 
 /**
  * Reads and decodes a file; returns a note instead of text when it must be skipped. A file that
- * cannot be read or is over the size limit gets a `failed` note (the CLI exits 2 on those).
+ * cannot be read (a FIFO or device included: it is never opened for a blocking read) or is over the
+ * size limit gets a `failed` note (the CLI exits 2 on those).
  */
 export function readSource(abs: string, display: string, maxBytes = MAX_FILE_BYTES): { decoded?: DecodedText; note?: FileNote } {
-  let size: number;
-  try { size = statSync(abs).size; } catch (err) {
-    return { note: { file: display, kind: 'skipped', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, failed: true } };
+  const read = readRegularFile(abs, { maxBytes });
+  if (read.error !== undefined) {
+    const message = read.reason === 'too-large' ? `${read.error} (--max-file-size)` : read.error;
+    return { note: { file: display, kind: 'skipped', message, failed: true } };
   }
-  if (size > maxBytes) return { note: { file: display, kind: 'skipped', message: `file is ${formatSize(size)}, over the ${formatSize(maxBytes)} limit (--max-file-size)`, failed: true } };
-  let buf: Buffer;
-  try { buf = readFileSync(abs); } catch (err) {
-    return { note: { file: display, kind: 'skipped', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, failed: true } };
-  }
-  const decoded = decode(buf);
+  const decoded = decode(read.buf);
   if (!decoded) return { note: { file: display, kind: 'skipped', message: 'binary file (contains NUL bytes)' } };
   return { decoded, note: decoded.note ? { file: display, kind: 'encoding', message: decoded.note } : undefined };
 }

@@ -33,7 +33,8 @@ export interface ScanOptions {
   stdin?: { path: string; bytes: Buffer };
 }
 
-export interface ScannedFile { abs: string; rel: string; decoded: DecodedText; /** The configuration governing the file (set by scanPaths). */ config?: ProjectConfig }
+/** `root`: the folder it was found under (a file named on the command line: its folder). */
+export interface ScannedFile { abs: string; rel: string; decoded: DecodedText; /** The configuration governing the file (set by scanPaths). */ config?: ProjectConfig; root?: string }
 
 export interface ScanOutput {
   result: ScanResult;
@@ -117,7 +118,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     if (!testPatternsOf.has(f.config)) testPatternsOf.set(f.config, f.config.testCode ? excluder(f.config.testCode) ?? (() => false) : undefined);
     const testCode = isTestCode(projectPath(f.abs, f.root), testPatternsOf.get(f.config));
     sources.push({ path: rel, text: decoded.text, module, isPackage, ...(testCode ? { testCode } : {}) });
-    scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config });
+    scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config, root: f.root });
   }
   const analyzer = opts.analyzer ?? (await Analyzer.create());
   await buildModelsInParallel(analyzer, sources, { jobs: opts.jobs });

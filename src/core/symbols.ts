@@ -34,6 +34,27 @@ export class SymbolIndex {
     for (const e of entries) this.add(e);
   }
 
+  /**
+   * Swaps one module's entry for a newer one of the same module name, in place: only that module's
+   * functions and classes are removed and added again (an edit costs what it touches). The caller
+   * clears the memos (forgetResolutions) unless every module's surface is unchanged.
+   */
+  replace(old: ModuleEntry, next: ModuleEntry): void {
+    if (old.model.module !== next.model.module || this.modules.get(old.model.module) !== old) throw new Error('SymbolIndex.replace: not the indexed entry of that module');
+    for (const fn of old.model.functions) if (!fn.isLambda && this.functions.get(fn.qname)?.mod === old) this.functions.delete(fn.qname);
+    for (const cls of old.model.classes) if (this.classes.get(cls.qname)?.mod === old) this.classes.delete(cls.qname);
+    this.modules.set(next.model.module, next);
+    for (const fn of next.model.functions) if (!fn.isLambda) this.functions.set(fn.qname, { mod: next, fn });
+    for (const cls of next.model.classes) this.classes.set(cls.qname, { mod: next, cls });
+  }
+
+  /** Drops every memoised resolution (after a module's surface changed). */
+  forgetResolutions(): void {
+    this.memo.clear();
+    this.topMemo.clear();
+    this.returnMemo.clear();
+  }
+
   private add(e: ModuleEntry): void {
     const name = e.model.module;
     this.modules.set(name, e);

@@ -1,27 +1,25 @@
-// VS Code entry point: wires the workspace model, diagnostics, code actions, lenses, hovers, the
-// worker panel and the status bar. Activation only registers things; the wasm parser loads on the
-// first analysis and the workspace scan starts after activate() has returned.
-import * as path from 'node:path';
+// VS Code entry point: the language client (analysis runs in the Loopwise language server, its own
+// process), the worker panel and the status bar, which ask the server for their data. Activation
+// only registers things and starts the client; it never loads the parser.
 import * as vscode from 'vscode';
-import { Advisor } from './advice';
-import { CodeActions, fixAllInDocument } from './codeActions';
-import { CodeLenses } from './codeLens';
-import { DiagnosticsPublisher } from './diagnostics';
-import { Hovers } from './hover';
+import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
+import { DID_ANALYZE_NOTIFICATION, type DidAnalyzeParams, FIX_ALL_COMMAND, STATS_REQUEST, type ServerStats } from '../server/protocol';
+import { type Advice, AdviceSource } from './advice';
+import { createClient } from './client';
 import { type Focus, WorkerPanel } from './panel';
 import { StatusBar } from './statusBar';
-import { Workspace } from './workspace';
-
-const PYTHON: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }, { language: 'python', scheme: 'vscode-vfs' }];
-const DEPLOY_GLOB = '**/{Dockerfile,Procfile,gunicorn.conf.py,*compose*.yml,*compose*.yaml,*.k8s.yaml,deployment*.yaml,deployment*.yml}';
 
 /** What activate() returns: used by the integration tests, harmless for anyone else. */
 export interface LoopwiseApi {
-  workspace: Workspace;
-  diagnostics: DiagnosticsPublisher;
+  client: LanguageClient;
   panel: WorkerPanel;
-  advisor: Advisor;
-  actions: CodeActions;
+  advice: AdviceSource;
+  /** Resolves once the server has finished its workspace scan. */
+  scanned(): Promise<void>;
+  /** Runs a pending re-analysis of this document now; resolves after its diagnostics were sent. */
+  flush(uri: vscode.Uri): Promise<void>;
+  /** The server's edit and scan timings. */
+  stats(): Promise<ServerStats>;
   statusText(): string;
   activateMs: number;
 }
@@ -29,87 +27,70 @@ export interface LoopwiseApi {
 export function activate(context: vscode.ExtensionContext): LoopwiseApi {
   const t0 = performance.now();
   const log = vscode.window.createOutputChannel('Loopwise');
-  const ws = new Workspace(path.join(context.extensionPath, 'grammars'), log);
-  const diagnostics = new DiagnosticsPublisher(ws);
-  const firstFolder = () => vscode.workspace.workspaceFolders?.[0];
-  const advisor = new Advisor(firstFolder, () => ws.settingsFor(firstFolder()?.uri.toString() ?? ''));
+  const client = createClient(context, log);
+  const advice = new AdviceSource(client);
   const status = new StatusBar();
+  let statusTimer: NodeJS.Timeout | undefined;
   const refreshStatus = () => {
-    try {
-      const { rec } = advisor.compute(ws.result);
-      status.update(ws.result.findings.length, rec.workers, rec.reason);
-    } catch (err) {
-      log.appendLine(`advisor error: ${(err as Error).stack ?? err}`);
-      status.update(ws.result.findings.length, undefined, undefined);
-    }
+    clearTimeout(statusTimer);
+    statusTimer = setTimeout(() => {
+      const folder = advice.currentFolder();
+      advice.get(folder).then(
+        (a: Advice) => status.update(a.scan.findings.length, a.rec.workers, a.rec.reason, a.folders.length > 1 ? a.folders.find((f) => f.uri === a.folder)?.name : undefined),
+        (err: Error) => log.appendLine(`advice error: ${err.message}`),
+      );
+    }, 100);
   };
-  const panel = new WorkerPanel(context.extensionUri, ws, advisor, refreshStatus);
-  const actions = new CodeActions(ws);
-  const lenses = new CodeLenses(ws);
+  const panel = new WorkerPanel(context.extensionUri, advice, refreshStatus);
 
   context.subscriptions.push(
-    log, ws, diagnostics, status, panel, lenses,
-    ws.onDidAnalyze(refreshStatus),
-    vscode.languages.registerCodeActionsProvider(PYTHON, actions, { providedCodeActionKinds: CodeActions.kinds }),
-    vscode.languages.registerCodeLensProvider(PYTHON, lenses),
-    vscode.languages.registerHoverProvider(PYTHON, new Hovers(ws)),
-    vscode.workspace.onDidOpenTextDocument((d) => void ws.openDocument(d)),
-    vscode.workspace.onDidChangeTextDocument((e) => ws.changeDocument(e)),
-    vscode.workspace.onDidSaveTextDocument((d) => ws.saveDocument(d)),
-    vscode.workspace.onDidCloseTextDocument((d) => void ws.closeDocument(d)),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => { ws.reloadSettings(); advisor.invalidateDeployment(); void ws.scanWorkspace(); }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('loopwise')) return;
-      ws.reloadSettings();
-      if (e.affectsConfiguration('loopwise.exclude') || e.affectsConfiguration('loopwise.enable')) void ws.scanWorkspace();
-      else void ws.reanalyzeAll();
-    }),
-    vscode.commands.registerCommand('loopwise.recommendWorkers', (focus?: Focus) => panel.show(focus && typeof focus.file === 'string' ? focus : undefined).rec),
+    log, status, panel, client,
+    { dispose: () => clearTimeout(statusTimer) },
+    vscode.window.onDidChangeActiveTextEditor(refreshStatus),
+    // Trust granted: the project's configuration files now apply.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => { void client.start().then(() => client.sendNotification('loopwise/didGrantTrust')); }),
+    vscode.workspace.onDidChangeWorkspaceFolders(refreshStatus),
+    vscode.commands.registerCommand('loopwise.recommendWorkers', async (focus?: Focus) => (await panel.show(focus && typeof focus.file === 'string' ? focus : undefined)).rec),
     vscode.commands.registerCommand('loopwise.scanWorkspace', async () => {
-      await ws.scanWorkspace();
-      return ws.result.summary;
+      await client.start();
+      await client.sendRequest('loopwise/scan');
+      return (await advice.get(advice.currentFolder())).scan.summary;
     }),
     vscode.commands.registerCommand('loopwise.fixAll', async () => {
       const doc = vscode.window.activeTextEditor?.document;
-      if (!doc || !ws.isPython(doc)) {
+      if (!doc || doc.languageId !== 'python') {
         void vscode.window.showInformationMessage(vscode.l10n.t('Loopwise: open a Python file first.'));
         return 0;
       }
-      const n = await fixAllInDocument(ws, doc);
-      if (n === 0) void vscode.window.showInformationMessage(vscode.l10n.t('Loopwise: nothing to fix automatically in this file.'));
-      return n;
+      await client.start();
+      const n = await client.sendRequest(ExecuteCommandRequest.type, { command: FIX_ALL_COMMAND, arguments: [doc.uri.toString()] }) as number;
+      if (!n) void vscode.window.showInformationMessage(vscode.l10n.t('Loopwise: nothing to fix automatically in this file.'));
+      return n ?? 0;
     }),
     vscode.commands.registerCommand('loopwise.showOutput', () => log.show()),
   );
 
-  const py = vscode.workspace.createFileSystemWatcher('**/*.py');
-  const deploy = vscode.workspace.createFileSystemWatcher(DEPLOY_GLOB);
-  const pyproject = vscode.workspace.createFileSystemWatcher('**/pyproject.toml');
-  const redeploy = () => { advisor.invalidateDeployment(); refreshStatus(); };
-  const reconfigure = () => { ws.reloadSettings(); void ws.reanalyzeAll(); };
-  context.subscriptions.push(
-    py, deploy, pyproject,
-    py.onDidCreate((u) => void ws.fileChanged(u)),
-    py.onDidChange((u) => void ws.fileChanged(u)),
-    py.onDidDelete((u) => ws.fileDeleted(u)),
-    deploy.onDidCreate(redeploy), deploy.onDidChange(redeploy), deploy.onDidDelete(redeploy),
-    pyproject.onDidCreate(reconfigure), pyproject.onDidChange(reconfigure), pyproject.onDidDelete(reconfigure),
-  );
-
-  // Heavy work starts after activation: open documents first (fast first diagnostics), then the scan.
-  setTimeout(() => {
-    void (async () => {
-      for (const d of vscode.workspace.textDocuments) await ws.openDocument(d);
-      await ws.scanWorkspace();
-    })();
-  }, 0);
+  client.onNotification(DID_ANALYZE_NOTIFICATION, (p: DidAnalyzeParams) => {
+    panel.analyzed(p.folder);
+    refreshStatus();
+  });
+  // The server starts in the background; activate() returns at once.
+  client.start().catch((err: Error) => log.appendLine(`language server failed to start: ${err.message}`));
 
   const activateMs = performance.now() - t0;
-  ws.timings.activateMs = activateMs;
   log.appendLine(`activated in ${activateMs.toFixed(1)} ms`);
-  return { workspace: ws, diagnostics, panel, advisor, actions, statusText: () => status.text, activateMs };
+  return {
+    client,
+    panel,
+    advice,
+    scanned: async () => { await client.start(); await client.sendRequest('loopwise/waitForScan'); },
+    flush: async (uri) => { await client.start(); await client.sendRequest('loopwise/flush', { uri: uri.toString() }); },
+    stats: async () => { await client.start(); return client.sendRequest<ServerStats>(STATS_REQUEST); },
+    statusText: () => status.text,
+    activateMs,
+  };
 }
 
 export function deactivate(): void {
-  // Everything is in context.subscriptions; VS Code disposes it.
+  // Everything is in context.subscriptions; VS Code disposes it (the client stops the server).
 }

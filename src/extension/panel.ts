@@ -3,12 +3,9 @@
 // snippets. Locked down: CSP with a nonce, scripts and styles only from media/, theme colours only;
 // media/panel.js builds the DOM with textContent, so user code never becomes markup.
 import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { stringify } from 'yaml';
-import type { Advice, Advisor, PanelInputs } from './advice';
-import type { FromWebview, PanelState, ToWebview } from './panelProtocol';
-import type { Workspace } from './workspace';
+import type { Advice, AdviceSource } from './advice';
+import { parseFromWebview, type PanelState, type ToWebview } from './panelProtocol';
 
 export interface Focus { file: string; line: number }
 
@@ -19,19 +16,29 @@ export class WorkerPanel implements vscode.Disposable {
   private ready = false;
   private timer?: NodeJS.Timeout;
   private subs: vscode.Disposable[] = [];
+  /** The workspace folder shown (a picker in the panel switches it). */
+  folder = '';
   /** The state last posted, for tests. */
   lastState?: PanelState;
+  /** Where each finding and handler of the last state is: the webview names them by index only. */
+  private targets: { findings: { uri: string; line: number; column: number }[]; handlers: { uri: string; line: number; column: number }[] } = { findings: [], handlers: [] };
 
-  constructor(private extensionUri: vscode.Uri, private ws: Workspace, private advisor: Advisor, private onInputs: () => void) {
-    this.subs.push(ws.onDidAnalyze(() => this.schedule()));
+  constructor(private extensionUri: vscode.Uri, private advisor: AdviceSource, private onInputs: () => void) {}
+
+  /** The server re-analysed a folder: refresh if it is the one shown. */
+  analyzed(folder: string): void {
+    // The server spells file URIs its own way (`@` unescaped): compare them as VS Code URIs.
+    if (this.panel && (!this.folder || sameUri(folder, this.folder))) this.schedule();
   }
 
   get visible(): boolean {
     return this.panel !== undefined;
   }
 
-  show(focus?: Focus): Advice {
+  async show(focus?: Focus): Promise<Advice> {
     if (focus) this.focus = focus;
+    const focusFolder = focus && vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(focus.file));
+    this.folder = focusFolder?.uri.toString() ?? (this.panel && this.folder ? this.folder : this.advisor.currentFolder());
     if (!this.panel) {
       const media = vscode.Uri.joinPath(this.extensionUri, 'media');
       this.panel = vscode.window.createWebviewPanel(WorkerPanel.viewType, vscode.l10n.t('Loopwise: Workers'), vscode.ViewColumn.Beside, {
@@ -42,12 +49,12 @@ export class WorkerPanel implements vscode.Disposable {
       this.panel.iconPath = vscode.Uri.joinPath(media, 'icon.png');
       this.ready = false;
       this.panel.webview.html = this.html(this.panel.webview, media);
-      this.panel.webview.onDidReceiveMessage((m: FromWebview) => this.receive(m), undefined, this.subs);
+      this.panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.subs);
       this.panel.onDidDispose(() => { this.panel = undefined; this.ready = false; }, undefined, this.subs);
     } else {
       this.panel.reveal(undefined, true);
     }
-    const advice = this.advisor.compute(this.ws.result);
+    const advice = await this.advisor.get(this.folder);
     this.post(advice);
     return advice;
   }
@@ -55,7 +62,15 @@ export class WorkerPanel implements vscode.Disposable {
   private schedule(): void {
     if (!this.panel) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.post(this.advisor.compute(this.ws.result)), 250);
+    this.timer = setTimeout(() => void this.refresh(), 250);
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      this.post(await this.advisor.get(this.folder));
+    } catch {
+      // The server is restarting or gone; the next analysis refreshes the panel.
+    }
   }
 
   private post(advice: Advice): void {
@@ -64,29 +79,42 @@ export class WorkerPanel implements vscode.Disposable {
     if (this.panel && this.ready) void this.panel.webview.postMessage({ type: 'state', state } satisfies ToWebview);
   }
 
-  private async receive(m: FromWebview): Promise<void> {
+  private async receive(raw: unknown): Promise<void> {
+    const m = parseFromWebview(raw, this.advisor.inputs(this.folder));
+    if (!m) return;
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        this.post(this.advisor.compute(this.ws.result));
+        await this.refresh();
         return;
       case 'setInputs':
-        this.advisor.inputs = sanitize(m.inputs);
+        this.advisor.setInputs(this.folder, m.inputs);
         this.onInputs();
-        this.post(this.advisor.compute(this.ws.result));
+        await this.refresh();
+        return;
+      case 'pickFolder':
+        const picked = typeof m.folder === 'string' ? vscode.workspace.workspaceFolders?.find((f) => sameUri(f.uri.toString(), m.folder)) : undefined;
+        if (!picked) return;
+        this.folder = picked.uri.toString();
+        this.focus = undefined;
+        await this.refresh();
         return;
       case 'reveal': {
-        const uri = vscode.Uri.parse(m.uri);
-        const pos = new vscode.Position(Math.max(0, m.line - 1), Math.max(0, m.column - 1));
+        // Only a finding or handler the panel was shown, and only a file of this workspace.
+        const target = (m.kind === 'finding' ? this.targets.findings : this.targets.handlers)[m.index];
+        if (!target) return;
+        const uri = vscode.Uri.parse(target.uri);
+        if (!vscode.workspace.getWorkspaceFolder(uri)) return;
+        const pos = new vscode.Position(Math.max(0, target.line - 1), Math.max(0, target.column - 1));
         await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
         return;
       }
       case 'pickLoadTest': {
         const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Use load test'), filters: { [vscode.l10n.t('Load tests')]: ['csv', 'json', 'txt', 'log'] } });
         if (!picked?.length) return;
-        this.advisor.inputs = { ...this.advisor.inputs, loadTestFile: picked[0].fsPath };
+        this.advisor.setInputs(this.folder, { ...this.advisor.inputs(this.folder), loadTestFile: picked[0].fsPath });
         this.onInputs();
-        this.post(this.advisor.compute(this.ws.result));
+        await this.refresh();
         return;
       }
       case 'copy':
@@ -97,25 +125,26 @@ export class WorkerPanel implements vscode.Disposable {
   }
 
   private state(advice: Advice): PanelState {
-    const { rec } = advice;
+    const { rec, scan } = advice;
     const i = rec.inputs;
-    const pi = this.advisor.inputs;
-    const s = this.ws;
+    const pi = this.advisor.inputs(this.folder);
     const origin: Record<string, string> = {};
     for (const k of ['cores', 'memoryMb', 'rps', 'concurrency', 'targetLatencyMs']) {
       origin[k] = (pi as Record<string, unknown>)[k] !== undefined ? vscode.l10n.t('panel') : i.source[k] ? i.source[k] : i.assumed.includes(k) ? vscode.l10n.t('default') : vscode.l10n.t('settings');
     }
-    const rel = (file: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(file), false);
+    const rel = (file: string) => advice.relative[file] ?? vscode.workspace.asRelativePath(vscode.Uri.parse(file), false);
     const impact = (h: { cpuMs: number; blockingMs: number; ioMs: number }) => h.blockingMs + h.cpuMs;
-    const handlers = s.result.handlers
+    const handlers = scan.handlers
       .filter((h) => h.kind === 'route' || h.kind === 'websocket' || h.kind === 'dependency' || h.kind === 'middleware')
-      .sort((a, b) => impact(b) - impact(a) || (b.cpuMs + b.ioMs + b.blockingMs) - (a.cpuMs + a.ioMs + a.blockingMs) || (a.route ?? a.name).localeCompare(b.route ?? b.name))
-      .map((h) => ({
-        label: h.route ?? `${h.kind} ${h.name}`, uri: h.file, line: h.line, cpuMs: h.cpuMs, ioMs: h.ioMs, blockingMs: h.blockingMs, findings: h.findings,
-        focused: !!this.focus && this.focus.file === h.file && this.focus.line === h.line,
-      }));
+      .sort((a, b) => impact(b) - impact(a) || (b.cpuMs + b.ioMs + b.blockingMs) - (a.cpuMs + a.ioMs + a.blockingMs) || (a.route ?? a.name).localeCompare(b.route ?? b.name));
+    this.targets = {
+      findings: scan.findings.map((f) => ({ uri: f.file, line: f.line, column: f.column })),
+      handlers: handlers.map((h) => ({ uri: h.file, line: h.line, column: 1 })),
+    };
     return {
       strings: strings(),
+      folder: advice.folder,
+      folders: advice.folders,
       workers: rec.workers,
       reason: rec.reason,
       fixFirst: rec.fixFirst,
@@ -130,10 +159,13 @@ export class WorkerPanel implements vscode.Disposable {
         loadTestFile: pi.loadTestFile ?? '', loadTestWorkers: pi.loadTestWorkers ?? null, loadTestText: pi.loadTestText ?? '', origin,
         overridden: Object.keys(pi).filter((k) => (pi as Record<string, unknown>)[k] !== undefined),
       },
-      handlers,
+      handlers: handlers.map((h) => ({
+        label: h.route ?? `${h.kind} ${h.name}`, line: h.line, cpuMs: h.cpuMs, ioMs: h.ioMs, blockingMs: h.blockingMs, findings: h.findings,
+        focused: !!this.focus && this.focus.file === h.file && this.focus.line === h.line,
+      })),
       trace: rec.trace.map((t) => ({ step: t.step, question: t.question, answer: t.answer, why: t.why, estimated: t.estimated, measured: t.measured })),
-      findings: s.result.findings.map((f) => ({ uri: f.file, file: rel(f.file), line: f.line, column: f.column, code: f.code, message: f.message })),
-      snippets: { command: rec.command, compose: stringify({ services: { api: rec.compose } }).trimEnd() },
+      findings: scan.findings.map((f) => ({ file: rel(f.file), line: f.line, column: f.column, code: f.code, message: f.message })),
+      snippets: { command: rec.command, compose: advice.composeYaml },
       warnings: [...rec.warnings, ...advice.notes],
       actions: rec.actions,
     };
@@ -167,28 +199,19 @@ export class WorkerPanel implements vscode.Disposable {
   }
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+function sameUri(a: string, b: string): boolean {
+  try { return vscode.Uri.parse(a).toString() === vscode.Uri.parse(b).toString(); } catch { return false; }
 }
 
-/** Only known fields with sane values reach the advisor. */
-function sanitize(raw: PanelInputs): PanelInputs {
-  const num = (v: unknown, min: number) => (typeof v === 'number' && Number.isFinite(v) && v >= min ? v : undefined);
-  const out: PanelInputs = {
-    cores: num(raw.cores, 0.1), memoryMb: num(raw.memoryMb, 64), rps: num(raw.rps, 0), ccu: num(raw.ccu, 1),
-    targetLatencyMs: num(raw.targetLatencyMs, 1), cannotRefactor: raw.cannotRefactor === true,
-    loadTestWorkers: num(raw.loadTestWorkers, 1),
-    loadTestFile: typeof raw.loadTestFile === 'string' && raw.loadTestFile ? path.normalize(raw.loadTestFile) : undefined,
-    loadTestText: typeof raw.loadTestText === 'string' && raw.loadTestText.trim() ? raw.loadTestText.slice(0, 100_000) : undefined,
-  };
-  for (const k of Object.keys(out) as (keyof PanelInputs)[]) if (out[k] === undefined) delete out[k];
-  return out;
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 function strings(): Record<string, string> {
   const t = vscode.l10n.t;
   return {
     recommended: t('Recommended Uvicorn workers'),
+    folder: t('Workspace folder'),
     afterFix: t('after the blocking calls are fixed: {0}'),
     afterFixPool: t('after the fixes: {0} worker(s) + a process pool of {1}'),
     pool: t('+ a process pool of {0}'),

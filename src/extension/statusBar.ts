@@ -9,11 +9,12 @@ export class StatusBar implements vscode.Disposable {
     this.item.command = 'loopwise.recommendWorkers';
   }
 
-  update(blockers: number, workers: number | undefined, reason: string | undefined): void {
+  update(blockers: number, workers: number | undefined, reason: string | undefined, folder?: string): void {
     const b = blockers === 1 ? vscode.l10n.t('1 blocker') : vscode.l10n.t('{0} blockers', blockers);
     const w = workers === undefined ? '' : ` · ${workers === 1 ? vscode.l10n.t('1 worker') : vscode.l10n.t('{0} workers', workers)}`;
     this.item.text = `$(pulse) Loopwise: ${b}${w}`;
-    this.item.tooltip = reason ? `${vscode.l10n.t('Recommend workers')}: ${reason}` : vscode.l10n.t('Recommend workers');
+    const tip = reason ? `${vscode.l10n.t('Recommend workers')}: ${reason}` : vscode.l10n.t('Recommend workers');
+    this.item.tooltip = folder ? `${folder}: ${tip}` : tip;
     this.item.backgroundColor = blockers > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

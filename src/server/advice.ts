@@ -4,6 +4,7 @@
 // through the same resolveInputs + recommend calls. Deployment files are read here, in the server.
 import * as path from 'node:path';
 import { deploymentLimits, parseLoadTest, readDeployment, readLoadTests, recommend, resolveInputs, type DeploymentInfo, type LoadTestRow, type RecommendArgs } from '../advisor';
+import { stringify } from 'yaml';
 import type { ScanResult } from '../core/types';
 import { clientLanguage } from './convert';
 import type { AdviceResult, PanelInputs } from './protocol';
@@ -79,10 +80,12 @@ export class Advisor {
       findings: scan.findings.map((f) => ({ ...f, file: rel(f.file), chain: f.chain.map((h) => ({ ...h, file: rel(h.file) })) })),
       handlers: scan.handlers.map((h) => ({ ...h, file: rel(h.file) })),
     };
+    const rec = recommend(relScan, resolved, deployments, { lang: clientLanguage() });
     return {
       folder: folder?.uri ?? '',
       folders: folders.map((f) => ({ uri: f.uri, name: f.name })),
-      rec: recommend(relScan, resolved, deployments, { lang: clientLanguage() }),
+      rec,
+      composeYaml: stringify({ services: { api: rec.compose } }).trimEnd(),
       deployments,
       notes,
       scan,

@@ -6,6 +6,7 @@ import { type Lang, langOf } from '../core/i18n';
 import { localizeMessage } from '../core/i18n/diagnostics';
 import { FAMILIES, OTHER_CODES } from '../core/rules';
 import type { Finding, HandlerReport } from '../core/types';
+import { t } from './l10n';
 
 export const DOCS_URL = 'https://github.com/loopwise/loopwise#';
 const RULE_NAMES = new Map<string, string>([...FAMILIES, ...OTHER_CODES].map((r) => [r.code, r.name]));
@@ -39,7 +40,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
   if (f.chain.length > 1) {
     d.relatedInformation = f.chain.slice(1).map((h, i, hops) => ({
       location: { uri: h.file, range: { start: { line: Math.max(0, h.line - 1), character: 0 }, end: { line: Math.max(0, h.line - 1), character: 0 } } },
-      message: i === hops.length - 1 ? `blocking call ${h.name}` : `calls ${h.name}`,
+      message: i === hops.length - 1 ? t('blocking call {0}', h.name) : t('calls {0}', h.name),
     }));
   }
   return d;
@@ -51,15 +52,15 @@ export function budgetDiagnostic(ms: number, budgetMs: number): Diagnostic {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Information,
     source: 'loopwise',
-    message: `Loopwise: analysing this file took ${Math.round(ms)} ms, over the ${budgetMs} ms budget (loopwise.run.fileBudgetMs); no findings are shown for it until it changes.`,
+    message: t('Loopwise: analysing this file took {0} ms, over the {1} ms budget (loopwise.run.fileBudgetMs); no findings are shown for it until it changes.', Math.round(ms), budgetMs),
   };
 }
 
 function why(f: Finding): string {
   const family = FAMILIES.find((x) => x.code === f.code)?.family;
-  if (f.code === 'LW301') return 'Each iteration waits for the previous one: N round trips one after another instead of one batched query.';
-  if (family === 'cpu') return 'CPU work runs on the event-loop thread: no other request on this worker makes progress until it finishes.';
-  return 'The call waits for I/O while holding the event loop: every other request on this worker waits too.';
+  if (f.code === 'LW301') return t('Each iteration waits for the previous one: N round trips one after another instead of one batched query.');
+  if (family === 'cpu') return t('CPU work runs on the event-loop thread: no other request on this worker makes progress until it finishes.');
+  return t('The call waits for I/O while holding the event loop: every other request on this worker waits too.');
 }
 
 /** Markdown text, escaped where it comes from user code. */
@@ -71,9 +72,9 @@ export function hoverFor(findings: Finding[]): Hover | undefined {
   if (!findings.length) return undefined;
   const parts = findings.map((f) => {
     const title = FAMILIES.find((x) => x.code === f.code)?.title ?? f.code;
-    const lines = [`**[${f.code}](${docsUrl(f.code)})** ${esc(title)}`, esc(localizeMessage(f, clientLang)), `*Why it blocks:* ${esc(why(f))}`];
-    if (f.chain.length > 1) lines.push(`*Call chain:* ${f.chain.map((h) => esc(h.name)).join(' → ')}`);
-    for (const fix of f.fixes) lines.push(`*Fix${fix.isPreferred ? ' (preferred)' : ''}:* ${esc(fix.title + (fix.note ? ` (${fix.note})` : ''))}`);
+    const lines = [`**[${f.code}](${docsUrl(f.code)})** ${esc(title)}`, esc(localizeMessage(f, clientLang)), `*${esc(t('Why it blocks'))}:* ${esc(why(f))}`];
+    if (f.chain.length > 1) lines.push(`*${esc(t('Call chain'))}:* ${f.chain.map((h) => esc(h.name)).join(' → ')}`);
+    for (const fix of f.fixes) lines.push(`*${esc(t('Fix'))}${fix.isPreferred ? ` (${esc(t('preferred'))})` : ''}:* ${esc(fix.title + (fix.note ? ` (${fix.note})` : ''))}`);
     return lines.join('\n\n');
   });
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') }, range: findingRange(findings[0]) };
@@ -85,9 +86,9 @@ export const LENS_KINDS = new Set(['route', 'websocket', 'dependency', 'middlewa
 export function lensTitle(h: HandlerReport): string {
   const total = h.cpuMs + h.ioMs + h.blockingMs;
   const pct = (n: number) => `${total > 0 ? Math.round((n / total) * 100) : 0} %`;
-  const parts = [h.route ?? `${h.kind} ${h.name}`, `I/O ${pct(h.ioMs)}`, `CPU ${pct(h.cpuMs)}`];
-  if (h.blockingMs > 0) parts.push(`blocking ${pct(h.blockingMs)}`);
-  parts.push(h.findings === 1 ? '1 blocker' : `${h.findings} blockers`);
+  const parts = [h.route ?? `${t(h.kind)} ${h.name}`, `I/O ${pct(h.ioMs)}`, `CPU ${pct(h.cpuMs)}`];
+  if (h.blockingMs > 0) parts.push(t('blocking {0}', pct(h.blockingMs)));
+  parts.push(h.findings === 1 ? t('1 blocker') : t('{0} blockers', h.findings));
   return parts.join(' · ');
 }
 

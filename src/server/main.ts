@@ -16,6 +16,8 @@ export function runServer(argv: string[]): Promise<number> {
   console.log = console.error;
   console.info = console.error;
   const connection = named && !argv.includes('--stdio') ? createConnection(ProposedFeatures.all) : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  // A failed request to the client (a capability it lacks) is logged, never fatal.
+  process.on('unhandledRejection', (err) => connection.console.error(`unhandled: ${(err as Error)?.message ?? err}`));
   startServer(connection);
   // The connection exits the process on the `exit` notification; until then this never resolves.
   return new Promise<number>(() => undefined);

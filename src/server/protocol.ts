@@ -27,6 +27,8 @@ export interface AdviceResult {
   folder: string;
   folders: { uri: string; name: string }[];
   rec: Recommendation;
+  /** The recommendation as a compose snippet (`services: api: ...`). */
+  composeYaml: string;
   deployments: DeploymentInfo[];
   /** Problems reading inputs (bad load-test file, unreadable deployment file). */
   notes: string[];
@@ -45,8 +47,10 @@ export const STATS_REQUEST = 'loopwise/stats';
 export interface EditTiming {
   file: string;
   version: number;
-  /** Reparse + analysis + publish, in the server. */
+  /** Reparse + analysis + publish, in the server (wall time). */
   ms: number;
+  /** CPU time the server process spent on it (wall time minus waiting for a loaded machine's cores). */
+  cpuMs: number;
   parseMs: number;
   incremental: boolean;
   /** From the didChange that made this version to the diagnostics being sent (debounce included). */
@@ -62,7 +66,7 @@ export interface ServerStats {
   scanning: boolean;
 }
 
-/** Workspace command: apply every preferred fix to a document (arguments: [uri]); returns how many fixes were applied. */
+/** Workspace command: apply every preferred fix to a document (arguments: [uri]); returns how many edits were applied. */
 export const FIX_ALL_COMMAND = 'loopwise.applyFixAll';
 /** Code action kind of the fix-all source action. */
 export const FIX_ALL_KIND = 'source.fixAll.loopwise';

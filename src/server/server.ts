@@ -10,10 +10,11 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentEdit } from '../core/analyzer';
 import { differingSpan } from '../core/analyzer';
-import { fixAll } from '../core/fixes';
+import { fixAllEdits } from '../core/fixes/pipeline';
 import type { Finding, Fix, TextEdit } from '../core/types';
 import { Advisor } from './advice';
 import { budgetDiagnostic, contains, findingRange, hoverFor, intersects, LENS_KINDS, lensTitle, setClientLocale, toDiagnostic } from './convert';
+import { setLocale, t } from './l10n';
 import { ADVICE_REQUEST, type AdviceParams, DID_ANALYZE_NOTIFICATION, FIX_ALL_COMMAND, FIX_ALL_KIND, STATS_REQUEST } from './protocol';
 import { canonicalUri, ServerWorkspace } from './workspace';
 
@@ -21,7 +22,6 @@ const DEPLOY_FILE = /(^|\/)(Dockerfile|Procfile|gunicorn\.conf\.py|[^/]*compose[
 
 interface ActionData { uri: string; version: number | null; finding: number; fix: number; kind: 'fix' | 'noqa' }
 
-/** Fix-all never silences a finding: it only applies real fixes. */
 function isSuppression(fix: Fix): boolean {
   return fix.kind === 'noqa';
 }
@@ -77,13 +77,13 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
   const docFor = (uri: string) => docs.get(canonicalUri(uri));
 
   /** Findings (with fixes) computed on exactly this document's current text, or undefined if it moved on. */
-  async function fresh(uri: string): Promise<{ doc: TextDocument; findings: Finding[] } | undefined> {
+  async function fresh(uri: string, want?: (f: Finding, index: number) => boolean): Promise<{ doc: TextDocument; findings: Finding[] } | undefined> {
     const doc = docFor(uri);
     if (!doc) return undefined;
     await ws.flush(uri);
     const seen = ws.analyzed(uri);
     if (!seen || seen.text !== doc.getText()) return undefined;
-    return { doc, findings: await ws.findingsWithFixes(uri) };
+    return { doc, findings: await ws.findingsWithFixes(uri, want) };
   }
 
   function lspEdits(doc: TextDocument, edits: TextEdit[]): LspTextEdit[] {
@@ -95,18 +95,10 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     return versionedEdits ? { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: te }] } : { changes: { [doc.uri]: te } };
   }
 
-  /** The core's fix-all over the document: one edit spanning what changed. */
-  function fixAllEdit(doc: TextDocument, findings: Finding[]): { edit?: TextEdit; applied: number } {
-    const text = doc.getText();
-    const real = findings.map((f) => ({ ...f, fixes: f.fixes.filter((x) => !isSuppression(x)) }));
-    const r = fixAll(text, real);
-    if (!r.applied.length || r.text === text) return { applied: 0 };
-    const span = differingSpan(text, r.text);
-    return { edit: { start: span.start, end: span.end, newText: span.text }, applied: r.applied.length };
-  }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const c = params.capabilities;
+    setLocale(params.locale);
     setClientLocale(params.locale);
     canConfigure = !!c.workspace?.configuration;
     canWatch = !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration;
@@ -115,8 +107,11 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     versionedEdits = !!c.workspace?.workspaceEdit?.documentChanges;
     lensRefresh = !!c.workspace?.codeLens?.refreshSupport;
     folderEvents = !!c.workspace?.workspaceFolders;
-    const io = params.initializationOptions as { settings?: unknown } | undefined;
-    initSettings = io?.settings ?? io;
+    // Editors without workspace/configuration pass settings here: `{ settings: {...} }`, `{ loopwise: {...} }` or the section itself.
+    const io = params.initializationOptions as { settings?: unknown; loopwise?: unknown; trusted?: boolean } | undefined;
+    initSettings = io?.settings ?? io?.loopwise ?? io;
+    // A client that says the workspace is untrusted: its configuration files are not read.
+    ws.trusted = io?.trusted !== false;
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri.split('/').pop() ?? 'root' }] : []);
     ws.setFolders(folders);
     return {
@@ -133,11 +128,11 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
   });
 
   connection.onInitialized(() => {
-    if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'loopwise' });
+    if (canConfigure) connection.client.register(DidChangeConfigurationNotification.type, { section: 'loopwise' }).catch(() => undefined);
     if (canWatch) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }, { globPattern: '**/{Dockerfile,Procfile,gunicorn.conf.py,*compose*.yml,*compose*.yaml,*.k8s.yaml,deployment*.yaml,deployment*.yml}' }],
-      });
+      }).catch(() => undefined);
     }
     if (folderEvents) {
       connection.workspace.onDidChangeWorkspaceFolders((e) => {
@@ -153,7 +148,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
 
   connection.onDidChangeConfiguration((p) => {
     if (!canConfigure) initSettings = (p.settings as { loopwise?: unknown } | undefined)?.loopwise ?? p.settings;
-    void ws.reloadSettings(true);
+    void ws.reloadSettings();
   });
 
   connection.onDidChangeWatchedFiles((p) => {
@@ -167,7 +162,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
       if (DEPLOY_FILE.test(ch.uri)) advisor.invalidateDeployment();
       if (ch.type === FileChangeType.Deleted && !ch.uri.endsWith('.py')) ws.fileDeleted(ch.uri); // a deleted folder
     }
-    if (reconfigure) void ws.reloadSettings(false);
+    if (reconfigure) void ws.reloadSettings();
   });
 
   connection.onDidOpenTextDocument((p) => {
@@ -209,15 +204,18 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
   });
 
   connection.onCodeAction(async (p, token) => {
-    const got = await fresh(p.textDocument.uri);
+    const only = p.context.only;
+    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const fixAllWanted = !!only && wants(FIX_ALL_KIND);
+    // Fixes only for the findings in the range, unless fix-all needs every one.
+    const got = await fresh(p.textDocument.uri, fixAllWanted ? undefined : (f) => intersects(findingRange(f), p.range));
     if (!got || token.isCancellationRequested) return [];
     const { doc, findings } = got;
     const out: CodeAction[] = [];
-    const only = p.context.only;
-    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
-    if (only && wants(FIX_ALL_KIND)) {
-      const { edit } = fixAllEdit(doc, findings);
-      if (edit) out.push({ title: 'Loopwise: fix all auto-fixable problems', kind: FIX_ALL_KIND, edit: workspaceEdit(doc, [edit]) });
+    if (fixAllWanted) {
+      // One round of the core's fix-all (as `loopwise fix`): preferred fixes only, never a suppression.
+      const edits = fixAllEdits(doc.getText(), findings);
+      if (edits.length) out.push({ title: t('Loopwise: fix all auto-fixable problems'), kind: FIX_ALL_KIND, edit: workspaceEdit(doc, edits) });
     }
     if (!wants(CodeActionKind.QuickFix)) return out;
     findings.forEach((f, i) => {
@@ -233,7 +231,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
       f.fixes.forEach((fix, j) => out.push(action(fix.note ? `${fix.title} (${fix.note})` : fix.title, fix.edits, { uri: doc.uri, version: doc.version, finding: i, fix: j, kind: 'fix' }, fix.isPreferred)));
       // The core's fixes may already include the suppression; otherwise offer ours.
       const sup = f.fixes.some(isSuppression) ? undefined : suppressionEdit(doc, f);
-      if (sup) out.push(action(`Ignore ${f.code} on this line (# noqa)`, [sup], { uri: doc.uri, version: doc.version, finding: i, fix: -1, kind: 'noqa' }));
+      if (sup) out.push(action(t('Ignore {0} on this line (# noqa)', f.code), [sup], { uri: doc.uri, version: doc.version, finding: i, fix: -1, kind: 'noqa' }));
     });
     return out;
   });
@@ -244,13 +242,13 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     if (!data || a.edit) return a;
     const doc = docFor(data.uri);
     if (!doc || doc.version !== data.version) {
-      a.disabled = { reason: 'The file changed since this fix was computed; try again.' };
+      a.disabled = { reason: t('The file changed since this fix was computed; try again.') };
       return a;
     }
-    const got = await fresh(data.uri);
+    const got = await fresh(data.uri, (_f, i) => i === data.finding);
     const f = got?.findings[data.finding];
     if (!got || got.doc.version !== data.version || !f) {
-      a.disabled = { reason: 'The file changed since this fix was computed; try again.' };
+      a.disabled = { reason: t('The file changed since this fix was computed; try again.') };
       return a;
     }
     const edits = data.kind === 'noqa' ? [suppressionEdit(got.doc, f)].filter((x): x is TextEdit => !!x) : f.fixes[data.fix]?.edits ?? [];
@@ -263,18 +261,19 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     const uri = String(p.arguments?.[0] ?? '');
     const got = await fresh(uri);
     if (!got) return 0;
-    const { edit, applied } = fixAllEdit(got.doc, got.findings);
-    if (!edit) return 0;
-    const r = await connection.workspace.applyEdit({ label: 'Loopwise: fix all', edit: workspaceEdit(got.doc, [edit]) });
-    return r.applied ? applied : 0;
+    const edits = fixAllEdits(got.doc.getText(), got.findings);
+    if (!edits.length) return 0;
+    const r = await connection.workspace.applyEdit({ label: 'Loopwise: fix all', edit: workspaceEdit(got.doc, edits) });
+    return r.applied ? edits.length : 0;
   });
 
   connection.onHover(async (p) => {
     const doc = docFor(p.textDocument.uri);
     const seen = ws.analyzed(p.textDocument.uri);
     if (!doc || !seen || seen.text !== doc.getText()) return null;
-    const all = await ws.findingsWithFixes(p.textDocument.uri);
-    return hoverFor(all.filter((f) => contains(findingRange(f), p.position.line, p.position.character))) ?? null;
+    const under = (f: Finding) => contains(findingRange(f), p.position.line, p.position.character);
+    const all = await ws.findingsWithFixes(p.textDocument.uri, under);
+    return hoverFor(all.filter(under)) ?? null;
   });
 
   connection.onCodeLens(async (p): Promise<CodeLens[]> => {
@@ -300,7 +299,10 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
     return advisor.compute(folder, ws.folders, ws.result(folder?.uri ?? ''), sanitize((p?.inputs ?? {}) as Record<string, unknown>), s.advisor);
   });
 
+  connection.onNotification('loopwise/didGrantTrust', () => { ws.trusted = true; void ws.reloadSettings(); });
   connection.onRequest(STATS_REQUEST, () => ws.stats);
+  connection.onRequest('loopwise/flush', async (p: { uri: string }) => { await ws.flush(String(p?.uri ?? '')); return true; });
+  connection.onRequest('loopwise/scan', async () => { await ws.scanWorkspace(); return true; });
   connection.onRequest('loopwise/waitForScan', async () => { await ws.scanning; return true; });
 
   connection.onShutdown(() => ws.dispose());

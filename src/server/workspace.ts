@@ -68,9 +68,11 @@ export class ServerWorkspace {
   private folderTimers = new Map<string, NodeJS.Timeout>();
   private overBudget = new Map<string, { text: string; ms: number; budgetMs: number }>();
   private published = new Map<string, string>();
-  private fixCache = new Map<string, { text: string; findings: Finding[] }>();
+  private fixCache = new Map<string, { text: string; plain: Finding[]; fixed: Map<number, Finding> }>();
   private scanGeneration = 0;
   folders: Folder[] = [];
+  /** False in a workspace the client does not trust: pyproject.toml / loopwise.toml are not read. */
+  trusted = true;
   readonly stats: ServerStats = { edits: [], scans: [], cancelled: 0, overBudget: [], scanning: false };
   scanning: Promise<void> = Promise.resolve();
 
@@ -106,7 +108,7 @@ export class ServerWorkspace {
       p = (async () => {
         let raw: unknown;
         try { raw = await this.host.configuration(folder); } catch (err) { this.host.log(`configuration request failed: ${(err as Error).message}`); }
-        const fs = this.folders.find((f) => f.uri === folder)?.fsPath;
+        const fs = this.trusted ? this.folders.find((f) => f.uri === folder)?.fsPath : undefined;
         const st = readSettings(raw, fs);
         for (const problem of st.config.problems) this.host.log(`config: ${problem}`);
         this.settings.set(folder, st);
@@ -119,11 +121,17 @@ export class ServerWorkspace {
   }
 
   /** Settings changed (client notification or a pyproject.toml): read them again and re-analyse. */
-  async reloadSettings(rescan: boolean): Promise<void> {
+  async reloadSettings(): Promise<void> {
+    const scope = (st: Settings | undefined) => JSON.stringify(st && [st.enable, st.config.exclude]);
+    const before = new Map([...this.settings].map(([k, v]) => [k, scope(v)]));
     this.settings.clear();
     this.settingsLoading.clear();
     // The budget may have changed: every file gets another try.
     this.overBudget.clear();
+    // Which files belong to the workspace changes only with `enable` and the excludes: rescan then.
+    let rescan = false;
+    for (const [k, sig] of before) if (scope(await this.settingsFor(k)) !== sig) rescan = true;
+    for (const e of this.entries.values()) e.testCode = this.isTestCode(e.uri, e.folder);
     if (rescan) await this.scanWorkspace();
     else await this.reanalyzeAll();
   }
@@ -134,20 +142,28 @@ export class ServerWorkspace {
     return this.byFile.get(canonicalUri(uri)) ?? [];
   }
 
-  /** This file's findings with their fixes, computed once per text. */
-  async findingsWithFixes(uri: string): Promise<Finding[]> {
+  /**
+   * This file's findings, with their fixes computed for those `want` selects (all when omitted): a
+   * code action or hover needs the fixes of the findings under the cursor, not of the whole file.
+   * Fixes are computed once per finding and text.
+   */
+  async findingsWithFixes(uri: string, want?: (f: Finding, index: number) => boolean): Promise<Finding[]> {
     const key = canonicalUri(uri);
     const e = this.entries.get(key);
     const plain = this.findings(key);
     if (!e || !plain.length) return plain;
-    const hit = this.fixCache.get(key);
-    if (hit && hit.text === e.text && hit.findings.length === plain.length) return hit.findings;
-    const analyzer = await this.getAnalyzer();
-    const findings = plain.map((f) => ({ ...f, fixes: [] }));
-    const src: FixSource | undefined = this.guard(() => ({ text: e.text, model: analyzer.model(this.source(e)) }));
-    if (src) attachFixes({ ...emptyResult(), findings, handlers: this.handlers(key) }, () => src);
-    this.fixCache.set(key, { text: e.text, findings });
-    return findings;
+    let hit = this.fixCache.get(key);
+    if (!hit || hit.text !== e.text || hit.plain !== plain) { hit = { text: e.text, plain, fixed: new Map() }; this.fixCache.set(key, hit); }
+    const cache = hit;
+    const need = plain.map((f, i) => i).filter((i) => !cache.fixed.has(i) && (!want || want(plain[i], i)));
+    if (need.length) {
+      const analyzer = await this.getAnalyzer();
+      const findings = need.map((i) => ({ ...plain[i], fixes: [] }));
+      const src: FixSource | undefined = this.guard(() => ({ text: e.text, model: analyzer.model(this.source(e)) }));
+      if (src) attachFixes({ ...emptyResult(), findings, handlers: this.handlers(key) }, () => src);
+      need.forEach((i, k) => cache.fixed.set(i, findings[k]));
+    }
+    return plain.map((f, i) => cache.fixed.get(i) ?? f);
   }
 
   handlers(uri: string): HandlerReport[] {
@@ -177,9 +193,15 @@ export class ServerWorkspace {
     const root = this.folders.find((f) => f.uri === folder)?.fsPath;
     let mod = { module: path.posix.basename(uri, '.py').replace(/[^A-Za-z0-9_]/g, '_') || 'main', isPackage: false };
     if (p) mod = moduleName(p, root ?? path.dirname(p));
+    return { uri, text, module: mod.module, isPackage: mod.isPackage, folder, version, onDisk, testCode: this.isTestCode(uri, folder) };
+  }
+
+  /** Test code, scripts and examples (the folder's `test-code` patterns once its settings are loaded). */
+  private isTestCode(uri: string, folder: string): boolean {
+    const p = fsPathOf(uri);
+    const root = this.folders.find((f) => f.uri === folder)?.fsPath;
     const patterns = this.settings.get(folder)?.config.testCode;
-    const testCode = isTestCode(p ? projectPath(p, root ?? path.dirname(p)) : path.posix.basename(uri), patterns ? excluder(patterns) ?? (() => false) : undefined);
-    return { uri, text, module: mod.module, isPackage: mod.isPackage, folder, version, onDisk, testCode };
+    return isTestCode(p ? projectPath(p, root ?? path.dirname(p)) : path.posix.basename(uri), patterns ? excluder(patterns) ?? (() => false) : undefined);
   }
 
   private source(e: Entry): SourceFile {
@@ -208,6 +230,7 @@ export class ServerWorkspace {
     if (this.entries.get(uri) !== entry) return;
     if (!s.enable) { this.entries.delete(uri); this.latestText.delete(uri); return; }
     if (!prev) entry.onDisk = entry.folder !== '' && uri.startsWith('file:') && !this.excluded(uri, s);
+    entry.testCode = this.isTestCode(uri, entry.folder);
     const analyzer = await this.getAnalyzer();
     if (this.entries.get(uri) !== entry) return;
     this.timedBuild(entry, () => analyzer.updateDocument(this.source(entry), []), s);
@@ -252,6 +275,7 @@ export class ServerWorkspace {
     entry.text = text;
     const s = await this.settingsFor(entry.folder);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const up = this.timedBuild(entry, () => analyzer.updateDocument(this.source(entry), edits), s);
     const parseMs = performance.now() - t0;
     // A newer edit arrived while we parsed: its own flush re-runs the analysis (cancellation).
@@ -260,7 +284,8 @@ export class ServerWorkspace {
     await this.analyzeFolder(entry.folder, analyzer, uri);
     if (this.pending.has(uri)) return;
     const ms = performance.now() - t0;
-    const timing: EditTiming = { file: uri, version: p.version, ms, parseMs, incremental: up?.incremental ?? false, changeToPublishMs: performance.now() - p.lastAt };
+    const cpu = process.cpuUsage(cpu0);
+    const timing: EditTiming = { file: uri, version: p.version, ms, cpuMs: (cpu.user + cpu.system) / 1000, parseMs, incremental: up?.incremental ?? false, changeToPublishMs: performance.now() - p.lastAt };
     this.stats.edits.push(timing);
     if (this.stats.edits.length > 500) this.stats.edits.shift();
   }

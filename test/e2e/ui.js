@@ -109,6 +109,50 @@ async function palette(page, command) {
     await item.waitFor({ timeout: 10000 });
     console.log(`    status bar: ${(await item.innerText()).trim()}`);
   });
+  // Multi-root: the status bar follows the active editor's folder; the panel has a folder picker.
+  if (process.env.MULTI_ROOT) {
+    // A fresh page: the folder window above must not hand its state to the workspace window.
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const quickOpen = async (name) => {
+      await page.keyboard.press('Control+P');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+      await page.keyboard.type(name);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30000 });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.monaco-editor .view-lines', { timeout: 20000 });
+    };
+    const status = (re) => page.locator('.statusbar-item', { hasText: re }).first().waitFor({ timeout: 30000 });
+    ok = await check(page, 'multi-root: the status bar shows the active editor\'s folder', async () => {
+      const url = `http://127.0.0.1:${port}/?workspace=${encodeURIComponent(process.env.MULTI_ROOT)}`;
+      const folderRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'clean' }).first();
+      await page.goto(url);
+      await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+      // code-server now and then shows a workspace window with no folders on first load: one reload.
+      if (!(await folderRow.waitFor({ timeout: 30000 }).then(() => true, () => false))) {
+        await page.reload();
+        await folderRow.waitFor({ timeout: 60000 });
+      }
+      await quickOpen('clean.py');
+      await status(/Loopwise: 0 blockers · \d+ workers?/);
+      await quickOpen('main.py');
+      await status(/Loopwise: [1-9]\d* blockers? · \d+ workers?/);
+      console.log(`    status bar: ${(await page.locator('.statusbar-item', { hasText: /Loopwise:/ }).first().innerText()).trim()}`);
+    });
+    if (ok) await check(page, 'multi-root: the panel picks the folder it shows', async () => {
+      await palette(page, 'Loopwise: Recommend workers');
+      const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const select = frame.locator('#folder');
+      await select.waitFor({ timeout: 30000 });
+      const names = await select.locator('option').allInnerTexts();
+      if (names.join() !== 'shop,clean') throw new Error(`folders in the picker: ${names.join()}`);
+      const before = (await frame.locator('#reason').innerText()).trim();
+      await select.selectOption({ label: 'clean' });
+      await frame.locator('#reason', { hasNotText: before }).waitFor({ timeout: 20000 });
+      const after = (await frame.locator('#reason').innerText()).trim();
+      console.log(`    shop: "${before}" -> clean: "${after}"`);
+      await page.screenshot({ path: `${shots}/8-multi-root-panel.png` });
+    });
+  }
   await browser.close();
   console.log(`UI: ${passed} passed, ${failed} failed (${el()})`);
   process.exit(failed ? 1 : 0);

@@ -38,7 +38,7 @@ describe('advisor load tests: tables', () => {
   });
 
   it('rejects an unreadable or unrecognised file', () => {
-    usage(() => readLoadTests([{ file: f('missing.csv') }]), /missing\.csv: cannot read load-test file \(ENOENT\)/);
+    usage(() => readLoadTests([{ file: f('missing.csv') }]), /missing\.csv: load-test file cannot be read \(ENOENT\)/);
     usage(() => readLoadTests([{ file: f('unknown.txt') }]), /unknown\.txt: unrecognised load-test format/);
   });
 });

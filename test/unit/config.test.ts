@@ -105,6 +105,15 @@ describe('configuration, resolved per file like Ruff', function () {
     assert.deepEqual(found(['--exclude', 'build', 'app.py'], proj), ['app.py:3:LW102'], '--exclude looks at paths below the current folder');
   });
 
+  it('a build/ folder inside a package is code (namespace subpackage); a build/ at the project root is output', () => {
+    tree(dir, {
+      'app/__init__.py': '', 'app/features/__init__.py': '', 'app/features/build/api.py': SLEEP,
+      'build/lib/app/features/build/api.py': SLEEP,
+    });
+    assert.deepEqual(found(['.'], dir), ['app/features/build/api.py:3:LW102']);
+    assert.deepEqual(found(['app'], dir), ['app/features/build/api.py:3:LW102'], 'the same from a sub-folder');
+  });
+
   it('.gitignore is respected inside a git work tree (nested ones too), and --no-respect-gitignore turns it off', () => {
     tree(dir, {
       '.git/HEAD': 'ref: refs/heads/main\n',

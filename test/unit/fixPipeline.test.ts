@@ -1,5 +1,5 @@
 // One fix pipeline: `loopwise fix` (the CLI's rounds) and the editor's fix-all (the extension calls the
-// core's fixAllEdits on the document's text and findings) must make the same edits.
+// core's fixAllEdits on the document's text and findings, in the language server) must make the same edits.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,10 +18,10 @@ async function editorFixAll(name: string, text: string): Promise<string> {
 }
 
 describe('one fix pipeline (CLI and editor)', () => {
-  it('the extension calls the core pipeline and has no selection logic of its own', () => {
-    const src = readFileSync(join(SRC, 'extension', 'codeActions.ts'), 'utf8');
+  it('the language server (the editors\' fix-all) calls the core pipeline and has no selection logic of its own', () => {
+    const src = readFileSync(join(SRC, 'server', 'server.ts'), 'utf8');
     assert.match(src, /import \{ fixAllEdits \} from '\.\.\/core\/fixes\/pipeline';/);
-    assert.equal((src.match(/fixAllEdits\(doc\.getText\(\), /g) ?? []).length, 2, 'both the source action and the command use it');
+    assert.equal((src.match(/fixAllEdits\((got\.)?doc\.getText\(\), /g) ?? []).length, 2, 'both the source action and the command use it');
     assert.doesNotMatch(src, /isPreferred\) \?\?/, 'no fallback to a non-preferred fix');
   });
 

@@ -85,6 +85,35 @@ describe('i18n: diagnostics rendered at output time', () => {
   });
 });
 
+describe('i18n: the loop rules (LW302-LW304, LW501)', function () {
+  this.timeout(60_000);
+  const RULES = join(__dirname, '..', 'fixtures', 'rules');
+
+  it('every finding of the four rule fixtures has a Vietnamese message, and English is unchanged', async () => {
+    for (const name of ['never-awaited.py', 'dropped-task.py', 'busy-loop.py', 'per-request-logging.py']) {
+      const vi = JSON.parse(await capture(runScan, [join(RULES, name), '--format', 'json', '--lang', 'vi', '--no-config', '--exit-zero']));
+      const en = JSON.parse(await capture(runScan, [join(RULES, name), '--format', 'json', '--no-config', '--exit-zero']));
+      const codes = new Set<string>(vi.findings.map((f: Finding) => f.code));
+      assert.ok([...codes].some((c) => /^LW(30[234]|501)$/.test(c)), `${name}: no loop-rule finding`);
+      vi.findings.forEach((f: Finding, i: number) => {
+        if (!/^LW(30[234]|501)$/.test(f.code)) return;
+        assert.notEqual(f.message, en.findings[i].message, `${name}:${f.line} ${f.code} stayed English`);
+        assert.match(f.message, / trong |ghi đồng bộ/, `${name}:${f.line} ${f.code}: ${f.message}`);
+        assert.doesNotMatch(f.message, /\{\w+\}/, `${name}:${f.line} ${f.code} left a placeholder: ${f.message}`);
+      });
+    }
+  });
+
+  it('renders each shape', () => {
+    assert.equal(localizeMessage(finding({ shape: 'dropped-task', call: 'asyncio.create_task', role: 'route', name: 'ping', route: 'GET /ping' }), 'vi'),
+      'task tạo bởi asyncio.create_task(...) bị bỏ rơi trong handler async ping (GET /ping): event loop chỉ giữ tham chiếu yếu tới task, nên task có thể bị thu gom rác trước khi chạy xong và exception của nó không bao giờ được thấy; hãy giữ một tham chiếu (một set cấp module, với task.add_done_callback(set.discard)) hoặc dùng asyncio.TaskGroup');
+    assert.match(localizeMessage(finding({ shape: 'never-awaited', call: 'notify', role: 'sync', name: 'job', route: '', inCoroutine: '' }), 'vi'), /^notify\(\.\.\.\) tạo một coroutine nhưng không bao giờ được await trong hàm đồng bộ job: .*asyncio\.run/);
+    assert.match(localizeMessage(finding({ shape: 'never-awaited', call: 'notify', role: 'module', name: '', route: '', inCoroutine: '' }), 'vi'), / trong mã cấp module: /);
+    assert.match(localizeMessage(finding({ shape: 'busy-loop', cond: 'True', why: 'forever', role: 'coroutine', name: 'poll', route: '' }), 'vi'), /^`while True:` trong coroutine poll không bao giờ await: vòng lặp không có lối ra/);
+    assert.match(localizeMessage(finding({ shape: 'sync-log-handler', kind: 'SMTPHandler', count: '3', medium: 'network', role: 'module', name: '', route: '' }), 'vi'), /^SMTPHandler ghi đồng bộ .* 3 coroutine .* chờ mạng ngay tại đó/);
+  });
+});
+
 describe('i18n: the CLI', function () {
   this.timeout(60_000);
   const saved = { LANG: process.env.LANG, LC_ALL: process.env.LC_ALL, LC_MESSAGES: process.env.LC_MESSAGES };

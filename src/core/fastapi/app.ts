@@ -46,6 +46,28 @@ export class FastApiModel {
     }
   }
 
+  /**
+   * This model for an index where some modules' entries were replaced by newer ones with the same
+   * surface and the same roleInputs: the roles are the same, their dependencies point at the new
+   * entries' functions.
+   */
+  rebind(index: SymbolIndex, callee: (mod: ModuleEntry, c: CallSite) => string | undefined): FastApiModel {
+    const out = Object.create(FastApiModel.prototype) as FastApiModel;
+    const self = out as unknown as { index: SymbolIndex; callee: typeof callee; roles: Map<string, Role>; prefixMemo: Map<string, string>; includes: FastApiModel['includes'] };
+    self.index = index;
+    self.callee = callee;
+    self.prefixMemo = this.prefixMemo;
+    self.includes = this.includes;
+    self.roles = new Map();
+    const current = (d: FunctionRef): FunctionRef | undefined => (index.modules.get(d.mod.model.module) === d.mod ? d : index.functions.get(d.fn.qname));
+    for (const [q, r] of this.roles) {
+      const deps: FunctionRef[] = [];
+      for (const d of r.deps) { const c = current(d); if (c) deps.push(c); }
+      self.roles.set(q, { kind: r.kind, route: r.route, deps });
+    }
+    return out;
+  }
+
   roleOf(fn: FunctionInfo): Role | undefined {
     return this.roles.get(fn.qname);
   }
@@ -227,6 +249,37 @@ export class FastApiModel {
     const b = list?.[list.length - 1];
     return b?.kind === 'value' && b.expr?.k === 'call' ? b.expr : undefined;
   }
+}
+
+/**
+ * Everything of a module beyond its surface that the roles read: the calls that give roles or
+ * include routers, with their callee and arguments resolved in the module (local bindings too).
+ * Two entries of a module with equal surfaces and equal roleInputs give the same roles.
+ */
+export function roleInputs(mod: ModuleEntry): string {
+  const out: string[] = [];
+  const sig = (e: Expr | undefined, depth: number): string => {
+    if (!e) return '';
+    if (e.k === 'str') return JSON.stringify(e.v);
+    if (e.k === 'list') return depth > 4 ? '[..]' : `[${e.items.map((i) => sig(i, depth + 1)).join(',')}]`;
+    const r = e.k === 'name' || e.k === 'attr' || e.k === 'call' ? mod.resolver.resolve(e) ?? '?' : e.k;
+    if (e.k !== 'call' || depth > 4) return r;
+    const kw = Object.entries(e.kw).map(([k, v]) => `${k}=${sig(v, depth + 1)}`);
+    return `${r}<${sig(e.f, depth + 1)}>(${[...e.args.map((a) => sig(a, depth + 1)), ...kw].join(',')})`;
+  };
+  for (const c of mod.model.calls) {
+    const n = lastName(c.callee);
+    if (!ROLE_CALLS.has(n) && n !== 'include_router') continue;
+    const kw = Object.entries(c.kw).map(([k, v]) => `${k}=${sig(v, 0)}`);
+    out.push(`${sig(c.callee, 0)}|${c.callee.k === 'attr' ? sig(c.callee.o, 0) : ''}(${[...c.args.map((a) => sig(a, 0)), ...kw].join(',')})`);
+  }
+  // Decorators and parameters are in the surface, but the names in them may be bound in a body.
+  for (const fn of mod.model.functions) {
+    if (fn.isLambda) continue;
+    for (const d of fn.decorators) out.push(`@${sig(d, 0)}`);
+    for (const p of fn.params) if (p.annotation || p.default) out.push(`p${sig(p.annotation, 0)}=${sig(p.default, 0)}`);
+  }
+  return out.join('\n');
 }
 
 function listItems(e: Expr | undefined): Expr[] {

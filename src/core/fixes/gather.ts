@@ -41,7 +41,7 @@ export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
     return fix(imports.edits, { start: loop.start, end: loop.end, newText: awaitExpr(ctx, loop.end, `${asyncio}.gather(*(${call}${rest}))`) }, short);
   }
   if (loop.kind !== 'for') return undefined;
-  const header = /^for\s+([\s\S]+?)\s+in\s+([\s\S]+?)\s*:\s*$/.exec(text.slice(loop.start, loop.bodyStart));
+  const header = forHeader(text.slice(loop.start, loop.bodyStart), loop.iterText);
   if (!header || header[2] !== loop.iterText || /#/.test(header[0]) || /\b(await|yield)\b/.test(stripStrings(header[2]))) return undefined;
   const body = text.slice(loop.bodyStart, loop.end).trim();
   const bm = new RegExp(`^([A-Za-z_][\\w.]*)\\.append\\(\\s*await\\s+${escapeRegex(call)}\\s*\\)$`).exec(body);
@@ -74,6 +74,32 @@ export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
     return fix(imports.edits, { start: prevStart + indent.length, end: loop.end, newText: `${prelude}${list} = await ${gen}` }, bounded);
   }
   return fix(imports.edits, { start: loop.start, end: loop.end, newText: `${prelude}${list}.extend(await ${gen})` }, bounded);
+}
+
+/**
+ * `for TARGET in ITER:` split by position from the end, where ITER is the loop's known iterable.
+ * No regex: two lazy groups around `\s+in\s+` backtracked cubically on a long header that failed.
+ */
+function forHeader(h: string, iter: string): [whole: string, target: string, iter: string] | undefined {
+  const ws = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\\';
+  if (!h.startsWith('for') || !ws(h[3]) || !iter) return undefined;
+  let e = h.length;
+  while (e > 0 && ws(h[e - 1])) e--;
+  if (h[e - 1] !== ':') return undefined;
+  e--;
+  while (e > 0 && ws(h[e - 1])) e--;
+  if (!h.slice(0, e).endsWith(iter)) return undefined;
+  let q = e - iter.length;
+  const afterIn = q;
+  while (q > 0 && ws(h[q - 1])) q--;
+  if (q === afterIn || h.slice(q - 2, q) !== 'in') return undefined;
+  const beforeIn = q - 2;
+  let r = beforeIn;
+  while (r > 0 && ws(h[r - 1])) r--;
+  let s = 3;
+  while (ws(h[s])) s++;
+  if (r === beforeIn || r <= s) return undefined;
+  return [h, h.slice(s, r), iter];
 }
 
 /** A list or tuple literal, or range(n) with a small literal n. */

@@ -12,6 +12,7 @@ const ROLE_VI: Record<string, string> = {
   'exception-handler': 'exception handler async',
   lifespan: 'hook startup/lifespan async',
   coroutine: 'coroutine',
+  sync: 'hàm đồng bộ',
 };
 
 /** The rule tables' alternatives, by their English text. */
@@ -59,13 +60,32 @@ const VI = {
   nPlusOne: 'await {call}(...) chạy một lần cho mỗi phần tử của `{iter}`, lần lượt từng lệnh một (N+1) trong {where}; {fix}',
   nPlusOneShared: 'hãy tải tất cả bằng một query (WHERE id IN (...)); không nên dùng asyncio.gather ở đây: các lệnh gọi này dùng chung một AsyncSession',
   nPlusOneFree: 'gộp thành một lệnh gọi (WHERE id IN (...)) hoặc chạy đồng thời bằng asyncio.gather với giới hạn concurrency (asyncio.Semaphore)',
+  module: 'mã cấp module',
+  neverAwaited: '{call}(...) tạo một coroutine nhưng không bao giờ được await trong {where}: {advice}',
+  neverAwaitedAsync: 'thân hàm của nó không bao giờ chạy; hãy thêm `await` (hoặc, để chạy nền, dùng asyncio.create_task(...) và giữ tham chiếu tới task)',
+  neverAwaitedSync: 'thân hàm của nó không bao giờ chạy, và một hàm đồng bộ không thể await nó; hãy gọi nó bằng `await` từ một coroutine, hoặc bằng asyncio.run(...) ở nơi không có event loop nào đang chạy',
+  droppedTask: 'task tạo bởi {call}(...) bị bỏ rơi trong {where}: event loop chỉ giữ tham chiếu yếu tới task, nên task có thể bị thu gom rác trước khi chạy xong và exception của nó không bao giờ được thấy; hãy giữ một tham chiếu (một set cấp module, với task.add_done_callback(set.discard)) hoặc dùng asyncio.TaskGroup',
+  busyLoop: '`while {cond}:` trong {where} không bao giờ await: {effect}; hãy await thứ nó đang chờ (một asyncio.Event, lệnh get của queue) hoặc thêm `await asyncio.sleep(...)` trong vòng lặp',
+  busyForever: 'vòng lặp không có lối ra và không bao giờ nhường quyền, nên worker ngừng phục vụ request',
+  busyStuck: 'không gì trong thân vòng lặp thay đổi điều kiện và không task nào khác chạy được khi nó quay, nên nó giữ worker cho tới khi có thứ bên ngoài vòng lặp thay đổi',
+  perRequestLogging: '{call}(...) chạy ở mọi request trong {where}: mỗi request một dòng log tốn CPU (định dạng, lock của handler và thao tác ghi) trên event loop; chỉ log các request chậm hoặc lỗi (if elapsed > 0.5 or response.status_code >= 400)',
+  syncLogHandler: '{kind} ghi đồng bộ trên thread gọi log, và {count} coroutine log qua `logging` trên event loop: mỗi bản ghi phải chờ {medium} ngay tại đó; hãy gắn logging.handlers.QueueHandler và chạy handler này trong logging.handlers.QueueListener',
+  network: 'mạng',
+  disk: 'đĩa',
 };
 
 /** The finding's message in `lang`; English, or any finding without parameters, is returned as it is. */
 export function localizeMessage(f: Finding, lang: Lang): string {
   const a = f.args;
   if (lang === 'en' || !a) return f.message;
-  const where = `${ROLE_VI[a.role] ?? a.role} ${a.name}${a.route ? ` (${a.route})` : ''}`;
+  const where = a.role === 'module' ? VI.module : `${ROLE_VI[a.role] ?? a.role} ${a.name}${a.route ? ` (${a.route})` : ''}`;
+  switch (a.shape) {
+    case 'never-awaited': return fill(VI.neverAwaited, { call: a.call, where, advice: a.inCoroutine ? VI.neverAwaitedAsync : VI.neverAwaitedSync });
+    case 'dropped-task': return fill(VI.droppedTask, { call: a.call, where });
+    case 'busy-loop': return fill(VI.busyLoop, { cond: a.cond, where, effect: a.why === 'forever' ? VI.busyForever : VI.busyStuck });
+    case 'per-request-logging': return fill(VI.perRequestLogging, { call: a.call, where });
+    case 'sync-log-handler': return fill(VI.syncLogHandler, { kind: a.kind, count: a.count, medium: a.medium === 'network' ? VI.network : VI.disk });
+  }
   if (a.shape === 'n-plus-one') {
     return fill(VI.nPlusOne, { call: a.call, iter: a.iter, where, fix: a.shared ? VI.nPlusOneShared : VI.nPlusOneFree });
   }

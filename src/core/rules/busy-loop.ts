@@ -42,7 +42,7 @@ export function checkBusyLoop(cx: LoopCheckContext, mod: ModuleEntry): void {
       ? 'it has no way out and never yields, so the worker stops serving requests'
       : 'nothing in its body changes the condition and no other task can run while it spins, so it holds the worker until something outside the loop changes';
     const message = `\`while ${cond}:\` in ${cx.where(mod, fn)} never awaits: ${effect}; await what it waits for (an asyncio.Event, a queue get) or add \`await asyncio.sleep(...)\` in the loop`;
-    cx.report(mod, fn, { start: loop.start, end }, code, 'info', message, `while ${cond}`);
+    cx.report(mod, fn, { start: loop.start, end }, code, 'info', message, `while ${cond}`, { shape: 'busy-loop', cond, why });
   }
 }
 

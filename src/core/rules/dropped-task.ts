@@ -25,6 +25,6 @@ export function checkDroppedTask(cx: LoopCheckContext, mod: ModuleEntry): void {
     const fn = fnOf(mod, site);
     if (fn?.isLambda) continue;
     const message = `the task from ${site.text}(...) is dropped in ${cx.where(mod, fn)}: the event loop keeps only a weak reference to tasks, so it can be garbage-collected before it finishes and its exception is never seen; keep a reference (a module-level set, with task.add_done_callback(set.discard)) or use an asyncio.TaskGroup`;
-    cx.report(mod, fn, site, code, 'warning', message, canonical);
+    cx.report(mod, fn, site, code, 'warning', message, canonical, { shape: 'dropped-task', call: site.text });
   }
 }

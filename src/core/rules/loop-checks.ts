@@ -16,7 +16,8 @@ export interface LoopCheckContext {
   /** `async handler list_users (GET /users)`, `sync function load`, `module code`. */
   where(mod: ModuleEntry, fn: FunctionInfo | undefined): string;
   /** Reports [span.start, span.end) of the file (offsets into its text). */
-  report(mod: ModuleEntry, fn: FunctionInfo | undefined, span: { start: number; end: number }, code: string, severity: Severity, message: string, call: string): void;
+  /** `args` (shape + parameters) lets the message be rendered in the user's language (src/core/i18n). */
+  report(mod: ModuleEntry, fn: FunctionInfo | undefined, span: { start: number; end: number }, code: string, severity: Severity, message: string, call: string, args?: Record<string, string>): void;
 }
 
 /** The 1-based line of an offset. */

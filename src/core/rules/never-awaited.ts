@@ -75,6 +75,6 @@ export function checkNeverAwaited(cx: LoopCheckContext, mod: ModuleEntry): void 
     const advice = fn?.isAsync
       ? 'its body never runs; add `await` (or, to run it in the background, asyncio.create_task(...) and keep a reference to the task)'
       : 'its body never runs, and a sync function cannot await it; call it with `await` from a coroutine, or with asyncio.run(...) where no event loop is running';
-    cx.report(mod, fn, site, code, 'warning', `${what}: ${advice}`, hit.name);
+    cx.report(mod, fn, site, code, 'warning', `${what}: ${advice}`, hit.name, { shape: 'never-awaited', call: site.text, inCoroutine: fn?.isAsync ? '1' : '' });
   }
 }

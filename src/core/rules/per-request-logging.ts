@@ -100,9 +100,17 @@ export function checkPerRequestLogging(cx: LoopCheckContext, mod: ModuleEntry): 
       if (!site.stmt || site.fn !== fn.id || !logCallKind(c.canonical, site) || isSuppressed(mod, site, code)) continue;
       if (!runsUnconditionally(text, fn, site.start)) continue;
       const message = `${site.text}(...) runs on every request in ${cx.where(mod, fn)}: a log line per request costs CPU (formatting, the handler's lock and write) on the event loop; log only slow or failed requests (if elapsed > 0.5 or response.status_code >= 400)`;
-      cx.report(mod, fn, site, code, 'info', message, c.canonical!);
+      cx.report(mod, fn, site, code, 'info', message, c.canonical!, { shape: 'per-request-logging', call: site.text });
     }
   }
+}
+
+const handlerCallsMemo = new WeakMap<object, CallSite[]>();
+/** The calls of a model that may construct a logging handler or listener, once per model (re-analyses after an edit reuse it). */
+function handlerCalls(mod: ModuleEntry): CallSite[] {
+  let out = handlerCallsMemo.get(mod.model);
+  if (!out) handlerCallsMemo.set(mod.model, (out = mod.model.calls.filter((s) => /(Handler|Listener)$/.test(s.text))));
+  return out;
 }
 
 const isWeb = (q: string) => /^(fastapi|starlette)(\.|$)/.test(q);
@@ -144,7 +152,7 @@ export function checkSyncHandlers(cx: LoopCheckContext, mods: Iterable<ModuleEnt
   let count: number | undefined;
   let web: Set<string> | undefined;
   for (const mod of mods) {
-    const candidates = mod.model.calls.filter((s) => /(Handler|Listener)$/.test(s.text));
+    const candidates = handlerCalls(mod);
     if (!candidates.length) continue;
     const names = candidates.map((s) => cx.graph.canonical(mod, s.callee));
     if (names.includes(QUEUE_LISTENER)) continue;
@@ -158,7 +166,7 @@ export function checkSyncHandlers(cx: LoopCheckContext, mods: Iterable<ModuleEnt
       const fn = fnOf(mod, site);
       const kind = name.slice(name.lastIndexOf('.') + 1);
       const message = `${kind} writes synchronously on the thread that logs, and ${count} coroutine${count === 1 ? '' : 's'} log through \`logging\` on the event loop: each record waits for the ${/SMTP|HTTP|Socket/.test(kind) ? 'network' : 'disk'} there; attach a logging.handlers.QueueHandler instead and run this handler in a logging.handlers.QueueListener`;
-      cx.report(mod, fn, site, code, 'info', message, name);
+      cx.report(mod, fn, site, code, 'info', message, name, { shape: 'sync-log-handler', kind, count: String(count), medium: /SMTP|HTTP|Socket/.test(kind) ? 'network' : 'disk' });
     });
   }
 }

@@ -76,7 +76,7 @@ describe('diagnostics', () => {
   });
 
   it('honours [tool.loopwise] exclude from pyproject.toml', async () => {
-    await (await api()).workspace.scanning;
+    await (await api()).scanned();
     assert.deepStrictEqual(summary(file('scripts/oneoff.py')), []);
   });
 
@@ -138,7 +138,7 @@ describe('diagnostics', () => {
 
   it('shows the blocker count and recommendation in the status bar', async () => {
     const a = await api();
-    await a.workspace.scanning;
+    await a.scanned();
     const text = await waitFor('status text', () => /Loopwise: \d+ blockers? · \d+ workers?/.test(a.statusText()) && a.statusText());
     assert.match(text, /Loopwise: 4 blockers · 1 worker/);
     const codes = loopwiseDiagnostics(file('app/main.py')).map(codeOf);

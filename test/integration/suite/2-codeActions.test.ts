@@ -32,7 +32,7 @@ describe('code actions', () => {
       const uri = file(rel);
       const editor = await open(rel);
       const original = editor.document.getText();
-      await (await api()).workspace.flush(editor.document);
+      await (await api()).flush(editor.document.uri);
       const diags = loopwiseDiagnostics(uri);
       for (const d of diags) {
         const fixes = (await actionsAt(uri, d)).filter((a) => a.kind?.value === 'quickfix' && !a.title.includes('# noqa'));
@@ -57,14 +57,20 @@ describe('code actions', () => {
   });
 
   it('refuses a quick fix computed on an older version of the document', async () => {
+    // At the protocol level, as VS Code itself resolves a chosen quick fix: the server builds the
+    // edit only for the document version the action was computed on.
     const a = await api();
     const uri = file('app/main.py');
     const editor = await open('app/main.py');
     const d = await waitFor('LW102', () => loopwiseDiagnostics(uri).find((x) => x.range.start.line === 19));
-    const list = await a.actions.provideCodeActions(editor.document, d.range, { diagnostics: [d], only: undefined, triggerKind: vscode.CodeActionTriggerKind.Invoke });
+    const range = { start: { line: d.range.start.line, character: d.range.start.character }, end: { line: d.range.end.line, character: d.range.end.character } };
+    const list = await a.client.sendRequest<{ title: string; edit?: unknown; data?: unknown; disabled?: unknown }[]>('textDocument/codeAction', { textDocument: { uri: uri.toString() }, range, context: { diagnostics: [] } });
     assert.ok(list.length > 0);
+    assert.ok(list.every((x) => x.data && !x.edit), 'edits are built at resolve time');
+    const current = await a.client.sendRequest<{ edit?: unknown; disabled?: unknown }>('codeAction/resolve', list[0]);
+    assert.ok(current.edit && !current.disabled, 'resolves while the document is unchanged');
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# moved\n'));
-    const resolved = a.actions.resolveCodeAction(list[0]);
+    const resolved = await a.client.sendRequest<{ edit?: unknown; disabled?: unknown }>('codeAction/resolve', list[0]);
     assert.strictEqual(resolved.edit, undefined, 'no edit for a stale action');
     assert.ok(resolved.disabled, 'the stale action is disabled');
   });

@@ -30,11 +30,11 @@ async function cliRecommend(args: string[]): Promise<Recommendation> {
 }
 
 describe('worker panel', () => {
-  afterEach(async () => { (await api()).advisor.inputs = {}; await vscode.commands.executeCommand('workbench.action.closeAllEditors'); });
+  afterEach(async () => { (await api()).advice.clearInputs(); await vscode.commands.executeCommand('workbench.action.closeAllEditors'); });
 
   it('opens a webview tab with the recommendation', async () => {
     const a = await api();
-    await a.workspace.scanning;
+    await a.scanned();
     const rec = await vscode.commands.executeCommand<Recommendation>('loopwise.recommendWorkers');
     assert.ok(rec && rec.workers >= 1);
     await waitFor('webview tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Loopwise: Workers'));
@@ -43,6 +43,9 @@ describe('worker panel', () => {
     assert.ok(state.handlers.length >= 4, 'handlers in the chart');
     assert.ok(state.trace.some((t) => t.step === '1'), 'trace has step [1]');
     assert.strictEqual(state.inputs.origin.cores.includes('docker-compose.yml'), true, `cores prefilled from compose: ${JSON.stringify(state.inputs.origin)}`);
+    // One folder here: the panel shows it (a picker appears with several).
+    assert.strictEqual(state.folder, folder().toString());
+    assert.deepStrictEqual(state.folders.map((f) => f.uri), [folder().toString()]);
   });
 
   for (const [label, inputs, flags] of [
@@ -51,8 +54,8 @@ describe('worker panel', () => {
   ] as const) {
     it(`matches the CLI's recommendation (${label})`, async () => {
       const a = await api();
-      await a.workspace.scanning;
-      a.advisor.inputs = { ...inputs };
+      await a.scanned();
+      a.advice.setInputs(a.advice.currentFolder(), { ...inputs });
       const rec = await vscode.commands.executeCommand<Recommendation>('loopwise.recommendWorkers');
       const cli = await cliRecommend([...flags]);
       // The CLI projects "after the fix" by running the fix pipeline; the extension models it
@@ -68,7 +71,7 @@ describe('worker panel', () => {
 
   it('focuses the handler a code lens points at', async () => {
     const a = await api();
-    const h = a.workspace.result.handlers.find((x) => x.route === 'GET /users')!;
+    const h = (await a.advice.get(a.advice.currentFolder())).scan.handlers.find((x) => x.route === 'GET /users')!;
     await vscode.commands.executeCommand('loopwise.recommendWorkers', { file: h.file, line: h.line, name: h.name });
     const state = await waitFor('focused state', () => a.panel.lastState?.handlers.some((x) => x.focused) && a.panel.lastState);
     assert.strictEqual(state.handlers.find((x) => x.focused)?.label, 'GET /users');

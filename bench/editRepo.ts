@@ -1,0 +1,180 @@
+// `npm run bench -- --edit-repo PATH` (run by bench/run.ts in its own process with --expose-gc):
+// typing in the largest file of a real workspace, the way the extension re-analyses after an edit
+// (updateDocument, dependents, analyze with `only`, no fixes). Fetches nothing: PATH is a checkout.
+// Prints one JSON report: edit -> findings median / p95, per phase, heap before and after the edits
+// (each after a GC), and the process's peak RSS. Not a test: nothing here fails on a slow machine.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { resolve } from 'node:path';
+import { Analyzer, type SourceFile } from '../src/core/analyzer';
+import { discover, moduleName, readSource } from '../src/core/files';
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+/**
+ * Edit sites, `count` of each kind spread evenly over the file, on lines that start a statement
+ * (outside any bracket) and end it:
+ *   body:    the first plain statement of a function (a name assigned or called), one per function;
+ *   surface: a class-level attribute (`name = ...`, `name: T = ...`), what other files see.
+ */
+function sitesOf(text: string, count: number): { body: number[]; surface: number[] } {
+  const lines = text.split('\n');
+  const body: number[] = [];
+  const surface: number[] = [];
+  let depth = 0;
+  let defIndent = -1;
+  let classIndent = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    const indent = l.length - l.trimStart().length;
+    const starts = depth === 0 && l.trim() !== '';
+    const plain = !/[#'"\\]/.test(l) && balanced(l) && /[\w)\]]$/.test(l);
+    if (starts) {
+      if (/^\s*class\s/.test(l)) { classIndent = indent; defIndent = -1; }
+      else if (/^\s*(async\s+)?def\s/.test(l)) defIndent = indent;
+      else if (defIndent >= 0 && indent > defIndent) {
+        if (plain && /^\s+[A-Za-z_][\w.]*\s*(=|\()/.test(l)) { body.push(i); defIndent = -1; }
+      } else if (classIndent >= 0 && indent === classIndent + 4 && plain && /^\s+[A-Za-z_]\w*\s*(:[^=]*)?=[^=]/.test(l)) surface.push(i);
+      if (indent <= classIndent && !/^\s*class\s/.test(l)) classIndent = -1;
+    }
+    depth = Math.max(0, depth + netBrackets(l));
+  }
+  const spread = (xs: number[]) => { const out: number[] = []; for (let k = 0; k < count && xs.length; k++) out.push(xs[Math.floor((k * xs.length) / count)]); return out; };
+  return { body: spread(body), surface: spread(surface) };
+}
+
+function netBrackets(l: string): number {
+  let d = 0;
+  let quote = '';
+  for (let i = 0; i < l.length; i++) {
+    const ch = l[i];
+    if (quote) { if (ch === '\\') i++; else if (ch === quote) quote = ''; continue; }
+    if (ch === '#') break;
+    if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) d++;
+    else if (')]}'.includes(ch)) d--;
+  }
+  return d;
+}
+
+function balanced(l: string): boolean {
+  return netBrackets(l) === 0;
+}
+
+/** Offsets of a line's first non-blank character and of its end. */
+function lineAt(text: string, line: number): { first: number; end: number } {
+  let start = 0;
+  for (let i = 0; i < line; i++) start = text.indexOf('\n', start) + 1;
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  let first = start;
+  while (text[first] === ' ' || text[first] === '\t') first++;
+  return { first, end };
+}
+
+
+async function main(): Promise<void> {
+  const dir = resolve(process.argv[2] ?? '');
+  const count = Number(process.argv[3] ?? 200);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  const heapMb = () => { gc(); gc(); return process.memoryUsage().heapUsed / 1048576; };
+  const log = (s: string) => process.stderr.write(`[bench:edit-repo] ${s}\n`);
+
+  let t = performance.now();
+  process.chdir(dir); // paths as the extension shows them: relative to the workspace folder
+  const { files: found } = discover(['.']);
+  const files: SourceFile[] = [];
+  for (const f of found) {
+    const d = readSource(f.abs, f.rel).decoded;
+    if (!d) continue;
+    const m = moduleName(f.abs, f.root);
+    files.push({ path: f.rel, text: d.text, module: m.module, isPackage: m.isPackage });
+  }
+  const loadMs = performance.now() - t;
+  const bigIdx = files.reduce((best, f, i) => (f.text.length > files[best].text.length ? i : best), 0);
+  let doc = files[bigIdx];
+  log(`${files.length} files; largest ${doc.path} (${doc.text.split('\n').length} lines)`);
+
+  const a = await Analyzer.create();
+  t = performance.now();
+  a.updateDocument(doc, []);
+  const first = a.analyze(files, { fixes: false });
+  const firstMs = performance.now() - t;
+  // One warm-up edit cycle at a site that is not measured (JIT, caches of the edit path).
+  const sites = sitesOf(doc.text, count);
+  log(`${sites.body.length} function-body sites, ${sites.surface.length} class-attribute sites`);
+  let onlySize = 0;
+  // CPU time of the process per edit: on a loaded machine wall time also counts waiting for a core.
+  const cpu: number[] = [];
+  const cycle = (at: number, ins: string): { update: number; deps: number; analyze: number; findings: number } => {
+    const text = doc.text.slice(0, at) + ins + doc.text.slice(at);
+    doc = { ...doc, text };
+    files[bigIdx] = doc;
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    a.updateDocument(doc, [{ start: at, end: at, text: ins }]);
+    const t1 = performance.now();
+    const only = a.dependents(files, doc.path);
+    const t2 = performance.now();
+    const r = a.analyze(files, { fixes: false, only });
+    const t3 = performance.now();
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    onlySize = only.size;
+    return { update: t1 - t0, deps: t2 - t1, analyze: t3 - t2, findings: r.findings.length };
+  };
+  cycle(lineAt(doc.text, sites.body[0]).end, ' ');
+  cpu.length = 0;
+  const heapStart = heapMb();
+  // LW_BENCH_PROFILE=file.cpuprofile: a CPU profile of the measured edits only.
+  const profile = process.env.LW_BENCH_PROFILE;
+  const session = profile ? new Session() : undefined;
+  if (session) { session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start'); }
+  // Three kinds of keystroke (no line is added or removed):
+  //  body:    a letter typed at the start of a statement in a function (`x` + name): the function's
+  //           calls change, so its importers are re-analysed;
+  //  comment: `#` typed at the end of the same lines: nothing importers see changes;
+  //  surface: a letter typed at the start of a class attribute: the file's surface changes.
+  const kinds = { body: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], fastapiRebuilt: 0 }, comment: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], fastapiRebuilt: 0 }, surface: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], fastapiRebuilt: 0 } };
+  let findings = 0;
+  for (const kind of ['body', 'comment', 'surface'] as const) {
+    const k = kinds[kind];
+    for (const line of kind === 'surface' ? sites.surface : sites.body) {
+      const at = kind === 'comment' ? lineAt(doc.text, line).end : lineAt(doc.text, line).first;
+      // indexStats: absent before the incremental index (when this bench measures an older checkout).
+      const stats = (a as { indexStats?: { fastapiReused: number } }).indexStats;
+      const reusedBefore = stats?.fastapiReused;
+      const c = cycle(at, kind === 'comment' ? '#' : 'x');
+      if (stats && stats.fastapiReused === reusedBefore) k.fastapiRebuilt++;
+      k.total.push(c.update + c.deps + c.analyze); k.update.push(c.update); k.deps.push(c.deps); k.analyze.push(c.analyze);
+      k.cpu.push(cpu[cpu.length - 1]); k.reanalysed.push(onlySize);
+      findings = c.findings;
+    }
+  }
+  const total = [...kinds.body.total, ...kinds.comment.total, ...kinds.surface.total];
+  if (session) { const { profile: p } = await session.post('Profiler.stop'); writeFileSync(profile!, JSON.stringify(p)); session.disconnect(); }
+  const heapEnd = heapMb();
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  a.dispose();
+  const stat = (xs: number[]) => ({ median: r1(pct(xs, 50)), p95: r1(pct(xs, 95)), max: r1(Math.max(...xs)) });
+  console.log(JSON.stringify({
+    workspace: { path: dir, files: files.length, mb: r1(files.reduce((s, f) => s + f.text.length, 0) / 1048576), loadMs: Math.round(loadMs) },
+    edited: { path: doc.path, lines: doc.text.split('\n').length, edits: total.length },
+    firstAnalysisMs: Math.round(firstMs),
+    findings: { first: first.findings.length, inReanalysedFilesAtEnd: findings },
+    editToFindingsMs: { ...stat(total), goal: 'median <= 20, p95 <= 50' },
+    byKind: Object.fromEntries(Object.entries(kinds).map(([kind, k]) => [kind, {
+      edits: k.total.length, surfaceChanged: k.fastapiRebuilt, editToFindingsMs: stat(k.total), cpuMs: stat(k.cpu), reanalysedFiles: stat(k.reanalysed),
+      phasesMs: { updateDocument: stat(k.update), dependents: stat(k.deps), analyzeOnly: stat(k.analyze) },
+    }])),
+    heapMb: { start: r1(heapStart), afterEdits: r1(heapEnd), growth: r1(heapEnd - heapStart), goal: '<= +10 MB' },
+    peakRssMb: { value: r1(peakRssMb), goal: '<= 300 MB' },
+  }, null, 2));
+}
+
+main().catch((e) => { console.error(e); process.exitCode = 1; });

@@ -1,0 +1,40 @@
+// Shared by the bench modes: medians, rounding, and a child process's wall time and peak RSS.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+export const r1 = (x: number) => Math.round(x * 10) / 10;
+export const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Wall time and peak RSS of a child process (GNU time when present, else ps sampling). */
+export async function coldRun(cmd: string, args: string[]): Promise<{ ms: number; peakRssMb: number; stdout: string }> {
+  const gnuTime = existsSync('/usr/bin/time');
+  const argv = gnuTime ? ['-f', '__RSS_KB=%M', cmd, ...args] : args;
+  const exe = gnuTime ? '/usr/bin/time' : cmd;
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(exe, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let peak = 0;
+    const sampler = gnuTime ? undefined : setInterval(() => {
+      const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(child.pid)], { encoding: 'utf8' });
+      peak = Math.max(peak, Number(ps.stdout.trim()) || 0);
+    }, 20);
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', () => {
+      const ms = performance.now() - start;
+      if (sampler) clearInterval(sampler);
+      const m = /__RSS_KB=(\d+)/.exec(stderr);
+      if (m) peak = Number(m[1]);
+      resolve({ ms, peakRssMb: r1(peak / 1024), stdout });
+    });
+  });
+}
+

@@ -1,0 +1,121 @@
+// `npm run bench -- --repo PATH [--runs N]`: Loopwise side by side with Ruff-wasm (ASYNC rules) on a
+// real tree that is already on disk (nothing is fetched). Prints one JSON report:
+// - cold processes, interleaved (ours with its default threads, ours on one thread, Ruff-wasm): median
+//   wall time and peak RSS over N runs after one unmeasured warm-up of each (file cache);
+// - where our time goes, in this process on one thread: read + decode, tree-sitter parse alone, model
+//   building (parse included), the cross-file pass, the quick fixes, the JSON output; and Ruff-wasm's
+//   own per-file checks for comparison.
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { jsonReport } from '../src/cli/scan';
+import { Analyzer, type SourceFile } from '../src/core/analyzer';
+import { discover, moduleName, readSource } from '../src/core/files';
+import { parsePython } from '../src/core/parser';
+import type { ScannedFile } from '../src/core/scan';
+import { coldRun, median, r1, r2 } from './measure';
+
+const ROOT = join(__dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const RUFF_SCAN = join(__dirname, 'ruff-scan.cjs');
+
+const since = (t: number) => performance.now() - t;
+
+export async function repoBench(path: string, runs: number): Promise<void> {
+  if (!path) throw new Error('--repo needs a folder: npm run bench -- --repo PATH');
+  const dir = resolve(path);
+  const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+  // ---- Cold processes, interleaved so a change in machine load hits all three alike ----------------
+  const variants: [string, string, string[]][] = [
+    ['ours', process.execPath, [CLI, 'scan', dir, '--format', 'json', '--exit-zero', '--no-config']],
+    ['oursOneThread', process.execPath, [CLI, 'scan', dir, '--format', 'json', '--exit-zero', '--no-config', '--jobs', '1']],
+    ['ruff', process.execPath, [RUFF_SCAN, dir]],
+  ];
+  const samples: Record<string, { ms: number; peakRssMb: number; stdout: string }[]> = { ours: [], oursOneThread: [], ruff: [] };
+  log(`cold processes on ${dir}: ${runs} runs each, interleaved`);
+  for (const [, cmd, args] of variants) await coldRun(cmd, args);
+  for (let i = 0; i < runs; i++) {
+    for (const [name, cmd, args] of variants) samples[name].push(await coldRun(cmd, args));
+  }
+  const cold = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { ms: Math.round(median(v.map((x) => x.ms))), peakRssMb: median(v.map((x) => x.peakRssMb)), runsMs: v.map((x) => Math.round(x.ms)) }]));
+  const oursOut = JSON.parse(samples.ours[0].stdout) as { summary: { files: number; findings: number; skipped: number } };
+  const ruffOut = JSON.parse(samples.ruff[0].stdout) as { files: number; diagnostics: number };
+
+  // ---- Phases in this process, one thread ---------------------------------------------------------
+  log('phases in process');
+  let t = performance.now();
+  const { files } = discover([dir]);
+  const sources: SourceFile[] = [];
+  const scanned = new Map<string, ScannedFile>();
+  for (const f of files) {
+    const { decoded } = readSource(f.abs, f.rel);
+    if (!decoded) continue;
+    const m = moduleName(f.abs, f.root);
+    sources.push({ path: f.rel, text: decoded.text, module: m.module, isPackage: m.isPackage });
+    scanned.set(f.rel, { abs: f.abs, rel: f.rel, decoded, root: f.root });
+  }
+  const readMs = since(t);
+  const bytes = sources.reduce((s, f) => s + Buffer.byteLength(f.text), 0);
+  const analyzer = await Analyzer.create();
+  t = performance.now();
+  for (const f of sources) parsePython(f.text).delete();
+  const parseMs = since(t);
+  const heapBefore = process.memoryUsage().heapUsed;
+  t = performance.now();
+  for (const f of sources) { try { analyzer.model(f); } catch { /* analyze() reports it */ } }
+  const modelMs = since(t);
+  const modelsHeapMb = (process.memoryUsage().heapUsed - heapBefore) / 1048576;
+  // The cross-file pass twice (the first run also warms the JIT for the run with fixes): the second counts.
+  analyzer.analyze(sources, { fixes: false });
+  t = performance.now();
+  const noFixes = analyzer.analyze(sources, { fixes: false });
+  const crossFileMs = since(t);
+  t = performance.now();
+  const withFixes = analyzer.analyze(sources);
+  const withFixesMs = since(t);
+  t = performance.now();
+  const json = jsonReport(withFixes, scanned);
+  const jsonMs = since(t);
+  analyzer.dispose();
+
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ruff = require('@astral-sh/ruff-wasm-nodejs');
+  const ws = new ruff.Workspace({ lint: { select: ['ASYNC'] } }, ruff.PositionEncoding.Utf16);
+  t = performance.now();
+  for (const f of sources) ws.check(f.text);
+  const ruffCheckMs = since(t);
+  ws.free();
+
+  const total = readMs + modelMs + withFixesMs + jsonMs;
+  const pct = (x: number) => Math.round((x / total) * 100);
+  const report = {
+    repo: dir,
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAvg1m: r2(loadavg()[0]) },
+    inputs: { files: sources.length, mb: r2(bytes / 1048576), ruffFiles: ruffOut.files },
+    coldScan: {
+      ours: cold.ours,
+      oursOneThread: cold.oursOneThread,
+      ruff: cold.ruff,
+      ratioVsRuff: r2(cold.ours.ms / cold.ruff.ms),
+      oneThreadRatioVsRuff: r2(cold.oursOneThread.ms / cold.ruff.ms),
+      goal: 'wall <= 0.5x Ruff-wasm, peak RSS <= 250 MB',
+      meetsGoal: cold.ours.ms <= 0.5 * cold.ruff.ms && cold.ours.peakRssMb <= 250,
+      findings: { ours: oursOut.summary.findings, oursSkipped: oursOut.summary.skipped, ruff: ruffOut.diagnostics },
+    },
+    phasesOneThread: {
+      readAndDecodeMs: Math.round(readMs),
+      parseOnlyMs: Math.round(parseMs),
+      modelBuildMs: Math.round(modelMs),
+      modelBuildBeyondParseMs: Math.round(modelMs - parseMs),
+      crossFilePassMs: Math.round(crossFileMs),
+      fixesMs: Math.round(withFixesMs - crossFileMs),
+      jsonOutputMs: Math.round(jsonMs),
+      shareOfTotalPct: { read: pct(readMs), parse: pct(parseMs), modelBeyondParse: pct(modelMs - parseMs), crossFile: pct(crossFileMs), fixes: pct(withFixesMs - crossFileMs), json: pct(jsonMs) },
+      analysisOverParse: r2(modelMs / parseMs),
+      modelsHeapMb: r1(modelsHeapMb),
+      findings: { withoutFixes: noFixes.findings.length, withFixes: withFixes.findings.length, jsonKb: Math.round(json.length / 1024) },
+      ruffCheckAllFilesMs: Math.round(ruffCheckMs),
+    },
+  };
+  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+}
