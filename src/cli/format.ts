@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { FAMILIES, OTHER_CODES } from '../core/rules';
 import type { Finding, ScanResult } from '../core/types';
+import { positionAt } from '../core/python/model';
 
 export const DOCS_URL = 'https://github.com/loopwise/loopwise#';
 
@@ -59,14 +60,7 @@ function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
 }
 
 export function position(starts: number[] | undefined, offset: number): { line: number; column: number } {
-  if (!starts) return { line: 1, column: offset + 1 };
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
+  return starts ? positionAt(starts, offset) : { line: 1, column: offset + 1 };
 }
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;

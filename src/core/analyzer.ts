@@ -8,7 +8,7 @@ import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import { type Expr, namesIn } from './python/ir';
-import { buildModel, type CallSite, type FileModel, type LoopInfo, type Part, type PartCache, reuseAfterEdit } from './python/model';
+import { buildModel, type CallSite, type FileModel, type LoopInfo, type Part, type PartCache, positionAt, reuseAfterEdit } from './python/model';
 import { Resolver } from './python/resolve';
 import { initParser, loadQuery, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
@@ -900,14 +900,7 @@ function displayName(ref: FunctionRef): string {
 
 /** 1-based line and UTF-16 column of an offset, from the model's line starts. */
 function positionOf(mod: ModuleEntry, offset: number): { line: number; column: number } {
-  const starts = mod.model.lineStarts;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
+  return positionAt(mod.model.lineStarts, offset);
 }
 
 function round(n: number): number {

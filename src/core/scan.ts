@@ -7,7 +7,7 @@ import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, In
 import { compileGlobs, type GlobSet } from './globs';
 import { isTestCode, projectPath } from './python/sourceRoots';
 import { buildModelsInParallel } from './parallel';
-import type { FileNote, ScanResult, Severity } from './types';
+import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './types';
 
 export interface ScanOptions {
   /** Compute each finding's fixes (JSON output and `fix` need them; text and SARIF do not). Default true. */
@@ -174,18 +174,23 @@ function readStdin(bytes: Buffer, display: string, maxBytes = MAX_FILE_BYTES): {
 }
 
 function mergeResults(parts: ScanResult[], notes: FileNote[], fileCount: number): ScanResult {
-  const findings = parts.flatMap((p) => p.findings).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
-  const handlers = parts.flatMap((p) => p.handlers).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return summarize(parts[0]?.summary.files ?? fileCount, parts.flatMap((p) => p.findings), parts.flatMap((p) => p.handlers), parts[0]?.notes ?? notes, parts[0]?.summary.skipped ?? 0);
+}
+
+/** A ScanResult from parts, in the core's order (file, line, column, code); sorts the arrays it is given. */
+export function summarize(files: number, findings: Finding[], handlers: HandlerReport[], notes: ScanResult['notes'], skipped = notes.filter((n) => n.kind === 'skipped').length): ScanResult {
+  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+  handlers.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   const byCode: Record<string, number> = {};
   for (const f of findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
   return {
     version: 1,
     findings,
     handlers,
-    notes: parts[0]?.notes ?? notes,
+    notes,
     summary: {
-      files: parts[0]?.summary.files ?? fileCount,
-      skipped: parts[0]?.summary.skipped ?? 0,
+      files,
+      skipped,
       findings: findings.length,
       byCode,
       handlers: handlers.length,

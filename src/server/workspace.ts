@@ -10,6 +10,7 @@ import { excluder } from '../core/config';
 import { isTestCode, projectPath } from '../core/python/sourceRoots';
 import { discover, MAX_FILE_BYTES, moduleName, readSource, SKIP_DIRS } from '../core/files';
 import { attachFixes, type FixSource } from '../core/fixes';
+import { summarize } from '../core/scan';
 import type { Finding, HandlerReport, ScanResult } from '../core/types';
 import type { EditTiming, ServerStats } from './protocol';
 import { analyzeOptions, readSettings, type Settings } from './settings';
@@ -510,28 +511,6 @@ export class ServerWorkspace {
   }
 }
 
-/** A ScanResult from parts, in the core's order (file, line, column, code). */
-export function summarize(files: number, findings: Finding[], handlers: HandlerReport[], notes: ScanResult['notes']): ScanResult {
-  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
-  handlers.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  const byCode: Record<string, number> = {};
-  for (const f of findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
-  return {
-    version: 1,
-    findings,
-    handlers,
-    notes,
-    summary: {
-      files,
-      skipped: notes.filter((n) => n.kind === 'skipped').length,
-      findings: findings.length,
-      byCode,
-      handlers: handlers.length,
-      asyncHandlers: handlers.filter((h) => h.async).length,
-      blockedHandlers: handlers.filter((h) => h.async && h.findings > 0).length,
-    },
-  };
-}
 
 export function emptyResult(): ScanResult {
   return { version: 1, findings: [], handlers: [], notes: [], summary: { files: 0, skipped: 0, findings: 0, byCode: {}, handlers: 0, asyncHandlers: 0, blockedHandlers: 0 } };

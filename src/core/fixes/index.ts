@@ -28,7 +28,8 @@ import { sleepFix } from './sleep';
 import { threadFix } from './thread';
 
 export { applyEdits, applyFixes, fixAll, preferredFixes } from './applyEdits';
-export { fixAllEdits, runFixPipeline } from './pipeline';
+import { findingsByFile } from './pipeline';
+export { findingsByFile, fixAllEdits, runFixPipeline } from './pipeline';
 
 const SESSION_NOTE = 'This is a requests.Session shared by the module: replace it with one httpx.AsyncClient created in the app\'s lifespan (and closed on shutdown), then await client.get(...) directly.';
 
@@ -80,16 +81,6 @@ function build(ctx: FixContext, f: Finding): Fix[] {
   return fixes;
 }
 
-/** Findings grouped by file, in their order. */
-export function findingsByFile(findings: Finding[]): Map<string, Finding[]> {
-  const m = new Map<string, Finding[]>();
-  for (const f of findings) {
-    let list = m.get(f.file);
-    if (!list) m.set(f.file, (list = []));
-    list.push(f);
-  }
-  return m;
-}
 
 export interface FixSource { text: string; model: FileModel }
 

@@ -47,7 +47,7 @@ export function runFixPipeline(input: PipelineInput): PipelineOutcome {
   for (let round = 0; round < (input.maxRounds ?? MAX_ROUNDS); round++) {
     const before = new Map(texts);
     let roundApplied = 0;
-    for (const [file, findings] of byFile(result.findings)) {
+    for (const [file, findings] of findingsByFile(result.findings)) {
       const src = input.files.get(file);
       if (!src || broken.has(file)) continue;
       if (src.skipReason) { if (round === 0) skipped.push({ file, reason: src.skipReason }); continue; }
@@ -73,7 +73,8 @@ export function runFixPipeline(input: PipelineInput): PipelineOutcome {
   return { texts, applied, result, skipped };
 }
 
-function byFile(findings: Finding[]): Map<string, Finding[]> {
+/** Findings grouped by file, in their order. */
+export function findingsByFile(findings: Finding[]): Map<string, Finding[]> {
   const m = new Map<string, Finding[]>();
   for (const f of findings) {
     let list = m.get(f.file);

@@ -1092,6 +1092,17 @@ function findMissing(root: Node): { line: number; column: number } | undefined {
   return undefined;
 }
 
+/** 1-based line and column (UTF-16 units) of an offset, from a file's line starts (binary search). */
+export function positionAt(starts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
+}
+
 export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {

@@ -2,7 +2,7 @@
 // LW501 per-request-logging) read from an analysis run, and how they report.
 import type { CallGraph } from '../callgraph';
 import type { Role } from '../fastapi/app';
-import type { CallSite, FunctionInfo } from '../python/model';
+import { type CallSite, type FunctionInfo, positionAt } from '../python/model';
 import type { ModuleEntry, SymbolIndex } from '../symbols';
 import type { Severity } from '../types';
 
@@ -22,14 +22,7 @@ export interface LoopCheckContext {
 
 /** The 1-based line of an offset. */
 export function lineOf(mod: ModuleEntry, offset: number): number {
-  const starts = mod.model.lineStarts;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
-  }
-  return lo + 1;
+  return positionAt(mod.model.lineStarts, offset).line;
 }
 
 /** `# noqa` / `# noqa: LW304` on any line of [first, last], or a file-level `# loopwise: noqa`. */
