@@ -90,7 +90,7 @@ const ROLE_WORD: Record<FunctionKind, string> = {
 };
 
 /** Awaits that are ordered by nature (streams, queues, locks): never an N+1. */
-const SEQUENTIAL_METHODS = new Set(['send', 'send_text', 'send_json', 'send_bytes', 'write', 'drain', 'put', 'acquire', 'wait', 'sleep', 'receive', 'receive_text', 'receive_json', 'receive_bytes', 'close', 'flush', 'commit']);
+const SEQUENTIAL_METHODS = new Set(['send', 'send_text', 'send_json', 'send_bytes', 'write', 'drain', 'put', 'acquire', 'wait', 'sleep', 'receive', 'receive_text', 'receive_json', 'receive_bytes', 'close', 'flush', 'commit', 'enter_async_context']);
 const ASYNC_SESSION = 'sqlalchemy.ext.asyncio.AsyncSession()';
 
 export class Analyzer {
@@ -868,6 +868,9 @@ function iterName(e: Expr): string | undefined {
 function isOrderedChain(loop: LoopInfo, callee: Expr): boolean {
   // `handler(x)`: a callback passed in; `items[i](x)` / `items[i].run()`: the loop item reached by index.
   if (callee.k === 'name' && (loop.targets.includes(callee.n) || CALLBACK_NAME.test(callee.n))) return true;
+  // Schema migrations (`await migrate_extension_database(ext)`, `_migrate_schemas(...)`) run in order on purpose.
+  const last = callee.k === 'name' ? callee.n : callee.k === 'attr' ? callee.a : '';
+  if (/^_*migrat/i.test(last) || /_migrat(e|ion)/i.test(last)) return true;
   const recv = callee.k === 'attr' ? callee.o : callee;
   if (recv.k === 'sub' && recv.i.some((x) => x.k === 'name' && loop.targets.includes(x.n))) {
     const name = iterName(recv.o);
