@@ -140,11 +140,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) res.push(await coldRun(cmd, args));
     return { ms: median(res.map((r) => r.ms)), peakRssMb: median(res.map((r) => r.peakRssMb)), stdout: res[0].stdout };
   };
-  const oursCold = await cold(process.execPath, [CLI, 'scan', g.project, '--format', 'json', '--exit-zero']);
-  const oursCold1 = await cold(process.execPath, [CLI, 'scan', g.project, '--format', 'json', '--exit-zero', '--jobs', '1']);
+  const oursCold = await cold(process.execPath, [CLI, 'scan', g.project, '--format', 'json', '--exit-zero', '--no-respect-gitignore']);
+  const oursCold1 = await cold(process.execPath, [CLI, 'scan', g.project, '--format', 'json', '--exit-zero', '--jobs', '1', '--no-respect-gitignore']);
   const ruffCold = await cold(process.execPath, [RUFF_SCAN, g.project]);
   const ruffColdOut = JSON.parse(ruffCold.stdout) as { files: number; diagnostics: number };
   const oursColdSummary = (JSON.parse(oursCold.stdout) as { summary: { files: number; findings: number } }).summary;
+  // A scan that read nothing (an ignore rule, a moved folder) must not pass for a fast one.
+  if (oursColdSummary.files !== ruffColdOut.files) throw new Error(`cold scan read ${oursColdSummary.files} files, Ruff ${ruffColdOut.files}`);
 
   // ---- Memory across edits (own process, so earlier work does not blur it) ----------------------
   log('memory across 10,000 edits');

@@ -9,6 +9,8 @@ import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
 import type { CostKind } from './rules/table';
 import type { FunctionRef, ModuleEntry, SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
+import { isSuppressed } from './rules/loop-checks';
+export { isSuppressed };
 
 /** Calls that run their callable argument off the event loop; `arg` is the callable's position. */
 const OFFLOADS: Record<string, { arg: number; process?: boolean }> = {
@@ -342,15 +344,3 @@ export function hop(mod: ModuleEntry, site: CallSite): ChainHop {
   return { file: mod.file, line: site.line, name: site.text };
 }
 
-/** A bare `# noqa` on any line of the call, or `# noqa: LW101` (also a prefix such as `LW1`), or a file-level `# loopwise: noqa`. */
-export function isSuppressed(mod: ModuleEntry, site: CallSite, code?: string): boolean {
-  // `# loopwise: noqa` (every code) or `# loopwise: noqa: LW101` anywhere in the file, on its own line.
-  if (mod.model.fileNoqa) for (const c of mod.model.fileNoqa) if (c === '' || (code && code.startsWith(c))) return true;
-  for (let line = site.line; line <= site.endLine; line++) {
-    const codes = mod.model.noqa.get(line);
-    if (!codes) continue;
-    if (codes.size === 0) return true;
-    if (code) for (const c of codes) if (code.startsWith(c)) return true;
-  }
-  return false;
-}

@@ -30,10 +30,7 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
   const { fn } = t;
   const problems: string[] = [];
   // Called (or awaited) by other code in the file: those callers would get a value, not a coroutine.
-  const code = codeOnly(ctx.text, 0, ctx.text.length);
-  const refs = [...code.matchAll(new RegExp(`(?<![\\w.])${fn.name}(?!\\w)`, 'g'))].filter((m) => m.index !== fn.nameStart);
-  const direct = refs.filter((m) => !/Depends\(\s*$/.test(code.slice(Math.max(0, m.index! - 40), m.index)));
-  if (direct.length) problems.push(`other code uses ${fn.name} directly`);
+  if (directUses(ctx.text, fn.name).some((at) => at !== fn.nameStart)) problems.push(`other code uses ${fn.name} directly`);
   const facts = factsOf({ text: ctx.text, model: ctx.model, resolver: ctx.resolver, fn }, ctx.functions);
   for (const h of ['loop-api', 'global-write', 'thread-affine'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }
   // A dependency's value is used by its dependants, which may run on the loop thread.
@@ -48,4 +45,22 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
     if (/\bsqlite3\s*\.\s*connect\s*\(/.test(depCode) && !/check_same_thread\s*=\s*False/.test(depCode)) problems.push(`${p.name} comes from ${dep.fn.name}, a coroutine that opens a sqlite3 connection on the loop thread`);
   }
   return problems;
+}
+
+/** The file's code (strings blanked, comments removed) and the direct uses of names in it, for the last file asked about:
+ *  fix-all asks once per finding, and re-reading a 10k-line file for each was quadratic. */
+let fileUses: { text: string; code: string; byName: Map<string, number[]> } | undefined;
+
+/** Offsets where `name` is used other than after `Depends(` (a reference FastAPI resolves, not a call). */
+function directUses(text: string, name: string): number[] {
+  if (fileUses?.text !== text) fileUses = { text, code: codeOnly(text, 0, text.length), byName: new Map() };
+  const { code, byName } = fileUses;
+  let uses = byName.get(name);
+  if (!uses) {
+    uses = [...code.matchAll(new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g'))]
+      .filter((m) => !/Depends\(\s*$/.test(code.slice(Math.max(0, m.index! - 40), m.index)))
+      .map((m) => m.index!);
+    byName.set(name, uses);
+  }
+  return uses;
 }

@@ -1,9 +1,8 @@
 // LW303: `asyncio.create_task(...)` (or `loop.create_task`, `ensure_future`) as a bare statement. The
 // event loop keeps only a weak reference to its tasks, so a task nobody holds can be garbage-collected
 // mid-flight, and its exception is never retrieved.
-import { isSuppressed } from '../callgraph';
 import type { ModuleEntry } from '../symbols';
-import { fnOf, type LoopCheckContext } from './loop-checks';
+import { fnOf, type LoopCheckContext, isSuppressed } from './loop-checks';
 
 export const droppedTask = { code: 'LW303', name: 'dropped-task', title: 'Task reference dropped' };
 

@@ -45,3 +45,16 @@ export function fnOf(mod: ModuleEntry, site: CallSite): FunctionInfo | undefined
 export function decoratorName(cx: LoopCheckContext, mod: ModuleEntry, d: import('../python/ir').Expr): string | undefined {
   return cx.graph.canonical(mod, d.k === 'call' ? d.f : d);
 }
+
+/** A bare `# noqa` on any line of the call, or `# noqa: LW101` (also a prefix such as `LW1`), or a file-level `# loopwise: noqa`. */
+export function isSuppressed(mod: ModuleEntry, site: CallSite, code?: string): boolean {
+  // `# loopwise: noqa` (every code) or `# loopwise: noqa: LW101` anywhere in the file, on its own line.
+  if (mod.model.fileNoqa) for (const c of mod.model.fileNoqa) if (c === '' || (code && code.startsWith(c))) return true;
+  for (let line = site.line; line <= site.endLine; line++) {
+    const codes = mod.model.noqa.get(line);
+    if (!codes) continue;
+    if (codes.size === 0) return true;
+    if (code) for (const c of codes) if (code.startsWith(c)) return true;
+  }
+  return false;
+}

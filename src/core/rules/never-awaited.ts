@@ -1,11 +1,10 @@
 // LW302: a coroutine function called as a bare statement and never awaited. The call only creates a
 // coroutine object; its body never runs (Python warns "coroutine ... was never awaited" at best), so
 // the email is not sent, the row is not committed, and nothing says so.
-import { isSuppressed } from '../callgraph';
 import { type Expr, offsetOf, scopeOf } from '../python/ir';
 import type { CallSite } from '../python/model';
 import type { FunctionRef, ModuleEntry } from '../symbols';
-import { decoratorName, fnOf, type LoopCheckContext } from './loop-checks';
+import { decoratorName, fnOf, type LoopCheckContext, isSuppressed } from './loop-checks';
 import { PatternTable } from './table';
 
 export const neverAwaited = { code: 'LW302', name: 'never-awaited', title: 'Coroutine never awaited' };

@@ -2,11 +2,10 @@
 // CPU in exactly this: a log line (formatting, handler lock, a synchronous write) per request, for
 // every request. Log only slow (> 0.5 s) or failed (status >= 400) requests. Also: logging handlers
 // that write to a file or the network synchronously, in an app whose coroutines log through them.
-import { isSuppressed } from '../callgraph';
 import type { CallSite, FunctionInfo } from '../python/model';
 import { atStatementStart, lineEndAt, lineStartAt } from '../fixes/pyText';
 import type { ModuleEntry } from '../symbols';
-import { fnOf, type LoopCheckContext } from './loop-checks';
+import { fnOf, type LoopCheckContext, isSuppressed } from './loop-checks';
 import { PatternTable } from './table';
 
 export const perRequestLogging = { code: 'LW501', name: 'per-request-logging', title: 'Logging on every request' };
