@@ -166,31 +166,54 @@ export function splitArgs(text: string, open: number, end: number, allowComments
  */
 export function stripStrings(s: string): string {
   const out: string[] = [];
-  let from = 0;
-  let i = 0;
-  while (i < s.length) {
-    const ch = s[i];
+  for (const sp of pySpans(s)) {
+    if (sp.kind === 'code') out.push(s.slice(sp.start, sp.end));
+    else if (sp.kind === 'comment') out.push('#');
+    else out.push(sp.closed ? sp.quote + sp.quote : sp.quote);
+  }
+  return out.join('');
+}
+
+/** A run of Python source that is all code, one string literal (quotes included) or one `#` comment. */
+export interface PySpan { kind: 'code' | 'string' | 'comment'; start: number; end: number; quote: string; closed: boolean }
+
+/**
+ * Splits text[start, end) into code, string and comment spans in one left-to-right pass (linear: no
+ * backtracking on hostile input). A backslash escapes the next character; a one-quote string ends at the
+ * line's end as in Python, and a string still open at `end` runs to `end`.
+ */
+export function pySpans(text: string, start = 0, end = text.length): PySpan[] {
+  const spans: PySpan[] = [];
+  const push = (kind: PySpan['kind'], a: number, b: number, quote = '', closed = true) => { if (b > a) spans.push({ kind, start: a, end: b, quote, closed }); };
+  let from = start;
+  let i = start;
+  while (i < end) {
+    const ch = text[i];
     if (ch === '#') {
-      out.push(s.slice(from, i + 1));
-      from = i = lineEndAt(s, i);
+      const e = Math.min(lineEndAt(text, i), end);
+      push('code', from, i);
+      push('comment', i, e);
+      from = i = e;
       continue;
     }
     if (ch !== '"' && ch !== "'") { i++; continue; }
-    const q = s.startsWith(ch + ch + ch, i) ? ch + ch + ch : ch;
+    const q = text.startsWith(ch + ch + ch, i) ? ch + ch + ch : ch;
     let j = i + q.length;
     let closed = false;
-    while (j < s.length) {
-      const c = s[j];
+    while (j < end) {
+      const c = text[j];
       if (c === '\\') { j += 2; continue; }
       if (q.length === 1 && (c === '\n' || c === '\r')) break;
-      if (s.startsWith(q, j)) { closed = true; break; }
+      if (text.startsWith(q, j)) { closed = true; break; }
       j++;
     }
-    out.push(s.slice(from, i), closed ? q + q : q);
-    from = i = Math.min(closed ? j + q.length : j, s.length);
+    const e = Math.min(closed ? j + q.length : j, end);
+    push('code', from, i);
+    push('string', i, e, q, closed);
+    from = i = e;
   }
-  out.push(s.slice(from));
-  return out.join('');
+  push('code', from, end);
+  return spans;
 }
 
 /** Whether an argument text is an unparenthesised generator expression (`f(x for x in y)`). */

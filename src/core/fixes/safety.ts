@@ -19,7 +19,7 @@ import { type Expr, offsetOf, scopeOf } from '../python/ir';
 import type { FileModel, FunctionInfo } from '../python/model';
 import type { Resolver } from '../python/resolve';
 import type { FixContext } from './context';
-import { escapeRegex, lineEndAt } from './pyText';
+import { escapeRegex, pySpans } from './pyText';
 
 /** A function's body with what the checks need, possibly from another file. */
 export interface FnSource { text: string; model: FileModel; resolver: Resolver; fn: FunctionInfo }
@@ -42,30 +42,13 @@ const MAX_DEPTH = 8;
 
 /** Body text with strings blanked and comments removed, same length as the source. */
 export function codeOnly(text: string, start: number, end: number): string {
-  let out = '';
-  let i = start;
-  while (i < end) {
-    const ch = text[i];
-    if (ch === '#') { const e = Math.min(lineEndAt(text, i), end); out += ' '.repeat(e - i); i = e; continue; }
-    if (ch === '"' || ch === "'") {
-      const triple = text.startsWith(ch.repeat(3), i);
-      const q = triple ? ch.repeat(3) : ch;
-      let j = i + q.length;
-      while (j < end) {
-        if (text[j] === '\\') { j += 2; continue; }
-        if (!triple && text[j] === '\n') break;
-        if (text.startsWith(q, j)) { j += q.length; break; }
-        j++;
-      }
-      j = Math.min(j, end);
-      out += text.slice(i, j).replace(/[^\n]/g, ' ');
-      i = j;
-      continue;
-    }
-    out += ch;
-    i++;
+  const out: string[] = [];
+  for (const sp of pySpans(text, start, end)) {
+    if (sp.kind === 'code') out.push(text.slice(sp.start, sp.end));
+    else if (sp.kind === 'comment') out.push(' '.repeat(sp.end - sp.start));
+    else out.push(text.slice(sp.start, sp.end).replace(/[^\n]/g, ' '));
   }
-  return out;
+  return out.join('');
 }
 
 /** Whether `name` is written or mutated in place in the code: `n = / n[k] = / n.a = / n.append( / del n[`. */

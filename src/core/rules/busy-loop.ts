@@ -2,6 +2,7 @@
 // `async with` or `yield` in it) and is not bounded by its own work: `while True:` with no way out, or
 // a condition that nothing in the body can change (`while not done:` waiting for another task, which
 // cannot run while the loop spins). No other request is served until it ends.
+import { pySpans } from '../fixes/pyText';
 import { namesIn } from '../python/ir';
 import type { LoopInfo } from '../python/model';
 import type { ModuleEntry } from '../symbols';
@@ -48,5 +49,5 @@ export function checkBusyLoop(cx: LoopCheckContext, mod: ModuleEntry): void {
 
 /** The body with `#` comments blanked (strings kept: a name in a string is harmless to count). */
 function stripComments(s: string): string {
-  return s.replace(/#[^\n]*/g, '');
+  return pySpans(s).filter((sp) => sp.kind !== 'comment').map((sp) => s.slice(sp.start, sp.end)).join('');
 }
