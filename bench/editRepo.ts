@@ -8,12 +8,8 @@ import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import { Analyzer, type SourceFile } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
+import { pct, r1 } from './measure';
 
-const r1 = (x: number) => Math.round(x * 10) / 10;
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
 
 /**
  * Edit sites, `count` of each kind spread evenly over the file, on lines that start a statement
@@ -161,7 +157,7 @@ async function main(): Promise<void> {
   const heapEnd = heapMb();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   a.dispose();
-  const stat = (xs: number[]) => ({ median: r1(pct(xs, 50)), p95: r1(pct(xs, 95)), max: r1(Math.max(...xs)) });
+  const stat = (xs: number[]) => ({ median: r1(pct(xs, 0.5)), p95: r1(pct(xs, 0.95)), max: r1(Math.max(...xs)) });
   console.log(JSON.stringify({
     workspace: { path: dir, files: files.length, mb: r1(files.reduce((s, f) => s + f.text.length, 0) / 1048576), loadMs: Math.round(loadMs) },
     edited: { path: doc.path, lines: doc.text.split('\n').length, edits: total.length },

@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { pct, r1 } from './measure';
 
 const EDITS = Number(process.env.EDITS ?? 40);
 const DEBOUNCE = Number(process.env.DEBOUNCE ?? 75);
@@ -22,8 +23,6 @@ function bigModule(lines: number): string {
   return out.join('\n') + '\n';
 }
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(s.length * p) - 1)]; };
-const r1 = (x: number) => Math.round(x * 10) / 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 (async () => {

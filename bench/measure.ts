@@ -8,6 +8,12 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 export const r1 = (x: number) => Math.round(x * 10) / 10;
+
+/** The q-quantile (0..1) of xs, nearest-rank. */
+export function pct(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * q) - 1)];
+}
 export const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Wall time and peak RSS of a child process (GNU time when present, else ps sampling). */

@@ -165,9 +165,11 @@ function main(): void {
     const pos = labels.filter((l) => l.kind !== 'trap');
     const traps = labels.filter((l) => l.kind === 'trap');
     const findings = result.findings;
+    const linesOf = new Map<string, string[]>();
     for (const f of findings) {
       if (groupOf(f.code) !== 'blocking') continue;
-      const text = readFileSync(join(dir!, f.file), 'utf8').split(/\r?\n/);
+      let text = linesOf.get(f.file);
+      if (!text) linesOf.set(f.file, (text = readFileSync(join(dir!, f.file), 'utf8').split(/\r?\n/)));
       if (isAwaited(f, text)) awaitedBlocking.push(`${repo.name}:${f.file}:${f.line}:${f.code} ${f.call}`);
     }
     for (const f of findings) if (!groupOf(f.code)) otherCodes.set(f.code, (otherCodes.get(f.code) ?? 0) + 1);

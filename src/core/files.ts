@@ -239,7 +239,7 @@ export class GitIgnores {
     if (ig !== undefined) return ig;
     const texts: [string, string][] = [];
     for (const f of isRoot ? [join(dir, '.git', 'info', 'exclude'), join(dir, '.gitignore')] : [join(dir, '.gitignore')]) {
-      try { if (statSync(f).isFile() && statSync(f).size <= MAX_FILE_BYTES) texts.push([f, readFileSync(f, 'utf8')]); } catch { /* none */ }
+      try { const st = statSync(f); if (st.isFile() && st.size <= MAX_FILE_BYTES) texts.push([f, readFileSync(f, 'utf8')]); } catch { /* none */ }
     }
     ig = null;
     if (texts.length) {

@@ -3,14 +3,12 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 
-export const SERVER_HELP = `loopwise server [--stdio | --node-ipc | --socket=PORT]
-  Runs the Loopwise language server (LSP): diagnostics, quick fixes, fix-all, hover and code lens for
-  Python files, in its own process. stdio is the default transport.
-`;
+/** The transports vscode-languageserver reads from the command line. */
+const isTransport = (a: string) => a === '--node-ipc' || a === '--stdio' || a.startsWith('--socket=') || a.startsWith('--pipe=') || a.startsWith('--clientProcessId');
 
 export function runServer(argv: string[]): Promise<number> {
-  const named = argv.some((a) => a === '--node-ipc' || a === '--stdio' || a.startsWith('--socket=') || a.startsWith('--pipe=') || a.startsWith('--clientProcessId'));
-  const unknown = argv.find((a) => !(a === '--node-ipc' || a === '--stdio' || a.startsWith('--socket=') || a.startsWith('--pipe=') || a.startsWith('--clientProcessId')));
+  const named = argv.some(isTransport);
+  const unknown = argv.find((a) => !isTransport(a));
   if (unknown) return Promise.reject(Object.assign(new Error(`server: unknown option "${unknown}" (use --stdio, --node-ipc or --socket=PORT)`), { name: 'UsageError' }));
   // Anything printed by accident goes to stderr, never into the protocol stream.
   console.log = console.error;

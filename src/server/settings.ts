@@ -3,6 +3,7 @@
 // pyproject.toml. Settings win; list settings (disabled codes, excluded globs) add to the file's lists.
 import type { AnalyzeOptions } from '../core/analyzer';
 import { emptyConfig, findPyproject, fromObject, loadConfig, type LoopwiseConfig } from '../core/config';
+import { optionsFor } from '../core/scan';
 
 export type Trigger = 'onType' | 'onSave';
 
@@ -79,10 +80,5 @@ export function readSettings(raw: unknown, folderPath: string | undefined): Sett
 }
 
 export function analyzeOptions(s: Settings): AnalyzeOptions {
-  return {
-    rules: { select: s.config.select, ignore: s.config.ignore, extra: s.config.extra },
-    cost: s.config.cost,
-    severity: s.config.severity,
-    fixes: false,
-  };
+  return { ...optionsFor(s.config, {}), fixes: false };
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Analyzer, type DocumentEdit, type SourceFile } from '../core/analyzer';
 import { excluder } from '../core/config';
 import { isTestCode, projectPath } from '../core/python/sourceRoots';
-import { discover, MAX_FILE_BYTES, moduleName, readSource, SKIP_DIRS } from '../core/files';
+import { discover, moduleName, readSource, SKIP_DIRS } from '../core/files';
 import { attachFixes, type FixSource } from '../core/fixes';
 import { summarize } from '../core/scan';
 import type { Finding, HandlerReport, ScanResult } from '../core/types';
@@ -201,8 +201,8 @@ export class ServerWorkspace {
   private isTestCode(uri: string, folder: string): boolean {
     const p = fsPathOf(uri);
     const root = this.folders.find((f) => f.uri === folder)?.fsPath;
-    const patterns = this.settings.get(folder)?.config.testCode;
-    return isTestCode(p ? projectPath(p, root ?? path.dirname(p)) : path.posix.basename(uri), patterns ? excluder(patterns) ?? (() => false) : undefined);
+    const s = this.settings.get(folder);
+    return isTestCode(p ? projectPath(p, root ?? path.dirname(p)) : path.posix.basename(uri), s?.config.testCode ? matchersOf(s).testCode : undefined);
   }
 
   private source(e: Entry): SourceFile {
@@ -215,7 +215,7 @@ export class ServerWorkspace {
     if (!folder?.fsPath || !p) return false;
     const rel = path.relative(folder.fsPath, p).split(path.sep).join('/');
     if (rel.split('/').some((seg) => SKIP_DIRS.has(seg) || seg.endsWith('.egg-info'))) return true;
-    return excluder(s.config.exclude)?.(rel) ?? false;
+    return matchersOf(s).exclude?.(rel) ?? false;
   }
 
   async open(rawUri: string, text: string, version: number): Promise<void> {
@@ -512,8 +512,16 @@ export class ServerWorkspace {
 }
 
 
+/** A folder's exclude and test-code globs, compiled once per settings object (settings are replaced, never changed). */
+const compiled = new WeakMap<Settings, { exclude: ReturnType<typeof excluder>; testCode: (rel: string) => boolean }>();
+function matchersOf(s: Settings): { exclude: ReturnType<typeof excluder>; testCode: (rel: string) => boolean } {
+  let m = compiled.get(s);
+  if (!m) compiled.set(s, (m = { exclude: excluder(s.config.exclude), testCode: (s.config.testCode ? excluder(s.config.testCode) : undefined) ?? (() => false) }));
+  return m;
+}
+
 export function emptyResult(): ScanResult {
-  return { version: 1, findings: [], handlers: [], notes: [], summary: { files: 0, skipped: 0, findings: 0, byCode: {}, handlers: 0, asyncHandlers: 0, blockedHandlers: 0 } };
+  return summarize(0, [], [], []);
 }
 
 /** Applies edits in order, each against the text left by the previous one. */
@@ -522,4 +530,3 @@ export function applyEdits(text: string, edits: DocumentEdit[]): string {
   return text;
 }
 
-export { MAX_FILE_BYTES };
