@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { Analyzer, type DocumentEdit, type SourceFile } from '../core/analyzer';
 import { excluder } from '../core/config';
-import { isTestCode, projectPath } from '../core/python/sourceRoots';
+import { clearSourceRootCache, isTestCode, projectPath } from '../core/python/sourceRoots';
 import { discover, moduleName, readSource, SKIP_DIRS } from '../core/files';
 import { attachFixes, type FixSource } from '../core/fixes';
 import { summarize } from '../core/scan';
@@ -127,6 +127,8 @@ export class ServerWorkspace {
     const before = new Map([...this.settings].map(([k, v]) => [k, scope(v)]));
     this.settings.clear();
     this.settingsLoading.clear();
+    // A pyproject.toml (or setup.cfg) may have moved a source root: module names are found again.
+    clearSourceRootCache();
     // The budget may have changed: every file gets another try.
     this.overBudget.clear();
     // Which files belong to the workspace changes only with `enable` and the excludes: rescan then.
