@@ -12,6 +12,7 @@ import { cpuMedia } from './cpu-media';
 import type { Expr } from '../python/ir';
 import { busyLoop } from './busy-loop';
 import { droppedTask } from './dropped-task';
+import { nPlusOne } from './n-plus-one';
 import { neverAwaited } from './never-awaited';
 import { perRequestLogging } from './per-request-logging';
 import { type CostKind, PatternTable, type RuleFamily } from './table';
@@ -25,8 +26,7 @@ export const FAMILIES: RuleFamily[] = [
 
 /** Codes that are not call tables: N+1 awaits, coroutine misuse (LW302-LW304), logging (LW501), and deployment findings from the advisor. */
 export const OTHER_CODES: { code: string; name: string; title: string }[] = [
-  { code: 'LW301', name: 'n-plus-one-await', title: 'Sequential awaits in a loop (N+1)' },
-  neverAwaited, droppedTask, busyLoop, perRequestLogging,
+  nPlusOne, neverAwaited, droppedTask, busyLoop, perRequestLogging,
   { code: 'LW401', name: 'deploy-workers', title: 'Worker count differs from the recommendation' },
   { code: 'LW402', name: 'deploy-memory', title: 'Workers do not fit the memory limit' },
 ];
