@@ -13,7 +13,7 @@ import { Resolver } from './python/resolve';
 import { initParser, loadQuery, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
-import { checkNPlusOne, isDdl, nPlusOneFix } from './rules/n-plus-one';
+import { checkNPlusOne, isDdl, nPlusOneFix, RoundTrips } from './rules/n-plus-one';
 import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
 import type { ChainHop, CostItem, CostWhere, FileNote, Finding, FunctionKind, HandlerReport, ScanResult, Severity, Workload } from './types';
 
@@ -458,6 +458,8 @@ class Run {
   private rules: RuleSet;
   private costs: CostModel;
   private graph: CallGraph;
+  /** Which awaited calls make a round trip (LW301), memoised per run like the call graph. */
+  private trips: RoundTrips;
   private fastapi: FastApiModel;
   private findings: Finding[] = [];
   private coroutineCosts = new Map<string, CostAcc>();
@@ -467,6 +469,7 @@ class Run {
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
+    this.trips = new RoundTrips(this.graph);
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.canonical(mod, c.callee);
     this.fastapi = fastapi ? fastapi.rebind(this.index, callee) : new FastApiModel(this.index, callee);
   }
@@ -623,7 +626,7 @@ class Run {
 
   private checkNPlusOne(ref: FunctionRef, role: Role | undefined, c: CallInfo): void {
     if (isSuppressed(ref.mod, c.site, 'LW301') || !this.rules.enabled('LW301')) return;
-    const hit = checkNPlusOne(this.graph, ref, c);
+    const hit = checkNPlusOne(this.graph, ref, c, this.trips);
     if (!hit) return;
     const { loop, shared } = hit;
     const message = `await ${c.site.text}(...) runs once per item of \`${loop.iterText}\`, one after another (N+1) in ${this.where(ref, role)}; ${nPlusOneFix(shared)}`;

@@ -50,7 +50,7 @@ export const blockingSdk: RuleFamily = {
     {
       kind: 'cloud',
       calls: ['google.cloud.{storage,bigquery,firestore,pubsub,pubsub_v1}.*().*'],
-      except: ['bucket', 'blob', 'collection', 'document', 'where', 'order_by', 'limit', 'dataset', 'table', 'topic_path', 'subscription_path'],
+      except: ['generate_signed_url', 'bucket', 'blob', 'collection', 'document', 'where', 'order_by', 'limit', 'dataset', 'table', 'topic_path', 'subscription_path'],
       alternative: 'use the google-cloud async client, or await asyncio.to_thread(...)',
     },
     {

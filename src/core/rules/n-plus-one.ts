@@ -4,12 +4,16 @@
 import type { CallGraph, CallInfo } from '../callgraph';
 import { type Expr, namesIn } from '../python/ir';
 import type { LoopInfo } from '../python/model';
-import type { FunctionRef, ModuleEntry } from '../symbols';
+import type { ClassRef, FunctionRef, ModuleEntry } from '../symbols';
+import { type CostKind, PatternTable } from './table';
 
 export const nPlusOne = { code: 'LW301', name: 'n-plus-one-await', title: 'Sequential awaits in a loop (N+1)' };
 
-/** Awaits that are ordered by nature (streams, queues, locks): never an N+1. */
-const SEQUENTIAL_METHODS = new Set(['send', 'send_text', 'send_json', 'send_bytes', 'write', 'drain', 'put', 'acquire', 'wait', 'sleep', 'receive', 'receive_text', 'receive_json', 'receive_bytes', 'close', 'flush', 'commit', 'enter_async_context']);
+/** Awaits that are ordered by nature (streams, queues, locks) or tear a resource down: never an N+1. */
+const SEQUENTIAL_METHODS = new Set([
+  'send', 'send_text', 'send_json', 'send_bytes', 'write', 'drain', 'put', 'acquire', 'wait', 'sleep', 'receive', 'receive_text', 'receive_json', 'receive_bytes',
+  'flush', 'commit', 'enter_async_context', 'close', 'aclose', 'dispose', 'disconnect', 'shutdown',
+]);
 const ASYNC_SESSION = 'sqlalchemy.ext.asyncio.AsyncSession()';
 
 export interface NPlusOneHit {
@@ -22,7 +26,7 @@ export interface NPlusOneHit {
  * Whether the awaited call `c` (in a loop of `ref`) is an N+1. Suppression and rule selection are
  * the caller's; this is the shape of the loop and of the call.
  */
-export function checkNPlusOne(graph: CallGraph, ref: FunctionRef, c: CallInfo): NPlusOneHit | undefined {
+export function checkNPlusOne(graph: CallGraph, ref: FunctionRef, c: CallInfo, trips?: RoundTrips): NPlusOneHit | undefined {
   const loop = ref.mod.model.loops[c.site.loop];
   if (loop.kind === 'while' || loop.isAsync || loop.fn !== ref.fn.id || loop.hasBreak) return undefined;
   const canonical = c.canonical ?? '';
@@ -46,6 +50,8 @@ export function checkNPlusOne(graph: CallGraph, ref: FunctionRef, c: CallInfo): 
   if (loop.iter.k === 'list' && loop.iter.items.length <= 2 && loop.iter.items.every((x) => x.k === 'str' || x.k === 'num')) return undefined;
   if (c.site.args.some(isDdl)) return undefined;
   if (isOrderedChain(loop, c.site.callee)) return undefined;
+  // Nothing to batch when the awaited call makes no round trip (local files, in-process work, CPU).
+  if (trips && trips.ofCall(ref, c) === Trip.None) return undefined;
   return { loop, shared: sharesAsyncSession(graph, ref.mod, c) };
 }
 
@@ -134,3 +140,211 @@ export function isDdl(e: Expr): boolean {
   return /^\s*(create|alter|drop|truncate|grant|revoke|comment\s+on)\b/i.test(s);
 }
 
+// ---- does an awaited call make a round trip? --------------------------------------------------
+
+/** No round trip (local work), not known (an unresolved or unlisted library await), a round trip to a server. */
+export const Trip = { None: 0, Unknown: 1, Yes: 2 } as const;
+export type Trip = 0 | 1 | 2;
+const max = (a: Trip, b: Trip): Trip => (a > b ? a : b);
+
+/** Cost kinds of calls that wait on another machine or process: one per item is a round trip per item. */
+const SERVER_KINDS = new Set<CostKind>(['http', 'db', 'cache', 'llm', 'embed', 'vector', 'cloud', 'mail', 'subprocess', 'io']);
+
+/**
+ * Library awaits that do local work: in-process queues, events and locks, pushes to a connected
+ * websocket, an upload part read from its spooled temp file, the request body already on its way.
+ * (`asyncio.gather` / `wait_for` / `shield` count as nothing themselves: the calls passed to them are
+ * call sites of their own and are judged one by one.)
+ */
+const LOCAL_AWAITS = new PatternTable<Trip>();
+for (const p of [
+  'asyncio.{sleep,gather,wait,wait_for,shield,as_completed,timeout,to_thread}',
+  'asyncio.{Queue,LifoQueue,PriorityQueue}().{put,get,join}',
+  'asyncio.{Lock,Semaphore,BoundedSemaphore,Condition}().{acquire,wait}',
+  'asyncio.Event().wait',
+  'asyncio.{Future,Task}()',
+  'anyio.{sleep,wait_all_tasks_blocked}',
+  'anyio.to_thread.run_sync',
+  'anyio.abc.{ObjectSendStream,ObjectReceiveStream}().{send,receive}',
+  '{fastapi.WebSocket,starlette.websockets.WebSocket}().{accept,send_text,send_json,send_bytes,send,close}',
+  '{fastapi.UploadFile,starlette.datastructures.UploadFile}().{read,write,seek,close}',
+  '{fastapi.Request,starlette.requests.Request}().{body,json,form}',
+]) LOCAL_AWAITS.add(p, Trip.None);
+for (const p of ['asyncio.{create_subprocess_exec,create_subprocess_shell,open_connection}']) LOCAL_AWAITS.add(p, Trip.Yes);
+
+/**
+ * Methods that, on a receiver nothing resolves, push to a socket or an in-process queue, lock or event:
+ * websocket sends, `acquire`, `wait`, `sleep`, and `put` on a receiver named as a queue (an HTTP client's
+ * `put` is a request).
+ */
+const LOCAL_METHODS = new Set(['send_text', 'send_json', 'send_bytes', 'acquire', 'wait', 'sleep']);
+function isLocalMethod(callee: Expr): boolean {
+  if (callee.k !== 'attr') return false;
+  if (LOCAL_METHODS.has(callee.a)) return true;
+  const recv = callee.o.k === 'name' ? callee.o.n : callee.o.k === 'attr' ? callee.o.a : '';
+  return callee.a === 'put' && /^_*(?:\w+_)?(?:q|queue)$/i.test(recv);
+}
+
+/** Wrappers that turn a sync callable into an awaitable run in a thread: `await make_async(f)(x)` runs `f`. */
+const THREAD_WRAPPERS = new Set(['asyncer.asyncify', 'asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async', 'starlette.concurrency.run_in_threadpool', 'fastapi.concurrency.run_in_threadpool']);
+
+const tripOfKind = (k: CostKind | undefined): Trip => (k === undefined ? Trip.Unknown : SERVER_KINDS.has(k) ? Trip.Yes : Trip.None);
+
+/**
+ * Whether an awaited call waits on a server, as a summary over the call graph. A first-party coroutine
+ * makes a round trip when it (or a first-party function it calls, or an implementation of the method in
+ * a workspace subclass) calls a library I/O function that goes to a server: an async DB driver or
+ * session, an HTTP client, Redis, an SDK's async client, or the same through a sync call or an offload.
+ * It makes none when it awaits nothing, or only local file I/O (aiofiles, anyio.Path), in-process
+ * queues and websocket pushes, or offloaded local CPU. A library await the tables do not know, or a
+ * call nothing resolves, is Unknown: the N+1 check keeps reporting those (as before this summary).
+ */
+export class RoundTrips {
+  private memo = new Map<string, Trip>();
+  private active = new Set<string>();
+  private subclasses: Map<string, ClassRef[]> | undefined;
+  private cycle = false;
+  private roots: Set<string> | undefined;
+
+  constructor(private graph: CallGraph) {}
+
+  /** The awaited call `c` made in `ref`. */
+  ofCall(ref: FunctionRef, c: CallInfo): Trip {
+    const { site } = c;
+    switch (c.kind) {
+      case 'async-io': return tripOfKind(c.ioKind);
+      case 'rule': return tripOfKind(c.rule?.kind);
+      case 'cpu-only': return Trip.None;
+      case 'offload': return c.offloaded ? this.ofCallable(c.offloaded) : Trip.Unknown;
+      case 'local': {
+        const t = c.target!;
+        if (t.fn.isAsync) return this.ofCoroutine(t);
+        if (this.graph.syncTarget(c)) return this.ofSync(t);
+        // A `def` that hands back an awaitable, a generator not iterated here, an offloading decorator.
+        return site.awaited ? Trip.Unknown : Trip.None;
+      }
+      default: break;
+    }
+    const known = c.canonical ? LOCAL_AWAITS.get(c.canonical)?.value : undefined;
+    if (known !== undefined) return known;
+    // `await make_async(f)(x)`: `f` runs in a thread.
+    if (site.callee.k === 'call' && site.callee.args[0]) {
+      const wrapper = this.graph.canonical(ref.mod, site.callee.f);
+      if (wrapper && THREAD_WRAPPERS.has(wrapper)) return this.ofReference(ref.mod, site.callee.args[0]);
+    }
+    if (site.awaited) {
+      // Unresolved, but named as a push to a socket or an in-process queue, lock or event (the names the
+      // loop check above already takes as ordered): `await conn.websocket.send_text(x)`, `await q.put(x)`.
+      return this.unresolved(c.canonical) && isLocalMethod(site.callee) ? Trip.None : Trip.Unknown;
+    }
+    // `async for x in stream(...)`: what an unresolved async iterator waits on is not known.
+    if (site.forIterable && ref.mod.model.loops.some((l) => l.isAsync && l.fn === ref.fn.id && l.start <= site.start && site.end <= l.bodyStart)) return Trip.Unknown;
+    // A plain call to something unresolved that is not awaited here (`len(x)`, `d.get(k)`): no wait.
+    return Trip.None;
+  }
+
+  /** Nothing resolved the call, or only to a path inside the workspace that names no function (`app.Hub().main.send`). */
+  private unresolved(canonical: string | undefined): boolean {
+    if (!canonical) return true;
+    if (!this.roots) {
+      this.roots = new Set();
+      for (const m of this.graph.index.modules.keys()) this.roots.add(m.split('.')[0]);
+    }
+    return this.roots.has(canonical.split('.')[0]);
+  }
+
+  /** A first-party coroutine (and the overrides of that method in workspace subclasses). */
+  ofCoroutine(ref: FunctionRef): Trip {
+    const key = ref.fn.qname;
+    const memo = this.memo.get(key);
+    if (memo !== undefined) return memo;
+    if (this.active.has(key)) { this.cycle = true; return Trip.None; }
+    const outer = this.cycle;
+    this.cycle = false;
+    this.active.add(key);
+    let out: Trip = Trip.None;
+    for (const c of this.graph.callsOf(ref)) {
+      out = max(out, this.ofCall(ref, c));
+      if (out === Trip.Yes) break;
+    }
+    if (out !== Trip.Yes) {
+      const impls = this.overrides(ref);
+      for (const impl of impls) {
+        out = max(out, impl.fn.isAsync ? this.ofCoroutine(impl) : Trip.Unknown);
+        if (out === Trip.Yes) break;
+      }
+      // An abstract method with no implementation in the workspace: what runs is not known.
+      if (!impls.length && out === Trip.None && this.isAbstract(ref)) out = Trip.Unknown;
+    }
+    this.active.delete(key);
+    // Inside a cycle a result can miss what the caller still on the stack adds: memoise only the complete ones.
+    if (!this.cycle || out === Trip.Yes) this.memo.set(key, out);
+    this.cycle = outer || this.cycle;
+    return out;
+  }
+
+  /** A sync first-party function: what its summary (direct and transitive blocking calls) waits on. */
+  private ofSync(ref: FunctionRef): Trip {
+    let out: Trip = Trip.None;
+    for (const e of this.graph.summary(ref.fn, ref.mod)) out = max(out, tripOfKind(e.rule.kind));
+    return out;
+  }
+
+  /** A callable run in a thread or passed by reference. */
+  private ofCallable(info: CallInfo): Trip {
+    if (info.kind === 'rule') return tripOfKind(info.rule?.kind);
+    if (info.kind === 'async-io') return tripOfKind(info.ioKind);
+    if (info.kind === 'cpu-only') return Trip.None;
+    if (info.kind === 'local' && info.target) return info.target.fn.isAsync ? this.ofCoroutine(info.target) : this.ofSync(info.target);
+    return Trip.Unknown;
+  }
+
+  private ofReference(mod: ModuleEntry, e: Expr): Trip {
+    const q = this.graph.canonical(mod, e);
+    const fn = q ? this.graph.index.functions.get(q) : undefined;
+    if (fn) return fn.fn.isAsync ? this.ofCoroutine(fn) : this.ofSync(fn);
+    return Trip.Unknown;
+  }
+
+  /** Methods of the same name in workspace subclasses of the method's class (any depth). */
+  private overrides(ref: FunctionRef): FunctionRef[] {
+    if (ref.fn.cls < 0 || ref.fn.name === '__init__') return [];
+    const cls = ref.mod.model.classes[ref.fn.cls];
+    if (!cls) return [];
+    const subs = this.subclassIndex();
+    const out: FunctionRef[] = [];
+    const seen = new Set<string>([cls.qname]);
+    const stack = [cls.qname];
+    while (stack.length && seen.size < 200) {
+      for (const sub of subs.get(stack.pop()!) ?? []) {
+        if (seen.has(sub.cls.qname)) continue;
+        seen.add(sub.cls.qname);
+        stack.push(sub.cls.qname);
+        const id = sub.cls.methods.get(ref.fn.name);
+        if (id !== undefined) out.push({ mod: sub.mod, fn: sub.mod.model.functions[id] });
+      }
+    }
+    return out;
+  }
+
+  private subclassIndex(): Map<string, ClassRef[]> {
+    if (this.subclasses) return this.subclasses;
+    const out = new Map<string, ClassRef[]>();
+    for (const c of this.graph.index.classes.values()) {
+      for (const base of this.graph.index.bases(c)) {
+        let list = out.get(base);
+        if (!list) out.set(base, (list = []));
+        list.push(c);
+      }
+    }
+    return (this.subclasses = out);
+  }
+
+  /** `@abstractmethod`, or a method of a Protocol / ABC: its body is not what runs. */
+  private isAbstract(ref: FunctionRef): boolean {
+    if (ref.fn.decorators.some((d) => (d.k === 'name' && d.n === 'abstractmethod') || (d.k === 'attr' && d.a === 'abstractmethod'))) return true;
+    const cls = ref.mod.model.classes[ref.fn.cls];
+    if (!cls) return false;
+    return this.graph.index.bases({ mod: ref.mod, cls }).some((b) => /^(typing\.Protocol|typing_extensions\.Protocol|abc\.ABC)$/.test(b.replace(/\[.*$/, '')));
+  }
+}
