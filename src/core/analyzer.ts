@@ -469,7 +469,7 @@ class Run {
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
-    this.trips = new RoundTrips(this.graph);
+    this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.canonical(mod, c.callee);
     this.fastapi = fastapi ? fastapi.rebind(this.index, callee) : new FastApiModel(this.index, callee);
   }

@@ -5,6 +5,7 @@ import type { CallGraph, CallInfo } from '../callgraph';
 import { type Expr, namesIn } from '../python/ir';
 import type { LoopInfo } from '../python/model';
 import type { ClassRef, FunctionRef, ModuleEntry } from '../symbols';
+import { stripStrings } from '../fixes/pyText';
 import { type CostKind, PatternTable } from './table';
 
 export const nPlusOne = { code: 'LW301', name: 'n-plus-one-await', title: 'Sequential awaits in a loop (N+1)' };
@@ -50,6 +51,7 @@ export function checkNPlusOne(graph: CallGraph, ref: FunctionRef, c: CallInfo, t
   if (loop.iter.k === 'list' && loop.iter.items.length <= 2 && loop.iter.items.every((x) => x.k === 'str' || x.k === 'num')) return undefined;
   if (c.site.args.some(isDdl)) return undefined;
   if (isOrderedChain(loop, c.site.callee)) return undefined;
+  if (promptsInLoop(graph, ref, loop)) return undefined;
   // Nothing to batch when the awaited call makes no round trip (local files, in-process work, CPU).
   if (trips && trips.ofCall(ref, c) === Trip.None) return undefined;
   return { loop, shared: sharesAsyncSession(graph, ref.mod, c) };
@@ -133,6 +135,29 @@ function isOrderedChain(loop: LoopInfo, callee: Expr): boolean {
   return name !== undefined && CHAIN_NAME.test(name);
 }
 
+/** Library prompts: a loop that asks the user runs at a human's pace, in order, by design. */
+const PROMPTS = new PatternTable<true>();
+for (const p of ['builtins.input', 'rich.prompt.*.ask', '{typer,click}.{prompt,confirm}', 'questionary.*', 'InquirerPy.*', 'inquirer.*', 'prompt_toolkit.*prompt']) PROMPTS.add(p, true);
+const PROMPT_NAME = /^_*(?:prompt|confirm|ask)(?:_\w+)?$/;
+
+/**
+ * An interactive loop: its body (nested loops included) asks the user something (`input()`, `Confirm.ask`,
+ * `typer.confirm`, or a project function named `prompt*` / `confirm*`), so the awaits in it run in order on purpose.
+ */
+function promptsInLoop(graph: CallGraph, ref: FunctionRef, loop: LoopInfo): boolean {
+  const loops = ref.mod.model.loops;
+  const inLoop = (id: number): boolean => {
+    for (let i = id, n = 0; i >= 0 && n < 64; i = loops[i].parent, n++) if (loops[i] === loop) return true;
+    return false;
+  };
+  for (const c of graph.callsOf(ref)) {
+    if (c.site.loop < 0 || !inLoop(c.site.loop)) continue;
+    if (c.canonical && PROMPTS.get(c.canonical)) return true;
+    if (c.kind === 'local' && c.target && PROMPT_NAME.test(c.target.fn.name)) return true;
+  }
+  return false;
+}
+
 /** `CREATE TABLE ...`, `ALTER ...`, `DROP ...`: schema statements (also inside `text("...")`). */
 export function isDdl(e: Expr): boolean {
   const lit = (x: Expr | undefined) => (x?.k === 'str' ? x.v : x?.k === '?' ? x.head ?? '' : '');
@@ -188,6 +213,23 @@ function isLocalMethod(callee: Expr): boolean {
 /** Wrappers that turn a sync callable into an awaitable run in a thread: `await make_async(f)(x)` runs `f`. */
 const THREAD_WRAPPERS = new Set(['asyncer.asyncify', 'asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async', 'starlette.concurrency.run_in_threadpool', 'fastapi.concurrency.run_in_threadpool']);
 
+/** Calls that run coroutines made by other (un-awaited) calls in the same function. */
+const SCHEDULERS = new PatternTable<true>();
+for (const p of ['asyncio.{gather,wait,wait_for,shield,as_completed,create_task,ensure_future,run_coroutine_threadsafe}', 'asyncio.*().{create_task,start_soon}', 'anyio.*().start_soon']) SCHEDULERS.add(p, true);
+/** The same on a receiver nothing resolves (`tg.create_task(...)`). */
+const SCHEDULER_METHODS = new Set(['create_task', 'start_soon', 'gather', 'ensure_future']);
+
+/** `await name` / `await self.pending` (not a call or a subscript): a coroutine or task made earlier. */
+function awaitsAName(code: string): boolean {
+  const re = /\bawait[ \t]+[A-Za-z_][\w.]*/g;
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    let i = m.index + m[0].length;
+    while (code[i] === ' ' || code[i] === '\t') i++;
+    if (code[i] !== '(' && code[i] !== '[') return true;
+  }
+  return false;
+}
+
 const tripOfKind = (k: CostKind | undefined): Trip => (k === undefined ? Trip.Unknown : SERVER_KINDS.has(k) ? Trip.Yes : Trip.None);
 
 /**
@@ -205,8 +247,10 @@ export class RoundTrips {
   private subclasses: Map<string, ClassRef[]> | undefined;
   private cycle = false;
   private roots: Set<string> | undefined;
+  private deferMemo = new Map<string, boolean>();
 
-  constructor(private graph: CallGraph) {}
+  /** `textOf` (the file's source) lets it see `await coro` on a stored coroutine; without it that is not looked for. */
+  constructor(private graph: CallGraph, private textOf?: (file: string) => string | undefined) {}
 
   /** The awaited call `c` made in `ref`. */
   ofCall(ref: FunctionRef, c: CallInfo): Trip {
@@ -237,10 +281,31 @@ export class RoundTrips {
       // loop check above already takes as ordered): `await conn.websocket.send_text(x)`, `await q.put(x)`.
       return this.unresolved(c.canonical) && isLocalMethod(site.callee) ? Trip.None : Trip.Unknown;
     }
-    // `async for x in stream(...)`: what an unresolved async iterator waits on is not known.
-    if (site.forIterable && ref.mod.model.loops.some((l) => l.isAsync && l.fn === ref.fn.id && l.start <= site.start && site.end <= l.bodyStart)) return Trip.Unknown;
+    // `async for x in stream(...)` (also in a comprehension): what an unresolved async iterator waits on is not known.
+    if (site.forIterable && ref.mod.model.loops.some((l) => l.isAsync && l.fn === ref.fn.id && l.start <= site.start && site.end <= l.end)) return Trip.Unknown;
+    // A coroutine made here and awaited later (`coro = x.aregister(); await coro`, `gather(*[f(x) ...])`).
+    if (!c.canonical?.startsWith('builtins.') && this.defers(ref)) return Trip.Unknown;
     // A plain call to something unresolved that is not awaited here (`len(x)`, `d.get(k)`): no wait.
     return Trip.None;
+  }
+
+  /**
+   * The function may await coroutines that its un-awaited calls made: it schedules or gathers them
+   * (`asyncio.gather`, `create_task`, `start_soon`, `wait_for`), or awaits a bare name (`await coro`).
+   */
+  private defers(ref: FunctionRef): boolean {
+    let v = this.deferMemo.get(ref.fn.qname);
+    if (v !== undefined) return v;
+    v = this.graph.callsOf(ref).some((c) => {
+      if (c.canonical && SCHEDULERS.get(c.canonical)) return true;
+      return c.site.callee.k === 'attr' && SCHEDULER_METHODS.has(c.site.callee.a) && this.unresolved(c.canonical);
+    });
+    if (!v) {
+      const text = this.textOf?.(ref.mod.file);
+      v = text !== undefined && awaitsAName(stripStrings(text.slice(ref.fn.bodyStart, ref.fn.end)));
+    }
+    this.deferMemo.set(ref.fn.qname, v);
+    return v;
   }
 
   /** Nothing resolved the call, or only to a path inside the workspace that names no function (`app.Hub().main.send`). */
