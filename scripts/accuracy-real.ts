@@ -176,7 +176,7 @@ function main(): void {
     for (const f of findings) if (!groupOf(f.code)) otherCodes.set(f.code, (otherCodes.get(f.code) ?? 0) + 1);
     for (const f of findings) severities.set(f.severity, (severities.get(f.severity) ?? 0) + 1);
     const found = pos.filter((l) => findings.some((f) => matches(l, f)));
-    exact += found.filter((l) => !l.code || findings.some((f) => matches(l, f) && f.code === l.code)).length;
+    exact += found.filter((l) => !l.code || findings.some((f) => matches(l, f) && (f.code === l.code || !!f.also?.some((a) => a.code === l.code)))).length;
     missed.push(...pos.filter((l) => !found.includes(l)));
     let hits = 0;
     for (const t of traps) {
