@@ -1,11 +1,14 @@
 // Transitive findings are one per call site and family: the nearest blocking call reached through the
 // call is the finding, the other ones on the same path ride along in `also` (message, JSON, SARIF, LSP).
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Analyzer } from '../../src/core/analyzer';
 import { localizeMessage } from '../../src/core/i18n/diagnostics';
 import { toJson, toSarif } from '../../src/cli/format';
 import { toDiagnostic } from '../../src/server/convert';
 import type { Finding } from '../../src/core/types';
+import { sections } from './expectations';
 
 const APP = `import subprocess
 import time
@@ -83,5 +86,24 @@ describe('one finding per call site for transitive blocking calls', () => {
     const d = toDiagnostic(f);
     const lines = (d.relatedInformation ?? []).map((x) => `${x.location.range.start.line + 1}:${x.message}`);
     assert.deepEqual(lines.slice(-2), ['12:blocking call c.get (LW101)', '13:blocking call time.sleep (LW102)']);
+  });
+
+  it('no rule fixture has two transitive findings of one family on the same call', () => {
+    const dir = join(__dirname, '..', 'fixtures', 'rules');
+    let transitive = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.py'))) {
+      for (const s of sections(readFileSync(join(dir, file), 'utf8'))) {
+        const r = analyzer.analyze([{ path: file, text: s.text, module: 'fixture', isPackage: false }], { fixes: false });
+        const seen = new Set<string>();
+        for (const f of r.findings.filter((x) => x.chain.length && /^LW[12]/.test(x.code))) {
+          transitive++;
+          const key = `${f.startOffset}:${f.code[2]}`;
+          assert.ok(!seen.has(key), `${file} / ${s.title}: two ${f.code[2]}xx findings at line ${f.line}`);
+          seen.add(key);
+          for (const a of f.also ?? []) assert.equal(a.code[2], f.code[2], 'also holds the same family only');
+        }
+      }
+    }
+    assert.ok(transitive > 10, `only ${transitive} transitive findings checked`);
   });
 });
