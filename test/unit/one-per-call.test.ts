@@ -9,6 +9,8 @@ import { toJson, toSarif } from '../../src/cli/format';
 import { toDiagnostic } from '../../src/server/convert';
 import type { Finding } from '../../src/core/types';
 import { sections } from './expectations';
+import { recommend } from '../../src/advisor/engine';
+import { makeInputs } from '../../src/advisor/inputs';
 
 const APP = `import subprocess
 import time
@@ -105,5 +107,16 @@ describe('one finding per call site for transitive blocking calls', () => {
       }
     }
     assert.ok(transitive > 10, `only ${transitive} transitive findings checked`);
+  });
+
+  it('the advice still sees the merged finding as a root cause to fix first, and the fix offers one offload', () => {
+    const r = scan();
+    const rec = recommend(r, makeInputs());
+    assert.equal(rec.fixFirst, true);
+    assert.ok(rec.actions.some((a) => /^Fix 1 LW103 blocking subprocess calls \(app\.py: 1\)/.test(a)), rec.actions.join('\n'));
+    const f = r.findings.find((x) => x.code === 'LW103')!;
+    const threads = f.fixes.filter((x) => x.kind === 'thread');
+    assert.equal(threads.length, 1);
+    assert.ok(threads[0].edits.some((e) => e.newText === 'await asyncio.to_thread(get_client)'), JSON.stringify(threads[0].edits));
   });
 });
