@@ -26,7 +26,7 @@ export interface Label { repo: string; path: string; line: number; endLine?: num
 export interface Judgement { repo: string; path: string; line: number; code: string; verdict: boolean; reason: string; rootCause?: string }
 interface Cause { repo: string; path: string; line: number; code?: string; rootCause: string; detail: string }
 export interface Hop { file: string; line: number; name: string }
-export interface Finding { file: string; line: number; column: number; endLine: number; endColumn: number; code: string; severity: string; message: string; call: string; function: string; chain: Hop[] }
+export interface Finding { file: string; line: number; column: number; endLine: number; endColumn: number; code: string; severity: string; message: string; call: string; function: string; chain: Hop[]; also?: { code: string; chain: Hop[] }[] }
 interface Scan { findings: Finding[]; summary: { files: number; findings: number } }
 
 export type Group = 'blocking' | 'n1';
@@ -109,13 +109,14 @@ function scan(repo: Repo, dir: string): Scan | null {
 
 /**
  * A positive label is found when a finding of its group (LW1xx/LW2xx for blocking and cpu labels, LW301 for
- * N+1) starts on the label's line of that file, or one hop of the finding's chain is that file:line. So a
+ * N+1) starts on the label's line of that file, or one hop of the finding's chain (or of a chain in `also`) is that file:line. So a
  * label may sit at the coroutine's call site or at the blocking call inside the sync helper it reaches.
  */
 export function matches(l: Label, f: Finding): boolean {
   if (labelGroup(l) !== groupOf(f.code)) return false;
   if (f.file === l.path && f.line === l.line) return true;
-  return f.chain.some((h) => h.file === l.path && h.line === l.line);
+  // The other blocking calls reached through the same call site (one finding per call site) count too.
+  return [f.chain, ...(f.also ?? []).map((a) => a.chain)].some((chain) => chain.some((h) => h.file === l.path && h.line === l.line));
 }
 /**
  * True when the finding's own call is the operand of `await`: `await` (or `await (`) right before its start,
@@ -175,7 +176,7 @@ function main(): void {
     for (const f of findings) if (!groupOf(f.code)) otherCodes.set(f.code, (otherCodes.get(f.code) ?? 0) + 1);
     for (const f of findings) severities.set(f.severity, (severities.get(f.severity) ?? 0) + 1);
     const found = pos.filter((l) => findings.some((f) => matches(l, f)));
-    exact += found.filter((l) => !l.code || findings.some((f) => matches(l, f) && f.code === l.code)).length;
+    exact += found.filter((l) => !l.code || findings.some((f) => matches(l, f) && (f.code === l.code || !!f.also?.some((a) => a.code === l.code)))).length;
     missed.push(...pos.filter((l) => !found.includes(l)));
     let hits = 0;
     for (const t of traps) {

@@ -12,6 +12,10 @@ export function formatText(r: ScanResult): string {
   for (const f of r.findings) {
     out.push(`${f.file}:${f.line}:${f.column}: ${f.code} ${f.message}`);
     if (f.chain.length > 1) for (const h of f.chain.slice(1)) out.push(`    -> ${h.file}:${h.line}: ${h.name}`);
+    for (const a of f.also ?? []) {
+      out.push(`    also ${a.code}:`);
+      for (const h of a.chain.slice(1)) out.push(`    -> ${h.file}:${h.line}: ${h.name}`);
+    }
   }
   for (const n of r.notes) out.push(`${n.file}: note: ${n.message}`);
   const s = r.summary;
@@ -48,6 +52,7 @@ function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
     route: f.route,
     call: f.call,
     chain: f.chain,
+    ...(f.also ? { also: f.also } : {}),
     ...(f.testCode ? { testCode: true } : {}),
     fixes: f.fixes.map((x) => ({
       kind: x.kind,
@@ -95,12 +100,19 @@ export function toSarif(r: ScanResult, version: string): unknown {
         level: LEVEL[f.severity],
         message: { text: f.message },
         locations: [location(f.file, f.line, f.column, f.endLine, f.endColumn)],
-        relatedLocations: f.chain.slice(1).map((h, i) => ({ id: i + 1, message: { text: h.name }, ...location(h.file, h.line) })),
+        relatedLocations: relatedHops(f).map((h, i) => ({ id: i + 1, message: { text: h.text }, ...location(h.file, h.line) })),
         partialFingerprints: { loopwiseCall: `${f.code}:${f.function}:${f.call}` },
       })),
       invocations: [{ executionSuccessful: true, toolExecutionNotifications: r.notes.map((n) => ({ level: 'note', message: { text: `${n.file}: ${n.message}` } })) }],
     }],
   };
+}
+
+/** The hops after the coroutine's call, of the finding's chain and then of each other blocking call it reaches. */
+function relatedHops(f: Finding): { file: string; line: number; text: string }[] {
+  const out = f.chain.slice(1).map((h) => ({ file: h.file, line: h.line, text: h.name }));
+  for (const a of f.also ?? []) out.push(...a.chain.slice(1).map((h, i, hops) => ({ file: h.file, line: h.line, text: i === hops.length - 1 ? `${h.name} (${a.code})` : h.name })));
+  return out;
 }
 
 function location(file: string, line: number, column?: number, endLine?: number, endColumn?: number): { physicalLocation: unknown } {
@@ -135,8 +147,9 @@ export function formatGithub(r: ScanResult): string {
   const out: string[] = [];
   for (const f of r.findings) {
     const via = f.chain.length > 1 ? `\n${f.chain.slice(1).map((h) => `  -> ${h.file}:${h.line}: ${h.name}`).join('\n')}` : '';
+    const also = (f.also ?? []).map((a) => `\n  also ${a.code}:${a.chain.slice(1).map((h) => `\n  -> ${h.file}:${h.line}: ${h.name}`).join('')}`).join('');
     const props = `file=${escapeProperty(f.file)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${escapeProperty(`Loopwise ${f.code} (${RULE_NAMES.get(f.code) ?? f.code})`)}`;
-    out.push(`::${GITHUB_LEVEL[f.severity]} ${props}::${escapeData(`${f.code} ${f.message}${via}`)}`);
+    out.push(`::${GITHUB_LEVEL[f.severity]} ${props}::${escapeData(`${f.code} ${f.message}${via}${also}`)}`);
   }
   for (const n of r.notes) out.push(`::${n.failed ? 'error' : 'notice'} file=${escapeProperty(n.file)},title=${escapeProperty('Loopwise')}::${escapeData(n.message)}`);
   return out.length ? out.join('\n') + '\n' : '';

@@ -15,7 +15,7 @@ import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
 import { checkNPlusOne, isDdl, nPlusOneFix, RoundTrips } from './rules/n-plus-one';
 import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
-import type { ChainHop, CostItem, CostWhere, FileNote, Finding, FunctionKind, HandlerReport, ScanResult, Severity, Workload } from './types';
+import type { AlsoReached, ChainHop, CostItem, CostWhere, FileNote, Finding, FunctionKind, HandlerReport, ScanResult, Severity, Workload } from './types';
 
 export interface SourceFile {
   /** Path as it should appear in results (relative to the scan root for the CLI). */
@@ -521,9 +521,19 @@ class Run {
       }
       const target = this.graph.syncTarget(c);
       if (target) {
-        for (const e of this.graph.summary(target.fn, target.mod)) {
-          if (!this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
-          this.push(ref, role, c, e.rule, [{ file: ref.mod.file, line: c.site.line, name: c.site.text }, ...e.chain]);
+        // One finding per call site and family: the nearest blocking call reached through this call is
+        // the finding, the others on the same path are listed with it (`also`). A start-up chain such as
+        // Prefect's `get_client()` (Popen + a sync health poll + time.sleep) is one finding per call, not
+        // three; the offload fix at the call site is the same for all of them. Codes stay selectable: only
+        // enabled, unsuppressed codes take part.
+        const entries = this.graph.summary(target.fn, target.mod).filter((e) => this.rules.enabled(e.code) && !isSuppressed(ref.mod, c.site, e.code));
+        for (const family of ['blocking', 'cpu'] as const) {
+          const same = entries.filter((e) => e.rule.family === family)
+            .sort((a, b) => a.chain.length - b.chain.length || a.code.localeCompare(b.code));
+          if (!same.length) continue;
+          const hop0 = { file: ref.mod.file, line: c.site.line, name: c.site.text };
+          const also = same.slice(1).map((e) => ({ code: e.code, call: e.chain[e.chain.length - 1].name, chain: [hop0, ...e.chain] }));
+          this.push(ref, role, c, same[0].rule, [hop0, ...same[0].chain], '', also);
         }
       }
       if (c.site.awaited && c.site.loop >= 0) this.checkNPlusOne(ref, role, c);
@@ -571,18 +581,21 @@ class Run {
     return `${ROLE_WORD[kind]} ${displayName(ref)}${role?.route ? ` (${role.route})` : ''}`;
   }
 
-  private push(ref: FunctionRef, role: Role | undefined, c: CallInfo, rule: RuleHit, chain: ChainHop[], hint = ''): void {
+  private push(ref: FunctionRef, role: Role | undefined, c: CallInfo, rule: RuleHit, chain: ChainHop[], hint = '', also: AlsoReached[] = []): void {
     const what = chain.length
       ? `${chain[chain.length - 1].name} (via ${chain.slice(0, -1).map((h) => `${h.name}()`).join(' -> ')})`
       : c.site.text;
     const verb = rule.family === 'cpu' ? 'is CPU-heavy and blocks the event loop' : 'blocks the event loop';
     const lifespan = role?.kind === 'lifespan' ? ' (runs once at startup)' : '';
-    const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}; ${rule.alternative}${hint}`;
+    const alsoText = also.map((a) => `${a.chain[a.chain.length - 1].name} (${a.code})`).join(', ');
+    const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}; ${rule.alternative}${hint}${also.length ? `. The same call also reaches ${alsoText}` : ''}`;
     const f = this.finding(ref, role, c, rule.code, this.severity(ref, role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text);
     f.args = {
       shape: rule.family, call: chain.length ? chain[chain.length - 1].name : c.site.text, via: chain.slice(0, -1).map((h) => `${h.name}()`).join(' -> '),
       ...this.whereArgs(ref, role), alternative: rule.alternative, iter: hint ? this.syncLoopIter(ref, c) ?? '' : '',
+      ...(also.length ? { also: alsoText } : {}),
     };
+    if (also.length) f.also = also;
     this.findings.push(f);
   }
 

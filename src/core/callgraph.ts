@@ -2,7 +2,7 @@
 // offload, an awaited client call), and for every sync function a summary of what it may block on,
 // computed to a fixed point over the call graph so recursion and cycles terminate.
 import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from './cost';
-import { type Expr, offsetOf } from './python/ir';
+import { type Expr, offsetOf, scopeOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
 import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
 import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
@@ -105,6 +105,7 @@ export class CallGraph {
     // A module at a source root may really be called `requests`: its own functions win over the tables.
     const rule = this.index.functions.has(canonical) ? undefined : this.rules.match(canonical);
     if (rule && !site.awaited && isNonBlockingForm(rule, site.args, site.kw)) return info;
+    if (rule?.freshIsFree && !site.awaited && this.freshReceiver(mod, site, canonical)) return info;
     if (rule && site.awaited) {
       // The precision rule: an awaited call returns an awaitable, so it is not a sync blocking call,
       // whatever the receiver's (possibly wrong) annotation says. Its time counts as awaited I/O.
@@ -139,6 +140,27 @@ export class CallGraph {
     const cpu = cpuOnlyKind(canonical);
     if (cpu) { info.kind = 'cpu-only'; info.ioKind = cpu; return info; }
     return this.modelHeuristic(mod, info);
+  }
+
+  /**
+   * `lock = threading.Lock()` and then `lock.acquire()` as the next call of the function: the receiver is
+   * a local bound once, to an instance of the receiver's class made by the call right before this one,
+   * so nothing ran in between that could have shared it.
+   */
+  private freshReceiver(mod: ModuleEntry, site: CallSite, canonical: string): boolean {
+    const recv = site.callee.k === 'attr' ? site.callee.o : undefined;
+    const cls = canonical.slice(0, canonical.lastIndexOf('().'));
+    if (recv?.k !== 'name' || !cls) return false;
+    const binds = mod.model.scopes[scopeOf(recv)]?.bindings.get(recv.n);
+    const made = binds?.length === 1 ? binds[0].expr : undefined;
+    if (made?.k !== 'call' || this.canonical(mod, made.f) !== cls) return false;
+    const fn = mod.model.functions[site.fn];
+    let prev: CallSite | undefined;
+    for (const i of fn?.calls ?? []) {
+      const c = mod.model.calls[i];
+      if (c.start < site.start && c.end <= site.start && (!prev || c.start > prev.start)) prev = c;
+    }
+    return !!prev && prev.end <= site.start && this.canonical(mod, prev.callee) === cls && !prev.args.length && !Object.keys(prev.kw).length;
   }
 
   /**

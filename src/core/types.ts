@@ -57,7 +57,14 @@ export interface Finding {
   sharesAsyncSession?: boolean;
   /** In test code, a script or an example: reported at `severity.test-code` (info) and left out of worker advice. */
   testCode?: boolean;
+  /**
+   * Transitive findings: the other blocking calls of the same family reached through the same call
+   * (one finding per call site; `code` is the nearest one's). Each with its own code and chain.
+   */
+  also?: AlsoReached[];
 }
+
+export interface AlsoReached { code: string; call: string; chain: ChainHop[] }
 
 export type Workload = 'io-bound' | 'cpu-bound' | 'mixed';
 

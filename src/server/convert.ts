@@ -43,6 +43,14 @@ export function toDiagnostic(f: Finding): Diagnostic {
       message: i === hops.length - 1 ? t('blocking call {0}', h.name) : t('calls {0}', h.name),
     }));
   }
+  // The other blocking calls the same call reaches: where each one is.
+  for (const a of f.also ?? []) {
+    const h = a.chain[a.chain.length - 1];
+    (d.relatedInformation ??= []).push({
+      location: { uri: h.file, range: { start: { line: Math.max(0, h.line - 1), character: 0 }, end: { line: Math.max(0, h.line - 1), character: 0 } } },
+      message: t('blocking call {0}', `${h.name} (${a.code})`),
+    });
+  }
   return d;
 }
 
@@ -74,6 +82,7 @@ export function hoverFor(findings: Finding[]): Hover | undefined {
     const title = FAMILIES.find((x) => x.code === f.code)?.title ?? f.code;
     const lines = [`**[${f.code}](${docsUrl(f.code)})** ${esc(title)}`, esc(localizeMessage(f, clientLang)), `*${esc(t('Why it blocks'))}:* ${esc(why(f))}`];
     if (f.chain.length > 1) lines.push(`*${esc(t('Call chain'))}:* ${f.chain.map((h) => esc(h.name)).join(' → ')}`);
+    for (const a of f.also ?? []) lines.push(`*${esc(t('Call chain'))} (${a.code}):* ${a.chain.map((h) => esc(h.name)).join(' → ')}`);
     for (const fix of f.fixes) lines.push(`*${esc(t('Fix'))}${fix.isPreferred ? ` (${esc(t('preferred'))})` : ''}:* ${esc(fix.title + (fix.note ? ` (${fix.note})` : ''))}`);
     return lines.join('\n\n');
   });

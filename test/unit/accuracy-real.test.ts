@@ -37,6 +37,10 @@ describe('accuracy:real matching', () => {
       { file: 'app/routes.py', line: 3, name: 'helper' }, { file: 'app/a.py', line: 10, name: 'open' }] });
     assert.ok(matches(label({}), viaHelper), 'label on the blocking call inside the helper');
     assert.ok(matches(label({ path: 'app/routes.py', line: 3 }), viaHelper), 'label at the call site');
+    const withAlso = finding({ file: 'app/routes.py', line: 3, chain: [{ file: 'app/routes.py', line: 3, name: 'helper' }, { file: 'app/b.py', line: 4, name: 'time.sleep' }],
+      also: [{ code: 'LW104', chain: [{ file: 'app/routes.py', line: 3, name: 'helper' }, { file: 'app/a.py', line: 10, name: 'open' }] }] });
+    assert.ok(matches(label({}), withAlso), 'label on another blocking call the same call site reaches');
+    assert.ok(!matches(label({ line: 12 }), withAlso));
   });
 
   it('hits a trap only with a blocking or LW301 finding starting inside its line range', () => {

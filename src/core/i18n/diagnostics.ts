@@ -55,6 +55,7 @@ const VI = {
   blocking: '{what} chặn event loop trong {where}{lifespan}; {alternative}{hint}',
   cpu: '{what} nặng CPU và chặn event loop trong {where}{lifespan}; {alternative}{hint}',
   via: '{call} (qua {via})',
+  also: '. Lệnh gọi này cũng dẫn tới {also}',
   lifespan: ' (chỉ chạy một lần khi khởi động)',
   hint: '. Lệnh này chạy một lần cho mỗi phần tử của `{iter}` (N+1): hãy tải tất cả bằng một query (WHERE id IN (...))',
   nPlusOne: 'await {call}(...) chạy một lần cho mỗi phần tử của `{iter}`, lần lượt từng lệnh một (N+1) trong {where}; {fix}',
@@ -96,7 +97,7 @@ export function localizeMessage(f: Finding, lang: Lang): string {
       lifespan: a.role === 'lifespan' ? VI.lifespan : '',
       // A user's own hint (`[tool.loopwise.blocking]`) is shown as they wrote it.
       alternative: ALTERNATIVE_VI[a.alternative] ?? a.alternative,
-      hint: a.iter ? fill(VI.hint, { iter: a.iter }) : '',
+      hint: (a.iter ? fill(VI.hint, { iter: a.iter }) : '') + (a.also ? fill(VI.also, { also: a.also }) : ''),
     });
   }
   return f.message;

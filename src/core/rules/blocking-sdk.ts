@@ -16,13 +16,14 @@ export const blockingSdk: RuleFamily = {
     {
       kind: 'llm',
       calls: ['openai.{OpenAI,AzureOpenAI}().*', 'openai.{ChatCompletion,Completion}.create'],
-      except: ['with_options', 'with_raw_response'],
+      // close() only closes the client's pooled HTTP connections: no request, no wait on a server.
+      except: ['with_options', 'with_raw_response', 'close'],
       alternative: 'use openai.AsyncOpenAI (await client.chat.completions.create(...))',
     },
     {
       kind: 'llm',
       calls: ['anthropic.{Anthropic,AnthropicBedrock,AnthropicVertex}().*'],
-      except: ['with_options', 'with_raw_response'],
+      except: ['with_options', 'with_raw_response', 'close'],
       alternative: 'use anthropic.AsyncAnthropic',
     },
     {
@@ -50,7 +51,7 @@ export const blockingSdk: RuleFamily = {
     {
       kind: 'cloud',
       calls: ['google.cloud.{storage,bigquery,firestore,pubsub,pubsub_v1}.*().*'],
-      except: ['generate_signed_url', 'bucket', 'blob', 'collection', 'document', 'where', 'order_by', 'limit', 'dataset', 'table', 'topic_path', 'subscription_path'],
+      except: ['generate_signed_url', 'bucket', 'blob', 'collection', 'document', 'where', 'order_by', 'limit', 'dataset', 'table', 'topic_path', 'subscription_path', 'close'],
       alternative: 'use the google-cloud async client, or await asyncio.to_thread(...)',
     },
     {

@@ -11,7 +11,16 @@ export const blockingSleep: RuleFamily = {
     { kind: 'sleep', calls: ['time.sleep'], alternative: 'use await asyncio.sleep(...)' },
     {
       kind: 'wait',
-      calls: ['threading.{Lock,RLock,Semaphore,BoundedSemaphore}().acquire'],
+      calls: ['threading.{Lock,RLock}().acquire'],
+      nonBlockingWhen: [{ arg: 'blocking', pos: 0 }, { arg: 'timeout', pos: 1 }],
+      // `lock = threading.Lock()` then `lock.acquire()` with nothing run in between: no other thread can
+      // hold a lock made a moment ago, so it returns at once (a Semaphore(0) would not: not listed).
+      freshIsFree: true,
+      alternative: 'await an asyncio equivalent (asyncio.Lock, asyncio.Semaphore)',
+    },
+    {
+      kind: 'wait',
+      calls: ['threading.{Semaphore,BoundedSemaphore}().acquire'],
       nonBlockingWhen: [{ arg: 'blocking', pos: 0 }, { arg: 'timeout', pos: 1 }],
       alternative: 'await an asyncio equivalent (asyncio.Lock, asyncio.Semaphore)',
     },

@@ -46,6 +46,7 @@ export interface RuleHit {
   alternative: string;
   title: string;
   nonBlockingWhen?: { arg: string; pos: number }[];
+  freshIsFree?: boolean;
 }
 
 export class RuleSet {
@@ -70,7 +71,7 @@ export class RuleSet {
     }
     for (const fam of FAMILIES) {
       for (const entry of fam.entries) {
-        const hit: RuleHit = { code: fam.code, family: fam.family, kind: entry.kind, alternative: entry.alternative ?? fam.alternative, title: fam.title, ...(entry.nonBlockingWhen ? { nonBlockingWhen: entry.nonBlockingWhen } : {}) };
+        const hit: RuleHit = { code: fam.code, family: fam.family, kind: entry.kind, alternative: entry.alternative ?? fam.alternative, title: fam.title, ...(entry.nonBlockingWhen ? { nonBlockingWhen: entry.nonBlockingWhen } : {}), ...(entry.freshIsFree ? { freshIsFree: true } : {}) };
         for (const p of entry.calls) this.table.add(p, hit, entry.except);
       }
     }

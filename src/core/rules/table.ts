@@ -16,6 +16,8 @@ export interface RuleEntry {
   alternative?: string;
   /** The call returns at once (is not a finding) when one of these arguments is False or 0. */
   nonBlockingWhen?: { arg: string; pos: number }[];
+  /** On a receiver made by the call just before it in the same function (nothing ran in between), the call returns at once. */
+  freshIsFree?: boolean;
 }
 
 export interface RuleFamily {
