@@ -26,6 +26,8 @@ export class SymbolIndex {
   readonly functions = new Map<string, FunctionRef>();
   readonly classes = new Map<string, ClassRef>();
   private bySuffix = new Map<string, string | null>();
+  /** Dotted prefixes of module names (`a`, `a.b` for `a.b.c`), namespace packages included. */
+  private prefixes = new Set<string>();
   private memo = new Map<string, string>();
   private topMemo = new Map<string, string | undefined>();
   private returnMemo = new Map<string, string | undefined>();
@@ -60,6 +62,7 @@ export class SymbolIndex {
     this.modules.set(name, e);
     const parts = name.split('.');
     for (let i = 1; i < parts.length; i++) {
+      this.prefixes.add(parts.slice(0, i).join('.'));
       const suffix = parts.slice(i).join('.');
       this.bySuffix.set(suffix, this.bySuffix.has(suffix) ? null : name);
     }
@@ -140,8 +143,9 @@ export class SymbolIndex {
       const mod = this.module(path);
       if (!mod) continue;
       const next = segs[i + 1];
-      // A longer module path wins (`app` and `app.services` are both modules).
-      if (!next.suffix && this.module(`${path}.${next.name}`)) continue;
+      // A longer module path wins (`app` and `app.services` are both modules; `app.clients` may be a
+      // namespace package with no module of its own, holding `app.clients.http`).
+      if (!next.suffix && (this.prefixes.has(`${path}.${next.name}`) || this.module(`${path}.${next.name}`))) continue;
       const modName = mod.model.module;
       const sym = this.topSymbol(mod, next.name);
       const self = `${modName}.${next.name}`;
