@@ -4,7 +4,8 @@
 //   app.db.SessionLocal() -> sqlalchemy.orm.sessionmaker()() -> sqlalchemy.orm.Session()
 import { aliasOf } from './rules/aliases';
 import type { ClassInfo, FileModel, FunctionInfo } from './python/model';
-import { meaningful, Resolver } from './python/resolve';
+import type { Expr } from './python/ir';
+import { CONTEXT_MANAGERS, meaningful, Resolver } from './python/resolve';
 
 export interface ModuleEntry {
   file: string;
@@ -26,6 +27,8 @@ export class SymbolIndex {
   readonly functions = new Map<string, FunctionRef>();
   readonly classes = new Map<string, ClassRef>();
   private bySuffix = new Map<string, string | null>();
+  /** Dotted prefixes of module names (`a`, `a.b` for `a.b.c`), namespace packages included. */
+  private prefixes = new Set<string>();
   private memo = new Map<string, string>();
   private topMemo = new Map<string, string | undefined>();
   private returnMemo = new Map<string, string | undefined>();
@@ -60,6 +63,7 @@ export class SymbolIndex {
     this.modules.set(name, e);
     const parts = name.split('.');
     for (let i = 1; i < parts.length; i++) {
+      this.prefixes.add(parts.slice(0, i).join('.'));
       const suffix = parts.slice(i).join('.');
       this.bySuffix.set(suffix, this.bySuffix.has(suffix) ? null : name);
     }
@@ -140,8 +144,9 @@ export class SymbolIndex {
       const mod = this.module(path);
       if (!mod) continue;
       const next = segs[i + 1];
-      // A longer module path wins (`app` and `app.services` are both modules).
-      if (!next.suffix && this.module(`${path}.${next.name}`)) continue;
+      // A longer module path wins (`app` and `app.services` are both modules; `app.clients` may be a
+      // namespace package with no module of its own, holding `app.clients.http`).
+      if (!next.suffix && (this.prefixes.has(`${path}.${next.name}`) || this.module(`${path}.${next.name}`))) continue;
       const modName = mod.model.module;
       const sym = this.topSymbol(mod, next.name);
       const self = `${modName}.${next.name}`;
@@ -179,11 +184,20 @@ export class SymbolIndex {
       const member = segs[i + 1];
       if (!member) return undefined;
       const method = this.findMethod(cls, member.name);
-      if (method) return method.fn.qname + member.suffix + joinRest(segs, i + 2);
+      if (method) {
+        // `svc.repo.get()` where `repo` is a `@property` / `@cached_property`: reading it runs the getter.
+        const getter = this.propertyGetter(method);
+        if (!getter) return method.fn.qname + member.suffix + joinRest(segs, i + 2);
+        const ret = this.returnType(getter);
+        return ret ? ret + member.suffix + joinRest(segs, i + 2) : undefined;
+      }
       const attr = this.findAttr(cls, member.name);
       if (attr) return attr + member.suffix + joinRest(segs, i + 2);
       const base = this.externalBase(cls);
       if (base) return `${base}()` + '.' + member.name + member.suffix + joinRest(segs, i + 2);
+      // A wrapper that hands every other attribute to a wrapped object: `return getattr(self._r, name)`.
+      const target = this.delegate(cls);
+      if (target) return `${target}.${member.name}${member.suffix}` + joinRest(segs, i + 2);
       return undefined;
     }
     return undefined;
@@ -218,8 +232,40 @@ export class SymbolIndex {
   private findAttr(c: ClassRef, name: string): string | undefined {
     return this.inClassOrBases(c, (k) => {
       const e = k.cls.attrs.get(name);
-      return e ? k.mod.resolver.resolve(e) : undefined;
+      const v = e ? k.mod.resolver.resolve(e) : undefined;
+      if (v) return v;
+      // `self.path: Path = (a if c else b)`: the annotation says what the value does not.
+      const ann = k.cls.attrTypes?.get(name);
+      const t = ann ? k.mod.resolver.resolveAnnotation(ann) : undefined;
+      return t ? `${t}()` : undefined;
     });
+  }
+
+  /**
+   * The getter a member read runs, when `m` is a property: `@property`, `@cached_property` (functools
+   * or a look-alike), or the getter of a `@x.setter` / `@x.deleter` pair (the last def wins the name).
+   */
+  private propertyGetter(m: FunctionRef): FunctionRef | undefined {
+    const kind = propertyKind(m.fn.decorators, m.mod.resolver);
+    if (kind === 'getter') return m;
+    if (kind !== 'accessor') return undefined;
+    const fn = m.mod.model.functions.find((f) => f.cls === m.fn.cls && f.name === m.fn.name && propertyKind(f.decorators, m.mod.resolver) === 'getter');
+    return fn ? { mod: m.mod, fn } : undefined;
+  }
+
+  /** What `__getattr__` forwards to when it returns `getattr(<expr>, name)`: that expression's type. */
+  private delegate(c: ClassRef): string | undefined {
+    const ga = this.findMethod(c, '__getattr__');
+    const name = ga?.fn.params[1]?.name;
+    if (!ga || !name) return undefined;
+    for (const r of ga.fn.returns) {
+      if (r.k !== 'call' || r.args.length < 2 || r.f.k !== 'name' || r.f.n !== 'getattr') continue;
+      const key = r.args[1];
+      if (key.k !== 'name' || key.n !== name) continue;
+      const t = ga.mod.resolver.resolve(r.args[0]);
+      if (t) return this.canonicalize(t);
+    }
+    return undefined;
   }
 
   /** The first answer from the class, then its workspace bases, depth first (bounded for cycles). */
@@ -239,7 +285,8 @@ export class SymbolIndex {
   bases(c: ClassRef): string[] {
     const out: string[] = [];
     for (const b of c.cls.bases) {
-      const r = c.mod.resolver.resolve(b);
+      // `class Users(Repository[User, UserRow])`: the base is `Repository`.
+      const r = c.mod.resolver.resolve(b.k === 'sub' ? b.o : b);
       if (r) out.push(this.canonicalize(r));
     }
     return out;
@@ -257,25 +304,83 @@ export class SymbolIndex {
     return undefined;
   }
 
+  /** A canonical name that stops inside the workspace without naming one of its classes or functions. */
+  private isDeadEnd(c: string): boolean {
+    const bare = c.endsWith('()') ? c.slice(0, -2) : c;
+    if (this.functions.has(bare) || this.classes.has(bare)) return false;
+    const segs = splitSegments(c);
+    let path = '';
+    for (const seg of segs) {
+      path = path ? `${path}.${seg.name}` : seg.name;
+      if (this.modules.has(path) || this.prefixes.has(path)) return true;
+      if (seg.suffix) break;
+    }
+    return false;
+  }
+
+  private isContextManagerAnnotation(mod: ModuleEntry, ann: Expr): boolean {
+    const o = ann.k === 'sub' ? mod.resolver.resolve(ann.o) : undefined;
+    return !!o && CONTEXT_MANAGERS.has(o);
+  }
+
   /** What a local function returns (or yields: a dependency's `yield db`), if it can be told. */
   returnType(f: FunctionRef): string | undefined {
     const key = f.fn.qname;
     if (this.returnMemo.has(key)) return this.returnMemo.get(key);
     this.returnMemo.set(key, undefined);
-    let out: string | undefined;
-    for (const r of f.fn.returns) {
+    const ann = f.fn.returnAnnotation;
+    // `def get_model(name) -> Model`, `-> Iterator[Session]` for a dependency that yields,
+    // `-> Generator[Path, None, None]` for a @contextmanager (the `with` target).
+    const declared = (): string | undefined => {
+      const t = ann ? f.mod.resolver.resolveAnnotation(ann, 0, f.fn.isGenerator) : undefined;
+      return t ? this.canonicalize(`${t}()`) : undefined;
+    };
+    // `-> AbstractContextManager[T]`: what `with f() as x` gives, whatever object makes it.
+    let out = ann && this.isContextManagerAnnotation(f.mod, ann) ? declared() : undefined;
+    for (const r of out ? [] : f.fn.returns) {
       if (r.k === 'none') continue;
       const t = f.mod.resolver.resolve(r);
-      if (t) { out = this.canonicalize(t); break; }
+      if (!t) continue;
+      out = this.canonicalize(t);
+      // A value that ends inside the workspace without naming a class or function says nothing;
+      // an annotation naming one type (not a union of several) does.
+      if (ann && this.isDeadEnd(out) && !isUnionOfSeveral(f.mod.resolver, ann)) out = declared() ?? out;
+      break;
     }
-    if (!out && f.fn.returnAnnotation) {
-      // `def get_model(name) -> Model`, `-> Iterator[Session]` for a dependency that yields.
-      const t = f.mod.resolver.resolveAnnotation(f.fn.returnAnnotation, 0, f.fn.isGenerator);
-      if (t) out = this.canonicalize(`${t}()`);
-    }
+    out ??= declared();
     this.returnMemo.set(key, out);
     return out;
   }
+}
+
+/** `Union[A, B]`, `A | B` (None aside): the annotation does not say which one a call returns. */
+function isUnionOfSeveral(resolver: Resolver, ann: Expr): boolean {
+  const members: Expr[] = [];
+  const walk = (e: Expr, depth: number): void => {
+    if (depth > 8) return;
+    if (e.k === 'op' && e.op === '|') { walk(e.l, depth + 1); walk(e.r, depth + 1); return; }
+    if (e.k === 'sub') {
+      const o = resolver.resolve(e.o);
+      if (o === 'typing.Union' || o === 'typing_extensions.Union') { for (const i of e.i) walk(i, depth + 1); return; }
+      if (o === 'typing.Optional' || o === 'typing_extensions.Optional') { if (e.i[0]) walk(e.i[0], depth + 1); return; }
+    }
+    if (e.k !== 'none') members.push(e);
+  };
+  walk(ann, 0);
+  return members.length > 1;
+}
+
+const PROPERTY_DECORATORS = /^(builtins\.property|functools\.cached_property|[\w.]*\.cached_property)$/;
+
+/** 'getter' for `@property` / `@cached_property`, 'accessor' for `@x.setter` / `@x.deleter`. */
+function propertyKind(decorators: Expr[], resolver: Resolver): 'getter' | 'accessor' | undefined {
+  for (const d of decorators) {
+    if (d.k === 'name' && (d.n === 'property' || d.n === 'cached_property')) return 'getter';
+    if (d.k === 'attr' && (d.a === 'setter' || d.a === 'deleter') && d.o.k === 'name') return 'accessor';
+    const q = d.k === 'attr' ? resolver.resolve(d) : undefined;
+    if (q && PROPERTY_DECORATORS.test(q)) return 'getter';
+  }
+  return undefined;
 }
 
 /** `a.b().c[]` -> [{a,''},{b,'()'},{c,'[]'}]. */

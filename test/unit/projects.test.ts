@@ -73,6 +73,7 @@ describe('module identity does not depend on the scanned folder', () => {
     [join(DIR, 'shadowed-names'), 'app'],
     [join(DIR, 'chains'), 'app'],
     [join(DIR, 'src-layout'), 'src'],
+    [join(DIR, 'setup-module'), 'backend'],
     ...readdirSync(CORPUS).filter((d) => statSync(join(CORPUS, d)).isDirectory()).map((d): [string, string] => [join(CORPUS, d), 'app']),
   ];
   for (const [root, sub] of cases) {
@@ -90,6 +91,19 @@ describe('module identity does not depend on the scanned folder', () => {
       assert.deepEqual(await keys(join(root, sub)), fromRoot);
     });
   }
+});
+
+describe('module names', () => {
+  it('a folder without __init__.py inside a package keeps the package name; setup.py in a package is a module', async () => {
+    const { moduleName } = await import('../../src/core/python/sourceRoots');
+    const root = join(DIR, 'setup-module');
+    const app = join(root, 'backend', 'app');
+    for (const scanRoot of [root, join(root, 'backend'), app, join(app, 'clients')]) {
+      assert.deepEqual(moduleName(join(app, 'clients', 'http.py'), scanRoot), { module: 'app.clients.http', isPackage: false });
+      assert.deepEqual(moduleName(join(app, 'setup.py'), scanRoot), { module: 'app.setup', isPackage: false });
+      assert.deepEqual(moduleName(join(app, '__init__.py'), scanRoot), { module: 'app', isPackage: true });
+    }
+  });
 });
 
 describe('incremental re-analysis', () => {

@@ -20,8 +20,11 @@ export type Expr =
   | { k: 'lambda'; off: number; seg?: SegmentHeader }
   | { k: 'await'; e: Expr }
   | { k: 'none' }
-  /** Anything else; an f-string keeps its leading literal text in `head`. */
-  | { k: '?'; names?: string[]; head?: string };
+  /**
+   * Anything else; an f-string keeps its leading literal text in `head`, a list / set comprehension
+   * or generator expression its element in `elem` (when that does not read the comprehension's names).
+   */
+  | { k: '?'; names?: string[]; head?: string; elem?: Expr };
 
 export const UNKNOWN: Expr = { k: '?' };
 

@@ -6,7 +6,8 @@ import type { Node, Query, QueryCapture, Tree } from 'web-tree-sitter';
 import { Query as TsQuery } from 'web-tree-sitter';
 import { type Expr, namesIn, readableCallee, type SegmentHeader, UNKNOWN } from './ir';
 
-export type BindingKind = 'import' | 'value' | 'def' | 'class' | 'param' | 'self' | 'with' | 'opaque';
+/** `item`: a `for` target named alone; `expr` is the iterable, so the name holds one of its elements. */
+export type BindingKind = 'import' | 'value' | 'def' | 'class' | 'param' | 'self' | 'with' | 'item' | 'opaque';
 
 export interface Binding {
   kind: BindingKind;
@@ -76,6 +77,8 @@ export interface ClassInfo {
   methods: Map<string, number>;
   /** `self.x = ...` in any method and class-level assignments. */
   attrs: Map<string, Expr>;
+  /** Annotations of those attributes (`self.x: T = ...`, class-level `x: T`), when written. */
+  attrTypes?: Map<string, Expr>;
 }
 
 export interface LoopInfo {
@@ -273,7 +276,7 @@ function surfaceHash(m: FileModel): number {
   for (const [name, list] of m.scopes[0].bindings) for (const b of list) parts.push(`b:${name}:${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`);
   for (const g of m.scopes[0].globals ?? []) parts.push(`g:${g}`);
   for (const f of m.functions) if (!f.isLambda) parts.push(`f:${f.qname}:${f.isAsync}:${f.isGenerator}:${shape(f.decorators)}:${shape(f.params)}:${shape(f.returns)}:${shape(f.returnAnnotation)}`);
-  for (const c of m.classes) parts.push(`c:${c.qname}:${shape(c.bases)}:${shape(c.attrs)}:${[...c.methods.keys()].join(',')}`);
+  for (const c of m.classes) parts.push(`c:${c.qname}:${shape(c.bases)}:${shape(c.attrs)}:${shape(c.attrTypes)}:${[...c.methods.keys()].join(',')}`);
   return fnv1a(parts.join('\n'));
 }
 
@@ -655,8 +658,9 @@ class ModelBuilder {
     const right = n.childForFieldName('right');
     if (startsWithAsync(this.text, n)) { this.markAwait(); if (loop) loop.isAsync = true; }
     if (!loop || loop.kind !== 'comp') return;
-    if (left) for (const name of targetNames(left)) { loop.targets.push(name); this.bind(scope, name, { kind: 'opaque', off: -1 }); }
     if (right && loop.iterText === '') { loop.iter = this.ir(right, scope); loop.iterText = right.text; }
+    const item = left?.type === 'identifier' && right ? this.ir(right, scope) : undefined;
+    if (left) for (const name of targetNames(left)) { loop.targets.push(name); this.bind(scope, name, item ? { kind: 'item', off: -1, expr: item } : { kind: 'opaque', off: -1 }); }
     // A list, set or dict comprehension iterates its source right away (a generator expression does not).
     if (right?.type === 'call' && n.parent && n.parent.type !== 'generator_expression') this.forIterables.add(right.startIndex);
   }
@@ -670,9 +674,10 @@ class ModelBuilder {
     if (isAsync) this.markAwait();
     const scope = this.currentScope(n.startIndex);
     const loop = this.newLoop(n, 'for', isAsync, body.startIndex);
-    if (left) for (const name of targetNames(left)) { loop.targets.push(name); this.bind(scope, name, { kind: 'opaque', off: left.startIndex }); }
+    if (right) loop.iter = this.ir(right, scope);
+    const single = left?.type === 'identifier' && right;
+    if (left) for (const name of targetNames(left)) { loop.targets.push(name); this.bind(scope, name, single ? { kind: 'item', off: left.startIndex, expr: loop.iter } : { kind: 'opaque', off: left.startIndex }); }
     if (right) {
-      loop.iter = this.ir(right, scope);
       loop.iterText = right.text;
       if (right.type === 'call') this.forIterables.add(right.startIndex);
     }
@@ -816,7 +821,11 @@ class ModelBuilder {
       if (right) this.bind(scope, left.text, { kind: 'value', off, expr: value, annotation });
       else if (annotation) this.bind(scope, left.text, { kind: 'param', off, annotation });
       const clsScope = this.model.scopes[scope];
-      if (clsScope.kind === 'class' && clsScope.cls !== undefined && right) this.model.classes[clsScope.cls].attrs.set(left.text, this.ir(right, scope));
+      if (clsScope.kind === 'class' && clsScope.cls !== undefined) {
+        const cls = this.model.classes[clsScope.cls];
+        if (right) cls.attrs.set(left.text, value ?? this.ir(right, scope));
+        if (annotation) (cls.attrTypes ??= new Map()).set(left.text, annotation);
+      }
       return;
     }
     if (left.type === 'attribute' && right) {
@@ -826,7 +835,11 @@ class ModelBuilder {
       if (obj?.type === 'identifier' && attr && fnId >= 0) {
         const fn = this.model.functions[fnId];
         const selfName = fn.cls >= 0 ? fn.params[0]?.name : undefined;
-        if (selfName && obj.text === selfName) this.model.classes[fn.cls].attrs.set(attr.text, this.ir(right, scope));
+        if (selfName && obj.text === selfName) {
+          const cls = this.model.classes[fn.cls];
+          cls.attrs.set(attr.text, this.ir(right, scope));
+          if (type) (cls.attrTypes ??= new Map()).set(attr.text, this.ir(type.firstNamedChild ?? type, scope));
+        }
       }
       return;
     }
@@ -1008,9 +1021,31 @@ class ModelBuilder {
         return { k: 'list', items };
       }
       case 'lambda': return { k: 'lambda', off: n.startIndex, seg: this.header };
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'generator_expression': {
+        const names = identifiersIn(n);
+        const elem = this.comprehensionElement(n, scope, depth);
+        return elem ? { k: '?', names, elem } : { k: '?', names };
+      }
       default:
         return { k: '?', names: identifiersIn(n) };
     }
+  }
+
+  /** `[engine.connect() for _ in range(n)]`: the element, unless it reads the comprehension's own names. */
+  private comprehensionElement(n: Node, scope: number, depth: number): Expr | undefined {
+    const body = n.childForFieldName('body');
+    if (!body) return undefined;
+    const own = new Set<string>();
+    for (const c of n.namedChildren) {
+      if (c?.type !== 'for_in_clause') continue;
+      const left = c.childForFieldName('left');
+      if (left) for (const t of targetNames(left)) own.add(t);
+    }
+    const elem = this.ir(body, scope, depth + 1);
+    for (const name of namesIn(elem)) if (own.has(name)) return undefined;
+    return elem;
   }
 
   private readArgs(argsNode: Node, scope: number, depth: number): { args: Expr[]; kw: Record<string, Expr> } {

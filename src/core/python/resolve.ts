@@ -27,8 +27,14 @@ const CONTAINERS = new Set([
 ]);
 const ITERATORS = new Set(['Iterator', 'Generator', 'AsyncIterator', 'AsyncGenerator', 'Iterable', 'AsyncIterable'].flatMap((n) => [`typing.${n}`, `collections.abc.${n}`]));
 const NEW_TYPE = new Set(['typing.NewType', 'typing_extensions.NewType']);
+/** `ContextManager[T]` and kin: the value is only used through `with ... as x`, and x is a T. */
+export const CONTEXT_MANAGERS = new Set([
+  ...['ContextManager', 'AsyncContextManager'].flatMap((n) => [`typing.${n}`, `typing_extensions.${n}`]),
+  ...['AbstractContextManager', 'AbstractAsyncContextManager'].map((n) => `contextlib.${n}`),
+]);
 
 const MAX_DEPTH = 24;
+const SAME_ELEMENTS = new Set(['sorted', 'reversed', 'list', 'tuple', 'set', 'iter'].map((n) => `builtins.${n}`));
 
 /**
  * The binding that says what a name holds: the last one, except that a reset to `None` (a lazily
@@ -137,6 +143,9 @@ export class Resolver {
       case 'param':
         if (s.kind === 'module') return `${this.m.module}.${name}`;
         return this.paramType(b, depth);
+      case 'item':
+        // `for conn in connections:` -> an element of `connections`.
+        return b.expr ? this.elementOf(b.expr, depth + 1) : undefined;
       default:
         return undefined;
     }
@@ -166,14 +175,38 @@ export class Resolver {
     return undefined;
   }
 
-  /** `models` annotated `dict[str, Model]` / `list[Client]` / `Mapping[...]`: `Model()`, else undefined. */
+  /**
+   * `models` annotated `dict[str, Model]` / `list[Client]` / `Mapping[...]`: `Model()`; a local list
+   * or comprehension (`conns = [engine.connect() for _ in r]`): its element; else undefined.
+   */
   containerElement(o: Expr, depth = 0): string | undefined {
     if (depth > MAX_DEPTH || o.k !== 'name') return undefined;
     const hit = this.lookup(o.n, scopeOf(o), offsetOf(o));
-    const ann = hit?.b.annotation;
-    if (!ann) return undefined;
-    const t = this.elementAnnotation(ann, depth + 1);
-    return t ? `${t}()` : undefined;
+    if (!hit) return undefined;
+    const ann = hit.b.annotation;
+    const t = ann ? this.elementAnnotation(ann, depth + 1) : undefined;
+    if (t) return `${t}()`;
+    const v = hit.b.kind === 'value' ? hit.b.expr : undefined;
+    return v && (v.k === 'list' || v.k === '?') ? this.elementOf(v, depth + 1) : undefined;
+  }
+
+  /** The type of one element of an iterable: a typed container, a list display, a comprehension. */
+  elementOf(it: Expr, depth = 0): string | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    switch (it.k) {
+      case '?': return it.elem ? this.resolve(it.elem, depth + 1) : undefined;
+      case 'list': {
+        for (const x of it.items) { const t = this.resolve(x, depth + 1); if (t) return t; }
+        return undefined;
+      }
+      case 'name': return this.containerElement(it, depth + 1);
+      case 'call': {
+        // `sorted(conns)`, `list(conns)`, `reversed(conns)`: the same elements.
+        const f = it.f.k === 'name' ? this.resolve(it.f, depth + 1) : undefined;
+        return f && SAME_ELEMENTS.has(f) && it.args[0] ? this.elementOf(it.args[0], depth + 1) : undefined;
+      }
+      default: return undefined;
+    }
   }
 
   private elementAnnotation(ann: Expr, depth: number): string | undefined {
@@ -219,7 +252,7 @@ export class Resolver {
       case 'sub': {
         const o = this.resolve(e.o, depth + 1);
         if (!o) return undefined;
-        if (yields && ITERATORS.has(o)) return e.i[0] ? this.resolveAnnotation(e.i[0], depth + 1) : undefined;
+        if ((yields && ITERATORS.has(o)) || CONTEXT_MANAGERS.has(o)) return e.i[0] ? this.resolveAnnotation(e.i[0], depth + 1) : undefined;
         if (ANNOTATED.has(o) || OPTIONAL.has(o)) return e.i[0] ? this.resolveAnnotation(e.i[0], depth + 1) : undefined;
         if (UNION.has(o)) {
           for (const i of e.i) if (i.k !== 'none') return this.resolveAnnotation(i, depth + 1);

@@ -28,7 +28,9 @@ export function sourceRootsFor(dir: string): string[] | undefined {
     const hit = projectCache.get(cur);
     if (hit !== undefined) { found = hit; break; }
     walked.push(cur);
-    if (MARKERS.some((m) => existsSync(join(cur, m)))) { found = rootsOf(cur); break; }
+    // A folder holding `__init__.py` is a package: a `setup.py` or `requirements.txt` in it is one of
+    // its files, not a project marker (else its namespace subfolders lose the package's name).
+    if (MARKERS.some((m) => existsSync(join(cur, m))) && !existsSync(join(cur, '__init__.py'))) { found = rootsOf(cur); break; }
     // A repository's top is a boundary: markers above it belong to another project.
     if (existsSync(join(cur, '.git'))) break;
     const up = dirname(cur);
@@ -82,8 +84,9 @@ function declaredPackageDirs(project: string): string[] {
 
 /**
  * `app/routers/items.py` -> `app.routers.items`. A file in a regular package is named by its chain
- * of `__init__.py` folders; any other file (a namespace package, a plain folder) by its path under
- * the deepest source root of its project, else under the scan root, minus a `src/` layer.
+ * of `__init__.py` folders; a file in a folder without one below a regular package by that package's
+ * name and the folders in between; any other file (a namespace package, a plain folder) by its path
+ * under the deepest source root of its project, else under the scan root, minus a `src/` layer.
  */
 export function moduleName(abs: string, scanRoot: string): { module: string; isPackage: boolean } {
   const isPackage = basename(abs) === '__init__.py';
@@ -100,7 +103,10 @@ export function moduleName(abs: string, scanRoot: string): { module: string; isP
   if (!climbed) {
     const fileDir = dirname(abs);
     const roots = sourceRootsFor(fileDir);
-    const root = roots?.find((r) => isUnder(fileDir, r)) ?? scanRoot;
+    const projectRoot = roots?.find((r) => isUnder(fileDir, r));
+    const inPackage = enclosingPackage(fileDir, projectRoot);
+    if (inPackage) return { module: [...inPackage, ...parts].join('.'), isPackage };
+    const root = projectRoot ?? scanRoot;
     const relDir = relative(root, fileDir);
     if (relDir && !relDir.startsWith('..')) {
       const segs = relDir.split(sep).filter(Boolean);
@@ -109,6 +115,37 @@ export function moduleName(abs: string, scanRoot: string): { module: string; isP
     }
   }
   return { module: parts.join('.') || 'main', isPackage };
+}
+
+const MAX_NAMESPACE_DEPTH = 12;
+
+/**
+ * A folder without `__init__.py` inside a regular package is a namespace portion of that package
+ * (`onyx/redis/` under `onyx/__init__.py` is `onyx.redis`): the package's dotted name plus the
+ * folders below it; undefined when no package encloses it before the source root or the repository top.
+ */
+function enclosingPackage(dir: string, stopAt: string | undefined): string[] | undefined {
+  const between: string[] = [];
+  let d = dir;
+  for (let i = 0; i < MAX_NAMESPACE_DEPTH && d !== stopAt; i++) {
+    const name = basename(d);
+    if (!/^[A-Za-z_]\w*$/.test(name) || existsSync(join(d, '.git'))) return undefined;
+    between.unshift(name);
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
+    if (existsSync(join(d, '__init__.py'))) {
+      const pkg: string[] = [];
+      for (let p = d; existsSync(join(p, '__init__.py')); ) {
+        pkg.unshift(basename(p));
+        const next = dirname(p);
+        if (next === p) break;
+        p = next;
+      }
+      return [...pkg, ...between];
+    }
+  }
+  return undefined;
 }
 
 function isUnder(p: string, root: string): boolean {
