@@ -140,8 +140,9 @@ export class SymbolIndex {
       const mod = this.module(path);
       if (!mod) continue;
       const next = segs[i + 1];
-      // A longer module path wins (`app` and `app.services` are both modules).
-      if (!next.suffix && this.module(`${path}.${next.name}`)) continue;
+      // A longer module path wins (`app` and `app.services` are both modules; also through a folder
+      // without `__init__.py`: `app.views.routes` under a package `app`).
+      if (this.longerModule(segs, i)) continue;
       const modName = mod.model.module;
       const sym = this.topSymbol(mod, next.name);
       const self = `${modName}.${next.name}`;
@@ -150,6 +151,16 @@ export class SymbolIndex {
       return undefined;
     }
     return undefined;
+  }
+
+  /** A module named by `segs` beyond `segs[i]` (plain names only, no call or subscript in between). */
+  private longerModule(segs: Seg[], i: number): boolean {
+    let path = segs.slice(0, i + 1).map((s) => s.name).join('.');
+    for (let j = i + 1; j < segs.length && !segs[j].suffix; j++) {
+      path = `${path}.${segs[j].name}`;
+      if (this.module(path)) return true;
+    }
+    return false;
   }
 
   /** `Cls().member`: a method, an instance attribute, a base class's member, or `__call__`. */
