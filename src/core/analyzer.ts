@@ -3,7 +3,7 @@
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
 import type { Language, Node, Query, Tree } from 'web-tree-sitter';
 import { Edit, Query as TsQuery } from 'web-tree-sitter';
-import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
+import { CallGraph, type CallInfo, isSuppressed, listenerEntry } from './callgraph';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
@@ -518,11 +518,15 @@ class Run {
       if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code)) {
         this.push(ref, role, c, c.rule, [], this.syncLoopHint(ref, c));
       }
-      const target = this.graph.syncTarget(c);
-      if (target) {
-        for (const e of this.graph.summary(target.fn, target.mod)) {
-          if (!this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
-          this.push(ref, role, c, e.rule, [{ file: ref.mod.file, line: c.site.line, name: c.site.text }, ...e.chain]);
+      // Sync functions the call runs here: its target, and SQLAlchemy listeners a commit/flush fires
+      // (on the loop thread even when the commit is awaited); one finding per code and call.
+      const codes = new Set<string>(c.kind === 'rule' && c.rule ? [c.rule.code] : []);
+      for (const { t, via } of this.graph.syncEdges(c)) {
+        for (const e of this.graph.summary(t.fn, t.mod)) {
+          if (codes.has(e.code) || (via && !listenerEntry(e)) || !this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
+          codes.add(e.code);
+          const at = { file: ref.mod.file, line: c.site.line, name: c.site.text };
+          this.push(ref, role, c, e.rule, via ? [at, via, ...e.chain] : [at, ...e.chain]);
         }
       }
       if (c.site.awaited && c.site.loop >= 0) this.checkNPlusOne(ref, role, c);

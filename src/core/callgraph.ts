@@ -6,6 +6,7 @@ import { type Expr, offsetOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
 import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
 import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
+import { eventsFiredBy, LISTEN, LISTENS_FOR } from './rules/orm-events';
 import type { CostKind } from './rules/table';
 import type { FunctionRef, ModuleEntry, SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
@@ -64,6 +65,9 @@ export interface SummaryEntry {
 }
 
 export interface SyncCost { cpuMs: number; ioMs: number; kinds: KindTimes }
+
+/** A sync function a call runs right there; `via` is the listener hop when SQLAlchemy runs it for the call. */
+export interface SyncEdge { t: FunctionRef; via?: ChainHop }
 
 export class CallGraph {
   /** Per module, classified lazily: only the functions a report needs are ever looked at. */
@@ -200,14 +204,14 @@ export class CallGraph {
         if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code) && !list.some((e) => e.code === c.rule!.code)) {
           list.push({ code: c.rule.code, rule: c.rule, root: c.canonical!, chain: [hop(f.mod, c.site)] });
         }
-        const t = this.syncTarget(c);
-        if (!t) continue;
-        const known = this.summaries.get(t.fn.qname);
-        if (known) addEntries(list, known, f.mod, c.site);
-        else {
-          let set = callers.get(t.fn.qname);
-          if (!set) callers.set(t.fn.qname, (set = []));
-          if (!set.includes(f)) set.push(f);
+        for (const { t, via } of this.syncEdges(c)) {
+          const known = this.summaries.get(t.fn.qname);
+          if (known) addEntries(list, known, f.mod, c.site, via);
+          else {
+            let set = callers.get(t.fn.qname);
+            if (!set) callers.set(t.fn.qname, (set = []));
+            if (!set.includes(f)) set.push(f);
+          }
         }
       }
       entries.set(f.fn.qname, list);
@@ -221,7 +225,9 @@ export class CallGraph {
         const fEntries = entries.get(f.fn.qname)!;
         let changed = false;
         for (const c of this.callsOf(f)) {
-          if (this.syncTarget(c)?.fn.qname === g.fn.qname && addEntries(fEntries, gEntries, f.mod, c.site)) changed = true;
+          for (const { t, via } of this.syncEdges(c)) {
+            if (t.fn.qname === g.fn.qname && addEntries(fEntries, gEntries, f.mod, c.site, via)) changed = true;
+          }
         }
         if (changed) work.push(f);
       }
@@ -239,10 +245,72 @@ export class CallGraph {
       const f = stack.pop()!;
       out.push(f);
       for (const c of this.callsOf(f)) {
-        const t = this.syncTarget(c);
-        if (!t || seen.has(t.fn.qname) || this.summaries.has(t.fn.qname)) continue;
-        seen.add(t.fn.qname);
-        stack.push(t);
+        for (const { t } of this.syncEdges(c)) {
+          if (seen.has(t.fn.qname) || this.summaries.has(t.fn.qname)) continue;
+          seen.add(t.fn.qname);
+          stack.push(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The sync functions a call runs right here: its sync target, and the SQLAlchemy listeners it fires. */
+  syncEdges(c: CallInfo): SyncEdge[] {
+    const t = this.syncTarget(c);
+    const listeners = this.listenersOf(c);
+    if (!listeners.length) return t ? [{ t }] : [];
+    return t ? [{ t }, ...listeners] : listeners;
+  }
+
+  private listenerIndex: Map<string, FunctionRef[]> | undefined;
+
+  /**
+   * Sync functions the project registers as SQLAlchemy listeners, by event name: decorated with
+   * `@event.listens_for(target, "after_insert")` or passed to `event.listen(target, "after_insert", fn)`,
+   * at import time (module or class level). A listener registered inside a function is attached to
+   * whatever that call had at hand (one session, `once=True`), not to every commit: left out.
+   */
+  private listeners(): Map<string, FunctionRef[]> {
+    if (this.listenerIndex) return this.listenerIndex;
+    const out = new Map<string, FunctionRef[]>();
+    const add = (event: string, ref: FunctionRef | undefined): void => {
+      if (!ref || ref.fn.isAsync) return;
+      let list = out.get(event);
+      if (!list) out.set(event, (list = []));
+      if (!list.some((r) => r.fn.qname === ref.fn.qname)) list.push(ref);
+    };
+    for (const mod of this.index.modules.values()) {
+      for (const fn of mod.model.functions) {
+        if (fn.parentFn !== -1) continue;
+        for (const d of fn.decorators) {
+          if (d.k !== 'call' || d.args.length < 2 || d.args[1].k !== 'str' || lastName(d.f) !== 'listens_for') continue;
+          if (LISTENS_FOR.has(this.canonical(mod, d.f) ?? '')) add(d.args[1].v, { mod, fn });
+        }
+      }
+      for (const c of mod.model.calls) {
+        const ev = c.args[1];
+        if (c.fn !== -1 || c.args.length < 3 || ev.k !== 'str' || lastName(c.callee) !== 'listen' || !LISTEN.has(this.canonical(mod, c.callee) ?? '')) continue;
+        const q = this.canonical(mod, c.args[2]);
+        add(ev.v, q ? this.index.functions.get(q) : undefined);
+      }
+    }
+    this.listenerIndex = out;
+    return out;
+  }
+
+  /** The listeners a session/connection commit, flush or execute runs (awaited or not). */
+  private listenersOf(c: CallInfo): SyncEdge[] {
+    if (!c.canonical || (c.kind !== 'rule' && c.kind !== 'async-io')) return [];
+    const events = eventsFiredBy(c.canonical);
+    if (!events) return [];
+    const index = this.listeners();
+    if (!index.size) return [];
+    const out: SyncEdge[] = [];
+    for (const event of events) {
+      for (const t of index.get(event) ?? []) {
+        if (out.some((e) => e.t.fn.qname === t.fn.qname)) continue;
+        out.push({ t, via: { file: t.mod.file, line: t.fn.line, name: t.fn.name, event } });
       }
     }
     return out;
@@ -287,8 +355,7 @@ export class CallGraph {
         addKind(out.kinds, kind, cost.ms);
         continue;
       }
-      const t = this.syncTarget(c);
-      if (t) { const sub = this.syncCost(t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; mergeKinds(out.kinds, sub.kinds); }
+      for (const { t } of this.syncEdges(c)) { const sub = this.syncCost(t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; mergeKinds(out.kinds, sub.kinds); }
     }
     stack.delete(ref.fn.qname);
     this.syncCosts.set(ref.fn.qname, out);
@@ -323,15 +390,29 @@ function awaitedUseWins(calls: CallInfo[]): void {
   }
 }
 
-/** Adds `from`'s entries, prefixed by the call hop, for codes `into` lacks and the call site does not suppress. */
-function addEntries(into: SummaryEntry[], from: SummaryEntry[], mod: ModuleEntry, site: CallSite): boolean {
+/** Adds `from`'s entries, prefixed by the call hop (and the listener hop), for codes `into` lacks and the call site does not suppress. */
+function addEntries(into: SummaryEntry[], from: SummaryEntry[], mod: ModuleEntry, site: CallSite, via?: ChainHop): boolean {
   let changed = false;
   for (const e of from) {
     if (into.some((x) => x.code === e.code) || isSuppressed(mod, site, e.code)) continue;
-    into.push({ ...e, chain: [hop(mod, site), ...e.chain] });
+    if (via && !listenerEntry(e)) continue;
+    into.push({ ...e, chain: via ? [hop(mod, site), via, ...e.chain] : [hop(mod, site), ...e.chain] });
     changed = true;
   }
   return changed;
+}
+
+/**
+ * What a listener blocks on, as seen from the commit that runs it: not SQLAlchemy's own calls (the
+ * listener's `connection.execute(...)` runs on the flush's connection, driven by the async driver
+ * under an AsyncSession, and is the commit's own LW105 under a sync one).
+ */
+export function listenerEntry(e: SummaryEntry): boolean {
+  return !e.root.startsWith('sqlalchemy.');
+}
+
+function lastName(e: Expr): string {
+  return e.k === 'attr' ? e.a : e.k === 'name' ? e.n : '';
 }
 
 function unwrapPartial(e: Expr | undefined): Expr | undefined {
