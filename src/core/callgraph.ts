@@ -6,37 +6,13 @@ import { type Expr, offsetOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
 import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
 import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
+import { LOOP_CALLBACKS, OFFLOAD_DECORATORS, offloadOf } from './rules/offloads';
 import { eventsFiredBy, LISTEN, LISTENS_FOR } from './rules/orm-events';
 import type { CostKind } from './rules/table';
 import type { FunctionRef, ModuleEntry, SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
 import { isSuppressed } from './rules/loop-checks';
 export { isSuppressed };
-
-/** Calls that run their callable argument off the event loop; `arg` is the callable's position. */
-const OFFLOADS: Record<string, { arg: number; process?: boolean }> = {
-  'asyncio.to_thread': { arg: 0 },
-  'asyncio.get_running_loop().run_in_executor': { arg: 1 },
-  'asyncio.get_event_loop().run_in_executor': { arg: 1 },
-  'asyncio.AbstractEventLoop().run_in_executor': { arg: 1 },
-  'fastapi.concurrency.run_in_threadpool': { arg: 0 },
-  'starlette.concurrency.run_in_threadpool': { arg: 0 },
-  'anyio.to_thread.run_sync': { arg: 0 },
-  'asgiref.sync.sync_to_async': { arg: 0 },
-  'fastapi.BackgroundTasks().add_task': { arg: 0 },
-  'starlette.background.BackgroundTasks().add_task': { arg: 0 },
-  'starlette.background.BackgroundTask': { arg: 0 },
-  'fastapi.background.BackgroundTasks().add_task': { arg: 0 },
-};
-
-/**
- * Loop methods that run a sync callback ON the event loop later (`loop.call_soon(cb)`): whatever the
- * callback blocks on blocks the loop, so it is followed like a direct call. Value: the callback's position.
- */
-const LOOP_CALLBACKS = new Map([['call_soon', 0], ['call_soon_threadsafe', 0], ['call_later', 1], ['call_at', 1]]);
-
-/** Decorators that turn a sync function into an awaitable that runs in a thread. */
-const OFFLOAD_DECORATORS = new Set(['asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async']);
 
 export type CallKind = 'rule' | 'local' | 'offload' | 'async-io' | 'cpu-only' | 'other';
 
@@ -116,7 +92,7 @@ export class CallGraph {
       return info;
     }
     if (rule) { info.kind = 'rule'; info.rule = rule; info.suppressed = isSuppressed(mod, site, rule.code); return info; }
-    const off = OFFLOADS[canonical] ?? (canonical.endsWith('.run_in_executor') ? { arg: 1 } : undefined);
+    const off = offloadOf(canonical);
     if (off) {
       info.kind = 'offload';
       const arg = unwrapPartial(site.args[off.arg]);
