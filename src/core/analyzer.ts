@@ -3,7 +3,7 @@
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
 import type { Language, Node, Query, Tree } from 'web-tree-sitter';
 import { Edit, Query as TsQuery } from 'web-tree-sitter';
-import { CallGraph, type CallInfo, isSuppressed, listenerEntry } from './callgraph';
+import { CallGraph, type CallInfo, edgeHops, isSuppressed, listenerEntry } from './callgraph';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
@@ -521,12 +521,11 @@ class Run {
       // Sync functions the call runs here: its target, and SQLAlchemy listeners a commit/flush fires
       // (on the loop thread even when the commit is awaited); one finding per code and call.
       const codes = new Set<string>(c.kind === 'rule' && c.rule ? [c.rule.code] : []);
-      for (const { t, via } of this.graph.syncEdges(c)) {
-        for (const e of this.graph.summary(t.fn, t.mod)) {
-          if (codes.has(e.code) || (via && !listenerEntry(e)) || !this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
+      for (const edge of this.graph.syncEdges(c)) {
+        for (const e of this.graph.summary(edge.t.fn, edge.t.mod)) {
+          if (codes.has(e.code) || (edge.listener && !listenerEntry(e)) || !this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
           codes.add(e.code);
-          const at = { file: ref.mod.file, line: c.site.line, name: c.site.text };
-          this.push(ref, role, c, e.rule, via ? [at, via, ...e.chain] : [at, ...e.chain]);
+          this.push(ref, role, c, e.rule, [...edgeHops(ref.mod, c.site, edge), ...e.chain]);
         }
       }
       if (c.site.awaited && c.site.loop >= 0) this.checkNPlusOne(ref, role, c);
@@ -576,14 +575,14 @@ class Run {
 
   private push(ref: FunctionRef, role: Role | undefined, c: CallInfo, rule: RuleHit, chain: ChainHop[], hint = ''): void {
     const what = chain.length
-      ? `${chain[chain.length - 1].name} (via ${chain.slice(0, -1).map((h) => `${h.name}()`).join(' -> ')})`
+      ? `${chain[chain.length - 1].name} (via ${viaText(chain)})`
       : c.site.text;
     const verb = rule.family === 'cpu' ? 'is CPU-heavy and blocks the event loop' : 'blocks the event loop';
     const lifespan = role?.kind === 'lifespan' ? ' (runs once at startup)' : '';
     const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}; ${rule.alternative}${hint}`;
     const f = this.finding(ref, role, c, rule.code, this.severity(ref, role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text);
     f.args = {
-      shape: rule.family, call: chain.length ? chain[chain.length - 1].name : c.site.text, via: chain.slice(0, -1).map((h) => `${h.name}()`).join(' -> '),
+      shape: rule.family, call: chain.length ? chain[chain.length - 1].name : c.site.text, via: viaText(chain),
       ...this.whereArgs(ref, role), alternative: rule.alternative, iter: hint ? this.syncLoopIter(ref, c) ?? '' : '',
     };
     this.findings.push(f);
@@ -918,6 +917,11 @@ function round(n: number): number {
  * >= 70 % CPU is cpu-bound, >= 70 % I/O (awaited or blocking) is io-bound. A handler whose only CPU
  * is the framework's per-request overhead has no CPU-heavy work: it is I/O-bound by definition.
  */
+/** The hops before the blocking call, as a reader names them: `svc.load() -> svc.data -> fetch()`. */
+function viaText(chain: ChainHop[]): string {
+  return chain.slice(0, -1).map((h) => (h.property ? h.name : `${h.name}()`)).join(' -> ');
+}
+
 export function workloadOf(cpuMs: number, totalMs: number, baseMs: number): Workload {
   if (totalMs <= 0 || cpuMs <= baseMs) return 'io-bound';
   const cpu = cpuMs / totalMs;

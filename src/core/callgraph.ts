@@ -29,6 +29,8 @@ export interface CallInfo {
   suppressed: boolean;
   /** An awaited call a rule would have matched: its receiver is in fact an async object. */
   awaitedRule?: RuleHit;
+  /** Property getters the call's receiver or arguments read (`svc.data.items()`, `f(svc.data)`). */
+  props?: SyncEdge[];
 }
 
 export interface SummaryEntry {
@@ -42,8 +44,23 @@ export interface SummaryEntry {
 
 export interface SyncCost { cpuMs: number; ioMs: number; kinds: KindTimes }
 
-/** A sync function a call runs right there; `via` is the listener hop when SQLAlchemy runs it for the call. */
-export interface SyncEdge { t: FunctionRef; via?: ChainHop }
+/**
+ * A sync function a call runs right there: its target, a SQLAlchemy listener its commit fires
+ * (`listener`), or a property getter its receiver or arguments read.
+ */
+export interface SyncEdge {
+  t: FunctionRef;
+  /** Replaces the call-site hop (a property read: `svc.data`). */
+  hops?: ChainHop[];
+  /** A SQLAlchemy listener, reached through this hop after the call site. */
+  listener?: boolean;
+  via?: ChainHop;
+}
+
+/** The chain prefix of an edge at a call site. */
+export function edgeHops(mod: ModuleEntry, site: CallSite, e: SyncEdge): ChainHop[] {
+  return e.hops ?? (e.via ? [hop(mod, site), e.via] : [hop(mod, site)]);
+}
 
 export class CallGraph {
   /** Per module, classified lazily: only the functions a report needs are ever looked at. */
@@ -79,6 +96,57 @@ export class CallGraph {
   }
 
   private classify(mod: ModuleEntry, site: CallSite): CallInfo {
+    const info = this.classifyCall(mod, site);
+    const props = this.propertyReads(mod, site);
+    if (props.length) info.props = props;
+    return info;
+  }
+
+  private propertyNames: Set<string> | undefined;
+
+  /**
+   * Sync property getters (`@property`, `@cached_property`) a call site reads on the way: attribute
+   * reads in its receiver chain and its arguments (not inside nested calls, which are sites of their
+   * own) whose object's type is known and names a getter of a workspace class. A setter or a plain
+   * attribute is no call; an awaited read (`await obj.prop`) is no call site.
+   */
+  private propertyReads(mod: ModuleEntry, site: CallSite): SyncEdge[] {
+    if (!this.propertyNames) {
+      this.propertyNames = new Set();
+      for (const m of this.index.modules.values()) for (const fn of m.model.functions) if (!fn.isAsync && isGetter(fn)) this.propertyNames.add(fn.name);
+    }
+    if (!this.propertyNames.size) return [];
+    const reads: Extract<Expr, { k: 'attr' }>[] = [];
+    const visit = (e: Expr | undefined, depth: number): void => {
+      if (!e || depth > 12) return;
+      if (e.k === 'attr') { if (this.propertyNames!.has(e.a)) reads.push(e); visit(e.o, depth + 1); }
+      else if (e.k === 'sub') { visit(e.o, depth + 1); for (const i of e.i) visit(i, depth + 1); }
+      else if (e.k === 'op') { visit(e.l, depth + 1); visit(e.r, depth + 1); }
+      else if (e.k === 'list') for (const i of e.items) visit(i, depth + 1);
+    };
+    if (site.callee.k === 'attr') visit(site.callee.o, 0);
+    for (const a of site.args) visit(a, 0);
+    for (const v of Object.values(site.kw)) visit(v, 0);
+    const out: SyncEdge[] = [];
+    for (const r of reads) {
+      const q = this.canonical(mod, r);
+      const ref = q ? this.getterOf(q) : undefined;
+      if (!ref || out.some((e) => e.t.fn.qname === ref.fn.qname)) continue;
+      out.push({ t: ref, hops: [{ file: mod.file, line: site.line, name: attrText(r), property: true }] });
+    }
+    return out;
+  }
+
+  /** The getter a canonical name denotes (a later `@x.setter` def of the same name does not hide it). */
+  private getterOf(q: string): FunctionRef | undefined {
+    const ref = this.index.functions.get(q);
+    if (!ref) return undefined;
+    if (isGetter(ref.fn)) return ref.fn.isAsync ? undefined : ref;
+    const getter = ref.mod.model.functions.find((f) => f.qname === q && isGetter(f));
+    return getter && !getter.isAsync ? { mod: ref.mod, fn: getter } : undefined;
+  }
+
+  private classifyCall(mod: ModuleEntry, site: CallSite): CallInfo {
     const canonical = this.canonical(mod, site.callee);
     const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
     if (!canonical) return this.modelHeuristic(mod, info);
@@ -180,9 +248,10 @@ export class CallGraph {
         if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code) && !list.some((e) => e.code === c.rule!.code)) {
           list.push({ code: c.rule.code, rule: c.rule, root: c.canonical!, chain: [hop(f.mod, c.site)] });
         }
-        for (const { t, via } of this.syncEdges(c)) {
+        for (const edge of this.syncEdges(c)) {
+          const t = edge.t;
           const known = this.summaries.get(t.fn.qname);
-          if (known) addEntries(list, known, f.mod, c.site, via);
+          if (known) addEntries(list, known, f.mod, c.site, edge);
           else {
             let set = callers.get(t.fn.qname);
             if (!set) callers.set(t.fn.qname, (set = []));
@@ -201,8 +270,8 @@ export class CallGraph {
         const fEntries = entries.get(f.fn.qname)!;
         let changed = false;
         for (const c of this.callsOf(f)) {
-          for (const { t, via } of this.syncEdges(c)) {
-            if (t.fn.qname === g.fn.qname && addEntries(fEntries, gEntries, f.mod, c.site, via)) changed = true;
+          for (const edge of this.syncEdges(c)) {
+            if (edge.t.fn.qname === g.fn.qname && addEntries(fEntries, gEntries, f.mod, c.site, edge)) changed = true;
           }
         }
         if (changed) work.push(f);
@@ -235,8 +304,9 @@ export class CallGraph {
   syncEdges(c: CallInfo): SyncEdge[] {
     const t = this.syncTarget(c);
     const listeners = this.listenersOf(c);
-    if (!listeners.length) return t ? [{ t }] : [];
-    return t ? [{ t }, ...listeners] : listeners;
+    const props = c.props ?? [];
+    if (!listeners.length && !props.length) return t ? [{ t }] : [];
+    return [...props, ...(t ? [{ t }] : []), ...listeners];
   }
 
   private listenerIndex: Map<string, FunctionRef[]> | undefined;
@@ -286,7 +356,7 @@ export class CallGraph {
     for (const event of events) {
       for (const t of index.get(event) ?? []) {
         if (out.some((e) => e.t.fn.qname === t.fn.qname)) continue;
-        out.push({ t, via: { file: t.mod.file, line: t.fn.line, name: t.fn.name, event } });
+        out.push({ t, listener: true, via: { file: t.mod.file, line: t.fn.line, name: t.fn.name, event } });
       }
     }
     return out;
@@ -366,13 +436,13 @@ function awaitedUseWins(calls: CallInfo[]): void {
   }
 }
 
-/** Adds `from`'s entries, prefixed by the call hop (and the listener hop), for codes `into` lacks and the call site does not suppress. */
-function addEntries(into: SummaryEntry[], from: SummaryEntry[], mod: ModuleEntry, site: CallSite, via?: ChainHop): boolean {
+/** Adds `from`'s entries, prefixed by the edge's hops, for codes `into` lacks and the call site does not suppress. */
+function addEntries(into: SummaryEntry[], from: SummaryEntry[], mod: ModuleEntry, site: CallSite, edge: SyncEdge): boolean {
   let changed = false;
   for (const e of from) {
     if (into.some((x) => x.code === e.code) || isSuppressed(mod, site, e.code)) continue;
-    if (via && !listenerEntry(e)) continue;
-    into.push({ ...e, chain: via ? [hop(mod, site), via, ...e.chain] : [hop(mod, site), ...e.chain] });
+    if (edge.listener && !listenerEntry(e)) continue;
+    into.push({ ...e, chain: [...edgeHops(mod, site, edge), ...e.chain] });
     changed = true;
   }
   return changed;
@@ -385,6 +455,20 @@ function addEntries(into: SummaryEntry[], from: SummaryEntry[], mod: ModuleEntry
  */
 export function listenerEntry(e: SummaryEntry): boolean {
   return !e.root.startsWith('sqlalchemy.');
+}
+
+/** `@property`, `@functools.cached_property`, `@cached_property` (any library's). */
+function isGetter(fn: FunctionInfo): boolean {
+  return fn.decorators.some((d) => (d.k === 'name' && (d.n === 'property' || d.n === 'cached_property')) || (d.k === 'attr' && d.a === 'cached_property'));
+}
+
+/** `svc.data`, `self.repo.items`, `get()...data` as a reader names an attribute read. */
+function attrText(e: Expr): string {
+  if (e.k === 'name') return e.n;
+  if (e.k === 'attr') return `${attrText(e.o)}.${e.a}`;
+  if (e.k === 'call') return `${attrText(e.f)}(...)`;
+  if (e.k === 'sub') return `${attrText(e.o)}[...]`;
+  return '...';
 }
 
 function lastName(e: Expr): string {
