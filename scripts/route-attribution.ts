@@ -2,7 +2,7 @@
 // code (`@x.get(...)`-style decorators, `add_api_route`, `add_api_websocket_route` calls) end up as route or
 // websocket handlers in the analysis. Reads the trees `npm run accuracy:real` exported.
 // Usage: node --import tsx scripts/route-attribution.ts [--repo NAME[,NAME]] [--missed N]
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { scanPaths, toPosix } from '../src/core/scan';
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     if (only && !only.includes(repo.name)) continue;
     const dir = join(work, `${repo.name}-${repo.commit.slice(0, 12)}`);
     const scanDir = join(dir, repo.scanRoot);
+    if (!existsSync(scanDir)) { console.log(`${repo.name.padEnd(14)} not exported (run npm run accuracy:real first): ${scanDir}`); continue; }
     const out = await scanPaths([scanDir], { noConfig: true });
     const handlers = new Set(out.result.handlers.filter((h) => h.kind === 'route' || h.kind === 'websocket').map((h) => `${h.file}:${h.line}`));
     let declared = 0;
