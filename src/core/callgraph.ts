@@ -9,7 +9,7 @@ import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
 import { LOOP_CALLBACKS, OFFLOAD_DECORATORS, offloadOf } from './rules/offloads';
 import { eventsFiredBy, LISTEN, LISTENS_FOR } from './rules/orm-events';
 import type { CostKind } from './rules/table';
-import type { FunctionRef, ModuleEntry, SymbolIndex } from './symbols';
+import { type FunctionRef, isGetter, type ModuleEntry, type SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
 import { isSuppressed } from './rules/loop-checks';
 export { isSuppressed };
@@ -129,21 +129,14 @@ export class CallGraph {
     for (const v of Object.values(site.kw)) visit(v, 0);
     const out: SyncEdge[] = [];
     for (const r of reads) {
-      const q = this.canonical(mod, r);
-      const ref = q ? this.getterOf(q) : undefined;
+      // The receiver's type names the class; reading the attribute gives the getter's return value.
+      const owner = this.canonical(mod, r.o);
+      const cls = owner?.endsWith('()') ? this.index.classes.get(owner.slice(0, -2)) : undefined;
+      const ref = cls ? this.index.getterOf(cls, r.a) : undefined;
       if (!ref || out.some((e) => e.t.fn.qname === ref.fn.qname)) continue;
       out.push({ t: ref, hops: [{ file: mod.file, line: site.line, name: attrText(r), property: true }] });
     }
     return out;
-  }
-
-  /** The getter a canonical name denotes (a later `@x.setter` def of the same name does not hide it). */
-  private getterOf(q: string): FunctionRef | undefined {
-    const ref = this.index.functions.get(q);
-    if (!ref) return undefined;
-    if (isGetter(ref.fn)) return ref.fn.isAsync ? undefined : ref;
-    const getter = ref.mod.model.functions.find((f) => f.qname === q && isGetter(f));
-    return getter && !getter.isAsync ? { mod: ref.mod, fn: getter } : undefined;
   }
 
   private classifyCall(mod: ModuleEntry, site: CallSite): CallInfo {
@@ -455,11 +448,6 @@ function addEntries(into: SummaryEntry[], from: SummaryEntry[], mod: ModuleEntry
  */
 export function listenerEntry(e: SummaryEntry): boolean {
   return !e.root.startsWith('sqlalchemy.');
-}
-
-/** `@property`, `@functools.cached_property`, `@cached_property` (any library's). */
-function isGetter(fn: FunctionInfo): boolean {
-  return fn.decorators.some((d) => (d.k === 'name' && (d.n === 'property' || d.n === 'cached_property')) || (d.k === 'attr' && d.a === 'cached_property'));
 }
 
 /** `svc.data`, `self.repo.items`, `get()...data` as a reader names an attribute read. */

@@ -190,6 +190,13 @@ export class SymbolIndex {
       const member = segs[i + 1];
       if (!member) return undefined;
       const method = this.findMethod(cls, member.name);
+      if (method && !member.suffix.startsWith('()')) {
+        // Reading a property gives what its getter returns (`self.service.create_one` with
+        // `@cached_property def service(self) -> RecipeService`).
+        const getter = this.getterOf(cls, member.name);
+        const ret = getter && this.returnType(getter);
+        if (ret) return ret + member.suffix + joinRest(segs, i + 2);
+      }
       if (method) return method.fn.qname + member.suffix + joinRest(segs, i + 2);
       const attr = this.findAttr(cls, member.name);
       if (attr) return attr + member.suffix + joinRest(segs, i + 2);
@@ -217,6 +224,14 @@ export class SymbolIndex {
       prefix += sfx;
     }
     return undefined;
+  }
+
+  /** The sync `@property` / `cached_property` getter `name` of a class or its bases (a later `@x.setter` def does not hide it). */
+  getterOf(c: ClassRef, name: string): FunctionRef | undefined {
+    const m = this.findMethod(c, name);
+    if (!m) return undefined;
+    const fn = isGetter(m.fn) ? m.fn : m.mod.model.functions.find((f) => f.qname === m.fn.qname && isGetter(f));
+    return fn && !fn.isAsync ? { mod: m.mod, fn } : undefined;
   }
 
   findMethod(c: ClassRef, name: string): FunctionRef | undefined {
@@ -290,6 +305,11 @@ export class SymbolIndex {
 }
 
 /** `a.b().c[]` -> [{a,''},{b,'()'},{c,'[]'}]. */
+/** `@property`, `@functools.cached_property`, `@cached_property` (any library's). */
+export function isGetter(fn: FunctionInfo): boolean {
+  return fn.decorators.some((d) => (d.k === 'name' && (d.n === 'property' || d.n === 'cached_property')) || (d.k === 'attr' && d.a === 'cached_property'));
+}
+
 export function splitSegments(q: string): Seg[] {
   const out: Seg[] = [];
   for (const raw of q.split('.')) {
