@@ -113,7 +113,7 @@ export class CallGraph {
   private propertyReads(mod: ModuleEntry, site: CallSite): SyncEdge[] {
     if (!this.propertyNames) {
       this.propertyNames = new Set();
-      for (const m of this.index.modules.values()) for (const fn of m.model.functions) if (!fn.isAsync && isGetter(fn)) this.propertyNames.add(fn.name);
+      for (const m of this.index.modules.values()) for (const n of getterNames(m)) this.propertyNames.add(n);
     }
     if (!this.propertyNames.size) return [];
     const reads: Extract<Expr, { k: 'attr' }>[] = [];
@@ -320,18 +320,14 @@ export class CallGraph {
       if (!list.some((r) => r.fn.qname === ref.fn.qname)) list.push(ref);
     };
     for (const mod of this.index.modules.values()) {
-      for (const fn of mod.model.functions) {
-        if (fn.parentFn !== -1) continue;
-        for (const d of fn.decorators) {
-          if (d.k !== 'call' || d.args.length < 2 || d.args[1].k !== 'str' || lastName(d.f) !== 'listens_for') continue;
-          if (LISTENS_FOR.has(this.canonical(mod, d.f) ?? '')) add(d.args[1].v, { mod, fn });
-        }
+      const cand = listenerCandidates(mod);
+      for (const { fn, d } of cand.decorated) {
+        if (LISTENS_FOR.has(this.canonical(mod, d.f) ?? '')) add((d.args[1] as { v: string }).v, { mod, fn });
       }
-      for (const c of mod.model.calls) {
-        const ev = c.args[1];
-        if (c.fn !== -1 || c.args.length < 3 || ev.k !== 'str' || lastName(c.callee) !== 'listen' || !LISTEN.has(this.canonical(mod, c.callee) ?? '')) continue;
+      for (const c of cand.calls) {
+        if (!LISTEN.has(this.canonical(mod, c.callee) ?? '')) continue;
         const q = this.canonical(mod, c.args[2]);
-        add(ev.v, q ? this.index.functions.get(q) : undefined);
+        add((c.args[1] as { v: string }).v, q ? this.index.functions.get(q) : undefined);
       }
     }
     this.listenerIndex = out;
@@ -448,6 +444,37 @@ function addEntries(into: SummaryEntry[], from: SummaryEntry[], mod: ModuleEntry
  */
 export function listenerEntry(e: SummaryEntry): boolean {
   return !e.root.startsWith('sqlalchemy.');
+}
+
+type Call = Extract<Expr, { k: 'call' }>;
+interface ListenerCandidates { decorated: { fn: FunctionInfo; d: Call }[]; calls: CallSite[] }
+/** Per module entry (entries are replaced when their file changes): what could register a listener, by shape. */
+const listenerMemo = new WeakMap<ModuleEntry, ListenerCandidates>();
+const getterMemo = new WeakMap<ModuleEntry, string[]>();
+
+/** Module-level `@x.listens_for(target, "event")` functions and `x.listen(target, "event", fn)` calls. */
+function listenerCandidates(mod: ModuleEntry): ListenerCandidates {
+  let out = listenerMemo.get(mod);
+  if (out) return out;
+  out = { decorated: [], calls: [] };
+  for (const fn of mod.model.functions) {
+    if (fn.parentFn !== -1) continue;
+    for (const d of fn.decorators) {
+      if (d.k === 'call' && d.args.length >= 2 && d.args[1].k === 'str' && lastName(d.f) === 'listens_for') out.decorated.push({ fn, d });
+    }
+  }
+  for (const c of mod.model.calls) {
+    if (c.fn === -1 && c.args.length >= 3 && c.args[1].k === 'str' && lastName(c.callee) === 'listen') out.calls.push(c);
+  }
+  listenerMemo.set(mod, out);
+  return out;
+}
+
+/** Names of a module's sync property getters. */
+function getterNames(mod: ModuleEntry): string[] {
+  let out = getterMemo.get(mod);
+  if (!out) getterMemo.set(mod, (out = mod.model.functions.filter((fn) => !fn.isAsync && isGetter(fn)).map((fn) => fn.name)));
+  return out;
 }
 
 /** `svc.data`, `self.repo.items`, `get()...data` as a reader names an attribute read. */
