@@ -293,13 +293,21 @@ export class CallGraph {
     return out;
   }
 
-  /** The sync functions a call runs right here: its sync target, and the SQLAlchemy listeners it fires. */
+  private edgeMemo = new WeakMap<CallInfo, SyncEdge[]>();
+
+  /**
+   * The sync functions a call runs right here, in the order they run: property getters its receiver
+   * and arguments read, its sync target, and the SQLAlchemy listeners its commit or flush fires.
+   */
   syncEdges(c: CallInfo): SyncEdge[] {
+    let out = this.edgeMemo.get(c);
+    if (out) return out;
     const t = this.syncTarget(c);
     const listeners = this.listenersOf(c);
     const props = c.props ?? [];
-    if (!listeners.length && !props.length) return t ? [{ t }] : [];
-    return [...props, ...(t ? [{ t }] : []), ...listeners];
+    out = !listeners.length && !props.length ? (t ? [{ t }] : []) : [...props, ...(t ? [{ t }] : []), ...listeners];
+    this.edgeMemo.set(c, out);
+    return out;
   }
 
   private listenerIndex: Map<string, FunctionRef[]> | undefined;
