@@ -25,7 +25,7 @@ export type Kind = 'blocking' | 'cpu' | 'n+1' | 'trap';
 export interface Label { repo: string; path: string; line: number; endLine?: number; kind: Kind; code?: string; note: string; addedAfterBlind?: boolean }
 export interface Judgement { repo: string; path: string; line: number; code: string; verdict: boolean; reason: string; rootCause?: string }
 interface Cause { repo: string; path: string; line: number; code?: string; rootCause: string; detail: string }
-export interface Hop { file: string; line: number; name: string }
+export interface Hop { file: string; line: number; name: string; event?: string }
 export interface Finding { file: string; line: number; column: number; endLine: number; endColumn: number; code: string; severity: string; message: string; call: string; function: string; chain: Hop[]; also?: { code: string; chain: Hop[] }[] }
 interface Scan { findings: Finding[]; summary: { files: number; findings: number } }
 
@@ -171,7 +171,7 @@ function main(): void {
       if (groupOf(f.code) !== 'blocking') continue;
       let text = linesOf.get(f.file);
       if (!text) linesOf.set(f.file, (text = readFileSync(join(dir!, f.file), 'utf8').split(/\r?\n/)));
-      if (isAwaited(f, text)) awaitedBlocking.push(`${repo.name}:${f.file}:${f.line}:${f.code} ${f.call}`);
+      if (isAwaited(f, text) && !f.chain.some((h) => h.event)) awaitedBlocking.push(`${repo.name}:${f.file}:${f.line}:${f.code} ${f.call}`);
     }
     for (const f of findings) if (!groupOf(f.code)) otherCodes.set(f.code, (otherCodes.get(f.code) ?? 0) + 1);
     for (const f of findings) severities.set(f.severity, (severities.get(f.severity) ?? 0) + 1);

@@ -3,7 +3,7 @@
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
 import type { Language, Node, Query, Tree } from 'web-tree-sitter';
 import { Edit, Query as TsQuery } from 'web-tree-sitter';
-import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
+import { CallGraph, type CallInfo, edgeHops, isSuppressed, listenerEntry } from './callgraph';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
@@ -519,22 +519,29 @@ class Run {
       if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code)) {
         this.push(ref, role, c, c.rule, [], this.syncLoopHint(ref, c));
       }
-      const target = this.graph.syncTarget(c);
-      if (target) {
-        // One finding per call site and family: the nearest blocking call reached through this call is
-        // the finding, the others on the same path are listed with it (`also`). A start-up chain such as
-        // Prefect's `get_client()` (Popen + a sync health poll + time.sleep) is one finding per call, not
-        // three; the offload fix at the call site is the same for all of them. Codes stay selectable: only
-        // enabled, unsuppressed codes take part.
-        const entries = this.graph.summary(target.fn, target.mod).filter((e) => this.rules.enabled(e.code) && !isSuppressed(ref.mod, c.site, e.code));
-        for (const family of ['blocking', 'cpu'] as const) {
-          const same = entries.filter((e) => e.rule.family === family)
-            .sort((a, b) => a.chain.length - b.chain.length || a.code.localeCompare(b.code));
-          if (!same.length) continue;
-          const hop0 = { file: ref.mod.file, line: c.site.line, name: c.site.text };
-          const also = same.slice(1).map((e) => ({ code: e.code, call: e.chain[e.chain.length - 1].name, chain: [hop0, ...e.chain] }));
-          this.push(ref, role, c, same[0].rule, [hop0, ...same[0].chain], '', also);
+      // Sync functions the call runs here: its target, property getters it reads, and SQLAlchemy listeners
+      // a commit/flush fires (on the loop thread even when the commit is awaited). One finding per call
+      // site and family: the nearest blocking call reached is the finding, the others on the same path are
+      // listed with it (`also`). A start-up chain such as Prefect's `get_client()` (Popen + a sync health
+      // poll + time.sleep) is one finding per call, not three; the offload fix at the call site is the same
+      // for all of them. Codes stay selectable: only enabled, unsuppressed codes take part, and a code the
+      // call itself is reported under (a direct rule hit) or already reached through another edge counts once.
+      const direct = c.kind === 'rule' && c.rule ? c.rule.code : undefined;
+      const reached = new Map<string, { rule: RuleHit; chain: ChainHop[] }>();
+      for (const edge of this.graph.syncEdges(c)) {
+        for (const e of this.graph.summary(edge.t.fn, edge.t.mod)) {
+          if (e.code === direct || (edge.listener && !listenerEntry(e)) || !this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
+          const chain = [...edgeHops(ref.mod, c.site, edge), ...e.chain];
+          const prev = reached.get(e.code);
+          if (!prev || chain.length < prev.chain.length) reached.set(e.code, { rule: e.rule, chain });
         }
+      }
+      for (const family of ['blocking', 'cpu'] as const) {
+        const same = [...reached].filter(([, x]) => x.rule.family === family)
+          .sort(([ca, a], [cb, b]) => a.chain.length - b.chain.length || ca.localeCompare(cb));
+        if (!same.length) continue;
+        const also = same.slice(1).map(([code, x]) => ({ code, call: x.chain[x.chain.length - 1].name, chain: x.chain }));
+        this.push(ref, role, c, same[0][1].rule, same[0][1].chain, '', also);
       }
       if (c.site.awaited && c.site.loop >= 0) this.checkNPlusOne(ref, role, c);
     }
@@ -583,7 +590,7 @@ class Run {
 
   private push(ref: FunctionRef, role: Role | undefined, c: CallInfo, rule: RuleHit, chain: ChainHop[], hint = '', also: AlsoReached[] = []): void {
     const what = chain.length
-      ? `${chain[chain.length - 1].name} (via ${chain.slice(0, -1).map((h) => `${h.name}()`).join(' -> ')})`
+      ? `${chain[chain.length - 1].name} (via ${viaText(chain)})`
       : c.site.text;
     const verb = rule.family === 'cpu' ? 'is CPU-heavy and blocks the event loop' : 'blocks the event loop';
     const lifespan = role?.kind === 'lifespan' ? ' (runs once at startup)' : '';
@@ -591,7 +598,7 @@ class Run {
     const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}; ${rule.alternative}${hint}${also.length ? `. The same call also reaches ${alsoText}` : ''}`;
     const f = this.finding(ref, role, c, rule.code, this.severity(ref, role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text);
     f.args = {
-      shape: rule.family, call: chain.length ? chain[chain.length - 1].name : c.site.text, via: chain.slice(0, -1).map((h) => `${h.name}()`).join(' -> '),
+      shape: rule.family, call: chain.length ? chain[chain.length - 1].name : c.site.text, via: viaText(chain),
       ...this.whereArgs(ref, role), alternative: rule.alternative, iter: hint ? this.syncLoopIter(ref, c) ?? '' : '',
       ...(also.length ? { also: alsoText } : {}),
     };
@@ -826,6 +833,11 @@ function round(n: number): number {
  * >= 70 % CPU is cpu-bound, >= 70 % I/O (awaited or blocking) is io-bound. A handler whose only CPU
  * is the framework's per-request overhead has no CPU-heavy work: it is I/O-bound by definition.
  */
+/** The hops before the blocking call, as a reader names them: `svc.load() -> svc.data -> fetch()`. */
+function viaText(chain: ChainHop[]): string {
+  return chain.slice(0, -1).map((h) => (h.property ? h.name : `${h.name}()`)).join(' -> ');
+}
+
 export function workloadOf(cpuMs: number, totalMs: number, baseMs: number): Workload {
   if (totalMs <= 0 || cpuMs <= baseMs) return 'io-bound';
   const cpu = cpuMs / totalMs;

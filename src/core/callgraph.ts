@@ -6,36 +6,13 @@ import { type Expr, offsetOf, scopeOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
 import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
 import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
+import { LOOP_CALLBACKS, OFFLOAD_DECORATORS, offloadOf } from './rules/offloads';
+import { eventsFiredBy, LISTEN, LISTENS_FOR } from './rules/orm-events';
 import type { CostKind } from './rules/table';
-import type { FunctionRef, ModuleEntry, SymbolIndex } from './symbols';
+import { type FunctionRef, isGetter, type ModuleEntry, type SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
 import { isSuppressed } from './rules/loop-checks';
 export { isSuppressed };
-
-/** Calls that run their callable argument off the event loop; `arg` is the callable's position. */
-const OFFLOADS: Record<string, { arg: number; process?: boolean }> = {
-  'asyncio.to_thread': { arg: 0 },
-  'asyncio.get_running_loop().run_in_executor': { arg: 1 },
-  'asyncio.get_event_loop().run_in_executor': { arg: 1 },
-  'asyncio.AbstractEventLoop().run_in_executor': { arg: 1 },
-  'fastapi.concurrency.run_in_threadpool': { arg: 0 },
-  'starlette.concurrency.run_in_threadpool': { arg: 0 },
-  'anyio.to_thread.run_sync': { arg: 0 },
-  'asgiref.sync.sync_to_async': { arg: 0 },
-  'fastapi.BackgroundTasks().add_task': { arg: 0 },
-  'starlette.background.BackgroundTasks().add_task': { arg: 0 },
-  'starlette.background.BackgroundTask': { arg: 0 },
-  'fastapi.background.BackgroundTasks().add_task': { arg: 0 },
-};
-
-/**
- * Loop methods that run a sync callback ON the event loop later (`loop.call_soon(cb)`): whatever the
- * callback blocks on blocks the loop, so it is followed like a direct call. Value: the callback's position.
- */
-const LOOP_CALLBACKS = new Map([['call_soon', 0], ['call_soon_threadsafe', 0], ['call_later', 1], ['call_at', 1]]);
-
-/** Decorators that turn a sync function into an awaitable that runs in a thread. */
-const OFFLOAD_DECORATORS = new Set(['asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async']);
 
 export type CallKind = 'rule' | 'local' | 'offload' | 'async-io' | 'cpu-only' | 'other';
 
@@ -52,6 +29,8 @@ export interface CallInfo {
   suppressed: boolean;
   /** An awaited call a rule would have matched: its receiver is in fact an async object. */
   awaitedRule?: RuleHit;
+  /** Property getters the call's receiver or arguments read (`svc.data.items()`, `f(svc.data)`). */
+  props?: SyncEdge[];
 }
 
 export interface SummaryEntry {
@@ -64,6 +43,24 @@ export interface SummaryEntry {
 }
 
 export interface SyncCost { cpuMs: number; ioMs: number; kinds: KindTimes }
+
+/**
+ * A sync function a call runs right there: its target, a SQLAlchemy listener its commit fires
+ * (`listener`), or a property getter its receiver or arguments read.
+ */
+export interface SyncEdge {
+  t: FunctionRef;
+  /** Replaces the call-site hop (a property read: `svc.data`). */
+  hops?: ChainHop[];
+  /** A SQLAlchemy listener, reached through this hop after the call site. */
+  listener?: boolean;
+  via?: ChainHop;
+}
+
+/** The chain prefix of an edge at a call site. */
+export function edgeHops(mod: ModuleEntry, site: CallSite, e: SyncEdge): ChainHop[] {
+  return e.hops ?? (e.via ? [hop(mod, site), e.via] : [hop(mod, site)]);
+}
 
 export class CallGraph {
   /** Per module, classified lazily: only the functions a report needs are ever looked at. */
@@ -99,6 +96,50 @@ export class CallGraph {
   }
 
   private classify(mod: ModuleEntry, site: CallSite): CallInfo {
+    const info = this.classifyCall(mod, site);
+    const props = this.propertyReads(mod, site);
+    if (props.length) info.props = props;
+    return info;
+  }
+
+  private propertyNames: Set<string> | undefined;
+
+  /**
+   * Sync property getters (`@property`, `@cached_property`) a call site reads on the way: attribute
+   * reads in its receiver chain and its arguments (not inside nested calls, which are sites of their
+   * own) whose object's type is known and names a getter of a workspace class. A setter or a plain
+   * attribute is no call; an awaited read (`await obj.prop`) is no call site.
+   */
+  private propertyReads(mod: ModuleEntry, site: CallSite): SyncEdge[] {
+    if (!this.propertyNames) {
+      this.propertyNames = new Set();
+      for (const m of this.index.modules.values()) for (const n of getterNames(m)) this.propertyNames.add(n);
+    }
+    if (!this.propertyNames.size) return [];
+    const reads: Extract<Expr, { k: 'attr' }>[] = [];
+    const visit = (e: Expr | undefined, depth: number): void => {
+      if (!e || depth > 12) return;
+      if (e.k === 'attr') { if (this.propertyNames!.has(e.a)) reads.push(e); visit(e.o, depth + 1); }
+      else if (e.k === 'sub') { visit(e.o, depth + 1); for (const i of e.i) visit(i, depth + 1); }
+      else if (e.k === 'op') { visit(e.l, depth + 1); visit(e.r, depth + 1); }
+      else if (e.k === 'list') for (const i of e.items) visit(i, depth + 1);
+    };
+    if (site.callee.k === 'attr') visit(site.callee.o, 0);
+    for (const a of site.args) visit(a, 0);
+    for (const v of Object.values(site.kw)) visit(v, 0);
+    const out: SyncEdge[] = [];
+    for (const r of reads) {
+      // The receiver's type names the class; reading the attribute gives the getter's return value.
+      const owner = this.canonical(mod, r.o);
+      const cls = owner?.endsWith('()') ? this.index.classes.get(owner.slice(0, -2)) : undefined;
+      const ref = cls ? this.index.getterOf(cls, r.a) : undefined;
+      if (!ref || out.some((e) => e.t.fn.qname === ref.fn.qname)) continue;
+      out.push({ t: ref, hops: [{ file: mod.file, line: site.line, name: attrText(r), property: true }] });
+    }
+    return out;
+  }
+
+  private classifyCall(mod: ModuleEntry, site: CallSite): CallInfo {
     const canonical = this.canonical(mod, site.callee);
     const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
     if (!canonical) return this.modelHeuristic(mod, info);
@@ -113,7 +154,7 @@ export class CallGraph {
       return info;
     }
     if (rule) { info.kind = 'rule'; info.rule = rule; info.suppressed = isSuppressed(mod, site, rule.code); return info; }
-    const off = OFFLOADS[canonical] ?? (canonical.endsWith('.run_in_executor') ? { arg: 1 } : undefined);
+    const off = offloadOf(canonical);
     if (off) {
       info.kind = 'offload';
       const arg = unwrapPartial(site.args[off.arg]);
@@ -222,14 +263,15 @@ export class CallGraph {
         if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code) && !list.some((e) => e.code === c.rule!.code)) {
           list.push({ code: c.rule.code, rule: c.rule, root: c.canonical!, chain: [hop(f.mod, c.site)] });
         }
-        const t = this.syncTarget(c);
-        if (!t) continue;
-        const known = this.summaries.get(t.fn.qname);
-        if (known) addEntries(list, known, f.mod, c.site);
-        else {
-          let set = callers.get(t.fn.qname);
-          if (!set) callers.set(t.fn.qname, (set = []));
-          if (!set.includes(f)) set.push(f);
+        for (const edge of this.syncEdges(c)) {
+          const t = edge.t;
+          const known = this.summaries.get(t.fn.qname);
+          if (known) addEntries(list, known, f.mod, c.site, edge);
+          else {
+            let set = callers.get(t.fn.qname);
+            if (!set) callers.set(t.fn.qname, (set = []));
+            if (!set.includes(f)) set.push(f);
+          }
         }
       }
       entries.set(f.fn.qname, list);
@@ -243,7 +285,9 @@ export class CallGraph {
         const fEntries = entries.get(f.fn.qname)!;
         let changed = false;
         for (const c of this.callsOf(f)) {
-          if (this.syncTarget(c)?.fn.qname === g.fn.qname && addEntries(fEntries, gEntries, f.mod, c.site)) changed = true;
+          for (const edge of this.syncEdges(c)) {
+            if (edge.t.fn.qname === g.fn.qname && addEntries(fEntries, gEntries, f.mod, c.site, edge)) changed = true;
+          }
         }
         if (changed) work.push(f);
       }
@@ -261,10 +305,77 @@ export class CallGraph {
       const f = stack.pop()!;
       out.push(f);
       for (const c of this.callsOf(f)) {
-        const t = this.syncTarget(c);
-        if (!t || seen.has(t.fn.qname) || this.summaries.has(t.fn.qname)) continue;
-        seen.add(t.fn.qname);
-        stack.push(t);
+        for (const { t } of this.syncEdges(c)) {
+          if (seen.has(t.fn.qname) || this.summaries.has(t.fn.qname)) continue;
+          seen.add(t.fn.qname);
+          stack.push(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  private edgeMemo = new WeakMap<CallInfo, SyncEdge[]>();
+
+  /**
+   * The sync functions a call runs right here, in the order they run: property getters its receiver
+   * and arguments read, its sync target, and the SQLAlchemy listeners its commit or flush fires.
+   */
+  syncEdges(c: CallInfo): SyncEdge[] {
+    let out = this.edgeMemo.get(c);
+    if (out) return out;
+    const t = this.syncTarget(c);
+    const listeners = this.listenersOf(c);
+    const props = c.props ?? [];
+    out = !listeners.length && !props.length ? (t ? [{ t }] : []) : [...props, ...(t ? [{ t }] : []), ...listeners];
+    this.edgeMemo.set(c, out);
+    return out;
+  }
+
+  private listenerIndex: Map<string, FunctionRef[]> | undefined;
+
+  /**
+   * Sync functions the project registers as SQLAlchemy listeners, by event name: decorated with
+   * `@event.listens_for(target, "after_insert")` or passed to `event.listen(target, "after_insert", fn)`,
+   * at import time (module or class level). A listener registered inside a function is attached to
+   * whatever that call had at hand (one session, `once=True`), not to every commit: left out.
+   */
+  private listeners(): Map<string, FunctionRef[]> {
+    if (this.listenerIndex) return this.listenerIndex;
+    const out = new Map<string, FunctionRef[]>();
+    const add = (event: string, ref: FunctionRef | undefined): void => {
+      if (!ref || ref.fn.isAsync) return;
+      let list = out.get(event);
+      if (!list) out.set(event, (list = []));
+      if (!list.some((r) => r.fn.qname === ref.fn.qname)) list.push(ref);
+    };
+    for (const mod of this.index.modules.values()) {
+      const cand = listenerCandidates(mod);
+      for (const { fn, d } of cand.decorated) {
+        if (LISTENS_FOR.has(this.canonical(mod, d.f) ?? '')) add((d.args[1] as { v: string }).v, { mod, fn });
+      }
+      for (const c of cand.calls) {
+        if (!LISTEN.has(this.canonical(mod, c.callee) ?? '')) continue;
+        const q = this.canonical(mod, c.args[2]);
+        add((c.args[1] as { v: string }).v, q ? this.index.functions.get(q) : undefined);
+      }
+    }
+    this.listenerIndex = out;
+    return out;
+  }
+
+  /** The listeners a session/connection commit, flush or execute runs (awaited or not). */
+  private listenersOf(c: CallInfo): SyncEdge[] {
+    if (!c.canonical || (c.kind !== 'rule' && c.kind !== 'async-io')) return [];
+    const events = eventsFiredBy(c.canonical);
+    if (!events) return [];
+    const index = this.listeners();
+    if (!index.size) return [];
+    const out: SyncEdge[] = [];
+    for (const event of events) {
+      for (const t of index.get(event) ?? []) {
+        if (out.some((e) => e.t.fn.qname === t.fn.qname)) continue;
+        out.push({ t, listener: true, via: { file: t.mod.file, line: t.fn.line, name: t.fn.name, event } });
       }
     }
     return out;
@@ -309,8 +420,7 @@ export class CallGraph {
         addKind(out.kinds, kind, cost.ms);
         continue;
       }
-      const t = this.syncTarget(c);
-      if (t) { const sub = this.syncCost(t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; mergeKinds(out.kinds, sub.kinds); }
+      for (const { t } of this.syncEdges(c)) { const sub = this.syncCost(t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; mergeKinds(out.kinds, sub.kinds); }
     }
     stack.delete(ref.fn.qname);
     this.syncCosts.set(ref.fn.qname, out);
@@ -345,15 +455,69 @@ function awaitedUseWins(calls: CallInfo[]): void {
   }
 }
 
-/** Adds `from`'s entries, prefixed by the call hop, for codes `into` lacks and the call site does not suppress. */
-function addEntries(into: SummaryEntry[], from: SummaryEntry[], mod: ModuleEntry, site: CallSite): boolean {
+/** Adds `from`'s entries, prefixed by the edge's hops, for codes `into` lacks and the call site does not suppress. */
+function addEntries(into: SummaryEntry[], from: SummaryEntry[], mod: ModuleEntry, site: CallSite, edge: SyncEdge): boolean {
   let changed = false;
   for (const e of from) {
     if (into.some((x) => x.code === e.code) || isSuppressed(mod, site, e.code)) continue;
-    into.push({ ...e, chain: [hop(mod, site), ...e.chain] });
+    if (edge.listener && !listenerEntry(e)) continue;
+    into.push({ ...e, chain: [...edgeHops(mod, site, edge), ...e.chain] });
     changed = true;
   }
   return changed;
+}
+
+/**
+ * What a listener blocks on, as seen from the commit that runs it: not SQLAlchemy's own calls (the
+ * listener's `connection.execute(...)` runs on the flush's connection, driven by the async driver
+ * under an AsyncSession, and is the commit's own LW105 under a sync one).
+ */
+export function listenerEntry(e: SummaryEntry): boolean {
+  return !e.root.startsWith('sqlalchemy.');
+}
+
+type Call = Extract<Expr, { k: 'call' }>;
+interface ListenerCandidates { decorated: { fn: FunctionInfo; d: Call }[]; calls: CallSite[] }
+/** Per module entry (entries are replaced when their file changes): what could register a listener, by shape. */
+const listenerMemo = new WeakMap<ModuleEntry, ListenerCandidates>();
+const getterMemo = new WeakMap<ModuleEntry, string[]>();
+
+/** Module-level `@x.listens_for(target, "event")` functions and `x.listen(target, "event", fn)` calls. */
+function listenerCandidates(mod: ModuleEntry): ListenerCandidates {
+  let out = listenerMemo.get(mod);
+  if (out) return out;
+  out = { decorated: [], calls: [] };
+  for (const fn of mod.model.functions) {
+    if (fn.parentFn !== -1) continue;
+    for (const d of fn.decorators) {
+      if (d.k === 'call' && d.args.length >= 2 && d.args[1].k === 'str' && lastName(d.f) === 'listens_for') out.decorated.push({ fn, d });
+    }
+  }
+  for (const c of mod.model.calls) {
+    if (c.fn === -1 && c.args.length >= 3 && c.args[1].k === 'str' && lastName(c.callee) === 'listen') out.calls.push(c);
+  }
+  listenerMemo.set(mod, out);
+  return out;
+}
+
+/** Names of a module's sync property getters. */
+function getterNames(mod: ModuleEntry): string[] {
+  let out = getterMemo.get(mod);
+  if (!out) getterMemo.set(mod, (out = mod.model.functions.filter((fn) => !fn.isAsync && isGetter(fn)).map((fn) => fn.name)));
+  return out;
+}
+
+/** `svc.data`, `self.repo.items`, `get()...data` as a reader names an attribute read. */
+function attrText(e: Expr): string {
+  if (e.k === 'name') return e.n;
+  if (e.k === 'attr') return `${attrText(e.o)}.${e.a}`;
+  if (e.k === 'call') return `${attrText(e.f)}(...)`;
+  if (e.k === 'sub') return `${attrText(e.o)}[...]`;
+  return '...';
+}
+
+function lastName(e: Expr): string {
+  return e.k === 'attr' ? e.a : e.k === 'name' ? e.n : '';
 }
 
 function unwrapPartial(e: Expr | undefined): Expr | undefined {

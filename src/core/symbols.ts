@@ -145,8 +145,9 @@ export class SymbolIndex {
       if (!mod) continue;
       const next = segs[i + 1];
       // A longer module path wins (`app` and `app.services` are both modules; `app.clients` may be a
-      // namespace package with no module of its own, holding `app.clients.http`).
-      if (!next.suffix && (this.prefixes.has(`${path}.${next.name}`) || this.module(`${path}.${next.name}`))) continue;
+      // namespace package with no module of its own, holding `app.clients.http`; also through a folder
+      // without `__init__.py`: `app.views.routes` under a package `app`).
+      if ((!next.suffix && (this.prefixes.has(`${path}.${next.name}`) || this.module(`${path}.${next.name}`))) || this.longerModule(segs, i)) continue;
       const modName = mod.model.module;
       const sym = this.topSymbol(mod, next.name);
       const self = `${modName}.${next.name}`;
@@ -155,6 +156,16 @@ export class SymbolIndex {
       return undefined;
     }
     return undefined;
+  }
+
+  /** A module named by `segs` beyond `segs[i]` (plain names only, no call or subscript in between). */
+  private longerModule(segs: Seg[], i: number): boolean {
+    let path = segs.slice(0, i + 1).map((s) => s.name).join('.');
+    for (let j = i + 1; j < segs.length && !segs[j].suffix; j++) {
+      path = `${path}.${segs[j].name}`;
+      if (this.module(path)) return true;
+    }
+    return false;
   }
 
   /** `Cls().member`: a method, an instance attribute, a base class's member, or `__call__`. */
@@ -220,6 +231,14 @@ export class SymbolIndex {
       prefix += sfx;
     }
     return undefined;
+  }
+
+  /** The sync `@property` / `cached_property` getter `name` of a class or its bases (a later `@x.setter` def does not hide it). */
+  getterOf(c: ClassRef, name: string): FunctionRef | undefined {
+    const m = this.findMethod(c, name);
+    if (!m) return undefined;
+    const fn = isGetter(m.fn) ? m.fn : m.mod.model.functions.find((f) => f.qname === m.fn.qname && isGetter(f));
+    return fn && !fn.isAsync ? { mod: m.mod, fn } : undefined;
   }
 
   findMethod(c: ClassRef, name: string): FunctionRef | undefined {
@@ -384,6 +403,11 @@ function propertyKind(decorators: Expr[], resolver: Resolver): 'getter' | 'acces
 }
 
 /** `a.b().c[]` -> [{a,''},{b,'()'},{c,'[]'}]. */
+/** `@property`, `@functools.cached_property`, `@cached_property` (any library's). */
+export function isGetter(fn: FunctionInfo): boolean {
+  return fn.decorators.some((d) => (d.k === 'name' && (d.n === 'property' || d.n === 'cached_property')) || (d.k === 'attr' && d.a === 'cached_property'));
+}
+
 export function splitSegments(q: string): Seg[] {
   const out: Seg[] = [];
   for (const raw of q.split('.')) {

@@ -26,7 +26,13 @@ export interface Fix {
   note?: string;
 }
 
-export interface ChainHop { file: string; line: number; name: string }
+export interface ChainHop {
+  file: string; line: number; name: string;
+  /** A SQLAlchemy listener the previous call runs (`after_insert`): the hop is the listener's definition. */
+  event?: string;
+  /** A property read (`svc.data`), not a call. */
+  property?: boolean;
+}
 
 export type FunctionKind = 'route' | 'dependency' | 'middleware' | 'websocket' | 'exception-handler' | 'lifespan' | 'coroutine';
 

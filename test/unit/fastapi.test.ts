@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer } from '../../src/core/analyzer';
+import { scanPaths } from '../../src/core/scan';
 
 describe('FastAPI model', () => {
   let analyzer: Analyzer;
@@ -40,6 +41,28 @@ describe('FastAPI model', () => {
     const f = r.findings.find((x) => x.function === 'item')!;
     assert.equal(f.message, 'time.sleep blocks the event loop in async handler item (GET /v1/items/{item_id}); use await asyncio.sleep(...)');
     assert.equal(f.route, 'GET /v1/items/{item_id}');
+  });
+
+  it('finds routes on router subclasses, in factories and classes, and added by hand (call forms); not on other objects', async () => {
+    const { result } = await scanPaths([join(__dirname, '..', 'fixtures', 'projects', 'route-factories')], { noConfig: true });
+    const kinds = Object.fromEntries(result.handlers.map((h) => [h.name, [h.kind, h.route]]));
+    assert.deepEqual(kinds, {
+      // `class AppRouter(APIRouter)` in app/base.py, used from a folder without __init__.py
+      read_item: ['route', 'GET /items/{item_id}'],
+      create_item: ['route', 'POST /items'],
+      // `def make_router() -> APIRouter: r = APIRouter(); @r.get(...)`, and routes declared in __init__
+      'make_router.ping': ['route', 'GET /ping'],
+      'make_router.sync_ping': ['route', 'GET /sync'],
+      'Views.__init__.clear': ['route', 'DELETE /cache'],
+      // app.middleware("http")(fn), add_api_route(methods=...), add_api_websocket_route
+      timing: ['middleware', null],
+      search: ['route', 'POST /search'],
+      report: ['route', 'GET /report'],
+      feed: ['websocket', 'WS /feed'],
+      // traps: `@registry.get(...)` on a plain class, `on("start").append(fn)`
+      refresh: ['coroutine', null],
+      listener: ['coroutine', null],
+    });
   });
 
   it('lists def routes as not async, with no findings', () => {

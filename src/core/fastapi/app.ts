@@ -18,7 +18,14 @@ export interface Role {
 }
 
 /** The only calls that give functions a role; others are not even resolved. */
-const ROLE_CALLS = new Set(['FastAPI', 'APIRouter', 'Starlette', 'add_middleware', 'add_api_route', 'add_exception_handler', 'add_event_handler']);
+const ROLE_CALLS = new Set(['FastAPI', 'APIRouter', 'Starlette', 'add_middleware', 'add_api_route', 'add_api_websocket_route', 'add_websocket_route', 'add_exception_handler', 'add_event_handler']);
+/** Decorator methods of an app or router, also applied as a call: `app.middleware("http")(fn)`. */
+const DECORATOR_METHODS = new Set([...HTTP_METHODS, 'api_route', 'route', 'websocket', 'websocket_route', 'middleware', 'exception_handler', 'on_event']);
+
+/** `app.middleware("http")(fn)`: a decorator of an app or router applied by hand. */
+function isDecoratorCall(c: CallSite): boolean {
+  return c.callee.k === 'call' && c.callee.f.k === 'attr' && DECORATOR_METHODS.has(c.callee.f.a) && c.args.length > 0;
+}
 
 function lastName(e: Expr): string {
   return e.k === 'name' ? e.n : e.k === 'attr' ? e.a : '';
@@ -35,7 +42,13 @@ export class FastApiModel {
     this.collectIncludes();
     for (const mod of index.modules.values()) {
       for (const fn of mod.model.functions) this.readDecorators(mod, fn);
-      for (const c of mod.model.calls) if (ROLE_CALLS.has(lastName(c.callee))) this.readCallRoles(mod, c);
+      for (const c of mod.model.calls) {
+        if (ROLE_CALLS.has(lastName(c.callee))) this.readCallRoles(mod, c);
+        else if (isDecoratorCall(c)) {
+          const f = this.fnOf(mod, c.args[0]);
+          if (f) this.applyDecorator(mod, f, c.callee);
+        }
+      }
       for (const cls of mod.model.classes) {
         const ref = { mod, cls };
         if (index.bases(ref).some((b) => MIDDLEWARE_BASES.has(b))) {
@@ -59,6 +72,7 @@ export class FastApiModel {
     self.prefixMemo = this.prefixMemo;
     self.includes = this.includes;
     self.roles = new Map();
+    (out as unknown as { appClassMemo: Map<string, boolean> }).appClassMemo = new Map();
     const current = (d: FunctionRef): FunctionRef | undefined => (index.modules.get(d.mod.model.module) === d.mod ? d : index.functions.get(d.fn.qname));
     for (const [q, r] of this.roles) {
       const deps: FunctionRef[] = [];
@@ -83,27 +97,60 @@ export class FastApiModel {
   }
 
   private readDecorators(mod: ModuleEntry, fn: FunctionInfo): void {
-    for (const d of fn.decorators) {
-      if (d.k !== 'call' || d.f.k !== 'attr') continue;
-      const objPath = mod.resolver.resolve(d.f.o);
-      if (!objPath) continue;
-      const objType = this.index.canonicalize(objPath);
-      if (!APP_TYPES.has(objType)) continue;
-      const method = d.f.a;
-      const ref = { mod, fn };
-      const first = d.args[0] ?? d.kw.path;
-      const path = first && first.k === 'str' ? first.v : '';
-      const full = this.prefixOf(objPath) + path;
-      const deps = [...this.depsFromList(mod, d.kw.dependencies), ...this.routerDeps(objPath, 0)];
-      if (HTTP_METHODS.has(method)) this.setRole(ref, 'route', `${method.toUpperCase()} ${full || '/'}`, deps);
-      else if (method === 'api_route' || method === 'route') {
-        const methods = d.kw.methods && d.kw.methods.k === 'list' ? d.kw.methods.items.filter((i) => i.k === 'str').map((i) => (i as { v: string }).v.toUpperCase()) : ['GET'];
-        this.setRole(ref, 'route', `${methods.join(',')} ${full || '/'}`, deps);
-      } else if (method === 'websocket' || method === 'websocket_route') this.setRole(ref, 'websocket', `WS ${full || '/'}`, deps);
-      else if (method === 'middleware') this.setRole(ref, 'middleware', null);
-      else if (method === 'exception_handler') this.setRole(ref, 'exception-handler', null);
-      else if (method === 'on_event') this.setRole(ref, 'lifespan', null);
+    for (const d of fn.decorators) this.applyDecorator(mod, { mod, fn }, d);
+  }
+
+  /**
+   * An app's or router's type: `fastapi.FastAPI()`, `fastapi.APIRouter()`, or an instance of a
+   * workspace class derived from one (`class PrefectRouter(APIRouter)`, `class App(FastAPI)`).
+   */
+  isAppType(t: string): boolean {
+    if (APP_TYPES.has(t)) return true;
+    if (!t.endsWith('()')) return false;
+    let memo = this.appClassMemo.get(t);
+    if (memo === undefined) {
+      memo = false;
+      const seen = new Set<string>();
+      const stack = [t.slice(0, -2)];
+      while (stack.length && seen.size < 16) {
+        const q = stack.pop()!;
+        if (seen.has(q)) continue;
+        seen.add(q);
+        const cls = this.index.classes.get(q);
+        if (!cls) continue;
+        for (const b of this.index.bases(cls)) {
+          if (APP_TYPES.has(`${b}()`)) { memo = true; break; }
+          stack.push(b);
+        }
+        if (memo) break;
+      }
+      this.appClassMemo.set(t, memo);
     }
+    return memo;
+  }
+
+  private appClassMemo = new Map<string, boolean>();
+
+  /** `@app.get(path)` (or `app.get(path)(fn)`) on the function `ref`. */
+  private applyDecorator(mod: ModuleEntry, ref: FunctionRef, d: Expr): void {
+    if (d.k !== 'call' || d.f.k !== 'attr') return;
+    const objPath = mod.resolver.resolve(d.f.o);
+    if (!objPath) return;
+    const objType = this.index.canonicalize(objPath);
+    if (!this.isAppType(objType)) return;
+    const method = d.f.a;
+    const first = d.args[0] ?? d.kw.path;
+    const path = first && first.k === 'str' ? first.v : '';
+    const full = this.prefixOf(objPath) + path;
+    const deps = [...this.depsFromList(mod, d.kw.dependencies), ...this.routerDeps(objPath, 0)];
+    if (HTTP_METHODS.has(method)) this.setRole(ref, 'route', `${method.toUpperCase()} ${full || '/'}`, deps);
+    else if (method === 'api_route' || method === 'route') {
+      const methods = d.kw.methods && d.kw.methods.k === 'list' ? d.kw.methods.items.filter((i) => i.k === 'str').map((i) => (i as { v: string }).v.toUpperCase()) : ['GET'];
+      this.setRole(ref, 'route', `${methods.join(',')} ${full || '/'}`, deps);
+    } else if (method === 'websocket' || method === 'websocket_route') this.setRole(ref, 'websocket', `WS ${full || '/'}`, deps);
+    else if (method === 'middleware') this.setRole(ref, 'middleware', null);
+    else if (method === 'exception_handler') this.setRole(ref, 'exception-handler', null);
+    else if (method === 'on_event') this.setRole(ref, 'lifespan', null);
   }
 
   /** `FastAPI(lifespan=fn, dependencies=[...])`, `app.add_middleware(Cls)`, `app.add_api_route(path, fn)`. */
@@ -120,7 +167,7 @@ export class FastApiModel {
     const dot = name.lastIndexOf('.');
     const recv = name.slice(0, dot);
     const method = name.slice(dot + 1);
-    if (!APP_TYPES.has(recv)) return;
+    if (!this.isAppType(recv)) return;
     if (method === 'add_middleware' && c.args[0]) {
       const clsName = mod.resolver.resolve(c.args[0]);
       const cls = clsName ? this.index.classes.get(this.index.canonicalize(clsName)) : undefined;
@@ -128,10 +175,15 @@ export class FastApiModel {
         const m = this.index.findMethod(cls, 'dispatch') ?? this.index.findMethod(cls, '__call__');
         if (m) this.setRole(m, 'middleware', null);
       }
-    } else if (method === 'add_api_route' && c.args[1]) {
-      const f = this.fnOf(mod, c.args[1]);
-      const p = c.args[0];
-      if (f) this.setRole(f, 'route', `GET ${p && p.k === 'str' ? p.v : '/'}`);
+    } else if (method === 'add_api_route' && (c.args[1] ?? c.kw.endpoint)) {
+      const f = this.fnOf(mod, c.args[1] ?? c.kw.endpoint);
+      const p = c.args[0] ?? c.kw.path;
+      const methods = listItems(c.kw.methods).filter((i) => i.k === 'str').map((i) => (i as { v: string }).v.toUpperCase());
+      if (f) this.setRole(f, 'route', `${methods.length ? methods.join(',') : 'GET'} ${p && p.k === 'str' ? p.v : '/'}`);
+    } else if ((method === 'add_api_websocket_route' || method === 'add_websocket_route') && (c.args[1] ?? c.kw.endpoint)) {
+      const f = this.fnOf(mod, c.args[1] ?? c.kw.endpoint);
+      const p = c.args[0] ?? c.kw.path;
+      if (f) this.setRole(f, 'websocket', `WS ${p && p.k === 'str' ? p.v : '/'}`);
     } else if (method === 'add_exception_handler' && c.args[1]) {
       const f = this.fnOf(mod, c.args[1]);
       if (f) this.setRole(f, 'exception-handler', null);
@@ -269,7 +321,7 @@ export function roleInputs(mod: ModuleEntry): string {
   };
   for (const c of mod.model.calls) {
     const n = lastName(c.callee);
-    if (!ROLE_CALLS.has(n) && n !== 'include_router') continue;
+    if (!ROLE_CALLS.has(n) && n !== 'include_router' && !isDecoratorCall(c)) continue;
     const kw = Object.entries(c.kw).map(([k, v]) => `${k}=${sig(v, 0)}`);
     out.push(`${sig(c.callee, 0)}|${c.callee.k === 'attr' ? sig(c.callee.o, 0) : ''}(${[...c.args.map((a) => sig(a, 0)), ...kw].join(',')})`);
   }

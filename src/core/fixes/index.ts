@@ -56,7 +56,10 @@ function build(ctx: FixContext, f: Finding): Fix[] {
   // Plain def first: it keeps every semantic, and one edit covers every finding of the function.
   const plain = blocking || cpu ? plainDefFix(ctx, t) : undefined;
   if (plain?.isPreferred) out.push(plain);
-  if (f.code === 'LW301') {
+  if (f.chain[0]?.property) {
+    // A property read in the call's receiver or arguments runs on the loop before an offload of the
+    // call could take it: no thread fix.
+  } else if (f.code === 'LW301') {
     out.push(gatherFix(ctx, t));
   } else if (blocking && f.call === 'builtins.open' && !f.chain.length && inWithHeader(ctx, t)) {
     // Offloading only `open` would leave the block's reads and writes on the loop.
