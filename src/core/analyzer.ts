@@ -1,16 +1,16 @@
 // The analysis entry point shared by the CLI and the extension: parse each file once (models are
 // cached by content), build the workspace index, then report every blocking call that runs on the
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
-import type { Language, Node, Query, Tree } from 'web-tree-sitter';
-import { Edit, Query as TsQuery } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import { Edit } from 'web-tree-sitter';
 import { CallGraph, type CallInfo, isSuppressed } from './callgraph';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import { type Expr, namesIn } from './python/ir';
-import { buildModel, type CallSite, type FileModel, type LoopInfo, type Part, type PartCache, positionAt, reuseAfterEdit } from './python/model';
+import { buildModel, type CallSite, type FileModel, type LoopInfo, type Part, type PartCache, positionAt, reuseAfterEdit, type SegmentRef } from './python/model';
 import { Resolver } from './python/resolve';
-import { initParser, loadQuery, parsePython, renewParser } from './parser';
+import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
 import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
@@ -74,9 +74,6 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
   return { row, column: offset - lineStart };
 }
 
-/** grammars/python-model.scm: every node kind the file model reads. */
-const MODEL_QUERY = 'python-model';
-
 interface CachedModel { text: string; module: string; isPackage: boolean; model: FileModel }
 
 const ROLE_WORD: Record<FunctionKind, string> = {
@@ -95,7 +92,6 @@ const ASYNC_SESSION = 'sqlalchemy.ext.asyncio.AsyncSession()';
 
 export class Analyzer {
   private cache = new Map<string, CachedModel>();
-  private query: Query;
   /** How many files were parsed (not served from the cache) since creation; tests use it. */
   parses = 0;
   /** How many times the wasm runtime aborted and the parser was rebuilt. */
@@ -103,25 +99,25 @@ export class Analyzer {
   /** Set after a wasm abort; the next analyze() reports it once as a note. */
   private wasmNote: FileNote | undefined;
 
-  private constructor(private lang: Language, query: Query) { this.query = query; }
+  private constructor() { /* Analyzer.create */ }
 
   static async create(grammarDir?: string): Promise<Analyzer> {
-    const lang = await initParser(grammarDir);
-    return new Analyzer(lang, new TsQuery(lang, loadQuery(MODEL_QUERY)));
+    await initParser(grammarDir);
+    return new Analyzer();
   }
 
   /**
    * Parses and builds a model; when the wasm runtime aborts (a RuntimeError: out of memory,
-   * unreachable), rebuilds the parser and the query, forgets every kept tree, and tries once more.
+   * unreachable), rebuilds the parser, forgets every kept tree, and tries once more.
    */
-  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean, reuse?: (seg: Node) => Part | undefined, nextParts?: PartCache): { model: FileModel; tree?: Tree } {
+  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean, reuse?: (seg: SegmentRef) => Part | undefined, nextParts?: PartCache): { model: FileModel; tree?: Tree } {
     for (let attempt = 0; ; attempt++) {
       let tree: Tree | undefined;
       let kept = false;
       try {
         tree = parsePython(file.text, attempt ? undefined : oldTree, keep);
         this.parses++;
-        const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage }, attempt ? undefined : reuse, nextParts, this.buildStats);
+        const model = buildModel(tree, file.text, { module: file.module, isPackage: file.isPackage }, attempt ? undefined : reuse, nextParts, this.buildStats);
         kept = keep;
         return kept ? { model, tree } : { model };
       } catch (err) {
@@ -137,10 +133,9 @@ export class Analyzer {
   private recoverFromWasmAbort(err: Error, path: string): void {
     this.wasmResets++;
     this.wasmNote ??= { file: path, kind: 'error', message: `the parser's wasm runtime aborted (${err.message}); it was reinitialised and the file analysed again` };
-    // Trees and the query live in the old state: drop them without touching it again.
+    // Trees live in the old state: drop them without touching it again.
     this.docs.clear();
     renewParser();
-    try { this.query = new TsQuery(this.lang, loadQuery(MODEL_QUERY)); } catch { /* keep the old one */ }
   }
 
   /** The file's model, from the cache when its text has not changed. Never throws on user code. */
