@@ -422,10 +422,20 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-/** Every module's name and surface hash, or undefined when a model has no surface hash. */
-function surfaceKey(entries: ModuleEntry[]): string | undefined {
-  if (entries.some((e) => e.model.surface === undefined)) return undefined;
-  return entries.map((e) => `${e.model.module}:${e.model.isPackage}:${e.model.surface}`).join('|');
+/**
+ * Every module's name and surface hash. Only documents' models have a surface hash (their parts are
+ * rebuilt on edits); a model built from a file's whole text stands for itself, by identity.
+ */
+function surfaceKey(entries: ModuleEntry[]): string {
+  return entries.map((e) => `${e.model.module}:${e.model.isPackage}:${e.model.surface ?? `#${modelId(e.model)}`}`).join('|');
+}
+
+const modelIds = new WeakMap<FileModel, number>();
+let nextModelId = 0;
+function modelId(m: FileModel): number {
+  let id = modelIds.get(m);
+  if (id === undefined) modelIds.set(m, (id = nextModelId++));
+  return id;
 }
 
 /** A trap or abort of the wasm runtime (not a bug in the analyzer's own code). */

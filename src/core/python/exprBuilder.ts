@@ -5,22 +5,25 @@ import type { FlatTree, Kinds } from './flatTree';
 import { type Expr, type SegmentHeader, UNKNOWN } from './ir';
 import { copyString } from '../parser';
 
-/** The node type names the builder tells apart; a kind is its index + 1 (see kindsFor). */
-export const KIND_NAMES = [
-  'identifier', 'attribute', 'call', 'subscript', 'type', 'generic_type', 'type_parameter', 'binary_operator',
-  'parenthesized_expression', 'await', 'string', 'string_content', 'interpolation', 'concatenated_string', 'integer', 'float',
-  'none', 'false', 'true', 'list', 'tuple', 'lambda', 'comment', 'keyword_argument', 'generator_expression',
-  'function_definition', 'class_definition', 'decorated_definition', 'decorator', 'list_comprehension', 'set_comprehension',
-  'dictionary_comprehension', 'for_in_clause', 'for_statement', 'while_statement', 'expression_statement', 'import_statement',
-  'import_from_statement', 'assignment', 'augmented_assignment', 'named_expression', 'with_statement', 'with_item',
-  'return_statement', 'yield', 'global_statement', 'nonlocal_statement', 'break_statement', 'try_statement', 'ERROR',
-  'typed_parameter', 'default_parameter', 'typed_default_parameter', 'list_splat_pattern', 'dictionary_splat_pattern',
-  'dotted_name', 'aliased_import', 'relative_import', 'import_prefix', 'as_pattern',
-] as const;
+/**
+ * The node types the builder tells apart, as small numbers (kindsFor maps every type id of the
+ * grammar with one of these names, named or anonymous, as a comparison of `node.type` would).
+ */
+export const K = {
+  identifier: 1, attribute: 2, call: 3, subscript: 4, type: 5, generic_type: 6, type_parameter: 7,
+  binary_operator: 8, parenthesized_expression: 9, await: 10, string: 11, string_content: 12, interpolation: 13,
+  concatenated_string: 14, integer: 15, float: 16, none: 17, false: 18, true: 19, list: 20, tuple: 21, lambda: 22,
+  comment: 23, keyword_argument: 24, generator_expression: 25, function_definition: 26, class_definition: 27,
+  decorated_definition: 28, decorator: 29, list_comprehension: 30, set_comprehension: 31,
+  dictionary_comprehension: 32, for_in_clause: 33, for_statement: 34, while_statement: 35, expression_statement: 36,
+  import_statement: 37, import_from_statement: 38, assignment: 39, augmented_assignment: 40, named_expression: 41,
+  with_statement: 42, with_item: 43, return_statement: 44, yield: 45, global_statement: 46, nonlocal_statement: 47,
+  break_statement: 48, try_statement: 49, ERROR: 50, typed_parameter: 51, default_parameter: 52,
+  typed_default_parameter: 53, list_splat_pattern: 54, dictionary_splat_pattern: 55, dotted_name: 56,
+  aliased_import: 57, relative_import: 58, import_prefix: 59, as_pattern: 60,
+} as const;
 
-type KindName = typeof KIND_NAMES[number];
-/** Kind numbers by name: K.call === KIND_NAMES.indexOf('call') + 1. */
-export const K = Object.fromEntries(KIND_NAMES.map((n, i) => [n, i + 1])) as Record<KindName, number>;
+export const KIND_NAMES = Object.keys(K) as readonly string[];
 
 /** Field names the builder reads. */
 export const FIELD_NAMES = ['name', 'body', 'parameters', 'return_type', 'superclasses', 'left', 'right', 'type', 'value', 'alias',

@@ -34,13 +34,14 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
   let built = 0;
   segments.forEach((seg, i) => {
     if (roots[i] < 0) return;
-    parts[i] = buildPart(text, opts, seg, flat, roots[i], kinds, fields, rows, own);
+    parts[i] = buildPart(text, opts, seg, flat, roots[i], kinds, fields, rows, own, !!next);
     built++;
   });
   if (stats) stats.built = built;
   if (next) segments.forEach((seg, i) => next.set(`${seg.startIndex}:${seg.endIndex}`, parts[i]!));
   const model = assemble(starts, opts, segments, parts as Part[]);
-  model.surface = (parts as Part[]).map((p) => p.surface.toString(36)).join('.');
+  // Surface hashes serve edits (a document's parts are kept): a file read from disk is identified by its model.
+  if (next) model.surface = (parts as Part[]).map((p) => p.surface.toString(36)).join('.');
   const root = tree.rootNode;
   if (root.hasError && model.syntaxErrors.length === 0) {
     // A MISSING node (e.g. an unclosed bracket) is not an ERROR node; locate it by its parent.
@@ -49,12 +50,12 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
   return model;
 }
 
-function buildPart(text: string, opts: BuildOptions, seg: SegmentRef, flat: FlatTree, root: number, kinds: Kinds, fields: Record<FieldName, number>, rows: Rows, own: boolean): Part {
+function buildPart(text: string, opts: BuildOptions, seg: SegmentRef, flat: FlatTree, root: number, kinds: Kinds, fields: Record<FieldName, number>, rows: Rows, own: boolean, hash: boolean): Part {
   const header: SegmentHeader = { delta: 0, scopeBase: 0 };
   const b = new ModelBuilder(text, flat, kinds, fields, rows, header, own).init(opts);
   b.run(root);
   // Built with local ids: the module scope is 0 and the part's own scopes start at 1.
-  return { model: b.model, header, surface: surfaceHash(b.model), column: seg.startPosition.column, placed: { start: seg.startIndex, row: seg.startPosition.row, fn: 0, cls: 0, call: 0, loop: 0, scope: 1 } };
+  return { model: b.model, header, surface: hash ? surfaceHash(b.model) : 0, column: seg.startPosition.column, placed: { start: seg.startIndex, row: seg.startPosition.row, fn: 0, cls: 0, call: 0, loop: 0, scope: 1 } };
 }
 
 const fieldMemo = new WeakMap<Kinds, Record<FieldName, number>>();

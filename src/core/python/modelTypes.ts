@@ -139,7 +139,7 @@ export interface FileModel {
   fileNoqa?: Set<string>;
   syntaxErrors: { line: number; column: number }[];
   lineStarts: number[];
-  /** Hash of what the file exposes to name resolution (see surfaceHash); undefined when not known. */
+  /** Hash of what the file exposes to name resolution (see surfaceHash); only for documents built from kept parts. */
   surface?: string;
 }
 
