@@ -1,7 +1,7 @@
-// Loads web-tree-sitter, the Python grammar and the query sources (grammars/*.scm) once, from an
-// explicit folder: the extension's or package's own grammars/ (next to dist/, or the source tree's),
-// never the working directory, which is the project being scanned.
-import { existsSync, readFileSync } from 'node:fs';
+// Loads web-tree-sitter and the Python grammar once, from an explicit folder: the extension's or
+// package's own grammars/ (next to dist/, or the source tree's), never the working directory, which
+// is the project being scanned.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import type { CursorOps } from './python/flatTree';
@@ -20,8 +20,6 @@ export function defaultGrammarDir(): string {
   for (const c of candidates) if (existsSync(join(c, 'tree-sitter-python.wasm'))) return c;
   throw new Error(`tree-sitter grammars not found (looked in ${candidates.join(', ')}); run "npm run build"`);
 }
-
-let queryDir: string | undefined;
 
 /**
  * The emscripten module web-tree-sitter was initialised with (the options object handed to
@@ -87,7 +85,6 @@ export function hasWasmCursor(): boolean {
 
 export function initParser(grammarDir = defaultGrammarDir()): Promise<Language> {
   if (!ready) {
-    queryDir = grammarDir;
     ready = (async () => {
       moduleOptions.locateFile = () => join(grammarDir, 'web-tree-sitter.wasm');
       await Parser.init(moduleOptions);
@@ -100,10 +97,6 @@ export function initParser(grammarDir = defaultGrammarDir()): Promise<Language> 
   return ready;
 }
 
-/** The source of grammars/<name>.scm, from the folder the grammar was loaded from. */
-export function loadQuery(name: string): string {
-  return readFileSync(join(queryDir ?? defaultGrammarDir(), `${name}.scm`), 'utf8');
-}
 
 /** A parser bound to Python. Call initParser() first. */
 export function newParser(): Parser {
