@@ -29,6 +29,8 @@ export interface FlatTree {
 export interface FlatModule { segments: SegmentRef[]; roots: number[]; flat: FlatTree }
 
 let shared: FlatTree | undefined;
+/** Nodes the shared arrays keep room for between walks (20 bytes each). */
+const KEEP = 1 << 18;
 
 function alloc(size: number): FlatTree {
   return {
@@ -73,7 +75,9 @@ export function publicCursor(tree: Tree): CursorOps {
  */
 export function flattenModule(tree: Tree, rows: (offset: number) => { row: number; column: number }, want: (seg: SegmentRef) => boolean, usePublic = false): FlatModule {
   const c = (!usePublic && wasmCursor(tree)) || publicCursor(tree);
-  let t = (shared ??= alloc(1 << 16));
+  // Arrays grown for one very large file are not kept for the next (at most KEEP nodes are).
+  if (!shared || shared.type.length > KEEP) shared = alloc(1 << 16);
+  let t = shared;
   t.n = 0;
   const segments: SegmentRef[] = [];
   const roots: number[] = [];
