@@ -2,6 +2,7 @@
 // loops) in one pre-order pass over its flat tree (python/flatTree.ts). A stack of open containers
 // (function, class, lambda, comprehension, loop) gives each node its context, so no recursive walk is
 // needed and deeply nested code cannot overflow the stack.
+import { copyString } from '../parser';
 import { ExprBuilder, K } from './exprBuilder';
 import { type Expr, namesIn, readableCallee, UNKNOWN } from './ir';
 import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Scope, Binding } from './modelTypes';
@@ -582,7 +583,8 @@ export class ModelBuilder extends ExprBuilder {
   }
 
   private onComment(n: number): void {
-    const text = this.text.slice(this.S[n], this.E[n]);
+    // Codes are cut from the comment's text: a copy, so that no code keeps an open document alive.
+    const text = this.own ? copyString(this.text.slice(this.S[n], this.E[n])) : this.text.slice(this.S[n], this.E[n]);
     const file = /^#\s*loopwise\s*:\s*noqa(?:\s*:\s*(LW\d*(?:\s*,\s*LW\d*)*))?\s*$/i.exec(text);
     if (file && this.ownLine(this.S[n])) {
       const set = (this.model.fileNoqa ??= new Set());

@@ -59,7 +59,7 @@ export class ExprBuilder {
   /** A call nested in another's arguments is met twice (as an argument, then as a call site). */
   protected callIr = new Map<number, Extract<Expr, { k: 'call' }>>();
 
-  constructor(protected text: string, t: FlatTree, protected kinds: Kinds, fields: Record<FieldName, number>, protected rows: Rows, protected header: SegmentHeader, private own: boolean) {
+  constructor(protected text: string, t: FlatTree, protected kinds: Kinds, fields: Record<FieldName, number>, protected rows: Rows, protected header: SegmentHeader, protected own: boolean) {
     this.type = t.type; this.field = t.field; this.S = t.start; this.E = t.end; this.P = t.parent; this.L = t.last;
     this.kindOf = kinds.byId; this.namedOf = kinds.named; this.F = fields;
   }
