@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(process.argv[2] ?? join(root, 'loopwise.vsix'));
 const stage = join(root, '.vsix-stage');
 const FILES = [
-  'dist/extension.js', 'dist/cli.js', 'grammars/web-tree-sitter.wasm', 'grammars/tree-sitter-python.wasm', 'grammars/python-model.scm',
+  'dist/extension.js', 'dist/cli.js', 'grammars/web-tree-sitter.wasm', 'grammars/tree-sitter-python.wasm',
   'media/icon.png', 'media/panel.js', 'media/panel.css', 'l10n', 'package.nls.json', 'package.nls.vi.json',
   'README.md', 'LICENSE', 'CHANGELOG.md',
 ];

@@ -1,16 +1,16 @@
 // The analysis entry point shared by the CLI and the extension: parse each file once (models are
 // cached by content), build the workspace index, then report every blocking call that runs on the
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
-import type { Language, Node, Query, Tree } from 'web-tree-sitter';
-import { Edit, Query as TsQuery } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import { Edit } from 'web-tree-sitter';
 import { CallGraph, type CallInfo, edgeHops, isSuppressed, listenerEntry } from './callgraph';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import type { Expr } from './python/ir';
-import { buildModel, type CallSite, type FileModel, type Part, type PartCache, positionAt, reuseAfterEdit } from './python/model';
+import { buildModel, type CallSite, type FileModel, type Part, type PartCache, positionAt, reuseAfterEdit, type SegmentRef } from './python/model';
 import { Resolver } from './python/resolve';
-import { initParser, loadQuery, parsePython, renewParser } from './parser';
+import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
 import { checkNPlusOne, isDdl, nPlusOneFix, RoundTrips } from './rules/n-plus-one';
@@ -75,9 +75,6 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
   return { row, column: offset - lineStart };
 }
 
-/** grammars/python-model.scm: every node kind the file model reads. */
-const MODEL_QUERY = 'python-model';
-
 interface CachedModel { text: string; module: string; isPackage: boolean; model: FileModel }
 
 const ROLE_WORD: Record<FunctionKind, string> = {
@@ -93,7 +90,6 @@ const ROLE_WORD: Record<FunctionKind, string> = {
 
 export class Analyzer {
   private cache = new Map<string, CachedModel>();
-  private query: Query;
   /** How many files were parsed (not served from the cache) since creation; tests use it. */
   parses = 0;
   /** How many times the wasm runtime aborted and the parser was rebuilt. */
@@ -101,25 +97,25 @@ export class Analyzer {
   /** Set after a wasm abort; the next analyze() reports it once as a note. */
   private wasmNote: FileNote | undefined;
 
-  private constructor(private lang: Language, query: Query) { this.query = query; }
+  private constructor() { /* Analyzer.create */ }
 
   static async create(grammarDir?: string): Promise<Analyzer> {
-    const lang = await initParser(grammarDir);
-    return new Analyzer(lang, new TsQuery(lang, loadQuery(MODEL_QUERY)));
+    await initParser(grammarDir);
+    return new Analyzer();
   }
 
   /**
    * Parses and builds a model; when the wasm runtime aborts (a RuntimeError: out of memory,
-   * unreachable), rebuilds the parser and the query, forgets every kept tree, and tries once more.
+   * unreachable), rebuilds the parser, forgets every kept tree, and tries once more.
    */
-  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean, reuse?: (seg: Node) => Part | undefined, nextParts?: PartCache): { model: FileModel; tree?: Tree } {
+  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean, reuse?: (seg: SegmentRef) => Part | undefined, nextParts?: PartCache): { model: FileModel; tree?: Tree } {
     for (let attempt = 0; ; attempt++) {
       let tree: Tree | undefined;
       let kept = false;
       try {
         tree = parsePython(file.text, attempt ? undefined : oldTree, keep);
         this.parses++;
-        const model = buildModel(tree, file.text, this.query, { module: file.module, isPackage: file.isPackage }, attempt ? undefined : reuse, nextParts, this.buildStats);
+        const model = buildModel(tree, file.text, { module: file.module, isPackage: file.isPackage }, attempt ? undefined : reuse, nextParts, this.buildStats);
         kept = keep;
         return kept ? { model, tree } : { model };
       } catch (err) {
@@ -135,10 +131,9 @@ export class Analyzer {
   private recoverFromWasmAbort(err: Error, path: string): void {
     this.wasmResets++;
     this.wasmNote ??= { file: path, kind: 'error', message: `the parser's wasm runtime aborted (${err.message}); it was reinitialised and the file analysed again` };
-    // Trees and the query live in the old state: drop them without touching it again.
+    // Trees live in the old state: drop them without touching it again.
     this.docs.clear();
     renewParser();
-    try { this.query = new TsQuery(this.lang, loadQuery(MODEL_QUERY)); } catch { /* keep the old one */ }
   }
 
   /** The file's model, from the cache when its text has not changed. Never throws on user code. */
@@ -425,10 +420,20 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-/** Every module's name and surface hash, or undefined when a model has no surface hash. */
-function surfaceKey(entries: ModuleEntry[]): string | undefined {
-  if (entries.some((e) => e.model.surface === undefined)) return undefined;
-  return entries.map((e) => `${e.model.module}:${e.model.isPackage}:${e.model.surface}`).join('|');
+/**
+ * Every module's name and surface hash. Only documents' models have a surface hash (their parts are
+ * rebuilt on edits); a model built from a file's whole text stands for itself, by identity.
+ */
+function surfaceKey(entries: ModuleEntry[]): string {
+  return entries.map((e) => `${e.model.module}:${e.model.isPackage}:${e.model.surface ?? `#${modelId(e.model)}`}`).join('|');
+}
+
+const modelIds = new WeakMap<FileModel, number>();
+let nextModelId = 0;
+function modelId(m: FileModel): number {
+  let id = modelIds.get(m);
+  if (id === undefined) modelIds.set(m, (id = nextModelId++));
+  return id;
 }
 
 /** A trap or abort of the wasm runtime (not a bug in the analyzer's own code). */

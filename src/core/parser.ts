@@ -1,9 +1,10 @@
-// Loads web-tree-sitter, the Python grammar and the query sources (grammars/*.scm) once, from an
-// explicit folder: the extension's or package's own grammars/ (next to dist/, or the source tree's),
-// never the working directory, which is the project being scanned.
-import { existsSync, readFileSync } from 'node:fs';
+// Loads web-tree-sitter and the Python grammar once, from an explicit folder: the extension's or
+// package's own grammars/ (next to dist/, or the source tree's), never the working directory, which
+// is the project being scanned.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
+import type { CursorOps } from './python/flatTree';
 
 let ready: Promise<Language> | undefined;
 let language: Language | undefined;
@@ -20,13 +21,74 @@ export function defaultGrammarDir(): string {
   throw new Error(`tree-sitter grammars not found (looked in ${candidates.join(', ')}); run "npm run build"`);
 }
 
-let queryDir: string | undefined;
+/**
+ * The emscripten module web-tree-sitter was initialised with (the options object handed to
+ * Parser.init is the module itself). The model builder's cursor walk calls its tree-cursor exports
+ * directly: the cursor state stays in the transfer buffer between calls instead of being copied in
+ * and out by JS helpers on every step.
+ */
+interface WasmModule {
+  _ts_init(): number;
+  _ts_tree_root_node_wasm(tree: number): void;
+  _ts_tree_cursor_new_wasm(tree: number): void;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+}
+let wasm: WasmModule | undefined;
+let transfer = 0;
+const moduleOptions: Record<string, unknown> = {};
+
+function checkWasm(): WasmModule | undefined {
+  const m = moduleOptions as unknown as Partial<WasmModule>;
+  const names = ['_ts_init', '_ts_tree_root_node_wasm', '_ts_tree_cursor_new_wasm', '_ts_tree_cursor_delete_wasm', '_ts_tree_cursor_goto_first_child_wasm',
+    '_ts_tree_cursor_goto_next_sibling_wasm', '_ts_tree_cursor_goto_parent_wasm', '_ts_tree_cursor_current_node_type_id_wasm',
+    '_ts_tree_cursor_current_field_id_wasm', '_ts_tree_cursor_start_index_wasm', '_ts_tree_cursor_end_index_wasm'] as const;
+  if (!names.every((n) => typeof m[n] === 'function')) return undefined;
+  transfer = m._ts_init!(); // returns the transfer buffer's address (and only re-sets the allocator)
+  return m as WasmModule;
+}
+
+/**
+ * A cursor over the whole tree that calls the wasm exports directly, or undefined when this
+ * web-tree-sitter build does not expose them (the caller then uses the public TreeCursor).
+ */
+export function wasmCursor(tree: Tree): CursorOps | undefined {
+  const m = wasm;
+  const ptr = (tree as unknown as { 0: number })[0];
+  if (!m || typeof ptr !== 'number') return undefined;
+  m._ts_tree_root_node_wasm(ptr);
+  m._ts_tree_cursor_new_wasm(ptr);
+  // The cursor's state lives in the first four words of the transfer buffer; only cursor calls
+  // run until delete(), so nothing else overwrites it.
+  return {
+    typeId: () => m._ts_tree_cursor_current_node_type_id_wasm(ptr),
+    fieldId: () => m._ts_tree_cursor_current_field_id_wasm(ptr),
+    startIndex: () => m._ts_tree_cursor_start_index_wasm(ptr),
+    endIndex: () => m._ts_tree_cursor_end_index_wasm(ptr),
+    firstChild: () => m._ts_tree_cursor_goto_first_child_wasm(ptr) === 1,
+    nextSibling: () => m._ts_tree_cursor_goto_next_sibling_wasm(ptr) === 1,
+    parent: () => m._ts_tree_cursor_goto_parent_wasm(ptr) === 1,
+    delete: () => m._ts_tree_cursor_delete_wasm(ptr),
+  };
+}
+
+/** Whether the direct cursor is in use (tests compare it with the public one). */
+export function hasWasmCursor(): boolean {
+  return !!wasm && transfer !== 0;
+}
 
 export function initParser(grammarDir = defaultGrammarDir()): Promise<Language> {
   if (!ready) {
-    queryDir = grammarDir;
     ready = (async () => {
-      await Parser.init({ locateFile: () => join(grammarDir, 'web-tree-sitter.wasm') });
+      moduleOptions.locateFile = () => join(grammarDir, 'web-tree-sitter.wasm');
+      await Parser.init(moduleOptions);
+      wasm = checkWasm();
       language = await Language.load(join(grammarDir, 'tree-sitter-python.wasm'));
       return language;
     })();
@@ -35,10 +97,6 @@ export function initParser(grammarDir = defaultGrammarDir()): Promise<Language> 
   return ready;
 }
 
-/** The source of grammars/<name>.scm, from the folder the grammar was loaded from. */
-export function loadQuery(name: string): string {
-  return readFileSync(join(queryDir ?? defaultGrammarDir(), `${name}.scm`), 'utf8');
-}
 
 /** A parser bound to Python. Call initParser() first. */
 export function newParser(): Parser {
@@ -58,8 +116,17 @@ export function parsePython(text: string, old?: Tree, ownText = false): Tree {
   shared ??= newParser();
   const tree = shared.parse(text, old ?? null);
   if (!tree) throw new Error('tree-sitter returned no tree');
-  if (ownText) (tree as unknown as { textCallback: (index: number) => string }).textCallback = copiedChunks(text);
+  if (ownText) {
+    (tree as unknown as { textCallback: (index: number) => string }).textCallback = copiedChunks(text);
+    ownTextTrees.add(tree);
+  }
   return tree;
+}
+
+const ownTextTrees = new WeakSet<Tree>();
+/** Whether the tree was parsed with `ownText`: a model built from it copies the text it keeps. */
+export function ownsText(tree: Tree): boolean {
+  return ownTextTrees.has(tree);
 }
 
 const CHUNK = 64;

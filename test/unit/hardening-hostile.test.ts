@@ -13,7 +13,7 @@ import { writeTarget } from '../../src/cli/fix';
 import { main } from '../../src/cli/main';
 import { loadConfig } from '../../src/core/config';
 import { readRegularFile } from '../../src/core/files';
-import { defaultGrammarDir, grammarDirCandidates, loadQuery } from '../../src/core/parser';
+import { defaultGrammarDir, grammarDirCandidates } from '../../src/core/parser';
 import { isBareGenerator, stripStrings } from '../../src/core/fixes/pyText';
 
 /** Runs fn and fails when it takes longer than `budgetMs` (the old code took far longer on these inputs). */
@@ -277,14 +277,6 @@ describe('hardening: grammars and queries come only from the package folder', ()
       process.chdir(prev);
       rmSync(elsewhere, { recursive: true, force: true });
     }
-  });
-
-  it('the model query is a tracked grammars/*.scm file, and it is the one loaded', () => {
-    const tracked = spawnSync('git', ['ls-files', 'grammars'], { cwd: join(own, '..'), encoding: 'utf8' });
-    if (tracked.status === 0) assert.ok(tracked.stdout.split('\n').includes('grammars/python-model.scm'), tracked.stdout);
-    const src = loadQuery('python-model');
-    assert.equal(src, readFileSync(join(own, 'python-model.scm'), 'utf8'));
-    assert.match(src, /\(function_definition\) @def/);
   });
 });
 

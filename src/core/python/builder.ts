@@ -1,0 +1,633 @@
+// Builds the model of one top-level statement (scopes, bindings, functions, classes, call sites,
+// loops) in one pre-order pass over its flat tree (python/flatTree.ts). A stack of open containers
+// (function, class, lambda, comprehension, loop) gives each node its context, so no recursive walk is
+// needed and deeply nested code cannot overflow the stack.
+import { copyString } from '../parser';
+import { ExprBuilder, K } from './exprBuilder';
+import { type Expr, namesIn, readableCallee, UNKNOWN } from './ir';
+import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Scope, Binding } from './modelTypes';
+import { emptyModel } from './parts';
+
+interface Container { kind: 'fn' | 'class' | 'comp' | 'loop'; start: number; end: number; id: number; scope?: number }
+
+export type { BuildOptions };
+
+export class ModelBuilder extends ExprBuilder {
+  model!: FileModel;
+  private stack: Container[] = [];
+  private forIterables = new Set<number>();
+  private stmtCalls = new Set<number>();
+
+  init(opts: BuildOptions): this {
+    this.model = emptyModel(opts, []);
+    return this;
+  }
+
+  /**
+   * Every node of the statement rooted at `root`, in source order (an outer node before an inner
+   * one that starts at the same offset). Only the named node kinds below are read.
+   */
+  run(root: number): void {
+    const end = this.L[root];
+    for (let n = root; n < end; n++) {
+      if (this.namedOf[this.type[n]] !== 1) continue;
+      const k = this.kindOf[this.type[n]];
+      if (k === 0) continue;
+      switch (k) {
+        case K.function_definition: this.closeUntil(this.S[n]); this.onDef(n); break;
+        case K.class_definition: this.closeUntil(this.S[n]); this.onClass(n); break;
+        case K.lambda: this.closeUntil(this.S[n]); this.onLambda(n); break;
+        case K.list_comprehension: case K.set_comprehension: case K.dictionary_comprehension: case K.generator_expression:
+          this.closeUntil(this.S[n]); this.onComp(n); break;
+        case K.for_in_clause: this.closeUntil(this.S[n]); this.onForIn(n); break;
+        case K.for_statement: this.closeUntil(this.S[n]); this.onFor(n); break;
+        case K.while_statement: this.closeUntil(this.S[n]); this.onWhile(n); break;
+        case K.call: {
+          this.closeUntil(this.S[n]);
+          const p = this.P[n];
+          if (p >= 0 && this.kind(p) === K.expression_statement && this.isNamed(p)) this.stmtCalls.add(this.S[n]);
+          this.onCall(n, p >= 0 && this.kind(p) === K.await && this.isNamed(p));
+          break;
+        }
+        case K.await: this.closeUntil(this.S[n]); this.markAwait(); break;
+        case K.import_statement: this.closeUntil(this.S[n]); this.onImport(n); break;
+        case K.import_from_statement: this.closeUntil(this.S[n]); this.onImportFrom(n); break;
+        case K.assignment: this.closeUntil(this.S[n]); this.onAssign(n); break;
+        case K.augmented_assignment: this.closeUntil(this.S[n]); this.onAugAssign(n); break;
+        case K.named_expression: this.closeUntil(this.S[n]); this.onWalrus(n); break;
+        case K.with_statement: this.closeUntil(this.S[n]); if (this.text.startsWith('async', this.S[n])) this.markAwait(); break;
+        case K.with_item: this.closeUntil(this.S[n]); this.onWithItem(n); break;
+        case K.return_statement: this.closeUntil(this.S[n]); this.onReturn(n, false); break;
+        case K.yield: this.closeUntil(this.S[n]); this.onReturn(n, true); break;
+        case K.global_statement: case K.nonlocal_statement: this.closeUntil(this.S[n]); this.onGlobal(n); break;
+        case K.break_statement: this.closeUntil(this.S[n]); this.onBreak(); break;
+        case K.try_statement: { this.closeUntil(this.S[n]); const l = this.innermostLoop(); if (l) l.hasTry = true; break; }
+        case K.comment: this.closeUntil(this.S[n]); this.onComment(n); break;
+        case K.ERROR: {
+          this.closeUntil(this.S[n]);
+          if (this.model.syntaxErrors.length < 50) { const r = this.row(this.S[n]); this.model.syntaxErrors.push({ line: r + 1, column: this.column(this.S[n], r) + 1 }); }
+          break;
+        }
+        default: break;
+      }
+    }
+  }
+
+  // ---- context -------------------------------------------------------------------------------
+
+  private closeUntil(offset: number): void {
+    while (this.stack.length && this.stack[this.stack.length - 1].end <= offset) this.stack.pop();
+  }
+
+  /** The scope a node at `offset` binds into and resolves from. */
+  private currentScope(offset: number): number {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const c = this.stack[i];
+      if (c.scope !== undefined && offset >= c.start) return c.scope;
+    }
+    return 0;
+  }
+
+  private currentFn(offset: number): number {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const c = this.stack[i];
+      if (c.kind === 'fn' && offset >= c.start) return c.id;
+      if (c.kind === 'class' && offset >= c.start) return -1;
+    }
+    return -1;
+  }
+
+  private innermostLoop(offset = Infinity): LoopInfo | undefined {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const c = this.stack[i];
+      if (c.kind === 'fn' || c.kind === 'class') return undefined;
+      if (c.kind === 'loop' && offset >= c.start) return this.model.loops[c.id];
+    }
+    return undefined;
+  }
+
+  private loopsInFn(): LoopInfo[] {
+    const out: LoopInfo[] = [];
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const c = this.stack[i];
+      if (c.kind === 'fn' || c.kind === 'class') break;
+      if (c.kind === 'loop') out.push(this.model.loops[c.id]);
+    }
+    return out;
+  }
+
+  private newScope(kind: Scope['kind'], parent: number): Scope {
+    const s: Scope = { id: this.model.scopes.length, kind, parent, bindings: new Map() };
+    this.model.scopes.push(s);
+    return s;
+  }
+
+  private bind(scope: number, name: string, b: Binding): void {
+    const s = this.model.scopes[scope];
+    const target = s.globals?.has(name) ? this.model.scopes[0] : s;
+    let list = target.bindings.get(name);
+    if (!list) target.bindings.set(name, (list = []));
+    list.push(b);
+  }
+
+  private markAwait(): void {
+    for (const l of this.loopsInFn()) l.yields = true;
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const c = this.stack[i];
+      if (c.kind === 'fn') { this.model.functions[c.id].hasAwait = true; return; }
+      if (c.kind === 'class') return;
+    }
+  }
+
+  private qnameFor(name: string): string {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const c = this.stack[i];
+      if (c.kind === 'fn') return `${this.model.functions[c.id].qname}.${name}`;
+      if (c.kind === 'class') return `${this.model.classes[c.id].qname}.${name}`;
+    }
+    return `${this.model.module}.${name}`;
+  }
+
+  private enclosingClass(): number {
+    const top = this.stack[this.stack.length - 1];
+    return top && top.kind === 'class' ? top.id : -1;
+  }
+
+  // ---- definitions ---------------------------------------------------------------------------
+
+  /** Registers a def or lambda, opens its scope and makes its body the current container. */
+  private openFunction(n: number, body: number, name: string, qname: string, extra: Partial<FunctionInfo>): FunctionInfo {
+    const start = this.S[n];
+    const row = this.row(start);
+    const fn: FunctionInfo = {
+      id: this.model.functions.length,
+      name,
+      qname,
+      isAsync: false,
+      isGenerator: false,
+      isLambda: false,
+      line: row + 1,
+      column: this.column(start, row) + 1,
+      start,
+      end: this.E[n],
+      nameStart: start,
+      nameEnd: start,
+      bodyStart: this.S[body],
+      asyncStart: -1,
+      defKeywordStart: start,
+      scope: -1,
+      parentFn: this.currentFn(start),
+      cls: -1,
+      decorators: [],
+      params: [],
+      hasAwait: false,
+      returns: [],
+      calls: [],
+      bodyIndent: this.column(this.S[body]),
+      ...extra,
+    };
+    this.model.functions.push(fn);
+    const scope = this.newScope('function', this.currentScope(start));
+    scope.fn = fn.id;
+    fn.scope = scope.id;
+    this.stack.push({ kind: 'fn', start: this.S[body], end: this.E[n], id: fn.id, scope: scope.id });
+    return fn;
+  }
+
+  private onDef(n: number): void {
+    const nameNode = this.child(n, 'name');
+    const body = this.child(n, 'body');
+    if (nameNode < 0 || body < 0) return;
+    const name = this.str(nameNode);
+    const outerScope = this.currentScope(this.S[n]);
+    const cls = this.enclosingClass();
+    const isAsync = this.text.startsWith('async', this.S[n]);
+    const decorators: Expr[] = [];
+    const parent = this.P[n];
+    if (parent >= 0 && this.kind(parent) === K.decorated_definition) {
+      for (const d of this.namedChildren(parent)) {
+        if (this.kind(d) !== K.decorator) continue;
+        const e = this.firstNamedChild(d);
+        if (e >= 0) decorators.push(this.ir(e, outerScope));
+      }
+    }
+    const qname = this.qnameFor(name);
+    this.bind(outerScope, name, { kind: 'def', off: this.S[n], q: qname });
+    const kids = isAsync ? this.children(n) : [];
+    const fn = this.openFunction(n, body, name, qname, {
+      isAsync,
+      nameStart: this.S[nameNode],
+      nameEnd: this.E[nameNode],
+      asyncStart: isAsync ? this.S[n] : -1,
+      defKeywordStart: isAsync ? (kids.length > 1 ? this.S[kids[1]] : this.S[n]) : this.S[n],
+      cls,
+      decorators,
+    });
+    if (cls >= 0) this.model.classes[cls].methods.set(name, fn.id);
+    const params = this.child(n, 'parameters');
+    if (params >= 0) this.readParams(params, fn, outerScope, cls >= 0 && !decorators.some(isStaticDecorator));
+    const ret = this.child(n, 'return_type');
+    if (ret >= 0) { const r = this.firstNamedChild(ret); fn.returnAnnotation = this.ir(r >= 0 ? r : ret, outerScope); }
+  }
+
+  /** The annotation of a `type` field: its first named child, or the node itself. */
+  private annotationOf(t: number, scope: number): Expr {
+    const inner = this.firstNamedChild(t);
+    return this.ir(inner >= 0 ? inner : t, scope);
+  }
+
+  private readParams(params: number, fn: FunctionInfo, outerScope: number, isMethod: boolean): void {
+    let first = true;
+    for (const p of this.namedChildren(params)) {
+      let name: string | undefined;
+      let annotation: Expr | undefined;
+      let dflt: Expr | undefined;
+      let star = false;
+      switch (this.kind(p)) {
+        case K.identifier: name = this.str(p); break;
+        case K.typed_parameter: {
+          const kids = this.namedChildren(p);
+          const id = kids.find((c) => this.kind(c) === K.identifier);
+          const splat = kids.find((c) => this.kind(c) === K.list_splat_pattern || this.kind(c) === K.dictionary_splat_pattern);
+          name = id !== undefined ? this.str(id) : splat !== undefined ? this.textOf(this.firstNamedChild(splat)) : undefined;
+          star = splat !== undefined;
+          const t = this.child(p, 'type');
+          if (t >= 0) annotation = this.annotationOf(t, outerScope);
+          break;
+        }
+        case K.default_parameter:
+        case K.typed_default_parameter: {
+          name = this.textOf(this.child(p, 'name'));
+          const t = this.child(p, 'type');
+          if (t >= 0) annotation = this.annotationOf(t, outerScope);
+          const v = this.child(p, 'value');
+          if (v >= 0) dflt = this.ir(v, outerScope);
+          break;
+        }
+        case K.list_splat_pattern:
+        case K.dictionary_splat_pattern:
+          name = this.textOf(this.firstNamedChild(p)); star = true; break;
+        default: break;
+      }
+      if (!name) continue;
+      fn.params.push({ name, annotation, default: dflt, star });
+      const selfLike = first && isMethod && !fn.decorators.some(isClassMethodDecorator);
+      if (selfLike) this.bind(fn.scope, name, { kind: 'self', off: -1, q: this.model.classes[fn.cls].qname });
+      else this.bind(fn.scope, name, { kind: 'param', off: -1, annotation, expr: dflt });
+      first = false;
+    }
+  }
+
+  private onClass(n: number): void {
+    const nameNode = this.child(n, 'name');
+    const body = this.child(n, 'body');
+    if (nameNode < 0 || body < 0) return;
+    const outerScope = this.currentScope(this.S[n]);
+    const bases: Expr[] = [];
+    const supers = this.child(n, 'superclasses');
+    if (supers >= 0) for (const a of this.namedChildren(supers)) if (this.kind(a) !== K.keyword_argument) bases.push(this.ir(a, outerScope));
+    const name = this.str(nameNode);
+    const cls: ClassInfo = {
+      id: this.model.classes.length,
+      name,
+      qname: this.qnameFor(name),
+      bases,
+      scope: -1,
+      line: this.row(this.S[n]) + 1,
+      methods: new Map(),
+      attrs: new Map(),
+    };
+    this.model.classes.push(cls);
+    this.bind(outerScope, cls.name, { kind: 'class', off: this.S[n], q: cls.qname });
+    const scope = this.newScope('class', outerScope);
+    scope.cls = cls.id;
+    cls.scope = scope.id;
+    this.stack.push({ kind: 'class', start: this.S[body], end: this.E[n], id: cls.id, scope: scope.id });
+  }
+
+  private onLambda(n: number): void {
+    const body = this.child(n, 'body');
+    if (body < 0) return;
+    const fn = this.openFunction(n, body, '<lambda>', this.qnameFor(`<lambda:${this.row(this.S[n]) + 1}>`), { isLambda: true, bodyIndent: 0 });
+    const params = this.child(n, 'parameters');
+    if (params >= 0) {
+      for (const p of this.namedChildren(params)) {
+        let name: string | undefined;
+        if (this.kind(p) === K.identifier) name = this.str(p);
+        else {
+          const named = this.child(p, 'name');
+          name = named >= 0 ? this.str(named) : this.textOf(this.firstNamedChild(p));
+        }
+        if (name) this.bind(fn.scope, name, { kind: 'opaque', off: -1 });
+      }
+    }
+  }
+
+  private onComp(n: number): void {
+    const outer = this.currentScope(this.S[n]);
+    const scope = this.newScope('comp', outer);
+    const loop = this.newLoop(n, 'comp', false, this.S[n]);
+    this.stack.push({ kind: 'loop', start: this.S[n], end: this.E[n], id: loop.id, scope: scope.id });
+  }
+
+  private onForIn(n: number): void {
+    const loop = this.innermostLoop(this.S[n]);
+    const scope = this.currentScope(this.S[n]);
+    const left = this.child(n, 'left');
+    const right = this.child(n, 'right');
+    if (this.text.startsWith('async', this.S[n])) { this.markAwait(); if (loop) loop.isAsync = true; }
+    if (!loop || loop.kind !== 'comp') return;
+    if (right >= 0 && loop.iterText === '') { loop.iter = this.ir(right, scope); loop.iterText = this.str(right); }
+    const item = left >= 0 && this.kind(left) === K.identifier && right >= 0 ? this.ir(right, scope) : undefined;
+    if (left >= 0) for (const name of this.targetNames(left)) { loop.targets.push(name); this.bind(scope, name, item ? { kind: 'item', off: -1, expr: item } : { kind: 'opaque', off: -1 }); }
+    // A list, set or dict comprehension iterates its source right away (a generator expression does not).
+    const parent = this.P[n];
+    if (right >= 0 && this.kind(right) === K.call && parent >= 0 && this.kind(parent) !== K.generator_expression) this.forIterables.add(this.S[right]);
+  }
+
+  private onFor(n: number): void {
+    const body = this.child(n, 'body');
+    const left = this.child(n, 'left');
+    const right = this.child(n, 'right');
+    if (body < 0) return;
+    const isAsync = this.text.startsWith('async', this.S[n]);
+    if (isAsync) this.markAwait();
+    const scope = this.currentScope(this.S[n]);
+    const loop = this.newLoop(n, 'for', isAsync, this.S[body]);
+    if (right >= 0) loop.iter = this.ir(right, scope);
+    const single = left >= 0 && this.kind(left) === K.identifier && right >= 0;
+    if (left >= 0) for (const name of this.targetNames(left)) { loop.targets.push(name); this.bind(scope, name, single ? { kind: 'item', off: this.S[left], expr: loop.iter } : { kind: 'opaque', off: this.S[left] }); }
+    if (right >= 0) {
+      loop.iterText = this.str(right);
+      if (this.kind(right) === K.call) this.forIterables.add(this.S[right]);
+    }
+    this.stack.push({ kind: 'loop', start: this.S[body], end: this.E[n], id: loop.id });
+  }
+
+  private onWhile(n: number): void {
+    const body = this.child(n, 'body');
+    if (body < 0) return;
+    const loop = this.newLoop(n, 'while', false, this.S[body]);
+    const cond = this.child(n, 'condition');
+    if (cond >= 0) { loop.iter = this.ir(cond, this.currentScope(this.S[n])); loop.iterText = this.str(cond); }
+    this.stack.push({ kind: 'loop', start: this.S[body], end: this.E[n], id: loop.id });
+  }
+
+  private newLoop(n: number, kind: LoopInfo['kind'], isAsync: boolean, bodyStart: number): LoopInfo {
+    const parent = this.innermostLoop(this.S[n]);
+    const loop: LoopInfo = {
+      id: this.model.loops.length,
+      kind,
+      isAsync,
+      fn: this.currentFn(this.S[n]),
+      parent: parent ? parent.id : -1,
+      targets: [],
+      iter: UNKNOWN,
+      iterText: '',
+      assigned: new Set(),
+      hasBreak: false,
+      hasTry: false,
+      start: this.S[n],
+      end: this.E[n],
+      bodyStart,
+      line: this.row(this.S[n]) + 1,
+    };
+    this.model.loops.push(loop);
+    return loop;
+  }
+
+  // ---- statements ----------------------------------------------------------------------------
+
+  private onCall(n: number, awaited: boolean): void {
+    const f = this.child(n, 'function');
+    const argsNode = this.child(n, 'arguments');
+    if (f < 0) return;
+    const start = this.S[n];
+    const scope = this.currentScope(start);
+    const fnId = this.currentFn(start);
+    const e = this.ir(n, scope, 0);
+    if (e.k !== 'call') return;
+    const loop = this.innermostLoop(start);
+    const row = this.row(start);
+    const end = this.E[n];
+    const endRow = this.row(end);
+    const call: CallSite = {
+      id: this.model.calls.length,
+      fn: fnId,
+      callee: e.f,
+      args: e.args,
+      kw: e.kw,
+      text: readableCallee(this.str(f)),
+      start,
+      end,
+      calleeEnd: this.E[f],
+      argsStart: argsNode >= 0 ? this.S[argsNode] : this.E[f],
+      line: row + 1,
+      column: this.column(start, row) + 1,
+      endLine: endRow + 1,
+      endColumn: this.column(end, endRow) + 1,
+      awaited,
+      loop: loop ? loop.id : -1,
+      forIterable: this.forIterables.has(start),
+      stmt: this.stmtCalls.has(start),
+    };
+    this.model.calls.push(call);
+    if (fnId >= 0) this.model.functions[fnId].calls.push(call.id);
+  }
+
+  private onImport(n: number): void {
+    const scope = this.currentScope(this.S[n]);
+    for (const c of this.namedChildren(n)) {
+      const k = this.kind(c);
+      if (k === K.dotted_name) {
+        const full = this.str(c).replace(/\s+/g, '');
+        const head = full.split('.')[0];
+        this.addImport(scope, head, head, n);
+      } else if (k === K.aliased_import) {
+        const name = this.textOf(this.child(c, 'name'))?.replace(/\s+/g, '');
+        const alias = this.textOf(this.child(c, 'alias'));
+        if (name && alias) this.addImport(scope, alias, name, n);
+      }
+    }
+  }
+
+  private onImportFrom(n: number): void {
+    const scope = this.currentScope(this.S[n]);
+    const modNode = this.child(n, 'module_name');
+    if (modNode < 0) return;
+    const base = this.absoluteModule(modNode);
+    for (const c of this.namedChildren(n)) {
+      if (this.S[c] === this.S[modNode]) continue;
+      const k = this.kind(c);
+      if (k === K.dotted_name) {
+        const name = this.str(c).replace(/\s+/g, '');
+        this.addImport(scope, name, base ? `${base}.${name}` : name, n);
+      } else if (k === K.aliased_import) {
+        const name = this.textOf(this.child(c, 'name'))?.replace(/\s+/g, '');
+        const alias = this.textOf(this.child(c, 'alias'));
+        if (name && alias) this.addImport(scope, alias, base ? `${base}.${name}` : name, n);
+      }
+    }
+  }
+
+  /** `from ..x import y` in module a.b.c -> `a.x`; in package a/b/__init__.py -> `a.x`. */
+  private absoluteModule(modNode: number): string {
+    if (this.kind(modNode) !== K.relative_import) return this.str(modNode).replace(/\s+/g, '');
+    const kids = this.namedChildren(modNode);
+    const prefixNode = kids.find((c) => this.kind(c) === K.import_prefix);
+    const prefix = prefixNode !== undefined ? this.E[prefixNode] - this.S[prefixNode] : 1;
+    const restNode = kids.find((c) => this.kind(c) === K.dotted_name);
+    const rest = restNode !== undefined ? this.str(restNode).replace(/\s+/g, '') : undefined;
+    const parts = this.model.module.split('.');
+    const pkg = this.model.isPackage ? parts : parts.slice(0, -1);
+    const up = pkg.slice(0, Math.max(0, pkg.length - (prefix - 1)));
+    return [...up, ...(rest ? [rest] : [])].join('.');
+  }
+
+  private addImport(scope: number, name: string, q: string, n: number): void {
+    this.bind(scope, name, { kind: 'import', off: this.E[n], q });
+    this.model.imports.push({ name, q, line: this.row(this.S[n]) + 1, start: this.S[n], end: this.E[n], scope });
+  }
+
+  private onAssign(n: number): void {
+    const left = this.child(n, 'left');
+    let right = this.child(n, 'right');
+    const type = this.child(n, 'type');
+    if (left < 0) return;
+    while (right >= 0 && this.kind(right) === K.assignment) right = this.child(right, 'right');
+    const scope = this.currentScope(this.S[n]);
+    const off = this.E[n];
+    const loops = this.loopsInFn();
+    for (const l of loops) for (const name of this.targetNames(left)) l.assigned.add(name);
+    const lk = this.kind(left);
+    if (lk === K.identifier) {
+      const leftText = this.str(left);
+      const annotation = type >= 0 ? this.annotationOf(type, scope) : undefined;
+      const value = right >= 0 ? this.ir(right, scope) : undefined;
+      for (const l of loops) {
+        l.derived ??= new Map();
+        l.derived.set(leftText, value && !l.derived.has(leftText) ? [...namesIn(value)] : null);
+      }
+      if (right >= 0) this.bind(scope, leftText, { kind: 'value', off, expr: value, annotation });
+      else if (annotation) this.bind(scope, leftText, { kind: 'param', off, annotation });
+      const clsScope = this.model.scopes[scope];
+      if (clsScope.kind === 'class' && clsScope.cls !== undefined) {
+        const cls = this.model.classes[clsScope.cls];
+        if (right >= 0) cls.attrs.set(leftText, value ?? this.ir(right, scope));
+        if (annotation) (cls.attrTypes ??= new Map()).set(leftText, annotation);
+      }
+      return;
+    }
+    if (lk === K.attribute && right >= 0) {
+      const obj = this.child(left, 'object');
+      const attr = this.child(left, 'attribute');
+      const fnId = this.currentFn(this.S[n]);
+      if (obj >= 0 && this.kind(obj) === K.identifier && attr >= 0 && fnId >= 0) {
+        const fn = this.model.functions[fnId];
+        const selfName = fn.cls >= 0 ? fn.params[0]?.name : undefined;
+        if (selfName && this.str(obj) === selfName) {
+          const cls = this.model.classes[fn.cls];
+          cls.attrs.set(this.str(attr), this.ir(right, scope));
+          if (type >= 0) {
+            const t = this.firstNamedChild(type);
+            (cls.attrTypes ??= new Map()).set(this.str(attr), this.ir(t >= 0 ? t : type, scope));
+          }
+        }
+      }
+      return;
+    }
+    for (const name of this.targetNames(left)) this.bind(scope, name, { kind: 'opaque', off });
+  }
+
+  private onAugAssign(n: number): void {
+    const left = this.child(n, 'left');
+    if (left < 0) return;
+    for (const l of this.loopsInFn()) for (const name of this.targetNames(left)) l.assigned.add(name);
+  }
+
+  private onWalrus(n: number): void {
+    const nameNode = this.child(n, 'name');
+    const value = this.child(n, 'value');
+    if (nameNode < 0 || value < 0) return;
+    const name = this.str(nameNode);
+    const scope = this.currentScope(this.S[n]);
+    this.bind(scope, name, { kind: 'value', off: this.E[n], expr: this.ir(value, scope) });
+    for (const l of this.loopsInFn()) l.assigned.add(name);
+  }
+
+  private onWithItem(n: number): void {
+    const value = this.child(n, 'value');
+    if (value < 0 || this.kind(value) !== K.as_pattern) return;
+    const expr = this.firstNamedChild(value);
+    const alias = this.child(value, 'alias');
+    if (expr < 0 || alias < 0) return;
+    const scope = this.currentScope(this.S[n]);
+    const names = this.targetNames(alias);
+    const aliasFirst = this.firstNamedChild(alias);
+    if (names.length === 1 && ((aliasFirst >= 0 && this.kind(aliasFirst) === K.identifier) || this.kind(alias) === K.identifier)) {
+      this.bind(scope, names[0], { kind: 'with', off: this.E[n], expr: this.ir(expr, scope) });
+    } else {
+      for (const name of names) this.bind(scope, name, { kind: 'opaque', off: this.E[n] });
+    }
+    for (const l of this.loopsInFn()) for (const name of names) l.assigned.add(name);
+  }
+
+  private onReturn(n: number, isYield: boolean): void {
+    const fnId = this.currentFn(this.S[n]);
+    if (fnId < 0) return;
+    const fn = this.model.functions[fnId];
+    if (isYield && !fn.isLambda) { fn.isGenerator = true; for (const l of this.loopsInFn()) l.yields = true; }
+    const v = this.firstNamedChild(n);
+    // `yield from gen()` iterates gen right here, like `for x in gen()`.
+    if (isYield && v >= 0 && this.kind(v) === K.call && /^yield\s+from\b/.test(this.text.slice(this.S[n], this.S[v]))) this.forIterables.add(this.S[v]);
+    if (v >= 0 && fn.returns.length < 8) fn.returns.push(this.ir(v, this.currentScope(this.S[n])));
+    if (!isYield) { const l = this.innermostLoop(this.S[n]); if (l) l.hasBreak = true; }
+  }
+
+  private onGlobal(n: number): void {
+    const scope = this.model.scopes[this.currentScope(this.S[n])];
+    scope.globals ??= new Set();
+    for (const c of this.namedChildren(n)) if (this.kind(c) === K.identifier) scope.globals.add(this.str(c));
+  }
+
+  private onBreak(): void {
+    const l = this.innermostLoop();
+    if (l) l.hasBreak = true;
+  }
+
+  private onComment(n: number): void {
+    // Codes are cut from the comment's text: a copy, so that no code keeps an open document alive.
+    const text = this.own ? copyString(this.text.slice(this.S[n], this.E[n])) : this.text.slice(this.S[n], this.E[n]);
+    const file = /^#\s*loopwise\s*:\s*noqa(?:\s*:\s*(LW\d*(?:\s*,\s*LW\d*)*))?\s*$/i.exec(text);
+    if (file && this.ownLine(this.S[n])) {
+      const set = (this.model.fileNoqa ??= new Set());
+      if (!file[1]) set.add('');
+      else for (const c of file[1].split(',')) if (c.trim()) set.add(c.trim().toUpperCase());
+      return;
+    }
+    const m = /#\s*noqa(?::\s*([A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*))?/i.exec(text);
+    if (!m) return;
+    const line = this.row(this.S[n]) + 1;
+    const codes = new Set<string>();
+    if (m[1]) for (const c of m[1].split(/[\s,]+/)) if (c) codes.add(c.toUpperCase());
+    this.model.noqa.set(line, codes);
+  }
+
+  /** Only blanks between the start of the line and `at` (a file-level directive must stand alone). */
+  private ownLine(at: number): boolean {
+    if (this.text[at] !== '#') return true;
+    for (let i = at - 1; i >= 0; i--) {
+      const ch = this.text[i];
+      if (ch === '\n' || ch === '\r') return true;
+      if (ch !== ' ' && ch !== '\t' && ch !== '\f') return false;
+    }
+    return true;
+  }
+}
+
+function isStaticDecorator(e: Expr): boolean {
+  return e.k === 'name' && e.n === 'staticmethod';
+}
+function isClassMethodDecorator(e: Expr): boolean {
+  return e.k === 'name' && e.n === 'classmethod';
+}

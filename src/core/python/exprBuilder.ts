@@ -1,0 +1,274 @@
+// Reads the flat tree (python/flatTree.ts) of one top-level statement: node kinds, fields, text and
+// positions, and the expression IR (python/ir.ts) of any expression node. The statement builder
+// (python/builder.ts) extends it.
+import type { FlatTree, Kinds } from './flatTree';
+import { type Expr, namesIn, type SegmentHeader, UNKNOWN } from './ir';
+import { copyString } from '../parser';
+
+/**
+ * The node types the builder tells apart, as small numbers (kindsFor maps every type id of the
+ * grammar with one of these names, named or anonymous, as a comparison of `node.type` would).
+ */
+export const K = {
+  identifier: 1, attribute: 2, call: 3, subscript: 4, type: 5, generic_type: 6, type_parameter: 7,
+  binary_operator: 8, parenthesized_expression: 9, await: 10, string: 11, string_content: 12, interpolation: 13,
+  concatenated_string: 14, integer: 15, float: 16, none: 17, false: 18, true: 19, list: 20, tuple: 21, lambda: 22,
+  comment: 23, keyword_argument: 24, generator_expression: 25, function_definition: 26, class_definition: 27,
+  decorated_definition: 28, decorator: 29, list_comprehension: 30, set_comprehension: 31,
+  dictionary_comprehension: 32, for_in_clause: 33, for_statement: 34, while_statement: 35, expression_statement: 36,
+  import_statement: 37, import_from_statement: 38, assignment: 39, augmented_assignment: 40, named_expression: 41,
+  with_statement: 42, with_item: 43, return_statement: 44, yield: 45, global_statement: 46, nonlocal_statement: 47,
+  break_statement: 48, try_statement: 49, ERROR: 50, typed_parameter: 51, default_parameter: 52,
+  typed_default_parameter: 53, list_splat_pattern: 54, dictionary_splat_pattern: 55, dotted_name: 56,
+  aliased_import: 57, relative_import: 58, import_prefix: 59, as_pattern: 60,
+} as const;
+
+export const KIND_NAMES = Object.keys(K) as readonly string[];
+
+/** Field names the builder reads. */
+export const FIELD_NAMES = ['name', 'body', 'parameters', 'return_type', 'superclasses', 'left', 'right', 'type', 'value', 'alias',
+  'function', 'arguments', 'object', 'attribute', 'subscript', 'operator', 'condition', 'module_name'] as const;
+export type FieldName = typeof FIELD_NAMES[number];
+
+const MAX_IR_DEPTH = 40;
+
+/** A file's row table: where each line starts, counting only `\n` as tree-sitter does. */
+export interface Rows { starts: number[] }
+
+export function rowOf(rows: Rows, offset: number): number {
+  const starts = rows.starts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+export class ExprBuilder {
+  protected readonly type: Uint16Array;
+  protected readonly field: Uint16Array;
+  protected readonly S: Int32Array;
+  protected readonly E: Int32Array;
+  protected readonly P: Int32Array;
+  protected readonly L: Int32Array;
+  protected readonly kindOf: Uint8Array;
+  protected readonly namedOf: Uint8Array;
+  protected readonly F: Record<FieldName, number>;
+  /** A call nested in another's arguments is met twice (as an argument, then as a call site). */
+  protected callIr = new Map<number, Extract<Expr, { k: 'call' }>>();
+
+  constructor(protected text: string, t: FlatTree, protected kinds: Kinds, fields: Record<FieldName, number>, protected rows: Rows, protected header: SegmentHeader, protected own: boolean) {
+    this.type = t.type; this.field = t.field; this.S = t.start; this.E = t.end; this.P = t.parent; this.L = t.last;
+    this.kindOf = kinds.byId; this.namedOf = kinds.named; this.F = fields;
+  }
+
+  protected kind(i: number): number { return this.kindOf[this.type[i]]; }
+  protected isNamed(i: number): boolean { return this.namedOf[this.type[i]] === 1; }
+
+  /** The node's text: a slice of the source, or a copy of it when the model must not pin the source. */
+  protected str(i: number): string {
+    const s = this.text.slice(this.S[i], this.E[i]);
+    return this.own ? copyString(s) : s;
+  }
+
+  /** The text of node `i`, or undefined for -1 (as `node?.text`). */
+  protected textOf(i: number): string | undefined { return i >= 0 ? this.str(i) : undefined; }
+
+  protected row(offset: number): number { return rowOf(this.rows, offset); }
+  protected column(offset: number, row = this.row(offset)): number { return offset - this.rows.starts[row]; }
+
+  /** First child holding `f` (as childForFieldName), or -1. */
+  protected child(i: number, f: FieldName): number {
+    const id = this.F[f];
+    const end = this.L[i];
+    for (let j = i + 1; j < end; j = this.L[j]) if (this.field[j] === id) return j;
+    return -1;
+  }
+
+  protected children(i: number): number[] {
+    const out: number[] = [];
+    const end = this.L[i];
+    for (let j = i + 1; j < end; j = this.L[j]) out.push(j);
+    return out;
+  }
+
+  protected namedChildren(i: number): number[] {
+    const out: number[] = [];
+    const end = this.L[i];
+    for (let j = i + 1; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1) out.push(j);
+    return out;
+  }
+
+  protected firstNamedChild(i: number): number {
+    const end = this.L[i];
+    for (let j = i + 1; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1) return j;
+    return -1;
+  }
+
+  /** Identifiers bound by an assignment / for target (`a`, `a, b`, `(a, [b, *c])`). */
+  protected targetNames(n: number): string[] {
+    const k = this.kind(n);
+    if (k === K.identifier) return [this.str(n)];
+    if (k === K.attribute || k === K.subscript) return [];
+    const out: string[] = [];
+    const end = this.L[n];
+    for (let j = n + 1; j < end; j++) {
+      if (this.kind(j) !== K.identifier) continue;
+      const pk = this.kind(this.P[j]);
+      if (pk !== K.attribute && pk !== K.subscript) out.push(this.str(j));
+    }
+    return out;
+  }
+
+  /** Named identifiers at any depth (the node included), in source order, empty (MISSING) ones left out. */
+  protected identifiersIn(n: number): string[] {
+    const start = this.S[n];
+    const end = this.E[n];
+    if (end - start > 4000) return [];
+    const out: string[] = [];
+    const last = this.L[n];
+    for (let j = n; j < last; j++) {
+      if (this.kind(j) === K.identifier && this.namedOf[this.type[j]] === 1 && this.E[j] > this.S[j]) out.push(this.str(j));
+    }
+    return out;
+  }
+
+  /** The expression IR of node `n`. */
+  protected ir(n: number, scope: number, depth = 0): Expr {
+    if (depth > MAX_IR_DEPTH) return UNKNOWN;
+    switch (this.kind(n)) {
+      case K.identifier: return { k: 'name', n: this.str(n), off: this.S[n], scope, seg: this.header };
+      case K.attribute: {
+        const o = this.child(n, 'object');
+        const a = this.child(n, 'attribute');
+        return o >= 0 && a >= 0 ? { k: 'attr', o: this.ir(o, scope, depth + 1), a: this.str(a) } : UNKNOWN;
+      }
+      case K.call: {
+        const key = this.S[n] * 4194304 + this.E[n];
+        const seen = this.callIr.get(key);
+        if (seen) return seen;
+        const f = this.child(n, 'function');
+        const argsNode = this.child(n, 'arguments');
+        if (f < 0) return UNKNOWN;
+        const full = depth < 6;
+        const { args, kw } = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : { args: [], kw: {} };
+        const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
+        if (full) this.callIr.set(key, e);
+        return e;
+      }
+      case K.subscript: {
+        const o = this.child(n, 'value');
+        if (o < 0) return UNKNOWN;
+        const idx: Expr[] = [];
+        const id = this.F.subscript;
+        const end = this.L[n];
+        for (let j = n + 1; j < end; j = this.L[j]) if (this.field[j] === id) idx.push(this.ir(j, scope, depth + 1));
+        return { k: 'sub', o: this.ir(o, scope, depth + 1), i: idx };
+      }
+      case K.type: {
+        const inner = this.firstNamedChild(n);
+        return inner >= 0 ? this.ir(inner, scope, depth + 1) : UNKNOWN;
+      }
+      case K.generic_type: {
+        // `Annotated[Session, Depends(get_db)]` in a parameter annotation.
+        const base = this.firstNamedChild(n);
+        if (base < 0) return UNKNOWN;
+        const params = this.namedChildren(n).find((c) => this.kind(c) === K.type_parameter);
+        const idx: Expr[] = [];
+        if (params !== undefined) for (const c of this.namedChildren(params)) idx.push(this.ir(c, scope, depth + 1));
+        return { k: 'sub', o: this.ir(base, scope, depth + 1), i: idx };
+      }
+      case K.binary_operator: {
+        const l = this.child(n, 'left');
+        const r = this.child(n, 'right');
+        const opNode = this.child(n, 'operator');
+        const op = opNode >= 0 ? this.kinds.names[this.type[opNode]] : '?';
+        return l >= 0 && r >= 0 ? { k: 'op', op, l: this.ir(l, scope, depth + 1), r: this.ir(r, scope, depth + 1) } : UNKNOWN;
+      }
+      case K.parenthesized_expression: {
+        for (const c of this.namedChildren(n)) if (this.kind(c) !== K.comment) return this.ir(c, scope, depth + 1);
+        return UNKNOWN;
+      }
+      case K.await: {
+        const inner = this.firstNamedChild(n);
+        return inner >= 0 ? { k: 'await', e: this.ir(inner, scope, depth + 1) } : UNKNOWN;
+      }
+      case K.string: {
+        const kids = this.namedChildren(n);
+        const kinds = kids.map((c) => this.kind(c));
+        const firstInterp = kinds.indexOf(K.interpolation);
+        if (firstInterp >= 0) {
+          const first = kinds.indexOf(K.string_content);
+          const head = first >= 0 && first < firstInterp ? this.str(kids[first]) : undefined;
+          return head ? { k: '?', names: this.identifiersIn(n), head } : { k: '?', names: this.identifiersIn(n) };
+        }
+        let content = '';
+        for (let i = 0; i < kids.length; i++) if (kinds[i] === K.string_content) content += this.text.slice(this.S[kids[i]], this.E[kids[i]]);
+        return { k: 'str', v: this.own ? copyString(content) : content };
+      }
+      case K.concatenated_string: {
+        const v = this.namedChildren(n).map((c) => stripQuotes(this.text.slice(this.S[c], this.E[c]))).join('');
+        return { k: 'str', v: this.own ? copyString(v) : v };
+      }
+      case K.integer:
+      case K.float: { const v = Number(this.text.slice(this.S[n], this.E[n]).replace(/_/g, '')); return Number.isFinite(v) ? { k: 'num', v } : UNKNOWN; }
+      case K.none: return { k: 'none' };
+      // False / True as 0 / 1 (Python's own values), so `acquire(blocking=False)` reads as a number.
+      case K.false: return { k: 'num', v: 0 };
+      case K.true: return { k: 'num', v: 1 };
+      case K.list:
+      case K.tuple: {
+        const items: Expr[] = [];
+        for (const c of this.namedChildren(n)) if (this.kind(c) !== K.comment) items.push(this.ir(c, scope, depth + 1));
+        return { k: 'list', items };
+      }
+      case K.lambda: return { k: 'lambda', off: this.S[n], seg: this.header };
+      case K.list_comprehension:
+      case K.set_comprehension:
+      case K.generator_expression: {
+        const names = this.identifiersIn(n);
+        const elem = this.comprehensionElement(n, scope, depth);
+        return elem ? { k: '?', names, elem } : { k: '?', names };
+      }
+      default:
+        return { k: '?', names: this.identifiersIn(n) };
+    }
+  }
+
+  /** `[engine.connect() for _ in range(n)]`: the element, unless it reads the comprehension's own names. */
+  private comprehensionElement(n: number, scope: number, depth: number): Expr | undefined {
+    const body = this.child(n, 'body');
+    if (body < 0) return undefined;
+    const own = new Set<string>();
+    for (const c of this.namedChildren(n)) {
+      if (this.kind(c) !== K.for_in_clause) continue;
+      const left = this.child(c, 'left');
+      if (left >= 0) for (const t of this.targetNames(left)) own.add(t);
+    }
+    const elem = this.ir(body, scope, depth + 1);
+    for (const name of namesIn(elem)) if (own.has(name)) return undefined;
+    return elem;
+  }
+
+  protected readArgs(argsNode: number, scope: number, depth: number): { args: Expr[]; kw: Record<string, Expr> } {
+    const args: Expr[] = [];
+    const kw: Record<string, Expr> = {};
+    if (this.kind(argsNode) === K.generator_expression) return { args: [{ k: '?', names: this.identifiersIn(argsNode) }], kw };
+    for (const a of this.namedChildren(argsNode)) {
+      const t = this.kind(a);
+      if (t === K.comment) continue;
+      if (t === K.keyword_argument) {
+        const name = this.textOf(this.child(a, 'name'));
+        const v = this.child(a, 'value');
+        if (name && v >= 0) kw[name] = this.ir(v, scope, depth + 1);
+      } else args.push(this.ir(a, scope, depth + 1));
+    }
+    return { args, kw };
+  }
+}
+
+function stripQuotes(s: string): string {
+  return s.replace(/^[rbuRBUfF]*("""|'''|"|')/, '').replace(/("""|'''|"|')$/, '');
+}

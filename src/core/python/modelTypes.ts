@@ -1,0 +1,162 @@
+// The file model's types: what the rules, the call graph, the fixes and the editor read of a file.
+// Built by python/builder.ts, assembled from per-statement parts by python/parts.ts.
+import type { Expr, SegmentHeader } from './ir';
+
+/** `item`: a `for` target named alone; `expr` is the iterable, so the name holds one of its elements. */
+export type BindingKind = 'import' | 'value' | 'def' | 'class' | 'param' | 'self' | 'with' | 'item' | 'opaque';
+
+export interface Binding {
+  kind: BindingKind;
+  /** Offset from which the binding is visible (the end of its statement); -1 = whole scope. */
+  off: number;
+  /** import target, def/class qualified name, or class qname for `self`. */
+  q?: string;
+  expr?: Expr;
+  annotation?: Expr;
+}
+
+export interface Scope {
+  id: number;
+  kind: 'module' | 'function' | 'class' | 'comp';
+  parent: number;
+  bindings: Map<string, Binding[]>;
+  globals?: Set<string>;
+  fn?: number;
+  cls?: number;
+}
+
+export interface Param {
+  name: string;
+  annotation?: Expr;
+  default?: Expr;
+  star?: boolean;
+}
+
+export interface FunctionInfo {
+  id: number;
+  name: string;
+  qname: string;
+  isAsync: boolean;
+  isGenerator: boolean;
+  isLambda: boolean;
+  line: number;
+  column: number;
+  /** Offsets: the whole definition (decorators excluded), its name, its body, and the `async` keyword. */
+  start: number;
+  end: number;
+  nameStart: number;
+  nameEnd: number;
+  bodyStart: number;
+  asyncStart: number;
+  defKeywordStart: number;
+  scope: number;
+  parentFn: number;
+  cls: number;
+  decorators: Expr[];
+  params: Param[];
+  hasAwait: boolean;
+  returns: Expr[];
+  /** The `-> T` annotation, if any. */
+  returnAnnotation?: Expr;
+  calls: number[];
+  /** Column of the body's first statement (its indentation), for fixes that add lines. */
+  bodyIndent: number;
+}
+
+export interface ClassInfo {
+  id: number;
+  name: string;
+  qname: string;
+  bases: Expr[];
+  scope: number;
+  line: number;
+  methods: Map<string, number>;
+  /** `self.x = ...` in any method and class-level assignments. */
+  attrs: Map<string, Expr>;
+  /** Annotations of those attributes (`self.x: T = ...`, class-level `x: T`), when written. */
+  attrTypes?: Map<string, Expr>;
+}
+
+export interface LoopInfo {
+  id: number;
+  kind: 'for' | 'comp' | 'while';
+  isAsync: boolean;
+  fn: number;
+  parent: number;
+  targets: string[];
+  iter: Expr;
+  iterText: string;
+  /** Names assigned anywhere in the body (data carried between iterations). */
+  assigned: Set<string>;
+  /** `x = expr` assigned once in the body: the names expr reads (null when assigned more than once or otherwise). */
+  derived?: Map<string, string[] | null>;
+  hasBreak: boolean;
+  hasTry: boolean;
+  /** An `await`, `async for`, `async with` or `yield` in the loop (a `while`'s condition included), not in a nested def. */
+  yields?: boolean;
+  start: number;
+  end: number;
+  bodyStart: number;
+  line: number;
+}
+
+export interface CallSite {
+  id: number;
+  fn: number;
+  callee: Expr;
+  args: Expr[];
+  kw: Record<string, Expr>;
+  /** The callee as a reader names it, on one line (`db.query(...).first`, see readableCallee). */
+  text: string;
+  start: number;
+  end: number;
+  calleeEnd: number;
+  argsStart: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  awaited: boolean;
+  /** Innermost loop in the same function, or -1. */
+  loop: number;
+  /** The call is the iterable of a `for` (so a generator's body runs here). */
+  forIterable: boolean;
+  /** The call is a whole expression statement: its result is discarded. */
+  stmt?: boolean;
+}
+
+export interface ImportInfo { name: string; q: string; line: number; start: number; end: number; scope: number }
+
+export interface FileModel {
+  module: string;
+  isPackage: boolean;
+  scopes: Scope[];
+  functions: FunctionInfo[];
+  classes: ClassInfo[];
+  calls: CallSite[];
+  loops: LoopInfo[];
+  imports: ImportInfo[];
+  /** line (1-based) -> codes from `# noqa: ...`; an empty set means a bare `# noqa`. */
+  noqa: Map<number, Set<string>>;
+  /** Codes (or prefixes) from own-line `# loopwise: noqa: LW101` comments; '' for a bare `# loopwise: noqa` (every code). */
+  fileNoqa?: Set<string>;
+  syntaxErrors: { line: number; column: number }[];
+  lineStarts: number[];
+  /** Hash of what the file exposes to name resolution (see surfaceHash); only for documents built from kept parts. */
+  surface?: string;
+}
+
+
+export interface BuildOptions { module: string; isPackage: boolean }
+
+/**
+ * The model of one top-level statement, kept between edits: an edit rebuilds only the statements
+ * it touched, and the file's model is reassembled from these parts (offsets, lines and ids shifted).
+ */
+export interface Part { model: FileModel; header: SegmentHeader; placed: Placement; surface: number; column: number }
+
+/** Where a part's records currently point: its statement's start and row, and its first ids. */
+export interface Placement { start: number; row: number; fn: number; cls: number; call: number; loop: number; scope: number }
+
+/** A document's parts by the `start:end` range of their statement in the text they were built from. */
+export type PartCache = Map<string, Part>;

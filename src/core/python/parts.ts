@@ -1,0 +1,149 @@
+// A file's model is kept as one part per top-level statement: an edit rebuilds only the statements
+// it touched, and the parts are joined again here (records shifted in place to their new offsets,
+// lines and ids). The surface hash says whether what other files can see of a part changed.
+import type { SegmentRef } from './flatTree';
+import type { Binding, BuildOptions, FileModel, Part, PartCache, Placement } from './modelTypes';
+
+/**
+ * Which parts of the previous build can serve again after one edit: a statement wholly before or
+ * after the edited range has the same text (shifted by the edit's length change), and is reused when
+ * it also starts at the same column.
+ */
+export function reuseAfterEdit(prev: PartCache, edit: { start: number; end: number; text: string }): (seg: SegmentRef) => Part | undefined {
+  const delta = edit.text.length - (edit.end - edit.start);
+  const editEnd = edit.start + edit.text.length;
+  return (seg) => {
+    const ns = seg.startIndex;
+    const ne = seg.endIndex;
+    let key: string;
+    if (ne <= edit.start) key = `${ns}:${ne}`;
+    else if (ns >= editEnd) key = `${ns - delta}:${ne - delta}`;
+    else return undefined;
+    const part = prev.get(key);
+    return part && part.column === seg.startPosition.column ? part : undefined;
+  };
+}
+
+/**
+ * Joins the parts into one model. A part's records are shifted in place to their new offsets, lines
+ * and ids (only by the difference from the last assembly), so an edit that moves nothing costs no
+ * allocation; expressions are shared and translated through their part's header.
+ */
+export function assemble(starts: number[], opts: BuildOptions, segments: SegmentRef[], parts: Part[]): FileModel {
+  const out = emptyModel(opts, starts);
+  const moduleScope = out.scopes[0];
+  parts.forEach((p, i) => {
+    const m = p.model;
+    const now: Placement = {
+      start: segments[i].startIndex, row: segments[i].startPosition.row, fn: out.functions.length,
+      cls: out.classes.length, call: out.calls.length, loop: out.loops.length, scope: out.scopes.length,
+    };
+    place(p, now);
+    for (const [name, list] of m.scopes[0].bindings) {
+      let target = moduleScope.bindings.get(name);
+      if (!target) moduleScope.bindings.set(name, (target = []));
+      target.push(...list);
+    }
+    if (m.scopes[0].globals) for (const g of m.scopes[0].globals) (moduleScope.globals ??= new Set()).add(g);
+    for (let k = 1; k < m.scopes.length; k++) out.scopes.push(m.scopes[k]);
+    out.functions.push(...m.functions);
+    out.classes.push(...m.classes);
+    out.loops.push(...m.loops);
+    out.calls.push(...m.calls);
+    out.imports.push(...m.imports);
+    for (const [line, codes] of m.noqa) out.noqa.set(line, codes);
+    if (m.fileNoqa) for (const c of m.fileNoqa) (out.fileNoqa ??= new Set()).add(c);
+    for (const e of m.syntaxErrors) if (out.syntaxErrors.length < 50) out.syntaxErrors.push(e);
+  });
+  return out;
+}
+
+/**
+ * What other statements and files can see of a part: its module-level bindings, its functions'
+ * names, flags, decorators, parameters and return values, its classes' bases, attributes and
+ * methods. Names elsewhere resolve the same way while the file's surface hashes are unchanged.
+ */
+export function surfaceHash(m: FileModel): number {
+  const shape = (x: unknown) => JSON.stringify(x, (k, v) => (k === 'off' || k === 'seg' || k === 'scope' ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v));
+  const parts: string[] = [];
+  for (const [name, list] of m.scopes[0].bindings) for (const b of list) parts.push(`b:${name}:${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`);
+  for (const g of m.scopes[0].globals ?? []) parts.push(`g:${g}`);
+  for (const f of m.functions) if (!f.isLambda) parts.push(`f:${f.qname}:${f.isAsync}:${f.isGenerator}:${shape(f.decorators)}:${shape(f.params)}:${shape(f.returns)}:${shape(f.returnAnnotation)}`);
+  for (const c of m.classes) parts.push(`c:${c.qname}:${shape(c.bases)}:${shape(c.attrs)}:${shape(c.attrTypes)}:${[...c.methods.keys()].join(',')}`);
+  return fnv1a(parts.join('\n'));
+}
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  return h >>> 0;
+}
+
+/** Moves a part's records from where they were placed last to `now`, in place. */
+function place(p: Part, now: Placement): void {
+  const was = p.placed;
+  const d = now.start - was.start;
+  const dr = now.row - was.row;
+  const dFn = now.fn - was.fn;
+  const dCls = now.cls - was.cls;
+  const dCall = now.call - was.call;
+  const dLoop = now.loop - was.loop;
+  const dScope = now.scope - was.scope;
+  p.placed = now;
+  p.header.delta += d;
+  p.header.scopeBase = now.scope;
+  if (!d && !dr && !dFn && !dCls && !dCall && !dLoop && !dScope) return;
+  const m = p.model;
+  const sc = (s: number) => (s <= 0 ? s : s + dScope);
+  const fn = (f: number) => (f < 0 ? f : f + dFn);
+  const loop = (l: number) => (l < 0 ? l : l + dLoop);
+  const shift = (list: Binding[]) => { if (d) for (const b of list) if (b.off >= 0) b.off += d; };
+  m.scopes.forEach((s, k) => {
+    for (const list of s.bindings.values()) shift(list);
+    if (k === 0) return;
+    s.id += dScope;
+    s.parent = sc(s.parent);
+    if (s.fn !== undefined) s.fn = fn(s.fn);
+    if (s.cls !== undefined) s.cls += dCls;
+  });
+  for (const f of m.functions) {
+    f.id += dFn; f.line += dr; f.start += d; f.end += d; f.nameStart += d; f.nameEnd += d; f.bodyStart += d;
+    if (f.asyncStart >= 0) f.asyncStart += d;
+    f.defKeywordStart += d; f.scope = sc(f.scope); f.parentFn = fn(f.parentFn);
+    if (f.cls >= 0) f.cls += dCls;
+    if (dCall) for (let k = 0; k < f.calls.length; k++) f.calls[k] += dCall;
+    if (f.isLambda && dr) f.qname = f.qname.replace(/<lambda:\d+>$/, `<lambda:${f.line}>`);
+  }
+  for (const c of m.classes) {
+    c.id += dCls; c.scope = sc(c.scope); c.line += dr;
+    if (dFn) for (const [name, id] of c.methods) c.methods.set(name, id + dFn);
+  }
+  for (const l of m.loops) {
+    l.id += dLoop; l.fn = fn(l.fn); l.parent = loop(l.parent); l.start += d; l.end += d; l.bodyStart += d; l.line += dr;
+  }
+  for (const c of m.calls) {
+    c.id += dCall; c.fn = fn(c.fn); c.loop = loop(c.loop); c.start += d; c.end += d; c.calleeEnd += d; c.argsStart += d;
+    c.line += dr; c.endLine += dr;
+  }
+  for (const im of m.imports) { im.line += dr; im.start += d; im.end += d; im.scope = sc(im.scope); }
+  if (dr) {
+    m.noqa = new Map([...m.noqa].map(([line, codes]) => [line + dr, codes]));
+    for (const e of m.syntaxErrors) e.line += dr;
+  }
+}
+
+export function emptyModel(opts: BuildOptions, starts: number[]): FileModel {
+  return {
+    module: opts.module,
+    isPackage: opts.isPackage,
+    scopes: [{ id: 0, kind: 'module', parent: -1, bindings: new Map() }],
+    functions: [],
+    classes: [],
+    calls: [],
+    loops: [],
+    imports: [],
+    noqa: new Map(),
+    syntaxErrors: [],
+    lineStarts: starts,
+  };
+}

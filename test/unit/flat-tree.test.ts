@@ -1,0 +1,97 @@
+// The model builder reads the syntax tree through one direct cursor walk (the wasm exports, the
+// cursor state left in the transfer buffer). It must store exactly what web-tree-sitter's public
+// TreeCursor reports, node for node, and the model built from it must not depend on which one ran.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasWasmCursor, initParser, parsePython } from '../../src/core/parser';
+import { flattenModule, type FlatModule } from '../../src/core/python/flatTree';
+import { buildModel } from '../../src/core/python/model';
+
+const ROOT = join(__dirname, '..', 'fixtures');
+
+function pyFiles(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) pyFiles(p, out);
+    else if (e.name.endsWith('.py')) out.push(p);
+  }
+  return out;
+}
+
+/** A copy of the walk's arrays (they are shared and overwritten by the next walk). */
+function snapshot(m: FlatModule): unknown {
+  const t = m.flat;
+  const cut = <T extends { slice(a: number, b: number): T }>(a: T) => Array.from(a.slice(0, t.n) as unknown as ArrayLike<number>);
+  return { segments: m.segments, roots: m.roots, type: cut(t.type), field: cut(t.field), start: cut(t.start), end: cut(t.end), parent: cut(t.parent), last: cut(t.last) };
+}
+
+const at = (o: number) => ({ row: 0, column: o });
+
+/** Text the parser recovers from: unclosed brackets, stray indentation, an f-string cut short, match, escapes. */
+const BROKEN = [
+  'def f(:\n    x = (1,\n',
+  'class A:\n  def m(self):\n      return [x for x in\n',
+  'x = f"{a!r:>{w}} \\n {b"\nmatch p:\n    case [1, *r]:\n        pass\n',
+  '\n\n   @dec\nasync def g():\n    await h()\n  y = 1\n',
+  's = "a\\tb\\u00e9" "c"\nt = b"\\x00"\n',
+];
+
+describe('flat tree walk', () => {
+  before(async () => { await initParser(); });
+
+  it('uses the direct cursor', () => {
+    assert.ok(hasWasmCursor(), 'the wasm exports of web-tree-sitter were not found; the walk fell back to the public cursor');
+  });
+
+  it('stores what the public TreeCursor reports, on every fixture and on broken text', () => {
+    const texts = [...pyFiles(ROOT).map((p) => readFileSync(p, 'utf8')), ...BROKEN];
+    let nodes = 0;
+    for (const text of texts) {
+      const tree = parsePython(text);
+      try {
+        const fast = snapshot(flattenModule(tree, at, () => true));
+        const slow = snapshot(flattenModule(tree, at, () => true, true));
+        assert.deepEqual(fast, slow);
+        nodes += (fast as { type: number[] }).type.length;
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(nodes > 10_000, `only ${nodes} nodes walked`);
+  });
+
+  it('walks only the statements asked for', () => {
+    const text = 'import os\n\ndef a():\n    return os.getcwd()\n\nx = 1\n';
+    const tree = parsePython(text);
+    try {
+      const m = flattenModule(tree, at, (seg) => seg.startIndex === text.indexOf('def'));
+      assert.equal(m.segments.length, 3);
+      assert.deepEqual(m.roots.map((r) => r >= 0), [false, true, false]);
+      assert.equal(m.flat.start[m.roots[1]], text.indexOf('def'));
+      assert.equal(m.flat.last[m.roots[1]], m.flat.n);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('positions follow tree-sitter rows (only \\n ends a row) and UTF-16 columns', () => {
+    const text = 'import time\r\nx = "é😀"; time.sleep(1)\rasync def f():\n    await g()\n';
+    const tree = parsePython(text);
+    try {
+      const m = buildModel(tree, text, { module: 'm', isPackage: false });
+      const root = tree.rootNode;
+      const calls = root.descendantsOfType('call').filter((c) => !!c);
+      assert.equal(m.calls.length, calls.length);
+      for (const [i, c] of calls.entries()) {
+        assert.deepEqual([m.calls[i].line, m.calls[i].column, m.calls[i].endLine, m.calls[i].endColumn],
+          [c!.startPosition.row + 1, c!.startPosition.column + 1, c!.endPosition.row + 1, c!.endPosition.column + 1]);
+      }
+      const fn = m.functions.find((f) => f.name === 'f')!;
+      const def = root.descendantsOfType('function_definition')[0]!;
+      assert.deepEqual([fn.line, fn.column], [def.startPosition.row + 1, def.startPosition.column + 1]);
+    } finally {
+      tree.delete();
+    }
+  });
+});
