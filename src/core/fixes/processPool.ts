@@ -91,7 +91,7 @@ function poolProblems(ctx: FixContext, t: Target): string[] {
   const problems: string[] = [];
   const src = calleeSource(ctx, t.site.callee, ctx.functions);
   if (src) {
-    const facts = factsOf(src, ctx.functions);
+    const facts = factsOf(src, ctx.functions, ctx.memo);
     for (const h of ['param-mutation', 'global-write', 'framework-exception', 'loop-api', 'thread-affine'] as const) {
       const why = facts.hazards.get(h);
       if (why) problems.push(why);

@@ -51,16 +51,32 @@ export function codeOnly(text: string, start: number, end: number): string {
   return out.join('');
 }
 
+/** The patterns of `mutates` per name (the last of them only for a rebind); names repeat across functions and files. */
+const mutationPatterns = new Map<string, RegExp[]>();
+
+function patternsFor(name: string): RegExp[] {
+  let patterns = mutationPatterns.get(name);
+  if (!patterns) {
+    const n = escapeRegex(name);
+    patterns = [
+      new RegExp(`(?<![\\w.])${n}\\s*(\\[[^\\]\\n]*\\]|\\.[A-Za-z_]\\w*)+\\s*(=(?!=)|[-+*/|&^%@]=|//=|>>=|<<=|\\*\\*=)`),
+      new RegExp(`(?<![\\w.])${n}\\.(${MUTATORS})\\s*\\(`),
+      new RegExp(`\\bdel\\s+${n}\\s*[\\[.]`),
+      new RegExp(`(?<![\\w.])${n}\\s*(=(?!=)|[-+*/|&^%@]=)`),
+    ];
+    if (mutationPatterns.size >= 4096) mutationPatterns.clear();
+    mutationPatterns.set(name, patterns);
+  }
+  return patterns;
+}
+
 /** Whether `name` is written or mutated in place in the code: `n = / n[k] = / n.a = / n.append( / del n[`. */
 export function mutates(code: string, name: string, rebind: boolean): string | undefined {
-  const n = escapeRegex(name);
-  const patterns = [
-    new RegExp(`(?<![\\w.])${n}\\s*(\\[[^\\]\\n]*\\]|\\.[A-Za-z_]\\w*)+\\s*(=(?!=)|[-+*/|&^%@]=|//=|>>=|<<=|\\*\\*=)`),
-    new RegExp(`(?<![\\w.])${n}\\.(${MUTATORS})\\s*\\(`),
-    new RegExp(`\\bdel\\s+${n}\\s*[\\[.]`),
-  ];
-  if (rebind) patterns.push(new RegExp(`(?<![\\w.])${n}\\s*(=(?!=)|[-+*/|&^%@]=)`));
-  for (const re of patterns) { const m = re.exec(code); if (m) return m[0].trim(); }
+  // Every pattern contains the name itself: most module-level names never occur in a given body.
+  if (!code.includes(name)) return undefined;
+  const patterns = patternsFor(name);
+  const count = rebind ? 4 : 3;
+  for (let i = 0; i < count; i++) { const m = patterns[i].exec(code); if (m) return m[0].trim(); }
   return undefined;
 }
 
@@ -83,15 +99,38 @@ export function calleeSource(src: { text: string; model: FileModel; resolver: Re
   return index?.(q);
 }
 
+/**
+ * What one fix run has already read, by function: the facts of a walk that starts at it and its
+ * body's code (strings blanked). Every finding of a function, and both thread variants of each,
+ * ask the same questions. Valid while no text changes, i.e. for one attachFixes call.
+ */
+export interface FixMemo { facts: Map<FunctionInfo, Facts>; code: Map<FunctionInfo, string> }
+
+export function newFixMemo(): FixMemo {
+  return { facts: new Map(), code: new Map() };
+}
+
+/** The function's body (from `bodyStart`) with strings blanked and comments removed. */
+export function bodyCode(text: string, fn: FunctionInfo, memo?: FixMemo): string {
+  let code = memo?.code.get(fn);
+  if (code === undefined) {
+    code = codeOnly(text, fn.bodyStart, fn.end);
+    memo?.code.set(fn, code);
+  }
+  return code;
+}
+
 /** What the function (and every local sync function it calls) does that a move could change. */
-export function factsOf(start: FnSource, index?: FunctionIndex): Facts {
+export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo): Facts {
+  const known = memo?.facts.get(start.fn);
+  if (known) return known;
   const hazards = new Map<Hazard, string>();
   let complete = true;
   const seen = new Set<string>();
   const walk = (s: FnSource, depth: number, top: boolean) => {
     if (seen.has(s.fn.qname) || depth > MAX_DEPTH) return;
     seen.add(s.fn.qname);
-    const code = codeOnly(s.text, s.fn.bodyStart, s.fn.end);
+    const code = bodyCode(s.text, s.fn, memo);
     // Module globals: declared `global` and written, or a module-level object mutated in place.
     const scope = s.model.scopes[s.fn.scope];
     for (const g of scope?.globals ?? []) {
@@ -136,7 +175,9 @@ export function factsOf(start: FnSource, index?: FunctionIndex): Facts {
     }
   };
   walk(start, 0, true);
-  return { hazards, complete };
+  const facts = { hazards, complete };
+  memo?.facts.set(start.fn, facts);
+  return facts;
 }
 
 /** Facts of code moved to a thread: a library call (known) or a local function through the call graph. */
@@ -154,7 +195,7 @@ export function threadCheck(ctx: FixContext, callee: Expr, call: string, receive
   const src = calleeSource(ctx, callee, ctx.functions);
   let facts: Facts | undefined;
   if (src && !src.fn.isAsync) {
-    facts = factsOf(src, ctx.functions);
+    facts = factsOf(src, ctx.functions, ctx.memo);
     for (const h of THREAD_HAZARDS) { const why = facts.hazards.get(h); if (why) problems.push(why); }
   }
   if (sqliteReceiver(ctx, call, receiverText)) problems.push(`${receiverText} is a sqlite3 connection bound to the loop thread`);
