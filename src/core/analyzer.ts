@@ -9,6 +9,7 @@ import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import { type Expr, namesIn } from './python/ir';
 import { buildModel, type CallSite, type FileModel, type LoopInfo, type Part, type PartCache, positionAt, reuseAfterEdit } from './python/model';
+import { compactModel } from './python/compact';
 import { Resolver } from './python/resolve';
 import { initParser, loadQuery, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
@@ -148,6 +149,7 @@ export class Analyzer {
     const hit = this.cache.get(file.path);
     if (hit && hit.text === file.text && hit.module === file.module && hit.isPackage === file.isPackage) return hit.model;
     const { model } = this.parseAndBuild(file, oldTree, false);
+    compactModel(model);
     this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
     return model;
   }
