@@ -114,7 +114,7 @@ const WRITES = /\.(post|put|patch|delete|commit|add|add_all|insert_one|insert_ma
 /** Why the iterations might not be independent, as "check: ..." phrases. */
 function independence(ctx: FixContext, t: Target): string[] {
   const problems: string[] = [];
-  const src = calleeSource(ctx, t.site.callee, ctx.functions);
+  const src = calleeSource(ctx, t.site.callee, ctx.functions, ctx.memo);
   if (src && src.fn.isAsync) {
     const facts = factsOf(src, ctx.functions, ctx.memo);
     for (const h of ['global-write', 'param-mutation'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }

@@ -87,12 +87,17 @@ export interface FixSource { text: string; model: FileModel }
 /** Fills `fixes` of every finding in the result, file by file. */
 export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex): ScanResult {
   const memo = newFixMemo();
+  const kindsByFile = new Map<string, Map<number, FunctionKind>>();
+  for (const h of result.handlers) {
+    let kinds = kindsByFile.get(h.file);
+    if (!kinds) kindsByFile.set(h.file, (kinds = new Map()));
+    kinds.set(h.line, h.kind);
+  }
   for (const [file, findings] of findingsByFile(result.findings)) {
     let src: FixSource | undefined;
     try { src = source(file); } catch { src = undefined; }
     if (!src) continue;
-    const kinds = new Map<number, FunctionKind>();
-    for (const h of result.handlers) if (h.file === file) kinds.set(h.line, h.kind);
+    const kinds = kindsByFile.get(file) ?? new Map<number, FunctionKind>();
     const ctx = makeContext(src.text, src.model, (line) => kinds.get(line), functions, memo);
     for (const f of findings) f.fixes = fixesFor(ctx, f);
   }

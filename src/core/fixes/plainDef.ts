@@ -39,7 +39,7 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
   for (const p of fn.params) {
     const d = p.default;
     if (!d || d.k !== 'call' || ctx.resolver.resolve(d.f) !== 'fastapi.Depends' || !d.args[0]) continue;
-    const dep = calleeSource(ctx, d.args[0], ctx.functions);
+    const dep = calleeSource(ctx, d.args[0], ctx.functions, ctx.memo);
     if (!dep || !dep.fn.isAsync) continue;
     const depCode = bodyCode(dep.text, dep.fn, ctx.memo);
     if (/\bsqlite3\s*\.\s*connect\s*\(/.test(depCode) && !/check_same_thread\s*=\s*False/.test(depCode)) problems.push(`${p.name} comes from ${dep.fn.name}, a coroutine that opens a sqlite3 connection on the loop thread`);

@@ -84,7 +84,7 @@ export function mutates(code: string, name: string, rebind: boolean): string | u
 export type FunctionIndex = (qname: string) => FnSource | undefined;
 
 /** The local function a call's callee names, in this file or (through the index) another. */
-export function calleeSource(src: { text: string; model: FileModel; resolver: Resolver }, callee: Expr, index?: FunctionIndex): FnSource | undefined {
+export function calleeSource(src: { text: string; model: FileModel; resolver: Resolver }, callee: Expr, index?: FunctionIndex, memo?: FixMemo): FnSource | undefined {
   let q: string | undefined;
   if (callee.k === 'name') {
     const hit = src.resolver.lookup(callee.n, scopeOf(callee), offsetOf(callee));
@@ -94,9 +94,20 @@ export function calleeSource(src: { text: string; model: FileModel; resolver: Re
     q = src.resolver.resolve(callee);
   }
   if (!q) return undefined;
-  const fn = src.model.functions.find((f) => f.qname === q && !f.isLambda);
+  const fn = memo ? functionsByName(src.model, memo).get(q) : src.model.functions.find((f) => f.qname === q && !f.isLambda);
   if (fn) return { ...src, fn };
   return index?.(q);
+}
+
+/** The model's functions (not lambdas) by qualified name, the first of each name, as functions.find gives. */
+function functionsByName(model: FileModel, memo: FixMemo): Map<string, FunctionInfo> {
+  let byName = memo.byName.get(model);
+  if (!byName) {
+    byName = new Map();
+    for (const f of model.functions) if (!f.isLambda && !byName.has(f.qname)) byName.set(f.qname, f);
+    memo.byName.set(model, byName);
+  }
+  return byName;
 }
 
 /**
@@ -104,10 +115,10 @@ export function calleeSource(src: { text: string; model: FileModel; resolver: Re
  * body's code (strings blanked). Every finding of a function, and both thread variants of each,
  * ask the same questions. Valid while no text changes, i.e. for one attachFixes call.
  */
-export interface FixMemo { facts: Map<FunctionInfo, Facts>; code: Map<FunctionInfo, string> }
+export interface FixMemo { facts: Map<FunctionInfo, Facts>; code: Map<FunctionInfo, string>; byName: Map<FileModel, Map<string, FunctionInfo>> }
 
 export function newFixMemo(): FixMemo {
-  return { facts: new Map(), code: new Map() };
+  return { facts: new Map(), code: new Map(), byName: new Map() };
 }
 
 /** The function's body (from `bodyStart`) with strings blanked and comments removed. */
@@ -162,7 +173,7 @@ export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo):
         if (top && !hazards.has('makes-connection')) hazards.set('makes-connection', `${s.fn.name} opens a sqlite3 connection, usable only in the thread that opens it`);
         if (s.fn.returns.length && top && !hazards.has('returns-connection')) hazards.set('returns-connection', `${s.fn.name} returns a sqlite3 connection`);
       }
-      const target = calleeSource(s, site.callee, index);
+      const target = calleeSource(s, site.callee, index, memo);
       if (target && !target.fn.isAsync) walk(target, depth + 1, false);
       else if (!target && site.callee.k === 'name' && s.resolver.lookup(site.callee.n, scopeOf(site.callee), offsetOf(site.callee))?.b.kind === 'def') complete = false;
     }
@@ -192,7 +203,7 @@ const THREAD_HAZARDS: Hazard[] = ['loop-api', 'global-write', 'thread-affine', '
 /** The thread conditions for running `callee(...)` at the site in a worker thread. */
 export function threadCheck(ctx: FixContext, callee: Expr, call: string, receiverText: string): MoveCheck {
   const problems: string[] = [];
-  const src = calleeSource(ctx, callee, ctx.functions);
+  const src = calleeSource(ctx, callee, ctx.functions, ctx.memo);
   let facts: Facts | undefined;
   if (src && !src.fn.isAsync) {
     facts = factsOf(src, ctx.functions, ctx.memo);
