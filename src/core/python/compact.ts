@@ -2,9 +2,8 @@
 // holds is most of a cold scan's heap. Arrays filled with push() keep spare capacity (an array that
 // grew from [] to one element has room for 17), and a model has one such array per binding name per
 // scope and several per function: trimming them to their length once the model is complete saves
-// about a fifth of its heap (500-file benchmark: 105 -> 84 MB) without changing what it holds.
+// about a sixth of its heap (500-file benchmark: 105 -> 88 MB) without changing what it holds.
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
-import type { Expr } from './ir';
 import type { FileModel } from './model';
 
 /** Trims the model's arrays to their length, in place; returns the model. */
@@ -21,9 +20,7 @@ export function compactModel(model: FileModel): FileModel {
     fn.returns = fn.returns.slice();
   }
   for (const loop of model.loops) loop.targets = loop.targets.slice();
-  for (const c of model.calls) {
-    c.args = c.args.slice();
-  }
+  for (const c of model.calls) c.args = c.args.slice();
   model.scopes = model.scopes.slice();
   model.functions = model.functions.slice();
   model.classes = model.classes.slice();
@@ -32,22 +29,4 @@ export function compactModel(model: FileModel): FileModel {
   model.imports = model.imports.slice();
   model.lineStarts = model.lineStarts.slice();
   return model;
-}
-
-/** The arrays inside an expression, trimmed in place (the expression object itself is kept: others may share it). */
-function compactExpr(e: Expr): Expr {
-  const stack: Expr[] = [e];
-  while (stack.length) {
-    const x = stack.pop()!;
-    switch (x.k) {
-      case 'attr': stack.push(x.o); break;
-      case 'call': x.args = x.args.slice(); stack.push(x.f, ...x.args); break;
-      case 'sub': x.i = x.i.slice(); stack.push(x.o, ...x.i); break;
-      case 'op': stack.push(x.l, x.r); break;
-      case 'list': x.items = x.items.slice(); stack.push(...x.items); break;
-      case 'await': stack.push(x.e); break;
-      default: break;
-    }
-  }
-  return e;
 }
