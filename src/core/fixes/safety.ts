@@ -46,7 +46,12 @@ export function codeOnly(text: string, start: number, end: number): string {
   for (const sp of pySpans(text, start, end)) {
     if (sp.kind === 'code') out.push(text.slice(sp.start, sp.end));
     else if (sp.kind === 'comment') out.push(' '.repeat(sp.end - sp.start));
-    else out.push(text.slice(sp.start, sp.end).replace(/[^\n]/g, ' '));
+    else {
+      // Strings are blanked; the line breaks of a multi-line string stay.
+      let nl = false;
+      for (let i = sp.start; i < sp.end && !nl; i++) nl = text.charCodeAt(i) === 10;
+      out.push(nl ? text.slice(sp.start, sp.end).replace(/[^\n]/g, ' ') : ' '.repeat(sp.end - sp.start));
+    }
   }
   return out.join('');
 }
