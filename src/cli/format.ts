@@ -38,6 +38,33 @@ export function toJson(r: ScanResult, lineStartsOf: (file: string) => number[] |
   };
 }
 
+/**
+ * `JSON.stringify(toJson(r, lineStartsOf), null, 2) + '\n'`, byte for byte, handed to `out` in pieces
+ * of about 64 KB: each finding is converted and written in turn, so a large report is never one
+ * object tree and one string in memory (on the 500-file benchmark those were ~40 MB at the peak).
+ */
+export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, out: (s: string) => void): void {
+  let buf = '';
+  const put = (s: string) => { buf += s; if (buf.length >= 65536) { out(buf); buf = ''; } };
+  // Nested values are written with the indentation JSON.stringify gives them at their depth: JSON
+  // escapes line breaks inside strings, so every line break in its output is layout.
+  const nested = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+  const top = toJson({ ...r, findings: [] }, lineStartsOf) as Record<string, unknown>;
+  put('{');
+  let first = true;
+  for (const [key, value] of Object.entries(top)) {
+    if (value === undefined) continue;
+    put(`${first ? '' : ','}\n  ${JSON.stringify(key)}: `);
+    first = false;
+    if (key !== 'findings' || !r.findings.length) { put(nested(value, 1)); continue; }
+    put('[');
+    r.findings.forEach((f, i) => put(`${i ? ',' : ''}\n    ${nested(jsonFinding(f, lineStartsOf(f.file)), 2)}`));
+    put('\n  ]');
+  }
+  put(first ? '}\n' : '\n}\n');
+  if (buf) out(buf);
+}
+
 function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
   return {
     file: f.file,

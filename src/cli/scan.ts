@@ -8,7 +8,7 @@ import { localizeFindings } from '../core/i18n/diagnostics';
 import { lineStarts } from '../core/python/model';
 import { scanPaths, type ScanOptions } from '../core/scan';
 import { type CommandSpec, parseCommand, UsageError } from './args';
-import { formatGithub, formatText, toGitlab, toJson, toSarif } from './format';
+import { formatGithub, formatText, toGitlab, toJson, toSarif, writeJson } from './format';
 import { VERSION } from './version';
 import type { Severity } from '../core/types';
 
@@ -80,7 +80,7 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
     testSeverity: testSeverity as Severity | undefined,
   });
   const result = lang === 'en' ? raw : { ...raw, findings: localizeFindings(raw.findings, lang) };
-  if (format === 'json') out(jsonReport(result, files));
+  if (format === 'json') writeJsonReport(result, files, out);
   else if (format === 'sarif') out(JSON.stringify(toSarif(result, VERSION), null, 2) + '\n');
   else if (format === 'gitlab') out(JSON.stringify(toGitlab(result), null, 2) + '\n');
   else if (format === 'github') out(formatGithub(result));
@@ -99,12 +99,20 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
  * not once per finding: a file with hundreds of findings used to be scanned hundreds of times.
  */
 export function jsonReport(result: ScanResult, files: Map<string, ScannedFile>): string {
+  return JSON.stringify(toJson(result, lineStartsOf(files)), null, 2) + '\n';
+}
+
+/** The same report as jsonReport, written to `out` in pieces (see writeJson). */
+export function writeJsonReport(result: ScanResult, files: Map<string, ScannedFile>, out: (s: string) => void): void {
+  writeJson(result, lineStartsOf(files), out);
+}
+
+function lineStartsOf(files: Map<string, ScannedFile>): (file: string) => number[] | undefined {
   const cache = new Map<string, number[] | undefined>();
-  const starts = (file: string) => {
+  return (file) => {
     if (!cache.has(file)) { const f = files.get(file); cache.set(file, f ? lineStarts(f.decoded.text) : undefined); }
     return cache.get(file);
   };
-  return JSON.stringify(toJson(result, starts), null, 2) + '\n';
 }
 
 /**

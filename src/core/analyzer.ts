@@ -9,6 +9,7 @@ import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import type { Expr } from './python/ir';
 import { buildModel, type CallSite, type FileModel, type Part, type PartCache, positionAt, reuseAfterEdit, type SegmentRef } from './python/model';
+import { compactModel } from './python/compact';
 import { Resolver } from './python/resolve';
 import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
@@ -92,6 +93,8 @@ export class Analyzer {
   private cache = new Map<string, CachedModel>();
   /** How many files were parsed (not served from the cache) since creation; tests use it. */
   parses = 0;
+  /** Trim the arrays of models built by model() (see compactModel); a worker thread skips it, as posting a model copies it exactly sized. */
+  compactModels = true;
   /** How many times the wasm runtime aborted and the parser was rebuilt. */
   wasmResets = 0;
   /** Set after a wasm abort; the next analyze() reports it once as a note. */
@@ -141,6 +144,7 @@ export class Analyzer {
     const hit = this.cache.get(file.path);
     if (hit && hit.text === file.text && hit.module === file.module && hit.isPackage === file.isPackage) return hit.model;
     const { model } = this.parseAndBuild(file, oldTree, false);
+    if (this.compactModels) compactModel(model);
     this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
     return model;
   }

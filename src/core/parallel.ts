@@ -45,28 +45,37 @@ export async function buildModelsInParallel(analyzer: Analyzer, files: SourceFil
     shares[Math.min(idx, jobs - 1)].push(f);
     acc += f.text.length;
   }
-  const pending = shares.slice(1).filter((s) => s.length).map((share) => runWorker(script, { files: share, grammarDir: opts.grammarDir }));
-  for (const f of shares[0]) { try { analyzer.model(f); } catch { /* analyze() reports it */ } }
   let adopted = 0;
   const byPath = new Map(files.map((f) => [f.path, f]));
-  for (const reply of await Promise.all(pending)) {
-    if (!reply) continue;
+  const adopt = (reply: WorkerReply) => {
     for (const [path, model] of reply.models) {
       const f = byPath.get(path);
       if (f) { analyzer.adopt(f, model); adopted++; }
     }
-  }
+  };
+  const pending = shares.slice(1).filter((s) => s.length).map((share) => runWorker(script, { files: share, grammarDir: opts.grammarDir }, adopt));
+  for (const f of shares[0]) { try { analyzer.model(f); } catch { /* analyze() reports it */ } }
+  await Promise.all(pending);
   return adopted;
 }
 
-function runWorker(script: string, req: WorkerRequest): Promise<WorkerReply | undefined> {
+/**
+ * Runs one worker, handing each batch it posts to `onBatch` as it arrives (while this thread builds
+ * its own share, batches wait in the port). Resolves when the worker posted its last batch, failed
+ * or exited; batches received before a failure are kept.
+ */
+function runWorker(script: string, req: WorkerRequest, onBatch: (r: WorkerReply) => void): Promise<void> {
   return new Promise((resolve) => {
     let done = false;
-    const finish = (r: WorkerReply | undefined) => { if (!done) { done = true; resolve(r); } };
+    const finish = () => { if (!done) { done = true; resolve(); } };
     let worker: Worker;
-    try { worker = new Worker(script, { workerData: req }); } catch { finish(undefined); return; }
-    worker.once('message', (m: WorkerReply) => { finish(m); void worker.terminate(); });
-    worker.once('error', () => finish(undefined));
-    worker.once('exit', () => finish(undefined));
+    try { worker = new Worker(script, { workerData: req }); } catch { finish(); return; }
+    worker.on('message', (m: WorkerReply) => {
+      if (done) return;
+      onBatch(m);
+      if (m.done) { finish(); void worker.terminate(); }
+    });
+    worker.once('error', () => finish());
+    worker.once('exit', () => finish());
   });
 }

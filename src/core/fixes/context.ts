@@ -4,7 +4,7 @@ import type { Resolver } from '../python/resolve';
 import type { CallSite, FileModel, FunctionInfo } from '../python/model';
 import type { Finding, FunctionKind, TextEdit } from '../types';
 import { ensureImport, type ImportNeed } from './imports';
-import type { FunctionIndex } from './safety';
+import type { FixMemo, FunctionIndex } from './safety';
 import { hasTrailer, lineEndAt, lineStartAt } from './pyText';
 
 export interface FixContext {
@@ -18,6 +18,10 @@ export interface FixContext {
   kindAt(line: number): FunctionKind | undefined;
   /** Functions of the other analysed files by qualified name, for the safety checks through the call graph. */
   functions?: FunctionIndex;
+  /** What this fix run has already read (safety facts, body code), shared by the files of one run. */
+  memo?: FixMemo;
+  /** Call sites by start offset (built on first use). */
+  sitesByStart?: Map<number, CallSite[]>;
 }
 
 export interface Target {
@@ -29,7 +33,14 @@ export interface Target {
 
 /** The finding's call site and coroutine, or undefined when the model does not line up with it. */
 export function targetOf(ctx: FixContext, finding: Finding): Target | undefined {
-  const site = ctx.model.calls.find((c) => c.start === finding.startOffset && c.end === finding.endOffset);
+  if (!ctx.sitesByStart) {
+    ctx.sitesByStart = new Map();
+    for (const c of ctx.model.calls) {
+      const list = ctx.sitesByStart.get(c.start);
+      if (list) list.push(c); else ctx.sitesByStart.set(c.start, [c]);
+    }
+  }
+  const site = ctx.sitesByStart.get(finding.startOffset)?.find((c) => c.end === finding.endOffset);
   if (!site || site.fn < 0) return undefined;
   const fn = ctx.model.functions[site.fn];
   if (!fn || !fn.isAsync || fn.isLambda) return undefined;

@@ -12,7 +12,7 @@ import type { Fix } from '../types';
 import { awaitExpr, type FixContext, Imports, type Target } from './context';
 import { asyncIoKind } from '../cost';
 import { escapeRegex, indentAt, lex, lineStartAt, stripStrings, usesWord } from './pyText';
-import { calleeSource, checkTitle, codeOnly, factsOf, mutates } from './safety';
+import { bodyCode, calleeSource, checkTitle, factsOf, mutates } from './safety';
 
 const NOTE = 'The calls now run concurrently (at most LIMIT at a time when bounded); the results keep the input order; the first exception propagates while the other calls keep running.';
 const LIMIT = 10;
@@ -114,11 +114,11 @@ const WRITES = /\.(post|put|patch|delete|commit|add|add_all|insert_one|insert_ma
 /** Why the iterations might not be independent, as "check: ..." phrases. */
 function independence(ctx: FixContext, t: Target): string[] {
   const problems: string[] = [];
-  const src = calleeSource(ctx, t.site.callee, ctx.functions);
+  const src = calleeSource(ctx, t.site.callee, ctx.functions, ctx.memo);
   if (src && src.fn.isAsync) {
-    const facts = factsOf(src, ctx.functions);
+    const facts = factsOf(src, ctx.functions, ctx.memo);
     for (const h of ['global-write', 'param-mutation'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }
-    const code = codeOnly(src.text, src.fn.bodyStart, src.fn.end);
+    const code = bodyCode(src.text, src.fn, ctx.memo);
     if (src.fn.params.some((p) => p.name === 'self') && mutates(code, 'self', false)) problems.push(`${src.fn.name} changes self`);
     if (/\bnext\s*\(|\bitertools\.count\b|\bcount\s*\(\s*\)/.test(code)) problems.push(`${src.fn.name} draws from a shared counter (the order of IDs would change)`);
     if (WRITES.test(code)) problems.push(`${src.fn.name} writes (a failure no longer stops the later calls)`);

@@ -11,7 +11,7 @@
 import type { Fix } from '../types';
 import { awaitExpr, canAwaitAt, type FixContext, fnText, Imports, rawArgs, type Target } from './context';
 import { type ArgText, atStatementStart, indentAt, lex, lineEndAt, lineStartAt, nextLineStart, splitArgs, usesWord } from './pyText';
-import { checkTitle, codeOnly } from './safety';
+import { bodyCode, checkTitle, codeOnly } from './safety';
 
 const REQUESTS = /^requests(?:\.api)?\.(get|post|put|patch|delete|head|options|request)$/;
 const HTTPX = /^httpx\.(get|post|put|patch|delete|head|options|request)$/;
@@ -44,7 +44,7 @@ export function httpxFix(ctx: FixContext, t: Target): Fix | undefined {
     ? 'requests\' defaults are kept: no timeout unless one was given, redirects followed; the response has the same .json(), .text, .content, .status_code and .headers.'
     : undefined;
   const problems: string[] = [];
-  const fnCode = codeOnly(ctx.text, t.fn.bodyStart, t.fn.end);
+  const fnCode = bodyCode(ctx.text, t.fn, ctx.memo);
   if (rm && /\braise_for_status\s*\(/.test(fnCode)) problems.push('raise_for_status() raises httpx.HTTPStatusError, also on 3xx');
   if (rm && /\bexcept\b[^:\n]*\brequests\b/.test(fnCode)) problems.push('the except clauses catch requests exceptions, which httpx does not raise');
   const urlEdits = rm ? strUrlEdits(ctx, t) : [];

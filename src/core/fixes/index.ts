@@ -23,7 +23,7 @@ import { inWithHeader, pathFix } from './path';
 import { plainDefFix } from './plainDef';
 import { GIL_NOTE, isPicklableCallee, processPoolFix } from './processPool';
 import { eolOf, indentUnitOf } from './pyText';
-import type { FnSource, FunctionIndex } from './safety';
+import { type FixMemo, type FnSource, type FunctionIndex, newFixMemo } from './safety';
 import { sleepFix } from './sleep';
 import { threadFix } from './thread';
 
@@ -33,8 +33,8 @@ export { findingsByFile, fixAllEdits, runFixPipeline } from './pipeline';
 
 const SESSION_NOTE = 'This is a requests.Session shared by the module: replace it with one httpx.AsyncClient created in the app\'s lifespan (and closed on shutdown), then await client.get(...) directly.';
 
-export function makeContext(text: string, model: FileModel, kindAt: (line: number) => FunctionKind | undefined = () => undefined, functions?: FunctionIndex): FixContext {
-  return { text, model, resolver: new Resolver(model), eol: eolOf(text), unit: indentUnitOf(text), kindAt, functions };
+export function makeContext(text: string, model: FileModel, kindAt: (line: number) => FunctionKind | undefined = () => undefined, functions?: FunctionIndex, memo?: FixMemo): FixContext {
+  return { text, model, resolver: new Resolver(model), eol: eolOf(text), unit: indentUnitOf(text), kindAt, functions, memo };
 }
 
 /** The fixes of one finding, preferred first among equals. Never throws: an unexpected shape yields []. */
@@ -89,13 +89,19 @@ export interface FixSource { text: string; model: FileModel }
 
 /** Fills `fixes` of every finding in the result, file by file. */
 export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex): ScanResult {
+  const memo = newFixMemo();
+  const kindsByFile = new Map<string, Map<number, FunctionKind>>();
+  for (const h of result.handlers) {
+    let kinds = kindsByFile.get(h.file);
+    if (!kinds) kindsByFile.set(h.file, (kinds = new Map()));
+    kinds.set(h.line, h.kind);
+  }
   for (const [file, findings] of findingsByFile(result.findings)) {
     let src: FixSource | undefined;
     try { src = source(file); } catch { src = undefined; }
     if (!src) continue;
-    const kinds = new Map<number, FunctionKind>();
-    for (const h of result.handlers) if (h.file === file) kinds.set(h.line, h.kind);
-    const ctx = makeContext(src.text, src.model, (line) => kinds.get(line), functions);
+    const kinds = kindsByFile.get(file) ?? new Map<number, FunctionKind>();
+    const ctx = makeContext(src.text, src.model, (line) => kinds.get(line), functions, memo);
     for (const f of findings) f.fixes = fixesFor(ctx, f);
   }
   return result;

@@ -5,7 +5,7 @@
 // conditions (no event-loop API, no global writes, no sqlite3 connection made on the loop thread).
 import type { Fix } from '../types';
 import type { FixContext, Target } from './context';
-import { calleeSource, checkTitle, codeOnly, factsOf } from './safety';
+import { bodyCode, calleeSource, checkTitle, codeOnly, factsOf } from './safety';
 
 export function plainDefFix(ctx: FixContext, t: Target): Fix | undefined {
   const { fn } = t;
@@ -14,7 +14,7 @@ export function plainDefFix(ctx: FixContext, t: Target): Fix | undefined {
   const kind = ctx.kindAt(fn.line);
   if (kind !== 'route' && kind !== 'dependency') return undefined;
   if (!/^async\s+$/.test(ctx.text.slice(fn.asyncStart, fn.defKeywordStart))) return undefined;
-  const body = codeOnly(ctx.text, fn.bodyStart, fn.end);
+  const body = bodyCode(ctx.text, fn, ctx.memo);
   if (/\basync\s+(with|for)\b/.test(body)) return undefined;
   const problems = plainDefProblems(ctx, t);
   return {
@@ -31,7 +31,7 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
   const problems: string[] = [];
   // Called (or awaited) by other code in the file: those callers would get a value, not a coroutine.
   if (directUses(ctx.text, fn.name).some((at) => at !== fn.nameStart)) problems.push(`other code uses ${fn.name} directly`);
-  const facts = factsOf({ text: ctx.text, model: ctx.model, resolver: ctx.resolver, fn }, ctx.functions);
+  const facts = factsOf({ text: ctx.text, model: ctx.model, resolver: ctx.resolver, fn }, ctx.functions, ctx.memo);
   for (const h of ['loop-api', 'global-write', 'thread-affine'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }
   // A dependency's value is used by its dependants, which may run on the loop thread.
   if (ctx.kindAt(fn.line) === 'dependency' && facts.hazards.has('makes-connection')) problems.push(facts.hazards.get('makes-connection')!);
@@ -39,9 +39,9 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
   for (const p of fn.params) {
     const d = p.default;
     if (!d || d.k !== 'call' || ctx.resolver.resolve(d.f) !== 'fastapi.Depends' || !d.args[0]) continue;
-    const dep = calleeSource(ctx, d.args[0], ctx.functions);
+    const dep = calleeSource(ctx, d.args[0], ctx.functions, ctx.memo);
     if (!dep || !dep.fn.isAsync) continue;
-    const depCode = codeOnly(dep.text, dep.fn.bodyStart, dep.fn.end);
+    const depCode = bodyCode(dep.text, dep.fn, ctx.memo);
     if (/\bsqlite3\s*\.\s*connect\s*\(/.test(depCode) && !/check_same_thread\s*=\s*False/.test(depCode)) problems.push(`${p.name} comes from ${dep.fn.name}, a coroutine that opens a sqlite3 connection on the loop thread`);
   }
   return problems;

@@ -89,9 +89,9 @@ const PICKLABLE_CALLS = /^builtins\.(str|int|float|bool|bytes|len|list|dict|tupl
 /** What stops the pool from keeping behaviour, as "check: ..." phrases. */
 function poolProblems(ctx: FixContext, t: Target): string[] {
   const problems: string[] = [];
-  const src = calleeSource(ctx, t.site.callee, ctx.functions);
+  const src = calleeSource(ctx, t.site.callee, ctx.functions, ctx.memo);
   if (src) {
-    const facts = factsOf(src, ctx.functions);
+    const facts = factsOf(src, ctx.functions, ctx.memo);
     for (const h of ['param-mutation', 'global-write', 'framework-exception', 'loop-api', 'thread-affine'] as const) {
       const why = facts.hazards.get(h);
       if (why) problems.push(why);

@@ -46,21 +46,42 @@ export function codeOnly(text: string, start: number, end: number): string {
   for (const sp of pySpans(text, start, end)) {
     if (sp.kind === 'code') out.push(text.slice(sp.start, sp.end));
     else if (sp.kind === 'comment') out.push(' '.repeat(sp.end - sp.start));
-    else out.push(text.slice(sp.start, sp.end).replace(/[^\n]/g, ' '));
+    else {
+      // Strings are blanked; the line breaks of a multi-line string stay.
+      let nl = false;
+      for (let i = sp.start; i < sp.end && !nl; i++) nl = text.charCodeAt(i) === 10;
+      out.push(nl ? text.slice(sp.start, sp.end).replace(/[^\n]/g, ' ') : ' '.repeat(sp.end - sp.start));
+    }
   }
   return out.join('');
 }
 
+/** The patterns of `mutates` per name (the last of them only for a rebind); names repeat across functions and files. */
+const mutationPatterns = new Map<string, RegExp[]>();
+
+function patternsFor(name: string): RegExp[] {
+  let patterns = mutationPatterns.get(name);
+  if (!patterns) {
+    const n = escapeRegex(name);
+    patterns = [
+      new RegExp(`(?<![\\w.])${n}\\s*(\\[[^\\]\\n]*\\]|\\.[A-Za-z_]\\w*)+\\s*(=(?!=)|[-+*/|&^%@]=|//=|>>=|<<=|\\*\\*=)`),
+      new RegExp(`(?<![\\w.])${n}\\.(${MUTATORS})\\s*\\(`),
+      new RegExp(`\\bdel\\s+${n}\\s*[\\[.]`),
+      new RegExp(`(?<![\\w.])${n}\\s*(=(?!=)|[-+*/|&^%@]=)`),
+    ];
+    if (mutationPatterns.size >= 4096) mutationPatterns.clear();
+    mutationPatterns.set(name, patterns);
+  }
+  return patterns;
+}
+
 /** Whether `name` is written or mutated in place in the code: `n = / n[k] = / n.a = / n.append( / del n[`. */
 export function mutates(code: string, name: string, rebind: boolean): string | undefined {
-  const n = escapeRegex(name);
-  const patterns = [
-    new RegExp(`(?<![\\w.])${n}\\s*(\\[[^\\]\\n]*\\]|\\.[A-Za-z_]\\w*)+\\s*(=(?!=)|[-+*/|&^%@]=|//=|>>=|<<=|\\*\\*=)`),
-    new RegExp(`(?<![\\w.])${n}\\.(${MUTATORS})\\s*\\(`),
-    new RegExp(`\\bdel\\s+${n}\\s*[\\[.]`),
-  ];
-  if (rebind) patterns.push(new RegExp(`(?<![\\w.])${n}\\s*(=(?!=)|[-+*/|&^%@]=)`));
-  for (const re of patterns) { const m = re.exec(code); if (m) return m[0].trim(); }
+  // Every pattern contains the name itself: most module-level names never occur in a given body.
+  if (!code.includes(name)) return undefined;
+  const patterns = patternsFor(name);
+  const count = rebind ? 4 : 3;
+  for (let i = 0; i < count; i++) { const m = patterns[i].exec(code); if (m) return m[0].trim(); }
   return undefined;
 }
 
@@ -68,7 +89,7 @@ export function mutates(code: string, name: string, rebind: boolean): string | u
 export type FunctionIndex = (qname: string) => FnSource | undefined;
 
 /** The local function a call's callee names, in this file or (through the index) another. */
-export function calleeSource(src: { text: string; model: FileModel; resolver: Resolver }, callee: Expr, index?: FunctionIndex): FnSource | undefined {
+export function calleeSource(src: { text: string; model: FileModel; resolver: Resolver }, callee: Expr, index?: FunctionIndex, memo?: FixMemo): FnSource | undefined {
   let q: string | undefined;
   if (callee.k === 'name') {
     const hit = src.resolver.lookup(callee.n, scopeOf(callee), offsetOf(callee));
@@ -78,20 +99,54 @@ export function calleeSource(src: { text: string; model: FileModel; resolver: Re
     q = src.resolver.resolve(callee);
   }
   if (!q) return undefined;
-  const fn = src.model.functions.find((f) => f.qname === q && !f.isLambda);
+  const fn = memo ? functionsByName(src.model, memo).get(q) : src.model.functions.find((f) => f.qname === q && !f.isLambda);
   if (fn) return { ...src, fn };
   return index?.(q);
 }
 
+/** The model's functions (not lambdas) by qualified name, the first of each name, as functions.find gives. */
+function functionsByName(model: FileModel, memo: FixMemo): Map<string, FunctionInfo> {
+  let byName = memo.byName.get(model);
+  if (!byName) {
+    byName = new Map();
+    for (const f of model.functions) if (!f.isLambda && !byName.has(f.qname)) byName.set(f.qname, f);
+    memo.byName.set(model, byName);
+  }
+  return byName;
+}
+
+/**
+ * What one fix run has already read, by function: the facts of a walk that starts at it and its
+ * body's code (strings blanked). Every finding of a function, and both thread variants of each,
+ * ask the same questions. Valid while no text changes, i.e. for one attachFixes call.
+ */
+export interface FixMemo { facts: Map<FunctionInfo, Facts>; code: Map<FunctionInfo, string>; byName: Map<FileModel, Map<string, FunctionInfo>> }
+
+export function newFixMemo(): FixMemo {
+  return { facts: new Map(), code: new Map(), byName: new Map() };
+}
+
+/** The function's body (from `bodyStart`) with strings blanked and comments removed. */
+export function bodyCode(text: string, fn: FunctionInfo, memo?: FixMemo): string {
+  let code = memo?.code.get(fn);
+  if (code === undefined) {
+    code = codeOnly(text, fn.bodyStart, fn.end);
+    memo?.code.set(fn, code);
+  }
+  return code;
+}
+
 /** What the function (and every local sync function it calls) does that a move could change. */
-export function factsOf(start: FnSource, index?: FunctionIndex): Facts {
+export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo): Facts {
+  const known = memo?.facts.get(start.fn);
+  if (known) return known;
   const hazards = new Map<Hazard, string>();
   let complete = true;
   const seen = new Set<string>();
   const walk = (s: FnSource, depth: number, top: boolean) => {
     if (seen.has(s.fn.qname) || depth > MAX_DEPTH) return;
     seen.add(s.fn.qname);
-    const code = codeOnly(s.text, s.fn.bodyStart, s.fn.end);
+    const code = bodyCode(s.text, s.fn, memo);
     // Module globals: declared `global` and written, or a module-level object mutated in place.
     const scope = s.model.scopes[s.fn.scope];
     for (const g of scope?.globals ?? []) {
@@ -123,7 +178,7 @@ export function factsOf(start: FnSource, index?: FunctionIndex): Facts {
         if (top && !hazards.has('makes-connection')) hazards.set('makes-connection', `${s.fn.name} opens a sqlite3 connection, usable only in the thread that opens it`);
         if (s.fn.returns.length && top && !hazards.has('returns-connection')) hazards.set('returns-connection', `${s.fn.name} returns a sqlite3 connection`);
       }
-      const target = calleeSource(s, site.callee, index);
+      const target = calleeSource(s, site.callee, index, memo);
       if (target && !target.fn.isAsync) walk(target, depth + 1, false);
       else if (!target && site.callee.k === 'name' && s.resolver.lookup(site.callee.n, scopeOf(site.callee), offsetOf(site.callee))?.b.kind === 'def') complete = false;
     }
@@ -136,7 +191,9 @@ export function factsOf(start: FnSource, index?: FunctionIndex): Facts {
     }
   };
   walk(start, 0, true);
-  return { hazards, complete };
+  const facts = { hazards, complete };
+  memo?.facts.set(start.fn, facts);
+  return facts;
 }
 
 /** Facts of code moved to a thread: a library call (known) or a local function through the call graph. */
@@ -151,10 +208,10 @@ const THREAD_HAZARDS: Hazard[] = ['loop-api', 'global-write', 'thread-affine', '
 /** The thread conditions for running `callee(...)` at the site in a worker thread. */
 export function threadCheck(ctx: FixContext, callee: Expr, call: string, receiverText: string): MoveCheck {
   const problems: string[] = [];
-  const src = calleeSource(ctx, callee, ctx.functions);
+  const src = calleeSource(ctx, callee, ctx.functions, ctx.memo);
   let facts: Facts | undefined;
   if (src && !src.fn.isAsync) {
-    facts = factsOf(src, ctx.functions);
+    facts = factsOf(src, ctx.functions, ctx.memo);
     for (const h of THREAD_HAZARDS) { const why = facts.hazards.get(h); if (why) problems.push(why); }
   }
   if (sqliteReceiver(ctx, call, receiverText)) problems.push(`${receiverText} is a sqlite3 connection bound to the loop thread`);

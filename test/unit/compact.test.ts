@@ -1,0 +1,40 @@
+// compactModel trims a finished model's arrays: what the model holds must not change, and a scan's
+// findings come from compacted models.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Analyzer } from '../../src/core/analyzer';
+import { compactModel } from '../../src/core/python/compact';
+
+const RULES = join(__dirname, '..', 'fixtures', 'rules');
+
+describe('compactModel', () => {
+  let analyzer: Analyzer;
+  before(async () => { analyzer = await Analyzer.create(); });
+  after(() => analyzer.dispose());
+
+  it('keeps every record of the models of the rule fixtures', () => {
+    for (const name of readdirSync(RULES).filter((n) => n.endsWith('.py'))) {
+      const text = readFileSync(join(RULES, name), 'utf8');
+      // An open document's model is not compacted by the analyzer: compact a copy of it here.
+      const model = analyzer.updateDocument({ path: name, text, module: name.slice(0, -3), isPackage: false }, []).model;
+      const before = structuredClone(model);
+      const same = compactModel(model);
+      assert.equal(same, model);
+      assert.deepEqual(structuredClone(model), before, name);
+      assert.ok(model.calls.length > 0 && model.scopes[0].bindings.size > 0, name);
+    }
+  });
+
+  it('gives arrays of their exact length in place of grown ones', () => {
+    const text = 'import os\n\ndef f(a, b):\n    x = 1\n    x = 2\n    return os.getcwd(a, b)\n';
+    const model = analyzer.updateDocument({ path: 'g.py', text, module: 'g', isPackage: false }, []).model;
+    const fnScope = model.scopes[model.functions[0].scope];
+    const xs = fnScope.bindings.get('x')!;
+    compactModel(model);
+    const after = fnScope.bindings.get('x')!;
+    assert.notEqual(after, xs, 'the binding list is replaced by a trimmed copy');
+    assert.deepEqual(after, xs);
+    assert.equal(model.calls[0].args.length, 2);
+  });
+});
