@@ -140,7 +140,9 @@ async function main(): Promise<void> {
   //  surface: a letter typed at the start of a class attribute: the file's surface changes.
   const kinds = { body: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], analysed: [] as number[], keyMs: [] as number[], fastapiRebuilt: 0 }, comment: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], analysed: [] as number[], keyMs: [] as number[], fastapiRebuilt: 0 }, surface: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], analysed: [] as number[], keyMs: [] as number[], fastapiRebuilt: 0 } };
   let findings = 0;
-  for (const kind of ['body', 'comment', 'surface'] as const) {
+  // LW_BENCH_KINDS=body,comment: measure (and profile) only these kinds.
+  const only = process.env.LW_BENCH_KINDS?.split(',');
+  for (const kind of (['body', 'comment', 'surface'] as const).filter((x) => !only || only.includes(x))) {
     const k = kinds[kind];
     for (const line of kind === 'surface' ? sites.surface : sites.body) {
       const at = kind === 'comment' ? lineAt(doc.text, line).end : lineAt(doc.text, line).first;
@@ -157,6 +159,7 @@ async function main(): Promise<void> {
     }
   }
   const total = [...kinds.body.total, ...kinds.comment.total, ...kinds.surface.total];
+  for (const [kind, k] of Object.entries(kinds)) if (!k.total.length) delete (kinds as Record<string, unknown>)[kind];
   if (session) { const { profile: p } = await session.post('Profiler.stop'); writeFileSync(profile!, JSON.stringify(p)); session.disconnect(); }
   const heapEnd = heapMb();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
