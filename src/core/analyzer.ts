@@ -172,34 +172,50 @@ export class Analyzer {
     return this.importerClosure(files, path);
   }
 
-  /** The file and every file that imports it, directly or through others. */
+  /** The file and every file that imports it, directly or through others (a fresh set). */
   private importerClosure(files: SourceFile[], path: string): Set<string> {
-    const out = new Set<string>([path]);
     const importers = this.importersOf(files);
-    const stack = [path];
-    while (stack.length) {
-      for (const imp of importers.get(stack.pop()!) ?? []) if (!out.has(imp)) { out.add(imp); stack.push(imp); }
+    let closures = this.closures.get(importers);
+    if (!closures) this.closures.set(importers, (closures = new Map()));
+    let out = closures.get(path);
+    if (!out) {
+      out = new Set<string>([path]);
+      const stack = [path];
+      while (stack.length) {
+        for (const imp of importers.get(stack.pop()!) ?? []) if (!out.has(imp)) { out.add(imp); stack.push(imp); }
+      }
+      closures.set(path, out);
     }
-    return out;
+    return new Set(out);
   }
 
-  private importersMemo: { key: string; imports: Map<string, { model: FileModel; key: string }>; importers: Map<string, string[]> } | undefined;
+  /** importerClosure's results per importers map (a map is replaced, never changed). */
+  private closures = new WeakMap<Map<string, string[]>, Map<string, Set<string>>>();
+  private importersMemo: { paths: string[]; modules: string[]; imports: Map<string, { model: FileModel; key: string }>; importers: Map<string, string[]> } | undefined;
 
   /** Who imports each file (by path), kept while the file list and every file's imports are unchanged. */
   private importersOf(files: SourceFile[]): Map<string, string[]> {
-    const key = files.map((f) => `${f.path}\u0000${f.module}`).join('\n');
     const memo = this.importersMemo;
-    let same = memo?.key === key;
+    let same = memo?.paths.length === files.length;
+    for (let i = 0; same && i < files.length; i++) same = files[i].path === memo!.paths[i] && files[i].module === memo!.modules[i];
+    // While the file list is the same, only files whose model changed are looked at again.
+    if (same && memo) {
+      for (const f of files) {
+        const model = this.cache.get(f.path)?.model;
+        const was = memo.imports.get(f.path);
+        if (!model || !was) { same = false; break; }
+        if (was.model === model) continue;
+        const k = model.imports.map((i) => i.q).join(',');
+        if (k !== was.key) { same = false; break; }
+        was.model = model;
+      }
+      if (same) return memo.importers;
+    }
     const imports = new Map<string, { model: FileModel; key: string }>();
     for (const f of files) {
       const model = this.cache.get(f.path)?.model;
-      if (!model) { same = false; continue; }
-      const was = memo?.imports.get(f.path);
-      const k = was?.model === model ? was.key : model.imports.map((i) => i.q).join(',');
-      if (was?.key !== k) same = false;
-      imports.set(f.path, { model, key: k });
+      if (model) imports.set(f.path, { model, key: model.imports.map((i) => i.q).join(',') });
     }
-    if (same && memo) { memo.imports = imports; return memo.importers; }
     const importers = new Map<string, string[]>();
     const byModule = new Map(files.map((f) => [f.module, f.path]));
     for (const f of files) {
@@ -212,7 +228,7 @@ export class Analyzer {
         }
       }
     }
-    this.importersMemo = { key, imports, importers };
+    this.importersMemo = { paths: files.map((f) => f.path), modules: files.map((f) => f.module), imports, importers };
     return importers;
   }
 
@@ -307,6 +323,7 @@ export class Analyzer {
     this.workspace = undefined;
     this.importersMemo = undefined;
     this.kept = undefined;
+    this.keysMemo = undefined;
     this.rowEdits.clear();
   }
 
@@ -334,8 +351,8 @@ export class Analyzer {
       entries.push(this.entryFor(f, model, module));
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
-    const surfaces = surfaceKey(entries);
-    const { index, fastapi } = this.indexFor(entries, surfaces);
+    const { names, surfaces } = this.entryKeys(entries);
+    const { index, fastapi } = this.indexFor(entries, surfaces, names);
     const plan = this.planReuse(entries, surfaces, fastapi !== undefined, opts);
     const run = new Run(entries, plan ? { ...opts, only: plan.run } : opts, notes, files.length, this.canonicalMemo(surfaces), new Map(files.map((f) => [f.path, f.text])), index, fastapi);
     this.workspace!.fastapi = run.fastapiModel;
@@ -345,6 +362,29 @@ export class Analyzer {
     this.keep(run, entries, surfaces, opts, result, plan && kept ? plan : undefined);
     this.recordViews(files, opts.only);
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
+  }
+
+  private keysMemo: { entries: ModuleEntry[]; names: string; surfaces: string | undefined } | undefined;
+
+  /**
+   * The modules' names (file and module) and surfaces (see surfaceKey) as strings, rebuilt only
+   * when an entry that changed since the last call changed one of them.
+   */
+  private entryKeys(entries: ModuleEntry[]): { names: string; surfaces: string | undefined } {
+    const m = this.keysMemo;
+    let sameNames = !!m && m.entries.length === entries.length;
+    let sameSurfaces = true;
+    for (let i = 0; sameNames && i < entries.length; i++) {
+      const a = m!.entries[i];
+      const b = entries[i];
+      if (a === b) continue;
+      if (a.file !== b.file || a.model.module !== b.model.module) sameNames = false;
+      else if (a.model.isPackage !== b.model.isPackage || a.model.surface !== b.model.surface || b.model.surface === undefined) sameSurfaces = false;
+    }
+    const names = sameNames ? m!.names : entries.map((e) => `${e.file}\u0000${e.model.module}`).join('\n');
+    const surfaces = sameNames && sameSurfaces ? m!.surfaces : surfaceKey(entries);
+    this.keysMemo = { entries, names, surfaces };
+    return { names, surfaces };
   }
 
   /**
@@ -471,8 +511,7 @@ export class Analyzer {
    * entries that changed (an edited file) are swapped in; the FastAPI model is kept too when every
    * surface and the changed modules' role inputs are unchanged. Otherwise both are built afresh.
    */
-  private indexFor(entries: ModuleEntry[], surfaces: string | undefined): { index: SymbolIndex; fastapi?: FastApiModel } {
-    const names = entries.map((e) => `${e.file}\u0000${e.model.module}`).join('\n');
+  private indexFor(entries: ModuleEntry[], surfaces: string | undefined, names: string): { index: SymbolIndex; fastapi?: FastApiModel } {
     const prev = this.workspace;
     if (!prev || prev.names !== names) {
       const index = new SymbolIndex(entries);
