@@ -16,6 +16,7 @@ describe('loop rules (LW302-LW304, LW501)', () => {
   before(async () => { a = await Analyzer.create(); });
   const scan = (files: Files): ScanResult => a.analyze(Object.entries(files).map(([path, text]) => ({
     path, text, module: path.replace(/\.py$/, '').replace(/\//g, '.').replace(/\.__init__$/, ''), isPackage: path.endsWith('__init__.py'),
+    ...(path.startsWith('tests/') ? { testCode: true } : {}),
   })));
   const codes = (r: ScanResult) => r.findings.map((f) => `${f.file}:${f.line}:${f.code}`).sort();
 
@@ -65,6 +66,14 @@ describe('loop rules (LW302-LW304, LW501)', () => {
     const worker = 'import logging\nfrom app import main\nlogging.getLogger().addHandler(logging.FileHandler("w.log"))\n';
     const entry = 'import logging\nimport uvicorn\nfrom app.main import app\nlogging.basicConfig(handlers=[logging.FileHandler("a.log")])\nuvicorn.run(app)\n';
     assert.deepEqual(codes(scan({ 'worker.py': worker, 'run.py': entry, 'app/main.py': app })), ['run.py:4:LW501']);
+  });
+
+  it('test code neither makes a module part of the web app nor counts as coroutines that log (same result from any scan root)', () => {
+    const loggers = 'import logging\nfrom logging.handlers import RotatingFileHandler\n\ndef setup():\n    logging.getLogger().addHandler(RotatingFileHandler("bot.log"))\n';
+    const suite = 'import logging\nfrom fastapi.testclient import TestClient\nfrom pkg import loggers\n\nasync def test_api():\n    logging.info("x")\n';
+    assert.deepEqual(codes(scan({ 'pkg/loggers.py': loggers, 'tests/test_api.py': suite })), []);
+    // The same module in the app itself: its coroutine logs on the app's loop.
+    assert.deepEqual(codes(scan({ 'pkg/loggers.py': loggers, 'pkg/api.py': suite })), ['pkg/loggers.py:5:LW501']);
   });
 
   it('the LW501 fix is not preferred and leaves nothing to fix the second time', () => {

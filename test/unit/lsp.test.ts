@@ -5,10 +5,11 @@
 import { strict as assert } from 'node:assert';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, type MessageConnection, SocketMessageReader, SocketMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { CodeAction, CodeLens, Diagnostic, Hover, PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
@@ -395,6 +396,35 @@ describe('language server (scripted LSP client over stdio)', function () {
     assert.ok(!second.scan.handlers.some((h) => h.route === 'GET /weather'), 'no handlers from the other folder');
     assert.equal(await shutdown(c), 0);
   });
+
+  for (const spelling of [['--socket', 'PORT'], ['--socket=PORT']]) {
+    it(`talks LSP over a TCP socket with \`server ${spelling.join(' ')}\``, async () => {
+      // The client listens; the server connects to the port it is given (vscode-languageserver's socket transport).
+      const srv = createServer();
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+      const port = String((srv.address() as { port: number }).port);
+      const connected = new Promise<import('node:net').Socket>((r) => srv.once('connection', r));
+      const proc = spawn(process.execPath, [CLI, 'server', ...spelling.map((a) => a.replace('PORT', port))], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const stdout: string[] = [];
+      proc.stdout!.on('data', (b: Buffer) => stdout.push(String(b)));
+      const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+      try {
+        const socket = await connected;
+        const conn = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+        conn.listen();
+        const init = await conn.sendRequest<{ capabilities: { codeActionProvider?: unknown } }>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+        assert.ok(init.capabilities.codeActionProvider, 'the server answered initialize over the socket');
+        await conn.sendRequest('shutdown');
+        await conn.sendNotification('exit');
+        assert.equal(await exited, 0);
+        conn.dispose();
+        assert.equal(stdout.join(''), '', 'nothing on stdout when the protocol runs over a socket');
+      } finally {
+        proc.kill();
+        srv.close();
+      }
+    });
+  }
 
   it('`server --frob` is a usage error', () => {
     const r = spawnSync(process.execPath, [CLI, 'server', '--frob'], { encoding: 'utf8' });

@@ -131,12 +131,14 @@ const isServer = (q: string) => /^(uvicorn|gunicorn|hypercorn|granian)(\.|$)/.te
 /**
  * Modules that are part of a web app: they import FastAPI / Starlette, are imported by such a module
  * (its logging setup), or serve one (import it and a server: `uvicorn.run(app)`). A worker process
- * (Celery) that merely shares modules with the app is not part of it.
+ * (Celery) that merely shares modules with the app is not part of it, nor is test code.
  */
 function webModules(cx: LoopCheckContext, all: ModuleEntry[]): Set<string> {
-  const direct = new Set(all.filter((m) => m.model.imports.some((i) => isWeb(i.q))).map((m) => m.model.module));
+  // Tests, scripts and examples (a TestClient suite) do not make a module part of the app.
+  const app = all.filter((m) => !m.testCode);
+  const direct = new Set(app.filter((m) => m.model.imports.some((i) => isWeb(i.q))).map((m) => m.model.module));
   const out = new Set(direct);
-  for (const mod of all) {
+  for (const mod of app) {
     const imported = importedModules(cx, mod);
     if (direct.has(mod.model.module)) for (const q of imported) out.add(q);
     else if (imported.some((q) => direct.has(q)) && mod.model.imports.some((i) => isServer(i.q))) out.add(mod.model.module);
