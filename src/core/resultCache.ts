@@ -36,7 +36,7 @@ function forward(e: RowEdit, line: number): number {
   return line > e.oldEnd ? line + (e.newEnd - e.oldEnd) : NaN;
 }
 
-/** One file's part of a result. */
+/** One file's part of a result (shared between results: never changed in place). */
 export interface FileResult { findings: Finding[]; handlers: HandlerReport[] }
 
 /**
@@ -45,8 +45,9 @@ export interface FileResult { findings: Finding[]; handlers: HandlerReport[] }
  */
 export function remapResult(r: FileResult, editsOf: (file: string) => readonly RowEdit[] | undefined, dir: 'forward' | 'back'): FileResult | undefined {
   const map = dir === 'forward' ? lineForward : lineBack;
-  const findings: Finding[] = [];
-  for (const f of r.findings) {
+  let findings: Finding[] | undefined;
+  for (let j = 0; j < r.findings.length; j++) {
+    const f = r.findings[j];
     let chain: ChainHop[] | undefined;
     for (let i = 0; i < f.chain.length; i++) {
       const h = f.chain[i];
@@ -58,7 +59,8 @@ export function remapResult(r: FileResult, editsOf: (file: string) => readonly R
       chain ??= f.chain.slice();
       chain[i] = { ...h, line };
     }
-    findings.push(chain ? { ...f, chain } : { ...f });
+    if (chain) (findings ??= r.findings.slice())[j] = { ...f, chain };
   }
-  return { findings, handlers: r.handlers.map((h) => ({ ...h })) };
+  // Nothing moved: the same objects (results are never changed once made).
+  return findings ? { findings, handlers: r.handlers } : r;
 }
