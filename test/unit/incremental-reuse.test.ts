@@ -209,7 +209,7 @@ describe('edits re-analyse importers only when what they read changes', () => {
     live.dispose();
   });
 
-  it('a blocking call added to a function importers call re-analyses them; one added to an unused function does not', async () => {
+  it('a blocking call added re-analyses the importers; lines added above keep them with renumbered chains; a line inside a chain re-analyses them', async () => {
     const live = await Analyzer.create();
     const files = workspace();
     live.updateDocument(files[2], []);
