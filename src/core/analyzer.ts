@@ -359,7 +359,7 @@ export class Analyzer {
     const kept = plan && this.keptResults(run, plan);
     if (plan && !kept) run.narrow(opts.only);
     const result = run.result(kept);
-    this.keep(run, entries, surfaces, opts, result, plan && kept ? plan : undefined);
+    this.keep(run, files, entries, surfaces, opts, result, plan && kept ? plan : undefined);
     this.recordViews(files, opts.only);
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
   }
@@ -446,7 +446,7 @@ export class Analyzer {
   }
 
   /** After a run: add its results to the kept ones (a reuse), or make this workspace the new base. */
-  private keep(run: Run, entries: ModuleEntry[], surfaces: string | undefined, opts: AnalyzeOptions, result: ScanResult, plan: { run: Set<string>; changed: ModuleEntry[]; reuse: string[] } | undefined): void {
+  private keep(run: Run, files: SourceFile[], entries: ModuleEntry[], surfaces: string | undefined, opts: AnalyzeOptions, result: ScanResult, plan: { run: Set<string>; changed: ModuleEntry[]; reuse: string[] } | undefined): void {
     const analysed = plan ? plan.run : opts.only;
     this.keptStats.analysed = analysed?.size ?? entries.length;
     this.keptStats.kept = plan?.reuse.length ?? 0;
@@ -471,7 +471,8 @@ export class Analyzer {
     }
     const t = performance.now();
     const keys = new Map<string, string>();
-    for (const e of entries) if (this.docs.has(e.file)) keys.set(e.file, run.exportKey(e, (_f, line) => line));
+    // Only documents that other files import: an edit of any other re-analyses it alone anyway.
+    for (const e of entries) if (this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1) keys.set(e.file, run.exportKey(e, (_f, line) => line));
     this.keptStats.keyMs = performance.now() - t;
     this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, results: byFile(opts.only) };
     this.rowEdits.clear();
