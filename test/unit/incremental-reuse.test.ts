@@ -120,7 +120,7 @@ function lineStarts(text: string): number[] {
 /**
  * One random edit of services.py as [start, end, text]: blank lines added or removed (lines move),
  * comments, a blocking call added to or removed from a body, a local renamed, or a stray character
- * (a syntax error or a surface change).
+ * (a syntax error or a surface change, removed again by the next edit).
  */
 function randomEdit(text: string, rnd: () => number): [number, number, string, string] {
   const starts = lineStarts(text);
@@ -148,7 +148,13 @@ function randomEdit(text: string, rnd: () => number): [number, number, string, s
       const i = pick(sleeps);
       return [starts[i], starts[i + 1] ?? text.length, '', kind];
     }
-    case 'rename': { const i = pick(bodyLines); const at = starts[i] + /^ */.exec(lineAt(i))![0].length; return [at, at, 'x', kind]; }
+    case 'rename': {
+      const assigns = bodyLines.filter((i) => /^\s+[a-z_]\w*\s*=[^=]/.test(lineAt(i)));
+      if (!assigns.length) break;
+      const i = pick(assigns);
+      const at = starts[i] + /^ */.exec(lineAt(i))![0].length;
+      return [at, at, 'x', kind];
+    }
     case 'stray': { const at = Math.floor(rnd() * text.length); return [at, at, pick(['(', ':', 'z', ' ']), kind]; }
   }
   return [0, 0, '\n', 'newline'];
@@ -170,14 +176,19 @@ describe('edits re-analyse importers only when what they read changes', () => {
     const rnd = random(Number(process.env.LW_SEED ?? 13));
     const kinds = new Map<string, { edits: number; kept: number; alone: number }>();
     let chainsMoved = 0;
+    let stray: number | undefined;
+    let broken = 0;
     for (let n = 0; n < 120; n++) {
-      const [start, end, ins, kind] = randomEdit(files[doc].text, rnd);
+      // A stray character stays for one analysis only: the walk is mostly on code that parses.
+      const [start, end, ins, kind]: [number, number, string, string] = stray !== undefined ? [stray, stray + 1, '', 'unstray'] : randomEdit(files[doc].text, rnd);
+      stray = kind === 'stray' ? start : undefined;
       const text = files[doc].text.slice(0, start) + ins + files[doc].text.slice(end);
       files[doc] = { ...files[doc], text };
       live.updateDocument(files[doc], [{ start, end, text: ins }]);
       const hopsBefore = hopLines(result);
       const only = live.dependents(files, files[doc].path);
       const part = live.analyze(files, { fixes: false, only });
+      if (part.notes.some((x) => x.kind === 'syntax-error' && x.file === 'app/services.py')) broken++;
       result = {
         ...part,
         findings: [...result.findings.filter((f) => !only.has(f.file)), ...part.findings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)),
@@ -204,7 +215,9 @@ describe('edits re-analyse importers only when what they read changes', () => {
     // chains into services.py were renumbered) and edits that re-analysed them.
     const kept = [...kinds.values()].reduce((s, k) => s + k.kept, 0);
     assert.ok(kept >= 20, `importers kept on ${kept} of 120 edits: ${JSON.stringify([...kinds])}`);
+    if (process.env.LW_DEBUG) console.log(broken, chainsMoved, JSON.stringify([...kinds]));
     assert.ok(kept <= 110, `importers re-analysed on ${120 - kept} of 120 edits`);
+    assert.ok(broken <= 20, `${broken} of 120 analyses saw a syntax error`);
     assert.ok(chainsMoved >= 5, `${chainsMoved} kept results had their chains renumbered`);
     live.dispose();
   });
