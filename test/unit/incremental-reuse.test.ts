@@ -249,4 +249,46 @@ describe('edits re-analyse importers only when what they read changes', () => {
     assert.equal(live.keptStats.kept, 0);
     live.dispose();
   });
+
+  it('two open documents, other options, a closed document: kept results only while they are right', async () => {
+    const live = await Analyzer.create();
+    const files = workspace();
+    live.updateDocument(files[1], []);
+    live.updateDocument(files[2], []);
+    let result = live.analyze(files, { fixes: false });
+    const fresh = async (opts = {}) => { const f = await Analyzer.create(); const r = f.analyze(files, { fixes: false, ...opts }); f.dispose(); return r; };
+    const edit = (i: number, from: string, to: string, opts = {}) => {
+      const at = files[i].text.indexOf(from);
+      assert.ok(at >= 0, from);
+      files[i] = { ...files[i], text: files[i].text.slice(0, at) + to + files[i].text.slice(at + from.length) };
+      live.updateDocument(files[i], [{ start: at, end: at + from.length, text: to }]);
+      const only = live.dependents(files, files[i].path);
+      const part = live.analyze(files, { fixes: false, only, ...opts });
+      result = { ...part, findings: [...result.findings.filter((f) => !only.has(f.file)), ...part.findings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)) };
+      return { part, only };
+    };
+    // services.py: two lines above everything (kept, renumbered); then items.py, which main.py imports:
+    // both documents changed since the base, services.py's key still equal, main.py kept.
+    edit(2, 'import logging\n', 'import logging\n\n\n');
+    assert.equal(live.keptStats.analysed, 1);
+    assert.deepEqual(result.findings, (await fresh()).findings);
+    edit(1, 'router = APIRouter()\n', 'router = APIRouter()\n\n');
+    assert.equal(live.keptStats.analysed, 1, 'items.py alone; main.py kept');
+    assert.deepEqual(result.findings, (await fresh()).findings);
+    // Other options (LW102 ignored): nothing kept, everything as a fresh analysis with those options.
+    const opts = { rules: { ignore: ['LW102'] } };
+    const changed = edit(2, 'import logging\n', 'import logging\n\n', opts);
+    assert.equal(live.keptStats.kept, 0);
+    assert.equal(live.keptStats.analysed, changed.only.size);
+    assert.deepEqual(changed.part.findings, (await fresh(opts)).findings.filter((f) => changed.only.has(f.file)));
+    assert.ok(!changed.part.findings.some((f) => f.code === 'LW102'));
+    // services.py closed: read again from its text, its lines unknown; importers re-analysed when chains point into it.
+    live.forget('app/services.py');
+    const only = live.dependents(files, 'app/services.py');
+    const part = live.analyze(files, { fixes: false, only, ...opts });
+    assert.ok(part.findings.some((f) => f.chain.some((h) => h.file === 'app/services.py')));
+    assert.equal(live.keptStats.kept, 0);
+    assert.deepEqual(part.findings, (await fresh(opts)).findings.filter((f) => only.has(f.file)));
+    live.dispose();
+  });
 });
