@@ -9,68 +9,7 @@ import { resolve } from 'node:path';
 import { Analyzer, type SourceFile } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
 import { pct, r1 } from './measure';
-
-
-/**
- * Edit sites, `count` of each kind spread evenly over the file, on lines that start a statement
- * (outside any bracket) and end it:
- *   body:    the first plain statement of a function (a name assigned or called), one per function;
- *   surface: a class-level attribute (`name = ...`, `name: T = ...`), what other files see.
- */
-function sitesOf(text: string, count: number): { body: number[]; surface: number[] } {
-  const lines = text.split('\n');
-  const body: number[] = [];
-  const surface: number[] = [];
-  let depth = 0;
-  let defIndent = -1;
-  let classIndent = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    const indent = l.length - l.trimStart().length;
-    const starts = depth === 0 && l.trim() !== '';
-    const plain = !/[#'"\\]/.test(l) && balanced(l) && /[\w)\]]$/.test(l);
-    if (starts) {
-      if (/^\s*class\s/.test(l)) { classIndent = indent; defIndent = -1; }
-      else if (/^\s*(async\s+)?def\s/.test(l)) defIndent = indent;
-      else if (defIndent >= 0 && indent > defIndent) {
-        if (plain && /^\s+[A-Za-z_][\w.]*\s*(=|\()/.test(l)) { body.push(i); defIndent = -1; }
-      } else if (classIndent >= 0 && indent === classIndent + 4 && plain && /^\s+[A-Za-z_]\w*\s*(:[^=]*)?=[^=]/.test(l)) surface.push(i);
-      if (indent <= classIndent && !/^\s*class\s/.test(l)) classIndent = -1;
-    }
-    depth = Math.max(0, depth + netBrackets(l));
-  }
-  const spread = (xs: number[]) => { const out: number[] = []; for (let k = 0; k < count && xs.length; k++) out.push(xs[Math.floor((k * xs.length) / count)]); return out; };
-  return { body: spread(body), surface: spread(surface) };
-}
-
-function netBrackets(l: string): number {
-  let d = 0;
-  let quote = '';
-  for (let i = 0; i < l.length; i++) {
-    const ch = l[i];
-    if (quote) { if (ch === '\\') i++; else if (ch === quote) quote = ''; continue; }
-    if (ch === '#') break;
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) d++;
-    else if (')]}'.includes(ch)) d--;
-  }
-  return d;
-}
-
-function balanced(l: string): boolean {
-  return netBrackets(l) === 0;
-}
-
-/** Offsets of a line's first non-blank character and of its end. */
-function lineAt(text: string, line: number): { first: number; end: number } {
-  let start = 0;
-  for (let i = 0; i < line; i++) start = text.indexOf('\n', start) + 1;
-  let end = text.indexOf('\n', start);
-  if (end < 0) end = text.length;
-  let first = start;
-  while (text[first] === ' ' || text[first] === '\t') first++;
-  return { first, end };
-}
+import { lineAt, sitesOf } from './sites';
 
 
 async function main(): Promise<void> {
@@ -105,22 +44,28 @@ async function main(): Promise<void> {
   const sites = sitesOf(doc.text, count);
   log(`${sites.body.length} function-body sites, ${sites.surface.length} class-attribute sites`);
   let onlySize = 0;
+  // keptStats: absent before kept results (when this bench measures an older checkout).
+  const keptStats = () => (a as { keptStats?: { analysed: number; kept: number; keyMs: number } }).keptStats;
   // CPU time of the process per edit: on a loaded machine wall time also counts waiting for a core.
   const cpu: number[] = [];
+  const cpuUpdate: number[] = [];
   const cycle = (at: number, ins: string): { update: number; deps: number; analyze: number; findings: number } => {
     const text = doc.text.slice(0, at) + ins + doc.text.slice(at);
     doc = { ...doc, text };
     files[bigIdx] = doc;
+    const ms = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     a.updateDocument(doc, [{ start: at, end: at, text: ins }]);
     const t1 = performance.now();
+    const c1 = process.cpuUsage();
     const only = a.dependents(files, doc.path);
     const t2 = performance.now();
     const r = a.analyze(files, { fixes: false, only });
     const t3 = performance.now();
     const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
+    cpu.push(ms(c));
+    cpuUpdate.push(ms(c1) - ms(c0));
     onlySize = only.size;
     return { update: t1 - t0, deps: t2 - t1, analyze: t3 - t2, findings: r.findings.length };
   };
@@ -136,9 +81,11 @@ async function main(): Promise<void> {
   //           calls change, so its importers are re-analysed;
   //  comment: `#` typed at the end of the same lines: nothing importers see changes;
   //  surface: a letter typed at the start of a class attribute: the file's surface changes.
-  const kinds = { body: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], fastapiRebuilt: 0 }, comment: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], fastapiRebuilt: 0 }, surface: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], fastapiRebuilt: 0 } };
+  const kinds = { body: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], analysed: [] as number[], keyMs: [] as number[], cpuUpdate: [] as number[], fastapiRebuilt: 0 }, comment: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], analysed: [] as number[], keyMs: [] as number[], cpuUpdate: [] as number[], fastapiRebuilt: 0 }, surface: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], analysed: [] as number[], keyMs: [] as number[], cpuUpdate: [] as number[], fastapiRebuilt: 0 } };
   let findings = 0;
-  for (const kind of ['body', 'comment', 'surface'] as const) {
+  // LW_BENCH_KINDS=body,comment: measure (and profile) only these kinds.
+  const only = process.env.LW_BENCH_KINDS?.split(',');
+  for (const kind of (['body', 'comment', 'surface'] as const).filter((x) => !only || only.includes(x))) {
     const k = kinds[kind];
     for (const line of kind === 'surface' ? sites.surface : sites.body) {
       const at = kind === 'comment' ? lineAt(doc.text, line).end : lineAt(doc.text, line).first;
@@ -148,11 +95,14 @@ async function main(): Promise<void> {
       const c = cycle(at, kind === 'comment' ? '#' : 'x');
       if (stats && stats.fastapiReused === reusedBefore) k.fastapiRebuilt++;
       k.total.push(c.update + c.deps + c.analyze); k.update.push(c.update); k.deps.push(c.deps); k.analyze.push(c.analyze);
-      k.cpu.push(cpu[cpu.length - 1]); k.reanalysed.push(onlySize);
+      k.cpu.push(cpu[cpu.length - 1]); k.cpuUpdate.push(cpuUpdate[cpuUpdate.length - 1]); k.reanalysed.push(onlySize);
+      const ks = keptStats();
+      k.analysed.push(ks ? ks.analysed : onlySize); k.keyMs.push(ks ? ks.keyMs : 0);
       findings = c.findings;
     }
   }
   const total = [...kinds.body.total, ...kinds.comment.total, ...kinds.surface.total];
+  for (const [kind, k] of Object.entries(kinds)) if (!k.total.length) delete (kinds as Record<string, unknown>)[kind];
   if (session) { const { profile: p } = await session.post('Profiler.stop'); writeFileSync(profile!, JSON.stringify(p)); session.disconnect(); }
   const heapEnd = heapMb();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -165,7 +115,7 @@ async function main(): Promise<void> {
     findings: { first: first.findings.length, inReanalysedFilesAtEnd: findings },
     editToFindingsMs: { ...stat(total), goal: 'median <= 20, p95 <= 50' },
     byKind: Object.fromEntries(Object.entries(kinds).map(([kind, k]) => [kind, {
-      edits: k.total.length, surfaceChanged: k.fastapiRebuilt, editToFindingsMs: stat(k.total), cpuMs: stat(k.cpu), reanalysedFiles: stat(k.reanalysed),
+      edits: k.total.length, surfaceChanged: k.fastapiRebuilt, editToFindingsMs: stat(k.total), cpuMs: stat(k.cpu), cpuMsUpdateDocument: stat(k.cpuUpdate), dependents: stat(k.reanalysed), analysedFiles: stat(k.analysed), importersKept: k.analysed.filter((n, i) => n < k.reanalysed[i]).length, exportKeyMs: stat(k.keyMs),
       phasesMs: { updateDocument: stat(k.update), dependents: stat(k.deps), analyzeOnly: stat(k.analyze) },
     }])),
     heapMb: { start: r1(heapStart), afterEdits: r1(heapEnd), growth: r1(heapEnd - heapStart), goal: '<= +10 MB' },

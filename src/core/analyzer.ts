@@ -15,6 +15,8 @@ import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
 import { checkNPlusOne, isDdl, nPlusOneFix, RoundTrips } from './rules/n-plus-one';
+import { logCallKind } from './rules/per-request-logging';
+import { type FileResult, lineBack, remapResult, type RowEdit, WHOLE } from './resultCache';
 import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
 import type { AlsoReached, ChainHop, CostItem, CostWhere, FileNote, Finding, FunctionKind, HandlerReport, ScanResult, Severity, Workload } from './types';
 
@@ -167,34 +169,50 @@ export class Analyzer {
     return this.importerClosure(files, path);
   }
 
-  /** The file and every file that imports it, directly or through others. */
+  /** The file and every file that imports it, directly or through others (a fresh set). */
   private importerClosure(files: SourceFile[], path: string): Set<string> {
-    const out = new Set<string>([path]);
     const importers = this.importersOf(files);
-    const stack = [path];
-    while (stack.length) {
-      for (const imp of importers.get(stack.pop()!) ?? []) if (!out.has(imp)) { out.add(imp); stack.push(imp); }
+    let closures = this.closures.get(importers);
+    if (!closures) this.closures.set(importers, (closures = new Map()));
+    let out = closures.get(path);
+    if (!out) {
+      out = new Set<string>([path]);
+      const stack = [path];
+      while (stack.length) {
+        for (const imp of importers.get(stack.pop()!) ?? []) if (!out.has(imp)) { out.add(imp); stack.push(imp); }
+      }
+      closures.set(path, out);
     }
-    return out;
+    return new Set(out);
   }
 
-  private importersMemo: { key: string; imports: Map<string, { model: FileModel; key: string }>; importers: Map<string, string[]> } | undefined;
+  /** importerClosure's results per importers map (a map is replaced, never changed). */
+  private closures = new WeakMap<Map<string, string[]>, Map<string, Set<string>>>();
+  private importersMemo: { paths: string[]; modules: string[]; imports: Map<string, { model: FileModel; key: string }>; importers: Map<string, string[]> } | undefined;
 
   /** Who imports each file (by path), kept while the file list and every file's imports are unchanged. */
   private importersOf(files: SourceFile[]): Map<string, string[]> {
-    const key = files.map((f) => `${f.path}\u0000${f.module}`).join('\n');
     const memo = this.importersMemo;
-    let same = memo?.key === key;
+    let same = memo?.paths.length === files.length;
+    for (let i = 0; same && i < files.length; i++) same = files[i].path === memo!.paths[i] && files[i].module === memo!.modules[i];
+    // While the file list is the same, only files whose model changed are looked at again.
+    if (same && memo) {
+      for (const f of files) {
+        const model = this.cache.get(f.path)?.model;
+        const was = memo.imports.get(f.path);
+        if (!model || !was) { same = false; break; }
+        if (was.model === model) continue;
+        const k = model.imports.map((i) => i.q).join(',');
+        if (k !== was.key) { same = false; break; }
+        was.model = model;
+      }
+      if (same) return memo.importers;
+    }
     const imports = new Map<string, { model: FileModel; key: string }>();
     for (const f of files) {
       const model = this.cache.get(f.path)?.model;
-      if (!model) { same = false; continue; }
-      const was = memo?.imports.get(f.path);
-      const k = was?.model === model ? was.key : model.imports.map((i) => i.q).join(',');
-      if (was?.key !== k) same = false;
-      imports.set(f.path, { model, key: k });
+      if (model) imports.set(f.path, { model, key: model.imports.map((i) => i.q).join(',') });
     }
-    if (same && memo) { memo.imports = imports; return memo.importers; }
     const importers = new Map<string, string[]>();
     const byModule = new Map(files.map((f) => [f.module, f.path]));
     for (const f of files) {
@@ -207,12 +225,13 @@ export class Analyzer {
         }
       }
     }
-    this.importersMemo = { key, imports, importers };
+    this.importersMemo = { paths: files.map((f) => f.path), modules: files.map((f) => f.module), imports, importers };
     return importers;
   }
 
   forget(path: string): void {
     this.cache.delete(path);
+    this.rowEdits.set(path, [WHOLE]);
     this.analysedView.delete(path);
     this.entries.delete(path);
     this.docs.get(path)?.tree.delete();
@@ -257,11 +276,20 @@ export class Analyzer {
     const prev = this.docs.get(file.path);
     let incremental = false;
     let old: Tree | undefined;
+    const rows = this.rowEdits.get(file.path) ?? [];
     if (prev && edits.length) {
-      for (const e of edits) prev.tree.edit(toTreeEdit(prev.text, e));
+      let text = prev.text;
+      for (const e of edits) {
+        const te = toTreeEdit(text, e);
+        prev.tree.edit(te);
+        // An edit within one line moves no line: nothing to record.
+        if (te.startPosition.row !== te.oldEndPosition.row || te.startPosition.row !== te.newEndPosition.row) rows.push({ start: te.startPosition.row + 1, oldEnd: te.oldEndPosition.row + 1, newEnd: te.newEndPosition.row + 1 });
+        if (edits.length > 1) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+      }
       old = prev.tree;
       incremental = true;
-    }
+    } else if (!prev || prev.text !== file.text) rows.push(WHOLE);
+    this.rowEdits.set(file.path, rows);
     let built: { model: FileModel; tree?: Tree };
     // One edit (a keystroke, a paste): statements it did not touch keep their part of the model.
     // Several edits (typing within the debounce) count as the one span where the texts differ.
@@ -291,6 +319,9 @@ export class Analyzer {
     this.entries.clear();
     this.workspace = undefined;
     this.importersMemo = undefined;
+    this.kept = undefined;
+    this.keysMemo = undefined;
+    this.rowEdits.clear();
   }
 
   analyze(files: SourceFile[], opts: AnalyzeOptions = {}): ScanResult {
@@ -317,13 +348,131 @@ export class Analyzer {
       entries.push(this.entryFor(f, model, module));
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
-    const surfaces = surfaceKey(entries);
-    const { index, fastapi } = this.indexFor(entries, surfaces);
-    const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces), new Map(files.map((f) => [f.path, f.text])), index, fastapi);
+    const { names, surfaces } = this.entryKeys(entries);
+    const { index, fastapi } = this.indexFor(entries, surfaces, names);
+    const plan = this.planReuse(entries, surfaces, fastapi !== undefined, opts);
+    const run = new Run(entries, plan ? { ...opts, only: plan.run } : opts, notes, files.length, this.canonicalMemo(surfaces), new Map(files.map((f) => [f.path, f.text])), index, fastapi);
     this.workspace!.fastapi = run.fastapiModel;
-    const result = run.result();
+    const kept = plan && this.keptResults(run, plan);
+    if (plan && !kept) run.narrow(opts.only);
+    const result = run.result(kept);
+    this.keep(run, files, entries, surfaces, opts, result, plan && kept ? plan : undefined);
     this.recordViews(files, opts.only);
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
+  }
+
+  private keysMemo: { entries: ModuleEntry[]; names: string; surfaces: string | undefined } | undefined;
+
+  /**
+   * The modules' names (file and module) and surfaces (see surfaceKey) as strings, rebuilt only
+   * when an entry that changed since the last call changed one of them.
+   */
+  private entryKeys(entries: ModuleEntry[]): { names: string; surfaces: string | undefined } {
+    const m = this.keysMemo;
+    let sameNames = !!m && m.entries.length === entries.length;
+    let sameSurfaces = true;
+    for (let i = 0; sameNames && i < entries.length; i++) {
+      const a = m!.entries[i];
+      const b = entries[i];
+      if (a === b) continue;
+      if (a.file !== b.file || a.model.module !== b.model.module) sameNames = false;
+      else if (a.model.isPackage !== b.model.isPackage || a.model.surface !== b.model.surface || b.model.surface === undefined) sameSurfaces = false;
+    }
+    const names = sameNames ? m!.names : entries.map((e) => `${e.file}\u0000${e.model.module}`).join('\n');
+    const surfaces = sameNames && sameSurfaces ? m!.surfaces : surfaceKey(entries);
+    this.keysMemo = { entries, names, surfaces };
+    return { names, surfaces };
+  }
+
+  /**
+   * Per-file results of the last analyses, valid while the workspace is the one they were computed
+   * in (the base) except for open documents whose export keys (see Run.exportKey, lines mapped back
+   * through the edits since) are unchanged: an edit that changes nothing an importer's analysis reads
+   * re-analyses the edited file alone, and the importers' results are kept (their chains' lines in the
+   * edited file moved with the edit). Only for analyses without fixes (the editor's).
+   */
+  private kept: {
+    names: string; surfaces: string; opts: string;
+    entries: Map<string, ModuleEntry>;
+    /** Export keys of the open documents in the base. */
+    keys: Map<string, string>;
+    /** In the base's line numbers. */
+    results: Map<string, FileResult>;
+  } | undefined;
+  /** Per open document, its line changes since the base of `kept`. */
+  private rowEdits = new Map<string, RowEdit[]>();
+  /** What the last analyze() re-analysed and kept (the bench and tests read it). */
+  readonly keptStats = { analysed: 0, kept: 0, keyMs: 0 };
+
+  /** Which files of `only` need analysing and which results can be kept, if the kept results can serve. */
+  private planReuse(entries: ModuleEntry[], surfaces: string | undefined, fastapiKept: boolean, opts: AnalyzeOptions): { run: Set<string>; reuse: string[]; changed: ModuleEntry[] } | undefined {
+    const k = this.kept;
+    if (!k || !opts.only || opts.fixes !== false || !fastapiKept || surfaces !== k.surfaces || this.workspace?.names !== k.names || optionsKey(opts) !== k.opts) return undefined;
+    const changed: ModuleEntry[] = [];
+    for (const e of entries) {
+      if (k.entries.get(e.file) === e) continue;
+      if (!k.keys.has(e.file)) return undefined;
+      changed.push(e);
+    }
+    const run = new Set<string>();
+    const reuse: string[] = [];
+    const changedFiles = new Set(changed.map((e) => e.file));
+    for (const p of opts.only) {
+      if (!changedFiles.has(p) && k.results.has(p)) reuse.push(p);
+      else run.add(p);
+    }
+    return { run, reuse, changed };
+  }
+
+  /** The kept results of `plan.reuse`, in today's line numbers, when every changed document exports what it did. */
+  private keptResults(run: Run, plan: { reuse: string[]; changed: ModuleEntry[] }): FileResult[] | undefined {
+    const k = this.kept!;
+    const t = performance.now();
+    try {
+      for (const e of plan.changed) {
+        if (run.exportKey(e, (file, line) => lineBack(this.rowEdits.get(file), line)) !== k.keys.get(e.file)) return undefined;
+      }
+    } finally { this.keptStats.keyMs = performance.now() - t; }
+    const out: FileResult[] = [];
+    for (const p of plan.reuse) {
+      const r = remapResult(k.results.get(p)!, (f) => this.rowEdits.get(f), 'forward');
+      if (!r) return undefined;
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** After a run: add its results to the kept ones (a reuse), or make this workspace the new base. */
+  private keep(run: Run, files: SourceFile[], entries: ModuleEntry[], surfaces: string | undefined, opts: AnalyzeOptions, result: ScanResult, plan: { run: Set<string>; changed: ModuleEntry[]; reuse: string[] } | undefined): void {
+    const analysed = plan ? plan.run : opts.only;
+    this.keptStats.analysed = analysed?.size ?? entries.length;
+    this.keptStats.kept = plan?.reuse.length ?? 0;
+    if (opts.fixes !== false || surfaces === undefined || !this.workspace) { this.kept = undefined; this.rowEdits.clear(); return; }
+    const byFile = (only: Set<string> | undefined) => {
+      const out = new Map<string, FileResult>();
+      for (const e of entries) if (!only || only.has(e.file)) out.set(e.file, { findings: [], handlers: [] });
+      for (const f of result.findings) out.get(f.file)?.findings.push(f);
+      for (const h of result.handlers) out.get(h.file)?.handlers.push(h);
+      return out;
+    };
+    if (plan) {
+      // Files analysed for the first time since the base, unchanged since: kept in the base's lines.
+      const k = this.kept!;
+      const changed = new Set(plan.changed.map((e) => e.file));
+      for (const [file, r] of byFile(plan.run)) {
+        if (changed.has(file)) continue;
+        const back = remapResult(r, (f) => this.rowEdits.get(f), 'back');
+        if (back) k.results.set(file, back);
+      }
+      return;
+    }
+    const t = performance.now();
+    const keys = new Map<string, string>();
+    // Only documents that other files import: an edit of any other re-analyses it alone anyway.
+    for (const e of entries) if (this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1) keys.set(e.file, run.exportKey(e, (_f, line) => line));
+    this.keptStats.keyMs = performance.now() - t;
+    this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, results: byFile(opts.only) };
+    this.rowEdits.clear();
   }
 
   private canonMemo = { key: '', map: new WeakMap<Expr, string | null>() };
@@ -360,8 +509,7 @@ export class Analyzer {
    * entries that changed (an edited file) are swapped in; the FastAPI model is kept too when every
    * surface and the changed modules' role inputs are unchanged. Otherwise both are built afresh.
    */
-  private indexFor(entries: ModuleEntry[], surfaces: string | undefined): { index: SymbolIndex; fastapi?: FastApiModel } {
-    const names = entries.map((e) => `${e.file}\u0000${e.model.module}`).join('\n');
+  private indexFor(entries: ModuleEntry[], surfaces: string | undefined, names: string): { index: SymbolIndex; fastapi?: FastApiModel } {
     const prev = this.workspace;
     if (!prev || prev.names !== names) {
       const index = new SymbolIndex(entries);
@@ -424,6 +572,11 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
+/** The options that change findings and handlers (not `only`, `notes` or `fixes`). */
+function optionsKey(opts: AnalyzeOptions): string {
+  return JSON.stringify([opts.rules ?? null, opts.cost ?? null, opts.severity ?? null]);
+}
+
 /**
  * Every module's name and surface hash. Only documents' models have a surface hash (their parts are
  * rebuilt on edits); a model built from a file's whole text stands for itself, by identity.
@@ -473,7 +626,7 @@ class Run {
   private findings: Finding[] = [];
   private coroutineCosts = new Map<string, CostAcc>();
 
-  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, memo?: WeakMap<Expr, string | null>, private texts?: Map<string, string>, index?: SymbolIndex, fastapi?: FastApiModel) {
+  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, private memo?: WeakMap<Expr, string | null>, private texts?: Map<string, string>, index?: SymbolIndex, fastapi?: FastApiModel) {
     this.index = index ?? new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
@@ -485,7 +638,44 @@ class Run {
 
   get fastapiModel(): FastApiModel { return this.fastapi; }
 
-  result(): ScanResult {
+  /** Report these files (before result()). */
+  narrow(only: Set<string> | undefined): void {
+    this.opts = { ...this.opts, only };
+  }
+
+  /**
+   * Everything another file's analysis reads of this module beyond its surface: per function, what a
+   * sync one blocks on (codes, the chains with `line` applied to their lines, the calls they root in)
+   * and costs, what a coroutine costs and whether it logs (LW501 counts those). Computed on a graph of
+   * its own, so the run's results do not depend on whether a key was taken.
+   */
+  exportKey(mod: ModuleEntry, line: (file: string, line: number) => number): string {
+    const saved = { graph: this.graph, costs: this.coroutineCosts };
+    this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), this.memo);
+    this.coroutineCosts = new Map();
+    try {
+      const out: string[] = [mod.model.imports.map((i) => i.q).join(',')];
+      for (const fn of mod.model.functions) {
+        if (fn.isLambda) continue;
+        const ref = { mod, fn };
+        if (fn.isAsync) {
+          const c = this.coroutineCost(ref);
+          const logs = this.graph.callsOf(ref).some((x) => logCallKind(x.canonical, x.site) === 'logging');
+          out.push(`a ${fn.qname} ${logs} ${c.cpuMs} ${c.ioMs} ${c.blockingMs} ${JSON.stringify([...c.items])}`);
+        } else {
+          const summary = this.graph.summary(fn, mod).map((e) => [e.code, e.root, e.chain.map((h) => [h.file, line(h.file, h.line), h.name])]);
+          out.push(`s ${fn.qname} ${JSON.stringify(summary)} ${JSON.stringify(this.graph.syncCost(ref))}`);
+        }
+      }
+      return out.join('\n');
+    } finally {
+      this.graph = saved.graph;
+      this.coroutineCosts = saved.costs;
+    }
+  }
+
+  /** `kept`: results of other files kept from an earlier analysis, merged in. */
+  result(kept: FileResult[] = []): ScanResult {
     const handlers: HandlerReport[] = [];
     for (const mod of this.index.modules.values()) {
       if (this.opts.only && !this.opts.only.has(mod.file)) continue;
@@ -500,6 +690,7 @@ class Run {
       }
     }
     this.loopChecks();
+    for (const k of kept) { this.findings.push(...k.findings); handlers.push(...k.handlers); }
     this.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
     handlers.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     const byCode: Record<string, number> = {};
