@@ -1,23 +1,31 @@
 # N+1 awaits: independent calls become one asyncio.gather (results in input order), bounded by a
-# Semaphore for an unbounded list; calls drawing from a shared counter keep their loop.
+# Semaphore for an unbounded list; calls drawing from a shared counter keep their loop. Each call is a
+# real round trip to the harness's echo server (LW301 reports only awaits that reach a server).
 import asyncio
 import itertools
+import os
 
+import httpx
 from fastapi import FastAPI, Request
 
 app = FastAPI()
+UPSTREAM = os.environ["UPSTREAM"]
 ids = itertools.count(1)
 ORDER = []
 
 
 async def lookup(n: int) -> dict:
     await asyncio.sleep(0.001 * (5 - n % 5))
-    return {"n": n, "square": n * n}
+    async with httpx.AsyncClient() as client:
+        r = await client.get(f"{UPSTREAM}/echo", params={"n": str(n)})
+    return {"n": n, "square": n * n, "echo": r.json()}
 
 
 async def register(name: str) -> dict:
     await asyncio.sleep(0.001 * len(name))
-    return {"name": name, "id": next(ids)}
+    async with httpx.AsyncClient() as client:
+        r = await client.get(f"{UPSTREAM}/echo", params={"name": name})
+    return {"name": name, "id": next(ids), "echo": r.json()}
 
 
 @app.post("/squares")
