@@ -30,7 +30,11 @@ const COMMANDS: Record<string, { run: Command; spec: CommandSpec }> = {
   server: {
     // Checked here for the one error style; the server reads the same argv (LSP clients pass
     // `--node-ipc --clientProcessId=N`).
-    run: (argv) => { parseCommand(argv, SERVER_SPEC); return runServer(argv); },
+    run: (argv) => {
+      const { flags, positional } = parseCommand(argv, SERVER_SPEC);
+      if (positional.length) throw new UsageError(`server: unexpected argument "${positional[0]}" (use --stdio, --node-ipc or --socket PORT)`);
+      return runServer(flags);
+    },
     spec: SERVER_SPEC,
   },
 };

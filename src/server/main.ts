@@ -3,28 +3,16 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 
-/** Options whose value may follow as the next argument (vscode-languageserver reads both spellings). */
-const VALUED = new Set(['--socket', '--pipe', '--clientProcessId']);
-/** The transports vscode-languageserver reads from the command line. */
-const isTransport = (a: string) => a === '--node-ipc' || a === '--stdio' || VALUED.has(a.split('=')[0]);
-
-/** The first argument that is neither a transport option nor the value of one. */
-function unknownArgument(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    if (VALUED.has(argv[i])) i++;
-    else if (!isTransport(argv[i])) return argv[i];
-  }
-  return undefined;
-}
-
-export function runServer(argv: string[]): Promise<number> {
-  const named = argv.some(isTransport);
-  const unknown = unknownArgument(argv);
-  if (unknown) return Promise.reject(Object.assign(new Error(`server: unknown option "${unknown}" (use --stdio, --node-ipc or --socket PORT)`), { name: 'UsageError' }));
+/**
+ * `flags` are the command line parsed by the CLI (cli/main.ts); vscode-languageserver reads the same
+ * transport options from process.argv in either spelling (`--socket=N`, `--socket N`).
+ */
+export function runServer(flags: Record<string, unknown>): Promise<number> {
+  const stdio = !flags['node-ipc'] && flags.socket === undefined && flags.pipe === undefined;
   // Anything printed by accident goes to stderr, never into the protocol stream.
   console.log = console.error;
   console.info = console.error;
-  const connection = named && !argv.includes('--stdio') ? createConnection(ProposedFeatures.all) : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  const connection = stdio ? createConnection(ProposedFeatures.all, process.stdin, process.stdout) : createConnection(ProposedFeatures.all);
   // A failed request to the client (a capability it lacks) is logged, never fatal.
   process.on('unhandledRejection', (err) => connection.console.error(`unhandled: ${(err as Error)?.message ?? err}`));
   startServer(connection);

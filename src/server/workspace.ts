@@ -494,7 +494,7 @@ export class ServerWorkspace {
       const over = e && this.isOverBudget(e) ? this.overBudget.get(file) : undefined;
       if (findings.length) this.byFile.set(file, findings); else this.byFile.delete(file);
       this.fixCache.delete(file);
-      const sig = over ? `budget:${over.ms}` : JSON.stringify(findings.map((f) => [f.line, f.column, f.endLine, f.endColumn, f.code, f.severity, f.message, f.chain]));
+      const sig = over ? `budget:${over.ms}` : JSON.stringify(findings.map((f) => [f.line, f.column, f.endLine, f.endColumn, f.code, f.severity, f.message, f.chain, f.also ?? null]));
       const had = this.published.get(file);
       if (had === sig || (had === undefined && sig === '[]')) continue;
       this.host.publish(file, e?.version, over ? [] : findings, over && { ms: over.ms, budgetMs: over.budgetMs });
