@@ -236,9 +236,8 @@ export class SymbolIndex {
   /** The sync `@property` / `cached_property` getter `name` of a class or its bases (a later `@x.setter` def does not hide it). */
   getterOf(c: ClassRef, name: string): FunctionRef | undefined {
     const m = this.findMethod(c, name);
-    if (!m) return undefined;
-    const fn = isGetter(m.fn) ? m.fn : m.mod.model.functions.find((f) => f.qname === m.fn.qname && isGetter(f));
-    return fn && !fn.isAsync ? { mod: m.mod, fn } : undefined;
+    const g = m && this.propertyGetter(m);
+    return g && !g.fn.isAsync ? g : undefined;
   }
 
   findMethod(c: ClassRef, name: string): FunctionRef | undefined {
@@ -265,10 +264,10 @@ export class SymbolIndex {
    * or a look-alike), or the getter of a `@x.setter` / `@x.deleter` pair (the last def wins the name).
    */
   private propertyGetter(m: FunctionRef): FunctionRef | undefined {
-    const kind = propertyKind(m.fn.decorators, m.mod.resolver);
+    const kind = propertyKind(m.fn.decorators);
     if (kind === 'getter') return m;
     if (kind !== 'accessor') return undefined;
-    const fn = m.mod.model.functions.find((f) => f.cls === m.fn.cls && f.name === m.fn.name && propertyKind(f.decorators, m.mod.resolver) === 'getter');
+    const fn = m.mod.model.functions.find((f) => f.cls === m.fn.cls && f.name === m.fn.name && isGetter(f));
     return fn ? { mod: m.mod, fn } : undefined;
   }
 
@@ -389,25 +388,25 @@ function isUnionOfSeveral(resolver: Resolver, ann: Expr): boolean {
   return members.length > 1;
 }
 
-const PROPERTY_DECORATORS = /^(builtins\.property|functools\.cached_property|[\w.]*\.cached_property)$/;
-
-/** 'getter' for `@property` / `@cached_property`, 'accessor' for `@x.setter` / `@x.deleter`. */
-function propertyKind(decorators: Expr[], resolver: Resolver): 'getter' | 'accessor' | undefined {
+/**
+ * 'getter' for `@property`, `@cached_property` and `@<module>.cached_property` (functools' or any
+ * library's look-alike), 'accessor' for `@x.setter` / `@x.deleter`.
+ */
+function propertyKind(decorators: Expr[]): 'getter' | 'accessor' | undefined {
   for (const d of decorators) {
     if (d.k === 'name' && (d.n === 'property' || d.n === 'cached_property')) return 'getter';
+    if (d.k === 'attr' && d.a === 'cached_property') return 'getter';
     if (d.k === 'attr' && (d.a === 'setter' || d.a === 'deleter') && d.o.k === 'name') return 'accessor';
-    const q = d.k === 'attr' ? resolver.resolve(d) : undefined;
-    if (q && PROPERTY_DECORATORS.test(q)) return 'getter';
   }
   return undefined;
 }
 
-/** `a.b().c[]` -> [{a,''},{b,'()'},{c,'[]'}]. */
-/** `@property`, `@functools.cached_property`, `@cached_property` (any library's). */
+/** A `@property` / `cached_property` getter (see propertyKind). */
 export function isGetter(fn: FunctionInfo): boolean {
-  return fn.decorators.some((d) => (d.k === 'name' && (d.n === 'property' || d.n === 'cached_property')) || (d.k === 'attr' && d.a === 'cached_property'));
+  return propertyKind(fn.decorators) === 'getter';
 }
 
+/** `a.b().c[]` -> [{a,''},{b,'()'},{c,'[]'}]. */
 export function splitSegments(q: string): Seg[] {
   const out: Seg[] = [];
   for (const raw of q.split('.')) {
