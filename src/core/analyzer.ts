@@ -3,7 +3,8 @@
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
 import type { Tree } from 'web-tree-sitter';
 import { Edit } from 'web-tree-sitter';
-import { CallGraph, type CallInfo, edgeHops, isSuppressed, listenerEntry } from './callgraph';
+import { CallGraph, type CallInfo, edgeHops, listenerEntry } from './callgraph';
+import { isSuppressed } from './rules/loop-checks';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';

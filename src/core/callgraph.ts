@@ -12,7 +12,6 @@ import type { CostKind } from './rules/table';
 import { type FunctionRef, isGetter, type ModuleEntry, type SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
 import { isSuppressed } from './rules/loop-checks';
-export { isSuppressed };
 
 export type CallKind = 'rule' | 'local' | 'offload' | 'async-io' | 'cpu-only' | 'other';
 

@@ -3,8 +3,7 @@
 // (rules/costs.ts); users override any figure (`[tool.loopwise.cost]`, or the `loopwise.cost` setting).
 import { type CostEntry, DEFAULT_COSTS } from './rules/costs';
 
-export { asyncIoKind, cpuOnlyKind, DEFAULT_COSTS } from './rules/costs';
-export type { CostEntry, CostType } from './rules/costs';
+export { asyncIoKind, cpuOnlyKind } from './rules/costs';
 
 export type CostOverrides = Partial<Record<keyof typeof DEFAULT_COSTS, number>>;
 

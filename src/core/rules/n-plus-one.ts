@@ -7,6 +7,7 @@ import type { LoopInfo } from '../python/model';
 import type { ClassRef, FunctionRef, ModuleEntry } from '../symbols';
 import { stripStrings } from '../fixes/pyText';
 import { type CostKind, PatternTable } from './table';
+import { OFFLOAD_DECORATORS } from './offloads';
 
 export const nPlusOne = { code: 'LW301', name: 'n-plus-one-await', title: 'Sequential awaits in a loop (N+1)' };
 
@@ -211,7 +212,7 @@ function isLocalMethod(callee: Expr): boolean {
 }
 
 /** Wrappers that turn a sync callable into an awaitable run in a thread: `await make_async(f)(x)` runs `f`. */
-const THREAD_WRAPPERS = new Set(['asyncer.asyncify', 'asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async', 'starlette.concurrency.run_in_threadpool', 'fastapi.concurrency.run_in_threadpool']);
+const THREAD_WRAPPERS = new Set([...OFFLOAD_DECORATORS, 'asyncer.asyncify', 'starlette.concurrency.run_in_threadpool', 'fastapi.concurrency.run_in_threadpool']);
 
 /** Calls that run coroutines made by other (un-awaited) calls in the same function. */
 const SCHEDULERS = new PatternTable<true>();

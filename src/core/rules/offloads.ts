@@ -2,12 +2,12 @@
 // and what it runs is not followed as a direct call), loop methods that run a callback ON the event
 // loop (followed like a direct call), and decorators that make a sync function run in a thread.
 
-/** Calls that run their callable argument off the event loop; `arg` is the callable's position. */
-export const OFFLOADS: Record<string, { arg: number; process?: boolean }> = {
+/**
+ * Calls that run their callable argument off the event loop; `arg` is the callable's position.
+ * `run_in_executor` on any loop object is offloadOf's (position 1).
+ */
+export const OFFLOADS: Record<string, { arg: number }> = {
   'asyncio.to_thread': { arg: 0 },
-  'asyncio.get_running_loop().run_in_executor': { arg: 1 },
-  'asyncio.get_event_loop().run_in_executor': { arg: 1 },
-  'asyncio.AbstractEventLoop().run_in_executor': { arg: 1 },
   'fastapi.concurrency.run_in_threadpool': { arg: 0 },
   'starlette.concurrency.run_in_threadpool': { arg: 0 },
   'anyio.to_thread.run_sync': { arg: 0 },
