@@ -362,13 +362,13 @@ export class Analyzer {
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
   }
 
-  private keysMemo: { entries: ModuleEntry[]; names: string; surfaces: string | undefined } | undefined;
+  private keysMemo: { entries: ModuleEntry[]; names: string; surfaces: string } | undefined;
 
   /**
    * The modules' names (file and module) and surfaces (see surfaceKey) as strings, rebuilt only
    * when an entry that changed since the last call changed one of them.
    */
-  private entryKeys(entries: ModuleEntry[]): { names: string; surfaces: string | undefined } {
+  private entryKeys(entries: ModuleEntry[]): { names: string; surfaces: string } {
     const m = this.keysMemo;
     let sameNames = !!m && m.entries.length === entries.length;
     let sameSurfaces = true;
@@ -406,7 +406,7 @@ export class Analyzer {
   readonly keptStats = { analysed: 0, kept: 0, keyMs: 0 };
 
   /** Which files of `only` need analysing and which results can be kept, if the kept results can serve. */
-  private planReuse(entries: ModuleEntry[], surfaces: string | undefined, fastapiKept: boolean, opts: AnalyzeOptions): { run: Set<string>; reuse: string[]; changed: ModuleEntry[] } | undefined {
+  private planReuse(entries: ModuleEntry[], surfaces: string, fastapiKept: boolean, opts: AnalyzeOptions): { run: Set<string>; reuse: string[]; changed: ModuleEntry[] } | undefined {
     const k = this.kept;
     if (!k || !opts.only || opts.fixes !== false || !fastapiKept || surfaces !== k.surfaces || this.workspace?.names !== k.names || optionsKey(opts) !== k.opts) return undefined;
     const changed: ModuleEntry[] = [];
@@ -444,11 +444,11 @@ export class Analyzer {
   }
 
   /** After a run: add its results to the kept ones (a reuse), or make this workspace the new base. */
-  private keep(run: Run, files: SourceFile[], entries: ModuleEntry[], surfaces: string | undefined, opts: AnalyzeOptions, result: ScanResult, plan: { run: Set<string>; changed: ModuleEntry[]; reuse: string[] } | undefined): void {
+  private keep(run: Run, files: SourceFile[], entries: ModuleEntry[], surfaces: string, opts: AnalyzeOptions, result: ScanResult, plan: { run: Set<string>; changed: ModuleEntry[]; reuse: string[] } | undefined): void {
     const analysed = plan ? plan.run : opts.only;
     this.keptStats.analysed = analysed?.size ?? entries.length;
     this.keptStats.kept = plan?.reuse.length ?? 0;
-    if (opts.fixes !== false || surfaces === undefined || !this.workspace) { this.kept = undefined; this.rowEdits.clear(); return; }
+    if (opts.fixes !== false || !this.workspace) { this.kept = undefined; this.rowEdits.clear(); return; }
     const byFile = (only: Set<string> | undefined) => {
       const out = new Map<string, FileResult>();
       for (const e of entries) if (!only || only.has(e.file)) out.set(e.file, { findings: [], handlers: [] });
@@ -482,8 +482,7 @@ export class Analyzer {
    * Canonical names depend on every file's surface (its module-level names, definitions and what
    * they return): while those are unchanged, an edit inside a body reuses the previous run's names.
    */
-  private canonicalMemo(surfaces: string | undefined): WeakMap<Expr, string | null> | undefined {
-    if (surfaces === undefined) return undefined;
+  private canonicalMemo(surfaces: string): WeakMap<Expr, string | null> {
     if (surfaces !== this.canonMemo.key) this.canonMemo = { key: surfaces, map: new WeakMap() };
     return this.canonMemo.map;
   }
@@ -500,7 +499,7 @@ export class Analyzer {
   }
 
   /** The last run's modules, symbol index and FastAPI model, updated in place by the next run. */
-  private workspace: { names: string; entries: ModuleEntry[]; surfaces: string | undefined; index: SymbolIndex; fastapi?: FastApiModel } | undefined;
+  private workspace: { names: string; entries: ModuleEntry[]; surfaces: string; index: SymbolIndex; fastapi?: FastApiModel } | undefined;
   private roleInputsMemo = new WeakMap<ModuleEntry, string>();
   /** What the last analyze() did with the workspace index (tests check the work done). */
   readonly indexStats = { rebuilt: 0, replaced: 0, fastapiReused: 0 };
@@ -510,7 +509,7 @@ export class Analyzer {
    * entries that changed (an edited file) are swapped in; the FastAPI model is kept too when every
    * surface and the changed modules' role inputs are unchanged. Otherwise both are built afresh.
    */
-  private indexFor(entries: ModuleEntry[], surfaces: string | undefined, names: string): { index: SymbolIndex; fastapi?: FastApiModel } {
+  private indexFor(entries: ModuleEntry[], surfaces: string, names: string): { index: SymbolIndex; fastapi?: FastApiModel } {
     const prev = this.workspace;
     if (!prev || prev.names !== names) {
       const index = new SymbolIndex(entries);
@@ -518,7 +517,7 @@ export class Analyzer {
       this.indexStats.rebuilt++;
       return { index };
     }
-    const sameSurfaces = surfaces !== undefined && surfaces === prev.surfaces;
+    const sameSurfaces = surfaces === prev.surfaces;
     let fastapi = sameSurfaces ? prev.fastapi : undefined;
     const roleInputsOf = (e: ModuleEntry) => { let r = this.roleInputsMemo.get(e); if (r === undefined) this.roleInputsMemo.set(e, (r = roleInputs(e))); return r; };
     for (let i = 0; i < entries.length; i++) {
