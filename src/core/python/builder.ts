@@ -227,7 +227,7 @@ export class ModelBuilder extends ExprBuilder {
     const params = this.child(n, 'parameters');
     if (params >= 0) this.readParams(params, fn, outerScope, cls >= 0 && !decorators.some(isStaticDecorator));
     const ret = this.child(n, 'return_type');
-    if (ret >= 0) { const r = this.firstNamedChild(ret); fn.returnAnnotation = this.ir(r >= 0 ? r : ret, outerScope); }
+    if (ret >= 0) fn.returnAnnotation = this.annotationOf(ret, outerScope);
   }
 
   /** The annotation of a `type` field: its first named child, or the node itself. */
@@ -337,8 +337,9 @@ export class ModelBuilder extends ExprBuilder {
     const right = this.child(n, 'right');
     if (this.text.startsWith('async', this.S[n])) { this.markAwait(); if (loop) loop.isAsync = true; }
     if (!loop || loop.kind !== 'comp') return;
-    if (right >= 0 && loop.iterText === '') { loop.iter = this.ir(right, scope); loop.iterText = this.str(right); }
-    const item = left >= 0 && this.kind(left) === K.identifier && right >= 0 ? this.ir(right, scope) : undefined;
+    const iter = right >= 0 ? this.ir(right, scope) : undefined;
+    if (iter && loop.iterText === '') { loop.iter = iter; loop.iterText = this.str(right); }
+    const item = left >= 0 && this.kind(left) === K.identifier ? iter : undefined;
     if (left >= 0) for (const name of this.targetNames(left)) { loop.targets.push(name); this.bind(scope, name, item ? { kind: 'item', off: -1, expr: item } : { kind: 'opaque', off: -1 }); }
     // A list, set or dict comprehension iterates its source right away (a generator expression does not).
     const parent = this.P[n];
@@ -498,7 +499,8 @@ export class ModelBuilder extends ExprBuilder {
     const scope = this.currentScope(this.S[n]);
     const off = this.E[n];
     const loops = this.loopsInFn();
-    for (const l of loops) for (const name of this.targetNames(left)) l.assigned.add(name);
+    const names = this.targetNames(left);
+    for (const l of loops) for (const name of names) l.assigned.add(name);
     const lk = this.kind(left);
     if (lk === K.identifier) {
       const leftText = this.str(left);
@@ -513,7 +515,7 @@ export class ModelBuilder extends ExprBuilder {
       const clsScope = this.model.scopes[scope];
       if (clsScope.kind === 'class' && clsScope.cls !== undefined) {
         const cls = this.model.classes[clsScope.cls];
-        if (right >= 0) cls.attrs.set(leftText, value ?? this.ir(right, scope));
+        if (value) cls.attrs.set(leftText, value);
         if (annotation) (cls.attrTypes ??= new Map()).set(leftText, annotation);
       }
       return;
@@ -528,21 +530,19 @@ export class ModelBuilder extends ExprBuilder {
         if (selfName && this.str(obj) === selfName) {
           const cls = this.model.classes[fn.cls];
           cls.attrs.set(this.str(attr), this.ir(right, scope));
-          if (type >= 0) {
-            const t = this.firstNamedChild(type);
-            (cls.attrTypes ??= new Map()).set(this.str(attr), this.ir(t >= 0 ? t : type, scope));
-          }
+          if (type >= 0) (cls.attrTypes ??= new Map()).set(this.str(attr), this.annotationOf(type, scope));
         }
       }
       return;
     }
-    for (const name of this.targetNames(left)) this.bind(scope, name, { kind: 'opaque', off });
+    for (const name of names) this.bind(scope, name, { kind: 'opaque', off });
   }
 
   private onAugAssign(n: number): void {
     const left = this.child(n, 'left');
     if (left < 0) return;
-    for (const l of this.loopsInFn()) for (const name of this.targetNames(left)) l.assigned.add(name);
+    const names = this.targetNames(left);
+    for (const l of this.loopsInFn()) for (const name of names) l.assigned.add(name);
   }
 
   private onWalrus(n: number): void {
