@@ -109,11 +109,12 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   const sources: SourceFile[] = [];
   const testPatternsOf = new Map<ProjectConfig, ((rel: string) => boolean) | undefined>();
   const scanned = new Map<string, ScannedFile>();
+  const chains = new Map<string, string[]>();
   for (const f of files) {
     const { decoded, note } = opts.stdin ? readStdin(opts.stdin.bytes, toPosix(f.rel), opts.maxFileBytes) : readSource(f.abs, toPosix(f.rel), opts.maxFileBytes);
     if (note) allNotes.push(note);
     if (!decoded) continue;
-    const { module, isPackage } = moduleName(f.abs, f.root);
+    const { module, isPackage } = moduleName(f.abs, f.root, chains);
     const rel = toPosix(f.rel);
     if (!testPatternsOf.has(f.config)) testPatternsOf.set(f.config, f.config.testCode ? excluder(f.config.testCode) ?? (() => false) : undefined);
     const testCode = isTestCode(projectPath(f.abs, f.root), testPatternsOf.get(f.config));

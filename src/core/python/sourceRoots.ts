@@ -14,6 +14,26 @@ const projectCache = new Map<string, string[] | null>();
 
 export function clearSourceRootCache(): void { projectCache.clear(); }
 
+/** Per folder: the names of the `__init__.py` folders from the outermost down to it (see packageChain). */
+export type PackageChains = Map<string, string[]>;
+
+/**
+ * `dir` and the folders above it while each holds `__init__.py`, outermost first (`['app', 'routers']`
+ * for `app/routers/`), or [] when `dir` is not a regular package. `chains` memoises it per folder for
+ * the files of one scan (they share folders).
+ */
+function packageChain(dir: string, chains: PackageChains): string[] {
+  let chain = chains.get(dir);
+  if (chain) return chain;
+  if (!existsSync(join(dir, '__init__.py'))) chain = [];
+  else {
+    const up = dirname(dir);
+    chain = up === dir ? [basename(dir)] : [...packageChain(up, chains), basename(dir)];
+  }
+  chains.set(dir, chain);
+  return chain;
+}
+
 function isDir(p: string): boolean {
   try { return statSync(p).isDirectory(); } catch { return false; }
 }
@@ -88,23 +108,16 @@ function declaredPackageDirs(project: string): string[] {
  * name and the folders in between; any other file (a namespace package, a plain folder) by its path
  * under the deepest source root of its project, else under the scan root, minus a `src/` layer.
  */
-export function moduleName(abs: string, scanRoot: string): { module: string; isPackage: boolean } {
+export function moduleName(abs: string, scanRoot: string, chains: PackageChains = new Map()): { module: string; isPackage: boolean } {
   const isPackage = basename(abs) === '__init__.py';
   const parts: string[] = isPackage ? [] : [basename(abs, '.py')];
-  let dir = dirname(abs);
-  let climbed = false;
-  while (existsSync(join(dir, '__init__.py'))) {
-    parts.unshift(basename(dir));
-    climbed = true;
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  if (!climbed) {
+  const pkg = packageChain(dirname(abs), chains);
+  parts.unshift(...pkg);
+  if (!pkg.length) {
     const fileDir = dirname(abs);
     const roots = sourceRootsFor(fileDir);
     const projectRoot = roots?.find((r) => isUnder(fileDir, r));
-    const inPackage = enclosingPackage(fileDir, projectRoot);
+    const inPackage = enclosingPackage(fileDir, projectRoot, chains);
     if (inPackage) return { module: [...inPackage, ...parts].join('.'), isPackage };
     const root = projectRoot ?? scanRoot;
     const relDir = relative(root, fileDir);
@@ -124,7 +137,7 @@ const MAX_NAMESPACE_DEPTH = 12;
  * (`onyx/redis/` under `onyx/__init__.py` is `onyx.redis`): the package's dotted name plus the
  * folders below it; undefined when no package encloses it before the source root or the repository top.
  */
-function enclosingPackage(dir: string, stopAt: string | undefined): string[] | undefined {
+function enclosingPackage(dir: string, stopAt: string | undefined, chains: PackageChains): string[] | undefined {
   const between: string[] = [];
   let d = dir;
   for (let i = 0; i < MAX_NAMESPACE_DEPTH && d !== stopAt; i++) {
@@ -134,16 +147,8 @@ function enclosingPackage(dir: string, stopAt: string | undefined): string[] | u
     const up = dirname(d);
     if (up === d) return undefined;
     d = up;
-    if (existsSync(join(d, '__init__.py'))) {
-      const pkg: string[] = [];
-      for (let p = d; existsSync(join(p, '__init__.py')); ) {
-        pkg.unshift(basename(p));
-        const next = dirname(p);
-        if (next === p) break;
-        p = next;
-      }
-      return [...pkg, ...between];
-    }
+    const pkg = packageChain(d, chains);
+    if (pkg.length) return [...pkg, ...between];
   }
   return undefined;
 }
