@@ -121,7 +121,7 @@ export class Analyzer {
       try {
         tree = parsePython(file.text, attempt ? undefined : oldTree, keep);
         this.parses++;
-        const model = buildModel(tree, file.text, { module: file.module, isPackage: file.isPackage }, attempt ? undefined : reuse, nextParts, this.buildStats);
+        const model = buildModel(tree, file.text, { module: file.module, isPackage: file.isPackage, ownText: keep }, attempt ? undefined : reuse, nextParts, this.buildStats);
         kept = keep;
         return kept ? { model, tree } : { model };
       } catch (err) {

@@ -118,15 +118,8 @@ export function parsePython(text: string, old?: Tree, ownText = false): Tree {
   if (!tree) throw new Error('tree-sitter returned no tree');
   if (ownText) {
     (tree as unknown as { textCallback: (index: number) => string }).textCallback = copiedChunks(text);
-    ownTextTrees.add(tree);
   }
   return tree;
-}
-
-const ownTextTrees = new WeakSet<Tree>();
-/** Whether the tree was parsed with `ownText`: a model built from it copies the text it keeps. */
-export function ownsText(tree: Tree): boolean {
-  return ownTextTrees.has(tree);
 }
 
 const CHUNK = 64;

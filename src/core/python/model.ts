@@ -2,7 +2,6 @@
 // statement (python/builder.ts) from one cursor walk over the syntax tree into flat arrays
 // (python/flatTree.ts), and joined from those parts (python/parts.ts), which an edit reuses.
 import type { Node, Tree } from 'web-tree-sitter';
-import { ownsText } from '../parser';
 import { ModelBuilder } from './builder';
 import { FIELD_NAMES, type FieldName, KIND_NAMES, type Rows, rowOf } from './exprBuilder';
 import { flattenModule, type FlatTree, type Kinds, kindsFor, type SegmentRef } from './flatTree';
@@ -30,7 +29,7 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
     parts.push(part);
     return !part;
   });
-  const own = ownsText(tree);
+  const own = opts.ownText === true;
   let built = 0;
   segments.forEach((seg, i) => {
     if (roots[i] < 0) return;

@@ -147,7 +147,12 @@ export interface FileModel {
 }
 
 
-export interface BuildOptions { module: string; isPackage: boolean }
+export interface BuildOptions {
+  module: string;
+  isPackage: boolean;
+  /** An open document's model: the strings it keeps are copies, so none pins the document's text after the next edit. */
+  ownText?: boolean;
+}
 
 /**
  * The model of one top-level statement, kept between edits: an edit rebuilds only the statements
