@@ -35,8 +35,8 @@ const MAX_IR_DEPTH = 40;
 /** A file's row table: where each line starts, counting only `\n` as tree-sitter does. */
 export interface Rows { starts: number[] }
 
-export function rowOf(rows: Rows, offset: number): number {
-  const starts = rows.starts;
+/** The 0-based row of an offset in a table of line starts (binary search). */
+export function rowOf(starts: readonly number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -76,7 +76,7 @@ export class ExprBuilder {
   /** The text of node `i`, or undefined for -1 (as `node?.text`). */
   protected textOf(i: number): string | undefined { return i >= 0 ? this.str(i) : undefined; }
 
-  protected row(offset: number): number { return rowOf(this.rows, offset); }
+  protected row(offset: number): number { return rowOf(this.rows.starts, offset); }
   protected column(offset: number, row = this.row(offset)): number { return offset - this.rows.starts[row]; }
 
   /** First child holding `f` (as childForFieldName), or -1. */

@@ -19,11 +19,12 @@ export { reuseAfterEdit } from './parts';
  */
 export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?: (seg: SegmentRef) => Part | undefined, next?: PartCache, stats?: { built: number }): FileModel {
   const starts = lineStarts(text);
-  const rows: Rows = { starts: text.indexOf('\r') < 0 ? starts : newlineStarts(text) };
+  // Tree-sitter's rows count `\n` only; they differ from the file's lines only where a `\r` stands alone.
+  const rows: Rows = { starts: /\r(?!\n)/.test(text) ? newlineStarts(text) : starts };
   const kinds = kindsFor(tree.language, KIND_NAMES);
   const fields = fieldIds(kinds);
   const parts: (Part | undefined)[] = [];
-  const at = (offset: number) => { const row = rowOf(rows, offset); return { row, column: offset - rows.starts[row] }; };
+  const at = (offset: number) => { const row = rowOf(rows.starts, offset); return { row, column: offset - rows.starts[row] }; };
   const { segments, roots, flat } = flattenModule(tree, at, (seg) => {
     const part = reuse?.(seg);
     parts.push(part);
@@ -95,13 +96,8 @@ function findMissing(root: Node): { line: number; column: number } | undefined {
 
 /** 1-based line and column (UTF-16 units) of an offset, from a file's line starts (binary search). */
 export function positionAt(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
+  const row = rowOf(starts, offset);
+  return { line: row + 1, column: offset - starts[row] + 1 };
 }
 
 export function lineStarts(text: string): number[] {
