@@ -30,7 +30,7 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
   const { fn } = t;
   const problems: string[] = [];
   // Called (or awaited) by other code in the file: those callers would get a value, not a coroutine.
-  if (directUses(ctx.text, fn.name).some((at) => at !== fn.nameStart)) problems.push(`other code uses ${fn.name} directly`);
+  if (directUses(ctx, fn.name).some((at) => at !== fn.nameStart)) problems.push(`other code uses ${fn.name} directly`);
   const facts = factsOf({ text: ctx.text, model: ctx.model, resolver: ctx.resolver, fn }, ctx.functions, ctx.memo);
   for (const h of ['loop-api', 'global-write', 'thread-affine'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }
   // A dependency's value is used by its dependants, which may run on the loop thread.
@@ -47,14 +47,18 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
   return problems;
 }
 
-/** The file's code (strings blanked, comments removed) and the direct uses of names in it, for the last file asked about:
- *  fix-all asks once per finding, and re-reading a 10k-line file for each was quadratic. */
-let fileUses: { text: string; code: string; byName: Map<string, number[]> } | undefined;
-
-/** Offsets where `name` is used other than after `Depends(` (a reference FastAPI resolves, not a call). */
-function directUses(text: string, name: string): number[] {
-  if (fileUses?.text !== text) fileUses = { text, code: codeOnly(text, 0, text.length), byName: new Map() };
-  const { code, byName } = fileUses;
+/**
+ * Offsets where `name` is used other than after `Depends(` (a reference FastAPI resolves, not a call).
+ * The file's code and each name's uses are memoised per file in the run's FixMemo: fix-all asks once
+ * per finding, and re-reading a 10k-line file for each was quadratic.
+ */
+function directUses(ctx: FixContext, name: string): number[] {
+  let file = ctx.memo?.uses.get(ctx.model);
+  if (!file) {
+    file = { code: codeOnly(ctx.text, 0, ctx.text.length), byName: new Map() };
+    ctx.memo?.uses.set(ctx.model, file);
+  }
+  const { code, byName } = file;
   let uses = byName.get(name);
   if (!uses) {
     uses = [...code.matchAll(new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g'))]

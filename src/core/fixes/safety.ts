@@ -120,10 +120,16 @@ function functionsByName(model: FileModel, memo: FixMemo): Map<string, FunctionI
  * body's code (strings blanked). Every finding of a function, and both thread variants of each,
  * ask the same questions. Valid while no text changes, i.e. for one attachFixes call.
  */
-export interface FixMemo { facts: Map<FunctionInfo, Facts>; code: Map<FunctionInfo, string>; byName: Map<FileModel, Map<string, FunctionInfo>> }
+export interface FixMemo {
+  facts: Map<FunctionInfo, Facts>;
+  code: Map<FunctionInfo, string>;
+  byName: Map<FileModel, Map<string, FunctionInfo>>;
+  /** Per file: its code (strings blanked, comments removed) and the direct uses of each name asked about (plainDef). */
+  uses: Map<FileModel, { code: string; byName: Map<string, number[]> }>;
+}
 
 export function newFixMemo(): FixMemo {
-  return { facts: new Map(), code: new Map(), byName: new Map() };
+  return { facts: new Map(), code: new Map(), byName: new Map(), uses: new Map() };
 }
 
 /** The function's body (from `bodyStart`) with strings blanked and comments removed. */
