@@ -18,7 +18,7 @@ const cli = join(root, 'dist/cli.js');
 
 /** Sample sizes per group; the sample is the K findings with the lowest seeded hash, so it is stable per finding. */
 const SEED = 'loopwise-real-v1';
-const SAMPLE = { blocking: 60, n1: 40 } as const;
+export const SAMPLE = { blocking: 60, n1: 40 } as const;
 
 export interface Repo { name: string; url: string; mirror: string; commit: string; scanRoot: string }
 export type Kind = 'blocking' | 'cpu' | 'n+1' | 'trap';
@@ -27,7 +27,7 @@ export interface Judgement { repo: string; path: string; line: number; code: str
 interface Cause { repo: string; path: string; line: number; code?: string; rootCause: string; detail: string }
 export interface Hop { file: string; line: number; name: string; event?: string }
 export interface Finding { file: string; line: number; column: number; endLine: number; endColumn: number; code: string; severity: string; message: string; call: string; function: string; chain: Hop[]; also?: { code: string; chain: Hop[] }[] }
-interface Scan { findings: Finding[]; summary: { files: number; findings: number } }
+export interface Scan { findings: Finding[]; summary: { files: number; findings: number } }
 
 export type Group = 'blocking' | 'n1';
 export const groupOf = (code: string): Group | null => (/^LW[12]\d\d$/.test(code) ? 'blocking' : code === 'LW301' ? 'n1' : null);
@@ -93,16 +93,27 @@ export function prepare(repo: Repo, mirrorRoot = mirrors, workRoot = work): stri
   return dest;
 }
 
+/** `loopwise scan TARGET --format json --no-config --exit-zero` run in `cwd`; throws with loopwise's first error line. */
+export function scanJson(cwd: string, target: string): Scan {
+  const r = spawnSync(process.execPath, [cli, 'scan', target, '--format', 'json', '--no-config', '--exit-zero'], { cwd, maxBuffer: 1 << 30, encoding: 'utf8' });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`loopwise exited ${r.status}: ${(r.stderr ?? '').trim().split('\n')[0]}`);
+  return JSON.parse(r.stdout) as Scan;
+}
+
+/** The fixed sample: the `n` keys with the lowest seeded hash (ties by key), so it is stable per finding. */
+export function sampleOf<T>(items: T[], key: (t: T) => string, n: number): T[] {
+  return [...items].sort((a, b) => score(key(a)) - score(key(b)) || key(a).localeCompare(key(b))).slice(0, n);
+}
+
 function scan(repo: Repo, dir: string): Scan | null {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [cli, 'scan', repo.scanRoot, '--format', 'json', '--no-config', '--exit-zero'], {
-    cwd: dir, maxBuffer: 1 << 30, encoding: 'utf8',
-  });
-  if (r.status !== 0 && r.status !== 1) {
-    console.log(`skip ${repo.name}: loopwise exited ${r.status}: ${(r.stderr ?? '').trim().split('\n')[0]}`);
+  let out: Scan;
+  try {
+    out = scanJson(dir, repo.scanRoot);
+  } catch (err) {
+    console.log(`skip ${repo.name}: ${(err as Error).message}`);
     return null;
   }
-  const out = JSON.parse(r.stdout) as Scan;
   console.log(`scanned ${repo.name} (${repo.scanRoot}): ${out.summary.files} files, ${out.summary.findings} findings, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return out;
 }
@@ -221,7 +232,7 @@ function main(): void {
   const sampleByRepo: string[] = [];
   for (const group of ['blocking', 'n1'] as Group[]) {
     const all = pool.filter((p) => p.group === group);
-    const sample = all.sort((a, b) => score(a.key) - score(b.key) || a.key.localeCompare(b.key)).slice(0, SAMPLE[group]);
+    const sample = sampleOf(all, (p) => p.key, SAMPLE[group]);
     let yes = 0;
     let no = 0;
     let warnYes = 0;

@@ -7,22 +7,18 @@
 // Any difference exits 1. It also scans the whole repository from its root and reports, for the
 // sub-folder's files, the findings that only appear when the rest of the repository is scanned too (a
 // monorepo's other packages give types and call edges the sub-folder alone cannot see): informational.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { type Finding, prepare, type Repo } from './accuracy-real';
+import { type Finding, prepare, type Repo, scanJson } from './accuracy-real';
 
 const root = join(__dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
 const corpus = JSON.parse(readFileSync(join(root, 'test', 'real', 'corpus.json'), 'utf8')) as { repos: Repo[] };
 const only = process.argv.includes('--repo') ? process.argv[process.argv.indexOf('--repo') + 1] : undefined;
 
 /** Findings with paths relative to the repository root (`prefix` is the working directory's path from it). */
 function scan(cwd: string, target: string, prefix = ''): Finding[] {
-  const r = spawnSync(process.execPath, [cli, 'scan', target, '--format', 'json', '--no-config', '--exit-zero'], { cwd, maxBuffer: 1 << 30, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`loopwise exited ${r.status} on ${target}: ${(r.stderr ?? '').trim().split('\n')[0]}`);
   const at = (file: string) => (prefix ? `${prefix}/${file}` : file);
-  return (JSON.parse(r.stdout) as { findings: Finding[] }).findings.map((f) => ({ ...f, file: at(f.file), chain: f.chain.map((h) => ({ ...h, file: at(h.file) })) }));
+  return scanJson(cwd, target).findings.map((f) => ({ ...f, file: at(f.file), chain: f.chain.map((h) => ({ ...h, file: at(h.file) })) }));
 }
 
 const key = (f: Finding) => `${f.file}:${f.line}:${f.column}:${f.code} ${f.message} <- ${f.chain.map((h) => `${h.file}:${h.line}`).join(' > ')}`;

@@ -6,14 +6,12 @@
 // `--extra N` (default 40): a second precision sample, of warning/error blocking findings only, that no
 // label or trap covers and that are not in accuracy:real's sample: the N lowest sha256("loopwise-real-extra:"
 // + repo:path:line:code), judged in judgements.json like the main sample (so both stay disjoint and fixed).
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Finding, groupOf, hitsTrap, type Judgement, type Label, matches, prepare, type Repo, score } from './accuracy-real';
+import { type Finding, groupOf, hitsTrap, type Judgement, type Label, matches, prepare, type Repo, SAMPLE, sampleOf, scanJson } from './accuracy-real';
 import { createHash } from 'node:crypto';
 
 const root = join(__dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
 const corpus = JSON.parse(readFileSync(join(root, 'test', 'real', 'corpus.json'), 'utf8')) as { repos: Repo[]; labels: Label[] };
 const judgements = JSON.parse(readFileSync(join(root, 'test', 'real', 'judgements.json'), 'utf8')) as Judgement[];
 const judged = new Map(judgements.map((j) => [`${j.repo}:${j.path}:${j.line}:${j.code}`, j]));
@@ -23,7 +21,7 @@ const only = args.includes('--repo') ? new Set(args[args.indexOf('--repo') + 1].
 const top = args.includes('--top') ? Number(args[args.indexOf('--top') + 1]) : Infinity;
 const extraN = args.includes('--extra') ? Number(args[args.indexOf('--extra') + 1]) : 40;
 const pool: { key: string; f: Finding; repo: string }[] = [];
-const mainPool: string[] = [];
+const mainPool = new Set<string>();
 
 const sinks = new Map<string, { n: number; info: number }>();
 const totals = { findings: 0, shown: 0, also: 0 };
@@ -32,9 +30,9 @@ for (const repo of corpus.repos) {
   if (only && !only.has(repo.name)) continue;
   const dir = prepare(repo);
   if (!dir) continue;
-  const r = spawnSync(process.execPath, [cli, 'scan', repo.scanRoot, '--format', 'json', '--no-config', '--exit-zero'], { cwd: dir, maxBuffer: 1 << 30, encoding: 'utf8' });
-  if (r.status !== 0) { console.log(`skip ${repo.name}: loopwise exited ${r.status}`); continue; }
-  const found = (JSON.parse(r.stdout) as { findings: Finding[] }).findings.filter((f) => groupOf(f.code) === 'blocking');
+  let scanned: Finding[];
+  try { scanned = scanJson(dir, repo.scanRoot).findings; } catch (err) { console.log(`skip ${repo.name}: ${(err as Error).message}`); continue; }
+  const found = scanned.filter((f) => groupOf(f.code) === 'blocking');
   const shown = found.filter((f) => f.severity !== 'info').length;
   const also = found.reduce((n, f) => n + (f.also?.length ?? 0), 0);
   console.log(`${repo.name} | ${found.length} | ${shown} | ${also}`);
@@ -43,8 +41,8 @@ for (const repo of corpus.repos) {
   for (const f of found) {
     if (labels.some((l) => (l.kind === 'trap' ? hitsTrap(l, f) : matches(l, f)))) continue;
     const key = `${repo.name}:${f.file}:${f.line}:${f.code}`;
-    if (mainPool.includes(key)) continue;
-    mainPool.push(key);
+    if (mainPool.has(key)) continue;
+    mainPool.add(key);
     if (f.severity !== 'info') pool.push({ key, f, repo: repo.name });
   }
   for (const f of found) {
@@ -62,7 +60,7 @@ console.log(`\n${sinks.size} distinct blocking calls (findings, of them info: co
   .forEach(([k, s]) => console.log(`${String(s.n).padStart(4)} ${String(s.info).padStart(3)}  ${k}`));
 
 // accuracy:real's sample: the 60 lowest of its seed over the whole pool (all severities); left out here.
-const mainSample = new Set([...mainPool].sort((a, b) => score(a) - score(b)).slice(0, 60));
+const mainSample = new Set(sampleOf([...mainPool], (k) => k, SAMPLE.blocking));
 const extra = pool.filter((p) => !mainSample.has(p.key)).sort((a, b) => hash('loopwise-real-extra', a.key) - hash('loopwise-real-extra', b.key)).slice(0, extraN);
 const verdicts = extra.map((p) => judged.get(p.key));
 const t = verdicts.filter((v) => v?.verdict === true).length;
