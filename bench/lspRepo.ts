@@ -1,4 +1,4 @@
-// `npm run bench:lsp -- --repo PATH [--edits N]`: the language server on a real workspace, as an editor
+// `npm run bench:lsp-repo -- --repo PATH [--edits N]`: the language server on a real workspace, as an editor
 // uses it. Spawns `node dist/cli.js server --stdio` with PATH as the workspace folder, waits for the
 // folder scan, opens the folder's largest Python file and types in it (the body and comment
 // keystrokes of bench/editRepo.ts), one keystroke per typing pause. Reports, from the server's own

@@ -6,6 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { Analyzer, type SourceFile } from '../../src/core/analyzer';
 import type { ScanResult } from '../../src/core/types';
+import { lineStarts } from '../../src/core/python/model';
+import { rng } from '../../bench/generate';
 
 const SERVICES = `import logging
 import time
@@ -100,23 +102,6 @@ function workspace(): SourceFile[] {
   ];
 }
 
-/** A seeded generator (mulberry32), so a failure names the edit that caused it. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Offsets where each line starts. */
-function lineStarts(text: string): number[] {
-  const out = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
-  return out;
-}
-
 /**
  * One random edit of services.py as [start, end, text]: blank lines added or removed (lines move),
  * comments, a blocking call added to or removed from a body, a local renamed, or a stray character
@@ -173,7 +158,8 @@ describe('edits re-analyse importers only when what they read changes', () => {
     const doc = 2;
     live.updateDocument(files[doc], []);
     let result: ScanResult = live.analyze(files, { fixes: false });
-    const rnd = random(Number(process.env.LW_SEED ?? 13));
+    // Seeded (mulberry32), so a failure names the edit that caused it.
+    const rnd = rng(Number(process.env.LW_SEED ?? 13));
     const kinds = new Map<string, { edits: number; kept: number; alone: number }>();
     let chainsMoved = 0;
     let stray: number | undefined;
