@@ -1029,15 +1029,15 @@ function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-/**
- * >= 70 % CPU is cpu-bound, >= 70 % I/O (awaited or blocking) is io-bound. A handler whose only CPU
- * is the framework's per-request overhead has no CPU-heavy work: it is I/O-bound by definition.
- */
 /** The hops before the blocking call, as a reader names them: `svc.load() -> svc.data -> fetch()`. */
 function viaText(chain: ChainHop[]): string {
   return chain.slice(0, -1).map((h) => (h.property ? h.name : `${h.name}()`)).join(' -> ');
 }
 
+/**
+ * >= 70 % CPU is cpu-bound, >= 70 % I/O (awaited or blocking) is io-bound. A handler whose only CPU
+ * is the framework's per-request overhead has no CPU-heavy work: it is I/O-bound by definition.
+ */
 export function workloadOf(cpuMs: number, totalMs: number, baseMs: number): Workload {
   if (totalMs <= 0 || cpuMs <= baseMs) return 'io-bound';
   const cpu = cpuMs / totalMs;

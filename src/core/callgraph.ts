@@ -2,7 +2,7 @@
 // offload, an awaited client call), and for every sync function a summary of what it may block on,
 // computed to a fixed point over the call graph so recursion and cycles terminate.
 import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from './cost';
-import { type Expr, offsetOf, scopeOf } from './python/ir';
+import { type Expr, lastName, offsetOf, scopeOf } from './python/ir';
 import type { CallSite, FunctionInfo } from './python/model';
 import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
 import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
@@ -513,10 +513,6 @@ function attrText(e: Expr): string {
   if (e.k === 'call') return `${attrText(e.f)}(...)`;
   if (e.k === 'sub') return `${attrText(e.o)}[...]`;
   return '...';
-}
-
-function lastName(e: Expr): string {
-  return e.k === 'attr' ? e.a : e.k === 'name' ? e.n : '';
 }
 
 function unwrapPartial(e: Expr | undefined): Expr | undefined {

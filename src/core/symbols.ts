@@ -5,7 +5,7 @@
 import { aliasOf } from './rules/aliases';
 import type { ClassInfo, FileModel, FunctionInfo } from './python/model';
 import type { Expr } from './python/ir';
-import { CONTEXT_MANAGERS, meaningful, Resolver } from './python/resolve';
+import { CONTEXT_MANAGERS, meaningful, OPTIONAL, Resolver, UNION } from './python/resolve';
 
 export interface ModuleEntry {
   file: string;
@@ -379,8 +379,8 @@ function isUnionOfSeveral(resolver: Resolver, ann: Expr): boolean {
     if (e.k === 'op' && e.op === '|') { walk(e.l, depth + 1); walk(e.r, depth + 1); return; }
     if (e.k === 'sub') {
       const o = resolver.resolve(e.o);
-      if (o === 'typing.Union' || o === 'typing_extensions.Union') { for (const i of e.i) walk(i, depth + 1); return; }
-      if (o === 'typing.Optional' || o === 'typing_extensions.Optional') { if (e.i[0]) walk(e.i[0], depth + 1); return; }
+      if (o && UNION.has(o)) { for (const i of e.i) walk(i, depth + 1); return; }
+      if (o && OPTIONAL.has(o)) { if (e.i[0]) walk(e.i[0], depth + 1); return; }
     }
     if (e.k !== 'none') members.push(e);
   };

@@ -2,7 +2,7 @@
 // websocket, exception handler, lifespan), with each route's full path through routers and
 // include_router prefixes.
 import type { FunctionKind } from '../types';
-import type { Expr } from '../python/ir';
+import { type Expr, lastName } from '../python/ir';
 import type { CallSite, FunctionInfo } from '../python/model';
 import type { FunctionRef, ModuleEntry, SymbolIndex } from '../symbols';
 
@@ -25,10 +25,6 @@ const DECORATOR_METHODS = new Set([...HTTP_METHODS, 'api_route', 'route', 'webso
 /** `app.middleware("http")(fn)`: a decorator of an app or router applied by hand. */
 function isDecoratorCall(c: CallSite): boolean {
   return c.callee.k === 'call' && c.callee.f.k === 'attr' && DECORATOR_METHODS.has(c.callee.f.a) && c.args.length > 0;
-}
-
-function lastName(e: Expr): string {
-  return e.k === 'name' ? e.n : e.k === 'attr' ? e.a : '';
 }
 
 const KIND_ORDER: FunctionKind[] = ['route', 'websocket', 'middleware', 'dependency', 'exception-handler', 'lifespan', 'coroutine'];

@@ -38,6 +38,11 @@ export function scopeOf(e: { scope: number; seg?: SegmentHeader }): number {
   return e.scope === 0 || !e.seg ? e.scope : e.seg.scopeBase + e.scope - 1;
 }
 
+/** The last name of a callee or reference: `f` for `f` and `a.b.f`, '' for anything else. */
+export function lastName(e: Expr): string {
+  return e.k === 'name' ? e.n : e.k === 'attr' ? e.a : '';
+}
+
 /** Names an expression reads (identifiers at any depth), for data-dependency checks. */
 export function namesIn(e: Expr, out: Set<string> = new Set()): Set<string> {
   const stack: Expr[] = [e];

@@ -13,8 +13,8 @@ const BUILTINS = new Set([
 ]);
 
 const ANNOTATED = new Set(['typing.Annotated', 'typing_extensions.Annotated']);
-const OPTIONAL = new Set(['typing.Optional', 'typing_extensions.Optional']);
-const UNION = new Set(['typing.Union', 'typing_extensions.Union']);
+export const OPTIONAL = new Set(['typing.Optional', 'typing_extensions.Optional']);
+export const UNION = new Set(['typing.Union', 'typing_extensions.Union']);
 const DEPENDS = new Set(['fastapi.Depends', 'fastapi.Security', 'fastapi.params.Depends', 'fastapi.params.Security']);
 
 const SESSION_FACTORIES = new Set(['sqlalchemy.orm.sessionmaker', 'sqlalchemy.orm.session.sessionmaker', 'sqlmodel.orm.session.sessionmaker']);
