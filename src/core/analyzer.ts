@@ -663,7 +663,7 @@ class Run {
           const logs = this.graph.callsOf(ref).some((x) => logCallKind(x.canonical, x.site) === 'logging');
           out.push(`a ${fn.qname} ${logs} ${c.cpuMs} ${c.ioMs} ${c.blockingMs} ${JSON.stringify([...c.items])}`);
         } else {
-          const summary = this.graph.summary(fn, mod).map((e) => [e.code, e.root, e.chain.map((h) => [h.file, line(h.file, h.line), h.name])]);
+          const summary = this.graph.summary(fn, mod).map((e) => [e.code, e.root, e.chain.map((h) => [h.file, line(h.file, h.line), h.name]), ...(e.when ? [e.when] : [])]);
           out.push(`s ${fn.qname} ${JSON.stringify(summary)} ${JSON.stringify(this.graph.syncCost(ref))}`);
         }
       }
@@ -729,7 +729,7 @@ class Run {
       const direct = c.kind === 'rule' && c.rule ? c.rule.code : undefined;
       const reached = new Map<string, { rule: RuleHit; chain: ChainHop[] }>();
       for (const edge of this.graph.syncEdges(c)) {
-        for (const e of this.graph.summary(edge.t.fn, edge.t.mod)) {
+        for (const e of this.graph.entriesAt(ref, c, edge)) {
           if (e.code === direct || (edge.listener && !listenerEntry(e)) || !this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
           const chain = [...edgeHops(ref.mod, c.site, edge), ...e.chain];
           const prev = reached.get(e.code);

@@ -39,7 +39,16 @@ export interface SummaryEntry {
   chain: ChainHop[];
   /** The root call's canonical name, e.g. `requests.get`. */
   root: string;
+  /**
+   * Parameters of the summarised function (each defaulting to None) that must all be given, not
+   * None, for this path to run; absent when it always runs. A function keeps at most one entry per
+   * code and condition, and an entry that always runs replaces that code's conditional ones.
+   */
+  when?: string[];
 }
+
+/** Conditional paths kept per code before they are merged into one (the parameters they all need). */
+const MAX_PATHS = 4;
 
 export interface SyncCost { cpuMs: number; ioMs: number; kinds: KindTimes }
 
@@ -259,13 +268,13 @@ export class CallGraph {
     for (const f of region) {
       const list: SummaryEntry[] = [];
       for (const c of this.callsOf(f)) {
-        if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code) && !list.some((e) => e.code === c.rule!.code)) {
-          list.push({ code: c.rule.code, rule: c.rule, root: c.canonical!, chain: [hop(f.mod, c.site)] });
+        if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code)) {
+          mergeEntry(list, { code: c.rule.code, rule: c.rule, root: c.canonical!, chain: [hop(f.mod, c.site)], when: this.guardOf(f, c.site) });
         }
         for (const edge of this.syncEdges(c)) {
           const t = edge.t;
           const known = this.summaries.get(t.fn.qname);
-          if (known) addEntries(list, known, f.mod, c.site, edge);
+          if (known) this.addEntries(list, known, f, c, edge);
           else {
             let set = callers.get(t.fn.qname);
             if (!set) callers.set(t.fn.qname, (set = []));
@@ -285,7 +294,7 @@ export class CallGraph {
         let changed = false;
         for (const c of this.callsOf(f)) {
           for (const edge of this.syncEdges(c)) {
-            if (edge.t.fn.qname === g.fn.qname && addEntries(fEntries, gEntries, f.mod, c.site, edge)) changed = true;
+            if (edge.t.fn.qname === g.fn.qname && this.addEntries(fEntries, gEntries, f, c, edge)) changed = true;
           }
         }
         if (changed) work.push(f);
@@ -293,6 +302,72 @@ export class CallGraph {
     }
     for (const [q, list] of entries) this.summaries.set(q, list);
     return entries.get(fn.qname) ?? [];
+  }
+
+  /** `from`'s entries as reached through `edge` at call `c` of `f`, for codes and conditions `into` lacks. */
+  private addEntries(into: SummaryEntry[], from: SummaryEntry[], f: FunctionRef, c: CallInfo, edge: SyncEdge): boolean {
+    let changed = false;
+    for (const e of from) {
+      if (isSuppressed(f.mod, c.site, e.code) || (edge.listener && !listenerEntry(e))) continue;
+      const when = this.whenAt(f, c, edge, e.when);
+      if (when === null) continue;
+      if (mergeEntry(into, { ...e, chain: [...edgeHops(f.mod, c.site, edge), ...e.chain], when })) changed = true;
+    }
+    return changed;
+  }
+
+  /**
+   * The summary entries of `edge`'s function that call `c` of coroutine or function `f` can reach:
+   * not those that need an argument this call leaves at its default None or passes as a literal None.
+   */
+  entriesAt(f: FunctionRef, c: CallInfo, edge: SyncEdge): SummaryEntry[] {
+    const all = this.summary(edge.t.fn, edge.t.mod);
+    return all.some((e) => e.when) ? all.filter((e) => !e.when || this.whenAt(f, c, edge, e.when) !== null) : all;
+  }
+
+  /**
+   * The condition, on `f`'s own parameters, under which a path of `edge`'s function needing `when`
+   * runs from call `c`: null when the call leaves one of those parameters None (never runs from here);
+   * otherwise the parameters of `f` guarding the call site plus those it passes on by name.
+   */
+  private whenAt(f: FunctionRef, c: CallInfo, edge: SyncEdge, when: string[] | undefined): string[] | undefined | null {
+    const out = new Set(this.guardOf(f, c.site));
+    if (when && this.bindsArgs(c, edge)) {
+      for (const q of when) {
+        const arg = argumentFor(edge.t.fn, c.site, q);
+        if (arg === 'absent' || arg?.k === 'none') return null;
+        if (arg?.k === 'name' && this.guardOf(f, undefined, arg.n)) out.add(arg.n);
+      }
+    }
+    return out.size ? [...out] : undefined;
+  }
+
+  /** Whether `c` calls `edge`'s function directly with its own arguments (not a callback, getter or listener). */
+  private bindsArgs(c: CallInfo, edge: SyncEdge): boolean {
+    if (edge.hops || edge.listener || edge.via || c.target !== edge.t || !c.canonical) return false;
+    const fn = edge.t.fn;
+    // A decorator may fill or reshape the parameters (`@provide_session`): only plain functions.
+    if (fn.decorators.some((d) => !TRANSPARENT_DECORATORS.has(lastName(d.k === 'call' ? d.f : d)))) return false;
+    if (this.index.functions.get(c.canonical)?.fn === fn) return true;
+    return fn.name === '__init__' && this.index.classes.has(c.canonical);
+  }
+
+  /**
+   * The parameters of `f` guarding a call site (CallSite.guard) that `f` never rebinds, so they still
+   * hold what the caller passed; with `name`, that one parameter if it could guard.
+   */
+  private guardOf(f: FunctionRef, site: CallSite | undefined, name?: string): string[] | undefined {
+    const names = name !== undefined ? [name] : site?.guard;
+    if (!names) return undefined;
+    const scope = f.mod.model.scopes[f.fn.scope];
+    let out: string[] | undefined;
+    for (const n of names) {
+      const binds = scope?.bindings.get(n);
+      if (!binds?.length || !binds.every((b) => b.kind === 'param')) continue;
+      if (name !== undefined && !f.fn.params.some((p) => p.name === n && !p.star && p.default?.k === 'none')) continue;
+      (out ??= []).push(n);
+    }
+    return out;
   }
 
   /** Sync functions reachable from `ref` through direct calls, stopping at memoised ones. */
@@ -454,16 +529,50 @@ function awaitedUseWins(calls: CallInfo[]): void {
   }
 }
 
-/** Adds `from`'s entries, prefixed by the edge's hops, for codes `into` lacks and the call site does not suppress. */
-function addEntries(into: SummaryEntry[], from: SummaryEntry[], mod: ModuleEntry, site: CallSite, edge: SyncEdge): boolean {
-  let changed = false;
-  for (const e of from) {
-    if (into.some((x) => x.code === e.code) || isSuppressed(mod, site, e.code)) continue;
-    if (edge.listener && !listenerEntry(e)) continue;
-    into.push({ ...e, chain: [...edgeHops(mod, site, edge), ...e.chain] });
-    changed = true;
+/** Decorators that leave a function's parameters as written. */
+const TRANSPARENT_DECORATORS = new Set(['staticmethod', 'classmethod', 'lru_cache', 'cache', 'wraps']);
+
+/**
+ * What call `site` passes for parameter `name` of `fn`: its expression, 'absent' when the call
+ * provably leaves it out, undefined when that is unknown (a splat; a method called with
+ * positional arguments, which may be bound or not).
+ */
+function argumentFor(fn: FunctionInfo, site: CallSite, name: string): Expr | 'absent' | undefined {
+  if (Object.prototype.hasOwnProperty.call(site.kw, name)) return site.kw[name];
+  if (site.splat) return undefined;
+  const method = fn.cls >= 0 && !fn.decorators.some((d) => lastName(d) === 'staticmethod');
+  const params = method ? fn.params.slice(1) : fn.params;
+  let i = 0;
+  for (const p of params) {
+    if (p.star) return 'absent'; // after `*args` (or a bare `*`): keyword-only
+    if (p.name === name) break;
+    i++;
   }
-  return changed;
+  if (i >= params.length) return undefined;
+  if (i >= site.args.length) return 'absent';
+  return method ? undefined : site.args[i];
+}
+
+/**
+ * Adds entry `x` unless an entry of its code already runs at least as often (always, or under a
+ * subset of its parameters); drops the entries `x` covers. Returns whether the list changed.
+ */
+function mergeEntry(list: SummaryEntry[], x: SummaryEntry): boolean {
+  const covers = (a: SummaryEntry, b: SummaryEntry) => !a.when || (!!b.when && a.when.every((n) => b.when!.includes(n)));
+  if (list.some((e) => e.code === x.code && covers(e, x))) return false;
+  const same: SummaryEntry[] = [x];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const e = list[i];
+    if (e.code !== x.code) continue;
+    if (covers(x, e)) list.splice(i, 1); else same.push(e);
+  }
+  if (same.length <= MAX_PATHS) { list.push(x); return true; }
+  // Too many conditional paths: one entry needing only what they all need.
+  for (let i = list.length - 1; i >= 0; i--) if (list[i].code === x.code) list.splice(i, 1);
+  const when = same[0].when!.filter((n) => same.every((e) => e.when!.includes(n)));
+  const shortest = same.reduce((a, b) => (b.chain.length < a.chain.length ? b : a));
+  list.push({ ...shortest, when: when.length ? when : undefined });
+  return true;
 }
 
 /**

@@ -28,6 +28,7 @@ export class ModelBuilder extends ExprBuilder {
    * one that starts at the same offset). Only the named node kinds below are read.
    */
   run(root: number): void {
+    this.exits.clear();
     const end = this.L[root];
     for (let n = root; n < end; n++) {
       if (this.namedOf[this.type[n]] !== 1) continue;
@@ -432,8 +433,144 @@ export class ModelBuilder extends ExprBuilder {
       forIterable: this.forIterables.has(start),
       stmt: this.stmtCalls.has(start),
     };
+    if (fnId >= 0) {
+      const guard = this.guardsOf(n, this.model.functions[fnId]);
+      if (guard) call.guard = guard;
+    }
+    if (argsNode >= 0 && this.hasSplat(argsNode)) call.splat = true;
     this.model.calls.push(call);
     if (fnId >= 0) this.model.functions[fnId].calls.push(call.id);
+  }
+
+  private hasSplat(argsNode: number): boolean {
+    const end = this.L[argsNode];
+    for (let j = argsNode + 1; j < end; j = this.L[j]) {
+      const k = this.kind(j);
+      if (k === K.list_splat || k === K.dictionary_splat) return true;
+    }
+    return false;
+  }
+
+  // ---- guards --------------------------------------------------------------------------------
+
+  /**
+   * The parameters of `fn` defaulting to None that must not be None for the call at node `n` to run,
+   * read from the syntax between the call and its function: the consequence of `if p:` /
+   * `if p is not None:` (conjuncts of `and`), the `else` of `if p is None:` / `if not p:`, the right of
+   * `p is not None and ...`, either side of a conditional expression, and the statements after
+   * `if p is None: return` (or raise, continue, break) in an enclosing block. Only parameters with a
+   * `= None` default are kept (a caller that omits one leaves it None); callgraph.ts checks that the
+   * function never rebinds them.
+   */
+  private guardsOf(n: number, fn: FunctionInfo): string[] | undefined {
+    let optional: Set<string> | undefined;
+    for (const p of fn.params) if (!p.star && p.default?.k === 'none') (optional ??= new Set()).add(p.name);
+    if (!optional) return undefined;
+    const out = new Set<string>();
+    for (let c = n, a = this.P[n]; a >= 0; c = a, a = this.P[a]) {
+      switch (this.kind(a)) {
+        case K.function_definition: case K.lambda: case K.class_definition: a = -1; break;
+        case K.boolean_operator:
+          if (this.field[c] === this.F.right && this.operatorOf(a) === 'and') this.whenTrue(this.child(a, 'left'), out);
+          break;
+        case K.if_statement:
+          if (this.field[c] === this.F.consequence) this.whenTrue(this.child(a, 'condition'), out);
+          break;
+        case K.elif_clause: case K.else_clause: {
+          // Every earlier condition of the `if` was false; an `elif`'s own condition is true.
+          const ifs = this.P[a];
+          if (this.kind(a) === K.elif_clause && this.field[c] === this.F.consequence) this.whenTrue(this.child(a, 'condition'), out);
+          if (ifs < 0 || this.kind(ifs) !== K.if_statement) break;
+          this.whenFalse(this.child(ifs, 'condition'), out);
+          for (let j = ifs + 1; j < a; j = this.L[j]) if (this.kind(j) === K.elif_clause) this.whenFalse(this.child(j, 'condition'), out);
+          break;
+        }
+        case K.conditional_expression: {
+          const [value, cond, other] = this.namedChildren(a);
+          if (c === value && cond !== undefined) this.whenTrue(cond, out);
+          else if (c === other && cond !== undefined) this.whenFalse(cond, out);
+          break;
+        }
+        case K.block: this.exitsBefore(a, this.S[c], out); break;
+        default: break;
+      }
+      if (a < 0) break;
+    }
+    let kept: string[] | undefined;
+    for (const name of out) if (optional.has(name)) (kept ??= []).push(name);
+    return kept;
+  }
+
+  /** Per block node: the early exits among its statements, `if <cond>: ... return` with no else (end offset, names). */
+  private exits = new Map<number, { end: number; names: Set<string> }[]>();
+
+  /** Names that are not None after the early exits of `block` that end before `offset`. */
+  private exitsBefore(block: number, offset: number, out: Set<string>): void {
+    let list = this.exits.get(block);
+    if (!list) {
+      list = [];
+      const end = this.L[block];
+      for (let s = block + 1; s < end; s = this.L[s]) {
+        if (this.kind(s) !== K.if_statement || this.child(s, 'alternative') >= 0) continue;
+        const body = this.child(s, 'consequence');
+        let last = -1;
+        if (body >= 0) for (let j = body + 1; j < this.L[body]; j = this.L[j]) if (this.isNamed(j) && this.kind(j) !== K.comment) last = j;
+        const k = last >= 0 ? this.kind(last) : -1;
+        if (k !== K.return_statement && k !== K.raise_statement && k !== K.continue_statement && k !== K.break_statement) continue;
+        const names = new Set<string>();
+        this.whenFalse(this.child(s, 'condition'), names);
+        if (names.size) list.push({ end: this.E[s], names });
+      }
+      this.exits.set(block, list);
+    }
+    for (const x of list) if (x.end <= offset) for (const name of x.names) out.add(name);
+  }
+
+  /** Names that are not None when condition `x` is true. */
+  private whenTrue(x: number, out: Set<string>, depth = 0): void {
+    if (x < 0 || depth > 20) return;
+    switch (this.kind(x)) {
+      case K.identifier: out.add(this.str(x)); break;
+      case K.parenthesized_expression: this.whenTrue(this.firstNamedChild(x), out, depth + 1); break;
+      case K.not_operator: this.whenFalse(this.child(x, 'argument'), out, depth + 1); break;
+      case K.boolean_operator:
+        if (this.operatorOf(x) === 'and') { this.whenTrue(this.child(x, 'left'), out, depth + 1); this.whenTrue(this.child(x, 'right'), out, depth + 1); }
+        break;
+      case K.comparison_operator: { const name = this.noneTest(x); if (name && !name.is) out.add(name.n); break; }
+      default: break;
+    }
+  }
+
+  /** Names that are not None when condition `x` is false. */
+  private whenFalse(x: number, out: Set<string>, depth = 0): void {
+    if (x < 0 || depth > 20) return;
+    switch (this.kind(x)) {
+      case K.parenthesized_expression: this.whenFalse(this.firstNamedChild(x), out, depth + 1); break;
+      case K.not_operator: this.whenTrue(this.child(x, 'argument'), out, depth + 1); break;
+      case K.boolean_operator:
+        if (this.operatorOf(x) === 'or') { this.whenFalse(this.child(x, 'left'), out, depth + 1); this.whenFalse(this.child(x, 'right'), out, depth + 1); }
+        break;
+      case K.comparison_operator: { const name = this.noneTest(x); if (name?.is) out.add(name.n); break; }
+      default: break;
+    }
+  }
+
+  /** `p is None` / `p == None` (is: true), `p is not None` / `p != None` (is: false), either order; else undefined. */
+  private noneTest(x: number): { n: string; is: boolean } | undefined {
+    const kids = this.namedChildren(x);
+    if (kids.length !== 2) return undefined;
+    const [a, b] = kids;
+    const id = this.kind(a) === K.identifier && this.kind(b) === K.none ? a : this.kind(b) === K.identifier && this.kind(a) === K.none ? b : -1;
+    if (id < 0) return undefined;
+    const op = this.text.slice(this.E[a], this.S[b]).replace(/\s+/g, ' ').trim();
+    if (op === 'is' || op === '==') return { n: this.str(id), is: true };
+    if (op === 'is not' || op === '!=') return { n: this.str(id), is: false };
+    return undefined;
+  }
+
+  private operatorOf(x: number): string {
+    const op = this.child(x, 'operator');
+    return op >= 0 ? this.text.slice(this.S[op], this.E[op]) : '';
   }
 
   private onImport(n: number): void {

@@ -21,13 +21,18 @@ export const K = {
   break_statement: 48, try_statement: 49, ERROR: 50, typed_parameter: 51, default_parameter: 52,
   typed_default_parameter: 53, list_splat_pattern: 54, dictionary_splat_pattern: 55, dotted_name: 56,
   aliased_import: 57, relative_import: 58, import_prefix: 59, as_pattern: 60,
+  // Guards of call sites (builder.ts guardsOf).
+  block: 61, if_statement: 62, elif_clause: 63, else_clause: 64, boolean_operator: 65, comparison_operator: 66,
+  not_operator: 67, conditional_expression: 68, raise_statement: 69, continue_statement: 70, list_splat: 71,
+  dictionary_splat: 72,
 } as const;
 
 export const KIND_NAMES = Object.keys(K) as readonly string[];
 
 /** Field names the builder reads. */
 export const FIELD_NAMES = ['name', 'body', 'parameters', 'return_type', 'superclasses', 'left', 'right', 'type', 'value', 'alias',
-  'function', 'arguments', 'object', 'attribute', 'subscript', 'operator', 'condition', 'module_name'] as const;
+  'function', 'arguments', 'object', 'attribute', 'subscript', 'operator', 'condition', 'module_name', 'consequence',
+  'alternative', 'argument'] as const;
 export type FieldName = typeof FIELD_NAMES[number];
 
 const MAX_IR_DEPTH = 40;

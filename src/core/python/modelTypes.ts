@@ -123,6 +123,13 @@ export interface CallSite {
   forIterable: boolean;
   /** The call is a whole expression statement: its result is discarded. */
   stmt?: boolean;
+  /**
+   * Parameters of the enclosing function, defaulting to None, that must not be None for the call to
+   * run (`if p is not None:`, `if p:`, `p and f()`, after `if p is None: return`); see guardsOf.
+   */
+  guard?: string[];
+  /** A `*args` or `**kwargs` argument: which parameters the call fills is unknown. */
+  splat?: boolean;
 }
 
 export interface ImportInfo { name: string; q: string; line: number; start: number; end: number; scope: number }
