@@ -12,6 +12,7 @@ import type { Expr } from './python/ir';
 import { buildModel, type CallSite, type FileModel, type Part, type PartCache, positionAt, reuseAfterEdit, type SegmentRef } from './python/model';
 import { compactModel } from './python/compact';
 import { Resolver } from './python/resolve';
+import { type TestCodeKind, testCodeKind } from './python/sourceRoots';
 import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
@@ -80,6 +81,28 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
 }
 
 interface CachedModel { text: string; module: string; isPackage: boolean; model: FileModel }
+
+/**
+ * Test code, scripts and examples are not the served application: a blocking call there holds up
+ * only the event loop of that test or script (and what runs on it), which the message says; awaits
+ * one after another (N+1) make only that test or script slower.
+ */
+const TEST_NOTE: Record<TestCodeKind, string> = {
+  test: " (test code: it holds up this test's event loop, not a served request)",
+  script: " (a script: it holds up the script's own event loop, not a served request)",
+  example: " (example code: it holds up the example's event loop, not your application's)",
+  other: ' (marked as test code: it holds up only its own event loop, not a served request)',
+};
+const TEST_NOTE_SLOW: Record<TestCodeKind, string> = {
+  test: ' (test code: it slows this test, not a served request)',
+  script: ' (a script: it slows the script, not a served request)',
+  example: ' (example code: it slows the example, not your application)',
+  other: ' (marked as test code: it slows only itself, not a served request)',
+};
+
+function testNote(mod: ModuleEntry): TestCodeKind | undefined {
+  return mod.testCode ? testCodeKind(mod.file) : undefined;
+}
 
 const ROLE_WORD: Record<FunctionKind, string> = {
   route: 'async handler',
@@ -794,13 +817,14 @@ class Run {
       : c.site.text;
     const verb = rule.family === 'cpu' ? 'is CPU-heavy and blocks the event loop' : 'blocks the event loop';
     const lifespan = role?.kind === 'lifespan' ? ' (runs once at startup)' : '';
+    const test = testNote(ref.mod);
     const alsoText = also.map((a) => `${a.chain[a.chain.length - 1].name} (${a.code})`).join(', ');
-    const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}; ${rule.alternative}${hint}${also.length ? `. The same call also reaches ${alsoText}` : ''}`;
+    const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}${test ? TEST_NOTE[test] : ''}; ${rule.alternative}${hint}${also.length ? `. The same call also reaches ${alsoText}` : ''}`;
     const f = this.finding(ref, role, c, rule.code, this.severity(ref, role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text);
     f.args = {
       shape: rule.family, call: chain.length ? chain[chain.length - 1].name : c.site.text, via: viaText(chain),
       ...this.whereArgs(ref, role), alternative: rule.alternative, iter: hint ? this.syncLoopIter(ref, c) ?? '' : '',
-      ...(also.length ? { also: alsoText } : {}),
+      ...(also.length ? { also: alsoText } : {}), ...(test ? { test } : {}),
     };
     if (also.length) f.also = also;
     this.findings.push(f);
@@ -849,10 +873,11 @@ class Run {
     const hit = checkNPlusOne(this.graph, ref, c, this.trips);
     if (!hit) return;
     const { loop, shared } = hit;
-    const message = `await ${c.site.text}(...) runs once per item of \`${loop.iterText}\`, one after another (N+1) in ${this.where(ref, role)}; ${nPlusOneFix(shared)}`;
+    const test = testNote(ref.mod);
+    const message = `await ${c.site.text}(...) runs once per item of \`${loop.iterText}\`, one after another (N+1) in ${this.where(ref, role)}${test ? TEST_NOTE_SLOW[test] : ''}; ${nPlusOneFix(shared)}`;
     const f = this.finding(ref, role, c, 'LW301', this.severity(ref, role, 'n-plus-one'), message, [], c.canonical ?? c.site.text);
     if (shared) f.sharesAsyncSession = true;
-    f.args = { shape: 'n-plus-one', call: c.site.text, iter: loop.iterText, ...this.whereArgs(ref, role), shared: shared ? '1' : '' };
+    f.args = { shape: 'n-plus-one', call: c.site.text, iter: loop.iterText, ...this.whereArgs(ref, role), shared: shared ? '1' : '', ...(test ? { test } : {}) };
     this.findings.push(f);
   }
 

@@ -5,7 +5,8 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { profileScan, recommend } from '../../src/advisor/engine';
-import { isTestCode } from '../../src/core/python/sourceRoots';
+import { localizeMessage } from '../../src/core/i18n/diagnostics';
+import { isTestCode, testCodeKind } from '../../src/core/python/sourceRoots';
 import { scanPaths } from '../../src/core/scan';
 import { runScan } from '../../src/cli/scan';
 import { UsageError } from '../../src/cli/args';
@@ -41,6 +42,48 @@ describe('test code, scripts and examples', () => {
     const json = JSON.parse(out) as { findings: { file: string; severity: string }[] };
     assert.deepEqual(json.findings.map((f) => f.severity), ['warning', 'warning', 'warning']);
     await assert.rejects(runScan([ROOT, '--test-severity', 'loud'], () => undefined), UsageError);
+  });
+
+  it('messages say what test code, scripts and examples hold up: their own event loop, not a served request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-testmsg-'));
+    for (const d of ['tests', 'scripts', join('examples', 'demo'), 'app']) mkdirSync(join(dir, d), { recursive: true });
+    const body = [
+      'import time', 'import httpx', 'from fastapi import FastAPI', 'app = FastAPI()', '',
+      '@app.get("/x")', 'async def handler():', '    time.sleep(1)', '',
+      'async def job(ids):', '    time.sleep(1)', '    async with httpx.AsyncClient() as client:', '        for i in ids:', '            await client.get(f"/items/{i}")', '',
+      'async def spin():', '    while True:', '        pass', '',
+    ].join('\n');
+    for (const f of ['tests/test_a.py', 'scripts/seed.py', 'examples/demo/app.py', 'app/main.py']) writeFileSync(join(dir, f), body);
+    const { result } = await scanPaths([dir], { noConfig: true, jobs: 1 });
+    const of = (file: string, code: string) => result.findings.filter((f) => f.file.endsWith(file) && f.code === code).map((f) => f.message);
+    for (const [file, note] of [['tests/test_a.py', "(test code: it holds up this test's event loop, not a served request)"],
+      ['scripts/seed.py', "(a script: it holds up the script's own event loop, not a served request)"],
+      ['examples/demo/app.py', "(example code: it holds up the example's event loop, not your application's)"]]) {
+      const blocking = of(file, 'LW102');
+      assert.equal(blocking.length, 2, file);
+      for (const m of blocking) assert.ok(m.includes(note) && !/worker|every request/.test(m), `${file}: ${m}`);
+      assert.deepEqual(of(file, 'LW304'), ['`while True:` in coroutine spin never awaits: it has no way out and never yields, so nothing else on its event loop runs again; await what it waits for (an asyncio.Event, a queue get) or add `await asyncio.sleep(...)` in the loop'], file);
+    }
+    assert.equal(of('tests/test_a.py', 'LW102')[0], "time.sleep blocks the event loop in async handler handler (GET /x) (test code: it holds up this test's event loop, not a served request); use await asyncio.sleep(...)");
+    // Awaits one after another do not block anything: they make the test slower.
+    assert.deepEqual(of('tests/test_a.py', 'LW301').map((m) => m.replace(/; .*/, '')), ['await client.get(...) runs once per item of `ids`, one after another (N+1) in coroutine job (test code: it slows this test, not a served request)']);
+    assert.match(localizeMessage(result.findings.find((f) => f.file.endsWith('scripts/seed.py') && f.code === 'LW301')!, 'vi'), /trong coroutine job \(một script: nó chỉ làm script chậm hơn, không phải một request đang được phục vụ\); /);
+    // The application's own findings keep their wording.
+    for (const m of [...of('app/main.py', 'LW102'), ...of('app/main.py', 'LW301')]) assert.doesNotMatch(m, /test code|script|example/, m);
+    assert.match(of('app/main.py', 'LW304')[0], /so the worker stops serving requests/);
+    // Vietnamese follows.
+    const t = result.findings.find((f) => f.file.endsWith('tests/test_a.py') && f.code === 'LW102')!;
+    assert.equal(localizeMessage(t, 'vi'), 'time.sleep chặn event loop trong handler async handler (GET /x) (mã test: nó chỉ giữ event loop của test này, không phải một request đang được phục vụ); dùng await asyncio.sleep(...)');
+    const spin = result.findings.find((f) => f.file.endsWith('scripts/seed.py') && f.code === 'LW304')!;
+    assert.match(localizeMessage(spin, 'vi'), /không gì khác trên event loop của nó chạy được nữa/);
+  });
+
+  it('tells tests, scripts and examples apart by the innermost folder', () => {
+    assert.equal(testCodeKind('backend/tests/unit/helpers.py'), 'test');
+    assert.equal(testCodeKind('scripts/test_seed.py'), 'test');
+    assert.equal(testCodeKind('tests/scripts/seed.py'), 'script');
+    assert.equal(testCodeKind('examples/demo/app.py'), 'example');
+    assert.equal(testCodeKind('qa/load.py'), 'other');
   });
 
   it('[tool.loopwise] test-code replaces the default paths', async () => {

@@ -57,6 +57,14 @@ const VI = {
   via: '{call} (qua {via})',
   also: '. Lệnh gọi này cũng dẫn tới {also}',
   lifespan: ' (chỉ chạy một lần khi khởi động)',
+  test: ' (mã test: nó chỉ giữ event loop của test này, không phải một request đang được phục vụ)',
+  script: ' (một script: nó chỉ giữ event loop riêng của script, không phải một request đang được phục vụ)',
+  example: ' (mã ví dụ: nó giữ event loop của ví dụ, không phải của ứng dụng của bạn)',
+  other: ' (được đánh dấu là mã test: nó chỉ giữ event loop của chính nó, không phải một request đang được phục vụ)',
+  testSlow: ' (mã test: nó chỉ làm test này chậm hơn, không phải một request đang được phục vụ)',
+  scriptSlow: ' (một script: nó chỉ làm script chậm hơn, không phải một request đang được phục vụ)',
+  exampleSlow: ' (mã ví dụ: nó làm ví dụ chậm hơn, không phải ứng dụng của bạn)',
+  otherSlow: ' (được đánh dấu là mã test: nó chỉ làm chính nó chậm hơn, không phải một request đang được phục vụ)',
   hint: '. Lệnh này chạy một lần cho mỗi phần tử của `{iter}` (N+1): hãy tải tất cả bằng một query (WHERE id IN (...))',
   nPlusOne: 'await {call}(...) chạy một lần cho mỗi phần tử của `{iter}`, lần lượt từng lệnh một (N+1) trong {where}; {fix}',
   nPlusOneShared: 'hãy tải tất cả bằng một query (WHERE id IN (...)); không nên dùng asyncio.gather ở đây: các lệnh gọi này dùng chung một AsyncSession',
@@ -69,6 +77,8 @@ const VI = {
   busyLoop: '`while {cond}:` trong {where} không bao giờ await: {effect}; hãy await thứ nó đang chờ (một asyncio.Event, lệnh get của queue) hoặc thêm `await asyncio.sleep(...)` trong vòng lặp',
   busyForever: 'vòng lặp không có lối ra và không bao giờ nhường quyền, nên worker ngừng phục vụ request',
   busyStuck: 'không gì trong thân vòng lặp thay đổi điều kiện và không task nào khác chạy được khi nó quay, nên nó giữ worker cho tới khi có thứ bên ngoài vòng lặp thay đổi',
+  busyForeverTest: 'vòng lặp không có lối ra và không bao giờ nhường quyền, nên không gì khác trên event loop của nó chạy được nữa',
+  busyStuckTest: 'không gì trong thân vòng lặp thay đổi điều kiện và không task nào khác chạy được khi nó quay, nên nó giữ event loop của nó cho tới khi có thứ bên ngoài vòng lặp thay đổi',
   perRequestLogging: '{call}(...) chạy ở mọi request trong {where}: mỗi request một dòng log tốn CPU (định dạng, lock của handler và thao tác ghi) trên event loop; chỉ log các request chậm hoặc lỗi (if elapsed > 0.5 or response.status_code >= 400)',
   syncLogHandler: '{kind} ghi đồng bộ trên thread gọi log, và {count} coroutine log qua `logging` trên event loop: mỗi bản ghi phải chờ {medium} ngay tại đó; hãy gắn logging.handlers.QueueHandler và chạy handler này trong logging.handlers.QueueListener',
   network: 'mạng',
@@ -80,21 +90,23 @@ export function localizeMessage(f: Finding, lang: Lang): string {
   const a = f.args;
   if (lang === 'en' || !a) return f.message;
   const where = a.role === 'module' ? VI.module : `${ROLE_VI[a.role] ?? a.role} ${a.name}${a.route ? ` (${a.route})` : ''}`;
+  const kind = a.test === 'test' || a.test === 'script' || a.test === 'example' || a.test === 'other' ? a.test : undefined;
+  const test = kind ? VI[kind] : '';
   switch (a.shape) {
     case 'never-awaited': return fill(VI.neverAwaited, { call: a.call, where, advice: a.inCoroutine ? VI.neverAwaitedAsync : VI.neverAwaitedSync });
     case 'dropped-task': return fill(VI.droppedTask, { call: a.call, where });
-    case 'busy-loop': return fill(VI.busyLoop, { cond: a.cond, where, effect: a.why === 'forever' ? VI.busyForever : VI.busyStuck });
+    case 'busy-loop': return fill(VI.busyLoop, { cond: a.cond, where, effect: a.test ? (a.why === 'forever' ? VI.busyForeverTest : VI.busyStuckTest) : a.why === 'forever' ? VI.busyForever : VI.busyStuck });
     case 'per-request-logging': return fill(VI.perRequestLogging, { call: a.call, where });
     case 'sync-log-handler': return fill(VI.syncLogHandler, { kind: a.kind, count: a.count, medium: a.medium === 'network' ? VI.network : VI.disk });
   }
   if (a.shape === 'n-plus-one') {
-    return fill(VI.nPlusOne, { call: a.call, iter: a.iter, where, fix: a.shared ? VI.nPlusOneShared : VI.nPlusOneFree });
+    return fill(VI.nPlusOne, { call: a.call, iter: a.iter, where: where + (kind ? VI[`${kind}Slow`] : ''), fix: a.shared ? VI.nPlusOneShared : VI.nPlusOneFree });
   }
   if (a.shape === 'blocking' || a.shape === 'cpu') {
     return fill(VI[a.shape], {
       what: a.via ? fill(VI.via, { call: a.call, via: a.via }) : a.call,
       where,
-      lifespan: a.role === 'lifespan' ? VI.lifespan : '',
+      lifespan: (a.role === 'lifespan' ? VI.lifespan : '') + test,
       // A user's own hint (`[tool.loopwise.blocking]`) is shown as they wrote it.
       alternative: ALTERNATIVE_VI[a.alternative] ?? a.alternative,
       hint: (a.iter ? fill(VI.hint, { iter: a.iter }) : '') + (a.also ? fill(VI.also, { also: a.also }) : ''),

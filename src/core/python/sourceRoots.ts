@@ -181,3 +181,22 @@ export function isTestCode(projectRel: string, patterns?: ((rel: string) => bool
   const file = segs.pop() ?? '';
   return TEST_FILE.test(file) || segs.some((s) => TEST_DIRS.has(s));
 }
+
+export type TestCodeKind = 'test' | 'script' | 'example' | 'other';
+
+/**
+ * What kind of test code a file is, by its path, for messages: a pytest file is a test, else the
+ * innermost `tests/`, `test/`, `scripts/` or `examples/` folder decides; 'other' for a path only
+ * `[tool.loopwise] test-code` names.
+ */
+export function testCodeKind(path: string): TestCodeKind {
+  const segs = path.split(/[\\/]/);
+  const file = segs.pop() ?? '';
+  if (TEST_FILE.test(file)) return 'test';
+  for (let i = segs.length - 1; i >= 0; i--) {
+    if (segs[i] === 'tests' || segs[i] === 'test') return 'test';
+    if (segs[i] === 'scripts') return 'script';
+    if (segs[i] === 'examples') return 'example';
+  }
+  return 'other';
+}

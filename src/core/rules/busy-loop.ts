@@ -5,6 +5,7 @@
 import { pySpans } from '../fixes/pyText';
 import { namesIn } from '../python/ir';
 import type { LoopInfo } from '../python/model';
+import { testCodeKind } from '../python/sourceRoots';
 import type { ModuleEntry } from '../symbols';
 import { type LoopCheckContext, lineOf, suppressedOn } from './loop-checks';
 
@@ -39,11 +40,13 @@ export function checkBusyLoop(cx: LoopCheckContext, mod: ModuleEntry): void {
     const line = lineOf(mod, loop.start);
     if (suppressedOn(mod, line, lineOf(mod, end), code)) continue;
     const cond = loop.iterText.length > 40 ? `${loop.iterText.slice(0, 37)}...` : loop.iterText;
+    // Test code, scripts and examples serve no requests: what stops is their own event loop.
+    const holder = mod.testCode ? 'its event loop' : 'the worker';
     const effect = why === 'forever'
-      ? 'it has no way out and never yields, so the worker stops serving requests'
-      : 'nothing in its body changes the condition and no other task can run while it spins, so it holds the worker until something outside the loop changes';
+      ? `it has no way out and never yields, so ${mod.testCode ? 'nothing else on its event loop runs again' : 'the worker stops serving requests'}`
+      : `nothing in its body changes the condition and no other task can run while it spins, so it holds ${holder} until something outside the loop changes`;
     const message = `\`while ${cond}:\` in ${cx.where(mod, fn)} never awaits: ${effect}; await what it waits for (an asyncio.Event, a queue get) or add \`await asyncio.sleep(...)\` in the loop`;
-    cx.report(mod, fn, { start: loop.start, end }, code, 'info', message, `while ${cond}`, { shape: 'busy-loop', cond, why });
+    cx.report(mod, fn, { start: loop.start, end }, code, 'info', message, `while ${cond}`, { shape: 'busy-loop', cond, why, ...(mod.testCode ? { test: testCodeKind(mod.file) } : {}) });
   }
 }
 
