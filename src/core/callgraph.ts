@@ -40,8 +40,8 @@ export interface SummaryEntry {
   /** The root call's canonical name, e.g. `requests.get`. */
   root: string;
   /**
-   * Parameters of the summarised function (each defaulting to None) that must all be given, not
-   * None, for this path to run; absent when it always runs. A function keeps at most one entry per
+   * Parameters of the summarised function that must all be given for this path to run (not None,
+   * or true for one defaulting to `False` / `0` / `''`: see CallSite.guard); absent when it always runs. A function keeps at most one entry per
    * code and condition, and an entry that always runs replaces that code's conditional ones.
    */
   when?: string[];
@@ -335,7 +335,7 @@ export class CallGraph {
     if (when && this.bindsArgs(c, edge)) {
       for (const q of when) {
         const arg = argumentFor(edge.t.fn, c.site, q);
-        if (arg === 'absent' || arg?.k === 'none') return null;
+        if (arg === 'absent' || arg?.k === 'none' || (arg && isFalsy(arg) && falsyDefault(edge.t.fn, q))) return null;
         if (arg?.k === 'name' && this.guardOf(f, undefined, arg.n)) out.add(arg.n);
       }
     }
@@ -527,6 +527,17 @@ function awaitedUseWins(calls: CallInfo[]): void {
     const r = receiverOf(c.site.text);
     if (r && asyncReceivers.has(r)) { c.awaitedRule = c.rule; c.kind = 'other'; c.rule = undefined; }
   }
+}
+
+/** `False`, `0`, `''`. */
+function isFalsy(e: Expr): boolean {
+  return (e.k === 'num' && e.v === 0) || (e.k === 'str' && e.v === '');
+}
+
+/** A parameter defaulting to `False` / `0` / `''`: its guard (CallSite.guard) needs it true. */
+function falsyDefault(fn: FunctionInfo, name: string): boolean {
+  const d = fn.params.find((p) => p.name === name)?.default;
+  return !!d && isFalsy(d);
 }
 
 /** Decorators that leave a function's parameters as written. */

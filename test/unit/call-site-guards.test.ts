@@ -45,7 +45,7 @@ describe('call-site guards', () => {
 
   it('records the None-defaulted parameters a call needs, from conditions, else branches and early exits', () => {
     const text = [
-      'def f(a, b=None, c=None, *, d=None, **kw):',
+      'def f(a, b=None, c=None, *, d=None, flag=False, n=0, **kw):',
       '    g0()',
       '    if b:',
       '        g1()',
@@ -67,10 +67,14 @@ describe('call-site guards', () => {
       '    if b is None:',
       '        b = 1',
       '    g11()',
+      '    if flag and n:',
+      '        g12()',
+      '    if flag is not None:',
+      '        g13()',
       '',
     ].join('\n');
     assert.deepEqual(guardsIn(text), [
-      'g0:', 'g1:b', 'g2:b,c', 'g3:d', 'g4:', 'g5:c', 'g6:', 'g7:b', 'g8:', 'g9:c,d', 'g10:', 'g11:c,d',
+      'g0:', 'g1:b', 'g2:b,c', 'g3:d', 'g4:', 'g5:c', 'g6:', 'g7:b', 'g8:', 'g9:c,d', 'g10:', 'g11:c,d', 'g12:c,d,flag,n', 'g13:c,d',
     ]);
   });
 

@@ -454,17 +454,22 @@ export class ModelBuilder extends ExprBuilder {
   // ---- guards --------------------------------------------------------------------------------
 
   /**
-   * The parameters of `fn` defaulting to None that must not be None for the call at node `n` to run,
-   * read from the syntax between the call and its function: the consequence of `if p:` /
+   * The parameters of `fn` a caller that omits them leaves in a state where the call at node `n` does
+   * not run: a `= None` parameter that must not be None, or a `= False` / `0` / `''` one that must be
+   * true. Read from the syntax between the call and its function: the consequence of `if p:` /
    * `if p is not None:` (conjuncts of `and`), the `else` of `if p is None:` / `if not p:`, the right of
-   * `p is not None and ...`, either side of a conditional expression, and the statements after
-   * `if p is None: return` (or raise, continue, break) in an enclosing block. Only parameters with a
-   * `= None` default are kept (a caller that omits one leaves it None); callgraph.ts checks that the
-   * function never rebinds them.
+   * `p and ...`, either side of a conditional expression, and the statements after
+   * `if p is None: return` (or raise, continue, break) in an enclosing block. callgraph.ts checks
+   * that the function never rebinds them.
    */
   private guardsOf(n: number, fn: FunctionInfo): string[] | undefined {
-    let optional: Set<string> | undefined;
-    for (const p of fn.params) if (!p.star && p.default?.k === 'none') (optional ??= new Set()).add(p.name);
+    let optional: Map<string, boolean> | undefined;
+    for (const p of fn.params) {
+      const d = p.default;
+      if (p.star || !d) continue;
+      if (d.k === 'none') (optional ??= new Map()).set(p.name, true);
+      else if ((d.k === 'num' && d.v === 0) || (d.k === 'str' && d.v === '')) (optional ??= new Map()).set(p.name, false);
+    }
     if (!optional) return undefined;
     const out = new Set<string>();
     for (let c = n, a = this.P[n]; a >= 0; c = a, a = this.P[a]) {
@@ -496,8 +501,9 @@ export class ModelBuilder extends ExprBuilder {
       }
       if (a < 0) break;
     }
+    // `out` holds `p` for "p is not None" and `!p` for "p is true" (which implies the former).
     let kept: string[] | undefined;
-    for (const name of out) if (optional.has(name)) (kept ??= []).push(name);
+    for (const [name, isNone] of optional) if (out.has(`!${name}`) || (isNone && out.has(name))) (kept ??= []).push(name);
     return kept;
   }
 
@@ -526,11 +532,11 @@ export class ModelBuilder extends ExprBuilder {
     for (const x of list) if (x.end <= offset) for (const name of x.names) out.add(name);
   }
 
-  /** Names that are not None when condition `x` is true. */
+  /** Names that are not None (`p`) or true (`!p`) when condition `x` is true. */
   private whenTrue(x: number, out: Set<string>, depth = 0): void {
     if (x < 0 || depth > 20) return;
     switch (this.kind(x)) {
-      case K.identifier: out.add(this.str(x)); break;
+      case K.identifier: out.add(`!${this.str(x)}`); break;
       case K.parenthesized_expression: this.whenTrue(this.firstNamedChild(x), out, depth + 1); break;
       case K.not_operator: this.whenFalse(this.child(x, 'argument'), out, depth + 1); break;
       case K.boolean_operator:
@@ -541,7 +547,7 @@ export class ModelBuilder extends ExprBuilder {
     }
   }
 
-  /** Names that are not None when condition `x` is false. */
+  /** Names that are not None (`p`) or true (`!p`) when condition `x` is false. */
   private whenFalse(x: number, out: Set<string>, depth = 0): void {
     if (x < 0 || depth > 20) return;
     switch (this.kind(x)) {

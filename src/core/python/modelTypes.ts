@@ -124,8 +124,9 @@ export interface CallSite {
   /** The call is a whole expression statement: its result is discarded. */
   stmt?: boolean;
   /**
-   * Parameters of the enclosing function, defaulting to None, that must not be None for the call to
-   * run (`if p is not None:`, `if p:`, `p and f()`, after `if p is None: return`); see guardsOf.
+   * Parameters of the enclosing function that a caller who omits them leaves in a state where the
+   * call does not run: `= None` ones that must not be None, `= False` / `0` / `''` ones that must be
+   * true (`if p is not None:`, `if p:`, `p and f()`, after `if p is None: return`); see guardsOf.
    */
   guard?: string[];
   /** A `*args` or `**kwargs` argument: which parameters the call fills is unknown. */
