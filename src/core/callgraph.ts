@@ -41,8 +41,9 @@ export interface SummaryEntry {
   root: string;
   /**
    * Parameters of the summarised function that must all be given for this path to run (not None,
-   * or true for one defaulting to `False` / `0` / `''`: see CallSite.guard); absent when it always runs. A function keeps at most one entry per
-   * code and condition, and an entry that always runs replaces that code's conditional ones.
+   * or true for one defaulting to `False` / `0` / `''`: see CallSite.guard); absent when it always
+   * runs. A function keeps at most one entry per code and condition, and an entry that always runs
+   * replaces that code's conditional ones.
    */
   when?: string[];
 }
@@ -336,7 +337,9 @@ export class CallGraph {
       for (const q of when) {
         const arg = argumentFor(edge.t.fn, c.site, q);
         if (arg === 'absent' || arg?.k === 'none' || (arg && isFalsy(arg) && falsyDefault(edge.t.fn, q))) return null;
-        if (arg?.k === 'name' && this.guardOf(f, undefined, arg.n)) out.add(arg.n);
+        // The argument is `f`'s own parameter (not a comprehension's variable of the same name).
+        const inComp = c.site.loop >= 0 && f.mod.model.loops[c.site.loop]?.kind === 'comp';
+        if (arg?.k === 'name' && !inComp && this.guardOf(f, undefined, arg.n)) out.add(arg.n);
       }
     }
     return out.size ? [...out] : undefined;

@@ -475,6 +475,8 @@ export class ModelBuilder extends ExprBuilder {
     for (let c = n, a = this.P[n]; a >= 0; c = a, a = this.P[a]) {
       switch (this.kind(a)) {
         case K.function_definition: case K.lambda: case K.class_definition: a = -1; break;
+        // A comprehension binds names of its own: conditions read inside it may not be the parameters.
+        case K.list_comprehension: case K.set_comprehension: case K.dictionary_comprehension: case K.generator_expression: out.clear(); break;
         case K.boolean_operator:
           if (this.field[c] === this.F.right && this.operatorOf(a) === 'and') this.whenTrue(this.child(a, 'left'), out);
           break;
