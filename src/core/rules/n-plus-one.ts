@@ -2,12 +2,13 @@
 // between iterations: N round trips one after another where one batched query (WHERE id IN (...)) or a
 // bounded asyncio.gather would do. The loop shapes that are ordered or already batched are not N+1.
 import type { CallGraph, CallInfo } from '../callgraph';
-import { type Expr, namesIn } from '../python/ir';
-import type { LoopInfo } from '../python/model';
+import { type Expr, lastName, namesIn } from '../python/ir';
+import type { CallSite, LoopInfo } from '../python/model';
 import type { ClassRef, FunctionRef, ModuleEntry } from '../symbols';
 import { stripStrings } from '../fixes/pyText';
 import { type CostKind, PatternTable } from './table';
 import { OFFLOAD_DECORATORS } from './offloads';
+import { asyncIoKind } from './costs';
 
 export const nPlusOne = { code: 'LW301', name: 'n-plus-one-await', title: 'Sequential awaits in a loop (N+1)' };
 
@@ -51,7 +52,7 @@ export function checkNPlusOne(graph: CallGraph, ref: FunctionRef, c: CallInfo, t
   if ([...used].some((n) => perItem.has(n) && /batch|chunk/i.test(n))) return undefined;
   if (loop.iter.k === 'list' && loop.iter.items.length <= 2 && loop.iter.items.every((x) => x.k === 'str' || x.k === 'num')) return undefined;
   if (c.site.args.some(isDdl)) return undefined;
-  if (isOrderedChain(loop, c.site.callee)) return undefined;
+  if (isOrderedChain(loop, c.site.callee) || handlesEventsInOrder(loop, c.site.callee)) return undefined;
   if (promptsInLoop(graph, ref, loop)) return undefined;
   // Nothing to batch when the awaited call makes no round trip (local files, in-process work, CPU).
   if (trips && trips.ofCall(ref, c) === Trip.None) return undefined;
@@ -134,6 +135,22 @@ function isOrderedChain(loop: LoopInfo, callee: Expr): boolean {
   if (loop.targets.some((t) => CHAIN_NAME.test(t))) return true;
   const name = iterName(loop.iter);
   return name !== undefined && CHAIN_NAME.test(name);
+}
+
+/** A loop item that is one event or message of a stream: `event`, `msg`, `raw_message`. */
+const EVENT_ITEM = /^_*(?:\w+_)?(?:event|evt|message|msg)$/i;
+/** A callee named as the handler of one event: `reactive_evaluation`, `process_message`, `handle`, `_on_event`, `apply_event`. */
+const EVENT_HANDLER = /(?:^|_)(?:process|handle|evaluate|evaluation|dispatch|consume|replay|react|apply|on)(?:_|$)/i;
+
+/**
+ * Events handled in the order they came: `for event in events: await reactive_evaluation(event)`. Each
+ * event's handler moves state the next one reads (trigger buckets, counters, a causal order), so the
+ * handlers run one after another by design and there is no query to batch. A data call per event
+ * (`await db.save(event)`, `await client.post(..., json=msg)`) stays reported: its name is no handler's.
+ */
+function handlesEventsInOrder(loop: LoopInfo, callee: Expr): boolean {
+  if (!loop.targets.some((t) => EVENT_ITEM.test(t))) return false;
+  return EVENT_HANDLER.test(lastName(callee));
 }
 
 /** Library prompts: a loop that asks the user runs at a human's pace, in order, by design. */
@@ -272,6 +289,14 @@ export class RoundTrips {
     }
     const known = c.canonical ? LOCAL_AWAITS.get(c.canonical)?.value : undefined;
     if (known !== undefined) return known;
+    // `if isinstance(value, UploadFile): await value.read()`: the receiver's type is the checked class.
+    if (site.callee.k === 'attr' && this.unresolved(c.canonical)) {
+      const cls = this.narrowedTo(ref, site);
+      if (cls) {
+        const trip = this.ofMethod(cls, site.callee.a);
+        if (trip !== undefined) return trip;
+      }
+    }
     // `await make_async(f)(x)`: `f` runs in a thread.
     if (site.callee.k === 'call' && site.callee.args[0]) {
       const wrapper = this.graph.canonical(ref.mod, site.callee.f);
@@ -288,6 +313,63 @@ export class RoundTrips {
     if (!c.canonical?.startsWith('builtins.') && this.defers(ref)) return Trip.Unknown;
     // A plain call to something unresolved that is not awaited here (`len(x)`, `d.get(k)`): no wait.
     return Trip.None;
+  }
+
+  /**
+   * The class a call's receiver is narrowed to by the `if isinstance(x, C):` (or `elif`, or a condition
+   * `... and isinstance(x, C)`) whose block holds the call: the `isinstance` call is a call site of the same
+   * function, the block is read from the indentation of the lines between them. A negated, `or`-joined or
+   * multi-line condition narrows nothing.
+   */
+  private narrowedTo(ref: FunctionRef, site: CallSite): string | undefined {
+    const recv = site.callee.k === 'attr' ? site.callee.o : undefined;
+    if (recv?.k !== 'name') return undefined;
+    const text = this.textOf?.(ref.mod.file);
+    if (text === undefined) return undefined;
+    const { calls, lineStarts } = ref.mod.model;
+    for (let k = ref.fn.calls.length - 1; k >= 0; k--) {
+      const g = calls[ref.fn.calls[k]];
+      if (g.start >= site.start || g.line >= site.line) continue;
+      if (g.callee.k !== 'name' || g.callee.n !== 'isinstance' || g.args.length !== 2) continue;
+      const builtin = this.graph.canonical(ref.mod, g.callee);
+      if (builtin !== undefined && builtin !== 'builtins.isinstance') continue;
+      const [x, cls] = g.args;
+      if (x.k !== 'name' || x.n !== recv.n || (cls.k !== 'name' && cls.k !== 'attr')) continue;
+      const lineStart = lineStarts[g.line - 1];
+      const head = text.slice(lineStart, g.start);
+      const eol = text.indexOf('\n', g.end);
+      const tail = text.slice(g.end, eol < 0 ? text.length : eol);
+      const m = /^([ \t]*)(?:el)?if[ \t]+(?:[^#\n]*[ \t]and[ \t]+)?$/.exec(head);
+      if (!m || /\b(?:or|not)\b/.test(head.slice(m[1].length)) || !/^[ \t]*(?:and[ \t][^#\n]*)?:[ \t]*(?:#.*)?\r?$/.test(tail) || /\bor\b/.test(tail)) continue;
+      if (!this.inBlock(text, lineStarts, g.line, m[1].length, site.line)) continue;
+      return this.graph.canonical(ref.mod, cls);
+    }
+    return undefined;
+  }
+
+  /** Every non-blank, non-comment line after `header` up to `line` is indented deeper than `indent`. */
+  private inBlock(text: string, lineStarts: number[], header: number, indent: number, line: number): boolean {
+    for (let l = header + 1; l <= line; l++) {
+      const start = lineStarts[l - 1];
+      const end = l < lineStarts.length ? lineStarts[l] : text.length;
+      const m = /^[ \t]*/.exec(text.slice(start, Math.min(end, start + 200)))!;
+      const rest = text.slice(start + m[0].length, end).trim();
+      if (!rest || rest.startsWith('#')) continue;
+      if (m[0].length <= indent) return false;
+    }
+    return true;
+  }
+
+  /** What `await <instance of cls>.<name>(...)` waits on: a known library await, a workspace method, an async I/O class. */
+  private ofMethod(cls: string, name: string): Trip | undefined {
+    const q = `${cls}().${name}`;
+    const known = LOCAL_AWAITS.get(q)?.value;
+    if (known !== undefined) return known;
+    const k = this.graph.index.classes.get(cls);
+    const m = k && this.graph.index.findMethod(k, name);
+    if (m) return m.fn.isAsync ? this.ofCoroutine(m) : undefined;
+    const io = asyncIoKind(q);
+    return io === undefined ? undefined : tripOfKind(io);
   }
 
   /**
