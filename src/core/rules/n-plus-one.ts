@@ -266,6 +266,8 @@ export class RoundTrips {
   private cycle = false;
   private roots: Set<string> | undefined;
   private deferMemo = new Map<string, boolean>();
+  /** `qname|param=Class,...` -> what the dispatcher waits on for those argument types (undefined: no branch pruned). */
+  private dispatchMemo = new Map<string, Trip | undefined>();
 
   /** `textOf` (the file's source) lets it see `await coro` on a stored coroutine; without it that is not looked for. */
   constructor(private graph: CallGraph, private textOf?: (file: string) => string | undefined) {}
@@ -280,7 +282,7 @@ export class RoundTrips {
       case 'offload': return c.offloaded ? this.ofCallable(c.offloaded) : Trip.Unknown;
       case 'local': {
         const t = c.target!;
-        if (t.fn.isAsync) return this.ofCoroutine(t);
+        if (t.fn.isAsync) return this.ofDispatch(ref, c, t) ?? this.ofCoroutine(t);
         if (this.graph.syncTarget(c)) return this.ofSync(t);
         // A `def` that hands back an awaitable, a generator not iterated here, an offloading decorator.
         return site.awaited ? Trip.Unknown : Trip.None;
@@ -321,9 +323,10 @@ export class RoundTrips {
    * function, the block is read from the indentation of the lines between them. A negated, `or`-joined or
    * multi-line condition narrows nothing.
    */
-  private narrowedTo(ref: FunctionRef, site: CallSite): string | undefined {
+  private narrowedTo(ref: FunctionRef, site: CallSite, name?: string): string | undefined {
     const recv = site.callee.k === 'attr' ? site.callee.o : undefined;
-    if (recv?.k !== 'name') return undefined;
+    const n = name ?? (recv?.k === 'name' ? recv.n : undefined);
+    if (n === undefined) return undefined;
     const text = this.textOf?.(ref.mod.file);
     if (text === undefined) return undefined;
     const { calls, lineStarts } = ref.mod.model;
@@ -334,7 +337,7 @@ export class RoundTrips {
       const builtin = this.graph.canonical(ref.mod, g.callee);
       if (builtin !== undefined && builtin !== 'builtins.isinstance') continue;
       const [x, cls] = g.args;
-      if (x.k !== 'name' || x.n !== recv.n || (cls.k !== 'name' && cls.k !== 'attr')) continue;
+      if (x.k !== 'name' || x.n !== n || (cls.k !== 'name' && cls.k !== 'attr')) continue;
       const lineStart = lineStarts[g.line - 1];
       const head = text.slice(lineStart, g.start);
       const eol = text.indexOf('\n', g.end);
@@ -345,6 +348,63 @@ export class RoundTrips {
       return this.graph.canonical(ref.mod, cls);
     }
     return undefined;
+  }
+
+  /**
+   * A module-level coroutine that dispatches on the type of a parameter (`if isinstance(obj, WorkPool):
+   * return await WorkPool.make(obj)` / `elif isinstance(obj, WorkQueue): ...`), called with an argument
+   * whose type is a workspace class: only the calls outside the branches for other workspace classes
+   * run. Undefined when there is no such parameter (the coroutine's own summary then answers).
+   */
+  private ofDispatch(ref: FunctionRef, c: CallInfo, t: FunctionRef): Trip | undefined {
+    if (t.fn.cls >= 0 || !c.site.args.length || !this.textOf) return undefined;
+    const known = new Map<string, string>();
+    c.site.args.forEach((a, i) => {
+      const p = t.fn.params[i];
+      if (!p || p.star || a.k !== 'name') return;
+      const q = this.graph.canonical(ref.mod, a);
+      if (q?.endsWith('()') && this.graph.index.classes.has(q.slice(0, -2))) known.set(p.name, q.slice(0, -2));
+    });
+    if (!known.size) return undefined;
+    const key = `${t.fn.qname}|${[...known].map(([p, q]) => `${p}=${q}`).join(',')}`;
+    if (this.dispatchMemo.has(key)) return this.dispatchMemo.get(key);
+    // A dispatcher that calls itself with the same types: its plain summary (which handles cycles) answers.
+    if (this.active.has(key)) return undefined;
+    const outer = this.cycle;
+    this.cycle = false;
+    this.active.add(key);
+    let pruned = false;
+    let out: Trip = Trip.None;
+    for (const g of this.graph.callsOf(t)) {
+      const skip = [...known].some(([p, q]) => {
+        const branch = this.narrowedTo(t, g.site, p);
+        return branch !== undefined && this.graph.index.classes.has(branch) && !this.isSubclass(q, branch);
+      });
+      if (skip) { pruned = true; continue; }
+      out = max(out, this.ofCall(t, g));
+      if (out === Trip.Yes) break;
+    }
+    this.active.delete(key);
+    const res = pruned ? out : undefined;
+    // As in ofCoroutine: a result that a caller still on the stack may complete is not kept.
+    if (!this.cycle || out === Trip.Yes) this.dispatchMemo.set(key, res);
+    this.cycle = outer || this.cycle;
+    return res;
+  }
+
+  /** `sub` is `base` or a workspace subclass of it (through workspace bases). */
+  private isSubclass(sub: string, base: string): boolean {
+    const seen = new Set<string>();
+    const stack = [sub];
+    while (stack.length && seen.size < 64) {
+      const q = stack.pop()!;
+      if (q === base) return true;
+      if (seen.has(q)) continue;
+      seen.add(q);
+      const k = this.graph.index.classes.get(q);
+      if (k) stack.push(...this.graph.index.bases(k));
+    }
+    return false;
   }
 
   /** Every non-blank, non-comment line after `header` up to `line` is indented deeper than `indent`. */
