@@ -140,7 +140,7 @@ function isOrderedChain(loop: LoopInfo, callee: Expr): boolean {
 /** A loop item that is one event or message of a stream: `event`, `msg`, `raw_message`. */
 const EVENT_ITEM = /^_*(?:\w+_)?(?:event|evt|message|msg)$/i;
 /** A callee named as the handler of one event: `reactive_evaluation`, `process_message`, `handle`, `_on_event`, `apply_event`. */
-const EVENT_HANDLER = /(?:^|_)(?:process|handle|evaluate|evaluation|dispatch|consume|replay|react|apply|on)(?:_|$)/i;
+const EVENT_HANDLER = /^_*on_|(?:^|_)(?:process|handle|evaluate|evaluation|dispatch|consume|replay|react|apply)(?:_|$)/i;
 
 /**
  * Events handled in the order they came: `for event in events: await reactive_evaluation(event)`. Each
@@ -227,6 +227,9 @@ function isLocalMethod(callee: Expr): boolean {
   const recv = callee.o.k === 'name' ? callee.o.n : callee.o.k === 'attr' ? callee.o.a : '';
   return callee.a === 'put' && /^_*(?:\w+_)?(?:q|queue)$/i.test(recv);
 }
+
+/** Longest text before or after an `isinstance(...)` on its `if` line that narrowing reads. */
+const MAX_CONDITION = 300;
 
 /** Wrappers that turn a sync callable into an awaitable run in a thread: `await make_async(f)(x)` runs `f`. */
 const THREAD_WRAPPERS = new Set([...OFFLOAD_DECORATORS, 'asyncer.asyncify', 'starlette.concurrency.run_in_threadpool', 'fastapi.concurrency.run_in_threadpool']);
@@ -342,6 +345,8 @@ export class RoundTrips {
       const head = text.slice(lineStart, g.start);
       const eol = text.indexOf('\n', g.end);
       const tail = text.slice(g.end, eol < 0 ? text.length : eol);
+      // Real conditions are short; a cap keeps the two regexes below linear on any line.
+      if (head.length > MAX_CONDITION || tail.length > MAX_CONDITION) continue;
       const m = /^([ \t]*)(?:el)?if[ \t]+(?:[^#\n]*[ \t]and[ \t]+)?$/.exec(head);
       if (!m || /\b(?:or|not)\b/.test(head.slice(m[1].length)) || !/^[ \t]*(?:and[ \t][^#\n]*)?:[ \t]*(?:#.*)?\r?$/.test(tail) || /\bor\b/.test(tail)) continue;
       if (!this.inBlock(text, lineStarts, g.line, m[1].length, site.line)) continue;
