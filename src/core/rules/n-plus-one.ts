@@ -18,6 +18,8 @@ const SEQUENTIAL_METHODS = new Set([
   'flush', 'commit', 'enter_async_context', 'close', 'aclose', 'dispose', 'disconnect', 'shutdown',
 ]);
 const ASYNC_SESSION = 'sqlalchemy.ext.asyncio.AsyncSession()';
+/** A callee named as a batch operation: each call already handles many rows (`_batch_delete`, `bulk_decrement`, `insert_many`). */
+const BATCH_CALLEE = /(?:^|_)(?:batch|bulk|many)(?:_|$)/i;
 
 export interface NPlusOneHit {
   loop: LoopInfo;
@@ -50,6 +52,8 @@ export function checkNPlusOne(graph: CallGraph, ref: FunctionRef, c: CallInfo, t
   // a constant pair of items, and DDL, which runs in order and has no WHERE to batch on.
   if (/\bkeyboard\b/.test(c.site.text)) return undefined;
   if ([...used].some((n) => perItem.has(n) && /batch|chunk/i.test(n))) return undefined;
+  // A batch API called once per group (`await _batch_delete(model, cond)`, `bulk_update(ids, ...)`, `insert_many(rows)`).
+  if (BATCH_CALLEE.test(lastName(c.site.callee))) return undefined;
   if (loop.iter.k === 'list' && loop.iter.items.length <= 2 && loop.iter.items.every((x) => x.k === 'str' || x.k === 'num')) return undefined;
   if (c.site.args.some(isDdl)) return undefined;
   if (isOrderedChain(loop, c.site.callee) || handlesEventsInOrder(loop, c.site.callee)) return undefined;
