@@ -112,6 +112,26 @@ describe('hardening: the gather fix on a long loop header', () => {
   });
 });
 
+describe('hardening: isinstance narrowing of LW301 reads its `if` line with bounded matchers', () => {
+  it('an `if` line with 100k spaces or `::` before and after `isinstance(...)`: quickly, and the finding stays; the plain line narrows', async () => {
+    const analyzer = await Analyzer.create();
+    try {
+      const make = (line: string): string => `import httpx\nfrom fastapi import FastAPI, UploadFile\n\napp = FastAPI()\n\n\n@app.post("/p")\nasync def parts(form):\n    for key, value in form.multi_items():\n        ${line}\n            await value.read()\n`;
+      const spaces = make(`if${' '.repeat(100_000)}isinstance(value, UploadFile)${' '.repeat(100_000)}:`);
+      const colons = make(`if x and${' :'.repeat(50_000)} isinstance(value, UploadFile) and${' :'.repeat(50_000)}:`);
+      for (const [name, text] of [['s.py', spaces], ['c.py', colons]]) {
+        analyzer.analyze([file(text, name)], { fixes: false });
+        const r = within(1500, () => analyzer.analyze([file(text, name)], { fixes: false }));
+        assert.ok(r.findings.some((f) => f.code === 'LW301'), `${name}: a condition past the cap narrows nothing`);
+      }
+      const plain = analyzer.analyze([file(make('if isinstance(value, UploadFile):'), 'p.py')], { fixes: false });
+      assert.ok(!plain.findings.some((f) => f.code === 'LW301'), 'the plain condition narrows to UploadFile (a local read)');
+    } finally {
+      analyzer.dispose();
+    }
+  });
+});
+
 describe('hardening: deployment, load-test and config files go through the scanner reader', function () {
   this.timeout(60_000);
   let dir: string;

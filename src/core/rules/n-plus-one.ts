@@ -2,12 +2,13 @@
 // between iterations: N round trips one after another where one batched query (WHERE id IN (...)) or a
 // bounded asyncio.gather would do. The loop shapes that are ordered or already batched are not N+1.
 import type { CallGraph, CallInfo } from '../callgraph';
-import { type Expr, namesIn } from '../python/ir';
-import type { LoopInfo } from '../python/model';
+import { type Expr, lastName, namesIn } from '../python/ir';
+import type { CallSite, LoopInfo } from '../python/model';
 import type { ClassRef, FunctionRef, ModuleEntry } from '../symbols';
 import { stripStrings } from '../fixes/pyText';
 import { type CostKind, PatternTable } from './table';
 import { OFFLOAD_DECORATORS } from './offloads';
+import { asyncIoKind } from './costs';
 
 export const nPlusOne = { code: 'LW301', name: 'n-plus-one-await', title: 'Sequential awaits in a loop (N+1)' };
 
@@ -17,6 +18,8 @@ const SEQUENTIAL_METHODS = new Set([
   'flush', 'commit', 'enter_async_context', 'close', 'aclose', 'dispose', 'disconnect', 'shutdown',
 ]);
 const ASYNC_SESSION = 'sqlalchemy.ext.asyncio.AsyncSession()';
+/** A callee named as a batch operation: each call already handles many rows (`_batch_delete`, `bulk_decrement`, `insert_many`). */
+const BATCH_CALLEE = /(?:^|_)(?:batch|bulk|many)(?:_|$)/i;
 
 export interface NPlusOneHit {
   loop: LoopInfo;
@@ -49,9 +52,11 @@ export function checkNPlusOne(graph: CallGraph, ref: FunctionRef, c: CallInfo, t
   // a constant pair of items, and DDL, which runs in order and has no WHERE to batch on.
   if (/\bkeyboard\b/.test(c.site.text)) return undefined;
   if ([...used].some((n) => perItem.has(n) && /batch|chunk/i.test(n))) return undefined;
+  // A batch API called once per group (`await _batch_delete(model, cond)`, `bulk_update(ids, ...)`, `insert_many(rows)`).
+  if (BATCH_CALLEE.test(lastName(c.site.callee))) return undefined;
   if (loop.iter.k === 'list' && loop.iter.items.length <= 2 && loop.iter.items.every((x) => x.k === 'str' || x.k === 'num')) return undefined;
   if (c.site.args.some(isDdl)) return undefined;
-  if (isOrderedChain(loop, c.site.callee)) return undefined;
+  if (isOrderedChain(loop, c.site.callee) || handlesEventsInOrder(loop, c.site.callee)) return undefined;
   if (promptsInLoop(graph, ref, loop)) return undefined;
   // Nothing to batch when the awaited call makes no round trip (local files, in-process work, CPU).
   if (trips && trips.ofCall(ref, c) === Trip.None) return undefined;
@@ -136,6 +141,22 @@ function isOrderedChain(loop: LoopInfo, callee: Expr): boolean {
   return name !== undefined && CHAIN_NAME.test(name);
 }
 
+/** A loop item that is one event or message of a stream: `event`, `msg`, `raw_message`. */
+const EVENT_ITEM = /^_*(?:\w+_)?(?:event|evt|message|msg)$/i;
+/** A callee named as the handler of one event: `reactive_evaluation`, `process_message`, `handle`, `_on_event`, `apply_event`. */
+const EVENT_HANDLER = /^_*on_|(?:^|_)(?:process|handle|evaluate|evaluation|dispatch|consume|replay|react|apply)(?:_|$)/i;
+
+/**
+ * Events handled in the order they came: `for event in events: await reactive_evaluation(event)`. Each
+ * event's handler moves state the next one reads (trigger buckets, counters, a causal order), so the
+ * handlers run one after another by design and there is no query to batch. A data call per event
+ * (`await db.save(event)`, `await client.post(..., json=msg)`) stays reported: its name is no handler's.
+ */
+function handlesEventsInOrder(loop: LoopInfo, callee: Expr): boolean {
+  if (!loop.targets.some((t) => EVENT_ITEM.test(t))) return false;
+  return EVENT_HANDLER.test(lastName(callee));
+}
+
 /** Library prompts: a loop that asks the user runs at a human's pace, in order, by design. */
 const PROMPTS = new PatternTable<true>();
 for (const p of ['builtins.input', 'rich.prompt.*.ask', '{typer,click}.{prompt,confirm}', 'questionary.*', 'InquirerPy.*', 'inquirer.*', 'prompt_toolkit.*prompt']) PROMPTS.add(p, true);
@@ -211,6 +232,9 @@ function isLocalMethod(callee: Expr): boolean {
   return callee.a === 'put' && /^_*(?:\w+_)?(?:q|queue)$/i.test(recv);
 }
 
+/** Longest text before or after an `isinstance(...)` on its `if` line that narrowing reads. */
+const MAX_CONDITION = 300;
+
 /** Wrappers that turn a sync callable into an awaitable run in a thread: `await make_async(f)(x)` runs `f`. */
 const THREAD_WRAPPERS = new Set([...OFFLOAD_DECORATORS, 'asyncer.asyncify', 'starlette.concurrency.run_in_threadpool', 'fastapi.concurrency.run_in_threadpool']);
 
@@ -249,6 +273,8 @@ export class RoundTrips {
   private cycle = false;
   private roots: Set<string> | undefined;
   private deferMemo = new Map<string, boolean>();
+  /** `qname|param=Class,...` -> what the dispatcher waits on for those argument types (undefined: no branch pruned). */
+  private dispatchMemo = new Map<string, Trip | undefined>();
 
   /** `textOf` (the file's source) lets it see `await coro` on a stored coroutine; without it that is not looked for. */
   constructor(private graph: CallGraph, private textOf?: (file: string) => string | undefined) {}
@@ -263,7 +289,7 @@ export class RoundTrips {
       case 'offload': return c.offloaded ? this.ofCallable(c.offloaded) : Trip.Unknown;
       case 'local': {
         const t = c.target!;
-        if (t.fn.isAsync) return this.ofCoroutine(t);
+        if (t.fn.isAsync) return this.ofDispatch(ref, c, t) ?? this.ofCoroutine(t);
         if (this.graph.syncTarget(c)) return this.ofSync(t);
         // A `def` that hands back an awaitable, a generator not iterated here, an offloading decorator.
         return site.awaited ? Trip.Unknown : Trip.None;
@@ -272,6 +298,14 @@ export class RoundTrips {
     }
     const known = c.canonical ? LOCAL_AWAITS.get(c.canonical)?.value : undefined;
     if (known !== undefined) return known;
+    // `if isinstance(value, UploadFile): await value.read()`: the receiver's type is the checked class.
+    if (site.callee.k === 'attr' && this.unresolved(c.canonical)) {
+      const cls = this.narrowedTo(ref, site);
+      if (cls) {
+        const trip = this.ofMethod(cls, site.callee.a);
+        if (trip !== undefined) return trip;
+      }
+    }
     // `await make_async(f)(x)`: `f` runs in a thread.
     if (site.callee.k === 'call' && site.callee.args[0]) {
       const wrapper = this.graph.canonical(ref.mod, site.callee.f);
@@ -288,6 +322,123 @@ export class RoundTrips {
     if (!c.canonical?.startsWith('builtins.') && this.defers(ref)) return Trip.Unknown;
     // A plain call to something unresolved that is not awaited here (`len(x)`, `d.get(k)`): no wait.
     return Trip.None;
+  }
+
+  /**
+   * The class a call's receiver is narrowed to by the `if isinstance(x, C):` (or `elif`, or a condition
+   * `... and isinstance(x, C)`) whose block holds the call: the `isinstance` call is a call site of the same
+   * function, the block is read from the indentation of the lines between them. A negated, `or`-joined or
+   * multi-line condition narrows nothing.
+   */
+  private narrowedTo(ref: FunctionRef, site: CallSite, name?: string): string | undefined {
+    const recv = site.callee.k === 'attr' ? site.callee.o : undefined;
+    const n = name ?? (recv?.k === 'name' ? recv.n : undefined);
+    if (n === undefined) return undefined;
+    const text = this.textOf?.(ref.mod.file);
+    if (text === undefined) return undefined;
+    const { calls, lineStarts } = ref.mod.model;
+    for (let k = ref.fn.calls.length - 1; k >= 0; k--) {
+      const g = calls[ref.fn.calls[k]];
+      if (g.start >= site.start || g.line >= site.line) continue;
+      if (g.callee.k !== 'name' || g.callee.n !== 'isinstance' || g.args.length !== 2) continue;
+      const builtin = this.graph.canonical(ref.mod, g.callee);
+      if (builtin !== undefined && builtin !== 'builtins.isinstance') continue;
+      const [x, cls] = g.args;
+      if (x.k !== 'name' || x.n !== n || (cls.k !== 'name' && cls.k !== 'attr')) continue;
+      const lineStart = lineStarts[g.line - 1];
+      const head = text.slice(lineStart, g.start);
+      const eol = text.indexOf('\n', g.end);
+      const tail = text.slice(g.end, eol < 0 ? text.length : eol);
+      // Real conditions are short; a cap keeps the two regexes below linear on any line.
+      if (head.length > MAX_CONDITION || tail.length > MAX_CONDITION) continue;
+      const m = /^([ \t]*)(?:el)?if[ \t]+(?:[^#\n]*[ \t]and[ \t]+)?$/.exec(head);
+      if (!m || /\b(?:or|not)\b/.test(head.slice(m[1].length)) || !/^[ \t]*(?:and[ \t][^#\n]*)?:[ \t]*(?:#.*)?\r?$/.test(tail) || /\bor\b/.test(tail)) continue;
+      if (!this.inBlock(text, lineStarts, g.line, m[1].length, site.line)) continue;
+      return this.graph.canonical(ref.mod, cls);
+    }
+    return undefined;
+  }
+
+  /**
+   * A module-level coroutine that dispatches on the type of a parameter (`if isinstance(obj, WorkPool):
+   * return await WorkPool.make(obj)` / `elif isinstance(obj, WorkQueue): ...`), called with an argument
+   * whose type is a workspace class: only the calls outside the branches for other workspace classes
+   * run. Undefined when there is no such parameter (the coroutine's own summary then answers).
+   */
+  private ofDispatch(ref: FunctionRef, c: CallInfo, t: FunctionRef): Trip | undefined {
+    if (t.fn.cls >= 0 || !c.site.args.length || !this.textOf) return undefined;
+    const known = new Map<string, string>();
+    c.site.args.forEach((a, i) => {
+      const p = t.fn.params[i];
+      if (!p || p.star || a.k !== 'name') return;
+      const q = this.graph.canonical(ref.mod, a);
+      if (q?.endsWith('()') && this.graph.index.classes.has(q.slice(0, -2))) known.set(p.name, q.slice(0, -2));
+    });
+    if (!known.size) return undefined;
+    const key = `${t.fn.qname}|${[...known].map(([p, q]) => `${p}=${q}`).join(',')}`;
+    if (this.dispatchMemo.has(key)) return this.dispatchMemo.get(key);
+    // A dispatcher that calls itself with the same types: its plain summary (which handles cycles) answers.
+    if (this.active.has(key)) return undefined;
+    const outer = this.cycle;
+    this.cycle = false;
+    this.active.add(key);
+    let pruned = false;
+    let out: Trip = Trip.None;
+    for (const g of this.graph.callsOf(t)) {
+      const skip = [...known].some(([p, q]) => {
+        const branch = this.narrowedTo(t, g.site, p);
+        return branch !== undefined && this.graph.index.classes.has(branch) && !this.isSubclass(q, branch);
+      });
+      if (skip) { pruned = true; continue; }
+      out = max(out, this.ofCall(t, g));
+      if (out === Trip.Yes) break;
+    }
+    this.active.delete(key);
+    const res = pruned ? out : undefined;
+    // As in ofCoroutine: a result that a caller still on the stack may complete is not kept.
+    if (!this.cycle || out === Trip.Yes) this.dispatchMemo.set(key, res);
+    this.cycle = outer || this.cycle;
+    return res;
+  }
+
+  /** `sub` is `base` or a workspace subclass of it (through workspace bases). */
+  private isSubclass(sub: string, base: string): boolean {
+    const seen = new Set<string>();
+    const stack = [sub];
+    while (stack.length && seen.size < 64) {
+      const q = stack.pop()!;
+      if (q === base) return true;
+      if (seen.has(q)) continue;
+      seen.add(q);
+      const k = this.graph.index.classes.get(q);
+      if (k) stack.push(...this.graph.index.bases(k));
+    }
+    return false;
+  }
+
+  /** Every non-blank, non-comment line after `header` up to `line` is indented deeper than `indent`. */
+  private inBlock(text: string, lineStarts: number[], header: number, indent: number, line: number): boolean {
+    for (let l = header + 1; l <= line; l++) {
+      const start = lineStarts[l - 1];
+      const end = l < lineStarts.length ? lineStarts[l] : text.length;
+      const m = /^[ \t]*/.exec(text.slice(start, Math.min(end, start + 200)))!;
+      const rest = text.slice(start + m[0].length, end).trim();
+      if (!rest || rest.startsWith('#')) continue;
+      if (m[0].length <= indent) return false;
+    }
+    return true;
+  }
+
+  /** What `await <instance of cls>.<name>(...)` waits on: a known library await, a workspace method, an async I/O class. */
+  private ofMethod(cls: string, name: string): Trip | undefined {
+    const q = `${cls}().${name}`;
+    const known = LOCAL_AWAITS.get(q)?.value;
+    if (known !== undefined) return known;
+    const k = this.graph.index.classes.get(cls);
+    const m = k && this.graph.index.findMethod(k, name);
+    if (m) return m.fn.isAsync ? this.ofCoroutine(m) : undefined;
+    const io = asyncIoKind(q);
+    return io === undefined ? undefined : tripOfKind(io);
   }
 
   /**
