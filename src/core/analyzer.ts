@@ -9,7 +9,8 @@ import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import type { Expr } from './python/ir';
-import { buildModel, type CallSite, type FileModel, type Part, type PartCache, positionAt, reuseAfterEdit, type SegmentRef } from './python/model';
+import { buildModel, type CallSite, type FileModel, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
+import { rowOf } from './python/exprBuilder';
 import { compactModel } from './python/compact';
 import { Resolver } from './python/resolve';
 import { initParser, parsePython, renewParser } from './parser';
@@ -54,12 +55,32 @@ export interface DocumentEdit { start: number; end: number; text: string }
  * Note: edits must be given in the order they were applied, each against the text produced by
  * the previous one (VS Code's contentChanges are sorted back to front, so that order works).
  */
-function toTreeEdit(before: string, e: DocumentEdit): Edit {
-  const startPosition = pointAt(before, e.start);
-  const oldEndPosition = pointAt(before, e.end);
-  const after = before.slice(0, e.start) + e.text;
-  const newEndPosition = pointAt(after, after.length);
+/** `rows`: tree-sitter's rows of `before` (where each line starts, counting `\n` only), when known. */
+function toTreeEdit(before: string, e: DocumentEdit, rows?: number[]): Edit {
+  const startPosition = rows ? rowAt(rows, e.start) : pointAt(before, e.start);
+  const oldEndPosition = rows ? rowAt(rows, e.end) : pointAt(before, e.end);
+  const nl = e.text.lastIndexOf('\n');
+  let newEndPosition: { row: number; column: number };
+  if (nl < 0) newEndPosition = { row: startPosition.row, column: startPosition.column + e.text.length };
+  else {
+    let added = 0;
+    for (let i = e.text.indexOf('\n'); i >= 0; i = e.text.indexOf('\n', i + 1)) added++;
+    newEndPosition = { row: startPosition.row + added, column: e.text.length - nl - 1 };
+  }
   return new Edit({ startIndex: e.start, oldEndIndex: e.end, newEndIndex: e.start + e.text.length, startPosition, oldEndPosition, newEndPosition });
+}
+
+function rowAt(rows: number[], offset: number): { row: number; column: number } {
+  const row = rowOf(rows, offset);
+  return { row, column: offset - rows[row] };
+}
+
+/** The lines of a document after one edit, from its lines before (see editLineStarts). */
+function linesAfter(prev: TextLines, text: string, e: DocumentEdit): TextLines {
+  const starts = editLineStarts(prev.starts, text, e, true);
+  const rows = editLineStarts(prev.rows, text, e, false);
+  // A lone `\r` is the only difference between the two: with as many lines, they are the same.
+  return { starts, rows: rows.length === starts.length ? starts : rows };
 }
 
 /** The single edit that turns `before` into `after`: the span between their common prefix and suffix. */
@@ -114,14 +135,14 @@ export class Analyzer {
    * Parses and builds a model; when the wasm runtime aborts (a RuntimeError: out of memory,
    * unreachable), rebuilds the parser, forgets every kept tree, and tries once more.
    */
-  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean, reuse?: (seg: SegmentRef) => Part | undefined, nextParts?: PartCache): { model: FileModel; tree?: Tree } {
+  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean, reuse?: (seg: SegmentRef) => Part | undefined, nextParts?: PartCache, lines?: TextLines): { model: FileModel; tree?: Tree } {
     for (let attempt = 0; ; attempt++) {
       let tree: Tree | undefined;
       let kept = false;
       try {
         tree = parsePython(file.text, attempt ? undefined : oldTree, keep);
         this.parses++;
-        const model = buildModel(tree, file.text, { module: file.module, isPackage: file.isPackage, ownText: keep }, attempt ? undefined : reuse, nextParts, this.buildStats);
+        const model = buildModel(tree, file.text, { module: file.module, isPackage: file.isPackage, ownText: keep }, attempt ? undefined : reuse, nextParts, this.buildStats, lines);
         kept = keep;
         return kept ? { model, tree } : { model };
       } catch (err) {
@@ -240,7 +261,7 @@ export class Analyzer {
   }
 
   /** Open documents: their last tree (for incremental parsing) and the parts of their model. */
-  private docs = new Map<string, { tree: Tree; text: string; parts: PartCache; module: string; view?: string }>();
+  private docs = new Map<string, { tree: Tree; text: string; lines: TextLines; parts: PartCache; module: string; view?: string }>();
   /**
    * For open documents: the view (see viewKey) their importers were last analysed with, recorded by
    * an analyze() that covered the document and all its importers, dropped when importers were
@@ -281,7 +302,7 @@ export class Analyzer {
     if (prev && edits.length) {
       let text = prev.text;
       for (const e of edits) {
-        const te = toTreeEdit(text, e);
+        const te = toTreeEdit(text, e, edits.length === 1 ? prev.lines.rows : undefined);
         prev.tree.edit(te);
         // An edit within one line moves no line: nothing to record.
         if (te.startPosition.row !== te.oldEndPosition.row || te.startPosition.row !== te.newEndPosition.row) rows.push({ start: te.startPosition.row + 1, oldEnd: te.oldEndPosition.row + 1, newEnd: te.newEndPosition.row + 1 });
@@ -296,8 +317,10 @@ export class Analyzer {
     // Several edits (typing within the debounce) count as the one span where the texts differ.
     const reuse = prev && edits.length && prev.module === `${file.module}:${file.isPackage}` ? reuseAfterEdit(prev.parts, edits.length === 1 ? edits[0] : differingSpan(prev.text, file.text)) : undefined;
     const nextParts: PartCache = new Map();
+    const e0 = edits[0];
+    const lines = prev && edits.length === 1 && file.text.length === prev.text.length + e0.text.length - (e0.end - e0.start) ? linesAfter(prev.lines, file.text, e0) : textLines(file.text);
     try {
-      built = this.parseAndBuild(file, old, true, reuse, nextParts);
+      built = this.parseAndBuild(file, old, true, reuse, nextParts, lines);
     } catch (err) {
       if (this.docs.get(file.path) === prev) { prev?.tree.delete(); this.docs.delete(file.path); }
       throw err;
@@ -307,7 +330,8 @@ export class Analyzer {
     else incremental = false;
     const { model, tree } = built;
     this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
-    this.docs.set(file.path, { tree: tree!, text: file.text, parts: nextParts, module: `${file.module}:${file.isPackage}`, view: viewKey(nextParts, model) });
+    this.modelParts.set(model, [...nextParts.values()]);
+    this.docs.set(file.path, { tree: tree!, text: file.text, lines, parts: nextParts, module: `${file.module}:${file.isPackage}`, view: viewKey(nextParts, model) });
     return { model, incremental };
   }
 
@@ -493,9 +517,32 @@ export class Analyzer {
     const hit = this.entries.get(f.path);
     if (hit && hit.base === model && hit.entry.model.module === module && hit.entry.testCode === f.testCode) return hit.entry;
     const m = module === model.module ? model : { ...model, module };
+    const parts = this.modelParts.get(model);
+    if (parts && m !== model) this.modelParts.set(m, parts);
     const entry: ModuleEntry = { file: f.path, model: m, resolver: new Resolver(m), testCode: f.testCode };
     this.entries.set(f.path, { base: model, entry });
     return entry;
+  }
+
+  /** An open document's model: its parts in order (the records of the model are theirs). */
+  private modelParts = new WeakMap<FileModel, Part[]>();
+  private partRoles = new WeakMap<Part, { names: string; surfaces: string; key: string }>();
+
+  /**
+   * roleInputs of a module, per part for an open document: a part an edit did not touch resolves
+   * its names as before while the modules and every surface are unchanged, so only the rebuilt parts are read again.
+   * Equal keys mean equal roleInputs (the parts' records, in order, are the model's).
+   */
+  private roleKey(e: ModuleEntry, names: string, surfaces: string): string {
+    const parts = this.modelParts.get(e.model);
+    if (!parts) return roleInputs(e);
+    const out: string[] = [];
+    for (const p of parts) {
+      let r = this.partRoles.get(p);
+      if (r?.surfaces !== surfaces || r.names !== names) this.partRoles.set(p, (r = { names, surfaces, key: roleInputs(e, p.model.calls, p.model.functions) }));
+      out.push(r.key);
+    }
+    return `parts\u0000${out.join('\u0001')}`;
   }
 
   /** The last run's modules, symbol index and FastAPI model, updated in place by the next run. */
@@ -519,7 +566,7 @@ export class Analyzer {
     }
     const sameSurfaces = surfaces === prev.surfaces;
     let fastapi = sameSurfaces ? prev.fastapi : undefined;
-    const roleInputsOf = (e: ModuleEntry) => { let r = this.roleInputsMemo.get(e); if (r === undefined) this.roleInputsMemo.set(e, (r = roleInputs(e))); return r; };
+    const roleInputsOf = (e: ModuleEntry) => { let r = this.roleInputsMemo.get(e); if (r === undefined) this.roleInputsMemo.set(e, (r = this.roleKey(e, names, surfaces))); return r; };
     for (let i = 0; i < entries.length; i++) {
       const old = prev.entries[i];
       if (old === entries[i]) continue;

@@ -11,16 +11,15 @@ import { assemble, surfaceHash } from './parts';
 
 export type * from './modelTypes';
 export type { SegmentRef } from './flatTree';
-export { reuseAfterEdit } from './parts';
+export { editLineStarts, reuseAfterEdit } from './parts';
 
 /**
  * Builds the model. The tree is only read here; the caller frees it. `reuse` serves statements an
  * edit did not touch from the previous build's parts; `next` receives this build's parts.
  */
-export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?: (seg: SegmentRef) => Part | undefined, next?: PartCache, stats?: { built: number }): FileModel {
-  const starts = lineStarts(text);
-  // Tree-sitter's rows count `\n` only; they differ from the file's lines only where a `\r` stands alone.
-  const rows: Rows = { starts: /\r(?!\n)/.test(text) ? newlineStarts(text) : starts };
+export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?: (seg: SegmentRef) => Part | undefined, next?: PartCache, stats?: { built: number }, lines?: TextLines): FileModel {
+  const { starts, rows: rowStarts } = lines ?? textLines(text);
+  const rows: Rows = { starts: rowStarts };
   const kinds = kindsFor(tree.language, KIND_NAMES);
   const fields = fieldIds(kinds);
   const parts: (Part | undefined)[] = [];
@@ -71,6 +70,15 @@ function fieldIds(kinds: Kinds): Record<FieldName, number> {
   }
   fieldMemo.set(kinds, out);
   return out;
+}
+
+/** A text's line starts (`\r\n`, `\n` or a lone `\r` end a line) and tree-sitter's rows (only `\n` does). */
+export interface TextLines { starts: number[]; rows: number[] }
+
+export function textLines(text: string): TextLines {
+  const starts = lineStarts(text);
+  // Tree-sitter's rows count `\n` only; they differ from the file's lines only where a `\r` stands alone.
+  return { starts, rows: /\r(?!\n)/.test(text) ? newlineStarts(text) : starts };
 }
 
 /** Where each line starts counting only `\n` (tree-sitter's rows). */
