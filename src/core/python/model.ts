@@ -11,7 +11,7 @@ import { assemble, surfaceHash } from './parts';
 
 export type * from './modelTypes';
 export type { SegmentRef } from './flatTree';
-export { editLineStarts, reuseAfterEdit } from './parts';
+export { assemble, editLineStarts, reuseAfterEdit } from './parts';
 
 /**
  * Builds the model. The tree is only read here; the caller frees it. `reuse` serves statements an
@@ -47,6 +47,22 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
     model.syntaxErrors.push(findMissing(root) ?? { line: 1, column: 1 });
   }
   return model;
+}
+
+/**
+ * One top-level statement built from its own text (`text` is the statement alone, from a line start):
+ * the part a build of the whole file makes of it, placed at offset 0 and row 0 (assemble moves it).
+ * Undefined unless the text parses, without any error, as exactly one statement spanning all of it.
+ */
+export function buildStatementPart(tree: Tree, text: string, opts: BuildOptions): Part | undefined {
+  if (tree.rootNode.hasError) return undefined;
+  const rows: Rows = { starts: textLines(text).rows };
+  const kinds = kindsFor(tree.language, KIND_NAMES);
+  const fields = fieldIds(kinds);
+  const at = (offset: number) => { const row = rowOf(rows.starts, offset); return { row, column: offset - rows.starts[row] }; };
+  const { segments, roots, flat } = flattenModule(tree, at, () => true);
+  if (segments.length !== 1 || segments[0].startIndex !== 0 || segments[0].endIndex !== text.length || roots[0] < 0) return undefined;
+  return buildPart(text, opts, segments[0], flat, roots[0], kinds, fields, rows, opts.ownText === true, true);
 }
 
 function buildPart(text: string, opts: BuildOptions, seg: SegmentRef, flat: FlatTree, root: number, kinds: Kinds, fields: Record<FieldName, number>, rows: Rows, own: boolean, hash: boolean): Part {
