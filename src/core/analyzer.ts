@@ -354,8 +354,8 @@ export class Analyzer {
    * statements, since a clean statement at column 0 leaves no state for the next one.
    */
   private statementUpdate(prev: { text: string; lines: TextLines; parts: PartCache; clean: boolean }, file: SourceFile, e: DocumentEdit, lines: TextLines, nextParts: PartCache): FileModel | undefined {
-    if (!prev.clean || lines.rows !== lines.starts) return undefined;
     const delta = e.text.length - (e.end - e.start);
+    if (!prev.clean || lines.rows !== lines.starts || file.text.length !== prev.text.length + delta) return undefined;
     const list: { start: number; end: number; part: Part }[] = [];
     let at = -1;
     for (const [key, part] of prev.parts) {
