@@ -9,7 +9,8 @@ import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import type { Expr } from './python/ir';
-import { buildModel, type CallSite, type FileModel, type Part, type PartCache, positionAt, reuseAfterEdit, type SegmentRef } from './python/model';
+import { assemble, buildModel, buildStatementPart, type CallSite, type FileModel, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
+import { rowOf } from './python/exprBuilder';
 import { compactModel } from './python/compact';
 import { Resolver } from './python/resolve';
 import { type TestCodeKind, testCodeKind } from './python/sourceRoots';
@@ -55,12 +56,32 @@ export interface DocumentEdit { start: number; end: number; text: string }
  * Note: edits must be given in the order they were applied, each against the text produced by
  * the previous one (VS Code's contentChanges are sorted back to front, so that order works).
  */
-function toTreeEdit(before: string, e: DocumentEdit): Edit {
-  const startPosition = pointAt(before, e.start);
-  const oldEndPosition = pointAt(before, e.end);
-  const after = before.slice(0, e.start) + e.text;
-  const newEndPosition = pointAt(after, after.length);
+/** `rows`: tree-sitter's rows of `before` (where each line starts, counting `\n` only), when known. */
+function toTreeEdit(before: string, e: DocumentEdit, rows?: number[]): Edit {
+  const startPosition = rows ? rowAt(rows, e.start) : pointAt(before, e.start);
+  const oldEndPosition = rows ? rowAt(rows, e.end) : pointAt(before, e.end);
+  const nl = e.text.lastIndexOf('\n');
+  let newEndPosition: { row: number; column: number };
+  if (nl < 0) newEndPosition = { row: startPosition.row, column: startPosition.column + e.text.length };
+  else {
+    let added = 0;
+    for (let i = e.text.indexOf('\n'); i >= 0; i = e.text.indexOf('\n', i + 1)) added++;
+    newEndPosition = { row: startPosition.row + added, column: e.text.length - nl - 1 };
+  }
   return new Edit({ startIndex: e.start, oldEndIndex: e.end, newEndIndex: e.start + e.text.length, startPosition, oldEndPosition, newEndPosition });
+}
+
+function rowAt(rows: number[], offset: number): { row: number; column: number } {
+  const row = rowOf(rows, offset);
+  return { row, column: offset - rows[row] };
+}
+
+/** The lines of a document after one edit, from its lines before (see editLineStarts). */
+function linesAfter(prev: TextLines, text: string, e: DocumentEdit): TextLines {
+  const starts = editLineStarts(prev.starts, text, e, true);
+  const rows = editLineStarts(prev.rows, text, e, false);
+  // A lone `\r` is the only difference between the two: with as many lines, they are the same.
+  return { starts, rows: rows.length === starts.length ? starts : rows };
 }
 
 /** The single edit that turns `before` into `after`: the span between their common prefix and suffix. */
@@ -137,14 +158,14 @@ export class Analyzer {
    * Parses and builds a model; when the wasm runtime aborts (a RuntimeError: out of memory,
    * unreachable), rebuilds the parser, forgets every kept tree, and tries once more.
    */
-  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean, reuse?: (seg: SegmentRef) => Part | undefined, nextParts?: PartCache): { model: FileModel; tree?: Tree } {
+  private parseAndBuild(file: SourceFile, oldTree: Tree | undefined, keep: boolean, reuse?: (seg: SegmentRef) => Part | undefined, nextParts?: PartCache, lines?: TextLines): { model: FileModel; tree?: Tree } {
     for (let attempt = 0; ; attempt++) {
       let tree: Tree | undefined;
       let kept = false;
       try {
         tree = parsePython(file.text, attempt ? undefined : oldTree, keep);
         this.parses++;
-        const model = buildModel(tree, file.text, { module: file.module, isPackage: file.isPackage, ownText: keep }, attempt ? undefined : reuse, nextParts, this.buildStats);
+        const model = buildModel(tree, file.text, { module: file.module, isPackage: file.isPackage, ownText: keep }, attempt ? undefined : reuse, nextParts, this.buildStats, lines);
         kept = keep;
         return kept ? { model, tree } : { model };
       } catch (err) {
@@ -263,7 +284,7 @@ export class Analyzer {
   }
 
   /** Open documents: their last tree (for incremental parsing) and the parts of their model. */
-  private docs = new Map<string, { tree: Tree; text: string; parts: PartCache; module: string; view?: string }>();
+  private docs = new Map<string, { tree: Tree; text: string; lines: TextLines; parts: PartCache; module: string; view?: string; clean: boolean }>();
   /**
    * For open documents: the view (see viewKey) their importers were last analysed with, recorded by
    * an analyze() that covered the document and all its importers, dropped when importers were
@@ -289,8 +310,8 @@ export class Analyzer {
       else if (this.analysedView.get(f.path) !== view) this.analysedView.delete(f.path);
     }
   }
-  /** How many top-level statements were rebuilt by the last updateDocument (tests check the work done). */
-  readonly buildStats = { built: 0 };
+  /** How many top-level statements the last updateDocument rebuilt, and how many edits parsed one statement alone (tests check the work done). */
+  readonly buildStats = { built: 0, statementParses: 0 };
 
   /**
    * An edited open document: reuses its previous tree (tree.edit + incremental parse), so a keystroke
@@ -304,7 +325,7 @@ export class Analyzer {
     if (prev && edits.length) {
       let text = prev.text;
       for (const e of edits) {
-        const te = toTreeEdit(text, e);
+        const te = toTreeEdit(text, e, edits.length === 1 ? prev.lines.rows : undefined);
         prev.tree.edit(te);
         // An edit within one line moves no line: nothing to record.
         if (te.startPosition.row !== te.oldEndPosition.row || te.startPosition.row !== te.newEndPosition.row) rows.push({ start: te.startPosition.row + 1, oldEnd: te.oldEndPosition.row + 1, newEnd: te.newEndPosition.row + 1 });
@@ -319,8 +340,19 @@ export class Analyzer {
     // Several edits (typing within the debounce) count as the one span where the texts differ.
     const reuse = prev && edits.length && prev.module === `${file.module}:${file.isPackage}` ? reuseAfterEdit(prev.parts, edits.length === 1 ? edits[0] : differingSpan(prev.text, file.text)) : undefined;
     const nextParts: PartCache = new Map();
+    const e0 = edits[0];
+    const lines = prev && edits.length === 1 && file.text.length === prev.text.length + e0.text.length - (e0.end - e0.start) ? linesAfter(prev.lines, file.text, e0) : textLines(file.text);
+    const statement = prev && edits.length === 1 && reuse ? this.statementUpdate(prev, file, e0, lines, nextParts) : undefined;
+    if (statement) {
+      // The kept tree has the edit applied (tree.edit) but is not reparsed: the next full reparse
+      // takes every edit since into account.
+      this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model: statement });
+      this.modelParts.set(statement, [...nextParts.values()]);
+      this.docs.set(file.path, { tree: prev!.tree, text: file.text, lines, parts: nextParts, module: prev!.module, view: viewKey(nextParts, statement), clean: true });
+      return { model: statement, incremental: true };
+    }
     try {
-      built = this.parseAndBuild(file, old, true, reuse, nextParts);
+      built = this.parseAndBuild(file, old, true, reuse, nextParts, lines);
     } catch (err) {
       if (this.docs.get(file.path) === prev) { prev?.tree.delete(); this.docs.delete(file.path); }
       throw err;
@@ -330,8 +362,63 @@ export class Analyzer {
     else incremental = false;
     const { model, tree } = built;
     this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
-    this.docs.set(file.path, { tree: tree!, text: file.text, parts: nextParts, module: `${file.module}:${file.isPackage}`, view: viewKey(nextParts, model) });
+    this.modelParts.set(model, [...nextParts.values()]);
+    this.docs.set(file.path, { tree: tree!, text: file.text, lines, parts: nextParts, module: `${file.module}:${file.isPackage}`, view: viewKey(nextParts, model), clean: model.syntaxErrors.length === 0 });
     return { model, incremental };
+  }
+
+  /**
+   * One edit strictly inside a top-level statement of a document without syntax errors: that
+   * statement's new text alone is parsed and built, and the other statements keep their parts
+   * (moved by the edit). Tree-sitter's incremental reparse of the whole file can cost as much as a
+   * full parse (after an edit next to a dedent it re-lexes the rest of the file: 30 ms for a 7k-line
+   * module). Undefined (the caller reparses the file) unless the new text parses, without error, as
+   * exactly one statement spanning the same range: then a parse of the whole file gives the same
+   * statements, since a clean statement at column 0 leaves no state for the next one.
+   */
+  private statementUpdate(prev: { text: string; lines: TextLines; parts: PartCache; clean: boolean }, file: SourceFile, e: DocumentEdit, lines: TextLines, nextParts: PartCache): FileModel | undefined {
+    const delta = e.text.length - (e.end - e.start);
+    if (!prev.clean || lines.rows !== lines.starts || file.text.length !== prev.text.length + delta) return undefined;
+    const list: { start: number; end: number; part: Part }[] = [];
+    let at = -1;
+    for (const [key, part] of prev.parts) {
+      const start = part.placed.start;
+      const end = Number(key.slice(key.indexOf(':') + 1));
+      if (start < e.start && e.end < end) at = list.length;
+      list.push({ start, end, part });
+    }
+    if (at < 0) return undefined;
+    const hit = list[at];
+    if (hit.part.column !== 0 || (hit.start > 0 && file.text.charCodeAt(hit.start - 1) !== 10)) return undefined;
+    const text = file.text.slice(hit.start, hit.end + delta);
+    const opts = { module: file.module, isPackage: file.isPackage, ownText: true };
+    let part: Part | undefined;
+    try {
+      const tree = parsePython(text, undefined, true);
+      try { part = buildStatementPart(tree, text, opts); } finally { tree.delete(); }
+    } catch {
+      return undefined; // a wasm abort: the whole-file path recovers
+    }
+    if (!part) return undefined;
+    this.parses++;
+    this.buildStats.built = 1;
+    this.buildStats.statementParses++;
+    const dRows = lines.rows.length - prev.lines.rows.length;
+    const segments: SegmentRef[] = [];
+    const parts: Part[] = [];
+    list.forEach((x, i) => {
+      const moved = i > at;
+      const start = moved ? x.start + delta : x.start;
+      const end = i >= at ? x.end + delta : x.end;
+      const row = (i === at ? hit.part : x.part).placed.row + (moved ? dRows : 0);
+      segments.push({ startIndex: start, endIndex: end, startPosition: { row, column: 0 } });
+      const p = i === at ? part! : x.part;
+      parts.push(p);
+      nextParts.set(`${start}:${end}`, p);
+    });
+    const model = assemble(lines.starts, opts, segments, parts);
+    model.surface = parts.map((p) => p.surface.toString(36)).join('.');
+    return model;
   }
 
   /** Frees every kept tree (the extension calls this on deactivate). */
@@ -516,9 +603,32 @@ export class Analyzer {
     const hit = this.entries.get(f.path);
     if (hit && hit.base === model && hit.entry.model.module === module && hit.entry.testCode === f.testCode) return hit.entry;
     const m = module === model.module ? model : { ...model, module };
+    const parts = this.modelParts.get(model);
+    if (parts && m !== model) this.modelParts.set(m, parts);
     const entry: ModuleEntry = { file: f.path, model: m, resolver: new Resolver(m), testCode: f.testCode };
     this.entries.set(f.path, { base: model, entry });
     return entry;
+  }
+
+  /** An open document's model: its parts in order (the records of the model are theirs). */
+  private modelParts = new WeakMap<FileModel, Part[]>();
+  private partRoles = new WeakMap<Part, { names: string; surfaces: string; key: string }>();
+
+  /**
+   * roleInputs of a module, per part for an open document: a part an edit did not touch resolves
+   * its names as before while the modules and every surface are unchanged, so only the rebuilt parts are read again.
+   * Equal keys mean equal roleInputs (the parts' records, in order, are the model's).
+   */
+  private roleKey(e: ModuleEntry, names: string, surfaces: string): string {
+    const parts = this.modelParts.get(e.model);
+    if (!parts) return roleInputs(e);
+    const out: string[] = [];
+    for (const p of parts) {
+      let r = this.partRoles.get(p);
+      if (r?.surfaces !== surfaces || r.names !== names) this.partRoles.set(p, (r = { names, surfaces, key: roleInputs(e, p.model.calls, p.model.functions) }));
+      out.push(r.key);
+    }
+    return `parts\u0000${out.join('\u0001')}`;
   }
 
   /** The last run's modules, symbol index and FastAPI model, updated in place by the next run. */
@@ -542,7 +652,7 @@ export class Analyzer {
     }
     const sameSurfaces = surfaces === prev.surfaces;
     let fastapi = sameSurfaces ? prev.fastapi : undefined;
-    const roleInputsOf = (e: ModuleEntry) => { let r = this.roleInputsMemo.get(e); if (r === undefined) this.roleInputsMemo.set(e, (r = roleInputs(e))); return r; };
+    const roleInputsOf = (e: ModuleEntry) => { let r = this.roleInputsMemo.get(e); if (r === undefined) this.roleInputsMemo.set(e, (r = this.roleKey(e, names, surfaces))); return r; };
     for (let i = 0; i < entries.length; i++) {
       const old = prev.entries[i];
       if (old === entries[i]) continue;

@@ -302,9 +302,10 @@ export class FastApiModel {
 /**
  * Everything of a module beyond its surface that the roles read: the calls that give roles or
  * include routers, with their callee and arguments resolved in the module (local bindings too).
- * Two entries of a module with equal surfaces and equal roleInputs give the same roles.
+ * Two entries of a module with equal surfaces and equal roleInputs give the same roles. `calls` and
+ * `functions` narrow it to some of the module's records (one part of an open document's model).
  */
-export function roleInputs(mod: ModuleEntry): string {
+export function roleInputs(mod: ModuleEntry, calls: readonly CallSite[] = mod.model.calls, functions: readonly FunctionInfo[] = mod.model.functions): string {
   const out: string[] = [];
   const sig = (e: Expr | undefined, depth: number): string => {
     if (!e) return '';
@@ -315,14 +316,14 @@ export function roleInputs(mod: ModuleEntry): string {
     const kw = Object.entries(e.kw).map(([k, v]) => `${k}=${sig(v, depth + 1)}`);
     return `${r}<${sig(e.f, depth + 1)}>(${[...e.args.map((a) => sig(a, depth + 1)), ...kw].join(',')})`;
   };
-  for (const c of mod.model.calls) {
+  for (const c of calls) {
     const n = lastName(c.callee);
     if (!ROLE_CALLS.has(n) && n !== 'include_router' && !isDecoratorCall(c)) continue;
     const kw = Object.entries(c.kw).map(([k, v]) => `${k}=${sig(v, 0)}`);
     out.push(`${sig(c.callee, 0)}|${c.callee.k === 'attr' ? sig(c.callee.o, 0) : ''}(${[...c.args.map((a) => sig(a, 0)), ...kw].join(',')})`);
   }
   // Decorators and parameters are in the surface, but the names in them may be bound in a body.
-  for (const fn of mod.model.functions) {
+  for (const fn of functions) {
     if (fn.isLambda) continue;
     for (const d of fn.decorators) out.push(`@${sig(d, 0)}`);
     for (const p of fn.params) if (p.annotation || p.default) out.push(`p${sig(p.annotation, 0)}=${sig(p.default, 0)}`);

@@ -11,16 +11,15 @@ import { assemble, surfaceHash } from './parts';
 
 export type * from './modelTypes';
 export type { SegmentRef } from './flatTree';
-export { reuseAfterEdit } from './parts';
+export { assemble, editLineStarts, reuseAfterEdit } from './parts';
 
 /**
  * Builds the model. The tree is only read here; the caller frees it. `reuse` serves statements an
  * edit did not touch from the previous build's parts; `next` receives this build's parts.
  */
-export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?: (seg: SegmentRef) => Part | undefined, next?: PartCache, stats?: { built: number }): FileModel {
-  const starts = lineStarts(text);
-  // Tree-sitter's rows count `\n` only; they differ from the file's lines only where a `\r` stands alone.
-  const rows: Rows = { starts: /\r(?!\n)/.test(text) ? newlineStarts(text) : starts };
+export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?: (seg: SegmentRef) => Part | undefined, next?: PartCache, stats?: { built: number }, lines?: TextLines): FileModel {
+  const { starts, rows: rowStarts } = lines ?? textLines(text);
+  const rows: Rows = { starts: rowStarts };
   const kinds = kindsFor(tree.language, KIND_NAMES);
   const fields = fieldIds(kinds);
   const parts: (Part | undefined)[] = [];
@@ -50,6 +49,22 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
   return model;
 }
 
+/**
+ * One top-level statement built from its own text (`text` is the statement alone, from a line start):
+ * the part a build of the whole file makes of it, placed at offset 0 and row 0 (assemble moves it).
+ * Undefined unless the text parses, without any error, as exactly one statement spanning all of it.
+ */
+export function buildStatementPart(tree: Tree, text: string, opts: BuildOptions): Part | undefined {
+  if (tree.rootNode.hasError) return undefined;
+  const rows: Rows = { starts: textLines(text).rows };
+  const kinds = kindsFor(tree.language, KIND_NAMES);
+  const fields = fieldIds(kinds);
+  const at = (offset: number) => { const row = rowOf(rows.starts, offset); return { row, column: offset - rows.starts[row] }; };
+  const { segments, roots, flat } = flattenModule(tree, at, () => true);
+  if (segments.length !== 1 || segments[0].startIndex !== 0 || segments[0].endIndex !== text.length || roots[0] < 0) return undefined;
+  return buildPart(text, opts, segments[0], flat, roots[0], kinds, fields, rows, opts.ownText === true, true);
+}
+
 function buildPart(text: string, opts: BuildOptions, seg: SegmentRef, flat: FlatTree, root: number, kinds: Kinds, fields: Record<FieldName, number>, rows: Rows, own: boolean, hash: boolean): Part {
   const header: SegmentHeader = { delta: 0, scopeBase: 0 };
   const b = new ModelBuilder(text, flat, kinds, fields, rows, header, own).init(opts);
@@ -71,6 +86,15 @@ function fieldIds(kinds: Kinds): Record<FieldName, number> {
   }
   fieldMemo.set(kinds, out);
   return out;
+}
+
+/** A text's line starts (`\r\n`, `\n` or a lone `\r` end a line) and tree-sitter's rows (only `\n` does). */
+export interface TextLines { starts: number[]; rows: number[] }
+
+export function textLines(text: string): TextLines {
+  const starts = lineStarts(text);
+  // Tree-sitter's rows count `\n` only; they differ from the file's lines only where a `\r` stands alone.
+  return { starts, rows: /\r(?!\n)/.test(text) ? newlineStarts(text) : starts };
 }
 
 /** Where each line starts counting only `\n` (tree-sitter's rows). */

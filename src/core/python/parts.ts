@@ -94,6 +94,8 @@ function place(p: Part, now: Placement): void {
   p.header.scopeBase = now.scope;
   if (!d && !dr && !dFn && !dCls && !dCall && !dLoop && !dScope) return;
   const m = p.model;
+  // A keystroke moves what follows it by offset (and by row when it adds or removes a line) only.
+  if (!dFn && !dCls && !dCall && !dLoop && !dScope) return shiftPositions(m, d, dr);
   const sc = (s: number) => (s <= 0 ? s : s + dScope);
   const fn = (f: number) => (f < 0 ? f : f + dFn);
   const loop = (l: number) => (l < 0 ? l : l + dLoop);
@@ -126,10 +128,31 @@ function place(p: Part, now: Placement): void {
     c.line += dr; c.endLine += dr;
   }
   for (const im of m.imports) { im.line += dr; im.start += d; im.end += d; im.scope = sc(im.scope); }
-  if (dr) {
-    m.noqa = new Map([...m.noqa].map(([line, codes]) => [line + dr, codes]));
-    for (const e of m.syntaxErrors) e.line += dr;
+  shiftNoqa(m, dr);
+}
+
+/** place() when no id moves: offsets by `d`, lines by `dr` (what the general case does with ids unchanged). */
+function shiftPositions(m: FileModel, d: number, dr: number): void {
+  if (d) {
+    for (const s of m.scopes) for (const list of s.bindings.values()) for (const b of list) if (b.off >= 0) b.off += d;
   }
+  for (const f of m.functions) {
+    f.line += dr; f.start += d; f.end += d; f.nameStart += d; f.nameEnd += d; f.bodyStart += d;
+    if (f.asyncStart >= 0) f.asyncStart += d;
+    f.defKeywordStart += d;
+    if (f.isLambda && dr) f.qname = f.qname.replace(/<lambda:\d+>$/, `<lambda:${f.line}>`);
+  }
+  if (dr) for (const c of m.classes) c.line += dr;
+  for (const l of m.loops) { l.start += d; l.end += d; l.bodyStart += d; l.line += dr; }
+  for (const c of m.calls) { c.start += d; c.end += d; c.calleeEnd += d; c.argsStart += d; c.line += dr; c.endLine += dr; }
+  for (const im of m.imports) { im.line += dr; im.start += d; im.end += d; }
+  shiftNoqa(m, dr);
+}
+
+function shiftNoqa(m: FileModel, dr: number): void {
+  if (!dr) return;
+  m.noqa = new Map([...m.noqa].map(([line, codes]) => [line + dr, codes]));
+  for (const e of m.syntaxErrors) e.line += dr;
 }
 
 export function emptyModel(opts: BuildOptions, starts: number[]): FileModel {
@@ -146,4 +169,30 @@ export function emptyModel(opts: BuildOptions, starts: number[]): FileModel {
     syntaxErrors: [],
     lineStarts: starts,
   };
+}
+
+/**
+ * The line starts of a text after one edit, from the starts before it: those before the edit are
+ * kept, the edited lines are scanned again, and those after it are shifted. Gives exactly what a
+ * fresh scan of `text` gives: with `cr`, `\r\n`, `\n` and a lone `\r` end a line (lineStarts);
+ * without, only `\n` does (tree-sitter's rows). A start depends on the two characters around it.
+ */
+export function editLineStarts(prev: readonly number[], text: string, edit: { start: number; end: number; text: string }, cr: boolean): number[] {
+  const newEnd = edit.start + edit.text.length;
+  const delta = newEnd - edit.end;
+  const out: number[] = [];
+  let k = 0;
+  // Starts whose characters (s - 1 and s) lie wholly before the edit.
+  while (k < prev.length && (prev[k] < edit.start || k === 0)) out.push(prev[k++]);
+  for (let i = out[out.length - 1]; i < newEnd; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) out.push(i + 1);
+    else if (ch === 13 && cr) {
+      if (text.charCodeAt(i + 1) === 10) { if (i + 2 <= newEnd) out.push(i + 2); i++; } else out.push(i + 1);
+    }
+  }
+  // Starts whose characters lie wholly after the edit.
+  while (k < prev.length && prev[k] < edit.end + 1) k++;
+  while (k < prev.length) out.push(prev[k++] + delta);
+  return out;
 }

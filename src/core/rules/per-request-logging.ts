@@ -108,7 +108,7 @@ const handlerCallsMemo = new WeakMap<object, CallSite[]>();
 /** The calls of a model that may construct a logging handler or listener, once per model (re-analyses after an edit reuse it). */
 function handlerCalls(mod: ModuleEntry): CallSite[] {
   let out = handlerCallsMemo.get(mod.model);
-  if (!out) handlerCallsMemo.set(mod.model, (out = mod.model.calls.filter((s) => /(Handler|Listener)$/.test(s.text))));
+  if (!out) handlerCallsMemo.set(mod.model, (out = mod.model.calls.filter((s) => s.text.endsWith('Handler') || s.text.endsWith('Listener'))));
   return out;
 }
 
