@@ -61,7 +61,7 @@ export class ExprBuilder {
   protected readonly kindOf: Uint8Array;
   protected readonly namedOf: Uint8Array;
   protected readonly F: Record<FieldName, number>;
-  /** A call nested in another's arguments is met twice (as an argument, then as a call site). */
+  /** A call nested in another's arguments is met twice (as an argument, then as a call site): by node index. */
   protected callIr = new Map<number, Extract<Expr, { k: 'call' }>>();
 
   constructor(protected text: string, t: FlatTree, protected kinds: Kinds, fields: Record<FieldName, number>, protected rows: Rows, protected header: SegmentHeader, protected own: boolean) {
@@ -151,8 +151,7 @@ export class ExprBuilder {
         return o >= 0 && a >= 0 ? { k: 'attr', o: this.ir(o, scope, depth + 1), a: this.str(a) } : UNKNOWN;
       }
       case K.call: {
-        const key = this.S[n] * 4194304 + this.E[n];
-        const seen = this.callIr.get(key);
+        const seen = this.callIr.get(n);
         if (seen) return seen;
         const f = this.child(n, 'function');
         const argsNode = this.child(n, 'arguments');
@@ -160,7 +159,7 @@ export class ExprBuilder {
         const full = depth < 6;
         const { args, kw } = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : { args: [], kw: {} };
         const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
-        if (full) this.callIr.set(key, e);
+        if (full) this.callIr.set(n, e);
         return e;
       }
       case K.subscript: {
@@ -180,9 +179,10 @@ export class ExprBuilder {
         // `Annotated[Session, Depends(get_db)]` in a parameter annotation.
         const base = this.firstNamedChild(n);
         if (base < 0) return UNKNOWN;
-        const params = this.namedChildren(n).find((c) => this.kind(c) === K.type_parameter);
+        let params = -1;
+        for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) === K.type_parameter) { params = j; break; }
         const idx: Expr[] = [];
-        if (params !== undefined) for (const c of this.namedChildren(params)) idx.push(this.ir(c, scope, depth + 1));
+        if (params >= 0) for (let j = params + 1, end = this.L[params]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1) idx.push(this.ir(j, scope, depth + 1));
         return { k: 'sub', o: this.ir(base, scope, depth + 1), i: idx };
       }
       case K.binary_operator: {
@@ -193,7 +193,7 @@ export class ExprBuilder {
         return l >= 0 && r >= 0 ? { k: 'op', op, l: this.ir(l, scope, depth + 1), r: this.ir(r, scope, depth + 1) } : UNKNOWN;
       }
       case K.parenthesized_expression: {
-        for (const c of this.namedChildren(n)) if (this.kind(c) !== K.comment) return this.ir(c, scope, depth + 1);
+        for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) !== K.comment) return this.ir(j, scope, depth + 1);
         return UNKNOWN;
       }
       case K.await: {
@@ -201,16 +201,23 @@ export class ExprBuilder {
         return inner >= 0 ? { k: 'await', e: this.ir(inner, scope, depth + 1) } : UNKNOWN;
       }
       case K.string: {
-        const kids = this.namedChildren(n);
-        const kinds = kids.map((c) => this.kind(c));
-        const firstInterp = kinds.indexOf(K.interpolation);
-        if (firstInterp >= 0) {
-          const first = kinds.indexOf(K.string_content);
-          const head = first >= 0 && first < firstInterp ? this.str(kids[first]) : undefined;
+        // The first string_content before any interpolation, and whether there is an interpolation.
+        let first = -1;
+        let interp = false;
+        let content = '';
+        for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) {
+          if (this.namedOf[this.type[j]] !== 1) continue;
+          const k = this.kind(j);
+          if (k === K.interpolation) interp = true;
+          else if (k === K.string_content) {
+            if (first < 0 && !interp) first = j;
+            if (!interp) content += this.text.slice(this.S[j], this.E[j]);
+          }
+        }
+        if (interp) {
+          const head = first >= 0 ? this.str(first) : undefined;
           return head ? { k: '?', names: this.identifiersIn(n), head } : { k: '?', names: this.identifiersIn(n) };
         }
-        let content = '';
-        for (let i = 0; i < kids.length; i++) if (kinds[i] === K.string_content) content += this.text.slice(this.S[kids[i]], this.E[kids[i]]);
         return { k: 'str', v: this.own ? copyString(content) : content };
       }
       case K.concatenated_string: {
@@ -226,7 +233,7 @@ export class ExprBuilder {
       case K.list:
       case K.tuple: {
         const items: Expr[] = [];
-        for (const c of this.namedChildren(n)) if (this.kind(c) !== K.comment) items.push(this.ir(c, scope, depth + 1));
+        for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) !== K.comment) items.push(this.ir(j, scope, depth + 1));
         return { k: 'list', items };
       }
       case K.lambda: return { k: 'lambda', off: this.S[n], seg: this.header };
@@ -261,7 +268,8 @@ export class ExprBuilder {
     const args: Expr[] = [];
     const kw: Record<string, Expr> = {};
     if (this.kind(argsNode) === K.generator_expression) return { args: [{ k: '?', names: this.identifiersIn(argsNode) }], kw };
-    for (const a of this.namedChildren(argsNode)) {
+    for (let a = argsNode + 1, end = this.L[argsNode]; a < end; a = this.L[a]) {
+      if (this.namedOf[this.type[a]] !== 1) continue;
       const t = this.kind(a);
       if (t === K.comment) continue;
       if (t === K.keyword_argument) {
