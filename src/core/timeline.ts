@@ -1,0 +1,16 @@
+// `LOOPWISE_TIMELINE=1`: marks of a cold scan's phases on stderr, in ms since the main thread's
+// time origin (worker threads' marks on the same clock), to see where a threaded scan's wall time goes.
+import { isMainThread, threadId } from 'node:worker_threads';
+
+const on = !!process.env.LOOPWISE_TIMELINE;
+// Workers get a copy of the main thread's environment, so they read its time origin there.
+if (on && isMainThread) process.env.LOOPWISE_TIMELINE_T0 = String(performance.timeOrigin);
+const t0 = Number(process.env.LOOPWISE_TIMELINE_T0 ?? performance.timeOrigin);
+
+export const timeline = on;
+
+export function mark(what: string): void {
+  if (!on) return;
+  const t = performance.timeOrigin + performance.now() - t0;
+  process.stderr.write(`[timeline] ${t.toFixed(0).padStart(6)} ms ${isMainThread ? 'main' : `worker${threadId}`} ${what}\n`);
+}
