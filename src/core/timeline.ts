@@ -12,5 +12,7 @@ export const timeline = on;
 export function mark(what: string): void {
   if (!on) return;
   const t = performance.timeOrigin + performance.now() - t0;
-  process.stderr.write(`[timeline] ${t.toFixed(0).padStart(6)} ms ${isMainThread ? 'main' : `worker${threadId}`} ${what}\n`);
+  const m = process.memoryUsage();
+  const mb = (n: number) => (n / 1048576).toFixed(0);
+  process.stderr.write(`[timeline] ${t.toFixed(0).padStart(6)} ms ${isMainThread ? 'main' : `worker${threadId}`} ${what} (rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB)\n`);
 }

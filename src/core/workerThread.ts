@@ -1,11 +1,12 @@
 // Worker-thread entry (bundled as dist/scanWorker.js): started before the scan has read its files, it
 // loads the parser, then receives the files and takes them one at a time from the queue it shares
-// with the main thread and the other workers (see parallel.ts). It posts the models back as plain
-// data (structured clone keeps their Maps and Sets) a batch at a time and forgets them, so its heap
-// never holds its whole share. A file whose model cannot be built is reported by path so the main
+// with the main thread and the other workers (see parallel.ts). It posts the models back a batch at
+// a time, encoded by modelCodec (typed arrays, transferred; structured clone if a model holds what
+// the codec refuses), and forgets them, so its heap never holds its whole share. A file whose model cannot be built is reported by path so the main
 // thread builds it itself and reports the error. The last message has `done` set.
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { Analyzer, type SourceFile } from './analyzer';
+import { encode, type Encoded } from './modelCodec';
 import type { FileModel } from './python/model';
 import { mark } from './timeline';
 
@@ -13,7 +14,8 @@ import { mark } from './timeline';
 export interface WorkerRequest { grammarDir?: string; queue: Int32Array; busy: number; port: MessagePort }
 /** The one message the main thread sends: every file of the scan, in the queue's order. */
 export interface WorkerFiles { files: SourceFile[] }
-export interface WorkerReply { models: [string, FileModel][]; failed: string[]; done?: boolean }
+/** `encoded`: the batch's `[path, model][]`, encoded (see modelCodec); `models`: the same as plain data. */
+export interface WorkerReply { encoded?: Encoded; models?: [string, FileModel][]; failed: string[]; done?: boolean }
 
 /** Source text per batch: large enough that a message's fixed cost does not matter, small enough that the last one arrives soon. */
 export const WORKER_BATCH_CHARS = 64 * 1024;
@@ -27,25 +29,30 @@ async function run(): Promise<void> {
   mark('worker ready');
   analyzer.compactModels = false;
   Atomics.store(queue, busy, 1);
-  let reply: WorkerReply = { models: [], failed: [] };
+  let models: [string, FileModel][] = [];
+  let failed: string[] = [];
+  const post = (done: boolean) => {
+    let encoded: Encoded | undefined;
+    try { encoded = encode(models); } catch { /* structured clone below */ }
+    const reply: WorkerReply = encoded ? { encoded, failed } : { models, failed };
+    if (done) reply.done = true;
+    port.postMessage(reply, encoded ? [encoded.ints.buffer as ArrayBuffer, encoded.nums.buffer as ArrayBuffer] : []);
+    models = [];
+    failed = [];
+  };
   let chars = 0;
   let built = 0;
   for (let i = Atomics.add(queue, 0, 1); i < files.length; i = Atomics.add(queue, 0, 1)) {
     const f = files[i];
-    try { reply.models.push([f.path, analyzer.model(f)]); } catch { reply.failed.push(f.path); }
+    try { models.push([f.path, analyzer.model(f)]); } catch { failed.push(f.path); }
     analyzer.forget(f.path);
     built++;
     chars += f.text.length;
-    if (chars >= WORKER_BATCH_CHARS) {
-      port.postMessage(reply);
-      reply = { models: [], failed: [] };
-      chars = 0;
-    }
+    if (chars >= WORKER_BATCH_CHARS) { post(false); chars = 0; }
   }
   mark(`worker built ${built}`);
   analyzer.dispose();
-  reply.done = true;
-  port.postMessage(reply);
+  post(true);
   Atomics.store(queue, busy, 0);
   port.close();
 }
