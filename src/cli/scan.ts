@@ -34,12 +34,13 @@ export const SCAN_SPEC: CommandSpec = {
     ...SELECTION_FLAGS,
     'stdin-filename': { type: 'string', value: 'PATH', help: 'with "-": the path the text on standard input stands for (configuration, exclusion and messages follow it)' },
     'exit-zero': { type: 'boolean', help: 'exit 0 even with findings or files that could not be analysed' },
+    'fail-on': { type: 'string', value: 'LEVEL', help: 'lowest severity that makes the run exit 1: error, warning or info (default warning: findings in tests, scripts and examples, at info, are shown but do not fail CI)' },
     jobs: { type: 'string', short: 'j', value: 'N', help: 'threads that parse files (default: up to 4)' },
     'test-severity': { type: 'string', value: 'LEVEL', help: 'severity of findings in tests, scripts and examples: error, warning or info (default info)' },
     lang: { type: 'string', value: 'LANG', help: 'messages in en or vi (default: text follows LC_ALL / LANG; other formats stay English)' },
   },
   epilog: `Configuration: for each file the nearest loopwise.toml, or pyproject.toml with [tool.loopwise], at or
-above its folder. Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, or a file
+above its folder. Exit codes: 0 nothing at or above --fail-on found, 1 findings at or above --fail-on, 2 usage or configuration error, or a file
 that could not be read or was over --max-file-size (unless --exit-zero).`,
 };
 
@@ -68,6 +69,8 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs needs a whole number >= 1, got "${flags.jobs}"`);
   const testSeverity = flags['test-severity'] as string | undefined;
   if (testSeverity !== undefined && !['error', 'warning', 'info'].includes(testSeverity)) throw new UsageError(`--test-severity needs error, warning or info, got "${testSeverity}"`);
+  const failOn = (flags['fail-on'] as string | undefined) ?? 'warning';
+  if (!(failOn in SEVERITY_RANK)) throw new UsageError(`--fail-on needs error, warning or info, got "${failOn}"`);
   const fromStdin = positional.includes('-');
   if (fromStdin && positional.length > 1) throw new UsageError('"-" (standard input) cannot be combined with other paths');
   if (fromStdin && typeof flags['stdin-filename'] !== 'string') throw new UsageError('"-" needs --stdin-filename PATH (the file the text stands for)');
@@ -93,8 +96,12 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
     err(`loopwise: ${failed.length} file${failed.length === 1 ? '' : 's'} could not be analysed (${failed.slice(0, 3).map((n) => `${n.file}: ${n.message}`).join('; ')}${failed.length > 3 ? '; ...' : ''})\n`);
     return 2;
   }
-  return result.findings.length ? 1 : 0;
+  const floor = SEVERITY_RANK[failOn as Severity];
+  return result.findings.some((f) => SEVERITY_RANK[f.severity] >= floor) ? 1 : 0;
 }
+
+/** Severities in order, for --fail-on. */
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /**
  * The JSON report of a scan (fix ranges as line/column). Each file's line starts are computed once,

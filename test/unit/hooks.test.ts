@@ -52,6 +52,8 @@ describe('pre-commit hook and GitHub Action', function () {
     assert.ok(scan >= 0 && upload > scan && fail > upload, 'scan, then upload, then fail');
     assert.match(steps[scan].run!, /scripts\/action-scan\.sh/);
     assert.equal(steps[upload].with!.sarif_file, '${{ steps.scan.outputs.sarif-file }}');
+    // It fails on the scan's exit code (which follows --fail-on), not on the count of findings (info ones included).
+    assert.match(steps[fail].if!, /steps\.scan\.outputs\.exit-code == '1'/);
   });
 
   it('the action\'s run script writes SARIF, annotations and the outputs; exit 2 only on a usage error', () => {

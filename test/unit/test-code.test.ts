@@ -43,6 +43,18 @@ describe('test code, scripts and examples', () => {
     await assert.rejects(runScan([ROOT, '--test-severity', 'loud'], () => undefined), UsageError);
   });
 
+  it('info findings are listed but do not fail the run unless --fail-on info', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-failon-'));
+    mkdirSync(join(dir, 'tests'));
+    writeFileSync(join(dir, 'tests', 'test_a.py'), 'import time\n\nasync def test_a():\n    time.sleep(1)\n');
+    const code = (extra: string[]) => runScan([dir, '--no-config', '--jobs', '1', ...extra], () => undefined);
+    assert.equal(await code([]), 0, 'an info finding alone: exit 0 by default');
+    assert.equal(await code(['--fail-on', 'info']), 1);
+    assert.equal(await code(['--test-severity', 'warning']), 1, 'raised to warning, it fails the default');
+    assert.equal(await code(['--test-severity', 'warning', '--fail-on', 'error']), 0);
+    await assert.rejects(runScan([dir, '--fail-on', 'loud'], () => undefined), /--fail-on needs error, warning or info, got "loud"/);
+  });
+
   it('[tool.loopwise] test-code replaces the default paths', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lw-testcode-'));
     mkdirSync(join(dir, 'qa'));

@@ -35,6 +35,7 @@ const ALTERNATIVE_VI: Record<string, string> = {
   'use an async driver (SQLAlchemy AsyncSession, asyncpg, redis.asyncio, motor), or a plain def handler': 'dùng driver async (SQLAlchemy AsyncSession, asyncpg, redis.asyncio, motor), hoặc một handler def thường',
   'use anthropic.AsyncAnthropic': 'dùng anthropic.AsyncAnthropic',
   'use asyncssh / aioftp, or await asyncio.to_thread(...)': 'dùng asyncssh / aioftp, hoặc await asyncio.to_thread(...)',
+  'await asyncio.to_thread(...), or download once at startup, off the event loop': 'await asyncio.to_thread(...), hoặc tải một lần lúc khởi động, ngoài event loop',
   'use await asyncio.create_subprocess_exec(...) and await proc.communicate()': 'dùng await asyncio.create_subprocess_exec(...) và await proc.communicate()',
   'use await asyncio.sleep(...) / asyncio primitives, or await asyncio.wrap_future(...)': 'dùng await asyncio.sleep(...) / các primitive của asyncio, hoặc await asyncio.wrap_future(...)',
   'use await asyncio.sleep(...)': 'dùng await asyncio.sleep(...)',

@@ -78,6 +78,17 @@ export const blockingSdk: RuleFamily = {
     },
     {
       kind: 'http',
+      // Hugging Face Hub downloads and API calls go over HTTP (a snapshot can be gigabytes); a file
+      // already in the local cache still costs a metadata request unless HF_HUB_OFFLINE is set.
+      calls: [
+        'huggingface_hub.{snapshot_download,hf_hub_download,upload_file,upload_folder,create_repo,list_repo_files,model_info,list_models}',
+        'huggingface_hub.HfApi().*',
+      ],
+      except: ['close'],
+      alternative: 'await asyncio.to_thread(...), or download once at startup, off the event loop',
+    },
+    {
+      kind: 'http',
       calls: ['ftplib.{FTP,FTP_TLS}', 'ftplib.{FTP,FTP_TLS}().*', 'paramiko.SSHClient().{connect,exec_command}', 'paramiko.SFTPClient().*'],
       except: ['set_missing_host_key_policy', 'load_system_host_keys'],
       alternative: 'use asyncssh / aioftp, or await asyncio.to_thread(...)',
