@@ -92,10 +92,13 @@ export class ModelBuilders {
     const ordered = order.map((i) => files[i]);
     const byPath = new Map(files.map((f) => [f.path, f]));
     let adopted = 0;
+    let decodeMs = 0;
     const take = (m: WorkerReply) => {
       let models = m.models ?? [];
       // A batch that does not decode is not adopted: analyze() builds its files here.
+      const t = performance.now();
       if (m.encoded) { try { models = decode(m.encoded) as [string, FileModel][]; } catch { models = []; } }
+      decodeMs += performance.now() - t;
       for (const [path, model] of models) {
         const f = byPath.get(path);
         if (f) { analyzer.adopt(f, model); adopted++; }
@@ -131,7 +134,7 @@ export class ModelBuilders {
       });
     }
     drain();
-    mark(`workers done; adopted ${adopted}`);
+    mark(`workers done; adopted ${adopted} (decoding took ${decodeMs.toFixed(0)} ms here)`);
     this.close();
     return adopted;
   }
