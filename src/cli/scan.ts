@@ -10,6 +10,7 @@ import { scanPaths, type ScanOptions } from '../core/scan';
 import { type CommandSpec, parseCommand, UsageError } from './args';
 import { formatGithub, formatText, toGitlab, toJson, toSarif, writeJson } from './format';
 import { VERSION } from './version';
+import { mark } from '../core/timeline';
 import type { Severity } from '../core/types';
 
 const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
@@ -88,6 +89,7 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
   else if (format === 'gitlab') out(JSON.stringify(toGitlab(result), null, 2) + '\n');
   else if (format === 'github') out(formatGithub(result));
   else out(formatText(result));
+  mark('output written');
   if (flags['exit-zero']) return 0;
   const failed = result.notes.filter((n) => n.failed);
   if (failed.length) {

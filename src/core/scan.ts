@@ -6,7 +6,8 @@ import { ConfigResolver, excluder, type LoopwiseConfig, type ProjectConfig, unkn
 import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, InputError, MAX_FILE_BYTES, moduleName, readSource, SKIP_DIRS } from './files';
 import { compileGlobs, type GlobSet } from './globs';
 import { isTestCode, projectPath } from './python/sourceRoots';
-import { buildModelsInParallel } from './parallel';
+import { ModelBuilders } from './parallel';
+import { mark } from './timeline';
 import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './types';
 
 export interface ScanOptions {
@@ -104,7 +105,10 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     const bad = unknownCodes(list ?? []);
     if (bad.length) throw new ConfigError(unknownCodesMessage(flag, bad));
   }
+  mark('scan start');
   const { files, notes, resolver } = opts.stdin ? stdinFile(opts.stdin.path, opts) : resolveFiles(paths, opts);
+  // Worker threads start now, so their start-up overlaps with reading the files.
+  const builders = opts.stdin ? undefined : ModelBuilders.start(files.length, { jobs: opts.jobs });
   const allNotes: FileNote[] = [...notes];
   const sources: SourceFile[] = [];
   const testPatternsOf = new Map<ProjectConfig, ((rel: string) => boolean) | undefined>();
@@ -121,8 +125,12 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     sources.push({ path: rel, text: decoded.text, module, isPackage, ...(testCode ? { testCode } : {}) });
     scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config, root: f.root });
   }
-  const analyzer = opts.analyzer ?? (await Analyzer.create());
-  await buildModelsInParallel(analyzer, sources, { jobs: opts.jobs });
+  mark(`read ${sources.length} files`);
+  let analyzer: Analyzer;
+  try { analyzer = opts.analyzer ?? (await Analyzer.create()); } catch (err) { builders?.close(); throw err; }
+  mark('parser ready');
+  if (builders) await builders.build(analyzer, sources);
+  mark('models built');
   // One analysis per distinct set of analysis options (most scans have one), each reporting on its
   // own files; the call graph always spans every file, so a helper in another folder is still followed.
   // Configurations that differ only in what they exclude share one analysis.
@@ -145,6 +153,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     return mergeResults(parts.map((g) => analyzer.analyze(list, { ...g.options, fixes: opts.fixes, notes: allNotes, only: g.files })), allNotes, list.length);
   };
   const result = run(sources);
+  mark('analysed');
   const reanalyze = (texts: Map<string, string>) => run(sources.map((s) => (texts.has(s.path) ? { ...s, text: texts.get(s.path)! } : s)));
   const first = files.length ? files[0].config : resolver.defaults;
   return { result, files: scanned, config: first, configs: [...used].filter((c) => c.source), analyzer, reanalyze };

@@ -1,38 +1,60 @@
-// Worker-thread entry (bundled as dist/scanWorker.js): builds the models of the files it is given and
-// posts them back as plain data (structured clone keeps their Maps and Sets), a batch at a time: a
-// posted batch waits in the port as compact serialized bytes and the worker forgets its models, so
-// the worker's heap never holds its whole share (a full share of models cost ~40 MB of peak RSS on the
-// 500-file benchmark). A file whose model cannot be built is reported by path so the main thread
-// builds it itself and reports the error. The last message has `done` set.
-import { parentPort, workerData } from 'node:worker_threads';
+// Worker-thread entry (bundled as dist/scanWorker.js): started before the scan has read its files, it
+// loads the parser, then receives the files and takes them one at a time from the queue it shares
+// with the main thread and the other workers (see parallel.ts). It posts the models back a batch at
+// a time, encoded by modelCodec (typed arrays, transferred; structured clone if a model holds what
+// the codec refuses), and forgets them, so its heap never holds its whole share. A file whose model cannot be built is reported by path so the main
+// thread builds it itself and reports the error. The last message has `done` set.
+import { type MessagePort, workerData } from 'node:worker_threads';
 import { Analyzer, type SourceFile } from './analyzer';
+import { encode, type Encoded } from './modelCodec';
 import type { FileModel } from './python/model';
+import { mark } from './timeline';
 
-export interface WorkerRequest { files: SourceFile[]; grammarDir?: string }
-export interface WorkerReply { models: [string, FileModel][]; failed: string[]; done?: boolean }
+/** `queue[0]`: the next file to take; `queue[busy]`: 1 while this worker holds files it took and has not posted. */
+export interface WorkerRequest { grammarDir?: string; queue: Int32Array; busy: number; port: MessagePort }
+/** The one message the main thread sends: every file of the scan, in the queue's order. */
+export interface WorkerFiles { files: SourceFile[] }
+/** `encoded`: the batch's `[path, model][]`, encoded (see modelCodec); `models`: the same as plain data. */
+export interface WorkerReply { encoded?: Encoded; models?: [string, FileModel][]; failed: string[]; done?: boolean }
 
-/** Source text per batch: large enough that a message's fixed cost does not matter. */
-export const WORKER_BATCH_CHARS = 256 * 1024;
+/** Source text per batch: large enough that a message's fixed cost does not matter, small enough that the last one arrives soon. */
+export const WORKER_BATCH_CHARS = 64 * 1024;
 
 async function run(): Promise<void> {
-  const { files, grammarDir } = workerData as WorkerRequest;
-  const analyzer = await Analyzer.create(grammarDir);
+  const { grammarDir, queue, busy, port } = workerData as WorkerRequest;
+  mark('worker start');
+  const analyzerReady = Analyzer.create(grammarDir);
+  const { files } = await new Promise<WorkerFiles>((resolve) => port.once('message', resolve));
+  const analyzer = await analyzerReady;
+  mark('worker ready');
   analyzer.compactModels = false;
-  let reply: WorkerReply = { models: [], failed: [] };
+  Atomics.store(queue, busy, 1);
+  let models: [string, FileModel][] = [];
+  let failed: string[] = [];
+  const post = (done: boolean) => {
+    let encoded: Encoded | undefined;
+    try { encoded = encode(models); } catch { /* structured clone below */ }
+    const reply: WorkerReply = encoded ? { encoded, failed } : { models, failed };
+    if (done) reply.done = true;
+    port.postMessage(reply, encoded ? [encoded.ints.buffer as ArrayBuffer, encoded.nums.buffer as ArrayBuffer] : []);
+    models = [];
+    failed = [];
+  };
   let chars = 0;
-  for (const f of files) {
-    try { reply.models.push([f.path, analyzer.model(f)]); } catch { reply.failed.push(f.path); }
+  let built = 0;
+  for (let i = Atomics.add(queue, 0, 1); i < files.length; i = Atomics.add(queue, 0, 1)) {
+    const f = files[i];
+    try { models.push([f.path, analyzer.model(f)]); } catch { failed.push(f.path); }
     analyzer.forget(f.path);
+    built++;
     chars += f.text.length;
-    if (chars >= WORKER_BATCH_CHARS) {
-      parentPort!.postMessage(reply);
-      reply = { models: [], failed: [] };
-      chars = 0;
-    }
+    if (chars >= WORKER_BATCH_CHARS) { post(false); chars = 0; }
   }
+  mark(`worker built ${built}`);
   analyzer.dispose();
-  reply.done = true;
-  parentPort!.postMessage(reply);
+  post(true);
+  Atomics.store(queue, busy, 0);
+  port.close();
 }
 
 run().catch((err) => { throw err; });

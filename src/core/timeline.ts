@@ -1,0 +1,28 @@
+// `LOOPWISE_TIMELINE=1`: marks of a cold scan's phases on stderr, in ms since the main thread's
+// time origin (worker threads' marks on the same clock), to see where a threaded scan's wall time goes.
+import { readFileSync } from 'node:fs';
+import { isMainThread, threadId } from 'node:worker_threads';
+
+const on = !!process.env.LOOPWISE_TIMELINE;
+// Workers get a copy of the main thread's environment, so they read its time origin there.
+if (on && isMainThread) process.env.LOOPWISE_TIMELINE_T0 = String(performance.timeOrigin);
+const t0 = Number(process.env.LOOPWISE_TIMELINE_T0 ?? performance.timeOrigin);
+
+
+export function mark(what: string): void {
+  if (!on) return;
+  const t = performance.timeOrigin + performance.now() - t0;
+  const m = process.memoryUsage();
+  const cpu = threadCpuMs();
+  const mb = (n: number) => (n / 1048576).toFixed(0);
+  process.stderr.write(`[timeline] ${t.toFixed(0).padStart(6)} ms ${isMainThread ? 'main' : `worker${threadId}`} ${what} (thread cpu ${cpu ?? '?'} ms, rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB)\n`);
+}
+
+/** This thread's CPU time (user + system) on Linux, from /proc (10 ms ticks); undefined elsewhere. */
+function threadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch { return undefined; }
+}
