@@ -390,6 +390,11 @@ export class Analyzer {
     if (at < 0) return undefined;
     const hit = list[at];
     if (hit.part.column !== 0 || (hit.start > 0 && file.text.charCodeAt(hit.start - 1) !== 10)) return undefined;
+    // The next statement must start at column 0 too: tree-sitter parses an inconsistent dedent
+    // (a body line indented deeper than the next) without an error and leaves the rest of the body
+    // as indented top-level statements, which the edited statement may take back.
+    const after = list[at + 1];
+    if (after && after.part.column !== 0) return undefined;
     const text = file.text.slice(hit.start, hit.end + delta);
     const opts = { module: file.module, isPackage: file.isPackage, ownText: true };
     let part: Part | undefined;

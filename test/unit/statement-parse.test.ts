@@ -74,4 +74,17 @@ describe('statement-alone parses of an edited document', () => {
     assert.ok(statementParses > edits / 5, `${statementParses} of ${edits}`);
     assert.ok(statementParses < edits * 0.9, `${statementParses} of ${edits}`);
   });
+  it('an inconsistent dedent (no error for tree-sitter) left indented top-level statements: undoing it reparses the file', () => {
+    const doc = { path: 'dedent.py', module: 'fixture', isPackage: false };
+    const clean = 'import time\n\n\nasync def f():\n    x = 1\n    time.sleep(1)\n    return x\n';
+    const at = clean.indexOf('    x = 1');
+    const deeper = clean.slice(0, at) + '    ' + clean.slice(at);
+    live.updateDocument({ ...doc, text: clean }, []);
+    live.updateDocument({ ...doc, text: deeper }, [{ start: at, end: at, text: '    ' }]);
+    const { model } = live.updateDocument({ ...doc, text: clean }, [{ start: at, end: at + 4, text: '' }]);
+    fresh.forget(doc.path);
+    assert.equal(shape(model), shape(fresh.updateDocument({ ...doc, text: clean }, []).model));
+    assert.deepEqual(live.analyze([{ ...doc, text: clean }], { fixes: false }).findings.map((f) => `${f.line}:${f.code}`), ['6:LW102']);
+    live.forget(doc.path);
+  });
 });
