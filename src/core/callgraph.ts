@@ -334,11 +334,11 @@ export class CallGraph {
   private whenAt(f: FunctionRef, c: CallInfo, edge: SyncEdge, when: string[] | undefined): string[] | undefined | null {
     const out = new Set(this.guardOf(f, c.site));
     if (when && this.bindsArgs(c, edge)) {
+      // An argument named like `f`'s parameter is that parameter unless the call sits in a comprehension.
+      const inComp = c.site.loop >= 0 && f.mod.model.loops[c.site.loop]?.kind === 'comp';
       for (const q of when) {
         const arg = argumentFor(edge.t.fn, c.site, q);
         if (arg === 'absent' || arg?.k === 'none' || (arg && isFalsy(arg) && falsyDefault(edge.t.fn, q))) return null;
-        // The argument is `f`'s own parameter (not a comprehension's variable of the same name).
-        const inComp = c.site.loop >= 0 && f.mod.model.loops[c.site.loop]?.kind === 'comp';
         if (arg?.k === 'name' && !inComp && this.guardOf(f, undefined, arg.n)) out.add(arg.n);
       }
     }

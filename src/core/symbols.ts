@@ -299,6 +299,13 @@ export class SymbolIndex {
     return undefined;
   }
 
+  /** Whether class `sub` is `base` or derives from it through workspace bases (bounded for cycles). */
+  derivesFrom(sub: string, base: string): boolean {
+    if (sub === base) return true;
+    const c = this.classes.get(sub);
+    return !!c && this.inClassOrBases(c, (k) => (this.bases(k).includes(base) ? true : undefined)) === true;
+  }
+
   /** Canonical names of a class's bases. */
   bases(c: ClassRef): string[] {
     const out: string[] = [];

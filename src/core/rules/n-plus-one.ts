@@ -387,7 +387,7 @@ export class RoundTrips {
     for (const g of this.graph.callsOf(t)) {
       const skip = [...known].some(([p, q]) => {
         const branch = this.narrowedTo(t, g.site, p);
-        return branch !== undefined && this.graph.index.classes.has(branch) && !this.isSubclass(q, branch);
+        return branch !== undefined && this.graph.index.classes.has(branch) && !this.graph.index.derivesFrom(q, branch);
       });
       if (skip) { pruned = true; continue; }
       out = max(out, this.ofCall(t, g));
@@ -399,21 +399,6 @@ export class RoundTrips {
     if (!this.cycle || out === Trip.Yes) this.dispatchMemo.set(key, res);
     this.cycle = outer || this.cycle;
     return res;
-  }
-
-  /** `sub` is `base` or a workspace subclass of it (through workspace bases). */
-  private isSubclass(sub: string, base: string): boolean {
-    const seen = new Set<string>();
-    const stack = [sub];
-    while (stack.length && seen.size < 64) {
-      const q = stack.pop()!;
-      if (q === base) return true;
-      if (seen.has(q)) continue;
-      seen.add(q);
-      const k = this.graph.index.classes.get(q);
-      if (k) stack.push(...this.graph.index.bases(k));
-    }
-    return false;
   }
 
   /** Every non-blank, non-comment line after `header` up to `line` is indented deeper than `indent`. */
