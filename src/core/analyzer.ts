@@ -933,12 +933,14 @@ class Run {
     const verb = rule.family === 'cpu' ? 'is CPU-heavy and blocks the event loop' : 'blocks the event loop';
     const lifespan = role?.kind === 'lifespan' ? ' (runs once at startup)' : '';
     const test = testNote(ref.mod);
+    // Test code, scripts and examples serve no request: no "plain def handler" advice there.
+    const alternative = test ? rule.testAlternative ?? rule.alternative : rule.alternative;
     const alsoText = also.map((a) => `${a.chain[a.chain.length - 1].name} (${a.code})`).join(', ');
-    const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}${test ? TEST_NOTE[test] : ''}; ${rule.alternative}${hint}${also.length ? `. The same call also reaches ${alsoText}` : ''}`;
+    const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}${test ? TEST_NOTE[test] : ''}; ${alternative}${hint}${also.length ? `. The same call also reaches ${alsoText}` : ''}`;
     const f = this.finding(ref, role, c, rule.code, this.severity(ref, role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text);
     f.args = {
       shape: rule.family, call: chain.length ? chain[chain.length - 1].name : c.site.text, via: viaText(chain),
-      ...this.whereArgs(ref, role), alternative: rule.alternative, iter: hint ? this.syncLoopIter(ref, c) ?? '' : '',
+      ...this.whereArgs(ref, role), alternative, iter: hint ? this.syncLoopIter(ref, c) ?? '' : '',
       ...(also.length ? { also: alsoText } : {}), ...(test ? { test } : {}),
     };
     if (also.length) f.also = also;

@@ -33,7 +33,7 @@ describe('i18n: catalogues', () => {
   });
 
   it('every alternative in the rule tables has a Vietnamese text', () => {
-    const alternatives = new Set(FAMILIES.flatMap((f) => [f.alternative, ...f.entries.map((e) => e.alternative).filter((a): a is string => !!a)]));
+    const alternatives = new Set(FAMILIES.flatMap((f) => [f.alternative, f.testAlternative, ...f.entries.flatMap((e) => [e.alternative, e.testAlternative])].filter((a): a is string => !!a)));
     for (const alt of alternatives) {
       const vi = localizeMessage(finding({ shape: 'blocking', call: 'x', via: '', role: 'route', name: 'f', route: '', alternative: alt, iter: '' }), 'vi');
       assert.ok(!vi.includes(alt), `no Vietnamese text for "${alt}"`);

@@ -78,6 +78,32 @@ describe('test code, scripts and examples', () => {
     assert.match(localizeMessage(spin, 'vi'), /không gì khác trên event loop của nó chạy được nữa/);
   });
 
+  it('advice and fixes in test code fit a test: no "plain def handler", no FastAPI threadpool, plain def only for a route', async () => {
+    const dir = join(__dirname, '..', 'fixtures', 'projects', 'test-code-advice');
+    const { result } = await scanPaths([dir], { noConfig: true, jobs: 1 });
+    const at = (file: string, line: number, code: string) => {
+      const f = result.findings.find((x) => x.file.endsWith(file) && x.line === line && x.code === code);
+      assert.ok(f, `${file}:${line} ${code}`);
+      return f;
+    };
+    const kinds = (f: { fixes: { kind: string; title: string; isPreferred?: boolean }[] }) => f.fixes.map((x) => `${x.kind}${x.isPreferred ? '*' : ''}`);
+    const test = at('tests/test_db.py', 13, 'LW105');
+    assert.equal(test.message, "db_session.query blocks the event loop in coroutine test_user_row (test code: it holds up this test's event loop, not a served request); use an async driver (SQLAlchemy AsyncSession, asyncpg, aiomysql, aiosqlite), or await asyncio.to_thread(...)");
+    assert.equal(localizeMessage(test, 'vi'), 'db_session.query chặn event loop trong coroutine test_user_row (mã test: nó chỉ giữ event loop của test này, không phải một request đang được phục vụ); dùng driver async (SQLAlchemy AsyncSession, asyncpg, aiomysql, aiosqlite), hoặc await asyncio.to_thread(...)');
+    // A pytest coroutine is no handler: the one preferred fix moves the call to a thread, and nothing names FastAPI's threadpool.
+    assert.deepEqual(kinds(test), ['thread-chain*', 'noqa', 'noqa']);
+    const mail = at('tests/test_db.py', 18, 'LW106');
+    assert.match(mail.message, /; use aiosmtplib, or await asyncio\.to_thread\(\.\.\.\)$/);
+    assert.deepEqual(kinds(mail), ['thread*', 'noqa', 'noqa']);
+    // A route of a test app still is a route: FastAPI runs it as a plain def in its threadpool.
+    assert.deepEqual(kinds(at('tests/test_db.py', 24, 'LW105')), ['plain-def*', 'thread-chain', 'noqa', 'noqa']);
+    for (const f of result.findings.filter((x) => x.testCode)) assert.doesNotMatch(`${f.message} ${localizeMessage(f, 'vi')} ${f.fixes.map((x) => x.title).join(' ')}`, /plain def handler|handler def thường|BackgroundTasks|run_in_threadpool/, f.message);
+    // The served app keeps the handler advice and the threadpool choice.
+    assert.match(at('app/main.py', 20, 'LW105').message, /, or a plain def handler$/);
+    assert.match(at('app/main.py', 15, 'LW106').message, /; use aiosmtplib, or FastAPI BackgroundTasks$/);
+    assert.ok(at('app/main.py', 15, 'LW106').fixes.some((x) => x.kind === 'threadpool'));
+  });
+
   it('tells tests, scripts and examples apart by the innermost folder', () => {
     assert.equal(testCodeKind('backend/tests/unit/helpers.py'), 'test');
     assert.equal(testCodeKind('scripts/test_seed.py'), 'test');

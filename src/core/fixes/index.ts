@@ -2,11 +2,13 @@
 // its fixes in a fixed order, at most one of them preferred (the one fix-all applies):
 // A fix is preferred (*) only when the conditions under which it keeps behaviour hold (safety.ts);
 // a fix whose conditions fail is offered with "check: ..." in its title, and fix-all skips it.
-//   any LW1xx / LW2xx in a route or dependency that awaits nothing:  plain def* first
+//   any LW1xx / LW2xx in a route or dependency that awaits nothing:  plain def* first (never a pytest
+//                         coroutine: only FastAPI runs a plain def in its threadpool)
 //   LW102 time.sleep      asyncio.sleep*, thread, threadpool, noqa
 //   LW101 requests/httpx  httpx.AsyncClient* (simple statement, not in a loop) or thread*, threadpool, noqa
 //   LW104 with open(...)  Path.read_text / write_text in a thread* for one read or write, else noqa only
-//   other LW1xx           thread* (the whole call chain; lazy iterators drained in the thread), threadpool, noqa
+//   other LW1xx           thread* (the whole call chain; lazy iterators drained in the thread), threadpool
+//                         (not in test code, scripts or examples), noqa
 //   LW2xx                 process pool* (reusing the file's pool; see processPool.ts), else thread*; noqa
 //   LW301                 asyncio.gather* for independent iterations (Semaphore-bounded when unbounded); noqa
 //   LW302-LW304, LW501    see loopFixes.ts
@@ -69,7 +71,8 @@ function build(ctx: FixContext, f: Finding): Fix[] {
     const thread = threadFix(ctx, t, 'to_thread', !first?.isPreferred, /^requests\.Session\(\)\./.test(f.call) ? SESSION_NOTE : undefined);
     if (first) out.push(first);
     out.push(thread);
-    if (ctx.model.imports.some((i) => i.q === 'fastapi' || i.q.startsWith('fastapi.'))) out.push(threadFix(ctx, t, 'threadpool', false));
+    // FastAPI's threadpool serves requests; test code, scripts and examples have asyncio.to_thread.
+    if (!f.testCode && ctx.model.imports.some((i) => i.q === 'fastapi' || i.q.startsWith('fastapi.'))) out.push(threadFix(ctx, t, 'threadpool', false));
   } else if (cpu) {
     const pool = processPoolFix(ctx, t);
     if (pool) out.push(pool, threadFix(ctx, t, 'to_thread', !pool.isPreferred, GIL_NOTE));

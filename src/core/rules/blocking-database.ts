@@ -9,6 +9,7 @@ export const blockingDatabase: RuleFamily = {
   title: 'Blocking database or cache call',
   family: 'blocking',
   alternative: 'use an async driver (SQLAlchemy AsyncSession, asyncpg, redis.asyncio, motor), or a plain def handler',
+  testAlternative: 'use an async driver (SQLAlchemy AsyncSession, asyncpg, redis.asyncio, motor), or await asyncio.to_thread(...)',
   entries: [
     {
       kind: 'db',
@@ -22,6 +23,7 @@ export const blockingDatabase: RuleFamily = {
         'sqlalchemy.engine.reflection.Inspector().{get_schema_names,get_table_names,get_view_names,get_columns,get_indexes,get_foreign_keys,get_pk_constraint,get_unique_constraints,has_table,has_schema}',
       ],
       alternative: 'use an async driver (SQLAlchemy AsyncSession, asyncpg, aiomysql, aiosqlite), or a plain def handler',
+      testAlternative: 'use an async driver (SQLAlchemy AsyncSession, asyncpg, aiomysql, aiosqlite), or await asyncio.to_thread(...)',
     },
     {
       kind: 'db',

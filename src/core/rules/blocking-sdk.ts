@@ -64,6 +64,7 @@ export const blockingSdk: RuleFamily = {
       kind: 'mail',
       calls: ['twilio.rest.Client().*', 'smtplib.{SMTP,SMTP_SSL}', 'smtplib.{SMTP,SMTP_SSL}().{sendmail,send_message,login,starttls,connect,quit,ehlo}'],
       alternative: 'use aiosmtplib, or FastAPI BackgroundTasks',
+      testAlternative: 'use aiosmtplib, or await asyncio.to_thread(...)',
     },
     {
       kind: 'http',
@@ -86,6 +87,7 @@ export const blockingSdk: RuleFamily = {
       ],
       except: ['close'],
       alternative: 'await asyncio.to_thread(...), or download once at startup, off the event loop',
+      testAlternative: 'await asyncio.to_thread(...), or download once before the event loop starts',
     },
     {
       kind: 'http',

@@ -44,6 +44,6 @@ export const blockingSleep: RuleFamily = {
       ],
       alternative: 'await an asyncio equivalent (asyncio.Lock, asyncio.Event, await asyncio.wrap_future(fut))',
     },
-    { kind: 'wait', calls: ['builtins.input'], alternative: 'do not read stdin in a server; pass the value in the request' },
+    { kind: 'wait', calls: ['builtins.input'], alternative: 'do not read stdin in a server; pass the value in the request', testAlternative: 'await asyncio.to_thread(input, ...), or pass the value in as an argument' },
   ],
 };

@@ -7,6 +7,7 @@ export const cpuDataframe: RuleFamily = {
   title: 'Dataframe or numeric work on the event loop',
   family: 'cpu',
   alternative: 'run it in a ProcessPoolExecutor, or precompute it outside the request',
+  testAlternative: 'run it in a ProcessPoolExecutor (await loop.run_in_executor(pool, ...))',
   entries: [
     {
       kind: 'dataframe',

@@ -44,6 +44,8 @@ export interface RuleHit {
   family: 'blocking' | 'cpu';
   kind: CostKind;
   alternative: string;
+  /** The alternative in test code, scripts and examples (RuleFamily.testAlternative); absent: `alternative`. */
+  testAlternative?: string;
   title: string;
   nonBlockingWhen?: { arg: string; pos: number }[];
   freshIsFree?: boolean;
@@ -66,12 +68,14 @@ export class RuleSet {
         family,
         kind: x.kind ?? (family === 'cpu' ? 'ml' : 'io'),
         alternative: x.hint ?? fam?.alternative ?? 'move it off the event loop (await asyncio.to_thread(...))',
+        ...(!x.hint && fam?.testAlternative ? { testAlternative: fam.testAlternative } : {}),
         title: fam?.title ?? 'Blocking call',
       });
     }
     for (const fam of FAMILIES) {
       for (const entry of fam.entries) {
-        const hit: RuleHit = { code: fam.code, family: fam.family, kind: entry.kind, alternative: entry.alternative ?? fam.alternative, title: fam.title, ...(entry.nonBlockingWhen ? { nonBlockingWhen: entry.nonBlockingWhen } : {}), ...(entry.freshIsFree ? { freshIsFree: true } : {}) };
+        const testAlternative = entry.testAlternative ?? (entry.alternative ? undefined : fam.testAlternative);
+        const hit: RuleHit = { code: fam.code, family: fam.family, kind: entry.kind, alternative: entry.alternative ?? fam.alternative, ...(testAlternative ? { testAlternative } : {}), title: fam.title, ...(entry.nonBlockingWhen ? { nonBlockingWhen: entry.nonBlockingWhen } : {}), ...(entry.freshIsFree ? { freshIsFree: true } : {}) };
         for (const p of entry.calls) this.table.add(p, hit, entry.except);
       }
     }

@@ -14,6 +14,8 @@ export interface RuleEntry {
   except?: string[];
   /** Overrides the family's alternative for these calls. */
   alternative?: string;
+  /** Overrides `testAlternative` for these calls. */
+  testAlternative?: string;
   /** The call returns at once (is not a finding) when one of these arguments is False or 0. */
   nonBlockingWhen?: { arg: string; pos: number }[];
   /** On a receiver made by the call just before it in the same function (nothing ran in between), the call returns at once. */
@@ -29,6 +31,11 @@ export interface RuleFamily {
   family: 'blocking' | 'cpu';
   /** What to do instead, shown in every message. */
   alternative: string;
+  /**
+   * What to do instead in test code, scripts and examples, when `alternative` names what only a served
+   * app has (a `def` handler, a request, BackgroundTasks): a pytest coroutine is no handler.
+   */
+  testAlternative?: string;
   entries: RuleEntry[];
 }
 
