@@ -436,6 +436,11 @@ export class ModelBuilder extends ExprBuilder {
     if (fnId >= 0) {
       const guard = this.guardsOf(n, this.model.functions[fnId]);
       if (guard) call.guard = guard;
+      if (this.narrowFns.has(fnId)) {
+        const narrow = this.narrowingsOf(n, scope);
+        if (narrow) call.narrow = narrow;
+      }
+      if (e.f.k === 'name' && e.f.n === 'isinstance') this.narrowFns.add(fnId);
     }
     if (argsNode >= 0 && this.hasSplat(argsNode)) call.splat = true;
     this.model.calls.push(call);
@@ -507,6 +512,43 @@ export class ModelBuilder extends ExprBuilder {
     let kept: string[] | undefined;
     for (const [name, isNone] of optional) if (out.has(`!${name}`) || (isNone && out.has(name))) (kept ??= []).push(name);
     return kept;
+  }
+
+  /** Functions with an `isinstance(...)` call so far: only their later calls can be narrowed. */
+  private narrowFns = new Set<number>();
+
+  /**
+   * The `isinstance(x, C)` calls true wherever the call at node `n` runs: conjuncts (`and`) of the
+   * condition of each enclosing `if` / `elif` whose consequence holds it, in the same function. A
+   * negated or `or`-joined check narrows nothing; a comprehension (it binds names of its own) stops the walk.
+   */
+  private narrowingsOf(n: number, scope: number): Expr[] | undefined {
+    let out: Expr[] | undefined;
+    for (let c = n, a = this.P[n]; a >= 0; c = a, a = this.P[a]) {
+      const k = this.kind(a);
+      if (k === K.function_definition || k === K.lambda || k === K.class_definition) break;
+      if (k === K.list_comprehension || k === K.set_comprehension || k === K.dictionary_comprehension || k === K.generator_expression) break;
+      if ((k === K.if_statement || k === K.elif_clause) && this.field[c] === this.F.consequence) out = this.isinstanceConjuncts(this.child(a, 'condition'), scope, out);
+    }
+    return out;
+  }
+
+  private isinstanceConjuncts(x: number, scope: number, out: Expr[] | undefined, depth = 0): Expr[] | undefined {
+    if (x < 0 || depth > 20) return out;
+    switch (this.kind(x)) {
+      case K.parenthesized_expression: return this.isinstanceConjuncts(this.firstNamedChild(x), scope, out, depth + 1);
+      case K.boolean_operator:
+        if (this.operatorOf(x) !== 'and') return out;
+        return this.isinstanceConjuncts(this.child(x, 'right'), scope, this.isinstanceConjuncts(this.child(x, 'left'), scope, out, depth + 1), depth + 1);
+      case K.call: {
+        const f = this.child(x, 'function');
+        if (f < 0 || this.kind(f) !== K.identifier || this.str(f) !== 'isinstance') return out;
+        const e = this.ir(x, scope, 0);
+        if (e.k === 'call' && e.args.length === 2) (out ??= []).push(e);
+        return out;
+      }
+      default: return out;
+    }
   }
 
   /** Per block node: the early exits among its statements, `if <cond>: ... return` with no else (end offset, names). */

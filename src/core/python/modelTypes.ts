@@ -129,6 +129,11 @@ export interface CallSite {
    * true (`if p is not None:`, `if p:`, `p and f()`, after `if p is None: return`); see guardsOf.
    */
   guard?: string[];
+  /**
+   * The `isinstance(x, C)` calls (their IR) that hold wherever the call runs: conjuncts of the enclosing
+   * `if` / `elif` conditions in the same function; see narrowingsOf in builder.ts.
+   */
+  narrow?: Expr[];
   /** A `*args` or `**kwargs` argument: which parameters the call fills is unknown. */
   splat?: boolean;
 }

@@ -232,9 +232,6 @@ function isLocalMethod(callee: Expr): boolean {
   return callee.a === 'put' && /^_*(?:\w+_)?(?:q|queue)$/i.test(recv);
 }
 
-/** Longest text before or after an `isinstance(...)` on its `if` line that narrowing reads. */
-const MAX_CONDITION = 300;
-
 /** Wrappers that turn a sync callable into an awaitable run in a thread: `await make_async(f)(x)` runs `f`. */
 const THREAD_WRAPPERS = new Set([...OFFLOAD_DECORATORS, 'asyncer.asyncify', 'starlette.concurrency.run_in_threadpool', 'fastapi.concurrency.run_in_threadpool']);
 
@@ -325,35 +322,21 @@ export class RoundTrips {
   }
 
   /**
-   * The class a call's receiver is narrowed to by the `if isinstance(x, C):` (or `elif`, or a condition
-   * `... and isinstance(x, C)`) whose block holds the call: the `isinstance` call is a call site of the same
-   * function, the block is read from the indentation of the lines between them. A negated, `or`-joined or
-   * multi-line condition narrows nothing.
+   * The class a call's receiver (or the name `name`) is narrowed to by an `if isinstance(x, C):` (or
+   * `elif`, or a condition `... and isinstance(x, C)`) whose block holds the call: the narrowings the
+   * builder recorded on the call site (CallSite.narrow), innermost first. A negated or `or`-joined
+   * check narrows nothing.
    */
   private narrowedTo(ref: FunctionRef, site: CallSite, name?: string): string | undefined {
     const recv = site.callee.k === 'attr' ? site.callee.o : undefined;
     const n = name ?? (recv?.k === 'name' ? recv.n : undefined);
-    if (n === undefined) return undefined;
-    const text = this.textOf?.(ref.mod.file);
-    if (text === undefined) return undefined;
-    const { calls, lineStarts } = ref.mod.model;
-    for (let k = ref.fn.calls.length - 1; k >= 0; k--) {
-      const g = calls[ref.fn.calls[k]];
-      if (g.start >= site.start || g.line >= site.line) continue;
-      if (g.callee.k !== 'name' || g.callee.n !== 'isinstance' || g.args.length !== 2) continue;
-      const builtin = this.graph.canonical(ref.mod, g.callee);
+    if (n === undefined || !site.narrow) return undefined;
+    for (const g of site.narrow) {
+      if (g.k !== 'call' || g.f.k !== 'name') continue;
+      const builtin = this.graph.canonical(ref.mod, g.f);
       if (builtin !== undefined && builtin !== 'builtins.isinstance') continue;
       const [x, cls] = g.args;
       if (x.k !== 'name' || x.n !== n || (cls.k !== 'name' && cls.k !== 'attr')) continue;
-      const lineStart = lineStarts[g.line - 1];
-      const head = text.slice(lineStart, g.start);
-      const eol = text.indexOf('\n', g.end);
-      const tail = text.slice(g.end, eol < 0 ? text.length : eol);
-      // Real conditions are short; a cap keeps the two regexes below linear on any line.
-      if (head.length > MAX_CONDITION || tail.length > MAX_CONDITION) continue;
-      const m = /^([ \t]*)(?:el)?if[ \t]+(?:[^#\n]*[ \t]and[ \t]+)?$/.exec(head);
-      if (!m || /\b(?:or|not)\b/.test(head.slice(m[1].length)) || !/^[ \t]*(?:and[ \t][^#\n]*)?:[ \t]*(?:#.*)?\r?$/.test(tail) || /\bor\b/.test(tail)) continue;
-      if (!this.inBlock(text, lineStarts, g.line, m[1].length, site.line)) continue;
       return this.graph.canonical(ref.mod, cls);
     }
     return undefined;
@@ -366,7 +349,7 @@ export class RoundTrips {
    * run. Undefined when there is no such parameter (the coroutine's own summary then answers).
    */
   private ofDispatch(ref: FunctionRef, c: CallInfo, t: FunctionRef): Trip | undefined {
-    if (t.fn.cls >= 0 || !c.site.args.length || !this.textOf) return undefined;
+    if (t.fn.cls >= 0 || !c.site.args.length) return undefined;
     const known = new Map<string, string>();
     c.site.args.forEach((a, i) => {
       const p = t.fn.params[i];
@@ -399,19 +382,6 @@ export class RoundTrips {
     if (!this.cycle || out === Trip.Yes) this.dispatchMemo.set(key, res);
     this.cycle = outer || this.cycle;
     return res;
-  }
-
-  /** Every non-blank, non-comment line after `header` up to `line` is indented deeper than `indent`. */
-  private inBlock(text: string, lineStarts: number[], header: number, indent: number, line: number): boolean {
-    for (let l = header + 1; l <= line; l++) {
-      const start = lineStarts[l - 1];
-      const end = l < lineStarts.length ? lineStarts[l] : text.length;
-      const m = /^[ \t]*/.exec(text.slice(start, Math.min(end, start + 200)))!;
-      const rest = text.slice(start + m[0].length, end).trim();
-      if (!rest || rest.startsWith('#')) continue;
-      if (m[0].length <= indent) return false;
-    }
-    return true;
   }
 
   /** What `await <instance of cls>.<name>(...)` waits on: a known library await, a workspace method, an async I/O class. */
