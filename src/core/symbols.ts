@@ -331,6 +331,8 @@ export class SymbolIndex {
 
   /** A canonical name that stops inside the workspace without naming one of its classes or functions. */
   private isDeadEnd(c: string): boolean {
+    // A module loaded by name at run time (`importlib.import_module(setting).Publisher(...)`): which one is not known.
+    if (c.startsWith('importlib.import_module()') || c.startsWith('builtins.__import__()')) return true;
     const bare = c.endsWith('()') ? c.slice(0, -2) : c;
     if (this.functions.has(bare) || this.classes.has(bare)) return false;
     const segs = splitSegments(c);

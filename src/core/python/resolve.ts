@@ -200,6 +200,7 @@ export class Resolver {
         return undefined;
       }
       case 'name': return this.containerElement(it, depth + 1);
+      case 'attr': return this.selfAttrElement(it, depth + 1);
       case 'call': {
         // `sorted(conns)`, `list(conns)`, `reversed(conns)`: the same elements.
         const f = it.f.k === 'name' ? this.resolve(it.f, depth + 1) : undefined;
@@ -207,6 +208,20 @@ export class Resolver {
       }
       default: return undefined;
     }
+  }
+
+  /**
+   * `for s in self._subscriptions:` where the class (in this file) annotates `_subscriptions: list[Subscription]`
+   * (at class level or as `self._subscriptions: list[Subscription] = []`): `Subscription()`.
+   */
+  private selfAttrElement(it: Expr, depth: number): string | undefined {
+    if (depth > MAX_DEPTH || it.k !== 'attr' || it.o.k !== 'name') return undefined;
+    const hit = this.lookup(it.o.n, scopeOf(it.o), offsetOf(it.o));
+    if (hit?.b.kind !== 'self') return undefined;
+    const cls = this.m.classes.find((c) => c.qname === hit.b.q);
+    const ann = cls?.attrTypes?.get(it.a);
+    const t = ann ? this.elementAnnotation(ann, depth + 1) : undefined;
+    return t ? `${t}()` : undefined;
   }
 
   private elementAnnotation(ann: Expr, depth: number): string | undefined {
