@@ -436,11 +436,11 @@ export class ModelBuilder extends ExprBuilder {
     if (fnId >= 0) {
       const guard = this.guardsOf(n, this.model.functions[fnId]);
       if (guard) call.guard = guard;
-      if (this.narrowFns.has(fnId)) {
-        const narrow = this.narrowingsOf(n, scope);
+      if (this.narrows.length) {
+        const narrow = this.narrowingsAt(start, fnId, loop);
         if (narrow) call.narrow = narrow;
       }
-      if (e.f.k === 'name' && e.f.n === 'isinstance') this.narrowFns.add(fnId);
+      if (e.f.k === 'name' && e.f.n === 'isinstance' && e.args.length === 2) this.addNarrowing(n, e, fnId);
     }
     if (argsNode >= 0 && this.hasSplat(argsNode)) call.splat = true;
     this.model.calls.push(call);
@@ -514,41 +514,43 @@ export class ModelBuilder extends ExprBuilder {
     return kept;
   }
 
-  /** Functions with an `isinstance(...)` call so far: only their later calls can be narrowed. */
-  private narrowFns = new Set<number>();
-
   /**
-   * The `isinstance(x, C)` calls true wherever the call at node `n` runs: conjuncts (`and`) of the
-   * condition of each enclosing `if` / `elif` whose consequence holds it, in the same function. A
-   * negated or `or`-joined check narrows nothing; a comprehension (it binds names of its own) stops the walk.
+   * Open `isinstance(x, C)` narrowings, in document order: the consequence of the `if` / `elif` whose
+   * condition has the check as a conjunct (`and`), with the check's IR and its function. Calls are
+   * visited in document order, so a range that ended is dropped.
    */
-  private narrowingsOf(n: number, scope: number): Expr[] | undefined {
-    let out: Expr[] | undefined;
-    for (let c = n, a = this.P[n]; a >= 0; c = a, a = this.P[a]) {
+  private narrows: { start: number; end: number; fn: number; check: Expr }[] = [];
+
+  /** Opens the narrowing of `isinstance(...)` at node `n` when it is a conjunct of an `if` / `elif` condition. */
+  private addNarrowing(n: number, check: Expr, fn: number): void {
+    let c = n;
+    for (let a = this.P[n], depth = 0; a >= 0 && depth < 20; c = a, a = this.P[a], depth++) {
       const k = this.kind(a);
-      if (k === K.function_definition || k === K.lambda || k === K.class_definition) break;
-      if (k === K.list_comprehension || k === K.set_comprehension || k === K.dictionary_comprehension || k === K.generator_expression) break;
-      if ((k === K.if_statement || k === K.elif_clause) && this.field[c] === this.F.consequence) out = this.isinstanceConjuncts(this.child(a, 'condition'), scope, out);
+      if (k === K.parenthesized_expression || (k === K.boolean_operator && this.operatorOf(a) === 'and')) continue;
+      if ((k === K.if_statement || k === K.elif_clause) && this.field[c] === this.F.condition) {
+        const body = this.child(a, 'consequence');
+        if (body >= 0) this.narrows.push({ start: this.S[body], end: this.E[body], fn, check });
+      }
+      return;
     }
-    return out;
   }
 
-  private isinstanceConjuncts(x: number, scope: number, out: Expr[] | undefined, depth = 0): Expr[] | undefined {
-    if (x < 0 || depth > 20) return out;
-    switch (this.kind(x)) {
-      case K.parenthesized_expression: return this.isinstanceConjuncts(this.firstNamedChild(x), scope, out, depth + 1);
-      case K.boolean_operator:
-        if (this.operatorOf(x) !== 'and') return out;
-        return this.isinstanceConjuncts(this.child(x, 'right'), scope, this.isinstanceConjuncts(this.child(x, 'left'), scope, out, depth + 1), depth + 1);
-      case K.call: {
-        const f = this.child(x, 'function');
-        if (f < 0 || this.kind(f) !== K.identifier || this.str(f) !== 'isinstance') return out;
-        const e = this.ir(x, scope, 0);
-        if (e.k === 'call' && e.args.length === 2) (out ??= []).push(e);
-        return out;
-      }
-      default: return out;
+  /**
+   * The `isinstance(x, C)` checks true wherever a call at `offset` in function `fn` runs: the open
+   * narrowings whose block holds it, innermost first. A comprehension inside the block (it binds names
+   * of its own) and a nested function take none.
+   */
+  private narrowingsAt(offset: number, fn: number, loop: LoopInfo | undefined): Expr[] | undefined {
+    let out: Expr[] | undefined;
+    let keep = 0;
+    for (const r of this.narrows) {
+      if (r.end <= offset) continue;
+      this.narrows[keep++] = r;
+      if (r.fn !== fn || offset < r.start || (loop?.kind === 'comp' && loop.start >= r.start)) continue;
+      (out ??= []).unshift(r.check);
     }
+    this.narrows.length = keep;
+    return out;
   }
 
   /** Per block node: the early exits among its statements, `if <cond>: ... return` with no else (end offset, names). */
