@@ -3,7 +3,7 @@
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
 import type { Tree } from 'web-tree-sitter';
 import { Edit } from 'web-tree-sitter';
-import { CallGraph, type CallInfo, edgeHops, listenerEntry } from './callgraph';
+import { CallGraph, type CallInfo, edgeHops, listenerEntry, type SummaryEntry } from './callgraph';
 import { isSuppressed } from './rules/loop-checks';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
@@ -19,6 +19,7 @@ import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
 import { checkNPlusOne, isDdl, nPlusOneFix, RoundTrips } from './rules/n-plus-one';
 import { logCallKind } from './rules/per-request-logging';
+import { type PatchTarget, patchedBy, reachesMock } from './rules/test-patches';
 import { type FileResult, lineBack, remapResult, type RowEdit, WHOLE } from './resultCache';
 import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
 import type { AlsoReached, ChainHop, CostItem, CostWhere, FileNote, Finding, FunctionKind, HandlerReport, ScanResult, Severity, Workload } from './types';
@@ -853,7 +854,10 @@ class Run {
   // ---- findings ------------------------------------------------------------------------------
 
   private reportCoroutine(ref: FunctionRef, role: Role | undefined): void {
+    // A test's `@patch(...)` targets are mocks while it runs: nothing is reached through them.
+    const patched = ref.mod.testCode ? patchedBy(ref.fn, (e) => this.graph.canonical(ref.mod, e), (q) => this.index.canonicalize(q)) : undefined;
     for (const c of this.graph.callsOf(ref)) {
+      if (patched && reachesMock(patched, ref.mod.model.module, c.site.callee, c.canonical)) continue;
       if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code)) {
         this.push(ref, role, c, c.rule, [], this.syncLoopHint(ref, c));
       }
@@ -867,7 +871,9 @@ class Run {
       const direct = c.kind === 'rule' && c.rule ? c.rule.code : undefined;
       const reached = new Map<string, { rule: RuleHit; chain: ChainHop[] }>();
       for (const edge of this.graph.syncEdges(c)) {
+        if (patched && !edge.hops && !edge.listener && reachesMock(patched, ref.mod.model.module, c.site.callee, edge.t.fn.qname)) continue;
         for (const e of this.graph.entriesAt(ref, c, edge)) {
+          if (patched && this.throughPatched(e, patched)) continue;
           if (e.code === direct || (edge.listener && !listenerEntry(e)) || !this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
           const chain = [...edgeHops(ref.mod, c.site, edge), ...e.chain];
           const prev = reached.get(e.code);
@@ -883,6 +889,18 @@ class Run {
       }
       if (c.site.awaited && c.site.loop >= 0) this.checkNPlusOne(ref, role, c);
     }
+  }
+
+  private modsByFile: Map<string, ModuleEntry> | undefined;
+
+  /** A call on the path of `e` reaches a mock the test patched in (see reachesMock). */
+  private throughPatched(e: SummaryEntry, patched: PatchTarget[]): boolean {
+    if (!this.modsByFile) { this.modsByFile = new Map(); for (const m of this.index.modules.values()) this.modsByFile.set(m.file, m); }
+    return e.chain.some((h) => {
+      const mod = this.modsByFile!.get(h.file);
+      const site = mod?.model.calls.find((x) => x.line === h.line && x.text === h.name);
+      return !!site && reachesMock(patched, mod!.model.module, site.callee, this.graph.canonical(mod!, site.callee));
+    });
   }
 
   /** LW302-LW304 and LW501 (src/core/rules/loop-checks-run.ts): checks over call sites and loops, not call tables. */
