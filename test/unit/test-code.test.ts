@@ -104,6 +104,17 @@ describe('test code, scripts and examples', () => {
     assert.ok(at('app/main.py', 15, 'LW106').fixes.some((x) => x.kind === 'threadpool'));
   });
 
+  it('a @patch target that is no dotted name (100k characters) is not followed, quickly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-patch-'));
+    mkdirSync(join(dir, 'tests'));
+    const target = `${'a.'.repeat(50_000)}(`;
+    writeFileSync(join(dir, 'tests', 'test_a.py'), `import time\nfrom unittest.mock import patch\n\n\n@patch("${target}")\nasync def test_a(m):\n    time.sleep(1)\n`);
+    const t0 = process.hrtime.bigint();
+    const { result } = await scanPaths([dir], { noConfig: true, jobs: 1 });
+    assert.ok(Number(process.hrtime.bigint() - t0) / 1e6 < 5000);
+    assert.deepEqual(result.findings.map((f) => `${f.line}:${f.code}`), ['7:LW102']);
+  });
+
   it('tells tests, scripts and examples apart by the innermost folder', () => {
     assert.equal(testCodeKind('backend/tests/unit/helpers.py'), 'test');
     assert.equal(testCodeKind('scripts/test_seed.py'), 'test');

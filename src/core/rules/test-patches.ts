@@ -5,6 +5,9 @@ import type { FunctionInfo } from '../python/modelTypes';
 
 const PATCH = new Set(['unittest.mock.patch', 'mock.patch']);
 const PATCH_OBJECT = new Set(['unittest.mock.patch.object', 'mock.patch.object']);
+/** A target string as Python imports it (`pkg.mod.name`), bounded; anything else is not followed. */
+const DOTTED = /^[A-Za-z_]\w{0,99}(?:\.[A-Za-z_]\w{0,99}){1,20}$/;
+const NAME = /^[A-Za-z_]\w{0,99}$/;
 
 /** One patched attribute: `owner.name` as written, and what the name refers to. */
 export interface PatchTarget { owner: string; canonical: string }
@@ -20,9 +23,9 @@ export function patchedBy(fn: FunctionInfo, canonical: (e: Expr) => string | und
     const f = canonical(d.f);
     if (!f) continue;
     const [a, b] = d.args;
-    if (PATCH.has(f) && a?.k === 'str' && a.v.lastIndexOf('.') > 0) {
+    if (PATCH.has(f) && a?.k === 'str' && DOTTED.test(a.v)) {
       (out ??= []).push({ owner: a.v.slice(0, a.v.lastIndexOf('.')), canonical: canonicalize(a.v) });
-    } else if (PATCH_OBJECT.has(f) && a && b?.k === 'str') {
+    } else if (PATCH_OBJECT.has(f) && a && b?.k === 'str' && NAME.test(b.v)) {
       const owner = canonical(a);
       if (owner) (out ??= []).push({ owner, canonical: canonicalize(`${owner}.${b.v}`) });
     }
