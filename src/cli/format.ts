@@ -57,13 +57,25 @@ export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[
     put(`${first ? '' : ','}\n  ${JSON.stringify(key)}: `);
     first = false;
     if (key !== 'findings' || !r.findings.length) { put(nested(value, 1)); continue; }
+    // Findings go out in batches of FINDINGS_PER_PIECE, each stringified where JSON.stringify puts it
+    // (`{"findings": [...]}` at the top): its elements come out at their final indentation, with no
+    // re-indenting pass over the text.
     put('[');
-    r.findings.forEach((f, i) => put(`${i ? ',' : ''}\n    ${nested(jsonFinding(f, lineStartsOf(f.file)), 2)}`));
+    for (let i = 0; i < r.findings.length; i += FINDINGS_PER_PIECE) {
+      const batch = r.findings.slice(i, i + FINDINGS_PER_PIECE).map((f) => jsonFinding(f, lineStartsOf(f.file)));
+      const s = JSON.stringify({ findings: batch }, null, 2);
+      put(`${i ? ',' : ''}${s.slice(BATCH_HEAD.length, s.length - BATCH_TAIL.length)}`);
+    }
     put('\n  ]');
   }
   put(first ? '}\n' : '\n}\n');
   if (buf) out(buf);
 }
+
+/** How many findings are converted and stringified at once by writeJson (bounded memory, few calls). */
+const FINDINGS_PER_PIECE = 64;
+const BATCH_HEAD = '{\n  "findings": [';
+const BATCH_TAIL = '\n  ]\n}';
 
 function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
   return {

@@ -60,11 +60,32 @@ function directUses(ctx: FixContext, name: string): number[] {
   }
   const { code, byName } = file;
   let uses = byName.get(name);
-  if (!uses) {
+  if (!uses && !/^[A-Za-z_]\w*$/.test(name)) {
+    // A name the parser made up from broken code (empty, say): the pattern as it stands.
     uses = [...code.matchAll(new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g'))]
       .filter((m) => !/Depends\(\s*$/.test(code.slice(Math.max(0, m.index! - 40), m.index)))
       .map((m) => m.index!);
     byName.set(name, uses);
   }
+  if (!uses) {
+    uses = [];
+    // `(?<![\w.])name(?!\w)` found by indexOf: the name not after a word character or `.`, not
+    // followed by a word character; after a hit the search goes on past it, as a global regex does.
+    for (let at = code.indexOf(name); at >= 0; at = code.indexOf(name, at + 1)) {
+      if ((at > 0 && isWordOrDot(code.charCodeAt(at - 1))) || isWord(code.charCodeAt(at + name.length))) continue;
+      if (!/Depends\(\s*$/.test(code.slice(Math.max(0, at - 40), at))) uses.push(at);
+      at += name.length - 1;
+    }
+    byName.set(name, uses);
+  }
   return uses;
+}
+
+/** `\w` as a regex without the u flag reads it: ASCII letters, digits and `_`. */
+function isWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isWordOrDot(c: number): boolean {
+  return c === 46 || isWord(c);
 }
