@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeOnly, indentUnitOf, lex, type LexState, lineEndAt, lineStartAt, pySpans, type PySpan } from '../../src/core/fixes/pyText';
+import { codeOnly, indentUnitOf, lex, type LexCache, lexFrom, type LexState, lineEndAt, lineStartAt, pySpans, type PySpan } from '../../src/core/fixes/pyText';
 
 // ---- the reference implementations (as they were before the rewrite) ----
 function refLineStartAt(text: string, offset: number): number {
@@ -158,6 +158,13 @@ function checkAll(text: string, r: () => number, label: string): void {
     assert.equal(codeOnly(text, a, b), refCodeOnly(text, a, b), `${at}: codeOnly`);
     const depth = [1, 99][k % 2];
     assert.deepEqual(lex(text, a, b, depth), refLex(text, a, b, depth), `${at}: lex`);
+  }
+  // lexFrom: one start asked with growing (and sometimes smaller) ends, sharing a cache.
+  const cache: LexCache = new Map();
+  const from = Math.floor(r() * (text.length + 1));
+  for (let k = 0, to = from - 2; k < 10; k++) {
+    to = r() < 0.2 ? Math.max(0, to - Math.floor(r() * 10)) : to + Math.floor(r() * (text.length / 4 + 3));
+    assert.deepEqual(lexFrom(text, from, to, 99, cache), refLex(text, from, to, 99), `${label} lexFrom ${from}..${to}`);
   }
   assert.deepEqual(pySpans(text), refPySpans(text), `${label}: pySpans whole`);
   assert.equal(codeOnly(text, 0, text.length), refCodeOnly(text, 0, text.length), `${label}: codeOnly whole`);

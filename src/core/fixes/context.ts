@@ -5,7 +5,7 @@ import type { CallSite, FileModel, FunctionInfo } from '../python/model';
 import type { Finding, FunctionKind, TextEdit } from '../types';
 import { ensureImport, type ImportNeed } from './imports';
 import type { FixMemo, FunctionIndex } from './safety';
-import { hasTrailer, lineEndAt, lineStartAt } from './pyText';
+import { hasTrailer, type LexCache, lineEndAt, lineStartAt } from './pyText';
 
 export interface FixContext {
   text: string;
@@ -22,6 +22,8 @@ export interface FixContext {
   memo?: FixMemo;
   /** Call sites by start offset (built on first use, when the model's calls are not in start order). */
   sitesByStart?: Map<number, CallSite[]>;
+  /** lex states (bracket depth 99) by start, for noqaFix's scans from a function's first line (see lexFrom). */
+  lexCache?: LexCache;
   /** Whether the model's calls are in start order (checked on first use): then targetOf searches them. */
   callsSorted?: boolean;
 }

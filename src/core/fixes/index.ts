@@ -37,7 +37,7 @@ const SESSION_NOTE = 'This is a requests.Session shared by the module: replace i
 export function makeContext(text: string, model: FileModel, kindAt: (line: number) => FunctionKind | undefined = () => undefined, functions?: FunctionIndex, memo?: FixMemo): FixContext {
   // The indentation unit reads the whole file; few fixes write a new indented line, so it is read on first use.
   let unit: string | undefined;
-  return { text, model, resolver: new Resolver(model), eol: eolOf(text), get unit() { return (unit ??= indentUnitOf(text)); }, kindAt, functions, memo };
+  return { text, model, resolver: new Resolver(model), eol: eolOf(text), get unit() { return (unit ??= indentUnitOf(text)); }, kindAt, functions, memo, lexCache: new Map() };
 }
 
 /** The fixes of one finding, preferred first among equals. Never throws: an unexpected shape yields []. */

@@ -30,7 +30,12 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
   const { fn } = t;
   const problems: string[] = [];
   // Called (or awaited) by other code in the file: those callers would get a value, not a coroutine.
-  if (directUses(ctx, fn.name).some((at) => at !== fn.nameStart)) problems.push(`other code uses ${fn.name} directly`);
+  let elsewhere = ctx.memo?.usedElsewhere.get(fn);
+  if (elsewhere === undefined) {
+    elsewhere = usedElsewhere(ctx, fn.name, fn.nameStart);
+    ctx.memo?.usedElsewhere.set(fn, elsewhere);
+  }
+  if (elsewhere) problems.push(`other code uses ${fn.name} directly`);
   const facts = factsOf({ text: ctx.text, model: ctx.model, resolver: ctx.resolver, fn }, ctx.functions, ctx.memo);
   for (const h of ['loop-api', 'global-write', 'thread-affine'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }
   // A dependency's value is used by its dependants, which may run on the loop thread.
@@ -45,6 +50,20 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
     if (/\bsqlite3\s*\.\s*connect\s*\(/.test(depCode) && !/check_same_thread\s*=\s*False/.test(depCode)) problems.push(`${p.name} comes from ${dep.fn.name}, a coroutine that opens a sqlite3 connection on the loop thread`);
   }
   return problems;
+}
+
+/**
+ * Whether directUses holds an offset other than `at` (the def's name). A use in the code is an
+ * occurrence in the text too (blanking only turns strings and comments into spaces), so a name the
+ * text holds only at its def needs no reading of the file's code: most routes are named once.
+ */
+function usedElsewhere(ctx: FixContext, name: string, at: number): boolean {
+  if (/^[A-Za-z_]\w*$/.test(name)) {
+    let other = false;
+    for (let i = ctx.text.indexOf(name); i >= 0 && !other; i = ctx.text.indexOf(name, i + 1)) other = i !== at;
+    if (!other) return false;
+  }
+  return directUses(ctx, name).some((x) => x !== at);
 }
 
 /**

@@ -106,7 +106,33 @@ export interface LexState {
  */
 export function lex(text: string, from: number, to: number, commaDepth = 1): LexState {
   const st: LexState = { depth: 0, inString: false, inComment: false, newlineInString: false, commas: [], commentStart: -1, comments: 0 };
-  let i = from;
+  lexRun(text, from, to, commaDepth, st);
+  return st;
+}
+
+/** Where lexFrom stopped last for each start: `to` and the state there. */
+export type LexCache = Map<number, { to: number; st: LexState }>;
+
+/**
+ * lex(text, from, to, commaDepth) for one `from` asked again with a later `to` (each finding of a
+ * function asks from the function's start; one cache per text and commaDepth): the scan resumes where the last one that reached its end
+ * stopped. Reaching `to` means no string or comment spans it, so a longer scan passes there in the
+ * same state.
+ */
+export function lexFrom(text: string, from: number, to: number, commaDepth: number, cache: LexCache): LexState {
+  const known = cache.get(from);
+  const resume = known && known.to <= to;
+  const st: LexState = resume ? copyState(known.st) : { depth: 0, inString: false, inComment: false, newlineInString: false, commas: [], commentStart: -1, comments: 0 };
+  if (lexRun(text, resume ? known.to : from, to, commaDepth, st) && from <= to) cache.set(from, { to, st: copyState(st) });
+  return st;
+}
+
+function copyState(st: LexState): LexState {
+  return { ...st, commas: st.commas.slice() };
+}
+
+/** The scan of lex from `i`, into `st`; false when it stopped early in a string or comment that reaches `to`. */
+function lexRun(text: string, i: number, to: number, commaDepth: number, st: LexState): boolean {
   const n = text.length;
   while (i < to) {
     const ch = text.charCodeAt(i);
@@ -114,7 +140,7 @@ export function lex(text: string, from: number, to: number, commaDepth = 1): Lex
       st.commentStart = i;
       st.comments++;
       const e = lineEndAt(text, i);
-      if (e >= to) { st.inComment = true; return st; }
+      if (e >= to) { st.inComment = true; return false; }
       i = e;
       continue;
     }
@@ -131,7 +157,7 @@ export function lex(text: string, from: number, to: number, commaDepth = 1): Lex
         if (c === ch && (!triple || (text.charCodeAt(j + 1) === ch && text.charCodeAt(j + 2) === ch))) { j += triple ? 3 : 1; closed = true; break; }
         j++;
       }
-      if (j >= to && !(closed && j === to)) { st.inString = true; return st; }
+      if (j >= to && !(closed && j === to)) { st.inString = true; return false; }
       i = j;
       continue;
     }
@@ -140,7 +166,7 @@ export function lex(text: string, from: number, to: number, commaDepth = 1): Lex
     else if (ch === 44 && st.depth === commaDepth) st.commas.push(i); // ,
     i++;
   }
-  return st;
+  return true;
 }
 
 export interface ArgText {
