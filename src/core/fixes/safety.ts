@@ -239,12 +239,11 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
     const site = s.model.calls[i];
     const q = resolveMemo(s, site.callee, memo) ?? '';
     const target = calleeSource(s, site.callee, index, memo);
-    own.calls.push({
-      loopApi: LOOP_API.test(q) ? `${s.fn.name} calls ${q.replace(/\(\)/g, '')}` : undefined,
-      connects: /^sqlite3\.connect$/.test(q) && !/check_same_thread\s*=\s*False/.test(s.text.slice(site.start, site.end)),
-      target,
-      unknownDef: !target && site.callee.k === 'name' && s.resolver.lookup(site.callee.n, scopeOf(site.callee), offsetOf(site.callee))?.b.kind === 'def',
-    });
+    const loopApi = LOOP_API.test(q) ? `${s.fn.name} calls ${q.replace(/\(\)/g, '')}` : undefined;
+    const connects = /^sqlite3\.connect$/.test(q) && !/check_same_thread\s*=\s*False/.test(s.text.slice(site.start, site.end));
+    const unknownDef = !target && site.callee.k === 'name' && s.resolver.lookup(site.callee.n, scopeOf(site.callee), offsetOf(site.callee))?.b.kind === 'def';
+    // Most calls (library calls) add nothing to a walk: only the others are kept.
+    if (loopApi !== undefined || connects || target || unknownDef) own.calls.push({ loopApi, connects, target, unknownDef });
   }
   // A sqlite3 connection made on the loop thread at module level and used here.
   for (const name of mod.connections) {
