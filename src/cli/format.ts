@@ -57,25 +57,23 @@ export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[
     put(`${first ? '' : ','}\n  ${JSON.stringify(key)}: `);
     first = false;
     if (key !== 'findings' || !r.findings.length) { put(nested(value, 1)); continue; }
-    // Findings go out in batches of FINDINGS_PER_PIECE, each stringified where JSON.stringify puts it
-    // (`{"findings": [...]}` at the top): its elements come out at their final indentation, with no
-    // re-indenting pass over the text.
+    // Each finding is stringified where JSON.stringify puts it (`{"findings": [...]}` at the top), so it
+    // comes out at its final indentation with no re-indenting pass over its text. One at a time:
+    // batches of 64 cost 3-8 MB more peak RSS on the 500-file benchmark for no CPU gain.
     put('[');
-    for (let i = 0; i < r.findings.length; i += FINDINGS_PER_PIECE) {
-      const batch = r.findings.slice(i, i + FINDINGS_PER_PIECE).map((f) => jsonFinding(f, lineStartsOf(f.file)));
-      const s = JSON.stringify({ findings: batch }, null, 2);
-      put(`${i ? ',' : ''}${s.slice(BATCH_HEAD.length, s.length - BATCH_TAIL.length)}`);
-    }
+    r.findings.forEach((f, i) => {
+      const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file))] }, null, 2);
+      put(`${i ? ',' : ''}${s.slice(PIECE_HEAD.length, s.length - PIECE_TAIL.length)}`);
+    });
     put('\n  ]');
   }
   put(first ? '}\n' : '\n}\n');
   if (buf) out(buf);
 }
 
-/** How many findings are converted and stringified at once by writeJson (bounded memory, few calls). */
-const FINDINGS_PER_PIECE = 64;
-const BATCH_HEAD = '{\n  "findings": [';
-const BATCH_TAIL = '\n  ]\n}';
+/** What JSON.stringify writes around the findings of `{"findings": [...]}` (writeJson keeps the rest). */
+const PIECE_HEAD = '{\n  "findings": [';
+const PIECE_TAIL = '\n  ]\n}';
 
 function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
   return {
