@@ -57,13 +57,23 @@ export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[
     put(`${first ? '' : ','}\n  ${JSON.stringify(key)}: `);
     first = false;
     if (key !== 'findings' || !r.findings.length) { put(nested(value, 1)); continue; }
+    // Each finding is stringified where JSON.stringify puts it (`{"findings": [...]}` at the top), so it
+    // comes out at its final indentation with no re-indenting pass over its text. One at a time:
+    // batches of 64 cost 3-8 MB more peak RSS on the 500-file benchmark for no CPU gain.
     put('[');
-    r.findings.forEach((f, i) => put(`${i ? ',' : ''}\n    ${nested(jsonFinding(f, lineStartsOf(f.file)), 2)}`));
+    r.findings.forEach((f, i) => {
+      const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file))] }, null, 2);
+      put(`${i ? ',' : ''}${s.slice(PIECE_HEAD.length, s.length - PIECE_TAIL.length)}`);
+    });
     put('\n  ]');
   }
   put(first ? '}\n' : '\n}\n');
   if (buf) out(buf);
 }
+
+/** What JSON.stringify writes around the findings of `{"findings": [...]}` (writeJson keeps the rest). */
+const PIECE_HEAD = '{\n  "findings": [';
+const PIECE_TAIL = '\n  ]\n}';
 
 function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
   return {

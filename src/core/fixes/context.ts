@@ -5,7 +5,7 @@ import type { CallSite, FileModel, FunctionInfo } from '../python/model';
 import type { Finding, FunctionKind, TextEdit } from '../types';
 import { ensureImport, type ImportNeed } from './imports';
 import type { FixMemo, FunctionIndex } from './safety';
-import { hasTrailer, lineEndAt, lineStartAt } from './pyText';
+import { hasTrailer, type LexCache, lineEndAt, lineStartAt } from './pyText';
 
 export interface FixContext {
   text: string;
@@ -20,8 +20,12 @@ export interface FixContext {
   functions?: FunctionIndex;
   /** What this fix run has already read (safety facts, body code), shared by the files of one run. */
   memo?: FixMemo;
-  /** Call sites by start offset (built on first use). */
+  /** Call sites by start offset (built on first use, when the model's calls are not in start order). */
   sitesByStart?: Map<number, CallSite[]>;
+  /** lex states (bracket depth 99) by start, for noqaFix's scans from a function's first line (see lexFrom). */
+  lexCache?: LexCache;
+  /** Whether the model's calls are in start order (checked on first use): then targetOf searches them. */
+  callsSorted?: boolean;
 }
 
 export interface Target {
@@ -33,18 +37,37 @@ export interface Target {
 
 /** The finding's call site and coroutine, or undefined when the model does not line up with it. */
 export function targetOf(ctx: FixContext, finding: Finding): Target | undefined {
-  if (!ctx.sitesByStart) {
-    ctx.sitesByStart = new Map();
-    for (const c of ctx.model.calls) {
-      const list = ctx.sitesByStart.get(c.start);
-      if (list) list.push(c); else ctx.sitesByStart.set(c.start, [c]);
-    }
-  }
-  const site = ctx.sitesByStart.get(finding.startOffset)?.find((c) => c.end === finding.endOffset);
+  const site = siteAt(ctx, finding.startOffset, finding.endOffset);
   if (!site || site.fn < 0) return undefined;
   const fn = ctx.model.functions[site.fn];
   if (!fn || !fn.isAsync || fn.isLambda) return undefined;
   return { finding, site, fn };
+}
+
+/** The first call site (in the model's order) spanning [start, end). */
+function siteAt(ctx: FixContext, start: number, end: number): CallSite | undefined {
+  const calls = ctx.model.calls;
+  if (ctx.callsSorted === undefined) {
+    let sorted = true;
+    for (let i = 1; i < calls.length && sorted; i++) sorted = calls[i - 1].start <= calls[i].start;
+    ctx.callsSorted = sorted;
+  }
+  if (ctx.callsSorted) {
+    // The calls starting at `start` sit together, in the model's order: the first with the end wins.
+    let lo = 0;
+    let hi = calls.length;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (calls[mid].start < start) lo = mid + 1; else hi = mid; }
+    for (let i = lo; i < calls.length && calls[i].start === start; i++) if (calls[i].end === end) return calls[i];
+    return undefined;
+  }
+  if (!ctx.sitesByStart) {
+    ctx.sitesByStart = new Map();
+    for (const c of calls) {
+      const list = ctx.sitesByStart.get(c.start);
+      if (list) list.push(c); else ctx.sitesByStart.set(c.start, [c]);
+    }
+  }
+  return ctx.sitesByStart.get(start)?.find((c) => c.end === end);
 }
 
 /** Collects the import edits a fix needs; `local` gives the name to write, undefined when a name is taken. */
@@ -53,7 +76,7 @@ export class Imports {
   constructor(private ctx: FixContext, private fn: FunctionInfo) {}
 
   need(need: ImportNeed): string | undefined {
-    const r = ensureImport(this.ctx.text, this.ctx.model, need, this.ctx.eol, this.fn.scope);
+    const r = ensureImport(this.ctx.text, this.ctx.model, need, this.ctx.eol, this.fn.scope, this.ctx.memo);
     if (!r) return undefined;
     if (r.edit && !this.edits.some((e) => e.start === r.edit!.start && e.newText === r.edit!.newText)) this.edits.push(r.edit);
     return r.local;

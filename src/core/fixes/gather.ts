@@ -12,7 +12,7 @@ import type { Fix } from '../types';
 import { awaitExpr, type FixContext, Imports, type Target } from './context';
 import { asyncIoKind } from '../cost';
 import { escapeRegex, indentAt, lex, lineStartAt, stripStrings, usesWord } from './pyText';
-import { bodyCode, calleeSource, checkTitle, factsOf, mutates } from './safety';
+import { bodyCode, calleeSource, checkTitle, factsOf, mutates, resolveMemo } from './safety';
 
 const NOTE = 'The calls now run concurrently (at most LIMIT at a time when bounded); the results keep the input order; the first exception propagates while the other calls keep running.';
 const LIMIT = 10;
@@ -123,7 +123,7 @@ function independence(ctx: FixContext, t: Target): string[] {
     if (/\bnext\s*\(|\bitertools\.count\b|\bcount\s*\(\s*\)/.test(code)) problems.push(`${src.fn.name} draws from a shared counter (the order of IDs would change)`);
     if (WRITES.test(code)) problems.push(`${src.fn.name} writes (a failure no longer stops the later calls)`);
   } else {
-    const q = ctx.resolver.resolve(t.site.callee);
+    const q = resolveMemo(ctx, t.site.callee, ctx.memo);
     const kind = q ? asyncIoKind(q) : undefined;
     const last = /\.(\w+)$/.exec(q ?? '')?.[1] ?? '';
     if (!kind || /^(post|put|patch|delete|execute|commit|send|publish|set)$/.test(last)) problems.push(`the calls to ${ctx.text.slice(t.site.start, t.site.calleeEnd)} are independent`);

@@ -3,6 +3,7 @@
 // position. An import the file already has (also under an alias) is reused, never duplicated.
 import type { FileModel } from '../python/model';
 import type { TextEdit } from '../types';
+import type { FixMemo } from './safety';
 import { lex, lineEndAt, lineStartAt, nextLineStart } from './pyText';
 
 /** `import module` when `name` is absent, else `from module import name`. */
@@ -20,10 +21,10 @@ export function isStdlib(module: string): boolean {
   return STDLIB.has(module.split('.')[0]);
 }
 
-interface Stmt { start: number; end: number; module: string; isFrom: boolean }
+export interface Stmt { start: number; end: number; module: string; isFrom: boolean }
 
 /** The local name for the import, with the edit that adds it when the file lacks it; undefined if the name is taken. */
-export function ensureImport(text: string, model: FileModel, need: ImportNeed, eol: string, fnScope = -1): ImportResult | undefined {
+export function ensureImport(text: string, model: FileModel, need: ImportNeed, eol: string, fnScope = -1, memo?: FixMemo): ImportResult | undefined {
   const wanted = need.name ? [`${need.module}.${need.name}`, ...(need.alternatives ?? [])] : [need.module, ...(need.alternatives ?? [])];
   for (const imp of model.imports) {
     if ((imp.scope === 0 || imp.scope === fnScope) && wanted.includes(imp.q)) {
@@ -36,11 +37,11 @@ export function ensureImport(text: string, model: FileModel, need: ImportNeed, e
   if (model.scopes[0]?.bindings.has(local)) return undefined;
   if (fnScope >= 0 && model.scopes[fnScope]?.bindings.has(local)) return undefined;
   const line = need.name ? `from ${need.module} import ${need.name}` : `import ${need.module}`;
-  return { local, edit: importEdit(text, model, need.module, line, eol) };
+  return { local, edit: importEdit(text, model, need.module, line, eol, memo) };
 }
 
-function importEdit(text: string, model: FileModel, module: string, line: string, eol: string): TextEdit {
-  const { stmts, headerEnd } = importRegion(text, model);
+function importEdit(text: string, model: FileModel, module: string, line: string, eol: string, memo?: FixMemo): TextEdit {
+  const { stmts, headerEnd, groups } = regionOf(text, model, memo);
   if (!stmts.length) {
     // No import yet: after the header and the blank lines following it, then a blank line before the code.
     let p = headerEnd;
@@ -48,7 +49,6 @@ function importEdit(text: string, model: FileModel, module: string, line: string
     const lead = headerEnd > 0 && p === headerEnd ? eol : '';
     return { start: p, end: p, newText: lead + line + eol + (p < text.length ? eol : '') };
   }
-  const groups = groupsOf(text, stmts);
   const std = isStdlib(module);
   const group = groups.find((g) => g.some((s) => isStdlib(s.module) === std && !s.module.startsWith('.') && s.module !== '__future__'));
   if (group) {
@@ -66,6 +66,18 @@ function importEdit(text: string, model: FileModel, module: string, line: string
   const last = stmts[stmts.length - 1];
   const at = nextLineStart(text, last.end);
   return { start: at, end: at, newText: (at === text.length && !/\n$/.test(text) ? eol : '') + eol + line + eol };
+}
+
+export interface Region { stmts: Stmt[]; headerEnd: number; groups: Stmt[][] }
+
+/** importRegion and its groups, read once per file in a fix run (every import a fix needs asks). */
+function regionOf(text: string, model: FileModel, memo?: FixMemo): Region {
+  const known = memo?.imports.get(model);
+  if (known && known.text === text) return known.region;
+  const { stmts, headerEnd } = importRegion(text, model);
+  const region = { stmts, headerEnd, groups: stmts.length ? groupsOf(text, stmts) : [] };
+  memo?.imports.set(model, { text, region });
+  return region;
 }
 
 /** Top-level import statements at the head of the file, and where the header (docstring, future imports, comments) ends. */
@@ -141,8 +153,8 @@ function groupsOf(text: string, stmts: Stmt[]): Stmt[][] {
 }
 
 /** Where module-level definitions a fix adds go: on the line after the head-of-file imports. */
-export function afterImports(text: string, model: FileModel): number {
-  const { stmts, headerEnd } = importRegion(text, model);
+export function afterImports(text: string, model: FileModel, memo?: FixMemo): number {
+  const { stmts, headerEnd } = regionOf(text, model, memo);
   if (!stmts.length) return headerEnd;
   return nextLineStart(text, stmts[stmts.length - 1].end);
 }

@@ -15,6 +15,7 @@
 //   every finding: `# noqa: LWxxx` on the line, and `# loopwise: noqa: LWxxx` for the file
 import type { FileModel } from '../python/model';
 import { Resolver } from '../python/resolve';
+import { mark } from '../timeline';
 import type { Finding, Fix, FunctionKind, ScanResult } from '../types';
 import { type FixContext, targetOf } from './context';
 import { gatherFix } from './gather';
@@ -36,7 +37,9 @@ export { findingsByFile, fixAllEdits, runFixPipeline } from './pipeline';
 const SESSION_NOTE = 'This is a requests.Session shared by the module: replace it with one httpx.AsyncClient created in the app\'s lifespan (and closed on shutdown), then await client.get(...) directly.';
 
 export function makeContext(text: string, model: FileModel, kindAt: (line: number) => FunctionKind | undefined = () => undefined, functions?: FunctionIndex, memo?: FixMemo): FixContext {
-  return { text, model, resolver: new Resolver(model), eol: eolOf(text), unit: indentUnitOf(text), kindAt, functions, memo };
+  // The indentation unit reads the whole file; few fixes write a new indented line, so it is read on first use.
+  let unit: string | undefined;
+  return { text, model, resolver: new Resolver(model), eol: eolOf(text), get unit() { return (unit ??= indentUnitOf(text)); }, kindAt, functions, memo, lexCache: new Map() };
 }
 
 /** The fixes of one finding, preferred first among equals. Never throws: an unexpected shape yields []. */
@@ -92,6 +95,7 @@ export interface FixSource { text: string; model: FileModel }
 
 /** Fills `fixes` of every finding in the result, file by file. */
 export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex): ScanResult {
+  mark('findings ready');
   const memo = newFixMemo();
   const kindsByFile = new Map<string, Map<number, FunctionKind>>();
   for (const h of result.handlers) {

@@ -69,7 +69,7 @@ function keepTaskFix(ctx: FixContext, site: CallSite, fn: FunctionInfo | undefin
   const { eol } = ctx;
   const edits: Fix['edits'] = [];
   if (!exists) {
-    const at = afterImports(ctx.text, ctx.model);
+    const at = afterImports(ctx.text, ctx.model, ctx.memo);
     edits.push({ start: at, end: at, newText: `${eol}# Running tasks: the event loop keeps only weak references to them.${eol}${SET_NAME} = set()${eol}` });
   }
   const call = ctx.text.slice(site.start, site.end);

@@ -2,7 +2,7 @@
 // and for the whole file, `# loopwise: noqa: LW101` (Ruff's `# ruff: noqa: F401` shape).
 import type { Fix } from '../types';
 import type { FixContext, Target } from './context';
-import { lex, lineEndAt, lineStartAt } from './pyText';
+import { lex, lexFrom, lineEndAt, lineStartAt } from './pyText';
 
 export function noqaFix(ctx: FixContext, t: Target): Fix | undefined {
   const { text, model } = ctx;
@@ -13,7 +13,7 @@ export function noqaFix(ctx: FixContext, t: Target): Fix | undefined {
     const ls = model.lineStarts[line - 1];
     if (ls === undefined) break;
     const le = lineEndAt(text, ls);
-    const st = lex(text, from, le, 99);
+    const st = ctx.lexCache ? lexFrom(text, from, le, 99, ctx.lexCache) : lex(text, from, le, 99);
     if (st.inString) continue;
     if (st.inComment) {
       const comment = text.slice(st.commentStart, le);

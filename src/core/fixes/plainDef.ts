@@ -30,7 +30,12 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
   const { fn } = t;
   const problems: string[] = [];
   // Called (or awaited) by other code in the file: those callers would get a value, not a coroutine.
-  if (directUses(ctx, fn.name).some((at) => at !== fn.nameStart)) problems.push(`other code uses ${fn.name} directly`);
+  let elsewhere = ctx.memo?.usedElsewhere.get(fn);
+  if (elsewhere === undefined) {
+    elsewhere = usedElsewhere(ctx, fn.name, fn.nameStart);
+    ctx.memo?.usedElsewhere.set(fn, elsewhere);
+  }
+  if (elsewhere) problems.push(`other code uses ${fn.name} directly`);
   const facts = factsOf({ text: ctx.text, model: ctx.model, resolver: ctx.resolver, fn }, ctx.functions, ctx.memo);
   for (const h of ['loop-api', 'global-write', 'thread-affine'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }
   // A dependency's value is used by its dependants, which may run on the loop thread.
@@ -48,6 +53,20 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
 }
 
 /**
+ * Whether directUses holds an offset other than `at` (the def's name). A use in the code is an
+ * occurrence in the text too (blanking only turns strings and comments into spaces), so a name the
+ * text holds only at its def needs no reading of the file's code: most routes are named once.
+ */
+function usedElsewhere(ctx: FixContext, name: string, at: number): boolean {
+  if (/^[A-Za-z_]\w*$/.test(name)) {
+    let other = false;
+    for (let i = ctx.text.indexOf(name); i >= 0 && !other; i = ctx.text.indexOf(name, i + 1)) other = i !== at;
+    if (!other) return false;
+  }
+  return directUses(ctx, name).some((x) => x !== at);
+}
+
+/**
  * Offsets where `name` is used other than after `Depends(` (a reference FastAPI resolves, not a call).
  * The file's code and each name's uses are memoised per file in the run's FixMemo: fix-all asks once
  * per finding, and re-reading a 10k-line file for each was quadratic.
@@ -60,11 +79,32 @@ function directUses(ctx: FixContext, name: string): number[] {
   }
   const { code, byName } = file;
   let uses = byName.get(name);
-  if (!uses) {
+  if (!uses && !/^[A-Za-z_]\w*$/.test(name)) {
+    // A name the parser made up from broken code (empty, say): the pattern as it stands.
     uses = [...code.matchAll(new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g'))]
       .filter((m) => !/Depends\(\s*$/.test(code.slice(Math.max(0, m.index! - 40), m.index)))
       .map((m) => m.index!);
     byName.set(name, uses);
   }
+  if (!uses) {
+    uses = [];
+    // `(?<![\w.])name(?!\w)` found by indexOf: the name not after a word character or `.`, not
+    // followed by a word character; after a hit the search goes on past it, as a global regex does.
+    for (let at = code.indexOf(name); at >= 0; at = code.indexOf(name, at + 1)) {
+      if ((at > 0 && isWordOrDot(code.charCodeAt(at - 1))) || isWord(code.charCodeAt(at + name.length))) continue;
+      if (!/Depends\(\s*$/.test(code.slice(Math.max(0, at - 40), at))) uses.push(at);
+      at += name.length - 1;
+    }
+    byName.set(name, uses);
+  }
   return uses;
+}
+
+/** `\w` as a regex without the u flag reads it: ASCII letters, digits and `_`. */
+function isWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isWordOrDot(c: number): boolean {
+  return c === 46 || isWord(c);
 }

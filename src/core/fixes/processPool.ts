@@ -66,7 +66,7 @@ export function processPoolFix(ctx: FixContext, t: Target): Fix | undefined {
     for (let k = 2; !pool; k++) { const n = `_loopwise_process_pool_${k}`; if (!usesWord(ctx.text, n)) pool = n; }
     const executor = imports.need({ module: 'concurrent.futures', name: 'ProcessPoolExecutor' });
     if (!executor) return undefined;
-    const at = afterImports(ctx.text, ctx.model);
+    const at = afterImports(ctx.text, ctx.model, ctx.memo);
     decl.push({ start: at, end: at, newText: `${ctx.eol}${pool} = ${executor}()${ctx.eol}` });
   }
   const call = `${asyncio}.get_running_loop().run_in_executor(${pool}, ${fnAndArgs})`;

@@ -7,35 +7,57 @@ export function eolOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-/** One level of indentation as the file writes it: a tab, or the smallest step of spaces (default 4). */
+/**
+ * One level of indentation as the file writes it: a tab, or the smallest step of spaces (default 4).
+ * Lines are split at `\n` (a `\r` before it dropped); blank lines (JS whitespace only) and comment
+ * lines do not count. One pass over the text, no split or per-line regex.
+ */
 export function indentUnitOf(text: string): string {
   let tabs = 0;
   let spaces = 0;
   let step = 0;
   let prev = 0;
-  for (const line of text.split(/\r?\n/)) {
-    if (!line.trim() || line.trimStart().startsWith('#')) continue;
-    const m = /^[ \t]*/.exec(line)![0];
-    if (m.startsWith('\t')) tabs++;
-    else if (m.length) spaces++;
-    const width = m.startsWith('\t') ? 0 : m.length;
-    if (!m.startsWith('\t') && width > prev && (step === 0 || width - prev < step)) step = width - prev;
-    prev = width;
+  const n = text.length;
+  for (let ls = 0; ls <= n;) {
+    let le = text.indexOf('\n', ls);
+    if (le < 0) le = n;
+    const next = le + 1;
+    if (le > ls && text.charCodeAt(le - 1) === 13 && le < n) le--;
+    // The first character trim() would keep: none means a blank line; `#` a comment line.
+    let k = ls;
+    while (k < le && isJsSpace(text.charCodeAt(k))) k++;
+    if (k < le && text.charCodeAt(k) !== 35) {
+      let w = ls;
+      while (w < le && (text.charCodeAt(w) === 32 || text.charCodeAt(w) === 9)) w++;
+      const tab = w > ls && text.charCodeAt(ls) === 9;
+      if (tab) tabs++;
+      else if (w > ls) spaces++;
+      const width = tab ? 0 : w - ls;
+      if (!tab && width > prev && (step === 0 || width - prev < step)) step = width - prev;
+      prev = width;
+    }
+    ls = next;
   }
   if (tabs > spaces) return '\t';
   return ' '.repeat(step > 0 && step <= 8 ? step : 4);
 }
 
+/** What String.prototype.trim removes (WhiteSpace and LineTerminator, the same set as `\s`). */
+function isJsSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 export function lineStartAt(text: string, offset: number): number {
   let i = offset;
-  while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
+  for (; i > 0; i--) { const c = text.charCodeAt(i - 1); if (c === 10 || c === 13) break; }
   return i;
 }
 
 /** Offset of the end of the line holding `offset` (before its `\r\n` / `\n`). */
 export function lineEndAt(text: string, offset: number): number {
   let i = offset;
-  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  for (const n = text.length; i < n; i++) { const c = text.charCodeAt(i); if (c === 10 || c === 13) break; }
   return i;
 }
 
@@ -84,41 +106,67 @@ export interface LexState {
  */
 export function lex(text: string, from: number, to: number, commaDepth = 1): LexState {
   const st: LexState = { depth: 0, inString: false, inComment: false, newlineInString: false, commas: [], commentStart: -1, comments: 0 };
-  let i = from;
+  lexRun(text, from, to, commaDepth, st);
+  return st;
+}
+
+/** Where lexFrom stopped last for each start: `to` and the state there. */
+export type LexCache = Map<number, { to: number; st: LexState }>;
+
+/**
+ * lex(text, from, to, commaDepth) for one `from` asked again with a later `to` (each finding of a
+ * function asks from the function's start; one cache per text and commaDepth): the scan resumes where the last one that reached its end
+ * stopped. Reaching `to` means no string or comment spans it, so a longer scan passes there in the
+ * same state.
+ */
+export function lexFrom(text: string, from: number, to: number, commaDepth: number, cache: LexCache): LexState {
+  const known = cache.get(from);
+  const resume = known && known.to <= to;
+  const st: LexState = resume ? copyState(known.st) : { depth: 0, inString: false, inComment: false, newlineInString: false, commas: [], commentStart: -1, comments: 0 };
+  if (lexRun(text, resume ? known.to : from, to, commaDepth, st) && from <= to) cache.set(from, { to, st: copyState(st) });
+  return st;
+}
+
+function copyState(st: LexState): LexState {
+  return { ...st, commas: st.commas.slice() };
+}
+
+/** The scan of lex from `i`, into `st`; false when it stopped early in a string or comment that reaches `to`. */
+function lexRun(text: string, i: number, to: number, commaDepth: number, st: LexState): boolean {
+  const n = text.length;
   while (i < to) {
-    const ch = text[i];
-    if (ch === '#') {
+    const ch = text.charCodeAt(i);
+    if (ch === 35) { // #
       st.commentStart = i;
       st.comments++;
       const e = lineEndAt(text, i);
-      if (e >= to) { st.inComment = true; return st; }
+      if (e >= to) { st.inComment = true; return false; }
       i = e;
       continue;
     }
-    if (ch === '\n' || ch === '\r') { st.commentStart = -1; i++; continue; }
-    if (ch === '"' || ch === "'") {
-      const triple = text.startsWith(ch.repeat(3), i);
-      const q = triple ? ch.repeat(3) : ch;
-      let j = i + q.length;
+    if (ch === 10 || ch === 13) { st.commentStart = -1; i++; continue; }
+    if (ch === 34 || ch === 39) { // " '
+      const triple = text.charCodeAt(i + 1) === ch && text.charCodeAt(i + 2) === ch;
+      let j = i + (triple ? 3 : 1);
       let closed = false;
-      while (j < text.length) {
-        const c = text[j];
-        if (c === '\\') { j += 2; continue; }
-        if ((c === '\n' || c === '\r') && !triple) break;
-        if (c === '\n') st.newlineInString = true;
-        if (text.startsWith(q, j)) { j += q.length; closed = true; break; }
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c === 92) { j += 2; continue; } // backslash
+        if ((c === 10 || c === 13) && !triple) break;
+        if (c === 10) st.newlineInString = true;
+        if (c === ch && (!triple || (text.charCodeAt(j + 1) === ch && text.charCodeAt(j + 2) === ch))) { j += triple ? 3 : 1; closed = true; break; }
         j++;
       }
-      if (j >= to && !(closed && j === to)) { st.inString = true; return st; }
+      if (j >= to && !(closed && j === to)) { st.inString = true; return false; }
       i = j;
       continue;
     }
-    if (ch === '(' || ch === '[' || ch === '{') st.depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') st.depth--;
-    else if (ch === ',' && st.depth === commaDepth) st.commas.push(i);
+    if (ch === 40 || ch === 91 || ch === 123) st.depth++; // ( [ {
+    else if (ch === 41 || ch === 93 || ch === 125) st.depth--; // ) ] }
+    else if (ch === 44 && st.depth === commaDepth) st.commas.push(i); // ,
     i++;
   }
-  return st;
+  return true;
 }
 
 export interface ArgText {
@@ -184,36 +232,121 @@ export interface PySpan { kind: 'code' | 'string' | 'comment'; start: number; en
  */
 export function pySpans(text: string, start = 0, end = text.length): PySpan[] {
   const spans: PySpan[] = [];
-  const push = (kind: PySpan['kind'], a: number, b: number, quote = '', closed = true) => { if (b > a) spans.push({ kind, start: a, end: b, quote, closed }); };
   let from = start;
   let i = start;
   while (i < end) {
-    const ch = text[i];
-    if (ch === '#') {
+    i = nextOpener(text, i, end);
+    if (i >= end) break;
+    const ch = text.charCodeAt(i);
+    if (ch === 35) { // #
       const e = Math.min(lineEndAt(text, i), end);
-      push('code', from, i);
-      push('comment', i, e);
+      if (i > from) spans.push({ kind: 'code', start: from, end: i, quote: '', closed: true });
+      if (e > i) spans.push({ kind: 'comment', start: i, end: e, quote: '', closed: true });
       from = i = e;
       continue;
     }
-    if (ch !== '"' && ch !== "'") { i++; continue; }
-    const q = text.startsWith(ch + ch + ch, i) ? ch + ch + ch : ch;
-    let j = i + q.length;
-    let closed = false;
-    while (j < end) {
-      const c = text[j];
-      if (c === '\\') { j += 2; continue; }
-      if (q.length === 1 && (c === '\n' || c === '\r')) break;
-      if (text.startsWith(q, j)) { closed = true; break; }
-      j++;
-    }
-    const e = Math.min(closed ? j + q.length : j, end);
-    push('code', from, i);
-    push('string', i, e, q, closed);
+    const { e, triple, closed } = stringEnd(text, i, end, ch);
+    if (i > from) spans.push({ kind: 'code', start: from, end: i, quote: '', closed: true });
+    if (e > i) spans.push({ kind: 'string', start: i, end: e, quote: ch === 34 ? (triple ? '"""' : '"') : (triple ? "'''" : "'"), closed });
     from = i = e;
   }
-  push('code', from, end);
+  if (end > from) spans.push({ kind: 'code', start: from, end, quote: '', closed: true });
   return spans;
+}
+
+// The scanners skip runs of plain code and of string contents with a sticky regex (V8 runs a
+// character class much faster than a charCodeAt loop), at most RUN characters per step so that a
+// scan of a small range never reads far past its end.
+const RUN = 1024;
+const CODE_RUN = /[^"'#]{0,1024}/y;
+const STRING_RUN = { 34: /[^\\\n\r"]{0,1024}/y, 39: /[^\\\n\r']{0,1024}/y } as Record<number, RegExp>;
+const TRIPLE_RUN = { 34: /[^\\"]{0,1024}/y, 39: /[^\\']{0,1024}/y } as Record<number, RegExp>;
+
+/** The offset of the first character in [i, end) that `run` does not skip, or `end` (also past the text's end). */
+function skip(run: RegExp, text: string, i: number, end: number): number {
+  while (i < end) {
+    if (i >= text.length) return end;
+    run.lastIndex = i;
+    run.test(text);
+    const j = run.lastIndex;
+    if (j >= end || j >= text.length) return end;
+    if (j - i < RUN) return j;
+    i = j;
+  }
+  return end;
+}
+
+/** The offset of the next quote or `#` in [i, end), or `end`. */
+function nextOpener(text: string, i: number, end: number): number {
+  return skip(CODE_RUN, text, i, end);
+}
+
+/**
+ * Where the string literal opening at `i` (quote char code `ch`) ends, cut at `end`: a backslash
+ * escapes the next character, a one-quote string stops before a line break (unclosed).
+ */
+function stringEnd(text: string, i: number, end: number, ch: number): { e: number; triple: boolean; closed: boolean } {
+  const triple = text.charCodeAt(i + 1) === ch && text.charCodeAt(i + 2) === ch;
+  const len = triple ? 3 : 1;
+  const run = (triple ? TRIPLE_RUN : STRING_RUN)[ch];
+  let j = i + len;
+  let closed = false;
+  while (j < end) {
+    j = skip(run, text, j, end);
+    if (j >= end) break;
+    const c = text.charCodeAt(j);
+    if (c === 92) { j += 2; continue; } // backslash
+    if (c === 10 || c === 13) break; // only stops a one-quote string
+    if (!triple || (text.charCodeAt(j + 1) === ch && text.charCodeAt(j + 2) === ch)) { closed = true; break; }
+    j++;
+  }
+  return { e: Math.min(closed ? j + len : j, end), triple, closed };
+}
+
+let SPACES = ' '.repeat(256);
+
+function spaces(n: number): string {
+  while (SPACES.length < n) SPACES += SPACES;
+  return SPACES.slice(0, n);
+}
+
+/**
+ * text[start, end) with every string literal and comment blanked to spaces (a string's `\n` kept),
+ * same length as the source: the spans of pySpans, written in one pass.
+ */
+export function codeOnly(text: string, start: number, end: number): string {
+  const out: string[] = [];
+  let from = start;
+  let i = start;
+  while (i < end) {
+    i = nextOpener(text, i, end);
+    if (i >= end) break;
+    const ch = text.charCodeAt(i);
+    let e: number;
+    if (ch === 35) { // #
+      e = Math.min(lineEndAt(text, i), end);
+      if (i > from) out.push(text.slice(from, i));
+      out.push(spaces(e - i));
+    } else {
+      e = stringEnd(text, i, end, ch).e;
+      if (i > from) out.push(text.slice(from, i));
+      // Blanked, but the line breaks of a multi-line string stay (such a string is cut at the text's end).
+      let nl = text.indexOf('\n', i);
+      if (nl < 0 || nl >= e) out.push(spaces(e - i));
+      else {
+        const stop = Math.min(e, text.length);
+        for (let k = i; k < stop; nl = text.indexOf('\n', k)) {
+          if (nl < 0 || nl >= stop) nl = stop;
+          if (nl > k) out.push(spaces(nl - k));
+          if (nl < stop) out.push('\n');
+          k = nl + 1;
+        }
+      }
+    }
+    from = i = e;
+  }
+  if (end > from) out.push(text.slice(from, end));
+  return out.join('');
 }
 
 /** Whether an argument text is an unparenthesised generator expression (`f(x for x in y)`). */

@@ -19,7 +19,8 @@ import { type Expr, offsetOf, scopeOf } from '../python/ir';
 import type { FileModel, FunctionInfo } from '../python/model';
 import type { Resolver } from '../python/resolve';
 import type { FixContext } from './context';
-import { escapeRegex, pySpans } from './pyText';
+import type { Region } from './imports';
+import { codeOnly, escapeRegex } from './pyText';
 
 /** A function's body with what the checks need, possibly from another file. */
 export interface FnSource { text: string; model: FileModel; resolver: Resolver; fn: FunctionInfo }
@@ -40,21 +41,8 @@ const FRAMEWORK_EXC = /^(fastapi|starlette)\.|HTTPException$|WebSocketException$
 const MUTATORS = 'append|extend|update|pop|popitem|clear|insert|remove|add|discard|setdefault|sort|reverse|appendleft|extendleft|popleft';
 const MAX_DEPTH = 8;
 
-/** Body text with strings blanked and comments removed, same length as the source. */
-export function codeOnly(text: string, start: number, end: number): string {
-  const out: string[] = [];
-  for (const sp of pySpans(text, start, end)) {
-    if (sp.kind === 'code') out.push(text.slice(sp.start, sp.end));
-    else if (sp.kind === 'comment') out.push(' '.repeat(sp.end - sp.start));
-    else {
-      // Strings are blanked; the line breaks of a multi-line string stay.
-      let nl = false;
-      for (let i = sp.start; i < sp.end && !nl; i++) nl = text.charCodeAt(i) === 10;
-      out.push(nl ? text.slice(sp.start, sp.end).replace(/[^\n]/g, ' ') : ' '.repeat(sp.end - sp.start));
-    }
-  }
-  return out.join('');
-}
+/** Body text with strings blanked and comments removed, same length as the source (pyText.codeOnly). */
+export { codeOnly };
 
 /** The patterns of `mutates` per name (the last of them only for a rebind); names repeat across functions and files. */
 const mutationPatterns = new Map<string, RegExp[]>();
@@ -90,18 +78,38 @@ export type FunctionIndex = (qname: string) => FnSource | undefined;
 
 /** The local function a call's callee names, in this file or (through the index) another. */
 export function calleeSource(src: { text: string; model: FileModel; resolver: Resolver }, callee: Expr, index?: FunctionIndex, memo?: FixMemo): FnSource | undefined {
+  // Once per callee expression in a run: the walks, both thread variants, plain def and gather ask.
+  const known = memo?.callees.get(callee);
+  if (known !== undefined) return known ?? undefined;
+  const found = findCallee(src, callee, index, memo);
+  memo?.callees.set(callee, found ?? null);
+  return found;
+}
+
+function findCallee(src: { text: string; model: FileModel; resolver: Resolver }, callee: Expr, index?: FunctionIndex, memo?: FixMemo): FnSource | undefined {
   let q: string | undefined;
   if (callee.k === 'name') {
     const hit = src.resolver.lookup(callee.n, scopeOf(callee), offsetOf(callee));
     if (hit?.b.kind === 'def') q = hit.b.q;
     else if (hit?.b.kind === 'import') q = hit.b.q;
   } else {
-    q = src.resolver.resolve(callee);
+    q = resolveMemo(src, callee, memo);
   }
   if (!q) return undefined;
   const fn = memo ? functionsByName(src.model, memo).get(q) : src.model.functions.find((f) => f.qname === q && !f.isLambda);
-  if (fn) return { ...src, fn };
+  // Only the source's own fields: `src` may be a whole FixContext.
+  if (fn) return { text: src.text, model: src.model, resolver: src.resolver, fn };
   return index?.(q);
+}
+
+/** resolver.resolve(e), once per expression in a fix run (the walks, thread checks and gather ask again). */
+export function resolveMemo(src: { resolver: Resolver }, e: Expr, memo?: FixMemo): string | undefined {
+  if (!memo) return src.resolver.resolve(e);
+  const known = memo.resolved.get(e);
+  if (known !== undefined) return known ?? undefined;
+  const q = src.resolver.resolve(e);
+  memo.resolved.set(e, q ?? null);
+  return q;
 }
 
 /** The model's functions (not lambdas) by qualified name, the first of each name, as functions.find gives. */
@@ -122,14 +130,26 @@ function functionsByName(model: FileModel, memo: FixMemo): Map<string, FunctionI
  */
 export interface FixMemo {
   facts: Map<FunctionInfo, Facts>;
+  /** What each function's own body and calls do (ownFacts), for every walk that passes it. */
+  own: Map<FunctionInfo, OwnFacts>;
+  /** Per file: the module-level names ownFacts checks (moduleNames). */
+  modules: Map<FileModel, { values: string[]; connections: string[] }>;
+  /** calleeSource by callee expression (null: none). */
+  callees: Map<Expr, FnSource | null>;
+  /** resolver.resolve of expressions (null: unresolved), see resolveMemo. */
+  resolved: Map<Expr, string | null>;
   code: Map<FunctionInfo, string>;
   byName: Map<FileModel, Map<string, FunctionInfo>>;
   /** Per file: its code (strings blanked, comments removed) and the direct uses of each name asked about (plainDef). */
   uses: Map<FileModel, { code: string; byName: Map<string, number[]> }>;
+  /** Per function: whether other code of its file uses its name directly (plainDef). */
+  usedElsewhere: Map<FunctionInfo, boolean>;
+  /** Per file: its head-of-file import statements and their groups (imports.ts), with the text they were read from. */
+  imports: Map<FileModel, { text: string; region: Region }>;
 }
 
 export function newFixMemo(): FixMemo {
-  return { facts: new Map(), code: new Map(), byName: new Map(), uses: new Map() };
+  return { facts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), imports: new Map() };
 }
 
 /** The function's body (from `bodyStart`) with strings blanked and comments removed. */
@@ -149,57 +169,109 @@ export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo):
   const hazards = new Map<Hazard, string>();
   let complete = true;
   const seen = new Set<string>();
+  const note = (h: Hazard, why: string | undefined) => { if (why !== undefined && !hazards.has(h)) hazards.set(h, why); };
   const walk = (s: FnSource, depth: number, top: boolean) => {
     if (seen.has(s.fn.qname) || depth > MAX_DEPTH) return;
     seen.add(s.fn.qname);
-    const code = bodyCode(s.text, s.fn, memo);
-    // Module globals: declared `global` and written, or a module-level object mutated in place.
-    const scope = s.model.scopes[s.fn.scope];
-    for (const g of scope?.globals ?? []) {
-      const w = mutates(code, g, true);
-      if (w && !hazards.has('global-write')) hazards.set('global-write', `${s.fn.name} writes the global ${g}`);
-    }
-    for (const [name, list] of s.model.scopes[0].bindings) {
-      // Module-level values, and imported modules or objects (`state.telemetry += [...]`, `os.environ[k] = v`).
-      if (scope?.bindings.has(name) || list.every((b) => b.kind !== 'value' && b.kind !== 'import')) continue;
-      const w = mutates(code, name, false);
-      if (w && !hazards.has('global-write')) hazards.set('global-write', `${s.fn.name} changes the module-level ${name}`);
-    }
-    for (const p of s.fn.params) {
-      if (p.name === 'self' || p.name === 'cls') continue;
-      const w = mutates(code, p.name, false);
-      if (w && !hazards.has('param-mutation')) hazards.set('param-mutation', `${s.fn.name} changes its argument ${p.name}`);
-    }
-    const raise = /\braise\s+([A-Za-z_][\w.]*)/g;
-    for (const m of code.matchAll(raise)) {
-      const resolved = s.resolver.resolveName(m[1].split('.')[0], s.fn.scope, s.fn.bodyStart + (m.index ?? 0));
-      const full = resolved ? resolved + m[1].slice(m[1].split('.')[0].length) : m[1];
-      if (FRAMEWORK_EXC.test(full) && !hazards.has('framework-exception')) hazards.set('framework-exception', `${s.fn.name} raises ${m[1]}`);
-    }
-    for (const i of s.fn.calls) {
-      const site = s.model.calls[i];
-      const q = s.resolver.resolve(site.callee) ?? '';
-      if (LOOP_API.test(q) && !hazards.has('loop-api')) hazards.set('loop-api', `${s.fn.name} calls ${q.replace(/\(\)/g, '')}`);
-      if (/^sqlite3\.connect$/.test(q) && !/check_same_thread\s*=\s*False/.test(s.text.slice(site.start, site.end))) {
-        if (top && !hazards.has('makes-connection')) hazards.set('makes-connection', `${s.fn.name} opens a sqlite3 connection, usable only in the thread that opens it`);
-        if (s.fn.returns.length && top && !hazards.has('returns-connection')) hazards.set('returns-connection', `${s.fn.name} returns a sqlite3 connection`);
+    const own = ownFacts(s, index, memo);
+    note('global-write', own.globalWrite);
+    note('param-mutation', own.paramMutation);
+    note('framework-exception', own.frameworkException);
+    for (const c of own.calls) {
+      note('loop-api', c.loopApi);
+      if (c.connects && top) {
+        note('makes-connection', `${s.fn.name} opens a sqlite3 connection, usable only in the thread that opens it`);
+        if (s.fn.returns.length) note('returns-connection', `${s.fn.name} returns a sqlite3 connection`);
       }
-      const target = calleeSource(s, site.callee, index, memo);
-      if (target && !target.fn.isAsync) walk(target, depth + 1, false);
-      else if (!target && site.callee.k === 'name' && s.resolver.lookup(site.callee.n, scopeOf(site.callee), offsetOf(site.callee))?.b.kind === 'def') complete = false;
+      if (c.target && !c.target.fn.isAsync) walk(c.target, depth + 1, false);
+      else if (c.unknownDef) complete = false;
     }
-    // A sqlite3 connection made on the loop thread at module level and used here.
-    for (const [name, list] of s.model.scopes[0].bindings) {
-      if (scope?.bindings.has(name)) continue;
-      const b = list.find((x) => x.kind === 'value' && x.expr?.k === 'call');
-      if (!b || b.expr?.k !== 'call' || s.resolver.resolve(b.expr.f) !== 'sqlite3.connect') continue;
-      if (new RegExp(`(?<![\\w.])${escapeRegex(name)}\\b`).test(code) && !hazards.has('thread-affine')) hazards.set('thread-affine', `${s.fn.name} uses the sqlite3 connection ${name}`);
-    }
+    note('thread-affine', own.threadAffine);
   };
   walk(start, 0, true);
   const facts = { hazards, complete };
   memo?.facts.set(start.fn, facts);
   return facts;
+}
+
+/**
+ * What one function's own body does (the first reason for each hazard, in the order factsOf met
+ * them), and what each of its calls does and reaches. A walk from every finding's callee passes the
+ * same helpers: each is read once per run.
+ */
+interface OwnFacts {
+  globalWrite?: string;
+  paramMutation?: string;
+  frameworkException?: string;
+  calls: { loopApi?: string; connects: boolean; target?: FnSource; unknownDef: boolean }[];
+  threadAffine?: string;
+}
+
+function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts {
+  const known = memo?.own.get(s.fn);
+  if (known) return known;
+  const code = bodyCode(s.text, s.fn, memo);
+  const own: OwnFacts = { calls: [] };
+  // Module globals: declared `global` and written, or a module-level object mutated in place.
+  const scope = s.model.scopes[s.fn.scope];
+  for (const g of scope?.globals ?? []) {
+    if (own.globalWrite) break;
+    if (mutates(code, g, true)) own.globalWrite = `${s.fn.name} writes the global ${g}`;
+  }
+  const mod = moduleNames(s, memo);
+  if (!own.globalWrite) {
+    for (const name of mod.values) {
+      if (scope?.bindings.has(name)) continue;
+      if (mutates(code, name, false)) { own.globalWrite = `${s.fn.name} changes the module-level ${name}`; break; }
+    }
+  }
+  for (const p of s.fn.params) {
+    if (p.name === 'self' || p.name === 'cls') continue;
+    if (mutates(code, p.name, false)) { own.paramMutation = `${s.fn.name} changes its argument ${p.name}`; break; }
+  }
+  const raise = /\braise\s+([A-Za-z_][\w.]*)/g;
+  for (const m of code.matchAll(raise)) {
+    const resolved = s.resolver.resolveName(m[1].split('.')[0], s.fn.scope, s.fn.bodyStart + (m.index ?? 0));
+    const full = resolved ? resolved + m[1].slice(m[1].split('.')[0].length) : m[1];
+    if (FRAMEWORK_EXC.test(full)) { own.frameworkException = `${s.fn.name} raises ${m[1]}`; break; }
+  }
+  for (const i of s.fn.calls) {
+    const site = s.model.calls[i];
+    const q = resolveMemo(s, site.callee, memo) ?? '';
+    const target = calleeSource(s, site.callee, index, memo);
+    const loopApi = LOOP_API.test(q) ? `${s.fn.name} calls ${q.replace(/\(\)/g, '')}` : undefined;
+    const connects = /^sqlite3\.connect$/.test(q) && !/check_same_thread\s*=\s*False/.test(s.text.slice(site.start, site.end));
+    const unknownDef = !target && site.callee.k === 'name' && s.resolver.lookup(site.callee.n, scopeOf(site.callee), offsetOf(site.callee))?.b.kind === 'def';
+    // Most calls (library calls) add nothing to a walk: only the others are kept.
+    if (loopApi !== undefined || connects || target || unknownDef) own.calls.push({ loopApi, connects, target, unknownDef });
+  }
+  // A sqlite3 connection made on the loop thread at module level and used here.
+  for (const name of mod.connections) {
+    if (scope?.bindings.has(name)) continue;
+    if (new RegExp(`(?<![\\w.])${escapeRegex(name)}\\b`).test(code)) { own.threadAffine = `${s.fn.name} uses the sqlite3 connection ${name}`; break; }
+  }
+  memo?.own.set(s.fn, own);
+  return own;
+}
+
+/**
+ * The module-level names every function's facts look at, in the module scope's order: values and
+ * imports (a write to one is a global write), and sqlite3 connections made at module level.
+ */
+function moduleNames(s: FnSource, memo?: FixMemo): { values: string[]; connections: string[] } {
+  const known = memo?.modules.get(s.model);
+  if (known) return known;
+  const values: string[] = [];
+  const connections: string[] = [];
+  for (const [name, list] of s.model.scopes[0].bindings) {
+    // Module-level values, and imported modules or objects (`state.telemetry += [...]`, `os.environ[k] = v`).
+    if (!list.every((b) => b.kind !== 'value' && b.kind !== 'import')) values.push(name);
+    const b = list.find((x) => x.kind === 'value' && x.expr?.k === 'call');
+    if (b && b.expr?.k === 'call' && s.resolver.resolve(b.expr.f) === 'sqlite3.connect') connections.push(name);
+  }
+  const names = { values, connections };
+  memo?.modules.set(s.model, names);
+  return names;
 }
 
 /** Facts of code moved to a thread: a library call (known) or a local function through the call graph. */
