@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasDirectLayout, hasWasmCursor, initParser, parsePython } from '../../src/core/parser';
 import { flattenModule, type FlatModule } from '../../src/core/python/flatTree';
-import { buildModel } from '../../src/core/python/model';
+import { offsetOf, scopeOf } from '../../src/core/python/ir';
+import { buildModel, type FileModel } from '../../src/core/python/model';
 
 const ROOT = join(__dirname, '..', 'fixtures');
 
@@ -27,6 +28,22 @@ function snapshot(m: FlatModule): unknown {
 }
 
 const at = (o: number) => ({ row: 0, column: o });
+
+/**
+ * A model as plain data, with every name and lambda at its file offset and model-wide scope (a
+ * model assembled from parts keeps them per part, translated through the part's header).
+ */
+function plain(m: FileModel): string {
+  return JSON.stringify(m, (k, v) => {
+    if (v instanceof Map) return { map: [...v] };
+    if (v instanceof Set) return { set: [...v] };
+    if (v && typeof v === 'object' && 'seg' in v && v.seg) {
+      const { seg: _seg, ...rest } = v;
+      return 'scope' in rest ? { ...rest, off: offsetOf(v), scope: scopeOf(v) } : { ...rest, off: offsetOf(v) };
+    }
+    return v;
+  });
+}
 
 /** Text the parser recovers from: unclosed brackets, stray indentation, an f-string cut short, match, escapes. */
 const BROKEN = [
@@ -63,6 +80,28 @@ describe('flat tree walk', () => {
       }
     }
     assert.ok(nodes > 10_000, `only ${nodes} nodes walked`);
+  });
+
+  it('a model built in one pass (nothing kept for edits) equals the one assembled from per-statement parts', () => {
+    const texts = [...pyFiles(ROOT).map((p) => readFileSync(p, 'utf8')), ...BROKEN];
+    let calls = 0;
+    let statements = 0;
+    for (const text of texts) {
+      const tree = parsePython(text);
+      try {
+        const opts = { module: 'pkg.m', isPackage: false };
+        const once = buildModel(tree, text, opts);
+        const parts = new Map();
+        const assembled = buildModel(tree, text, opts, undefined, parts);
+        statements += parts.size;
+        delete assembled.surface;
+        assert.equal(plain(once), plain(assembled));
+        calls += once.calls.length;
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(calls > 1000 && statements > 1000, `only ${calls} call sites in ${statements} statements compared`);
   });
 
   it('walks only the statements asked for', () => {

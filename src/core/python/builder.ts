@@ -28,7 +28,11 @@ export class ModelBuilder extends ExprBuilder {
    * one that starts at the same offset). Only the named node kinds below are read.
    */
   run(root: number): void {
+    // Everything below is keyed by node index or offset, and read only within the statement.
     this.exits.clear();
+    this.callIr.clear();
+    this.forIterables.clear();
+    this.stmtCalls.clear();
     const end = this.L[root];
     for (let n = root; n < end; n++) {
       if (this.namedOf[this.type[n]] !== 1) continue;
