@@ -2,11 +2,19 @@
 // loops) in one pre-order pass over its flat tree (python/flatTree.ts). A stack of open containers
 // (function, class, lambda, comprehension, loop) gives each node its context, so no recursive walk is
 // needed and deeply nested code cannot overflow the stack.
-import { copyString } from '../parser';
-import { ExprBuilder, K } from './exprBuilder';
-import { type Expr, namesIn, readableCallee, UNKNOWN } from './ir';
+import { copyString as copyStringImport } from '../parser';
+import { ExprBuilder, K as KIND_IDS } from './exprBuilder';
+import { type Expr, namesIn as namesInImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Scope, Binding } from './modelTypes';
 import { emptyModel } from './parts';
+
+// Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
+// the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
+const K = KIND_IDS;
+const copyString = copyStringImport;
+const namesIn = namesInImport;
+const readableCallee = readableCalleeImport;
+const UNKNOWN = UNKNOWN_IMPORT;
 
 interface Container { kind: 'fn' | 'class' | 'comp' | 'loop'; start: number; end: number; id: number; scope?: number }
 
@@ -111,14 +119,14 @@ export class ModelBuilder extends ExprBuilder {
     return undefined;
   }
 
-  private loopsInFn(): LoopInfo[] {
-    const out: LoopInfo[] = [];
+  private loopsInFn(): readonly LoopInfo[] {
+    let out: LoopInfo[] | undefined;
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const c = this.stack[i];
       if (c.kind === 'fn' || c.kind === 'class') break;
-      if (c.kind === 'loop') out.push(this.model.loops[c.id]);
+      if (c.kind === 'loop') (out ??= []).push(this.model.loops[c.id]);
     }
-    return out;
+    return out ?? NO_LOOPS;
   }
 
   private newScope(kind: Scope['kind'], parent: number): Scope {
@@ -130,9 +138,9 @@ export class ModelBuilder extends ExprBuilder {
   private bind(scope: number, name: string, b: Binding): void {
     const s = this.model.scopes[scope];
     const target = s.globals?.has(name) ? this.model.scopes[0] : s;
-    let list = target.bindings.get(name);
-    if (!list) target.bindings.set(name, (list = []));
-    list.push(b);
+    const list = target.bindings.get(name);
+    // Most names are bound once: a one-element array, not an empty one grown by push (room for 17).
+    if (list) list.push(b); else target.bindings.set(name, [b]);
   }
 
   private markAwait(): void {
@@ -243,7 +251,8 @@ export class ModelBuilder extends ExprBuilder {
 
   private readParams(params: number, fn: FunctionInfo, outerScope: number, isMethod: boolean): void {
     let first = true;
-    for (const p of this.namedChildren(params)) {
+    for (let p = params + 1, end = this.L[params]; p < end; p = this.L[p]) {
+      if (this.namedOf[this.type[p]] !== 1) continue;
       let name: string | undefined;
       let annotation: Expr | undefined;
       let dflt: Expr | undefined;
@@ -251,11 +260,10 @@ export class ModelBuilder extends ExprBuilder {
       switch (this.kind(p)) {
         case K.identifier: name = this.str(p); break;
         case K.typed_parameter: {
-          const kids = this.namedChildren(p);
-          const id = kids.find((c) => this.kind(c) === K.identifier);
-          const splat = kids.find((c) => this.kind(c) === K.list_splat_pattern || this.kind(c) === K.dictionary_splat_pattern);
-          name = id !== undefined ? this.str(id) : splat !== undefined ? this.textOf(this.firstNamedChild(splat)) : undefined;
-          star = splat !== undefined;
+          const id = this.namedChildOfKind(p, K.identifier, K.identifier);
+          const splat = this.namedChildOfKind(p, K.list_splat_pattern, K.dictionary_splat_pattern);
+          name = id >= 0 ? this.str(id) : splat >= 0 ? this.textOf(this.firstNamedChild(splat)) : undefined;
+          star = splat >= 0;
           const t = this.child(p, 'type');
           if (t >= 0) annotation = this.annotationOf(t, outerScope);
           break;
@@ -773,6 +781,8 @@ export class ModelBuilder extends ExprBuilder {
     return true;
   }
 }
+
+const NO_LOOPS: readonly LoopInfo[] = [];
 
 function isStaticDecorator(e: Expr): boolean {
   return e.k === 'name' && e.n === 'staticmethod';

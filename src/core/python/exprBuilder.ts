@@ -2,8 +2,14 @@
 // positions, and the expression IR (python/ir.ts) of any expression node. The statement builder
 // (python/builder.ts) extends it.
 import type { FlatTree, Kinds } from './flatTree';
-import { type Expr, namesIn, type SegmentHeader, UNKNOWN } from './ir';
-import { copyString } from '../parser';
+import { type Expr, namesIn as namesInImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
+import { copyString as copyStringImport } from '../parser';
+
+// Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
+// the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
+const namesIn = namesInImport;
+const UNKNOWN = UNKNOWN_IMPORT;
+const copyString = copyStringImport;
 
 /**
  * The node types the builder tells apart, as small numbers (kindsFor maps every type id of the
@@ -106,6 +112,17 @@ export class ExprBuilder {
     return out;
   }
 
+  /** The first named child of kind `a` or `b`, or -1. */
+  protected namedChildOfKind(i: number, a: number, b: number): number {
+    const end = this.L[i];
+    for (let j = i + 1; j < end; j = this.L[j]) {
+      if (this.namedOf[this.type[j]] !== 1) continue;
+      const k = this.kindOf[this.type[j]];
+      if (k === a || k === b) return j;
+    }
+    return -1;
+  }
+
   protected firstNamedChild(i: number): number {
     const end = this.L[i];
     for (let j = i + 1; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1) return j;
@@ -157,7 +174,8 @@ export class ExprBuilder {
         const argsNode = this.child(n, 'arguments');
         if (f < 0) return UNKNOWN;
         const full = depth < 6;
-        const { args, kw } = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : { args: [], kw: {} };
+        const args: Expr[] = [];
+        const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth, args) : NO_KEYWORDS;
         const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
         if (full) this.callIr.set(n, e);
         return e;
@@ -264,10 +282,10 @@ export class ExprBuilder {
     return elem;
   }
 
-  protected readArgs(argsNode: number, scope: number, depth: number): { args: Expr[]; kw: Record<string, Expr> } {
-    const args: Expr[] = [];
-    const kw: Record<string, Expr> = {};
-    if (this.kind(argsNode) === K.generator_expression) return { args: [{ k: '?', names: this.identifiersIn(argsNode) }], kw };
+  /** Pushes the positional arguments of `argsNode` to `args`; returns the keyword arguments. */
+  protected readArgs(argsNode: number, scope: number, depth: number, args: Expr[]): Record<string, Expr> {
+    let kw: Record<string, Expr> | undefined;
+    if (this.kind(argsNode) === K.generator_expression) { args.push({ k: '?', names: this.identifiersIn(argsNode) }); return NO_KEYWORDS; }
     for (let a = argsNode + 1, end = this.L[argsNode]; a < end; a = this.L[a]) {
       if (this.namedOf[this.type[a]] !== 1) continue;
       const t = this.kind(a);
@@ -275,12 +293,15 @@ export class ExprBuilder {
       if (t === K.keyword_argument) {
         const name = this.textOf(this.child(a, 'name'));
         const v = this.child(a, 'value');
-        if (name && v >= 0) kw[name] = this.ir(v, scope, depth + 1);
+        if (name && v >= 0) (kw ??= {})[name] = this.ir(v, scope, depth + 1);
       } else args.push(this.ir(a, scope, depth + 1));
     }
-    return { args, kw };
+    return kw ?? NO_KEYWORDS;
   }
 }
+
+/** The keyword arguments of every call that has none (one shared object; nothing writes to a model's `kw`). */
+const NO_KEYWORDS: Record<string, Expr> = Object.freeze({}) as Record<string, Expr>;
 
 function stripQuotes(s: string): string {
   return s.replace(/^[rbuRBUfF]*("""|'''|"|')/, '').replace(/("""|'''|"|')$/, '');

@@ -6,7 +6,11 @@
 // is i+1 and the sibling after child c is last[c] (while below last[i]).
 import type { Language, Tree } from 'web-tree-sitter';
 import { TreeCursor } from 'web-tree-sitter';
-import { type DirectCursor, readDirect, wasmCursor } from '../parser';
+import { type DirectCursor, readDirect as readDirectImport, wasmCursor } from '../parser';
+
+// readDirect, called per node, is bound locally: where the sources run through a CommonJS transform (tsx:
+// the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
+const readDirect = readDirectImport;
 
 /** A top-level statement of the module: a part of the model is built per statement. */
 export interface SegmentRef { startIndex: number; endIndex: number; startPosition: { row: number; column: number } }
