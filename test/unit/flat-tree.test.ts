@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasDirectLayout, hasWasmCursor, initParser, parsePython } from '../../src/core/parser';
-import { flattenModule, type FlatModule } from '../../src/core/python/flatTree';
+import { flattenModule, type FlatModule, hasMemoryWalk } from '../../src/core/python/flatTree';
 import { offsetOf, scopeOf } from '../../src/core/python/ir';
 import { buildModel, type FileModel } from '../../src/core/python/model';
 
@@ -65,15 +65,21 @@ describe('flat tree walk', () => {
     assert.ok(hasDirectLayout(), 'web-tree-sitter\'s memory layout differs from what python/flatTree.ts reads; the walk fell back to the cursor exports');
   });
 
-  it('stores what the public TreeCursor reports, on every fixture and on broken text', () => {
+  it('reads trees from wasm memory without the cursor (the sample walked both ways matched)', () => {
+    assert.ok(hasMemoryWalk(), 'the memory walk of python/flatTree.ts differs from the cursor walk on the layout sample; the cursor walk is in use');
+  });
+
+  it('stores what the public TreeCursor reports, on every fixture and on broken text, with either walk', () => {
     const texts = [...pyFiles(ROOT).map((p) => readFileSync(p, 'utf8')), ...BROKEN];
     let nodes = 0;
     for (const text of texts) {
       const tree = parsePython(text);
       try {
         const fast = snapshot(flattenModule(tree, at, () => true));
-        const slow = snapshot(flattenModule(tree, at, () => true, true));
+        const cursor = snapshot(flattenModule(tree, at, () => true, 'cursor'));
+        const slow = snapshot(flattenModule(tree, at, () => true, 'public'));
         assert.deepEqual(fast, slow);
+        assert.deepEqual(cursor, slow);
         nodes += (fast as { type: number[] }).type.length;
       } finally {
         tree.delete();
@@ -108,11 +114,13 @@ describe('flat tree walk', () => {
     const text = 'import os\n\ndef a():\n    return os.getcwd()\n\nx = 1\n';
     const tree = parsePython(text);
     try {
-      const m = flattenModule(tree, at, (seg) => seg.startIndex === text.indexOf('def'));
-      assert.equal(m.segments.length, 3);
-      assert.deepEqual(m.roots.map((r) => r >= 0), [false, true, false]);
-      assert.equal(m.flat.start[m.roots[1]], text.indexOf('def'));
-      assert.equal(m.flat.last[m.roots[1]], m.flat.n);
+      for (const walk of ['auto', 'cursor'] as const) {
+        const m = flattenModule(tree, at, (seg) => seg.startIndex === text.indexOf('def'), walk);
+        assert.equal(m.segments.length, 3);
+        assert.deepEqual(m.roots.map((r) => r >= 0), [false, true, false]);
+        assert.equal(m.flat.start[m.roots[1]], text.indexOf('def'));
+        assert.equal(m.flat.last[m.roots[1]], m.flat.n);
+      }
     } finally {
       tree.delete();
     }
