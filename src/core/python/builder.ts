@@ -20,6 +20,26 @@ interface Container { kind: 'fn' | 'class' | 'comp' | 'loop'; start: number; end
 
 export type { BuildOptions };
 
+/**
+ * What run() does at a node, by kind. A local enum: its case labels are constants however the source
+ * is compiled (labels read from the imported kinds had no type feedback until a late case was first
+ * reached, and each such first use deoptimised the whole walk).
+ */
+const enum Act {
+  none, def, cls, lambda, comp, forIn, forStatement, whileStatement, call, await, imports, importFrom, assign, augAssign,
+  walrus, with, withItem, returns, yields, global, breaks, tries, comment, error,
+}
+const ACT = new Uint8Array(256);
+for (const [kind, act] of [
+  [K.function_definition, Act.def], [K.class_definition, Act.cls], [K.lambda, Act.lambda], [K.list_comprehension, Act.comp],
+  [K.set_comprehension, Act.comp], [K.dictionary_comprehension, Act.comp], [K.generator_expression, Act.comp], [K.for_in_clause, Act.forIn],
+  [K.for_statement, Act.forStatement], [K.while_statement, Act.whileStatement], [K.call, Act.call], [K.await, Act.await],
+  [K.import_statement, Act.imports], [K.import_from_statement, Act.importFrom], [K.assignment, Act.assign],
+  [K.augmented_assignment, Act.augAssign], [K.named_expression, Act.walrus], [K.with_statement, Act.with], [K.with_item, Act.withItem],
+  [K.return_statement, Act.returns], [K.yield, Act.yields], [K.global_statement, Act.global], [K.nonlocal_statement, Act.global],
+  [K.break_statement, Act.breaks], [K.try_statement, Act.tries], [K.comment, Act.comment], [K.ERROR, Act.error],
+] as const) ACT[kind] = act;
+
 export class ModelBuilder extends ExprBuilder {
   model!: FileModel;
   private stack: Container[] = [];
@@ -42,42 +62,44 @@ export class ModelBuilder extends ExprBuilder {
     this.forIterables.clear();
     this.stmtCalls.clear();
     const end = this.L[root];
+    const type = this.type;
+    const namedOf = this.namedOf;
+    const kindOf = this.kindOf;
     for (let n = root; n < end; n++) {
-      if (this.namedOf[this.type[n]] !== 1) continue;
-      const k = this.kindOf[this.type[n]];
-      if (k === 0) continue;
-      switch (k) {
-        case K.function_definition: this.closeUntil(this.S[n]); this.onDef(n); break;
-        case K.class_definition: this.closeUntil(this.S[n]); this.onClass(n); break;
-        case K.lambda: this.closeUntil(this.S[n]); this.onLambda(n); break;
-        case K.list_comprehension: case K.set_comprehension: case K.dictionary_comprehension: case K.generator_expression:
-          this.closeUntil(this.S[n]); this.onComp(n); break;
-        case K.for_in_clause: this.closeUntil(this.S[n]); this.onForIn(n); break;
-        case K.for_statement: this.closeUntil(this.S[n]); this.onFor(n); break;
-        case K.while_statement: this.closeUntil(this.S[n]); this.onWhile(n); break;
-        case K.call: {
-          this.closeUntil(this.S[n]);
+      const id = type[n];
+      if (namedOf[id] !== 1) continue;
+      const act = ACT[kindOf[id]];
+      if (act === Act.none) continue;
+      this.closeUntil(this.S[n]);
+      switch (act) {
+        case Act.def: this.onDef(n); break;
+        case Act.cls: this.onClass(n); break;
+        case Act.lambda: this.onLambda(n); break;
+        case Act.comp: this.onComp(n); break;
+        case Act.forIn: this.onForIn(n); break;
+        case Act.forStatement: this.onFor(n); break;
+        case Act.whileStatement: this.onWhile(n); break;
+        case Act.call: {
           const p = this.P[n];
           if (p >= 0 && this.kind(p) === K.expression_statement && this.isNamed(p)) this.stmtCalls.add(this.S[n]);
           this.onCall(n, p >= 0 && this.kind(p) === K.await && this.isNamed(p));
           break;
         }
-        case K.await: this.closeUntil(this.S[n]); this.markAwait(); break;
-        case K.import_statement: this.closeUntil(this.S[n]); this.onImport(n); break;
-        case K.import_from_statement: this.closeUntil(this.S[n]); this.onImportFrom(n); break;
-        case K.assignment: this.closeUntil(this.S[n]); this.onAssign(n); break;
-        case K.augmented_assignment: this.closeUntil(this.S[n]); this.onAugAssign(n); break;
-        case K.named_expression: this.closeUntil(this.S[n]); this.onWalrus(n); break;
-        case K.with_statement: this.closeUntil(this.S[n]); if (this.text.startsWith('async', this.S[n])) this.markAwait(); break;
-        case K.with_item: this.closeUntil(this.S[n]); this.onWithItem(n); break;
-        case K.return_statement: this.closeUntil(this.S[n]); this.onReturn(n, false); break;
-        case K.yield: this.closeUntil(this.S[n]); this.onReturn(n, true); break;
-        case K.global_statement: case K.nonlocal_statement: this.closeUntil(this.S[n]); this.onGlobal(n); break;
-        case K.break_statement: this.closeUntil(this.S[n]); this.onBreak(); break;
-        case K.try_statement: { this.closeUntil(this.S[n]); const l = this.innermostLoop(); if (l) l.hasTry = true; break; }
-        case K.comment: this.closeUntil(this.S[n]); this.onComment(n); break;
-        case K.ERROR: {
-          this.closeUntil(this.S[n]);
+        case Act.await: this.markAwait(); break;
+        case Act.imports: this.onImport(n); break;
+        case Act.importFrom: this.onImportFrom(n); break;
+        case Act.assign: this.onAssign(n); break;
+        case Act.augAssign: this.onAugAssign(n); break;
+        case Act.walrus: this.onWalrus(n); break;
+        case Act.with: if (this.text.startsWith('async', this.S[n])) this.markAwait(); break;
+        case Act.withItem: this.onWithItem(n); break;
+        case Act.returns: this.onReturn(n, false); break;
+        case Act.yields: this.onReturn(n, true); break;
+        case Act.global: this.onGlobal(n); break;
+        case Act.breaks: this.onBreak(); break;
+        case Act.tries: { const l = this.innermostLoop(); if (l) l.hasTry = true; break; }
+        case Act.comment: this.onComment(n); break;
+        case Act.error: {
           if (this.model.syntaxErrors.length < 50) { const r = this.row(this.S[n]); this.model.syntaxErrors.push({ line: r + 1, column: this.column(this.S[n], r) + 1 }); }
           break;
         }

@@ -14,26 +14,30 @@ const copyString = copyStringImport;
 /**
  * The node types the builder tells apart, as small numbers (kindsFor maps every type id of the
  * grammar with one of these names, named or anonymous, as a comparison of `node.type` would).
+ * An enum, so the bundle inlines the numbers: the builder's `switch` then compares with constants
+ * (case labels read from an object had no type feedback until first reached, and each first use of
+ * a late case deoptimised the whole walk).
  */
-export const K = {
-  identifier: 1, attribute: 2, call: 3, subscript: 4, type: 5, generic_type: 6, type_parameter: 7,
-  binary_operator: 8, parenthesized_expression: 9, await: 10, string: 11, string_content: 12, interpolation: 13,
-  concatenated_string: 14, integer: 15, float: 16, none: 17, false: 18, true: 19, list: 20, tuple: 21, lambda: 22,
-  comment: 23, keyword_argument: 24, generator_expression: 25, function_definition: 26, class_definition: 27,
-  decorated_definition: 28, decorator: 29, list_comprehension: 30, set_comprehension: 31,
-  dictionary_comprehension: 32, for_in_clause: 33, for_statement: 34, while_statement: 35, expression_statement: 36,
-  import_statement: 37, import_from_statement: 38, assignment: 39, augmented_assignment: 40, named_expression: 41,
-  with_statement: 42, with_item: 43, return_statement: 44, yield: 45, global_statement: 46, nonlocal_statement: 47,
-  break_statement: 48, try_statement: 49, ERROR: 50, typed_parameter: 51, default_parameter: 52,
-  typed_default_parameter: 53, list_splat_pattern: 54, dictionary_splat_pattern: 55, dotted_name: 56,
-  aliased_import: 57, relative_import: 58, import_prefix: 59, as_pattern: 60,
+export enum K {
+  identifier = 1, attribute = 2, call = 3, subscript = 4, type = 5, generic_type = 6, type_parameter = 7,
+  binary_operator = 8, parenthesized_expression = 9, await = 10, string = 11, string_content = 12, interpolation = 13,
+  concatenated_string = 14, integer = 15, float = 16, none = 17, false = 18, true = 19, list = 20, tuple = 21, lambda = 22,
+  comment = 23, keyword_argument = 24, generator_expression = 25, function_definition = 26, class_definition = 27,
+  decorated_definition = 28, decorator = 29, list_comprehension = 30, set_comprehension = 31,
+  dictionary_comprehension = 32, for_in_clause = 33, for_statement = 34, while_statement = 35, expression_statement = 36,
+  import_statement = 37, import_from_statement = 38, assignment = 39, augmented_assignment = 40, named_expression = 41,
+  with_statement = 42, with_item = 43, return_statement = 44, yield = 45, global_statement = 46, nonlocal_statement = 47,
+  break_statement = 48, try_statement = 49, ERROR = 50, typed_parameter = 51, default_parameter = 52,
+  typed_default_parameter = 53, list_splat_pattern = 54, dictionary_splat_pattern = 55, dotted_name = 56,
+  aliased_import = 57, relative_import = 58, import_prefix = 59, as_pattern = 60,
   // Guards of call sites (builder.ts guardsOf).
-  block: 61, if_statement: 62, elif_clause: 63, else_clause: 64, boolean_operator: 65, comparison_operator: 66,
-  not_operator: 67, conditional_expression: 68, raise_statement: 69, continue_statement: 70, list_splat: 71,
-  dictionary_splat: 72,
-} as const;
+  block = 61, if_statement = 62, elif_clause = 63, else_clause = 64, boolean_operator = 65, comparison_operator = 66,
+  not_operator = 67, conditional_expression = 68, raise_statement = 69, continue_statement = 70, list_splat = 71,
+  dictionary_splat = 72,
+}
 
-export const KIND_NAMES = Object.keys(K) as readonly string[];
+/** The kind names in the order of their numbers (1, 2, ...). */
+export const KIND_NAMES = Object.keys(K).filter((k) => Number.isNaN(Number(k))) as readonly string[];
 
 /** Field names the builder reads. */
 export const FIELD_NAMES = ['name', 'body', 'parameters', 'return_type', 'superclasses', 'left', 'right', 'type', 'value', 'alias',

@@ -108,7 +108,7 @@ export interface TextLines { starts: number[]; rows: number[] }
 export function textLines(text: string): TextLines {
   const starts = lineStarts(text);
   // Tree-sitter's rows count `\n` only; they differ from the file's lines only where a `\r` stands alone.
-  return { starts, rows: /\r(?!\n)/.test(text) ? newlineStarts(text) : starts };
+  return { starts, rows: text.indexOf('\r') >= 0 && /\r(?!\n)/.test(text) ? newlineStarts(text) : starts };
 }
 
 /** Where each line starts counting only `\n` (tree-sitter's rows). */
@@ -139,6 +139,8 @@ export function positionAt(starts: number[], offset: number): { line: number; co
 }
 
 export function lineStarts(text: string): number[] {
+  // Without a `\r` only `\n` ends a line: found by indexOf, not a loop over every character.
+  if (text.indexOf('\r') < 0) return newlineStarts(text);
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
