@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { Analyzer } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
 import { initParser, parsePython } from '../src/core/parser';
 import { KIND_NAMES } from '../src/core/python/exprBuilder';
@@ -18,7 +19,7 @@ import { median, r1 } from './measure';
 const ROOT = process.env.LW_BUILDER_BENCH_ROOT ?? join(__dirname, '..');
 const CHILD = process.env.LW_BUILDER_BENCH_CHILD === '1';
 
-interface Src { text: string; module: string; isPackage: boolean }
+interface Src { path: string; text: string; module: string; isPackage: boolean }
 
 function load(dir: string): Src[] {
   const { files } = discover([dir]);
@@ -27,10 +28,12 @@ function load(dir: string): Src[] {
     const d = readSource(f.abs, f.rel).decoded;
     if (!d) continue;
     const m = moduleName(f.abs, f.root);
-    out.push({ text: d.text, module: m.module, isPackage: m.isPackage });
+    out.push({ path: f.rel, text: d.text, module: m.module, isPackage: m.isPackage });
   }
   return out;
 }
+
+let analyzer: Analyzer | undefined;
 
 const phases: Record<string, (files: Src[]) => void> = {
   parse: (files) => { for (const f of files) parsePython(f.text).delete(); },
@@ -50,10 +53,13 @@ const phases: Record<string, (files: Src[]) => void> = {
       tree.delete();
     }
   },
+  // What `npm run bench` times as throughput.projectPerFile: each file analysed alone, from its text.
+  analysis: (files) => { for (const f of files) { analyzer!.forget(f.path); analyzer!.analyze([f]); } },
 };
 
 async function child(dirs: string[], rounds: number): Promise<void> {
   await initParser(join(ROOT, 'grammars'));
+  analyzer = await Analyzer.create(join(ROOT, 'grammars'));
   for (const dir of dirs) {
     const files = load(dir);
     const bytes = files.reduce((s, f) => s + f.text.length, 0);

@@ -775,6 +775,8 @@ export class ModelBuilder extends ExprBuilder {
   }
 
   private onComment(n: number): void {
+    // Both directives below spell `noqa`: most comments are passed over without slicing them.
+    if (!hasNoqa(this.text, this.S[n], this.E[n])) return;
     // Codes are cut from the comment's text: a copy, so that no code keeps an open document alive.
     const text = this.own ? copyString(this.text.slice(this.S[n], this.E[n])) : this.text.slice(this.S[n], this.E[n]);
     const file = /^#\s*loopwise\s*:\s*noqa(?:\s*:\s*(LW\d*(?:\s*,\s*LW\d*)*))?\s*$/i.exec(text);
@@ -805,6 +807,14 @@ export class ModelBuilder extends ExprBuilder {
 }
 
 const NO_LOOPS: readonly LoopInfo[] = [];
+
+/** Whether `text[start, end)` holds `noqa` in any case (as the `i` flag of onComment's patterns matches it). */
+function hasNoqa(text: string, start: number, end: number): boolean {
+  for (let i = start; i + 4 <= end; i++) {
+    if ((text.charCodeAt(i) | 32) === 110 && (text.charCodeAt(i + 1) | 32) === 111 && (text.charCodeAt(i + 2) | 32) === 113 && (text.charCodeAt(i + 3) | 32) === 97) return true;
+  }
+  return false;
+}
 
 function isStaticDecorator(e: Expr): boolean {
   return e.k === 'name' && e.n === 'staticmethod';
