@@ -41,6 +41,7 @@ interface WasmModule {
   _ts_tree_cursor_end_index_wasm(tree: number): number;
   /** Views of the wasm memory (the module replaces them when the memory grows). */
   HEAPU32: Uint32Array;
+  HEAPU16: Uint16Array;
   HEAPU8: Uint8Array;
 }
 let wasm: WasmModule | undefined;
@@ -93,7 +94,7 @@ let directLayout = false;
  * Text whose tree has every kind of node the memory reads decode: inline and heap leaves (a token
  * longer than 255 bytes), external tokens (strings), errors, a MISSING node, non-ASCII text.
  */
-const LAYOUT_SAMPLE = [
+export const LAYOUT_SAMPLE = [
   'import os, sys as system\nfrom . import (a, b)\n',
   `x_${'long'.repeat(80)} = f"\u00e9{1 + 2!r:>{w}}\u{1F600}\\n" + "\\t" 'c' b"\\x00"  # comment \u00fc\n`,
   '@dec(1)\nasync def f(a: int = 3, *args, **kw) -> None:\n    """doc"""\n    await g(a)[0].h\n    return [y for y in range(9) if y]\n',
@@ -164,6 +165,47 @@ export function readDirect(d: DirectCursor, out: number[]): void {
     out[1] = (bytes + u32[(lo + 16) >>> 2]) >>> 1;
     out[2] = u32[(lo + 36) >>> 2] === 0 ? 0 : 1;
   }
+}
+
+/**
+ * A tree's memory, for walking it from JS without the cursor (python/flatTree.ts `flattenFromMemory`):
+ * the wasm heap views, the root subtree and the tables of the tree's language that the walk reads.
+ * Nothing may call into wasm while a walk reads these views (a memory growth replaces them).
+ */
+export interface MemoryTree {
+  u8: Uint8Array; u16: Uint16Array; u32: Uint32Array;
+  /** Address of the root Subtree (8 bytes: inline data with the lowest bit set, or a pointer to heap data). */
+  root: number;
+  maxAliasLength: number; fieldCount: number;
+  /** Addresses of the language's field_map_slices, field_map_entries, public_symbol_map and alias_sequences. */
+  fieldSlices: number; fieldEntries: number; publicSymbols: number; aliasSequences: number;
+}
+/**
+ * The memory of `tree` for a JS walk, or undefined when the wasm heap is not reachable. A TSTree is
+ * { root Subtree (8 bytes), language pointer }; a TSLanguage (ABI 14/15) holds its counts in its
+ * first 38 bytes (`languageCounts`) and the table pointers the walk needs at 64, 68, 76 and 84.
+ * python/flatTree.ts confirms the layout once against the cursor walk before it relies on it.
+ */
+export function memoryTree(tree: Tree): MemoryTree | undefined {
+  const m = wasm;
+  const ptr = (tree as unknown as { 0: number })[0];
+  if (!m || !directLayout || typeof ptr !== 'number' || !(m.HEAPU16 instanceof Uint16Array)) return undefined;
+  const u32 = m.HEAPU32;
+  const lang = u32[(ptr + 8) >>> 2];
+  return {
+    u8: m.HEAPU8, u16: m.HEAPU16, u32, root: ptr,
+    maxAliasLength: m.HEAPU16[(lang + 36) >>> 1], fieldCount: u32[(lang + 32) >>> 2],
+    fieldSlices: u32[(lang + 64) >>> 2], fieldEntries: u32[(lang + 68) >>> 2], publicSymbols: u32[(lang + 76) >>> 2], aliasSequences: u32[(lang + 84) >>> 2],
+  };
+}
+
+/**
+ * The ABI version, node type count (symbols and aliases, as `Language.nodeTypeCount`) and field count
+ * stored in the language of a tree's memory (see memoryTree).
+ */
+export function languageCounts(t: MemoryTree): [number, number, number] {
+  const lang = t.u32[(t.root + 8) >>> 2] >>> 2;
+  return [t.u32[lang], t.u32[lang + 1] + t.u32[lang + 2], t.u32[lang + 8]];
 }
 
 /** Whether the direct cursor reads node offsets from wasm memory (see `checkDirectLayout`). */

@@ -5,8 +5,9 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasDirectLayout, hasWasmCursor, initParser, parsePython } from '../../src/core/parser';
-import { flattenModule, type FlatModule } from '../../src/core/python/flatTree';
-import { buildModel } from '../../src/core/python/model';
+import { flattenModule, type FlatModule, hasMemoryWalk } from '../../src/core/python/flatTree';
+import { offsetOf, scopeOf } from '../../src/core/python/ir';
+import { buildModel, type FileModel } from '../../src/core/python/model';
 
 const ROOT = join(__dirname, '..', 'fixtures');
 
@@ -28,6 +29,22 @@ function snapshot(m: FlatModule): unknown {
 
 const at = (o: number) => ({ row: 0, column: o });
 
+/**
+ * A model as plain data, with every name and lambda at its file offset and model-wide scope (a
+ * model assembled from parts keeps them per part, translated through the part's header).
+ */
+function plain(m: FileModel): string {
+  return JSON.stringify(m, (k, v) => {
+    if (v instanceof Map) return { map: [...v] };
+    if (v instanceof Set) return { set: [...v] };
+    if (v && typeof v === 'object' && 'seg' in v && v.seg) {
+      const { seg: _seg, ...rest } = v;
+      return 'scope' in rest ? { ...rest, off: offsetOf(v), scope: scopeOf(v) } : { ...rest, off: offsetOf(v) };
+    }
+    return v;
+  });
+}
+
 /** Text the parser recovers from: unclosed brackets, stray indentation, an f-string cut short, match, escapes. */
 const BROKEN = [
   'def f(:\n    x = (1,\n',
@@ -48,15 +65,21 @@ describe('flat tree walk', () => {
     assert.ok(hasDirectLayout(), 'web-tree-sitter\'s memory layout differs from what python/flatTree.ts reads; the walk fell back to the cursor exports');
   });
 
-  it('stores what the public TreeCursor reports, on every fixture and on broken text', () => {
+  it('reads trees from wasm memory without the cursor (the sample walked both ways matched)', () => {
+    assert.ok(hasMemoryWalk(), 'the memory walk of python/flatTree.ts differs from the cursor walk on the layout sample; the cursor walk is in use');
+  });
+
+  it('stores what the public TreeCursor reports, on every fixture and on broken text, with either walk', () => {
     const texts = [...pyFiles(ROOT).map((p) => readFileSync(p, 'utf8')), ...BROKEN];
     let nodes = 0;
     for (const text of texts) {
       const tree = parsePython(text);
       try {
         const fast = snapshot(flattenModule(tree, at, () => true));
-        const slow = snapshot(flattenModule(tree, at, () => true, true));
+        const cursor = snapshot(flattenModule(tree, at, () => true, 'cursor'));
+        const slow = snapshot(flattenModule(tree, at, () => true, 'public'));
         assert.deepEqual(fast, slow);
+        assert.deepEqual(cursor, slow);
         nodes += (fast as { type: number[] }).type.length;
       } finally {
         tree.delete();
@@ -65,15 +88,39 @@ describe('flat tree walk', () => {
     assert.ok(nodes > 10_000, `only ${nodes} nodes walked`);
   });
 
+  it('a model built in one pass (nothing kept for edits) equals the one assembled from per-statement parts', () => {
+    const texts = [...pyFiles(ROOT).map((p) => readFileSync(p, 'utf8')), ...BROKEN];
+    let calls = 0;
+    let statements = 0;
+    for (const text of texts) {
+      const tree = parsePython(text);
+      try {
+        const opts = { module: 'pkg.m', isPackage: false };
+        const once = buildModel(tree, text, opts);
+        const parts = new Map();
+        const assembled = buildModel(tree, text, opts, undefined, parts);
+        statements += parts.size;
+        delete assembled.surface;
+        assert.equal(plain(once), plain(assembled));
+        calls += once.calls.length;
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(calls > 1000 && statements > 1000, `only ${calls} call sites in ${statements} statements compared`);
+  });
+
   it('walks only the statements asked for', () => {
     const text = 'import os\n\ndef a():\n    return os.getcwd()\n\nx = 1\n';
     const tree = parsePython(text);
     try {
-      const m = flattenModule(tree, at, (seg) => seg.startIndex === text.indexOf('def'));
-      assert.equal(m.segments.length, 3);
-      assert.deepEqual(m.roots.map((r) => r >= 0), [false, true, false]);
-      assert.equal(m.flat.start[m.roots[1]], text.indexOf('def'));
-      assert.equal(m.flat.last[m.roots[1]], m.flat.n);
+      for (const walk of ['auto', 'cursor'] as const) {
+        const m = flattenModule(tree, at, (seg) => seg.startIndex === text.indexOf('def'), walk);
+        assert.equal(m.segments.length, 3);
+        assert.deepEqual(m.roots.map((r) => r >= 0), [false, true, false]);
+        assert.equal(m.flat.start[m.roots[1]], text.indexOf('def'));
+        assert.equal(m.flat.last[m.roots[1]], m.flat.n);
+      }
     } finally {
       tree.delete();
     }

@@ -2,15 +2,43 @@
 // loops) in one pre-order pass over its flat tree (python/flatTree.ts). A stack of open containers
 // (function, class, lambda, comprehension, loop) gives each node its context, so no recursive walk is
 // needed and deeply nested code cannot overflow the stack.
-import { copyString } from '../parser';
-import { ExprBuilder, K } from './exprBuilder';
-import { type Expr, namesIn, readableCallee, UNKNOWN } from './ir';
+import { copyString as copyStringImport } from '../parser';
+import { ExprBuilder, K as KIND_IDS } from './exprBuilder';
+import { type Expr, namesIn as namesInImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Scope, Binding } from './modelTypes';
 import { emptyModel } from './parts';
+
+// Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
+// the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
+const K = KIND_IDS;
+const copyString = copyStringImport;
+const namesIn = namesInImport;
+const readableCallee = readableCalleeImport;
+const UNKNOWN = UNKNOWN_IMPORT;
 
 interface Container { kind: 'fn' | 'class' | 'comp' | 'loop'; start: number; end: number; id: number; scope?: number }
 
 export type { BuildOptions };
+
+/**
+ * What run() does at a node, by kind. A local enum: its case labels are constants however the source
+ * is compiled (labels read from the imported kinds had no type feedback until a late case was first
+ * reached, and each such first use deoptimised the whole walk).
+ */
+const enum Act {
+  none, def, cls, lambda, comp, forIn, forStatement, whileStatement, call, await, imports, importFrom, assign, augAssign,
+  walrus, with, withItem, returns, yields, global, breaks, tries, comment, error,
+}
+const ACT = new Uint8Array(256);
+for (const [kind, act] of [
+  [K.function_definition, Act.def], [K.class_definition, Act.cls], [K.lambda, Act.lambda], [K.list_comprehension, Act.comp],
+  [K.set_comprehension, Act.comp], [K.dictionary_comprehension, Act.comp], [K.generator_expression, Act.comp], [K.for_in_clause, Act.forIn],
+  [K.for_statement, Act.forStatement], [K.while_statement, Act.whileStatement], [K.call, Act.call], [K.await, Act.await],
+  [K.import_statement, Act.imports], [K.import_from_statement, Act.importFrom], [K.assignment, Act.assign],
+  [K.augmented_assignment, Act.augAssign], [K.named_expression, Act.walrus], [K.with_statement, Act.with], [K.with_item, Act.withItem],
+  [K.return_statement, Act.returns], [K.yield, Act.yields], [K.global_statement, Act.global], [K.nonlocal_statement, Act.global],
+  [K.break_statement, Act.breaks], [K.try_statement, Act.tries], [K.comment, Act.comment], [K.ERROR, Act.error],
+] as const) ACT[kind] = act;
 
 export class ModelBuilder extends ExprBuilder {
   model!: FileModel;
@@ -28,44 +56,50 @@ export class ModelBuilder extends ExprBuilder {
    * one that starts at the same offset). Only the named node kinds below are read.
    */
   run(root: number): void {
+    // Everything below is keyed by node index or offset, and read only within the statement.
     this.exits.clear();
+    this.callIr.clear();
+    this.forIterables.clear();
+    this.stmtCalls.clear();
     const end = this.L[root];
+    const type = this.type;
+    const namedOf = this.namedOf;
+    const kindOf = this.kindOf;
     for (let n = root; n < end; n++) {
-      if (this.namedOf[this.type[n]] !== 1) continue;
-      const k = this.kindOf[this.type[n]];
-      if (k === 0) continue;
-      switch (k) {
-        case K.function_definition: this.closeUntil(this.S[n]); this.onDef(n); break;
-        case K.class_definition: this.closeUntil(this.S[n]); this.onClass(n); break;
-        case K.lambda: this.closeUntil(this.S[n]); this.onLambda(n); break;
-        case K.list_comprehension: case K.set_comprehension: case K.dictionary_comprehension: case K.generator_expression:
-          this.closeUntil(this.S[n]); this.onComp(n); break;
-        case K.for_in_clause: this.closeUntil(this.S[n]); this.onForIn(n); break;
-        case K.for_statement: this.closeUntil(this.S[n]); this.onFor(n); break;
-        case K.while_statement: this.closeUntil(this.S[n]); this.onWhile(n); break;
-        case K.call: {
-          this.closeUntil(this.S[n]);
+      const id = type[n];
+      if (namedOf[id] !== 1) continue;
+      const act = ACT[kindOf[id]];
+      if (act === Act.none) continue;
+      this.closeUntil(this.S[n]);
+      switch (act) {
+        case Act.def: this.onDef(n); break;
+        case Act.cls: this.onClass(n); break;
+        case Act.lambda: this.onLambda(n); break;
+        case Act.comp: this.onComp(n); break;
+        case Act.forIn: this.onForIn(n); break;
+        case Act.forStatement: this.onFor(n); break;
+        case Act.whileStatement: this.onWhile(n); break;
+        case Act.call: {
           const p = this.P[n];
           if (p >= 0 && this.kind(p) === K.expression_statement && this.isNamed(p)) this.stmtCalls.add(this.S[n]);
           this.onCall(n, p >= 0 && this.kind(p) === K.await && this.isNamed(p));
           break;
         }
-        case K.await: this.closeUntil(this.S[n]); this.markAwait(); break;
-        case K.import_statement: this.closeUntil(this.S[n]); this.onImport(n); break;
-        case K.import_from_statement: this.closeUntil(this.S[n]); this.onImportFrom(n); break;
-        case K.assignment: this.closeUntil(this.S[n]); this.onAssign(n); break;
-        case K.augmented_assignment: this.closeUntil(this.S[n]); this.onAugAssign(n); break;
-        case K.named_expression: this.closeUntil(this.S[n]); this.onWalrus(n); break;
-        case K.with_statement: this.closeUntil(this.S[n]); if (this.text.startsWith('async', this.S[n])) this.markAwait(); break;
-        case K.with_item: this.closeUntil(this.S[n]); this.onWithItem(n); break;
-        case K.return_statement: this.closeUntil(this.S[n]); this.onReturn(n, false); break;
-        case K.yield: this.closeUntil(this.S[n]); this.onReturn(n, true); break;
-        case K.global_statement: case K.nonlocal_statement: this.closeUntil(this.S[n]); this.onGlobal(n); break;
-        case K.break_statement: this.closeUntil(this.S[n]); this.onBreak(); break;
-        case K.try_statement: { this.closeUntil(this.S[n]); const l = this.innermostLoop(); if (l) l.hasTry = true; break; }
-        case K.comment: this.closeUntil(this.S[n]); this.onComment(n); break;
-        case K.ERROR: {
-          this.closeUntil(this.S[n]);
+        case Act.await: this.markAwait(); break;
+        case Act.imports: this.onImport(n); break;
+        case Act.importFrom: this.onImportFrom(n); break;
+        case Act.assign: this.onAssign(n); break;
+        case Act.augAssign: this.onAugAssign(n); break;
+        case Act.walrus: this.onWalrus(n); break;
+        case Act.with: if (this.text.startsWith('async', this.S[n])) this.markAwait(); break;
+        case Act.withItem: this.onWithItem(n); break;
+        case Act.returns: this.onReturn(n, false); break;
+        case Act.yields: this.onReturn(n, true); break;
+        case Act.global: this.onGlobal(n); break;
+        case Act.breaks: this.onBreak(); break;
+        case Act.tries: { const l = this.innermostLoop(); if (l) l.hasTry = true; break; }
+        case Act.comment: this.onComment(n); break;
+        case Act.error: {
           if (this.model.syntaxErrors.length < 50) { const r = this.row(this.S[n]); this.model.syntaxErrors.push({ line: r + 1, column: this.column(this.S[n], r) + 1 }); }
           break;
         }
@@ -107,14 +141,14 @@ export class ModelBuilder extends ExprBuilder {
     return undefined;
   }
 
-  private loopsInFn(): LoopInfo[] {
-    const out: LoopInfo[] = [];
+  private loopsInFn(): readonly LoopInfo[] {
+    let out: LoopInfo[] | undefined;
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const c = this.stack[i];
       if (c.kind === 'fn' || c.kind === 'class') break;
-      if (c.kind === 'loop') out.push(this.model.loops[c.id]);
+      if (c.kind === 'loop') (out ??= []).push(this.model.loops[c.id]);
     }
-    return out;
+    return out ?? NO_LOOPS;
   }
 
   private newScope(kind: Scope['kind'], parent: number): Scope {
@@ -126,9 +160,9 @@ export class ModelBuilder extends ExprBuilder {
   private bind(scope: number, name: string, b: Binding): void {
     const s = this.model.scopes[scope];
     const target = s.globals?.has(name) ? this.model.scopes[0] : s;
-    let list = target.bindings.get(name);
-    if (!list) target.bindings.set(name, (list = []));
-    list.push(b);
+    const list = target.bindings.get(name);
+    // Most names are bound once: a one-element array, not an empty one grown by push (room for 17).
+    if (list) list.push(b); else target.bindings.set(name, [b]);
   }
 
   private markAwait(): void {
@@ -239,7 +273,8 @@ export class ModelBuilder extends ExprBuilder {
 
   private readParams(params: number, fn: FunctionInfo, outerScope: number, isMethod: boolean): void {
     let first = true;
-    for (const p of this.namedChildren(params)) {
+    for (let p = params + 1, end = this.L[params]; p < end; p = this.L[p]) {
+      if (this.namedOf[this.type[p]] !== 1) continue;
       let name: string | undefined;
       let annotation: Expr | undefined;
       let dflt: Expr | undefined;
@@ -247,11 +282,10 @@ export class ModelBuilder extends ExprBuilder {
       switch (this.kind(p)) {
         case K.identifier: name = this.str(p); break;
         case K.typed_parameter: {
-          const kids = this.namedChildren(p);
-          const id = kids.find((c) => this.kind(c) === K.identifier);
-          const splat = kids.find((c) => this.kind(c) === K.list_splat_pattern || this.kind(c) === K.dictionary_splat_pattern);
-          name = id !== undefined ? this.str(id) : splat !== undefined ? this.textOf(this.firstNamedChild(splat)) : undefined;
-          star = splat !== undefined;
+          const id = this.namedChildOfKind(p, K.identifier, K.identifier);
+          const splat = this.namedChildOfKind(p, K.list_splat_pattern, K.dictionary_splat_pattern);
+          name = id >= 0 ? this.str(id) : splat >= 0 ? this.textOf(this.firstNamedChild(splat)) : undefined;
+          star = splat >= 0;
           const t = this.child(p, 'type');
           if (t >= 0) annotation = this.annotationOf(t, outerScope);
           break;
@@ -785,6 +819,8 @@ export class ModelBuilder extends ExprBuilder {
   }
 
   private onComment(n: number): void {
+    // Both directives below spell `noqa`: most comments are passed over without slicing them.
+    if (!hasNoqa(this.text, this.S[n], this.E[n])) return;
     // Codes are cut from the comment's text: a copy, so that no code keeps an open document alive.
     const text = this.own ? copyString(this.text.slice(this.S[n], this.E[n])) : this.text.slice(this.S[n], this.E[n]);
     const file = /^#\s*loopwise\s*:\s*noqa(?:\s*:\s*(LW\d*(?:\s*,\s*LW\d*)*))?\s*$/i.exec(text);
@@ -812,6 +848,16 @@ export class ModelBuilder extends ExprBuilder {
     }
     return true;
   }
+}
+
+const NO_LOOPS: readonly LoopInfo[] = [];
+
+/** Whether `text[start, end)` holds `noqa` in any case (as the `i` flag of onComment's patterns matches it). */
+function hasNoqa(text: string, start: number, end: number): boolean {
+  for (let i = start; i + 4 <= end; i++) {
+    if ((text.charCodeAt(i) | 32) === 110 && (text.charCodeAt(i + 1) | 32) === 111 && (text.charCodeAt(i + 2) | 32) === 113 && (text.charCodeAt(i + 3) | 32) === 97) return true;
+  }
+  return false;
 }
 
 function isStaticDecorator(e: Expr): boolean {

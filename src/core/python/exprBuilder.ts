@@ -2,32 +2,42 @@
 // positions, and the expression IR (python/ir.ts) of any expression node. The statement builder
 // (python/builder.ts) extends it.
 import type { FlatTree, Kinds } from './flatTree';
-import { type Expr, namesIn, type SegmentHeader, UNKNOWN } from './ir';
-import { copyString } from '../parser';
+import { type Expr, namesIn as namesInImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
+import { copyString as copyStringImport } from '../parser';
+
+// Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
+// the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
+const namesIn = namesInImport;
+const UNKNOWN = UNKNOWN_IMPORT;
+const copyString = copyStringImport;
 
 /**
  * The node types the builder tells apart, as small numbers (kindsFor maps every type id of the
  * grammar with one of these names, named or anonymous, as a comparison of `node.type` would).
+ * An enum, so the bundle inlines the numbers: the builder's `switch` then compares with constants
+ * (case labels read from an object had no type feedback until first reached, and each first use of
+ * a late case deoptimised the whole walk).
  */
-export const K = {
-  identifier: 1, attribute: 2, call: 3, subscript: 4, type: 5, generic_type: 6, type_parameter: 7,
-  binary_operator: 8, parenthesized_expression: 9, await: 10, string: 11, string_content: 12, interpolation: 13,
-  concatenated_string: 14, integer: 15, float: 16, none: 17, false: 18, true: 19, list: 20, tuple: 21, lambda: 22,
-  comment: 23, keyword_argument: 24, generator_expression: 25, function_definition: 26, class_definition: 27,
-  decorated_definition: 28, decorator: 29, list_comprehension: 30, set_comprehension: 31,
-  dictionary_comprehension: 32, for_in_clause: 33, for_statement: 34, while_statement: 35, expression_statement: 36,
-  import_statement: 37, import_from_statement: 38, assignment: 39, augmented_assignment: 40, named_expression: 41,
-  with_statement: 42, with_item: 43, return_statement: 44, yield: 45, global_statement: 46, nonlocal_statement: 47,
-  break_statement: 48, try_statement: 49, ERROR: 50, typed_parameter: 51, default_parameter: 52,
-  typed_default_parameter: 53, list_splat_pattern: 54, dictionary_splat_pattern: 55, dotted_name: 56,
-  aliased_import: 57, relative_import: 58, import_prefix: 59, as_pattern: 60,
+export enum K {
+  identifier = 1, attribute = 2, call = 3, subscript = 4, type = 5, generic_type = 6, type_parameter = 7,
+  binary_operator = 8, parenthesized_expression = 9, await = 10, string = 11, string_content = 12, interpolation = 13,
+  concatenated_string = 14, integer = 15, float = 16, none = 17, false = 18, true = 19, list = 20, tuple = 21, lambda = 22,
+  comment = 23, keyword_argument = 24, generator_expression = 25, function_definition = 26, class_definition = 27,
+  decorated_definition = 28, decorator = 29, list_comprehension = 30, set_comprehension = 31,
+  dictionary_comprehension = 32, for_in_clause = 33, for_statement = 34, while_statement = 35, expression_statement = 36,
+  import_statement = 37, import_from_statement = 38, assignment = 39, augmented_assignment = 40, named_expression = 41,
+  with_statement = 42, with_item = 43, return_statement = 44, yield = 45, global_statement = 46, nonlocal_statement = 47,
+  break_statement = 48, try_statement = 49, ERROR = 50, typed_parameter = 51, default_parameter = 52,
+  typed_default_parameter = 53, list_splat_pattern = 54, dictionary_splat_pattern = 55, dotted_name = 56,
+  aliased_import = 57, relative_import = 58, import_prefix = 59, as_pattern = 60,
   // Guards of call sites (builder.ts guardsOf).
-  block: 61, if_statement: 62, elif_clause: 63, else_clause: 64, boolean_operator: 65, comparison_operator: 66,
-  not_operator: 67, conditional_expression: 68, raise_statement: 69, continue_statement: 70, list_splat: 71,
-  dictionary_splat: 72,
-} as const;
+  block = 61, if_statement = 62, elif_clause = 63, else_clause = 64, boolean_operator = 65, comparison_operator = 66,
+  not_operator = 67, conditional_expression = 68, raise_statement = 69, continue_statement = 70, list_splat = 71,
+  dictionary_splat = 72,
+}
 
-export const KIND_NAMES = Object.keys(K) as readonly string[];
+/** The kind names in the order of their numbers (1, 2, ...). */
+export const KIND_NAMES = Object.keys(K).filter((k) => Number.isNaN(Number(k))) as readonly string[];
 
 /** Field names the builder reads. */
 export const FIELD_NAMES = ['name', 'body', 'parameters', 'return_type', 'superclasses', 'left', 'right', 'type', 'value', 'alias',
@@ -106,6 +116,17 @@ export class ExprBuilder {
     return out;
   }
 
+  /** The first named child of kind `a` or `b`, or -1. */
+  protected namedChildOfKind(i: number, a: number, b: number): number {
+    const end = this.L[i];
+    for (let j = i + 1; j < end; j = this.L[j]) {
+      if (this.namedOf[this.type[j]] !== 1) continue;
+      const k = this.kindOf[this.type[j]];
+      if (k === a || k === b) return j;
+    }
+    return -1;
+  }
+
   protected firstNamedChild(i: number): number {
     const end = this.L[i];
     for (let j = i + 1; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1) return j;
@@ -157,7 +178,8 @@ export class ExprBuilder {
         const argsNode = this.child(n, 'arguments');
         if (f < 0) return UNKNOWN;
         const full = depth < 6;
-        const { args, kw } = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : { args: [], kw: {} };
+        const args: Expr[] = [];
+        const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth, args) : NO_KEYWORDS;
         const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
         if (full) this.callIr.set(n, e);
         return e;
@@ -264,10 +286,10 @@ export class ExprBuilder {
     return elem;
   }
 
-  protected readArgs(argsNode: number, scope: number, depth: number): { args: Expr[]; kw: Record<string, Expr> } {
-    const args: Expr[] = [];
-    const kw: Record<string, Expr> = {};
-    if (this.kind(argsNode) === K.generator_expression) return { args: [{ k: '?', names: this.identifiersIn(argsNode) }], kw };
+  /** Pushes the positional arguments of `argsNode` to `args`; returns the keyword arguments. */
+  protected readArgs(argsNode: number, scope: number, depth: number, args: Expr[]): Record<string, Expr> {
+    let kw: Record<string, Expr> | undefined;
+    if (this.kind(argsNode) === K.generator_expression) { args.push({ k: '?', names: this.identifiersIn(argsNode) }); return NO_KEYWORDS; }
     for (let a = argsNode + 1, end = this.L[argsNode]; a < end; a = this.L[a]) {
       if (this.namedOf[this.type[a]] !== 1) continue;
       const t = this.kind(a);
@@ -275,12 +297,15 @@ export class ExprBuilder {
       if (t === K.keyword_argument) {
         const name = this.textOf(this.child(a, 'name'));
         const v = this.child(a, 'value');
-        if (name && v >= 0) kw[name] = this.ir(v, scope, depth + 1);
+        if (name && v >= 0) (kw ??= {})[name] = this.ir(v, scope, depth + 1);
       } else args.push(this.ir(a, scope, depth + 1));
     }
-    return { args, kw };
+    return kw ?? NO_KEYWORDS;
   }
 }
+
+/** The keyword arguments of every call that has none (one shared object; nothing writes to a model's `kw`). */
+const NO_KEYWORDS: Record<string, Expr> = Object.freeze({}) as Record<string, Expr>;
 
 function stripQuotes(s: string): string {
   return s.replace(/^[rbuRBUfF]*("""|'''|"|')/, '').replace(/("""|'''|"|')$/, '');

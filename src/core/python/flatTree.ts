@@ -6,7 +6,11 @@
 // is i+1 and the sibling after child c is last[c] (while below last[i]).
 import type { Language, Tree } from 'web-tree-sitter';
 import { TreeCursor } from 'web-tree-sitter';
-import { type DirectCursor, readDirect, wasmCursor } from '../parser';
+import { type DirectCursor, LAYOUT_SAMPLE, languageCounts, type MemoryTree, memoryTree, newParser, readDirect as readDirectImport, wasmCursor } from '../parser';
+
+// readDirect, called per node, is bound locally: where the sources run through a CommonJS transform (tsx:
+// the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
+const readDirect = readDirectImport;
 
 /** A top-level statement of the module: a part of the model is built per statement. */
 export interface SegmentRef { startIndex: number; endIndex: number; startPosition: { row: number; column: number } }
@@ -71,12 +75,19 @@ export function publicCursor(tree: Tree): CursorOps {
   };
 }
 
+/** How a tree is read: from wasm memory in JS (when confirmed, see `hasMemoryWalk`), by the cursor exports, or by the public TreeCursor. */
+export type Walk = 'auto' | 'cursor' | 'public';
+
 /**
  * Walks the module's top-level children; a child's subtree is stored when `want(seg)` is true.
  * The returned arrays are shared and overwritten by the next call: read them before walking again.
  */
-export function flattenModule(tree: Tree, rows: (offset: number) => { row: number; column: number }, want: (seg: SegmentRef) => boolean, usePublic = false): FlatModule {
-  const c = (!usePublic && wasmCursor(tree)) || publicCursor(tree);
+export function flattenModule(tree: Tree, rows: (offset: number) => { row: number; column: number }, want: (seg: SegmentRef) => boolean, walk: Walk = 'auto'): FlatModule {
+  if (walk === 'auto' && hasMemoryWalk()) {
+    const mt = memoryTree(tree);
+    if (mt) return flattenFromMemory(mt, rows, want);
+  }
+  const c = (walk !== 'public' && wasmCursor(tree)) || publicCursor(tree);
   // Arrays grown for one very large file are not kept for the next (at most KEEP nodes are).
   if (!shared || shared.type.length > KEEP) shared = alloc(1 << 16);
   let t = shared;
@@ -134,6 +145,164 @@ export function flattenModule(tree: Tree, rows: (offset: number) => { row: numbe
     c.delete();
   }
   return { segments, roots, flat: t };
+}
+
+// ---- the walk from memory ---------------------------------------------------------------------
+//
+// What the cursor does, read straight from the tree's memory (web-tree-sitter's lib/src/subtree.h
+// and tree_cursor.c, ABI 14/15): a Subtree is 8 bytes, inline data (lowest bit set: byte 0 flags
+// visible 2 / extra 8, byte 1 symbol, byte 6 padding and byte 7 size in bytes) or a pointer to heap
+// data (padding bytes at +4, size bytes at +16, child count at +36, symbol at +40, flags at +44:
+// visible 1 / extra 4, visible child count at +48, production id at +66), whose children are the
+// child-count Subtrees just before it. A visible child is a visible subtree or one its parent's
+// production aliases; a hidden child with visible children has its children walked in its place.
+// A node's type is the language's public symbol of its alias or symbol; its field is the first
+// non-inherited entry of its parent's production field map for its structural index (extras have
+// none and take no index), else the one a hidden parent got the same way.
+
+/** Fields per frame of the walk's stack (one frame per node whose children are being read). */
+const FRAME = 8;
+// Frame fields: heap address of the node, its child count, the next child's index, its structural
+// index, its position (bytes), the node's production id, the flat index of the node when visible
+// or of its nearest visible ancestor (-1: the root), the field a hidden node passes on (-1: visible).
+let frames = new Int32Array(FRAME * 256);
+
+/** The field id of structural child `index` in `production`, or 0. */
+function fieldOf(t: MemoryTree, production: number, index: number): number {
+  if (t.fieldCount === 0) return 0;
+  const slice = (t.fieldSlices >>> 1) + production * 2;
+  const first = t.u16[slice];
+  const count = t.u16[slice + 1];
+  for (let k = 0; k < count; k++) {
+    const e = t.fieldEntries + (first + k) * 4;
+    if (t.u8[e + 3] === 0 && t.u8[e + 2] === index) return t.u16[e >>> 1];
+  }
+  return 0;
+}
+
+/** flattenModule from memory: exactly what the cursor walk stores (checked once, see hasMemoryWalk). */
+function flattenFromMemory(mt: MemoryTree, rows: (offset: number) => { row: number; column: number }, want: (seg: SegmentRef) => boolean): FlatModule {
+  const { u8, u16, u32 } = mt;
+  const aliases = mt.aliasSequences >>> 1;
+  const maxAlias = mt.maxAliasLength;
+  const publicSymbols = mt.publicSymbols >>> 1;
+  if (!shared || shared.type.length > KEEP) shared = alloc(1 << 16);
+  let t = shared;
+  t.n = 0;
+  const segments: SegmentRef[] = [];
+  const roots: number[] = [];
+  const root = u32[mt.root >>> 2];
+  if (root & 1 || u32[(root + 36) >>> 2] === 0) return { segments, roots, flat: t };
+  let f = frames;
+  let top = 0;
+  f[0] = root; f[1] = u32[(root + 36) >>> 2]; f[2] = 0; f[3] = 0; f[4] = u32[(root + 4) >>> 2]; f[5] = u16[(root + 66) >>> 1]; f[6] = -1; f[7] = -1;
+  while (top >= 0) {
+    const b = top * FRAME;
+    const count = f[b + 1];
+    const idx = f[b + 2];
+    if (idx === count) {
+      if (f[b + 7] < 0 && f[b + 6] >= 0) t.last[f[b + 6]] = t.n;
+      top--;
+      continue;
+    }
+    const addr = f[b] - 8 * (count - idx);
+    const lo = u32[addr >>> 2];
+    let visible: boolean;
+    let extra: boolean;
+    let symbol: number;
+    let size: number;
+    let kids: number;
+    if (lo & 1) {
+      const flags = u8[addr];
+      visible = (flags & 2) !== 0; extra = (flags & 8) !== 0; symbol = u8[addr + 1]; size = u8[addr + 7]; kids = 0;
+    } else {
+      const flags = u8[lo + 44];
+      visible = (flags & 1) !== 0; extra = (flags & 4) !== 0; symbol = u16[(lo + 40) >>> 1]; size = u32[(lo + 16) >>> 2]; kids = u32[(lo + 36) >>> 2];
+    }
+    const production = f[b + 5];
+    const structural = f[b + 3];
+    let alias = 0;
+    if (!extra) {
+      if (production !== 0) alias = u16[aliases + production * maxAlias + structural];
+      f[b + 3] = structural + 1;
+    }
+    const start = f[b + 4];
+    let next = start + size;
+    if (idx + 1 < count) { const nlo = u32[(addr + 8) >>> 2]; next += nlo & 1 ? u8[addr + 14] : u32[(nlo + 4) >>> 2]; }
+    f[b + 4] = next;
+    f[b + 2] = idx + 1;
+    const passed = f[b + 7];
+    if (!visible && alias === 0) {
+      // A hidden node: its visible descendants take its place (and, without a field of their own, its field).
+      if (kids === 0 || u32[(lo + 48) >>> 2] === 0) continue;
+      let field = 0;
+      if (!extra) { field = fieldOf(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
+      if ((top + 2) * FRAME > f.length) { const g = new Int32Array(f.length * 2); g.set(f); frames = f = g; }
+      const o = (++top) * FRAME;
+      f[o] = lo; f[o + 1] = kids; f[o + 2] = 0; f[o + 3] = 0; f[o + 4] = start; f[o + 5] = u16[(lo + 66) >>> 1]; f[o + 6] = f[b + 6]; f[o + 7] = field;
+      continue;
+    }
+    const s = start >>> 1;
+    const e = (start + size) >>> 1;
+    const parent = f[b + 6];
+    if (parent < 0) {
+      // A top-level statement: a segment, walked when asked for.
+      if (e <= s) continue;
+      const seg: SegmentRef = { startIndex: s, endIndex: e, startPosition: rows(s) };
+      segments.push(seg);
+      if (!want(seg)) { roots.push(-1); continue; }
+      roots.push(t.n);
+    }
+    if (t.n === t.type.length) shared = t = grow(t, t.n + 1);
+    const i = t.n++;
+    const sym = alias || symbol;
+    t.type[i] = sym === 65535 ? 65535 : u16[publicSymbols + sym];
+    let field = 0;
+    if (!extra) { field = fieldOf(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
+    t.field[i] = field;
+    t.start[i] = s;
+    t.end[i] = e;
+    t.parent[i] = parent;
+    t.last[i] = i + 1;
+    if (kids > 0) {
+      if ((top + 2) * FRAME > f.length) { const g = new Int32Array(f.length * 2); g.set(f); frames = f = g; }
+      const o = (++top) * FRAME;
+      f[o] = lo; f[o + 1] = kids; f[o + 2] = 0; f[o + 3] = 0; f[o + 4] = start; f[o + 5] = u16[(lo + 66) >>> 1]; f[o + 6] = i; f[o + 7] = -1;
+    }
+  }
+  return { segments, roots, flat: t };
+}
+
+let memoryWalk: boolean | undefined;
+
+/**
+ * Whether trees are walked from memory: decided once, by walking a sample tree that holds every kind
+ * of node (parser.ts LAYOUT_SAMPLE) both ways; any difference keeps the cursor walk.
+ */
+export function hasMemoryWalk(): boolean {
+  if (memoryWalk !== undefined) return memoryWalk;
+  memoryWalk = false;
+  let tree: Tree | null = null;
+  try {
+    const p = newParser();
+    tree = p.parse(LAYOUT_SAMPLE);
+    p.delete();
+    const mt = tree && memoryTree(tree);
+    if (!tree || !mt) return false;
+    const lang = tree.language;
+    const [abi, symbols, fields] = languageCounts(mt);
+    if (abi !== lang.abiVersion || symbols !== lang.nodeTypeCount || fields !== lang.fieldCount) return false;
+    const at = (o: number) => ({ row: 0, column: o });
+    const copy = (m: FlatModule) => JSON.stringify([m.segments, m.roots, ...[m.flat.type, m.flat.field, m.flat.start, m.flat.end, m.flat.parent, m.flat.last].map((a) => Array.from(a.subarray(0, m.flat.n)))]);
+    const fast = copy(flattenFromMemory(mt, at, () => true));
+    const slow = copy(flattenModule(tree, at, () => true, 'cursor'));
+    memoryWalk = fast === slow && (JSON.parse(fast) as number[][])[2].length > 150;
+  } catch {
+    memoryWalk = false;
+  } finally {
+    tree?.delete();
+  }
+  return memoryWalk;
 }
 
 /** Per-language tables: a kind number per type id by name (named or not), which ids are named, field ids. */

@@ -22,14 +22,26 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
   const rows: Rows = { starts: rowStarts };
   const kinds = kindsFor(tree.language, KIND_NAMES);
   const fields = fieldIds(kinds);
-  const parts: (Part | undefined)[] = [];
   const at = (offset: number) => { const row = rowOf(rows.starts, offset); return { row, column: offset - rows.starts[row] }; };
+  const own = opts.ownText === true;
+  if (!reuse && !next) {
+    // Nothing kept for edits: one builder over every statement gives the model the parts would
+    // assemble (ids, offsets and rows are the file's already), without a part per statement.
+    const { segments, roots, flat } = flattenModule(tree, at, () => true);
+    const b = new ModelBuilder(text, flat, kinds, fields, rows, { delta: 0, scopeBase: 1 }, own).init(opts);
+    for (const r of roots) b.run(r);
+    if (stats) stats.built = segments.length;
+    const model = b.model;
+    model.lineStarts = starts;
+    addMissing(tree, model);
+    return model;
+  }
+  const parts: (Part | undefined)[] = [];
   const { segments, roots, flat } = flattenModule(tree, at, (seg) => {
     const part = reuse?.(seg);
     parts.push(part);
     return !part;
   });
-  const own = opts.ownText === true;
   let built = 0;
   segments.forEach((seg, i) => {
     if (roots[i] < 0) return;
@@ -41,12 +53,14 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
   const model = assemble(starts, opts, segments, parts as Part[]);
   // Surface hashes serve edits (a document's parts are kept): a file read from disk is identified by its model.
   if (next) model.surface = (parts as Part[]).map((p) => p.surface.toString(36)).join('.');
-  const root = tree.rootNode;
-  if (root.hasError && model.syntaxErrors.length === 0) {
-    // A MISSING node (e.g. an unclosed bracket) is not an ERROR node; locate it by its parent.
-    model.syntaxErrors.push(findMissing(root) ?? { line: 1, column: 1 });
-  }
+  addMissing(tree, model);
   return model;
+}
+
+/** A MISSING node (e.g. an unclosed bracket) is not an ERROR node: when no ERROR was met, it is located by its parent. */
+function addMissing(tree: Tree, model: FileModel): void {
+  const root = tree.rootNode;
+  if (root.hasError && model.syntaxErrors.length === 0) model.syntaxErrors.push(findMissing(root) ?? { line: 1, column: 1 });
 }
 
 /**
@@ -94,7 +108,7 @@ export interface TextLines { starts: number[]; rows: number[] }
 export function textLines(text: string): TextLines {
   const starts = lineStarts(text);
   // Tree-sitter's rows count `\n` only; they differ from the file's lines only where a `\r` stands alone.
-  return { starts, rows: /\r(?!\n)/.test(text) ? newlineStarts(text) : starts };
+  return { starts, rows: text.indexOf('\r') >= 0 && /\r(?!\n)/.test(text) ? newlineStarts(text) : starts };
 }
 
 /** Where each line starts counting only `\n` (tree-sitter's rows). */
@@ -125,6 +139,8 @@ export function positionAt(starts: number[], offset: number): { line: number; co
 }
 
 export function lineStarts(text: string): number[] {
+  // Without a `\r` only `\n` ends a line: found by indexOf, not a loop over every character.
+  if (text.indexOf('\r') < 0) return newlineStarts(text);
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
