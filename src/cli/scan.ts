@@ -77,7 +77,7 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
   if (fromStdin && typeof flags['stdin-filename'] !== 'string') throw new UsageError('"-" needs --stdin-filename PATH (the file the text stands for)');
   if (!fromStdin && flags['stdin-filename'] !== undefined) throw new UsageError('--stdin-filename is only used with "-"');
   const lang = outputLang(flags.lang as string | undefined, format);
-  const { result: raw, files } = await scanPaths(positional.length ? positional : ['.'], {
+  const { result: raw, files } = await resultOf(positional.length ? positional : ['.'], {
     ...selectionOptions(flags),
     fixes: format === 'json',
     jobs,
@@ -99,6 +99,15 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
   }
   const floor = SEVERITY_RANK[failOn as Severity];
   return result.findings.some((f) => SEVERITY_RANK[f.severity] >= floor) ? 1 : 0;
+}
+
+/**
+ * scanPaths' result and files, without the rest of its output: the analyzer (every file's model)
+ * is then unreachable while the report is written, instead of held by runScan's frame to its end.
+ */
+async function resultOf(paths: string[], opts: ScanOptions): Promise<{ result: ScanResult; files: Map<string, ScannedFile> }> {
+  const { result, files } = await scanPaths(paths, opts);
+  return { result, files };
 }
 
 /** Severities in order, for --fail-on. */
