@@ -44,31 +44,37 @@ export function toJson(r: ScanResult, lineStartsOf: (file: string) => number[] |
  * object tree and one string in memory (on the 500-file benchmark those were ~40 MB at the peak).
  */
 export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, out: (s: string) => void): void {
+  for (const piece of jsonPieces(r, lineStartsOf)) out(piece);
+}
+
+/** writeJson's pieces, each made when it is asked for (a caller can wait for a slow reader between them). */
+export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined): Generator<string> {
   let buf = '';
-  const put = (s: string) => { buf += s; if (buf.length >= 65536) { out(buf); buf = ''; } };
   // Nested values are written with the indentation JSON.stringify gives them at their depth: JSON
   // escapes line breaks inside strings, so every line break in its output is layout.
   const nested = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
   const top = toJson({ ...r, findings: [] }, lineStartsOf) as Record<string, unknown>;
-  put('{');
+  buf += '{';
   let first = true;
   for (const [key, value] of Object.entries(top)) {
     if (value === undefined) continue;
-    put(`${first ? '' : ','}\n  ${JSON.stringify(key)}: `);
+    buf += `${first ? '' : ','}\n  ${JSON.stringify(key)}: `;
     first = false;
-    if (key !== 'findings' || !r.findings.length) { put(nested(value, 1)); continue; }
+    if (key !== 'findings' || !r.findings.length) { buf += nested(value, 1); continue; }
     // Each finding is stringified where JSON.stringify puts it (`{"findings": [...]}` at the top), so it
     // comes out at its final indentation with no re-indenting pass over its text. One at a time:
     // batches of 64 cost 3-8 MB more peak RSS on the 500-file benchmark for no CPU gain.
-    put('[');
-    r.findings.forEach((f, i) => {
+    buf += '[';
+    for (let i = 0; i < r.findings.length; i++) {
+      const f = r.findings[i];
       const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file))] }, null, 2);
-      put(`${i ? ',' : ''}${s.slice(PIECE_HEAD.length, s.length - PIECE_TAIL.length)}`);
-    });
-    put('\n  ]');
+      buf += `${i ? ',' : ''}${s.slice(PIECE_HEAD.length, s.length - PIECE_TAIL.length)}`;
+      if (buf.length >= 65536) { yield buf; buf = ''; }
+    }
+    buf += '\n  ]';
   }
-  put(first ? '}\n' : '\n}\n');
-  if (buf) out(buf);
+  buf += first ? '}\n' : '\n}\n';
+  yield buf;
 }
 
 /** What JSON.stringify writes around the findings of `{"findings": [...]}` (writeJson keeps the rest). */

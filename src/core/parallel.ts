@@ -143,6 +143,9 @@ export class ModelBuilders {
   close(): void {
     this.closed = true;
     for (const h of this.helpers) {
+      // Until the worker has exited, its listeners are reachable: the message one (build's
+      // `take`) would keep the analyzer and every model alive with them.
+      h.port.removeAllListeners();
       h.port.close();
       void h.worker.terminate();
     }

@@ -12,10 +12,12 @@ const t0 = Number(process.env.LOOPWISE_TIMELINE_T0 ?? performance.timeOrigin);
 export function mark(what: string): void {
   if (!on) return;
   const t = performance.timeOrigin + performance.now() - t0;
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g && process.env.LOOPWISE_TIMELINE_GC) g();
   const m = process.memoryUsage();
   const cpu = threadCpuMs();
   const mb = (n: number) => (n / 1048576).toFixed(0);
-  process.stderr.write(`[timeline] ${t.toFixed(0).padStart(6)} ms ${isMainThread ? 'main' : `worker${threadId}`} ${what} (thread cpu ${cpu ?? '?'} ms, rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB)\n`);
+  process.stderr.write(`[timeline] ${t.toFixed(0).padStart(6)} ms ${isMainThread ? 'main' : `worker${threadId}`} ${what} (thread cpu ${cpu ?? '?'} ms, rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} ext ${mb(m.external)} ab ${mb(m.arrayBuffers)} MB)\n`);
 }
 
 /**

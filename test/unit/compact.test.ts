@@ -37,4 +37,32 @@ describe('compactModel', () => {
     assert.deepEqual(after, xs);
     assert.equal(model.calls[0].args.length, 2);
   });
+
+  it("keeps a call site's arguments the very array of its call expression (a binding holds that expression too)", () => {
+    const text = 'import os\n\ndef f(a, b):\n    x = os.path.join(a, b, k=1)\n    return x\n';
+    const model = analyzer.updateDocument({ path: 'h.py', text, module: 'h', isPackage: false }, []).model;
+    compactModel(model);
+    const x = model.scopes[model.functions[0].scope].bindings.get('x')![0].expr!;
+    assert.equal(x.k, 'call');
+    if (x.k !== 'call') return;
+    assert.equal(model.calls[0].args, x.args, 'one array for both');
+    assert.equal(model.calls[0].kw, x.kw);
+    assert.equal(x.args.length, 2);
+    assert.deepEqual(Object.keys(x.kw), ['k']);
+  });
+
+  it('gives every empty argument list and keyword map one frozen value, shared by models', () => {
+    const one = analyzer.updateDocument({ path: 'i.py', text: 'def f():\n    g()\n    h()\n', module: 'i', isPackage: false }, []).model;
+    const two = analyzer.updateDocument({ path: 'j.py', text: 'k()\n', module: 'j', isPackage: false }, []).model;
+    compactModel(one);
+    compactModel(two);
+    const [g, h] = one.calls;
+    const [k] = two.calls;
+    assert.equal(g.args, h.args);
+    assert.equal(g.args, k.args);
+    assert.equal(g.kw, k.kw);
+    assert.ok(Object.isFrozen(g.args) && Object.isFrozen(g.kw) && g.args.length === 0 && Object.keys(g.kw).length === 0);
+    // Adding to one would change every model: it fails instead.
+    assert.throws(() => { (g.args as unknown[]).push(1); }, TypeError);
+  });
 });

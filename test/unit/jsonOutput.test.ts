@@ -1,13 +1,17 @@
 // `scan --format json` writes its report in pieces (writeJson): the pieces must join to exactly the
 // text JSON.stringify gives for the whole report, on real scans with findings, fixes and notes.
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jsonPieces } from '../../src/cli/format';
 import { jsonReport, writeJsonReport } from '../../src/cli/scan';
+import { lineStarts } from '../../src/core/python/model';
 import { scanPaths } from '../../src/core/scan';
 
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
 function pieces(result: Parameters<typeof writeJsonReport>[0], files: Parameters<typeof writeJsonReport>[1]): string[] {
   const out: string[] = [];
@@ -38,5 +42,39 @@ describe('JSON report written in pieces', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('makes each piece only when it is asked for (the CLI waits for a slow reader between pieces)', async () => {
+    const { result, files } = await scanPaths([RULES], { noConfig: true, jobs: 1 });
+    let converted = 0;
+    const starts = (file: string) => { converted++; const f = files.get(file); return f ? lineStarts(f.decoded.text) : undefined; };
+    const it = jsonPieces(result, starts);
+    const first = it.next();
+    assert.equal(first.done, false);
+    // The first piece holds some findings; the rest are not converted until the next piece is asked for.
+    assert.ok(converted > 0 && converted < result.findings.length, `${converted} of ${result.findings.length} findings converted`);
+    const rest = [...it];
+    assert.equal(converted, result.findings.length);
+    assert.equal([first.value as string, ...rest].join(''), jsonReport(result, files));
+  });
+
+  it('reaches a reader that stops reading for a while complete and unchanged (dist/cli.js, through a pipe)', async () => {
+    const { result, files } = await scanPaths([RULES], { noConfig: true, jobs: 1 });
+    const child = spawn(process.execPath, [CLI, 'scan', RULES, '--format', 'json', '--no-config', '--exit-zero', '--jobs', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let paused = false;
+    child.stdout.on('data', (d: Buffer) => {
+      chunks.push(d);
+      // Stop reading once, so the pipe fills and the CLI has to wait for it to drain.
+      if (!paused) { paused = true; child.stdout.pause(); setTimeout(() => child.stdout.resume(), 400); }
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, stderr);
+    const text = Buffer.concat(chunks).toString('utf8');
+    assert.ok(text.length > 256 * 1024, 'the report is larger than a pipe holds');
+    // Paths are relative to the folder the scan ran in: the in-process report was made with the same cwd.
+    assert.equal(text, jsonReport(result, files));
   });
 });
