@@ -18,7 +18,7 @@ import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
 import { checkNPlusOne, isDdl, nPlusOneFix, RoundTrips } from './rules/n-plus-one';
-import { logCallKind } from './rules/per-request-logging';
+import { handlerCalls, logCallKind } from './rules/per-request-logging';
 import { type FileResult, lineBack, remapResult, type RowEdit, WHOLE } from './resultCache';
 import { CanonicalMemo, type FunctionRef, type ModuleEntry, readsChanged, SymbolIndex } from './symbols';
 import { surfaceChanges } from './python/parts';
@@ -532,6 +532,8 @@ export class Analyzer {
     if (!r) this.reads.set(mod.file, (r = new Set()));
     return r;
   };
+  /** The names edits changed since the kept results' base was taken (see keep), as indexFor found them. */
+  private namesSinceBase: Set<string> | 'all' = new Set();
   /** The names the last built FastAPI model read (it is kept while an edit changes none of them). */
   private fastapiReads = new Set<string>();
   /** Per open document, its line changes since the base of `kept`. */
@@ -551,12 +553,11 @@ export class Analyzer {
       const was = k.entries.get(e.file);
       if (was === e) continue;
       if (!k.keys.has(e.file) || !was) return undefined;
-      if (surfaces !== k.surfaces && (e.model.surface === undefined || was.model.surface !== e.model.surface)) {
-        const d = surfaceChanges(was.model, this.modelParts.get(was.model), e.model, this.modelParts.get(e.model));
-        if (d === 'all') return undefined;
-        for (const n of d) names.add(n);
-      }
       changed.push(e);
+    }
+    if (surfaces !== k.surfaces) {
+      if (this.namesSinceBase === 'all') return undefined;
+      for (const n of this.namesSinceBase) names.add(n);
     }
     const run = new Set<string>();
     const reuse: string[] = [];
@@ -594,7 +595,10 @@ export class Analyzer {
       for (const p of reuse) {
         if (stale.has(p)) continue;
         const reads = this.reads.get(p);
-        if (reads && !readsChanged(reads, names)) continue;
+        // LW501 counts the coroutines that log across the workspace (a file read again may change the
+        // count): files that attach a log handler are analysed again.
+        const entry = this.entries.get(p)?.entry;
+        if (reads && entry && !readsChanged(reads, names) && !handlerCalls(entry).length) continue;
         for (const q of this.importerClosure(files, p)) stale.add(q);
       }
       reuse = reuse.filter((p) => !stale.has(p));
@@ -646,6 +650,7 @@ export class Analyzer {
       for (const e of entries) if (this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1) keys.set(e.file, run.exportKey(e, (_f, line) => line));
       this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, results, watch: this.workspace.index.watchKey };
       this.rowEdits.clear();
+      this.namesSinceBase = new Set();
       return;
     }
     if (plan) {
@@ -666,6 +671,7 @@ export class Analyzer {
     this.keptStats.keyMs = performance.now() - t;
     this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, results: byFile(opts.only), watch: this.workspace.index.watchKey };
     this.rowEdits.clear();
+    this.namesSinceBase = new Set();
   }
 
   private canonMemo = { key: '', map: new CanonicalMemo(this.readsOf) };
@@ -738,6 +744,7 @@ export class Analyzer {
       this.resetReads();
       this.workspace = { names, entries, surfaces, index };
       this.indexStats.rebuilt++;
+      this.noteRoleInputs(entries, names, surfaces);
       return { index, kept: false };
     }
     const watchKey = prev.index.watchKey;
@@ -749,6 +756,9 @@ export class Analyzer {
     let changedNames: Set<string> | 'all' = sameSurfaces ? new Set() : watchSame && prev.index.watching ? new Set() : 'all';
     let fastapi = watchSame ? prev.fastapi : undefined;
     const roleInputsOf = (e: ModuleEntry) => { let r = this.roleInputsMemo.get(e); if (r === undefined) this.roleInputsMemo.set(e, (r = this.roleKey(e, names, surfaces))); return r; };
+    // An entry replaced by an edit may share records with its successor, moved in place (see assemble):
+    // its role inputs are read only as taken while it was current.
+    const roleInputsBefore = (e: ModuleEntry) => this.roleInputsMemo.get(e);
     for (let i = 0; i < entries.length; i++) {
       const old = prev.entries[i];
       const now = entries[i];
@@ -760,24 +770,36 @@ export class Analyzer {
       }
       prev.index.replace(old, now);
       this.indexStats.replaced++;
-      if (fastapi && roleInputsOf(old) !== roleInputsOf(now)) fastapi = undefined;
+      if (fastapi && roleInputsBefore(old) !== roleInputsOf(now)) fastapi = undefined;
     }
+    this.noteRoleInputs(entries, names, surfaces);
     if (changedNames === 'all') {
       prev.index.forgetResolutions();
       fastapi = undefined;
     } else if (changedNames.size) {
       prev.index.forget(changedNames);
+      const modules = new Set([...changedNames].map((n) => n.slice(0, n.indexOf('\u0000'))));
+      for (const n of prev.index.recheck(modules, changedNames)) changedNames.add(n);
       this.canonMemo.map.changed(changedNames);
       if (readsChanged(this.fastapiReads, changedNames)) fastapi = undefined;
     }
+    // The names changed since the kept results' base (see planReuse).
+    if (changedNames === 'all') this.namesSinceBase = 'all';
+    else if (this.namesSinceBase !== 'all') for (const n of changedNames) this.namesSinceBase.add(n);
     if (fastapi) this.indexStats.fastapiReused++;
     this.workspace = { names, entries, surfaces, index: prev.index };
     return { index: prev.index, fastapi, kept: changedNames !== 'all' };
   }
 
+  /** Takes the open documents' role inputs while their entries are current (see roleInputsBefore). */
+  private noteRoleInputs(entries: ModuleEntry[], names: string, surfaces: string): void {
+    for (const e of entries) if (this.docs.has(e.file) && !this.roleInputsMemo.has(e)) this.roleInputsMemo.set(e, this.roleKey(e, names, surfaces));
+  }
+
   /** Reads noted before are incomplete for another set of watched modules: start again. */
   private resetReads(): void {
     this.reads.clear();
+    this.namesSinceBase = 'all';
     this.canonMemo = { key: '', map: new CanonicalMemo(this.readsOf) };
     this.kept = undefined;
   }

@@ -105,6 +105,14 @@ export class CallGraph {
     return out;
   }
 
+  /**
+   * Runs `fn` with what it reads of watched modules noted as `mod`'s reads too: a computation memoised
+   * for a function of `mod` (and reused for other callers) reads on behalf of `mod`.
+   */
+  within<T>(mod: ModuleEntry, fn: () => T): T {
+    return this.index.reading(this.memo?.readsOf(mod), fn);
+  }
+
   /** canonical() while watched modules' names are noted: the memo keeps what each name read. */
   private canonicalNoted(mod: ModuleEntry, e: Expr): string | undefined {
     const hit = this.memo?.get(e, this.index);
@@ -112,7 +120,7 @@ export class CallGraph {
     const reads = new Set<string>();
     const q = mod.resolver.resolve(e);
     const out = q === undefined ? undefined : this.index.reading(reads, () => this.index.canonicalize(q));
-    this.memo?.set(e, out ?? null, reads);
+    this.memo?.set(e, out ?? null, reads, this.index.isWatched(mod.model.module) ? mod.model.module : undefined);
     return out;
   }
 

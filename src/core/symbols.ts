@@ -107,6 +107,45 @@ export class SymbolIndex {
     }
   }
 
+  isWatched(module: string): boolean {
+    return this.watched.has(module);
+  }
+
+  /**
+   * After forget(changed): the memoised values of these modules' own names (module-level values,
+   * functions' return types) are resolved again through the new models and compared; the names whose
+   * value changed (through a body: `x = db` then `return x`) are forgotten too and returned.
+   */
+  recheck(modules: Set<string>, changed: Set<string>): Set<string> {
+    const extra = new Set<string>();
+    for (let round = 0; round < 4; round++) {
+      const found = new Set<string>();
+      for (const m of modules) {
+        const mod = this.modules.get(m);
+        const prefix = `${m}.`;
+        for (const [key, was] of [...this.topMemo]) {
+          if (!key.startsWith(`${m}\u0000`) || changed.has(key) || extra.has(key)) continue;
+          this.topMemo.delete(key);
+          this.memoDeps.delete(`t${key}`);
+          if (!mod || this.topSymbol(mod, key.slice(m.length + 1)) !== was) found.add(key);
+        }
+        for (const [q, was] of [...this.returnMemo]) {
+          if (!q.startsWith(prefix)) continue;
+          const key = `${m}\u0000${q.slice(prefix.length)}`;
+          if (changed.has(key) || extra.has(key)) continue;
+          this.returnMemo.delete(q);
+          this.memoDeps.delete(`r${q}`);
+          const f = this.functions.get(q);
+          if (!f || this.returnType(f) !== was) found.add(key);
+        }
+      }
+      if (!found.size) break;
+      for (const k of found) extra.add(k);
+      this.forget(found);
+    }
+    return extra;
+  }
+
   /** Notes a read of the qualified name `q` when it lies in a watched module. */
   private note(q: string): void {
     if (!this.readers.length) return;
@@ -502,14 +541,21 @@ export class SymbolIndex {
  */
 export class CanonicalMemo {
   readonly names = new WeakMap<Expr, string | null>();
-  private deps = new WeakMap<Expr, { reads: string[]; at: number }>();
+  private deps = new WeakMap<Expr, { reads: string[]; at: number; mod?: string; gen?: number }>();
   /** The changed names of each surface edit, in order (an entry is checked against those after it). */
   private edits: Set<string>[] = [];
+  /**
+   * Per watched module, how many times its surface changed: its own expressions resolve through its
+   * scopes (not noted), so they are all resolved again after a change of its surface.
+   */
+  private gens = new Map<string, number>();
 
   constructor(readonly readsOf: (mod: ModuleEntry) => Set<string> | undefined = () => undefined) {}
 
   changed(names: Set<string>): void {
-    if (names.size) this.edits.push(names);
+    if (!names.size) return;
+    this.edits.push(names);
+    for (const n of names) { const m = n.slice(0, n.indexOf('\u0000')); this.gens.set(m, (this.gens.get(m) ?? 0) + 1); }
   }
 
   /** The memoised name (null: none), or undefined when absent or stale; its reads are noted again. */
@@ -518,15 +564,17 @@ export class CanonicalMemo {
     if (hit === undefined || !index.watching) return hit;
     const d = this.deps.get(e);
     if (!d) return hit;
+    if (d.mod !== undefined && (this.gens.get(d.mod) ?? 0) !== d.gen) return undefined;
     for (let i = d.at; i < this.edits.length; i++) if (readsChanged(d.reads, this.edits[i])) return undefined;
     d.at = this.edits.length;
     index.noted(d.reads);
     return hit;
   }
 
-  set(e: Expr, name: string | null, reads: Set<string> | undefined): void {
+  /** `mod`: the expression's module, when watched. */
+  set(e: Expr, name: string | null, reads: Set<string> | undefined, mod?: string): void {
     this.names.set(e, name);
-    if (reads?.size) this.deps.set(e, { reads: [...reads], at: this.edits.length });
+    if (reads?.size || mod !== undefined) this.deps.set(e, { reads: reads ? [...reads] : [], at: this.edits.length, ...(mod !== undefined ? { mod, gen: this.gens.get(mod) ?? 0 } : {}) });
     else this.deps.delete(e);
   }
 }

@@ -106,7 +106,7 @@ export function checkPerRequestLogging(cx: LoopCheckContext, mod: ModuleEntry): 
 
 const handlerCallsMemo = new WeakMap<object, CallSite[]>();
 /** The calls of a model that may construct a logging handler or listener, once per model (re-analyses after an edit reuse it). */
-function handlerCalls(mod: ModuleEntry): CallSite[] {
+export function handlerCalls(mod: ModuleEntry): CallSite[] {
   let out = handlerCallsMemo.get(mod.model);
   if (!out) handlerCallsMemo.set(mod.model, (out = mod.model.calls.filter((s) => s.text.endsWith('Handler') || s.text.endsWith('Listener'))));
   return out;
