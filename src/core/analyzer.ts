@@ -18,7 +18,7 @@ import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
 import { checkNPlusOne, isDdl, nPlusOneFix, RoundTrips } from './rules/n-plus-one';
-import { handlerCalls, logCallKind } from './rules/per-request-logging';
+import { handlerCalls, logCallKind, SYNC_HANDLERS } from './rules/per-request-logging';
 import { type FileResult, lineBack, remapResult, type RowEdit, WHOLE } from './resultCache';
 import { CanonicalMemo, type FunctionRef, type ModuleEntry, readsChanged, SymbolIndex } from './symbols';
 import { surfaceChanges } from './python/parts';
@@ -595,10 +595,15 @@ export class Analyzer {
       for (const p of reuse) {
         if (stale.has(p)) continue;
         const reads = this.reads.get(p);
-        // LW501 counts the coroutines that log across the workspace (a file read again may change the
-        // count): files that attach a log handler are analysed again.
-        const entry = this.entries.get(p)?.entry;
-        if (reads && entry && !readsChanged(reads, names) && !handlerCalls(entry).length) continue;
+        if (reads && !readsChanged(reads, names)) {
+          // LW501 counts the coroutines that log across the workspace, which a file read again may
+          // change: a file that makes a sync log handler is analysed again (its importers need not).
+          const entry = this.entries.get(p)?.entry;
+          const index = this.workspace!.index;
+          const sync = (site: CallSite) => { const q = entry!.resolver.resolve(site.callee); return q !== undefined && SYNC_HANDLERS.has(index.canonicalize(q)); };
+          if (!entry || handlerCalls(entry).some(sync)) stale.add(p);
+          continue;
+        }
         for (const q of this.importerClosure(files, p)) stale.add(q);
       }
       reuse = reuse.filter((p) => !stale.has(p));

@@ -21,7 +21,7 @@ LOG_CALLS.add('builtins.print', 'other');
 LOG_CALLS.add('sys.{stdout,stderr}.write', 'other');
 
 /** Handlers that write synchronously, on the thread that logs (the event loop's, in a coroutine). */
-const SYNC_HANDLERS = new Set([
+export const SYNC_HANDLERS = new Set([
   'logging.FileHandler', 'logging.handlers.RotatingFileHandler', 'logging.handlers.TimedRotatingFileHandler',
   'logging.handlers.WatchedFileHandler', 'logging.handlers.SMTPHandler', 'logging.handlers.HTTPHandler',
   'logging.handlers.SocketHandler',
