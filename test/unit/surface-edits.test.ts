@@ -29,6 +29,10 @@ class User:
         return key
 
 
+class Admin(User):
+    level = 1
+
+
 class Item:
     title = "t"
     client = requests.Session()
@@ -53,13 +57,14 @@ def fast(x):
 CLIENT = requests.Session()
 `;
 
-const USERS = `from app.models import User, make_user
+const USERS = `from app.models import Admin, User, make_user
 
 
 async def get_user():
     u = make_user()
     u.fetch("k")
     u.session.query(1)
+    Admin().fetch("k")
     return u.name
 
 
@@ -130,7 +135,7 @@ function randomEdit(text: string, rnd: () => number): [number, number, string, s
   const lineAt = (i: number) => text.slice(starts[i], (starts[i + 1] ?? text.length + 1) - 1);
   const lines = starts.map((_, i) => i);
   const where = (re: RegExp) => lines.filter((i) => re.test(lineAt(i)));
-  const kind = pick(['rename', 'rename', 'unrename', 'param', 'annotate', 'attr', 'newdef', 'value', 'import', 'sleep', 'unsleep', 'newline']);
+  const kind = pick(['rename', 'rename', 'unrename', 'param', 'annotate', 'attr', 'newdef', 'method', 'value', 'import', 'sleep', 'unsleep', 'newline']);
   switch (kind) {
     case 'rename': {
       // A letter typed at the start of a def's name, a class attribute or a module-level name.
@@ -175,6 +180,13 @@ function randomEdit(text: string, rnd: () => number): [number, number, string, s
       if (!at.length) break;
       const i = pick(at);
       return [starts[i], starts[i], pick(['def fast(x):\n    time.sleep(2)\n    return x\n\n\n', 'def make_user():\n    return Item()\n\n\n', 'def helper(x):\n    return x\n\n\n']), kind];
+    }
+    case 'method': {
+      // A method typed into a class: a new name, or an override of a base's method.
+      const at = where(/^class \w+(\(\w+\))?:$/);
+      if (!at.length) break;
+      const i = pick(at) + 1;
+      return [starts[i], starts[i], pick(['    def fetch(self, key):\n        return key\n\n', '    def load(self):\n        time.sleep(1)\n\n', '    def extra(self):\n        requests.get("x")\n\n']), kind];
     }
     case 'value': {
       const at = where(/^CLIENT = /);
