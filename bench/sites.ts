@@ -60,3 +60,33 @@ export function lineAt(text: string, line: number): { first: number; end: number
   while (text[first] === ' ' || text[first] === '\t') first++;
   return { first, end };
 }
+
+/**
+ * Spans to retype, as a person writes code: `count` definitions (a method or a function, its def
+ * line and body, 80-600 characters) spread evenly over the file, and the file's last top-level
+ * import line. Each span starts at the start of its line and ends after its last line's newline.
+ */
+export function typingSpans(text: string, count: number): { start: number; end: number; kind: 'def' | 'import' }[] {
+  const lines = text.split('\n');
+  const starts: number[] = [];
+  for (let i = 0, at = 0; i < lines.length; i++) { starts.push(at); at += lines[i].length + 1; }
+  const defs: { start: number; end: number; kind: 'def' }[] = [];
+  let importLine = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (/^(import|from) [\w.]+( import [\w, ]+)?$/.test(l)) importLine = i;
+    const m = /^(\s*)(async\s+)?def\s+\w+\(.*\).*:\s*$/.exec(l);
+    if (!m) continue;
+    const indent = m[1].length;
+    let j = i + 1;
+    while (j < lines.length && (lines[j].trim() === '' || lines[j].length - lines[j].trimStart().length > indent)) j++;
+    while (j > i + 1 && lines[j - 1].trim() === '') j--;
+    const start = starts[i];
+    const end = j < lines.length ? starts[j] : text.length;
+    if (end - start >= 80 && end - start <= 600 && !text.slice(start, end).includes('\t')) defs.push({ start, end, kind: 'def' });
+  }
+  const out: { start: number; end: number; kind: 'def' | 'import' }[] = [];
+  for (let k = 0; k < count && defs.length; k++) out.push(defs[Math.floor(((k + 0.5) * defs.length) / count)]);
+  if (importLine >= 0) out.push({ start: starts[importLine], end: starts[importLine] + lines[importLine].length + 1, kind: 'import' });
+  return out;
+}

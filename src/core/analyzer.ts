@@ -18,10 +18,11 @@ import { initParser, parsePython, renewParser } from './parser';
 import { type RuleHit, RuleSet, type RuleOptions } from './rules';
 import { runLoopChecks } from './rules/loop-checks-run';
 import { checkNPlusOne, isDdl, nPlusOneFix, RoundTrips } from './rules/n-plus-one';
-import { logCallKind } from './rules/per-request-logging';
+import { handlerCalls, logCallKind, SYNC_HANDLERS } from './rules/per-request-logging';
 import { type PatchTarget, patchedBy, reachesMock } from './rules/test-patches';
 import { type FileResult, lineBack, remapResult, type RowEdit, WHOLE } from './resultCache';
-import { type FunctionRef, type ModuleEntry, SymbolIndex } from './symbols';
+import { CanonicalMemo, type FunctionRef, type ModuleEntry, readsChanged, SymbolIndex } from './symbols';
+import { surfaceChanges } from './python/parts';
 import type { AlsoReached, ChainHop, CostItem, CostWhere, FileNote, Finding, FunctionKind, HandlerReport, ScanResult, Severity, Workload } from './types';
 
 export interface SourceFile {
@@ -466,14 +467,18 @@ export class Analyzer {
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
     const { names, surfaces } = this.entryKeys(entries);
-    const { index, fastapi } = this.indexFor(entries, surfaces, names);
-    const plan = this.planReuse(entries, surfaces, fastapi !== undefined, opts);
-    const run = new Run(entries, plan ? { ...opts, only: plan.run } : opts, notes, files.length, this.canonicalMemo(surfaces), new Map(files.map((f) => [f.path, f.text])), index, fastapi);
+    const lastFastapi = this.workspace?.fastapi;
+    const { index, fastapi, kept: resolutionsKept } = this.indexFor(entries, surfaces, names);
+    if (!fastapi) this.fastapiReads = new Set();
+    const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces, resolutionsKept), new Map(files.map((f) => [f.path, f.text])), index, fastapi, this.fastapiReads);
     this.workspace!.fastapi = run.fastapiModel;
-    const kept = plan && this.keptResults(run, plan);
-    if (plan && !kept) run.narrow(opts.only);
-    const result = run.result(kept);
-    this.keep(run, files, entries, surfaces, opts, result, plan && kept ? plan : undefined);
+    // A FastAPI model built again (an edit changed what gives roles) that gives the same roles.
+    const sameRoles = fastapi !== undefined || (resolutionsKept && lastFastapi !== undefined && run.fastapiModel.sameRoles(lastFastapi));
+    const plan = this.planReuse(entries, surfaces, sameRoles, opts);
+    const kept = plan && this.keptResults(run, plan, files, opts.only!);
+    if (kept) run.narrow(plan!.run);
+    const result = run.result(kept?.results);
+    this.keep(run, files, entries, surfaces, opts, result, plan && kept ? { ...plan, changedNames: kept.changedNames, reused: kept.results } : undefined);
     this.recordViews(files, opts.only);
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
   }
@@ -515,21 +520,45 @@ export class Analyzer {
     keys: Map<string, string>;
     /** In the base's line numbers. */
     results: Map<string, FileResult>;
+    /** The modules whose reads were noted (see SymbolIndex.watch) when the base was taken. */
+    watch: string;
   } | undefined;
+  /**
+   * Per file, the names of watched modules (open documents) its analysis read (see
+   * SymbolIndex.readers): a file that read none of the names an edit changed keeps its result.
+   */
+  private reads = new Map<string, Set<string>>();
+  private readsOf = (mod: ModuleEntry): Set<string> => {
+    let r = this.reads.get(mod.file);
+    if (!r) this.reads.set(mod.file, (r = new Set()));
+    return r;
+  };
+  /** The names edits changed since the kept results' base was taken (see keep), as indexFor found them. */
+  private namesSinceBase: Set<string> | 'all' = new Set();
+  /** The names the last built FastAPI model read (it is kept while an edit changes none of them). */
+  private fastapiReads = new Set<string>();
   /** Per open document, its line changes since the base of `kept`. */
   private rowEdits = new Map<string, RowEdit[]>();
   /** What the last analyze() re-analysed and kept (the bench and tests read it). */
   readonly keptStats = { analysed: 0, kept: 0, keyMs: 0 };
 
   /** Which files of `only` need analysing and which results can be kept, if the kept results can serve. */
-  private planReuse(entries: ModuleEntry[], surfaces: string, fastapiKept: boolean, opts: AnalyzeOptions): { run: Set<string>; reuse: string[]; changed: ModuleEntry[] } | undefined {
+  private planReuse(entries: ModuleEntry[], surfaces: string, fastapiKept: boolean, opts: AnalyzeOptions): { run: Set<string>; reuse: string[]; changed: ModuleEntry[]; names: Set<string> } | undefined {
     const k = this.kept;
-    if (!k || !opts.only || opts.fixes !== false || !fastapiKept || surfaces !== k.surfaces || this.workspace?.names !== k.names || optionsKey(opts) !== k.opts) return undefined;
+    if (!k || !opts.only || opts.fixes !== false || !fastapiKept || this.workspace?.names !== k.names || optionsKey(opts) !== k.opts) return undefined;
+    if (surfaces !== k.surfaces && (!k.watch || k.watch !== this.workspace.index.watchKey)) return undefined;
     const changed: ModuleEntry[] = [];
+    // The names the changed documents' surfaces changed since the base (none when every surface is the same).
+    const names = new Set<string>();
     for (const e of entries) {
-      if (k.entries.get(e.file) === e) continue;
-      if (!k.keys.has(e.file)) return undefined;
+      const was = k.entries.get(e.file);
+      if (was === e) continue;
+      if (!k.keys.has(e.file) || !was) return undefined;
       changed.push(e);
+    }
+    if (surfaces !== k.surfaces) {
+      if (this.namesSinceBase === 'all') return undefined;
+      for (const n of this.namesSinceBase) names.add(n);
     }
     const run = new Set<string>();
     const reuse: string[] = [];
@@ -538,29 +567,61 @@ export class Analyzer {
       if (!changedFiles.has(p) && k.results.has(p)) reuse.push(p);
       else run.add(p);
     }
-    return { run, reuse, changed };
+    return { run, reuse, changed, names };
   }
 
-  /** The kept results of `plan.reuse`, in today's line numbers, when every changed document exports what it did. */
-  private keptResults(run: Run, plan: { reuse: string[]; changed: ModuleEntry[] }): FileResult[] | undefined {
+  /**
+   * The kept results of `plan.reuse`, in today's line numbers, for the files that read nothing the
+   * changed documents changed: names of their surfaces (plan.names) and functions whose export key
+   * line changed (see Run.exportKey). A file that read one (see reads) is analysed again, with every
+   * file that imports it (their findings may go through it); `plan.run` grows by those.
+   */
+  private keptResults(run: Run, plan: { run: Set<string>; reuse: string[]; changed: ModuleEntry[]; names: Set<string> }, files: SourceFile[], only: Set<string>): { results: FileResult[]; changedNames: Set<string> } | undefined {
     const k = this.kept!;
     const t = performance.now();
+    const names = new Set(plan.names);
     try {
       for (const e of plan.changed) {
-        if (run.exportKey(e, (file, line) => lineBack(this.rowEdits.get(file), line)) !== k.keys.get(e.file)) return undefined;
+        const key = run.exportKey(e, (file, line) => lineBack(this.rowEdits.get(file), line));
+        const base = k.keys.get(e.file)!;
+        if (key === base) continue;
+        const d = exportKeyChanges(base, key, e.model.module);
+        if (d === 'all' || !k.watch) return undefined;
+        for (const n of d) names.add(n);
       }
     } finally { this.keptStats.keyMs = performance.now() - t; }
+    let reuse = plan.reuse;
+    if (names.size) {
+      const stale = new Set<string>();
+      for (const p of reuse) {
+        if (stale.has(p)) continue;
+        const reads = this.reads.get(p);
+        if (reads && !readsChanged(reads, names)) {
+          // LW501 counts the coroutines that log across the workspace, which a file read again may
+          // change: a file that makes a sync log handler is analysed again (its importers need not).
+          const entry = this.entries.get(p)?.entry;
+          const index = this.workspace!.index;
+          const sync = (site: CallSite) => { const q = entry!.resolver.resolve(site.callee); return q !== undefined && SYNC_HANDLERS.has(index.canonicalize(q)); };
+          if (!entry || handlerCalls(entry).some(sync)) stale.add(p);
+          continue;
+        }
+        for (const q of this.importerClosure(files, p)) stale.add(q);
+      }
+      reuse = reuse.filter((p) => !stale.has(p));
+      for (const p of stale) if (only.has(p)) plan.run.add(p);
+    }
     const out: FileResult[] = [];
-    for (const p of plan.reuse) {
+    for (const p of reuse) {
       const r = remapResult(k.results.get(p)!, (f) => this.rowEdits.get(f), 'forward');
       if (!r) return undefined;
       out.push(r);
     }
-    return out;
+    plan.reuse = reuse;
+    return { results: out, changedNames: names };
   }
 
   /** After a run: add its results to the kept ones (a reuse), or make this workspace the new base. */
-  private keep(run: Run, files: SourceFile[], entries: ModuleEntry[], surfaces: string, opts: AnalyzeOptions, result: ScanResult, plan: { run: Set<string>; changed: ModuleEntry[]; reuse: string[] } | undefined): void {
+  private keep(run: Run, files: SourceFile[], entries: ModuleEntry[], surfaces: string, opts: AnalyzeOptions, result: ScanResult, plan: { run: Set<string>; changed: ModuleEntry[]; reuse: string[]; changedNames: Set<string>; reused: FileResult[] } | undefined): void {
     const analysed = plan ? plan.run : opts.only;
     this.keptStats.analysed = analysed?.size ?? entries.length;
     this.keptStats.kept = plan?.reuse.length ?? 0;
@@ -572,6 +633,32 @@ export class Analyzer {
       for (const h of result.handlers) out.get(h.file)?.handlers.push(h);
       return out;
     };
+    if (plan?.changedNames.size) {
+      // Names changed: this state becomes the base (results kept from the old base hold in it, as
+      // they read none of those names), so later edits compare with it.
+      const k = this.kept!;
+      const results = new Map<string, FileResult>();
+      const present = new Set(entries.map((e) => e.file));
+      const reused = new Set(plan.reuse);
+      for (const [file, r] of k.results) {
+        if (!present.has(file)) continue;
+        const now = remapResult(r, (f) => this.rowEdits.get(f), 'forward');
+        if (now) results.set(file, now);
+      }
+      for (const [file, r] of byFile(plan.run)) results.set(file, r);
+      // Files not reported this time that read a changed name: not kept.
+      for (const file of [...results.keys()]) {
+        if (plan.run.has(file) || reused.has(file)) continue;
+        const reads = this.reads.get(file);
+        if (!reads || readsChanged(reads, plan.changedNames)) for (const q of this.importerClosure(files, file)) results.delete(q);
+      }
+      const keys = new Map<string, string>();
+      for (const e of entries) if (this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1) keys.set(e.file, run.exportKey(e, (_f, line) => line));
+      this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, results, watch: this.workspace.index.watchKey };
+      this.rowEdits.clear();
+      this.namesSinceBase = new Set();
+      return;
+    }
     if (plan) {
       // Files analysed for the first time since the base, unchanged since: kept in the base's lines.
       const k = this.kept!;
@@ -588,18 +675,21 @@ export class Analyzer {
     // Only documents that other files import: an edit of any other re-analyses it alone anyway.
     for (const e of entries) if (this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1) keys.set(e.file, run.exportKey(e, (_f, line) => line));
     this.keptStats.keyMs = performance.now() - t;
-    this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, results: byFile(opts.only) };
+    this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, results: byFile(opts.only), watch: this.workspace.index.watchKey };
     this.rowEdits.clear();
+    this.namesSinceBase = new Set();
   }
 
-  private canonMemo = { key: '', map: new WeakMap<Expr, string | null>() };
+  private canonMemo = { key: '', map: new CanonicalMemo(this.readsOf) };
 
   /**
    * Canonical names depend on every file's surface (its module-level names, definitions and what
-   * they return): while those are unchanged, an edit inside a body reuses the previous run's names.
+   * they return): while those are unchanged, an edit inside a body reuses the previous run's names;
+   * `kept`: the surfaces changed but the index told the memo which names (see indexFor).
    */
-  private canonicalMemo(surfaces: string): WeakMap<Expr, string | null> {
-    if (surfaces !== this.canonMemo.key) this.canonMemo = { key: surfaces, map: new WeakMap() };
+  private canonicalMemo(surfaces: string, kept: boolean): CanonicalMemo {
+    if (surfaces !== this.canonMemo.key && !kept) this.canonMemo = { key: surfaces, map: new CanonicalMemo(this.readsOf) };
+    this.canonMemo.key = surfaces;
     return this.canonMemo.map;
   }
 
@@ -613,6 +703,7 @@ export class Analyzer {
     if (parts && m !== model) this.modelParts.set(m, parts);
     const entry: ModuleEntry = { file: f.path, model: m, resolver: new Resolver(m), testCode: f.testCode };
     this.entries.set(f.path, { base: model, entry });
+    this.reads.delete(f.path);
     return entry;
   }
 
@@ -648,28 +739,76 @@ export class Analyzer {
    * entries that changed (an edited file) are swapped in; the FastAPI model is kept too when every
    * surface and the changed modules' role inputs are unchanged. Otherwise both are built afresh.
    */
-  private indexFor(entries: ModuleEntry[], surfaces: string, names: string): { index: SymbolIndex; fastapi?: FastApiModel } {
+  private indexFor(entries: ModuleEntry[], surfaces: string, names: string): { index: SymbolIndex; fastapi?: FastApiModel; kept: boolean } {
     const prev = this.workspace;
+    // Reads of the open documents' names are noted (see SymbolIndex.watch), so that an edit of their
+    // surface drops only what read a name it changed.
+    const watch = entries.filter((e) => this.docs.has(e.file)).map((e) => e.model.module);
     if (!prev || prev.names !== names) {
       const index = new SymbolIndex(entries);
+      index.watch(watch);
+      this.resetReads();
       this.workspace = { names, entries, surfaces, index };
       this.indexStats.rebuilt++;
-      return { index };
+      this.noteRoleInputs(entries, names, surfaces);
+      return { index, kept: false };
     }
+    const watchKey = prev.index.watchKey;
+    prev.index.watch(watch);
+    const watchSame = prev.index.watchKey === watchKey;
+    if (!watchSame) this.resetReads();
     const sameSurfaces = surfaces === prev.surfaces;
-    let fastapi = sameSurfaces ? prev.fastapi : undefined;
+    // Surfaces changed: the names each changed watched module changed, or 'all'.
+    let changedNames: Set<string> | 'all' = sameSurfaces ? new Set() : watchSame && prev.index.watching ? new Set() : 'all';
+    let fastapi = watchSame ? prev.fastapi : undefined;
     const roleInputsOf = (e: ModuleEntry) => { let r = this.roleInputsMemo.get(e); if (r === undefined) this.roleInputsMemo.set(e, (r = this.roleKey(e, names, surfaces))); return r; };
+    // An entry replaced by an edit may share records with its successor, moved in place (see assemble):
+    // its role inputs are read only as taken while it was current.
+    const roleInputsBefore = (e: ModuleEntry) => this.roleInputsMemo.get(e);
     for (let i = 0; i < entries.length; i++) {
       const old = prev.entries[i];
-      if (old === entries[i]) continue;
-      prev.index.replace(old, entries[i]);
+      const now = entries[i];
+      if (old === now) continue;
+      prev.index.replace(old, now);
+      if (changedNames !== 'all' && !sameSurfaces && (now.model.surface === undefined || old.model.surface !== now.model.surface)) {
+        // Ancestors from the index with the new entry in (the old one's records may have moved).
+        const d = this.docs.has(now.file) && now.model.surface !== undefined ? surfaceChanges(old.model, this.modelParts.get(old.model), now.model, this.modelParts.get(now.model), (cls) => workspaceAncestors(prev.index, cls)) : 'all';
+        if (d === 'all') changedNames = 'all';
+        else for (const n of d) changedNames.add(n);
+      }
       this.indexStats.replaced++;
-      if (fastapi && roleInputsOf(old) !== roleInputsOf(entries[i])) fastapi = undefined;
+      if (fastapi && roleInputsBefore(old) !== roleInputsOf(now)) fastapi = undefined;
     }
-    if (!sameSurfaces) prev.index.forgetResolutions();
+    this.noteRoleInputs(entries, names, surfaces);
+    if (changedNames === 'all') {
+      prev.index.forgetResolutions();
+      fastapi = undefined;
+    } else if (changedNames.size) {
+      prev.index.forget(changedNames);
+      const modules = new Set([...changedNames].map((n) => n.slice(0, n.indexOf('\u0000'))));
+      for (const n of prev.index.recheck(modules, changedNames)) changedNames.add(n);
+      this.canonMemo.map.changed(changedNames);
+      if (readsChanged(this.fastapiReads, changedNames)) fastapi = undefined;
+    }
+    // The names changed since the kept results' base (see planReuse).
+    if (changedNames === 'all') this.namesSinceBase = 'all';
+    else if (this.namesSinceBase !== 'all') for (const n of changedNames) this.namesSinceBase.add(n);
     if (fastapi) this.indexStats.fastapiReused++;
     this.workspace = { names, entries, surfaces, index: prev.index };
-    return { index: prev.index, fastapi };
+    return { index: prev.index, fastapi, kept: changedNames !== 'all' };
+  }
+
+  /** Takes the open documents' role inputs while their entries are current (see roleInputsBefore). */
+  private noteRoleInputs(entries: ModuleEntry[], names: string, surfaces: string): void {
+    for (const e of entries) if (this.docs.has(e.file) && !this.roleInputsMemo.has(e)) this.roleInputsMemo.set(e, this.roleKey(e, names, surfaces));
+  }
+
+  /** Reads noted before are incomplete for another set of watched modules: start again. */
+  private resetReads(): void {
+    this.reads.clear();
+    this.namesSinceBase = 'all';
+    this.canonMemo = { key: '', map: new CanonicalMemo(this.readsOf) };
+    this.kept = undefined;
   }
 }
 
@@ -709,6 +848,54 @@ function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
   return h >>> 0;
+}
+
+/**
+ * The workspace classes `cls` derives from (qualified names, bounded), or undefined when it is not
+ * indexed. Library bases are left out: only workspace methods have overrides that matter.
+ */
+function workspaceAncestors(index: SymbolIndex, cls: string): string[] | undefined {
+  const c = index.classes.get(cls);
+  if (!c) return undefined;
+  const out: string[] = [];
+  const stack = [c];
+  for (let n = 0; stack.length && n < 64; n++) {
+    for (const b of index.bases(stack.pop()!)) {
+      const k = index.classes.get(b);
+      if (k && !out.includes(b)) { out.push(b); stack.push(k); }
+    }
+  }
+  return out;
+}
+
+/**
+ * The functions whose export key lines (see Run.exportKey) differ, as changed names
+ * (`module\0qualified name within it`), or 'all' when the imports changed or a coroutine's logging
+ * did (LW501 counts logging coroutines workspace-wide).
+ */
+function exportKeyChanges(before: string, after: string, module: string): Set<string> | 'all' {
+  const lines = (key: string) => {
+    const [imports, ...rest] = key.split('\n');
+    const byFn = new Map<string, string>();
+    for (const l of rest) {
+      const q = l.slice(2, l.indexOf(' ', 2));
+      byFn.set(q, (byFn.get(q) ?? '') + l);
+    }
+    return { imports, byFn };
+  };
+  const a = lines(before);
+  const b = lines(after);
+  if (a.imports !== b.imports) return 'all';
+  const prefix = `${module}.`;
+  const out = new Set<string>();
+  for (const q of new Set([...a.byFn.keys(), ...b.byFn.keys()])) {
+    const x = a.byFn.get(q);
+    const y = b.byFn.get(q);
+    if (x === y) continue;
+    if (!x || !y || x[0] !== y[0] || (x[0] === 'a' && x.split(' ')[2] !== y.split(' ')[2]) || !q.startsWith(prefix)) return 'all';
+    out.add(`${module}\u0000${q.slice(prefix.length)}`);
+  }
+  return out;
 }
 
 /** The options that change findings and handlers (not `only`, `notes` or `fixes`). */
@@ -765,14 +952,14 @@ class Run {
   private findings: Finding[] = [];
   private coroutineCosts = new Map<string, CostAcc>();
 
-  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, private memo?: WeakMap<Expr, string | null>, private texts?: Map<string, string>, index?: SymbolIndex, fastapi?: FastApiModel) {
+  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, private memo?: CanonicalMemo, private texts?: Map<string, string>, index?: SymbolIndex, fastapi?: FastApiModel, fastapiReads?: Set<string>) {
     this.index = index ?? new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.canonical(mod, c.callee);
-    this.fastapi = fastapi ? fastapi.rebind(this.index, callee) : new FastApiModel(this.index, callee);
+    this.fastapi = fastapi ? fastapi.rebind(this.index, callee) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
   }
 
   get fastapiModel(): FastApiModel { return this.fastapi; }
@@ -795,7 +982,8 @@ class Run {
     try {
       const out: string[] = [mod.model.imports.map((i) => i.q).join(',')];
       for (const fn of mod.model.functions) {
-        if (fn.isLambda) continue;
+        // Importers reach a function by its qualified name: of two defs with one name, the one indexed.
+        if (fn.isLambda || this.index.functions.get(fn.qname)?.fn !== fn) continue;
         const ref = { mod, fn };
         if (fn.isAsync) {
           const c = this.coroutineCost(ref);
@@ -818,15 +1006,17 @@ class Run {
     const handlers: HandlerReport[] = [];
     for (const mod of this.index.modules.values()) {
       if (this.opts.only && !this.opts.only.has(mod.file)) continue;
-      for (const fn of mod.model.functions) {
-        if (fn.isLambda) continue;
-        const ref = { mod, fn };
-        const role = this.fastapi.roleOf(fn);
-        if (!fn.isAsync && !role) continue;
-        const before = this.findings.length;
-        if (fn.isAsync) this.reportCoroutine(ref, role);
-        handlers.push(this.handlerReport(ref, role, this.findings.length - before));
-      }
+      this.index.reading(this.memo?.readsOf(mod), () => {
+        for (const fn of mod.model.functions) {
+          if (fn.isLambda) continue;
+          const ref = { mod, fn };
+          const role = this.fastapi.roleOf(fn);
+          if (!fn.isAsync && !role) continue;
+          const before = this.findings.length;
+          if (fn.isAsync) this.reportCoroutine(ref, role);
+          handlers.push(this.handlerReport(ref, role, this.findings.length - before));
+        }
+      });
     }
     this.loopChecks();
     for (const k of kept) { this.findings.push(...k.findings); handlers.push(...k.handlers); }

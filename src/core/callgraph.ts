@@ -9,7 +9,7 @@ import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
 import { LOOP_CALLBACKS, OFFLOAD_DECORATORS, offloadOf } from './rules/offloads';
 import { eventsFiredBy, LISTEN, LISTENS_FOR } from './rules/orm-events';
 import type { CostKind } from './rules/table';
-import { type FunctionRef, isGetter, type ModuleEntry, type SymbolIndex } from './symbols';
+import { type CanonicalMemo, type FunctionRef, isGetter, type ModuleEntry, type SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
 import { isSuppressed } from './rules/loop-checks';
 
@@ -78,7 +78,7 @@ export class CallGraph {
   private syncCosts = new Map<string, SyncCost>();
   private costKind: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' };
 
-  constructor(readonly index: SymbolIndex, private rules: RuleSet, costOf: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' }, private memo?: WeakMap<Expr, string | null>) {
+  constructor(readonly index: SymbolIndex, private rules: RuleSet, costOf: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' }, private memo?: CanonicalMemo) {
     this.costKind = costOf;
   }
 
@@ -96,15 +96,39 @@ export class CallGraph {
 
   /** The canonical name of an expression; memoised across runs while no file's surface changes. */
   canonical(mod: ModuleEntry, e: Expr): string | undefined {
-    const hit = this.memo?.get(e);
+    if (this.index.watching) return this.index.reading(this.memo?.readsOf(mod), () => this.canonicalNoted(mod, e));
+    const hit = this.memo?.names.get(e);
     if (hit !== undefined) return hit ?? undefined;
     const q = mod.resolver.resolve(e);
     const out = q === undefined ? undefined : this.index.canonicalize(q);
-    this.memo?.set(e, out ?? null);
+    this.memo?.names.set(e, out ?? null);
+    return out;
+  }
+
+  /**
+   * Runs `fn` with what it reads of watched modules noted as `mod`'s reads too: a computation memoised
+   * for a function of `mod` (and reused for other callers) reads on behalf of `mod`.
+   */
+  within<T>(mod: ModuleEntry, fn: () => T): T {
+    return this.index.reading(this.memo?.readsOf(mod), fn);
+  }
+
+  /** canonical() while watched modules' names are noted: the memo keeps what each name read. */
+  private canonicalNoted(mod: ModuleEntry, e: Expr): string | undefined {
+    const hit = this.memo?.get(e, this.index);
+    if (hit !== undefined) return hit ?? undefined;
+    const reads = new Set<string>();
+    const q = mod.resolver.resolve(e);
+    const out = q === undefined ? undefined : this.index.reading(reads, () => this.index.canonicalize(q));
+    this.memo?.set(e, out ?? null, reads, this.index.isWatched(mod.model.module) ? mod.model.module : undefined);
     return out;
   }
 
   private classify(mod: ModuleEntry, site: CallSite): CallInfo {
+    return this.index.reading(this.memo?.readsOf(mod), () => this.classifyIn(mod, site));
+  }
+
+  private classifyIn(mod: ModuleEntry, site: CallSite): CallInfo {
     const info = this.classifyCall(mod, site);
     const props = this.propertyReads(mod, site);
     if (props.length) info.props = props;

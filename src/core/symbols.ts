@@ -32,6 +32,16 @@ export class SymbolIndex {
   private memo = new Map<string, string>();
   private topMemo = new Map<string, string | undefined>();
   private returnMemo = new Map<string, string | undefined>();
+  /**
+   * Watched modules (the open documents, whose surfaces edits change): module name -> `name.`. While
+   * any is watched, every read of their names is noted (see note) into the sets on `readers`, and
+   * each memoised resolution keeps the reads it made (memoDeps), so that an edit of a watched
+   * module's surface drops only the resolutions that read a name it changed (forget).
+   */
+  private watched = new Map<string, string>();
+  /** Where reads are noted now: the reading module's set, a memo entry's, the FastAPI model's. */
+  readonly readers: Set<string>[] = [];
+  private memoDeps = new Map<string, string[]>();
 
   constructor(entries: Iterable<ModuleEntry>) {
     for (const e of entries) this.add(e);
@@ -56,6 +66,128 @@ export class SymbolIndex {
     this.memo.clear();
     this.topMemo.clear();
     this.returnMemo.clear();
+    this.memoDeps.clear();
+  }
+
+  /** Whether reads are noted (some module is watched). */
+  get watching(): boolean { return this.watched.size > 0; }
+
+  /** The watched modules, as a key (see watch). */
+  get watchKey(): string { return [...this.watched.keys()].sort().join('\n'); }
+
+  /**
+   * Watches these modules (see watched). Memoised resolutions made before hold no reads, so they
+   * are dropped when the set changes.
+   */
+  watch(modules: Iterable<string>): void {
+    const next = new Map([...modules].map((m) => [m, `${m}.`]));
+    if ([...next.keys()].sort().join('\n') === this.watchKey) return;
+    this.watched = next;
+    this.forgetResolutions();
+  }
+
+  /**
+   * Drops the memoised resolutions that read a changed name of a watched module (`changed` as
+   * `module\0name`, see readsChanged); the others stay right.
+   */
+  forget(changed: Set<string>): void {
+    // A name's own entries (its value, a function's return type) read the name itself.
+    for (const c of changed) {
+      this.topMemo.delete(c);
+      this.memoDeps.delete(`t${c}`);
+      const q = c.replace('\u0000', '.');
+      this.returnMemo.delete(q);
+      this.memoDeps.delete(`r${q}`);
+    }
+    for (const [key, deps] of this.memoDeps) {
+      if (!readsChanged(deps, changed)) continue;
+      this.memoDeps.delete(key);
+      const memo = key[0] === 'c' ? this.memo : key[0] === 't' ? this.topMemo : this.returnMemo;
+      memo.delete(key.slice(1));
+    }
+  }
+
+  isWatched(module: string): boolean {
+    return this.watched.has(module);
+  }
+
+  /**
+   * After forget(changed): the memoised values of these modules' own names (module-level values,
+   * functions' return types) are resolved again through the new models and compared; the names whose
+   * value changed (through a body: `x = db` then `return x`) are forgotten too and returned.
+   */
+  recheck(modules: Set<string>, changed: Set<string>): Set<string> {
+    const extra = new Set<string>();
+    for (let round = 0; round < 4; round++) {
+      const found = new Set<string>();
+      for (const m of modules) {
+        const mod = this.modules.get(m);
+        const prefix = `${m}.`;
+        for (const [key, was] of [...this.topMemo]) {
+          if (!key.startsWith(`${m}\u0000`) || changed.has(key) || extra.has(key)) continue;
+          this.topMemo.delete(key);
+          this.memoDeps.delete(`t${key}`);
+          if (!mod || this.topSymbol(mod, key.slice(m.length + 1)) !== was) found.add(key);
+        }
+        for (const [q, was] of [...this.returnMemo]) {
+          if (!q.startsWith(prefix)) continue;
+          const key = `${m}\u0000${q.slice(prefix.length)}`;
+          if (changed.has(key) || extra.has(key)) continue;
+          this.returnMemo.delete(q);
+          this.memoDeps.delete(`r${q}`);
+          const f = this.functions.get(q);
+          if (!f || this.returnType(f) !== was) found.add(key);
+        }
+      }
+      if (!found.size) break;
+      for (const k of found) extra.add(k);
+      this.forget(found);
+    }
+    return extra;
+  }
+
+  /** Notes a read of the qualified name `q` when it lies in a watched module. */
+  private note(q: string): void {
+    if (!this.readers.length) return;
+    for (const [mod, prefix] of this.watched) {
+      if (q.startsWith(prefix)) this.noteIn(mod, q.slice(prefix.length));
+    }
+  }
+
+  private noteIn(mod: string, name: string): void {
+    if (!this.readers.length || !this.watched.has(mod)) return;
+    const key = `${mod}\u0000${name}`;
+    for (const r of this.readers) r.add(key);
+  }
+
+  /** Runs `fn` with the reads it makes noted into `reads` too (when watching). */
+  reading<T>(reads: Set<string> | undefined, fn: () => T): T {
+    if (!this.watched.size || !reads) return fn();
+    this.readers.push(reads);
+    try { return fn(); } finally { this.readers.pop(); }
+  }
+
+  /** Notes reads made earlier (a memo hit outside the index: see CanonicalMemo). */
+  noted(reads: readonly string[]): void {
+    for (const r of this.readers) for (const d of reads) r.add(d);
+  }
+
+  /** Runs a memoised computation, keeping the watched names it read with its memo key (`kind` + key). */
+  private tracked<T>(memoKey: string, compute: () => T): T {
+    if (!this.watched.size) return compute();
+    const own = new Set<string>();
+    this.readers.push(own);
+    try { return compute(); } finally {
+      this.readers.pop();
+      if (own.size) this.memoDeps.set(memoKey, [...own]);
+    }
+  }
+
+  /** A memo hit: its reads are read again by whoever asks now. */
+  private replay(memoKey: string): void {
+    if (!this.readers.length) return;
+    const deps = this.memoDeps.get(memoKey);
+    if (deps) for (const r of this.readers) for (const d of deps) r.add(d);
   }
 
   private add(e: ModuleEntry): void {
@@ -88,8 +220,15 @@ export class SymbolIndex {
   /** Resolved value of a module-level name (`client` -> `openai.OpenAI()`), or undefined. */
   topSymbol(mod: ModuleEntry, name: string): string | undefined {
     const key = `${mod.model.module}\u0000${name}`;
-    if (this.topMemo.has(key)) return this.topMemo.get(key);
+    this.noteIn(mod.model.module, name);
+    if (this.topMemo.has(key)) { this.replay(`t${key}`); return this.topMemo.get(key); }
     this.topMemo.set(key, undefined); // cycle guard
+    const out = this.tracked(`t${key}`, () => this.topValue(mod, name));
+    this.topMemo.set(key, out);
+    return out;
+  }
+
+  private topValue(mod: ModuleEntry, name: string): string | undefined {
     const list = mod.model.scopes[0].bindings.get(name);
     const b = list ? meaningful(list) : undefined;
     let out: string | undefined;
@@ -109,13 +248,18 @@ export class SymbolIndex {
         default: out = undefined;
       }
     }
-    this.topMemo.set(key, out);
     return out;
   }
 
   canonicalize(q: string): string {
     const hit = this.memo.get(q);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) { this.replay(`c${q}`); return hit; }
+    const out = this.tracked(`c${q}`, () => this.rewrite(q));
+    this.memo.set(q, out);
+    return out;
+  }
+
+  private rewrite(q: string): string {
     let cur = q;
     const seen = new Set<string>();
     for (let step = 0; step < MAX_STEPS; step++) {
@@ -125,7 +269,8 @@ export class SymbolIndex {
       if (next === undefined) break;
       cur = next;
     }
-    this.memo.set(q, cur);
+    // Callers read what the name ends at (a function's parameters, a method's decorators).
+    if (this.watched.size) this.note(cur.endsWith('()') ? cur.slice(0, -2) : cur);
     return cur;
   }
 
@@ -175,6 +320,7 @@ export class SymbolIndex {
       path = path ? `${path}.${segs[i].name}` : segs[i].name;
       const suffix = segs[i].suffix;
       if (!suffix.startsWith('()')) continue;
+      if (this.watched.size) this.note(path);
       const fnRef = this.functions.get(path);
       if (fnRef) {
         const ret = this.returnType(fnRef);
@@ -242,6 +388,7 @@ export class SymbolIndex {
 
   findMethod(c: ClassRef, name: string): FunctionRef | undefined {
     return this.inClassOrBases(c, (k) => {
+      if (this.watched.size) this.note(`${k.cls.qname}.${name}`);
       const id = k.cls.methods.get(name);
       return id === undefined ? undefined : { mod: k.mod, fn: k.mod.model.functions[id] };
     });
@@ -249,6 +396,7 @@ export class SymbolIndex {
 
   private findAttr(c: ClassRef, name: string): string | undefined {
     return this.inClassOrBases(c, (k) => {
+      if (this.watched.size) this.note(`${k.cls.qname}.${name}`);
       const e = k.cls.attrs.get(name);
       const v = e ? k.mod.resolver.resolve(e) : undefined;
       if (v) return v;
@@ -334,6 +482,7 @@ export class SymbolIndex {
     // A module loaded by name at run time (`importlib.import_module(setting).Publisher(...)`): which one is not known.
     if (c.startsWith('importlib.import_module()') || c.startsWith('builtins.__import__()')) return true;
     const bare = c.endsWith('()') ? c.slice(0, -2) : c;
+    if (this.watched.size) this.note(bare);
     if (this.functions.has(bare) || this.classes.has(bare)) return false;
     const segs = splitSegments(c);
     let path = '';
@@ -353,8 +502,15 @@ export class SymbolIndex {
   /** What a local function returns (or yields: a dependency's `yield db`), if it can be told. */
   returnType(f: FunctionRef): string | undefined {
     const key = f.fn.qname;
-    if (this.returnMemo.has(key)) return this.returnMemo.get(key);
+    if (this.watched.size) this.note(key);
+    if (this.returnMemo.has(key)) { this.replay(`r${key}`); return this.returnMemo.get(key); }
     this.returnMemo.set(key, undefined);
+    const out = this.tracked(`r${key}`, () => this.returnValue(f));
+    this.returnMemo.set(key, out);
+    return out;
+  }
+
+  private returnValue(f: FunctionRef): string | undefined {
     const ann = f.fn.returnAnnotation;
     // `def get_model(name) -> Model`, `-> Iterator[Session]` for a dependency that yields,
     // `-> Generator[Path, None, None]` for a @contextmanager (the `with` target).
@@ -375,9 +531,67 @@ export class SymbolIndex {
       break;
     }
     out ??= declared();
-    this.returnMemo.set(key, out);
     return out;
   }
+}
+
+/**
+ * Canonical names of expressions, kept across analyses while the names they read are unchanged:
+ * with watched modules (see SymbolIndex.watch), each entry keeps the watched names it read, and an
+ * edit of a watched module's surface (changed) makes only the entries that read a changed name stale.
+ * `readsOf`: the set where a module's reads are gathered (see Analyzer.reads).
+ */
+export class CanonicalMemo {
+  readonly names = new WeakMap<Expr, string | null>();
+  private deps = new WeakMap<Expr, { reads: string[]; at: number; mod?: string; gen?: number }>();
+  /** The changed names of each surface edit, in order (an entry is checked against those after it). */
+  private edits: Set<string>[] = [];
+  /**
+   * Per watched module, how many times its surface changed: its own expressions resolve through its
+   * scopes (not noted), so they are all resolved again after a change of its surface.
+   */
+  private gens = new Map<string, number>();
+
+  constructor(readonly readsOf: (mod: ModuleEntry) => Set<string> | undefined = () => undefined) {}
+
+  changed(names: Set<string>): void {
+    if (!names.size) return;
+    this.edits.push(names);
+    for (const n of names) { const m = n.slice(0, n.indexOf('\u0000')); this.gens.set(m, (this.gens.get(m) ?? 0) + 1); }
+  }
+
+  /** The memoised name (null: none), or undefined when absent or stale; its reads are noted again. */
+  get(e: Expr, index: SymbolIndex): string | null | undefined {
+    const hit = this.names.get(e);
+    if (hit === undefined || !index.watching) return hit;
+    const d = this.deps.get(e);
+    if (!d) return hit;
+    if (d.mod !== undefined && (this.gens.get(d.mod) ?? 0) !== d.gen) return undefined;
+    for (let i = d.at; i < this.edits.length; i++) if (readsChanged(d.reads, this.edits[i])) return undefined;
+    d.at = this.edits.length;
+    index.noted(d.reads);
+    return hit;
+  }
+
+  /** `mod`: the expression's module, when watched. */
+  set(e: Expr, name: string | null, reads: Set<string> | undefined, mod?: string): void {
+    this.names.set(e, name);
+    if (reads?.size || mod !== undefined) this.deps.set(e, { reads: reads ? [...reads] : [], at: this.edits.length, ...(mod !== undefined ? { mod, gen: this.gens.get(mod) ?? 0 } : {}) });
+    else this.deps.delete(e);
+  }
+}
+
+/**
+ * Whether any read (`module\0name`, names dotted: `Class.member`) is of a changed name or lies under
+ * one (a read of `User.name.label` under a changed `User.name`).
+ */
+export function readsChanged(reads: Iterable<string>, changed: Set<string>): boolean {
+  if (!changed.size) return false;
+  for (const r of reads) {
+    if (changed.has(r)) return true;
+    for (let i = r.lastIndexOf('.'); i > r.indexOf('\u0000'); i = r.lastIndexOf('.', i - 1)) if (changed.has(r.slice(0, i))) return true;
+  }
+  return false;
 }
 
 /** `Union[A, B]`, `A | B` (None aside): the annotation does not say which one a call returns. */

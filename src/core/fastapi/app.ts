@@ -78,6 +78,17 @@ export class FastApiModel {
     return out;
   }
 
+  /** Whether `other` gives every function the same role: kind, route and dependencies (by name). */
+  sameRoles(other: FastApiModel): boolean {
+    if (other.roles.size !== this.roles.size) return false;
+    for (const [q, r] of this.roles) {
+      const o = other.roles.get(q);
+      if (!o || o.kind !== r.kind || o.route !== r.route || o.deps.length !== r.deps.length) return false;
+      for (let i = 0; i < r.deps.length; i++) if (o.deps[i].fn.qname !== r.deps[i].fn.qname || o.deps[i].mod.file !== r.deps[i].mod.file) return false;
+    }
+    return true;
+  }
+
   roleOf(fn: FunctionInfo): Role | undefined {
     return this.roles.get(fn.qname);
   }

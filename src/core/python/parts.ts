@@ -73,6 +73,103 @@ export function surfaceHash(m: FileModel): number {
   return fnv1a(parts.join('\n'));
 }
 
+/**
+ * What other files can see of a part, name by name (what surfaceHash hashes as a whole): module-level
+ * names, functions and methods by qualified name within the module (`f`, `Cls.m`), class attributes
+ * (`Cls.attr`). `structure`: what other files read as a whole (globals, the classes with their bases
+ * and method lists, decorated functions), compared as one string.
+ */
+interface PartSurface { entries: [string, string][]; structure: string; methods: [string, string][] }
+const partSurfaces = new WeakMap<Part, PartSurface>();
+
+function shape(x: unknown): string {
+  return JSON.stringify(x, (k, v) => (k === 'off' || k === 'seg' || k === 'scope' ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v)) ?? '';
+}
+
+function surfaceOfModel(m: FileModel): PartSurface {
+  const prefix = `${m.module}.`;
+  const rel = (q: string) => (q.startsWith(prefix) ? q.slice(prefix.length) : `\u0002${q}`);
+  const entries: [string, string][] = [];
+  const structure: string[] = [];
+  const methods: [string, string][] = [];
+  for (const [name, list] of m.scopes[0].bindings) entries.push([name, list.map((b) => `${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`).join('\u0001')]);
+  for (const g of m.scopes[0].globals ?? []) structure.push(`g:${g}`);
+  for (const f of m.functions) {
+    if (f.isLambda) continue;
+    const v = `${f.isAsync}:${f.isGenerator}:${shape(f.decorators)}:${shape(f.params)}:${shape(f.returns)}:${shape(f.returnAnnotation)}`;
+    entries.push([rel(f.qname), v]);
+    if (f.cls >= 0 && m.classes[f.cls]) methods.push([rel(f.qname), m.classes[f.cls].qname]);
+    // Decorators give roles, getters and listeners, which other files' analysis gathers workspace-wide.
+    if (f.decorators.length) structure.push(`d:${f.qname}:${v}`);
+  }
+  for (const c of m.classes) {
+    const r = rel(c.qname);
+    structure.push(`c:${c.qname}:${shape(c.bases)}`);
+    for (const [a, e] of c.attrs) entries.push([`${r}.${a}`, `${shape(e)}:${shape(c.attrTypes?.get(a))}`]);
+    for (const [a, e] of c.attrTypes ?? []) if (!c.attrs.has(a)) entries.push([`${r}.${a}`, `:${shape(e)}`]);
+  }
+  return { entries, structure: structure.join('\n'), methods };
+}
+
+/**
+ * The names a change of a module's model changed for other files (`module\0name`, see
+ * SymbolIndex.readsChanged), or 'all' when it changed what is read workspace-wide (classes, their
+ * bases and methods, decorated functions, globals) or the parts are unknown. A name whose value
+ * mentions a changed name (`engine = create_engine(url)` when `url` changed) is changed too.
+ */
+export function surfaceChanges(before: FileModel, beforeParts: readonly Part[] | undefined, after: FileModel, afterParts: readonly Part[] | undefined, ancestors?: (cls: string) => string[] | undefined): Set<string> | 'all' {
+  if (!beforeParts || !afterParts || before.module !== after.module || before.isPackage !== after.isPackage) return 'all';
+  const collect = (parts: readonly Part[]) => {
+    const map = new Map<string, string>();
+    const structure: string[] = [];
+    const methods = new Map<string, string>();
+    for (const p of parts) {
+      let ps = partSurfaces.get(p);
+      if (!ps) partSurfaces.set(p, (ps = surfaceOfModel(p.model)));
+      for (const [k, v] of ps.entries) { const was = map.get(k); map.set(k, was === undefined ? v : `${was}\u0003${v}`); }
+      if (ps.structure) structure.push(ps.structure);
+      for (const [k, c] of ps.methods) methods.set(k, c);
+    }
+    return { map, structure: structure.join('\n'), methods };
+  };
+  const a = collect(beforeParts);
+  const b = collect(afterParts);
+  if (a.structure !== b.structure) return 'all';
+  const changed = new Set<string>();
+  for (const [k, v] of a.map) if (b.map.get(k) !== v) changed.add(k);
+  for (const k of b.map.keys()) if (!a.map.has(k)) changed.add(k);
+  // A method added, removed or changed: a base class's method of that name has other overrides now
+  // (N+1 reads a method's implementations in subclasses); bases outside the module: 'all'.
+  const prefix = `${after.module}.`;
+  for (const k of [...changed]) {
+    const cls = b.methods.get(k) ?? a.methods.get(k);
+    if (cls === undefined) continue;
+    const up = ancestors?.(cls);
+    if (!up) return 'all';
+    const name = k.slice(k.lastIndexOf('.') + 1);
+    for (const q of up) {
+      if (!q.startsWith(prefix)) return 'all';
+      changed.add(`${q.slice(prefix.length)}.${name}`);
+    }
+  }
+  // Within the module, names resolve through each other: close over the values that mention one.
+  let frontier = [...changed];
+  for (let round = 0; frontier.length && round < 8; round++) {
+    const next: string[] = [];
+    for (const k of frontier) {
+      const dot = k.lastIndexOf('.');
+      const token = `"${k.slice(dot + 1)}"`;
+      const scope = dot < 0 ? '' : k.slice(0, dot + 1);
+      for (const map of [a.map, b.map]) {
+        for (const [key, v] of map) if (!changed.has(key) && key.startsWith(scope) && v.includes(token)) { changed.add(key); next.push(key); }
+      }
+    }
+    frontier = next;
+  }
+  if (frontier.length) return 'all';
+  return new Set([...changed].map((k) => `${after.module}\u0000${k}`));
+}
+
 function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }

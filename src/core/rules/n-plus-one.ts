@@ -366,16 +366,19 @@ export class RoundTrips {
     this.cycle = false;
     this.active.add(key);
     let pruned = false;
-    let out: Trip = Trip.None;
-    for (const g of this.graph.callsOf(t)) {
-      const skip = [...known].some(([p, q]) => {
-        const branch = this.narrowedTo(t, g.site, p);
-        return branch !== undefined && this.graph.index.classes.has(branch) && !this.graph.index.derivesFrom(q, branch);
-      });
-      if (skip) { pruned = true; continue; }
-      out = max(out, this.ofCall(t, g));
-      if (out === Trip.Yes) break;
-    }
+    let out = Trip.None as Trip;
+    // Memoised for every caller: what it reads, it reads for t's module (see CallGraph.within).
+    this.graph.within(t.mod, () => {
+      for (const g of this.graph.callsOf(t)) {
+        const skip = [...known].some(([p, q]) => {
+          const branch = this.narrowedTo(t, g.site, p);
+          return branch !== undefined && this.graph.index.classes.has(branch) && !this.graph.index.derivesFrom(q, branch);
+        });
+        if (skip) { pruned = true; continue; }
+        out = max(out, this.ofCall(t, g));
+        if (out === Trip.Yes) break;
+      }
+    });
     this.active.delete(key);
     const res = pruned ? out : undefined;
     // As in ofCoroutine: a result that a caller still on the stack may complete is not kept.
@@ -434,20 +437,23 @@ export class RoundTrips {
     const outer = this.cycle;
     this.cycle = false;
     this.active.add(key);
-    let out: Trip = Trip.None;
-    for (const c of this.graph.callsOf(ref)) {
-      out = max(out, this.ofCall(ref, c));
-      if (out === Trip.Yes) break;
-    }
-    if (out !== Trip.Yes) {
-      const impls = this.overrides(ref);
-      for (const impl of impls) {
-        out = max(out, impl.fn.isAsync ? this.ofCoroutine(impl) : Trip.Unknown);
+    let out = Trip.None as Trip;
+    // Memoised for every caller: what it reads, it reads for ref's module (see CallGraph.within).
+    this.graph.within(ref.mod, () => {
+      for (const c of this.graph.callsOf(ref)) {
+        out = max(out, this.ofCall(ref, c));
         if (out === Trip.Yes) break;
       }
-      // An abstract method with no implementation in the workspace: what runs is not known.
-      if (!impls.length && out === Trip.None && this.isAbstract(ref)) out = Trip.Unknown;
-    }
+      if (out !== Trip.Yes) {
+        const impls = this.overrides(ref);
+        for (const impl of impls) {
+          out = max(out, impl.fn.isAsync ? this.ofCoroutine(impl) : Trip.Unknown);
+          if (out === Trip.Yes) break;
+        }
+        // An abstract method with no implementation in the workspace: what runs is not known.
+        if (!impls.length && out === Trip.None && this.isAbstract(ref)) out = Trip.Unknown;
+      }
+    });
     this.active.delete(key);
     // Inside a cycle a result can miss what the caller still on the stack adds: memoise only the complete ones.
     if (!this.cycle || out === Trip.Yes) this.memo.set(key, out);

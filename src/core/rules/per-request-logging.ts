@@ -21,7 +21,7 @@ LOG_CALLS.add('builtins.print', 'other');
 LOG_CALLS.add('sys.{stdout,stderr}.write', 'other');
 
 /** Handlers that write synchronously, on the thread that logs (the event loop's, in a coroutine). */
-const SYNC_HANDLERS = new Set([
+export const SYNC_HANDLERS = new Set([
   'logging.FileHandler', 'logging.handlers.RotatingFileHandler', 'logging.handlers.TimedRotatingFileHandler',
   'logging.handlers.WatchedFileHandler', 'logging.handlers.SMTPHandler', 'logging.handlers.HTTPHandler',
   'logging.handlers.SocketHandler',
@@ -106,7 +106,7 @@ export function checkPerRequestLogging(cx: LoopCheckContext, mod: ModuleEntry): 
 
 const handlerCallsMemo = new WeakMap<object, CallSite[]>();
 /** The calls of a model that may construct a logging handler or listener, once per model (re-analyses after an edit reuse it). */
-function handlerCalls(mod: ModuleEntry): CallSite[] {
+export function handlerCalls(mod: ModuleEntry): CallSite[] {
   let out = handlerCallsMemo.get(mod.model);
   if (!out) handlerCallsMemo.set(mod.model, (out = mod.model.calls.filter((s) => s.text.endsWith('Handler') || s.text.endsWith('Listener'))));
   return out;

@@ -1,0 +1,294 @@
+// Typing that changes what other files see of a module (a def line, a signature, a class attribute,
+// a module-level name, an import): only the files whose analysis read a changed name are analysed
+// again (with the files that import them), the others keep their results. After every one of many
+// random edits of that kind, the result the extension assembles (analyse `dependents` with `only`,
+// keep the rest) must equal a fresh analysis of the same texts.
+import { strict as assert } from 'node:assert';
+import { Analyzer, type SourceFile } from '../../src/core/analyzer';
+import type { ScanResult } from '../../src/core/types';
+import { lineStarts } from '../../src/core/python/model';
+import { rng } from '../../bench/generate';
+
+const MODELS = `import logging
+import time
+import requests
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+
+class User:
+    name = "u"
+    session = Session()
+
+    def load(self):
+        return self.session
+
+    def fetch(self, key):
+        requests.get(key)
+        return key
+
+
+class Admin(User):
+    level = 1
+
+
+class Item:
+    title = "t"
+    client = requests.Session()
+
+    def get(self):
+        return self.client
+
+
+def make_user():
+    return User()
+
+
+def slow(x):
+    time.sleep(1)
+    return x
+
+
+def fast(x):
+    return x
+
+
+CLIENT = requests.Session()
+`;
+
+const USERS = `from app.models import Admin, User, make_user
+
+
+async def get_user():
+    u = make_user()
+    u.fetch("k")
+    u.session.query(1)
+    Admin().fetch("k")
+    return u.name
+
+
+def plain():
+    return User().load()
+`;
+
+const ITEMS = `from app import models
+from app.models import Item, fast, CLIENT
+
+
+async def items():
+    Item().client.get("x")
+    CLIENT.get("y")
+    models.slow(2)
+    return fast(1)
+`;
+
+const ROUTES = `from fastapi import APIRouter
+from app.users import get_user, plain
+
+router = APIRouter()
+
+
+@router.get("/u")
+async def u():
+    plain()
+    return await get_user()
+`;
+
+const OTHER = `from app.models import log, slow
+
+
+async def tick():
+    log.info("tick")
+    return slow(1)
+
+
+async def idle():
+    return 1
+`;
+
+// LW501 in main.py counts the coroutines that log: other.py's tick, through models.log (main.py does not import other.py).
+const MAIN = `import logging
+from fastapi import FastAPI
+from app.routes import router
+
+app = FastAPI()
+app.include_router(router)
+logging.getLogger().addHandler(logging.FileHandler("app.log"))
+`;
+
+function workspace(): SourceFile[] {
+  return [
+    { path: 'app/items.py', module: 'app.items', isPackage: false, text: ITEMS },
+    { path: 'app/main.py', module: 'app.main', isPackage: false, text: MAIN },
+    { path: 'app/models.py', module: 'app.models', isPackage: false, text: MODELS },
+    { path: 'app/other.py', module: 'app.other', isPackage: false, text: OTHER },
+    { path: 'app/routes.py', module: 'app.routes', isPackage: false, text: ROUTES },
+    { path: 'app/users.py', module: 'app.users', isPackage: false, text: USERS },
+  ];
+}
+
+/** One random edit of models.py as [start, end, text, kind], most of them surface edits. */
+function randomEdit(text: string, rnd: () => number): [number, number, string, string] {
+  const starts = lineStarts(text);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const lineAt = (i: number) => text.slice(starts[i], (starts[i + 1] ?? text.length + 1) - 1);
+  const lines = starts.map((_, i) => i);
+  const where = (re: RegExp) => lines.filter((i) => re.test(lineAt(i)));
+  const kind = pick(['rename', 'rename', 'unrename', 'param', 'annotate', 'attr', 'newdef', 'method', 'value', 'import', 'sleep', 'unsleep', 'newline']);
+  switch (kind) {
+    case 'rename': {
+      // A letter typed at the start of a def's name, a class attribute or a module-level name.
+      const at = where(/^(\s*def \w|    [a-z]\w* = |[A-Za-z]\w* = )/);
+      if (!at.length) break;
+      const i = pick(at);
+      const col = /^\s*def /.test(lineAt(i)) ? lineAt(i).indexOf('def ') + 4 : /^ */.exec(lineAt(i))![0].length;
+      return [starts[i] + col, starts[i] + col, 'x', kind];
+    }
+    case 'unrename': {
+      const at = where(/^(\s*def x|    x\w* = |x\w* = )/);
+      if (!at.length) break;
+      const i = pick(at);
+      const col = lineAt(i).indexOf('x');
+      return [starts[i] + col, starts[i] + col + 1, '', kind];
+    }
+    case 'param': {
+      const at = where(/^\s*def \w+\([^)]*\):$/);
+      if (!at.length) break;
+      const i = pick(at);
+      const col = lineAt(i).lastIndexOf(')');
+      return rnd() < 0.5 && /, z=None\)/.test(lineAt(i)) ? [starts[i] + col - 8, starts[i] + col, '', kind] : [starts[i] + col, starts[i] + col, ', z=None', kind];
+    }
+    case 'annotate': {
+      const at = where(/^\s*def \w+\([^)]*\)( -> \w+)?:$/);
+      if (!at.length) break;
+      const i = pick(at);
+      const l = lineAt(i);
+      const arrow = l.indexOf(' -> ');
+      if (arrow >= 0) return [starts[i] + arrow, starts[i] + l.length - 1, '', kind];
+      return [starts[i] + l.length - 1, starts[i] + l.length - 1, pick([' -> Session', ' -> User', ' -> int']), kind];
+    }
+    case 'attr': {
+      // A class attribute added after a class line, or its value changed.
+      const at = where(/^class \w+:$/);
+      if (!at.length) break;
+      const i = pick(at) + 1;
+      return [starts[i], starts[i], pick(['    session = None\n', '    client = requests.Session()\n', '    name = Session()\n', '    title = 1\n']), kind];
+    }
+    case 'newdef': {
+      const at = where(/^def \w/);
+      if (!at.length) break;
+      const i = pick(at);
+      return [starts[i], starts[i], pick(['def fast(x):\n    time.sleep(2)\n    return x\n\n\n', 'def make_user():\n    return Item()\n\n\n', 'def helper(x):\n    return x\n\n\n']), kind];
+    }
+    case 'method': {
+      // A method typed into a class: a new name, or an override of a base's method.
+      const at = where(/^class \w+(\(\w+\))?:$/);
+      if (!at.length) break;
+      const i = pick(at) + 1;
+      return [starts[i], starts[i], pick(['    def fetch(self, key):\n        return key\n\n', '    def load(self):\n        time.sleep(1)\n\n', '    def extra(self):\n        requests.get("x")\n\n']), kind];
+    }
+    case 'value': {
+      const at = where(/^CLIENT = /);
+      if (!at.length) break;
+      const i = pick(at);
+      return [starts[i], starts[i] + lineAt(i).length, pick(['CLIENT = requests.Session()', 'CLIENT = dict()', 'CLIENT = Session()']), kind];
+    }
+    case 'import': {
+      const at = where(/^(import time|from time import sleep as Session)$/);
+      const i = at.length ? pick(at) : 0;
+      return lineAt(i) === 'import time'
+        ? [starts[i] + lineAt(i).length, starts[i] + lineAt(i).length, '\nfrom time import sleep as Session', kind]
+        : [starts[i] - 1, starts[i] + lineAt(i).length, '', kind];
+    }
+    case 'sleep': {
+      const at = where(/^ {4,8}return /);
+      if (!at.length) break;
+      const i = pick(at);
+      const indent = /^ */.exec(lineAt(i))![0];
+      return [starts[i], starts[i], `${indent}time.sleep(1)\n`, kind];
+    }
+    case 'unsleep': {
+      const at = where(/^\s+time\.sleep\(/);
+      if (!at.length) break;
+      const i = pick(at);
+      return [starts[i], starts[i + 1] ?? text.length, '', kind];
+    }
+    case 'newline': { const i = pick(lines); return [starts[i], starts[i], '\n', kind]; }
+  }
+  return [0, 0, '\n', 'newline'];
+}
+
+const byPlace = <T extends { file: string; line: number }>(a: T, b: T) => a.file.localeCompare(b.file) || a.line - b.line;
+
+describe('surface edits re-analyse only the files that read a changed name', () => {
+  it('after 150 random surface edits of an imported module, each result equals a fresh analysis', async function () {
+    this.timeout(180_000);
+    const live = await Analyzer.create();
+    const files = workspace();
+    const doc = 2;
+    live.updateDocument(files[doc], []);
+    let result: ScanResult = live.analyze(files, { fixes: false });
+    const rnd = rng(Number(process.env.LW_SEED ?? 7));
+    const kinds = new Map<string, { edits: number; partly: number }>();
+    for (let n = 0; n < 150; n++) {
+      const [start, end, ins, kind] = randomEdit(files[doc].text, rnd);
+      const text = files[doc].text.slice(0, start) + ins + files[doc].text.slice(end);
+      files[doc] = { ...files[doc], text };
+      live.updateDocument(files[doc], [{ start, end, text: ins }]);
+      const only = live.dependents(files, files[doc].path);
+      const part = live.analyze(files, { fixes: false, only });
+      result = {
+        ...part,
+        findings: [...result.findings.filter((f) => !only.has(f.file)), ...part.findings].sort((a, b) => byPlace(a, b) || a.column - b.column || a.code.localeCompare(b.code)),
+        handlers: [...result.handlers.filter((h) => !only.has(h.file)), ...part.handlers].sort(byPlace),
+      };
+      const k = kinds.get(kind) ?? { edits: 0, partly: 0 };
+      k.edits++;
+      if (only.size > 1 && live.keptStats.kept > 0 && live.keptStats.analysed > 1) k.partly++;
+      kinds.set(kind, k);
+      const fresh = await Analyzer.create();
+      const want = fresh.analyze(files, { fixes: false });
+      fresh.dispose();
+      assert.deepEqual(result.findings, want.findings, `edit ${n} (${kind} at ${start}): findings differ from a fresh analysis`);
+      assert.deepEqual(result.handlers, want.handlers, `edit ${n} (${kind} at ${start}): handlers differ from a fresh analysis`);
+    }
+    if (process.env.LW_DEBUG) console.log(JSON.stringify([...kinds]));
+    // Edits that changed a name some importers read and others did not: those others were kept.
+    const partly = [...kinds.values()].reduce((s, k) => s + k.partly, 0);
+    assert.ok(partly >= 15, `importers partly kept on ${partly} of 150 edits: ${JSON.stringify([...kinds])}`);
+    live.dispose();
+  });
+
+  it('renaming a class attribute re-analyses the file that reads it, not the one that reads another class', async () => {
+    const live = await Analyzer.create();
+    const files = workspace();
+    live.updateDocument(files[2], []);
+    live.analyze(files, { fixes: false });
+    const edit = (from: string, to: string): { r: ScanResult; only: Set<string> } => {
+      const at = files[2].text.indexOf(from);
+      assert.ok(at >= 0, from);
+      files[2] = { ...files[2], text: files[2].text.slice(0, at) + to + files[2].text.slice(at + from.length) };
+      live.updateDocument(files[2], [{ start: at, end: at + from.length, text: to }]);
+      const only = live.dependents(files, 'app/models.py');
+      return { r: live.analyze(files, { fixes: false, only }), only };
+    };
+    const fresh = async () => { const f = await Analyzer.create(); const x = f.analyze(files, { fixes: false }); f.dispose(); return x; };
+    // Item.client is a requests session no more: items.py reads it; users.py, routes.py and other.py do not.
+    let { r, only } = edit('    client = requests.Session()', '    xclient = requests.Session()');
+    assert.equal(only.size, 6);
+    assert.deepEqual([live.keptStats.analysed, live.keptStats.kept], [3, 3], 'models.py, items.py, and main.py for LW501');
+    assert.ok(!r.findings.some((f) => f.file === 'app/items.py' && f.line === 6), 'Item().client.get no longer resolves');
+    assert.deepEqual(r.findings, (await fresh()).findings.filter((f) => only.has(f.file)));
+    // `slow` gets a parameter: items.py and other.py read it; users.py and routes.py keep theirs.
+    ({ r, only } = edit('def slow(x):', 'def slow(x, z=None):'));
+    assert.deepEqual([live.keptStats.analysed, live.keptStats.kept], [4, 2]);
+    assert.deepEqual(r.findings, (await fresh()).findings.filter((f) => only.has(f.file)));
+    // `User.session` becomes None: users.py reads it, and routes.py imports users.py.
+    ({ r, only } = edit('    session = Session()', '    session = None'));
+    assert.deepEqual([live.keptStats.analysed, live.keptStats.kept], [4, 2]);
+    assert.ok(!r.findings.some((f) => f.file === 'app/users.py' && f.code === 'LW105'));
+    assert.deepEqual(r.findings, (await fresh()).findings.filter((f) => only.has(f.file)));
+    live.dispose();
+  });
+});
