@@ -16,10 +16,14 @@ export function pct(xs: number[], q: number): number {
 }
 export const r2 = (x: number) => Math.round(x * 100) / 100;
 
-/** Wall time and peak RSS of a child process (GNU time when present, else ps sampling). */
-export async function coldRun(cmd: string, args: string[]): Promise<{ ms: number; peakRssMb: number; stdout: string }> {
+/**
+ * Wall time, peak RSS and CPU time (user + system, all threads; GNU time only, else undefined) of a
+ * child process (GNU time when present, else ps sampling). On a loaded machine the CPU time is the
+ * steadier figure: the wall time then measures the other processes as much as this one.
+ */
+export async function coldRun(cmd: string, args: string[]): Promise<{ ms: number; peakRssMb: number; cpuMs?: number; stdout: string }> {
   const gnuTime = existsSync('/usr/bin/time');
-  const argv = gnuTime ? ['-f', '__RSS_KB=%M', cmd, ...args] : args;
+  const argv = gnuTime ? ['-f', '__RSS_KB=%M __CPU_S=%U+%S', cmd, ...args] : args;
   const exe = gnuTime ? '/usr/bin/time' : cmd;
   return new Promise((resolve, reject) => {
     const start = performance.now();
@@ -39,7 +43,9 @@ export async function coldRun(cmd: string, args: string[]): Promise<{ ms: number
       if (sampler) clearInterval(sampler);
       const m = /__RSS_KB=(\d+)/.exec(stderr);
       if (m) peak = Number(m[1]);
-      resolve({ ms, peakRssMb: r1(peak / 1024), stdout });
+      const c = /__CPU_S=([\d.]+)\+([\d.]+)/.exec(stderr);
+      const cpuMs = c ? Math.round((Number(c[1]) + Number(c[2])) * 1000) : undefined;
+      resolve({ ms, peakRssMb: r1(peak / 1024), cpuMs, stdout });
     });
   });
 }

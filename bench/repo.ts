@@ -1,7 +1,8 @@
 // `npm run bench -- --repo PATH [--runs N]`: Loopwise side by side with Ruff-wasm (ASYNC rules) on a
 // real tree that is already on disk (nothing is fetched). Prints one JSON report:
 // - cold processes, interleaved (ours with its default threads, ours on one thread, Ruff-wasm): median
-//   wall time and peak RSS over N runs after one unmeasured warm-up of each (file cache);
+//   wall time, CPU time (all threads) and peak RSS over N runs after one unmeasured warm-up of each
+//   (file cache), the load average around them, and whether both read the same number of files;
 // - where our time goes, in this process on one thread: read + decode, tree-sitter parse alone, model
 //   building (parse included), the cross-file pass, the quick fixes, the JSON output; and Ruff-wasm's
 //   own per-file checks for comparison.
@@ -31,15 +32,21 @@ export async function repoBench(path: string, runs: number): Promise<void> {
     ['oursOneThread', process.execPath, [CLI, 'scan', dir, '--format', 'json', '--exit-zero', '--no-config', '--jobs', '1']],
     ['ruff', process.execPath, [RUFF_SCAN, dir]],
   ];
-  const samples: Record<string, { ms: number; peakRssMb: number; stdout: string }[]> = { ours: [], oursOneThread: [], ruff: [] };
+  const samples: Record<string, { ms: number; peakRssMb: number; cpuMs?: number; stdout: string }[]> = { ours: [], oursOneThread: [], ruff: [] };
   log(`cold processes on ${dir}: ${runs} runs each, interleaved`);
+  const loadBefore = loadavg()[0];
   for (const [, cmd, args] of variants) await coldRun(cmd, args);
   for (let i = 0; i < runs; i++) {
     for (const [name, cmd, args] of variants) samples[name].push(await coldRun(cmd, args));
   }
-  const cold = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { ms: Math.round(median(v.map((x) => x.ms))), peakRssMb: median(v.map((x) => x.peakRssMb)), runsMs: v.map((x) => Math.round(x.ms)) }]));
+  const loadAfter = loadavg()[0];
+  const cpuOf = (v: { cpuMs?: number }[]) => (v.every((x) => x.cpuMs !== undefined) ? median(v.map((x) => x.cpuMs!)) : undefined);
+  const cold = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { ms: Math.round(median(v.map((x) => x.ms))), cpuMs: cpuOf(v), peakRssMb: median(v.map((x) => x.peakRssMb)), runsMs: v.map((x) => Math.round(x.ms)) }]));
   const oursOut = JSON.parse(samples.ours[0].stdout) as { summary: { files: number; findings: number; skipped: number } };
   const ruffOut = JSON.parse(samples.ruff[0].stdout) as { files: number; diagnostics: number };
+  // Ruff-wasm's script reads every *.py under the folder; the scan skips virtualenvs, build output and
+  // git-ignored files. Different file sets make the ratio meaningless: say so in the report.
+  if (oursOut.summary.files !== ruffOut.files) log(`warning: the scan read ${oursOut.summary.files} files, Ruff-wasm ${ruffOut.files}`);
 
   // ---- Phases in this process, one thread ---------------------------------------------------------
   log('phases in process');
@@ -90,14 +97,17 @@ export async function repoBench(path: string, runs: number): Promise<void> {
   const pct = (x: number) => Math.round((x / total) * 100);
   const report = {
     repo: dir,
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAvg1m: r2(loadavg()[0]) },
-    inputs: { files: sources.length, mb: r2(bytes / 1048576), ruffFiles: ruffOut.files },
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAvg1m: { beforeColdRuns: r2(loadBefore), afterColdRuns: r2(loadAfter) } },
+    inputs: { files: sources.length, mb: r2(bytes / 1048576), scannedFiles: oursOut.summary.files, ruffFiles: ruffOut.files, sameFiles: oursOut.summary.files === ruffOut.files },
     coldScan: {
       ours: cold.ours,
       oursOneThread: cold.oursOneThread,
       ruff: cold.ruff,
       ratioVsRuff: r2(cold.ours.ms / cold.ruff.ms),
       oneThreadRatioVsRuff: r2(cold.oursOneThread.ms / cold.ruff.ms),
+      // CPU time of the whole process (all threads), the steadier figure on a loaded machine.
+      cpuRatioVsRuff: cold.ours.cpuMs && cold.ruff.cpuMs ? r2(cold.ours.cpuMs / cold.ruff.cpuMs) : undefined,
+      oneThreadCpuRatioVsRuff: cold.oursOneThread.cpuMs && cold.ruff.cpuMs ? r2(cold.oursOneThread.cpuMs / cold.ruff.cpuMs) : undefined,
       goal: 'wall <= 0.5x Ruff-wasm, peak RSS <= 250 MB',
       meetsGoal: cold.ours.ms <= 0.5 * cold.ruff.ms && cold.ours.peakRssMb <= 250,
       findings: { ours: oursOut.summary.findings, oursSkipped: oursOut.summary.skipped, ruff: ruffOut.diagnostics },

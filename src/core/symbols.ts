@@ -262,6 +262,9 @@ export class SymbolIndex {
   private rewrite(q: string): string {
     let cur = q;
     const seen = new Set<string>();
+    // Marked in progress: a rewrite that asks for `q` again (a `__getattr__` forwarding to an
+    // attribute whose type is that same question) gets `q` back instead of recursing forever.
+    this.memo.set(q, q);
     for (let step = 0; step < MAX_STEPS; step++) {
       if (seen.has(cur)) break;
       seen.add(cur);

@@ -1,6 +1,6 @@
 // `LOOPWISE_TIMELINE=1`: marks of a cold scan's phases on stderr, in ms since the main thread's
 // time origin (worker threads' marks on the same clock), to see where a threaded scan's wall time goes.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { isMainThread, threadId } from 'node:worker_threads';
 
 const on = !!process.env.LOOPWISE_TIMELINE;
@@ -8,6 +8,24 @@ const on = !!process.env.LOOPWISE_TIMELINE;
 if (on && isMainThread) process.env.LOOPWISE_TIMELINE_T0 = String(performance.timeOrigin);
 const t0 = Number(process.env.LOOPWISE_TIMELINE_T0 ?? performance.timeOrigin);
 
+
+// At exit, the CPU time of every thread still alive: the main thread, and V8's and libuv's own
+// threads (background compiles, concurrent GC); worker threads have ended and reported their own.
+if (on && isMainThread) {
+  process.once('exit', () => {
+    const main = String(process.pid);
+    let other = 0;
+    let n = 0;
+    try {
+      for (const tid of readdirSync('/proc/self/task')) {
+        if (tid === main) continue;
+        const ms = cpuOfStat(`/proc/self/task/${tid}/stat`);
+        if (ms) { other += ms; n++; }
+      }
+    } catch { return; }
+    process.stderr.write(`[timeline] exit: main thread cpu ${cpuOfStat('/proc/thread-self/stat') ?? '?'} ms; ${n} other threads that used CPU (V8 background compiles and GC, libuv) cpu ${other} ms\n`);
+  });
+}
 
 export function mark(what: string): void {
   if (!on) return;
@@ -25,12 +43,16 @@ export function mark(what: string): void {
  * kernel has it, else user + system from /proc/thread-self/stat (10 ms ticks); undefined elsewhere.
  */
 function threadCpuMs(): number | undefined {
+  return cpuOfStat('/proc/thread-self/stat');
+}
+
+function cpuOfStat(path: string): number | undefined {
   try {
-    const ns = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+    const ns = Number(readFileSync(path.replace(/stat$/, 'schedstat'), 'utf8').split(' ')[0]);
     if (Number.isFinite(ns) && ns > 0) return Math.round(ns / 1e6);
   } catch { /* no schedstat: ticks below */ }
   try {
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const stat = readFileSync(path, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) * 10;
   } catch { return undefined; }

@@ -56,6 +56,32 @@ describe('hardening: deep nesting and long lines', function () {
     const r = analyzer.analyze([file(str, 'longstr.py')]);
     assert.deepEqual(r.findings.map((f) => [f.line, f.column]), [[3, 5]]);
   });
+
+  it('a __getattr__ that forwards to an attribute of unknown type (xorbitsai inference): no endless resolution', () => {
+    // Resolving `w._inner.close` asks the class for `_inner`, finds no type, asks `__getattr__`, which
+    // forwards to `self._inner`: the same question again. It used to overflow the stack.
+    const text = [
+      'import time',
+      '',
+      '',
+      'class Wrapper:',
+      '    def __init__(self, inner):',
+      '        self._inner = inner',
+      '',
+      '    def __getattr__(self, name):',
+      '        return getattr(self._inner, name)',
+      '',
+      '',
+      'async def handler(inner):',
+      '    w = Wrapper(inner)',
+      '    w._inner.close()',
+      '    w.other.thing()',
+      '    time.sleep(1)',
+      '',
+    ].join('\n');
+    const r = analyzer.analyze([file(text, 'forward.py')]);
+    assert.deepEqual(r.findings.map((f) => [f.code, f.line]), [['LW102', 16]]);
+  });
 });
 
 describe('hardening: encodings and line endings', function () {
