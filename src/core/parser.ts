@@ -71,7 +71,6 @@ export function wasmCursor(tree: Tree): CursorOps | undefined {
   // The cursor's state lives in the first four words of the transfer buffer; only cursor calls
   // run until delete(), so nothing else overwrites it.
   return {
-    direct: directLayout ? { m, tree: ptr, transfer } : undefined,
     typeId: () => m._ts_tree_cursor_current_node_type_id_wasm(ptr),
     fieldId: () => m._ts_tree_cursor_current_field_id_wasm(ptr),
     startIndex: () => m._ts_tree_cursor_start_index_wasm(ptr),
@@ -84,14 +83,7 @@ export function wasmCursor(tree: Tree): CursorOps | undefined {
 }
 
 /**
- * The direct cursor's state, for reading the current node's offsets from wasm memory (see
- * python/flatTree.ts): set only when `checkDirectLayout` found the memory layout it expects.
- */
-export interface DirectCursor { m: WasmModule; tree: number; transfer: number }
-let directLayout = false;
-
-/**
- * Text whose tree has every kind of node the memory reads decode: inline and heap leaves (a token
+ * Text whose tree has every kind of node the memory walk (python/flatTree.ts) decodes: inline and heap leaves (a token
  * longer than 255 bytes), external tokens (strings), errors, a MISSING node, non-ASCII text.
  */
 export const LAYOUT_SAMPLE = [
@@ -101,71 +93,6 @@ export const LAYOUT_SAMPLE = [
   'class C(B, metaclass=M):\n    def m(self):\n        while True:\n            break\n',
   'def broken(:\n    x = (1,\n',
 ].join('');
-
-/**
- * Whether the memory reads of `readDirect` give what the cursor exports give, for every node of a
- * sample tree: a web-tree-sitter build whose structures differ falls back to the exports.
- */
-function checkDirectLayout(): boolean {
-  if (!(wasm?.HEAPU32 instanceof Uint32Array) || !(wasm.HEAPU8 instanceof Uint8Array)) return false;
-  const p = newParser();
-  const tree = p.parse(LAYOUT_SAMPLE);
-  p.delete();
-  if (!tree) return false;
-  const c = wasmCursor(tree);
-  const d: DirectCursor | undefined = c && wasm ? { m: wasm, tree: (tree as unknown as { 0: number })[0], transfer } : undefined;
-  let ok = !!c && !!d;
-  try {
-    let nodes = 0;
-    const out = [0, 0, 0];
-    while (ok) {
-      readDirect(d!, out);
-      nodes++;
-      ok = out[0] === c!.startIndex() && out[1] === c!.endIndex();
-      const hasChild = c!.firstChild();
-      if (out[2] === 0 && hasChild) ok = false;
-      if (hasChild) continue;
-      let moved = false;
-      while (!moved) {
-        if (c!.nextSibling()) moved = true;
-        else if (!c!.parent()) break;
-      }
-      if (!moved) break;
-    }
-    ok &&= nodes > 150;
-  } catch {
-    ok = false;
-  } finally {
-    c?.delete();
-    tree.delete();
-  }
-  return ok;
-}
-
-/**
- * The current node of a direct cursor, read from wasm memory: `out` = [start, end (UTF-16 offsets),
- * 0 when it has no children at all, else 1 (it may still have no visible child)]. The transfer
- * buffer holds the cursor's stack (address, size); each stack entry is { subtree pointer, position
- * { bytes, row, column }, 3 indexes } (28 bytes); a subtree is either inline (lowest bit set; its
- * size in bytes is its last byte) or points to heap data (size in bytes at +16, child count at +36).
- * The text is UTF-16: offsets are bytes / 2.
- */
-export function readDirect(d: DirectCursor, out: number[]): void {
-  const u32 = d.m.HEAPU32; // read each time: a memory growth replaces the views
-  const t = d.transfer >>> 2;
-  const entry = u32[t] + (u32[t + 1] - 1) * 28;
-  const subtree = u32[entry >>> 2];
-  const bytes = u32[(entry + 4) >>> 2];
-  const lo = u32[subtree >>> 2];
-  out[0] = bytes >>> 1;
-  if (lo & 1) {
-    out[1] = (bytes + d.m.HEAPU8[subtree + 7]) >>> 1;
-    out[2] = 0;
-  } else {
-    out[1] = (bytes + u32[(lo + 16) >>> 2]) >>> 1;
-    out[2] = u32[(lo + 36) >>> 2] === 0 ? 0 : 1;
-  }
-}
 
 /**
  * A tree's memory, for walking it from JS without the cursor (python/flatTree.ts `flattenFromMemory`):
@@ -189,7 +116,7 @@ export interface MemoryTree {
 export function memoryTree(tree: Tree): MemoryTree | undefined {
   const m = wasm;
   const ptr = (tree as unknown as { 0: number })[0];
-  if (!m || !directLayout || typeof ptr !== 'number' || !(m.HEAPU16 instanceof Uint16Array)) return undefined;
+  if (!m || typeof ptr !== 'number' || !(m.HEAPU32 instanceof Uint32Array) || !(m.HEAPU16 instanceof Uint16Array) || !(m.HEAPU8 instanceof Uint8Array)) return undefined;
   const u32 = m.HEAPU32;
   const lang = u32[(ptr + 8) >>> 2];
   return {
@@ -208,11 +135,6 @@ export function languageCounts(t: MemoryTree): [number, number, number] {
   return [t.u32[lang], t.u32[lang + 1] + t.u32[lang + 2], t.u32[lang + 8]];
 }
 
-/** Whether the direct cursor reads node offsets from wasm memory (see `checkDirectLayout`). */
-export function hasDirectLayout(): boolean {
-  return directLayout;
-}
-
 /** Whether the direct cursor is in use (tests compare it with the public one). */
 export function hasWasmCursor(): boolean {
   return !!wasm && transfer !== 0;
@@ -225,8 +147,6 @@ export function initParser(grammarDir = defaultGrammarDir()): Promise<Language> 
       await Parser.init(moduleOptions);
       wasm = checkWasm();
       language = await Language.load(join(grammarDir, 'tree-sitter-python.wasm'));
-      directLayout = false;
-      directLayout = !!wasm && checkDirectLayout();
       return language;
     })();
     ready.catch(() => { ready = undefined; });

@@ -6,11 +6,7 @@
 // is i+1 and the sibling after child c is last[c] (while below last[i]).
 import type { Language, Tree } from 'web-tree-sitter';
 import { TreeCursor } from 'web-tree-sitter';
-import { type DirectCursor, LAYOUT_SAMPLE, languageCounts, type MemoryTree, memoryTree, newParser, readDirect as readDirectImport, wasmCursor } from '../parser';
-
-// readDirect, called per node, is bound locally: where the sources run through a CommonJS transform (tsx:
-// the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
-const readDirect = readDirectImport;
+import { LAYOUT_SAMPLE, languageCounts, type MemoryTree, memoryTree, newParser, wasmCursor } from '../parser';
 
 /** A top-level statement of the module: a part of the model is built per statement. */
 export interface SegmentRef { startIndex: number; endIndex: number; startPosition: { row: number; column: number } }
@@ -54,8 +50,6 @@ function grow(t: FlatTree, need: number): FlatTree {
 
 /** The cursor operations the walk needs (the wasm exports directly, or the public TreeCursor API). */
 export interface CursorOps {
-  /** Set when the current node's offsets can be read from wasm memory (`readDirect`) instead of calls. */
-  direct?: DirectCursor;
   typeId(): number;
   fieldId(): number;
   startIndex(): number;
@@ -95,9 +89,6 @@ export function flattenModule(tree: Tree, rows: (offset: number) => { row: numbe
   const segments: SegmentRef[] = [];
   const roots: number[] = [];
   let stack = new Int32Array(64);
-  const d = c.direct;
-  // [start, end, whether the node has any child] of the current node, when read from memory.
-  const cur = [0, 0, 1];
   try {
     if (!c.firstChild()) return { segments, roots, flat: t };
     do {
@@ -115,20 +106,13 @@ export function flattenModule(tree: Tree, rows: (offset: number) => { row: numbe
         const i = t.n++;
         t.type[i] = c.typeId();
         t.field[i] = c.fieldId();
-        if (d) {
-          readDirect(d, cur);
-          t.start[i] = cur[0];
-          t.end[i] = cur[1];
-        } else {
-          t.start[i] = c.startIndex();
-          t.end[i] = c.endIndex();
-        }
+        t.start[i] = c.startIndex();
+        t.end[i] = c.endIndex();
         t.parent[i] = depth > 0 ? stack[depth - 1] : -1;
         t.last[i] = i + 1;
         if (depth === stack.length) { const s2 = new Int32Array(stack.length * 2); s2.set(stack); stack = s2; }
         stack[depth] = i;
-        // A leaf is known from memory without asking the cursor to descend.
-        if (cur[2] !== 0 && c.firstChild()) { depth++; continue; }
+        if (c.firstChild()) { depth++; continue; }
         // Close finished nodes until one has a next sibling (never leave the statement).
         let moved = false;
         while (depth > 0) {
