@@ -232,26 +232,33 @@ export interface PySpan { kind: 'code' | 'string' | 'comment'; start: number; en
  */
 export function pySpans(text: string, start = 0, end = text.length): PySpan[] {
   const spans: PySpan[] = [];
+  eachSpan(text, start, end, (kind, s, e, quote, closed) => { spans.push({ kind, start: s, end: e, quote, closed }); });
+  return spans;
+}
+
+/**
+ * The walk of pySpans (and codeOnly): `visit` gets each non-empty span of text[start, end) in order,
+ * with its opening quote for a string and whether the string closed before `end`.
+ */
+function eachSpan(text: string, start: number, end: number, visit: (kind: PySpan['kind'], s: number, e: number, quote: string, closed: boolean) => void): void {
   let from = start;
   let i = start;
   while (i < end) {
     i = nextOpener(text, i, end);
     if (i >= end) break;
+    if (i > from) visit('code', from, i, '', true);
     const ch = text.charCodeAt(i);
     if (ch === 35) { // #
       const e = Math.min(lineEndAt(text, i), end);
-      if (i > from) spans.push({ kind: 'code', start: from, end: i, quote: '', closed: true });
-      if (e > i) spans.push({ kind: 'comment', start: i, end: e, quote: '', closed: true });
+      if (e > i) visit('comment', i, e, '', true);
       from = i = e;
       continue;
     }
     const { e, triple, closed } = stringEnd(text, i, end, ch);
-    if (i > from) spans.push({ kind: 'code', start: from, end: i, quote: '', closed: true });
-    if (e > i) spans.push({ kind: 'string', start: i, end: e, quote: ch === 34 ? (triple ? '"""' : '"') : (triple ? "'''" : "'"), closed });
+    if (e > i) visit('string', i, e, ch === 34 ? (triple ? '"""' : '"') : (triple ? "'''" : "'"), closed);
     from = i = e;
   }
-  if (end > from) spans.push({ kind: 'code', start: from, end, quote: '', closed: true });
-  return spans;
+  if (end > from) visit('code', from, end, '', true);
 }
 
 // The scanners skip runs of plain code and of string contents with a sticky regex (V8 runs a
@@ -316,37 +323,25 @@ function spaces(n: number): string {
  */
 export function codeOnly(text: string, start: number, end: number): string {
   const out: string[] = [];
-  let from = start;
-  let i = start;
-  while (i < end) {
-    i = nextOpener(text, i, end);
-    if (i >= end) break;
-    const ch = text.charCodeAt(i);
-    let e: number;
-    if (ch === 35) { // #
-      e = Math.min(lineEndAt(text, i), end);
-      if (i > from) out.push(text.slice(from, i));
-      out.push(spaces(e - i));
-    } else {
-      e = stringEnd(text, i, end, ch).e;
-      if (i > from) out.push(text.slice(from, i));
-      // Blanked, but the line breaks of a multi-line string stay (such a string is cut at the text's end).
-      let nl = text.indexOf('\n', i);
-      if (nl < 0 || nl >= e) out.push(spaces(e - i));
-      else {
-        const stop = Math.min(e, text.length);
-        for (let k = i; k < stop; nl = text.indexOf('\n', k)) {
-          if (nl < 0 || nl >= stop) nl = stop;
-          if (nl > k) out.push(spaces(nl - k));
-          if (nl < stop) out.push('\n');
-          k = nl + 1;
-        }
-      }
-    }
-    from = i = e;
-  }
-  if (end > from) out.push(text.slice(from, end));
+  eachSpan(text, start, end, (kind, s, e) => {
+    if (kind === 'code') out.push(text.slice(s, e));
+    else if (kind === 'comment') out.push(spaces(e - s));
+    else blankString(text, s, e, out);
+  });
   return out.join('');
+}
+
+/** A string literal text[s, e) blanked to spaces, its line breaks kept (such a string is cut at the text's end). */
+function blankString(text: string, s: number, e: number, out: string[]): void {
+  let nl = text.indexOf('\n', s);
+  if (nl < 0 || nl >= e) { out.push(spaces(e - s)); return; }
+  const stop = Math.min(e, text.length);
+  for (let k = s; k < stop; nl = text.indexOf('\n', k)) {
+    if (nl < 0 || nl >= stop) nl = stop;
+    if (nl > k) out.push(spaces(nl - k));
+    if (nl < stop) out.push('\n');
+    k = nl + 1;
+  }
 }
 
 /** Whether an argument text is an unparenthesised generator expression (`f(x for x in y)`). */
