@@ -772,7 +772,7 @@ export class Analyzer {
       prev.index.replace(old, now);
       if (changedNames !== 'all' && !sameSurfaces && (now.model.surface === undefined || old.model.surface !== now.model.surface)) {
         // Ancestors from the index with the new entry in (the old one's records may have moved).
-        const d = this.docs.has(now.file) && now.model.surface !== undefined ? surfaceChanges(old.model, this.modelParts.get(old.model), now.model, this.modelParts.get(now.model), (cls) => workspaceAncestors(prev.index, cls)) : 'all';
+        const d = this.docs.has(now.file) && now.model.surface !== undefined ? surfaceChanges(old.model, this.modelParts.get(old.model), now.model, this.modelParts.get(now.model), (cls) => prev.index.workspaceAncestors(cls)) : 'all';
         if (d === 'all') changedNames = 'all';
         else for (const n of d) changedNames.add(n);
       }
@@ -848,24 +848,6 @@ function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
   return h >>> 0;
-}
-
-/**
- * The workspace classes `cls` derives from (qualified names, bounded), or undefined when it is not
- * indexed. Library bases are left out: only workspace methods have overrides that matter.
- */
-function workspaceAncestors(index: SymbolIndex, cls: string): string[] | undefined {
-  const c = index.classes.get(cls);
-  if (!c) return undefined;
-  const out: string[] = [];
-  const stack = [c];
-  for (let n = 0; stack.length && n < 64; n++) {
-    for (const b of index.bases(stack.pop()!)) {
-      const k = index.classes.get(b);
-      if (k && !out.includes(b)) { out.push(b); stack.push(k); }
-    }
-  }
-  return out;
 }
 
 /**

@@ -457,6 +457,21 @@ export class SymbolIndex {
     return !!c && this.inClassOrBases(c, (k) => (this.bases(k).includes(base) ? true : undefined)) === true;
   }
 
+  /**
+   * The workspace classes `cls` derives from (qualified names, as far as inClassOrBases looks), or
+   * undefined when it is not indexed. Library bases are left out: only workspace methods have overrides.
+   */
+  workspaceAncestors(cls: string): string[] | undefined {
+    const c = this.classes.get(cls);
+    if (!c) return undefined;
+    const out: string[] = [];
+    this.inClassOrBases(c, (k) => {
+      for (const b of this.bases(k)) if (this.classes.has(b) && !out.includes(b)) out.push(b);
+      return undefined;
+    });
+    return out;
+  }
+
   /** Canonical names of a class's bases. */
   bases(c: ClassRef): string[] {
     const out: string[] = [];
