@@ -3,6 +3,7 @@
 // of the same texts gives, whether the edit changes a body, a role input or the file's surface.
 import { strict as assert } from 'node:assert';
 import { Analyzer, type SourceFile } from '../../src/core/analyzer';
+import { freshAnalysis } from './freshAnalysis';
 
 const MAIN = `from fastapi import FastAPI
 from app.routers import items
@@ -89,9 +90,7 @@ describe('workspace index after an edit', () => {
       // The FastAPI model is kept only when no surface and no role input changed.
       assert.equal(live.indexStats.fastapiReused - before.fastapiReused, kind === 'body' ? 1 : 0, `${kind} edit of ${path}`);
 
-      const fresh = await Analyzer.create();
-      const want = fresh.analyze(files, { fixes: false });
-      fresh.dispose();
+      const want = await freshAnalysis(files);
       assert.deepEqual(got.findings, want.findings, `${kind} edit of ${path}: findings`);
       assert.deepEqual(got.handlers, want.handlers, `${kind} edit of ${path}: handlers`);
       findingsSeen.add(got.findings.length);
@@ -146,9 +145,7 @@ describe('which files an edit re-analyses', () => {
       return only;
     };
     const matchesFresh = async (why: string) => {
-      const fresh = await Analyzer.create();
-      const want = fresh.analyze(files, { fixes: false });
-      fresh.dispose();
+      const want = await freshAnalysis(files);
       assert.deepEqual(result.findings, want.findings, why);
     };
     return { live, edit, matchesFresh, findings: () => result.findings };

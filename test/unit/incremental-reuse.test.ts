@@ -8,6 +8,7 @@ import { Analyzer, type SourceFile } from '../../src/core/analyzer';
 import type { ScanResult } from '../../src/core/types';
 import { lineStarts } from '../../src/core/python/model';
 import { rng } from '../../bench/generate';
+import { freshAnalysis } from './freshAnalysis';
 
 const SERVICES = `import logging
 import time
@@ -192,9 +193,7 @@ describe('edits re-analyse importers only when what they read changes', () => {
       }
       kinds.set(kind, k);
 
-      const fresh = await Analyzer.create();
-      const want = fresh.analyze(files, { fixes: false });
-      fresh.dispose();
+      const want = await freshAnalysis(files);
       assert.deepEqual(result.findings, want.findings, `edit ${n} (${kind} at ${start}): findings differ from a fresh analysis`);
       assert.deepEqual(result.handlers, want.handlers, `edit ${n} (${kind} at ${start}): handlers differ from a fresh analysis`);
     }
@@ -243,7 +242,7 @@ describe('edits re-analyse importers only when what they read changes', () => {
     live.updateDocument(files[1], []);
     live.updateDocument(files[2], []);
     let result = live.analyze(files, { fixes: false });
-    const fresh = async (opts = {}) => { const f = await Analyzer.create(); const r = f.analyze(files, { fixes: false, ...opts }); f.dispose(); return r; };
+    const fresh = (opts = {}) => freshAnalysis(files, opts);
     const edit = (i: number, from: string, to: string, opts = {}) => {
       const at = files[i].text.indexOf(from);
       assert.ok(at >= 0, from);

@@ -8,6 +8,7 @@ import { Analyzer, type SourceFile } from '../../src/core/analyzer';
 import type { ScanResult } from '../../src/core/types';
 import { lineStarts } from '../../src/core/python/model';
 import { rng } from '../../bench/generate';
+import { freshAnalysis } from './freshAnalysis';
 
 const MODELS = `import logging
 import time
@@ -247,9 +248,7 @@ describe('surface edits re-analyse only the files that read a changed name', () 
       k.edits++;
       if (only.size > 1 && live.keptStats.kept > 0 && live.keptStats.analysed > 1) k.partly++;
       kinds.set(kind, k);
-      const fresh = await Analyzer.create();
-      const want = fresh.analyze(files, { fixes: false });
-      fresh.dispose();
+      const want = await freshAnalysis(files);
       assert.deepEqual(result.findings, want.findings, `edit ${n} (${kind} at ${start}): findings differ from a fresh analysis`);
       assert.deepEqual(result.handlers, want.handlers, `edit ${n} (${kind} at ${start}): handlers differ from a fresh analysis`);
     }
@@ -273,7 +272,7 @@ describe('surface edits re-analyse only the files that read a changed name', () 
       const only = live.dependents(files, 'app/models.py');
       return { r: live.analyze(files, { fixes: false, only }), only };
     };
-    const fresh = async () => { const f = await Analyzer.create(); const x = f.analyze(files, { fixes: false }); f.dispose(); return x; };
+    const fresh = () => freshAnalysis(files);
     // Item.client is a requests session no more: items.py reads it; users.py, routes.py and other.py do not.
     let { r, only } = edit('    client = requests.Session()', '    xclient = requests.Session()');
     assert.equal(only.size, 6);
