@@ -6,9 +6,11 @@
 // realistic mix, with the share of keystrokes that changed the file's surface), per phase, heap before
 // and after the edits (each after a GC), and the process's peak RSS. LW_BENCH_KINDS=body,typing picks
 // kinds. Not a test: nothing here fails on a slow machine.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
+import { SERVER_V8_FLAGS } from '../src/cli/v8flags';
 import { Analyzer, type SourceFile } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
 import { pct, r1 } from './measure';
@@ -16,12 +18,37 @@ import { lineAt, sitesOf, typingSpans } from './sites';
 
 
 async function main(): Promise<void> {
+  // The language server's V8 flags (SERVER_V8_FLAGS), set at start as the server sets them;
+  // LW_BENCH_V8_FLAGS="--a --b" sets others instead, LW_BENCH_V8_FLAGS=none keeps V8's defaults.
+  const v8Flags = process.env.LW_BENCH_V8_FLAGS;
+  const flags = v8Flags === undefined ? SERVER_V8_FLAGS : v8Flags === 'none' ? [] : v8Flags.split(/\s+/).filter(Boolean);
+  for (const flag of flags) setFlagsFromString(flag);
   const dir = resolve(process.argv[2] ?? '');
   const count = Number(process.argv[3] ?? 200);
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   const heapMb = () => { gc(); gc(); return process.memoryUsage().heapUsed / 1048576; };
   const log = (s: string) => process.stderr.write(`[bench:edit-repo] ${s}\n`);
+  // LW_BENCH_MEM=1: process.memoryUsage() per phase (after a GC, with the peak RSS so far) on stderr;
+  // LW_BENCH_SNAP=DIR: heap snapshots (after a GC) once the warm-up edit is done and after the edits.
+  const memLog = process.env.LW_BENCH_MEM === '1';
+  const snapDir = process.env.LW_BENCH_SNAP;
+  const phases: Record<string, Record<string, number>> = {};
+  const mem = (phase: string, collect = true) => {
+    if (!memLog) return;
+    if (collect) { gc(); gc(); }
+    const m = process.memoryUsage();
+    const mb = (x: number) => r1(x / 1048576);
+    phases[phase] = { heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), rss: mb(m.rss), peakRss: r1(process.resourceUsage().maxRSS / 1024) };
+    log(`mem ${phase}${collect ? '' : ' (no GC)'}: ${JSON.stringify(phases[phase])}`);
+  };
+  const snap = (name: string) => {
+    if (!snapDir) return;
+    mkdirSync(snapDir, { recursive: true });
+    gc(); gc();
+    log(`heap snapshot ${writeHeapSnapshot(resolve(snapDir, `${name}.heapsnapshot`))}`);
+  };
+  mem('start');
 
   let t = performance.now();
   process.chdir(dir); // paths as the extension shows them: relative to the workspace folder
@@ -34,15 +61,19 @@ async function main(): Promise<void> {
     files.push({ path: f.rel, text: d.text, module: m.module, isPackage: m.isPackage });
   }
   const loadMs = performance.now() - t;
+  mem('files read');
   const bigIdx = files.reduce((best, f, i) => (f.text.length > files[best].text.length ? i : best), 0);
   let doc = files[bigIdx];
   log(`${files.length} files; largest ${doc.path} (${doc.text.split('\n').length} lines)`);
 
   const a = await Analyzer.create();
+  mem('parser ready');
   t = performance.now();
   a.updateDocument(doc, []);
   const first = a.analyze(files, { fixes: false });
   const firstMs = performance.now() - t;
+  mem('first analysis', false);
+  mem('first analysis');
   // One warm-up edit cycle at a site that is not measured (JIT, caches of the edit path).
   const sites = sitesOf(doc.text, count);
   log(`${sites.body.length} function-body sites, ${sites.surface.length} class-attribute sites`);
@@ -70,11 +101,14 @@ async function main(): Promise<void> {
     cpu.push(ms(c));
     cpuUpdate.push(ms(c1) - ms(c0));
     onlySize = only.size;
+    if (memLog && cpu.length % 100 === 0) mem(`${cpu.length} edits`, false);
     return { update: t1 - t0, deps: t2 - t1, analyze: t3 - t2, findings: r.findings.length, surface: model.surface, broken: model.syntaxErrors.length > 0 };
   };
   cycle(lineAt(doc.text, sites.body[0]).end, ' ');
   cpu.length = 0;
   const heapStart = heapMb();
+  mem('warm-up edit');
+  snap('start');
   // LW_BENCH_PROFILE=file.cpuprofile: a CPU profile of the measured edits only.
   const profile = process.env.LW_BENCH_PROFILE;
   const session = profile ? new Session() : undefined;
@@ -137,9 +171,12 @@ async function main(): Promise<void> {
   if (session) { const { profile: p } = await session.post('Profiler.stop'); writeFileSync(profile!, JSON.stringify(p)); session.disconnect(); }
   const heapEnd = heapMb();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  mem('after edits');
+  snap('end');
   a.dispose();
   const stat = (xs: number[]) => ({ median: r1(pct(xs, 0.5)), p95: r1(pct(xs, 0.95)), max: r1(Math.max(...xs)) });
   console.log(JSON.stringify({
+    v8Flags: flags,
     workspace: { path: dir, files: files.length, mb: r1(files.reduce((s, f) => s + f.text.length, 0) / 1048576), loadMs: Math.round(loadMs) },
     edited: { path: doc.path, lines: doc.text.split('\n').length, edits: total.length },
     firstAnalysisMs: Math.round(firstMs),
@@ -160,6 +197,7 @@ async function main(): Promise<void> {
     } : {}),
     heapMb: { start: r1(heapStart), afterEdits: r1(heapEnd), growth: r1(heapEnd - heapStart), goal: '<= +10 MB' },
     peakRssMb: { value: r1(peakRssMb), goal: '<= 300 MB' },
+    ...(memLog ? { memoryMb: phases } : {}),
   }, null, 2));
 }
 

@@ -941,7 +941,7 @@ class Run {
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.canonical(mod, c.callee);
-    this.fastapi = fastapi ? fastapi.rebind(this.index, callee) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
+    this.fastapi = fastapi ? fastapi.rebind(this.index) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
   }
 
   get fastapiModel(): FastApiModel { return this.fastapi; }

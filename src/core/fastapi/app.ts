@@ -34,12 +34,16 @@ export class FastApiModel {
   private prefixMemo = new Map<string, string>();
   private includes = new Map<string, { parent: string; prefix: string; deps: Expr[]; mod: ModuleEntry }[]>();
 
-  constructor(private index: SymbolIndex, private callee: (mod: ModuleEntry, c: CallSite) => string | undefined) {
+  /**
+   * `callee` is read while the model is built and not kept: the caller's closure holds its run (call
+   * graph, memos, findings), which the model, kept between edits, must not keep alive.
+   */
+  constructor(private index: SymbolIndex, callee: (mod: ModuleEntry, c: CallSite) => string | undefined) {
     this.collectIncludes();
     for (const mod of index.modules.values()) {
       for (const fn of mod.model.functions) this.readDecorators(mod, fn);
       for (const c of mod.model.calls) {
-        if (ROLE_CALLS.has(lastName(c.callee))) this.readCallRoles(mod, c);
+        if (ROLE_CALLS.has(lastName(c.callee))) this.readCallRoles(mod, c, callee);
         else if (isDecoratorCall(c)) {
           const f = this.fnOf(mod, c.args[0]);
           if (f) this.applyDecorator(mod, f, c.callee);
@@ -60,11 +64,10 @@ export class FastApiModel {
    * surface and the same roleInputs: the roles are the same, their dependencies point at the new
    * entries' functions.
    */
-  rebind(index: SymbolIndex, callee: (mod: ModuleEntry, c: CallSite) => string | undefined): FastApiModel {
+  rebind(index: SymbolIndex): FastApiModel {
     const out = Object.create(FastApiModel.prototype) as FastApiModel;
-    const self = out as unknown as { index: SymbolIndex; callee: typeof callee; roles: Map<string, Role>; prefixMemo: Map<string, string>; includes: FastApiModel['includes'] };
+    const self = out as unknown as { index: SymbolIndex; roles: Map<string, Role>; prefixMemo: Map<string, string>; includes: FastApiModel['includes'] };
     self.index = index;
-    self.callee = callee;
     self.prefixMemo = this.prefixMemo;
     self.includes = this.includes;
     self.roles = new Map();
@@ -161,8 +164,8 @@ export class FastApiModel {
   }
 
   /** `FastAPI(lifespan=fn, dependencies=[...])`, `app.add_middleware(Cls)`, `app.add_api_route(path, fn)`. */
-  private readCallRoles(mod: ModuleEntry, c: CallSite): void {
-    const name = this.callee(mod, c);
+  private readCallRoles(mod: ModuleEntry, c: CallSite, callee: (mod: ModuleEntry, c: CallSite) => string | undefined): void {
+    const name = callee(mod, c);
     if (!name) return;
     if (name === 'fastapi.FastAPI' || name === 'fastapi.APIRouter') {
       const life = c.kw.lifespan;
