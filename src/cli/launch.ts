@@ -1,7 +1,7 @@
 // Loads a Loopwise bundle with a V8 code cache: the CLI's (dist/loopwise.js, for the `loopwise`
-// command, dist/cli.js) and the scan worker's (dist/scanWorkerMain.js, for dist/scanWorker.js). Compiling the 1.7 MB bundle and
-// the functions a scan runs costs each thread tens of milliseconds at every start; with the cache
-// V8 restores their bytecode instead. This file is bundled on its own and stays small: it must not
+// command, dist/cli.js) and the scan worker's (dist/scanWorkerMain.js, for dist/scanWorker.js).
+// Compiling the 1.7 MB bundle and the functions a scan runs costs each thread tens of milliseconds
+// at every start; with the cache V8 restores their bytecode instead. This file is bundled on its own and stays small: it must not
 // import the analyzer.
 //
 // The cache sits beside the bundle (`loopwise.js.cache`, as trusted as the bundle itself; never in a
@@ -11,7 +11,7 @@
 // holds the functions a scan runs (a temporary file, then a rename: concurrent runs never read half
 // a file); a folder that is not writable just means no cache.
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -54,10 +54,15 @@ export function loadBundle(file: string, cache: boolean): LoadedBundle {
 
 function saveCache(script: Script, cacheFile: string, stamp: string): void {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
+  let fd: number;
+  // The file first: in a folder this user cannot write (a global install), no run pays for the data.
+  try { fd = openSync(tmp, 'wx', 0o644); } catch { return; }
   try {
-    writeFileSync(tmp, Buffer.concat([Buffer.from(stamp, 'latin1'), script.createCachedData()]));
+    writeFileSync(fd, Buffer.concat([Buffer.from(stamp, 'latin1'), script.createCachedData()]));
+    closeSync(fd);
     renameSync(tmp, cacheFile);
   } catch {
+    try { closeSync(fd); } catch { /* closed */ }
     try { unlinkSync(tmp); } catch { /* nothing written */ }
   }
 }
