@@ -4,8 +4,8 @@ import { setFlagsFromString } from 'node:v8';
 import { InputError } from '../core/files';
 import { type CommandSpec, helpText, parseCommand, UsageError } from './args';
 import { runScan, SCAN_SPEC } from './scan';
-import { BATCH_V8_FLAGS, SERVER_V8_FLAGS } from './v8flags';
 import { VERSION } from './version';
+import { BATCH_V8_FLAGS, SERVER_V8_FLAGS } from './v8flags';
 
 const SERVER_SPEC: CommandSpec = {
   name: 'server',
@@ -92,9 +92,14 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   }
 }
 
-if (require.main === module) {
+export { BATCH_V8_FLAGS } from './v8flags';
+
+/** `loopwise ...` from the command line: dist/cli.js calls this once the bundle is loaded (bin.ts). */
+export function cli(): void {
   for (const flag of process.argv[2] === 'server' ? SERVER_V8_FLAGS : BATCH_V8_FLAGS) setFlagsFromString(flag);
   // `loopwise scan | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }
+
+if (require.main === module) cli();
