@@ -928,8 +928,9 @@ function fnv1a(s: string): number {
 
 /**
  * The functions whose export key lines (see Run.exportKey) differ, as changed names
- * (`module\0qualified name within it`), or 'all' when the imports changed or a coroutine's logging
- * did, or a coroutine that logs was added or removed (LW501 counts logging coroutines workspace-wide).
+ * (`module\0qualified name within it`), or 'all' when an import of a web framework or server changed,
+ * a coroutine's logging did, or a coroutine that logs was added or removed (LW501 counts logging
+ * coroutines workspace-wide, in web modules).
  */
 function exportKeyChanges(before: string, after: string, module: string): Set<string> | 'all' {
   const lines = (key: string) => {
@@ -943,7 +944,14 @@ function exportKeyChanges(before: string, after: string, module: string): Set<st
   };
   const a = lines(before);
   const b = lines(after);
-  if (a.imports !== b.imports) return 'all';
+  if (a.imports !== b.imports) {
+    // An import typed or removed: the names it binds are the surface's (see surfaceChanges); one that
+    // makes the module part of a web app or a server (LW501's web modules) changes more.
+    const was = new Set(a.imports.split(','));
+    const now = new Set(b.imports.split(','));
+    const changed = [...was].filter((q) => !now.has(q)).concat([...now].filter((q) => !was.has(q)));
+    if (changed.some((q) => WEB_OR_SERVER.has(q.split('.')[0]))) return 'all';
+  }
   const prefix = `${module}.`;
   const out = new Set<string>();
   for (const q of new Set([...a.byFn.keys(), ...b.byFn.keys()])) {
@@ -959,6 +967,8 @@ function exportKeyChanges(before: string, after: string, module: string): Set<st
   }
   return out;
 }
+
+const WEB_OR_SERVER = new Set(['fastapi', 'starlette', 'uvicorn', 'gunicorn', 'hypercorn', 'granian']);
 
 /** The options that change findings and handlers (not `only`, `notes` or `fixes`). */
 function optionsKey(opts: AnalyzeOptions): string {
