@@ -291,6 +291,26 @@ describe('surface edits re-analyse only the files that read a changed name', () 
     live.dispose();
   });
 
+  it('what a property returns is read through its name: editing it re-analyses its readers only', async () => {
+    const live = await Analyzer.create();
+    const files = workspace();
+    files[2] = { ...files[2], text: MODELS.replace('    client = requests.Session()\n', '    @property\n    def client(self):\n        return requests.Session()\n') };
+    live.updateDocument(files[2], []);
+    const first = live.analyze(files, { fixes: false });
+    assert.ok(first.findings.some((f) => f.file === 'app/items.py' && f.line === 6), 'Item().client.get() through the property');
+    for (const [from, to] of [['return requests.Session()', 'return dict()'], ['return dict()', 'return requests.Session()']]) {
+      const at = files[2].text.indexOf(from);
+      files[2] = { ...files[2], text: files[2].text.slice(0, at) + to + files[2].text.slice(at + from.length) };
+      live.updateDocument(files[2], [{ start: at, end: at + from.length, text: to }]);
+      const only = live.dependents(files, 'app/models.py');
+      const r = live.analyze(files, { fixes: false, only });
+      assert.ok(only.has('app/users.py') && live.keptStats.kept > 0, `users.py kept (${JSON.stringify(live.keptStats)})`);
+      assert.equal(r.findings.some((f) => f.file === 'app/items.py' && f.line === 6), to !== 'return dict()');
+      assert.deepEqual(r.findings, (await freshAnalysis(files)).findings.filter((f) => only.has(f.file)));
+    }
+    live.dispose();
+  });
+
   it('typing a method that does not parse yet leaves its lines out: later classes stay, their readers keep their results', async () => {
     const live = await Analyzer.create();
     const files = workspace();
