@@ -500,6 +500,7 @@ export class Analyzer {
     this.kept = undefined;
     this.keysMemo = undefined;
     this.rowEdits.clear();
+    this.logCounts.clear();
   }
 
   analyze(files: SourceFile[], opts: AnalyzeOptions = {}): ScanResult {
@@ -531,6 +532,7 @@ export class Analyzer {
     const { index, fastapi, kept: resolutionsKept } = this.indexFor(entries, surfaces, names);
     if (!fastapi) this.fastapiReads = new Set();
     const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces, resolutionsKept), new Map(files.map((f) => [f.path, f.text])), index, fastapi, this.fastapiReads);
+    run.loggingCoroutines = this.loggingCoroutines;
     this.workspace!.fastapi = run.fastapiModel;
     // A FastAPI model built again (an edit changed what gives roles) that gives the same roles.
     const sameRoles = fastapi !== undefined || (resolutionsKept && lastFastapi !== undefined && run.fastapiModel.sameRoles(lastFastapi));
@@ -592,6 +594,19 @@ export class Analyzer {
     let r = this.reads.get(mod.file);
     if (!r) this.reads.set(mod.file, (r = new Set()));
     return r;
+  };
+  /**
+   * Per file, how many of its coroutines log (LW501 counts them workspace-wide on every analysis that
+   * reports a sync log handler), while its entry is the same and it read none of the names edits
+   * changed since (see indexFor).
+   */
+  private logCounts = new Map<string, { entry: ModuleEntry; n: number }>();
+  private loggingCoroutines = (mod: ModuleEntry, count: () => number): number => {
+    const hit = this.logCounts.get(mod.file);
+    if (hit?.entry === mod) return hit.n;
+    const n = count();
+    this.logCounts.set(mod.file, { entry: mod, n });
+    return n;
   };
   /** The names edits changed since the kept results' base was taken (see keep), as indexFor found them. */
   private namesSinceBase: Set<string> | 'all' = new Set();
@@ -805,6 +820,7 @@ export class Analyzer {
     // surface drops only what read a name it changed.
     const watch = entries.filter((e) => this.docs.has(e.file)).map((e) => e.model.module);
     if (!prev || prev.names !== names) {
+      this.logCounts.clear();
       const index = new SymbolIndex(entries);
       index.watch(watch);
       this.resetReads();
@@ -843,10 +859,15 @@ export class Analyzer {
     if (changedNames === 'all') {
       prev.index.forgetResolutions();
       fastapi = undefined;
+      this.logCounts.clear();
     } else if (changedNames.size) {
       prev.index.forget(changedNames);
       const modules = new Set([...changedNames].map((n) => n.slice(0, n.indexOf('\u0000'))));
       for (const n of prev.index.recheck(modules, changedNames)) changedNames.add(n);
+      for (const file of [...this.logCounts.keys()]) {
+        const reads = this.reads.get(file);
+        if (!reads || readsChanged(reads, changedNames)) this.logCounts.delete(file);
+      }
       this.canonMemo.map.changed(changedNames);
       if (readsChanged(this.fastapiReads, changedNames)) fastapi = undefined;
     }
@@ -866,6 +887,7 @@ export class Analyzer {
   /** Reads noted before are incomplete for another set of watched modules: start again. */
   private resetReads(): void {
     this.reads.clear();
+    this.logCounts.clear();
     this.namesSinceBase = 'all';
     this.canonMemo = { key: '', map: new CanonicalMemo(this.readsOf) };
     this.kept = undefined;
@@ -1024,6 +1046,9 @@ class Run {
   private findings: Finding[] = [];
   private coroutineCosts = new Map<string, CostAcc>();
 
+  /** A memo of how many coroutines of a module log (see Analyzer.logCounts). */
+  loggingCoroutines?: (mod: ModuleEntry, count: () => number) => number;
+
   constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, private memo?: CanonicalMemo, private texts?: Map<string, string>, index?: SymbolIndex, fastapi?: FastApiModel, fastapiReads?: Set<string>) {
     this.index = index ?? new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
@@ -1173,6 +1198,7 @@ class Run {
       roleOf: (fn) => this.fastapi.roleOf(fn),
       enabled: (code) => this.rules.enabled(code),
       textOf: (file) => this.texts?.get(file),
+      loggingCoroutines: this.loggingCoroutines,
       where: (mod, fn) => {
         if (!fn) return 'module code';
         const role = this.fastapi.roleOf(fn);

@@ -291,6 +291,24 @@ describe('surface edits re-analyse only the files that read a changed name', () 
     live.dispose();
   });
 
+  it('LW501 counts the coroutines that log again when what they log through changes (the counts of the others are kept)', async () => {
+    const live = await Analyzer.create();
+    const files = workspace();
+    live.updateDocument(files[2], []);
+    const lw501 = (r: ScanResult) => r.findings.filter((f) => f.code === 'LW501').map((f) => `${f.file}:${f.args?.count}`);
+    assert.deepEqual(lw501(live.analyze(files, { fixes: false })), ['app/main.py:1']);
+    for (const [from, to, want] of [['log = logging.getLogger(__name__)', 'log = object()', []], ['log = object()', 'log = logging.getLogger(__name__)', ['app/main.py:1']]] as const) {
+      const at = files[2].text.indexOf(from);
+      files[2] = { ...files[2], text: files[2].text.slice(0, at) + to + files[2].text.slice(at + from.length) };
+      live.updateDocument(files[2], [{ start: at, end: at + from.length, text: to }]);
+      const only = live.dependents(files, 'app/models.py');
+      const r = live.analyze(files, { fixes: false, only });
+      assert.deepEqual(lw501(r), want);
+      assert.deepEqual(r.findings, (await freshAnalysis(files)).findings.filter((f) => only.has(f.file)));
+    }
+    live.dispose();
+  });
+
   it('what a property returns is read through its name: editing it re-analyses its readers only', async () => {
     const live = await Analyzer.create();
     const files = workspace();

@@ -18,10 +18,15 @@ export function runLoopChecks(cx: LoopCheckContext, report: ModuleEntry[], all: 
     let n = 0;
     for (const mod of all) {
       if (mod.testCode) continue; // test coroutines log on pytest's loop, not the app's
-      for (const fn of mod.model.functions) {
-        if (!fn.isAsync || fn.isLambda) continue;
-        if (cx.graph.callsOf({ mod, fn }).some((c) => logCallKind(c.canonical, c.site) === 'logging')) n++;
-      }
+      const count = () => {
+        let k = 0;
+        for (const fn of mod.model.functions) {
+          if (!fn.isAsync || fn.isLambda) continue;
+          if (cx.graph.callsOf({ mod, fn }).some((c) => logCallKind(c.canonical, c.site) === 'logging')) k++;
+        }
+        return k;
+      };
+      n += cx.loggingCoroutines ? cx.loggingCoroutines(mod, count) : count();
     }
     return n;
   });
