@@ -394,11 +394,11 @@ export class Analyzer {
       if (start < e.start && e.end < end) at = list.length;
       list.push({ start, end, part, key });
     }
-    // `gap`: the edit is between the end of a statement and the next one; that statement is parsed
-    // with the blank lines after it (what is typed there may continue it).
+    // `gap`: the edit ends between the end of a statement and the next one (it starts in either); that
+    // statement is parsed with the blank lines after it (what is typed there may continue it).
     let gap = false;
     if (at < 0) {
-      at = list.findIndex((x, i) => x.start < e.start && x.end <= e.start && (i + 1 === list.length || e.end < list[i + 1].start));
+      at = list.findIndex((x, i) => x.start < e.start && (i + 1 === list.length || (e.start < list[i + 1].start && e.end < list[i + 1].start)));
       gap = at >= 0;
     }
     if (at < 0) return undefined;
@@ -446,8 +446,8 @@ export class Analyzer {
 
   /**
    * A statement's part, built from its text alone (see statementUpdate). With a syntax error, the
-   * lines being typed (rows `from`-`to` of `text`; else from the first error above them, or from the
-   * line that opens what they continue) are left out: blanked, so every other record keeps its offset
+   * lines being typed (rows `from`-`to` of `text`; else from the first error above them, from their
+   * decorators, or from the line that opens what they continue) are left out: blanked, so every other record keeps its offset
    * and line, and the part notes the error. A class whose method is half typed keeps its other
    * members as importers see them; a parse of the whole file would let error recovery take the
    * statements after it (an unclosed `(` in a method turns every later class into an ERROR), which to
@@ -464,7 +464,10 @@ export class Analyzer {
       while (typed > 0 && !rows[typed].trim()) typed--;
       let opener = typed - 1;
       while (opener > 0 && (!rows[opener].trim() || indent(opener) >= indent(typed))) opener--;
-      const firsts = [...new Set([from, error.row, typed, opener])].filter((r) => r <= from && r > 0).sort((a, b) => b - a);
+      // A def line being typed under its decorators (`@property`): they go with it.
+      let decorated = typed;
+      while (decorated > 1 && rows[decorated - 1].trimStart().startsWith('@') && indent(decorated - 1) === indent(typed)) decorated--;
+      const firsts = [...new Set([from, error.row, typed, decorated, opener])].filter((r) => r <= from && r > 0).sort((a, b) => b - a);
       for (const first of firsts) {
         const blank = blankRows(text, first, to);
         const masked = parsePython(blank.text, undefined, true);

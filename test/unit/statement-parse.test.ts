@@ -83,6 +83,30 @@ describe('statement-alone parses of an edited document', () => {
     assert.ok(statementParses < edits * 0.9, `${statementParses} of ${edits}`);
     assert.ok(blanked > 5, `lines left out on ${blanked} of ${edits} edits`);
   });
+  it('a decorated method cut and typed again: every keystroke parses its class alone, the next class stays', () => {
+    const doc = { path: 'decorated.py', module: 'fixture', isPackage: false };
+    let text = 'import time\n\n\nclass A:\n    x = 1\n\n    @property\n    def foo(self) -> list[str]:\n        time.sleep(1)\n        return [x for x in (\n            1, 2)]\n\n\nclass B:\n    y = 2\n';
+    live.updateDocument({ ...doc, text }, []);
+    const start = text.indexOf('    def foo');
+    const end = text.indexOf('\n\n\nclass B') + 1;
+    const body = text.slice(start, end);
+    const edits: DocumentEdit[] = [{ start, end, text: '' }, ...[...body].map((ch, i) => ({ start: start + i, end: start + i, text: ch }))];
+    let blanked = 0;
+    for (const edit of edits) {
+      text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+      const before = live.buildStats.statementParses;
+      const { model } = live.updateDocument({ ...doc, text }, [edit]);
+      assert.equal(live.buildStats.statementParses, before + 1, JSON.stringify(edit));
+      assert.deepEqual(model.classes.map((c) => c.name), ['A', 'B']);
+      const built = live.modelText(doc.path)!;
+      if (built !== text) blanked++;
+      fresh.forget(doc.path);
+      const want = fresh.updateDocument({ ...doc, text: built }, []).model;
+      assert.equal(shape({ ...model, syntaxErrors: built !== text ? [] : model.syntaxErrors }), shape(want), JSON.stringify(edit));
+    }
+    assert.ok(blanked > body.length / 3, `${blanked} of ${edits.length}`);
+    live.forget(doc.path);
+  });
   it('an inconsistent dedent (no error for tree-sitter) left indented top-level statements: undoing it reparses the file', () => {
     const doc = { path: 'dedent.py', module: 'fixture', isPackage: false };
     const clean = 'import time\n\n\nasync def f():\n    x = 1\n    time.sleep(1)\n    return x\n';
