@@ -4,6 +4,7 @@
 // needed and deeply nested code cannot overflow the stack.
 import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS } from './exprBuilder';
+import { intern as internImport } from './intern';
 import { type Expr, namesIn as namesInImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Scope, Binding } from './modelTypes';
 import { emptyModel } from './parts';
@@ -15,6 +16,7 @@ const copyString = copyStringImport;
 const namesIn = namesInImport;
 const readableCallee = readableCalleeImport;
 const UNKNOWN = UNKNOWN_IMPORT;
+const intern = internImport;
 
 interface Container { kind: 'fn' | 'class' | 'comp' | 'loop'; start: number; end: number; id: number; scope?: number }
 
@@ -708,7 +710,10 @@ export class ModelBuilder extends ExprBuilder {
     return [...up, ...(rest ? [rest] : [])].join('.');
   }
 
-  private addImport(scope: number, name: string, q: string, n: number): void {
+  private addImport(scope: number, alias: string, target: string, n: number): void {
+    // Composed (`a.b` from `a . b`, `pkg.mod.name`): interned here, as the names the builder reads are.
+    const name = intern(alias);
+    const q = intern(target);
     this.bind(scope, name, { kind: 'import', off: this.E[n], q });
     this.model.imports.push({ name, q, line: this.row(this.S[n]) + 1, start: this.S[n], end: this.E[n], scope });
   }

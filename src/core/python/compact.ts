@@ -4,33 +4,16 @@
 // - arrays filled with push() keep spare capacity (an array that grew from [] to one element has
 //   room for 17): they are replaced by copies of their exact length, expression arrays (call
 //   arguments, subscripts, list items, names) included, each shared array still shared;
-// - the builder makes a new string for every identifier it reads (`str` 25k times, `rows` 19k times
-//   on the benchmark): equal short strings of all compacted models become one string (intern);
+// - equal short strings of all models become one string (python/intern.ts): the builder interns the
+//   names it reads, this interns the strings it composes (qualified names, import targets, literals);
 // - empty argument lists and keyword maps become one frozen empty array and object.
 // The intern table lives as long as the process (a language server too): at most MAX_INTERNED
 // strings of at most MAX_INTERN_LENGTH characters (under 10 MB with its table).
 // On the benchmark the models take 68 MB of heap (88 MB with the capacity trimming alone, 105 MB as built).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
+import { intern } from './intern';
 import type { Expr } from './ir';
 import type { Binding, FileModel, Param } from './model';
-
-/** Strings up to this long are interned; longer ones (qualified names, literals) are rarely equal. */
-const MAX_INTERN_LENGTH = 40;
-/** The table is cleared when it reaches this many strings, so a long-lived process never grows it without bound. */
-const MAX_INTERNED = 1 << 17;
-const interned = new Map<string, string>();
-
-/** One string for equal short strings (see the file comment). The kept copy shares no storage with a source text. */
-export function intern(s: string): string {
-  if (s.length > MAX_INTERN_LENGTH) return s;
-  const hit = interned.get(s);
-  if (hit !== undefined) return hit;
-  if (interned.size >= MAX_INTERNED) interned.clear();
-  // A slice of 13 characters or more would keep its whole source text alive: keep a flat copy.
-  const own = s.length < 13 ? s : (' ' + s).slice(1);
-  interned.set(own, own);
-  return own;
-}
 
 /** Shared by every compacted model; frozen, so code that tried to add to one would fail loudly in tests. */
 const NO_EXPRS: Expr[] = Object.freeze([]) as unknown as Expr[];
@@ -59,12 +42,6 @@ class Compactor {
     return a.slice();
   }
 
-  strings(a: string[]): string[] {
-    const out = new Array<string>(a.length);
-    for (let i = 0; i < a.length; i++) out[i] = intern(a[i]);
-    return out;
-  }
-
   kw(o: Record<string, Expr>): Record<string, Expr> {
     let any = false;
     for (const k in o) { any = true; this.expr(o[k]); }
@@ -75,8 +52,9 @@ class Compactor {
     // Iterative along the spine (attribute chains, callees) and recursive into the rest.
     while (e) {
       switch (e.k) {
-        case 'name': e.n = intern(e.n); return;
-        case 'attr': e.a = intern(e.a); e = e.o; continue;
+        // Names and attributes were interned by the builder (exprBuilder.ts str).
+        case 'name': return;
+        case 'attr': e = e.o; continue;
         case 'call': {
           const args = this.callParts.get(e.args) as Expr[] | undefined;
           // A call site's expression: its arguments were compacted with the call site.
@@ -90,7 +68,7 @@ class Compactor {
         case 'await': e = e.e; continue;
         case 'str': e.v = intern(e.v); return;
         case '?':
-          if (e.names) e.names = this.strings(e.names);
+          if (e.names) e.names = e.names.slice();
           e = e.elem;
           continue;
         default: return;
@@ -105,7 +83,6 @@ class Compactor {
   }
 
   param(p: Param): void {
-    p.name = intern(p.name);
     this.expr(p.annotation);
     this.expr(p.default);
   }
@@ -120,15 +97,13 @@ export function compactModel(model: FileModel): FileModel {
     call.text = intern(call.text);
   }
   for (const scope of model.scopes) {
-    const bindings = new Map<string, Binding[]>();
+    // A name bound once has a list of one, exactly sized already (builder.ts bind).
     for (const [name, list] of scope.bindings) {
       for (const b of list) c.binding(b);
-      bindings.set(intern(name), list.slice());
+      if (list.length > 1) scope.bindings.set(name, list.slice());
     }
-    scope.bindings = bindings;
   }
   for (const fn of model.functions) {
-    fn.name = intern(fn.name);
     fn.calls = fn.calls.slice();
     for (const p of fn.params) c.param(p);
     fn.params = fn.params.slice();
@@ -137,18 +112,13 @@ export function compactModel(model: FileModel): FileModel {
     c.expr(fn.returnAnnotation);
   }
   for (const cls of model.classes) {
-    cls.name = intern(cls.name);
     cls.bases = c.exprs(cls.bases);
     for (const e of cls.attrs.values()) c.expr(e);
     if (cls.attrTypes) for (const e of cls.attrTypes.values()) c.expr(e);
   }
   for (const loop of model.loops) {
-    loop.targets = c.strings(loop.targets);
+    loop.targets = loop.targets.slice();
     c.expr(loop.iter);
-  }
-  for (const imp of model.imports) {
-    imp.name = intern(imp.name);
-    imp.q = intern(imp.q);
   }
   model.scopes = model.scopes.slice();
   model.functions = model.functions.slice();

@@ -4,12 +4,14 @@
 import type { FlatTree, Kinds } from './flatTree';
 import { type Expr, namesIn as namesInImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { copyString as copyStringImport } from '../parser';
+import { internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
 
 // Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
 // the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
 const namesIn = namesInImport;
 const UNKNOWN = UNKNOWN_IMPORT;
 const copyString = copyStringImport;
+const internRange = internRangeImport;
 
 /**
  * The node types the builder tells apart, as small numbers (kindsFor maps every type id of the
@@ -82,9 +84,15 @@ export class ExprBuilder {
   protected kind(i: number): number { return this.kindOf[this.type[i]]; }
   protected isNamed(i: number): boolean { return this.namedOf[this.type[i]] === 1; }
 
-  /** The node's text: a slice of the source, or a copy of it when the model must not pin the source. */
+  /**
+   * The node's text: a short one interned (python/intern.ts: no new string for a name met before),
+   * a longer one sliced from the source, or copied when the model must not pin the source.
+   */
   protected str(i: number): string {
-    const s = this.text.slice(this.S[i], this.E[i]);
+    const start = this.S[i];
+    const end = this.E[i];
+    if (end - start <= MAX_INTERN_LENGTH) return internRange(this.text, start, end);
+    const s = this.text.slice(start, end);
     return this.own ? copyString(s) : s;
   }
 
