@@ -58,11 +58,12 @@ export class ModelBuilder extends ExprBuilder {
    * one that starts at the same offset). Only the named node kinds below are read.
    */
   run(root: number): void {
-    // Everything below is keyed by node index or offset, and read only within the statement.
-    this.exits.clear();
-    this.callIr.clear();
-    this.forIterables.clear();
-    this.stmtCalls.clear();
+    // Everything below is keyed by node index or offset, and read only within the statement
+    // (clear() gives a Map or Set a new table: most statements leave them empty).
+    if (this.exits.size) this.exits.clear();
+    if (this.callIr.size) this.callIr.clear();
+    if (this.forIterables.size) this.forIterables.clear();
+    if (this.stmtCalls.size) this.stmtCalls.clear();
     const end = this.L[root];
     const type = this.type;
     const namedOf = this.namedOf;
