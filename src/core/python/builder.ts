@@ -3,7 +3,7 @@
 // (function, class, lambda, comprehension, loop) gives each node its context, so no recursive walk is
 // needed and deeply nested code cannot overflow the stack.
 import { copyString as copyStringImport } from '../parser';
-import { ExprBuilder, K as KIND_IDS } from './exprBuilder';
+import { ExprBuilder, K as KIND_IDS, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport } from './intern';
 import { type Expr, namesIn as namesInImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Scope, Binding } from './modelTypes';
@@ -17,6 +17,7 @@ const namesIn = namesInImport;
 const readableCallee = readableCalleeImport;
 const UNKNOWN = UNKNOWN_IMPORT;
 const intern = internImport;
+const resetPending = resetPendingImport;
 
 interface Container { kind: 'fn' | 'class' | 'comp' | 'loop'; start: number; end: number; id: number; scope?: number }
 
@@ -64,6 +65,7 @@ export class ModelBuilder extends ExprBuilder {
     if (this.callIr.size) this.callIr.clear();
     if (this.forIterables.size) this.forIterables.clear();
     if (this.stmtCalls.size) this.stmtCalls.clear();
+    resetPending();
     const end = this.L[root];
     const type = this.type;
     const namedOf = this.namedOf;

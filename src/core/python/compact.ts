@@ -2,8 +2,8 @@
 // holds is most of a cold scan's heap. Once a model is complete, compactModel makes it smaller
 // without changing what it holds:
 // - arrays filled with push() keep spare capacity (an array that grew from [] to one element has
-//   room for 17): they are replaced by copies of their exact length, expression arrays (call
-//   arguments, subscripts, list items, names) included, each shared array still shared;
+//   room for 17): they are replaced by copies of their exact length, each shared array still shared
+//   (call arguments, subscripts and list items are built exactly sized and kept);
 // - equal short strings of all models become one string (python/intern.ts): the builder interns the
 //   names it reads, this interns the strings it composes (qualified names, import targets, literals);
 // - empty argument lists and keyword maps become one frozen empty array and object.
@@ -28,7 +28,7 @@ class Compactor {
 
   /** The call sites' arguments first (see callParts); every call expression met later reuses them. */
   callSite(call: { args: Expr[]; kw: Record<string, Expr> }): void {
-    const args = this.exprs(call.args);
+    const args = this.exact(call.args);
     this.callParts.set(call.args, args);
     call.args = args;
     const kw = this.kw(call.kw);
@@ -40,6 +40,13 @@ class Compactor {
     if (a.length === 0) return NO_EXPRS;
     for (let i = 0; i < a.length; i++) this.expr(a[i]);
     return a.slice();
+  }
+
+  /** A list the builder made exactly sized (arguments, items, subscripts: exprBuilder.ts takeFrom): kept. */
+  exact(a: Expr[]): Expr[] {
+    if (a.length === 0) return NO_EXPRS;
+    for (let i = 0; i < a.length; i++) this.expr(a[i]);
+    return a;
   }
 
   kw(o: Record<string, Expr>): Record<string, Expr> {
@@ -58,13 +65,13 @@ class Compactor {
         case 'call': {
           const args = this.callParts.get(e.args) as Expr[] | undefined;
           // A call site's expression: its arguments were compacted with the call site.
-          if (args) { e.args = args; e.kw = (this.callParts.get(e.kw) as Record<string, Expr> | undefined) ?? this.kw(e.kw); } else if (e.args !== NO_EXPRS || e.kw !== NO_KW) { e.args = this.exprs(e.args); e.kw = this.kw(e.kw); }
+          if (args) { e.args = args; e.kw = (this.callParts.get(e.kw) as Record<string, Expr> | undefined) ?? this.kw(e.kw); } else if (e.args !== NO_EXPRS || e.kw !== NO_KW) { e.args = this.exact(e.args); e.kw = this.kw(e.kw); }
           e = e.f;
           continue;
         }
-        case 'sub': e.i = this.exprs(e.i); e = e.o; continue;
+        case 'sub': e.i = this.exact(e.i); e = e.o; continue;
         case 'op': this.expr(e.l); e = e.r; continue;
-        case 'list': e.items = this.exprs(e.items); return;
+        case 'list': e.items = this.exact(e.items); return;
         case 'await': e = e.e; continue;
         case 'str': e.v = intern(e.v); return;
         case '?':

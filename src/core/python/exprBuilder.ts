@@ -49,6 +49,31 @@ export type FieldName = typeof FIELD_NAMES[number];
 
 const MAX_IR_DEPTH = 40;
 
+/**
+ * The expressions of the lists being read (arguments, items, subscripts), innermost list last: a list
+ * is pushed here and sliced off when complete, so each comes out exactly sized (an array grown by
+ * push() from [] keeps room for 17). One builder runs at a time.
+ */
+const pending: Expr[] = [];
+let pendingTop = 0;
+
+function pend(e: Expr): void {
+  pending[pendingTop++] = e;
+}
+
+/** The expressions pended since `base`, as a new array of exactly their number. */
+function takeFrom(base: number): Expr[] {
+  if (pendingTop === base) return [];
+  const out = pending.slice(base, pendingTop);
+  pendingTop = base;
+  return out;
+}
+
+/** Forgets a list left unfinished (a walk that threw) before a statement is read. */
+export function resetPending(): void {
+  pendingTop = 0;
+}
+
 /** A file's row table: where each line starts, counting only `\n` as tree-sitter does. */
 export interface Rows { starts: number[] }
 
@@ -186,8 +211,9 @@ export class ExprBuilder {
         const argsNode = this.child(n, 'arguments');
         if (f < 0) return UNKNOWN;
         const full = depth < 6;
-        const args: Expr[] = [];
-        const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth, args) : NO_KEYWORDS;
+        const base = pendingTop;
+        const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : NO_KEYWORDS;
+        const args = takeFrom(base);
         const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
         if (full) this.callIr.set(n, e);
         return e;
@@ -195,10 +221,11 @@ export class ExprBuilder {
       case K.subscript: {
         const o = this.child(n, 'value');
         if (o < 0) return UNKNOWN;
-        const idx: Expr[] = [];
+        const base = pendingTop;
         const id = this.F.subscript;
         const end = this.L[n];
-        for (let j = n + 1; j < end; j = this.L[j]) if (this.field[j] === id) idx.push(this.ir(j, scope, depth + 1));
+        for (let j = n + 1; j < end; j = this.L[j]) if (this.field[j] === id) pend(this.ir(j, scope, depth + 1));
+        const idx = takeFrom(base);
         return { k: 'sub', o: this.ir(o, scope, depth + 1), i: idx };
       }
       case K.type: {
@@ -211,8 +238,9 @@ export class ExprBuilder {
         if (base < 0) return UNKNOWN;
         let params = -1;
         for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) === K.type_parameter) { params = j; break; }
-        const idx: Expr[] = [];
-        if (params >= 0) for (let j = params + 1, end = this.L[params]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1) idx.push(this.ir(j, scope, depth + 1));
+        const from = pendingTop;
+        if (params >= 0) for (let j = params + 1, end = this.L[params]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1) pend(this.ir(j, scope, depth + 1));
+        const idx = takeFrom(from);
         return { k: 'sub', o: this.ir(base, scope, depth + 1), i: idx };
       }
       case K.binary_operator: {
@@ -262,9 +290,9 @@ export class ExprBuilder {
       case K.true: return { k: 'num', v: 1 };
       case K.list:
       case K.tuple: {
-        const items: Expr[] = [];
-        for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) !== K.comment) items.push(this.ir(j, scope, depth + 1));
-        return { k: 'list', items };
+        const base = pendingTop;
+        for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) !== K.comment) pend(this.ir(j, scope, depth + 1));
+        return { k: 'list', items: takeFrom(base) };
       }
       case K.lambda: return { k: 'lambda', off: this.S[n], seg: this.header };
       case K.list_comprehension:
@@ -294,10 +322,10 @@ export class ExprBuilder {
     return elem;
   }
 
-  /** Pushes the positional arguments of `argsNode` to `args`; returns the keyword arguments. */
-  protected readArgs(argsNode: number, scope: number, depth: number, args: Expr[]): Record<string, Expr> {
+  /** Pends the positional arguments of `argsNode` (see takeFrom); returns the keyword arguments. */
+  protected readArgs(argsNode: number, scope: number, depth: number): Record<string, Expr> {
     let kw: Record<string, Expr> | undefined;
-    if (this.kind(argsNode) === K.generator_expression) { args.push({ k: '?', names: this.identifiersIn(argsNode) }); return NO_KEYWORDS; }
+    if (this.kind(argsNode) === K.generator_expression) { pend({ k: '?', names: this.identifiersIn(argsNode) }); return NO_KEYWORDS; }
     for (let a = argsNode + 1, end = this.L[argsNode]; a < end; a = this.L[a]) {
       if (this.namedOf[this.type[a]] !== 1) continue;
       const t = this.kind(a);
@@ -306,7 +334,7 @@ export class ExprBuilder {
         const name = this.textOf(this.child(a, 'name'));
         const v = this.child(a, 'value');
         if (name && v >= 0) (kw ??= {})[name] = this.ir(v, scope, depth + 1);
-      } else args.push(this.ir(a, scope, depth + 1));
+      } else pend(this.ir(a, scope, depth + 1));
     }
     return kw ?? NO_KEYWORDS;
   }
