@@ -3,13 +3,15 @@
 // without changing what it holds:
 // - arrays filled with push() keep spare capacity (an array that grew from [] to one element has
 //   room for 17): they are replaced by copies of their exact length, each shared array still shared
-//   (call arguments, subscripts and list items are built exactly sized and kept);
+//   (call arguments, subscripts, list items and the names of other expressions are built exactly
+//   sized and kept);
 // - equal short strings of all models become one string (python/intern.ts): the builder interns the
 //   names it reads, this interns the strings it composes (qualified names, import targets, literals);
 // - empty argument lists and keyword maps become one frozen empty array and object.
 // The intern table lives as long as the process (a language server too): at most MAX_INTERNED
 // strings of at most MAX_INTERN_LENGTH characters (under 10 MB with its table).
-// On the benchmark the models take 68 MB of heap (88 MB with the capacity trimming alone, 105 MB as built).
+// On the benchmark the 500 models take 65.7 MB of heap compacted, 71.8 MB as built (67.7 and 91.8 MB
+// before names were interned and expression lists exactly sized while building).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { intern } from './intern';
 import type { Expr } from './ir';
@@ -75,7 +77,6 @@ class Compactor {
         case 'await': e = e.e; continue;
         case 'str': e.v = intern(e.v); return;
         case '?':
-          if (e.names) e.names = e.names.slice();
           e = e.elem;
           continue;
         default: return;

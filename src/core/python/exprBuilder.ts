@@ -69,6 +69,9 @@ function takeFrom(base: number): Expr[] {
   return out;
 }
 
+/** The names identifiersIn is reading (it reads no expression, so one list serves). */
+const identifiers: string[] = [];
+
 /** Forgets a list left unfinished (a walk that threw) before a statement is read. */
 export function resetPending(): void {
   pendingTop = 0;
@@ -186,12 +189,13 @@ export class ExprBuilder {
     const start = this.S[n];
     const end = this.E[n];
     if (end - start > 4000) return [];
-    const out: string[] = [];
+    // Collected in a scratch list, then copied exactly sized (see takeFrom).
+    let count = 0;
     const last = this.L[n];
     for (let j = n; j < last; j++) {
-      if (this.kind(j) === K.identifier && this.namedOf[this.type[j]] === 1 && this.E[j] > this.S[j]) out.push(this.str(j));
+      if (this.kind(j) === K.identifier && this.namedOf[this.type[j]] === 1 && this.E[j] > this.S[j]) identifiers[count++] = this.str(j);
     }
-    return out;
+    return identifiers.slice(0, count);
   }
 
   /** The expression IR of node `n`. */
