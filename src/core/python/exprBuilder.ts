@@ -57,8 +57,12 @@ const MAX_IR_DEPTH = 40;
 const pending: Expr[] = [];
 let pendingTop = 0;
 
+/** How far `pending` was filled since the last reset (its slots above pendingTop hold stale lists). */
+let pendingHigh = 0;
+
 function pend(e: Expr): void {
   pending[pendingTop++] = e;
+  if (pendingTop > pendingHigh) pendingHigh = pendingTop;
 }
 
 /** The expressions pended since `base`, as a new array of exactly their number. */
@@ -71,10 +75,16 @@ function takeFrom(base: number): Expr[] {
 
 /** The names identifiersIn is reading (it reads no expression, so one list serves). */
 const identifiers: string[] = [];
+let identifiersHigh = 0;
 
-/** Forgets a list left unfinished (a walk that threw) before a statement is read. */
+/**
+ * Before a statement is read: forgets a list left unfinished (a walk that threw) and lets go of the
+ * expressions and names the scratch lists still point to, so they keep no earlier model alive.
+ */
 export function resetPending(): void {
   pendingTop = 0;
+  if (pendingHigh > 0) { pending.fill(UNKNOWN, 0, pendingHigh); pendingHigh = 0; }
+  if (identifiersHigh > 0) { identifiers.fill('', 0, identifiersHigh); identifiersHigh = 0; }
 }
 
 /** A file's row table: where each line starts, counting only `\n` as tree-sitter does. */
@@ -195,6 +205,7 @@ export class ExprBuilder {
     for (let j = n; j < last; j++) {
       if (this.kind(j) === K.identifier && this.namedOf[this.type[j]] === 1 && this.E[j] > this.S[j]) identifiers[count++] = this.str(j);
     }
+    if (count > identifiersHigh) identifiersHigh = count;
     return identifiers.slice(0, count);
   }
 
