@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Analyzer, type SourceFile } from '../../src/core/analyzer';
-import { buildModelsInParallel } from '../../src/core/parallel';
+import { buildModelsInParallel, ModelBuilders } from '../../src/core/parallel';
 import { routerModule } from '../../bench/generate';
 
 const SCRIPT = join(__dirname, '..', '..', 'dist', 'scanWorker.js');
@@ -33,24 +33,30 @@ describe('hardening: parallel model building', function () {
     const files: SourceFile[] = Array.from({ length: 40 }, (_, i) => ({ path: `app/m${i}.py`, text: routerModule(300 + i, { bytes: 30_000 }), module: `app.m${i}`, isPackage: false }));
     const seq = await Analyzer.create();
     const expected = seq.analyze(files);
-    // Takes two files from the shared queue, posts a real model of the first without `done`, and exits
-    // while marked busy: the second file it took is built by analyze() on the main thread.
+    // Takes two files from the shared queue as soon as it starts (the test waits for that, so the main
+    // thread cannot take them first on a loaded machine), posts a real model of the first without `done`,
+    // and exits while marked busy: the second file it took is built by analyze() on the main thread.
     const dir = mkdtempSync(join(tmpdir(), 'loopwise-worker-'));
     const script = join(dir, 'partial.js');
     writeFileSync(script, `const { workerData } = require('node:worker_threads');
-const { Analyzer } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'analyzer.ts'))});
 const { queue, busy, port } = workerData;
+Atomics.store(queue, busy, 1);
+const first = Atomics.add(queue, 0, 1);
+Atomics.add(queue, 0, 1);
+const { Analyzer } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'analyzer.ts'))});
 port.once('message', ({ files }) => Analyzer.create().then((a) => {
-  Atomics.store(queue, busy, 1);
-  const f = files[Atomics.add(queue, 0, 1)];
-  Atomics.add(queue, 0, 1);
+  const f = files[first];
   port.postMessage({ models: [[f.path, a.model(f)]], failed: [] });
   setTimeout(() => process.exit(0), 50);
 }));
 `);
     try {
       const par = await Analyzer.create();
-      const adopted = await buildModelsInParallel(par, files, { jobs: 2, script });
+      const builders = ModelBuilders.start(files.length, { jobs: 2, script });
+      assert.ok(builders);
+      const queue = (builders as unknown as { queue: Int32Array }).queue;
+      for (const until = Date.now() + 30_000; Atomics.load(queue, 0) < 2 && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
+      const adopted = await builders.build(par, files);
       assert.equal(adopted, 1);
       assert.deepEqual(par.analyze(files), expected);
       assert.equal(par.parses, files.length - 1, 'every file but the adopted one was built here (the one the worker took and dropped by analyze())');
