@@ -922,6 +922,8 @@ function ruleSetFor(opts: RuleOptions | undefined): RuleSet {
   return rs;
 }
 
+const FAMILIES = ['blocking', 'cpu'] as const;
+
 /** One analysis over a set of modules. */
 class Run {
   private index: SymbolIndex;
@@ -1052,7 +1054,7 @@ class Run {
           if (!prev || chain.length < prev.chain.length) reached.set(e.code, { rule: e.rule, chain });
         }
       }
-      for (const family of ['blocking', 'cpu'] as const) {
+      for (const family of reached.size ? FAMILIES : []) {
         const same = [...reached].filter(([, x]) => x.rule.family === family)
           .sort(([ca, a], [cb, b]) => a.chain.length - b.chain.length || ca.localeCompare(cb));
         if (!same.length) continue;

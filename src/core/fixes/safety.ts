@@ -144,12 +144,14 @@ export interface FixMemo {
   uses: Map<FileModel, { code: string; byName: Map<string, number[]> }>;
   /** Per function: whether other code of its file uses its name directly (plainDef). */
   usedElsewhere: Map<FunctionInfo, boolean>;
+  /** Per function: the failed conditions of its plain def fix, null when it gets none (plainDef). */
+  plainDef: Map<FunctionInfo, string[] | null>;
   /** Per file: its head-of-file import statements and their groups (imports.ts), with the text they were read from. */
   imports: Map<FileModel, { text: string; region: Region }>;
 }
 
 export function newFixMemo(): FixMemo {
-  return { facts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), imports: new Map() };
+  return { facts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map() };
 }
 
 /** The function's body (from `bodyStart`) with strings blanked and comments removed. */
