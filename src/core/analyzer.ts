@@ -942,7 +942,7 @@ class Run {
     this.costs = new CostModel(opts.cost);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
-    const callee = (mod: ModuleEntry, c: CallSite) => this.graph.canonical(mod, c.callee);
+    const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
     this.fastapi = fastapi ? fastapi.rebind(this.index, callee) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
   }
 

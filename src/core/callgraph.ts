@@ -105,6 +105,32 @@ export class CallGraph {
     return out;
   }
 
+  /** Per module's call list, the canonical names of its callees (null: none), see calleeName. */
+  private calleeNames = new Map<readonly CallSite[], (string | null | undefined)[]>();
+
+  /**
+   * canonical(mod, site.callee) for a call site of the module: classification and the loop checks
+   * ask it for every site. While nothing is watched it is kept per site for this graph's run, in an
+   * array by the site's id, instead of the cross-run memo (one WeakMap entry per callee).
+   */
+  calleeName(mod: ModuleEntry, site: CallSite): string | undefined {
+    const calls = mod.model.calls;
+    if (this.index.watching || calls[site.id] !== site) return this.canonical(mod, site.callee);
+    let names = this.calleeNames.get(calls);
+    if (!names) this.calleeNames.set(calls, (names = new Array(calls.length)));
+    const known = names[site.id];
+    if (known !== undefined) return known ?? undefined;
+    let out: string | undefined;
+    const hit = this.memo?.names.get(site.callee);
+    if (hit !== undefined) out = hit ?? undefined;
+    else {
+      const q = mod.resolver.resolve(site.callee);
+      out = q === undefined ? undefined : this.index.canonicalize(q);
+    }
+    names[site.id] = out ?? null;
+    return out;
+  }
+
   /** The canonical name of an expression; memoised across runs while no file's surface changes. */
   canonical(mod: ModuleEntry, e: Expr): string | undefined {
     if (this.index.watching) return this.index.reading(this.memo?.readsOf(mod), () => this.canonicalNoted(mod, e));
@@ -184,7 +210,7 @@ export class CallGraph {
   }
 
   private classifyCall(mod: ModuleEntry, site: CallSite): CallInfo {
-    const canonical = this.canonical(mod, site.callee);
+    const canonical = this.calleeName(mod, site);
     const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
     if (!canonical) return this.modelHeuristic(mod, info);
     // A module at a source root may really be called `requests`: its own functions win over the tables.
