@@ -19,10 +19,17 @@ const common = {
   minify: process.argv.includes('--minify'),
   // The ESM build of web-tree-sitter needs import.meta.url, which a CJS bundle lacks: use its CJS build.
   alias: { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') },
+  // `import()` becomes require(): code restored from a V8 code cache (src/cli/launch.ts) has no
+  // dynamic-import host, and web-tree-sitter's Language.load imports fs/promises that way.
+  supported: { 'dynamic-import': false },
 };
 const entries = [
-  { entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: [join(root, 'src/core/workerThread.ts')], outfile: join(root, 'dist/scanWorker.js') },
+  // The CLI and its scan worker each run their bundle through a small launcher that restores the
+  // bundle's compiled code from a V8 code cache (src/cli/launch.ts).
+  { entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/loopwise.js') },
+  { entryPoints: [join(root, 'src/cli/bin.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: [join(root, 'src/core/workerThread.ts')], outfile: join(root, 'dist/scanWorkerMain.js') },
+  { entryPoints: [join(root, 'src/cli/workerBin.ts')], outfile: join(root, 'dist/scanWorker.js') },
   { entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(root, 'dist/extension.js'), external: ['vscode'] },
 ];
 for (const e of entries) {

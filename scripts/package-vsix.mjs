@@ -1,5 +1,5 @@
 // Builds the VSIX from a staging folder that holds only what the extension runs: the client
-// (dist/extension.js), the language server it starts (dist/cli.js), the grammars, the panel's media,
+// (dist/extension.js), the language server it starts (dist/cli.js and its bundle dist/loopwise.js), the grammars, the panel's media,
 // translations, README, LICENSE, CHANGELOG. The repository's package.json keeps its npm `files` list
 // for the CLI package; vsce refuses that list next to a .vscodeignore, so the staged manifest carries
 // the VSIX's own list instead. usage: node scripts/package-vsix.mjs OUT.vsix (after the build)
@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(process.argv[2] ?? join(root, 'loopwise.vsix'));
 const stage = join(root, '.vsix-stage');
 const FILES = [
-  'dist/extension.js', 'dist/cli.js', 'grammars/web-tree-sitter.wasm', 'grammars/tree-sitter-python.wasm',
+  'dist/extension.js', 'dist/cli.js', 'dist/loopwise.js', 'grammars/web-tree-sitter.wasm', 'grammars/tree-sitter-python.wasm',
   'media/icon.png', 'media/panel.js', 'media/panel.css', 'l10n', 'package.nls.json', 'package.nls.vi.json',
   'README.md', 'LICENSE', 'CHANGELOG.md',
 ];

@@ -5,6 +5,7 @@ import { InputError } from '../core/files';
 import { type CommandSpec, helpText, parseCommand, UsageError } from './args';
 import { runScan, SCAN_SPEC } from './scan';
 import { VERSION } from './version';
+import { BATCH_V8_FLAGS } from './v8flags';
 
 const SERVER_SPEC: CommandSpec = {
   name: 'server',
@@ -91,19 +92,14 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   }
 }
 
-/**
- * V8 flags for a run that ends (scan, fix, recommend), set before the analyzer's code gets hot. A
- * function is optimised by TurboFan after it has run `--interrupt-budget` bytes of bytecode (default
- * 66 KB). A cold scan runs a few seconds, each thread compiles its own code, and on two cores those
- * background compiles take the CPU the scan needs: with a larger budget only the really hot
- * functions are optimised. Measured on the 500-file benchmark and real repositories (README,
- * Performance). The server, which runs for hours, keeps V8's defaults.
- */
-export const BATCH_V8_FLAGS = ['--interrupt-budget=500000'];
+export { BATCH_V8_FLAGS } from './v8flags';
 
-if (require.main === module) {
+/** `loopwise ...` from the command line: dist/cli.js calls this once the bundle is loaded (bin.ts). */
+export function cli(): void {
   if (process.argv[2] !== 'server') for (const flag of BATCH_V8_FLAGS) setFlagsFromString(flag);
   // `loopwise scan | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }
+
+if (require.main === module) cli();

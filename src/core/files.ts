@@ -1,7 +1,7 @@
 // Finding and reading Python files for a scan: skips virtualenvs and caches, refuses huge and binary
 // files with a note, decodes BOMs / UTF-16 / PEP 263 encodings, and names each file's module
 // (packages with or without __init__.py, src layouts) so imports resolve across files.
-import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, type Dirent, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { globProblem } from './globs';
@@ -58,27 +58,30 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
       if (!seenFiles.has(abs)) { seenFiles.add(abs); files.push({ abs, rel: relative(process.cwd(), abs) || basename(abs), root }); }
       continue;
     }
-    // Iterative walk: symlink loops are cut by remembering real directory paths.
-    const stack = [abs];
+    // Iterative walk: symlink loops are cut by remembering real directory paths. A folder's real
+    // path is its parent's real path and its name unless it is a symlink, so only the scan root
+    // and symlinks cost a realpath; the entries' types come with the listing (no lstat per entry).
+    const stack: [dir: string, real: string | undefined][] = [[abs, undefined]];
     while (stack.length) {
-      const dir = stack.pop()!;
+      const [dir, known] = stack.pop()!;
       let real: string;
-      try { real = realpathSync(dir); } catch { continue; }
+      if (known !== undefined) real = known;
+      else { try { real = realpathSync(dir); } catch { continue; } }
       if (seenDirs.has(real)) { notes.push({ file: rel(dir), kind: 'skipped', message: 'directory already visited (symlink loop)' }); continue; }
       seenDirs.add(real);
-      let names: string[];
-      try { names = readdirSync(dir).sort(); } catch (err) {
+      let entries: Dirent[];
+      try { entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); } catch (err) {
         notes.push({ file: rel(dir), kind: 'skipped', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, failed: true });
         continue;
       }
-      for (let i = names.length - 1; i >= 0; i--) {
-        const name = names[i];
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const entry = entries[i];
+        const name = entry.name;
         const full = join(dir, name);
-        let ls;
-        try { ls = lstatSync(full); } catch { continue; }
-        let isDir = ls.isDirectory();
-        let isFile = ls.isFile();
-        if (ls.isSymbolicLink()) {
+        let isDir = entry.isDirectory();
+        let isFile = entry.isFile();
+        const link = entry.isSymbolicLink();
+        if (link) {
           try { const t = statSync(full); isDir = t.isDirectory(); isFile = t.isFile(); } catch { notes.push({ file: rel(full), kind: 'skipped', message: 'broken symlink' }); continue; }
         }
         if (isDir) {
@@ -86,11 +89,11 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
           // (`onyx/server/features/build/`, a namespace package without `__init__.py`).
           if ((SKIP_DIRS.has(name) && !(PACKAGE_NAMED_DIRS.has(name) && isPackageDir(full, dir))) || name.endsWith('.egg-info')) continue;
           if (opts.exclude?.(relative(abs, full)) || opts.skip?.(full, true)) continue;
-          stack.push(full);
+          stack.push([full, link ? undefined : join(real, name)]);
         } else if (isFile && name.endsWith('.py')) {
           if (opts.exclude?.(relative(abs, full)) || opts.skip?.(full, false)) continue;
-          let realFile = full;
-          try { realFile = realpathSync(full); } catch { /* keep the path */ }
+          let realFile = link ? full : join(real, name);
+          if (link) { try { realFile = realpathSync(full); } catch { /* keep the path */ } }
           if (seenFiles.has(realFile)) continue;
           seenFiles.add(realFile);
           if (files.length >= maxFiles) { notes.push({ file: rel(full), kind: 'skipped', message: `more than ${maxFiles} files; the rest were not scanned` }); stack.length = 0; break; }

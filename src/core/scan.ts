@@ -107,8 +107,11 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   }
   mark('scan start');
   const { files, notes, resolver } = opts.stdin ? stdinFile(opts.stdin.path, opts) : resolveFiles(paths, opts);
-  // Worker threads start now, so their start-up overlaps with reading the files.
+  // Worker threads start now, so their start-up overlaps with reading the files; so does this
+  // thread's parser (its wasm compiles on V8's background threads while the files are read).
   const builders = opts.stdin ? undefined : ModelBuilders.start(files.length, { jobs: opts.jobs });
+  const analyzerReady = opts.analyzer ? Promise.resolve(opts.analyzer) : Analyzer.create();
+  analyzerReady.catch(() => { /* awaited below, after the files are read */ });
   const allNotes: FileNote[] = [...notes];
   const sources: SourceFile[] = [];
   const testPatternsOf = new Map<ProjectConfig, ((rel: string) => boolean) | undefined>();
@@ -127,7 +130,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   }
   mark(`read ${sources.length} files`);
   let analyzer: Analyzer;
-  try { analyzer = opts.analyzer ?? (await Analyzer.create()); } catch (err) { builders?.close(); throw err; }
+  try { analyzer = await analyzerReady; } catch (err) { builders?.close(); throw err; }
   mark('parser ready');
   if (builders) await builders.build(analyzer, sources);
   mark('models built');

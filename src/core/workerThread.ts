@@ -1,4 +1,4 @@
-// Worker-thread entry (bundled as dist/scanWorker.js): started before the scan has read its files, it
+// Worker-thread loop (run by dist/scanWorker.js, see cli/workerBin.ts): started before the scan has read its files, it
 // loads the parser, then receives the files and takes them one at a time from the queue it shares
 // with the main thread and the other workers (see parallel.ts). It posts the models back a batch at
 // a time, encoded by modelCodec (typed arrays, transferred; structured clone if a model holds what
@@ -20,7 +20,7 @@ export interface WorkerReply { encoded?: Encoded; models?: [string, FileModel][]
 /** Source text per batch: large enough that a message's fixed cost does not matter, small enough that the last one arrives soon. */
 export const WORKER_BATCH_CHARS = 64 * 1024;
 
-async function run(): Promise<void> {
+async function run(beforeDone?: () => void): Promise<void> {
   const { grammarDir, queue, busy, port } = workerData as WorkerRequest;
   mark('worker start');
   const analyzerReady = Analyzer.create(grammarDir);
@@ -52,9 +52,16 @@ async function run(): Promise<void> {
   }
   mark(`worker built ${built}`);
   analyzer.dispose();
+  try { beforeDone?.(); } catch { /* the launcher's code cache is optional */ }
   post(true);
   Atomics.store(queue, busy, 0);
   port.close();
 }
 
-run().catch((err) => { throw err; });
+/**
+ * Runs this worker thread's share of a scan (dist/scanWorker.js calls it; see parallel.ts).
+ * `beforeDone`: called before the last message (the launcher writes its code cache then).
+ */
+export function runWorker(beforeDone?: () => void): void {
+  run(beforeDone).catch((err) => { throw err; });
+}

@@ -105,7 +105,7 @@ describe('a 10k-line file', function () {
     console.log(`    after typing: ${loopwiseDiagnostics(doc.uri).length} diagnostics on ${doc.uri.toString()}`);
     const self = selfTimeByUrl(profile);
     const extMs = [...self].filter(([u]) => /dist\/extension\.js$/.test(u)).reduce((n, [, ms]) => n + ms, 0);
-    const analysisFrames = profile.nodes.filter((n) => /cli\.js$|web-tree-sitter|\.wasm|scanWorker/.test(n.callFrame.url)
+    const analysisFrames = profile.nodes.filter((n) => /cli\.js$|loopwise\.js$|web-tree-sitter|\.wasm|scanWorker/.test(n.callFrame.url)
       || /^(parseAndBuild|buildModel|updateDocument|attachFixes|fixesFor)$/.test(n.callFrame.functionName));
     const profileMs = (profile.endTime - profile.startTime) / 1000;
 

@@ -1,0 +1,73 @@
+// Loads a Loopwise bundle with a V8 code cache: the CLI's (dist/loopwise.js, for the `loopwise`
+// command, dist/cli.js) and the scan worker's (dist/scanWorkerMain.js, for dist/scanWorker.js).
+// Compiling the 1.7 MB bundle and the functions a scan runs costs each thread tens of milliseconds
+// at every start; with the cache V8 restores their bytecode instead. This file is bundled on its own and stays small: it must not
+// import the analyzer.
+//
+// The cache sits beside the bundle (`loopwise.js.cache`, as trusted as the bundle itself; never in a
+// shared folder) and starts with the SHA-1 of the bundle it was made from, the Node version and the
+// architecture: any other bundle or runtime ignores it. V8 refuses it too when its own version or
+// flags differ. A thread whose cache was missing or refused writes it once its work is done, so it
+// holds the functions a scan runs (a temporary file, then a rename: concurrent runs never read half
+// a file); a folder that is not writable just means no cache.
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+const MAGIC = 'loopwise-code-cache 1';
+
+/** A loaded bundle: its exports, and `saveCache` when its code cache was missing or refused. */
+export interface LoadedBundle {
+  exports: Record<string, unknown>;
+  /** Writes the cache from the code compiled so far (call it once the thread has done its work). */
+  saveCache?: () => void;
+}
+
+/** Runs `file` (a CommonJS bundle) as a module; `cache`: read its code cache (false: compile as Node would). */
+export function loadBundle(file: string, cache: boolean): LoadedBundle {
+  const bytes = readFileSync(file);
+  const source = bytes.toString('utf8');
+  const cacheFile = `${file}.cache`;
+  const stamp = cache ? `${MAGIC}\n${createHash('sha1').update(bytes).digest('hex')}\n${process.version} ${process.arch}\n` : '';
+  let cachedData: Buffer | undefined;
+  if (cache) {
+    try {
+      const raw = readFileSync(cacheFile);
+      if (raw.length > stamp.length && raw.toString('latin1', 0, stamp.length) === stamp) cachedData = raw.subarray(stamp.length);
+    } catch { /* no cache yet */ }
+  }
+  const script = new Script(Module.wrap(source), { filename: file, cachedData });
+  const mod = new Module(file, require.main);
+  mod.filename = file;
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
+  const req = ((id: string) => mod.require(id)) as NodeJS.Require;
+  req.resolve = ((id: string) => (Module as unknown as { _resolveFilename(id: string, parent: Module): string })._resolveFilename(id, mod)) as NodeJS.RequireResolve;
+  req.main = require.main;
+  req.cache = require.cache;
+  (script.runInThisContext() as (...args: unknown[]) => void).call(mod.exports, mod.exports, req, mod, file, dirname(file));
+  mod.loaded = true;
+  const stale = cache && (!cachedData || script.cachedDataRejected === true);
+  return { exports: mod.exports as Record<string, unknown>, saveCache: stale ? () => saveCache(script, cacheFile, stamp) : undefined };
+}
+
+function saveCache(script: Script, cacheFile: string, stamp: string): void {
+  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  let fd: number;
+  // The file first: in a folder this user cannot write (a global install), no run pays for the data.
+  try { fd = openSync(tmp, 'wx', 0o644); } catch { return; }
+  try {
+    writeFileSync(fd, Buffer.concat([Buffer.from(stamp, 'latin1'), script.createCachedData()]));
+    closeSync(fd);
+    renameSync(tmp, cacheFile);
+  } catch {
+    try { closeSync(fd); } catch { /* closed */ }
+    try { unlinkSync(tmp); } catch { /* nothing written */ }
+  }
+}
+
+/** A bundle next to this launcher. */
+export function bundlePath(name: string): string {
+  return join(__dirname, name);
+}

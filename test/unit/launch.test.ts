@@ -1,0 +1,97 @@
+// The launcher's V8 code cache (src/cli/launch.ts): written when missing, used when it matches the
+// bundle, ignored when the bundle changed or the cache is damaged, and never the reason a run fails.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadBundle } from '../../src/cli/launch';
+
+const LAUNCH = join(__dirname, '..', '..', 'src', 'cli', 'launch.ts');
+/**
+ * loadBundle in a fresh process: within one process V8 serves a source it has compiled before from
+ * its own in-memory cache and never looks at the cached data, so a second load here proves nothing.
+ */
+function loadInChild(file: string): { answer: number; stale: boolean } {
+  const code = `const { loadBundle } = require(${JSON.stringify(LAUNCH)}); const b = loadBundle(${JSON.stringify(file)}, true);
+process.stdout.write(JSON.stringify({ answer: b.exports.answer(), stale: !!b.saveCache }));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as { answer: number; stale: boolean };
+}
+
+describe('launcher code cache', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'loopwise-launch-')); });
+  afterEach(() => { chmodSync(dir, 0o755); rmSync(dir, { recursive: true, force: true }); });
+
+  // A bundle as esbuild writes it: CommonJS, uses require, __dirname and module.exports.
+  const bundle = (answer: number) => `"use strict";
+const { basename } = require("node:path");
+function answer() { return ${answer}; }
+module.exports = { answer, folder: basename(__dirname), self: module.exports === exports };
+`;
+
+  it('writes the cache when it is missing and reads it on the next load', () => {
+    const file = join(dir, 'b.js');
+    writeFileSync(file, bundle(41));
+    const first = loadBundle(file, true);
+    assert.equal((first.exports.answer as () => number)(), 41);
+    assert.equal(first.exports.folder, join(dir).split('/').pop());
+    assert.equal(first.exports.self, true);
+    assert.ok(first.saveCache, 'no cache yet: the loader offers to write one');
+    first.saveCache();
+    const raw = readFileSync(`${file}.cache`);
+    assert.match(raw.toString('latin1', 0, 80), /^loopwise-code-cache 1\n[0-9a-f]{40}\n/);
+    assert.deepEqual(readdirSync(dir).sort(), ['b.js', 'b.js.cache'], 'no temporary file left behind');
+    assert.deepEqual(loadInChild(file), { answer: 41, stale: false }, 'the cache was accepted');
+  });
+
+  it('ignores a cache made for another bundle of the same length, and runs the new code', () => {
+    const file = join(dir, 'b.js');
+    writeFileSync(file, bundle(41));
+    loadBundle(file, true).saveCache!();
+    writeFileSync(file, bundle(42)); // same length: V8's own check (the source length) would not see it
+    assert.deepEqual(loadInChild(file), { answer: 42, stale: true }, 'the stale cache is to be replaced');
+  });
+
+  it('runs the bundle when the cache is damaged, and replaces it', () => {
+    const file = join(dir, 'b.js');
+    writeFileSync(file, bundle(7));
+    loadBundle(file, true).saveCache!();
+    const raw = readFileSync(`${file}.cache`);
+    const header = raw.indexOf('\n', raw.indexOf('\n', raw.indexOf('\n') + 1) + 1) + 1;
+    writeFileSync(`${file}.cache`, Buffer.concat([raw.subarray(0, header), Buffer.alloc(raw.length - header, 0xab)]));
+    assert.deepEqual(loadInChild(file), { answer: 7, stale: true }, 'V8 refused the damaged data');
+  });
+
+  it('reads no cache when told not to (the language server), and a read-only folder only means no cache', () => {
+    const file = join(dir, 'b.js');
+    writeFileSync(file, bundle(3));
+    const plain = loadBundle(file, false);
+    assert.equal((plain.exports.answer as () => number)(), 3);
+    assert.equal(plain.saveCache, undefined);
+    assert.ok(!existsSync(`${file}.cache`));
+    if (process.getuid?.() === 0) return; // root writes anywhere
+    chmodSync(dir, 0o555);
+    const loaded = loadBundle(file, true);
+    assert.doesNotThrow(() => loaded.saveCache!());
+    assert.ok(!existsSync(`${file}.cache`));
+  });
+
+  it('the built CLI writes its caches on a scan and gives the same output from them', function () {
+    this.timeout(60_000);
+    const dist = join(__dirname, '..', '..', 'dist');
+    const caches = ['loopwise.js.cache', 'scanWorkerMain.js.cache'].map((f) => join(dist, f));
+    for (const c of caches) rmSync(c, { force: true });
+    const app = join(__dirname, '..', '..', 'examples', 'shop-api');
+    const scan = () => spawnSync(process.execPath, [join(dist, 'cli.js'), 'scan', app, '--format', 'json', '--exit-zero', '--no-config'], { encoding: 'utf8' });
+    const cold = scan();
+    assert.equal(cold.status, 0, cold.stderr);
+    assert.ok(existsSync(caches[0]), 'the main thread wrote its cache');
+    const warm = scan();
+    assert.equal(warm.status, 0, warm.stderr);
+    assert.equal(warm.stderr, '');
+    assert.equal(warm.stdout, cold.stdout);
+  });
+});
