@@ -1037,6 +1037,8 @@ function ruleSetFor(opts: RuleOptions | undefined): RuleSet {
   return rs;
 }
 
+const FAMILIES = ['blocking', 'cpu'] as const;
+
 /** One analysis over a set of modules. */
 class Run {
   private index: SymbolIndex;
@@ -1058,7 +1060,7 @@ class Run {
     this.costs = new CostModel(opts.cost);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
-    const callee = (mod: ModuleEntry, c: CallSite) => this.graph.canonical(mod, c.callee);
+    const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
     this.fastapi = fastapi ? fastapi.rebind(this.index, callee) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
   }
 
@@ -1170,7 +1172,7 @@ class Run {
           if (!prev || chain.length < prev.chain.length) reached.set(e.code, { rule: e.rule, chain });
         }
       }
-      for (const family of ['blocking', 'cpu'] as const) {
+      for (const family of reached.size ? FAMILIES : []) {
         const same = [...reached].filter(([, x]) => x.rule.family === family)
           .sort(([ca, a], [cb, b]) => a.chain.length - b.chain.length || ca.localeCompare(cb));
         if (!same.length) continue;

@@ -4,11 +4,13 @@ import { checkBusyLoop } from './busy-loop';
 import { checkDroppedTask } from './dropped-task';
 import type { LoopCheckContext } from './loop-checks';
 import { checkNeverAwaited } from './never-awaited';
-import { checkPerRequestLogging, checkSyncHandlers, logCallKind } from './per-request-logging';
+import { checkPerRequestLogging, checkSyncHandlers, handlerCalls, logCallKind, perRequestLogging } from './per-request-logging';
 
 /** `report` modules get findings; `all` is the whole workspace (what coroutines log, for LW501's handlers). */
 export function runLoopChecks(cx: LoopCheckContext, report: ModuleEntry[], all: ModuleEntry[]): void {
   for (const mod of report) {
+    // Read while the module's call sites are at hand (checkSyncHandlers asks for them after every module).
+    if (cx.enabled(perRequestLogging.code)) handlerCalls(mod);
     checkNeverAwaited(cx, mod);
     checkDroppedTask(cx, mod);
     checkBusyLoop(cx, mod);
