@@ -9,7 +9,7 @@ import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import type { Expr } from './python/ir';
-import { assemble, buildModel, buildStatementPart, type CallSite, type FileModel, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
+import { assemble, buildModel, buildStatementPart, firstSyntaxError, type CallSite, type FileModel, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
 import { rowOf } from './python/exprBuilder';
 import { compactModel } from './python/compact';
 import { Resolver } from './python/resolve';
@@ -286,7 +286,7 @@ export class Analyzer {
   }
 
   /** Open documents: their last tree (for incremental parsing) and the parts of their model. */
-  private docs = new Map<string, { tree: Tree; text: string; lines: TextLines; parts: PartCache; module: string; view?: string; clean: boolean }>();
+  private docs = new Map<string, { tree: Tree; text: string; lines: TextLines; parts: PartCache; module: string; view?: string; clean: boolean; blanked?: { key: string; start: number; end: number } }>();
   /**
    * For open documents: the view (see viewKey) their importers were last analysed with, recorded by
    * an analyze() that covered the document and all its importers, dropped when importers were
@@ -340,7 +340,9 @@ export class Analyzer {
     let built: { model: FileModel; tree?: Tree };
     // One edit (a keystroke, a paste): statements it did not touch keep their part of the model.
     // Several edits (typing within the debounce) count as the one span where the texts differ.
-    const reuse = prev && edits.length && prev.module === `${file.module}:${file.isPackage}` ? reuseAfterEdit(prev.parts, edits.length === 1 ? edits[0] : differingSpan(prev.text, file.text)) : undefined;
+    // A statement whose typed lines were left out is not what the file's text holds: never reused.
+    const reusable = prev?.blanked ? new Map([...prev.parts].filter(([key]) => key !== prev.blanked!.key)) : prev?.parts;
+    const reuse = prev && edits.length && prev.module === `${file.module}:${file.isPackage}` ? reuseAfterEdit(reusable!, edits.length === 1 ? edits[0] : differingSpan(prev.text, file.text)) : undefined;
     const nextParts: PartCache = new Map();
     const e0 = edits[0];
     const lines = prev && edits.length === 1 && file.text.length === prev.text.length + e0.text.length - (e0.end - e0.start) ? linesAfter(prev.lines, file.text, e0) : textLines(file.text);
@@ -348,10 +350,11 @@ export class Analyzer {
     if (statement) {
       // The kept tree has the edit applied (tree.edit) but is not reparsed: the next full reparse
       // takes every edit since into account.
-      this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model: statement });
-      this.modelParts.set(statement, [...nextParts.values()]);
-      this.docs.set(file.path, { tree: prev!.tree, text: file.text, lines, parts: nextParts, module: prev!.module, view: viewKey(nextParts, statement), clean: true });
-      return { model: statement, incremental: true };
+      const { model, blanked } = statement;
+      this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
+      this.modelParts.set(model, [...nextParts.values()]);
+      this.docs.set(file.path, { tree: prev!.tree, text: file.text, lines, parts: nextParts, module: prev!.module, view: viewKey(nextParts, model), clean: true, blanked });
+      return { model, incremental: true };
     }
     try {
       built = this.parseAndBuild(file, old, true, reuse, nextParts, lines);
@@ -370,43 +373,55 @@ export class Analyzer {
   }
 
   /**
-   * One edit strictly inside a top-level statement of a document without syntax errors: that
-   * statement's new text alone is parsed and built, and the other statements keep their parts
-   * (moved by the edit). Tree-sitter's incremental reparse of the whole file can cost as much as a
-   * full parse (after an edit next to a dedent it re-lexes the rest of the file: 30 ms for a 7k-line
-   * module). Undefined (the caller reparses the file) unless the new text parses, without error, as
-   * exactly one statement spanning the same range: then a parse of the whole file gives the same
-   * statements, since a clean statement at column 0 leaves no state for the next one.
+   * One edit strictly inside a top-level statement of a document without syntax errors (or between a
+   * statement's end and the next one: typing a method after a class's last one), or inside the
+   * statement whose lines were left out at the last edit (see statementPart): that statement's new
+   * text alone is parsed and built, and the other statements keep their parts (moved by the edit).
+   * Tree-sitter's incremental reparse of the whole file can cost as much as a full parse (after an
+   * edit next to a dedent it re-lexes the rest of the file: 30 ms for a 7k-line module). Undefined
+   * (the caller reparses the file) unless the new text parses, without error (possibly with the lines
+   * being typed left out), as exactly one statement spanning the same range: then a parse of the whole
+   * file gives the same statements, since a clean statement at column 0 leaves no state for the next one.
    */
-  private statementUpdate(prev: { text: string; lines: TextLines; parts: PartCache; clean: boolean }, file: SourceFile, e: DocumentEdit, lines: TextLines, nextParts: PartCache): FileModel | undefined {
+  private statementUpdate(prev: { text: string; lines: TextLines; parts: PartCache; clean: boolean; blanked?: { key: string; start: number; end: number } }, file: SourceFile, e: DocumentEdit, lines: TextLines, nextParts: PartCache): { model: FileModel; blanked?: { key: string; start: number; end: number } } | undefined {
     const delta = e.text.length - (e.end - e.start);
     if (!prev.clean || lines.rows !== lines.starts || file.text.length !== prev.text.length + delta) return undefined;
-    const list: { start: number; end: number; part: Part }[] = [];
+    const list: { start: number; end: number; part: Part; key: string }[] = [];
     let at = -1;
     for (const [key, part] of prev.parts) {
       const start = part.placed.start;
       const end = Number(key.slice(key.indexOf(':') + 1));
       if (start < e.start && e.end < end) at = list.length;
-      list.push({ start, end, part });
+      list.push({ start, end, part, key });
+    }
+    // `gap`: the edit ends between the end of a statement and the next one (it starts in either); that
+    // statement is parsed with the blank lines after it (what is typed there may continue it).
+    let gap = false;
+    if (at < 0) {
+      at = list.findIndex((x, i) => x.start < e.start && (i + 1 === list.length || (e.start < list[i + 1].start && e.end < list[i + 1].start)));
+      gap = at >= 0;
     }
     if (at < 0) return undefined;
     const hit = list[at];
+    // Lines left out of another statement: only a parse of the whole file tells what they are now.
+    if (prev.blanked && prev.blanked.key !== hit.key) return undefined;
     if (hit.part.column !== 0 || (hit.start > 0 && file.text.charCodeAt(hit.start - 1) !== 10)) return undefined;
     // The next statement must start at column 0 too: tree-sitter parses an inconsistent dedent
     // (a body line indented deeper than the next) without an error and leaves the rest of the body
     // as indented top-level statements, which the edited statement may take back.
     const after = list[at + 1];
     if (after && after.part.column !== 0) return undefined;
-    const text = file.text.slice(hit.start, hit.end + delta);
+    const text = file.text.slice(hit.start, gap ? (after ? after.start + delta : file.text.length) : hit.end + delta);
     const opts = { module: file.module, isPackage: file.isPackage, ownText: true };
-    let part: Part | undefined;
+    let built: { part: Part; end: number; blank?: { start: number; end: number } } | undefined;
     try {
-      const tree = parsePython(text, undefined, true);
-      try { part = buildStatementPart(tree, text, opts); } finally { tree.delete(); }
+      built = this.statementPart(text, opts, gap, rowIn(text, e.start - hit.start), rowIn(text, e.start - hit.start + e.text.length));
     } catch {
       return undefined; // a wasm abort: the whole-file path recovers
     }
-    if (!part) return undefined;
+    if (!built) return undefined;
+    const { part } = built;
+    const hitEnd = hit.start + built.end;
     this.parses++;
     this.buildStats.built = 1;
     this.buildStats.statementParses++;
@@ -416,16 +431,64 @@ export class Analyzer {
     list.forEach((x, i) => {
       const moved = i > at;
       const start = moved ? x.start + delta : x.start;
-      const end = i >= at ? x.end + delta : x.end;
+      const end = i === at ? hitEnd : i > at ? x.end + delta : x.end;
       const row = (i === at ? hit.part : x.part).placed.row + (moved ? dRows : 0);
       segments.push({ startIndex: start, endIndex: end, startPosition: { row, column: 0 } });
-      const p = i === at ? part! : x.part;
+      const p = i === at ? part : x.part;
       parts.push(p);
       nextParts.set(`${start}:${end}`, p);
     });
     const model = assemble(lines.starts, opts, segments, parts);
     model.surface = parts.map((p) => p.surface.toString(36)).join('.');
-    return model;
+    const blanked = built.blank && { key: `${hit.start}:${hitEnd}`, start: hit.start + built.blank.start, end: hit.start + built.blank.end };
+    return { model, blanked };
+  }
+
+  /**
+   * A statement's part, built from its text alone (see statementUpdate). With a syntax error, the
+   * lines being typed (rows `from`-`to` of `text`; else from the first error above them, from their
+   * decorators, or from the line that opens what they continue) are left out: blanked, so every other record keeps its offset
+   * and line, and the part notes the error. A class whose method is half typed keeps its other
+   * members as importers see them; a parse of the whole file would let error recovery take the
+   * statements after it (an unclosed `(` in a method turns every later class into an ERROR), which to
+   * importers looks like every later name removed. `blank`: the offsets left out, in `text`.
+   */
+  private statementPart(text: string, opts: { module: string; isPackage: boolean; ownText: boolean }, gap: boolean, from: number, to: number): { part: Part; end: number; blank?: { start: number; end: number } } | undefined {
+    const tree = parsePython(text, undefined, true);
+    try {
+      const error = firstSyntaxError(tree);
+      if (!error) return buildStatementPart(tree, text, opts, gap);
+      const rows = text.split('\n');
+      const indent = (r: number) => rows[r].length - rows[r].trimStart().length;
+      let typed = from;
+      while (typed > 0 && !rows[typed].trim()) typed--;
+      let opener = typed - 1;
+      while (opener > 0 && (!rows[opener].trim() || indent(opener) >= indent(typed))) opener--;
+      // A def line being typed under its decorators (`@property`): they go with it.
+      let decorated = typed;
+      while (decorated > 1 && rows[decorated - 1].trimStart().startsWith('@') && indent(decorated - 1) === indent(typed)) decorated--;
+      const firsts = [...new Set([from, error.row, typed, decorated, opener])].filter((r) => r <= from && r > 0).sort((a, b) => b - a);
+      for (const first of firsts) {
+        const blank = blankRows(text, first, to);
+        const masked = parsePython(blank.text, undefined, true);
+        try {
+          if (masked.rootNode.hasError) continue;
+          const out = buildStatementPart(masked, blank.text, opts, gap);
+          if (!out) continue;
+          out.part.model.syntaxErrors.push({ line: error.row + 1, column: error.column + 1 });
+          return { ...out, blank: { start: blank.start, end: blank.end } };
+        } finally { masked.delete(); }
+      }
+      return undefined;
+    } finally { tree.delete(); }
+  }
+
+  /** The text an open document's model stands for: its text, with the lines left out at the last edit (see statementPart) blanked. */
+  modelText(path: string): string | undefined {
+    const d = this.docs.get(path);
+    if (!d) return undefined;
+    const b = d.blanked;
+    return b ? d.text.slice(0, b.start) + d.text.slice(b.start, b.end).replace(/[^\r\n]/g, ' ') + d.text.slice(b.end) : d.text;
   }
 
   /** Frees every kept tree (the extension calls this on deactivate). */
@@ -440,6 +503,7 @@ export class Analyzer {
     this.kept = undefined;
     this.keysMemo = undefined;
     this.rowEdits.clear();
+    this.logCounts.clear();
   }
 
   analyze(files: SourceFile[], opts: AnalyzeOptions = {}): ScanResult {
@@ -471,6 +535,7 @@ export class Analyzer {
     const { index, fastapi, kept: resolutionsKept } = this.indexFor(entries, surfaces, names);
     if (!fastapi) this.fastapiReads = new Set();
     const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces, resolutionsKept), new Map(files.map((f) => [f.path, f.text])), index, fastapi, this.fastapiReads);
+    run.loggingCoroutines = this.loggingCoroutines;
     this.workspace!.fastapi = run.fastapiModel;
     // A FastAPI model built again (an edit changed what gives roles) that gives the same roles.
     const sameRoles = fastapi !== undefined || (resolutionsKept && lastFastapi !== undefined && run.fastapiModel.sameRoles(lastFastapi));
@@ -532,6 +597,19 @@ export class Analyzer {
     let r = this.reads.get(mod.file);
     if (!r) this.reads.set(mod.file, (r = new Set()));
     return r;
+  };
+  /**
+   * Per file, how many of its coroutines log (LW501 counts them workspace-wide on every analysis that
+   * reports a sync log handler), while its entry is the same and it read none of the names edits
+   * changed since (see indexFor).
+   */
+  private logCounts = new Map<string, { entry: ModuleEntry; n: number }>();
+  private loggingCoroutines = (mod: ModuleEntry, count: () => number): number => {
+    const hit = this.logCounts.get(mod.file);
+    if (hit?.entry === mod) return hit.n;
+    const n = count();
+    this.logCounts.set(mod.file, { entry: mod, n });
+    return n;
   };
   /** The names edits changed since the kept results' base was taken (see keep), as indexFor found them. */
   private namesSinceBase: Set<string> | 'all' = new Set();
@@ -745,6 +823,7 @@ export class Analyzer {
     // surface drops only what read a name it changed.
     const watch = entries.filter((e) => this.docs.has(e.file)).map((e) => e.model.module);
     if (!prev || prev.names !== names) {
+      this.logCounts.clear();
       const index = new SymbolIndex(entries);
       index.watch(watch);
       this.resetReads();
@@ -783,10 +862,15 @@ export class Analyzer {
     if (changedNames === 'all') {
       prev.index.forgetResolutions();
       fastapi = undefined;
+      this.logCounts.clear();
     } else if (changedNames.size) {
       prev.index.forget(changedNames);
       const modules = new Set([...changedNames].map((n) => n.slice(0, n.indexOf('\u0000'))));
       for (const n of prev.index.recheck(modules, changedNames)) changedNames.add(n);
+      for (const file of [...this.logCounts.keys()]) {
+        const reads = this.reads.get(file);
+        if (!reads || readsChanged(reads, changedNames)) this.logCounts.delete(file);
+      }
       this.canonMemo.map.changed(changedNames);
       if (readsChanged(this.fastapiReads, changedNames)) fastapi = undefined;
     }
@@ -806,10 +890,27 @@ export class Analyzer {
   /** Reads noted before are incomplete for another set of watched modules: start again. */
   private resetReads(): void {
     this.reads.clear();
+    this.logCounts.clear();
     this.namesSinceBase = 'all';
     this.canonMemo = { key: '', map: new CanonicalMemo(this.readsOf) };
     this.kept = undefined;
   }
+}
+
+/** The 0-based row of an offset in a text. */
+function rowIn(text: string, offset: number): number {
+  let row = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) row++;
+  return row;
+}
+
+/** The text with rows `from`-`to` (0-based) blanked: every character but a line end a space. */
+function blankRows(text: string, from: number, to: number): { text: string; start: number; end: number } {
+  let start = 0;
+  for (let r = 0; r < from; r++) start = text.indexOf('\n', start) + 1;
+  let end = start;
+  for (let r = from; r <= to; r++) { const nl = text.indexOf('\n', end); if (nl < 0) { end = text.length; break; } end = nl + 1; }
+  return { text: text.slice(0, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ') + text.slice(end), start, end };
 }
 
 const partViews = new WeakMap<Part, string | null>();
@@ -852,8 +953,9 @@ function fnv1a(s: string): number {
 
 /**
  * The functions whose export key lines (see Run.exportKey) differ, as changed names
- * (`module\0qualified name within it`), or 'all' when the imports changed or a coroutine's logging
- * did (LW501 counts logging coroutines workspace-wide).
+ * (`module\0qualified name within it`), or 'all' when an import of a web framework or server changed,
+ * a coroutine's logging did, or a coroutine that logs was added or removed (LW501 counts logging
+ * coroutines workspace-wide, in web modules).
  */
 function exportKeyChanges(before: string, after: string, module: string): Set<string> | 'all' {
   const lines = (key: string) => {
@@ -867,18 +969,31 @@ function exportKeyChanges(before: string, after: string, module: string): Set<st
   };
   const a = lines(before);
   const b = lines(after);
-  if (a.imports !== b.imports) return 'all';
+  if (a.imports !== b.imports) {
+    // An import typed or removed: the names it binds are the surface's (see surfaceChanges); one that
+    // makes the module part of a web app or a server (LW501's web modules) changes more.
+    const was = new Set(a.imports.split(','));
+    const now = new Set(b.imports.split(','));
+    const changed = [...was].filter((q) => !now.has(q)).concat([...now].filter((q) => !was.has(q)));
+    if (changed.some((q) => WEB_OR_SERVER.has(q.split('.')[0]))) return 'all';
+  }
   const prefix = `${module}.`;
   const out = new Set<string>();
   for (const q of new Set([...a.byFn.keys(), ...b.byFn.keys()])) {
     const x = a.byFn.get(q);
     const y = b.byFn.get(q);
     if (x === y) continue;
-    if (!x || !y || x[0] !== y[0] || (x[0] === 'a' && x.split(' ')[2] !== y.split(' ')[2]) || !q.startsWith(prefix)) return 'all';
+    if (!q.startsWith(prefix)) return 'all';
+    // A function added or removed (a def being typed) changes its name, unless it is a coroutine that logs.
+    const z = x ?? y!;
+    if ((!x || !y) && z[0] === 'a' && z.split(' ')[2] !== 'false') return 'all';
+    if (x && y && (x[0] !== y[0] || (x[0] === 'a' && x.split(' ')[2] !== y.split(' ')[2]))) return 'all';
     out.add(`${module}\u0000${q.slice(prefix.length)}`);
   }
   return out;
 }
+
+const WEB_OR_SERVER = new Set(['fastapi', 'starlette', 'uvicorn', 'gunicorn', 'hypercorn', 'granian']);
 
 /** The options that change findings and handlers (not `only`, `notes` or `fixes`). */
 function optionsKey(opts: AnalyzeOptions): string {
@@ -922,6 +1037,8 @@ function ruleSetFor(opts: RuleOptions | undefined): RuleSet {
   return rs;
 }
 
+const FAMILIES = ['blocking', 'cpu'] as const;
+
 /** One analysis over a set of modules. */
 class Run {
   private index: SymbolIndex;
@@ -934,13 +1051,16 @@ class Run {
   private findings: Finding[] = [];
   private coroutineCosts = new Map<string, CostAcc>();
 
+  /** A memo of how many coroutines of a module log (see Analyzer.logCounts). */
+  loggingCoroutines?: (mod: ModuleEntry, count: () => number) => number;
+
   constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, private memo?: CanonicalMemo, private texts?: Map<string, string>, index?: SymbolIndex, fastapi?: FastApiModel, fastapiReads?: Set<string>) {
     this.index = index ?? new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
-    const callee = (mod: ModuleEntry, c: CallSite) => this.graph.canonical(mod, c.callee);
+    const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
     this.fastapi = fastapi ? fastapi.rebind(this.index) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
   }
 
@@ -1052,7 +1172,7 @@ class Run {
           if (!prev || chain.length < prev.chain.length) reached.set(e.code, { rule: e.rule, chain });
         }
       }
-      for (const family of ['blocking', 'cpu'] as const) {
+      for (const family of reached.size ? FAMILIES : []) {
         const same = [...reached].filter(([, x]) => x.rule.family === family)
           .sort(([ca, a], [cb, b]) => a.chain.length - b.chain.length || ca.localeCompare(cb));
         if (!same.length) continue;
@@ -1083,6 +1203,7 @@ class Run {
       roleOf: (fn) => this.fastapi.roleOf(fn),
       enabled: (code) => this.rules.enabled(code),
       textOf: (file) => this.texts?.get(file),
+      loggingCoroutines: this.loggingCoroutines,
       where: (mod, fn) => {
         if (!fn) return 'module code';
         const role = this.fastapi.roleOf(fn);

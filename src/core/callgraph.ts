@@ -30,6 +30,8 @@ export interface CallInfo {
   awaitedRule?: RuleHit;
   /** Property getters the call's receiver or arguments read (`svc.data.items()`, `f(svc.data)`). */
   props?: SyncEdge[];
+  /** syncEdges(this), once asked. */
+  edges?: SyncEdge[];
 }
 
 export interface SummaryEntry {
@@ -72,8 +74,11 @@ export function edgeHops(mod: ModuleEntry, site: CallSite, e: SyncEdge): ChainHo
 }
 
 export class CallGraph {
-  /** Per module, classified lazily: only the functions a report needs are ever looked at. */
-  private calls = new Map<string, (CallInfo | undefined)[]>();
+  /**
+   * Per module, classified lazily: only the functions a report needs are ever looked at; `byFn`
+   * keeps each function's list (callsOf is asked for it many times per run).
+   */
+  private calls = new Map<string, { sites: (CallInfo | undefined)[]; byFn: Map<FunctionInfo, CallInfo[]> }>();
   private summaries = new Map<string, SummaryEntry[]>();
   private syncCosts = new Map<string, SyncCost>();
   private costKind: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' };
@@ -82,16 +87,48 @@ export class CallGraph {
     this.costKind = costOf;
   }
 
-  callsOf(ref: FunctionRef): CallInfo[] {
+  /** The function's call sites, classified; the same array for every ask (callers only read it). */
+  callsOf(ref: FunctionRef): readonly CallInfo[] {
     const key = ref.mod.model.module;
     let memo = this.calls.get(key);
-    if (!memo) this.calls.set(key, (memo = new Array(ref.mod.model.calls.length)));
+    if (!memo) this.calls.set(key, (memo = { sites: new Array(ref.mod.model.calls.length), byFn: new Map() }));
+    const known = memo.byFn.get(ref.fn);
+    if (known) return known;
+    const sites = memo.sites;
     const ids = ref.fn.calls;
-    if (ids.length && memo[ids[0]] === undefined) {
-      for (const i of ids) memo[i] = this.classify(ref.mod, ref.mod.model.calls[i]);
-      awaitedUseWins(ids.map((i) => memo![i]!));
+    if (ids.length && sites[ids[0]] === undefined) {
+      for (const i of ids) sites[i] = this.classify(ref.mod, ref.mod.model.calls[i]);
+      awaitedUseWins(ids.map((i) => sites[i]!));
     }
-    return ids.map((i) => (memo![i] ??= this.classify(ref.mod, ref.mod.model.calls[i])));
+    const out = ids.map((i) => (sites[i] ??= this.classify(ref.mod, ref.mod.model.calls[i])));
+    memo.byFn.set(ref.fn, out);
+    return out;
+  }
+
+  /** Per module's call list, the canonical names of its callees (null: none), see calleeName. */
+  private calleeNames = new Map<readonly CallSite[], (string | null | undefined)[]>();
+
+  /**
+   * canonical(mod, site.callee) for a call site of the module: classification and the loop checks
+   * ask it for every site. While nothing is watched it is kept per site for this graph's run, in an
+   * array by the site's id, instead of the cross-run memo (one WeakMap entry per callee).
+   */
+  calleeName(mod: ModuleEntry, site: CallSite): string | undefined {
+    const calls = mod.model.calls;
+    if (this.index.watching || calls[site.id] !== site) return this.canonical(mod, site.callee);
+    let names = this.calleeNames.get(calls);
+    if (!names) this.calleeNames.set(calls, (names = new Array(calls.length)));
+    const known = names[site.id];
+    if (known !== undefined) return known ?? undefined;
+    let out: string | undefined;
+    const hit = this.memo?.names.get(site.callee);
+    if (hit !== undefined) out = hit ?? undefined;
+    else {
+      const q = mod.resolver.resolve(site.callee);
+      out = q === undefined ? undefined : this.index.canonicalize(q);
+    }
+    names[site.id] = out ?? null;
+    return out;
   }
 
   /** The canonical name of an expression; memoised across runs while no file's surface changes. */
@@ -173,7 +210,7 @@ export class CallGraph {
   }
 
   private classifyCall(mod: ModuleEntry, site: CallSite): CallInfo {
-    const canonical = this.canonical(mod, site.callee);
+    const canonical = this.calleeName(mod, site);
     const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
     if (!canonical) return this.modelHeuristic(mod, info);
     // A module at a source root may really be called `requests`: its own functions win over the tables.
@@ -416,20 +453,20 @@ export class CallGraph {
     return out;
   }
 
-  private edgeMemo = new WeakMap<CallInfo, SyncEdge[]>();
 
   /**
    * The sync functions a call runs right here, in the order they run: property getters its receiver
    * and arguments read, its sync target, and the SQLAlchemy listeners its commit or flush fires.
    */
   syncEdges(c: CallInfo): SyncEdge[] {
-    let out = this.edgeMemo.get(c);
+    // Kept on the CallInfo: each belongs to this graph (see callsOf), and a WeakMap costs more per ask.
+    let out = c.edges;
     if (out) return out;
     const t = this.syncTarget(c);
     const listeners = this.listenersOf(c);
     const props = c.props ?? [];
     out = !listeners.length && !props.length ? (t ? [{ t }] : []) : [...props, ...(t ? [{ t }] : []), ...listeners];
-    this.edgeMemo.set(c, out);
+    c.edges = out;
     return out;
   }
 

@@ -9,6 +9,8 @@
 // keeps shared references shared; anything else (a function, a class instance, a `__proto__` key)
 // makes encode() throw, and a cycle makes decode() throw.
 
+import { intern } from './python/intern';
+
 /** What a worker posts: transfer `ints.buffer` and `nums.buffer`. */
 export interface Encoded { ints: Int32Array; nums: Float64Array; strings: string[]; shapes: string[][] }
 
@@ -130,7 +132,12 @@ class Reader {
   objects: unknown[] = [];
   private makers: ((r: Reader) => unknown)[];
 
-  constructor(private ints: Int32Array, private nums: Float64Array, private strings: string[], shapes: string[][]) {
+  private strings: string[];
+
+  constructor(private ints: Int32Array, private nums: Float64Array, strings: string[], shapes: string[][]) {
+    // Short strings join this thread's table (python/intern.ts), so a name the worker read is the
+    // same string as one this thread's models hold, not a copy per batch.
+    this.strings = strings.map(intern);
     // One object literal per shape: its properties are read in order, as they were written.
     this.makers = shapes.map((keys) => new Function('r', `return {${keys.map((k) => `${JSON.stringify(k)}: r.value()`).join(', ')}};`) as (r: Reader) => unknown);
   }

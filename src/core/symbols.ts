@@ -29,6 +29,12 @@ export class SymbolIndex {
   private bySuffix = new Map<string, string | null>();
   /** Dotted prefixes of module names (`a`, `a.b` for `a.b.c`), namespace packages included. */
   private prefixes = new Set<string>();
+  /**
+   * Every name a module name is made of, and the first name of every function's and class's
+   * qualified name: a name whose first segment is none of these (`requests.get`) names no module,
+   * by exact name or by suffix, and no workspace definition, so moduleStep and memberStep pass it by.
+   */
+  private words = new Set<string>();
   private memo = new Map<string, string>();
   private topMemo = new Map<string, string | undefined>();
   private returnMemo = new Map<string, string | undefined>();
@@ -57,12 +63,19 @@ export class SymbolIndex {
     for (const fn of old.model.functions) if (!fn.isLambda && this.functions.get(fn.qname)?.mod === old) this.functions.delete(fn.qname);
     for (const cls of old.model.classes) if (this.classes.get(cls.qname)?.mod === old) this.classes.delete(cls.qname);
     this.modules.set(next.model.module, next);
-    for (const fn of next.model.functions) if (!fn.isLambda) this.functions.set(fn.qname, { mod: next, fn });
-    for (const cls of next.model.classes) this.classes.set(cls.qname, { mod: next, cls });
+    for (const fn of next.model.functions) if (!fn.isLambda) { this.functions.set(fn.qname, { mod: next, fn }); this.addWord(fn.qname); }
+    for (const cls of next.model.classes) { this.classes.set(cls.qname, { mod: next, cls }); this.addWord(cls.qname); }
+  }
+
+  /** Adds the first name of a qualified name to `words`. */
+  private addWord(q: string): void {
+    const dot = q.indexOf('.');
+    this.words.add(dot < 0 ? q : q.slice(0, dot));
   }
 
   /** Drops every memoised resolution (after a module's surface changed). */
   forgetResolutions(): void {
+    this.basesMemo.clear();
     this.memo.clear();
     this.topMemo.clear();
     this.returnMemo.clear();
@@ -91,6 +104,7 @@ export class SymbolIndex {
    * `module\0name`, see readsChanged); the others stay right.
    */
   forget(changed: Set<string>): void {
+    this.basesMemo.clear();
     // A name's own entries (its value, a function's return type) read the name itself.
     for (const c of changed) {
       this.topMemo.delete(c);
@@ -174,7 +188,10 @@ export class SymbolIndex {
 
   /** Runs a memoised computation, keeping the watched names it read with its memo key (`kind` + key). */
   private tracked<T>(memoKey: string, compute: () => T): T {
-    if (!this.watched.size) return compute();
+    if (!this.watched.size) {
+      this.pending++;
+      try { return compute(); } finally { this.pending--; }
+    }
     const own = new Set<string>();
     this.readers.push(own);
     try { return compute(); } finally {
@@ -194,13 +211,23 @@ export class SymbolIndex {
     const name = e.model.module;
     this.modules.set(name, e);
     const parts = name.split('.');
+    for (const p of parts) this.words.add(p);
     for (let i = 1; i < parts.length; i++) {
       this.prefixes.add(parts.slice(0, i).join('.'));
       const suffix = parts.slice(i).join('.');
       this.bySuffix.set(suffix, this.bySuffix.has(suffix) ? null : name);
     }
-    for (const fn of e.model.functions) if (!fn.isLambda) this.functions.set(fn.qname, { mod: e, fn });
-    for (const cls of e.model.classes) this.classes.set(cls.qname, { mod: e, cls });
+    // Qualified names start with the module's name, unless a second module of one name was renamed (`m@3`).
+    const own = `${name}.`;
+    for (const fn of e.model.functions) {
+      if (fn.isLambda) continue;
+      this.functions.set(fn.qname, { mod: e, fn });
+      if (!fn.qname.startsWith(own)) this.addWord(fn.qname);
+    }
+    for (const cls of e.model.classes) {
+      this.classes.set(cls.qname, { mod: e, cls });
+      if (!cls.qname.startsWith(own)) this.addWord(cls.qname);
+    }
   }
 
   /**
@@ -280,6 +307,7 @@ export class SymbolIndex {
   /** One rewrite, or undefined when nothing applies. */
   private step(q: string): string | undefined {
     const segs = splitSegments(q);
+    if (!this.words.has(segs[0].name)) return this.aliasStep(segs);
     return this.moduleStep(segs) ?? this.memberStep(segs) ?? this.aliasStep(segs);
   }
 
@@ -472,8 +500,26 @@ export class SymbolIndex {
     return out;
   }
 
-  /** Canonical names of a class's bases. */
-  bases(c: ClassRef): string[] {
+  /**
+   * Canonical names of a class's bases (callers only read the list). Asked outside any resolution
+   * under way and while no module is watched, kept per class until resolutions are forgotten: inside
+   * a resolution the answer may use that resolution's in-progress value (see rewrite), and a watcher
+   * notes the reads each ask makes.
+   */
+  bases(c: ClassRef): readonly string[] {
+    if (this.watched.size || this.pending) return this.basesOf(c);
+    const hit = this.basesMemo.get(c.cls);
+    if (hit && hit.mod === c.mod) return hit.bases;
+    const bases = this.basesOf(c);
+    this.basesMemo.set(c.cls, { mod: c.mod, bases });
+    return bases;
+  }
+
+  private basesMemo = new Map<ClassInfo, { mod: ModuleEntry; bases: string[] }>();
+  /** Memoised resolutions under way (see tracked), while no module is watched. */
+  private pending = 0;
+
+  private basesOf(c: ClassRef): string[] {
     const out: string[] = [];
     for (const b of c.cls.bases) {
       // `class Users(Repository[User, UserRow])`: the base is `Repository`.
@@ -651,11 +697,21 @@ export function isGetter(fn: FunctionInfo): boolean {
 export function splitSegments(q: string): Seg[] {
   const out: Seg[] = [];
   for (const raw of q.split('.')) {
-    const m = /^([^()[\]]*)((?:\(\)|\[\])*)$/.exec(raw);
-    if (m) out.push({ name: m[1], suffix: m[2] });
+    // `name` then only `()` / `[]` pairs; anything else is one plain name (the regex
+    // /^([^()[\]]*)((?:\(\)|\[\])*)$/, by hand: this runs for every rewrite step).
+    let i = 0;
+    while (i < raw.length && !isBracket(raw.charCodeAt(i))) i++;
+    let j = i;
+    while (j + 1 < raw.length && ((raw.charCodeAt(j) === 40 && raw.charCodeAt(j + 1) === 41) || (raw.charCodeAt(j) === 91 && raw.charCodeAt(j + 1) === 93))) j += 2;
+    if (j === raw.length) out.push({ name: i === raw.length ? raw : raw.slice(0, i), suffix: i === raw.length ? '' : raw.slice(i) });
     else out.push({ name: raw, suffix: '' });
   }
   return out;
+}
+
+/** `(`, `)`, `[` or `]`. */
+function isBracket(c: number): boolean {
+  return c === 40 || c === 41 || c === 91 || c === 93;
 }
 
 function joinRest(segs: Seg[], from: number): string {

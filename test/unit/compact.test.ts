@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer } from '../../src/core/analyzer';
 import { compactModel } from '../../src/core/python/compact';
+import { intern, internRange, MAX_INTERN_LENGTH } from '../../src/core/python/intern';
 
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
 
@@ -64,5 +65,23 @@ describe('compactModel', () => {
     assert.ok(Object.isFrozen(g.args) && Object.isFrozen(g.kw) && g.args.length === 0 && Object.keys(g.kw).length === 0);
     // Adding to one would change every model: it fails instead.
     assert.throws(() => { (g.args as unknown[]).push(1); }, TypeError);
+  });
+});
+
+describe('intern (python/intern.ts)', () => {
+  it('gives back a string equal to the text it was asked for, across table growth, hash collisions and non-ASCII text', () => {
+    const text = Array.from({ length: 20_000 }, (_, i) => `n${(i * 7919) % 9973}_${i % 3 ? 'ä' : 'x'}${'y'.repeat(i % 30)}`).join(' ');
+    const words: [number, number][] = [];
+    for (let s = 0, e = text.indexOf(' '); s < text.length; s = e + 1, e = text.indexOf(' ', s) < 0 ? text.length : text.indexOf(' ', s)) words.push([s, e]);
+    for (const pass of [0, 1]) {
+      for (const [s, e] of words) {
+        const want = text.slice(s, e);
+        if (want.length > MAX_INTERN_LENGTH) continue;
+        assert.equal(internRange(text, s, e), want, `pass ${pass}`);
+        assert.equal(intern(want), want);
+      }
+    }
+    assert.equal(internRange('', 0, 0), '');
+    assert.equal(intern('x'.repeat(MAX_INTERN_LENGTH + 5)), 'x'.repeat(MAX_INTERN_LENGTH + 5));
   });
 });

@@ -290,4 +290,94 @@ describe('surface edits re-analyse only the files that read a changed name', () 
     assert.deepEqual(r.findings, (await fresh()).findings.filter((f) => only.has(f.file)));
     live.dispose();
   });
+
+  it('LW501 counts the coroutines that log again when what they log through changes (the counts of the others are kept)', async () => {
+    const live = await Analyzer.create();
+    const files = workspace();
+    live.updateDocument(files[2], []);
+    const lw501 = (r: ScanResult) => r.findings.filter((f) => f.code === 'LW501').map((f) => `${f.file}:${f.args?.count}`);
+    assert.deepEqual(lw501(live.analyze(files, { fixes: false })), ['app/main.py:1']);
+    for (const [from, to, want] of [['log = logging.getLogger(__name__)', 'log = object()', []], ['log = object()', 'log = logging.getLogger(__name__)', ['app/main.py:1']]] as const) {
+      const at = files[2].text.indexOf(from);
+      files[2] = { ...files[2], text: files[2].text.slice(0, at) + to + files[2].text.slice(at + from.length) };
+      live.updateDocument(files[2], [{ start: at, end: at + from.length, text: to }]);
+      const only = live.dependents(files, 'app/models.py');
+      const r = live.analyze(files, { fixes: false, only });
+      assert.deepEqual(lw501(r), want);
+      assert.deepEqual(r.findings, (await freshAnalysis(files)).findings.filter((f) => only.has(f.file)));
+    }
+    live.dispose();
+  });
+
+  it('what a property returns is read through its name: editing it re-analyses its readers only', async () => {
+    const live = await Analyzer.create();
+    const files = workspace();
+    files[2] = { ...files[2], text: MODELS.replace('    client = requests.Session()\n', '    @property\n    def client(self):\n        return requests.Session()\n') };
+    live.updateDocument(files[2], []);
+    const first = live.analyze(files, { fixes: false });
+    assert.ok(first.findings.some((f) => f.file === 'app/items.py' && f.line === 6), 'Item().client.get() through the property');
+    for (const [from, to] of [['return requests.Session()', 'return dict()'], ['return dict()', 'return requests.Session()']]) {
+      const at = files[2].text.indexOf(from);
+      files[2] = { ...files[2], text: files[2].text.slice(0, at) + to + files[2].text.slice(at + from.length) };
+      live.updateDocument(files[2], [{ start: at, end: at + from.length, text: to }]);
+      const only = live.dependents(files, 'app/models.py');
+      const r = live.analyze(files, { fixes: false, only });
+      assert.ok(only.has('app/users.py') && live.keptStats.kept > 0, `users.py kept (${JSON.stringify(live.keptStats)})`);
+      assert.equal(r.findings.some((f) => f.file === 'app/items.py' && f.line === 6), to !== 'return dict()');
+      assert.deepEqual(r.findings, (await freshAnalysis(files)).findings.filter((f) => only.has(f.file)));
+    }
+    live.dispose();
+  });
+
+  it('typing a method that does not parse yet leaves its lines out: later classes stay, their readers keep their results', async () => {
+    const live = await Analyzer.create();
+    const files = workspace();
+    live.updateDocument(files[2], []);
+    live.analyze(files, { fixes: false });
+    // A method typed after User.fetch, one character at a time: `def check(self):` then `return (self.name`
+    // with the bracket still open, then closed.
+    const typed = '\n    def check(self):\n        return (\n            self.name\n        )\n';
+    let at = files[2].text.indexOf('        return key\n') + '        return key\n'.length - 1;
+    let broken = 0;
+    let blanked = 0;
+    let imports = 0;
+    let wide = 0;
+    // Then an import line typed after the last one (the names it binds are the surface's).
+    const keys = [...typed, ...'\nimport zlib'];
+    for (const [i, ch] of keys.entries()) {
+      if (i === typed.length) at = files[2].text.indexOf(' import Session\n') + ' import Session'.length;
+      files[2] = { ...files[2], text: files[2].text.slice(0, at) + ch + files[2].text.slice(at) };
+      const { model } = live.updateDocument(files[2], [{ start: at, end: at, text: ch }]);
+      at++;
+      const only = live.dependents(files, 'app/models.py');
+      const r = live.analyze(files, { fixes: false, only });
+      const text = live.modelText('app/models.py')!;
+      if (model.syntaxErrors.length) {
+        broken++;
+        if (i >= typed.length) imports++;
+        assert.ok(r.notes.some((n) => n.kind === 'syntax-error' && n.file === 'app/models.py'));
+        // The lines being typed are blanked (offsets and lines kept); every later definition is still
+        // there. (A line that is a statement alone, `impor`, then `import`, is reparsed with the file.)
+        if (text !== files[2].text) {
+          blanked++;
+          assert.equal(text.length, files[2].text.length);
+          for (const name of ['Item', 'Admin']) assert.ok(model.classes.some((c) => c.name === name), `${name} after keystroke ${i}`);
+          for (const name of ['make_user', 'slow', 'fast']) assert.ok(model.functions.some((f) => f.name === name), name);
+        }
+      } else assert.equal(text, files[2].text);
+      // items.py reads Item, fast, CLIENT and models.slow, none of which changed: kept every time.
+      if (only.has('app/items.py') && live.keptStats.kept === 0) wide++;
+      const want = await freshAnalysis(files.map((f, i) => (i === 2 ? { ...f, text } : f)));
+      assert.deepEqual(r.findings, want.findings.filter((f) => only.has(f.file)), `after ${JSON.stringify(ch)} at ${at}`);
+    }
+    assert.ok(blanked >= 10 && imports >= 1, `${broken} keystrokes with a syntax error (${imports} in the import), ${blanked} with lines left out`);
+    assert.equal(wide, 0, 'no keystroke re-analysed every importer');
+    // A parse of the whole broken text (the bracket still open) loses the class after it: why lines are left out.
+    const raw = await Analyzer.create();
+    const m = raw.model({ ...files[2], text: files[2].text.replace('            self.name\n        )\n', '            self.name\n') });
+    assert.ok(m.syntaxErrors.length > 0, 'still open');
+    assert.ok(!m.classes.some((c) => c.name === 'Admin'), 'tree-sitter recovery of the whole file drops the class after it');
+    raw.dispose();
+    live.dispose();
+  });
 });

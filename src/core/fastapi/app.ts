@@ -39,10 +39,11 @@ export class FastApiModel {
    * graph, memos, findings), which the model, kept between edits, must not keep alive.
    */
   constructor(private index: SymbolIndex, callee: (mod: ModuleEntry, c: CallSite) => string | undefined) {
-    this.collectIncludes();
+    const roleCalls = this.collectIncludes();
+    let m = 0;
     for (const mod of index.modules.values()) {
       for (const fn of mod.model.functions) this.readDecorators(mod, fn);
-      for (const c of mod.model.calls) {
+      for (const c of roleCalls[m++]) {
         if (ROLE_CALLS.has(lastName(c.callee))) this.readCallRoles(mod, c, callee);
         else if (isDecoratorCall(c)) {
           const f = this.fnOf(mod, c.args[0]);
@@ -239,9 +240,18 @@ export class FastApiModel {
     }
   }
 
-  private collectIncludes(): void {
+  /**
+   * Reads the include_router calls; returns, per module in the index's order, the calls that may
+   * give a role (ROLE_CALLS, or a decorator applied by hand), so the constructor's pass over the
+   * roles reads only those (one pass over every call site of the workspace, not two).
+   */
+  private collectIncludes(): CallSite[][] {
+    const roleCalls: CallSite[][] = [];
     for (const mod of this.index.modules.values()) {
+      const candidates: CallSite[] = [];
+      roleCalls.push(candidates);
       for (const c of mod.model.calls) {
+        if (ROLE_CALLS.has(lastName(c.callee)) || isDecoratorCall(c)) candidates.push(c);
         if (c.callee.k !== 'attr' || c.callee.a !== 'include_router' || !c.args[0]) continue;
         const parent = mod.resolver.resolve(c.callee.o);
         const child = mod.resolver.resolve(c.args[0]);
@@ -253,6 +263,7 @@ export class FastApiModel {
         list.push({ parent: this.symbolKey(parent), prefix, deps: listItems(c.kw.dependencies), mod });
       }
     }
+    return roleCalls;
   }
 
   /** A router's identity: its module-level symbol path, with import aliases followed. */

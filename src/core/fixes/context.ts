@@ -6,6 +6,7 @@ import type { Finding, FunctionKind, TextEdit } from '../types';
 import { ensureImport, type ImportNeed } from './imports';
 import type { FixMemo, FunctionIndex } from './safety';
 import { hasTrailer, type LexCache, lineEndAt, lineStartAt } from './pyText';
+import type { ThreadMove } from './thread';
 
 export interface FixContext {
   text: string;
@@ -26,6 +27,8 @@ export interface FixContext {
   lexCache?: LexCache;
   /** Whether the model's calls are in start order (checked on first use): then targetOf searches them. */
   callsSorted?: boolean;
+  /** What the last target's thread fixes move (thread.ts): its two variants are asked in a row. */
+  threadMove?: { target: Target; move: ThreadMove | undefined };
 }
 
 export interface Target {

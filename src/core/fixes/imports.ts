@@ -25,6 +25,19 @@ export interface Stmt { start: number; end: number; module: string; isFrom: bool
 
 /** The local name for the import, with the edit that adds it when the file lacks it; undefined if the name is taken. */
 export function ensureImport(text: string, model: FileModel, need: ImportNeed, eol: string, fnScope = -1, memo?: FixMemo): ImportResult | undefined {
+  if (!memo) return findOrAddImport(text, model, need, eol, fnScope);
+  // Every thread fix of a file asks for the same imports: once per need, scope and line ending in a fix run.
+  let byNeed = memo.importNeeds.get(model);
+  if (!byNeed || byNeed.text !== text) memo.importNeeds.set(model, (byNeed = { text, results: new Map() }));
+  const key = `${need.module}\u0000${need.name ?? ''}\u0000${need.alternatives?.join(',') ?? ''}\u0000${fnScope}\u0000${eol}`;
+  let r = byNeed.results.get(key);
+  if (r === undefined) byNeed.results.set(key, (r = findOrAddImport(text, model, need, eol, fnScope, memo) ?? null));
+  // A fresh edit each time: fixes own their edits.
+  if (!r) return undefined;
+  return r.edit ? { local: r.local, edit: { ...r.edit } } : { local: r.local };
+}
+
+function findOrAddImport(text: string, model: FileModel, need: ImportNeed, eol: string, fnScope: number, memo?: FixMemo): ImportResult | undefined {
   const wanted = need.name ? [`${need.module}.${need.name}`, ...(need.alternatives ?? [])] : [need.module, ...(need.alternatives ?? [])];
   for (const imp of model.imports) {
     if ((imp.scope === 0 || imp.scope === fnScope) && wanted.includes(imp.q)) {

@@ -11,12 +11,13 @@ export function plainDefFix(ctx: FixContext, t: Target): Fix | undefined {
   const { fn } = t;
   if (!fn.isAsync || fn.hasAwait || fn.asyncStart < 0 || fn.defKeywordStart <= fn.asyncStart) return undefined;
   if (!/^LW[12]/.test(t.finding.code)) return undefined;
-  const kind = ctx.kindAt(fn.line);
-  if (kind !== 'route' && kind !== 'dependency') return undefined;
-  if (!/^async\s+$/.test(ctx.text.slice(fn.asyncStart, fn.defKeywordStart))) return undefined;
-  const body = bodyCode(ctx.text, fn, ctx.memo);
-  if (/\basync\s+(with|for)\b/.test(body)) return undefined;
-  const problems = plainDefProblems(ctx, t);
+  // The same for every finding of the function: read once per fix run.
+  let problems = ctx.memo?.plainDef.get(fn);
+  if (problems === undefined) {
+    problems = plainDefCheck(ctx, t);
+    ctx.memo?.plainDef.set(fn, problems);
+  }
+  if (!problems) return undefined;
   return {
     kind: 'plain-def',
     title: checkTitle(`Make ${fn.name} a plain def (FastAPI runs it in its threadpool)`, problems),
@@ -24,6 +25,17 @@ export function plainDefFix(ctx: FixContext, t: Target): Fix | undefined {
     edits: [{ start: fn.asyncStart, end: fn.defKeywordStart, newText: '' }],
     note: `${fn.name} awaits nothing, so as a plain def FastAPI runs it in a worker thread (40 by default) instead of on the event loop.`,
   };
+}
+
+/** The failed conditions of the function's plain def fix, or null when it gets none. */
+function plainDefCheck(ctx: FixContext, t: Target): string[] | null {
+  const { fn } = t;
+  const kind = ctx.kindAt(fn.line);
+  if (kind !== 'route' && kind !== 'dependency') return null;
+  if (!/^async\s+$/.test(ctx.text.slice(fn.asyncStart, fn.defKeywordStart))) return null;
+  const body = bodyCode(ctx.text, fn, ctx.memo);
+  if (/\basync\s+(with|for)\b/.test(body)) return null;
+  return plainDefProblems(ctx, t);
 }
 
 function plainDefProblems(ctx: FixContext, t: Target): string[] {

@@ -19,7 +19,7 @@ import { type Expr, offsetOf, scopeOf } from '../python/ir';
 import type { FileModel, FunctionInfo } from '../python/model';
 import type { Resolver } from '../python/resolve';
 import type { FixContext } from './context';
-import type { Region } from './imports';
+import type { ImportResult, Region } from './imports';
 import { codeOnly, escapeRegex } from './pyText';
 
 /** A function's body with what the checks need, possibly from another file. */
@@ -144,12 +144,16 @@ export interface FixMemo {
   uses: Map<FileModel, { code: string; byName: Map<string, number[]> }>;
   /** Per function: whether other code of its file uses its name directly (plainDef). */
   usedElsewhere: Map<FunctionInfo, boolean>;
+  /** Per function: the failed conditions of its plain def fix, null when it gets none (plainDef). */
+  plainDef: Map<FunctionInfo, string[] | null>;
   /** Per file: its head-of-file import statements and their groups (imports.ts), with the text they were read from. */
   imports: Map<FileModel, { text: string; region: Region }>;
+  /** Per file: ensureImport's answer to each need (null: the name is taken), with the text it was read from. */
+  importNeeds: Map<FileModel, { text: string; results: Map<string, ImportResult | null> }>;
 }
 
 export function newFixMemo(): FixMemo {
-  return { facts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), imports: new Map() };
+  return { facts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map() };
 }
 
 /** The function's body (from `bodyStart`) with strings blanked and comments removed. */

@@ -18,7 +18,24 @@ const LAZY = /^(os\.(walk|scandir|fwalk)|glob\.iglob|pathlib\.(Pure)?Path\(\)\.(
 /** Names of the lists os.walk yields; pruning them in place steers the walk, which a drained list cannot. */
 const PRUNE = /\[\s*:\s*\]\s*=|\.(remove|clear|pop|sort|append|extend|insert)\s*\(|\bdel\s+/;
 
-export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, wantPreferred: boolean, note?: string): Fix | undefined {
+/**
+ * What both variants of one finding's thread fix read (to_thread and threadpool are asked for the
+ * same target in a row): the callee, the failed conditions, and what moves into the thread; undefined
+ * when no thread fix fits whatever the wrapper.
+ */
+export interface ThreadMove {
+  callee: string;
+  problems: string[];
+  lazy: boolean;
+  /** The whole expression (the calls chained on the result too) as the lambda's body. */
+  expr?: string;
+  /** Otherwise the call's own arguments, as written, and whether one of them is named `func`. */
+  raw?: string;
+  funcKw?: boolean;
+  end: number;
+}
+
+function threadMove(ctx: FixContext, t: Target): ThreadMove | undefined {
   if (!canAwaitAt(ctx, t)) return undefined;
   const callee = ctx.text.slice(t.site.start, t.site.calleeEnd);
   const receiver = /^(.*)\.[A-Za-z_]\w*$/s.exec(callee)?.[1] ?? '';
@@ -28,6 +45,35 @@ export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, wa
   if (inWithHeader(ctx, t)) problems.push('the with block and its exit still run on the event loop');
   // A streamed requests response reads its body later (iter_content, .content), back on the loop.
   if (/^requests\./.test(t.finding.call) && t.site.kw.stream && !(t.site.kw.stream.k === 'num' && t.site.kw.stream.v === 0)) problems.push('stream=True: the body is read later, on the event loop');
+  // Chained calls on the result (`.filter(...).first()`) block too; plain `.attr` / `[i]` reads do not.
+  let chainEnd = trailerEnd(ctx.text, t.site.end);
+  if (!/\(/.test(stripStrings(ctx.text.slice(t.site.end, chainEnd)))) chainEnd = t.site.end;
+  const lazy = !t.finding.chain.length && LAZY.test(t.finding.call);
+  if (chainEnd > t.site.end || lazy) {
+    // The whole expression runs in the thread: the calls chained on the result block too.
+    let expr = ctx.text.slice(t.site.start, chainEnd);
+    if (/\b(await|yield)\b/.test(stripStrings(expr)) || lex(ctx.text, t.site.start, chainEnd, 99).comments) return undefined;
+    if (lazy) {
+      if (chainEnd > t.site.end || !t.site.forIterable) return undefined;
+      expr = `list(${expr})`;
+      if (/^os\.(walk|fwalk)$/.test(t.finding.call) && prunes(ctx, t)) problems.push('the loop prunes the lists os.walk yields; a drained walk ignores that');
+    }
+    return { callee, problems, lazy, expr, end: chainEnd };
+  }
+  let raw = rawArgs(ctx, t.site);
+  const args = splitArgs(ctx.text, t.site.argsStart, t.site.end, true);
+  if (raw === undefined || !args) return undefined;
+  // `f(x for x in xs)` needs its own parentheses once it is one argument among others.
+  if (args.length === 1 && !args[0].kw && isBareGenerator(args[0].text)) raw = `(${raw.trim()})`;
+  return { callee, problems, lazy, raw, funcKw: args.some((a) => a.kw === 'func'), end: t.site.end };
+}
+
+export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, wantPreferred: boolean, note?: string): Fix | undefined {
+  let move: ThreadMove | undefined;
+  if (ctx.threadMove?.target === t) move = ctx.threadMove.move;
+  else { move = threadMove(ctx, t); ctx.threadMove = { target: t, move }; }
+  if (!move) return undefined;
+  const { callee, problems, lazy } = move;
   const imports = new Imports(ctx, t.fn);
   let wrapper: string | undefined;
   if (variant === 'to_thread') {
@@ -37,44 +83,24 @@ export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, wa
     wrapper = imports.need({ module: 'fastapi.concurrency', name: 'run_in_threadpool', alternatives: ['starlette.concurrency.run_in_threadpool'] });
   }
   if (!wrapper) return undefined;
-  // Chained calls on the result (`.filter(...).first()`) block too; plain `.attr` / `[i]` reads do not.
-  let chainEnd = trailerEnd(ctx.text, t.site.end);
-  if (!/\(/.test(stripStrings(ctx.text.slice(t.site.end, chainEnd)))) chainEnd = t.site.end;
-  const lazy = !t.finding.chain.length && LAZY.test(t.finding.call);
-  let start = t.site.start;
-  let end = t.site.end;
   let call: string;
   let kind: Fix['kind'] = variant === 'to_thread' ? 'thread' : 'threadpool';
   let title: string;
-  if (chainEnd > t.site.end || lazy) {
-    // The whole expression runs in the thread: the calls chained on the result block too.
-    end = chainEnd;
-    let expr = ctx.text.slice(start, end);
-    if (/\b(await|yield)\b/.test(stripStrings(expr)) || lex(ctx.text, start, end, 99).comments) return undefined;
-    if (lazy) {
-      if (chainEnd > t.site.end || !t.site.forIterable) return undefined;
-      expr = `list(${expr})`;
-      if (/^os\.(walk|fwalk)$/.test(t.finding.call) && prunes(ctx, t)) problems.push('the loop prunes the lists os.walk yields; a drained walk ignores that');
-    }
-    call = `${wrapper}(lambda: ${expr})`;
+  if (move.expr !== undefined) {
+    call = `${wrapper}(lambda: ${move.expr})`;
     kind = 'thread-chain';
     title = `Run ${lazy ? `list(${callee}(...))` : `the whole expression ${callee}(...)...`} in a thread: await ${variant === 'to_thread' ? 'asyncio.to_thread' : 'run_in_threadpool'}(lambda: ...)`;
   } else {
-    let raw = rawArgs(ctx, t.site);
-    const args = splitArgs(ctx.text, t.site.argsStart, t.site.end, true);
-    if (raw === undefined || !args) return undefined;
-    // `f(x for x in xs)` needs its own parentheses once it is one argument among others.
-    if (args.length === 1 && !args[0].kw && isBareGenerator(args[0].text)) raw = `(${raw.trim()})`;
     // run_in_threadpool(func, *args, **kwargs) would take a keyword named `func` for itself.
-    if (variant === 'threadpool' && args.some((a) => a.kw === 'func')) return undefined;
-    call = `${wrapper}(${withArgs(callee, raw)})`;
+    if (variant === 'threadpool' && move.funcKw) return undefined;
+    call = `${wrapper}(${withArgs(callee, move.raw!)})`;
     title = variant === 'to_thread' ? `Run ${callee} in a thread: await asyncio.to_thread(...)` : `Run ${callee} in FastAPI's threadpool: await run_in_threadpool(...)`;
   }
   return {
     kind,
     title: checkTitle(title, problems),
     isPreferred: wantPreferred && problems.length === 0,
-    edits: [...imports.edits, { start, end, newText: awaitExpr(ctx, end, call) }],
+    edits: [...imports.edits, { start: t.site.start, end: move.end, newText: awaitExpr(ctx, move.end, call) }],
     ...(note ? { note } : {}),
   };
 }

@@ -3,7 +3,8 @@
 // (function, class, lambda, comprehension, loop) gives each node its context, so no recursive walk is
 // needed and deeply nested code cannot overflow the stack.
 import { copyString as copyStringImport } from '../parser';
-import { ExprBuilder, K as KIND_IDS } from './exprBuilder';
+import { ExprBuilder, K as KIND_IDS, resetPending as resetPendingImport } from './exprBuilder';
+import { intern as internImport } from './intern';
 import { type Expr, namesIn as namesInImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Scope, Binding } from './modelTypes';
 import { emptyModel } from './parts';
@@ -15,6 +16,8 @@ const copyString = copyStringImport;
 const namesIn = namesInImport;
 const readableCallee = readableCalleeImport;
 const UNKNOWN = UNKNOWN_IMPORT;
+const intern = internImport;
+const resetPending = resetPendingImport;
 
 interface Container { kind: 'fn' | 'class' | 'comp' | 'loop'; start: number; end: number; id: number; scope?: number }
 
@@ -56,11 +59,13 @@ export class ModelBuilder extends ExprBuilder {
    * one that starts at the same offset). Only the named node kinds below are read.
    */
   run(root: number): void {
-    // Everything below is keyed by node index or offset, and read only within the statement.
-    this.exits.clear();
-    this.callIr.clear();
-    this.forIterables.clear();
-    this.stmtCalls.clear();
+    // Everything below is keyed by node index or offset, and read only within the statement
+    // (clear() gives a Map or Set a new table: most statements leave them empty).
+    if (this.exits.size) this.exits.clear();
+    if (this.callIr.size) this.callIr.clear();
+    if (this.forIterables.size) this.forIterables.clear();
+    if (this.stmtCalls.size) this.stmtCalls.clear();
+    resetPending();
     const end = this.L[root];
     const type = this.type;
     const namedOf = this.namedOf;
@@ -708,7 +713,10 @@ export class ModelBuilder extends ExprBuilder {
     return [...up, ...(rest ? [rest] : [])].join('.');
   }
 
-  private addImport(scope: number, name: string, q: string, n: number): void {
+  private addImport(scope: number, alias: string, target: string, n: number): void {
+    // Composed (`a.b` from `a . b`, `pkg.mod.name`): interned here, as the names the builder reads are.
+    const name = intern(alias);
+    const q = intern(target);
     this.bind(scope, name, { kind: 'import', off: this.E[n], q });
     this.model.imports.push({ name, q, line: this.row(this.S[n]) + 1, start: this.S[n], end: this.E[n], scope });
   }

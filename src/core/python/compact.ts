@@ -2,35 +2,20 @@
 // holds is most of a cold scan's heap. Once a model is complete, compactModel makes it smaller
 // without changing what it holds:
 // - arrays filled with push() keep spare capacity (an array that grew from [] to one element has
-//   room for 17): they are replaced by copies of their exact length, expression arrays (call
-//   arguments, subscripts, list items, names) included, each shared array still shared;
-// - the builder makes a new string for every identifier it reads (`str` 25k times, `rows` 19k times
-//   on the benchmark): equal short strings of all compacted models become one string (intern);
+//   room for 17): they are replaced by copies of their exact length, each shared array still shared
+//   (call arguments, subscripts, list items and the names of other expressions are built exactly
+//   sized and kept);
+// - equal short strings of all models become one string (python/intern.ts): the builder interns the
+//   names it reads, this interns the strings it composes (qualified names, import targets, literals);
 // - empty argument lists and keyword maps become one frozen empty array and object.
 // The intern table lives as long as the process (a language server too): at most MAX_INTERNED
 // strings of at most MAX_INTERN_LENGTH characters (under 10 MB with its table).
-// On the benchmark the models take 68 MB of heap (88 MB with the capacity trimming alone, 105 MB as built).
+// On the benchmark the 500 models take 65.7 MB of heap compacted, 71.8 MB as built (67.7 and 91.8 MB
+// before names were interned and expression lists exactly sized while building).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
+import { intern } from './intern';
 import type { Expr } from './ir';
 import type { Binding, FileModel, Param } from './model';
-
-/** Strings up to this long are interned; longer ones (qualified names, literals) are rarely equal. */
-const MAX_INTERN_LENGTH = 40;
-/** The table is cleared when it reaches this many strings, so a long-lived process never grows it without bound. */
-const MAX_INTERNED = 1 << 17;
-const interned = new Map<string, string>();
-
-/** One string for equal short strings (see the file comment). The kept copy shares no storage with a source text. */
-export function intern(s: string): string {
-  if (s.length > MAX_INTERN_LENGTH) return s;
-  const hit = interned.get(s);
-  if (hit !== undefined) return hit;
-  if (interned.size >= MAX_INTERNED) interned.clear();
-  // A slice of 13 characters or more would keep its whole source text alive: keep a flat copy.
-  const own = s.length < 13 ? s : (' ' + s).slice(1);
-  interned.set(own, own);
-  return own;
-}
 
 /** Shared by every compacted model; frozen, so code that tried to add to one would fail loudly in tests. */
 const NO_EXPRS: Expr[] = Object.freeze([]) as unknown as Expr[];
@@ -45,7 +30,7 @@ class Compactor {
 
   /** The call sites' arguments first (see callParts); every call expression met later reuses them. */
   callSite(call: { args: Expr[]; kw: Record<string, Expr> }): void {
-    const args = this.exprs(call.args);
+    const args = this.exact(call.args);
     this.callParts.set(call.args, args);
     call.args = args;
     const kw = this.kw(call.kw);
@@ -59,10 +44,11 @@ class Compactor {
     return a.slice();
   }
 
-  strings(a: string[]): string[] {
-    const out = new Array<string>(a.length);
-    for (let i = 0; i < a.length; i++) out[i] = intern(a[i]);
-    return out;
+  /** A list the builder made exactly sized (arguments, items, subscripts: exprBuilder.ts takeFrom): kept. */
+  exact(a: Expr[]): Expr[] {
+    if (a.length === 0) return NO_EXPRS;
+    for (let i = 0; i < a.length; i++) this.expr(a[i]);
+    return a;
   }
 
   kw(o: Record<string, Expr>): Record<string, Expr> {
@@ -75,22 +61,22 @@ class Compactor {
     // Iterative along the spine (attribute chains, callees) and recursive into the rest.
     while (e) {
       switch (e.k) {
-        case 'name': e.n = intern(e.n); return;
-        case 'attr': e.a = intern(e.a); e = e.o; continue;
+        // Names and attributes were interned by the builder (exprBuilder.ts str).
+        case 'name': return;
+        case 'attr': e = e.o; continue;
         case 'call': {
           const args = this.callParts.get(e.args) as Expr[] | undefined;
           // A call site's expression: its arguments were compacted with the call site.
-          if (args) { e.args = args; e.kw = (this.callParts.get(e.kw) as Record<string, Expr> | undefined) ?? this.kw(e.kw); } else if (e.args !== NO_EXPRS || e.kw !== NO_KW) { e.args = this.exprs(e.args); e.kw = this.kw(e.kw); }
+          if (args) { e.args = args; e.kw = (this.callParts.get(e.kw) as Record<string, Expr> | undefined) ?? this.kw(e.kw); } else if (e.args !== NO_EXPRS || e.kw !== NO_KW) { e.args = this.exact(e.args); e.kw = this.kw(e.kw); }
           e = e.f;
           continue;
         }
-        case 'sub': e.i = this.exprs(e.i); e = e.o; continue;
+        case 'sub': e.i = this.exact(e.i); e = e.o; continue;
         case 'op': this.expr(e.l); e = e.r; continue;
-        case 'list': e.items = this.exprs(e.items); return;
+        case 'list': e.items = this.exact(e.items); return;
         case 'await': e = e.e; continue;
         case 'str': e.v = intern(e.v); return;
         case '?':
-          if (e.names) e.names = this.strings(e.names);
           e = e.elem;
           continue;
         default: return;
@@ -105,7 +91,6 @@ class Compactor {
   }
 
   param(p: Param): void {
-    p.name = intern(p.name);
     this.expr(p.annotation);
     this.expr(p.default);
   }
@@ -120,15 +105,13 @@ export function compactModel(model: FileModel): FileModel {
     call.text = intern(call.text);
   }
   for (const scope of model.scopes) {
-    const bindings = new Map<string, Binding[]>();
+    // A name bound once has a list of one, exactly sized already (builder.ts bind).
     for (const [name, list] of scope.bindings) {
       for (const b of list) c.binding(b);
-      bindings.set(intern(name), list.slice());
+      if (list.length > 1) scope.bindings.set(name, list.slice());
     }
-    scope.bindings = bindings;
   }
   for (const fn of model.functions) {
-    fn.name = intern(fn.name);
     fn.calls = fn.calls.slice();
     for (const p of fn.params) c.param(p);
     fn.params = fn.params.slice();
@@ -137,18 +120,13 @@ export function compactModel(model: FileModel): FileModel {
     c.expr(fn.returnAnnotation);
   }
   for (const cls of model.classes) {
-    cls.name = intern(cls.name);
     cls.bases = c.exprs(cls.bases);
     for (const e of cls.attrs.values()) c.expr(e);
     if (cls.attrTypes) for (const e of cls.attrTypes.values()) c.expr(e);
   }
   for (const loop of model.loops) {
-    loop.targets = c.strings(loop.targets);
+    loop.targets = loop.targets.slice();
     c.expr(loop.iter);
-  }
-  for (const imp of model.imports) {
-    imp.name = intern(imp.name);
-    imp.q = intern(imp.q);
   }
   model.scopes = model.scopes.slice();
   model.functions = model.functions.slice();

@@ -4,12 +4,14 @@
 import type { FlatTree, Kinds } from './flatTree';
 import { type Expr, namesIn as namesInImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { copyString as copyStringImport } from '../parser';
+import { internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
 
 // Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
 // the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
 const namesIn = namesInImport;
 const UNKNOWN = UNKNOWN_IMPORT;
 const copyString = copyStringImport;
+const internRange = internRangeImport;
 
 /**
  * The node types the builder tells apart, as small numbers (kindsFor maps every type id of the
@@ -47,6 +49,44 @@ export type FieldName = typeof FIELD_NAMES[number];
 
 const MAX_IR_DEPTH = 40;
 
+/**
+ * The expressions of the lists being read (arguments, items, subscripts), innermost list last: a list
+ * is pushed here and sliced off when complete, so each comes out exactly sized (an array grown by
+ * push() from [] keeps room for 17). One builder runs at a time.
+ */
+const pending: Expr[] = [];
+let pendingTop = 0;
+
+/** How far `pending` was filled since the last reset (its slots above pendingTop hold stale lists). */
+let pendingHigh = 0;
+
+function pend(e: Expr): void {
+  pending[pendingTop++] = e;
+  if (pendingTop > pendingHigh) pendingHigh = pendingTop;
+}
+
+/** The expressions pended since `base`, as a new array of exactly their number. */
+function takeFrom(base: number): Expr[] {
+  if (pendingTop === base) return [];
+  const out = pending.slice(base, pendingTop);
+  pendingTop = base;
+  return out;
+}
+
+/** The names identifiersIn is reading (it reads no expression, so one list serves). */
+const identifiers: string[] = [];
+let identifiersHigh = 0;
+
+/**
+ * Before a statement is read: forgets a list left unfinished (a walk that threw) and lets go of the
+ * expressions and names the scratch lists still point to, so they keep no earlier model alive.
+ */
+export function resetPending(): void {
+  pendingTop = 0;
+  if (pendingHigh > 0) { pending.fill(UNKNOWN, 0, pendingHigh); pendingHigh = 0; }
+  if (identifiersHigh > 0) { identifiers.fill('', 0, identifiersHigh); identifiersHigh = 0; }
+}
+
 /** A file's row table: where each line starts, counting only `\n` as tree-sitter does. */
 export interface Rows { starts: number[] }
 
@@ -82,9 +122,15 @@ export class ExprBuilder {
   protected kind(i: number): number { return this.kindOf[this.type[i]]; }
   protected isNamed(i: number): boolean { return this.namedOf[this.type[i]] === 1; }
 
-  /** The node's text: a slice of the source, or a copy of it when the model must not pin the source. */
+  /**
+   * The node's text: a short one interned (python/intern.ts: no new string for a name met before),
+   * a longer one sliced from the source, or copied when the model must not pin the source.
+   */
   protected str(i: number): string {
-    const s = this.text.slice(this.S[i], this.E[i]);
+    const start = this.S[i];
+    const end = this.E[i];
+    if (end - start <= MAX_INTERN_LENGTH) return internRange(this.text, start, end);
+    const s = this.text.slice(start, end);
     return this.own ? copyString(s) : s;
   }
 
@@ -153,12 +199,14 @@ export class ExprBuilder {
     const start = this.S[n];
     const end = this.E[n];
     if (end - start > 4000) return [];
-    const out: string[] = [];
+    // Collected in a scratch list, then copied exactly sized (see takeFrom).
+    let count = 0;
     const last = this.L[n];
     for (let j = n; j < last; j++) {
-      if (this.kind(j) === K.identifier && this.namedOf[this.type[j]] === 1 && this.E[j] > this.S[j]) out.push(this.str(j));
+      if (this.kind(j) === K.identifier && this.namedOf[this.type[j]] === 1 && this.E[j] > this.S[j]) identifiers[count++] = this.str(j);
     }
-    return out;
+    if (count > identifiersHigh) identifiersHigh = count;
+    return identifiers.slice(0, count);
   }
 
   /** The expression IR of node `n`. */
@@ -178,8 +226,9 @@ export class ExprBuilder {
         const argsNode = this.child(n, 'arguments');
         if (f < 0) return UNKNOWN;
         const full = depth < 6;
-        const args: Expr[] = [];
-        const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth, args) : NO_KEYWORDS;
+        const base = pendingTop;
+        const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : NO_KEYWORDS;
+        const args = takeFrom(base);
         const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
         if (full) this.callIr.set(n, e);
         return e;
@@ -187,10 +236,11 @@ export class ExprBuilder {
       case K.subscript: {
         const o = this.child(n, 'value');
         if (o < 0) return UNKNOWN;
-        const idx: Expr[] = [];
+        const base = pendingTop;
         const id = this.F.subscript;
         const end = this.L[n];
-        for (let j = n + 1; j < end; j = this.L[j]) if (this.field[j] === id) idx.push(this.ir(j, scope, depth + 1));
+        for (let j = n + 1; j < end; j = this.L[j]) if (this.field[j] === id) pend(this.ir(j, scope, depth + 1));
+        const idx = takeFrom(base);
         return { k: 'sub', o: this.ir(o, scope, depth + 1), i: idx };
       }
       case K.type: {
@@ -203,8 +253,9 @@ export class ExprBuilder {
         if (base < 0) return UNKNOWN;
         let params = -1;
         for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) === K.type_parameter) { params = j; break; }
-        const idx: Expr[] = [];
-        if (params >= 0) for (let j = params + 1, end = this.L[params]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1) idx.push(this.ir(j, scope, depth + 1));
+        const from = pendingTop;
+        if (params >= 0) for (let j = params + 1, end = this.L[params]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1) pend(this.ir(j, scope, depth + 1));
+        const idx = takeFrom(from);
         return { k: 'sub', o: this.ir(base, scope, depth + 1), i: idx };
       }
       case K.binary_operator: {
@@ -254,9 +305,9 @@ export class ExprBuilder {
       case K.true: return { k: 'num', v: 1 };
       case K.list:
       case K.tuple: {
-        const items: Expr[] = [];
-        for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) !== K.comment) items.push(this.ir(j, scope, depth + 1));
-        return { k: 'list', items };
+        const base = pendingTop;
+        for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) !== K.comment) pend(this.ir(j, scope, depth + 1));
+        return { k: 'list', items: takeFrom(base) };
       }
       case K.lambda: return { k: 'lambda', off: this.S[n], seg: this.header };
       case K.list_comprehension:
@@ -286,10 +337,10 @@ export class ExprBuilder {
     return elem;
   }
 
-  /** Pushes the positional arguments of `argsNode` to `args`; returns the keyword arguments. */
-  protected readArgs(argsNode: number, scope: number, depth: number, args: Expr[]): Record<string, Expr> {
+  /** Pends the positional arguments of `argsNode` (see takeFrom); returns the keyword arguments. */
+  protected readArgs(argsNode: number, scope: number, depth: number): Record<string, Expr> {
     let kw: Record<string, Expr> | undefined;
-    if (this.kind(argsNode) === K.generator_expression) { args.push({ k: '?', names: this.identifiersIn(argsNode) }); return NO_KEYWORDS; }
+    if (this.kind(argsNode) === K.generator_expression) { pend({ k: '?', names: this.identifiersIn(argsNode) }); return NO_KEYWORDS; }
     for (let a = argsNode + 1, end = this.L[argsNode]; a < end; a = this.L[a]) {
       if (this.namedOf[this.type[a]] !== 1) continue;
       const t = this.kind(a);
@@ -298,7 +349,7 @@ export class ExprBuilder {
         const name = this.textOf(this.child(a, 'name'));
         const v = this.child(a, 'value');
         if (name && v >= 0) (kw ??= {})[name] = this.ir(v, scope, depth + 1);
-      } else args.push(this.ir(a, scope, depth + 1));
+      } else pend(this.ir(a, scope, depth + 1));
     }
     return kw ?? NO_KEYWORDS;
   }

@@ -57,6 +57,20 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
   return model;
 }
 
+/** Where a tree's first syntax error starts (0-based row and column), or undefined when it has none. */
+export function firstSyntaxError(tree: Tree): { row: number; column: number } | undefined {
+  let node: Node | null = tree.rootNode;
+  if (!node.hasError) return undefined;
+  while (node) {
+    if (node.isError || node.isMissing) return node.startPosition;
+    let next: Node | null = null;
+    for (const c of node.children) if (c && (c.hasError || c.isMissing)) { next = c; break; }
+    if (!next) return node.startPosition;
+    node = next;
+  }
+  return undefined;
+}
+
 /** A MISSING node (e.g. an unclosed bracket) is not an ERROR node: when no ERROR was met, it is located by its parent. */
 function addMissing(tree: Tree, model: FileModel): void {
   const root = tree.rootNode;
@@ -65,18 +79,21 @@ function addMissing(tree: Tree, model: FileModel): void {
 
 /**
  * One top-level statement built from its own text (`text` is the statement alone, from a line start):
- * the part a build of the whole file makes of it, placed at offset 0 and row 0 (assemble moves it).
- * Undefined unless the text parses, without any error, as exactly one statement spanning all of it.
+ * the part a build of the whole file makes of it, placed at offset 0 and row 0 (assemble moves it),
+ * and where the statement ends in `text`. Undefined unless the text parses, without any error, as
+ * exactly one statement spanning all of it (`gap`: followed by blank lines only).
  */
-export function buildStatementPart(tree: Tree, text: string, opts: BuildOptions): Part | undefined {
+export function buildStatementPart(tree: Tree, text: string, opts: BuildOptions, gap = false): { part: Part; end: number } | undefined {
   if (tree.rootNode.hasError) return undefined;
   const rows: Rows = { starts: textLines(text).rows };
   const kinds = kindsFor(tree.language, KIND_NAMES);
   const fields = fieldIds(kinds);
   const at = (offset: number) => { const row = rowOf(rows.starts, offset); return { row, column: offset - rows.starts[row] }; };
   const { segments, roots, flat } = flattenModule(tree, at, () => true);
-  if (segments.length !== 1 || segments[0].startIndex !== 0 || segments[0].endIndex !== text.length || roots[0] < 0) return undefined;
-  return buildPart(text, opts, segments[0], flat, roots[0], kinds, fields, rows, opts.ownText === true, true);
+  if (segments.length !== 1 || segments[0].startIndex !== 0 || roots[0] < 0) return undefined;
+  const end = segments[0].endIndex;
+  if (end !== text.length && !(gap && text.slice(end).trim() === '')) return undefined;
+  return { part: buildPart(text, opts, segments[0], flat, roots[0], kinds, fields, rows, opts.ownText === true, true), end };
 }
 
 function buildPart(text: string, opts: BuildOptions, seg: SegmentRef, flat: FlatTree, root: number, kinds: Kinds, fields: Record<FieldName, number>, rows: Rows, own: boolean, hash: boolean): Part {

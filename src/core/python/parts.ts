@@ -2,6 +2,7 @@
 // it touched, and the parts are joined again here (records shifted in place to their new offsets,
 // lines and ids). The surface hash says whether what other files can see of a part changed.
 import type { SegmentRef } from './flatTree';
+import type { Expr } from './ir';
 import type { Binding, BuildOptions, FileModel, Part, PartCache, Placement } from './modelTypes';
 
 /**
@@ -86,6 +87,12 @@ function shape(x: unknown): string {
   return JSON.stringify(x, (k, v) => (k === 'off' || k === 'seg' || k === 'scope' ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v)) ?? '';
 }
 
+/** Decorators that give a method no role: `@property` and its accessors, `@cached_property`, `@staticmethod`, `@classmethod`, `@abstractmethod`. */
+const PLAIN_DECORATORS = new Set(['property', 'cached_property', 'staticmethod', 'classmethod', 'abstractmethod', 'setter', 'getter', 'deleter']);
+function isPlainDecorator(d: Expr): boolean {
+  return (d.k === 'name' && PLAIN_DECORATORS.has(d.n)) || (d.k === 'attr' && PLAIN_DECORATORS.has(d.a));
+}
+
 function surfaceOfModel(m: FileModel): PartSurface {
   const prefix = `${m.module}.`;
   const rel = (q: string) => (q.startsWith(prefix) ? q.slice(prefix.length) : `\u0002${q}`);
@@ -100,7 +107,9 @@ function surfaceOfModel(m: FileModel): PartSurface {
     entries.push([rel(f.qname), v]);
     if (f.cls >= 0 && m.classes[f.cls]) methods.push([rel(f.qname), m.classes[f.cls].qname]);
     // Decorators give roles, getters and listeners, which other files' analysis gathers workspace-wide.
-    if (f.decorators.length) structure.push(`d:${f.qname}:${v}`);
+    // What a property or a static / class method returns is read through its name (the entry above),
+    // as a plain method's is: typing its body changes that name only.
+    if (f.decorators.length) structure.push(`d:${f.qname}:${f.decorators.every(isPlainDecorator) ? `${f.isAsync}:${f.isGenerator}:${shape(f.decorators)}:${shape(f.params)}:${shape(f.returnAnnotation)}` : v}`);
   }
   for (const c of m.classes) {
     const r = rel(c.qname);

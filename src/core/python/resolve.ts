@@ -49,6 +49,18 @@ export function meaningful(list: Binding[]): Binding | undefined {
 }
 
 
+/** meaningful() of the bindings made before `off` (or with no offset), without a filtered copy. */
+function meaningfulBefore(list: Binding[], off: number): Binding | undefined {
+  let last: Binding | undefined;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const b = list[i];
+    if (b.off !== -1 && b.off > off) continue;
+    if (!((b.kind === 'value' || b.kind === 'with') && b.expr?.k === 'none' && !b.annotation)) return b;
+    last ??= b;
+  }
+  return last;
+}
+
 export interface Lookup { b: Binding; scope: Scope }
 
 export class Resolver {
@@ -64,8 +76,7 @@ export class Resolver {
       if (list && list.length) {
         let pick: Binding | undefined;
         if (first) {
-          const visible = list.filter((b) => b.off === -1 || b.off <= off);
-          pick = visible.length ? meaningful(visible) : undefined;
+          pick = meaningfulBefore(list, off);
           if (!pick && s.kind !== 'module') pick = meaningful(list);
         } else {
           pick = meaningful(list);

@@ -19,7 +19,7 @@ export function checkDroppedTask(cx: LoopCheckContext, mod: ModuleEntry): void {
   if (!cx.enabled(code)) return;
   for (const site of mod.model.calls) {
     if (!site.stmt || site.awaited) continue;
-    const canonical = cx.graph.canonical(mod, site.callee);
+    const canonical = cx.graph.calleeName(mod, site);
     if (!canonical || !TASK_CALLS.has(canonical) || isSuppressed(mod, site, code)) continue;
     const fn = fnOf(mod, site);
     if (fn?.isLambda) continue;

@@ -4,11 +4,13 @@ import { checkBusyLoop } from './busy-loop';
 import { checkDroppedTask } from './dropped-task';
 import type { LoopCheckContext } from './loop-checks';
 import { checkNeverAwaited } from './never-awaited';
-import { checkPerRequestLogging, checkSyncHandlers, logCallKind } from './per-request-logging';
+import { checkPerRequestLogging, checkSyncHandlers, handlerCalls, logCallKind, perRequestLogging } from './per-request-logging';
 
 /** `report` modules get findings; `all` is the whole workspace (what coroutines log, for LW501's handlers). */
 export function runLoopChecks(cx: LoopCheckContext, report: ModuleEntry[], all: ModuleEntry[]): void {
   for (const mod of report) {
+    // Read while the module's call sites are at hand (checkSyncHandlers asks for them after every module).
+    if (cx.enabled(perRequestLogging.code)) handlerCalls(mod);
     checkNeverAwaited(cx, mod);
     checkDroppedTask(cx, mod);
     checkBusyLoop(cx, mod);
@@ -18,10 +20,15 @@ export function runLoopChecks(cx: LoopCheckContext, report: ModuleEntry[], all: 
     let n = 0;
     for (const mod of all) {
       if (mod.testCode) continue; // test coroutines log on pytest's loop, not the app's
-      for (const fn of mod.model.functions) {
-        if (!fn.isAsync || fn.isLambda) continue;
-        if (cx.graph.callsOf({ mod, fn }).some((c) => logCallKind(c.canonical, c.site) === 'logging')) n++;
-      }
+      const count = () => {
+        let k = 0;
+        for (const fn of mod.model.functions) {
+          if (!fn.isAsync || fn.isLambda) continue;
+          if (cx.graph.callsOf({ mod, fn }).some((c) => logCallKind(c.canonical, c.site) === 'logging')) k++;
+        }
+        return k;
+      };
+      n += cx.loggingCoroutines ? cx.loggingCoroutines(mod, count) : count();
     }
     return n;
   });

@@ -18,6 +18,8 @@ export interface LoopCheckContext {
   /** Reports [span.start, span.end) of the file (offsets into its text). */
   /** `args` (shape + parameters) lets the message be rendered in the user's language (src/core/i18n). */
   report(mod: ModuleEntry, fn: FunctionInfo | undefined, span: { start: number; end: number }, code: string, severity: Severity, message: string, call: string, args?: Record<string, string>): void;
+  /** How many coroutines of a module log (LW501), from `count` or a memo kept between the editor's analyses. */
+  loggingCoroutines?(mod: ModuleEntry, count: () => number): number;
 }
 
 /** The 1-based line of an offset. */

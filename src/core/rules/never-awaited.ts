@@ -48,7 +48,7 @@ function namesItsFunction(mod: ModuleEntry, callee: Expr): boolean {
 /** What a bare call creates when it is a coroutine function's call: the callee's name, or undefined. */
 function coroutineCallee(cx: LoopCheckContext, mod: ModuleEntry, site: CallSite): { name: string; target?: FunctionRef } | undefined {
   if (!namesItsFunction(mod, site.callee)) return undefined;
-  const canonical = cx.graph.canonical(mod, site.callee);
+  const canonical = cx.graph.calleeName(mod, site);
   if (!canonical) return undefined;
   const target = cx.index.functions.get(canonical);
   if (target) {

@@ -114,6 +114,20 @@ export function handlerCalls(mod: ModuleEntry): CallSite[] {
 
 const isWeb = (q: string) => /^(fastapi|starlette)(\.|$)/.test(q);
 
+/**
+ * What webModules reads of a module, once per module entry while the workspace's modules are the same
+ * (the editor analyses again on every keystroke; only the edited file's entry is new).
+ */
+const importsMemo = new WeakMap<ModuleEntry, { modules: Map<string, ModuleEntry>; imported: string[]; web: boolean; server: boolean }>();
+function importsOf(cx: LoopCheckContext, mod: ModuleEntry): { imported: string[]; web: boolean; server: boolean } {
+  let m = importsMemo.get(mod);
+  if (m?.modules !== cx.index.modules) {
+    m = { modules: cx.index.modules, imported: importedModules(cx, mod), web: mod.model.imports.some((i) => isWeb(i.q)), server: mod.model.imports.some((i) => isServer(i.q)) };
+    importsMemo.set(mod, m);
+  }
+  return m;
+}
+
 /** The project modules a module imports. */
 function importedModules(cx: LoopCheckContext, mod: ModuleEntry): string[] {
   const out: string[] = [];
@@ -136,12 +150,12 @@ const isServer = (q: string) => /^(uvicorn|gunicorn|hypercorn|granian)(\.|$)/.te
 function webModules(cx: LoopCheckContext, all: ModuleEntry[]): Set<string> {
   // Tests, scripts and examples (a TestClient suite) do not make a module part of the app.
   const app = all.filter((m) => !m.testCode);
-  const direct = new Set(app.filter((m) => m.model.imports.some((i) => isWeb(i.q))).map((m) => m.model.module));
+  const direct = new Set(app.filter((m) => importsOf(cx, m).web).map((m) => m.model.module));
   const out = new Set(direct);
   for (const mod of app) {
-    const imported = importedModules(cx, mod);
+    const { imported, server } = importsOf(cx, mod);
     if (direct.has(mod.model.module)) for (const q of imported) out.add(q);
-    else if (imported.some((q) => direct.has(q)) && mod.model.imports.some((i) => isServer(i.q))) out.add(mod.model.module);
+    else if (server && imported.some((q) => direct.has(q))) out.add(mod.model.module);
   }
   return out;
 }

@@ -1,0 +1,85 @@
+// One string for equal short strings, for every model of the process: a file's identifiers repeat
+// (`self`, `db`, `session`, ...) and so do those of all files, so models keep one copy of each.
+// The builder looks a name up by its range of the source text (internRange), so a name met before
+// costs no new string at all; compact.ts interns the strings the builder composes.
+// A kept string is a flat copy: it never pins the text it was read from (an open document's old
+// text after an edit). The table lives as long as the process (a language server too): it is
+// cleared when it holds MAX_INTERNED strings (of at most MAX_INTERN_LENGTH characters each).
+
+/** Strings up to this long are interned; longer ones (qualified names, literals) are rarely equal. */
+export const MAX_INTERN_LENGTH = 40;
+/** The table is cleared when it reaches this many strings, so a long-lived process never grows it without bound. */
+const MAX_INTERNED = 1 << 17;
+
+// Open addressing, linear probing; a slot holds its string and the string's hash.
+let size = 1 << 12;
+let keys: (string | undefined)[] = new Array<string | undefined>(size).fill(undefined);
+let hashes = new Int32Array(size);
+let count = 0;
+
+/** The copy kept for `s`: flat, sharing no storage with a source text (V8 copies slices under 13 characters). */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+function hashRange(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5 ^ (end - start);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+function sameRange(k: string, text: string, start: number, end: number): boolean {
+  if (k.length !== end - start) return false;
+  for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
+
+function grow(): void {
+  const oldKeys = keys;
+  const oldHashes = hashes;
+  size *= 2;
+  keys = new Array<string | undefined>(size).fill(undefined);
+  hashes = new Int32Array(size);
+  const mask = size - 1;
+  for (let i = 0; i < oldKeys.length; i++) {
+    const k = oldKeys[i];
+    if (k === undefined) continue;
+    let j = oldHashes[i] & mask;
+    while (keys[j] !== undefined) j = (j + 1) & mask;
+    keys[j] = k;
+    hashes[j] = oldHashes[i];
+  }
+}
+
+function clear(): void {
+  size = 1 << 12;
+  keys = new Array<string | undefined>(size).fill(undefined);
+  hashes = new Int32Array(size);
+  count = 0;
+}
+
+/**
+ * The interned string equal to `text.slice(start, end)` (at most MAX_INTERN_LENGTH characters; the
+ * caller checks), made and kept when first met.
+ */
+export function internRange(text: string, start: number, end: number): string {
+  const h = hashRange(text, start, end);
+  const mask = size - 1;
+  let j = h & mask;
+  for (let k = keys[j]; k !== undefined; k = keys[j]) {
+    if (hashes[j] === h && sameRange(k, text, start, end)) return k;
+    j = (j + 1) & mask;
+  }
+  const s = own(text.slice(start, end));
+  if (count >= MAX_INTERNED) { clear(); return internRange(text, start, end); }
+  keys[j] = s;
+  hashes[j] = h;
+  // At most half full, so probes stay short.
+  if (++count * 2 > size) grow();
+  return s;
+}
+
+/** One string for equal short strings (see the file comment); a longer string is returned as it is. */
+export function intern(s: string): string {
+  return s.length > MAX_INTERN_LENGTH ? s : internRange(s, 0, s.length);
+}
