@@ -583,6 +583,12 @@ export class Analyzer {
     entries: Map<string, ModuleEntry>;
     /** Export keys of the open documents in the base. */
     keys: Map<string, string>;
+    /**
+     * Export keys in the base of files that read an open document's names and that other files
+     * import: when an edit changes a name such a file read, the file is analysed again, and its
+     * importers only if its key changed.
+     */
+    readerKeys: Map<string, string>;
     /** In the base's line numbers. */
     results: Map<string, FileResult>;
     /** The modules whose reads were noted (see SymbolIndex.watch) when the base was taken. */
@@ -671,6 +677,7 @@ export class Analyzer {
     let reuse = plan.reuse;
     if (names.size) {
       const stale = new Set<string>();
+      const readers: string[] = [];
       for (const p of reuse) {
         if (stale.has(p)) continue;
         const reads = this.reads.get(p);
@@ -683,7 +690,17 @@ export class Analyzer {
           if (!entry || handlerCalls(entry).some(sync)) stale.add(p);
           continue;
         }
-        for (const q of this.importerClosure(files, p)) stale.add(q);
+        readers.push(p);
+      }
+      // A file that read a changed name: its importers too, unless what they can see of it is the same.
+      const known = readers.filter((p) => k.readerKeys.has(p) && this.entries.has(p));
+      const t2 = performance.now();
+      const now = known.map((p) => run.exportKey(this.entries.get(p)!.entry, (file, line) => lineBack(this.rowEdits.get(file), line)));
+      this.keptStats.keyMs += performance.now() - t2;
+      const same = new Set(known.filter((p, i) => now[i] === k.readerKeys.get(p)));
+      for (const p of readers) {
+        if (same.has(p)) stale.add(p);
+        else for (const q of this.importerClosure(files, p)) stale.add(q);
       }
       reuse = reuse.filter((p) => !stale.has(p));
       for (const p of stale) if (only.has(p)) plan.run.add(p);
@@ -732,7 +749,12 @@ export class Analyzer {
       }
       const keys = new Map<string, string>();
       for (const e of entries) if (this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1) keys.set(e.file, run.exportKey(e, (_f, line) => line));
-      this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, results, watch: this.workspace.index.watchKey };
+      // Readers' keys: taken again for the files analysed now; the others' hold unless their lines moved.
+      const moved = [...this.rowEdits].filter(([, edits]) => edits.length).map(([file]) => JSON.stringify(file));
+      const readerKeys = new Map<string, string>();
+      for (const [file, key] of k.readerKeys) if (present.has(file) && !plan.run.has(file) && results.has(file) && !moved.some((f) => key.includes(f))) readerKeys.set(file, key);
+      for (const [file, key] of this.readerKeys(run, files, entries.filter((e) => plan.run.has(e.file)))) readerKeys.set(file, key);
+      this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, readerKeys, results, watch: this.workspace.index.watchKey };
       this.rowEdits.clear();
       this.namesSinceBase = new Set();
       return;
@@ -752,10 +774,18 @@ export class Analyzer {
     const keys = new Map<string, string>();
     // Only documents that other files import: an edit of any other re-analyses it alone anyway.
     for (const e of entries) if (this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1) keys.set(e.file, run.exportKey(e, (_f, line) => line));
+    const readerKeys = this.readerKeys(run, files, opts.only ? entries.filter((e) => opts.only!.has(e.file)) : entries);
     this.keptStats.keyMs = performance.now() - t;
-    this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, results: byFile(opts.only), watch: this.workspace.index.watchKey };
+    this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, readerKeys, results: byFile(opts.only), watch: this.workspace.index.watchKey };
     this.rowEdits.clear();
     this.namesSinceBase = new Set();
+  }
+
+  /** Export keys (see Run.exportKey) of those of `entries` that read an open document's names and that other files import. */
+  private readerKeys(run: Run, files: SourceFile[], entries: ModuleEntry[]): Map<string, string> {
+    const readers = entries.filter((e) => !this.docs.has(e.file) && this.reads.get(e.file)?.size && this.importerClosure(files, e.file).size > 1);
+    // Each on a graph of its own (see Run.exportKey): a key taken alone does not depend on which were taken before.
+    return new Map(readers.map((e) => [e.file, run.exportKey(e, (_f, line) => line)]));
   }
 
   private canonMemo = { key: '', map: new CanonicalMemo(this.readsOf) };
