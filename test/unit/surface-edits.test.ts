@@ -223,9 +223,11 @@ function randomEdit(text: string, rnd: () => number): [number, number, string, s
 const byPlace = <T extends { file: string; line: number }>(a: T, b: T) => a.file.localeCompare(b.file) || a.line - b.line;
 
 describe('surface edits re-analyse only the files that read a changed name', () => {
-  it('after 150 random surface edits of an imported module, each result equals a fresh analysis', async function () {
+  // Readers' export keys (see Analyzer.readerKeys) as in the editor, and for every reader.
+  for (const readerKeyImporters of [3, 1]) it(`after 150 random surface edits of an imported module, each result equals a fresh analysis (readers' keys from ${readerKeyImporters} importers)`, async function () {
     this.timeout(180_000);
     const live = await Analyzer.create();
+    live.readerKeyImporters = readerKeyImporters;
     const files = workspace();
     const doc = 2;
     live.updateDocument(files[doc], []);
