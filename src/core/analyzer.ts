@@ -747,8 +747,7 @@ export class Analyzer {
         const reads = this.reads.get(file);
         if (!reads || readsChanged(reads, plan.changedNames)) for (const q of this.importerClosure(files, file)) results.delete(q);
       }
-      const keys = new Map<string, string>();
-      for (const e of entries) if (this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1) keys.set(e.file, run.exportKey(e, (_f, line) => line));
+      const keys = this.documentKeys(run, files, entries);
       // Readers' keys: taken again for the files analysed now; the others' hold unless their lines moved.
       const moved = [...this.rowEdits].filter(([, edits]) => edits.length).map(([file]) => JSON.stringify(file));
       const readerKeys = new Map<string, string>();
@@ -771,9 +770,7 @@ export class Analyzer {
       return;
     }
     const t = performance.now();
-    const keys = new Map<string, string>();
-    // Only documents that other files import: an edit of any other re-analyses it alone anyway.
-    for (const e of entries) if (this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1) keys.set(e.file, run.exportKey(e, (_f, line) => line));
+    const keys = this.documentKeys(run, files, entries);
     const readerKeys = this.readerKeys(run, files, opts.only ? entries.filter((e) => opts.only!.has(e.file)) : entries);
     this.keptStats.keyMs = performance.now() - t;
     this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, readerKeys, results: byFile(opts.only), watch: this.workspace.index.watchKey };
@@ -787,6 +784,11 @@ export class Analyzer {
    * Tests set 1 to walk the keys' path in small workspaces.
    */
   readerKeyImporters = 3;
+
+  /** Export keys of the open documents among `entries` that other files import: an edit of any other re-analyses it alone anyway. */
+  private documentKeys(run: Run, files: SourceFile[], entries: ModuleEntry[]): Map<string, string> {
+    return new Map(entries.filter((e) => this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1).map((e) => [e.file, run.exportKey(e, (_f, line) => line)]));
+  }
 
   /** Export keys (see Run.exportKey) of those of `entries` that read an open document's names and that at least readerKeyImporters files import. */
   private readerKeys(run: Run, files: SourceFile[], entries: ModuleEntry[]): Map<string, string> {
