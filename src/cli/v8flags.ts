@@ -19,3 +19,19 @@ export const BATCH_V8_FLAGS = ['--interrupt-budget=500000'];
  * setting it at start works; it does not touch the code cache, which the server does not read.
  */
 export const SERVER_V8_FLAGS = ['--heap-growing-percent=35'];
+
+/**
+ * The young generation of a batch run stays at the size it reached while the bundle loaded (2 x 2 MB
+ * semi-spaces) instead of growing to V8's 2 x 16 MB. A cold scan keeps most of what it allocates
+ * (file models) until its end, so the young generation's size is added to the peak RSS on each
+ * thread: -30 to -40 MB on the 500-file benchmark, at the same CPU (docs/performance.md, "Peak RSS
+ * and the young generation"). V8 reads `--semi-space-growth-factor` at every young-generation GC, so
+ * it can be set at run time, unlike `--max-semi-space-size` (read when an isolate is created).
+ * Each new isolate (a scan's worker thread) resets a factor below 2 to 2 for the whole process, so the
+ * worker sets it again (workerBin.ts; YOUNG_ENV tells it the process froze).
+ */
+export const FREEZE_YOUNG = '--semi-space-growth-factor=1';
+/** V8's default factor: set again before a code cache is made, as V8's cache check covers the flags. */
+export const THAW_YOUNG = '--semi-space-growth-factor=2';
+/** Set (to "1") in a batch run's environment once the main thread has frozen its young generation. */
+export const YOUNG_ENV = 'LOOPWISE_FROZEN_YOUNG';
