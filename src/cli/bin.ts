@@ -4,15 +4,15 @@
 // scan runs. A batch run's young generation stops growing once the bundle is loaded (v8flags.ts).
 import { setFlagsFromString } from 'node:v8';
 import { bundlePath, loadBundle } from './launch';
-import { BATCH_V8_FLAGS, FREEZE_YOUNG, SERVER_V8_FLAGS, THAW_YOUNG, YOUNG_ENV } from './v8flags';
+import { BATCH_V8_FLAGS, FREEZE_YOUNG, SERVER_V8_FLAGS, THAW_YOUNG, BATCH_HEAP_ENV } from './v8flags';
 
 const command = process.argv[2];
 const batch = command !== 'server';
 for (const flag of batch ? BATCH_V8_FLAGS : SERVER_V8_FLAGS) setFlagsFromString(flag);
 const bundle = loadBundle(bundlePath('loopwise.js'), batch);
-if (batch && process.env[YOUNG_ENV] !== '0') {
+if (batch && process.env[BATCH_HEAP_ENV] !== '0') {
   setFlagsFromString(FREEZE_YOUNG);
-  process.env[YOUNG_ENV] = '1';
+  process.env[BATCH_HEAP_ENV] = '1';
 }
 const { saveCache } = bundle;
 // The cache is made under the flags it was loaded with (V8 refuses a cache made under others).

@@ -4,10 +4,10 @@
 // generation grow again, for every thread: when the process had stopped it (bin.ts), it stops it again.
 import { setFlagsFromString } from 'node:v8';
 import { bundlePath, loadBundle } from './launch';
-import { FREEZE_YOUNG, THAW_YOUNG, YOUNG_ENV } from './v8flags';
+import { FREEZE_YOUNG, THAW_YOUNG, BATCH_HEAP_ENV } from './v8flags';
 
 const bundle = loadBundle(bundlePath('scanWorkerMain.js'), true);
-const frozen = process.env[YOUNG_ENV] === '1';
+const frozen = process.env[BATCH_HEAP_ENV] === '1';
 if (frozen) setFlagsFromString(FREEZE_YOUNG);
 const { saveCache } = bundle;
 const beforeDone = saveCache && (() => {
