@@ -126,13 +126,14 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
     assert.equal(third.stdout, cold.stdout);
     const sizes = young(third.stderr);
     assert.ok(sizes.main?.length && Object.keys(sizes).some((t) => t.startsWith('worker')), third.stderr);
-    for (const [thread, list] of Object.entries(sizes)) assert.ok(Math.max(...list) <= 8, `${thread}: ${list.join(' ')}`);
+    // The main thread may grow once or twice while the worker starts (its isolate lets it grow until its first line runs).
+    for (const [thread, list] of Object.entries(sizes)) assert.ok(Math.max(...list) <= (thread === 'main' ? 16 : 4), `${thread}: ${list.join(' ')}`);
     // The models were collected before the output was made (collectBeforeOutput).
     const heapAt = (stderr: string, what: string) => Number(new RegExp(`ms main ${what} .* heap (\\d+)/`).exec(stderr)?.[1]);
     assert.ok(heapAt(third.stderr, 'output written') * 2 < heapAt(third.stderr, 'analysed'), third.stderr);
     // Without the flag the same scan's main thread grows its young generation (so the check above can fail).
     const growing = scan({ LOOPWISE_BATCH_HEAP: '0' });
     assert.equal(growing.stdout, cold.stdout);
-    assert.ok(Math.max(...young(growing.stderr).main) > 8, growing.stderr);
+    assert.ok(Math.max(...young(growing.stderr).main) > 16, growing.stderr);
   });
 });
