@@ -27,11 +27,12 @@ export const SERVER_V8_FLAGS = ['--heap-growing-percent=35'];
  * The young generation of a batch run stays at the size it reached while the bundle loaded (2 x 2 MB
  * semi-spaces) instead of growing to V8's 2 x 16 MB. A cold scan keeps most of what it allocates
  * (file models) until its end, so the young generation's size is added to the peak RSS on each
- * thread: -30 to -40 MB on the 500-file benchmark, at the same CPU (docs/performance.md, "Peak RSS
+ * thread: -25 to -30 MB of peak RSS on the 500-file benchmark, at the same CPU (docs/performance.md, "Peak RSS
  * and the young generation"). V8 reads `--semi-space-growth-factor` at every young-generation GC, so
  * it can be set at run time, unlike `--max-semi-space-size` (read when an isolate is created).
  * Each new isolate (a scan's worker thread) resets a factor below 2 to 2 for the whole process, so the
- * worker sets it again (workerBin.ts; BATCH_HEAP_ENV tells it the process froze).
+ * worker (workerBin.ts, first thing; BATCH_HEAP_ENV tells it the process froze) and the main thread
+ * once its parser is ready (core/parser.ts) set it again.
  */
 export const FREEZE_YOUNG = '--semi-space-growth-factor=1';
 /** V8's default factor: set again before a code cache is made, as V8's cache check covers the flags. */
