@@ -1213,19 +1213,20 @@ class Run {
       // for all of them. Codes stay selectable: only enabled, unsuppressed codes take part, and a code the
       // call itself is reported under (a direct rule hit) or already reached through another edge counts once.
       const direct = c.kind === 'rule' && c.rule ? c.rule.code : undefined;
-      const reached = new Map<string, { rule: RuleHit; chain: ChainHop[] }>();
+      // Made on the first entry reached: most calls reach none.
+      let reached: Map<string, { rule: RuleHit; chain: ChainHop[] }> | undefined;
       for (const edge of this.graph.syncEdges(c)) {
         if (patched && !edge.hops && !edge.listener && reachesMock(patched, ref.mod.model.module, c.site.callee, edge.t.fn.qname)) continue;
         for (const e of this.graph.entriesAt(ref, c, edge)) {
           if (patched && this.throughPatched(e, patched)) continue;
           if (e.code === direct || (edge.listener && !listenerEntry(e)) || !this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
           const chain = [...edgeHops(ref.mod, c.site, edge), ...e.chain];
-          const prev = reached.get(e.code);
-          if (!prev || chain.length < prev.chain.length) reached.set(e.code, { rule: e.rule, chain });
+          const prev = reached?.get(e.code);
+          if (!prev || chain.length < prev.chain.length) (reached ??= new Map()).set(e.code, { rule: e.rule, chain });
         }
       }
-      for (const family of reached.size ? FAMILIES : []) {
-        const same = [...reached].filter(([, x]) => x.rule.family === family)
+      for (const family of reached ? FAMILIES : []) {
+        const same = [...reached!].filter(([, x]) => x.rule.family === family)
           .sort(([ca, a], [cb, b]) => a.chain.length - b.chain.length || ca.localeCompare(cb));
         if (!same.length) continue;
         const also = same.slice(1).map(([code, x]) => ({ code, call: x.chain[x.chain.length - 1].name, chain: x.chain }));
