@@ -218,7 +218,14 @@ export class Analyzer {
 
   /** The file and every file that imports it, directly or through others (a fresh set). */
   private importerClosure(files: SourceFile[], path: string): Set<string> {
-    const importers = this.importersOf(files);
+    return new Set(this.closureOf(this.importersOf(files), path));
+  }
+
+  /**
+   * importerClosure's memoised set, not to be changed. Loops over many files take `importers` once
+   * (importersOf checks every file's model on each call).
+   */
+  private closureOf(importers: Map<string, string[]>, path: string): ReadonlySet<string> {
     let closures = this.closures.get(importers);
     if (!closures) this.closures.set(importers, (closures = new Map()));
     let out = closures.get(path);
@@ -230,7 +237,7 @@ export class Analyzer {
       }
       closures.set(path, out);
     }
-    return new Set(out);
+    return out;
   }
 
   /** importerClosure's results per importers map (a map is replaced, never changed). */
@@ -304,10 +311,11 @@ export class Analyzer {
 
   /** After a successful analyze(): record or drop the views of the open documents (see analysedView). */
   private recordViews(files: SourceFile[], only: Set<string> | undefined): void {
+    let importers: Map<string, string[]> | undefined;
     for (const f of files) {
       if (!this.docs.has(f.path)) continue;
       const view = this.viewOf(f);
-      const covered = view !== undefined && (!only || (only.has(f.path) && [...this.importerClosure(files, f.path)].every((p) => only.has(p))));
+      const covered = view !== undefined && (!only || (only.has(f.path) && [...this.closureOf((importers ??= this.importersOf(files)), f.path)].every((p) => only.has(p))));
       if (covered) this.analysedView.set(f.path, view);
       else if (this.analysedView.get(f.path) !== view) this.analysedView.delete(f.path);
     }
@@ -698,9 +706,10 @@ export class Analyzer {
       const now = known.map((p) => run.exportKey(this.entries.get(p)!.entry, (file, line) => lineBack(this.rowEdits.get(file), line)));
       this.keptStats.keyMs += performance.now() - t2;
       const same = new Set(known.filter((p, i) => now[i] === k.readerKeys.get(p)));
+      const importers = this.importersOf(files);
       for (const p of readers) {
         if (same.has(p)) stale.add(p);
-        else for (const q of this.importerClosure(files, p)) stale.add(q);
+        else for (const q of this.closureOf(importers, p)) stale.add(q);
       }
       reuse = reuse.filter((p) => !stale.has(p));
       for (const p of stale) if (only.has(p)) plan.run.add(p);
@@ -742,10 +751,11 @@ export class Analyzer {
       }
       for (const [file, r] of byFile(plan.run)) results.set(file, r);
       // Files not reported this time that read a changed name: not kept.
+      const importers = this.importersOf(files);
       for (const file of [...results.keys()]) {
         if (plan.run.has(file) || reused.has(file)) continue;
         const reads = this.reads.get(file);
-        if (!reads || readsChanged(reads, plan.changedNames)) for (const q of this.importerClosure(files, file)) results.delete(q);
+        if (!reads || readsChanged(reads, plan.changedNames)) for (const q of this.closureOf(importers, file)) results.delete(q);
       }
       const keys = this.documentKeys(run, files, entries);
       // Readers' keys: taken again for the files analysed now; the others' hold unless their lines moved.
@@ -787,13 +797,15 @@ export class Analyzer {
 
   /** Export keys of the open documents among `entries` that other files import: an edit of any other re-analyses it alone anyway. */
   private documentKeys(run: Run, files: SourceFile[], entries: ModuleEntry[]): Map<string, string> {
-    return new Map(entries.filter((e) => this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1).map((e) => [e.file, run.exportKey(e, (_f, line) => line)]));
+    const importers = this.importersOf(files);
+    return new Map(entries.filter((e) => this.docs.has(e.file) && this.closureOf(importers, e.file).size > 1).map((e) => [e.file, run.exportKey(e, (_f, line) => line)]));
   }
 
   /** Export keys (see Run.exportKey) of those of `entries` that read an open document's names and that at least readerKeyImporters files import. */
   private readerKeys(run: Run, files: SourceFile[], entries: ModuleEntry[]): Map<string, string> {
     // The closure counts the file itself.
-    const readers = entries.filter((e) => !this.docs.has(e.file) && this.reads.get(e.file)?.size && this.importerClosure(files, e.file).size > Math.max(1, this.readerKeyImporters));
+    const importers = this.importersOf(files);
+    const readers = entries.filter((e) => !this.docs.has(e.file) && this.reads.get(e.file)?.size && this.closureOf(importers, e.file).size > Math.max(1, this.readerKeyImporters));
     // Each on a graph of its own (see Run.exportKey): a key taken alone does not depend on which were taken before.
     return new Map(readers.map((e) => [e.file, run.exportKey(e, (_f, line) => line)]));
   }
