@@ -31,12 +31,15 @@ export function activate(context: vscode.ExtensionContext): LoopwiseApi {
   const advice = new AdviceSource(client);
   const status = new StatusBar();
   let statusTimer: NodeJS.Timeout | undefined;
+  // Answers can arrive out of order (each waits for the server's scan); only the newest request's shows.
+  let statusRequest = 0;
   const refreshStatus = () => {
     clearTimeout(statusTimer);
     statusTimer = setTimeout(() => {
       const folder = advice.currentFolder();
+      const request = ++statusRequest;
       advice.get(folder).then(
-        (a: Advice) => status.update(a.scan.findings.length, a.rec.workers, a.rec.reason, a.folders.length > 1 ? a.folders.find((f) => f.uri === a.folder)?.name : undefined),
+        (a: Advice) => { if (request === statusRequest) status.update(a.scan.findings.length, a.rec.workers, a.rec.reason, a.folders.length > 1 ? a.folders.find((f) => f.uri === a.folder)?.name : undefined); },
         (err: Error) => log.appendLine(`advice error: ${err.message}`),
       );
     }, 100);
