@@ -1,0 +1,260 @@
+// Which files of a cold scan the analysis can need (issue 13, item 2): a file that holds no
+// coroutine, gives no function a FastAPI role, registers nothing global (listeners, tasks), calls
+// no coroutine and is imported by no file that does contributes nothing to the results, so it is
+// read (and counted) but never parsed or modelled. The test is lexical and conservative: a word in
+// a comment or string makes a file needed, never the other way round.
+//
+// A file is needed when
+//  - its text holds a word the analysis starts from (SEED_WORDS: coroutines, FastAPI/Starlette roles,
+//    the async libraries whose calls create coroutines, SQLAlchemy listeners, tasks), a route
+//    decorator, or a name bound (`x = ...`, `import ... as x`) from such a word anywhere;
+//  - it imports a workspace module and names a coroutine function of the workspace (a call that
+//    creates it, LW302, or an override of it, LW301's first-party trips), or makes a bare call
+//    whose method name is one of a library coroutine's (`session.close()` on an AsyncSession
+//    another module hands out);
+//  - a needed file imports it: the import's module, its packages, the modules the index may match by
+//    dotted suffix, and its submodules whose names occur in the importer's text (`pkg.sub.f()`).
+// Files sharing a module name are needed together (the index numbers them in order).
+import type { SourceFile } from './analyzer';
+
+/** Words the analysis starts from (derived from fastapi/app.ts, rules/*, callgraph.ts listeners). */
+const SEED_WORDS = [
+  // coroutines and what only a coroutine holds
+  'async', 'await',
+  // FastAPI / Starlette roles (fastapi/app.ts ROLE_CALLS, DECORATOR_METHODS, MIDDLEWARE_BASES, dependencies, lifespan)
+  'FastAPI', 'APIRouter', 'Starlette', 'add_middleware', 'add_api_route', 'add_api_websocket_route', 'add_websocket_route',
+  'add_exception_handler', 'add_event_handler', 'include_router', 'api_route', 'websocket', 'websocket_route', 'middleware',
+  'exception_handler', 'on_event', 'BaseHTTPMiddleware', 'dispatch', 'Depends', 'Security', 'lifespan',
+  // libraries whose objects' methods are coroutines (rules/never-awaited.ts KNOWN_COROUTINES)
+  'asyncio', 'fastapi', 'starlette', 'aiohttp', 'AsyncOpenAI', 'AsyncAzureOpenAI', 'AsyncSession', 'AsyncEngine', 'AsyncClient',
+  // LW303 tasks, SQLAlchemy listeners (callgraph.ts listeners(); `listen` counts with `event`, see below)
+  'create_task', 'ensure_future', 'listens_for',
+];
+/** Seed words whose aliases are seeds too: registrations that name no route (listeners, tasks, role calls). */
+const ALIASED_SEEDS = ['listens_for', 'listen', 'create_task', 'ensure_future', 'add_middleware', 'add_api_route', 'add_api_websocket_route',
+  'add_websocket_route', 'add_exception_handler', 'add_event_handler', 'include_router', 'FastAPI', 'APIRouter', 'Starlette', 'BaseHTTPMiddleware'];
+/** Method names of library coroutines (rules/never-awaited.ts KNOWN_COROUTINES). */
+const LIBRARY_COROUTINES = [
+  'sleep', 'wait_for', 'wait', 'create_subprocess_exec', 'create_subprocess_shell', 'open_connection', 'start_server', 'put', 'get', 'join',
+  'acquire', 'commit', 'rollback', 'flush', 'refresh', 'execute', 'scalar', 'scalars', 'delete', 'merge', 'close', 'run_sync', 'stream',
+  'dispose', 'post', 'patch', 'head', 'options', 'request', 'send', 'aclose', 'accept', 'send_text', 'send_json', 'send_bytes',
+  'receive_text', 'receive_json', 'receive_bytes', 'receive', 'read', 'write', 'seek', 'body', 'json', 'form', 'set', 'expire', 'publish',
+  'hset', 'hget', 'lpush', 'rpush', 'incr', 'create',
+];
+const KEYWORDS = new Set(['if', 'elif', 'while', 'for', 'return', 'not', 'and', 'or', 'in', 'is', 'assert', 'del', 'yield', 'await', 'lambda',
+  'with', 'raise', 'except', 'print', 'exec', 'else', 'try', 'finally', 'import', 'from', 'pass', 'global', 'nonlocal', 'class', 'def']);
+/** A decorator or a decorator applied by hand that may be an app's or router's (`@r.get`, `r.get("/")(fn)`). */
+const DECORATOR = /@[^\n]*\.(?:get|post|put|patch|delete|head|options|trace|route)\b|\.(?:get|post|put|patch|delete|head|options|trace|route)\s*\([^()]*\)\s*\(/;
+const WORD = /[A-Za-z_]\w*/g;
+/** `import a.b as c, d` and `from .x import ...`, at a statement's start (after `:`/`;` for one-liners). */
+const IMPORT = /(?:^|[:;])[ \t]*(?:from(?:[ \t]|\\\r?\n)+([\w.]*)(?:[ \t]|\\\r?\n)+import\b|import[ \t]+([^\n#;]+))/gm;
+/** A call at a statement's start: `root.y.name(` (LW302 needs a bare call statement). */
+const BARE_CALL = /(?:^|[:;])[ \t]*((?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*)([A-Za-z_]\w*)[ \t]*\(/gm;
+/** `name = a.b` (a target's last name; a plain dotted name on the right): an alias. */
+const ASSIGN = /(?:^|;)[ \t]*([A-Za-z_][\w.]*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?$/gm;
+const DEF = /\bdef[ \t]+([A-Za-z_]\w*)/g;
+
+export interface Reach {
+  /** Per file (the order given): whether the analysis may need it. */
+  needed: boolean[];
+  /** How many files are needed. */
+  count: number;
+  /** Per file, why it is needed (with `explain`): `seed WORD`, `calls NAME`, `overrides NAME`, `imported by INDEX`, `same module`. */
+  why?: string[];
+}
+
+/** One import statement: `from` (names imported from `q`, with their local names) or plain (`q` binds `bound`). */
+interface Imp { q: string; from: boolean; names: [string, string][] }
+
+/** Import statements of a file, module names absolute (relative ones resolved as the model builder does). */
+function importsOf(f: Pick<SourceFile, 'text' | 'module' | 'isPackage'>): Imp[] {
+  const out: Imp[] = [];
+  const t = f.text;
+  IMPORT.lastIndex = 0;
+  for (let m = IMPORT.exec(t); m; m = IMPORT.exec(t)) {
+    if (m[1] !== undefined) {
+      // The names: a parenthesised list, or to the end of the line (with backslash continuations).
+      let k = IMPORT.lastIndex;
+      while (t[k] === ' ' || t[k] === '\t') k++;
+      let end: number;
+      if (t[k] === '(') { end = t.indexOf(')', k); if (end < 0) end = t.length; k++; } else {
+        end = k;
+        for (;;) { const nl = t.indexOf('\n', end); if (nl < 0) { end = t.length; break; } if (t[nl - 1] === '\\' || (t[nl - 1] === '\r' && t[nl - 2] === '\\')) { end = nl + 1; continue; } end = nl; break; }
+      }
+      const names: [string, string][] = [];
+      for (const item of t.slice(k, end).replace(/#[^\n]*/g, '').split(',')) {
+        const w = item.replace(/\\/g, ' ').trim().split(/\s+/);
+        if (w[0] && /^\w+$/.test(w[0])) names.push([w[0], w[1] === 'as' && w[2] ? w[2] : w[0]]);
+        else if (w[0] === '*') names.push(['*', '*']);
+      }
+      const raw = m[1];
+      const dots = /^\.*/.exec(raw)![0].length;
+      if (!dots) { if (raw) out.push({ q: raw, from: true, names }); continue; }
+      const rest = raw.slice(dots);
+      const parts = f.module.split('.');
+      const pkg = f.isPackage ? parts : parts.slice(0, -1);
+      const up = pkg.slice(0, Math.max(0, pkg.length - (dots - 1)));
+      const abs = [...up, ...(rest ? [rest] : [])].join('.');
+      if (abs) out.push({ q: abs, from: true, names });
+      else for (const [name, local] of names) out.push({ q: name, from: false, names: [[name, local]] }); // `from . import x` at the top
+      if (rest && rest !== abs) out.push({ q: rest, from: true, names }); // also as written: matched by suffix below
+    } else {
+      for (const item of m[2].split(',')) {
+        const w = item.replace(/[()\\]/g, ' ').trim().split(/\s+/);
+        if (!w[0] || !/^[\w.]+$/.test(w[0])) continue;
+        out.push({ q: w[0], from: false, names: [[w[0], w[1] === 'as' && w[2] ? w[2] : w[0].split('.')[0]]] });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The files of a cold scan the analysis may need (see the file comment). Pure and lexical: no file
+ * is parsed.
+ */
+export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[], explain = false): Reach {
+  const n = files.length;
+  const needed = new Array<boolean>(n).fill(false);
+  const why: string[] | undefined = explain ? new Array<string>(n).fill('') : undefined;
+  // Module names -> files; dotted suffixes -> module names; packages -> child module names.
+  const byModule = new Map<string, number[]>();
+  const bySuffix = new Map<string, string[]>();
+  const children = new Map<string, string[]>();
+  const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => { const l = m.get(k); if (l) { if (!l.includes(v)) l.push(v); } else m.set(k, [v]); };
+  files.forEach((f, i) => {
+    push(byModule, f.module, i);
+    const parts = f.module.split('.');
+    for (let j = 1; j < parts.length; j++) {
+      push(bySuffix, parts.slice(j).join('.'), f.module);
+      push(children, parts.slice(0, j).join('.'), parts.slice(0, j + 1).join('.'));
+    }
+  });
+  const imports = files.map(importsOf);
+
+  // Aliases (`on = event.listens_for`, `run = _run_async`, `from m import send as notify`) and coroutine names.
+  const assigns: [string, string[]][] = [];
+  const coroutineNames = new Set<string>();
+  files.forEach((f, i) => {
+    ASSIGN.lastIndex = 0;
+    for (let m = ASSIGN.exec(f.text); m; m = ASSIGN.exec(f.text)) assigns.push([m[1].slice(m[1].lastIndexOf('.') + 1), m[2].split('.')]);
+    for (const imp of imports[i]) for (const [name, local] of imp.names) if (name !== local) assigns.push([local, [name]]);
+    if (f.text.includes('async')) {
+      const re = /\basync[ \t]+def[ \t]+([A-Za-z_]\w*)/g;
+      for (let m = re.exec(f.text); m; m = re.exec(f.text)) coroutineNames.add(m[1]);
+    }
+  });
+  const byRhs = new Map<string, string[]>();
+  for (const [lhs, rhs] of assigns) for (const w of rhs) { const l = byRhs.get(w); if (l) l.push(lhs); else byRhs.set(w, [lhs]); }
+  const closeOver = (start: Iterable<string>): Set<string> => {
+    const set = new Set(start);
+    const work = [...set];
+    while (work.length) for (const lhs of byRhs.get(work.pop()!) ?? []) if (!set.has(lhs)) { set.add(lhs); work.push(lhs); }
+    return set;
+  };
+  // Only rare words are followed through aliases: `db = Depends(get_db)` needs none (the route's
+  // file, a seed, imports what it depends on), `on = event.listens_for` does.
+  const seedWords = new Set([...SEED_WORDS, ...closeOver(ALIASED_SEEDS)]);
+  seedWords.delete('listen'); // SQLAlchemy's `event.listen`: with the word `event` (below)
+  const called = closeOver([...coroutineNames, ...LIBRARY_COROUTINES]);
+  const seedRe = new RegExp(`\\b(?:${[...seedWords].join('|')})\\b`);
+  const isSeed = (t: string) => seedRe.exec(t)?.[0] ?? DECORATOR.exec(t)?.[0] ?? (/\blisten\b/.test(t) && /\bevent\b/.test(t) ? 'listen' : undefined);
+
+  /** Modules an import of `q` may resolve to: by exact name, or by dotted suffix (the index's `bySuffix`). */
+  const targets = (q: string): string[] => {
+    const out: string[] = [];
+    if (byModule.has(q)) out.push(q);
+    if (q.includes('.')) for (const full of bySuffix.get(q) ?? []) out.push(full);
+    return out;
+  };
+  /** Submodules of `base` (any depth) whose names pass `named`. */
+  const submodules = (base: string, named: (seg: string) => boolean, visit: (m: string) => void) => {
+    const stack = [base];
+    while (stack.length) {
+      for (const child of children.get(stack.pop()!) ?? []) {
+        if (!named(child.slice(child.lastIndexOf('.') + 1))) continue;
+        visit(child);
+        stack.push(child);
+      }
+    }
+  };
+  const prefixes = (q: string, visit: (m: string) => void) => { const p = q.split('.'); for (let j = 1; j < p.length; j++) visit(p.slice(0, j).join('.')); };
+  const inProject = (q: string) => targets(q).length > 0 || children.has(q) || q.split('.').some((_, j, p) => byModule.has(p.slice(0, j + 1).join('.')));
+
+  // Files that import (directly or through other files) a seed: only those can reach a coroutine
+  // or an object of an async library that another file hands out.
+  const seeds: (string | undefined)[] = files.map((f) => isSeed(f.text));
+  const importers = new Map<string, Set<number>>();
+  imports.forEach((list, i) => {
+    const text = files[i].text;
+    const edge = (m: string) => { const l = importers.get(m); if (l) l.add(i); else importers.set(m, new Set([i])); };
+    for (const imp of list) {
+      for (const full of targets(imp.q)) {
+        edge(full);
+        if (imp.from) { const names = new Set(imp.names.map(([x]) => x)); submodules(full, (s) => names.has(s) || names.has('*'), edge); }
+        else submodules(full, (s) => text.includes(s), edge);
+      }
+      if (!imp.from) { prefixes(imp.q, edge); if (!byModule.has(imp.q)) submodules(imp.q, (s) => text.includes(s), edge); }
+    }
+  });
+  const reaches = new Array<boolean>(n).fill(false);
+  const stack: number[] = [];
+  seeds.forEach((s, i) => { if (s) { reaches[i] = true; stack.push(i); } });
+  while (stack.length) {
+    for (const j of importers.get(files[stack.pop()!].module) ?? []) if (!reaches[j]) { reaches[j] = true; stack.push(j); }
+  }
+
+  const queue: number[] = [];
+  const need = (i: number, reason?: () => string) => {
+    if (needed[i]) return;
+    for (const j of byModule.get(files[i].module)!) {
+      if (needed[j]) continue;
+      needed[j] = true;
+      queue.push(j);
+      if (why) why[j] = j === i ? reason?.() ?? '' : 'same module';
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const t = files[i].text;
+    if (seeds[i]) { need(i, () => `seed ${seeds[i]}`); continue; }
+    if (!reaches[i]) continue;
+    // Names bound by imports of modules outside the workspace: `time.sleep(...)` is not asyncio's.
+    const external = new Set<string>();
+    for (const imp of imports[i]) if (!inProject(imp.q)) for (const [, local] of imp.names) external.add(local);
+    let hit: string | undefined;
+    BARE_CALL.lastIndex = 0;
+    for (let m = BARE_CALL.exec(t); m && !hit; m = BARE_CALL.exec(t)) {
+      const name = m[2];
+      if (KEYWORDS.has(name) || !called.has(name)) continue;
+      const root = m[1] ? /^[A-Za-z_]\w*/.exec(m[1])![0] : name;
+      if (!external.has(root)) hit = `calls ${name}`;
+    }
+    // A sync override of a coroutine method (N+1's first-party trips read the overrides).
+    DEF.lastIndex = 0;
+    for (let m = DEF.exec(t); m && !hit; m = DEF.exec(t)) if (coroutineNames.has(m[1])) hit = `overrides ${m[1]}`;
+    if (hit) need(i, () => hit!);
+  }
+  // What needed files import, in rounds until nothing new is needed.
+  let from = -1;
+  const needModule = (name: string) => { const l = byModule.get(name); if (l) need(l[0], () => `imported by ${from}`); };
+  while (queue.length) {
+    const i = queue.pop()!;
+    from = i;
+    const text = files[i].text;
+    const named = (s: string) => text.includes(s);
+    for (const imp of imports[i]) {
+      prefixes(imp.q, needModule);
+      for (const full of targets(imp.q)) {
+        needModule(full);
+        prefixes(full, needModule);
+        // Submodules named in the importer's text (`import pkg` then `pkg.sub.f()`; `from pkg import sub`).
+        submodules(full, named, needModule);
+      }
+      // A namespace package (no file of its own) still has submodules.
+      if (!byModule.has(imp.q)) submodules(imp.q, named, needModule);
+    }
+  }
+  let count = 0;
+  for (const x of needed) if (x) count++;
+  return { needed, count, ...(why ? { why } : {}) };
+}
