@@ -25,11 +25,15 @@ const SEED_WORDS = [
   'FastAPI', 'APIRouter', 'Starlette', 'add_middleware', 'add_api_route', 'add_api_websocket_route', 'add_websocket_route',
   'add_exception_handler', 'add_event_handler', 'include_router', 'api_route', 'websocket', 'websocket_route', 'middleware',
   'exception_handler', 'on_event', 'BaseHTTPMiddleware', 'dispatch', 'Depends', 'Security', 'lifespan',
-  // libraries whose objects' methods are coroutines (rules/never-awaited.ts KNOWN_COROUTINES)
-  'asyncio', 'fastapi', 'starlette', 'aiohttp', 'AsyncOpenAI', 'AsyncAzureOpenAI', 'AsyncSession', 'AsyncEngine', 'AsyncClient',
   // LW303 tasks, SQLAlchemy listeners (callgraph.ts listeners(); `listen` counts with `event`, see below)
   'create_task', 'ensure_future', 'listens_for',
 ];
+/**
+ * Libraries whose objects' methods are coroutines (rules/never-awaited.ts KNOWN_COROUTINES): a file
+ * naming one may create a coroutine by a bare call (`asyncio.sleep(1)`, `client.get(...)` on an
+ * AsyncClient), and hands such objects to its importers.
+ */
+const ASYNC_LIBS = /\b(?:asyncio|fastapi|starlette|aiohttp|AsyncOpenAI|AsyncAzureOpenAI|AsyncSession|AsyncEngine|AsyncClient)\b/;
 /** Seed words whose aliases are seeds too: registrations that name no route (listeners, tasks, role calls). */
 const ALIASED_SEEDS = ['listens_for', 'listen', 'create_task', 'ensure_future', 'add_middleware', 'add_api_route', 'add_api_websocket_route',
   'add_websocket_route', 'add_exception_handler', 'add_event_handler', 'include_router', 'FastAPI', 'APIRouter', 'Starlette', 'BaseHTTPMiddleware'];
@@ -46,13 +50,17 @@ const KEYWORDS = new Set(['if', 'elif', 'while', 'for', 'return', 'not', 'and', 
 /** A decorator or a decorator applied by hand that may be an app's or router's (`@r.get`, `r.get("/")(fn)`). */
 const DECORATOR = /@[^\n]*\.(?:get|post|put|patch|delete|head|options|trace|route)\b|\.(?:get|post|put|patch|delete|head|options|trace|route)\s*\([^()]*\)\s*\(/;
 const WORD = /[A-Za-z_]\w*/g;
+/** A dotted chain `a.b.c` (not after a dot: `x.a.b` is x's). */
+const CHAIN = /[A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+/y;
 /** `import a.b as c, d` and `from .x import ...`, at a statement's start (after `:`/`;` for one-liners). */
 const IMPORT = /(?:^|[:;])[ \t]*(?:from(?:[ \t]|\\\r?\n)+([\w.]*)(?:[ \t]|\\\r?\n)+import\b|import[ \t]+([^\n#;]+))/gm;
 /** A call at a statement's start: `root.y.name(` (LW302 needs a bare call statement). */
 const BARE_CALL = /(?:^|[:;])[ \t]*((?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*)([A-Za-z_]\w*)[ \t]*\(/gm;
 /** `name = a.b` (a target's last name; a plain dotted name on the right): an alias. */
 const ASSIGN = /(?:^|;)[ \t]*([A-Za-z_][\w.]*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?$/gm;
-const DEF = /\bdef[ \t]+([A-Za-z_]\w*)/g;
+const DEF = /^[ \t]+def[ \t]+([A-Za-z_]\w*)/gm;
+/** A class with a base: only a subclass overrides. */
+const SUBCLASS = /^[ \t]*class[ \t]+\w+[ \t]*\([ \t]*[A-Za-z_]/m;
 
 export interface Reach {
   /** Per file (the order given): whether the analysis may need it. */
@@ -64,7 +72,7 @@ export interface Reach {
 }
 
 /** One import statement: `from` (names imported from `q`, with their local names) or plain (`q` binds `bound`). */
-interface Imp { q: string; from: boolean; names: [string, string][] }
+interface Imp { q: string; from: boolean; names: [string, string][]; start: number; end: number; alias?: boolean }
 
 /** Import statements of a file, module names absolute (relative ones resolved as the model builder does). */
 function importsOf(f: Pick<SourceFile, 'text' | 'module' | 'isPackage'>): Imp[] {
@@ -89,20 +97,22 @@ function importsOf(f: Pick<SourceFile, 'text' | 'module' | 'isPackage'>): Imp[] 
       }
       const raw = m[1];
       const dots = /^\.*/.exec(raw)![0].length;
-      if (!dots) { if (raw) out.push({ q: raw, from: true, names }); continue; }
+      const start = m.index;
+      if (!dots) { if (raw) out.push({ q: raw, from: true, names, start, end }); continue; }
       const rest = raw.slice(dots);
       const parts = f.module.split('.');
       const pkg = f.isPackage ? parts : parts.slice(0, -1);
       const up = pkg.slice(0, Math.max(0, pkg.length - (dots - 1)));
       const abs = [...up, ...(rest ? [rest] : [])].join('.');
-      if (abs) out.push({ q: abs, from: true, names });
-      else for (const [name, local] of names) out.push({ q: name, from: false, names: [[name, local]] }); // `from . import x` at the top
-      if (rest && rest !== abs) out.push({ q: rest, from: true, names }); // also as written: matched by suffix below
+      if (abs) out.push({ q: abs, from: true, names, start, end });
+      else for (const [name, local] of names) out.push({ q: name, from: false, names: [[name, local]], start, end }); // `from . import x` at the top
+      if (rest && rest !== abs) out.push({ q: rest, from: true, names, start, end }); // also as written: matched by suffix below
     } else {
       for (const item of m[2].split(',')) {
         const w = item.replace(/[()\\]/g, ' ').trim().split(/\s+/);
         if (!w[0] || !/^[\w.]+$/.test(w[0])) continue;
-        out.push({ q: w[0], from: false, names: [[w[0], w[1] === 'as' && w[2] ? w[2] : w[0].split('.')[0]]] });
+        const alias = w[1] === 'as' && !!w[2];
+        out.push({ q: w[0], from: false, names: [[w[0], alias ? w[2] : w[0].split('.')[0]]], start: m.index, end: m.index + m[0].length, alias });
       }
     }
   }
@@ -135,13 +145,18 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
   // Aliases (`on = event.listens_for`, `run = _run_async`, `from m import send as notify`) and coroutine names.
   const assigns: [string, string[]][] = [];
   const coroutineNames = new Set<string>();
+  const methodNames = new Set<string>();
   files.forEach((f, i) => {
     ASSIGN.lastIndex = 0;
     for (let m = ASSIGN.exec(f.text); m; m = ASSIGN.exec(f.text)) assigns.push([m[1].slice(m[1].lastIndexOf('.') + 1), m[2].split('.')]);
     for (const imp of imports[i]) for (const [name, local] of imp.names) if (name !== local) assigns.push([local, [name]]);
     if (f.text.includes('async')) {
       const re = /\basync[ \t]+def[ \t]+([A-Za-z_]\w*)/g;
-      for (let m = re.exec(f.text); m; m = re.exec(f.text)) coroutineNames.add(m[1]);
+      for (let m = re.exec(f.text); m; m = re.exec(f.text)) {
+        coroutineNames.add(m[1]);
+        const nl = f.text.lastIndexOf('\n', m.index) + 1;
+        if (m.index > nl && /^[ \t]+$/.test(f.text.slice(nl, m.index))) methodNames.add(m[1]);
+      }
     }
   });
   const byRhs = new Map<string, string[]>();
@@ -178,28 +193,69 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
       }
     }
   };
+  /** `from q import name` when `q.name` may be a module: the names it may have (q by exact name, by suffix, or a namespace package). */
+  const subOf = (q: string, name: string): string[] => {
+    const out: string[] = [];
+    for (const base of new Set([q, ...targets(q)])) {
+      const c = `${base}.${name}`;
+      if (targets(c).length || children.has(c)) out.push(c);
+    }
+    return out;
+  };
   const prefixes = (q: string, visit: (m: string) => void) => { const p = q.split('.'); for (let j = 1; j < p.length; j++) visit(p.slice(0, j).join('.')); };
   const inProject = (q: string) => targets(q).length > 0 || children.has(q) || q.split('.').some((_, j, p) => byModule.has(p.slice(0, j + 1).join('.')));
+
+  /** The attribute chains written after the name `local` in file i (`gr.themes.Soft` -> [themes, Soft]). */
+  const chainMemo = new Map<string, string[][]>();
+  const chainsOf = (i: number, local: string): string[][] => {
+    const key = `${i}\u0000${local}`;
+    let out = chainMemo.get(key);
+    if (out) return out;
+    out = [];
+    const t = files[i].text;
+    for (let at = t.indexOf(local); at >= 0; at = t.indexOf(local, at + 1)) {
+      if (at > 0 && /[\w.]/.test(t[at - 1])) continue;
+      CHAIN.lastIndex = at;
+      const m = CHAIN.exec(t);
+      if (!m || m.index !== at) continue;
+      const segs = m[0].split('.').map((x) => x.trim());
+      if (segs.shift() === local) out.push(segs);
+    }
+    chainMemo.set(key, out);
+    return out;
+  };
 
   // Files that import (directly or through other files) a seed: only those can reach a coroutine
   // or an object of an async library that another file hands out.
   const seeds: (string | undefined)[] = files.map((f) => isSeed(f.text));
+  const libs = files.map((f, i) => !seeds[i] && ASYNC_LIBS.test(f.text));
   const importers = new Map<string, Set<number>>();
   imports.forEach((list, i) => {
-    const text = files[i].text;
     const edge = (m: string) => { const l = importers.get(m); if (l) l.add(i); else importers.set(m, new Set([i])); };
     for (const imp of list) {
-      for (const full of targets(imp.q)) {
-        edge(full);
-        if (imp.from) { const names = new Set(imp.names.map(([x]) => x)); submodules(full, (s) => names.has(s) || names.has('*'), edge); }
-        else submodules(full, (s) => text.includes(s), edge);
+      if (imp.from) {
+        for (const full of targets(imp.q)) edge(full);
+        for (const [orig] of imp.names) {
+          if (orig === '*') { if (children.has(imp.q)) submodules(imp.q, () => true, edge); continue; }
+          for (const c of subOf(imp.q, orig)) for (const t of targets(c)) edge(t);
+        }
+      } else {
+        // `import a.b` binds `a`: every module on the chains `a.x.y` the file writes.
+        const [[q, local]] = imp.names;
+        const base = imp.alias ? q : local;
+        for (const t of targets(base)) edge(t);
+        prefixes(q, edge);
+        for (const t of targets(q)) edge(t);
+        for (const segs of chainsOf(i, local)) {
+          let cur = base;
+          for (const seg of segs) { cur = `${cur}.${seg}`; for (const t of targets(cur)) edge(t); }
+        }
       }
-      if (!imp.from) { prefixes(imp.q, edge); if (!byModule.has(imp.q)) submodules(imp.q, (s) => text.includes(s), edge); }
     }
   });
   const reaches = new Array<boolean>(n).fill(false);
   const stack: number[] = [];
-  seeds.forEach((s, i) => { if (s) { reaches[i] = true; stack.push(i); } });
+  seeds.forEach((s, i) => { if (s || libs[i]) { reaches[i] = true; stack.push(i); } });
   while (stack.length) {
     for (const j of importers.get(files[stack.pop()!].module) ?? []) if (!reaches[j]) { reaches[j] = true; stack.push(j); }
   }
@@ -230,29 +286,98 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
       if (!external.has(root)) hit = `calls ${name}`;
     }
     // A sync override of a coroutine method (N+1's first-party trips read the overrides).
-    DEF.lastIndex = 0;
-    for (let m = DEF.exec(t); m && !hit; m = DEF.exec(t)) if (coroutineNames.has(m[1])) hit = `overrides ${m[1]}`;
+    if (!hit && SUBCLASS.test(t)) {
+      DEF.lastIndex = 0;
+      for (let m = DEF.exec(t); m && !hit; m = DEF.exec(t)) if (methodNames.has(m[1])) hit = `overrides ${m[1]}`;
+    }
     if (hit) need(i, () => hit!);
   }
-  // What needed files import, in rounds until nothing new is needed.
+  // What needed files import, in rounds until nothing new is needed. A file needed for itself (full)
+  // needs what its imports name; a module asked only for some names (a package's `__init__` that
+  // re-exports) needs only what binds those names.
   let from = -1;
-  const needModule = (name: string) => { const l = byModule.get(name); if (l) need(l[0], () => `imported by ${from}`); };
-  while (queue.length) {
-    const i = queue.pop()!;
-    from = i;
-    const text = files[i].text;
-    const named = (s: string) => text.includes(s);
-    for (const imp of imports[i]) {
-      prefixes(imp.q, needModule);
-      for (const full of targets(imp.q)) {
-        needModule(full);
-        prefixes(full, needModule);
-        // Submodules named in the importer's text (`import pkg` then `pkg.sub.f()`; `from pkg import sub`).
-        submodules(full, named, needModule);
+  const full = new Array<boolean>(n).fill(false);
+  const asked: (Set<string> | undefined)[] = new Array(n);
+  const work: [number, string | undefined][] = [];
+  const fullFile = (j: number) => { if (!full[j]) { full[j] = true; need(j, () => `imported by ${from}`); work.push([j, undefined]); } };
+  const fullModule = (name: string) => { for (const t of targets(name)) for (const j of byModule.get(t)!) fullFile(j); };
+  const ask = (name: string, what: string) => {
+    for (const t of targets(name)) {
+      for (const j of byModule.get(t)!) {
+        if (full[j]) continue;
+        const set = (asked[j] ??= new Set());
+        if (set.has(what)) continue;
+        set.add(what);
+        need(j, () => `imported by ${from} for ${what}`);
+        work.push([j, what]);
       }
-      // A namespace package (no file of its own) still has submodules.
-      if (!byModule.has(imp.q)) submodules(imp.q, named, needModule);
     }
+  };
+  /** Occurrences of the word `w` outside `i`'s import statements: `bare` ones not followed by `.`. */
+  const uses = (i: number, w: string, bare: boolean): boolean => {
+    const t = files[i].text;
+    const re = new RegExp(bare ? `(?<![\\w.])${w}\\b(?!\\s*\\.)` : `(?<![\\w.])${w}\\b`, 'g');
+    for (let m = re.exec(t); m; m = re.exec(t)) {
+      // A name in quotes (`__all__ = ["name"]`) binds nothing.
+      const q = t[m.index - 1];
+      if ((q === '"' || q === "'") && t[m.index + w.length] === q) continue;
+      if (!imports[i].some((x) => m!.index >= x.start && m!.index < x.end)) return true;
+    }
+    return false;
+  };
+  /** `B.x.y` in file i: the module walk from `base` (what B names), asking the first non-module for its name. */
+  const walk = (i: number, local: string, base: string) => {
+    for (const segs of chainsOf(i, local)) {
+      let cur = base;
+      for (const seg of segs) {
+        const next = `${cur}.${seg}`;
+        if (byModule.has(next) || children.has(next) || bySuffix.has(next)) { cur = next; continue; }
+        ask(cur, seg);
+        cur = '';
+        break;
+      }
+      if (cur) fullModule(cur); // the chain ends on a module: used as a value
+    }
+    if (uses(i, local, true)) fullModule(base);
+  };
+  for (const i of queue.splice(0)) fullFile(i);
+  while (work.length) {
+    const [i, what] = work.pop()!;
+    from = i;
+    const list = imports[i];
+    if (what === undefined) {
+      for (const imp of list) {
+        if (imp.from) {
+          for (const [orig, local] of imp.names) {
+            if (orig === '*') { fullModule(imp.q); continue; }
+            ask(imp.q, orig);
+            for (const c of subOf(imp.q, orig)) walk(i, local, c);
+          }
+        } else {
+          const [[q, local]] = imp.names;
+          walk(i, local, imp.alias ? q : local);
+        }
+      }
+      continue;
+    }
+    // Asked for one name: what binds it here (an import, a star import), else the whole module.
+    const t = files[i].text;
+    if (what === '*' || /^def[ \t]+__getattr__\b/m.test(t)) { fullFile(i); continue; }
+    let bound = false;
+    for (const imp of list) {
+      for (const [orig, local] of imp.names) {
+        if (orig === '*') { ask(imp.q, what); continue; }
+        if (local !== what) continue;
+        bound = true;
+        if (imp.from) {
+          ask(imp.q, orig);
+          for (const c of subOf(imp.q, orig)) fullModule(c);
+        } else fullModule(imp.q);
+      }
+    }
+    const sub = `${files[i].module}.${what}`;
+    if (byModule.has(sub) || children.has(sub)) { fullModule(sub); if (!bound && !uses(i, what, false)) continue; }
+    if (!bound || uses(i, what, false)) fullFile(i);
   }
   let count = 0;
   for (const x of needed) if (x) count++;

@@ -51,6 +51,8 @@ export interface ScanOutput {
   /** Every configuration file that governs a scanned file. */
   configs: ProjectConfig[];
   analyzer: Analyzer;
+  /** Files read but not parsed: the analysis cannot need them (see reach.ts). */
+  unparsed: string[];
   /** Analyses again with the same files and options, some texts replaced (by path), e.g. after fixes. */
   reanalyze(texts: Map<string, string>): ScanResult;
 }
@@ -176,7 +178,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   // Fixed texts can reach files the first analysis did not need (a helper made async): reached again.
   const reanalyze = (texts: Map<string, string>) => run(reached(sources.map((s) => (texts.has(s.path) ? { ...s, text: texts.get(s.path)! } : s))));
   const first = files.length ? files[0].config : resolver.defaults;
-  return { result, files: scanned, config: first, configs: [...used].filter((c) => c.source), analyzer, reanalyze };
+  const unparsed = reachable.filter((s) => s.unparsed).map((s) => s.path);
+  return { result, files: scanned, config: first, configs: [...used].filter((c) => c.source), analyzer, unparsed, reanalyze };
 }
 
 /** `scan - --stdin-filename PATH`: one file, configured and excluded as the file at PATH would be. */
