@@ -48,7 +48,7 @@ const LIBRARY_COROUTINES = [
 const KEYWORDS = new Set(['if', 'elif', 'while', 'for', 'return', 'not', 'and', 'or', 'in', 'is', 'assert', 'del', 'yield', 'await', 'lambda',
   'with', 'raise', 'except', 'print', 'exec', 'else', 'try', 'finally', 'import', 'from', 'pass', 'global', 'nonlocal', 'class', 'def']);
 /** A decorator or a decorator applied by hand that may be an app's or router's (`@r.get`, `r.get("/")(fn)`). */
-const DECORATOR = /@[^\n]*\.(?:get|post|put|patch|delete|head|options|trace|route)\b|\.(?:get|post|put|patch|delete|head|options|trace|route)\s*\([^()]*\)\s*\(/;
+const DECORATOR = /^[ \t]*@[^\n(]*\.[ \t]*(?:get|post|put|patch|delete|head|options|trace|route)\b|\.(?:get|post|put|patch|delete|head|options|trace|route)\s*\([^()]*\)\s*\(/m;
 const WORD = /[A-Za-z_]\w*/g;
 /** A dotted chain `a.b.c` (not after a dot: `x.a.b` is x's). */
 const CHAIN = /[A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+/y;
@@ -56,8 +56,61 @@ const CHAIN = /[A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+/y;
 const IMPORT = /(?:^|[:;])[ \t]*(?:from(?:[ \t]|\\\r?\n)+([\w.]*)(?:[ \t]|\\\r?\n)+import\b|import[ \t]+([^\n#;]+))/gm;
 /** A call at a statement's start: `root.y.name(` (LW302 needs a bare call statement). */
 const BARE_CALL = /(?:^|[:;])[ \t]*((?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*)([A-Za-z_]\w*)[ \t]*\(/gm;
-/** `name = a.b` (a target's last name; a plain dotted name on the right): an alias. */
-const ASSIGN = /(?:^|;)[ \t]*([A-Za-z_][\w.]*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?$/gm;
+const DOTTED = /[A-Za-z_][\w.]*/y;
+const NEXT_IMPORT = /\n[ \t]*(?:from|import)\b/g;
+/** Names asked of one module before it is needed whole (bounds the work on a hostile re-export hub). */
+const MAX_ASKED = 64;
+
+const isBlank = (c: number) => c === 32 || c === 9;
+
+/**
+ * Every `target = a.b` whose right side is a plain dotted name (an alias): `visit(last name of
+ * the target, the right side's names)`. A hand-written scan over the `=` signs (a regex tried at
+ * every line start costs more).
+ */
+function aliasesIn(t: string, visit: (lhs: string, rhs: string[]) => void): void {
+  // Only a statement's first `=` can be an alias's (an annotation holds none), so each statement is
+  // looked at once: linear in the text whatever it holds.
+  let stmt = 0;
+  let scanned = 0;
+  for (let eq = t.indexOf('='); eq >= 0; eq = t.indexOf('=', eq + 1)) {
+    for (; scanned < eq; scanned++) { const c = t.charCodeAt(scanned); if (c === 10 || c === 59) stmt = scanned + 1; }
+    const next = nextStatement(t, eq);
+    const from = stmt;
+    stmt = next; // whatever this `=` is, the statement is done
+    scanned = Math.max(scanned, next);
+    if (t.charCodeAt(eq + 1) === 61) { eq = next - 1; continue; } // ==
+    // The right side: a dotted name, then only blanks and a comment to the end of the line.
+    let k = eq + 1;
+    while (isBlank(t.charCodeAt(k))) k++;
+    DOTTED.lastIndex = k;
+    const r = DOTTED.exec(t);
+    let ok = !!r;
+    if (r) {
+      k += r[0].length;
+      while (isBlank(t.charCodeAt(k))) k++;
+      const c = t.charCodeAt(k);
+      ok = Number.isNaN(c) || c === 10 || c === 13 || c === 35;
+    }
+    // The left side: from the statement's start, a dotted name, then `=` or an annotation.
+    let s = from;
+    while (ok && isBlank(t.charCodeAt(s))) s++;
+    DOTTED.lastIndex = s;
+    const l = ok ? DOTTED.exec(t) : null;
+    if (l) {
+      let e = s + l[0].length;
+      while (isBlank(t.charCodeAt(e))) e++;
+      if (e === eq || (t[e] === ':' && t[eq - 1] !== ':')) visit(l[0].slice(l[0].lastIndexOf('.') + 1), r![0].split('.'));
+    }
+    eq = next - 1;
+  }
+}
+
+/** The start of the statement after the one holding `at` (past the next newline or `;`), or the text's end. */
+function nextStatement(t: string, at: number): number {
+  for (let k = at; k < t.length; k++) { const c = t.charCodeAt(k); if (c === 10 || c === 59) return k + 1; }
+  return t.length;
+}
 const DEF = /^[ \t]+def[ \t]+([A-Za-z_]\w*)/gm;
 /** A class with a base: only a subclass overrides. */
 const SUBCLASS = /^[ \t]*class[ \t]+\w+[ \t]*\([ \t]*[A-Za-z_]/m;
@@ -78,6 +131,8 @@ interface Imp { q: string; from: boolean; names: [string, string][]; start: numb
 function importsOf(f: Pick<SourceFile, 'text' | 'module' | 'isPackage'>): Imp[] {
   const out: Imp[] = [];
   const t = f.text;
+  let close = -2; // the next ')' at or after the last search, -1: none left
+  let nextImport = -2;
   IMPORT.lastIndex = 0;
   for (let m = IMPORT.exec(t); m; m = IMPORT.exec(t)) {
     if (m[1] !== undefined) {
@@ -85,7 +140,13 @@ function importsOf(f: Pick<SourceFile, 'text' | 'module' | 'isPackage'>): Imp[] 
       let k = IMPORT.lastIndex;
       while (t[k] === ' ' || t[k] === '\t') k++;
       let end: number;
-      if (t[k] === '(') { end = t.indexOf(')', k); if (end < 0) end = t.length; k++; } else {
+      if (t[k] === '(') {
+        // Up to the ')' or, unclosed, the next import statement: each searched for once (linear).
+        if (close !== -1 && close < k) close = t.indexOf(')', k);
+        if (nextImport !== -1 && nextImport < k) { NEXT_IMPORT.lastIndex = k; nextImport = NEXT_IMPORT.exec(t)?.index ?? -1; }
+        end = Math.min(close < 0 ? t.length : close, nextImport < 0 ? t.length : nextImport);
+        k++;
+      } else {
         end = k;
         for (;;) { const nl = t.indexOf('\n', end); if (nl < 0) { end = t.length; break; } if (t[nl - 1] === '\\' || (t[nl - 1] === '\r' && t[nl - 2] === '\\')) { end = nl + 1; continue; } end = nl; break; }
       }
@@ -147,8 +208,7 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
   const coroutineNames = new Set<string>();
   const methodNames = new Set<string>();
   files.forEach((f, i) => {
-    ASSIGN.lastIndex = 0;
-    for (let m = ASSIGN.exec(f.text); m; m = ASSIGN.exec(f.text)) assigns.push([m[1].slice(m[1].lastIndexOf('.') + 1), m[2].split('.')]);
+    aliasesIn(f.text, (lhs, rhs) => assigns.push([lhs, rhs]));
     for (const imp of imports[i]) for (const [name, local] of imp.names) if (name !== local) assigns.push([local, [name]]);
     if (f.text.includes('async')) {
       const re = /\basync[ \t]+def[ \t]+([A-Za-z_]\w*)/g;
@@ -176,10 +236,14 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
   const isSeed = (t: string) => seedRe.exec(t)?.[0] ?? DECORATOR.exec(t)?.[0] ?? (/\blisten\b/.test(t) && /\bevent\b/.test(t) ? 'listen' : undefined);
 
   /** Modules an import of `q` may resolve to: by exact name, or by dotted suffix (the index's `bySuffix`). */
+  const targetMemo = new Map<string, string[]>();
   const targets = (q: string): string[] => {
-    const out: string[] = [];
+    let out = targetMemo.get(q);
+    if (out) return out;
+    out = [];
     if (byModule.has(q)) out.push(q);
     if (q.includes('.')) for (const full of bySuffix.get(q) ?? []) out.push(full);
+    targetMemo.set(q, out);
     return out;
   };
   /** Submodules of `base` (any depth) whose names pass `named`. */
@@ -207,14 +271,37 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
 
   /** The attribute chains written after the name `local` in file i (`gr.themes.Soft` -> [themes, Soft]). */
   const chainMemo = new Map<string, string[][]>();
+  const chainHeads: (Map<string, string[][]> | undefined)[] = new Array(n);
+  const chainAsks = new Array<number>(n).fill(0);
   const chainsOf = (i: number, local: string): string[][] => {
     const key = `${i}\u0000${local}`;
     let out = chainMemo.get(key);
     if (out) return out;
-    out = [];
     const t = files[i].text;
-    for (let at = t.indexOf(local); at >= 0; at = t.indexOf(local, at + 1)) {
+    // Many names asked of one file: one pass over it for every chain (linear, whatever the file holds).
+    if (++chainAsks[i] > 32 || chainHeads[i]) {
+      let heads = chainHeads[i];
+      if (!heads) {
+        heads = chainHeads[i] = new Map();
+        const re = new RegExp(CHAIN.source, 'g');
+        for (let m = re.exec(t); m; m = re.exec(t)) {
+          if (m.index > 0 && /[\w.]/.test(t[m.index - 1])) continue;
+          const segs = m[0].split('.').map((x) => x.trim());
+          const head = segs.shift()!;
+          const l = heads.get(head);
+          if (l) l.push(segs); else heads.set(head, [segs]);
+        }
+      }
+      out = heads.get(local) ?? [];
+      chainMemo.set(key, out);
+      return out;
+    }
+    out = [];
+    for (let at = t.indexOf(local); at >= 0; at = t.indexOf(local, at + local.length)) {
       if (at > 0 && /[\w.]/.test(t[at - 1])) continue;
+      let k = at + local.length;
+      while (isBlank(t.charCodeAt(k))) k++;
+      if (t.charCodeAt(k) !== 46) continue; // `.`
       CHAIN.lastIndex = at;
       const m = CHAIN.exec(t);
       if (!m || m.index !== at) continue;
@@ -248,7 +335,11 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
         for (const t of targets(q)) edge(t);
         for (const segs of chainsOf(i, local)) {
           let cur = base;
-          for (const seg of segs) { cur = `${cur}.${seg}`; for (const t of targets(cur)) edge(t); }
+          for (const seg of segs) {
+            cur = `${cur}.${seg}`;
+            if (!byModule.has(cur) && !children.has(cur) && !bySuffix.has(cur)) break; // a name in a module, not a module
+            for (const t of targets(cur)) edge(t);
+          }
         }
       }
     }
@@ -307,6 +398,8 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
         if (full[j]) continue;
         const set = (asked[j] ??= new Set());
         if (set.has(what)) continue;
+        // Each name asked reads the file once (uses): past a few dozen, the whole module is cheaper.
+        if (set.size >= MAX_ASKED) { fullFile(j); continue; }
         set.add(what);
         need(j, () => `imported by ${from} for ${what}`);
         work.push([j, what]);
@@ -314,7 +407,14 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
     }
   };
   /** Occurrences of the word `w` outside `i`'s import statements: `bare` ones not followed by `.`. */
+  const usesMemo = new Map<string, boolean>();
   const uses = (i: number, w: string, bare: boolean): boolean => {
+    const key = `${i}\u0000${w}\u0000${bare}`;
+    let hit = usesMemo.get(key);
+    if (hit === undefined) usesMemo.set(key, (hit = usesIn(i, w, bare)));
+    return hit;
+  };
+  const usesIn = (i: number, w: string, bare: boolean): boolean => {
     const t = files[i].text;
     const re = new RegExp(bare ? `(?<![\\w.])${w}\\b(?!\\s*\\.)` : `(?<![\\w.])${w}\\b`, 'g');
     for (let m = re.exec(t); m; m = re.exec(t)) {

@@ -85,4 +85,21 @@ describe('reach: cold scans parse only what the analysis needs', () => {
     ];
     assert.deepEqual(reach(files).needed, [true, false, true, false]);
   });
+
+  it('stays linear on hostile text (time budget)', function () {
+    this.timeout(20_000);
+    const big = (unit: string, n = 100_000) => unit.repeat(n);
+    const texts = [
+      big('a='), big('x = y == '), big('@'), big('@a.'), `x:${big('a.')}`, big('from x import (\n'), big('import m\n', 20_000),
+      `${big('z', 200_000)}=${big('=a', 50_000)}`, big('a.get('), big(' '), big('gr.'),
+    ];
+    const files = texts.map((text, i) => ({ module: `m${i}`, isPackage: false, text: `async def f():\n    pass\n${text}` }));
+    files.push({ module: 'pkg', isPackage: true, text: Array.from({ length: 5000 }, (_, i) => `from .m${i % 11} import n${i}`).join('\n') });
+    files.push({ module: 'user', isPackage: false, text: `async def g():\n    pass\nfrom pkg import ${Array.from({ length: 5000 }, (_, i) => `n${i}`).join(', ')}\nimport m0\n${big('m0.x.', 20_000)}` });
+    const t = performance.now();
+    const r = reach(files);
+    const ms = performance.now() - t;
+    assert.equal(r.count, files.length);
+    assert.ok(ms < 3000, `reach took ${ms.toFixed(0)} ms on ${(files.reduce((s, f) => s + f.text.length, 0) / 1e6).toFixed(1)} MB`);
+  });
 });
