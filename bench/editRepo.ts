@@ -143,7 +143,7 @@ async function main(): Promise<void> {
   // newlines included. Each keystroke is classed by what it changed: the file's surface (what other
   // files can see: a def's name or signature while it is typed, an import), or not; the share of
   // surface keystrokes is what a realistic mix of typing has. LW_BENCH_TYPING=N: definitions (4).
-  const typing = { total: [] as number[], cpu: [] as number[], surfaceTotal: [] as number[], surfaceCpu: [] as number[], otherTotal: [] as number[], otherCpu: [] as number[], broken: 0, analysed: [] as number[], chars: 0, spans: [] as string[] };
+  const typing = { slowest: [] as { cpuMs: number; wallMs: number; analysed: number; keyMs: number }[], total: [] as number[], cpu: [] as number[], surfaceTotal: [] as number[], surfaceCpu: [] as number[], otherTotal: [] as number[], otherCpu: [] as number[], broken: 0, analysed: [] as number[], chars: 0, spans: [] as string[] };
   if (!only || only.includes('typing')) {
     const spans = typingSpans(doc.text, Number(process.env.LW_BENCH_TYPING ?? 4));
     // Back to front, so each span's offsets hold when it is reached.
@@ -158,6 +158,8 @@ async function main(): Promise<void> {
         typing.total.push(total); typing.cpu.push(cpuMs);
         const ks = keptStats();
         typing.analysed.push(ks ? ks.analysed : onlySize);
+        typing.slowest.push({ cpuMs: r1(cpuMs), wallMs: r1(total), analysed: ks ? ks.analysed : onlySize, keyMs: r1(ks ? ks.keyMs : 0) });
+        typing.slowest.sort((x, y) => y.cpuMs - x.cpuMs).splice(5);
         if (c.surface !== surface) { typing.surfaceTotal.push(total); typing.surfaceCpu.push(cpuMs); } else { typing.otherTotal.push(total); typing.otherCpu.push(cpuMs); }
         if (c.broken) typing.broken++;
         surface = c.surface;
@@ -191,6 +193,8 @@ async function main(): Promise<void> {
         spans: typing.spans, keystrokes: typing.total.length,
         surfaceShare: r1((100 * typing.surfaceTotal.length) / typing.total.length) + ' %', withSyntaxError: r1((100 * typing.broken) / typing.total.length) + ' %',
         editToFindingsMs: { ...stat(typing.total), goal: 'median <= 20, p95 <= 50' }, cpuMs: stat(typing.cpu), analysedFiles: stat(typing.analysed),
+        // The 5 keystrokes that took the most CPU, with the files analysed and the time export keys took.
+        slowest: typing.slowest,
         surfaceKeystrokes: { count: typing.surfaceTotal.length, editToFindingsMs: stat(typing.surfaceTotal), cpuMs: stat(typing.surfaceCpu) },
         otherKeystrokes: { count: typing.otherTotal.length, editToFindingsMs: stat(typing.otherTotal), cpuMs: stat(typing.otherCpu) },
       },

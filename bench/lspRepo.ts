@@ -1,10 +1,10 @@
 // `npm run bench:lsp-repo -- --repo PATH [--edits N]`: the language server on a real workspace, as an editor
 // uses it. Spawns `node dist/cli.js server --stdio` with PATH as the workspace folder, waits for the
-// folder scan, opens the folder's largest Python file and types in it (the body and comment
-// keystrokes of bench/editRepo.ts), one keystroke per typing pause. Reports, from the server's own
+// folder scan, opens the folder's largest Python file and types in it (the body, comment and surface
+// keystrokes of bench/editRepo.ts; LW_BENCH_KINDS=body,comment picks kinds), one keystroke per typing pause. Reports, from the server's own
 // `loopwise/stats`, wall and CPU time per edit (reparse + analysis + publish) and didChange ->
 // diagnostics sent (debounce included), and the server process's peak RSS (VmHWM). Fetches nothing.
-// SERVER_PROF=dir writes the server's CPU profile there.
+// SERVER_PROF=dir writes the server's CPU profile there; LW_BENCH_SERVER=path/to/cli.js runs another build's server.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -27,7 +27,7 @@ interface EditTiming { version: number; ms: number; cpuMs: number; changeToPubli
   const { files } = discover([root]);
   let big = { abs: '', text: '' };
   for (const f of files) { const t = readSource(f.abs, f.rel).decoded?.text ?? ''; if (t.length > big.text.length) big = { abs: f.abs, text: t }; }
-  const proc = spawn(process.execPath, [...(process.env.SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_PROF}`] : []), join(__dirname, '..', 'dist', 'cli.js'), 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...(process.env.SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_PROF}`] : []), process.env.LW_BENCH_SERVER ?? join(__dirname, '..', 'dist', 'cli.js'), 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const c = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   c.onNotification('textDocument/publishDiagnostics', () => undefined);
   c.onNotification('window/logMessage', () => undefined);
@@ -56,9 +56,10 @@ interface EditTiming { version: number; ms: number; cpuMs: number; changeToPubli
   };
   await settle(version);
   const sites = sitesOf(text, count);
-  const out: Record<string, EditTiming[]> = { body: [], comment: [] };
-  for (const kind of ['body', 'comment'] as const) {
-    for (const line of sites.body) {
+  const kinds = (process.env.LW_BENCH_KINDS ?? 'body,comment,surface').split(',').filter((k): k is 'body' | 'comment' | 'surface' => ['body', 'comment', 'surface'].includes(k));
+  const out: Record<string, EditTiming[]> = Object.fromEntries(kinds.map((k) => [k, []]));
+  for (const kind of kinds) {
+    for (const line of kind === 'surface' ? sites.surface : sites.body) {
       const at = kind === 'comment' ? lineAt(text, line).end : lineAt(text, line).first;
       const ins = kind === 'comment' ? '#' : 'x';
       const character = at - (text.lastIndexOf('\n', at - 1) + 1);

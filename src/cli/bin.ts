@@ -1,14 +1,20 @@
 // `loopwise` (dist/cli.js): sets the batch V8 flags (the server's for `server`), then runs the CLI
 // bundle (dist/loopwise.js) from its code cache (launch.ts). The language server reads no cache: it
 // starts once and runs for hours. Only `scan` and `fix` write the cache, so it holds the functions a
-// scan runs.
+// scan runs. A batch run's young generation stops growing once the bundle is loaded (v8flags.ts).
 import { setFlagsFromString } from 'node:v8';
 import { bundlePath, loadBundle } from './launch';
-import { BATCH_V8_FLAGS, SERVER_V8_FLAGS } from './v8flags';
+import { BATCH_V8_FLAGS, FREEZE_YOUNG, SERVER_V8_FLAGS, THAW_YOUNG, BATCH_HEAP_ENV } from './v8flags';
 
 const command = process.argv[2];
 const batch = command !== 'server';
 for (const flag of batch ? BATCH_V8_FLAGS : SERVER_V8_FLAGS) setFlagsFromString(flag);
 const bundle = loadBundle(bundlePath('loopwise.js'), batch);
-if (bundle.saveCache && (command === 'scan' || command === 'fix')) process.once('exit', bundle.saveCache);
+if (batch && process.env[BATCH_HEAP_ENV] !== '0') {
+  setFlagsFromString(FREEZE_YOUNG);
+  process.env[BATCH_HEAP_ENV] = '1';
+}
+const { saveCache } = bundle;
+// The cache is made under the flags it was loaded with (V8 refuses a cache made under others).
+if (saveCache && (command === 'scan' || command === 'fix')) process.once('exit', () => { setFlagsFromString(THAW_YOUNG); saveCache(); });
 (bundle.exports.cli as () => void)();

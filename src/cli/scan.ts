@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { formatGithub, formatText, jsonPieces, toGitlab, toJson, toSarif, writeJson } from './format';
 import { VERSION } from './version';
 import { mark } from '../core/timeline';
+import { collectBeforeOutput } from './v8flags';
 import type { Severity } from '../core/types';
 
 const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
@@ -84,6 +85,8 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
     stdin: fromStdin ? { path: flags['stdin-filename'] as string, bytes: readStdin() } : undefined,
     testSeverity: testSeverity as Severity | undefined,
   });
+  // The models are garbage now: collected before the output is made (v8flags.ts).
+  collectBeforeOutput();
   const result = lang === 'en' ? raw : { ...raw, findings: localizeFindings(raw.findings, lang) };
   if (format === 'json') await streamJsonReport(result, files, out);
   else if (format === 'sarif') out(JSON.stringify(toSarif(result, VERSION), null, 2) + '\n');

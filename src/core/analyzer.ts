@@ -223,7 +223,14 @@ export class Analyzer {
 
   /** The file and every file that imports it, directly or through others (a fresh set). */
   private importerClosure(files: SourceFile[], path: string): Set<string> {
-    const importers = this.importersOf(files);
+    return new Set(this.closureOf(this.importersOf(files), path));
+  }
+
+  /**
+   * importerClosure's memoised set, not to be changed. Loops over many files take `importers` once
+   * (importersOf checks every file's model on each call).
+   */
+  private closureOf(importers: Map<string, string[]>, path: string): ReadonlySet<string> {
     let closures = this.closures.get(importers);
     if (!closures) this.closures.set(importers, (closures = new Map()));
     let out = closures.get(path);
@@ -235,7 +242,7 @@ export class Analyzer {
       }
       closures.set(path, out);
     }
-    return new Set(out);
+    return out;
   }
 
   /** importerClosure's results per importers map (a map is replaced, never changed). */
@@ -309,10 +316,11 @@ export class Analyzer {
 
   /** After a successful analyze(): record or drop the views of the open documents (see analysedView). */
   private recordViews(files: SourceFile[], only: Set<string> | undefined): void {
+    let importers: Map<string, string[]> | undefined;
     for (const f of files) {
       if (!this.docs.has(f.path)) continue;
       const view = this.viewOf(f);
-      const covered = view !== undefined && (!only || (only.has(f.path) && [...this.importerClosure(files, f.path)].every((p) => only.has(p))));
+      const covered = view !== undefined && (!only || (only.has(f.path) && [...this.closureOf((importers ??= this.importersOf(files)), f.path)].every((p) => only.has(p))));
       if (covered) this.analysedView.set(f.path, view);
       else if (this.analysedView.get(f.path) !== view) this.analysedView.delete(f.path);
     }
@@ -715,9 +723,10 @@ export class Analyzer {
       const now = known.map((p) => run.exportKey(this.entries.get(p)!.entry, (file, line) => lineBack(this.rowEdits.get(file), line)));
       this.keptStats.keyMs += performance.now() - t2;
       const same = new Set(known.filter((p, i) => now[i] === k.readerKeys.get(p)));
+      const importers = this.importersOf(files);
       for (const p of readers) {
         if (same.has(p)) stale.add(p);
-        else for (const q of this.importerClosure(files, p)) stale.add(q);
+        else for (const q of this.closureOf(importers, p)) stale.add(q);
       }
       reuse = reuse.filter((p) => !stale.has(p));
       for (const p of stale) if (only.has(p)) plan.run.add(p);
@@ -759,10 +768,11 @@ export class Analyzer {
       }
       for (const [file, r] of byFile(plan.run)) results.set(file, r);
       // Files not reported this time that read a changed name: not kept.
+      const importers = this.importersOf(files);
       for (const file of [...results.keys()]) {
         if (plan.run.has(file) || reused.has(file)) continue;
         const reads = this.reads.get(file);
-        if (!reads || readsChanged(reads, plan.changedNames)) for (const q of this.importerClosure(files, file)) results.delete(q);
+        if (!reads || readsChanged(reads, plan.changedNames)) for (const q of this.closureOf(importers, file)) results.delete(q);
       }
       const keys = this.documentKeys(run, files, entries);
       // Readers' keys: taken again for the files analysed now; the others' hold unless their lines moved.
@@ -804,13 +814,15 @@ export class Analyzer {
 
   /** Export keys of the open documents among `entries` that other files import: an edit of any other re-analyses it alone anyway. */
   private documentKeys(run: Run, files: SourceFile[], entries: ModuleEntry[]): Map<string, string> {
-    return new Map(entries.filter((e) => this.docs.has(e.file) && this.importerClosure(files, e.file).size > 1).map((e) => [e.file, run.exportKey(e, (_f, line) => line)]));
+    const importers = this.importersOf(files);
+    return new Map(entries.filter((e) => this.docs.has(e.file) && this.closureOf(importers, e.file).size > 1).map((e) => [e.file, run.exportKey(e, (_f, line) => line)]));
   }
 
   /** Export keys (see Run.exportKey) of those of `entries` that read an open document's names and that at least readerKeyImporters files import. */
   private readerKeys(run: Run, files: SourceFile[], entries: ModuleEntry[]): Map<string, string> {
     // The closure counts the file itself.
-    const readers = entries.filter((e) => !this.docs.has(e.file) && this.reads.get(e.file)?.size && this.importerClosure(files, e.file).size > Math.max(1, this.readerKeyImporters));
+    const importers = this.importersOf(files);
+    const readers = entries.filter((e) => !this.docs.has(e.file) && this.reads.get(e.file)?.size && this.closureOf(importers, e.file).size > Math.max(1, this.readerKeyImporters));
     // Each on a graph of its own (see Run.exportKey): a key taken alone does not depend on which were taken before.
     return new Map(readers.map((e) => [e.file, run.exportKey(e, (_f, line) => line)]));
   }
@@ -1218,19 +1230,20 @@ class Run {
       // for all of them. Codes stay selectable: only enabled, unsuppressed codes take part, and a code the
       // call itself is reported under (a direct rule hit) or already reached through another edge counts once.
       const direct = c.kind === 'rule' && c.rule ? c.rule.code : undefined;
-      const reached = new Map<string, { rule: RuleHit; chain: ChainHop[] }>();
+      // Made on the first entry reached: most calls reach none.
+      let reached: Map<string, { rule: RuleHit; chain: ChainHop[] }> | undefined;
       for (const edge of this.graph.syncEdges(c)) {
         if (patched && !edge.hops && !edge.listener && reachesMock(patched, ref.mod.model.module, c.site.callee, edge.t.fn.qname)) continue;
         for (const e of this.graph.entriesAt(ref, c, edge)) {
           if (patched && this.throughPatched(e, patched)) continue;
           if (e.code === direct || (edge.listener && !listenerEntry(e)) || !this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
           const chain = [...edgeHops(ref.mod, c.site, edge), ...e.chain];
-          const prev = reached.get(e.code);
-          if (!prev || chain.length < prev.chain.length) reached.set(e.code, { rule: e.rule, chain });
+          const prev = reached?.get(e.code);
+          if (!prev || chain.length < prev.chain.length) (reached ??= new Map()).set(e.code, { rule: e.rule, chain });
         }
       }
-      for (const family of reached.size ? FAMILIES : []) {
-        const same = [...reached].filter(([, x]) => x.rule.family === family)
+      for (const family of reached ? FAMILIES : []) {
+        const same = [...reached!].filter(([, x]) => x.rule.family === family)
           .sort(([ca, a], [cb, b]) => a.chain.length - b.chain.length || ca.localeCompare(cb));
         if (!same.length) continue;
         const also = same.slice(1).map(([code, x]) => ({ code, call: x.chain[x.chain.length - 1].name, chain: x.chain }));

@@ -73,6 +73,22 @@ export function edgeHops(mod: ModuleEntry, site: CallSite, e: SyncEdge): ChainHo
   return e.hops ?? (e.via ? [hop(mod, site), e.via] : [hop(mod, site)]);
 }
 
+/** No property reads (propertyReads' answer for most call sites; callers only read it). */
+const NO_EDGES: SyncEdge[] = Object.freeze([]) as unknown as SyncEdge[];
+
+/**
+ * propertyReads' walk: attribute reads named like a getter in `e` (receiver chains, subscripts,
+ * operands, list items; not inside nested calls), appended to `reads` (made on the first one).
+ */
+function attrReads(names: Set<string>, e: Expr | undefined, depth: number, reads: Extract<Expr, { k: 'attr' }>[] | undefined): Extract<Expr, { k: 'attr' }>[] | undefined {
+  if (!e || depth > 12) return reads;
+  if (e.k === 'attr') { if (names.has(e.a)) (reads ??= []).push(e); return attrReads(names, e.o, depth + 1, reads); }
+  if (e.k === 'sub') { reads = attrReads(names, e.o, depth + 1, reads); for (const i of e.i) reads = attrReads(names, i, depth + 1, reads); return reads; }
+  if (e.k === 'op') return attrReads(names, e.r, depth + 1, attrReads(names, e.l, depth + 1, reads));
+  if (e.k === 'list') for (const i of e.items) reads = attrReads(names, i, depth + 1, reads);
+  return reads;
+}
+
 export class CallGraph {
   /**
    * Per module, classified lazily: only the functions a report needs are ever looked at; `byFn`
@@ -186,17 +202,13 @@ export class CallGraph {
       for (const m of this.index.modules.values()) for (const n of getterNames(m)) this.propertyNames.add(n);
     }
     if (!this.propertyNames.size) return [];
-    const reads: Extract<Expr, { k: 'attr' }>[] = [];
-    const visit = (e: Expr | undefined, depth: number): void => {
-      if (!e || depth > 12) return;
-      if (e.k === 'attr') { if (this.propertyNames!.has(e.a)) reads.push(e); visit(e.o, depth + 1); }
-      else if (e.k === 'sub') { visit(e.o, depth + 1); for (const i of e.i) visit(i, depth + 1); }
-      else if (e.k === 'op') { visit(e.l, depth + 1); visit(e.r, depth + 1); }
-      else if (e.k === 'list') for (const i of e.items) visit(i, depth + 1);
-    };
-    if (site.callee.k === 'attr') visit(site.callee.o, 0);
-    for (const a of site.args) visit(a, 0);
-    for (const v of Object.values(site.kw)) visit(v, 0);
+    // Every call site of the analysis passes here: no closure or array unless a getter's name is read.
+    const names = this.propertyNames;
+    let reads: Extract<Expr, { k: 'attr' }>[] | undefined;
+    if (site.callee.k === 'attr') reads = attrReads(names, site.callee.o, 0, reads);
+    for (const a of site.args) reads = attrReads(names, a, 0, reads);
+    for (const k in site.kw) reads = attrReads(names, site.kw[k], 0, reads);
+    if (!reads) return NO_EDGES;
     const out: SyncEdge[] = [];
     for (const r of reads) {
       // The receiver's type names the class; reading the attribute gives the getter's return value.

@@ -39,5 +39,6 @@ export function addKind(into: KindTimes, kind: string, ms: number, calls = 1): v
 }
 
 export function mergeKinds(into: KindTimes, from: KindTimes): void {
-  for (const [k, v] of Object.entries(from)) addKind(into, k, v.ms, v.calls);
+  // for-in, not Object.entries: the same keys in the same order, without an array of pairs per merge.
+  for (const k in from) { const v = from[k]; addKind(into, k, v.ms, v.calls); }
 }

@@ -1,7 +1,13 @@
 // `LOOPWISE_TIMELINE=1`: marks of a cold scan's phases on stderr, in ms since the main thread's
 // time origin (worker threads' marks on the same clock), to see where a threaded scan's wall time goes.
 import { readdirSync, readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { isMainThread, threadId } from 'node:worker_threads';
+
+/** This thread's young generation (V8's new space: both semi-spaces), in bytes. */
+function youngGeneration(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+}
 
 const on = !!process.env.LOOPWISE_TIMELINE;
 // Workers get a copy of the main thread's environment, so they read its time origin there.
@@ -35,7 +41,7 @@ export function mark(what: string): void {
   const m = process.memoryUsage();
   const cpu = threadCpuMs();
   const mb = (n: number) => (n / 1048576).toFixed(0);
-  process.stderr.write(`[timeline] ${t.toFixed(0).padStart(6)} ms ${isMainThread ? 'main' : `worker${threadId}`} ${what} (thread cpu ${cpu ?? '?'} ms, rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} ext ${mb(m.external)} ab ${mb(m.arrayBuffers)} MB)\n`);
+  process.stderr.write(`[timeline] ${t.toFixed(0).padStart(6)} ms ${isMainThread ? 'main' : `worker${threadId}`} ${what} (thread cpu ${cpu ?? '?'} ms, rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} ext ${mb(m.external)} ab ${mb(m.arrayBuffers)} young ${mb(youngGeneration())} MB)\n`);
 }
 
 /**

@@ -2,7 +2,7 @@
 // bundle, ignored when the bundle changed or the cache is damaged, and never the reason a run fails.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBundle } from '../../src/cli/launch';
@@ -93,5 +93,47 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
     assert.equal(warm.status, 0, warm.stderr);
     assert.equal(warm.stderr, '');
     assert.equal(warm.stdout, cold.stdout);
+  });
+
+  it('a threaded scan keeps the young generation small, collects the models before its output, and its caches stay valid under those flags', function () {
+    this.timeout(120_000);
+    const dist = join(__dirname, '..', '..', 'dist');
+    const caches = ['loopwise.js.cache', 'scanWorkerMain.js.cache'].map((f) => join(dist, f));
+    // Enough text for a worker thread (parallel.ts: 32 files, 1 MB): async handlers that keep their models busy.
+    const app = join(dir, 'app');
+    mkdirSync(app);
+    for (let i = 0; i < 40; i++) {
+      const body = Array.from({ length: 260 }, (_, j) => `async def handler_${j}(x: int) -> dict:\n    items = [str(v) for v in range(x)]\n    return {"n": len(items), "k": ${i * 1000 + j}}\n`).join('\n');
+      writeFileSync(join(app, `m${i}.py`), `import asyncio\n\n${body}`);
+    }
+    const scan = (env: Record<string, string> = {}) => spawnSync(process.execPath, [join(dist, 'cli.js'), 'scan', app, '--format', 'json', '--exit-zero', '--no-config', '--jobs', '2'],
+      { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, LOOPWISE_TIMELINE: '1', ...env } });
+    /** The young generation's size (MB) at each timeline mark, by thread. */
+    const young = (stderr: string) => {
+      const out: Record<string, number[]> = {};
+      for (const m of stderr.matchAll(/\[timeline\]\s+\d+ ms (\w+) .* young (\d+) MB\)$/gm)) (out[m[1]] ??= []).push(Number(m[2]));
+      return out;
+    };
+    for (const c of caches) rmSync(c, { force: true });
+    const cold = scan();
+    assert.equal(cold.status, 0, cold.stderr);
+    const warm = scan();
+    assert.equal(warm.status, 0, warm.stderr);
+    const written = caches.map((c) => readFileSync(c));
+    const third = scan();
+    assert.equal(third.status, 0, third.stderr);
+    assert.deepEqual(caches.map((c) => readFileSync(c)), written, 'both caches were accepted: none was written again');
+    assert.equal(third.stdout, cold.stdout);
+    const sizes = young(third.stderr);
+    assert.ok(sizes.main?.length && Object.keys(sizes).some((t) => t.startsWith('worker')), third.stderr);
+    // The main thread may grow once or twice while the worker starts (its isolate lets it grow until its first line runs).
+    for (const [thread, list] of Object.entries(sizes)) assert.ok(Math.max(...list) <= (thread === 'main' ? 16 : 4), `${thread}: ${list.join(' ')}`);
+    // The models were collected before the output was made (collectBeforeOutput).
+    const heapAt = (stderr: string, what: string) => Number(new RegExp(`ms main ${what} .* heap (\\d+)/`).exec(stderr)?.[1]);
+    assert.ok(heapAt(third.stderr, 'output written') * 2 < heapAt(third.stderr, 'analysed'), third.stderr);
+    // Without the flag the same scan's main thread grows its young generation (so the check above can fail).
+    const growing = scan({ LOOPWISE_BATCH_HEAP: '0' });
+    assert.equal(growing.stdout, cold.stdout);
+    assert.ok(Math.max(...young(growing.stderr).main) > 16, growing.stderr);
   });
 });

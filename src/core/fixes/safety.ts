@@ -51,11 +51,12 @@ function patternsFor(name: string): RegExp[] {
   let patterns = mutationPatterns.get(name);
   if (!patterns) {
     const n = escapeRegex(name);
+    // Sticky: tried only where the name (or `del`) occurs, see firstMatch.
     patterns = [
-      new RegExp(`(?<![\\w.])${n}\\s*(\\[[^\\]\\n]*\\]|\\.[A-Za-z_]\\w*)+\\s*(=(?!=)|[-+*/|&^%@]=|//=|>>=|<<=|\\*\\*=)`),
-      new RegExp(`(?<![\\w.])${n}\\.(${MUTATORS})\\s*\\(`),
-      new RegExp(`\\bdel\\s+${n}\\s*[\\[.]`),
-      new RegExp(`(?<![\\w.])${n}\\s*(=(?!=)|[-+*/|&^%@]=)`),
+      new RegExp(`(?<![\\w.])${n}\\s*(\\[[^\\]\\n]*\\]|\\.[A-Za-z_]\\w*)+\\s*(=(?!=)|[-+*/|&^%@]=|//=|>>=|<<=|\\*\\*=)`, 'y'),
+      new RegExp(`(?<![\\w.])${n}\\.(${MUTATORS})\\s*\\(`, 'y'),
+      new RegExp(`\\bdel\\s+${n}\\s*[\\[.]`, 'y'),
+      new RegExp(`(?<![\\w.])${n}\\s*(=(?!=)|[-+*/|&^%@]=)`, 'y'),
     ];
     if (mutationPatterns.size >= 4096) mutationPatterns.clear();
     mutationPatterns.set(name, patterns);
@@ -69,7 +70,22 @@ export function mutates(code: string, name: string, rebind: boolean): string | u
   if (!code.includes(name)) return undefined;
   const patterns = patternsFor(name);
   const count = rebind ? 4 : 3;
-  for (let i = 0; i < count; i++) { const m = patterns[i].exec(code); if (m) return m[0].trim(); }
+  for (let i = 0; i < count; i++) { const m = firstMatch(patterns[i], code, i === 2 ? 'del' : name); if (m !== undefined) return m.trim(); }
+  return undefined;
+}
+
+/**
+ * `sticky.exec(code)` as an unanchored search would find it: every match starts where `anchor`
+ * occurs (the name; `del` for the del pattern), so only those offsets are tried, in order. An
+ * unanchored search tried the lookbehind at every offset of a body (on gradio 324 calls read 10 MB).
+ */
+function firstMatch(sticky: RegExp, code: string, anchor: string): string | undefined {
+  // An empty anchor occurs at every offset, the end included.
+  for (let p = code.indexOf(anchor); p >= 0 && p <= code.length; p = anchor ? code.indexOf(anchor, p + 1) : p + 1) {
+    sticky.lastIndex = p;
+    const m = sticky.exec(code);
+    if (m) return m[0];
+  }
   return undefined;
 }
 
