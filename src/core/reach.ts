@@ -268,6 +268,8 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
   };
   const prefixes = (q: string, visit: (m: string) => void) => { const p = q.split('.'); for (let j = 1; j < p.length; j++) visit(p.slice(0, j).join('.')); };
   const inProject = (q: string) => targets(q).length > 0 || children.has(q) || q.split('.').some((_, j, p) => byModule.has(p.slice(0, j + 1).join('.')));
+  /** A plain import whose chains may name a workspace module: `q`, or a package or namespace above it, is one. */
+  const touches = (q: string) => inProject(q) || q.split('.').some((_, j, p) => { const x = p.slice(0, j + 1).join('.'); return children.has(x) || targets(x).length > 0; });
 
   /** The attribute chains written after the name `local` in file i (`gr.themes.Soft` -> [themes, Soft]). */
   const chainMemo = new Map<string, string[][]>();
@@ -329,6 +331,7 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
       } else {
         // `import a.b` binds `a`: every module on the chains `a.x.y` the file writes.
         const [[q, local]] = imp.names;
+        if (!touches(q)) continue; // `import os`: nothing of the workspace on its chains
         const base = imp.alias ? q : local;
         for (const t of targets(base)) edge(t);
         prefixes(q, edge);
@@ -455,7 +458,7 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
           }
         } else {
           const [[q, local]] = imp.names;
-          walk(i, local, imp.alias ? q : local);
+          if (touches(q)) walk(i, local, imp.alias ? q : local);
         }
       }
       continue;
