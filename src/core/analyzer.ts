@@ -33,6 +33,11 @@ export interface SourceFile {
   isPackage: boolean;
   /** Test code, a script or an example: findings at `severity['test-code']` (info) and no worker advice. */
   testCode?: boolean;
+  /**
+   * Read but never parsed: a cold scan's file the analysis cannot need (see reach.ts). It counts as
+   * scanned, and its module name is indexed (prefixes, dotted suffixes) as if it were modelled.
+   */
+  unparsed?: boolean;
 }
 
 export interface AnalyzeOptions {
@@ -519,7 +524,17 @@ export class Analyzer {
     const wasmNotesAt = notes.length;
     const entries: ModuleEntry[] = [];
     const seen = new Set<string>();
+    // Unparsed files (reach.ts): their module names, and their places in the numbering of same-named modules.
+    const ghosts: string[] = [];
+    let slot = 0;
     for (const f of files) {
+      if (f.unparsed) {
+        const module = seen.has(f.module) ? `${f.module}@${entries.length + slot}` : f.module;
+        seen.add(f.module);
+        ghosts.push(module);
+        slot++;
+        continue;
+      }
       let model: FileModel;
       try {
         model = this.model(f);
@@ -533,14 +548,16 @@ export class Analyzer {
       }
       // Two files claiming one module name (scripts in different folders): keep both apart.
       let module = model.module;
-      if (seen.has(module)) module = `${module}@${entries.length}`;
+      if (seen.has(module)) module = `${module}@${entries.length + slot}`;
       seen.add(module);
       entries.push(this.entryFor(f, model, module));
     }
     if (this.wasmNote) { notes.splice(wasmNotesAt, 0, this.wasmNote); this.wasmNote = undefined; }
-    const { names, surfaces } = this.entryKeys(entries);
+    const keys = this.entryKeys(entries);
+    const { surfaces } = keys;
+    const names = ghosts.length ? `${keys.names}\n\u0001${ghosts.join('\n')}` : keys.names;
     const lastFastapi = this.workspace?.fastapi;
-    const { index, fastapi, kept: resolutionsKept } = this.indexFor(entries, surfaces, names);
+    const { index, fastapi, kept: resolutionsKept } = this.indexFor(entries, surfaces, names, ghosts);
     if (!fastapi) this.fastapiReads = new Set();
     const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces, resolutionsKept), new Map(files.map((f) => [f.path, f.text])), index, fastapi, this.fastapiReads);
     run.loggingCoroutines = this.loggingCoroutines;
@@ -869,14 +886,14 @@ export class Analyzer {
    * entries that changed (an edited file) are swapped in; the FastAPI model is kept too when every
    * surface and the changed modules' role inputs are unchanged. Otherwise both are built afresh.
    */
-  private indexFor(entries: ModuleEntry[], surfaces: string, names: string): { index: SymbolIndex; fastapi?: FastApiModel; kept: boolean } {
+  private indexFor(entries: ModuleEntry[], surfaces: string, names: string, ghosts: string[] = []): { index: SymbolIndex; fastapi?: FastApiModel; kept: boolean } {
     const prev = this.workspace;
     // Reads of the open documents' names are noted (see SymbolIndex.watch), so that an edit of their
     // surface drops only what read a name it changed.
     const watch = entries.filter((e) => this.docs.has(e.file)).map((e) => e.model.module);
     if (!prev || prev.names !== names) {
       this.logCounts.clear();
-      const index = new SymbolIndex(entries);
+      const index = new SymbolIndex(entries, ghosts);
       index.watch(watch);
       this.resetReads();
       this.workspace = { names, entries, surfaces, index };

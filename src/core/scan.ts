@@ -7,6 +7,7 @@ import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, In
 import { compileGlobs, type GlobSet } from './globs';
 import { isTestCode, projectPath } from './python/sourceRoots';
 import { ModelBuilders } from './parallel';
+import { reach } from './reach';
 import { mark } from './timeline';
 import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './types';
 
@@ -32,6 +33,11 @@ export interface ScanOptions {
   jobs?: number;
   /** Analyse these bytes (standard input) as the file at `path`, instead of walking `paths`. */
   stdin?: { path: string; bytes: Buffer };
+  /**
+   * Parse only the files the analysis can need (reach.ts); the others are read and counted. Default
+   * true; false (or LOOPWISE_PARSE_ALL=1) parses every file.
+   */
+  reach?: boolean;
 }
 
 /** `root`: the folder it was found under (a file named on the command line: its folder). */
@@ -45,6 +51,8 @@ export interface ScanOutput {
   /** Every configuration file that governs a scanned file. */
   configs: ProjectConfig[];
   analyzer: Analyzer;
+  /** Files read but not parsed: the analysis cannot need them (see reach.ts). */
+  unparsed: string[];
   /** Analyses again with the same files and options, some texts replaced (by path), e.g. after fixes. */
   reanalyze(texts: Map<string, string>): ScanResult;
 }
@@ -129,10 +137,20 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config, root: f.root });
   }
   mark(`read ${sources.length} files`);
+  const useReach = opts.reach ?? process.env.LOOPWISE_PARSE_ALL !== '1';
+  /** The files with those the analysis cannot need marked unparsed (see reach.ts). */
+  const reached = (list: SourceFile[]): SourceFile[] => {
+    if (!useReach || list.length < 2) return list;
+    const { needed } = reach(list);
+    return list.map((s, i) => (needed[i] ? (s.unparsed ? { ...s, unparsed: undefined } : s) : { ...s, unparsed: true }));
+  };
+  const reachable = reached(sources);
+  const parsed = reachable.filter((s) => !s.unparsed);
+  mark(`reach: parsing ${parsed.length} of ${sources.length} files (${parsed.reduce((n, s) => n + s.text.length, 0)} of ${sources.reduce((n, s) => n + s.text.length, 0)} chars)`);
   let analyzer: Analyzer;
   try { analyzer = await analyzerReady; } catch (err) { builders?.close(); throw err; }
   mark('parser ready');
-  if (builders) await builders.build(analyzer, sources);
+  if (builders) await builders.build(analyzer, parsed);
   mark('models built');
   // One analysis per distinct set of analysis options (most scans have one), each reporting on its
   // own files; the call graph always spans every file, so a helper in another folder is still followed.
@@ -155,11 +173,13 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     }
     return mergeResults(parts.map((g) => analyzer.analyze(list, { ...g.options, fixes: opts.fixes, notes: allNotes, only: g.files })), allNotes, list.length);
   };
-  const result = run(sources);
+  const result = run(reachable);
   mark('analysed');
-  const reanalyze = (texts: Map<string, string>) => run(sources.map((s) => (texts.has(s.path) ? { ...s, text: texts.get(s.path)! } : s)));
+  // Fixed texts can reach files the first analysis did not need (a helper made async): reached again.
+  const reanalyze = (texts: Map<string, string>) => run(reached(sources.map((s) => (texts.has(s.path) ? { ...s, text: texts.get(s.path)! } : s))));
   const first = files.length ? files[0].config : resolver.defaults;
-  return { result, files: scanned, config: first, configs: [...used].filter((c) => c.source), analyzer, reanalyze };
+  const unparsed = reachable.filter((s) => s.unparsed).map((s) => s.path);
+  return { result, files: scanned, config: first, configs: [...used].filter((c) => c.source), analyzer, unparsed, reanalyze };
 }
 
 /** `scan - --stdin-filename PATH`: one file, configured and excluded as the file at PATH would be. */

@@ -49,8 +49,14 @@ export class SymbolIndex {
   readonly readers: Set<string>[] = [];
   private memoDeps = new Map<string, string[]>();
 
-  constructor(entries: Iterable<ModuleEntry>) {
+  /**
+   * `ghosts`: module names of files not modelled (a cold scan's unparsed files, see reach.ts): they
+   * take part in the names' prefixes, words and dotted suffixes as they would modelled, so a lookup
+   * resolves as it would over every file (the files they would resolve to are modelled).
+   */
+  constructor(entries: Iterable<ModuleEntry>, ghosts: Iterable<string> = []) {
     for (const e of entries) this.add(e);
+    for (const g of ghosts) this.addName(g);
   }
 
   /**
@@ -210,13 +216,7 @@ export class SymbolIndex {
   private add(e: ModuleEntry): void {
     const name = e.model.module;
     this.modules.set(name, e);
-    const parts = name.split('.');
-    for (const p of parts) this.words.add(p);
-    for (let i = 1; i < parts.length; i++) {
-      this.prefixes.add(parts.slice(0, i).join('.'));
-      const suffix = parts.slice(i).join('.');
-      this.bySuffix.set(suffix, this.bySuffix.has(suffix) ? null : name);
-    }
+    this.addName(name);
     // Qualified names start with the module's name, unless a second module of one name was renamed (`m@3`).
     const own = `${name}.`;
     for (const fn of e.model.functions) {
@@ -227,6 +227,17 @@ export class SymbolIndex {
     for (const cls of e.model.classes) {
       this.classes.set(cls.qname, { mod: e, cls });
       if (!cls.qname.startsWith(own)) this.addWord(cls.qname);
+    }
+  }
+
+  /** A module's name in `words`, `prefixes` and `bySuffix`. */
+  private addName(name: string): void {
+    const parts = name.split('.');
+    for (const p of parts) this.words.add(p);
+    for (let i = 1; i < parts.length; i++) {
+      this.prefixes.add(parts.slice(0, i).join('.'));
+      const suffix = parts.slice(i).join('.');
+      this.bySuffix.set(suffix, this.bySuffix.has(suffix) ? null : name);
     }
   }
 

@@ -35,7 +35,7 @@ describe('JSON report written in pieces', () => {
       const clean = await scanPaths([dir], { noConfig: true, jobs: 1 });
       assert.equal(clean.result.findings.length, 0);
       assert.equal(pieces(clean.result, clean.files).join(''), jsonReport(clean.result, clean.files));
-      writeFileSync(join(dir, 'bad.py'), 'def f(:\n    pass\n');
+      writeFileSync(join(dir, 'bad.py'), 'async def f(:\n    pass\n');
       const noted = await scanPaths([dir], { noConfig: true, jobs: 1 });
       assert.ok(noted.result.notes.length > 0);
       assert.equal(pieces(noted.result, noted.files).join(''), jsonReport(noted.result, noted.files));
