@@ -35,6 +35,15 @@ describe('reach: cold scans parse only what the analysis needs', () => {
     }
   });
 
+  it('parses everything when files with a plain seed word hold 90 % of the text (skipping could save little)', () => {
+    const handler = 'async def handler():\n    pass\n';
+    const unused = 'def unused():\n    return 1\n';
+    const mostly = [{ text: handler + '# the rest of the service\n'.repeat(40), module: 'a', isPackage: false }, { text: unused, module: 'b', isPackage: false }];
+    assert.deepEqual(reach(mostly).needed, [true, true]);
+    const little = [{ text: handler, module: 'a', isPackage: false }, { text: unused.repeat(10), module: 'b', isPackage: false }];
+    assert.deepEqual(reach(little).needed, [true, false]);
+  });
+
   it('finds a blocking call reached through a relative import and a package re-export', async () => {
     const { result } = await scanPaths([ROOT], { noConfig: true });
     const f = result.findings.find((x) => x.function === 'report');
