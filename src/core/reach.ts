@@ -16,6 +16,7 @@
 //    dotted suffix, and its submodules whose names occur in the importer's text (`pkg.sub.f()`).
 // Files sharing a module name are needed together (the index numbers them in order).
 import type { SourceFile } from './analyzer';
+import { relativeImportTarget } from './python/sourceRoots';
 
 /** Words the analysis starts from (derived from fastapi/app.ts, rules/*, callgraph.ts listeners). */
 const SEED_WORDS = [
@@ -161,10 +162,7 @@ function importsOf(f: Pick<SourceFile, 'text' | 'module' | 'isPackage'>): Imp[] 
       const start = m.index;
       if (!dots) { if (raw) out.push({ q: raw, from: true, names, start, end }); continue; }
       const rest = raw.slice(dots);
-      const parts = f.module.split('.');
-      const pkg = f.isPackage ? parts : parts.slice(0, -1);
-      const up = pkg.slice(0, Math.max(0, pkg.length - (dots - 1)));
-      const abs = [...up, ...(rest ? [rest] : [])].join('.');
+      const abs = relativeImportTarget(f.module, f.isPackage, dots, rest);
       if (abs) out.push({ q: abs, from: true, names, start, end });
       else for (const [name, local] of names) out.push({ q: name, from: false, names: [[name, local]], start, end }); // `from . import x` at the top
       if (rest && rest !== abs) out.push({ q: rest, from: true, names, start, end }); // also as written: matched by suffix below

@@ -8,6 +8,7 @@ import { intern as internImport } from './intern';
 import { type Expr, namesIn as namesInImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Scope, Binding } from './modelTypes';
 import { emptyModel } from './parts';
+import { relativeImportTarget } from './sourceRoots';
 
 // Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
 // the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
@@ -707,10 +708,7 @@ export class ModelBuilder extends ExprBuilder {
     const prefix = prefixNode !== undefined ? this.E[prefixNode] - this.S[prefixNode] : 1;
     const restNode = kids.find((c) => this.kind(c) === K.dotted_name);
     const rest = restNode !== undefined ? this.str(restNode).replace(/\s+/g, '') : undefined;
-    const parts = this.model.module.split('.');
-    const pkg = this.model.isPackage ? parts : parts.slice(0, -1);
-    const up = pkg.slice(0, Math.max(0, pkg.length - (prefix - 1)));
-    return [...up, ...(rest ? [rest] : [])].join('.');
+    return relativeImportTarget(this.model.module, this.model.isPackage, prefix, rest);
   }
 
   private addImport(scope: number, alias: string, target: string, n: number): void {

@@ -103,6 +103,17 @@ function declaredPackageDirs(project: string): string[] {
 }
 
 /**
+ * The module `from <dots><rest> import ...` names when written in `module` (`isPackage`: its
+ * `__init__.py`): `..x` in a.b.c -> `a.x`, in package a/b/__init__.py -> `a.x`; '' above the top.
+ */
+export function relativeImportTarget(module: string, isPackage: boolean, dots: number, rest: string | undefined): string {
+  const parts = module.split('.');
+  const pkg = isPackage ? parts : parts.slice(0, -1);
+  const up = pkg.slice(0, Math.max(0, pkg.length - (dots - 1)));
+  return [...up, ...(rest ? [rest] : [])].join('.');
+}
+
+/**
  * `app/routers/items.py` -> `app.routers.items`. A file in a regular package is named by its chain
  * of `__init__.py` folders; a file in a folder without one below a regular package by that package's
  * name and the folders in between; any other file (a namespace package, a plain folder) by its path
