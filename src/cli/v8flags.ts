@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { BATCH_HEAP_ENV, FREEZE_YOUNG } from '../core/batchHeap';
 
 /**
  * V8 flags for a run that ends (scan, fix, recommend), set before the analyzer's code gets hot. A
@@ -28,7 +29,7 @@ export const BATCH_V8_FLAGS = ['--interrupt-budget=500000'];
  * sets these too. V8 reads them at GC time, so setting them at start works; they do not touch the
  * code cache, which the server does not read.
  */
-export const SERVER_V8_FLAGS = ['--heap-growing-percent=20', '--semi-space-growth-factor=1', '--no-parallel-scavenge'];
+export const SERVER_V8_FLAGS = ['--heap-growing-percent=20', FREEZE_YOUNG, '--no-parallel-scavenge'];
 
 /**
  * The young generation of a batch run stays at the size it reached while the bundle loaded (2 x 2 MB
@@ -41,14 +42,14 @@ export const SERVER_V8_FLAGS = ['--heap-growing-percent=20', '--semi-space-growt
  * worker (workerBin.ts, first thing; BATCH_HEAP_ENV tells it the process froze) and the main thread
  * once its parser is ready (core/parser.ts) set it again.
  */
-export const FREEZE_YOUNG = '--semi-space-growth-factor=1';
+export { FREEZE_YOUNG };
 /** V8's default factor: set again before a code cache is made, as V8's cache check covers the flags. */
 export const THAW_YOUNG = '--semi-space-growth-factor=2';
 /**
  * Set to "1" in a batch run's environment by the launcher (bin.ts) once the main thread has frozen
  * its young generation; the scan worker and collectBeforeOutput follow it. "0" turns both off.
  */
-export const BATCH_HEAP_ENV = 'LOOPWISE_BATCH_HEAP';
+export { BATCH_HEAP_ENV };
 
 /**
  * A full GC in a batch run, between the analysis and its output: every file's model has just become

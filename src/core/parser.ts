@@ -3,8 +3,8 @@
 // is the project being scanned.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { keepYoungSmall } from './batchHeap';
 import type { CursorOps } from './python/flatTree';
 
 let ready: Promise<Language> | undefined;
@@ -148,9 +148,8 @@ export function initParser(grammarDir = defaultGrammarDir()): Promise<Language> 
       await Parser.init(moduleOptions);
       wasm = checkWasm();
       language = await Language.load(join(grammarDir, 'tree-sitter-python.wasm'));
-      // A batch run keeps V8's young generation from growing (cli/v8flags.ts FREEZE_YOUNG); a scan
-      // worker's isolate, made while this thread read the files, let it grow again for every thread.
-      if (process.env.LOOPWISE_BATCH_HEAP === '1') setFlagsFromString('--semi-space-growth-factor=1');
+      // A scan worker's isolate, made while this thread read the files, let the young generation grow again.
+      keepYoungSmall();
       return language;
     })();
     ready.catch(() => { ready = undefined; });
