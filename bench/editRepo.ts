@@ -130,6 +130,8 @@ async function main(): Promise<void> {
   //  surface: a letter typed at the start of a class attribute: the file's surface changes.
   const kinds = { body: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], analysed: [] as number[], keyMs: [] as number[], cpuUpdate: [] as number[], settle: [] as number[], fastapiRebuilt: 0 }, comment: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], analysed: [] as number[], keyMs: [] as number[], cpuUpdate: [] as number[], settle: [] as number[], fastapiRebuilt: 0 }, surface: { total: [] as number[], cpu: [] as number[], update: [] as number[], deps: [] as number[], analyze: [] as number[], reanalysed: [] as number[], analysed: [] as number[], keyMs: [] as number[], cpuUpdate: [] as number[], settle: [] as number[], fastapiRebuilt: 0 } };
   let findings = 0;
+  // LW_BENCH_DETAIL=file.json: one row per scripted keystroke (kind, line, CPU, files analysed, key time).
+  const detail: Record<string, number | string>[] = [];
   // LW_BENCH_KINDS=body,comment: measure (and profile) only these kinds.
   const only = process.env.LW_BENCH_KINDS?.split(',');
   for (const kind of (['body', 'comment', 'surface'] as const).filter((x) => !only || only.includes(x))) {
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
       k.cpu.push(cpu[cpu.length - 1]); k.cpuUpdate.push(cpuUpdate[cpuUpdate.length - 1]); k.settle.push(settleCpu[settleCpu.length - 1]); k.reanalysed.push(onlySize);
       const ks = keptStats();
       k.analysed.push(ks ? ks.analysed : onlySize); k.keyMs.push(ks ? ks.keyMs : 0);
+      detail.push({ kind, line: line + 1, cpuMs: r1(cpu[cpu.length - 1]), updateCpuMs: r1(cpuUpdate[cpuUpdate.length - 1]), analysed: ks ? ks.analysed : onlySize, keyMs: r1(ks ? ks.keyMs : 0), settleCpuMs: r1(settleCpu[settleCpu.length - 1]) });
       findings = c.findings;
     }
   }
@@ -182,6 +185,7 @@ async function main(): Promise<void> {
   const total = [...kinds.body.total, ...kinds.comment.total, ...kinds.surface.total];
   for (const [kind, k] of Object.entries(kinds)) if (!k.total.length) delete (kinds as Record<string, unknown>)[kind];
   if (session) { const { profile: p } = await session.post('Profiler.stop'); writeFileSync(profile!, JSON.stringify(p)); session.disconnect(); }
+  if (process.env.LW_BENCH_DETAIL) writeFileSync(process.env.LW_BENCH_DETAIL, JSON.stringify(detail));
   const heapEnd = heapMb();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   mem('after edits');

@@ -146,9 +146,17 @@ const ROLE_WORD: Record<FunctionKind, string> = {
 /** A Map that counts its changes (importersOf skips its scan of the models while none changed). */
 class CountedMap<K, V> extends Map<K, V> {
   gen = 0;
-  override set(k: K, v: V): this { this.gen++; return super.set(k, v); }
-  override delete(k: K): boolean { this.gen++; return super.delete(k); }
-  override clear(): void { this.gen++; super.clear(); }
+  /** Keys set or deleted since `takeChanged` (undefined after a clear: every key). */
+  private changedKeys: Set<K> | undefined = new Set();
+  override set(k: K, v: V): this { this.gen++; this.changedKeys?.add(k); return super.set(k, v); }
+  override delete(k: K): boolean { this.gen++; this.changedKeys?.add(k); return super.delete(k); }
+  override clear(): void { this.gen++; this.changedKeys = undefined; super.clear(); }
+  /** The keys changed since the last call (undefined: any may have). */
+  takeChanged(): Set<K> | undefined {
+    const out = this.changedKeys;
+    this.changedKeys = new Set();
+    return out;
+  }
 }
 
 export class Analyzer {
@@ -257,7 +265,7 @@ export class Analyzer {
 
   /** importerClosure's results per importers map (a map is replaced, never changed). */
   private closures = new WeakMap<Map<string, string[]>, Map<string, Set<string>>>();
-  private importersMemo: { paths: string[]; modules: string[]; imports: Map<string, { model: FileModel; key: string }>; importers: Map<string, string[]>; gen: number } | undefined;
+  private importersMemo: { paths: string[]; modules: string[]; imports: Map<string, { model: FileModel; key: string }>; importers: Map<string, string[]>; gen: number; complete: boolean } | undefined;
 
   /** Who imports each file (by path), kept while the file list and every file's imports are unchanged. */
   private importersOf(files: SourceFile[]): Map<string, string[]> {
@@ -267,10 +275,13 @@ export class Analyzer {
     // While the file list is the same, only files whose model changed are looked at again (none
     // when the cache is unchanged since the last call).
     if (same && memo && memo.gen === this.cache.gen) return memo.importers;
+    const changed = this.cache.takeChanged();
     if (same && memo) {
-      for (const f of files) {
-        const model = this.cache.get(f.path)?.model;
-        const was = memo.imports.get(f.path);
+      // Files whose cache entry did not change since the last call kept the model seen then.
+      const paths = changed && memo.complete ? [...changed].filter((p) => memo.imports.has(p)) : files.map((f) => f.path);
+      for (const path of paths) {
+        const model = this.cache.get(path)?.model;
+        const was = memo.imports.get(path);
         if (!model || !was) { same = false; break; }
         if (was.model === model) continue;
         const k = model.imports.map((i) => i.q).join(',');
@@ -296,7 +307,8 @@ export class Analyzer {
         }
       }
     }
-    this.importersMemo = { paths: files.map((f) => f.path), modules: files.map((f) => f.module), imports, importers, gen: this.cache.gen };
+    // complete: every file had a model (else each call looks at every file again, as a missing model fails the check).
+    this.importersMemo = { paths: files.map((f) => f.path), modules: files.map((f) => f.module), imports, importers, gen: this.cache.gen, complete: imports.size === files.length };
     return importers;
   }
 
@@ -659,6 +671,11 @@ export class Analyzer {
     this.logCounts.set(mod.file, { entry: mod, n });
     return n;
   };
+  /** Whether an open document's lines moved since the base (else kept results need no remapping). */
+  private linesMoved(): boolean {
+    for (const edits of this.rowEdits.values()) if (edits.length) return true;
+    return false;
+  }
   /** The names edits changed since the kept results' base was taken (see keep), as indexFor found them. */
   private namesSinceBase: Set<string> | 'all' = new Set();
   /** The names the last built FastAPI model read (it is kept while an edit changes none of them). */
@@ -749,8 +766,9 @@ export class Analyzer {
       for (const p of stale) if (only.has(p)) plan.run.add(p);
     }
     const out: FileResult[] = [];
+    const linesMoved = this.linesMoved();
     for (const p of reuse) {
-      const r = remapResult(k.results.get(p)!, (f) => this.rowEdits.get(f), 'forward');
+      const r = linesMoved ? remapResult(k.results.get(p)!, (f) => this.rowEdits.get(f), 'forward') : k.results.get(p)!;
       if (!r) return undefined;
       out.push(r);
     }
@@ -778,9 +796,10 @@ export class Analyzer {
       const results = new Map<string, FileResult>();
       const present = new Set(entries.map((e) => e.file));
       const reused = new Set(plan.reuse);
+      const linesMoved = this.linesMoved();
       for (const [file, r] of k.results) {
         if (!present.has(file)) continue;
-        const now = remapResult(r, (f) => this.rowEdits.get(f), 'forward');
+        const now = linesMoved ? remapResult(r, (f) => this.rowEdits.get(f), 'forward') : r;
         if (now) results.set(file, now);
       }
       for (const [file, r] of byFile(plan.run)) results.set(file, r);
