@@ -143,8 +143,24 @@ const ROLE_WORD: Record<FunctionKind, string> = {
 };
 
 
+/** A Map that counts its changes (importersOf skips its scan of the models while none changed). */
+class CountedMap<K, V> extends Map<K, V> {
+  gen = 0;
+  /** Keys set or deleted since `takeChanged` (undefined after a clear: every key). */
+  private changedKeys: Set<K> | undefined = new Set();
+  override set(k: K, v: V): this { this.gen++; this.changedKeys?.add(k); return super.set(k, v); }
+  override delete(k: K): boolean { this.gen++; this.changedKeys?.add(k); return super.delete(k); }
+  override clear(): void { this.gen++; this.changedKeys = undefined; super.clear(); }
+  /** The keys changed since the last call (undefined: any may have). */
+  takeChanged(): Set<K> | undefined {
+    const out = this.changedKeys;
+    this.changedKeys = new Set();
+    return out;
+  }
+}
+
 export class Analyzer {
-  private cache = new Map<string, CachedModel>();
+  private cache = new CountedMap<string, CachedModel>();
   /** How many files were parsed (not served from the cache) since creation; tests use it. */
   parses = 0;
   /** Trim the arrays of models built by model() (see compactModel); a worker thread skips it, as posting a model copies it exactly sized. */
@@ -195,6 +211,7 @@ export class Analyzer {
 
   /** The file's model, from the cache when its text has not changed. Never throws on user code. */
   model(file: SourceFile, oldTree?: Tree): FileModel {
+    this.settle();
     const hit = this.cache.get(file.path);
     if (hit && hit.text === file.text && hit.module === file.module && hit.isPackage === file.isPackage) return hit.model;
     const { model } = this.parseAndBuild(file, oldTree, false);
@@ -205,6 +222,7 @@ export class Analyzer {
 
   /** Caches a model built elsewhere (a worker thread) from exactly this file's text. */
   adopt(file: SourceFile, model: FileModel): void {
+    this.settle();
     this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
   }
 
@@ -247,25 +265,30 @@ export class Analyzer {
 
   /** importerClosure's results per importers map (a map is replaced, never changed). */
   private closures = new WeakMap<Map<string, string[]>, Map<string, Set<string>>>();
-  private importersMemo: { paths: string[]; modules: string[]; imports: Map<string, { model: FileModel; key: string }>; importers: Map<string, string[]> } | undefined;
+  private importersMemo: { paths: string[]; modules: string[]; imports: Map<string, { model: FileModel; key: string }>; importers: Map<string, string[]>; gen: number; complete: boolean } | undefined;
 
   /** Who imports each file (by path), kept while the file list and every file's imports are unchanged. */
   private importersOf(files: SourceFile[]): Map<string, string[]> {
     const memo = this.importersMemo;
     let same = memo?.paths.length === files.length;
     for (let i = 0; same && i < files.length; i++) same = files[i].path === memo!.paths[i] && files[i].module === memo!.modules[i];
-    // While the file list is the same, only files whose model changed are looked at again.
+    // While the file list is the same, only files whose model changed are looked at again (none
+    // when the cache is unchanged since the last call).
+    if (same && memo && memo.gen === this.cache.gen) return memo.importers;
+    const changed = this.cache.takeChanged();
     if (same && memo) {
-      for (const f of files) {
-        const model = this.cache.get(f.path)?.model;
-        const was = memo.imports.get(f.path);
+      // Files whose cache entry did not change since the last call kept the model seen then.
+      const paths = changed && memo.complete ? [...changed].filter((p) => memo.imports.has(p)) : files.map((f) => f.path);
+      for (const path of paths) {
+        const model = this.cache.get(path)?.model;
+        const was = memo.imports.get(path);
         if (!model || !was) { same = false; break; }
         if (was.model === model) continue;
         const k = model.imports.map((i) => i.q).join(',');
         if (k !== was.key) { same = false; break; }
         was.model = model;
       }
-      if (same) return memo.importers;
+      if (same) { memo.gen = this.cache.gen; return memo.importers; }
     }
     const imports = new Map<string, { model: FileModel; key: string }>();
     for (const f of files) {
@@ -284,11 +307,13 @@ export class Analyzer {
         }
       }
     }
-    this.importersMemo = { paths: files.map((f) => f.path), modules: files.map((f) => f.module), imports, importers };
+    // complete: every file had a model (else each call looks at every file again, as a missing model fails the check).
+    this.importersMemo = { paths: files.map((f) => f.path), modules: files.map((f) => f.module), imports, importers, gen: this.cache.gen, complete: imports.size === files.length };
     return importers;
   }
 
   forget(path: string): void {
+    this.settle();
     this.cache.delete(path);
     this.rowEdits.set(path, [WHOLE]);
     this.analysedView.delete(path);
@@ -333,6 +358,7 @@ export class Analyzer {
    * in a 10k-line file reparses only the changed region. Returns whether the parse was incremental.
    */
   updateDocument(file: SourceFile, edits: DocumentEdit[]): { model: FileModel; incremental: boolean } {
+    this.settle();
     const prev = this.docs.get(file.path);
     let incremental = false;
     let old: Tree | undefined;
@@ -514,12 +540,15 @@ export class Analyzer {
     this.workspace = undefined;
     this.importersMemo = undefined;
     this.kept = undefined;
+    this.pendingKeys = undefined;
     this.keysMemo = undefined;
     this.rowEdits.clear();
     this.logCounts.clear();
   }
 
   analyze(files: SourceFile[], opts: AnalyzeOptions = {}): ScanResult {
+    this.settle();
+    this.keptStats.keyMs = 0;
     const notes: FileNote[] = [...(opts.notes ?? [])];
     const wasmNotesAt = notes.length;
     const entries: ModuleEntry[] = [];
@@ -642,6 +671,11 @@ export class Analyzer {
     this.logCounts.set(mod.file, { entry: mod, n });
     return n;
   };
+  /** Whether an open document's lines moved since the base (else kept results need no remapping). */
+  private linesMoved(): boolean {
+    for (const edits of this.rowEdits.values()) if (edits.length) return true;
+    return false;
+  }
   /** The names edits changed since the kept results' base was taken (see keep), as indexFor found them. */
   private namesSinceBase: Set<string> | 'all' = new Set();
   /** The names the last built FastAPI model read (it is kept while an edit changes none of them). */
@@ -649,7 +683,7 @@ export class Analyzer {
   /** Per open document, its line changes since the base of `kept`. */
   private rowEdits = new Map<string, RowEdit[]>();
   /** What the last analyze() re-analysed and kept (the bench and tests read it). */
-  readonly keptStats = { analysed: 0, kept: 0, keyMs: 0 };
+  readonly keptStats = { analysed: 0, kept: 0, keyMs: 0, pendingKeys: 0, settleMs: 0 };
 
   /** Which files of `only` need analysing and which results can be kept, if the kept results can serve. */
   private planReuse(entries: ModuleEntry[], surfaces: string, fastapiKept: boolean, opts: AnalyzeOptions): { run: Set<string>; reuse: string[]; changed: ModuleEntry[]; names: Set<string> } | undefined {
@@ -732,8 +766,9 @@ export class Analyzer {
       for (const p of stale) if (only.has(p)) plan.run.add(p);
     }
     const out: FileResult[] = [];
+    const linesMoved = this.linesMoved();
     for (const p of reuse) {
-      const r = remapResult(k.results.get(p)!, (f) => this.rowEdits.get(f), 'forward');
+      const r = linesMoved ? remapResult(k.results.get(p)!, (f) => this.rowEdits.get(f), 'forward') : k.results.get(p)!;
       if (!r) return undefined;
       out.push(r);
     }
@@ -746,7 +781,7 @@ export class Analyzer {
     const analysed = plan ? plan.run : opts.only;
     this.keptStats.analysed = analysed?.size ?? entries.length;
     this.keptStats.kept = plan?.reuse.length ?? 0;
-    if (opts.fixes !== false || !this.workspace) { this.kept = undefined; this.rowEdits.clear(); return; }
+    if (opts.fixes !== false || !this.workspace) { this.kept = undefined; this.pendingKeys = undefined; this.rowEdits.clear(); return; }
     const byFile = (only: Set<string> | undefined) => {
       const out = new Map<string, FileResult>();
       for (const e of entries) if (!only || only.has(e.file)) out.set(e.file, { findings: [], handlers: [] });
@@ -761,9 +796,10 @@ export class Analyzer {
       const results = new Map<string, FileResult>();
       const present = new Set(entries.map((e) => e.file));
       const reused = new Set(plan.reuse);
+      const linesMoved = this.linesMoved();
       for (const [file, r] of k.results) {
         if (!present.has(file)) continue;
-        const now = remapResult(r, (f) => this.rowEdits.get(f), 'forward');
+        const now = linesMoved ? remapResult(r, (f) => this.rowEdits.get(f), 'forward') : r;
         if (now) results.set(file, now);
       }
       for (const [file, r] of byFile(plan.run)) results.set(file, r);
@@ -774,12 +810,12 @@ export class Analyzer {
         const reads = this.reads.get(file);
         if (!reads || readsChanged(reads, plan.changedNames)) for (const q of this.closureOf(importers, file)) results.delete(q);
       }
-      const keys = this.documentKeys(run, files, entries);
+      const keys = new Map<string, string>();
       // Readers' keys: taken again for the files analysed now; the others' hold unless their lines moved.
       const moved = [...this.rowEdits].filter(([, edits]) => edits.length).map(([file]) => JSON.stringify(file));
       const readerKeys = new Map<string, string>();
       for (const [file, key] of k.readerKeys) if (present.has(file) && !plan.run.has(file) && results.has(file) && !moved.some((f) => key.includes(f))) readerKeys.set(file, key);
-      for (const [file, key] of this.readerKeys(run, files, entries.filter((e) => plan.run.has(e.file)))) readerKeys.set(file, key);
+      this.deferKeys(run, keys, this.documentKeys(files, entries), readerKeys, this.readerKeys(files, entries.filter((e) => plan.run.has(e.file))));
       this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, readerKeys, results, watch: this.workspace.index.watchKey };
       this.rowEdits.clear();
       this.namesSinceBase = new Set();
@@ -796,10 +832,9 @@ export class Analyzer {
       }
       return;
     }
-    const t = performance.now();
-    const keys = this.documentKeys(run, files, entries);
-    const readerKeys = this.readerKeys(run, files, opts.only ? entries.filter((e) => opts.only!.has(e.file)) : entries);
-    this.keptStats.keyMs = performance.now() - t;
+    const keys = new Map<string, string>();
+    const readerKeys = new Map<string, string>();
+    this.deferKeys(run, keys, this.documentKeys(files, entries), readerKeys, this.readerKeys(files, opts.only ? entries.filter((e) => opts.only!.has(e.file)) : entries));
     this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, readerKeys, results: byFile(opts.only), watch: this.workspace.index.watchKey };
     this.rowEdits.clear();
     this.namesSinceBase = new Set();
@@ -812,19 +847,53 @@ export class Analyzer {
    */
   readerKeyImporters = 3;
 
-  /** Export keys of the open documents among `entries` that other files import: an edit of any other re-analyses it alone anyway. */
-  private documentKeys(run: Run, files: SourceFile[], entries: ModuleEntry[]): Map<string, string> {
+  /** The open documents among `entries` that other files import get export keys: an edit of any other re-analyses it alone anyway. */
+  private documentKeys(files: SourceFile[], entries: ModuleEntry[]): ModuleEntry[] {
     const importers = this.importersOf(files);
-    return new Map(entries.filter((e) => this.docs.has(e.file) && this.closureOf(importers, e.file).size > 1).map((e) => [e.file, run.exportKey(e, (_f, line) => line)]));
+    return entries.filter((e) => this.docs.has(e.file) && this.closureOf(importers, e.file).size > 1);
   }
 
-  /** Export keys (see Run.exportKey) of those of `entries` that read an open document's names and that at least readerKeyImporters files import. */
-  private readerKeys(run: Run, files: SourceFile[], entries: ModuleEntry[]): Map<string, string> {
+  /** Those of `entries` that read an open document's names and that at least readerKeyImporters files import get export keys (see Run.exportKey). */
+  private readerKeys(files: SourceFile[], entries: ModuleEntry[]): ModuleEntry[] {
     // The closure counts the file itself.
     const importers = this.importersOf(files);
-    const readers = entries.filter((e) => !this.docs.has(e.file) && this.reads.get(e.file)?.size && this.closureOf(importers, e.file).size > Math.max(1, this.readerKeyImporters));
-    // Each on a graph of its own (see Run.exportKey): a key taken alone does not depend on which were taken before.
-    return new Map(readers.map((e) => [e.file, run.exportKey(e, (_f, line) => line)]));
+    return entries.filter((e) => !this.docs.has(e.file) && this.reads.get(e.file)?.size && this.closureOf(importers, e.file).size > Math.max(1, this.readerKeyImporters));
+  }
+
+  /**
+   * The new base's export keys, taken by settle(): after the findings are returned (the language
+   * server settles once it has published them), or before anything that could change what they read
+   * (the next updateDocument, analyze, model, adopt, forget). Each on a graph of its own (see
+   * Run.exportKey): a key taken alone does not depend on which were taken before, or when.
+   */
+  private pendingKeys: { run: Run; jobs: [Map<string, string>, ModuleEntry][] } | undefined;
+
+  private deferKeys(run: Run, keys: Map<string, string>, documents: ModuleEntry[], readerKeys: Map<string, string>, readers: ModuleEntry[]): void {
+    const jobs: [Map<string, string>, ModuleEntry][] = [];
+    for (const e of documents) jobs.push([keys, e]);
+    for (const e of readers) jobs.push([readerKeys, e]);
+    this.pendingKeys = jobs.length ? { run, jobs } : undefined;
+    this.keptStats.pendingKeys = jobs.length;
+  }
+
+  /**
+   * Takes the export keys the last analyze() left for later (see pendingKeys). Cheap when there are
+   * none; the editor calls it once the findings are out, and every call that could change what the
+   * keys read calls it first. Never throws: a key that fails drops the kept results (the next edit
+   * analyses every file it names).
+   */
+  settle(): void {
+    const p = this.pendingKeys;
+    if (!p) return;
+    this.pendingKeys = undefined;
+    const t = performance.now();
+    try {
+      for (const [map, e] of p.jobs) map.set(e.file, p.run.exportKey(e, (_f, line) => line));
+    } catch {
+      this.kept = undefined;
+    } finally {
+      this.keptStats.settleMs = performance.now() - t;
+    }
   }
 
   private canonMemo = { key: '', map: new CanonicalMemo(this.readsOf) };
@@ -963,6 +1032,7 @@ export class Analyzer {
     this.namesSinceBase = 'all';
     this.canonMemo = { key: '', map: new CanonicalMemo(this.readsOf) };
     this.kept = undefined;
+    this.pendingKeys = undefined;
   }
 }
 
@@ -1147,11 +1217,22 @@ class Run {
    * its own, so the run's results do not depend on whether a key was taken.
    */
   exportKey(mod: ModuleEntry, line: (file: string, line: number) => number): string {
+    // Taken once per module and run (on a graph of its own, so the same whatever was taken before);
+    // only the chains' lines are mapped per call.
+    let raw = this.exportKeys.get(mod);
+    if (!raw) this.exportKeys.set(mod, (raw = this.rawExportKey(mod)));
+    return raw.map((x) => typeof x === 'string' ? x : `s ${x.qname} ${JSON.stringify(x.summary.map((e) => [e.code, e.root, e.chain.map((h) => [h.file, line(h.file, h.line), h.name]), ...(e.when ? [e.when] : [])]))} ${x.cost}`).join('\n');
+  }
+
+  /** Export keys' parts per module (see exportKey); a Run lives for one analysis, in which models do not change. */
+  private exportKeys = new Map<ModuleEntry, (string | { qname: string; summary: SummaryEntry[]; cost: string })[]>();
+
+  private rawExportKey(mod: ModuleEntry): (string | { qname: string; summary: SummaryEntry[]; cost: string })[] {
     const saved = { graph: this.graph, costs: this.coroutineCosts };
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), this.memo);
     this.coroutineCosts = new Map();
     try {
-      const out: string[] = [mod.model.imports.map((i) => i.q).join(',')];
+      const out: (string | { qname: string; summary: SummaryEntry[]; cost: string })[] = [mod.model.imports.map((i) => i.q).join(',')];
       for (const fn of mod.model.functions) {
         // Importers reach a function by its qualified name: of two defs with one name, the one indexed.
         if (fn.isLambda || this.index.functions.get(fn.qname)?.fn !== fn) continue;
@@ -1161,11 +1242,10 @@ class Run {
           const logs = this.graph.callsOf(ref).some((x) => logCallKind(x.canonical, x.site) === 'logging');
           out.push(`a ${fn.qname} ${logs} ${c.cpuMs} ${c.ioMs} ${c.blockingMs} ${JSON.stringify([...c.items])}`);
         } else {
-          const summary = this.graph.summary(fn, mod).map((e) => [e.code, e.root, e.chain.map((h) => [h.file, line(h.file, h.line), h.name]), ...(e.when ? [e.when] : [])]);
-          out.push(`s ${fn.qname} ${JSON.stringify(summary)} ${JSON.stringify(this.graph.syncCost(ref))}`);
+          out.push({ qname: fn.qname, summary: this.graph.summary(fn, mod), cost: JSON.stringify(this.graph.syncCost(ref)) });
         }
       }
-      return out.join('\n');
+      return out;
     } finally {
       this.graph = saved.graph;
       this.coroutineCosts = saved.costs;

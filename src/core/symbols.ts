@@ -662,6 +662,18 @@ export class CanonicalMemo {
  */
 export function readsChanged(reads: Iterable<string>, changed: Set<string>): boolean {
   if (!changed.size) return false;
+  if (changed.size <= 8) {
+    // Few changed names (a keystroke's): compare with each, no prefix sliced per read.
+    const names = [...changed];
+    for (const r of reads) {
+      for (const c of names) {
+        if (r === c) return true;
+        // Under c: r continues c with a dot after the module's NUL (as the prefixes below).
+        if (r.length > c.length && r.charCodeAt(c.length) === 46 && r.startsWith(c) && c.length > r.indexOf('\u0000')) return true;
+      }
+    }
+    return false;
+  }
   for (const r of reads) {
     if (changed.has(r)) return true;
     for (let i = r.lastIndexOf('.'); i > r.indexOf('\u0000'); i = r.lastIndexOf('.', i - 1)) if (changed.has(r.slice(0, i))) return true;

@@ -478,6 +478,9 @@ export class ServerWorkspace {
     }
     this.results.set(folder, r);
     this.publishFolder(folder, r);
+    // The export keys the analysis left for later (Analyzer.settle), once the diagnostics are out:
+    // off this edit's latency; the next edit settles them first if it comes sooner.
+    setImmediate(() => this.guard(() => analyzer.settle()));
   }
 
   private publishFolder(folder: string, r: ScanResult): void {
