@@ -186,7 +186,17 @@ function importsOf(f: Pick<SourceFile, 'text' | 'module' | 'isPackage'>): Imp[] 
 export const MOSTLY_SEEDS = 0.9;
 const PLAIN_SEED = new RegExp(`\\b(?:${SEED_WORDS.join('|')})\\b`);
 
-export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[], explain = false): Reach {
+/**
+ * Per file, whether it holds a plain seed word or a route decorator: such a file is always needed
+ * (reach() needs it whatever the other files hold), so a scan can start building it before reach()
+ * has run. Pass the result to reach() to spare it the same test.
+ */
+export function plainSeeds(files: Pick<SourceFile, 'text'>[]): boolean[] {
+  return files.map((f) => PLAIN_SEED.test(f.text) || DECORATOR.test(f.text));
+}
+
+/** `plain`: plainSeeds(files), when the caller has it. */
+export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[], explain = false, plain: boolean[] = plainSeeds(files)): Reach {
   const n = files.length;
   // When files that are seeds by a plain word already hold most of the text (a service written
   // async throughout), the closure below could skip little and costs more than it saves: everything
@@ -194,10 +204,10 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
   if (!explain) {
     let all = 0;
     let seeds = 0;
-    for (const f of files) {
+    files.forEach((f, i) => {
       all += f.text.length;
-      if (PLAIN_SEED.test(f.text) || DECORATOR.test(f.text)) seeds += f.text.length;
-    }
+      if (plain[i]) seeds += f.text.length;
+    });
     if (seeds >= MOSTLY_SEEDS * all) return { needed: new Array<boolean>(n).fill(true), count: n };
   }
   const needed = new Array<boolean>(n).fill(false);
@@ -248,6 +258,10 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
   const called = closeOver([...coroutineNames, ...LIBRARY_COROUTINES]);
   const seedRe = new RegExp(`\\b(?:${[...seedWords].join('|')})\\b`);
   const isSeed = (t: string) => seedRe.exec(t)?.[0] ?? DECORATOR.exec(t)?.[0] ?? (/\blisten\b/.test(t) && /\bevent\b/.test(t) ? 'listen' : undefined);
+  // A file without a plain seed word or decorator (plainSeeds) is a seed only by an alias's name or `listen`.
+  const extra = [...seedWords].filter((w) => !SEED_WORDS.includes(w));
+  const extraRe = extra.length ? new RegExp(`\\b(?:${extra.join('|')})\\b`) : undefined;
+  const isSeedBeyondPlain = (t: string) => extraRe?.exec(t)?.[0] ?? (/\blisten\b/.test(t) && /\bevent\b/.test(t) ? 'listen' : undefined);
 
   /** Modules an import of `q` may resolve to: by exact name, or by dotted suffix (the index's `bySuffix`). */
   const targetMemo = new Map<string, string[]>();
@@ -330,7 +344,7 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
 
   // Files that import (directly or through other files) a seed: only those can reach a coroutine
   // or an object of an async library that another file hands out.
-  const seeds: (string | undefined)[] = files.map((f) => isSeed(f.text));
+  const seeds: (string | undefined)[] = files.map((f, i) => (explain ? isSeed(f.text) : plain[i] ? 'plain' : isSeedBeyondPlain(f.text)));
   const libs = files.map((f, i) => !seeds[i] && ASYNC_LIBS.test(f.text));
   const importers = new Map<string, Set<number>>();
   imports.forEach((list, i) => {

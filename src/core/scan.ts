@@ -7,7 +7,7 @@ import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, In
 import { compileGlobs, type GlobSet } from './globs';
 import { isTestCode, projectPath } from './python/sourceRoots';
 import { ModelBuilders } from './parallel';
-import { reach } from './reach';
+import { plainSeeds, reach } from './reach';
 import { mark } from './timeline';
 import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './types';
 
@@ -139,12 +139,21 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   mark(`read ${sources.length} files`);
   const useReach = opts.reach ?? process.env.LOOPWISE_PARSE_ALL !== '1';
   /** The files with those the analysis cannot need marked unparsed (see reach.ts). */
-  const reached = (list: SourceFile[]): SourceFile[] => {
+  const reached = (list: SourceFile[], plain?: boolean[]): SourceFile[] => {
     if (!useReach || list.length < 2) return list;
-    const { needed } = reach(list);
+    const { needed } = reach(list, false, plain);
     return list.map((s, i) => (needed[i] ? (s.unparsed ? { ...s, unparsed: undefined } : s) : { ...s, unparsed: true }));
   };
-  const reachable = reached(sources);
+  // The files every analysis needs (a plain seed word: reach.ts) go to the worker threads now, so
+  // they build while this thread works out which of the others are needed too.
+  let plain: boolean[] | undefined;
+  if (builders) {
+    if (useReach && sources.length >= 2) {
+      plain = plainSeeds(sources);
+      builders.share(sources.filter((_, i) => plain![i]));
+    } else builders.share(sources);
+  }
+  const reachable = reached(sources, plain);
   const parsed = reachable.filter((s) => !s.unparsed);
   mark(`reach: parsing ${parsed.length} of ${sources.length} files (${parsed.reduce((n, s) => n + s.text.length, 0)} of ${sources.reduce((n, s) => n + s.text.length, 0)} chars)`);
   let analyzer: Analyzer;
