@@ -123,6 +123,22 @@ export function encode(v: unknown): Encoded {
   return { ints: w.ints.slice(0, w.n), nums: w.nums.slice(0, w.nn), strings: w.strings, shapes: w.shapes };
 }
 
+/** Object makers by their shape's keys (as JSON: unambiguous whatever a key holds), for the life of the thread. */
+const makers = new Map<string, (r: Reader) => unknown>();
+/** Bounds the table on hostile input (a model cannot have this many shapes). */
+const MAX_MAKERS = 4096;
+
+function makerOf(keys: string[]): (r: Reader) => unknown {
+  const key = JSON.stringify(keys);
+  let make = makers.get(key);
+  if (!make) {
+    make = new Function('r', `return {${keys.map((k) => `${JSON.stringify(k)}: r.value()`).join(', ')}};`) as (r: Reader) => unknown;
+    if (makers.size >= MAX_MAKERS) makers.clear();
+    makers.set(key, make);
+  }
+  return make;
+}
+
 /** The slot of an object whose values are still being read. */
 const READING = Symbol('reading');
 
@@ -138,8 +154,10 @@ class Reader {
     // Short strings join this thread's table (python/intern.ts), so a name the worker read is the
     // same string as one this thread's models hold, not a copy per batch.
     this.strings = strings.map(intern);
-    // One object literal per shape: its properties are read in order, as they were written.
-    this.makers = shapes.map((keys) => new Function('r', `return {${keys.map((k) => `${JSON.stringify(k)}: r.value()`).join(', ')}};`) as (r: Reader) => unknown);
+    // One object literal per shape: its properties are read in order, as they were written. Each
+    // shape's function is made once per thread and reused by every later batch (a new one per batch
+    // would be compiled again and run cold).
+    this.makers = shapes.map(makerOf);
   }
 
   value(): unknown {

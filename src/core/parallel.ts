@@ -30,7 +30,10 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-/** Shared queue layout (Int32Array over a SharedArrayBuffer): [next file index, busy flag of worker 1, 2, ...]. */
+/**
+ * Shared queue layout (Int32Array over a SharedArrayBuffer): [next index in the first list, busy
+ * flag of worker 1, 2, ..., next index in the second list].
+ */
 const NEXT = 0;
 
 interface Helper { worker: Worker; port: MessagePort; busy: number; gone: Promise<void>; alive: boolean }
@@ -44,9 +47,11 @@ export class ModelBuilders {
   private readonly queue: Int32Array;
   private readonly helpers: Helper[] = [];
   private closed = false;
+  /** The list share() sent, in the queue's order. */
+  private early: SourceFile[] | undefined;
 
   private constructor(workers: number, script: string, grammarDir: string | undefined) {
-    this.queue = new Int32Array(new SharedArrayBuffer(4 * (1 + workers)));
+    this.queue = new Int32Array(new SharedArrayBuffer(4 * (2 + workers)));
     for (let i = 0; i < workers; i++) {
       const { port1, port2 } = new MessageChannel();
       const req: WorkerRequest = { grammarDir, queue: this.queue, busy: 1 + i, port: port2 };
@@ -79,17 +84,37 @@ export class ModelBuilders {
   }
 
   /**
+   * Hands the workers files the scan will build whatever else it finds (reach.ts's plain seeds), so
+   * they start while this thread works out the rest; build() must then be given every file to
+   * build, these included. Does nothing when `files` alone are too small a job to share (build()
+   * decides then) or after build().
+   */
+  share(files: SourceFile[]): void {
+    if (this.closed || this.early || !worthSharing(files)) return;
+    this.early = largestFirst(files);
+    this.post({ files: this.early, slot: NEXT, more: true });
+    mark(`shared ${files.length} files early`);
+  }
+
+  private post(msg: WorkerFiles): void {
+    for (const h of this.helpers) { try { h.port.postMessage(msg); } catch { h.alive = false; } }
+  }
+
+  /**
    * Builds the models of `files` on every thread and puts them in the analyzer's cache; a later
    * analyze() then only runs the cross-file pass. Returns how many files were built on workers (0
    * when the files are too small a job to share). The workers are done afterwards.
    */
   async build(analyzer: Analyzer, files: SourceFile[]): Promise<number> {
-    const bytes = files.reduce((s, f) => s + f.text.length, 0);
-    if (this.closed || files.length < PARALLEL_MIN_FILES || bytes < PARALLEL_MIN_BYTES) { this.close(); return 0; }
+    if (this.closed || (!this.early && !worthSharing(files))) { this.close(); return 0; }
     this.closed = true;
     // Largest first: the last files taken are the smallest, so the threads finish close together.
-    const order = files.map((_, i) => i).sort((a, b) => files[b].text.length - files[a].text.length || a - b);
-    const ordered = order.map((i) => files[i]);
+    // Files shared early are taken first (the workers may have built some already), then the rest.
+    const early = this.early ?? [];
+    const sent = new Set(early.map((f) => f.path));
+    const rest = largestFirst(files.filter((f) => !sent.has(f.path)));
+    const restSlot = this.early ? this.queue.length - 1 : NEXT;
+    const lists: [SourceFile[], number][] = this.early ? [[early, NEXT], [rest, restSlot]] : [[rest, restSlot]];
     const byPath = new Map(files.map((f) => [f.path, f]));
     let adopted = 0;
     let decodeMs = 0;
@@ -104,8 +129,7 @@ export class ModelBuilders {
         if (f) { analyzer.adopt(f, model); adopted++; }
       }
     };
-    const msg: WorkerFiles = { files: ordered };
-    for (const h of this.helpers) { try { h.port.postMessage(msg); } catch { h.alive = false; } }
+    this.post({ files: rest, slot: restSlot });
     const done = new Set<Helper>();
     const drain = () => {
       for (const h of this.helpers) {
@@ -116,14 +140,20 @@ export class ModelBuilders {
         }
       }
     };
-    mark(`sharing ${files.length} files`);
+    mark(`sharing ${rest.length} more files`);
     let own = 0;
-    for (let i = Atomics.add(this.queue, NEXT, 1); i < ordered.length; i = Atomics.add(this.queue, NEXT, 1)) {
-      try { analyzer.model(ordered[i]); } catch { /* analyze() reports it */ }
-      own++;
-      drain();
+    let ownChars = 0;
+    for (const [list, slot] of lists) {
+      for (let i = Atomics.add(this.queue, slot, 1); i < list.length; i = Atomics.add(this.queue, slot, 1)) {
+        const f = byPath.get(list[i].path);
+        if (!f) continue; // shared early but not to be built after all
+        try { analyzer.model(f); } catch { /* analyze() reports it */ }
+        own++;
+        ownChars += f.text.length;
+        drain();
+      }
     }
-    mark(`queue empty; built ${own} here`);
+    mark(`queue empty; built ${own} here (${ownChars} chars)`);
     // A worker that is busy holds files it took: wait for its last batch (or its end).
     for (const h of this.helpers) {
       drain();
@@ -150,6 +180,14 @@ export class ModelBuilders {
       void h.worker.terminate();
     }
   }
+}
+
+function worthSharing(files: SourceFile[]): boolean {
+  return files.length >= PARALLEL_MIN_FILES && files.reduce((s, f) => s + f.text.length, 0) >= PARALLEL_MIN_BYTES;
+}
+
+function largestFirst(files: SourceFile[]): SourceFile[] {
+  return files.map((_, i) => i).sort((a, b) => files[b].text.length - files[a].text.length || a - b).map((i) => files[i]);
 }
 
 /**

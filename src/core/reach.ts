@@ -35,6 +35,8 @@ const SEED_WORDS = [
  * AsyncClient), and hands such objects to its importers.
  */
 const ASYNC_LIBS = /\b(?:asyncio|fastapi|starlette|aiohttp|AsyncOpenAI|AsyncAzureOpenAI|AsyncSession|AsyncEngine|AsyncClient)\b/;
+/** Whether `t` may hold an ASYNC_LIBS word: each holds one of these (a substring search is cheaper than the regex). */
+const mayNameAsyncLib = (t: string) => t.includes('sync') || t.includes('fastapi') || t.includes('starlette') || t.includes('aiohttp');
 /** Seed words whose aliases are seeds too: registrations that name no route (listeners, tasks, role calls). */
 const ALIASED_SEEDS = ['listens_for', 'listen', 'create_task', 'ensure_future', 'add_middleware', 'add_api_route', 'add_api_websocket_route',
   'add_websocket_route', 'add_exception_handler', 'add_event_handler', 'include_router', 'FastAPI', 'APIRouter', 'Starlette', 'BaseHTTPMiddleware'];
@@ -57,7 +59,6 @@ const CHAIN = /[A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+/y;
 const IMPORT = /(?:^|[:;])[ \t]*(?:from(?:[ \t]|\\\r?\n)+([\w.]*)(?:[ \t]|\\\r?\n)+import\b|import[ \t]+([^\n#;]+))/gm;
 /** A call at a statement's start: `root.y.name(` (LW302 needs a bare call statement). */
 const BARE_CALL = /(?:^|[:;])[ \t]*((?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*)([A-Za-z_]\w*)[ \t]*\(/gm;
-const DOTTED = /[A-Za-z_][\w.]*/y;
 const NEXT_IMPORT = /\n[ \t]*(?:from|import)\b/g;
 /** Names asked of one module before it is needed whole (bounds the work on a hostile re-export hub). */
 const MAX_ASKED = 64;
@@ -71,24 +72,27 @@ const isBlank = (c: number) => c === 32 || c === 9;
  */
 function aliasesIn(t: string, visit: (lhs: string, rhs: string[]) => void): void {
   // Only a statement's first `=` can be an alias's (an annotation holds none), so each statement is
-  // looked at once: linear in the text whatever it holds.
+  // looked at once: linear in the text whatever it holds. Statements end at a newline or `;`: the
+  // next of each, at or after where the search is, found by indexOf (no loop over characters).
+  let nl = t.indexOf('\n');
+  let semi = t.indexOf(';');
   let stmt = 0;
-  let scanned = 0;
   for (let eq = t.indexOf('='); eq >= 0; eq = t.indexOf('=', eq + 1)) {
-    for (; scanned < eq; scanned++) { const c = t.charCodeAt(scanned); if (c === 10 || c === 59) stmt = scanned + 1; }
-    const next = nextStatement(t, eq);
+    // The statement holding `eq` starts after the last separator before it.
+    while (nl >= 0 && nl < eq) { stmt = Math.max(stmt, nl + 1); nl = t.indexOf('\n', nl + 1); }
+    while (semi >= 0 && semi < eq) { stmt = Math.max(stmt, semi + 1); semi = t.indexOf(';', semi + 1); }
+    const end = nl < 0 ? semi : semi < 0 ? nl : Math.min(nl, semi);
+    const next = end < 0 ? t.length : end + 1;
     const from = stmt;
-    stmt = next; // whatever this `=` is, the statement is done
-    scanned = Math.max(scanned, next);
     if (t.charCodeAt(eq + 1) === 61) { eq = next - 1; continue; } // ==
     // The right side: a dotted name, then only blanks and a comment to the end of the line.
     let k = eq + 1;
     while (isBlank(t.charCodeAt(k))) k++;
-    DOTTED.lastIndex = k;
-    const r = DOTTED.exec(t);
-    let ok = !!r;
-    if (r) {
-      k += r[0].length;
+    const rEnd = dottedEnd(t, k);
+    let ok = rEnd > k;
+    const rStart = k;
+    if (ok) {
+      k = rEnd;
       while (isBlank(t.charCodeAt(k))) k++;
       const c = t.charCodeAt(k);
       ok = Number.isNaN(c) || c === 10 || c === 13 || c === 35;
@@ -96,22 +100,31 @@ function aliasesIn(t: string, visit: (lhs: string, rhs: string[]) => void): void
     // The left side: from the statement's start, a dotted name, then `=` or an annotation.
     let s = from;
     while (ok && isBlank(t.charCodeAt(s))) s++;
-    DOTTED.lastIndex = s;
-    const l = ok ? DOTTED.exec(t) : null;
-    if (l) {
-      let e = s + l[0].length;
+    const lEnd = ok ? dottedEnd(t, s) : s;
+    if (lEnd > s) {
+      let e = lEnd;
       while (isBlank(t.charCodeAt(e))) e++;
-      if (e === eq || (t[e] === ':' && t[eq - 1] !== ':')) visit(l[0].slice(l[0].lastIndexOf('.') + 1), r![0].split('.'));
+      if (e === eq || (t[e] === ':' && t[eq - 1] !== ':')) {
+        const l = t.slice(s, lEnd);
+        visit(l.slice(l.lastIndexOf('.') + 1), t.slice(rStart, rEnd).split('.'));
+      }
     }
     eq = next - 1;
   }
 }
 
-/** The start of the statement after the one holding `at` (past the next newline or `;`), or the text's end. */
-function nextStatement(t: string, at: number): number {
-  for (let k = at; k < t.length; k++) { const c = t.charCodeAt(k); if (c === 10 || c === 59) return k + 1; }
-  return t.length;
+/** Where a dotted name (`[A-Za-z_][\w.]*`) starting at `k` ends: `k` when none starts there. */
+function dottedEnd(t: string, k: number): number {
+  const c = t.charCodeAt(k);
+  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95)) return k;
+  let e = k + 1;
+  for (;;) {
+    const d = t.charCodeAt(e);
+    if ((d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95 || d === 46) e++;
+    else return e;
+  }
 }
+
 const DEF = /^[ \t]+def[ \t]+([A-Za-z_]\w*)/gm;
 /** A class with a base: only a subclass overrides. */
 const SUBCLASS = /^[ \t]*class[ \t]+\w+[ \t]*\([ \t]*[A-Za-z_]/m;
@@ -186,7 +199,17 @@ function importsOf(f: Pick<SourceFile, 'text' | 'module' | 'isPackage'>): Imp[] 
 export const MOSTLY_SEEDS = 0.9;
 const PLAIN_SEED = new RegExp(`\\b(?:${SEED_WORDS.join('|')})\\b`);
 
-export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[], explain = false): Reach {
+/**
+ * Per file, whether it holds a plain seed word or a route decorator: such a file is always needed
+ * (reach() needs it whatever the other files hold), so a scan can start building it before reach()
+ * has run. Pass the result to reach() to spare it the same test.
+ */
+export function plainSeeds(files: Pick<SourceFile, 'text'>[]): boolean[] {
+  return files.map((f) => PLAIN_SEED.test(f.text) || DECORATOR.test(f.text));
+}
+
+/** `plain`: plainSeeds(files), when the caller has it. */
+export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[], explain = false, plain: boolean[] = plainSeeds(files)): Reach {
   const n = files.length;
   // When files that are seeds by a plain word already hold most of the text (a service written
   // async throughout), the closure below could skip little and costs more than it saves: everything
@@ -194,10 +217,10 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
   if (!explain) {
     let all = 0;
     let seeds = 0;
-    for (const f of files) {
+    files.forEach((f, i) => {
       all += f.text.length;
-      if (PLAIN_SEED.test(f.text) || DECORATOR.test(f.text)) seeds += f.text.length;
-    }
+      if (plain[i]) seeds += f.text.length;
+    });
     if (seeds >= MOSTLY_SEEDS * all) return { needed: new Array<boolean>(n).fill(true), count: n };
   }
   const needed = new Array<boolean>(n).fill(false);
@@ -248,6 +271,10 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
   const called = closeOver([...coroutineNames, ...LIBRARY_COROUTINES]);
   const seedRe = new RegExp(`\\b(?:${[...seedWords].join('|')})\\b`);
   const isSeed = (t: string) => seedRe.exec(t)?.[0] ?? DECORATOR.exec(t)?.[0] ?? (/\blisten\b/.test(t) && /\bevent\b/.test(t) ? 'listen' : undefined);
+  // A file without a plain seed word or decorator (plainSeeds) is a seed only by an alias's name or `listen`.
+  const extra = [...seedWords].filter((w) => !SEED_WORDS.includes(w));
+  const extraRe = extra.length ? new RegExp(`\\b(?:${extra.join('|')})\\b`) : undefined;
+  const isSeedBeyondPlain = (t: string) => extraRe?.exec(t)?.[0] ?? (/\blisten\b/.test(t) && /\bevent\b/.test(t) ? 'listen' : undefined);
 
   /** Modules an import of `q` may resolve to: by exact name, or by dotted suffix (the index's `bySuffix`). */
   const targetMemo = new Map<string, string[]>();
@@ -330,8 +357,8 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
 
   // Files that import (directly or through other files) a seed: only those can reach a coroutine
   // or an object of an async library that another file hands out.
-  const seeds: (string | undefined)[] = files.map((f) => isSeed(f.text));
-  const libs = files.map((f, i) => !seeds[i] && ASYNC_LIBS.test(f.text));
+  const seeds: (string | undefined)[] = files.map((f, i) => (explain ? isSeed(f.text) : plain[i] ? 'plain' : isSeedBeyondPlain(f.text)));
+  const libs = files.map((f, i) => !seeds[i] && mayNameAsyncLib(f.text) && ASYNC_LIBS.test(f.text));
   const importers = new Map<string, Set<number>>();
   imports.forEach((list, i) => {
     const edge = (m: string) => { const l = importers.get(m); if (l) l.add(i); else importers.set(m, new Set([i])); };

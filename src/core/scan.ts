@@ -6,8 +6,8 @@ import { ConfigResolver, excluder, type LoopwiseConfig, type ProjectConfig, unkn
 import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, InputError, MAX_FILE_BYTES, moduleName, readSource, SKIP_DIRS } from './files';
 import { compileGlobs, type GlobSet } from './globs';
 import { isTestCode, projectPath } from './python/sourceRoots';
-import { ModelBuilders } from './parallel';
-import { reach } from './reach';
+import { ModelBuilders, PARALLEL_MIN_FILES } from './parallel';
+import { plainSeeds, reach } from './reach';
 import { mark } from './timeline';
 import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './types';
 
@@ -67,7 +67,7 @@ export class ConfigError extends InputError {}
  * are checked the same way, folders above them included, so the result does not depend on the
  * scan root or the order of the arguments.
  */
-export function resolveFiles(paths: string[], opts: Pick<ScanOptions, 'exclude' | 'noConfig' | 'respectGitignore'> & { resolver?: ConfigResolver } = {}): { files: (DiscoveredFile & { config: ProjectConfig })[]; notes: FileNote[]; resolver: ConfigResolver } {
+export function resolveFiles(paths: string[], opts: Pick<ScanOptions, 'exclude' | 'noConfig' | 'respectGitignore'> & { resolver?: ConfigResolver; /** Called with the count of `.py` files the walk has kept so far, as it keeps each. */ onFile?: (n: number) => void } = {}): { files: (DiscoveredFile & { config: ProjectConfig })[]; notes: FileNote[]; resolver: ConfigResolver } {
   const resolver = opts.resolver ?? new ConfigResolver({ noConfig: opts.noConfig });
   let cli: GlobSet;
   try { cli = compileGlobs(opts.exclude ?? [], '--exclude'); } catch (err) { throw new ConfigError((err as Error).message); }
@@ -79,8 +79,13 @@ export function resolveFiles(paths: string[], opts: Pick<ScanOptions, 'exclude' 
   };
   const git = new GitIgnores();
   const useGit = (abs: string) => opts.respectGitignore !== false && resolver.forDir(dirname(abs)).respectGitignore;
+  let kept = 0;
   const { files, notes } = discover(paths, {
-    skip: (abs, isDir) => resolver.excludedHere(abs) || cliExcluded(abs) || (useGit(abs) && git.ignored(abs, isDir)),
+    skip: (abs, isDir) => {
+      const skip = resolver.excludedHere(abs) || cliExcluded(abs) || (useGit(abs) && git.ignored(abs, isDir));
+      if (!skip && !isDir && opts.onFile) opts.onFile(++kept);
+      return skip;
+    },
     skipNamed: (abs, isDir) => {
       // The built-in folders and --exclude apply to the folders above a named path only up to the
       // current folder: a checkout under /home/ci/build/ must not exclude itself.
@@ -114,10 +119,19 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     if (bad.length) throw new ConfigError(unknownCodesMessage(flag, bad));
   }
   mark('scan start');
-  const { files, notes, resolver } = opts.stdin ? stdinFile(opts.stdin.path, opts) : resolveFiles(paths, opts);
-  // Worker threads start now, so their start-up overlaps with reading the files; so does this
-  // thread's parser (its wasm compiles on V8's background threads while the files are read).
-  const builders = opts.stdin ? undefined : ModelBuilders.start(files.length, { jobs: opts.jobs });
+  // Worker threads start as soon as the walk has found enough files to share (their start-up, a
+  // few hundred ms, then overlaps with the rest of the walk and with reading the files); so does
+  // this thread's parser (its wasm compiles on V8's background threads while the files are read).
+  let builders: ModelBuilders | undefined;
+  let started = false;
+  const startBuilders = (n: number) => { if (!started) { started = true; builders = ModelBuilders.start(n, { jobs: opts.jobs }); } };
+  let resolved: ReturnType<typeof resolveFiles>;
+  try {
+    resolved = opts.stdin ? stdinFile(opts.stdin.path, opts)
+      : resolveFiles(paths, { ...opts, onFile: (n) => { if (n >= PARALLEL_MIN_FILES) startBuilders(n); } });
+  } catch (err) { builders?.close(); throw err; }
+  const { files, notes, resolver } = resolved;
+  if (!opts.stdin) startBuilders(files.length);
   const analyzerReady = opts.analyzer ? Promise.resolve(opts.analyzer) : Analyzer.create();
   analyzerReady.catch(() => { /* awaited below, after the files are read */ });
   const allNotes: FileNote[] = [...notes];
@@ -125,7 +139,13 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   const testPatternsOf = new Map<ProjectConfig, ((rel: string) => boolean) | undefined>();
   const scanned = new Map<string, ScannedFile>();
   const chains = new Map<string, string[]>();
+  // The parser's set-up (file reads, wasm compiles) advances only when this thread's event loop
+  // turns: a turn now and then while reading, so it is ready by the time the files are.
+  let parserSettled = false;
+  analyzerReady.then(() => { parserSettled = true; }, () => { parserSettled = true; });
+  let sinceTurn = 0;
   for (const f of files) {
+    if (!parserSettled && ++sinceTurn >= TURN_EVERY) { sinceTurn = 0; await new Promise<void>((resolve) => setImmediate(resolve)); }
     const { decoded, note } = opts.stdin ? readStdin(opts.stdin.bytes, toPosix(f.rel), opts.maxFileBytes) : readSource(f.abs, toPosix(f.rel), opts.maxFileBytes);
     if (note) allNotes.push(note);
     if (!decoded) continue;
@@ -139,12 +159,21 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   mark(`read ${sources.length} files`);
   const useReach = opts.reach ?? process.env.LOOPWISE_PARSE_ALL !== '1';
   /** The files with those the analysis cannot need marked unparsed (see reach.ts). */
-  const reached = (list: SourceFile[]): SourceFile[] => {
+  const reached = (list: SourceFile[], plain?: boolean[]): SourceFile[] => {
     if (!useReach || list.length < 2) return list;
-    const { needed } = reach(list);
+    const { needed } = reach(list, false, plain);
     return list.map((s, i) => (needed[i] ? (s.unparsed ? { ...s, unparsed: undefined } : s) : { ...s, unparsed: true }));
   };
-  const reachable = reached(sources);
+  // The files every analysis needs (a plain seed word: reach.ts) go to the worker threads now, so
+  // they build while this thread works out which of the others are needed too.
+  let plain: boolean[] | undefined;
+  if (builders) {
+    if (useReach && sources.length >= 2) {
+      plain = plainSeeds(sources);
+      builders.share(sources.filter((_, i) => plain![i]));
+    } else builders.share(sources);
+  }
+  const reachable = reached(sources, plain);
   const parsed = reachable.filter((s) => !s.unparsed);
   mark(`reach: parsing ${parsed.length} of ${sources.length} files (${parsed.reduce((n, s) => n + s.text.length, 0)} of ${sources.reduce((n, s) => n + s.text.length, 0)} chars)`);
   let analyzer: Analyzer;
@@ -181,6 +210,9 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   const unparsed = reachable.filter((s) => s.unparsed).map((s) => s.path);
   return { result, files: scanned, config: first, configs: [...used].filter((c) => c.source), analyzer, unparsed, reanalyze };
 }
+
+/** Files read between two turns of the event loop while the parser is being set up. */
+const TURN_EVERY = 32;
 
 /** `scan - --stdin-filename PATH`: one file, configured and excluded as the file at PATH would be. */
 function stdinFile(path: string, opts: Pick<ScanOptions, 'exclude' | 'noConfig' | 'respectGitignore'>): ReturnType<typeof resolveFiles> {

@@ -10,10 +10,14 @@ import { encode, type Encoded } from './modelCodec';
 import type { FileModel } from './python/model';
 import { mark } from './timeline';
 
-/** `queue[0]`: the next file to take; `queue[busy]`: 1 while this worker holds files it took and has not posted. */
+/** `queue[slot]` (see WorkerFiles): the next file of a list to take; `queue[busy]`: 1 while this worker holds files it took and has not posted. */
 export interface WorkerRequest { grammarDir?: string; queue: Int32Array; busy: number; port: MessagePort }
-/** The one message the main thread sends: every file of the scan, in the queue's order. */
-export interface WorkerFiles { files: SourceFile[] }
+/**
+ * A list of files to build, in the queue's order, its next index at `queue[slot]` (default 0). The
+ * main thread sends one or two: the files it knows it needs as soon as they are read, then the
+ * others reach.ts finds; `more` says a list follows.
+ */
+export interface WorkerFiles { files: SourceFile[]; slot?: number; more?: boolean }
 /** `encoded`: the batch's `[path, model][]`, encoded (see modelCodec); `models`: the same as plain data. */
 export interface WorkerReply { encoded?: Encoded; models?: [string, FileModel][]; failed: string[]; done?: boolean }
 
@@ -24,7 +28,16 @@ async function run(beforeDone?: () => void): Promise<void> {
   const { grammarDir, queue, busy, port } = workerData as WorkerRequest;
   mark('worker start');
   const analyzerReady = Analyzer.create(grammarDir);
-  const { files } = await new Promise<WorkerFiles>((resolve) => port.once('message', resolve));
+  // One listener for the whole run (a port with no listener drops what arrives).
+  const lists: WorkerFiles[] = [];
+  let arrived: (() => void) | undefined;
+  port.on('message', (m: WorkerFiles) => { lists.push(m); arrived?.(); });
+  const nextList = async (): Promise<WorkerFiles> => {
+    while (!lists.length) await new Promise<void>((resolve) => { arrived = resolve; });
+    arrived = undefined;
+    return lists.shift()!;
+  };
+  let list = await nextList();
   const analyzer = await analyzerReady;
   mark('worker ready');
   analyzer.compactModels = false;
@@ -42,15 +55,26 @@ async function run(beforeDone?: () => void): Promise<void> {
   };
   let chars = 0;
   let built = 0;
-  for (let i = Atomics.add(queue, 0, 1); i < files.length; i = Atomics.add(queue, 0, 1)) {
-    const f = files[i];
-    try { models.push([f.path, analyzer.model(f)]); } catch { failed.push(f.path); }
-    analyzer.forget(f.path);
-    built++;
-    chars += f.text.length;
-    if (chars >= WORKER_BATCH_CHARS) { post(false); chars = 0; }
+  let builtChars = 0;
+  for (;;) {
+    const { files, slot = 0, more } = list;
+    for (let i = Atomics.add(queue, slot, 1); i < files.length; i = Atomics.add(queue, slot, 1)) {
+      const f = files[i];
+      try { models.push([f.path, analyzer.model(f)]); } catch { failed.push(f.path); }
+      analyzer.forget(f.path);
+      built++;
+      builtChars += f.text.length;
+      chars += f.text.length;
+      if (chars >= WORKER_BATCH_CHARS) { post(false); chars = 0; }
+    }
+    if (!more) break;
+    // What is built so far goes now: the main thread may be waiting for nothing else.
+    if (models.length || failed.length) { post(false); chars = 0; }
+    mark(`worker list done, built ${built} (${builtChars} chars)`);
+    list = await nextList();
   }
-  mark(`worker built ${built}`);
+  port.removeAllListeners('message');
+  mark(`worker built ${built} (${builtChars} chars)`);
   analyzer.dispose();
   try { beforeDone?.(); } catch { /* the launcher's code cache is optional */ }
   post(true);

@@ -29,6 +29,30 @@ describe('hardening: parallel model building', function () {
     par.dispose();
   });
 
+  it('files shared early (before the rest are known) and the rest: every file built once, on one thread or the other, same result', async function () {
+    if (!existsSync(SCRIPT)) this.skip();
+    const files: SourceFile[] = Array.from({ length: 90 }, (_, i) => ({ path: `app/m${i}.py`, text: routerModule(500 + i, { bytes: 14_000 }), module: `app.m${i}`, isPackage: false }));
+    const seq = await Analyzer.create();
+    const expected = seq.analyze(files);
+    const par = await Analyzer.create();
+    const builders = ModelBuilders.start(files.length, { jobs: 2, script: SCRIPT });
+    assert.ok(builders);
+    // The first list alone: the worker starts on it while nothing else is known.
+    builders.share(files.slice(0, 80));
+    const queue = (builders as unknown as { queue: Int32Array }).queue;
+    for (const until = Date.now() + 30_000; Atomics.load(queue, 0) < 2 && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(Atomics.load(queue, 0) >= 2, 'the worker took files of the early list before build()');
+    // One file of the early list is not built after all: it is not adopted (nor built here).
+    const final = files.filter((_, i) => i !== 3);
+    const adopted = await builders.build(par, final);
+    assert.ok(adopted > 0 && adopted <= final.length, `worker built ${adopted} files`);
+    assert.equal(par.parses, final.length - adopted, 'every other file of the final list was built here, once');
+    assert.equal(Atomics.load(queue, queue.length - 1) >= 10, true, 'the second list was taken to its end');
+    assert.deepEqual(par.analyze(files), expected);
+    seq.dispose();
+    par.dispose();
+  });
+
   it('a worker that exits after a partial batch, without its last message: the batch is adopted, the rest built here, same result', async () => {
     const files: SourceFile[] = Array.from({ length: 40 }, (_, i) => ({ path: `app/m${i}.py`, text: routerModule(300 + i, { bytes: 30_000 }), module: `app.m${i}`, isPackage: false }));
     const seq = await Analyzer.create();

@@ -62,6 +62,22 @@ describe('modelCodec', () => {
     assert.equal(e.strings.filter((s) => s === 'db').length, 1, 'a repeated string is written once');
   });
 
+  it('batch after batch, shapes that differ only in key order or in a key stay apart (object makers are kept between batches)', () => {
+    const batches = [
+      [{ a: 1, b: 'x' }, { b: 2, a: 'y' }, { 'a\u0000b': 3 }, { 'a"b': 4 }],
+      [{ b: 5, a: 6 }, { a: 7, b: 8 }, { a: 9 }, { 'a\u0000b': 10 }],
+    ];
+    for (const batch of batches) {
+      const back = decode(encode(batch)) as Record<string, unknown>[];
+      assert.deepEqual(back, batch);
+      assert.deepEqual(back.map((o) => Object.keys(o)), batch.map((o) => Object.keys(o)), 'keys in the order they were written');
+    }
+    // More shapes than the kept table holds: still every object right.
+    const many = Array.from({ length: 5000 }, (_, i) => ({ [`k${i}`]: i, z: i }));
+    assert.deepEqual(decode(encode(many)), many);
+    assert.deepEqual(decode(encode(many.slice(0, 3))), many.slice(0, 3));
+  });
+
   it('refuses what it cannot carry', () => {
     assert.throws(() => encode({ f: () => 1 }), /function/);
     assert.throws(() => encode([new Date(0)]), /class instance/);
