@@ -7,6 +7,7 @@ import { FIELD_NAMES, type FieldName, KIND_NAMES, type Rows, rowOf } from './exp
 import { flattenModule, type FlatTree, type Kinds, kindsFor, type SegmentRef } from './flatTree';
 import type { SegmentHeader } from './ir';
 import type { BuildOptions, FileModel, Part, PartCache } from './modelTypes';
+import { shareNames } from './compact';
 import { assemble, surfaceHash } from './parts';
 
 export type * from './modelTypes';
@@ -32,6 +33,7 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
     for (const r of roots) b.run(r);
     if (stats) stats.built = segments.length;
     const model = b.model;
+    shareNames(model);
     model.lineStarts = starts;
     addMissing(tree, model);
     return model;
