@@ -184,8 +184,10 @@ export function shareNames(model: FileModel): void {
 type NameExpr = Extract<Expr, { k: 'name' }>;
 
 class NameSharer {
-  /** The first name met by `scope \0 bindings before it \0 text`. */
-  private first = new Map<string, NameExpr>();
+  /** The first name met by scope id, then text, with no binding before it (most names: parameters, imports, builtins). */
+  private first: (Map<string, NameExpr> | undefined)[] = [];
+  /** The first name met by `scope \0 bindings before it \0 text`, when some binding is before it. */
+  private later = new Map<string, NameExpr>();
   private strs = new Map<string, Expr>();
   private nums = new Map<number, Expr>();
 
@@ -228,10 +230,17 @@ class NameSharer {
       const list = scope.bindings.get(e.n);
       if (list) for (let i = 0; i < list.length; i++) { const off = list[i].off; if (off !== -1 && off <= e.off) before++; }
     }
+    if (before === 0) {
+      const byText = (this.first[e.scope] ??= new Map());
+      const seen = byText.get(e.n);
+      if (seen) return seen;
+      byText.set(e.n, e);
+      return e;
+    }
     const key = `${e.scope}\u0000${before}\u0000${e.n}`;
-    const seen = this.first.get(key);
+    const seen = this.later.get(key);
     if (seen) return seen;
-    this.first.set(key, e);
+    this.later.set(key, e);
     return e;
   }
 }
