@@ -31,12 +31,17 @@ const at = (o: number) => ({ row: 0, column: o });
 
 /**
  * A model as plain data, with every name and lambda at its file offset and model-wide scope (a
- * model assembled from parts keeps them per part, translated through the part's header).
+ * model assembled from parts keeps them per part, translated through the part's header). A name
+ * shows, in place of its offset, what resolution reads of it: how many of its scope's bindings of
+ * that name come before it (a whole-file model keeps one name for those that resolve alike,
+ * compact.ts shareNames).
  */
 function plain(m: FileModel): string {
+  const before = (n: string, scope: number, off: number) => (m.scopes[scope]?.bindings.get(n) ?? []).filter((b) => b.off !== -1 && b.off <= off).length;
   return JSON.stringify(m, (k, v) => {
     if (v instanceof Map) return { map: [...v] };
     if (v instanceof Set) return { set: [...v] };
+    if (v && typeof v === 'object' && v.k === 'name') return { k: 'name', n: v.n, scope: scopeOf(v), before: before(v.n, scopeOf(v), offsetOf(v)) };
     if (v && typeof v === 'object' && 'seg' in v && v.seg) {
       const { seg: _seg, ...rest } = v;
       return 'scope' in rest ? { ...rest, off: offsetOf(v), scope: scopeOf(v) } : { ...rest, off: offsetOf(v) };

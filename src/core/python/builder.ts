@@ -157,10 +157,23 @@ export class ModelBuilder extends ExprBuilder {
     return out ?? NO_LOOPS;
   }
 
-  private newScope(kind: Scope['kind'], parent: number): Scope {
-    const s: Scope = { id: this.model.scopes.length, kind, parent, bindings: new Map() };
+  /**
+   * A new scope; a function's or class's gets its id (`fn` / `cls`) in the same literal, so it holds
+   * it in the object itself, not in a property store added afterwards.
+   */
+  private newScope(kind: Scope['kind'], parent: number, owner = -1): Scope {
+    const id = this.model.scopes.length;
+    const s: Scope = kind === 'function' ? { id, kind, parent, bindings: new Map(), fn: owner }
+      : kind === 'class' ? { id, kind, parent, bindings: new Map(), cls: owner }
+        : { id, kind, parent, bindings: new Map() };
     this.model.scopes.push(s);
     return s;
+  }
+
+  /** Records that `name` is assigned in the body of loop `l` (its set is made on the first one). */
+  private assignIn(l: LoopInfo, name: string): void {
+    if (l.assigned === NO_NAMES) l.assigned = new Set();
+    l.assigned.add(name);
   }
 
   private bind(scope: number, name: string, b: Binding): void {
@@ -228,8 +241,7 @@ export class ModelBuilder extends ExprBuilder {
       ...extra,
     };
     this.model.functions.push(fn);
-    const scope = this.newScope('function', this.currentScope(start));
-    scope.fn = fn.id;
+    const scope = this.newScope('function', this.currentScope(start), fn.id);
     fn.scope = scope.id;
     this.stack.push({ kind: 'fn', start: this.S[body], end: this.E[n], id: fn.id, scope: scope.id });
     return fn;
@@ -340,8 +352,7 @@ export class ModelBuilder extends ExprBuilder {
     };
     this.model.classes.push(cls);
     this.bind(outerScope, cls.name, { kind: 'class', off: this.S[n], q: cls.qname });
-    const scope = this.newScope('class', outerScope);
-    scope.cls = cls.id;
+    const scope = this.newScope('class', outerScope, cls.id);
     cls.scope = scope.id;
     this.stack.push({ kind: 'class', start: this.S[body], end: this.E[n], id: cls.id, scope: scope.id });
   }
@@ -426,7 +437,7 @@ export class ModelBuilder extends ExprBuilder {
       targets: [],
       iter: UNKNOWN,
       iterText: '',
-      assigned: new Set(),
+      assigned: NO_NAMES,
       hasBreak: false,
       hasTry: false,
       start: this.S[n],
@@ -729,7 +740,7 @@ export class ModelBuilder extends ExprBuilder {
     const off = this.E[n];
     const loops = this.loopsInFn();
     const names = this.targetNames(left);
-    for (const l of loops) for (const name of names) l.assigned.add(name);
+    for (const l of loops) for (const name of names) this.assignIn(l, name);
     const lk = this.kind(left);
     if (lk === K.identifier) {
       const leftText = this.str(left);
@@ -771,7 +782,7 @@ export class ModelBuilder extends ExprBuilder {
     const left = this.child(n, 'left');
     if (left < 0) return;
     const names = this.targetNames(left);
-    for (const l of this.loopsInFn()) for (const name of names) l.assigned.add(name);
+    for (const l of this.loopsInFn()) for (const name of names) this.assignIn(l, name);
   }
 
   private onWalrus(n: number): void {
@@ -781,7 +792,7 @@ export class ModelBuilder extends ExprBuilder {
     const name = this.str(nameNode);
     const scope = this.currentScope(this.S[n]);
     this.bind(scope, name, { kind: 'value', off: this.E[n], expr: this.ir(value, scope) });
-    for (const l of this.loopsInFn()) l.assigned.add(name);
+    for (const l of this.loopsInFn()) this.assignIn(l, name);
   }
 
   private onWithItem(n: number): void {
@@ -798,7 +809,7 @@ export class ModelBuilder extends ExprBuilder {
     } else {
       for (const name of names) this.bind(scope, name, { kind: 'opaque', off: this.E[n] });
     }
-    for (const l of this.loopsInFn()) for (const name of names) l.assigned.add(name);
+    for (const l of this.loopsInFn()) for (const name of names) this.assignIn(l, name);
   }
 
   private onReturn(n: number, isYield: boolean): void {
@@ -857,6 +868,13 @@ export class ModelBuilder extends ExprBuilder {
 }
 
 const NO_LOOPS: readonly LoopInfo[] = [];
+
+/**
+ * One empty set for every loop that assigns nothing (most comprehensions); only assignIn adds to a
+ * loop's set, and it makes the loop its own first. (A plain Set, so a worker's model decodes to the
+ * same prototypes as one built here.)
+ */
+const NO_NAMES: Set<string> = new Set();
 
 /** Whether `text[start, end)` holds `noqa` in any case (as the `i` flag of onComment's patterns matches it). */
 function hasNoqa(text: string, start: number, end: number): boolean {

@@ -10,8 +10,9 @@
 // - empty argument lists and keyword maps become one frozen empty array and object.
 // The intern table lives as long as the process (a language server too): at most MAX_INTERNED
 // strings of at most MAX_INTERN_LENGTH characters (under 10 MB with its table).
-// On the benchmark the 500 models take 65.7 MB of heap compacted, 71.8 MB as built (67.7 and 91.8 MB
-// before names were interned and expression lists exactly sized while building).
+// On the benchmark the 500 models took 65.7 MB of heap compacted, 71.8 MB as built (67.7 and 91.8 MB
+// before names were interned and expression lists exactly sized while building); 58.0 MB with the
+// names and constants shared (shareNames below, bench/modelHeap.ts).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { intern } from './intern';
 import type { Expr } from './ir';
@@ -136,4 +137,111 @@ export function compactModel(model: FileModel): FileModel {
   model.imports = model.imports.slice();
   model.lineStarts = model.lineStarts.slice();
   return model;
+}
+
+/**
+ * One name expression for all the names of a whole-file model that resolve alike: a name is read only
+ * by resolution (Resolver.lookup: its scope, its text, and which of its scope's bindings of that name
+ * come before its offset), so two names of one scope with the same text and the same bindings before
+ * them are interchangeable, and the second is replaced by the first wherever it is held. On the
+ * 500-file benchmark this halves the name expressions (151k -> 76k). Equal string and number
+ * constants become one object too. Only for models built from a
+ * whole file at once (names without a segment header), once every binding is known; an edited
+ * document's parts keep their own names, which their statement's header translates.
+ */
+export function shareNames(model: FileModel): void {
+  const s = new NameSharer(model);
+  for (const call of model.calls) {
+    call.callee = s.expr(call.callee);
+    s.list(call.args);
+    s.kw(call.kw);
+    if (call.narrow) s.list(call.narrow);
+  }
+  for (const scope of model.scopes) {
+    for (const list of scope.bindings.values()) {
+      for (const b of list) {
+        if (b.expr) b.expr = s.expr(b.expr);
+        if (b.annotation) b.annotation = s.expr(b.annotation);
+      }
+    }
+  }
+  for (const fn of model.functions) {
+    for (const p of fn.params) {
+      if (p.annotation) p.annotation = s.expr(p.annotation);
+      if (p.default) p.default = s.expr(p.default);
+    }
+    s.list(fn.decorators);
+    s.list(fn.returns);
+    if (fn.returnAnnotation) fn.returnAnnotation = s.expr(fn.returnAnnotation);
+  }
+  for (const cls of model.classes) {
+    s.list(cls.bases);
+    for (const [k, e] of cls.attrs) { const c = s.expr(e); if (c !== e) cls.attrs.set(k, c); }
+    if (cls.attrTypes) for (const [k, e] of cls.attrTypes) { const c = s.expr(e); if (c !== e) cls.attrTypes.set(k, c); }
+  }
+  for (const loop of model.loops) loop.iter = s.expr(loop.iter);
+}
+
+type NameExpr = Extract<Expr, { k: 'name' }>;
+
+class NameSharer {
+  /** The first name met by scope id, then text, with no binding before it (most names: parameters, imports, builtins). */
+  private first: (Map<string, NameExpr> | undefined)[] = [];
+  /** The first name met by `scope \0 bindings before it \0 text`, when some binding is before it. */
+  private later = new Map<string, NameExpr>();
+  private strs = new Map<string, Expr>();
+  private nums = new Map<number, Expr>();
+
+  constructor(private model: FileModel) {}
+
+  /** `e` with its names replaced by the first of their kind (in place: the IR is a tree of plain objects, at most MAX_IR_DEPTH deep). */
+  expr(e: Expr): Expr {
+    switch (e.k) {
+      case 'name': return this.name(e);
+      case 'attr': { const o = this.expr(e.o); if (o !== e.o) e.o = o; return e; }
+      case 'call': { const f = this.expr(e.f); if (f !== e.f) e.f = f; this.list(e.args); this.kw(e.kw); return e; }
+      case 'sub': { const o = this.expr(e.o); if (o !== e.o) e.o = o; this.list(e.i); return e; }
+      case 'op': { const l = this.expr(e.l); if (l !== e.l) e.l = l; const r = this.expr(e.r); if (r !== e.r) e.r = r; return e; }
+      case 'list': this.list(e.items); return e;
+      case 'await': { const x = this.expr(e.e); if (x !== e.e) e.e = x; return e; }
+      case '?': { if (e.elem) { const x = this.expr(e.elem); if (x !== e.elem) e.elem = x; } return e; }
+      // A constant holds no position: one object per value.
+      case 'str': { const seen = this.strs.get(e.v); if (seen) return seen; this.strs.set(e.v, e); return e; }
+      case 'num': { const seen = this.nums.get(e.v); if (seen) return seen; this.nums.set(e.v, e); return e; }
+      default: return e;
+    }
+  }
+
+  list(a: Expr[]): void {
+    for (let i = 0; i < a.length; i++) { const x = this.expr(a[i]); if (x !== a[i]) a[i] = x; }
+  }
+
+  kw(o: Record<string, Expr>): void {
+    for (const k in o) { const x = this.expr(o[k]); if (x !== o[k]) o[k] = x; }
+  }
+
+  private name(e: NameExpr): NameExpr {
+    // What Resolver.lookup reads of a name's offset: how many of its own scope's bindings of that
+    // name (those with an offset; a `global` declaration sends the lookup to the module, unfiltered)
+    // are at or before it.
+    if (e.seg) return e;
+    const scope = this.model.scopes[e.scope];
+    let before = 0;
+    if (scope && !scope.globals?.has(e.n)) {
+      const list = scope.bindings.get(e.n);
+      if (list) for (let i = 0; i < list.length; i++) { const off = list[i].off; if (off !== -1 && off <= e.off) before++; }
+    }
+    if (before === 0) {
+      const byText = (this.first[e.scope] ??= new Map());
+      const seen = byText.get(e.n);
+      if (seen) return seen;
+      byText.set(e.n, e);
+      return e;
+    }
+    const key = `${e.scope}\u0000${before}\u0000${e.n}`;
+    const seen = this.later.get(key);
+    if (seen) return seen;
+    this.later.set(key, e);
+    return e;
+  }
 }

@@ -114,7 +114,12 @@ export class ExprBuilder {
   /** A call nested in another's arguments is met twice (as an argument, then as a call site): by node index. */
   protected callIr = new Map<number, Extract<Expr, { k: 'call' }>>();
 
-  constructor(protected text: string, t: FlatTree, protected kinds: Kinds, fields: Record<FieldName, number>, protected rows: Rows, protected header: SegmentHeader, protected own: boolean) {
+  /**
+   * `header`: the segment header of a part's statement (its names and lambdas keep it); undefined
+   * for a whole file built at once, whose offsets and scope ids are the file's already (see offsetOf
+   * and scopeOf): its expressions are one field smaller.
+   */
+  constructor(protected text: string, t: FlatTree, protected kinds: Kinds, fields: Record<FieldName, number>, protected rows: Rows, protected header: SegmentHeader | undefined, protected own: boolean) {
     this.type = t.type; this.field = t.field; this.S = t.start; this.E = t.end; this.P = t.parent; this.L = t.last;
     this.kindOf = kinds.byId; this.namedOf = kinds.named; this.F = fields;
   }
@@ -213,7 +218,10 @@ export class ExprBuilder {
   protected ir(n: number, scope: number, depth = 0): Expr {
     if (depth > MAX_IR_DEPTH) return UNKNOWN;
     switch (this.kind(n)) {
-      case K.identifier: return { k: 'name', n: this.str(n), off: this.S[n], scope, seg: this.header };
+      case K.identifier: {
+        const seg = this.header;
+        return seg ? { k: 'name', n: this.str(n), off: this.S[n], scope, seg } : { k: 'name', n: this.str(n), off: this.S[n], scope };
+      }
       case K.attribute: {
         const o = this.child(n, 'object');
         const a = this.child(n, 'attribute');
@@ -299,17 +307,17 @@ export class ExprBuilder {
       }
       case K.integer:
       case K.float: { const v = Number(this.text.slice(this.S[n], this.E[n]).replace(/_/g, '')); return Number.isFinite(v) ? { k: 'num', v } : UNKNOWN; }
-      case K.none: return { k: 'none' };
+      case K.none: return NONE;
       // False / True as 0 / 1 (Python's own values), so `acquire(blocking=False)` reads as a number.
-      case K.false: return { k: 'num', v: 0 };
-      case K.true: return { k: 'num', v: 1 };
+      case K.false: return FALSE;
+      case K.true: return TRUE;
       case K.list:
       case K.tuple: {
         const base = pendingTop;
         for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) !== K.comment) pend(this.ir(j, scope, depth + 1));
         return { k: 'list', items: takeFrom(base) };
       }
-      case K.lambda: return { k: 'lambda', off: this.S[n], seg: this.header };
+      case K.lambda: { const seg = this.header; return seg ? { k: 'lambda', off: this.S[n], seg } : { k: 'lambda', off: this.S[n] }; }
       case K.list_comprehension:
       case K.set_comprehension:
       case K.generator_expression: {
@@ -354,6 +362,12 @@ export class ExprBuilder {
     return kw ?? NO_KEYWORDS;
   }
 }
+
+// `None`, `False` and `True`: one expression each for every model (they hold no position); frozen,
+// so code that tried to change one would fail loudly in tests.
+const NONE: Expr = Object.freeze({ k: 'none' });
+const FALSE: Expr = Object.freeze({ k: 'num', v: 0 });
+const TRUE: Expr = Object.freeze({ k: 'num', v: 1 });
 
 /** The keyword arguments of every call that has none (one shared object; nothing writes to a model's `kw`). */
 const NO_KEYWORDS: Record<string, Expr> = Object.freeze({}) as Record<string, Expr>;

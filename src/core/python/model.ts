@@ -7,6 +7,7 @@ import { FIELD_NAMES, type FieldName, KIND_NAMES, type Rows, rowOf } from './exp
 import { flattenModule, type FlatTree, type Kinds, kindsFor, type SegmentRef } from './flatTree';
 import type { SegmentHeader } from './ir';
 import type { BuildOptions, FileModel, Part, PartCache } from './modelTypes';
+import { shareNames } from './compact';
 import { assemble, surfaceHash } from './parts';
 
 export type * from './modelTypes';
@@ -28,10 +29,11 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
     // Nothing kept for edits: one builder over every statement gives the model the parts would
     // assemble (ids, offsets and rows are the file's already), without a part per statement.
     const { segments, roots, flat } = flattenModule(tree, at, () => true);
-    const b = new ModelBuilder(text, flat, kinds, fields, rows, { delta: 0, scopeBase: 1 }, own).init(opts);
+    const b = new ModelBuilder(text, flat, kinds, fields, rows, undefined, own).init(opts);
     for (const r of roots) b.run(r);
     if (stats) stats.built = segments.length;
     const model = b.model;
+    shareNames(model);
     model.lineStarts = starts;
     addMissing(tree, model);
     return model;
