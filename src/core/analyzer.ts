@@ -517,6 +517,8 @@ export class Analyzer {
     this.keysMemo = undefined;
     this.rowEdits.clear();
     this.logCounts.clear();
+    this.lastRun = undefined;
+    this.droppedReads.clear();
   }
 
   analyze(files: SourceFile[], opts: AnalyzeOptions = {}): ScanResult {
@@ -561,6 +563,15 @@ export class Analyzer {
     if (!fastapi) this.fastapiReads = new Set();
     const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces, resolutionsKept), new Map(files.map((f) => [f.path, f.text])), index, fastapi, this.fastapiReads);
     run.loggingCoroutines = this.loggingCoroutines;
+    // Same names and surfaces as the last run: its classified call sites serve again (Run.carryFrom);
+    // the reads the replaced files' kept functions made are theirs still.
+    const carryKey = `${names}\u0002${surfaces}\u0002${index.watchKey}`;
+    this.carryStats.functions = this.lastRun?.key === carryKey ? run.carryFrom(this.lastRun.run) : 0;
+    if (this.carryStats.functions) {
+      for (const [file, r] of this.droppedReads) { let now = this.reads.get(file); if (!now) this.reads.set(file, (now = new Set())); for (const x of r) now.add(x); }
+    }
+    this.droppedReads.clear();
+    this.lastRun = undefined;
     this.workspace!.fastapi = run.fastapiModel;
     // A FastAPI model built again (an edit changed what gives roles) that gives the same roles.
     const sameRoles = fastapi !== undefined || (resolutionsKept && lastFastapi !== undefined && run.fastapiModel.sameRoles(lastFastapi));
@@ -568,6 +579,7 @@ export class Analyzer {
     const kept = plan && this.keptResults(run, plan, files, opts.only!);
     if (kept) run.narrow(plan!.run);
     const result = run.result(kept?.results);
+    this.lastRun = { run, key: carryKey };
     this.keep(run, files, entries, surfaces, opts, result, plan && kept ? { ...plan, changedNames: kept.changedNames, reused: kept.results } : undefined);
     this.recordViews(files, opts.only);
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
@@ -624,6 +636,12 @@ export class Analyzer {
    * SymbolIndex.readers): a file that read none of the names an edit changed keeps its result.
    */
   private reads = new Map<string, Set<string>>();
+  /** Reads of files whose entry was replaced in this analyze() (see entryFor), until the run carries over (see lastRun). */
+  private droppedReads = new Map<string, Set<string>>();
+  /** The last run and the names, surfaces and watched modules it ran with: the next run may carry its call graph over. */
+  private lastRun: { run: Run; key: string } | undefined;
+  /** How many functions' classified call sites the last analyze() carried over from the one before (tests check the work saved). */
+  readonly carryStats = { functions: 0 };
   private readsOf = (mod: ModuleEntry): Set<string> => {
     let r = this.reads.get(mod.file);
     if (!r) this.reads.set(mod.file, (r = new Set()));
@@ -850,6 +868,8 @@ export class Analyzer {
     if (parts && m !== model) this.modelParts.set(m, parts);
     const entry: ModuleEntry = { file: f.path, model: m, resolver: new Resolver(m), testCode: f.testCode };
     this.entries.set(f.path, { base: model, entry });
+    const reads = this.reads.get(f.path);
+    if (reads) this.droppedReads.set(f.path, reads);
     this.reads.delete(f.path);
     return entry;
   }
@@ -1134,6 +1154,11 @@ class Run {
   }
 
   get fastapiModel(): FastApiModel { return this.fastapi; }
+
+  /** Takes over `prev`'s classified call sites where they still hold (see CallGraph.carryFrom); how many functions' lists. */
+  carryFrom(prev: Run): number {
+    return this.graph.carryFrom(prev.graph);
+  }
 
   /** Report these files (before result()). */
   narrow(only: Set<string> | undefined): void {

@@ -99,8 +99,97 @@ export class CallGraph {
   private syncCosts = new Map<string, SyncCost>();
   private costKind: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' };
 
+  /** The modules as indexed when this graph was made (the index is updated in place by later runs). */
+  private readonly modulesAt: ReadonlyMap<string, ModuleEntry>;
+
   constructor(readonly index: SymbolIndex, private rules: RuleSet, costOf: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' }, private memo?: CanonicalMemo) {
     this.costKind = costOf;
+    this.modulesAt = new Map(index.modules);
+  }
+
+  /**
+   * Takes over the classified call sites of `prev`, a graph of the previous analysis over the same
+   * index (updated in place since), canonical memo and rules, when the caller knows every module's
+   * name and surface is unchanged since (so a call site of an unchanged function resolves and
+   * classifies as before). A function's list is kept while the function is the same record (its
+   * statement's part was not rebuilt: records move in place) and it reaches no function that was
+   * not (a rebuilt function is a new record); references to a replaced module entry are moved to the
+   * current one. Classification depends on nothing else (summaries and costs, which depend on the
+   * order they are computed in, are computed again). Returns how many function lists were kept.
+   */
+  carryFrom(prev: CallGraph): number {
+    if (prev.index !== this.index || prev.memo !== this.memo || prev.rules !== this.rules) return 0;
+    // Replaced entries (module name unchanged): old entry -> current one, with the functions still present.
+    const replaced = new Map<ModuleEntry, ModuleEntry>();
+    const present = new Set<FunctionInfo>();
+    for (const [name, now] of this.index.modules) {
+      const was = prev.modulesAt.get(name);
+      if (!was || was === now) continue;
+      if (was.file !== now.file || !sameCodes(was.model.fileNoqa, now.model.fileNoqa)) return 0;
+      replaced.set(was, now);
+      for (const fn of now.model.functions) present.add(fn);
+    }
+    const moved = new Map<FunctionInfo, FunctionRef>();
+    /** The ref as of now, undefined when its function is gone (rebuilt or removed). */
+    const now = (ref: FunctionRef): FunctionRef | undefined => {
+      const mod = replaced.get(ref.mod);
+      if (!mod) return this.index.modules.get(ref.mod.model.module) === ref.mod ? ref : undefined;
+      if (!present.has(ref.fn)) return undefined;
+      let out = moved.get(ref.fn);
+      if (!out) {
+        const indexed = this.index.functions.get(ref.fn.qname);
+        out = indexed?.fn === ref.fn && indexed.mod === mod ? indexed : { mod, fn: ref.fn };
+        moved.set(ref.fn, out);
+      }
+      return out;
+    };
+    // Listeners are found again: edges (which list them) are kept only when they are the same.
+    const listenersSame = prev.listenerIndex === undefined ? false : sameListeners(prev.listenerIndex, this.listeners(), now);
+    const refsOf = (c: CallInfo): FunctionRef[] => {
+      const out: FunctionRef[] = [];
+      if (c.target) out.push(c.target);
+      if (c.offloaded?.target) out.push(c.offloaded.target);
+      if (c.props) for (const e of c.props) out.push(e.t);
+      if (c.edges && listenersSame) for (const e of c.edges) out.push(e.t);
+      return out;
+    };
+    let kept = 0;
+    for (const [name, memo] of prev.calls) {
+      const mod = this.index.modules.get(name);
+      if (!mod) continue;
+      const wasMod = prev.modulesAt.get(name);
+      if (!wasMod || (wasMod !== mod && replaced.get(wasMod) !== mod)) continue;
+      const next = { sites: new Array<CallInfo | undefined>(mod.model.calls.length), byFn: new Map<FunctionInfo, CallInfo[]>() };
+      for (const [fn, list] of memo.byFn) {
+        if (wasMod !== mod && !present.has(fn)) continue;
+        if (!list.every((c) => mod.model.calls[c.site.id] === c.site && refsOf(c).every((r) => now(r) !== undefined))) continue;
+        for (const c of list) {
+          if (c.target) c.target = now(c.target);
+          if (c.offloaded?.target) c.offloaded.target = now(c.offloaded.target);
+          if (c.props) {
+            for (const e of c.props) {
+              e.t = now(e.t)!;
+              // A property read's hop names the call site's line, which an edit above it moves.
+              if (e.hops && e.hops[0].line !== c.site.line) e.hops = e.hops.map((h) => ({ ...h, line: c.site.line }));
+            }
+          }
+          if (c.edges && !listenersSame) c.edges = undefined;
+          else if (c.edges) {
+            for (const e of c.edges) {
+              if (c.props?.includes(e)) continue;
+              e.t = now(e.t)!;
+              // A listener's hop names its def line, which an edit above it moves.
+              if (e.via && e.via.line !== e.t.fn.line) e.via = { ...e.via, line: e.t.fn.line };
+            }
+          }
+          next.sites[c.site.id] = c;
+        }
+        next.byFn.set(fn, list);
+        kept++;
+      }
+      this.calls.set(name, next);
+    }
+    return kept;
   }
 
   /** The function's call sites, classified; the same array for every ask (callers only read it). */
@@ -721,3 +810,20 @@ export function hop(mod: ModuleEntry, site: CallSite): ChainHop {
   return { file: mod.file, line: site.line, name: site.text };
 }
 
+
+function sameCodes(a: Set<string> | undefined, b: Set<string> | undefined): boolean {
+  if ((a?.size ?? 0) !== (b?.size ?? 0)) return false;
+  for (const c of a ?? []) if (!b!.has(c)) return false;
+  return true;
+}
+
+/** Two listener indexes register the same functions (`now`: an earlier ref as of today) per event. */
+function sameListeners(a: Map<string, FunctionRef[]>, b: Map<string, FunctionRef[]>, now: (ref: FunctionRef) => FunctionRef | undefined): boolean {
+  if (a.size !== b.size) return false;
+  for (const [event, list] of a) {
+    const other = b.get(event);
+    if (!other || other.length !== list.length) return false;
+    for (let i = 0; i < list.length; i++) if (now(list[i])?.fn !== other[i].fn) return false;
+  }
+  return true;
+}
