@@ -3,13 +3,13 @@
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
 import type { Tree } from 'web-tree-sitter';
 import { Edit } from 'web-tree-sitter';
-import { CallGraph, type CallInfo, edgeHops, listenerEntry, type SummaryEntry } from './callgraph';
+import { CallGraph, type CallInfo, edgeHops, listenerEntry, type SummaryEntry, type SyncCost } from './callgraph';
 import { isSuppressed } from './rules/loop-checks';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import type { Expr } from './python/ir';
-import { assemble, buildModel, buildStatementPart, firstSyntaxError, type CallSite, type FileModel, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
+import { assemble, buildModel, buildStatementPart, firstSyntaxError, type CallSite, type FileModel, type FunctionInfo, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
 import { rowOf } from './python/exprBuilder';
 import { compactModel } from './python/compact';
 import { Resolver } from './python/resolve';
@@ -1147,6 +1147,7 @@ class Run {
     this.index = index ?? new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
+    this.costKey = JSON.stringify(opts.cost ?? null);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
@@ -1157,8 +1158,24 @@ class Run {
 
   /** Takes over `prev`'s classified call sites where they still hold (see CallGraph.carryFrom); how many functions' lists. */
   carryFrom(prev: Run): number {
-    return this.graph.carryFrom(prev.graph);
+    const kept = this.graph.carryFrom(prev.graph);
+    if (!kept || prev.costKey !== this.costKey) return kept;
+    // Coroutine costs of functions that reach only carried functions, computed across no cycle cut.
+    for (const [q, cost] of prev.coroutineCosts) {
+      const ref = this.index.functions.get(q);
+      if (!ref || ref.fn !== prev.costOwners.get(q) || prev.costTaint.has(q) || !this.graph.carried(ref)) continue;
+      this.coroutineCosts.set(q, cost);
+      this.costOwners.set(q, ref.fn);
+    }
+    return kept;
   }
+
+  /** The cost options (see carryFrom). */
+  private readonly costKey: string;
+  /** Which function each coroutine cost was computed for (two defs may share a qualified name). */
+  private costOwners = new Map<string, FunctionInfo>();
+  /** Coroutine costs computed across a cycle cut or from such a cost (theirs or a sync one's): not carried. */
+  private costTaint = new Set<string>();
 
   /** Report these files (before result()). */
   narrow(only: Set<string> | undefined): void {
@@ -1446,14 +1463,29 @@ class Run {
 
   private coroutineCost(ref: FunctionRef, stack: Set<string> = new Set()): CostAcc {
     const memo = this.coroutineCosts.get(ref.fn.qname);
-    if (memo) return memo;
+    if (memo) {
+      if (this.costTaint.has(ref.fn.qname)) this.taint(stack);
+      return memo;
+    }
     const out = new CostAcc();
-    if (stack.has(ref.fn.qname)) return out;
+    if (stack.has(ref.fn.qname)) { this.taint(stack); return out; }
     stack.add(ref.fn.qname);
     for (const c of this.graph.callsOf(ref)) this.addCallCost(ref, out, c, stack);
     stack.delete(ref.fn.qname);
     this.coroutineCosts.set(ref.fn.qname, out);
+    this.costOwners.set(ref.fn.qname, ref.fn);
     return out;
+  }
+
+  private taint(stack: Set<string>): void {
+    for (const q of stack) this.costTaint.add(q);
+  }
+
+  /** A sync function's cost as a coroutine on `stack` adds it (see costTaint). */
+  private syncCostIn(t: FunctionRef, stack: Set<string>): SyncCost {
+    const sc = this.graph.syncCost(t);
+    if (this.graph.costTainted(t.fn.qname)) this.taint(stack);
+    return sc;
   }
 
   private addCallCost(ref: FunctionRef, out: CostAcc, c: CallInfo, stack: Set<string>): void {
@@ -1475,7 +1507,7 @@ class Run {
           out.ioMs += cost.ms;
           out.item(this.costs, o.rule.kind, cost.type === 'cpu' ? where : 'thread', cost.ms);
         } else if (o?.kind === 'local' && o.target && !o.target.fn.isAsync) {
-          const sc = this.graph.syncCost(o.target);
+          const sc = this.syncCostIn(o.target, stack);
           out.ioMs += sc.cpuMs + sc.ioMs;
           out.kinds(this.costs, sc.kinds, (type) => (type === 'cpu' ? where : 'thread'));
         } else if (o?.kind === 'local' && o.target) {
@@ -1493,7 +1525,7 @@ class Run {
         if (t.fn.isAsync) {
           out.add(this.coroutineCost(t, stack));
         } else if (this.graph.syncTarget(c)) {
-          const sc = this.graph.syncCost(t);
+          const sc = this.syncCostIn(t, stack);
           out.cpuMs += sc.cpuMs; out.blockingMs += sc.ioMs;
           out.kinds(this.costs, sc.kinds, (type) => (type === 'cpu' ? 'loop' : 'blocking'));
         }

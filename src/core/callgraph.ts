@@ -97,6 +97,15 @@ export class CallGraph {
   private calls = new Map<string, { sites: (CallInfo | undefined)[]; byFn: Map<FunctionInfo, CallInfo[]> }>();
   private summaries = new Map<string, SummaryEntry[]>();
   private syncCosts = new Map<string, SyncCost>();
+  /** Which function each of syncCosts was computed for (two defs may share a qualified name). */
+  private costOwners = new Map<string, FunctionInfo>();
+  /** syncCosts computed across a cycle cut, or from such a cost: they depend on the order of computation. */
+  private costTaint = new Set<string>();
+  /**
+   * After carryFrom: whether a function's classified calls were carried over and it reaches only
+   * functions whose calls were too (so what it adds up is what it was), and its qualified name is its own.
+   */
+  carried: (ref: FunctionRef) => boolean = () => false;
   private costKind: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' };
 
   /** The modules as indexed when this graph was made (the index is updated in place by later runs). */
@@ -143,32 +152,43 @@ export class CallGraph {
       }
       return out;
     };
-    // Listeners are found again: edges (which list them) are kept only when they are the same.
-    const listenersSame = prev.listenerIndex === undefined ? false : sameListeners(prev.listenerIndex, this.listeners(), now);
-    const refsOf = (c: CallInfo): FunctionRef[] => {
-      const out: FunctionRef[] = [];
-      if (c.target) out.push(c.target);
-      if (c.offloaded?.target) out.push(c.offloaded.target);
-      if (c.props) for (const e of c.props) out.push(e.t);
-      if (c.edges && listenersSame) for (const e of c.edges) out.push(e.t);
-      return out;
+    // Listeners are found again: edges (which list them) are kept only when they are the same. A graph
+    // that never looked for listeners asked no call that fires an event (see listenersOf): no edge has one.
+    const listenersSame = prev.listenerIndex === undefined || sameListeners(prev.listenerIndex, this.listeners(), now);
+    const refsHold = (c: CallInfo): boolean => {
+      if (c.target && !now(c.target)) return false;
+      if (c.offloaded?.target && !now(c.offloaded.target)) return false;
+      if (c.props) for (const e of c.props) if (!now(e.t)) return false;
+      if (c.edges && listenersSame) for (const e of c.edges) if (!now(e.t)) return false;
+      return true;
     };
     let kept = 0;
+    // Who calls whom among the kept lists (by the functions' records), for the transitive check below.
+    const callers = new Map<FunctionInfo, FunctionInfo[]>();
+    const modOf = new Map<FunctionInfo, ModuleEntry>();
+    const callee = (from: FunctionInfo, to: FunctionRef | undefined) => {
+      if (!to) return;
+      const list = callers.get(to.fn);
+      if (!list) { callers.set(to.fn, [from]); modOf.set(to.fn, to.mod); } else if (list[list.length - 1] !== from) list.push(from);
+    };
     for (const [name, memo] of prev.calls) {
       const mod = this.index.modules.get(name);
       if (!mod) continue;
       const wasMod = prev.modulesAt.get(name);
       if (!wasMod || (wasMod !== mod && replaced.get(wasMod) !== mod)) continue;
       const next = { sites: new Array<CallInfo | undefined>(mod.model.calls.length), byFn: new Map<FunctionInfo, CallInfo[]>() };
+      const calls = mod.model.calls;
       for (const [fn, list] of memo.byFn) {
         if (wasMod !== mod && !present.has(fn)) continue;
-        if (!list.every((c) => mod.model.calls[c.site.id] === c.site && refsOf(c).every((r) => now(r) !== undefined))) continue;
+        let holds = true;
+        for (const c of list) if (calls[c.site.id] !== c.site || !refsHold(c)) { holds = false; break; }
+        if (!holds) continue;
         for (const c of list) {
-          if (c.target) c.target = now(c.target);
-          if (c.offloaded?.target) c.offloaded.target = now(c.offloaded.target);
+          if (c.target) callee(fn, (c.target = now(c.target)));
+          if (c.offloaded?.target) callee(fn, (c.offloaded.target = now(c.offloaded.target)));
           if (c.props) {
             for (const e of c.props) {
-              e.t = now(e.t)!;
+              callee(fn, (e.t = now(e.t)!));
               // A property read's hop names the call site's line, which an edit above it moves.
               if (e.hops && e.hops[0].line !== c.site.line) e.hops = e.hops.map((h) => ({ ...h, line: c.site.line }));
             }
@@ -176,8 +196,8 @@ export class CallGraph {
           if (c.edges && !listenersSame) c.edges = undefined;
           else if (c.edges) {
             for (const e of c.edges) {
-              if (c.props?.includes(e)) continue;
-              e.t = now(e.t)!;
+              if (e.hops) continue; // a property read: moved above
+              callee(fn, (e.t = now(e.t)!));
               // A listener's hop names its def line, which an edit above it moves.
               if (e.via && e.via.line !== e.t.fn.line) e.via = { ...e.via, line: e.t.fn.line };
             }
@@ -189,6 +209,28 @@ export class CallGraph {
       }
       this.calls.set(name, next);
     }
+    if (!listenersSame) return kept;
+    // Costs of sync functions that reach only kept functions (their own lists are kept, and so on down)
+    // are what they were; those whose value depended on where a cycle was entered are not kept.
+    const listed = (fn: FunctionInfo, mod: ModuleEntry) => this.calls.get(mod.model.module)?.byFn.has(fn) === true;
+    const stale = new Set<FunctionInfo>();
+    const queue: FunctionInfo[] = [];
+    for (const [to, from] of callers) {
+      if (listed(to, modOf.get(to)!)) continue;
+      for (const f of from) if (!stale.has(f)) { stale.add(f); queue.push(f); }
+    }
+    while (queue.length) {
+      for (const f of callers.get(queue.pop()!) ?? []) if (!stale.has(f)) { stale.add(f); queue.push(f); }
+    }
+    for (const [q, cost] of prev.syncCosts) {
+      const owner = prev.costOwners.get(q);
+      if (!owner || stale.has(owner) || prev.costTaint.has(q) || owner.isLambda) continue;
+      const ref = this.index.functions.get(q);
+      if (ref?.fn !== owner || !listed(owner, ref.mod) || duplicated(ref.mod).has(q)) continue;
+      this.syncCosts.set(q, cost);
+      this.costOwners.set(q, owner);
+    }
+    this.carried = (ref) => listed(ref.fn, ref.mod) && !stale.has(ref.fn) && !ref.fn.isLambda && !duplicated(ref.mod).has(ref.fn.qname);
     return kept;
   }
 
@@ -644,11 +686,23 @@ export class CallGraph {
     return v;
   }
 
+  /** Whether syncCost of this name depended on where a cycle was entered (see costTaint). */
+  costTainted(qname: string): boolean {
+    return this.costTaint.has(qname);
+  }
+
   /** Estimated time of a sync function: its CPU and its (synchronous) I/O, cycles counted once. */
   syncCost(ref: FunctionRef, stack: Set<string> = new Set()): SyncCost {
     const memo = this.syncCosts.get(ref.fn.qname);
-    if (memo) return memo;
-    if (stack.has(ref.fn.qname)) return { cpuMs: 0, ioMs: 0, kinds: {} };
+    if (memo) {
+      if (this.costTaint.has(ref.fn.qname)) for (const q of stack) this.costTaint.add(q);
+      return memo;
+    }
+    if (stack.has(ref.fn.qname)) {
+      // A cycle cut here: what the functions on the stack add up depends on where the cycle was entered.
+      for (const q of stack) this.costTaint.add(q);
+      return { cpuMs: 0, ioMs: 0, kinds: {} };
+    }
     stack.add(ref.fn.qname);
     const out: SyncCost = { cpuMs: 0, ioMs: 0, kinds: {} };
     for (const c of this.callsOf(ref)) {
@@ -663,6 +717,7 @@ export class CallGraph {
     }
     stack.delete(ref.fn.qname);
     this.syncCosts.set(ref.fn.qname, out);
+    this.costOwners.set(ref.fn.qname, ref.fn);
     return out;
   }
 }
@@ -826,4 +881,17 @@ function sameListeners(a: Map<string, FunctionRef[]>, b: Map<string, FunctionRef
     for (let i = 0; i < list.length; i++) if (now(list[i])?.fn !== other[i].fn) return false;
   }
   return true;
+}
+
+const duplicates = new WeakMap<ModuleEntry, Set<string>>();
+/** Qualified names more than one function of the module has (redefinitions, lambdas on one line). */
+function duplicated(mod: ModuleEntry): Set<string> {
+  let out = duplicates.get(mod);
+  if (!out) {
+    out = new Set();
+    const seen = new Set<string>();
+    for (const fn of mod.model.functions) { if (seen.has(fn.qname)) out.add(fn.qname); else seen.add(fn.qname); }
+    duplicates.set(mod, out);
+  }
+  return out;
 }

@@ -2,8 +2,8 @@
 // classified call sites of unchanged functions, see CallGraph.carryFrom) and must give, after every
 // edit, exactly a fresh Analyzer's findings and handler reports on the same texts. The edits go into
 // a helper that coroutines call (directly, through another helper, a property getter and an
-// offload), into a coroutine, change the surface, add and remove lines, and break the syntax and
-// repair it.
+// offload), into a coroutine, change the surface, add and remove lines, break the syntax and repair
+// it, and change where a cycle of helpers is entered from.
 import { strict as assert } from 'node:assert';
 import { Analyzer, type DocumentEdit, type SourceFile } from '../../src/core/analyzer';
 import { routerModule } from '../../bench/generate';
@@ -61,6 +61,27 @@ async def post_rows(keys: list[str]) -> int:
     return total
 
 
+def walk_a(n: int) -> int:
+    time.sleep(0.1)
+    return walk_b(n - 1) if n else 0
+
+
+def walk_b(n: int) -> int:
+    requests.get("https://x/b", timeout=1)
+    return walk_a(n - 1) if n else 0
+
+
+@router.get("/walk1")
+async def walk_one() -> int:
+    n = walk_b(3)
+    return n
+
+
+@router.get("/walk2")
+async def walk_two() -> int:
+    return walk_a(3)
+
+
 async def refresh_all(keys: list[str]) -> None:
     for key in keys:
         await get_rows(key)
@@ -79,6 +100,9 @@ const STEPS: [string, string, string, boolean][] = [
   ['a surface change: a parameter added', 'def parse_rows(rows: list[dict[str, Any]]) -> int:', 'def parse_rows(rows: list[dict[str, Any]], strict: bool = False) -> int:', false],
   ['a new helper that blocks, called by a coroutine', '\n\n@router.get("/snap")', '\n\ndef slow_snap() -> None:\n    time.sleep(1)\n\n\n@router.get("/snap")', false],
   ['the coroutine calls it', '    store = make_store()\n', '    store = make_store()\n    slow_snap()\n', false],
+  // A cycle's costs add up from where it is entered: the first coroutine no longer enters it.
+  ['the first coroutine into a cycle of helpers stops calling it', '    n = walk_b(3)\n', '    n = 3\n', false],
+  ['and calls it again', '    n = 3\n', '    n = walk_b(3)\n', false],
   ['typing in a clean helper far above', 'factor: float = 1.0) -> dict[str, Any]:\n    """Aggregates', 'factor: float = 1.0) -> dict[str, Any]:\n    """Really aggregates', true],
 ];
 
