@@ -1424,6 +1424,18 @@ class Run {
   // ---- cost ----------------------------------------------------------------------------------
 
   private handlerReport(ref: FunctionRef, role: Role | undefined, findings: number): HandlerReport {
+    // The report is made of the costs of the handler and its dependencies (memoised objects, carried
+    // over while they hold: see carryFrom) and of its role: when all are the same, so is the report.
+    const inputs: unknown[] = [this.costKey, ref.fn.isAsync ? this.coroutineCost(ref) : this.graph.syncCost(ref), role?.kind, role?.route, findings, ref.fn.line, ref.fn.qname, ref.mod.file, ref.mod.model.module, ref.mod.testCode];
+    for (const d of role?.deps ?? []) inputs.push(d.fn.qname === ref.fn.qname ? null : d.fn.isAsync ? this.coroutineCost(d) : this.graph.syncCost(d));
+    const memo = handlerMemo.get(ref.fn);
+    if (memo && memo.inputs.length === inputs.length && memo.inputs.every((x, i) => x === inputs[i])) return { ...memo.report };
+    const report = this.makeHandlerReport(ref, role, findings);
+    handlerMemo.set(ref.fn, { inputs, report });
+    return { ...report };
+  }
+
+  private makeHandlerReport(ref: FunctionRef, role: Role | undefined, findings: number): HandlerReport {
     const kind = role?.kind ?? 'coroutine';
     const cost = new CostAcc();
     cost.add(ref.fn.isAsync ? this.coroutineCost(ref) : this.threadpoolCost(ref));
@@ -1555,6 +1567,9 @@ class Run {
     return base;
   }
 }
+
+/** Per handler record, its last report and what it was made of (see Run.handlerReport). */
+const handlerMemo = new WeakMap<FunctionInfo, { inputs: unknown[]; report: HandlerReport }>();
 
 /** A coroutine's or handler's estimate: loop-centric totals plus the cost-table entries behind them. */
 class CostAcc {

@@ -155,21 +155,38 @@ export class CallGraph {
     // Listeners are found again: edges (which list them) are kept only when they are the same. A graph
     // that never looked for listeners asked no call that fires an event (see listenersOf): no edge has one.
     const listenersSame = prev.listenerIndex === undefined || sameListeners(prev.listenerIndex, this.listeners(), now);
-    const refsHold = (c: CallInfo): boolean => {
-      if (c.target && !now(c.target)) return false;
-      if (c.offloaded?.target && !now(c.offloaded.target)) return false;
-      if (c.props) for (const e of c.props) if (!now(e.t)) return false;
-      if (c.edges && listenersSame) for (const e of c.edges) if (!now(e.t)) return false;
-      return true;
-    };
     let kept = 0;
-    // Who calls whom among the kept lists (by the functions' records), for the transitive check below.
-    const callers = new Map<FunctionInfo, FunctionInfo[]>();
-    const modOf = new Map<FunctionInfo, ModuleEntry>();
-    const callee = (from: FunctionInfo, to: FunctionRef | undefined) => {
-      if (!to) return;
-      const list = callers.get(to.fn);
-      if (!list) { callers.set(to.fn, [from]); modOf.set(to.fn, to.mod); } else if (list[list.length - 1] !== from) list.push(from);
+    // Caller and callee records of the kept lists, in pairs (for the transitive check below), and the kept functions.
+    const pairs: FunctionInfo[] = [];
+    const listed = new Set<FunctionInfo>();
+    /** Moves a kept call's references to now, in place; false when one is gone (the list is dropped, changes and all). */
+    const carry = (fn: FunctionInfo, c: CallInfo): boolean => {
+      if (c.target) { const t = now(c.target); if (!t) return false; c.target = t; pairs.push(fn, t.fn); }
+      const o = c.offloaded;
+      if (o?.target) { const t = now(o.target); if (!t) return false; o.target = t; pairs.push(fn, t.fn); }
+      if (c.props) {
+        for (const e of c.props) {
+          const t = now(e.t);
+          if (!t) return false;
+          e.t = t;
+          pairs.push(fn, t.fn);
+          // A property read's hop names the call site's line, which an edit above it moves.
+          if (e.hops && e.hops[0].line !== c.site.line) e.hops = e.hops.map((h) => ({ ...h, line: c.site.line }));
+        }
+      }
+      if (c.edges && !listenersSame) c.edges = undefined;
+      else if (c.edges) {
+        for (const e of c.edges) {
+          if (e.hops) continue; // a property read: moved above
+          const t = now(e.t);
+          if (!t) return false;
+          e.t = t;
+          pairs.push(fn, t.fn);
+          // A listener's hop names its def line, which an edit above it moves.
+          if (e.via && e.via.line !== t.fn.line) e.via = { ...e.via, line: t.fn.line };
+        }
+      }
+      return true;
     };
     for (const [name, memo] of prev.calls) {
       const mod = this.index.modules.get(name);
@@ -180,31 +197,13 @@ export class CallGraph {
       const calls = mod.model.calls;
       for (const [fn, list] of memo.byFn) {
         if (wasMod !== mod && !present.has(fn)) continue;
+        const mark = pairs.length;
         let holds = true;
-        for (const c of list) if (calls[c.site.id] !== c.site || !refsHold(c)) { holds = false; break; }
-        if (!holds) continue;
-        for (const c of list) {
-          if (c.target) callee(fn, (c.target = now(c.target)));
-          if (c.offloaded?.target) callee(fn, (c.offloaded.target = now(c.offloaded.target)));
-          if (c.props) {
-            for (const e of c.props) {
-              callee(fn, (e.t = now(e.t)!));
-              // A property read's hop names the call site's line, which an edit above it moves.
-              if (e.hops && e.hops[0].line !== c.site.line) e.hops = e.hops.map((h) => ({ ...h, line: c.site.line }));
-            }
-          }
-          if (c.edges && !listenersSame) c.edges = undefined;
-          else if (c.edges) {
-            for (const e of c.edges) {
-              if (e.hops) continue; // a property read: moved above
-              callee(fn, (e.t = now(e.t)!));
-              // A listener's hop names its def line, which an edit above it moves.
-              if (e.via && e.via.line !== e.t.fn.line) e.via = { ...e.via, line: e.t.fn.line };
-            }
-          }
-          next.sites[c.site.id] = c;
-        }
+        for (const c of list) if (calls[c.site.id] !== c.site || !carry(fn, c)) { holds = false; break; }
+        if (!holds) { pairs.length = mark; continue; }
+        for (const c of list) next.sites[c.site.id] = c;
         next.byFn.set(fn, list);
+        listed.add(fn);
         kept++;
       }
       this.calls.set(name, next);
@@ -212,25 +211,35 @@ export class CallGraph {
     if (!listenersSame) return kept;
     // Costs of sync functions that reach only kept functions (their own lists are kept, and so on down)
     // are what they were; those whose value depended on where a cycle was entered are not kept.
-    const listed = (fn: FunctionInfo, mod: ModuleEntry) => this.calls.get(mod.model.module)?.byFn.has(fn) === true;
+    // Stale: a kept function that reaches one whose list was not kept (never classified, or dropped).
     const stale = new Set<FunctionInfo>();
-    const queue: FunctionInfo[] = [];
-    for (const [to, from] of callers) {
-      if (listed(to, modOf.get(to)!)) continue;
-      for (const f of from) if (!stale.has(f)) { stale.add(f); queue.push(f); }
-    }
-    while (queue.length) {
-      for (const f of callers.get(queue.pop()!) ?? []) if (!stale.has(f)) { stale.add(f); queue.push(f); }
+    let callers: Map<FunctionInfo, FunctionInfo[]> | undefined;
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (listed.has(pairs[i + 1])) continue;
+      if (!callers) {
+        callers = new Map();
+        for (let k = 0; k < pairs.length; k += 2) {
+          const l = callers.get(pairs[k + 1]);
+          if (!l) callers.set(pairs[k + 1], [pairs[k]]); else l.push(pairs[k]);
+        }
+      }
+      const queue = [pairs[i]];
+      while (queue.length) {
+        const f = queue.pop()!;
+        if (stale.has(f)) continue;
+        stale.add(f);
+        for (const g of callers.get(f) ?? []) queue.push(g);
+      }
     }
     for (const [q, cost] of prev.syncCosts) {
       const owner = prev.costOwners.get(q);
       if (!owner || stale.has(owner) || prev.costTaint.has(q) || owner.isLambda) continue;
       const ref = this.index.functions.get(q);
-      if (ref?.fn !== owner || !listed(owner, ref.mod) || duplicated(ref.mod).has(q)) continue;
+      if (ref?.fn !== owner || !listed.has(owner) || duplicated(ref.mod).has(q)) continue;
       this.syncCosts.set(q, cost);
       this.costOwners.set(q, owner);
     }
-    this.carried = (ref) => listed(ref.fn, ref.mod) && !stale.has(ref.fn) && !ref.fn.isLambda && !duplicated(ref.mod).has(ref.fn.qname);
+    this.carried = (ref) => listed.has(ref.fn) && !stale.has(ref.fn) && !ref.fn.isLambda && !duplicated(ref.mod).has(ref.fn.qname);
     return kept;
   }
 
