@@ -1149,6 +1149,7 @@ class Run {
     this.costs = new CostModel(opts.cost);
     this.costKey = JSON.stringify(opts.cost ?? null);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
+    this.graph.carryable();
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
     this.fastapi = fastapi ? fastapi.rebind(this.index) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));

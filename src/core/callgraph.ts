@@ -108,12 +108,16 @@ export class CallGraph {
   carried: (ref: FunctionRef) => boolean = () => false;
   private costKind: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' };
 
-  /** The modules as indexed when this graph was made (the index is updated in place by later runs). */
-  private readonly modulesAt: ReadonlyMap<string, ModuleEntry>;
+  /** The modules as indexed when this graph was made (the index is updated in place by later runs), for a run's own graph (see carryable). */
+  private modulesAt: ReadonlyMap<string, ModuleEntry> | undefined;
 
   constructor(readonly index: SymbolIndex, private rules: RuleSet, costOf: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' }, private memo?: CanonicalMemo) {
     this.costKind = costOf;
-    this.modulesAt = new Map(index.modules);
+  }
+
+  /** Notes the modules as indexed now, so that the next run's graph can carry this one's work over (see carryFrom). */
+  carryable(): void {
+    this.modulesAt = new Map(this.index.modules);
   }
 
   /**
@@ -127,7 +131,7 @@ export class CallGraph {
    * order they are computed in, are computed again). Returns how many function lists were kept.
    */
   carryFrom(prev: CallGraph): number {
-    if (prev.index !== this.index || prev.memo !== this.memo || prev.rules !== this.rules) return 0;
+    if (!prev.modulesAt || prev.index !== this.index || prev.memo !== this.memo || prev.rules !== this.rules) return 0;
     // Replaced entries (module name unchanged): old entry -> current one, with the functions still present.
     const replaced = new Map<ModuleEntry, ModuleEntry>();
     const present = new Set<FunctionInfo>();
