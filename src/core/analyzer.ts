@@ -579,7 +579,8 @@ export class Analyzer {
     const kept = plan && this.keptResults(run, plan, files, opts.only!);
     if (kept) run.narrow(plan!.run);
     const result = run.result(kept?.results);
-    this.lastRun = { run, key: carryKey };
+    // Kept for editing sessions only (open documents): a scan's graph is garbage once its result is made.
+    if (this.docs.size) this.lastRun = { run, key: carryKey };
     this.keep(run, files, entries, surfaces, opts, result, plan && kept ? { ...plan, changedNames: kept.changedNames, reused: kept.results } : undefined);
     this.recordViews(files, opts.only);
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
