@@ -1161,16 +1161,24 @@ class Run {
   /** Takes over `prev`'s classified call sites where they still hold (see CallGraph.carryFrom); how many functions' lists. */
   carryFrom(prev: Run): number {
     const kept = this.graph.carryFrom(prev.graph);
-    if (!kept || prev.costKey !== this.costKey) return kept;
-    // Coroutine costs of functions that reach only carried functions, computed across no cycle cut.
-    for (const [q, cost] of prev.coroutineCosts) {
-      const ref = this.index.functions.get(q);
-      if (!ref || ref.fn !== prev.costOwners.get(q) || prev.costTaint.has(q) || !this.graph.carried(ref)) continue;
-      this.coroutineCosts.set(q, cost);
-      this.costOwners.set(q, ref.fn);
-    }
+    const drops = this.graph.costDrops;
+    if (!kept || !drops || prev.costKey !== this.costKey) return kept;
+    // Coroutine costs: the previous map, less those of changed or stale functions, of modules that may
+    // reach one, and those computed across a cycle cut (or from such a cost), lambdas and shared names.
+    this.coroutineCosts = prev.coroutineCosts;
+    this.costOwners = prev.costOwners;
+    this.costModules = prev.costModules;
+    const drop = (q: string) => { this.coroutineCosts.delete(q); this.costOwners.delete(q); };
+    for (const q of prev.costTaint) drop(q);
+    for (const q of drops.taint) drop(q);
+    for (const f of drops.changed) drop(f.qname);
+    for (const f of drops.stale) drop(f.qname);
+    for (const m of drops.modules) { for (const q of this.costModules.get(m) ?? []) drop(q); this.costModules.delete(m); }
     return kept;
   }
+
+  /** Per module, the qualified names of its coroutine costs (see carryFrom). */
+  private costModules = new Map<string, Set<string>>();
 
   /** The cost options (see carryFrom). */
   private readonly costKey: string;
@@ -1488,6 +1496,11 @@ class Run {
     stack.delete(ref.fn.qname);
     this.coroutineCosts.set(ref.fn.qname, out);
     this.costOwners.set(ref.fn.qname, ref.fn);
+    const m = ref.mod.model.module;
+    const l = this.costModules.get(m);
+    if (!l) this.costModules.set(m, new Set([ref.fn.qname])); else l.add(ref.fn.qname);
+    // Never carried: a lambda or a name two defs share (which one a memo holds depends on order).
+    if (ref.fn.isLambda || this.graph.sharedName(ref)) this.costTaint.add(ref.fn.qname);
     return out;
   }
 
