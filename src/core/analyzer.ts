@@ -3,13 +3,13 @@
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
 import type { Tree } from 'web-tree-sitter';
 import { Edit } from 'web-tree-sitter';
-import { CallGraph, type CallInfo, edgeHops, listenerEntry, type SummaryEntry } from './callgraph';
+import { CallGraph, type CallInfo, edgeHops, listenerEntry, type SummaryEntry, type SyncCost } from './callgraph';
 import { isSuppressed } from './rules/loop-checks';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
 import type { Expr } from './python/ir';
-import { assemble, buildModel, buildStatementPart, firstSyntaxError, type CallSite, type FileModel, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
+import { assemble, buildModel, buildStatementPart, firstSyntaxError, type CallSite, type FileModel, type FunctionInfo, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
 import { rowOf } from './python/exprBuilder';
 import { compactModel } from './python/compact';
 import { Resolver } from './python/resolve';
@@ -544,6 +544,8 @@ export class Analyzer {
     this.keysMemo = undefined;
     this.rowEdits.clear();
     this.logCounts.clear();
+    this.lastRun = undefined;
+    this.droppedReads.clear();
   }
 
   analyze(files: SourceFile[], opts: AnalyzeOptions = {}): ScanResult {
@@ -590,6 +592,15 @@ export class Analyzer {
     if (!fastapi) this.fastapiReads = new Set();
     const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces, resolutionsKept), new Map(files.map((f) => [f.path, f.text])), index, fastapi, this.fastapiReads);
     run.loggingCoroutines = this.loggingCoroutines;
+    // Same names and surfaces as the last run: its classified call sites serve again (Run.carryFrom);
+    // the reads the replaced files' kept functions made are theirs still.
+    const carryKey = `${names}\u0002${surfaces}\u0002${index.watchKey}`;
+    this.carryStats.functions = this.lastRun?.key === carryKey ? run.carryFrom(this.lastRun.run) : 0;
+    if (this.carryStats.functions) {
+      for (const [file, r] of this.droppedReads) { let now = this.reads.get(file); if (!now) this.reads.set(file, (now = new Set())); for (const x of r) now.add(x); }
+    }
+    this.droppedReads.clear();
+    this.lastRun = undefined;
     this.workspace!.fastapi = run.fastapiModel;
     // A FastAPI model built again (an edit changed what gives roles) that gives the same roles.
     const sameRoles = fastapi !== undefined || (resolutionsKept && lastFastapi !== undefined && run.fastapiModel.sameRoles(lastFastapi));
@@ -597,6 +608,8 @@ export class Analyzer {
     const kept = plan && this.keptResults(run, plan, files, opts.only!);
     if (kept) run.narrow(plan!.run);
     const result = run.result(kept?.results);
+    // Kept for editing sessions only (open documents): a scan's graph is garbage once its result is made.
+    if (this.docs.size) this.lastRun = { run, key: carryKey };
     this.keep(run, files, entries, surfaces, opts, result, plan && kept ? { ...plan, changedNames: kept.changedNames, reused: kept.results } : undefined);
     this.recordViews(files, opts.only);
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
@@ -653,6 +666,12 @@ export class Analyzer {
    * SymbolIndex.readers): a file that read none of the names an edit changed keeps its result.
    */
   private reads = new Map<string, Set<string>>();
+  /** Reads of files whose entry was replaced in this analyze() (see entryFor), until the run carries over (see lastRun). */
+  private droppedReads = new Map<string, Set<string>>();
+  /** The last run and the names, surfaces and watched modules it ran with: the next run may carry its call graph over. */
+  private lastRun: { run: Run; key: string } | undefined;
+  /** How many functions' classified call sites the last analyze() carried over from the one before (tests check the work saved). */
+  readonly carryStats = { functions: 0 };
   private readsOf = (mod: ModuleEntry): Set<string> => {
     let r = this.reads.get(mod.file);
     if (!r) this.reads.set(mod.file, (r = new Set()));
@@ -919,6 +938,8 @@ export class Analyzer {
     if (parts && m !== model) this.modelParts.set(m, parts);
     const entry: ModuleEntry = { file: f.path, model: m, resolver: new Resolver(m), testCode: f.testCode };
     this.entries.set(f.path, { base: model, entry });
+    const reads = this.reads.get(f.path);
+    if (reads) this.droppedReads.set(f.path, reads);
     this.reads.delete(f.path);
     return entry;
   }
@@ -1197,13 +1218,44 @@ class Run {
     this.index = index ?? new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
+    this.costKey = JSON.stringify(opts.cost ?? null);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
+    this.graph.carryable();
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
     this.fastapi = fastapi ? fastapi.rebind(this.index) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
   }
 
   get fastapiModel(): FastApiModel { return this.fastapi; }
+
+  /** Takes over `prev`'s classified call sites where they still hold (see CallGraph.carryFrom); how many functions' lists. */
+  carryFrom(prev: Run): number {
+    const kept = this.graph.carryFrom(prev.graph);
+    const drops = this.graph.costDrops;
+    if (!kept || !drops || prev.costKey !== this.costKey) return kept;
+    // Coroutine costs: the previous map, less those of changed or stale functions, of modules that may
+    // reach one, and those computed across a cycle cut (or from such a cost), lambdas and shared names.
+    this.coroutineCosts = prev.coroutineCosts;
+    this.costOwners = prev.costOwners;
+    this.costModules = prev.costModules;
+    const drop = (q: string) => { this.coroutineCosts.delete(q); this.costOwners.delete(q); };
+    for (const q of prev.costTaint) drop(q);
+    for (const q of drops.taint) drop(q);
+    for (const f of drops.changed) drop(f.qname);
+    for (const f of drops.stale) drop(f.qname);
+    for (const m of drops.modules) { for (const q of this.costModules.get(m) ?? []) drop(q); this.costModules.delete(m); }
+    return kept;
+  }
+
+  /** Per module, the qualified names of its coroutine costs (see carryFrom). */
+  private costModules = new Map<string, Set<string>>();
+
+  /** The cost options (see carryFrom). */
+  private readonly costKey: string;
+  /** Which function each coroutine cost was computed for (two defs may share a qualified name). */
+  private costOwners = new Map<string, FunctionInfo>();
+  /** Coroutine costs computed across a cycle cut or from such a cost (theirs or a sync one's): not carried. */
+  private costTaint = new Set<string>();
 
   /** Report these files (before result()). */
   narrow(only: Set<string> | undefined): void {
@@ -1462,6 +1514,18 @@ class Run {
   // ---- cost ----------------------------------------------------------------------------------
 
   private handlerReport(ref: FunctionRef, role: Role | undefined, findings: number): HandlerReport {
+    // The report is made of the costs of the handler and its dependencies (memoised objects, carried
+    // over while they hold: see carryFrom) and of its role: when all are the same, so is the report.
+    const inputs: unknown[] = [this.costKey, ref.fn.isAsync ? this.coroutineCost(ref) : this.graph.syncCost(ref), role?.kind, role?.route, findings, ref.fn.line, ref.fn.qname, ref.mod.file, ref.mod.model.module, ref.mod.testCode];
+    for (const d of role?.deps ?? []) inputs.push(d.fn.qname === ref.fn.qname ? null : d.fn.isAsync ? this.coroutineCost(d) : this.graph.syncCost(d));
+    const memo = handlerMemo.get(ref.fn);
+    if (memo && memo.inputs.length === inputs.length && memo.inputs.every((x, i) => x === inputs[i])) return { ...memo.report };
+    const report = this.makeHandlerReport(ref, role, findings);
+    handlerMemo.set(ref.fn, { inputs, report });
+    return { ...report };
+  }
+
+  private makeHandlerReport(ref: FunctionRef, role: Role | undefined, findings: number): HandlerReport {
     const kind = role?.kind ?? 'coroutine';
     const cost = new CostAcc();
     cost.add(ref.fn.isAsync ? this.coroutineCost(ref) : this.threadpoolCost(ref));
@@ -1501,14 +1565,34 @@ class Run {
 
   private coroutineCost(ref: FunctionRef, stack: Set<string> = new Set()): CostAcc {
     const memo = this.coroutineCosts.get(ref.fn.qname);
-    if (memo) return memo;
+    if (memo) {
+      if (this.costTaint.has(ref.fn.qname)) this.taint(stack);
+      return memo;
+    }
     const out = new CostAcc();
-    if (stack.has(ref.fn.qname)) return out;
+    if (stack.has(ref.fn.qname)) { this.taint(stack); return out; }
     stack.add(ref.fn.qname);
     for (const c of this.graph.callsOf(ref)) this.addCallCost(ref, out, c, stack);
     stack.delete(ref.fn.qname);
     this.coroutineCosts.set(ref.fn.qname, out);
+    this.costOwners.set(ref.fn.qname, ref.fn);
+    const m = ref.mod.model.module;
+    const l = this.costModules.get(m);
+    if (!l) this.costModules.set(m, new Set([ref.fn.qname])); else l.add(ref.fn.qname);
+    // Never carried: a lambda or a name two defs share (which one a memo holds depends on order).
+    if (ref.fn.isLambda || this.graph.sharedName(ref)) this.costTaint.add(ref.fn.qname);
     return out;
+  }
+
+  private taint(stack: Set<string>): void {
+    for (const q of stack) this.costTaint.add(q);
+  }
+
+  /** A sync function's cost as a coroutine on `stack` adds it (see costTaint). */
+  private syncCostIn(t: FunctionRef, stack: Set<string>): SyncCost {
+    const sc = this.graph.syncCost(t);
+    if (this.graph.costTainted(t.fn.qname)) this.taint(stack);
+    return sc;
   }
 
   private addCallCost(ref: FunctionRef, out: CostAcc, c: CallInfo, stack: Set<string>): void {
@@ -1530,7 +1614,7 @@ class Run {
           out.ioMs += cost.ms;
           out.item(this.costs, o.rule.kind, cost.type === 'cpu' ? where : 'thread', cost.ms);
         } else if (o?.kind === 'local' && o.target && !o.target.fn.isAsync) {
-          const sc = this.graph.syncCost(o.target);
+          const sc = this.syncCostIn(o.target, stack);
           out.ioMs += sc.cpuMs + sc.ioMs;
           out.kinds(this.costs, sc.kinds, (type) => (type === 'cpu' ? where : 'thread'));
         } else if (o?.kind === 'local' && o.target) {
@@ -1548,7 +1632,7 @@ class Run {
         if (t.fn.isAsync) {
           out.add(this.coroutineCost(t, stack));
         } else if (this.graph.syncTarget(c)) {
-          const sc = this.graph.syncCost(t);
+          const sc = this.syncCostIn(t, stack);
           out.cpuMs += sc.cpuMs; out.blockingMs += sc.ioMs;
           out.kinds(this.costs, sc.kinds, (type) => (type === 'cpu' ? 'loop' : 'blocking'));
         }
@@ -1578,6 +1662,9 @@ class Run {
     return base;
   }
 }
+
+/** Per handler record, its last report and what it was made of (see Run.handlerReport). */
+const handlerMemo = new WeakMap<FunctionInfo, { inputs: unknown[]; report: HandlerReport }>();
 
 /** A coroutine's or handler's estimate: loop-centric totals plus the cost-table entries behind them. */
 class CostAcc {

@@ -89,25 +89,210 @@ function attrReads(names: Set<string>, e: Expr | undefined, depth: number, reads
   return reads;
 }
 
+interface ModuleCalls {
+  sites: (CallInfo | undefined)[];
+  byFn: Map<FunctionInfo, CallInfo[]>;
+  /** Modules the lists refer to (targets, offloaded callables, property getters). */
+  refs: Set<string>;
+}
+
 export class CallGraph {
   /**
    * Per module, classified lazily: only the functions a report needs are ever looked at; `byFn`
    * keeps each function's list (callsOf is asked for it many times per run).
    */
-  private calls = new Map<string, { sites: (CallInfo | undefined)[]; byFn: Map<FunctionInfo, CallInfo[]> }>();
+  private calls = new Map<string, ModuleCalls>();
   private summaries = new Map<string, SummaryEntry[]>();
   private syncCosts = new Map<string, SyncCost>();
+  /** Which function each of syncCosts was computed for (two defs may share a qualified name). */
+  private costOwners = new Map<string, FunctionInfo>();
+  /** syncCosts computed across a cycle cut, or from such a cost: they depend on the order of computation. */
+  private costTaint = new Set<string>();
+  /** Per module, the qualified names of its syncCosts (dropped whole with the module, see carryFrom). */
+  private costModules = new Map<string, Set<string>>();
+  /** After carryFrom: the functions and modules whose costs were not carried (a run drops its own memos of them too). */
+  costDrops: { changed: Set<FunctionInfo>; stale: Set<FunctionInfo>; modules: Set<string>; taint: Set<string> } | undefined;
   private costKind: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' };
+
+  /** The modules as indexed when this graph was made (the index is updated in place by later runs), for a run's own graph (see carryable). */
+  private modulesAt: ReadonlyMap<string, ModuleEntry> | undefined;
 
   constructor(readonly index: SymbolIndex, private rules: RuleSet, costOf: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' }, private memo?: CanonicalMemo) {
     this.costKind = costOf;
+  }
+
+  /** Notes the modules as indexed now, so that the next run's graph can carry this one's work over (see carryFrom). */
+  carryable(): void {
+    this.modulesAt = new Map(this.index.modules);
+  }
+
+  /**
+   * Takes over the classified call sites of `prev`, a graph of the previous analysis over the same
+   * index (updated in place since), canonical memo and rules, when the caller knows every module's
+   * name and surface is unchanged since (so a call site of an unchanged function resolves and
+   * classifies as before). A function's list is kept while the function is the same record (its
+   * statement's part was not rebuilt: records move in place) and it reaches no function that was
+   * not (a rebuilt function is a new record); references to a replaced module entry are moved to the
+   * current one. Classification depends on nothing else (summaries and costs, which depend on the
+   * order they are computed in, are computed again). Returns how many function lists were kept.
+   */
+  carryFrom(prev: CallGraph): number {
+    if (!prev.modulesAt || prev.index !== this.index || prev.memo !== this.memo || prev.rules !== this.rules) return 0;
+    // Replaced entries (module name unchanged): old entry -> current one, with the functions still present.
+    const replaced = new Map<ModuleEntry, ModuleEntry>();
+    const present = new Set<FunctionInfo>();
+    for (const [name, now] of this.index.modules) {
+      const was = prev.modulesAt.get(name);
+      if (!was || was === now) continue;
+      if (was.file !== now.file || !sameCodes(was.model.fileNoqa, now.model.fileNoqa)) return 0;
+      replaced.set(was, now);
+      for (const fn of now.model.functions) present.add(fn);
+    }
+    const moved = new Map<FunctionInfo, FunctionRef>();
+    /** The ref as of now, undefined when its function is gone (rebuilt or removed). */
+    const now = (ref: FunctionRef): FunctionRef | undefined => {
+      const mod = replaced.get(ref.mod);
+      if (!mod) return this.index.modules.get(ref.mod.model.module) === ref.mod ? ref : undefined;
+      if (!present.has(ref.fn)) return undefined;
+      let out = moved.get(ref.fn);
+      if (!out) {
+        const indexed = this.index.functions.get(ref.fn.qname);
+        out = indexed?.fn === ref.fn && indexed.mod === mod ? indexed : { mod, fn: ref.fn };
+        moved.set(ref.fn, out);
+      }
+      return out;
+    };
+    // Listeners are found again: edges (which list them) are kept only when they are the same. A graph
+    // that never looked for listeners asked no call that fires an event (see listenersOf): no edge has one.
+    const listenersSame = prev.listenerIndex === undefined || sameListeners(prev.listenerIndex, this.listeners(), now);
+    // A listener in a replaced module may be an edge's target anywhere: every module is looked at then.
+    let scanAll = false;
+    if (prev.listenerIndex) for (const list of prev.listenerIndex.values()) for (const r of list) if (replaced.has(r.mod)) scanAll = true;
+    const replacedNames = new Set([...replaced.values()].map((m) => m.model.module));
+    let kept = 0;
+    // Caller records and callee refs of the lists looked at, in pairs (for the transitive check below).
+    const pairs: (FunctionInfo | FunctionRef)[] = [];
+    /** Moves a kept call's references to now, in place; false when one is gone (the list is dropped, changes and all). */
+    const carry = (fn: FunctionInfo, c: CallInfo): boolean => {
+      if (c.target) { const t = now(c.target); if (!t) return false; c.target = t; pairs.push(fn, t); }
+      const o = c.offloaded;
+      if (o?.target) { const t = now(o.target); if (!t) return false; o.target = t; pairs.push(fn, t); }
+      if (c.props) {
+        for (const e of c.props) {
+          const t = now(e.t);
+          if (!t) return false;
+          e.t = t;
+          pairs.push(fn, t);
+          // A property read's hop names the call site's line, which an edit above it moves.
+          if (e.hops && e.hops[0].line !== c.site.line) e.hops = e.hops.map((h) => ({ ...h, line: c.site.line }));
+        }
+      }
+      if (c.edges && !listenersSame) c.edges = undefined;
+      else if (c.edges) {
+        for (const e of c.edges) {
+          if (e.hops) continue; // a property read: moved above
+          const t = now(e.t);
+          if (!t) return false;
+          e.t = t;
+          pairs.push(fn, t);
+          // A listener's hop names its def line, which an edit above it moves.
+          if (e.via && e.via.line !== t.fn.line) e.via = { ...e.via, line: t.fn.line };
+        }
+      }
+      return true;
+    };
+    // Functions whose costs cannot be carried: rebuilt, their list dropped, or (below) reaching one of those.
+    const changed = new Set<FunctionInfo>();
+    for (const [was] of replaced) for (const fn of was.model.functions) if (!present.has(fn)) changed.add(fn);
+    /** Modules whose lists were looked at (replaced ones), and unchanged ones not carried (they refer to a replaced one). */
+    const scanned = new Set<string>();
+    const uncarried = new Set<string>();
+    for (const [name, memo] of prev.calls) {
+      const mod = this.index.modules.get(name);
+      if (!mod) continue;
+      const wasMod = prev.modulesAt.get(name);
+      if (!wasMod || (wasMod !== mod && replaced.get(wasMod) !== mod)) continue;
+      if (wasMod === mod) {
+        // An unchanged module: kept whole when its lists refer to no replaced module, else classified
+        // again on demand (looking at every list of every module that imports the edited one would cost
+        // what the edit saves).
+        let refers = scanAll || !listenersSame;
+        for (const r of memo.refs) if (replacedNames.has(r)) { refers = true; break; }
+        if (refers) { uncarried.add(name); continue; }
+        this.calls.set(name, memo);
+        kept += memo.byFn.size;
+        continue;
+      }
+      scanned.add(name);
+      const next: ModuleCalls = { sites: new Array<CallInfo | undefined>(mod.model.calls.length), byFn: new Map(), refs: new Set() };
+      const calls = mod.model.calls;
+      for (const [fn, list] of memo.byFn) {
+        if (wasMod !== mod && !present.has(fn)) continue;
+        const mark = pairs.length;
+        let holds = true;
+        for (const c of list) if (calls[c.site.id] !== c.site || !carry(fn, c)) { holds = false; break; }
+        if (!holds) { pairs.length = mark; changed.add(fn); continue; }
+        for (const c of list) next.sites[c.site.id] = c;
+        for (let i = mark + 1; i < pairs.length; i += 2) next.refs.add((pairs[i] as FunctionRef).mod.model.module);
+        next.byFn.set(fn, list);
+        kept++;
+      }
+      this.calls.set(name, next);
+    }
+    if (!listenersSame) return kept;
+    const listed = (ref: FunctionRef) => this.calls.get(ref.mod.model.module)?.byFn.has(ref.fn) === true;
+    // Stale: a function of a looked-at module that reaches a changed one or one never classified, and its callers.
+    const callers = new Map<FunctionInfo, FunctionInfo[]>();
+    for (let k = 0; k < pairs.length; k += 2) {
+      const t = pairs[k + 1] as FunctionRef;
+      const l = callers.get(t.fn);
+      if (!l) callers.set(t.fn, [pairs[k] as FunctionInfo]); else l.push(pairs[k] as FunctionInfo);
+    }
+    const queue: FunctionInfo[] = [];
+    for (let k = 0; k < pairs.length; k += 2) {
+      const t = pairs[k + 1] as FunctionRef;
+      if (changed.has(t.fn) || !listed(t)) queue.push(pairs[k] as FunctionInfo);
+    }
+    const stale = new Set<FunctionInfo>();
+    while (queue.length) {
+      const f = queue.pop()!;
+      if (stale.has(f)) continue;
+      stale.add(f);
+      for (const g of callers.get(f) ?? []) queue.push(g);
+    }
+    // Modules kept as they were that refer (directly or not) to a module with a changed or stale function:
+    // their costs are dropped whole (their functions may reach one).
+    const touched = new Set<string>([...replacedNames, ...uncarried]);
+    for (const f of changed) { const m = fnModules.get(f); if (m) touched.add(m); }
+    for (const f of stale) { const m = fnModules.get(f); if (m) touched.add(m); }
+    const referrers = new Map<string, string[]>();
+    for (const [name, memo] of this.calls) {
+      if (scanned.has(name)) continue;
+      for (const r of memo.refs) { const l = referrers.get(r); if (!l) referrers.set(r, [name]); else l.push(name); }
+    }
+    const droppedModules = new Set<string>(uncarried);
+    const work = [...touched];
+    while (work.length) {
+      for (const m of referrers.get(work.pop()!) ?? []) if (!droppedModules.has(m)) { droppedModules.add(m); work.push(m); }
+    }
+    // Costs: the previous maps, less what no longer holds.
+    this.syncCosts = prev.syncCosts;
+    this.costOwners = prev.costOwners;
+    this.costModules = prev.costModules;
+    const drop = (q: string) => { this.syncCosts.delete(q); this.costOwners.delete(q); };
+    for (const q of prev.costTaint) drop(q);
+    for (const f of changed) drop(f.qname);
+    for (const f of stale) drop(f.qname);
+    for (const m of droppedModules) { for (const q of this.costModules.get(m) ?? []) drop(q); this.costModules.delete(m); }
+    this.costDrops = { changed, stale, modules: droppedModules, taint: prev.costTaint };
+    return kept;
   }
 
   /** The function's call sites, classified; the same array for every ask (callers only read it). */
   callsOf(ref: FunctionRef): readonly CallInfo[] {
     const key = ref.mod.model.module;
     let memo = this.calls.get(key);
-    if (!memo) this.calls.set(key, (memo = { sites: new Array(ref.mod.model.calls.length), byFn: new Map() }));
+    if (!memo) this.calls.set(key, (memo = { sites: new Array(ref.mod.model.calls.length), byFn: new Map(), refs: new Set() }));
     const known = memo.byFn.get(ref.fn);
     if (known) return known;
     const sites = memo.sites;
@@ -118,6 +303,13 @@ export class CallGraph {
     }
     const out = ids.map((i) => (sites[i] ??= this.classify(ref.mod, ref.mod.model.calls[i])));
     memo.byFn.set(ref.fn, out);
+    fnModules.set(ref.fn, key);
+    // The modules the list refers to (see carryFrom).
+    for (const c of out) {
+      if (c.target) memo.refs.add(c.target.mod.model.module);
+      if (c.offloaded?.target) memo.refs.add(c.offloaded.target.mod.model.module);
+      if (c.props) for (const e of c.props) memo.refs.add(e.t.mod.model.module);
+    }
     return out;
   }
 
@@ -555,11 +747,28 @@ export class CallGraph {
     return v;
   }
 
+  /** Whether another function of the module has this one's qualified name. */
+  sharedName(ref: FunctionRef): boolean {
+    return duplicated(ref.mod).has(ref.fn.qname);
+  }
+
+  /** Whether syncCost of this name depended on where a cycle was entered (see costTaint). */
+  costTainted(qname: string): boolean {
+    return this.costTaint.has(qname);
+  }
+
   /** Estimated time of a sync function: its CPU and its (synchronous) I/O, cycles counted once. */
   syncCost(ref: FunctionRef, stack: Set<string> = new Set()): SyncCost {
     const memo = this.syncCosts.get(ref.fn.qname);
-    if (memo) return memo;
-    if (stack.has(ref.fn.qname)) return { cpuMs: 0, ioMs: 0, kinds: {} };
+    if (memo) {
+      if (this.costTaint.has(ref.fn.qname)) for (const q of stack) this.costTaint.add(q);
+      return memo;
+    }
+    if (stack.has(ref.fn.qname)) {
+      // A cycle cut here: what the functions on the stack add up depends on where the cycle was entered.
+      for (const q of stack) this.costTaint.add(q);
+      return { cpuMs: 0, ioMs: 0, kinds: {} };
+    }
     stack.add(ref.fn.qname);
     const out: SyncCost = { cpuMs: 0, ioMs: 0, kinds: {} };
     for (const c of this.callsOf(ref)) {
@@ -574,6 +783,12 @@ export class CallGraph {
     }
     stack.delete(ref.fn.qname);
     this.syncCosts.set(ref.fn.qname, out);
+    this.costOwners.set(ref.fn.qname, ref.fn);
+    const m = ref.mod.model.module;
+    const l = this.costModules.get(m);
+    if (!l) this.costModules.set(m, new Set([ref.fn.qname])); else l.add(ref.fn.qname);
+    // Never carried: a lambda or a name two defs share (which one a memo holds depends on order).
+    if (ref.fn.isLambda || duplicated(ref.mod).has(ref.fn.qname)) this.costTaint.add(ref.fn.qname);
     return out;
   }
 }
@@ -721,3 +936,36 @@ export function hop(mod: ModuleEntry, site: CallSite): ChainHop {
   return { file: mod.file, line: site.line, name: site.text };
 }
 
+
+function sameCodes(a: Set<string> | undefined, b: Set<string> | undefined): boolean {
+  if ((a?.size ?? 0) !== (b?.size ?? 0)) return false;
+  for (const c of a ?? []) if (!b!.has(c)) return false;
+  return true;
+}
+
+/** Two listener indexes register the same functions (`now`: an earlier ref as of today) per event. */
+function sameListeners(a: Map<string, FunctionRef[]>, b: Map<string, FunctionRef[]>, now: (ref: FunctionRef) => FunctionRef | undefined): boolean {
+  if (a.size !== b.size) return false;
+  for (const [event, list] of a) {
+    const other = b.get(event);
+    if (!other || other.length !== list.length) return false;
+    for (let i = 0; i < list.length; i++) if (now(list[i])?.fn !== other[i].fn) return false;
+  }
+  return true;
+}
+
+/** Which module each classified function belongs to (see callsOf; a record never changes module). */
+const fnModules = new WeakMap<FunctionInfo, string>();
+
+const duplicates = new WeakMap<ModuleEntry, Set<string>>();
+/** Qualified names more than one function of the module has (redefinitions, lambdas on one line). */
+function duplicated(mod: ModuleEntry): Set<string> {
+  let out = duplicates.get(mod);
+  if (!out) {
+    out = new Set();
+    const seen = new Set<string>();
+    for (const fn of mod.model.functions) { if (seen.has(fn.qname)) out.add(fn.qname); else seen.add(fn.qname); }
+    duplicates.set(mod, out);
+  }
+  return out;
+}
