@@ -1,4 +1,5 @@
-// The edit10k loop (bench/edit10k-loop.ts) with CPU time per keystroke (process.cpuUsage, user +
+// The 10k-line edit of `npm run bench` (a character typed into a string mid-file, then removed) in a loop,
+// with CPU time per keystroke (process.cpuUsage, user +
 // system, all threads) beside wall time: on a loaded machine CPU time is the steadier figure.
 // `--check`: every 50th keystroke, compares the findings and handlers with a fresh Analyzer's.
 import { join } from 'node:path';

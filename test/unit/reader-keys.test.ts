@@ -73,6 +73,25 @@ async def job():
 const MAIN = `from app.api import app
 `;
 
+/** Replaces `from` with `to` in files[doc] as an editor would, and analyses what the edit can change. */
+function typeInto(live: Analyzer, files: SourceFile[], doc: number, from: string, to: string): { only: Set<string>; part: ScanResult } {
+  const at = files[doc].text.indexOf(from);
+  assert.ok(at >= 0, from);
+  files[doc] = { ...files[doc], text: files[doc].text.slice(0, at) + to + files[doc].text.slice(at + from.length) };
+  live.updateDocument(files[doc], [{ start: at, end: at + from.length, text: to }]);
+  const only = live.dependents(files, files[doc].path);
+  return { only, part: live.analyze(files, { fixes: false, only }) };
+}
+
+/** The whole workspace's results after a partial analysis: `part` replaces what `only` held in `before`. */
+function merged(before: ScanResult, part: ScanResult, only: Set<string>): ScanResult {
+  return {
+    ...part,
+    findings: [...before.findings.filter((f) => !only.has(f.file)), ...part.findings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)),
+    handlers: [...before.handlers.filter((h) => !only.has(h.file)), ...part.handlers].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
+  };
+}
+
 function workspace(): SourceFile[] {
   return [
     { path: 'app/main.py', module: 'app.main', isPackage: false, text: MAIN },
@@ -91,17 +110,8 @@ describe("a reader's importers are re-analysed only when the reader's export key
     live.updateDocument(files[doc], []);
     let result = live.analyze(files, { fixes: false });
     const edit = async (from: string, to: string): Promise<{ result: ScanResult; want: ScanResult; only: Set<string> }> => {
-      const at = files[doc].text.indexOf(from);
-      assert.ok(at >= 0, from);
-      files[doc] = { ...files[doc], text: files[doc].text.slice(0, at) + to + files[doc].text.slice(at + from.length) };
-      live.updateDocument(files[doc], [{ start: at, end: at + from.length, text: to }]);
-      const only = live.dependents(files, files[doc].path);
-      const part = live.analyze(files, { fixes: false, only });
-      result = {
-        ...part,
-        findings: [...result.findings.filter((f) => !only.has(f.file)), ...part.findings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)),
-        handlers: [...result.handlers.filter((h) => !only.has(h.file)), ...part.handlers].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
-      };
+      const { only, part } = typeInto(live, files, doc, from, to);
+      result = merged(result, part, only);
       return { result, want: await freshAnalysis(files), only };
     };
     return { live, result, edit };
@@ -168,19 +178,10 @@ describe('export keys of a new base are taken after the findings (Analyzer.settl
     const results: ScanResult[] = [];
     const work: number[][] = [];
     for (const [from, to] of steps) {
-      const at = files[doc].text.indexOf(from);
-      assert.ok(at >= 0, from);
-      files[doc] = { ...files[doc], text: files[doc].text.slice(0, at) + to + files[doc].text.slice(at + from.length) };
-      live.updateDocument(files[doc], [{ start: at, end: at + from.length, text: to }]);
-      const only = live.dependents(files, files[doc].path);
-      const part = live.analyze(files, { fixes: false, only });
+      const { only, part } = typeInto(live, files, doc, from, to);
       pending.push(live.keptStats.pendingKeys);
       if (settle) live.settle();
-      result = {
-        ...part,
-        findings: [...result.findings.filter((f) => !only.has(f.file)), ...part.findings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)),
-        handlers: [...result.handlers.filter((h) => !only.has(h.file)), ...part.handlers].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
-      };
+      result = merged(result, part, only);
       const want = await freshAnalysis(files);
       assert.deepEqual(result.findings, want.findings, `${settle} after ${to}`);
       assert.deepEqual(result.handlers, want.handlers, `${settle} after ${to}`);
