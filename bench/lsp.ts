@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pct, r1 } from './measure';
+import { DEFAULT_DEBOUNCE_MS } from '../src/server/settings';
 
 const EDITS = Number(process.env.EDITS ?? 40);
-const DEBOUNCE = Number(process.env.DEBOUNCE ?? 75);
+const DEBOUNCE = Number(process.env.DEBOUNCE ?? DEFAULT_DEBOUNCE_MS);
 
 function bigModule(lines: number): string {
   const out = ['import time', 'import requests', 'from fastapi import FastAPI', '', 'app = FastAPI()', ''];

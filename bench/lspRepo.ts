@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_DEBOUNCE_MS } from '../src/server/settings';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { discover, readSource } from '../src/core/files';
@@ -23,7 +24,7 @@ interface EditTiming { version: number; ms: number; cpuMs: number; changeToPubli
 (async () => {
   const root = resolve(arg('--repo') ?? '');
   const count = Number(arg('--edits') ?? 60);
-  const debounceMs = Number(process.env.DEBOUNCE ?? 75);
+  const debounceMs = Number(process.env.DEBOUNCE ?? DEFAULT_DEBOUNCE_MS);
   const { files } = discover([root]);
   let big = { abs: '', text: '' };
   for (const f of files) { const t = readSource(f.abs, f.rel).decoded?.text ?? ''; if (t.length > big.text.length) big = { abs: f.abs, text: t }; }

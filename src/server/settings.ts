@@ -21,7 +21,7 @@ export interface Settings {
 }
 
 /** Analysis runs in the server's process, so a short pause costs the editor nothing (measured: bench/lsp.ts). */
-export const DEFAULT_DEBOUNCE_MS = 75;
+export const DEFAULT_DEBOUNCE_MS = 50;
 export const DEFAULT_FILE_BUDGET_MS = 3000;
 const SEVERITIES = new Set(['error', 'warning', 'info']);
 const FAMILIES: [string, string][] = [['blocking', 'blocking'], ['cpu', 'cpu'], ['nPlusOne', 'n-plus-one'], ['lifespan', 'lifespan']];
