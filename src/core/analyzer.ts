@@ -3,7 +3,7 @@
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
 import type { Tree } from 'web-tree-sitter';
 import { Edit } from 'web-tree-sitter';
-import { CallGraph, type CallInfo, edgeHops, listenerEntry, type SummaryEntry, type SyncCost } from './callgraph';
+import { CallGraph, type CallInfo, CostMemo, edgeHops, listenerEntry, type SummaryEntry, type SyncCost } from './callgraph';
 import { isSuppressed } from './rules/loop-checks';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
@@ -1209,7 +1209,7 @@ class Run {
   private trips: RoundTrips;
   private fastapi: FastApiModel;
   private findings: Finding[] = [];
-  private coroutineCosts = new Map<string, CostAcc>();
+  private coroutineCosts = new CostMemo<CostAcc>();
 
   /** A memo of how many coroutines of a module log (see Analyzer.logCounts). */
   loggingCoroutines?: (mod: ModuleEntry, count: () => number) => number;
@@ -1233,29 +1233,14 @@ class Run {
     const kept = this.graph.carryFrom(prev.graph);
     const drops = this.graph.costDrops;
     if (!kept || !drops || prev.costKey !== this.costKey) return kept;
-    // Coroutine costs: the previous map, less those of changed or stale functions, of modules that may
-    // reach one, and those computed across a cycle cut (or from such a cost), lambdas and shared names.
-    this.coroutineCosts = prev.coroutineCosts;
-    this.costOwners = prev.costOwners;
-    this.costModules = prev.costModules;
-    const drop = (q: string) => { this.coroutineCosts.delete(q); this.costOwners.delete(q); };
-    for (const q of prev.costTaint) drop(q);
-    for (const q of drops.taint) drop(q);
-    for (const f of drops.changed) drop(f.qname);
-    for (const f of drops.stale) drop(f.qname);
-    for (const m of drops.modules) { for (const q of this.costModules.get(m) ?? []) drop(q); this.costModules.delete(m); }
+    // Coroutine costs: the previous ones, less those of changed or stale functions, of modules that may
+    // reach one, and those computed across a cycle cut or from such a cost (theirs or a sync one's).
+    this.coroutineCosts.carry(prev.coroutineCosts, drops, drops.taint);
     return kept;
   }
 
-  /** Per module, the qualified names of its coroutine costs (see carryFrom). */
-  private costModules = new Map<string, Set<string>>();
-
   /** The cost options (see carryFrom). */
   private readonly costKey: string;
-  /** Which function each coroutine cost was computed for (two defs may share a qualified name). */
-  private costOwners = new Map<string, FunctionInfo>();
-  /** Coroutine costs computed across a cycle cut or from such a cost (theirs or a sync one's): not carried. */
-  private costTaint = new Set<string>();
 
   /** Report these files (before result()). */
   narrow(only: Set<string> | undefined): void {
@@ -1282,7 +1267,7 @@ class Run {
   private rawExportKey(mod: ModuleEntry): (string | { qname: string; summary: SummaryEntry[]; cost: string })[] {
     const saved = { graph: this.graph, costs: this.coroutineCosts };
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), this.memo);
-    this.coroutineCosts = new Map();
+    this.coroutineCosts = saved.costs.scratch();
     try {
       const out: (string | { qname: string; summary: SummaryEntry[]; cost: string })[] = [mod.model.imports.map((i) => i.q).join(',')];
       for (const fn of mod.model.functions) {
@@ -1564,34 +1549,21 @@ class Run {
   }
 
   private coroutineCost(ref: FunctionRef, stack: Set<string> = new Set()): CostAcc {
-    const memo = this.coroutineCosts.get(ref.fn.qname);
-    if (memo) {
-      if (this.costTaint.has(ref.fn.qname)) this.taint(stack);
-      return memo;
-    }
+    const memo = this.coroutineCosts.get(ref.fn.qname, stack);
+    if (memo) return memo;
     const out = new CostAcc();
-    if (stack.has(ref.fn.qname)) { this.taint(stack); return out; }
+    if (stack.has(ref.fn.qname)) { this.coroutineCosts.cut(stack); return out; }
     stack.add(ref.fn.qname);
     for (const c of this.graph.callsOf(ref)) this.addCallCost(ref, out, c, stack);
     stack.delete(ref.fn.qname);
-    this.coroutineCosts.set(ref.fn.qname, out);
-    this.costOwners.set(ref.fn.qname, ref.fn);
-    const m = ref.mod.model.module;
-    const l = this.costModules.get(m);
-    if (!l) this.costModules.set(m, new Set([ref.fn.qname])); else l.add(ref.fn.qname);
-    // Never carried: a lambda or a name two defs share (which one a memo holds depends on order).
-    if (ref.fn.isLambda || this.graph.sharedName(ref)) this.costTaint.add(ref.fn.qname);
+    this.coroutineCosts.set(ref, out);
     return out;
   }
 
-  private taint(stack: Set<string>): void {
-    for (const q of stack) this.costTaint.add(q);
-  }
-
-  /** A sync function's cost as a coroutine on `stack` adds it (see costTaint). */
+  /** A sync function's cost as a coroutine on `stack` adds it (a tainted one taints the stack: see CostMemo). */
   private syncCostIn(t: FunctionRef, stack: Set<string>): SyncCost {
     const sc = this.graph.syncCost(t);
-    if (this.graph.costTainted(t.fn.qname)) this.taint(stack);
+    if (this.graph.costTainted(t.fn.qname)) this.coroutineCosts.cut(stack);
     return sc;
   }
 

@@ -103,15 +103,9 @@ export class CallGraph {
    */
   private calls = new Map<string, ModuleCalls>();
   private summaries = new Map<string, SummaryEntry[]>();
-  private syncCosts = new Map<string, SyncCost>();
-  /** Which function each of syncCosts was computed for (two defs may share a qualified name). */
-  private costOwners = new Map<string, FunctionInfo>();
-  /** syncCosts computed across a cycle cut, or from such a cost: they depend on the order of computation. */
-  private costTaint = new Set<string>();
-  /** Per module, the qualified names of its syncCosts (dropped whole with the module, see carryFrom). */
-  private costModules = new Map<string, Set<string>>();
+  private syncCosts = new CostMemo<SyncCost>();
   /** After carryFrom: the functions and modules whose costs were not carried (a run drops its own memos of them too). */
-  costDrops: { changed: Set<FunctionInfo>; stale: Set<FunctionInfo>; modules: Set<string>; taint: Set<string> } | undefined;
+  costDrops: CostDrops | undefined;
   private costKind: (kind: CostKind) => { ms: number; type: 'cpu' | 'io' };
 
   /** The modules as indexed when this graph was made (the index is updated in place by later runs), for a run's own graph (see carryable). */
@@ -275,16 +269,9 @@ export class CallGraph {
     while (work.length) {
       for (const m of referrers.get(work.pop()!) ?? []) if (!droppedModules.has(m)) { droppedModules.add(m); work.push(m); }
     }
-    // Costs: the previous maps, less what no longer holds.
-    this.syncCosts = prev.syncCosts;
-    this.costOwners = prev.costOwners;
-    this.costModules = prev.costModules;
-    const drop = (q: string) => { this.syncCosts.delete(q); this.costOwners.delete(q); };
-    for (const q of prev.costTaint) drop(q);
-    for (const f of changed) drop(f.qname);
-    for (const f of stale) drop(f.qname);
-    for (const m of droppedModules) { for (const q of this.costModules.get(m) ?? []) drop(q); this.costModules.delete(m); }
-    this.costDrops = { changed, stale, modules: droppedModules, taint: prev.costTaint };
+    // Costs: the previous ones, less what no longer holds.
+    this.costDrops = { changed, stale, modules: droppedModules, taint: prev.syncCosts.taint };
+    this.syncCosts.carry(prev.syncCosts, this.costDrops);
     return kept;
   }
 
@@ -747,28 +734,16 @@ export class CallGraph {
     return v;
   }
 
-  /** Whether another function of the module has this one's qualified name. */
-  sharedName(ref: FunctionRef): boolean {
-    return duplicated(ref.mod).has(ref.fn.qname);
-  }
-
-  /** Whether syncCost of this name depended on where a cycle was entered (see costTaint). */
+  /** Whether syncCost of this name depended on where a cycle was entered (see CostMemo). */
   costTainted(qname: string): boolean {
-    return this.costTaint.has(qname);
+    return this.syncCosts.taint.has(qname);
   }
 
   /** Estimated time of a sync function: its CPU and its (synchronous) I/O, cycles counted once. */
   syncCost(ref: FunctionRef, stack: Set<string> = new Set()): SyncCost {
-    const memo = this.syncCosts.get(ref.fn.qname);
-    if (memo) {
-      if (this.costTaint.has(ref.fn.qname)) for (const q of stack) this.costTaint.add(q);
-      return memo;
-    }
-    if (stack.has(ref.fn.qname)) {
-      // A cycle cut here: what the functions on the stack add up depends on where the cycle was entered.
-      for (const q of stack) this.costTaint.add(q);
-      return { cpuMs: 0, ioMs: 0, kinds: {} };
-    }
+    const memo = this.syncCosts.get(ref.fn.qname, stack);
+    if (memo) return memo;
+    if (stack.has(ref.fn.qname)) { this.syncCosts.cut(stack); return { cpuMs: 0, ioMs: 0, kinds: {} }; }
     stack.add(ref.fn.qname);
     const out: SyncCost = { cpuMs: 0, ioMs: 0, kinds: {} };
     for (const c of this.callsOf(ref)) {
@@ -782,13 +757,7 @@ export class CallGraph {
       for (const { t } of this.syncEdges(c)) { const sub = this.syncCost(t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; mergeKinds(out.kinds, sub.kinds); }
     }
     stack.delete(ref.fn.qname);
-    this.syncCosts.set(ref.fn.qname, out);
-    this.costOwners.set(ref.fn.qname, ref.fn);
-    const m = ref.mod.model.module;
-    const l = this.costModules.get(m);
-    if (!l) this.costModules.set(m, new Set([ref.fn.qname])); else l.add(ref.fn.qname);
-    // Never carried: a lambda or a name two defs share (which one a memo holds depends on order).
-    if (ref.fn.isLambda || duplicated(ref.mod).has(ref.fn.qname)) this.costTaint.add(ref.fn.qname);
+    this.syncCosts.set(ref, out);
     return out;
   }
 }
@@ -952,6 +921,65 @@ function sameListeners(a: Map<string, FunctionRef[]>, b: Map<string, FunctionRef
     for (let i = 0; i < list.length; i++) if (now(list[i])?.fn !== other[i].fn) return false;
   }
   return true;
+}
+
+/** What CallGraph.carryFrom did not carry: a run drops its own memos of these too. */
+export interface CostDrops { changed: Set<FunctionInfo>; stale: Set<FunctionInfo>; modules: Set<string>; taint: Set<string> }
+
+/**
+ * Costs memoised by qualified name for one analysis (sync ones in CallGraph, coroutine ones in Run),
+ * carried into the next analysis while they hold (see CallGraph.carryFrom). A cost computed across a
+ * cycle cut, or from such a cost, depends on where the cycle was entered: it is tainted and never
+ * carried; so are a lambda's and a name's that two defs of a module share (which def a memo holds
+ * depends on order).
+ */
+export class CostMemo<T> {
+  private costs = new Map<string, T>();
+  /** Per module, the qualified names of its costs (dropped whole with the module). */
+  private modules: Map<string, Set<string>>;
+  readonly taint: Set<string>;
+
+  constructor(taint: Set<string> = new Set(), modules: Map<string, Set<string>> = new Map()) {
+    this.taint = taint;
+    this.modules = modules;
+  }
+
+  /** The memoised cost; a tainted one taints every function on `stack` that adds it up. */
+  get(qname: string, stack: Set<string>): T | undefined {
+    const v = this.costs.get(qname);
+    if (v !== undefined && this.taint.has(qname)) this.cut(stack);
+    return v;
+  }
+
+  /** A cycle cut (or a tainted cost) under the functions on `stack`: what they add up depends on where the cycle was entered. */
+  cut(stack: Set<string>): void {
+    for (const q of stack) this.taint.add(q);
+  }
+
+  set(ref: FunctionRef, value: T): void {
+    const q = ref.fn.qname;
+    this.costs.set(q, value);
+    const m = ref.mod.model.module;
+    const l = this.modules.get(m);
+    if (!l) this.modules.set(m, new Set([q])); else l.add(q);
+    if (ref.fn.isLambda || duplicated(ref.mod).has(q)) this.taint.add(q);
+  }
+
+  /** Takes `prev`'s costs, less the tainted ones, those of `drops` and the names in `also`. */
+  carry(prev: CostMemo<T>, drops: CostDrops, also: Iterable<string> = []): void {
+    this.costs = prev.costs;
+    this.modules = prev.modules;
+    for (const q of prev.taint) this.costs.delete(q);
+    for (const q of also) this.costs.delete(q);
+    for (const f of drops.changed) this.costs.delete(f.qname);
+    for (const f of drops.stale) this.costs.delete(f.qname);
+    for (const m of drops.modules) { for (const q of this.modules.get(m) ?? []) this.costs.delete(q); this.modules.delete(m); }
+  }
+
+  /** Costs of their own, for work taken apart (an export key), whose taints and modules count for this memo's. */
+  scratch(): CostMemo<T> {
+    return new CostMemo(this.taint, this.modules);
+  }
 }
 
 /** Which module each classified function belongs to (see callsOf; a record never changes module). */
