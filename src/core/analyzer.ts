@@ -590,7 +590,7 @@ export class Analyzer {
     const lastFastapi = this.workspace?.fastapi;
     const { index, fastapi, kept: resolutionsKept } = this.indexFor(entries, surfaces, names, ghosts);
     if (!fastapi) this.fastapiReads = new Set();
-    const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces, resolutionsKept), new Map(files.map((f) => [f.path, f.text])), index, fastapi, this.fastapiReads);
+    const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces, resolutionsKept), new Map(files.map((f) => [f.path, f.text])), index, fastapi, this.fastapiReads, this.docs.size > 0);
     run.loggingCoroutines = this.loggingCoroutines;
     // Same names and surfaces as the last run: its classified call sites serve again (Run.carryFrom);
     // the reads the replaced files' kept functions made are theirs still.
@@ -608,7 +608,7 @@ export class Analyzer {
     const kept = plan && this.keptResults(run, plan, files, opts.only!);
     if (kept) run.narrow(plan!.run);
     const result = run.result(kept?.results);
-    // Kept for editing sessions only (open documents): a scan's graph is garbage once its result is made.
+    // Kept for editing sessions only (open documents, see Run's carryable): a scan's graph is garbage once its result is made.
     if (this.docs.size) this.lastRun = { run, key: carryKey };
     this.keep(run, files, entries, surfaces, opts, result, plan && kept ? { ...plan, changedNames: kept.changedNames, reused: kept.results } : undefined);
     this.recordViews(files, opts.only);
@@ -1214,13 +1214,14 @@ class Run {
   /** A memo of how many coroutines of a module log (see Analyzer.logCounts). */
   loggingCoroutines?: (mod: ModuleEntry, count: () => number) => number;
 
-  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, private memo?: CanonicalMemo, private texts?: Map<string, string>, index?: SymbolIndex, fastapi?: FastApiModel, fastapiReads?: Set<string>) {
+  constructor(entries: ModuleEntry[], private opts: AnalyzeOptions, private notes: FileNote[], private fileCount: number, private memo?: CanonicalMemo, private texts?: Map<string, string>, index?: SymbolIndex, fastapi?: FastApiModel, fastapiReads?: Set<string>, carryable = false) {
     this.index = index ?? new SymbolIndex(entries);
     this.rules = ruleSetFor(opts.rules);
     this.costs = new CostModel(opts.cost);
     this.costKey = JSON.stringify(opts.cost ?? null);
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
-    this.graph.carryable();
+    // Only an editing session keeps its last run for the next one to carry over (see Analyzer.lastRun).
+    if (carryable) this.graph.carryable();
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
     this.fastapi = fastapi ? fastapi.rebind(this.index) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));

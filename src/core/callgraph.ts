@@ -290,8 +290,9 @@ export class CallGraph {
     }
     const out = ids.map((i) => (sites[i] ??= this.classify(ref.mod, ref.mod.model.calls[i])));
     memo.byFn.set(ref.fn, out);
+    // What carryFrom reads of the lists, noted only for a graph the next one may carry over.
+    if (!this.modulesAt) return out;
     fnModules.set(ref.fn, key);
-    // The modules the list refers to (see carryFrom).
     for (const c of out) {
       if (c.target) memo.refs.add(c.target.mod.model.module);
       if (c.offloaded?.target) memo.refs.add(c.offloaded.target.mod.model.module);
