@@ -185,10 +185,17 @@ export function shareNames(model: FileModel): void {
 type NameExpr = Extract<Expr, { k: 'name' }>;
 
 class NameSharer {
-  /** The first name met by scope id, then text, with no binding before it (most names: parameters, imports, builtins). */
-  private first: (Map<string, NameExpr> | undefined)[] = [];
-  /** The first name met by `scope \0 bindings before it \0 text`, when some binding is before it. */
-  private later = new Map<string, NameExpr>();
+  /**
+   * The first name met per (scope, bindings before it, text): by text, the head of a chain of entries
+   * (parallel arrays: scope, count of bindings before, next entry, the name), most recently used
+   * first, so the names of one scope, met together, are found at once. No string is composed and no
+   * map is made per scope.
+   */
+  private heads = new Map<string, number>();
+  private scopeOf: number[] = [];
+  private beforeOf: number[] = [];
+  private next: number[] = [];
+  private names: NameExpr[] = [];
   private strs = new Map<string, Expr>();
   private nums = new Map<number, Expr>();
 
@@ -231,17 +238,20 @@ class NameSharer {
       const list = scope.bindings.get(e.n);
       if (list) for (let i = 0; i < list.length; i++) { const off = list[i].off; if (off !== -1 && off <= e.off) before++; }
     }
-    if (before === 0) {
-      const byText = (this.first[e.scope] ??= new Map());
-      const seen = byText.get(e.n);
-      if (seen) return seen;
-      byText.set(e.n, e);
-      return e;
+    const head = this.heads.get(e.n);
+    let prev = -1;
+    for (let j = head ?? -1; j >= 0; prev = j, j = this.next[j]) {
+      if (this.scopeOf[j] !== e.scope || this.beforeOf[j] !== before) continue;
+      // Found: moved to the front of its chain.
+      if (prev >= 0) { this.next[prev] = this.next[j]; this.next[j] = head!; this.heads.set(e.n, j); }
+      return this.names[j];
     }
-    const key = `${e.scope}\u0000${before}\u0000${e.n}`;
-    const seen = this.later.get(key);
-    if (seen) return seen;
-    this.later.set(key, e);
+    const j = this.names.length;
+    this.names.push(e);
+    this.scopeOf.push(e.scope);
+    this.beforeOf.push(before);
+    this.next.push(head ?? -1);
+    this.heads.set(e.n, j);
     return e;
   }
 }
