@@ -272,15 +272,28 @@ export class ModelBuilder extends ExprBuilder {
     }
     const qname = this.qnameFor(name);
     this.bind(outerScope, name, { kind: 'def', off: this.S[n], q: qname });
-    // `async def`: the `def` keyword is the second child.
-    const second = n + 1 < this.L[n] ? this.L[n + 1] : this.L[n];
-    const defKeywordStart = isAsync && second < this.L[n] ? this.S[second] : this.S[n];
+    // `async def`: the `def` keyword (a token the flat tree does not keep) is the next token after `async`.
+    const defKeywordStart = isAsync ? this.afterAsync(this.S[n]) : this.S[n];
     const fn = this.openFunction(n, body, name, qname, false, isAsync, this.S[nameNode], this.E[nameNode], defKeywordStart, cls, decorators);
     if (cls >= 0) this.model.classes[cls].methods.set(name, fn.id);
     const params = this.child(n, 'parameters');
     if (params >= 0) this.readParams(params, fn, outerScope, cls >= 0 && !decorators.some(isStaticDecorator));
     const ret = this.child(n, 'return_type');
     if (ret >= 0) fn.returnAnnotation = this.annotationOf(ret, outerScope);
+  }
+
+  /**
+   * Where the token after the `async` keyword at `at` starts: past blanks and line continuations (a
+   * comment stops it, as it would be the next child), or at the definition's start when nothing follows.
+   */
+  private afterAsync(at: number): number {
+    const text = this.text;
+    let i = at + 5;
+    for (; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch !== 32 && ch !== 9 && ch !== 12 && ch !== 10 && ch !== 13 && ch !== 92) break;
+    }
+    return i < text.length ? i : at;
   }
 
   /** The annotation of a `type` field: its first named child, or the node itself. */
