@@ -173,12 +173,35 @@ function fieldOf(t: MemoryTree, production: number, index: number): number {
   return 0;
 }
 
+/**
+ * fieldOf's answers by `production * stride + index` (0xFFFF: not asked yet), for the language whose
+ * field tables are at `memoFor`: a node's field is read from the language's field map once per
+ * production and child index, not once per node.
+ */
+let fieldMemo = new Uint16Array(0);
+let memoFor = -1;
+let memoStride = 0;
+
+function fieldAt(t: MemoryTree, production: number, index: number): number {
+  if (index >= memoStride) return fieldOf(t, production, index);
+  const k = production * memoStride + index;
+  if (k >= fieldMemo.length) {
+    const g = new Uint16Array(Math.max(fieldMemo.length * 2, k + 1 + memoStride * 64)).fill(0xffff);
+    g.set(fieldMemo);
+    fieldMemo = g;
+  }
+  let v = fieldMemo[k];
+  if (v === 0xffff) { v = fieldOf(t, production, index); fieldMemo[k] = v; }
+  return v;
+}
+
 /** flattenModule from memory: exactly what the cursor walk stores (checked once, see hasMemoryWalk). */
 function flattenFromMemory(mt: MemoryTree, rows: (offset: number) => { row: number; column: number }, want: (seg: SegmentRef) => boolean, named?: Uint8Array): FlatModule {
   const { u8, u16, u32 } = mt;
   const aliases = mt.aliasSequences >>> 1;
   const maxAlias = mt.maxAliasLength;
   const publicSymbols = mt.publicSymbols >>> 1;
+  if (memoFor !== mt.fieldSlices || memoStride !== maxAlias) { memoFor = mt.fieldSlices; memoStride = maxAlias; fieldMemo = new Uint16Array(0); }
   if (!shared || shared.type.length > KEEP) shared = alloc(1 << 16);
   let t = shared;
   t.n = 0;
@@ -229,7 +252,7 @@ function flattenFromMemory(mt: MemoryTree, rows: (offset: number) => { row: numb
       // A hidden node: its visible descendants take its place (and, without a field of their own, its field).
       if (kids === 0 || u32[(lo + 48) >>> 2] === 0) continue;
       let field = 0;
-      if (!extra) { field = fieldOf(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
+      if (!extra) { field = fieldAt(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
       if ((top + 2) * FRAME > f.length) { const g = new Int32Array(f.length * 2); g.set(f); frames = f = g; }
       const o = (++top) * FRAME;
       f[o] = lo; f[o + 1] = kids; f[o + 2] = 0; f[o + 3] = 0; f[o + 4] = start; f[o + 5] = u16[(lo + 66) >>> 1]; f[o + 6] = f[b + 6]; f[o + 7] = field;
@@ -249,7 +272,7 @@ function flattenFromMemory(mt: MemoryTree, rows: (offset: number) => { row: numb
     const sym = alias || symbol;
     const type = sym === 65535 ? 65535 : u16[publicSymbols + sym];
     let field = 0;
-    if (!extra) { field = fieldOf(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
+    if (!extra) { field = fieldAt(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
     // An anonymous leaf without a field (see flattenModule): not stored.
     if (named && named[type] !== 1 && field === 0 && parent >= 0 && (kids === 0 || u32[(lo + 48) >>> 2] === 0)) continue;
     if (t.n === t.type.length) shared = t = grow(t, t.n + 1);
