@@ -272,7 +272,7 @@ export class ModelBuilder extends ExprBuilder {
     }
     const qname = this.qnameFor(name);
     this.bind(outerScope, name, { kind: 'def', off: this.S[n], q: qname });
-    // `async def`: the `def` keyword (a token the flat tree does not keep) is the next token after `async`.
+    // `async def`: the `def` keyword (a token the flat tree does not keep) is the second child.
     const defKeywordStart = isAsync ? this.afterAsync(this.S[n]) : this.S[n];
     const fn = this.openFunction(n, body, name, qname, false, isAsync, this.S[nameNode], this.E[nameNode], defKeywordStart, cls, decorators);
     if (cls >= 0) this.model.classes[cls].methods.set(name, fn.id);
@@ -283,15 +283,16 @@ export class ModelBuilder extends ExprBuilder {
   }
 
   /**
-   * Where the token after the `async` keyword at `at` starts: past blanks and line continuations (a
-   * comment stops it, as it would be the next child), or at the definition's start when nothing follows.
+   * Where the definition's second child, the token after the `async` keyword at `at`, starts: past
+   * blanks (`def`, or a line continuation or comment before it, as the tree has them), or at the
+   * definition's start when nothing follows.
    */
   private afterAsync(at: number): number {
     const text = this.text;
     let i = at + 5;
     for (; i < text.length; i++) {
       const ch = text.charCodeAt(i);
-      if (ch !== 32 && ch !== 9 && ch !== 12 && ch !== 10 && ch !== 13 && ch !== 92) break;
+      if (ch !== 32 && ch !== 9 && ch !== 12 && ch !== 10 && ch !== 13) break;
     }
     return i < text.length ? i : at;
   }
