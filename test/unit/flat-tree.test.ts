@@ -5,7 +5,8 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasWasmCursor, initParser, parsePython } from '../../src/core/parser';
-import { flattenModule, type FlatModule, hasMemoryWalk } from '../../src/core/python/flatTree';
+import { flattenModule, type FlatModule, hasMemoryWalk, kindsFor } from '../../src/core/python/flatTree';
+import { KIND_NAMES } from '../../src/core/python/exprBuilder';
 import { offsetOf, scopeOf } from '../../src/core/python/ir';
 import { buildModel, type FileModel } from '../../src/core/python/model';
 
@@ -87,6 +88,53 @@ describe('flat tree walk', () => {
       }
     }
     assert.ok(nodes > 10_000, `only ${nodes} nodes walked`);
+  });
+
+  it('with a table of named types, leaves out exactly the anonymous leaves without a field, with either walk', () => {
+    const texts = [...pyFiles(ROOT).map((p) => readFileSync(p, 'utf8')), ...BROKEN];
+    let dropped = 0;
+    for (const text of texts) {
+      const tree = parsePython(text);
+      try {
+        const named = kindsFor(tree.language, KIND_NAMES).named;
+        type Snap = { segments: unknown; roots: number[]; type: number[]; field: number[]; start: number[]; end: number[]; parent: number[]; last: number[] };
+        const full = snapshot(flattenModule(tree, at, () => true, 'public')) as Snap;
+        // The expected arrays: the full walk's, without the dropped nodes, indices renumbered.
+        const keep = full.type.map((t, i) => named[t] === 1 || full.field[i] !== 0 || full.last[i] > i + 1 || full.parent[i] < 0);
+        const index: number[] = [];
+        let k = 0;
+        for (let i = 0; i < full.type.length; i++) { index[i] = k; if (keep[i]) k++; }
+        index[full.type.length] = k;
+        const pick = (a: number[]) => a.filter((_, i) => keep[i]);
+        const expected = {
+          segments: full.segments, roots: full.roots.map((r) => (r < 0 ? r : index[r])), type: pick(full.type), field: pick(full.field), start: pick(full.start), end: pick(full.end),
+          parent: pick(full.parent).map((p) => (p < 0 ? p : index[p])), last: pick(full.last).map((l) => index[l]),
+        };
+        dropped += full.type.length - k;
+        assert.deepEqual(snapshot(flattenModule(tree, at, () => true, 'auto', named)), expected);
+        assert.deepEqual(snapshot(flattenModule(tree, at, () => true, 'cursor', named)), expected);
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(dropped > 5000, `only ${dropped} nodes left out`);
+  });
+
+  it('finds the def keyword of an async def (the second child, which the flat tree does not store)', () => {
+    const text = 'async def a():\n    pass\n\nclass C:\n    async   def b(self):\n        pass\n\nasync \\\n  def c():\n    pass\n';
+    const tree = parsePython(text);
+    try {
+      const m = buildModel(tree, text, { module: 'm', isPackage: false });
+      const defs = tree.rootNode.descendantsOfType('function_definition').filter((d) => !!d);
+      assert.equal(m.functions.length, 3);
+      for (const [i, d] of defs.entries()) {
+        assert.equal(d!.child(1)!.type, i < 2 ? 'def' : 'line_continuation');
+        assert.equal(m.functions[i].defKeywordStart, d!.child(1)!.startIndex);
+        assert.equal(m.functions[i].asyncStart, d!.startIndex);
+      }
+    } finally {
+      tree.delete();
+    }
   });
 
   it('a model built in one pass (nothing kept for edits) equals the one assembled from per-statement parts', () => {

@@ -3,7 +3,7 @@
 // (function, class, lambda, comprehension, loop) gives each node its context, so no recursive walk is
 // needed and deeply nested code cannot overflow the stack.
 import { copyString as copyStringImport } from '../parser';
-import { ExprBuilder, K as KIND_IDS, resetPending as resetPendingImport } from './exprBuilder';
+import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport } from './intern';
 import { type Expr, namesIn as namesInImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Scope, Binding } from './modelTypes';
@@ -19,6 +19,7 @@ const readableCallee = readableCalleeImport;
 const UNKNOWN = UNKNOWN_IMPORT;
 const intern = internImport;
 const resetPending = resetPendingImport;
+const resetCalls = resetCallsImport;
 
 interface Container { kind: 'fn' | 'class' | 'comp' | 'loop'; start: number; end: number; id: number; scope?: number }
 
@@ -63,7 +64,7 @@ export class ModelBuilder extends ExprBuilder {
     // Everything below is keyed by node index or offset, and read only within the statement
     // (clear() gives a Map or Set a new table: most statements leave them empty).
     if (this.exits.size) this.exits.clear();
-    if (this.callIr.size) this.callIr.clear();
+    resetCalls();
     if (this.forIterables.size) this.forIterables.clear();
     if (this.stmtCalls.size) this.stmtCalls.clear();
     resetPending();
@@ -209,41 +210,46 @@ export class ModelBuilder extends ExprBuilder {
 
   // ---- definitions ---------------------------------------------------------------------------
 
-  /** Registers a def or lambda, opens its scope and makes its body the current container. */
-  private openFunction(n: number, body: number, name: string, qname: string, extra: Partial<FunctionInfo>): FunctionInfo {
+  /**
+   * Registers a def or lambda, opens its scope and makes its body the current container. The
+   * function's fields are given one by one and written in one literal (an object spread into a
+   * literal is copied property by property through a generic path).
+   */
+  private openFunction(n: number, body: number, name: string, qname: string, isLambda: boolean, isAsync: boolean, nameStart: number, nameEnd: number,
+    defKeywordStart: number, cls: number, decorators: Expr[]): FunctionInfo {
     const start = this.S[n];
     const row = this.row(start);
+    const bodyStart = this.S[body];
     const fn: FunctionInfo = {
       id: this.model.functions.length,
       name,
       qname,
-      isAsync: false,
+      isAsync,
       isGenerator: false,
-      isLambda: false,
+      isLambda,
       line: row + 1,
       column: this.column(start, row) + 1,
       start,
       end: this.E[n],
-      nameStart: start,
-      nameEnd: start,
-      bodyStart: this.S[body],
-      asyncStart: -1,
-      defKeywordStart: start,
+      nameStart,
+      nameEnd,
+      bodyStart,
+      asyncStart: isAsync ? start : -1,
+      defKeywordStart,
       scope: -1,
       parentFn: this.currentFn(start),
-      cls: -1,
-      decorators: [],
+      cls,
+      decorators,
       params: [],
       hasAwait: false,
       returns: [],
       calls: [],
-      bodyIndent: this.column(this.S[body]),
-      ...extra,
+      bodyIndent: isLambda ? 0 : this.column(bodyStart),
     };
     this.model.functions.push(fn);
     const scope = this.newScope('function', this.currentScope(start), fn.id);
     fn.scope = scope.id;
-    this.stack.push({ kind: 'fn', start: this.S[body], end: this.E[n], id: fn.id, scope: scope.id });
+    this.stack.push({ kind: 'fn', start: bodyStart, end: this.E[n], id: fn.id, scope: scope.id });
     return fn;
   }
 
@@ -258,29 +264,37 @@ export class ModelBuilder extends ExprBuilder {
     const decorators: Expr[] = [];
     const parent = this.P[n];
     if (parent >= 0 && this.kind(parent) === K.decorated_definition) {
-      for (const d of this.namedChildren(parent)) {
-        if (this.kind(d) !== K.decorator) continue;
+      for (let d = parent + 1, end = this.L[parent]; d < end; d = this.L[d]) {
+        if (this.namedOf[this.type[d]] !== 1 || this.kind(d) !== K.decorator) continue;
         const e = this.firstNamedChild(d);
         if (e >= 0) decorators.push(this.ir(e, outerScope));
       }
     }
     const qname = this.qnameFor(name);
     this.bind(outerScope, name, { kind: 'def', off: this.S[n], q: qname });
-    const kids = isAsync ? this.children(n) : [];
-    const fn = this.openFunction(n, body, name, qname, {
-      isAsync,
-      nameStart: this.S[nameNode],
-      nameEnd: this.E[nameNode],
-      asyncStart: isAsync ? this.S[n] : -1,
-      defKeywordStart: isAsync ? (kids.length > 1 ? this.S[kids[1]] : this.S[n]) : this.S[n],
-      cls,
-      decorators,
-    });
+    // `async def`: the `def` keyword (a token the flat tree does not keep) is the second child.
+    const defKeywordStart = isAsync ? this.afterAsync(this.S[n]) : this.S[n];
+    const fn = this.openFunction(n, body, name, qname, false, isAsync, this.S[nameNode], this.E[nameNode], defKeywordStart, cls, decorators);
     if (cls >= 0) this.model.classes[cls].methods.set(name, fn.id);
     const params = this.child(n, 'parameters');
     if (params >= 0) this.readParams(params, fn, outerScope, cls >= 0 && !decorators.some(isStaticDecorator));
     const ret = this.child(n, 'return_type');
     if (ret >= 0) fn.returnAnnotation = this.annotationOf(ret, outerScope);
+  }
+
+  /**
+   * Where the definition's second child, the token after the `async` keyword at `at`, starts: past
+   * blanks (`def`, or a line continuation or comment before it, as the tree has them), or at the
+   * definition's start when nothing follows.
+   */
+  private afterAsync(at: number): number {
+    const text = this.text;
+    let i = at + 5;
+    for (; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch !== 32 && ch !== 9 && ch !== 12 && ch !== 10 && ch !== 13) break;
+    }
+    return i < text.length ? i : at;
   }
 
   /** The annotation of a `type` field: its first named child, or the node itself. */
@@ -360,7 +374,8 @@ export class ModelBuilder extends ExprBuilder {
   private onLambda(n: number): void {
     const body = this.child(n, 'body');
     if (body < 0) return;
-    const fn = this.openFunction(n, body, '<lambda>', this.qnameFor(`<lambda:${this.row(this.S[n]) + 1}>`), { isLambda: true, bodyIndent: 0 });
+    const start = this.S[n];
+    const fn = this.openFunction(n, body, '<lambda>', this.qnameFor(`<lambda:${this.row(start) + 1}>`), true, false, start, start, start, -1, []);
     const params = this.child(n, 'parameters');
     if (params >= 0) {
       for (const p of this.namedChildren(params)) {

@@ -151,48 +151,66 @@ export function compactModel(model: FileModel): FileModel {
  */
 export function shareNames(model: FileModel): void {
   const s = new NameSharer(model);
-  for (const call of model.calls) {
-    call.callee = s.expr(call.callee);
-    s.list(call.args);
-    s.kw(call.kw);
-    if (call.narrow) s.list(call.narrow);
-  }
-  for (const scope of model.scopes) {
-    for (const list of scope.bindings.values()) {
-      for (const b of list) {
-        if (b.expr) b.expr = s.expr(b.expr);
-        if (b.annotation) b.annotation = s.expr(b.annotation);
+  try {
+    for (const call of model.calls) {
+      call.callee = s.expr(call.callee);
+      s.list(call.args);
+      s.kw(call.kw);
+      if (call.narrow) s.list(call.narrow);
+    }
+    for (const scope of model.scopes) {
+      for (const list of scope.bindings.values()) {
+        for (const b of list) {
+          if (b.expr) b.expr = s.expr(b.expr);
+          if (b.annotation) b.annotation = s.expr(b.annotation);
+        }
       }
     }
-  }
-  for (const fn of model.functions) {
-    for (const p of fn.params) {
-      if (p.annotation) p.annotation = s.expr(p.annotation);
-      if (p.default) p.default = s.expr(p.default);
+    for (const fn of model.functions) {
+      for (const p of fn.params) {
+        if (p.annotation) p.annotation = s.expr(p.annotation);
+        if (p.default) p.default = s.expr(p.default);
+      }
+      s.list(fn.decorators);
+      s.list(fn.returns);
+      if (fn.returnAnnotation) fn.returnAnnotation = s.expr(fn.returnAnnotation);
     }
-    s.list(fn.decorators);
-    s.list(fn.returns);
-    if (fn.returnAnnotation) fn.returnAnnotation = s.expr(fn.returnAnnotation);
+    for (const cls of model.classes) {
+      s.list(cls.bases);
+      for (const [k, e] of cls.attrs) { const c = s.expr(e); if (c !== e) cls.attrs.set(k, c); }
+      if (cls.attrTypes) for (const [k, e] of cls.attrTypes) { const c = s.expr(e); if (c !== e) cls.attrTypes.set(k, c); }
+    }
+    for (const loop of model.loops) loop.iter = s.expr(loop.iter);
+  } finally {
+    s.done();
   }
-  for (const cls of model.classes) {
-    s.list(cls.bases);
-    for (const [k, e] of cls.attrs) { const c = s.expr(e); if (c !== e) cls.attrs.set(k, c); }
-    if (cls.attrTypes) for (const [k, e] of cls.attrTypes) { const c = s.expr(e); if (c !== e) cls.attrTypes.set(k, c); }
-  }
-  for (const loop of model.loops) loop.iter = s.expr(loop.iter);
 }
 
 type NameExpr = Extract<Expr, { k: 'name' }>;
 
+/**
+ * NameSharer's chains (see there), shared by every call (shareNames runs to its end before the next
+ * one): per entry its scope, its count of bindings before it and the next entry, grown as needed and
+ * reused, so a model's sharing allocates no arrays of its own. `chainNames` is emptied after each
+ * call, so it keeps no model alive.
+ */
+let chainScope = new Int32Array(1 << 12);
+let chainBefore = new Int32Array(1 << 12);
+let chainNext = new Int32Array(1 << 12);
+const chainNames: NameExpr[] = [];
+const chainHeads = new Map<string, number>();
+
 class NameSharer {
-  /** The first name met by scope id, then text, with no binding before it (most names: parameters, imports, builtins). */
-  private first: (Map<string, NameExpr> | undefined)[] = [];
-  /** The first name met by `scope \0 bindings before it \0 text`, when some binding is before it. */
-  private later = new Map<string, NameExpr>();
   private strs = new Map<string, Expr>();
   private nums = new Map<number, Expr>();
 
   constructor(private model: FileModel) {}
+
+  /** Lets go of the names (see chainNames). */
+  done(): void {
+    chainNames.length = 0;
+    chainHeads.clear();
+  }
 
   /** `e` with its names replaced by the first of their kind (in place: the IR is a tree of plain objects, at most MAX_IR_DEPTH deep). */
   expr(e: Expr): Expr {
@@ -231,17 +249,26 @@ class NameSharer {
       const list = scope.bindings.get(e.n);
       if (list) for (let i = 0; i < list.length; i++) { const off = list[i].off; if (off !== -1 && off <= e.off) before++; }
     }
-    if (before === 0) {
-      const byText = (this.first[e.scope] ??= new Map());
-      const seen = byText.get(e.n);
-      if (seen) return seen;
-      byText.set(e.n, e);
-      return e;
+    // The first name met per (scope, bindings before, text): by text, the head of a chain of entries,
+    // most recently used first, so the names of one scope, met together, are found at once.
+    const head = chainHeads.get(e.n);
+    let prev = -1;
+    for (let j = head ?? -1; j >= 0; prev = j, j = chainNext[j]) {
+      if (chainScope[j] !== e.scope || chainBefore[j] !== before) continue;
+      // Found: moved to the front of its chain.
+      if (prev >= 0) { chainNext[prev] = chainNext[j]; chainNext[j] = head!; chainHeads.set(e.n, j); }
+      return chainNames[j];
     }
-    const key = `${e.scope}\u0000${before}\u0000${e.n}`;
-    const seen = this.later.get(key);
-    if (seen) return seen;
-    this.later.set(key, e);
+    const j = chainNames.length;
+    if (j === chainScope.length) {
+      const grow = (a: Int32Array) => { const g = new Int32Array(a.length * 2); g.set(a); return g; };
+      chainScope = grow(chainScope); chainBefore = grow(chainBefore); chainNext = grow(chainNext);
+    }
+    chainNames.push(e);
+    chainScope[j] = e.scope;
+    chainBefore[j] = before;
+    chainNext[j] = head ?? -1;
+    chainHeads.set(e.n, j);
     return e;
   }
 }

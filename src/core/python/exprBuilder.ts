@@ -87,6 +87,26 @@ export function resetPending(): void {
   if (identifiersHigh > 0) { identifiers.fill('', 0, identifiersHigh); identifiersHigh = 0; }
 }
 
+type CallExpr = Extract<Expr, { k: 'call' }>;
+
+/**
+ * The call expressions read in the current statement, by node index (a call nested in another's
+ * arguments is met twice: as an argument, then as a call site): callSlot[node] is 1 + its index in
+ * callExprs, 0 for none. Typed arrays shared by every builder (one runs at a time), cleared per
+ * statement by the nodes listed in callNodes, so no map is hashed or grown per call.
+ */
+let callSlot = new Int32Array(1 << 16);
+const callExprs: CallExpr[] = [];
+const callNodes: number[] = [];
+
+/** Forgets the call expressions of the last statement (see callSlot). */
+export function resetCalls(): void {
+  if (callNodes.length === 0) return;
+  for (let i = 0; i < callNodes.length; i++) callSlot[callNodes[i]] = 0;
+  callNodes.length = 0;
+  callExprs.length = 0;
+}
+
 /** A file's row table: where each line starts, counting only `\n` as tree-sitter does. */
 export interface Rows { starts: number[] }
 
@@ -111,8 +131,6 @@ export class ExprBuilder {
   protected readonly kindOf: Uint8Array;
   protected readonly namedOf: Uint8Array;
   protected readonly F: Record<FieldName, number>;
-  /** A call nested in another's arguments is met twice (as an argument, then as a call site): by node index. */
-  protected callIr = new Map<number, Extract<Expr, { k: 'call' }>>();
 
   /**
    * `header`: the segment header of a part's statement (its names and lambdas keep it); undefined
@@ -122,6 +140,7 @@ export class ExprBuilder {
   constructor(protected text: string, t: FlatTree, protected kinds: Kinds, fields: Record<FieldName, number>, protected rows: Rows, protected header: SegmentHeader | undefined, protected own: boolean) {
     this.type = t.type; this.field = t.field; this.S = t.start; this.E = t.end; this.P = t.parent; this.L = t.last;
     this.kindOf = kinds.byId; this.namedOf = kinds.named; this.F = fields;
+    if (callSlot.length < t.type.length) { resetCalls(); callSlot = new Int32Array(t.type.length); }
   }
 
   protected kind(i: number): number { return this.kindOf[this.type[i]]; }
@@ -228,8 +247,8 @@ export class ExprBuilder {
         return o >= 0 && a >= 0 ? { k: 'attr', o: this.ir(o, scope, depth + 1), a: this.str(a) } : UNKNOWN;
       }
       case K.call: {
-        const seen = this.callIr.get(n);
-        if (seen) return seen;
+        const slot = callSlot[n];
+        if (slot > 0) return callExprs[slot - 1];
         const f = this.child(n, 'function');
         const argsNode = this.child(n, 'arguments');
         if (f < 0) return UNKNOWN;
@@ -238,7 +257,7 @@ export class ExprBuilder {
         const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : NO_KEYWORDS;
         const args = takeFrom(base);
         const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
-        if (full) this.callIr.set(n, e);
+        if (full) { callExprs.push(e); callNodes.push(n); callSlot[n] = callExprs.length; }
         return e;
       }
       case K.subscript: {

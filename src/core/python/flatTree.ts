@@ -75,11 +75,14 @@ export type Walk = 'auto' | 'cursor' | 'public';
 /**
  * Walks the module's top-level children; a child's subtree is stored when `want(seg)` is true.
  * The returned arrays are shared and overwritten by the next call: read them before walking again.
+ * With `named` (1 per named type id), a leaf of an anonymous type (a keyword or punctuation token)
+ * that holds no field is not stored, unless it is a top-level statement: the builder reads such a
+ * token only as a field (`operator`) and never visits the others (a third of a tree's nodes).
  */
-export function flattenModule(tree: Tree, rows: (offset: number) => { row: number; column: number }, want: (seg: SegmentRef) => boolean, walk: Walk = 'auto'): FlatModule {
+export function flattenModule(tree: Tree, rows: (offset: number) => { row: number; column: number }, want: (seg: SegmentRef) => boolean, walk: Walk = 'auto', named?: Uint8Array): FlatModule {
   if (walk === 'auto' && hasMemoryWalk()) {
     const mt = memoryTree(tree);
-    if (mt) return flattenFromMemory(mt, rows, want);
+    if (mt) return flattenFromMemory(mt, rows, want, named);
   }
   const c = (walk !== 'public' && wasmCursor(tree)) || publicCursor(tree);
   // Arrays grown for one very large file are not kept for the next (at most KEEP nodes are).
@@ -102,17 +105,23 @@ export function flattenModule(tree: Tree, rows: (offset: number) => { row: numbe
       // Pre-order walk of this statement's subtree; depth 0 is the statement itself.
       let depth = 0;
       for (;;) {
-        if (t.n === t.type.length) shared = t = grow(t, t.n + 1);
-        const i = t.n++;
-        t.type[i] = c.typeId();
-        t.field[i] = c.fieldId();
-        t.start[i] = c.startIndex();
-        t.end[i] = c.endIndex();
-        t.parent[i] = depth > 0 ? stack[depth - 1] : -1;
-        t.last[i] = i + 1;
-        if (depth === stack.length) { const s2 = new Int32Array(stack.length * 2); s2.set(stack); stack = s2; }
-        stack[depth] = i;
-        if (c.firstChild()) { depth++; continue; }
+        const type = c.typeId();
+        const field = c.fieldId();
+        const down = c.firstChild();
+        if (down || depth === 0 || field !== 0 || !named || named[type] === 1) {
+          if (down) c.parent();
+          if (t.n === t.type.length) shared = t = grow(t, t.n + 1);
+          const i = t.n++;
+          t.type[i] = type;
+          t.field[i] = field;
+          t.start[i] = c.startIndex();
+          t.end[i] = c.endIndex();
+          t.parent[i] = depth > 0 ? stack[depth - 1] : -1;
+          t.last[i] = i + 1;
+          if (depth === stack.length) { const s2 = new Int32Array(stack.length * 2); s2.set(stack); stack = s2; }
+          stack[depth] = i;
+          if (down) { c.firstChild(); depth++; continue; }
+        }
         // Close finished nodes until one has a next sibling (never leave the statement).
         let moved = false;
         while (depth > 0) {
@@ -164,12 +173,35 @@ function fieldOf(t: MemoryTree, production: number, index: number): number {
   return 0;
 }
 
+/**
+ * fieldOf's answers by `production * stride + index` (0xFFFF: not asked yet), for the language whose
+ * field tables are at `memoFor`: a node's field is read from the language's field map once per
+ * production and child index, not once per node.
+ */
+let fieldMemo = new Uint16Array(0);
+let memoFor = -1;
+let memoStride = 0;
+
+function fieldAt(t: MemoryTree, production: number, index: number): number {
+  if (index >= memoStride) return fieldOf(t, production, index);
+  const k = production * memoStride + index;
+  if (k >= fieldMemo.length) {
+    const g = new Uint16Array(Math.max(fieldMemo.length * 2, k + 1 + memoStride * 64)).fill(0xffff);
+    g.set(fieldMemo);
+    fieldMemo = g;
+  }
+  let v = fieldMemo[k];
+  if (v === 0xffff) { v = fieldOf(t, production, index); fieldMemo[k] = v; }
+  return v;
+}
+
 /** flattenModule from memory: exactly what the cursor walk stores (checked once, see hasMemoryWalk). */
-function flattenFromMemory(mt: MemoryTree, rows: (offset: number) => { row: number; column: number }, want: (seg: SegmentRef) => boolean): FlatModule {
+function flattenFromMemory(mt: MemoryTree, rows: (offset: number) => { row: number; column: number }, want: (seg: SegmentRef) => boolean, named?: Uint8Array): FlatModule {
   const { u8, u16, u32 } = mt;
   const aliases = mt.aliasSequences >>> 1;
   const maxAlias = mt.maxAliasLength;
   const publicSymbols = mt.publicSymbols >>> 1;
+  if (memoFor !== mt.fieldSlices || memoStride !== maxAlias) { memoFor = mt.fieldSlices; memoStride = maxAlias; fieldMemo = new Uint16Array(0); }
   if (!shared || shared.type.length > KEEP) shared = alloc(1 << 16);
   let t = shared;
   t.n = 0;
@@ -220,7 +252,7 @@ function flattenFromMemory(mt: MemoryTree, rows: (offset: number) => { row: numb
       // A hidden node: its visible descendants take its place (and, without a field of their own, its field).
       if (kids === 0 || u32[(lo + 48) >>> 2] === 0) continue;
       let field = 0;
-      if (!extra) { field = fieldOf(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
+      if (!extra) { field = fieldAt(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
       if ((top + 2) * FRAME > f.length) { const g = new Int32Array(f.length * 2); g.set(f); frames = f = g; }
       const o = (++top) * FRAME;
       f[o] = lo; f[o + 1] = kids; f[o + 2] = 0; f[o + 3] = 0; f[o + 4] = start; f[o + 5] = u16[(lo + 66) >>> 1]; f[o + 6] = f[b + 6]; f[o + 7] = field;
@@ -237,12 +269,15 @@ function flattenFromMemory(mt: MemoryTree, rows: (offset: number) => { row: numb
       if (!want(seg)) { roots.push(-1); continue; }
       roots.push(t.n);
     }
+    const sym = alias || symbol;
+    const type = sym === 65535 ? 65535 : u16[publicSymbols + sym];
+    let field = 0;
+    if (!extra) { field = fieldAt(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
+    // An anonymous leaf without a field (see flattenModule): not stored.
+    if (named && named[type] !== 1 && field === 0 && parent >= 0 && (kids === 0 || u32[(lo + 48) >>> 2] === 0)) continue;
     if (t.n === t.type.length) shared = t = grow(t, t.n + 1);
     const i = t.n++;
-    const sym = alias || symbol;
-    t.type[i] = sym === 65535 ? 65535 : u16[publicSymbols + sym];
-    let field = 0;
-    if (!extra) { field = fieldOf(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
+    t.type[i] = type;
     t.field[i] = field;
     t.start[i] = s;
     t.end[i] = e;
@@ -280,7 +315,12 @@ export function hasMemoryWalk(): boolean {
     const copy = (m: FlatModule) => JSON.stringify([m.segments, m.roots, ...[m.flat.type, m.flat.field, m.flat.start, m.flat.end, m.flat.parent, m.flat.last].map((a) => Array.from(a.subarray(0, m.flat.n)))]);
     const fast = copy(flattenFromMemory(mt, at, () => true));
     const slow = copy(flattenModule(tree, at, () => true, 'cursor'));
-    memoryWalk = fast === slow && (JSON.parse(fast) as number[][])[2].length > 150;
+    const named = new Uint8Array(65536);
+    for (let id = 0; id < lang.nodeTypeCount; id++) named[id] = lang.nodeTypeIsNamed(id) ? 1 : 0;
+    named[65535] = 1;
+    const fastLeaves = copy(flattenFromMemory(mt, at, () => true, named));
+    const slowLeaves = copy(flattenModule(tree, at, () => true, 'cursor', named));
+    memoryWalk = fast === slow && fastLeaves === slowLeaves && (JSON.parse(fast) as number[][])[2].length > 150 && fastLeaves.length < fast.length;
   } catch {
     memoryWalk = false;
   } finally {

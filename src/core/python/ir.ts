@@ -65,6 +65,11 @@ export function namesIn(e: Expr, out: Set<string> = new Set()): Set<string> {
 
 const MAX_READABLE = 80;
 
+/** ASCII characters readableCallee copies as they are outside a string: not blank, not a quote, `#`, `(` or `)`. */
+const PLAIN = new Uint8Array(128);
+for (let c = 33; c < 127; c++) PLAIN[c] = 1;
+for (const ch of '"\'#()') PLAIN[ch.charCodeAt(0)] = 0;
+
 /**
  * A callee's source text as a reader names it, on one line: `db.query(User).filter(x == 1).first`
  * -> `db.query(...).filter(...).first`; line breaks, comments and indentation inside a chained call
@@ -81,6 +86,14 @@ export function readableCallee(text: string): string {
       if (ch === '\\') { i++; continue; }
       if (text.startsWith(quote, i)) { i += quote.length - 1; quote = ''; if (depth === 0) out += ch; }
       else if (depth === 0) out += ch;
+      continue;
+    }
+    // A run of characters none of the cases below treats specially: copied at once (at depth 0) or skipped.
+    if (PLAIN[text.charCodeAt(i)] === 1) {
+      let j = i + 1;
+      while (j < text.length && PLAIN[text.charCodeAt(j)] === 1) j++;
+      if (depth === 0) out += text.slice(i, j);
+      i = j - 1;
       continue;
     }
     if (ch === '"' || ch === "'") {

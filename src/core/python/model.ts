@@ -28,7 +28,7 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
   if (!reuse && !next) {
     // Nothing kept for edits: one builder over every statement gives the model the parts would
     // assemble (ids, offsets and rows are the file's already), without a part per statement.
-    const { segments, roots, flat } = flattenModule(tree, at, () => true);
+    const { segments, roots, flat } = flattenModule(tree, at, () => true, 'auto', kinds.named);
     const b = new ModelBuilder(text, flat, kinds, fields, rows, undefined, own).init(opts);
     for (const r of roots) b.run(r);
     if (stats) stats.built = segments.length;
@@ -43,7 +43,7 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
     const part = reuse?.(seg);
     parts.push(part);
     return !part;
-  });
+  }, 'auto', kinds.named);
   let built = 0;
   segments.forEach((seg, i) => {
     if (roots[i] < 0) return;
@@ -91,7 +91,7 @@ export function buildStatementPart(tree: Tree, text: string, opts: BuildOptions,
   const kinds = kindsFor(tree.language, KIND_NAMES);
   const fields = fieldIds(kinds);
   const at = (offset: number) => { const row = rowOf(rows.starts, offset); return { row, column: offset - rows.starts[row] }; };
-  const { segments, roots, flat } = flattenModule(tree, at, () => true);
+  const { segments, roots, flat } = flattenModule(tree, at, () => true, 'auto', kinds.named);
   if (segments.length !== 1 || segments[0].startIndex !== 0 || roots[0] < 0) return undefined;
   const end = segments[0].endIndex;
   if (end !== text.length && !(gap && text.slice(end).trim() === '')) return undefined;
