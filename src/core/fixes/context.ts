@@ -27,6 +27,8 @@ export interface FixContext {
   lexCache?: LexCache;
   /** Whether the model's calls are in start order (checked on first use): then targetOf searches them. */
   callsSorted?: boolean;
+  /** Whether the file imports fastapi (asked per blocking finding, read once). */
+  usesFastapi?: boolean;
   /** What the last target's thread fixes move (thread.ts): its two variants are asked in a row. */
   threadMove?: { target: Target; move: ThreadMove | undefined };
 }

@@ -75,7 +75,7 @@ function build(ctx: FixContext, f: Finding): Fix[] {
     if (first) out.push(first);
     out.push(thread);
     // FastAPI's threadpool serves requests; test code, scripts and examples have asyncio.to_thread.
-    if (!f.testCode && ctx.model.imports.some((i) => i.q === 'fastapi' || i.q.startsWith('fastapi.'))) out.push(threadFix(ctx, t, 'threadpool', false));
+    if (!f.testCode && (ctx.usesFastapi ??= ctx.model.imports.some((i) => i.q === 'fastapi' || i.q.startsWith('fastapi.')))) out.push(threadFix(ctx, t, 'threadpool', false));
   } else if (cpu) {
     const pool = processPoolFix(ctx, t);
     if (pool) out.push(pool, threadFix(ctx, t, 'to_thread', !pool.isPreferred, GIL_NOTE));
