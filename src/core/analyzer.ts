@@ -1524,7 +1524,8 @@ class Run {
   private makeHandlerReport(ref: FunctionRef, role: Role | undefined, findings: number): HandlerReport {
     const kind = role?.kind ?? 'coroutine';
     const cost = new CostAcc();
-    cost.add(ref.fn.isAsync ? this.coroutineCost(ref) : this.threadpoolCost(ref));
+    // A def handler's threadpool cost goes straight into the empty sum (as adding a sum of its own would).
+    if (ref.fn.isAsync) cost.add(this.coroutineCost(ref)); else this.threadpoolCost(ref, cost);
     if (kind === 'route' || kind === 'websocket') { cost.cpuMs += this.costs.of('base').ms; cost.item(this.costs, 'base', 'overhead', this.costs.of('base').ms); }
     for (const d of role?.deps ?? []) {
       if (d.fn.qname === ref.fn.qname) continue;
@@ -1551,10 +1552,10 @@ class Run {
   }
 
   /** A def handler or dependency runs in FastAPI's threadpool: its sync I/O is waiting, not blocking. */
-  private threadpoolCost(ref: FunctionRef): CostAcc {
+  private threadpoolCost(ref: FunctionRef, into?: CostAcc): CostAcc {
     const sc = this.graph.syncCost(ref);
-    const out = new CostAcc();
-    out.cpuMs = sc.cpuMs; out.ioMs = sc.ioMs;
+    const out = into ?? new CostAcc();
+    out.cpuMs += sc.cpuMs; out.ioMs += sc.ioMs;
     out.kinds(this.costs, sc.kinds, () => 'threadpool');
     return out;
   }
@@ -1682,8 +1683,14 @@ class CostAcc {
     }
   }
 
+  /**
+   * The items, rounded and sorted, for a report. Only for a sum whose items are its own (made by item()
+   * or copied by add(), never handed out): they are rounded in place, not copied. The sum is spent.
+   */
   list(): CostItem[] {
-    return [...this.items.values()].map((it) => ({ ...it, ms: round(it.ms) })).sort((a, b) => b.ms - a.ms || a.kind.localeCompare(b.kind));
+    const out = [...this.items.values()];
+    for (const it of out) it.ms = round(it.ms);
+    return out.sort((a, b) => b.ms - a.ms || a.kind.localeCompare(b.kind));
   }
 }
 
