@@ -116,6 +116,10 @@ export function attachFixes(result: ScanResult, source: (file: string) => FixSou
 
 /** Every analysed function by qualified name (built on first use), for checks that follow calls across files. */
 export function functionIndex(files: { path: string; text: string }[], entries: { file: string; model: FileModel; resolver: Resolver }[]): FunctionIndex {
+  // Asked only after a miss in the asking function's own file (safety.ts findCallee, which takes the
+  // first def of a name as this map does): with one file, that file is every source, and a miss there
+  // is a miss here. A file analysed alone builds no map.
+  if (entries.length < 2) return () => undefined;
   let map: Map<string, FnSource> | undefined;
   return (qname) => {
     if (!map) {
