@@ -1222,6 +1222,7 @@ class Run {
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
     // Only an editing session keeps its last run for the next one to carry over (see Analyzer.lastRun).
     if (carryable) this.graph.carryable();
+    this.carryable = carryable;
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
     this.fastapi = fastapi ? fastapi.rebind(this.index) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
@@ -1242,6 +1243,12 @@ class Run {
 
   /** The cost options (see carryFrom). */
   private readonly costKey: string;
+
+  /**
+   * Whether a later run may carry this one's costs over (an editing session's): only then can a
+   * handler's report be made of the same cost objects again, so only then is it memoised (handlerReport).
+   */
+  private readonly carryable: boolean;
 
   /** Report these files (before result()). */
   narrow(only: Set<string> | undefined): void {
@@ -1502,6 +1509,9 @@ class Run {
   private handlerReport(ref: FunctionRef, role: Role | undefined, findings: number): HandlerReport {
     // The report is made of the costs of the handler and its dependencies (memoised objects, carried
     // over while they hold: see carryFrom) and of its role: when all are the same, so is the report.
+    // Cost objects are the same only in a run that carried them from a carryable one: a scan's (or an
+    // analysis with no open document) never are, and its reports are not memoised (nor copied).
+    if (!this.carryable) return this.makeHandlerReport(ref, role, findings);
     const inputs: unknown[] = [this.costKey, ref.fn.isAsync ? this.coroutineCost(ref) : this.graph.syncCost(ref), role?.kind, role?.route, findings, ref.fn.line, ref.fn.qname, ref.mod.file, ref.mod.model.module, ref.mod.testCode];
     for (const d of role?.deps ?? []) inputs.push(d.fn.qname === ref.fn.qname ? null : d.fn.isAsync ? this.coroutineCost(d) : this.graph.syncCost(d));
     const memo = handlerMemo.get(ref.fn);
@@ -1514,7 +1524,8 @@ class Run {
   private makeHandlerReport(ref: FunctionRef, role: Role | undefined, findings: number): HandlerReport {
     const kind = role?.kind ?? 'coroutine';
     const cost = new CostAcc();
-    cost.add(ref.fn.isAsync ? this.coroutineCost(ref) : this.threadpoolCost(ref));
+    // A def handler's threadpool cost goes straight into the empty sum (as adding a sum of its own would).
+    if (ref.fn.isAsync) cost.add(this.coroutineCost(ref)); else this.threadpoolCost(ref, cost);
     if (kind === 'route' || kind === 'websocket') { cost.cpuMs += this.costs.of('base').ms; cost.item(this.costs, 'base', 'overhead', this.costs.of('base').ms); }
     for (const d of role?.deps ?? []) {
       if (d.fn.qname === ref.fn.qname) continue;
@@ -1541,17 +1552,19 @@ class Run {
   }
 
   /** A def handler or dependency runs in FastAPI's threadpool: its sync I/O is waiting, not blocking. */
-  private threadpoolCost(ref: FunctionRef): CostAcc {
+  private threadpoolCost(ref: FunctionRef, into?: CostAcc): CostAcc {
     const sc = this.graph.syncCost(ref);
-    const out = new CostAcc();
-    out.cpuMs = sc.cpuMs; out.ioMs = sc.ioMs;
+    const out = into ?? new CostAcc();
+    out.cpuMs += sc.cpuMs; out.ioMs += sc.ioMs;
     out.kinds(this.costs, sc.kinds, () => 'threadpool');
     return out;
   }
 
-  private coroutineCost(ref: FunctionRef, stack: Set<string> = new Set()): CostAcc {
-    const memo = this.coroutineCosts.get(ref.fn.qname, stack);
+  private coroutineCost(ref: FunctionRef, on?: Set<string>): CostAcc {
+    // A memoised cost asked from outside any sum (a report) taints no stack: no set is made for it.
+    const memo = this.coroutineCosts.get(ref.fn.qname, on ?? NO_STACK);
     if (memo) return memo;
+    const stack = on ?? new Set<string>();
     const out = new CostAcc();
     if (stack.has(ref.fn.qname)) { this.coroutineCosts.cut(stack); return out; }
     stack.add(ref.fn.qname);
@@ -1636,6 +1649,9 @@ class Run {
   }
 }
 
+/** The stack of a cost asked for outside any sum: never added to (CostMemo.get only reads it; a cut of it adds no taint). */
+const NO_STACK = new Set<string>();
+
 /** Per handler record, its last report and what it was made of (see Run.handlerReport). */
 const handlerMemo = new WeakMap<FunctionInfo, { inputs: unknown[]; report: HandlerReport }>();
 
@@ -1667,8 +1683,14 @@ class CostAcc {
     }
   }
 
+  /**
+   * The items, rounded and sorted, for a report. Only for a sum whose items are its own (made by item()
+   * or copied by add(), never handed out): they are rounded in place, not copied. The sum is spent.
+   */
   list(): CostItem[] {
-    return [...this.items.values()].map((it) => ({ ...it, ms: round(it.ms) })).sort((a, b) => b.ms - a.ms || a.kind.localeCompare(b.kind));
+    const out = [...this.items.values()];
+    for (const it of out) it.ms = round(it.ms);
+    return out.sort((a, b) => b.ms - a.ms || a.kind.localeCompare(b.kind));
   }
 }
 

@@ -2,7 +2,7 @@
 // the finding's call site and coroutine.
 import type { Resolver } from '../python/resolve';
 import type { CallSite, FileModel, FunctionInfo } from '../python/model';
-import type { Finding, FunctionKind, TextEdit } from '../types';
+import type { Finding, Fix, FunctionKind, TextEdit } from '../types';
 import { ensureImport, type ImportNeed } from './imports';
 import type { FixMemo, FunctionIndex } from './safety';
 import { hasTrailer, type LexCache, lineEndAt, lineStartAt } from './pyText';
@@ -27,6 +27,10 @@ export interface FixContext {
   lexCache?: LexCache;
   /** Whether the model's calls are in start order (checked on first use): then targetOf searches them. */
   callsSorted?: boolean;
+  /** fileNoqaFix's fix per code (null: none), made once per file. */
+  fileNoqa?: Map<string, Fix | null>;
+  /** Whether the file imports fastapi (asked per blocking finding, read once). */
+  usesFastapi?: boolean;
   /** What the last target's thread fixes move (thread.ts): its two variants are asked in a row. */
   threadMove?: { target: Target; move: ThreadMove | undefined };
 }

@@ -11,7 +11,7 @@
 import type { Fix } from '../types';
 import { awaitExpr, type FixContext, Imports, type Target } from './context';
 import { asyncIoKind } from '../cost';
-import { escapeRegex, indentAt, lex, lineStartAt, stripStrings, usesWord } from './pyText';
+import { indentAt, lex, lineStartAt, stripStrings, usesWord } from './pyText';
 import { bodyCode, calleeSource, checkTitle, factsOf, mutates, resolveMemo } from './safety';
 
 const NOTE = 'The calls now run concurrently (at most LIMIT at a time when bounded); the results keep the input order; the first exception propagates while the other calls keep running.';
@@ -44,9 +44,8 @@ export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
   const header = forHeader(text.slice(loop.start, loop.bodyStart), loop.iterText);
   if (!header || header[2] !== loop.iterText || /#/.test(header[0]) || /\b(await|yield)\b/.test(stripStrings(header[2]))) return undefined;
   const body = text.slice(loop.bodyStart, loop.end).trim();
-  const bm = new RegExp(`^([A-Za-z_][\\w.]*)\\.append\\(\\s*await\\s+${escapeRegex(call)}\\s*\\)$`).exec(body);
-  if (!bm || usesWord(call, bm[1].split('.')[0]) || usesWord(header[2], bm[1].split('.')[0])) return undefined;
-  const list = bm[1];
+  const list = appendedList(body, call);
+  if (list === undefined || usesWord(call, list.split('.')[0]) || usesWord(header[2], list.split('.')[0])) return undefined;
   const iter = /^[A-Za-z_][\w.]*(\([^()]*\))?$/.test(header[2]) || /^\[[^[\]]*\]$/.test(header[2]) ? header[2] : `(${header[2]})`;
   let gen = `${asyncio}.gather(*(${call} for ${header[1]} in ${iter}))`;
   const indent = indentAt(text, loop.start);
@@ -100,6 +99,43 @@ function forHeader(h: string, iter: string): [whole: string, target: string, ite
   while (ws(h[s])) s++;
   if (r === beforeIn || r <= s) return undefined;
   return [h, h.slice(s, r), iter];
+}
+
+/**
+ * `LIST` when the loop body is exactly `LIST.append(await CALL)` (`LIST` a dotted name, whitespace
+ * (`\\s`) allowed around `await CALL`), as `^([A-Za-z_][\\w.]*)\\.append\\(\\s*await\\s+CALL\\s*\\)$` reads it.
+ * No regex made per finding: `[\\w.]*` runs up to the first other character, which must be the `(`
+ * after `.append`, so there is one place to split.
+ */
+export function appendedList(body: string, call: string): string | undefined {
+  if (!isHeadChar(body.charCodeAt(0))) return undefined;
+  let k = 1;
+  while (k < body.length && isNameChar(body.charCodeAt(k))) k++;
+  if (body[k] !== '(' || k - 7 < 1 || !body.startsWith('.append', k - 7)) return undefined;
+  let i = k + 1;
+  while (i < body.length && isSpace(body.charCodeAt(i))) i++;
+  if (!body.startsWith('await', i)) return undefined;
+  i += 5;
+  if (!isSpace(body.charCodeAt(i))) return undefined;
+  while (i < body.length && isSpace(body.charCodeAt(i))) i++;
+  if (!body.startsWith(call, i)) return undefined;
+  i += call.length;
+  while (i < body.length && isSpace(body.charCodeAt(i))) i++;
+  return body[i] === ')' && i === body.length - 1 ? body.slice(0, k - 7) : undefined;
+}
+
+function isHeadChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** `[\\w.]` without the u flag: ASCII letters, digits, `_` and `.`. */
+function isNameChar(c: number): boolean {
+  return isHeadChar(c) || (c >= 48 && c <= 57) || c === 46;
+}
+
+/** `\\s`: the white space and line terminators of ECMAScript. */
+function isSpace(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** A list or tuple literal, or range(n) with a small literal n. */

@@ -50,7 +50,22 @@ function findOrAddImport(text: string, model: FileModel, need: ImportNeed, eol: 
   if (model.scopes[0]?.bindings.has(local)) return undefined;
   if (fnScope >= 0 && model.scopes[fnScope]?.bindings.has(local)) return undefined;
   const line = need.name ? `from ${need.module} import ${need.name}` : `import ${need.module}`;
-  return { local, edit: importEdit(text, model, need.module, line, eol, memo) };
+  return { local, edit: memoEdit(text, model, need.module, line, eol, memo) };
+}
+
+/**
+ * importEdit once per line and line ending in a fix run: where an import goes does not depend on the
+ * function that needs it (ensureImport's answers are per function scope). The edit is shared:
+ * ensureImport hands out copies.
+ */
+function memoEdit(text: string, model: FileModel, module: string, line: string, eol: string, memo?: FixMemo): TextEdit {
+  if (!memo) return importEdit(text, model, module, line, eol);
+  let known = memo.importEdits.get(model);
+  if (!known || known.text !== text) memo.importEdits.set(model, (known = { text, edits: new Map() }));
+  const key = `${line}\u0000${eol}`;
+  let edit = known.edits.get(key);
+  if (!edit) known.edits.set(key, (edit = importEdit(text, model, module, line, eol, memo)));
+  return edit;
 }
 
 function importEdit(text: string, model: FileModel, module: string, line: string, eol: string, memo?: FixMemo): TextEdit {

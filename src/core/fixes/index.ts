@@ -75,7 +75,7 @@ function build(ctx: FixContext, f: Finding): Fix[] {
     if (first) out.push(first);
     out.push(thread);
     // FastAPI's threadpool serves requests; test code, scripts and examples have asyncio.to_thread.
-    if (!f.testCode && ctx.model.imports.some((i) => i.q === 'fastapi' || i.q.startsWith('fastapi.'))) out.push(threadFix(ctx, t, 'threadpool', false));
+    if (!f.testCode && (ctx.usesFastapi ??= ctx.model.imports.some((i) => i.q === 'fastapi' || i.q.startsWith('fastapi.')))) out.push(threadFix(ctx, t, 'threadpool', false));
   } else if (cpu) {
     const pool = processPoolFix(ctx, t);
     if (pool) out.push(pool, threadFix(ctx, t, 'to_thread', !pool.isPreferred, GIL_NOTE));
@@ -116,6 +116,10 @@ export function attachFixes(result: ScanResult, source: (file: string) => FixSou
 
 /** Every analysed function by qualified name (built on first use), for checks that follow calls across files. */
 export function functionIndex(files: { path: string; text: string }[], entries: { file: string; model: FileModel; resolver: Resolver }[]): FunctionIndex {
+  // Asked only after a miss in the asking function's own file (safety.ts findCallee, which takes the
+  // first def of a name as this map does): with one file, that file is every source, and a miss there
+  // is a miss here. A file analysed alone builds no map.
+  if (entries.length < 2) return () => undefined;
   let map: Map<string, FnSource> | undefined;
   return (qname) => {
     if (!map) {

@@ -45,8 +45,16 @@ const FILE_DIRECTIVE = /^[ \t]*#[ \t]*loopwise[ \t]*:[ \t]*noqa[ \t]*:[ \t]*LW\d
  * line, which must stay first), or the code added to the file's existing directive.
  */
 export function fileNoqaFix(ctx: FixContext, t: Target): Fix | undefined {
-  const { text, model } = ctx;
+  // The same for every finding of a code in the file: made once per code, a fresh copy handed out.
   const code = t.finding.code;
+  const memo = (ctx.fileNoqa ??= new Map<string, Fix | null>());
+  let fix = memo.get(code);
+  if (fix === undefined) memo.set(code, (fix = fileNoqa(ctx, code) ?? null));
+  return fix ? { ...fix, edits: fix.edits.map((e) => ({ ...e })) } : undefined;
+}
+
+function fileNoqa(ctx: FixContext, code: string): Fix | undefined {
+  const { text, model } = ctx;
   if (model.fileNoqa) {
     if ([...model.fileNoqa].some((c) => code.startsWith(c))) return undefined;
     const m = FILE_DIRECTIVE.exec(text);

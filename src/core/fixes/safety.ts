@@ -18,6 +18,7 @@
 import { type Expr, offsetOf, scopeOf } from '../python/ir';
 import type { FileModel, FunctionInfo } from '../python/model';
 import type { Resolver } from '../python/resolve';
+import type { TextEdit } from '../types';
 import type { FixContext } from './context';
 import type { ImportResult, Region } from './imports';
 import { codeOnly, escapeRegex } from './pyText';
@@ -166,10 +167,12 @@ export interface FixMemo {
   imports: Map<FileModel, { text: string; region: Region }>;
   /** Per file: ensureImport's answer to each need (null: the name is taken), with the text it was read from. */
   importNeeds: Map<FileModel, { text: string; results: Map<string, ImportResult | null> }>;
+  /** Per file: the edit adding each import line (imports.ts; the same for every function), with the text it was read from. */
+  importEdits: Map<FileModel, { text: string; edits: Map<string, TextEdit> }>;
 }
 
 export function newFixMemo(): FixMemo {
-  return { facts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map() };
+  return { facts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map(), importEdits: new Map() };
 }
 
 /** The function's body (from `bodyStart`) with strings blanked and comments removed. */
@@ -260,7 +263,7 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
     const q = resolveMemo(s, site.callee, memo) ?? '';
     const target = calleeSource(s, site.callee, index, memo);
     const loopApi = LOOP_API.test(q) ? `${s.fn.name} calls ${q.replace(/\(\)/g, '')}` : undefined;
-    const connects = /^sqlite3\.connect$/.test(q) && !/check_same_thread\s*=\s*False/.test(s.text.slice(site.start, site.end));
+    const connects = q === 'sqlite3.connect' && !/check_same_thread\s*=\s*False/.test(s.text.slice(site.start, site.end));
     const unknownDef = !target && site.callee.k === 'name' && s.resolver.lookup(site.callee.n, scopeOf(site.callee), offsetOf(site.callee))?.b.kind === 'def';
     // Most calls (library calls) add nothing to a walk: only the others are kept.
     if (loopApi !== undefined || connects || target || unknownDef) own.calls.push({ loopApi, connects, target, unknownDef });
