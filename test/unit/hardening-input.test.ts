@@ -82,6 +82,25 @@ describe('hardening: deep nesting and long lines', function () {
     const r = analyzer.analyze([file(text, 'forward.py')]);
     assert.deepEqual(r.findings.map((f) => [f.code, f.line]), [['LW102', 16]]);
   });
+
+  it('routers included in one another inside functions (fastapi/fastapi tests): no exponential walk of the include chains', () => {
+    // Routers made inside functions are known only by their type (`fastapi.APIRouter()`), so every
+    // `outer.include_router(inner)` is an include of that key in itself: the dependencies of a route
+    // were gathered once per path through the cycle, up to the depth limit (8 such includes: 8^10
+    // paths; it overflowed the stack). The dependency given where the router is included still counts.
+    const parts = ['import time', 'from fastapi import APIRouter, Depends, FastAPI', '', 'def dep():', '    time.sleep(1)', ''];
+    for (let i = 0; i < 8; i++) {
+      parts.push(`def make_${i}():`, '    app = FastAPI()', '    outer = APIRouter()', '    inner = APIRouter()', '', "    @inner.get('/x')",
+        `    async def handler_${i}():`, '        return 1', '', '    outer.include_router(inner, dependencies=[Depends(dep)])', '    app.include_router(outer)', '');
+    }
+    const { value: r, ms } = timed(() => analyzer.analyze([file(parts.join('\n'), 'routers.py')]));
+    assert.ok(ms < 5000, `took ${ms} ms`);
+    const routes = r.handlers.filter((h) => h.kind === 'route');
+    assert.deepEqual(routes.map((h) => h.name), [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `make_${i}.handler_${i}`));
+    const dep = r.handlers.find((h) => h.name === 'dep')!;
+    assert.ok(dep.ioMs > 0);
+    for (const h of routes) assert.ok(h.ioMs >= dep.ioMs, `${h.name}: the dependency given at the include is counted`);
+  });
 });
 
 describe('hardening: encodings and line endings', function () {

@@ -300,18 +300,26 @@ export class FastApiModel {
     return out;
   }
 
-  /** Dependencies declared on the router (`APIRouter(dependencies=...)`) and where it is included. */
-  private routerDeps(objPath: string, depth: number): FunctionRef[] {
+  /**
+   * Dependencies declared on the router (`APIRouter(dependencies=...)`) and where it is included.
+   * A router already on the include chain is not followed again: a cycle (`r.include_router(r)`,
+   * or routers the index knows only by their type, `fastapi.APIRouter()`, included in one another)
+   * would otherwise be walked once per path, exponentially many up to the depth limit.
+   */
+  private routerDeps(objPath: string, depth: number, chain = new Set<string>()): FunctionRef[] {
     if (depth > 10) return [];
     const key = this.symbolKey(objPath);
+    if (chain.has(key)) return [];
+    chain.add(key);
     const out: FunctionRef[] = [];
     const ctor = this.constructorCall(key);
     const mod = this.index.module(key.slice(0, key.lastIndexOf('.')));
-    if (ctor && mod) out.push(...this.depsFromList(mod, ctor.kw.dependencies));
+    if (ctor && mod) for (const d of this.depsFromList(mod, ctor.kw.dependencies)) out.push(d);
     for (const inc of this.includes.get(key) ?? []) {
-      out.push(...this.depsFromList(inc.mod, { k: 'list', items: inc.deps }));
-      out.push(...this.routerDeps(inc.parent, depth + 1));
+      for (const d of this.depsFromList(inc.mod, { k: 'list', items: inc.deps })) out.push(d);
+      for (const d of this.routerDeps(inc.parent, depth + 1, chain)) out.push(d);
     }
+    chain.delete(key);
     return out;
   }
 
