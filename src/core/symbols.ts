@@ -2,7 +2,7 @@
 // and `canonicalize`, which rewrites a qualified name until it names a type or a definition:
 //   app.main.svc.run -> app.services.Service().run -> app.services.Service.run   (a local method)
 //   app.db.SessionLocal() -> sqlalchemy.orm.sessionmaker()() -> sqlalchemy.orm.Session()
-import { aliasOf } from './rules/aliases';
+import { aliasOf, mayAlias } from './rules/aliases';
 import type { ClassInfo, FileModel, FunctionInfo } from './python/model';
 import type { Expr } from './python/ir';
 import { CONTEXT_MANAGERS, meaningful, OPTIONAL, Resolver, UNION } from './python/resolve';
@@ -193,7 +193,7 @@ export class SymbolIndex {
   }
 
   /** Runs a memoised computation, keeping the watched names it read with its memo key (`kind` + key). */
-  private tracked<T>(memoKey: string, compute: () => T): T {
+  private tracked<T>(kind: string, key: string, compute: () => T): T {
     if (!this.watched.size) {
       this.pending++;
       try { return compute(); } finally { this.pending--; }
@@ -202,14 +202,14 @@ export class SymbolIndex {
     this.readers.push(own);
     try { return compute(); } finally {
       this.readers.pop();
-      if (own.size) this.memoDeps.set(memoKey, [...own]);
+      if (own.size) this.memoDeps.set(kind + key, [...own]);
     }
   }
 
-  /** A memo hit: its reads are read again by whoever asks now. */
-  private replay(memoKey: string): void {
+  /** A memo hit: its reads are read again by whoever asks now (memo key `kind` + `key`, made only then). */
+  private replay(kind: string, key: string): void {
     if (!this.readers.length) return;
-    const deps = this.memoDeps.get(memoKey);
+    const deps = this.memoDeps.get(kind + key);
     if (deps) for (const r of this.readers) for (const d of deps) r.add(d);
   }
 
@@ -259,9 +259,9 @@ export class SymbolIndex {
   topSymbol(mod: ModuleEntry, name: string): string | undefined {
     const key = `${mod.model.module}\u0000${name}`;
     this.noteIn(mod.model.module, name);
-    if (this.topMemo.has(key)) { this.replay(`t${key}`); return this.topMemo.get(key); }
+    if (this.topMemo.has(key)) { this.replay('t', key); return this.topMemo.get(key); }
     this.topMemo.set(key, undefined); // cycle guard
-    const out = this.tracked(`t${key}`, () => this.topValue(mod, name));
+    const out = this.tracked('t', key, () => this.topValue(mod, name));
     this.topMemo.set(key, out);
     return out;
   }
@@ -291,8 +291,8 @@ export class SymbolIndex {
 
   canonicalize(q: string): string {
     const hit = this.memo.get(q);
-    if (hit !== undefined) { this.replay(`c${q}`); return hit; }
-    const out = this.tracked(`c${q}`, () => this.rewrite(q));
+    if (hit !== undefined) { this.replay('c', q); return hit; }
+    const out = this.tracked('c', q, () => this.rewrite(q));
     this.memo.set(q, out);
     return out;
   }
@@ -403,6 +403,8 @@ export class SymbolIndex {
   }
 
   private aliasStep(segs: Seg[]): string | undefined {
+    // No alias starts with this name's first name (`app.services...`, `os.path.join`): none of its prefixes is one.
+    if (!mayAlias(segs[0].name)) return undefined;
     let prefix = '';
     for (let i = 0; i < segs.length; i++) {
       prefix = prefix ? `${prefix}.${segs[i].name}` : segs[i].name;
@@ -578,9 +580,9 @@ export class SymbolIndex {
   returnType(f: FunctionRef): string | undefined {
     const key = f.fn.qname;
     if (this.watched.size) this.note(key);
-    if (this.returnMemo.has(key)) { this.replay(`r${key}`); return this.returnMemo.get(key); }
+    if (this.returnMemo.has(key)) { this.replay('r', key); return this.returnMemo.get(key); }
     this.returnMemo.set(key, undefined);
-    const out = this.tracked(`r${key}`, () => this.returnValue(f));
+    const out = this.tracked('r', key, () => this.returnValue(f));
     this.returnMemo.set(key, out);
     return out;
   }
