@@ -9,7 +9,7 @@ import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
 import { LOOP_CALLBACKS, OFFLOAD_DECORATORS, offloadOf } from './rules/offloads';
 import { eventsFiredBy, LISTEN, LISTENS_FOR } from './rules/orm-events';
 import type { CostKind } from './rules/table';
-import { type CanonicalMemo, type FunctionRef, isGetter, type ModuleEntry, type SymbolIndex } from './symbols';
+import { type CanonicalMemo, type ClassRef, type FunctionRef, isGetter, type ModuleEntry, type SymbolIndex } from './symbols';
 import type { ChainHop } from './types';
 import { isSuppressed } from './rules/loop-checks';
 
@@ -87,6 +87,21 @@ function attrReads(names: Set<string>, e: Expr | undefined, depth: number, reads
   if (e.k === 'op') return attrReads(names, e.r, depth + 1, attrReads(names, e.l, depth + 1, reads));
   if (e.k === 'list') for (const i of e.items) reads = attrReads(names, i, depth + 1, reads);
   return reads;
+}
+
+/**
+ * What classifyCall looks up by a callee's canonical name alone (the site aside): the local function,
+ * the rule (none for a local function), the offload, the loop-callback position, the local class, the
+ * awaited-I/O and CPU-only kinds. Kept per graph and name: call sites repeat names.
+ */
+interface NameFacts {
+  fn?: FunctionRef;
+  rule?: RuleHit;
+  off?: { arg: number };
+  cbArg?: number;
+  cls?: ClassRef;
+  io?: CostKind;
+  cpu?: CostKind;
 }
 
 interface ModuleCalls {
@@ -401,12 +416,33 @@ export class CallGraph {
     return out;
   }
 
+  private nameFacts = new Map<string, NameFacts>();
+
+  /** NameFacts of a canonical name (see there); the index and rules do not change during a graph's run. */
+  private factsOf(canonical: string): NameFacts {
+    let f = this.nameFacts.get(canonical);
+    if (f) return f;
+    const fn = this.index.functions.get(canonical);
+    f = {
+      fn,
+      // A module at a source root may really be called `requests`: its own functions win over the tables.
+      rule: fn ? undefined : this.rules.match(canonical),
+      off: offloadOf(canonical),
+      cbArg: canonical.startsWith('asyncio.') ? LOOP_CALLBACKS.get(canonical.slice(canonical.lastIndexOf('.') + 1)) : undefined,
+      cls: this.index.classes.get(canonical),
+      io: asyncIoKind(canonical),
+      cpu: cpuOnlyKind(canonical),
+    };
+    this.nameFacts.set(canonical, f);
+    return f;
+  }
+
   private classifyCall(mod: ModuleEntry, site: CallSite): CallInfo {
     const canonical = this.calleeName(mod, site);
     const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
     if (!canonical) return this.modelHeuristic(mod, info);
-    // A module at a source root may really be called `requests`: its own functions win over the tables.
-    const rule = this.index.functions.has(canonical) ? undefined : this.rules.match(canonical);
+    const facts = this.factsOf(canonical);
+    const rule = facts.rule;
     if (rule && !site.awaited && isNonBlockingForm(rule, site.args, site.kw)) return info;
     if (rule?.freshIsFree && !site.awaited && this.freshReceiver(mod, site, canonical)) return info;
     if (rule && site.awaited) {
@@ -416,31 +452,31 @@ export class CallGraph {
       return info;
     }
     if (rule) { info.kind = 'rule'; info.rule = rule; info.suppressed = isSuppressed(mod, site, rule.code); return info; }
-    const off = offloadOf(canonical);
+    const off = facts.off;
     if (off) {
       info.kind = 'offload';
       const arg = unwrapPartial(site.args[off.arg]);
       if (arg) info.offloaded = this.classifyReference(mod, site, arg);
       return info;
     }
-    const fn = this.index.functions.get(canonical);
+    const fn = facts.fn;
     if (fn) { info.kind = 'local'; info.target = fn; return info; }
-    const cbArg = canonical.startsWith('asyncio.') ? LOOP_CALLBACKS.get(canonical.slice(canonical.lastIndexOf('.') + 1)) : undefined;
+    const cbArg = facts.cbArg;
     if (cbArg !== undefined) {
       const arg = unwrapPartial(site.args[cbArg]);
       const cb = arg && this.classifyReference(mod, site, arg);
       if (cb?.kind === 'local' && cb.target && !cb.target.fn.isAsync) { info.kind = 'local'; info.target = cb.target; }
       return info;
     }
-    const cls = this.index.classes.get(canonical);
+    const cls = facts.cls;
     if (cls) {
       const init = this.index.findMethod(cls, '__init__');
       if (init) { info.kind = 'local'; info.target = init; }
       return info;
     }
-    const io = asyncIoKind(canonical);
+    const io = facts.io;
     if (io) { info.kind = 'async-io'; info.ioKind = io; return info; }
-    const cpu = cpuOnlyKind(canonical);
+    const cpu = facts.cpu;
     if (cpu) { info.kind = 'cpu-only'; info.ioKind = cpu; return info; }
     return this.modelHeuristic(mod, info);
   }

@@ -2,7 +2,7 @@
 // and `canonicalize`, which rewrites a qualified name until it names a type or a definition:
 //   app.main.svc.run -> app.services.Service().run -> app.services.Service.run   (a local method)
 //   app.db.SessionLocal() -> sqlalchemy.orm.sessionmaker()() -> sqlalchemy.orm.Session()
-import { aliasOf } from './rules/aliases';
+import { aliasOf, mayAlias } from './rules/aliases';
 import type { ClassInfo, FileModel, FunctionInfo } from './python/model';
 import type { Expr } from './python/ir';
 import { CONTEXT_MANAGERS, meaningful, OPTIONAL, Resolver, UNION } from './python/resolve';
@@ -20,6 +20,20 @@ export interface ClassRef { mod: ModuleEntry; cls: ClassInfo }
 
 interface Seg { name: string; suffix: string }
 
+/**
+ * A node of the module-name trie (see SymbolIndex.stems): the dotted path from the root spells a
+ * run of names that some module name (a modelled file's or a ghost's) has at its start or later on.
+ */
+interface Stem {
+  kids?: Map<string, Stem>;
+  /** A module name is this path (the string, to look its entry up). */
+  full?: string;
+  /** A module name continues this path with a dot (`prefixes`). */
+  prefix?: boolean;
+  /** As bySuffix: the one module name ending in this path (two names or more: null). */
+  suffix?: string | null;
+}
+
 const MAX_STEPS = 16;
 
 export class SymbolIndex {
@@ -29,6 +43,13 @@ export class SymbolIndex {
   private bySuffix = new Map<string, string | null>();
   /** Dotted prefixes of module names (`a`, `a.b` for `a.b.c`), namespace packages included. */
   private prefixes = new Set<string>();
+  /**
+   * Every run of names of every module name (`a`, `a.b`, `a.b.c`, `b`, `b.c`, `c` for `a.b.c`) as a
+   * trie, with what `modules`, `prefixes` and `bySuffix` say of it: moduleStep walks a name's
+   * segments down it, one short lookup per segment, instead of looking each dotted prefix up (made
+   * and hashed whole), and stops where no module name can be.
+   */
+  private stems: Stem = {};
   /**
    * Every name a module name is made of, and the first name of every function's and class's
    * qualified name: a name whose first segment is none of these (`requests.get`) names no module,
@@ -193,7 +214,7 @@ export class SymbolIndex {
   }
 
   /** Runs a memoised computation, keeping the watched names it read with its memo key (`kind` + key). */
-  private tracked<T>(memoKey: string, compute: () => T): T {
+  private tracked<T>(kind: string, key: string, compute: () => T): T {
     if (!this.watched.size) {
       this.pending++;
       try { return compute(); } finally { this.pending--; }
@@ -202,14 +223,14 @@ export class SymbolIndex {
     this.readers.push(own);
     try { return compute(); } finally {
       this.readers.pop();
-      if (own.size) this.memoDeps.set(memoKey, [...own]);
+      if (own.size) this.memoDeps.set(kind + key, [...own]);
     }
   }
 
-  /** A memo hit: its reads are read again by whoever asks now. */
-  private replay(memoKey: string): void {
+  /** A memo hit: its reads are read again by whoever asks now (memo key `kind` + `key`, made only then). */
+  private replay(kind: string, key: string): void {
     if (!this.readers.length) return;
-    const deps = this.memoDeps.get(memoKey);
+    const deps = this.memoDeps.get(kind + key);
     if (deps) for (const r of this.readers) for (const d of deps) r.add(d);
   }
 
@@ -239,6 +260,25 @@ export class SymbolIndex {
       const suffix = parts.slice(i).join('.');
       this.bySuffix.set(suffix, this.bySuffix.has(suffix) ? null : name);
     }
+    for (let start = 0; start < parts.length; start++) {
+      let node = this.stems;
+      for (let j = start; j < parts.length; j++) {
+        const kids = (node.kids ??= new Map());
+        let kid = kids.get(parts[j]);
+        if (!kid) kids.set(parts[j], (kid = {}));
+        node = kid;
+        if (start === 0 && j < parts.length - 1) node.prefix = true;
+      }
+      if (start === 0) node.full = name;
+      else node.suffix = node.suffix === undefined ? name : null;
+    }
+  }
+
+  /** module(path) for the path a stem spells (`dotted`: it has two names or more). */
+  private moduleAt(node: Stem, dotted: boolean): ModuleEntry | undefined {
+    const m = node.full !== undefined ? this.modules.get(node.full) : undefined;
+    if (m || !dotted || !node.suffix) return m;
+    return this.modules.get(node.suffix);
   }
 
   /**
@@ -259,9 +299,9 @@ export class SymbolIndex {
   topSymbol(mod: ModuleEntry, name: string): string | undefined {
     const key = `${mod.model.module}\u0000${name}`;
     this.noteIn(mod.model.module, name);
-    if (this.topMemo.has(key)) { this.replay(`t${key}`); return this.topMemo.get(key); }
+    if (this.topMemo.has(key)) { this.replay('t', key); return this.topMemo.get(key); }
     this.topMemo.set(key, undefined); // cycle guard
-    const out = this.tracked(`t${key}`, () => this.topValue(mod, name));
+    const out = this.tracked('t', key, () => this.topValue(mod, name));
     this.topMemo.set(key, out);
     return out;
   }
@@ -291,8 +331,8 @@ export class SymbolIndex {
 
   canonicalize(q: string): string {
     const hit = this.memo.get(q);
-    if (hit !== undefined) { this.replay(`c${q}`); return hit; }
-    const out = this.tracked(`c${q}`, () => this.rewrite(q));
+    if (hit !== undefined) { this.replay('c', q); return hit; }
+    const out = this.tracked('c', q, () => this.rewrite(q));
     this.memo.set(q, out);
     return out;
   }
@@ -324,33 +364,39 @@ export class SymbolIndex {
 
   /** `pkg.mod.name...` where `name` is bound at module level to something else. */
   private moduleStep(segs: Seg[]): string | undefined {
-    let path = '';
+    // `path` (segs[0..i] by name) is walked down the stems: where it leaves them, no module name is
+    // it or any longer path (module() would find none), so nothing applies.
+    let node: Stem | undefined = this.stems;
     for (let i = 0; i < segs.length - 1; i++) {
       if (segs[i].suffix) return undefined;
-      path = path ? `${path}.${segs[i].name}` : segs[i].name;
-      const mod = this.module(path);
+      node = node.kids?.get(segs[i].name);
+      if (!node) return undefined;
+      const mod = this.moduleAt(node, i > 0);
       if (!mod) continue;
       const next = segs[i + 1];
       // A longer module path wins (`app` and `app.services` are both modules; `app.clients` may be a
       // namespace package with no module of its own, holding `app.clients.http`; also through a folder
       // without `__init__.py`: `app.views.routes` under a package `app`).
-      if ((!next.suffix && (this.prefixes.has(`${path}.${next.name}`) || this.module(`${path}.${next.name}`))) || this.longerModule(segs, i)) continue;
+      const kid = next.suffix ? undefined : node.kids?.get(next.name);
+      if ((kid && (kid.prefix || this.moduleAt(kid, true))) || this.longerModule(segs, i, node)) continue;
       const modName = mod.model.module;
       const sym = this.topSymbol(mod, next.name);
       const self = `${modName}.${next.name}`;
       if (sym !== undefined && sym !== self) return sym + next.suffix + joinRest(segs, i + 2);
-      if (modName !== path) return self + next.suffix + joinRest(segs, i + 2);
+      // Found by a dotted suffix, not by the path itself (an exact hit's entry has the path as its name).
+      if (modName !== node.full) return self + next.suffix + joinRest(segs, i + 2);
       return undefined;
     }
     return undefined;
   }
 
-  /** A module named by `segs` beyond `segs[i]` (plain names only, no call or subscript in between). */
-  private longerModule(segs: Seg[], i: number): boolean {
-    let path = segs.slice(0, i + 1).map((s) => s.name).join('.');
+  /** A module named by `segs` beyond `segs[i]` (plain names only, no call or subscript in between); `node`: the stem of segs[0..i]. */
+  private longerModule(segs: Seg[], i: number, node: Stem): boolean {
     for (let j = i + 1; j < segs.length && !segs[j].suffix; j++) {
-      path = `${path}.${segs[j].name}`;
-      if (this.module(path)) return true;
+      const kid = node.kids?.get(segs[j].name);
+      if (!kid) return false;
+      if (this.moduleAt(kid, true)) return true;
+      node = kid;
     }
     return false;
   }
@@ -403,6 +449,8 @@ export class SymbolIndex {
   }
 
   private aliasStep(segs: Seg[]): string | undefined {
+    // No alias starts with this name's first name (`app.services...`, `os.path.join`): none of its prefixes is one.
+    if (!mayAlias(segs[0].name)) return undefined;
     let prefix = '';
     for (let i = 0; i < segs.length; i++) {
       prefix = prefix ? `${prefix}.${segs[i].name}` : segs[i].name;
@@ -578,9 +626,9 @@ export class SymbolIndex {
   returnType(f: FunctionRef): string | undefined {
     const key = f.fn.qname;
     if (this.watched.size) this.note(key);
-    if (this.returnMemo.has(key)) { this.replay(`r${key}`); return this.returnMemo.get(key); }
+    if (this.returnMemo.has(key)) { this.replay('r', key); return this.returnMemo.get(key); }
     this.returnMemo.set(key, undefined);
-    const out = this.tracked(`r${key}`, () => this.returnValue(f));
+    const out = this.tracked('r', key, () => this.returnValue(f));
     this.returnMemo.set(key, out);
     return out;
   }

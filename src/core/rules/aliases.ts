@@ -74,11 +74,41 @@ const ALIASES: [string, string][] = [
 
 const exact = new Map<string, string>();
 const wild: { re: RegExp; to: string }[] = [];
+/**
+ * The first names of every alias pattern (up to its first `.`, `(`, `[`): a name whose first name is
+ * none of these is no alias, nor is any longer name it starts (see mayAlias). Null when a pattern
+ * starts with `*` (then any name may be one).
+ */
+let heads: Set<string> | null = new Set<string>();
 for (const [from, to] of ALIASES) {
   for (const p of expandBraces(from)) {
+    const h = headOf(p);
+    if (h === null) heads = null;
+    else heads?.add(h);
     if (p.includes('*')) wild.push({ re: patternToRegex(p), to });
     else exact.set(p, to);
   }
+}
+
+/** The text before the first `.`, `(` or `[` (all of it when none); null when a `*` comes first. */
+function headOf(p: string): string | null {
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c === 42) return null; // *
+    if (c === 46 || c === 40 || c === 91) return p.slice(0, i);
+  }
+  return p;
+}
+
+/**
+ * Whether a name whose first dotted name is `first` (a name without dots, as splitSegments gives
+ * it) can be an alias or start one: false means aliasOf is undefined for it and for every name that
+ * starts with it and goes on with `.`, `(` or `[`.
+ */
+export function mayAlias(first: string): boolean {
+  if (!heads) return true;
+  const h = headOf(first);
+  return h === null || heads.has(h);
 }
 
 /** Returns the canonical type for a whole name (a prefix of a longer name), or undefined. */
