@@ -19,6 +19,15 @@ import type { WorkerFiles, WorkerReply, WorkerRequest } from './workerThread';
 /** Below this much source text, a worker's models cost this thread more to receive than the worker saves. */
 export const PARALLEL_MIN_BYTES = 1 << 20;
 export const PARALLEL_MIN_FILES = 32;
+/**
+ * With the default job count, a scan of less source than this stays on one thread: a worker costs
+ * ~0.8 s of process CPU (its isolate, wasm, a cold JIT, encoding and decoding its models) and, on two
+ * cores, its GC helpers compete with this thread. Measured on 2 cores (docs/performance.md, session 9,
+ * "One thread below 4 MiB"): fastapi/fastapi (3.97 M chars), dispatch, nicegui and mealie were 4-8 %
+ * faster on one thread, gradio (4.8 M) 17 % and private-gpt (5.0 M) 3 % faster on two. An explicit
+ * `--jobs` is always honoured.
+ */
+export const PARALLEL_DEFAULT_MIN_CHARS = 4 * 1024 * 1024;
 
 /** The bundled worker script next to the bundle (dist/scanWorker.js); absent when run from sources. */
 export function workerScript(): string | undefined {

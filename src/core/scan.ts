@@ -6,7 +6,7 @@ import { ConfigResolver, excluder, type LoopwiseConfig, type ProjectConfig, unkn
 import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, InputError, MAX_FILE_BYTES, moduleName, readSource, SKIP_DIRS } from './files';
 import { compileGlobs, type GlobSet } from './globs';
 import { isTestCode, projectPath } from './python/sourceRoots';
-import { ModelBuilders, PARALLEL_MIN_FILES } from './parallel';
+import { ModelBuilders, PARALLEL_DEFAULT_MIN_CHARS, PARALLEL_MIN_FILES } from './parallel';
 import { plainSeeds, reach } from './reach';
 import { mark } from './timeline';
 import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './types';
@@ -157,6 +157,13 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config, root: f.root });
   }
   mark(`read ${sources.length} files`);
+  // The workers started early, before the scan knew how much text it has; nothing is shared with them
+  // yet, so a scan too small to gain from them (with the default job count) stops them here.
+  if (builders && opts.jobs === undefined && sources.reduce((n, s) => n + s.text.length, 0) < PARALLEL_DEFAULT_MIN_CHARS) {
+    builders.close();
+    builders = undefined;
+    mark('too little source for workers: one thread');
+  }
   const useReach = opts.reach ?? process.env.LOOPWISE_PARSE_ALL !== '1';
   /** The files with those the analysis cannot need marked unparsed (see reach.ts). */
   const reached = (list: SourceFile[], plain?: boolean[]): SourceFile[] => {

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBundle } from '../../src/cli/launch';
 
@@ -135,5 +135,30 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
     const growing = scan({ LOOPWISE_BATCH_HEAP: '0' });
     assert.equal(growing.stdout, cold.stdout);
     assert.ok(Math.max(...young(growing.stderr).main) > 16, growing.stderr);
+  });
+
+  it('with the default job count, a scan of less than 4 MiB of source stays on one thread; --jobs 2 still starts a worker; same output', function () {
+    this.timeout(120_000);
+    if (availableParallelism() < 2) this.skip(); // one core: no worker by default at any size
+    const dist = join(__dirname, '..', '..', 'dist');
+    // 40 files, ~1.3 MB: enough for a worker (32 files, 1 MB) when asked for, too little to gain from one by default.
+    const app = join(dir, 'small-app');
+    mkdirSync(app);
+    for (let i = 0; i < 40; i++) {
+      const body = Array.from({ length: 260 }, (_, j) => `async def handler_${j}(x: int) -> dict:\n    items = [str(v) for v in range(x)]\n    return {"n": len(items), "k": ${i * 1000 + j}}\n`).join('\n');
+      writeFileSync(join(app, `m${i}.py`), `import asyncio\n\n${body}`);
+    }
+    const scan = (...extra: string[]) => spawnSync(process.execPath, [join(dist, 'cli.js'), 'scan', app, '--format', 'json', '--exit-zero', '--no-config', ...extra],
+      { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, LOOPWISE_TIMELINE: '1' } });
+    const workerLines = (stderr: string) => [...stderr.matchAll(/\[timeline\]\s+\d+ ms worker\d+ /g)].length;
+    const byDefault = scan();
+    assert.equal(byDefault.status, 0, byDefault.stderr);
+    assert.match(byDefault.stderr, /too little source for workers: one thread/);
+    assert.equal(workerLines(byDefault.stderr), 0, byDefault.stderr);
+    const two = scan('--jobs', '2');
+    assert.equal(two.status, 0, two.stderr);
+    assert.doesNotMatch(two.stderr, /too little source/);
+    assert.ok(workerLines(two.stderr) > 0, two.stderr);
+    assert.equal(two.stdout, byDefault.stdout);
   });
 });
