@@ -1,5 +1,6 @@
 // Scanning paths on disk: discovery, configuration per file, decoding and analysis in one call,
 // shared by `loopwise scan`, `fix` and `recommend` (the extension feeds open documents to the Analyzer instead).
+import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type AnalyzeOptions, Analyzer, type SourceFile } from './analyzer';
 import { ConfigResolver, excluder, type LoopwiseConfig, type ProjectConfig, unknownCodes, unknownCodesMessage } from './config';
@@ -67,7 +68,7 @@ export class ConfigError extends InputError {}
  * are checked the same way, folders above them included, so the result does not depend on the
  * scan root or the order of the arguments.
  */
-export function resolveFiles(paths: string[], opts: Pick<ScanOptions, 'exclude' | 'noConfig' | 'respectGitignore'> & { resolver?: ConfigResolver; /** Called with the count of `.py` files the walk has kept so far, as it keeps each. */ onFile?: (n: number) => void } = {}): { files: (DiscoveredFile & { config: ProjectConfig })[]; notes: FileNote[]; resolver: ConfigResolver } {
+export function resolveFiles(paths: string[], opts: Pick<ScanOptions, 'exclude' | 'noConfig' | 'respectGitignore'> & { resolver?: ConfigResolver; /** Called with the count of `.py` files the walk has kept so far and the path of the one it just kept. */ onFile?: (n: number, abs: string) => void } = {}): { files: (DiscoveredFile & { config: ProjectConfig })[]; notes: FileNote[]; resolver: ConfigResolver } {
   const resolver = opts.resolver ?? new ConfigResolver({ noConfig: opts.noConfig });
   let cli: GlobSet;
   try { cli = compileGlobs(opts.exclude ?? [], '--exclude'); } catch (err) { throw new ConfigError((err as Error).message); }
@@ -83,7 +84,7 @@ export function resolveFiles(paths: string[], opts: Pick<ScanOptions, 'exclude' 
   const { files, notes } = discover(paths, {
     skip: (abs, isDir) => {
       const skip = resolver.excludedHere(abs) || cliExcluded(abs) || (useGit(abs) && git.ignored(abs, isDir));
-      if (!skip && !isDir && opts.onFile) opts.onFile(++kept);
+      if (!skip && !isDir && opts.onFile) opts.onFile(++kept, abs);
       return skip;
     },
     skipNamed: (abs, isDir) => {
@@ -125,13 +126,22 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   let builders: ModelBuilders | undefined;
   let started = false;
   const startBuilders = (n: number) => { if (!started) { started = true; builders = ModelBuilders.start(n, { jobs: opts.jobs }); } };
+  // With the default job count, workers are worth their start only for PARALLEL_DEFAULT_MIN_CHARS of
+  // source (parallel.ts): the walk adds up the sizes of the files it keeps (one stat each, until
+  // there is enough). Bytes are at least as many as characters; the check after reading settles it.
+  let walkedBytes = 0;
+  const enoughSource = () => opts.jobs !== undefined || walkedBytes >= PARALLEL_DEFAULT_MIN_CHARS;
+  const onFile = (n: number, abs: string) => {
+    if (started) return;
+    if (opts.jobs === undefined) { try { walkedBytes += statSync(abs).size; } catch { /* read later, with its note */ } }
+    if (n >= PARALLEL_MIN_FILES && enoughSource()) startBuilders(n);
+  };
   let resolved: ReturnType<typeof resolveFiles>;
   try {
-    resolved = opts.stdin ? stdinFile(opts.stdin.path, opts)
-      : resolveFiles(paths, { ...opts, onFile: (n) => { if (n >= PARALLEL_MIN_FILES) startBuilders(n); } });
+    resolved = opts.stdin ? stdinFile(opts.stdin.path, opts) : resolveFiles(paths, { ...opts, onFile });
   } catch (err) { builders?.close(); throw err; }
   const { files, notes, resolver } = resolved;
-  if (!opts.stdin) startBuilders(files.length);
+  if (!opts.stdin && enoughSource()) startBuilders(files.length);
   const analyzerReady = opts.analyzer ? Promise.resolve(opts.analyzer) : Analyzer.create();
   analyzerReady.catch(() => { /* awaited below, after the files are read */ });
   const allNotes: FileNote[] = [...notes];
@@ -157,8 +167,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config, root: f.root });
   }
   mark(`read ${sources.length} files`);
-  // The workers started early, before the scan knew how much text it has; nothing is shared with them
-  // yet, so a scan too small to gain from them (with the default job count) stops them here.
+  // The walk counted bytes; a scan with fewer characters than that (multi-byte text) stops its
+  // workers here, before anything is shared with them.
   if (builders && opts.jobs === undefined && sources.reduce((n, s) => n + s.text.length, 0) < PARALLEL_DEFAULT_MIN_CHARS) {
     builders.close();
     builders = undefined;

@@ -137,7 +137,7 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
     assert.ok(Math.max(...young(growing.stderr).main) > 16, growing.stderr);
   });
 
-  it('with the default job count, a scan of less than 4 MiB of source stays on one thread; --jobs 2 still starts a worker; same output', function () {
+  it('with the default job count, a scan of less than 4 MiB of source starts no worker (bytes while walking, characters once read); --jobs 2 still starts one; same output', function () {
     this.timeout(120_000);
     if (availableParallelism() < 2) this.skip(); // one core: no worker by default at any size
     const dist = join(__dirname, '..', '..', 'dist');
@@ -148,17 +148,27 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
       const body = Array.from({ length: 260 }, (_, j) => `async def handler_${j}(x: int) -> dict:\n    items = [str(v) for v in range(x)]\n    return {"n": len(items), "k": ${i * 1000 + j}}\n`).join('\n');
       writeFileSync(join(app, `m${i}.py`), `import asyncio\n\n${body}`);
     }
-    const scan = (...extra: string[]) => spawnSync(process.execPath, [join(dist, 'cli.js'), 'scan', app, '--format', 'json', '--exit-zero', '--no-config', ...extra],
+    const scan = (root: string, ...extra: string[]) => spawnSync(process.execPath, [join(dist, 'cli.js'), 'scan', root, '--format', 'json', '--exit-zero', '--no-config', ...extra],
       { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, LOOPWISE_TIMELINE: '1' } });
     const workerLines = (stderr: string) => [...stderr.matchAll(/\[timeline\]\s+\d+ ms worker\d+ /g)].length;
-    const byDefault = scan();
+    const byDefault = scan(app);
     assert.equal(byDefault.status, 0, byDefault.stderr);
-    assert.match(byDefault.stderr, /too little source for workers: one thread/);
+    assert.doesNotMatch(byDefault.stderr, /started \d+ workers/);
     assert.equal(workerLines(byDefault.stderr), 0, byDefault.stderr);
-    const two = scan('--jobs', '2');
+    const two = scan(app, '--jobs', '2');
     assert.equal(two.status, 0, two.stderr);
-    assert.doesNotMatch(two.stderr, /too little source/);
+    assert.match(two.stderr, /started 1 workers/);
     assert.ok(workerLines(two.stderr) > 0, two.stderr);
     assert.equal(two.stdout, byDefault.stdout);
+    // 4.4 MB on disk but 1.9 M characters (3-byte characters in comments): the walk's byte count starts
+    // the worker, the character count once the files are read stops it before anything is shared.
+    const wide = join(dir, 'wide-app');
+    mkdirSync(wide);
+    for (let i = 0; i < 40; i++) writeFileSync(join(wide, `w${i}.py`), `${'# 事件循环阻塞\n'.repeat(5200)}async def h_${i}():\n    return ${i}\n`);
+    const multi = scan(wide);
+    assert.equal(multi.status, 0, multi.stderr);
+    assert.match(multi.stderr, /started 1 workers[\s\S]*too little source for workers: one thread/);
+    assert.equal(workerLines(multi.stderr), 0, 'the stopped worker built nothing');
+    assert.equal(scan(wide, '--jobs', '1').stdout, multi.stdout);
   });
 });
