@@ -1,16 +1,13 @@
 // Reads the fix builders make once instead of per finding (session 9): each must answer exactly as the
 // per-finding read it replaced.
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Analyzer, type SourceFile } from '../../src/core/analyzer';
 import { fixesFor, functionIndex, makeContext } from '../../src/core/fixes';
 import { appendedList } from '../../src/core/fixes/gather';
 import type { FnSource } from '../../src/core/fixes/safety';
 import { Resolver } from '../../src/core/python/resolve';
 import type { FunctionKind } from '../../src/core/types';
-
-const DIRS = [join(__dirname, '..', 'fixtures', 'rules'), join(__dirname, '..', 'fixtures', 'fixes')];
+import { fixtureSources } from './fixHelpers';
 
 /** The pattern gather.ts built per finding before appendedList. */
 function appendedListByRegex(body: string, call: string): string | undefined {
@@ -23,7 +20,7 @@ describe('fix reads made once', () => {
   let files: SourceFile[];
   before(async () => {
     analyzer = await Analyzer.create();
-    files = DIRS.flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.py') && !n.endsWith('.fixed.py')).map((n) => ({ path: `${d === DIRS[0] ? 'rules' : 'fixes'}/${n}`, text: readFileSync(join(d, n), 'utf8'), module: n.slice(0, -3).replace(/[^\w]/g, '_'), isPackage: false })));
+    files = fixtureSources();
   });
   after(() => analyzer.dispose());
 

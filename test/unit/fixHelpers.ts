@@ -1,13 +1,20 @@
 // Shared by the fix tests: analyse a text in memory, run fix-all rounds or one named fix, parse with python3.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Analyzer } from '../../src/core/analyzer';
+import { Analyzer, type SourceFile } from '../../src/core/analyzer';
 import { decode } from '../../src/core/files';
 import { applyFixes } from '../../src/core/fixes';
 import type { Fix, ScanResult } from '../../src/core/types';
 import { computeFixes } from '../../src/cli/fix';
+
+/** Every rule and fix fixture (not the expected `.fixed.py` outputs) as in-memory sources. */
+export function fixtureSources(): SourceFile[] {
+  const dirs = [join(__dirname, '..', 'fixtures', 'rules'), join(__dirname, '..', 'fixtures', 'fixes')];
+  return dirs.flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.py') && !n.endsWith('.fixed.py'))
+    .map((n) => ({ path: `${d === dirs[0] ? 'rules' : 'fixes'}/${n}`, text: readFileSync(join(d, n), 'utf8'), module: n.slice(0, -3).replace(/[^\w]/g, '_'), isPackage: false })));
+}
 
 let shared: Promise<Analyzer> | undefined;
 export function analyzer(): Promise<Analyzer> {

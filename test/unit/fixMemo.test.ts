@@ -1,22 +1,19 @@
 // attachFixes shares one memo (safety facts, body code, functions by name) across the findings and
 // files of a run: every finding must get exactly the fixes it gets when computed alone, without it.
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Analyzer, type SourceFile } from '../../src/core/analyzer';
 import { fixesFor, functionIndex, makeContext } from '../../src/core/fixes';
 import { factsOf, newFixMemo } from '../../src/core/fixes/safety';
 import { Resolver } from '../../src/core/python/resolve';
 import type { FunctionKind } from '../../src/core/types';
-
-const DIRS = [join(__dirname, '..', 'fixtures', 'rules'), join(__dirname, '..', 'fixtures', 'fixes')];
+import { fixtureSources } from './fixHelpers';
 
 describe('fix memo', () => {
   let analyzer: Analyzer;
   let files: SourceFile[];
   before(async () => {
     analyzer = await Analyzer.create();
-    files = DIRS.flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.py') && !n.endsWith('.fixed.py')).map((n) => ({ path: `${d === DIRS[0] ? 'rules' : 'fixes'}/${n}`, text: readFileSync(join(d, n), 'utf8'), module: n.slice(0, -3).replace(/[^\w]/g, '_'), isPackage: false })));
+    files = fixtureSources();
   });
   after(() => analyzer.dispose());
 
