@@ -101,41 +101,16 @@ function forHeader(h: string, iter: string): [whole: string, target: string, ite
   return [h, h.slice(s, r), iter];
 }
 
+/** `LIST.append(await REST)` with `LIST` a dotted name: `[\w.]*` runs up to the `(` after `.append`, so there is one place to split. */
+const APPEND_AWAIT = /^([A-Za-z_][\w.]*)\.append\(\s*await\s+([\s\S]*)\)$/;
+
 /**
- * `LIST` when the loop body is exactly `LIST.append(await CALL)` (`LIST` a dotted name, whitespace
- * (`\\s`) allowed around `await CALL`), as `^([A-Za-z_][\\w.]*)\\.append\\(\\s*await\\s+CALL\\s*\\)$` reads it.
- * No regex made per finding: `[\\w.]*` runs up to the first other character, which must be the `(`
- * after `.append`, so there is one place to split.
+ * `LIST` when the loop body is exactly `LIST.append(await CALL)` (white space allowed around
+ * `await CALL`): one regex for every finding, CALL compared as text (nothing compiled per finding).
  */
 export function appendedList(body: string, call: string): string | undefined {
-  if (!isHeadChar(body.charCodeAt(0))) return undefined;
-  let k = 1;
-  while (k < body.length && isNameChar(body.charCodeAt(k))) k++;
-  if (body[k] !== '(' || k - 7 < 1 || !body.startsWith('.append', k - 7)) return undefined;
-  let i = k + 1;
-  while (i < body.length && isSpace(body.charCodeAt(i))) i++;
-  if (!body.startsWith('await', i)) return undefined;
-  i += 5;
-  if (!isSpace(body.charCodeAt(i))) return undefined;
-  while (i < body.length && isSpace(body.charCodeAt(i))) i++;
-  if (!body.startsWith(call, i)) return undefined;
-  i += call.length;
-  while (i < body.length && isSpace(body.charCodeAt(i))) i++;
-  return body[i] === ')' && i === body.length - 1 ? body.slice(0, k - 7) : undefined;
-}
-
-function isHeadChar(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-/** `[\\w.]` without the u flag: ASCII letters, digits, `_` and `.`. */
-function isNameChar(c: number): boolean {
-  return isHeadChar(c) || (c >= 48 && c <= 57) || c === 46;
-}
-
-/** `\\s`: the white space and line terminators of ECMAScript. */
-function isSpace(c: number): boolean {
-  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  const m = APPEND_AWAIT.exec(body);
+  return m && m[2].startsWith(call) && m[2].slice(call.length).trim() === '' ? m[1] : undefined;
 }
 
 /** A list or tuple literal, or range(n) with a small literal n. */
