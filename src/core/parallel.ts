@@ -205,8 +205,7 @@ function largestFirst(files: SourceFile[]): SourceFile[] {
  * were built on workers (0 when the scan is too small, jobs is 1, or workers are unavailable).
  */
 export async function buildModelsInParallel(analyzer: Analyzer, files: SourceFile[], opts: { jobs?: number; script?: string; grammarDir?: string } = {}): Promise<number> {
-  const bytes = files.reduce((s, f) => s + f.text.length, 0);
-  if (bytes < PARALLEL_MIN_BYTES) return 0;
+  if (!worthSharing(files)) return 0;
   const builders = ModelBuilders.start(files.length, opts);
   return builders ? builders.build(analyzer, files) : 0;
 }

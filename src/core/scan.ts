@@ -167,9 +167,10 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config, root: f.root });
   }
   mark(`read ${sources.length} files`);
+  const chars = sources.reduce((n, s) => n + s.text.length, 0);
   // The walk counted bytes; a scan with fewer characters than that (multi-byte text) stops its
   // workers here, before anything is shared with them.
-  if (builders && opts.jobs === undefined && sources.reduce((n, s) => n + s.text.length, 0) < PARALLEL_DEFAULT_MIN_CHARS) {
+  if (builders && opts.jobs === undefined && chars < PARALLEL_DEFAULT_MIN_CHARS) {
     builders.close();
     builders = undefined;
     mark('too little source for workers: one thread');
@@ -192,7 +193,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   }
   const reachable = reached(sources, plain);
   const parsed = reachable.filter((s) => !s.unparsed);
-  mark(`reach: parsing ${parsed.length} of ${sources.length} files (${parsed.reduce((n, s) => n + s.text.length, 0)} of ${sources.reduce((n, s) => n + s.text.length, 0)} chars)`);
+  mark(`reach: parsing ${parsed.length} of ${sources.length} files (${parsed.reduce((n, s) => n + s.text.length, 0)} of ${chars} chars)`);
   let analyzer: Analyzer;
   try { analyzer = await analyzerReady; } catch (err) { builders?.close(); throw err; }
   mark('parser ready');
