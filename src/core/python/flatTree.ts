@@ -107,9 +107,11 @@ export function flattenModule(tree: Tree, rows: (offset: number) => { row: numbe
       for (;;) {
         const type = c.typeId();
         const field = c.fieldId();
-        const down = c.firstChild();
-        if (down || depth === 0 || field !== 0 || !named || named[type] === 1) {
-          if (down) c.parent();
+        // An anonymous leaf without a field is not stored; an anonymous node with children is (the
+        // cursor moves down only to tell, and only for those: most nodes go down once, below).
+        let keep = depth === 0 || field !== 0 || !named || named[type] === 1;
+        if (!keep && c.firstChild()) { c.parent(); keep = true; }
+        if (keep) {
           if (t.n === t.type.length) shared = t = grow(t, t.n + 1);
           const i = t.n++;
           t.type[i] = type;
@@ -120,7 +122,7 @@ export function flattenModule(tree: Tree, rows: (offset: number) => { row: numbe
           t.last[i] = i + 1;
           if (depth === stack.length) { const s2 = new Int32Array(stack.length * 2); s2.set(stack); stack = s2; }
           stack[depth] = i;
-          if (down) { c.firstChild(); depth++; continue; }
+          if (c.firstChild()) { depth++; continue; }
         }
         // Close finished nodes until one has a next sibling (never leave the statement).
         let moved = false;
