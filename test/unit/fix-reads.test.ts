@@ -1,13 +1,12 @@
 // Reads the fix builders make once instead of per finding (session 9): each must answer exactly as the
 // per-finding read it replaced.
 import { strict as assert } from 'node:assert';
-import { Analyzer, type SourceFile } from '../../src/core/analyzer';
 import { fixesFor, functionIndex, makeContext } from '../../src/core/fixes';
 import { appendedList } from '../../src/core/fixes/gather';
 import type { FnSource } from '../../src/core/fixes/safety';
 import { Resolver } from '../../src/core/python/resolve';
 import type { FunctionKind } from '../../src/core/types';
-import { fixtureSources } from './fixHelpers';
+import { fixtureAnalysis } from './fixHelpers';
 
 /** The pattern gather.ts built per finding before appendedList. */
 function appendedListByRegex(body: string, call: string): string | undefined {
@@ -16,13 +15,7 @@ function appendedListByRegex(body: string, call: string): string | undefined {
 }
 
 describe('fix reads made once', () => {
-  let analyzer: Analyzer;
-  let files: SourceFile[];
-  before(async () => {
-    analyzer = await Analyzer.create();
-    files = fixtureSources();
-  });
-  after(() => analyzer.dispose());
+  const fx = fixtureAnalysis();
 
   it('appendedList reads a loop body as the per-finding RegExp did', () => {
     const calls = ['f(x)', 'svc.get(item, k=1)', '(h)(1)', 'g(a)\n', 'load( x )'];
@@ -61,9 +54,9 @@ describe('fix reads made once', () => {
 
   it('a file analysed alone: the empty function index gives the fixes a full index of the file gives', () => {
     let compared = 0;
-    for (const src of files) {
-      const result = analyzer.analyze([src]);
-      const model = analyzer.model(src);
+    for (const src of fx.files) {
+      const result = fx.analyzer.analyze([src]);
+      const model = fx.analyzer.model(src);
       const entries = [{ file: src.path, model, resolver: new Resolver(model) }];
       const map = new Map<string, FnSource>();
       for (const fn of model.functions) if (!fn.isLambda && !map.has(fn.qname)) map.set(fn.qname, { text: src.text, model, resolver: entries[0].resolver, fn });
@@ -80,8 +73,8 @@ describe('fix reads made once', () => {
   });
 
   it('the file-wide noqa fix: equal for the findings of one code, but each its own object', () => {
-    const src = files.find((f) => f.path === 'fixes/gather.py')!;
-    const result = analyzer.analyze([src]);
+    const src = fx.files.find((f) => f.path === 'fixes/gather.py')!;
+    const result = fx.analyzer.analyze([src]);
     const byCode = new Map<string, typeof result.findings>();
     for (const f of result.findings) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
     const [code, same] = [...byCode].find(([, l]) => l.length > 1)!;

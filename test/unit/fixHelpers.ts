@@ -16,6 +16,14 @@ export function fixtureSources(): SourceFile[] {
     .map((n) => ({ path: `${d === dirs[0] ? 'rules' : 'fixes'}/${n}`, text: readFileSync(join(d, n), 'utf8'), module: n.slice(0, -3).replace(/[^\w]/g, '_'), isPackage: false })));
 }
 
+/** A describe block's Analyzer and the fixtures as sources, made before its tests and disposed after them. */
+export function fixtureAnalysis(): { analyzer: Analyzer; files: SourceFile[] } {
+  const fx = {} as { analyzer: Analyzer; files: SourceFile[] };
+  before(async () => { fx.analyzer = await Analyzer.create(); fx.files = fixtureSources(); });
+  after(() => fx.analyzer.dispose());
+  return fx;
+}
+
 let shared: Promise<Analyzer> | undefined;
 export function analyzer(): Promise<Analyzer> {
   shared ??= Analyzer.create();

@@ -1,39 +1,32 @@
 // attachFixes shares one memo (safety facts, body code, functions by name) across the findings and
 // files of a run: every finding must get exactly the fixes it gets when computed alone, without it.
 import { strict as assert } from 'node:assert';
-import { Analyzer, type SourceFile } from '../../src/core/analyzer';
 import { fixesFor, functionIndex, makeContext } from '../../src/core/fixes';
 import { factsOf, newFixMemo } from '../../src/core/fixes/safety';
 import { Resolver } from '../../src/core/python/resolve';
 import type { FunctionKind } from '../../src/core/types';
-import { fixtureSources } from './fixHelpers';
+import { fixtureAnalysis } from './fixHelpers';
 
 describe('fix memo', () => {
-  let analyzer: Analyzer;
-  let files: SourceFile[];
-  before(async () => {
-    analyzer = await Analyzer.create();
-    files = fixtureSources();
-  });
-  after(() => analyzer.dispose());
+  const fx = fixtureAnalysis();
 
   it('gives every finding of the fixtures the fixes it gets without the memo', () => {
-    const result = analyzer.analyze(files);
+    const result = fx.analyzer.analyze(fx.files);
     const withFixes = result.findings.filter((f) => f.fixes.some((x) => x.kind !== 'noqa'));
     assert.ok(withFixes.length > 50, `${withFixes.length} findings with fixes`);
-    const entries = files.map((f) => { const model = analyzer.model(f); return { file: f.path, model, resolver: new Resolver(model) }; });
-    const index = functionIndex(files, entries);
+    const entries = fx.files.map((f) => { const model = fx.analyzer.model(f); return { file: f.path, model, resolver: new Resolver(model) }; });
+    const index = functionIndex(fx.files, entries);
     for (const f of result.findings) {
-      const src = files.find((s) => s.path === f.file)!;
+      const src = fx.files.find((s) => s.path === f.file)!;
       const kinds = new Map<number, FunctionKind>(result.handlers.filter((h) => h.file === f.file).map((h) => [h.line, h.kind]));
-      const alone = fixesFor(makeContext(src.text, analyzer.model(src), (line) => kinds.get(line), index), f);
+      const alone = fixesFor(makeContext(src.text, fx.analyzer.model(src), (line) => kinds.get(line), index), f);
       assert.deepEqual(f.fixes, alone, `${f.file}:${f.line} ${f.code}`);
     }
   });
 
   it('reads a function once per run: the same facts object for the second finding that asks', () => {
-    const src = files.find((f) => f.path === 'fixes/plain-def.py') ?? files[0];
-    const model = analyzer.model(src);
+    const src = fx.files.find((f) => f.path === 'fixes/plain-def.py') ?? fx.files[0];
+    const model = fx.analyzer.model(src);
     const memo = newFixMemo();
     const fn = model.functions.find((x) => !x.isLambda)!;
     const s = { text: src.text, model, resolver: new Resolver(model), fn };
