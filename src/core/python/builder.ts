@@ -194,13 +194,14 @@ export class ModelBuilder extends ExprBuilder {
     }
   }
 
+  /** Interned (python/intern.ts) when short, as the bindings that hold it were by compactModel before. */
   private qnameFor(name: string): string {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const c = this.stack[i];
-      if (c.kind === 'fn') return `${this.model.functions[c.id].qname}.${name}`;
-      if (c.kind === 'class') return `${this.model.classes[c.id].qname}.${name}`;
+      if (c.kind === 'fn') return intern(`${this.model.functions[c.id].qname}.${name}`);
+      if (c.kind === 'class') return intern(`${this.model.classes[c.id].qname}.${name}`);
     }
-    return `${this.model.module}.${name}`;
+    return intern(`${this.model.module}.${name}`);
   }
 
   private enclosingClass(): number {
@@ -485,7 +486,7 @@ export class ModelBuilder extends ExprBuilder {
       callee: e.f,
       args: e.args,
       kw: e.kw,
-      text: readableCallee(this.str(f)),
+      text: intern(readableCallee(this.str(f))),
       start,
       end,
       calleeEnd: this.E[f],

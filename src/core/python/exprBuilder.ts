@@ -4,7 +4,7 @@
 import type { FlatTree, Kinds } from './flatTree';
 import { type Expr, namesIn as namesInImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { copyString as copyStringImport } from '../parser';
-import { internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
+import { intern as internImport, internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
 
 // Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
 // the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
@@ -12,6 +12,7 @@ const namesIn = namesInImport;
 const UNKNOWN = UNKNOWN_IMPORT;
 const copyString = copyStringImport;
 const internRange = internRangeImport;
+const intern = internImport;
 
 /**
  * The node types the builder tells apart, as small numbers (kindsFor maps every type id of the
@@ -67,7 +68,7 @@ function pend(e: Expr): void {
 
 /** The expressions pended since `base`, as a new array of exactly their number. */
 function takeFrom(base: number): Expr[] {
-  if (pendingTop === base) return [];
+  if (pendingTop === base) return NO_EXPRS;
   const out = pending.slice(base, pendingTop);
   pendingTop = base;
   return out;
@@ -155,6 +156,15 @@ export class ExprBuilder {
     const end = this.E[i];
     if (end - start <= MAX_INTERN_LENGTH) return internRange(this.text, start, end);
     const s = this.text.slice(start, end);
+    return this.own ? copyString(s) : s;
+  }
+
+  /**
+   * A string constant's value: a short one interned (equal constants of all models are one string, as
+   * python/compact.ts made them after the build before), a longer one copied when the model must not pin the source.
+   */
+  protected literal(s: string): string {
+    if (s.length <= MAX_INTERN_LENGTH) return intern(s);
     return this.own ? copyString(s) : s;
   }
 
@@ -318,11 +328,11 @@ export class ExprBuilder {
           const head = first >= 0 ? this.str(first) : undefined;
           return head ? { k: '?', names: this.identifiersIn(n), head } : { k: '?', names: this.identifiersIn(n) };
         }
-        return { k: 'str', v: this.own ? copyString(content) : content };
+        return { k: 'str', v: this.literal(content) };
       }
       case K.concatenated_string: {
         const v = this.namedChildren(n).map((c) => stripQuotes(this.text.slice(this.S[c], this.E[c]))).join('');
-        return { k: 'str', v: this.own ? copyString(v) : v };
+        return { k: 'str', v: this.literal(v) };
       }
       case K.integer:
       case K.float: { const v = Number(this.text.slice(this.S[n], this.E[n]).replace(/_/g, '')); return Number.isFinite(v) ? { k: 'num', v } : UNKNOWN; }
@@ -387,6 +397,12 @@ export class ExprBuilder {
 const NONE: Expr = Object.freeze({ k: 'none' });
 const FALSE: Expr = Object.freeze({ k: 'num', v: 0 });
 const TRUE: Expr = Object.freeze({ k: 'num', v: 1 });
+
+/**
+ * The arguments, items or subscripts of every expression that has none (one shared array, as python/
+ * compact.ts made them before; frozen: nothing writes to a model's expression lists).
+ */
+export const NO_EXPRS: Expr[] = Object.freeze([]) as unknown as Expr[];
 
 /** The keyword arguments of every call that has none (one shared object; nothing writes to a model's `kw`). */
 const NO_KEYWORDS: Record<string, Expr> = Object.freeze({}) as Record<string, Expr>;
