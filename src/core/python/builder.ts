@@ -479,7 +479,7 @@ export class ModelBuilder extends ExprBuilder {
     const loop = this.innermostLoop(start);
     const row = this.row(start);
     const end = this.E[n];
-    const endRow = this.row(end);
+    const endRow = this.rowFrom(row, end);
     const call: CallSite = {
       id: this.model.calls.length,
       fn: fnId,

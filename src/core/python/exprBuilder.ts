@@ -171,7 +171,30 @@ export class ExprBuilder {
   /** The text of node `i`, or undefined for -1 (as `node?.text`). */
   protected textOf(i: number): string | undefined { return i >= 0 ? this.str(i) : undefined; }
 
-  protected row(offset: number): number { return rowOf(this.rows.starts, offset); }
+  /** The row row() found last: the walk asks in source order, so the next answer is mostly that row or a few after it. */
+  private lastRow = 0;
+
+  /** The 0-based row of an offset: a few rows on from the last answer, else a binary search (rowOf). */
+  protected row(offset: number): number {
+    const starts = this.rows.starts;
+    let r = this.lastRow;
+    if (r >= starts.length || starts[r] > offset) r = rowOf(starts, offset);
+    else {
+      const last = starts.length - 1;
+      for (let steps = 0; r < last && starts[r + 1] <= offset; r++) if (++steps > 8) { r = rowOf(starts, offset); break; }
+    }
+    this.lastRow = r;
+    return r;
+  }
+
+  /** The row of `offset`, at or after row `from` (the row of an offset before it): the hint of row() is left as it is. */
+  protected rowFrom(from: number, offset: number): number {
+    const starts = this.rows.starts;
+    const last = starts.length - 1;
+    let r = from;
+    for (let steps = 0; r < last && starts[r + 1] <= offset; r++) if (++steps > 8) return rowOf(starts, offset);
+    return r;
+  }
   protected column(offset: number, row = this.row(offset)): number { return offset - this.rows.starts[row]; }
 
   /** First child holding `f` (as childForFieldName), or -1. */
