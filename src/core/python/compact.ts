@@ -42,7 +42,7 @@ export function compactModel(model: FileModel): FileModel {
   model.calls = model.calls.slice();
   model.loops = model.loops.slice();
   model.imports = model.imports.slice();
-  model.lineStarts = model.lineStarts.slice();
+  // model.lineStarts is made exactly sized (model.ts lineStarts).
   return model;
 }
 
