@@ -486,7 +486,7 @@ export class ModelBuilder extends ExprBuilder {
       callee: e.f,
       args: e.args,
       kw: e.kw,
-      text: intern(readableCallee(this.str(f))),
+      text: calleeText(this.str(f)),
       start,
       end,
       calleeEnd: this.E[f],
@@ -884,6 +884,12 @@ export class ModelBuilder extends ExprBuilder {
 }
 
 const NO_LOOPS: readonly LoopInfo[] = [];
+
+/** A call site's `text` (readableCallee), interned: a callee read as it is written was interned by str() already. */
+function calleeText(raw: string): string {
+  const text = readableCallee(raw);
+  return text === raw ? raw : intern(text);
+}
 
 /**
  * One empty set for every loop that assigns nothing (most comprehensions); only assignIn adds to a
