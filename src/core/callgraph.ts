@@ -299,11 +299,12 @@ export class CallGraph {
     if (known) return known;
     const sites = memo.sites;
     const ids = ref.fn.calls;
+    let out: CallInfo[];
     if (ids.length && sites[ids[0]] === undefined) {
       for (const i of ids) sites[i] = this.classify(ref.mod, ref.mod.model.calls[i]);
-      awaitedUseWins(ids.map((i) => sites[i]!));
-    }
-    const out = ids.map((i) => (sites[i] ??= this.classify(ref.mod, ref.mod.model.calls[i])));
+      out = ids.map((i) => sites[i]!);
+      awaitedUseWins(out);
+    } else out = ids.map((i) => (sites[i] ??= this.classify(ref.mod, ref.mod.model.calls[i])));
     memo.byFn.set(ref.fn, out);
     // What carryFrom reads of the lists, noted only for a graph the next one may carry over.
     if (!this.modulesAt) return out;
@@ -812,13 +813,14 @@ function receiverOf(text: string): string | undefined {
  * receiver's other calls in that function are not sync blocking calls either.
  */
 function awaitedUseWins(calls: CallInfo[]): void {
-  const asyncReceivers = new Set<string>();
+  // Made at the first awaited rule call: most functions have none.
+  let asyncReceivers: Set<string> | undefined;
   for (const c of calls) {
     if (!c.awaitedRule) continue;
     const r = receiverOf(c.site.text);
-    if (r) asyncReceivers.add(r);
+    if (r) (asyncReceivers ??= new Set()).add(r);
   }
-  if (!asyncReceivers.size) return;
+  if (!asyncReceivers) return;
   for (const c of calls) {
     if (c.kind !== 'rule' || c.rule?.family !== 'blocking') continue;
     const r = receiverOf(c.site.text);

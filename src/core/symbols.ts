@@ -339,13 +339,17 @@ export class SymbolIndex {
 
   private rewrite(q: string): string {
     let cur = q;
-    const seen = new Set<string>();
+    // The names met (a cycle ends the rewrite): made at the first rewrite, as most names have none.
+    let seen: Set<string> | undefined;
     // Marked in progress: a rewrite that asks for `q` again (a `__getattr__` forwarding to an
     // attribute whose type is that same question) gets `q` back instead of recursing forever.
     this.memo.set(q, q);
     for (let step = 0; step < MAX_STEPS; step++) {
-      if (seen.has(cur)) break;
-      seen.add(cur);
+      if (step > 0) {
+        seen ??= new Set<string>().add(q);
+        if (seen.has(cur)) break;
+        seen.add(cur);
+      }
       const next = this.step(cur);
       if (next === undefined) break;
       cur = next;
@@ -357,6 +361,10 @@ export class SymbolIndex {
 
   /** One rewrite, or undefined when nothing applies. */
   private step(q: string): string | undefined {
+    // Most names start with a name that is neither a workspace word nor an alias's first name: nothing
+    // applies, told without splitting the name (splitSegments(q)[0].name is firstSegmentName(q)).
+    const first = firstSegmentName(q);
+    if (!this.words.has(first) && !mayAlias(first)) return undefined;
     const segs = splitSegments(q);
     if (!this.words.has(segs[0].name)) return this.aliasStep(segs);
     return this.moduleStep(segs) ?? this.memberStep(segs) ?? this.aliasStep(segs);
@@ -778,6 +786,18 @@ export function splitSegments(q: string): Seg[] {
     else out.push({ name: raw, suffix: '' });
   }
   return out;
+}
+
+/** The name of splitSegments(q)'s first segment, without splitting the rest of q. */
+export function firstSegmentName(q: string): string {
+  const dot = q.indexOf('.');
+  const end = dot < 0 ? q.length : dot;
+  let i = 0;
+  while (i < end && !isBracket(q.charCodeAt(i))) i++;
+  if (i === end) return end === q.length ? q : q.slice(0, end);
+  let j = i;
+  while (j + 1 < end && ((q.charCodeAt(j) === 40 && q.charCodeAt(j + 1) === 41) || (q.charCodeAt(j) === 91 && q.charCodeAt(j + 1) === 93))) j += 2;
+  return j === end ? q.slice(0, i) : q.slice(0, end);
 }
 
 /** `(`, `)`, `[` or `]`. */

@@ -11,7 +11,32 @@ function newlineStarts(text: string): number[] {
   return out;
 }
 
+/** The file's line starts by one loop over the text: `\r\n`, `\n` and a lone `\r` end a line. */
+function referenceLineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\n') out.push(i + 1);
+    else if (text[i] === '\r') { if (text[i + 1] === '\n') i++; out.push(i + 1); }
+  }
+  return out;
+}
+
 describe('line starts after an edit', () => {
+  it('of a whole text (made exactly sized) are those of one loop over it, \n only for the rows', () => {
+    const next = rng(7);
+    const alphabet = ['a', 'bc', ' ', '\n', '\r', '\r\n', '\n\n'];
+    for (let t = 0; t < 5_000; t++) {
+      const text = Array.from({ length: Math.floor(next() * 16) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      const got = lineStarts(text);
+      assert.deepEqual(got, referenceLineStarts(text), JSON.stringify(text));
+      assert.equal(got.length, referenceLineStarts(text).length);
+      assert.deepEqual(textLines(text).rows, newlineStarts(text), JSON.stringify(text));
+    }
+    assert.deepEqual(lineStarts(''), [0]);
+    assert.deepEqual(lineStarts('a\r\nb\rc\n'), [0, 3, 5, 7]);
+    assert.deepEqual(textLines('a\r\nb\rc\n').rows, [0, 3, 7]);
+  });
+
   it('equal a fresh scan for random edits over \\n, \\r\\n and lone \\r', () => {
     const next = rng(13);
     const pick = (n: number) => Math.floor(next() * n);

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { Analyzer } from '../../src/core/analyzer';
 import { Resolver } from '../../src/core/python/resolve';
 import { aliasOf, mayAlias } from '../../src/core/rules/aliases';
-import { type ModuleEntry, SymbolIndex } from '../../src/core/symbols';
+import { firstSegmentName, type ModuleEntry, splitSegments, SymbolIndex } from '../../src/core/symbols';
 
 describe('SymbolIndex module and alias steps', () => {
   let analyzer: Analyzer;
@@ -59,5 +59,20 @@ describe('SymbolIndex module and alias steps', () => {
     for (const first of ['app', 'os', 'json', 'request', 'sqlalchemyx']) assert.equal(mayAlias(first), false, first);
     // A first name with its call marker: its head is what counts.
     assert.equal(mayAlias('sklearn()'), true);
+  });
+
+  it('tells a name\'s first segment without splitting it as splitSegments does', () => {
+    const names = ['a', 'app.services.Service().run', 'f()', 'f()[]()', 'f[]', 'f(x)', 'f(.g', 'f()x.y', 'x[0].y', '(a).b', '()', '[]', '',
+      '.a', 'a.', 'a..b', 'requests.session()', 'sqlalchemy.orm.sessionmaker()()', 'pymongo.MongoClient()[].db', 'a]', 'a)(', 'a()(', 'a_very_long_module_name_here.x'];
+    for (const q of names) assert.equal(firstSegmentName(q), splitSegments(q)[0].name, q);
+    // The split's first name, not the whole name: `app` of `app.main`, `f` of `f()` and `f()[]()`, all of `f(x)`.
+    assert.deepEqual(['app.main', 'f()', 'f()[]()', 'f(x).y'].map(firstSegmentName), ['app', 'f', 'f', 'f(x)']);
+  });
+
+  it('rewrites a name whose first name is no word and no alias\'s to itself, and a cycle of aliases ends', () => {
+    const index = new SymbolIndex([entry('app.main', 'import requests\nclient = requests.session()\nloop = loop\n')]);
+    assert.equal(index.canonicalize('zzz.unknown().x'), 'zzz.unknown().x');
+    assert.equal(index.canonicalize('app.main.client.get()'), 'requests.Session().get()');
+    assert.equal(index.canonicalize('app.main.loop.x'), 'app.main.loop.x');
   });
 });

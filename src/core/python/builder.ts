@@ -194,13 +194,14 @@ export class ModelBuilder extends ExprBuilder {
     }
   }
 
+  /** Interned (python/intern.ts) when short, as the bindings that hold it were by compactModel before. */
   private qnameFor(name: string): string {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const c = this.stack[i];
-      if (c.kind === 'fn') return `${this.model.functions[c.id].qname}.${name}`;
-      if (c.kind === 'class') return `${this.model.classes[c.id].qname}.${name}`;
+      if (c.kind === 'fn') return intern(`${this.model.functions[c.id].qname}.${name}`);
+      if (c.kind === 'class') return intern(`${this.model.classes[c.id].qname}.${name}`);
     }
-    return `${this.model.module}.${name}`;
+    return intern(`${this.model.module}.${name}`);
   }
 
   private enclosingClass(): number {
@@ -478,14 +479,14 @@ export class ModelBuilder extends ExprBuilder {
     const loop = this.innermostLoop(start);
     const row = this.row(start);
     const end = this.E[n];
-    const endRow = this.row(end);
+    const endRow = this.rowFrom(row, end);
     const call: CallSite = {
       id: this.model.calls.length,
       fn: fnId,
       callee: e.f,
       args: e.args,
       kw: e.kw,
-      text: readableCallee(this.str(f)),
+      text: calleeText(this.str(f)),
       start,
       end,
       calleeEnd: this.E[f],
@@ -883,6 +884,12 @@ export class ModelBuilder extends ExprBuilder {
 }
 
 const NO_LOOPS: readonly LoopInfo[] = [];
+
+/** A call site's `text` (readableCallee), interned: a callee read as it is written was interned by str() already. */
+function calleeText(raw: string): string {
+  const text = readableCallee(raw);
+  return text === raw ? raw : intern(text);
+}
 
 /**
  * One empty set for every loop that assigns nothing (most comprehensions); only assignIn adds to a

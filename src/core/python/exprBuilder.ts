@@ -4,7 +4,7 @@
 import type { FlatTree, Kinds } from './flatTree';
 import { type Expr, namesIn as namesInImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { copyString as copyStringImport } from '../parser';
-import { internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
+import { intern as internImport, internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
 
 // Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
 // the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
@@ -12,6 +12,7 @@ const namesIn = namesInImport;
 const UNKNOWN = UNKNOWN_IMPORT;
 const copyString = copyStringImport;
 const internRange = internRangeImport;
+const intern = internImport;
 
 /**
  * The node types the builder tells apart, as small numbers (kindsFor maps every type id of the
@@ -67,7 +68,7 @@ function pend(e: Expr): void {
 
 /** The expressions pended since `base`, as a new array of exactly their number. */
 function takeFrom(base: number): Expr[] {
-  if (pendingTop === base) return [];
+  if (pendingTop === base) return NO_EXPRS;
   const out = pending.slice(base, pendingTop);
   pendingTop = base;
   return out;
@@ -158,10 +159,42 @@ export class ExprBuilder {
     return this.own ? copyString(s) : s;
   }
 
+  /**
+   * A string constant's value: a short one interned (equal constants of all models are one string, as
+   * python/compact.ts made them after the build before), a longer one copied when the model must not pin the source.
+   */
+  protected literal(s: string): string {
+    if (s.length <= MAX_INTERN_LENGTH) return intern(s);
+    return this.own ? copyString(s) : s;
+  }
+
   /** The text of node `i`, or undefined for -1 (as `node?.text`). */
   protected textOf(i: number): string | undefined { return i >= 0 ? this.str(i) : undefined; }
 
-  protected row(offset: number): number { return rowOf(this.rows.starts, offset); }
+  /** The row row() found last: the walk asks in source order, so the next answer is mostly that row or a few after it. */
+  private lastRow = 0;
+
+  /** The 0-based row of an offset: a few rows on from the last answer, else a binary search (rowOf). */
+  protected row(offset: number): number {
+    const starts = this.rows.starts;
+    let r = this.lastRow;
+    if (r >= starts.length || starts[r] > offset) r = rowOf(starts, offset);
+    else {
+      const last = starts.length - 1;
+      for (let steps = 0; r < last && starts[r + 1] <= offset; r++) if (++steps > 8) { r = rowOf(starts, offset); break; }
+    }
+    this.lastRow = r;
+    return r;
+  }
+
+  /** The row of `offset`, at or after row `from` (the row of an offset before it): the hint of row() is left as it is. */
+  protected rowFrom(from: number, offset: number): number {
+    const starts = this.rows.starts;
+    const last = starts.length - 1;
+    let r = from;
+    for (let steps = 0; r < last && starts[r + 1] <= offset; r++) if (++steps > 8) return rowOf(starts, offset);
+    return r;
+  }
   protected column(offset: number, row = this.row(offset)): number { return offset - this.rows.starts[row]; }
 
   /** First child holding `f` (as childForFieldName), or -1. */
@@ -318,11 +351,11 @@ export class ExprBuilder {
           const head = first >= 0 ? this.str(first) : undefined;
           return head ? { k: '?', names: this.identifiersIn(n), head } : { k: '?', names: this.identifiersIn(n) };
         }
-        return { k: 'str', v: this.own ? copyString(content) : content };
+        return { k: 'str', v: this.literal(content) };
       }
       case K.concatenated_string: {
         const v = this.namedChildren(n).map((c) => stripQuotes(this.text.slice(this.S[c], this.E[c]))).join('');
-        return { k: 'str', v: this.own ? copyString(v) : v };
+        return { k: 'str', v: this.literal(v) };
       }
       case K.integer:
       case K.float: { const v = Number(this.text.slice(this.S[n], this.E[n]).replace(/_/g, '')); return Number.isFinite(v) ? { k: 'num', v } : UNKNOWN; }
@@ -387,6 +420,12 @@ export class ExprBuilder {
 const NONE: Expr = Object.freeze({ k: 'none' });
 const FALSE: Expr = Object.freeze({ k: 'num', v: 0 });
 const TRUE: Expr = Object.freeze({ k: 'num', v: 1 });
+
+/**
+ * The arguments, items or subscripts of every expression that has none (one shared array, as python/
+ * compact.ts made them before; frozen: nothing writes to a model's expression lists).
+ */
+export const NO_EXPRS: Expr[] = Object.freeze([]) as unknown as Expr[];
 
 /** The keyword arguments of every call that has none (one shared object; nothing writes to a model's `kw`). */
 const NO_KEYWORDS: Record<string, Expr> = Object.freeze({}) as Record<string, Expr>;

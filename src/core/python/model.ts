@@ -132,8 +132,13 @@ export function textLines(text: string): TextLines {
 
 /** Where each line starts counting only `\n` (tree-sitter's rows). */
 function newlineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  // Counted first, so the array is made exactly sized (one grown by push keeps spare room, and a
+  // scan's model keeps it: compactModel copied it before).
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  const starts = new Array<number>(n);
+  starts[0] = 0;
+  for (let i = text.indexOf('\n'), k = 1; i >= 0; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
   return starts;
 }
 
@@ -160,11 +165,19 @@ export function positionAt(starts: number[], offset: number): { line: number; co
 export function lineStarts(text: string): number[] {
   // Without a `\r` only `\n` ends a line: found by indexOf, not a loop over every character.
   if (text.indexOf('\r') < 0) return newlineStarts(text);
-  const starts = [0];
+  // Two passes (count, then fill), for an exactly sized array (see newlineStarts).
+  let n = 1;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
-    if (ch === 10) starts.push(i + 1);
-    else if (ch === 13) { if (text.charCodeAt(i + 1) === 10) i++; starts.push(i + 1); }
+    if (ch === 10) n++;
+    else if (ch === 13) { if (text.charCodeAt(i + 1) === 10) i++; n++; }
+  }
+  const starts = new Array<number>(n);
+  starts[0] = 0;
+  for (let i = 0, k = 1; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) starts[k++] = i + 1;
+    else if (ch === 13) { if (text.charCodeAt(i + 1) === 10) i++; starts[k++] = i + 1; }
   }
   return starts;
 }
