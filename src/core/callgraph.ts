@@ -109,6 +109,8 @@ interface ModuleCalls {
   byFn: Map<FunctionInfo, CallInfo[]>;
   /** Modules the lists refer to (targets, offloaded callables, property getters). */
   refs: Set<string>;
+  /** Whether a list has a call that fires SQLAlchemy events (its edges may name listeners, see listenersOf). */
+  fires?: boolean;
 }
 
 export class CallGraph {
@@ -136,16 +138,34 @@ export class CallGraph {
   }
 
   /**
+   * A graph for work taken apart (an export key) over the same index, memo and rules: summaries and
+   * sync costs of its own (they depend on the order they are computed in), the classified call sites
+   * and what classification reads (which depend on no order) shared with this one, so that what
+   * either classifies the other need not classify again.
+   */
+  sharing(): CallGraph {
+    const g = new CallGraph(this.index, this.rules, this.costKind, this.memo);
+    g.calls = this.calls;
+    g.modulesAt = this.modulesAt;
+    g.calleeNames = this.calleeNames;
+    g.nameFacts = this.nameFacts;
+    g.decoratorMemo = this.decoratorMemo;
+    g.lazy = this.lazy;
+    return g;
+  }
+
+  /**
    * Takes over the classified call sites of `prev`, a graph of the previous analysis over the same
    * index (updated in place since), canonical memo and rules, when the caller knows every module's
-   * name and surface is unchanged since (so a call site of an unchanged function resolves and
-   * classifies as before). A function's list is kept while the function is the same record (its
+   * name is unchanged since and every surface too, or which modules (`reread`) read a name a surface
+   * changed (so a call site of an unchanged function of any other module resolves and classifies as
+   * before; those modules' lists are not carried). A function's list is kept while the function is the same record (its
    * statement's part was not rebuilt: records move in place) and it reaches no function that was
    * not (a rebuilt function is a new record); references to a replaced module entry are moved to the
    * current one. Classification depends on nothing else (summaries and costs, which depend on the
    * order they are computed in, are computed again). Returns how many function lists were kept.
    */
-  carryFrom(prev: CallGraph): number {
+  carryFrom(prev: CallGraph, reread?: (mod: ModuleEntry) => boolean): number {
     if (!prev.modulesAt || prev.index !== this.index || prev.memo !== this.memo || prev.rules !== this.rules) return 0;
     // Replaced entries (module name unchanged): old entry -> current one, with the functions still present.
     const replaced = new Map<ModuleEntry, ModuleEntry>();
@@ -173,10 +193,11 @@ export class CallGraph {
     };
     // Listeners are found again: edges (which list them) are kept only when they are the same. A graph
     // that never looked for listeners asked no call that fires an event (see listenersOf): no edge has one.
-    const listenersSame = prev.listenerIndex === undefined || sameListeners(prev.listenerIndex, this.listeners(), now);
-    // A listener in a replaced module may be an edge's target anywhere: every module is looked at then.
-    let scanAll = false;
-    if (prev.listenerIndex) for (const list of prev.listenerIndex.values()) for (const r of list) if (replaced.has(r.mod)) scanAll = true;
+    const listenersSame = prev.lazy.listenerIndex === undefined || sameListeners(prev.lazy.listenerIndex, this.listeners(), now);
+    // A listener in a replaced module may be an edge's target in any module whose lists fire events:
+    // those are looked at then.
+    let listenerReplaced = false;
+    if (prev.lazy.listenerIndex) for (const list of prev.lazy.listenerIndex.values()) for (const r of list) if (replaced.has(r.mod)) listenerReplaced = true;
     const replacedNames = new Set([...replaced.values()].map((m) => m.model.module));
     let kept = 0;
     // Caller records and callee refs of the lists looked at, in pairs (for the transitive check below).
@@ -221,11 +242,14 @@ export class CallGraph {
       if (!mod) continue;
       const wasMod = prev.modulesAt.get(name);
       if (!wasMod || (wasMod !== mod && replaced.get(wasMod) !== mod)) continue;
+      // After a surface change, a module that read a name whose meaning changed, and the changed module
+      // itself (its own names are not noted as read): classified again on demand.
+      if (reread && (wasMod !== mod || reread(mod))) { uncarried.add(name); continue; }
       if (wasMod === mod) {
         // An unchanged module: kept whole when its lists refer to no replaced module, else classified
         // again on demand (looking at every list of every module that imports the edited one would cost
         // what the edit saves).
-        let refers = scanAll || !listenersSame;
+        let refers = (listenerReplaced && memo.fires === true) || !listenersSame;
         for (const r of memo.refs) if (replacedNames.has(r)) { refers = true; break; }
         if (refers) { uncarried.add(name); continue; }
         this.calls.set(name, memo);
@@ -241,7 +265,7 @@ export class CallGraph {
         let holds = true;
         for (const c of list) if (calls[c.site.id] !== c.site || !carry(fn, c)) { holds = false; break; }
         if (!holds) { pairs.length = mark; changed.add(fn); continue; }
-        for (const c of list) next.sites[c.site.id] = c;
+        for (const c of list) { next.sites[c.site.id] = c; if (firesEvents(c)) next.fires = true; }
         for (let i = mark + 1; i < pairs.length; i += 2) next.refs.add((pairs[i] as FunctionRef).mod.model.module);
         next.byFn.set(fn, list);
         kept++;
@@ -280,6 +304,9 @@ export class CallGraph {
       for (const r of memo.refs) { const l = referrers.get(r); if (!l) referrers.set(r, [name]); else l.push(name); }
     }
     const droppedModules = new Set<string>(uncarried);
+    // After a surface change, a qualified name of a replaced module may name another def now (one added
+    // above a def of that name): none of their costs is carried.
+    if (reread) for (const m of replacedNames) droppedModules.add(m);
     const work = [...touched];
     while (work.length) {
       for (const m of referrers.get(work.pop()!) ?? []) if (!droppedModules.has(m)) { droppedModules.add(m); work.push(m); }
@@ -309,6 +336,7 @@ export class CallGraph {
     if (!this.modulesAt) return out;
     fnModules.set(ref.fn, key);
     for (const c of out) {
+      if (!memo.fires && firesEvents(c)) memo.fires = true;
       if (c.target) memo.refs.add(c.target.mod.model.module);
       if (c.offloaded?.target) memo.refs.add(c.offloaded.target.mod.model.module);
       if (c.props) for (const e of c.props) memo.refs.add(e.t.mod.model.module);
@@ -383,7 +411,8 @@ export class CallGraph {
     return info;
   }
 
-  private propertyNames: Set<string> | undefined;
+  /** Made on first use, shared with the graphs of work taken apart (see sharing). */
+  private lazy: { propertyNames?: Set<string>; listenerIndex?: Map<string, FunctionRef[]> } = {};
 
   /**
    * Sync property getters (`@property`, `@cached_property`) a call site reads on the way: attribute
@@ -392,13 +421,13 @@ export class CallGraph {
    * attribute is no call; an awaited read (`await obj.prop`) is no call site.
    */
   private propertyReads(mod: ModuleEntry, site: CallSite): SyncEdge[] {
-    if (!this.propertyNames) {
-      this.propertyNames = new Set();
-      for (const m of this.index.modules.values()) for (const n of getterNames(m)) this.propertyNames.add(n);
+    let names = this.lazy.propertyNames;
+    if (!names) {
+      names = this.lazy.propertyNames = new Set();
+      for (const m of this.index.modules.values()) for (const n of getterNames(m)) names.add(n);
     }
-    if (!this.propertyNames.size) return [];
+    if (!names.size) return [];
     // Every call site of the analysis passes here: no closure or array unless a getter's name is read.
-    const names = this.propertyNames;
     let reads: Extract<Expr, { k: 'attr' }>[] | undefined;
     if (site.callee.k === 'attr') reads = attrReads(names, site.callee.o, 0, reads);
     for (const a of site.args) reads = attrReads(names, a, 0, reads);
@@ -698,8 +727,6 @@ export class CallGraph {
     return out;
   }
 
-  private listenerIndex: Map<string, FunctionRef[]> | undefined;
-
   /**
    * Sync functions the project registers as SQLAlchemy listeners, by event name: decorated with
    * `@event.listens_for(target, "after_insert")` or passed to `event.listen(target, "after_insert", fn)`,
@@ -707,7 +734,7 @@ export class CallGraph {
    * whatever that call had at hand (one session, `once=True`), not to every commit: left out.
    */
   private listeners(): Map<string, FunctionRef[]> {
-    if (this.listenerIndex) return this.listenerIndex;
+    if (this.lazy.listenerIndex) return this.lazy.listenerIndex;
     const out = new Map<string, FunctionRef[]>();
     const add = (event: string, ref: FunctionRef | undefined): void => {
       if (!ref || ref.fn.isAsync) return;
@@ -726,14 +753,24 @@ export class CallGraph {
         add((c.args[1] as { v: string }).v, q ? this.index.functions.get(q) : undefined);
       }
     }
-    this.listenerIndex = out;
+    this.lazy.listenerIndex = out;
     return out;
+  }
+
+  /** The registered listeners, by event, as text: equal keys, the same listeners (by qualified name) for the same events. */
+  listenerKey(): string {
+    return [...this.listeners()].map(([event, list]) => `${event}:${list.map((r) => r.fn.qname).join(',')}`).join('\n');
+  }
+
+  /** Whether a registered listener has this qualified name (a commit anywhere may run it). */
+  isListener(qname: string): boolean {
+    for (const list of this.listeners().values()) if (list.some((r) => r.fn.qname === qname)) return true;
+    return false;
   }
 
   /** The listeners a session/connection commit, flush or execute runs (awaited or not). */
   private listenersOf(c: CallInfo): SyncEdge[] {
-    if (!c.canonical || (c.kind !== 'rule' && c.kind !== 'async-io')) return [];
-    const events = eventsFiredBy(c.canonical);
+    const events = firesEvents(c);
     if (!events) return [];
     const index = this.listeners();
     if (!index.size) return [];
@@ -958,6 +995,11 @@ function sameListeners(a: Map<string, FunctionRef[]>, b: Map<string, FunctionRef
     for (let i = 0; i < list.length; i++) if (now(list[i])?.fn !== other[i].fn) return false;
   }
   return true;
+}
+
+/** The SQLAlchemy events a (sync or awaited) session or connection call fires, if it fires any. */
+function firesEvents(c: CallInfo): readonly string[] | undefined {
+  return c.canonical && (c.kind === 'rule' || c.kind === 'async-io') ? eventsFiredBy(c.canonical) : undefined;
 }
 
 /** What CallGraph.carryFrom did not carry: a run drops its own memos of these too. */
