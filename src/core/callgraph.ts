@@ -195,7 +195,7 @@ export class CallGraph {
     // that never looked for listeners asked no call that fires an event (see listenersOf): no edge has one.
     const listenersSame = prev.lazy.listenerIndex === undefined || sameListeners(prev.lazy.listenerIndex, this.listeners(), now);
     // A listener in a replaced module may be an edge's target in any module whose lists fire events:
-    // those are looked at then.
+    // those modules' listener edges are moved to now then, and their costs not carried.
     let listenerReplaced = false;
     if (prev.lazy.listenerIndex) for (const list of prev.lazy.listenerIndex.values()) for (const r of list) if (replaced.has(r.mod)) listenerReplaced = true;
     const replacedNames = new Set([...replaced.values()].map((m) => m.model.module));
@@ -235,6 +235,24 @@ export class CallGraph {
     const changed = new Set<FunctionInfo>();
     for (const [was] of replaced) for (const fn of was.model.functions) if (!present.has(fn)) changed.add(fn);
     /** Modules whose lists were looked at (replaced ones), and unchanged ones not carried (they refer to a replaced one). */
+    /** Unchanged modules carried whose listener edges were moved (their costs are not carried). */
+    const firing = new Set<string>();
+    /** Moves the listener edges of a module's lists to now; false when a listener is gone. */
+    const moveListenerEdges = (memo: ModuleCalls): boolean => {
+      for (const list of memo.byFn.values()) {
+        for (const c of list) {
+          if (!c.edges) continue;
+          for (const e of c.edges) {
+            if (!e.listener) continue;
+            const t = now(e.t);
+            if (!t) return false;
+            e.t = t;
+            if (e.via && e.via.line !== t.fn.line) e.via = { ...e.via, line: t.fn.line };
+          }
+        }
+      }
+      return true;
+    };
     const scanned = new Set<string>();
     const uncarried = new Set<string>();
     for (const [name, memo] of prev.calls) {
@@ -249,9 +267,14 @@ export class CallGraph {
         // An unchanged module: kept whole when its lists refer to no replaced module, else classified
         // again on demand (looking at every list of every module that imports the edited one would cost
         // what the edit saves).
-        let refers = (listenerReplaced && memo.fires === true) || !listenersSame;
+        let refers = !listenersSame;
         for (const r of memo.refs) if (replacedNames.has(r)) { refers = true; break; }
         if (refers) { uncarried.add(name); continue; }
+        if (listenerReplaced && memo.fires) {
+          // The listeners are the same functions (listenersSame): the edges naming them move to now.
+          if (!moveListenerEdges(memo)) { uncarried.add(name); continue; }
+          firing.add(name);
+        }
         this.calls.set(name, memo);
         kept += memo.byFn.size;
         continue;
@@ -295,7 +318,7 @@ export class CallGraph {
     }
     // Modules kept as they were that refer (directly or not) to a module with a changed or stale function:
     // their costs are dropped whole (their functions may reach one).
-    const touched = new Set<string>([...replacedNames, ...uncarried]);
+    const touched = new Set<string>([...replacedNames, ...uncarried, ...firing]);
     for (const f of changed) { const m = fnModules.get(f); if (m) touched.add(m); }
     for (const f of stale) { const m = fnModules.get(f); if (m) touched.add(m); }
     const referrers = new Map<string, string[]>();
@@ -303,7 +326,7 @@ export class CallGraph {
       if (scanned.has(name)) continue;
       for (const r of memo.refs) { const l = referrers.get(r); if (!l) referrers.set(r, [name]); else l.push(name); }
     }
-    const droppedModules = new Set<string>(uncarried);
+    const droppedModules = new Set<string>([...uncarried, ...firing]);
     // After a surface change, a qualified name of a replaced module may name another def now (one added
     // above a def of that name): none of their costs is carried.
     if (reread) for (const m of replacedNames) droppedModules.add(m);
