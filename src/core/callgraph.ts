@@ -111,7 +111,12 @@ interface ModuleCalls {
   refs: Set<string>;
   /** Whether a list has a call that fires SQLAlchemy events (its edges may name listeners, see listenersOf). */
   fires?: boolean;
+  /** The last graph (see CallGraph.gen) that asked for one of the lists. */
+  used?: number;
 }
+
+/** Numbers the graphs of runs (see ModuleCalls.used). */
+let graphs = 0;
 
 export class CallGraph {
   /**
@@ -132,6 +137,9 @@ export class CallGraph {
     this.costKind = costOf;
   }
 
+  /** This graph's number; graphs sharing its lists (see sharing) have the same. */
+  private gen = ++graphs;
+
   /** Notes the modules as indexed now, so that the next run's graph can carry this one's work over (see carryFrom). */
   carryable(): void {
     this.modulesAt = new Map(this.index.modules);
@@ -151,6 +159,7 @@ export class CallGraph {
     g.nameFacts = this.nameFacts;
     g.decoratorMemo = this.decoratorMemo;
     g.lazy = this.lazy;
+    g.gen = this.gen;
     return g;
   }
 
@@ -237,6 +246,8 @@ export class CallGraph {
     /** Modules whose lists were looked at (replaced ones), and unchanged ones not carried (they refer to a replaced one). */
     /** Unchanged modules carried whose listener edges were moved (their costs are not carried). */
     const firing = new Set<string>();
+    /** Unchanged modules whose lists the last run did not ask for (not carried; their costs may be). */
+    const unused: [string, ModuleCalls][] = [];
     /** Moves the listener edges of a module's lists to now; false when a listener is gone. */
     const moveListenerEdges = (memo: ModuleCalls): boolean => {
       for (const list of memo.byFn.values()) {
@@ -270,6 +281,10 @@ export class CallGraph {
         let refers = !listenersSame;
         for (const r of memo.refs) if (replacedNames.has(r)) { refers = true; break; }
         if (refers) { uncarried.add(name); continue; }
+        // Lists the last run did not ask for are not kept alive (a keystroke's run asks for what its
+        // files reach): classified again on demand, the same (the module and what it read are
+        // unchanged), so its costs hold unless they reach a module whose costs are dropped (below).
+        if (memo.used !== prev.gen) { unused.push([name, memo]); continue; }
         if (listenerReplaced && memo.fires) {
           // The listeners are the same functions (listenersSame): the edges naming them move to now.
           if (!moveListenerEdges(memo)) { uncarried.add(name); continue; }
@@ -322,7 +337,7 @@ export class CallGraph {
     for (const f of changed) { const m = fnModules.get(f); if (m) touched.add(m); }
     for (const f of stale) { const m = fnModules.get(f); if (m) touched.add(m); }
     const referrers = new Map<string, string[]>();
-    for (const [name, memo] of this.calls) {
+    for (const [name, memo] of [...this.calls, ...unused]) {
       if (scanned.has(name)) continue;
       for (const r of memo.refs) { const l = referrers.get(r); if (!l) referrers.set(r, [name]); else l.push(name); }
     }
@@ -345,6 +360,7 @@ export class CallGraph {
     const key = ref.mod.model.module;
     let memo = this.calls.get(key);
     if (!memo) this.calls.set(key, (memo = { sites: new Array(ref.mod.model.calls.length), byFn: new Map(), refs: new Set() }));
+    memo.used = this.gen;
     const known = memo.byFn.get(ref.fn);
     if (known) return known;
     const sites = memo.sites;
