@@ -592,10 +592,17 @@ export class Analyzer {
     if (!fastapi) this.fastapiReads = new Set();
     const run = new Run(entries, opts, notes, files.length, this.canonicalMemo(surfaces, resolutionsKept), new Map(files.map((f) => [f.path, f.text])), index, fastapi, this.fastapiReads, this.docs.size > 0);
     run.loggingCoroutines = this.loggingCoroutines;
-    // Same names and surfaces as the last run: its classified call sites serve again (Run.carryFrom);
-    // the reads the replaced files' kept functions made are theirs still.
-    const carryKey = `${names}\u0002${surfaces}\u0002${index.watchKey}`;
-    this.carryStats.functions = this.lastRun?.key === carryKey ? run.carryFrom(this.lastRun.run) : 0;
+    // Same names and watched modules as the last run: its classified call sites serve again (Run.carryFrom),
+    // when every surface is the same or the names the surfaces changed are known (indexFor), but for the
+    // modules that read one of those names (see reads), which are classified again; the reads the replaced
+    // files' kept functions made are theirs still.
+    const last = this.lastRun;
+    const changed = this.changedNow;
+    const carries = last !== undefined && last.names === names && last.watch === index.watchKey && (last.surfaces === surfaces || (resolutionsKept && changed !== 'all'));
+    const reread = carries && last.surfaces !== surfaces && changed !== 'all'
+      ? (mod: ModuleEntry) => { const r = this.reads.get(mod.file) ?? this.droppedReads.get(mod.file); return !r || readsChanged(r, changed); }
+      : undefined;
+    this.carryStats.functions = carries ? run.carryFrom(last.run, reread) : 0;
     if (this.carryStats.functions) {
       for (const [file, r] of this.droppedReads) { let now = this.reads.get(file); if (!now) this.reads.set(file, (now = new Set())); for (const x of r) now.add(x); }
     }
@@ -609,7 +616,7 @@ export class Analyzer {
     if (kept) run.narrow(plan!.run);
     const result = run.result(kept?.results);
     // Kept for editing sessions only (open documents, see Run's carryable): a scan's graph is garbage once its result is made.
-    if (this.docs.size) this.lastRun = { run, key: carryKey };
+    if (this.docs.size) this.lastRun = { run, names, surfaces, watch: index.watchKey };
     this.keep(run, files, entries, surfaces, opts, result, plan && kept ? { ...plan, changedNames: kept.changedNames, reused: kept.results } : undefined);
     this.recordViews(files, opts.only);
     return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
@@ -660,6 +667,8 @@ export class Analyzer {
     results: Map<string, FileResult>;
     /** The modules whose reads were noted (see SymbolIndex.watch) when the base was taken. */
     watch: string;
+    /** The SQLAlchemy listeners when the base was taken (see Run.listenerKey). */
+    listeners: string;
   } | undefined;
   /**
    * Per file, the names of watched modules (open documents) its analysis read (see
@@ -669,7 +678,9 @@ export class Analyzer {
   /** Reads of files whose entry was replaced in this analyze() (see entryFor), until the run carries over (see lastRun). */
   private droppedReads = new Map<string, Set<string>>();
   /** The last run and the names, surfaces and watched modules it ran with: the next run may carry its call graph over. */
-  private lastRun: { run: Run; key: string } | undefined;
+  private lastRun: { run: Run; names: string; surfaces: string; watch: string } | undefined;
+  /** The names surfaces changed since the last analyze() (see indexFor), or 'all' (unknown, or everything). */
+  private changedNow: Set<string> | 'all' = 'all';
   /** How many functions' classified call sites the last analyze() carried over from the one before (tests check the work saved). */
   readonly carryStats = { functions: 0 };
   private readsOf = (mod: ModuleEntry): Set<string> => {
@@ -740,6 +751,8 @@ export class Analyzer {
    */
   private keptResults(run: Run, plan: { run: Set<string>; reuse: string[]; changed: ModuleEntry[]; names: Set<string> }, files: SourceFile[], only: Set<string>): { results: FileResult[]; changedNames: Set<string> } | undefined {
     const k = this.kept!;
+    // Listeners registered or dropped since the base: what commits run changed, wherever they are.
+    if (run.listenerKey() !== k.listeners) return undefined;
     const t = performance.now();
     const names = new Set(plan.names);
     try {
@@ -748,7 +761,8 @@ export class Analyzer {
         const base = k.keys.get(e.file)!;
         if (key === base) continue;
         const d = exportKeyChanges(base, key, e.model.module);
-        if (d === 'all' || !k.watch) return undefined;
+        // A listener is reached through no name: a commit in any file may run it.
+        if (d === 'all' || !k.watch || [...d].some((n) => run.isListener(n))) return undefined;
         for (const n of d) names.add(n);
       }
     } finally { this.keptStats.keyMs = performance.now() - t; }
@@ -835,7 +849,7 @@ export class Analyzer {
       const readerKeys = new Map<string, string>();
       for (const [file, key] of k.readerKeys) if (present.has(file) && !plan.run.has(file) && results.has(file) && !moved.some((f) => key.includes(f))) readerKeys.set(file, key);
       this.deferKeys(run, keys, this.documentKeys(files, entries), readerKeys, this.readerKeys(files, entries.filter((e) => plan.run.has(e.file))));
-      this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, readerKeys, results, watch: this.workspace.index.watchKey };
+      this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, readerKeys, results, watch: this.workspace.index.watchKey, listeners: run.listenerKey() };
       this.rowEdits.clear();
       this.namesSinceBase = new Set();
       return;
@@ -854,7 +868,7 @@ export class Analyzer {
     const keys = new Map<string, string>();
     const readerKeys = new Map<string, string>();
     this.deferKeys(run, keys, this.documentKeys(files, entries), readerKeys, this.readerKeys(files, opts.only ? entries.filter((e) => opts.only!.has(e.file)) : entries));
-    this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, readerKeys, results: byFile(opts.only), watch: this.workspace.index.watchKey };
+    this.kept = { names: this.workspace.names, surfaces, opts: optionsKey(opts), entries: new Map(entries.map((e) => [e.file, e])), keys, readerKeys, results: byFile(opts.only), watch: this.workspace.index.watchKey, listeners: run.listenerKey() };
     this.rowEdits.clear();
     this.namesSinceBase = new Set();
   }
@@ -989,6 +1003,7 @@ export class Analyzer {
       this.workspace = { names, entries, surfaces, index };
       this.indexStats.rebuilt++;
       this.noteRoleInputs(entries, names, surfaces);
+      this.changedNow = 'all';
       return { index, kept: false };
     }
     const watchKey = prev.index.watchKey;
@@ -1037,6 +1052,7 @@ export class Analyzer {
     if (changedNames === 'all') this.namesSinceBase = 'all';
     else if (this.namesSinceBase !== 'all') for (const n of changedNames) this.namesSinceBase.add(n);
     if (fastapi) this.indexStats.fastapiReused++;
+    this.changedNow = changedNames;
     this.workspace = { names, entries, surfaces, index: prev.index };
     return { index: prev.index, fastapi, kept: changedNames !== 'all' };
   }
@@ -1231,8 +1247,8 @@ class Run {
   get fastapiModel(): FastApiModel { return this.fastapi; }
 
   /** Takes over `prev`'s classified call sites where they still hold (see CallGraph.carryFrom); how many functions' lists. */
-  carryFrom(prev: Run): number {
-    const kept = this.graph.carryFrom(prev.graph);
+  carryFrom(prev: Run, reread?: (mod: ModuleEntry) => boolean): number {
+    const kept = this.graph.carryFrom(prev.graph, reread);
     const drops = this.graph.costDrops;
     if (!kept || !drops || prev.costKey !== this.costKey) return kept;
     // Coroutine costs: the previous ones, less those of changed or stale functions, of modules that may
@@ -1250,6 +1266,16 @@ class Run {
    */
   private readonly carryable: boolean;
 
+  /** The workspace's SQLAlchemy listeners as text (see CallGraph.listenerKey). */
+  listenerKey(): string {
+    return this.graph.listenerKey();
+  }
+
+  /** Whether a module's name (`module\u0000name`, as exportKeyChanges gives) is a registered listener. */
+  isListener(name: string): boolean {
+    return this.graph.isListener(name.replace('\u0000', '.'));
+  }
+
   /** Report these files (before result()). */
   narrow(only: Set<string> | undefined): void {
     this.opts = { ...this.opts, only };
@@ -1258,8 +1284,9 @@ class Run {
   /**
    * Everything another file's analysis reads of this module beyond its surface: per function, what a
    * sync one blocks on (codes, the chains with `line` applied to their lines, the calls they root in)
-   * and costs, what a coroutine costs and whether it logs (LW501 counts those). Computed on a graph of
-   * its own, so the run's results do not depend on whether a key was taken.
+   * and costs, what a coroutine costs and whether it logs (LW501 counts those). Computed with summaries
+   * and costs of its own (they depend on the order they are computed in), so the run's results do not
+   * depend on whether a key was taken; the classified call sites, which depend on no order, are the run's.
    */
   exportKey(mod: ModuleEntry, line: (file: string, line: number) => number): string {
     // Taken once per module and run (on a graph of its own, so the same whatever was taken before);
@@ -1274,7 +1301,8 @@ class Run {
 
   private rawExportKey(mod: ModuleEntry): (string | { qname: string; summary: SummaryEntry[]; cost: string })[] {
     const saved = { graph: this.graph, costs: this.coroutineCosts };
-    this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), this.memo);
+    // Summaries and costs of its own; the classified call sites shared with the run's graph (see CallGraph.sharing).
+    this.graph = saved.graph.sharing();
     this.coroutineCosts = saved.costs.scratch();
     try {
       const out: (string | { qname: string; summary: SummaryEntry[]; cost: string })[] = [mod.model.imports.map((i) => i.q).join(',')];

@@ -109,7 +109,14 @@ interface ModuleCalls {
   byFn: Map<FunctionInfo, CallInfo[]>;
   /** Modules the lists refer to (targets, offloaded callables, property getters). */
   refs: Set<string>;
+  /** Whether a list has a call that fires SQLAlchemy events (its edges may name listeners, see listenersOf). */
+  fires?: boolean;
+  /** The last graph (see CallGraph.gen) that asked for one of the lists. */
+  used?: number;
 }
+
+/** Numbers the graphs of runs (see ModuleCalls.used). */
+let graphs = 0;
 
 export class CallGraph {
   /**
@@ -130,22 +137,44 @@ export class CallGraph {
     this.costKind = costOf;
   }
 
+  /** This graph's number; graphs sharing its lists (see sharing) have the same. */
+  private gen = ++graphs;
+
   /** Notes the modules as indexed now, so that the next run's graph can carry this one's work over (see carryFrom). */
   carryable(): void {
     this.modulesAt = new Map(this.index.modules);
   }
 
   /**
+   * A graph for work taken apart (an export key) over the same index, memo and rules: summaries and
+   * sync costs of its own (they depend on the order they are computed in), the classified call sites
+   * and what classification reads (which depend on no order) shared with this one, so that what
+   * either classifies the other need not classify again.
+   */
+  sharing(): CallGraph {
+    const g = new CallGraph(this.index, this.rules, this.costKind, this.memo);
+    g.calls = this.calls;
+    g.modulesAt = this.modulesAt;
+    g.calleeNames = this.calleeNames;
+    g.nameFacts = this.nameFacts;
+    g.decoratorMemo = this.decoratorMemo;
+    g.lazy = this.lazy;
+    g.gen = this.gen;
+    return g;
+  }
+
+  /**
    * Takes over the classified call sites of `prev`, a graph of the previous analysis over the same
    * index (updated in place since), canonical memo and rules, when the caller knows every module's
-   * name and surface is unchanged since (so a call site of an unchanged function resolves and
-   * classifies as before). A function's list is kept while the function is the same record (its
+   * name is unchanged since and every surface too, or which modules (`reread`) read a name a surface
+   * changed (so a call site of an unchanged function of any other module resolves and classifies as
+   * before; those modules' lists are not carried). A function's list is kept while the function is the same record (its
    * statement's part was not rebuilt: records move in place) and it reaches no function that was
    * not (a rebuilt function is a new record); references to a replaced module entry are moved to the
    * current one. Classification depends on nothing else (summaries and costs, which depend on the
    * order they are computed in, are computed again). Returns how many function lists were kept.
    */
-  carryFrom(prev: CallGraph): number {
+  carryFrom(prev: CallGraph, reread?: (mod: ModuleEntry) => boolean): number {
     if (!prev.modulesAt || prev.index !== this.index || prev.memo !== this.memo || prev.rules !== this.rules) return 0;
     // Replaced entries (module name unchanged): old entry -> current one, with the functions still present.
     const replaced = new Map<ModuleEntry, ModuleEntry>();
@@ -173,10 +202,11 @@ export class CallGraph {
     };
     // Listeners are found again: edges (which list them) are kept only when they are the same. A graph
     // that never looked for listeners asked no call that fires an event (see listenersOf): no edge has one.
-    const listenersSame = prev.listenerIndex === undefined || sameListeners(prev.listenerIndex, this.listeners(), now);
-    // A listener in a replaced module may be an edge's target anywhere: every module is looked at then.
-    let scanAll = false;
-    if (prev.listenerIndex) for (const list of prev.listenerIndex.values()) for (const r of list) if (replaced.has(r.mod)) scanAll = true;
+    const listenersSame = prev.lazy.listenerIndex === undefined || sameListeners(prev.lazy.listenerIndex, this.listeners(), now);
+    // A listener in a replaced module may be an edge's target in any module whose lists fire events:
+    // those modules' listener edges are moved to now then, and their costs not carried.
+    let listenerReplaced = false;
+    if (prev.lazy.listenerIndex) for (const list of prev.lazy.listenerIndex.values()) for (const r of list) if (replaced.has(r.mod)) listenerReplaced = true;
     const replacedNames = new Set([...replaced.values()].map((m) => m.model.module));
     let kept = 0;
     // Caller records and callee refs of the lists looked at, in pairs (for the transitive check below).
@@ -214,6 +244,26 @@ export class CallGraph {
     const changed = new Set<FunctionInfo>();
     for (const [was] of replaced) for (const fn of was.model.functions) if (!present.has(fn)) changed.add(fn);
     /** Modules whose lists were looked at (replaced ones), and unchanged ones not carried (they refer to a replaced one). */
+    /** Unchanged modules carried whose listener edges were moved (their costs are not carried). */
+    const firing = new Set<string>();
+    /** Unchanged modules whose lists the last run did not ask for (not carried; their costs may be). */
+    const unused: [string, ModuleCalls][] = [];
+    /** Moves the listener edges of a module's lists to now; false when a listener is gone. */
+    const moveListenerEdges = (memo: ModuleCalls): boolean => {
+      for (const list of memo.byFn.values()) {
+        for (const c of list) {
+          if (!c.edges) continue;
+          for (const e of c.edges) {
+            if (!e.listener) continue;
+            const t = now(e.t);
+            if (!t) return false;
+            e.t = t;
+            if (e.via && e.via.line !== t.fn.line) e.via = { ...e.via, line: t.fn.line };
+          }
+        }
+      }
+      return true;
+    };
     const scanned = new Set<string>();
     const uncarried = new Set<string>();
     for (const [name, memo] of prev.calls) {
@@ -221,13 +271,25 @@ export class CallGraph {
       if (!mod) continue;
       const wasMod = prev.modulesAt.get(name);
       if (!wasMod || (wasMod !== mod && replaced.get(wasMod) !== mod)) continue;
+      // After a surface change, a module that read a name whose meaning changed, and the changed module
+      // itself (its own names are not noted as read): classified again on demand.
+      if (reread && (wasMod !== mod || reread(mod))) { uncarried.add(name); continue; }
       if (wasMod === mod) {
         // An unchanged module: kept whole when its lists refer to no replaced module, else classified
         // again on demand (looking at every list of every module that imports the edited one would cost
         // what the edit saves).
-        let refers = scanAll || !listenersSame;
+        let refers = !listenersSame;
         for (const r of memo.refs) if (replacedNames.has(r)) { refers = true; break; }
         if (refers) { uncarried.add(name); continue; }
+        // Lists the last run did not ask for are not kept alive (a keystroke's run asks for what its
+        // files reach): classified again on demand, the same (the module and what it read are
+        // unchanged), so its costs hold unless they reach a module whose costs are dropped (below).
+        if (memo.used !== prev.gen) { unused.push([name, memo]); continue; }
+        if (listenerReplaced && memo.fires) {
+          // The listeners are the same functions (listenersSame): the edges naming them move to now.
+          if (!moveListenerEdges(memo)) { uncarried.add(name); continue; }
+          firing.add(name);
+        }
         this.calls.set(name, memo);
         kept += memo.byFn.size;
         continue;
@@ -241,7 +303,7 @@ export class CallGraph {
         let holds = true;
         for (const c of list) if (calls[c.site.id] !== c.site || !carry(fn, c)) { holds = false; break; }
         if (!holds) { pairs.length = mark; changed.add(fn); continue; }
-        for (const c of list) next.sites[c.site.id] = c;
+        for (const c of list) { next.sites[c.site.id] = c; if (firesEvents(c)) next.fires = true; }
         for (let i = mark + 1; i < pairs.length; i += 2) next.refs.add((pairs[i] as FunctionRef).mod.model.module);
         next.byFn.set(fn, list);
         kept++;
@@ -271,15 +333,18 @@ export class CallGraph {
     }
     // Modules kept as they were that refer (directly or not) to a module with a changed or stale function:
     // their costs are dropped whole (their functions may reach one).
-    const touched = new Set<string>([...replacedNames, ...uncarried]);
+    const touched = new Set<string>([...replacedNames, ...uncarried, ...firing]);
     for (const f of changed) { const m = fnModules.get(f); if (m) touched.add(m); }
     for (const f of stale) { const m = fnModules.get(f); if (m) touched.add(m); }
     const referrers = new Map<string, string[]>();
-    for (const [name, memo] of this.calls) {
+    for (const [name, memo] of [...this.calls, ...unused]) {
       if (scanned.has(name)) continue;
       for (const r of memo.refs) { const l = referrers.get(r); if (!l) referrers.set(r, [name]); else l.push(name); }
     }
-    const droppedModules = new Set<string>(uncarried);
+    const droppedModules = new Set<string>([...uncarried, ...firing]);
+    // After a surface change, a qualified name of a replaced module may name another def now (one added
+    // above a def of that name): none of their costs is carried.
+    if (reread) for (const m of replacedNames) droppedModules.add(m);
     const work = [...touched];
     while (work.length) {
       for (const m of referrers.get(work.pop()!) ?? []) if (!droppedModules.has(m)) { droppedModules.add(m); work.push(m); }
@@ -295,6 +360,7 @@ export class CallGraph {
     const key = ref.mod.model.module;
     let memo = this.calls.get(key);
     if (!memo) this.calls.set(key, (memo = { sites: new Array(ref.mod.model.calls.length), byFn: new Map(), refs: new Set() }));
+    memo.used = this.gen;
     const known = memo.byFn.get(ref.fn);
     if (known) return known;
     const sites = memo.sites;
@@ -310,6 +376,7 @@ export class CallGraph {
     if (!this.modulesAt) return out;
     fnModules.set(ref.fn, key);
     for (const c of out) {
+      if (!memo.fires && firesEvents(c)) memo.fires = true;
       if (c.target) memo.refs.add(c.target.mod.model.module);
       if (c.offloaded?.target) memo.refs.add(c.offloaded.target.mod.model.module);
       if (c.props) for (const e of c.props) memo.refs.add(e.t.mod.model.module);
@@ -384,7 +451,8 @@ export class CallGraph {
     return info;
   }
 
-  private propertyNames: Set<string> | undefined;
+  /** Made on first use, shared with the graphs of work taken apart (see sharing). */
+  private lazy: { propertyNames?: Set<string>; listenerIndex?: Map<string, FunctionRef[]> } = {};
 
   /**
    * Sync property getters (`@property`, `@cached_property`) a call site reads on the way: attribute
@@ -393,13 +461,13 @@ export class CallGraph {
    * attribute is no call; an awaited read (`await obj.prop`) is no call site.
    */
   private propertyReads(mod: ModuleEntry, site: CallSite): SyncEdge[] {
-    if (!this.propertyNames) {
-      this.propertyNames = new Set();
-      for (const m of this.index.modules.values()) for (const n of getterNames(m)) this.propertyNames.add(n);
+    let names = this.lazy.propertyNames;
+    if (!names) {
+      names = this.lazy.propertyNames = new Set();
+      for (const m of this.index.modules.values()) for (const n of getterNames(m)) names.add(n);
     }
-    if (!this.propertyNames.size) return [];
+    if (!names.size) return [];
     // Every call site of the analysis passes here: no closure or array unless a getter's name is read.
-    const names = this.propertyNames;
     let reads: Extract<Expr, { k: 'attr' }>[] | undefined;
     if (site.callee.k === 'attr') reads = attrReads(names, site.callee.o, 0, reads);
     for (const a of site.args) reads = attrReads(names, a, 0, reads);
@@ -699,8 +767,6 @@ export class CallGraph {
     return out;
   }
 
-  private listenerIndex: Map<string, FunctionRef[]> | undefined;
-
   /**
    * Sync functions the project registers as SQLAlchemy listeners, by event name: decorated with
    * `@event.listens_for(target, "after_insert")` or passed to `event.listen(target, "after_insert", fn)`,
@@ -708,7 +774,7 @@ export class CallGraph {
    * whatever that call had at hand (one session, `once=True`), not to every commit: left out.
    */
   private listeners(): Map<string, FunctionRef[]> {
-    if (this.listenerIndex) return this.listenerIndex;
+    if (this.lazy.listenerIndex) return this.lazy.listenerIndex;
     const out = new Map<string, FunctionRef[]>();
     const add = (event: string, ref: FunctionRef | undefined): void => {
       if (!ref || ref.fn.isAsync) return;
@@ -727,14 +793,24 @@ export class CallGraph {
         add((c.args[1] as { v: string }).v, q ? this.index.functions.get(q) : undefined);
       }
     }
-    this.listenerIndex = out;
+    this.lazy.listenerIndex = out;
     return out;
+  }
+
+  /** The registered listeners, by event, as text: equal keys, the same listeners (by qualified name) for the same events. */
+  listenerKey(): string {
+    return [...this.listeners()].map(([event, list]) => `${event}:${list.map((r) => r.fn.qname).join(',')}`).join('\n');
+  }
+
+  /** Whether a registered listener has this qualified name (a commit anywhere may run it). */
+  isListener(qname: string): boolean {
+    for (const list of this.listeners().values()) if (list.some((r) => r.fn.qname === qname)) return true;
+    return false;
   }
 
   /** The listeners a session/connection commit, flush or execute runs (awaited or not). */
   private listenersOf(c: CallInfo): SyncEdge[] {
-    if (!c.canonical || (c.kind !== 'rule' && c.kind !== 'async-io')) return [];
-    const events = eventsFiredBy(c.canonical);
+    const events = firesEvents(c);
     if (!events) return [];
     const index = this.listeners();
     if (!index.size) return [];
@@ -960,6 +1036,11 @@ function sameListeners(a: Map<string, FunctionRef[]>, b: Map<string, FunctionRef
     for (let i = 0; i < list.length; i++) if (now(list[i])?.fn !== other[i].fn) return false;
   }
   return true;
+}
+
+/** The SQLAlchemy events a (sync or awaited) session or connection call fires, if it fires any. */
+function firesEvents(c: CallInfo): readonly string[] | undefined {
+  return c.canonical && (c.kind === 'rule' || c.kind === 'async-io') ? eventsFiredBy(c.canonical) : undefined;
 }
 
 /** What CallGraph.carryFrom did not carry: a run drops its own memos of these too. */
