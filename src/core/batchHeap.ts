@@ -27,8 +27,13 @@ export function keepYoungSmall(): void {
  * it without changing the thresholds. Other allocators ignore the size.
  */
 export const UNTRACKED_BYTES = 33 * 1024 * 1024;
-/** Files smaller than this are read the ordinary way (below malloc's first mmap threshold). */
-const SMALL_FILE = 96 * 1024;
+/**
+ * Files smaller than this are read the ordinary way. Freeing one raises the trim threshold to at
+ * most 2 MiB, which the wasm parser's optimising compiles do anyway (V8 frees a ~1.1 MB compile zone
+ * on a background thread once the grammar's largest function tiers up); a larger buffer held
+ * in the big block counts as 33 MB of external memory for V8's GC heuristics until it is collected.
+ */
+const SMALL_FILE = 1024 * 1024;
 
 /** A file's bytes, read without moving malloc's thresholds (see UNTRACKED_BYTES). Throws as readFileSync does. */
 export function readFileUntracked(path: string): Buffer {

@@ -103,7 +103,7 @@ export class ModelBuilders {
   /**
    * Creating a worker's isolate lets the young generation grow again, for every thread (batchHeap.ts),
    * at a moment this thread cannot see: until every worker is online, this thread freezes it again
-   * whenever it is called (the scan calls it per file read; a few microseconds each).
+   * whenever it is called (per file read, then per file built here; a few microseconds each).
    */
   holdYoungSmall(): void {
     if (this.starting > 0) keepYoungSmall();
@@ -116,6 +116,7 @@ export class ModelBuilders {
    * decides then) or after build().
    */
   share(files: SourceFile[]): void {
+    this.holdYoungSmall();
     if (this.closed || this.early || !worthSharing(files)) return;
     this.early = largestFirst(files);
     this.post({ files: this.early, slot: NEXT, more: true });
@@ -130,18 +131,7 @@ export class ModelBuilders {
    * (docs/performance.md, "Session 10: rss"). Parts stay under malloc's default mmap threshold (128 KiB).
    */
   private post(msg: WorkerFiles): void {
-    const parts: WorkerFiles[] = [];
-    let start = 0;
-    let chars = 0;
-    for (let i = 0; i < msg.files.length; i++) {
-      chars += msg.files[i].text.length;
-      if (chars >= WORKER_PART_CHARS && i + 1 < msg.files.length) {
-        parts.push({ files: msg.files.slice(start, i + 1), part: true });
-        start = i + 1;
-        chars = 0;
-      }
-    }
-    parts.push({ ...msg, files: start ? msg.files.slice(start) : msg.files });
+    const parts = inParts(msg);
     for (const h of this.helpers) {
       for (const part of parts) { try { h.port.postMessage(part); } catch { h.alive = false; } }
     }
@@ -194,6 +184,7 @@ export class ModelBuilders {
       for (let i = Atomics.add(this.queue, slot, 1); i < list.length; i = Atomics.add(this.queue, slot, 1)) {
         const f = byPath.get(list[i].path);
         if (!f) continue; // shared early but not to be built after all
+        this.holdYoungSmall();
         try { analyzer.model(f); } catch { /* analyze() reports it */ }
         own++;
         ownChars += f.text.length;
@@ -227,6 +218,28 @@ export class ModelBuilders {
       void h.worker.terminate();
     }
   }
+}
+
+/**
+ * `msg` as the messages that carry it (see ModelBuilders.post): its files in order, at most
+ * `maxChars` of text per message unless one file alone has more, each message but the last with
+ * `part` set; the last has `msg`'s other fields.
+ */
+export function inParts(msg: WorkerFiles, maxChars = WORKER_PART_CHARS): WorkerFiles[] {
+  const parts: WorkerFiles[] = [];
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i < msg.files.length; i++) {
+    const n = msg.files[i].text.length;
+    if (i > start && chars + n > maxChars) {
+      parts.push({ files: msg.files.slice(start, i), part: true });
+      start = i;
+      chars = 0;
+    }
+    chars += n;
+  }
+  parts.push({ ...msg, files: start ? msg.files.slice(start) : msg.files });
+  return parts;
 }
 
 function worthSharing(files: SourceFile[]): boolean {
