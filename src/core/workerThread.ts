@@ -6,7 +6,7 @@
 // thread builds it itself and reports the error. The last message has `done` set.
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { Analyzer, type SourceFile } from './analyzer';
-import { encode, type Encoded } from './modelCodec';
+import { encode, type Encoded, releaseEncodeBuffers } from './modelCodec';
 import type { FileModel } from './python/model';
 import { mark } from './timeline';
 
@@ -90,6 +90,7 @@ async function run(beforeDone?: () => void): Promise<void> {
   analyzer.dispose();
   try { beforeDone?.(); } catch { /* the launcher's code cache is optional */ }
   post(true);
+  releaseEncodeBuffers();
   Atomics.store(queue, busy, 0);
   port.close();
 }
