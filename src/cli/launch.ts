@@ -28,7 +28,7 @@ export interface LoadedBundle {
 
 /** Runs `file` (a CommonJS bundle) as a module; `cache`: read its code cache (false: compile as Node would). */
 export function loadBundle(file: string, cache: boolean): LoadedBundle {
-  // Read so that freeing them leaves malloc's thresholds alone (core/batchHeap.ts).
+  // Read so that freeing a large one (the 1.7 MB bundle) leaves malloc's thresholds alone (core/batchHeap.ts).
   const bytes = readFileUntracked(file);
   const source = bytes.toString('utf8');
   const cacheFile = `${file}.cache`;

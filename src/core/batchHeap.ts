@@ -19,9 +19,10 @@ export function keepYoungSmall(): void {
  * glibc's malloc serves a block of 128 KiB or more with its own mmap, and when such a block is freed
  * it raises its mmap threshold to the block's size and its trim threshold to twice that, for the
  * whole process and for good (the "dynamic mmap threshold", mallopt(3)). From then on, free memory
- * at the top of each thread's arena is kept up to that trim threshold: freeing one 1.7 MB buffer (the
- * bundle's text, read at start) let a cold scan keep ~10 MB more of RSS at its peak (500-file
- * benchmark, docs/performance.md "Session 10: rss"). Blocks above DEFAULT_MMAP_THRESHOLD_MAX (32 MiB
+ * at the top of each thread's arena is kept up to that trim threshold. Freeing the 1.7 MB bundle
+ * text read at start sets it to ~3.5 MB; with the thresholds pinned by environment, a trim threshold
+ * of 4 MB gave the 500-file cold scan a peak of 195-197 MB, 2 MB 191, 1 MB 183-187
+ * (docs/performance.md, "Session 10: rss"). Blocks above DEFAULT_MMAP_THRESHOLD_MAX (32 MiB
  * on 64-bit systems) do not move the thresholds, so a large file read once is read into a buffer
  * bigger than that: only the pages the file fills are touched (resident), and freeing it unmaps
  * it without changing the thresholds. Other allocators ignore the size.

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
-import { keepYoungSmall, readFileUntracked } from './batchHeap';
+import { keepYoungSmall } from './batchHeap';
 import type { CursorOps } from './python/flatTree';
 
 let ready: Promise<Language> | undefined;
@@ -145,12 +145,9 @@ export function initParser(grammarDir = defaultGrammarDir()): Promise<Language> 
   if (!ready) {
     ready = (async () => {
       moduleOptions.locateFile = () => join(grammarDir, 'web-tree-sitter.wasm');
-      // Both modules read so that freeing their bytes leaves malloc's thresholds alone (batchHeap.ts).
-      moduleOptions.wasmBinary = readFileUntracked(join(grammarDir, 'web-tree-sitter.wasm'));
       await Parser.init(moduleOptions);
-      delete moduleOptions.wasmBinary;
       wasm = checkWasm();
-      language = await Language.load(readFileUntracked(join(grammarDir, 'tree-sitter-python.wasm')));
+      language = await Language.load(join(grammarDir, 'tree-sitter-python.wasm'));
       // A scan worker's isolate, made while this thread read the files, let the young generation grow again.
       keepYoungSmall();
       return language;
