@@ -2,6 +2,7 @@
 // freezes it and says so in the environment; creating any isolate (a scan's worker thread) resets
 // the flag for the whole process, so the threads set it again (workerBin.ts first thing, the main
 // thread once its parser is ready: parser.ts).
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 
 /** "1" once the launcher froze the young generation; "0" turns the freeze off. */
@@ -12,4 +13,40 @@ export const FREEZE_YOUNG = '--semi-space-growth-factor=1';
 /** Freezes the young generation again when this is a batch run that froze it. */
 export function keepYoungSmall(): void {
   if (process.env[BATCH_HEAP_ENV] === '1') setFlagsFromString(FREEZE_YOUNG);
+}
+
+/**
+ * glibc's malloc serves a block of 128 KiB or more with its own mmap, and when such a block is freed
+ * it raises its mmap threshold to the block's size and its trim threshold to twice that, for the
+ * whole process and for good (the "dynamic mmap threshold", mallopt(3)). From then on, free memory
+ * at the top of each thread's arena is kept up to that trim threshold. Freeing the 1.7 MB bundle
+ * text read at start sets it to ~3.5 MB; with the thresholds pinned by environment, a trim threshold
+ * of 4 MB gave the 500-file cold scan a peak of 195-197 MB, 2 MB 191, 1 MB 183-187
+ * (docs/performance.md, "Session 10: rss"). Blocks above DEFAULT_MMAP_THRESHOLD_MAX (32 MiB
+ * on 64-bit systems) do not move the thresholds, so a large file read once is read into a buffer
+ * bigger than that: only the pages the file fills are touched (resident), and freeing it unmaps
+ * it without changing the thresholds. Other allocators ignore the size.
+ */
+export const UNTRACKED_BYTES = 33 * 1024 * 1024;
+/**
+ * Files smaller than this are read the ordinary way. Freeing one raises the trim threshold to at
+ * most 2 MiB, which the wasm parser's optimising compiles do anyway (V8 frees a ~1.1 MB compile zone
+ * on a background thread once the grammar's largest function tiers up); a larger buffer held
+ * in the big block counts as 33 MB of external memory for V8's GC heuristics until it is collected.
+ */
+const SMALL_FILE = 1024 * 1024;
+
+/** A file's bytes, read without moving malloc's thresholds (see UNTRACKED_BYTES). Throws as readFileSync does. */
+export function readFileUntracked(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size < SMALL_FILE || size >= UNTRACKED_BYTES) return readFileSync(fd);
+    const buf = Buffer.allocUnsafeSlow(UNTRACKED_BYTES);
+    let n = 0;
+    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
+    return n < buf.length ? buf.subarray(0, n) : readFileSync(path); // grown past the buffer meanwhile
+  } finally {
+    closeSync(fd);
+  }
 }

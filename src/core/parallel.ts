@@ -11,10 +11,14 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Analyzer, SourceFile } from './analyzer';
+import { keepYoungSmall } from './batchHeap';
 import { decode } from './modelCodec';
 import type { FileModel } from './python/model';
 import { mark } from './timeline';
 import type { WorkerFiles, WorkerReply, WorkerRequest } from './workerThread';
+
+/** Text per message when a list of files goes to the workers (see ModelBuilders.post). */
+export const WORKER_PART_CHARS = 32 * 1024;
 
 /** Below this much source text, a worker's models cost this thread more to receive than the worker saves. */
 export const PARALLEL_MIN_BYTES = 1 << 20;
@@ -58,6 +62,8 @@ export class ModelBuilders {
   private closed = false;
   /** The list share() sent, in the queue's order. */
   private early: SourceFile[] | undefined;
+  /** Workers whose isolate may not exist yet ('online' not seen). */
+  private starting = 0;
 
   private constructor(workers: number, script: string, grammarDir: string | undefined) {
     this.queue = new Int32Array(new SharedArrayBuffer(4 * (2 + workers)));
@@ -69,6 +75,8 @@ export class ModelBuilders {
       // Never the reason the process stays up (a scan that fails before build() must still exit);
       // while build() waits for a worker, the listening port keeps this thread's loop alive.
       worker.unref();
+      this.starting++;
+      worker.once('online', () => { this.starting--; keepYoungSmall(); });
       const helper: Helper = { worker, port: port1, busy: 1 + i, alive: true, gone: Promise.resolve() };
       helper.gone = new Promise((resolve) => {
         const gone = () => { helper.alive = false; resolve(); };
@@ -93,20 +101,40 @@ export class ModelBuilders {
   }
 
   /**
+   * Creating a worker's isolate lets the young generation grow again, for every thread (batchHeap.ts),
+   * at a moment this thread cannot see: until every worker is online, this thread freezes it again
+   * whenever it is called (per file read, then per file built here; a few microseconds each).
+   */
+  holdYoungSmall(): void {
+    if (this.starting > 0) keepYoungSmall();
+  }
+
+  /**
    * Hands the workers files the scan will build whatever else it finds (reach.ts's plain seeds), so
    * they start while this thread works out the rest; build() must then be given every file to
    * build, these included. Does nothing when `files` alone are too small a job to share (build()
    * decides then) or after build().
    */
   share(files: SourceFile[]): void {
+    this.holdYoungSmall();
     if (this.closed || this.early || !worthSharing(files)) return;
     this.early = largestFirst(files);
     this.post({ files: this.early, slot: NEXT, more: true });
     mark(`shared ${files.length} files early`);
   }
 
+  /**
+   * Posts a list in parts of about WORKER_PART_CHARS of text. One message of the whole list (4.4 MB
+   * of source on the 500-file benchmark) is serialized into one buffer of its size, which glibc's
+   * malloc maps on its own; freeing it raises malloc's mmap and trim thresholds for the whole
+   * process to that size, and from then on freed memory stays in its arenas: +10-15 MB of peak RSS
+   * (docs/performance.md, "Session 10: rss"). Parts stay under malloc's default mmap threshold (128 KiB).
+   */
   private post(msg: WorkerFiles): void {
-    for (const h of this.helpers) { try { h.port.postMessage(msg); } catch { h.alive = false; } }
+    const parts = inParts(msg);
+    for (const h of this.helpers) {
+      for (const part of parts) { try { h.port.postMessage(part); } catch { h.alive = false; } }
+    }
   }
 
   /**
@@ -156,6 +184,7 @@ export class ModelBuilders {
       for (let i = Atomics.add(this.queue, slot, 1); i < list.length; i = Atomics.add(this.queue, slot, 1)) {
         const f = byPath.get(list[i].path);
         if (!f) continue; // shared early but not to be built after all
+        this.holdYoungSmall();
         try { analyzer.model(f); } catch { /* analyze() reports it */ }
         own++;
         ownChars += f.text.length;
@@ -189,6 +218,28 @@ export class ModelBuilders {
       void h.worker.terminate();
     }
   }
+}
+
+/**
+ * `msg` as the messages that carry it (see ModelBuilders.post): its files in order, at most
+ * `maxChars` of text per message unless one file alone has more, each message but the last with
+ * `part` set; the last has `msg`'s other fields.
+ */
+export function inParts(msg: WorkerFiles, maxChars = WORKER_PART_CHARS): WorkerFiles[] {
+  const parts: WorkerFiles[] = [];
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i < msg.files.length; i++) {
+    const n = msg.files[i].text.length;
+    if (i > start && chars + n > maxChars) {
+      parts.push({ files: msg.files.slice(start, i), part: true });
+      start = i;
+      chars = 0;
+    }
+    chars += n;
+  }
+  parts.push({ ...msg, files: start ? msg.files.slice(start) : msg.files });
+  return parts;
 }
 
 function worthSharing(files: SourceFile[]): boolean {

@@ -156,6 +156,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   let sinceTurn = 0;
   for (const f of files) {
     if (!parserSettled && ++sinceTurn >= TURN_EVERY) { sinceTurn = 0; await new Promise<void>((resolve) => setImmediate(resolve)); }
+    builders?.holdYoungSmall();
     const { decoded, note } = opts.stdin ? readStdin(opts.stdin.bytes, toPosix(f.rel), opts.maxFileBytes) : readSource(f.abs, toPosix(f.rel), opts.maxFileBytes);
     if (note) allNotes.push(note);
     if (!decoded) continue;

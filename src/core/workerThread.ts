@@ -6,7 +6,7 @@
 // thread builds it itself and reports the error. The last message has `done` set.
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { Analyzer, type SourceFile } from './analyzer';
-import { encode, type Encoded } from './modelCodec';
+import { encode, type Encoded, releaseEncodeBuffers } from './modelCodec';
 import type { FileModel } from './python/model';
 import { mark } from './timeline';
 
@@ -15,9 +15,10 @@ export interface WorkerRequest { grammarDir?: string; queue: Int32Array; busy: n
 /**
  * A list of files to build, in the queue's order, its next index at `queue[slot]` (default 0). The
  * main thread sends one or two: the files it knows it needs as soon as they are read, then the
- * others reach.ts finds; `more` says a list follows.
+ * others reach.ts finds; `more` says a list follows. A list comes in parts of about
+ * WORKER_PART_CHARS of text each (`part`: the list goes on in the next message; see parallel.ts).
  */
-export interface WorkerFiles { files: SourceFile[]; slot?: number; more?: boolean }
+export interface WorkerFiles { files: SourceFile[]; slot?: number; more?: boolean; part?: boolean }
 /** `encoded`: the batch's `[path, model][]`, encoded (see modelCodec); `models`: the same as plain data. */
 export interface WorkerReply { encoded?: Encoded; models?: [string, FileModel][]; failed: string[]; done?: boolean }
 
@@ -32,10 +33,21 @@ async function run(beforeDone?: () => void): Promise<void> {
   const lists: WorkerFiles[] = [];
   let arrived: (() => void) | undefined;
   port.on('message', (m: WorkerFiles) => { lists.push(m); arrived?.(); });
-  const nextList = async (): Promise<WorkerFiles> => {
+  const nextMessage = async (): Promise<WorkerFiles> => {
     while (!lists.length) await new Promise<void>((resolve) => { arrived = resolve; });
     arrived = undefined;
     return lists.shift()!;
+  };
+  const nextList = async (): Promise<WorkerFiles> => {
+    const first = await nextMessage();
+    if (!first.part) return first;
+    const files = first.files.slice();
+    for (let m = first; m.part;) {
+      m = await nextMessage();
+      for (const f of m.files) files.push(f);
+      if (!m.part) return { ...m, files };
+    }
+    return first; // not reached
   };
   let list = await nextList();
   const analyzer = await analyzerReady;
@@ -78,6 +90,7 @@ async function run(beforeDone?: () => void): Promise<void> {
   analyzer.dispose();
   try { beforeDone?.(); } catch { /* the launcher's code cache is optional */ }
   post(true);
+  releaseEncodeBuffers();
   Atomics.store(queue, busy, 0);
   port.close();
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Analyzer, type SourceFile } from '../../src/core/analyzer';
-import { buildModelsInParallel, ModelBuilders } from '../../src/core/parallel';
+import { buildModelsInParallel, inParts, ModelBuilders, WORKER_PART_CHARS } from '../../src/core/parallel';
 import { routerModule } from '../../bench/generate';
 
 const SCRIPT = join(__dirname, '..', '..', 'dist', 'scanWorker.js');
@@ -27,6 +27,20 @@ describe('hardening: parallel model building', function () {
     assert.equal(await buildModelsInParallel(par, files.slice(0, 3), { jobs: 2, script: SCRIPT }), 0, 'small scans stay on one thread');
     seq.dispose();
     par.dispose();
+  });
+
+  it('a list goes to the workers in parts of about WORKER_PART_CHARS of text, in order, the last one carrying the list\'s slot and flags', () => {
+    const file = (i: number, chars: number): SourceFile => ({ path: `m${i}.py`, text: 'x'.repeat(chars), module: `m${i}`, isPackage: false });
+    const files = [file(0, 20_000), file(1, 12_000), file(2, 70_000), file(3, 10), file(4, 20_000), file(5, 1)];
+    const parts = inParts({ files, slot: 3, more: true }, 32_000);
+    assert.deepEqual(parts.map((p) => p.files.map((f) => f.path)), [['m0.py', 'm1.py'], ['m2.py'], ['m3.py', 'm4.py', 'm5.py']]);
+    assert.deepEqual(parts.map((p) => [p.part, p.slot, p.more]), [[true, undefined, undefined], [true, undefined, undefined], [undefined, 3, true]]);
+    assert.deepEqual(parts.flatMap((p) => p.files), files);
+    // A small list (or the last file alone above the limit) is one message: the list itself.
+    const one = { files: files.slice(0, 1), slot: 0 };
+    assert.deepEqual(inParts(one, 32_000), [one]);
+    assert.deepEqual(inParts({ files: [file(9, 100_000)] }), [{ files: [file(9, 100_000)] }]);
+    assert.ok(WORKER_PART_CHARS * 2 < 120 * 1024, 'a part (V8 writes a character in one or two bytes) stays under malloc\'s first mmap threshold (128 KiB)');
   });
 
   it('files shared early (before the rest are known) and the rest: every file built once, on one thread or the other, same result', async function () {

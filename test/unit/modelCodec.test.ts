@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer } from '../../src/core/analyzer';
-import { decode, encode } from '../../src/core/modelCodec';
+import { decode, encode, releaseEncodeBuffers } from '../../src/core/modelCodec';
 import { routerModule } from '../../bench/generate';
 
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
@@ -60,6 +60,23 @@ describe('modelCodec', () => {
     assert.equal(back.list[0], back.map.get('k'));
     const e = encode(v);
     assert.equal(e.strings.filter((s) => s === 'db').length, 1, 'a repeated string is written once');
+  });
+
+  it('a large batch then a small one (encode reuses its growth buffers): each encoding is exact-sized, stays as it was, and decodes to its own value', () => {
+    releaseEncodeBuffers();
+    const big = Array.from({ length: 5000 }, (_, i) => ({ i, x: i * 1.5, s: `k${i % 7}` }));
+    const small = [{ i: -1, x: 0.25, s: 'other' }];
+    const a = encode(big);
+    const aInts = Array.from(a.ints);
+    const aNums = Array.from(a.nums);
+    const b = encode(small);
+    assert.ok(b.ints.length < 20 && b.nums.length === 1, `${b.ints.length} ints, ${b.nums.length} nums`);
+    assert.deepEqual(Array.from(a.ints), aInts, 'the first encoding is not overwritten by the second');
+    assert.deepEqual(Array.from(a.nums), aNums);
+    assert.deepEqual(decode(a), big);
+    assert.deepEqual(decode(b), small);
+    releaseEncodeBuffers();
+    assert.deepEqual(decode(encode(small)), small);
   });
 
   it('batch after batch, shapes that differ only in key order or in a key stay apart (object makers are kept between batches)', () => {
