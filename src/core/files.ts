@@ -74,6 +74,9 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
         notes.push({ file: rel(dir), kind: 'skipped', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, failed: true });
         continue;
       }
+      // The files' display paths: the folder's relative path made once, then each name added (relative() per file cost a path walk each).
+      const relDir = relative(process.cwd(), dir);
+      const relOf = (name: string) => (relDir ? relDir + sep + name : name);
       for (let i = entries.length - 1; i >= 0; i--) {
         const entry = entries[i];
         const name = entry.name;
@@ -97,7 +100,7 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
           if (seenFiles.has(realFile)) continue;
           seenFiles.add(realFile);
           if (files.length >= maxFiles) { notes.push({ file: rel(full), kind: 'skipped', message: `more than ${maxFiles} files; the rest were not scanned` }); stack.length = 0; break; }
-          files.push({ abs: full, rel: rel(full), root: abs });
+          files.push({ abs: full, rel: relOf(name), root: abs });
         } else if (!isDir && !isFile && name.endsWith('.py')) {
           // A FIFO, socket or device named *.py: reading it could block forever.
           if (opts.skip?.(full, false)) continue;
@@ -150,7 +153,8 @@ export function readRegularFile(abs: string, opts: { root?: string; maxBytes?: n
       const got = readSync(fd, buf, n, buf.length - n, null);
       if (got === 0) break;
       n += got;
-      if (n === buf.length) break;
+      // All fstat promised: no second read to see the end (a file that grows meanwhile is read as it was).
+      if (n === buf.length || n === st.size) break;
     }
     if (n > maxBytes) return tooLarge(n);
     return { buf: buf.subarray(0, n) };

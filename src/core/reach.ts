@@ -64,6 +64,8 @@ const NEXT_IMPORT = /\n[ \t]*(?:from|import)\b/g;
 const MAX_ASKED = 64;
 
 const isBlank = (c: number) => c === 32 || c === 9;
+/** `[\w.]` (ASCII, as a regex without the u flag reads `\w`) for a character code. */
+const isWordOrDot = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46;
 
 /**
  * Every `target = a.b` whose right side is a plain dotted name (an alias): `visit(last name of
@@ -299,18 +301,30 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
     }
   };
   /** `from q import name` when `q.name` may be a module: the names it may have (q by exact name, by suffix, or a namespace package). */
+  const subMemo = new Map<string, Map<string, string[]>>();
   const subOf = (q: string, name: string): string[] => {
-    const out: string[] = [];
+    // Asked for every name every needed file imports: memoised per module and name (no string made on a hit).
+    let byName = subMemo.get(q);
+    if (!byName) subMemo.set(q, (byName = new Map()));
+    let out = byName.get(name);
+    if (out) return out;
+    out = [];
     for (const base of new Set([q, ...targets(q)])) {
       const c = `${base}.${name}`;
       if (targets(c).length || children.has(c)) out.push(c);
     }
+    byName.set(name, out);
     return out;
   };
   const prefixes = (q: string, visit: (m: string) => void) => { const p = q.split('.'); for (let j = 1; j < p.length; j++) visit(p.slice(0, j).join('.')); };
   const inProject = (q: string) => targets(q).length > 0 || children.has(q) || q.split('.').some((_, j, p) => byModule.has(p.slice(0, j + 1).join('.')));
   /** A plain import whose chains may name a workspace module: `q`, or a package or namespace above it, is one. */
-  const touches = (q: string) => inProject(q) || q.split('.').some((_, j, p) => { const x = p.slice(0, j + 1).join('.'); return children.has(x) || targets(x).length > 0; });
+  const touchesMemo = new Map<string, boolean>();
+  const touches = (q: string) => {
+    let hit = touchesMemo.get(q);
+    if (hit === undefined) touchesMemo.set(q, (hit = inProject(q) || q.split('.').some((_, j, p) => { const x = p.slice(0, j + 1).join('.'); return children.has(x) || targets(x).length > 0; })));
+    return hit;
+  };
 
   /** The attribute chains written after the name `local` in file i (`gr.themes.Soft` -> [themes, Soft]). */
   const chainMemo = new Map<string, string[][]>();
@@ -328,7 +342,7 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
         heads = chainHeads[i] = new Map();
         const re = new RegExp(CHAIN.source, 'g');
         for (let m = re.exec(t); m; m = re.exec(t)) {
-          if (m.index > 0 && /[\w.]/.test(t[m.index - 1])) continue;
+          if (m.index > 0 && isWordOrDot(t.charCodeAt(m.index - 1))) continue;
           const segs = m[0].split('.').map((x) => x.trim());
           const head = segs.shift()!;
           const l = heads.get(head);
@@ -341,7 +355,7 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
     }
     out = [];
     for (let at = t.indexOf(local); at >= 0; at = t.indexOf(local, at + local.length)) {
-      if (at > 0 && /[\w.]/.test(t[at - 1])) continue;
+      if (at > 0 && isWordOrDot(t.charCodeAt(at - 1))) continue;
       let k = at + local.length;
       while (isBlank(t.charCodeAt(k))) k++;
       if (t.charCodeAt(k) !== 46) continue; // `.`
