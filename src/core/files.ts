@@ -266,6 +266,9 @@ export class GitIgnores {
   }
 }
 
+/** One decoder for every file: a call without `stream` starts afresh (WHATWG Encoding), a failed one included. */
+const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true });
+
 /** UTF-8 (with or without BOM), UTF-16 with BOM, a PEP 263 coding line, else UTF-8 with replacement. */
 export function decode(buf: Buffer): DecodedText | undefined {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le', bom: true };
@@ -278,14 +281,17 @@ export function decode(buf: Buffer): DecodedText | undefined {
     try { return { text: new TextDecoder(declared).decode(body), encoding: declared, bom }; } catch { /* unknown label: fall through */ }
   }
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8', bom };
+    return { text: UTF8_STRICT.decode(body), encoding: 'utf-8', bom };
   } catch {
     return { text: new TextDecoder('utf-8').decode(body), encoding: 'utf-8', bom, note: 'invalid UTF-8: analysed with replacement characters; `loopwise fix` will not write this file' };
   }
 }
 
 function codingDeclaration(buf: Buffer): string | undefined {
-  const head = buf.subarray(0, 400).toString('latin1').split(/\r?\n|\r/).slice(0, 2);
+  const first = buf.subarray(0, 400);
+  // Most files declare nothing: no string is made of their first bytes unless the word is there.
+  if (first.indexOf('coding') < 0) return undefined;
+  const head = first.toString('latin1').split(/\r?\n|\r/).slice(0, 2);
   for (const line of head) {
     const m = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/.exec(line);
     if (m) return m[1].toLowerCase();
