@@ -326,6 +326,20 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
     return hit;
   };
 
+  /** `cur.seg` when a module, package or dotted suffix of one has that name, else null: memoised (asked for every `x.y` of every importer). */
+  const stepMemo = new Map<string, Map<string, string | null>>();
+  const moduleStep = (cur: string, seg: string): string | null => {
+    let bySeg = stepMemo.get(cur);
+    if (!bySeg) stepMemo.set(cur, (bySeg = new Map()));
+    let next = bySeg.get(seg);
+    if (next === undefined) {
+      const name = `${cur}.${seg}`;
+      next = byModule.has(name) || children.has(name) || bySuffix.has(name) ? name : null;
+      bySeg.set(seg, next);
+    }
+    return next;
+  };
+
   /** The attribute chains written after the name `local` in file i (`gr.themes.Soft` -> [themes, Soft]). */
   const chainMemo = new Map<string, string[][]>();
   const chainHeads: (Map<string, string[][]> | undefined)[] = new Array(n);
@@ -394,8 +408,9 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
         for (const segs of chainsOf(i, local)) {
           let cur = base;
           for (const seg of segs) {
-            cur = `${cur}.${seg}`;
-            if (!byModule.has(cur) && !children.has(cur) && !bySuffix.has(cur)) break; // a name in a module, not a module
+            const next = moduleStep(cur, seg);
+            if (next === null) break; // a name in a module, not a module
+            cur = next;
             for (const t of targets(cur)) edge(t);
           }
         }
@@ -488,8 +503,8 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
     for (const segs of chainsOf(i, local)) {
       let cur = base;
       for (const seg of segs) {
-        const next = `${cur}.${seg}`;
-        if (byModule.has(next) || children.has(next) || bySuffix.has(next)) { cur = next; continue; }
+        const next = moduleStep(cur, seg);
+        if (next !== null) { cur = next; continue; }
         ask(cur, seg);
         cur = '';
         break;
