@@ -1,6 +1,7 @@
 // `npm run bench -- --repo PATH [--runs N]`: Loopwise side by side with Ruff-wasm (ASYNC rules) on a
 // real tree that is already on disk (nothing is fetched). Prints one JSON report:
-// - cold processes, interleaved (ours with its default threads, ours on one thread, Ruff-wasm): median
+// - cold processes, interleaved (ours with its default threads, ours on one thread, Ruff-wasm, and with
+//   `--base DIR` another build's CLI): median
 //   wall time, CPU time (all threads) and peak RSS over N runs after one unmeasured warm-up of each
 //   (file cache), the load average around them, and whether both read the same number of files;
 // - where our time goes, in this process on one thread: read + decode, tree-sitter parse alone, model
@@ -21,7 +22,8 @@ const RUFF_SCAN = join(__dirname, 'ruff-scan.cjs');
 
 const since = (t: number) => performance.now() - t;
 
-export async function repoBench(path: string, runs: number): Promise<void> {
+/** `base`: another build's folder (its dist/cli.js runs, default threads, in every round beside ours: an A/B on one machine state). */
+export async function repoBench(path: string, runs: number, base?: string): Promise<void> {
   if (!path) throw new Error('--repo needs a folder: npm run bench -- --repo PATH');
   const dir = resolve(path);
   const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
@@ -32,7 +34,8 @@ export async function repoBench(path: string, runs: number): Promise<void> {
     ['oursOneThread', process.execPath, [CLI, 'scan', dir, '--format', 'json', '--exit-zero', '--no-config', '--jobs', '1']],
     ['ruff', process.execPath, [RUFF_SCAN, dir]],
   ];
-  const samples: Record<string, { ms: number; peakRssMb: number; cpuMs?: number; stdout: string }[]> = { ours: [], oursOneThread: [], ruff: [] };
+  if (base) variants.push(['base', process.execPath, [join(resolve(base), 'dist', 'cli.js'), 'scan', dir, '--format', 'json', '--exit-zero', '--no-config']]);
+  const samples: Record<string, { ms: number; peakRssMb: number; cpuMs?: number; stdout: string }[]> = { ours: [], oursOneThread: [], ruff: [], ...(base ? { base: [] } : {}) };
   log(`cold processes on ${dir}: ${runs} runs each, interleaved`);
   const loadBefore = loadavg()[0];
   for (const [, cmd, args] of variants) await coldRun(cmd, args);
@@ -104,6 +107,9 @@ export async function repoBench(path: string, runs: number): Promise<void> {
       oursOneThread: cold.oursOneThread,
       ruff: cold.ruff,
       ratioVsRuff: r2(cold.ours.ms / cold.ruff.ms),
+      // Round by round (each round runs every variant once, in turn): the bar holds only if every one is under it.
+      ratioVsRuffPerRun: samples.ours.map((x, i) => r2(x.ms / samples.ruff[i].ms)),
+      ...(base ? { base: cold.base, baseRatioVsRuffPerRun: samples.base.map((x, i) => r2(x.ms / samples.ruff[i].ms)), baseDir: resolve(base) } : {}),
       oneThreadRatioVsRuff: r2(cold.oursOneThread.ms / cold.ruff.ms),
       // CPU time of the whole process (all threads), the steadier figure on a loaded machine.
       cpuRatioVsRuff: cold.ours.cpuMs && cold.ruff.cpuMs ? r2(cold.ours.cpuMs / cold.ruff.cpuMs) : undefined,

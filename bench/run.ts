@@ -1,7 +1,7 @@
 // `npm run bench`: Loopwise side by side with Ruff-wasm (ASYNC rules) on the same generated inputs.
 // Prints one JSON report; every figure is the median of several runs after warm-up. Inputs are
 // written (deterministically) under .bench/. Not a test: nothing here fails on a slow machine.
-// `npm run bench -- --repo PATH [--runs N]`: the same side by side on a real tree (see bench/repo.ts).
+// `npm run bench -- --repo PATH [--runs N] [--base DIR]` (DIR: another build, run beside ours in every round): the same side by side on a real tree (see bench/repo.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -229,7 +229,8 @@ function editFor(before: string, e: { start: number; end: number; text: string }
 const repoAt = process.argv.indexOf('--repo');
 if (repoAt >= 0) {
   const runsAt = process.argv.indexOf('--runs');
-  repoBench(process.argv[repoAt + 1] ?? '', runsAt >= 0 ? Number(process.argv[runsAt + 1]) : 3).catch((e) => { console.error(e); process.exitCode = 1; });
+  const baseAt = process.argv.indexOf('--base');
+  repoBench(process.argv[repoAt + 1] ?? '', runsAt >= 0 ? Number(process.argv[runsAt + 1]) : 3, baseAt >= 0 ? process.argv[baseAt + 1] : undefined).catch((e) => { console.error(e); process.exitCode = 1; });
 } else {
   main().catch((e) => { console.error(e); process.exitCode = 1; });
 }

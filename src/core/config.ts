@@ -197,6 +197,9 @@ export class ConfigResolver {
 
   /** The configuration governing files in `dir` (an absolute folder). */
   forDir(dir: string): ProjectConfig {
+    // A folder already resolved is its own key (keys are resolved paths): no resolve() per file of a walk.
+    const known = this.nearest.get(dir);
+    if (known) return known;
     const start = resolve(dir);
     const hit = this.nearest.get(start);
     if (hit) return hit;
@@ -222,6 +225,8 @@ export class ConfigResolver {
   }
 
   forFile(abs: string): ProjectConfig {
+    // The folder of a path that ends in a name (not `.` or `..`) is known without resolve() when it is a key.
+    if (!/(?:^|[\\/])\.\.?[\\/]*$/.test(abs)) { const known = this.nearest.get(dirname(abs)); if (known) return known; }
     return this.forDir(dirname(resolve(abs)));
   }
 

@@ -74,6 +74,9 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
         notes.push({ file: rel(dir), kind: 'skipped', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, failed: true });
         continue;
       }
+      // The files' display paths: the folder's relative path made once, then each name added (relative() per file cost a path walk each).
+      const relDir = relative(process.cwd(), dir);
+      const relOf = (name: string) => (relDir ? relDir + sep + name : name);
       for (let i = entries.length - 1; i >= 0; i--) {
         const entry = entries[i];
         const name = entry.name;
@@ -97,7 +100,7 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
           if (seenFiles.has(realFile)) continue;
           seenFiles.add(realFile);
           if (files.length >= maxFiles) { notes.push({ file: rel(full), kind: 'skipped', message: `more than ${maxFiles} files; the rest were not scanned` }); stack.length = 0; break; }
-          files.push({ abs: full, rel: rel(full), root: abs });
+          files.push({ abs: full, rel: relOf(name), root: abs });
         } else if (!isDir && !isFile && name.endsWith('.py')) {
           // A FIFO, socket or device named *.py: reading it could block forever.
           if (opts.skip?.(full, false)) continue;
@@ -150,7 +153,8 @@ export function readRegularFile(abs: string, opts: { root?: string; maxBytes?: n
       const got = readSync(fd, buf, n, buf.length - n, null);
       if (got === 0) break;
       n += got;
-      if (n === buf.length) break;
+      // All fstat promised: no second read to see the end (a file that grows meanwhile is read as it was).
+      if (n === buf.length || n === st.size) break;
     }
     if (n > maxBytes) return tooLarge(n);
     return { buf: buf.subarray(0, n) };
@@ -262,6 +266,9 @@ export class GitIgnores {
   }
 }
 
+/** One decoder for every file: a call without `stream` starts afresh (WHATWG Encoding), a failed one included. */
+const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true });
+
 /** UTF-8 (with or without BOM), UTF-16 with BOM, a PEP 263 coding line, else UTF-8 with replacement. */
 export function decode(buf: Buffer): DecodedText | undefined {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le', bom: true };
@@ -274,14 +281,17 @@ export function decode(buf: Buffer): DecodedText | undefined {
     try { return { text: new TextDecoder(declared).decode(body), encoding: declared, bom }; } catch { /* unknown label: fall through */ }
   }
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8', bom };
+    return { text: UTF8_STRICT.decode(body), encoding: 'utf-8', bom };
   } catch {
     return { text: new TextDecoder('utf-8').decode(body), encoding: 'utf-8', bom, note: 'invalid UTF-8: analysed with replacement characters; `loopwise fix` will not write this file' };
   }
 }
 
 function codingDeclaration(buf: Buffer): string | undefined {
-  const head = buf.subarray(0, 400).toString('latin1').split(/\r?\n|\r/).slice(0, 2);
+  const first = buf.subarray(0, 400);
+  // Most files declare nothing: no string is made of their first bytes unless the word is there.
+  if (first.indexOf('coding') < 0) return undefined;
+  const head = first.toString('latin1').split(/\r?\n|\r/).slice(0, 2);
   for (const line of head) {
     const m = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/.exec(line);
     if (m) return m[1].toLowerCase();

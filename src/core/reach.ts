@@ -64,6 +64,8 @@ const NEXT_IMPORT = /\n[ \t]*(?:from|import)\b/g;
 const MAX_ASKED = 64;
 
 const isBlank = (c: number) => c === 32 || c === 9;
+/** `[\w.]` (ASCII, as a regex without the u flag reads `\w`) for a character code. */
+const isWordOrDot = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46;
 
 /**
  * Every `target = a.b` whose right side is a plain dotted name (an alias): `visit(last name of
@@ -299,18 +301,44 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
     }
   };
   /** `from q import name` when `q.name` may be a module: the names it may have (q by exact name, by suffix, or a namespace package). */
+  const subMemo = new Map<string, Map<string, string[]>>();
   const subOf = (q: string, name: string): string[] => {
-    const out: string[] = [];
+    // Asked for every name every needed file imports: memoised per module and name (no string made on a hit).
+    let byName = subMemo.get(q);
+    if (!byName) subMemo.set(q, (byName = new Map()));
+    let out = byName.get(name);
+    if (out) return out;
+    out = [];
     for (const base of new Set([q, ...targets(q)])) {
       const c = `${base}.${name}`;
       if (targets(c).length || children.has(c)) out.push(c);
     }
+    byName.set(name, out);
     return out;
   };
   const prefixes = (q: string, visit: (m: string) => void) => { const p = q.split('.'); for (let j = 1; j < p.length; j++) visit(p.slice(0, j).join('.')); };
   const inProject = (q: string) => targets(q).length > 0 || children.has(q) || q.split('.').some((_, j, p) => byModule.has(p.slice(0, j + 1).join('.')));
   /** A plain import whose chains may name a workspace module: `q`, or a package or namespace above it, is one. */
-  const touches = (q: string) => inProject(q) || q.split('.').some((_, j, p) => { const x = p.slice(0, j + 1).join('.'); return children.has(x) || targets(x).length > 0; });
+  const touchesMemo = new Map<string, boolean>();
+  const touches = (q: string) => {
+    let hit = touchesMemo.get(q);
+    if (hit === undefined) touchesMemo.set(q, (hit = inProject(q) || q.split('.').some((_, j, p) => { const x = p.slice(0, j + 1).join('.'); return children.has(x) || targets(x).length > 0; })));
+    return hit;
+  };
+
+  /** `cur.seg` when a module, package or dotted suffix of one has that name, else null: memoised (asked for every `x.y` of every importer). */
+  const stepMemo = new Map<string, Map<string, string | null>>();
+  const moduleStep = (cur: string, seg: string): string | null => {
+    let bySeg = stepMemo.get(cur);
+    if (!bySeg) stepMemo.set(cur, (bySeg = new Map()));
+    let next = bySeg.get(seg);
+    if (next === undefined) {
+      const name = `${cur}.${seg}`;
+      next = byModule.has(name) || children.has(name) || bySuffix.has(name) ? name : null;
+      bySeg.set(seg, next);
+    }
+    return next;
+  };
 
   /** The attribute chains written after the name `local` in file i (`gr.themes.Soft` -> [themes, Soft]). */
   const chainMemo = new Map<string, string[][]>();
@@ -328,7 +356,7 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
         heads = chainHeads[i] = new Map();
         const re = new RegExp(CHAIN.source, 'g');
         for (let m = re.exec(t); m; m = re.exec(t)) {
-          if (m.index > 0 && /[\w.]/.test(t[m.index - 1])) continue;
+          if (m.index > 0 && isWordOrDot(t.charCodeAt(m.index - 1))) continue;
           const segs = m[0].split('.').map((x) => x.trim());
           const head = segs.shift()!;
           const l = heads.get(head);
@@ -341,7 +369,7 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
     }
     out = [];
     for (let at = t.indexOf(local); at >= 0; at = t.indexOf(local, at + local.length)) {
-      if (at > 0 && /[\w.]/.test(t[at - 1])) continue;
+      if (at > 0 && isWordOrDot(t.charCodeAt(at - 1))) continue;
       let k = at + local.length;
       while (isBlank(t.charCodeAt(k))) k++;
       if (t.charCodeAt(k) !== 46) continue; // `.`
@@ -380,8 +408,9 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
         for (const segs of chainsOf(i, local)) {
           let cur = base;
           for (const seg of segs) {
-            cur = `${cur}.${seg}`;
-            if (!byModule.has(cur) && !children.has(cur) && !bySuffix.has(cur)) break; // a name in a module, not a module
+            const next = moduleStep(cur, seg);
+            if (next === null) break; // a name in a module, not a module
+            cur = next;
             for (const t of targets(cur)) edge(t);
           }
         }
@@ -474,8 +503,8 @@ export function reach(files: Pick<SourceFile, 'text' | 'module' | 'isPackage'>[]
     for (const segs of chainsOf(i, local)) {
       let cur = base;
       for (const seg of segs) {
-        const next = `${cur}.${seg}`;
-        if (byModule.has(next) || children.has(next) || bySuffix.has(next)) { cur = next; continue; }
+        const next = moduleStep(cur, seg);
+        if (next !== null) { cur = next; continue; }
         ask(cur, seg);
         cur = '';
         break;

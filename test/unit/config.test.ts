@@ -64,6 +64,26 @@ describe('configuration, resolved per file like Ruff', function () {
     assert.equal(j.handlers.length, 5);
   });
 
+  it('the resolver answers a folder or file already seen without resolving it again, and still resolves `..`, `.` and relative paths', () => {
+    tree(dir, { 'loopwise.toml': 'ignore = ["LW102"]\n', 'svc/loopwise.toml': 'ignore = ["LW104"]\n', 'svc/a.py': '', 'b.py': '' });
+    const r = new ConfigResolver();
+    const svc = r.forFile(join(dir, 'svc', 'a.py'));
+    const top = r.forFile(join(dir, 'b.py'));
+    assert.notEqual(svc, top);
+    assert.deepEqual([svc.ignore, top.ignore], [['LW104'], ['LW102']]);
+    // Seen folders: the same object back, by folder or by file.
+    assert.equal(r.forDir(join(dir, 'svc')), svc);
+    assert.equal(r.forFile(join(dir, 'svc', 'other.py')), svc);
+    // A path ending in `..` or `.` names a folder whose parent is not dirname(path): resolved first.
+    assert.equal(r.forFile(`${join(dir, 'svc', 'a.py')}/..`), top); // the folder svc/, governed from above
+    assert.equal(r.forFile(`${join(dir, 'svc')}/.`), top);
+    assert.equal(r.forFile(join(dir, 'svc', 'x', '..', 'a.py')), svc);
+    assert.equal(r.forDir(`${join(dir, 'svc')}/../svc/`), svc);
+    // Relative to the current folder.
+    const cwd = process.cwd();
+    try { process.chdir(dir); assert.equal(r.forFile('svc/a.py'), svc); assert.equal(r.forFile('b.py'), top); } finally { process.chdir(cwd); }
+  });
+
   it('exclude is relative to the config\'s folder, whatever the scan root; extend-exclude adds; names match anywhere', () => {
     tree(dir, {
       'pyproject.toml': '[tool.loopwise]\nexclude = ["app/legacy/**"]\nextend-exclude = ["*_gen.py", "{vendored,third_party}"]\n',

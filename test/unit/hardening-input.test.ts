@@ -157,4 +157,19 @@ describe('hardening: encodings and line endings', function () {
     assert.ok(skipped.some((f) => f.endsWith('bin.py')) && skipped.some((f) => f.endsWith('huge.py')), JSON.stringify(result.notes));
     assert.equal(decode(Buffer.from([0xff, 0xfe]))?.text, '');
   });
+
+  it('decodes each file on its own (one shared UTF-8 decoder) and reads a coding line only in the first two lines', () => {
+    // Invalid bytes, then a file with a byte-order mark and one without: the failure leaves nothing behind.
+    assert.match(decode(Buffer.from([0x61, 0xe2, 0x82]))?.note ?? '', /invalid UTF-8/);
+    const bom = decode(Buffer.from([0xef, 0xbb, 0xbf, 0x78, 0xc3, 0xa9]))!;
+    assert.deepEqual([bom.text, bom.bom, bom.encoding, bom.note], ['x\u00e9', true, 'utf-8', undefined]);
+    assert.equal(decode(Buffer.from('y = "\u00e9"\n'))!.text, 'y = "\u00e9"\n');
+    // A second BOM after the first is text (a stray U+FEFF), as before.
+    assert.equal(decode(Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x7a]))!.text, 'z');
+    const latin = (head: string) => decode(Buffer.concat([Buffer.from(head), Buffer.from([0xe9, 0x0a])]))!;
+    assert.deepEqual([latin('#!/usr/bin/env python\n# -*- coding: iso-8859-1 -*-\n# caf').encoding, latin('#!/usr/bin/env python\n# -*- coding: iso-8859-1 -*-\n# caf').text.endsWith('caf\u00e9\n')], ['iso-8859-1', true]);
+    // On the third line, or past the first 400 bytes, a declaration is not one (UTF-8 with replacement).
+    assert.equal(latin('a = 1\nb = 2\n# -*- coding: iso-8859-1 -*-\n').encoding, 'utf-8');
+    assert.equal(latin(`# ${'x'.repeat(400)} coding: iso-8859-1\n`).encoding, 'utf-8');
+  });
 });
