@@ -169,5 +169,13 @@ describe('loopwise fix (CLI)', () => {
     assert.equal(decode(encodeLike('x = 2\n', utf16)!)!.text, 'x = 2\n');
     const latin = { text: 'x', encoding: 'latin-1', bom: false };
     assert.equal(encodeLike('s = "€"\n', latin), undefined);
+    // A file declared `latin-1` (Python's spelling) is read as latin-1 and written back as latin-1 bytes.
+    const file = Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\ns = "caf'), Buffer.from([0xe9]), Buffer.from('"\nimport time\n')]);
+    const read = decode(file)!;
+    assert.equal(read.note, undefined);
+    const written = encodeLike(read.text.replace('import time', 'import asyncio'), read)!;
+    assert.ok(written.equals(Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\ns = "caf'), Buffer.from([0xe9]), Buffer.from('"\nimport asyncio\n')])));
+    // A character latin-1 cannot hold is refused, not written as something else.
+    assert.equal(encodeLike(read.text.replace('caf', '\u20ac'), read), undefined);
   });
 });

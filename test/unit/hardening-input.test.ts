@@ -172,4 +172,22 @@ describe('hardening: encodings and line endings', function () {
     assert.equal(latin('a = 1\nb = 2\n# -*- coding: iso-8859-1 -*-\n').encoding, 'utf-8');
     assert.equal(latin(`# ${'x'.repeat(400)} coding: iso-8859-1\n`).encoding, 'utf-8');
   });
+
+  it('reads a coding line as Python spells it: latin-1, latin_1, iso-latin-1-unix, utf_8, euc_jp', () => {
+    const cafe = (name: string) => decode(Buffer.concat([Buffer.from(`# -*- coding: ${name} -*-\n# caf`), Buffer.from([0xe9, 0x0a])]))!;
+    for (const name of ['latin-1', 'latin_1', 'Latin-1', 'iso-latin-1-unix', 'latin1', 'ISO_8859_1']) {
+      const d = cafe(name);
+      assert.deepEqual([d.encoding, d.text.endsWith('caf\u00e9\n'), d.note], ['iso-8859-1', true, undefined], name);
+    }
+    // Python's latin-1 gives every byte its own code point (0x80 is U+0080, not windows-1252's euro sign).
+    const c1 = decode(Buffer.concat([Buffer.from('# coding: latin-1\n# '), Buffer.from([0x80, 0x0a])]))!;
+    assert.equal(c1.text.charCodeAt(c1.text.length - 2), 0x80);
+    // utf_8 is UTF-8 (no fall-back note); euc_jp decodes as EUC-JP.
+    const u = decode(Buffer.from('# coding: utf_8\n# caf\u00e9\n'))!;
+    assert.deepEqual([u.encoding, u.note, u.text.endsWith('caf\u00e9\n')], ['utf-8', undefined, true]);
+    const jp = decode(Buffer.concat([Buffer.from('# coding: euc_jp\n# '), Buffer.from([0xa4, 0xa2, 0x0a])]))!;
+    assert.deepEqual([jp.encoding, jp.text.endsWith('\u3042\n')], ['euc-jp', true]);
+    // An unknown codec still falls back to UTF-8.
+    assert.equal(decode(Buffer.from('# coding: klingon\nx = 1\n'))!.encoding, 'utf-8');
+  });
 });
