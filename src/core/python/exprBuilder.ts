@@ -177,14 +177,8 @@ export class ExprBuilder {
   /** The 0-based row of an offset: a few rows on from the last answer, else a binary search (rowOf). */
   protected row(offset: number): number {
     const starts = this.rows.starts;
-    let r = this.lastRow;
-    if (r >= starts.length || starts[r] > offset) r = rowOf(starts, offset);
-    else {
-      const last = starts.length - 1;
-      for (let steps = 0; r < last && starts[r + 1] <= offset; r++) if (++steps > 8) { r = rowOf(starts, offset); break; }
-    }
-    this.lastRow = r;
-    return r;
+    const r = this.lastRow;
+    return (this.lastRow = r >= starts.length || starts[r] > offset ? rowOf(starts, offset) : this.rowFrom(r, offset));
   }
 
   /** The row of `offset`, at or after row `from` (the row of an offset before it): the hint of row() is left as it is. */
