@@ -277,7 +277,7 @@ export function decode(buf: Buffer): DecodedText | undefined {
   const body = bom ? buf.subarray(3) : buf;
   if (body.subarray(0, 8192).includes(0)) return undefined;
   const declared = codingDeclaration(body);
-  if (declared && declared !== 'utf-8' && !/^utf-?8/.test(declared)) {
+  if (declared && declared !== 'utf-8') {
     // Python's latin-1 maps every byte to the same code point (TextDecoder's iso-8859-1 is windows-1252).
     if (declared === 'iso-8859-1') return { text: body.toString('latin1'), encoding: declared, bom };
     try { return { text: new TextDecoder(declared).decode(body), encoding: declared, bom }; } catch { /* unknown label: fall through */ }
@@ -306,9 +306,9 @@ function codingDeclaration(buf: Buffer): string | undefined {
  * spells with `_` or `-` alike and takes `utf-8-*` / `latin-1-*` as those codecs), spelled as a label
  * TextDecoder knows (WHATWG: `latin-1` is no label there, `iso-8859-1` is; `euc_jp` is `euc-jp`).
  */
-export function normalCoding(name: string): string {
+function normalCoding(name: string): string {
   const n = name.toLowerCase().replace(/_/g, '-');
-  if (n === 'utf-8' || n.startsWith('utf-8-') || n === 'utf8') return 'utf-8';
+  if (/^utf-?8/.test(n)) return 'utf-8';
   if (/^(latin-1|iso-8859-1|iso-latin-1)(-|$)/.test(n) || n === 'latin1' || n === 'l1' || n === 'latin') return 'iso-8859-1';
   return n;
 }
