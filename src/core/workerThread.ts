@@ -39,15 +39,14 @@ async function run(beforeDone?: () => void): Promise<void> {
     return lists.shift()!;
   };
   const nextList = async (): Promise<WorkerFiles> => {
-    const first = await nextMessage();
-    if (!first.part) return first;
-    const files = first.files.slice();
-    for (let m = first; m.part;) {
+    let m = await nextMessage();
+    if (!m.part) return m;
+    const files = m.files.slice();
+    do {
       m = await nextMessage();
       for (const f of m.files) files.push(f);
-      if (!m.part) return { ...m, files };
-    }
-    return first; // not reached
+    } while (m.part);
+    return { ...m, files };
   };
   let list = await nextList();
   const analyzer = await analyzerReady;
