@@ -452,7 +452,7 @@ export class CallGraph {
   }
 
   /** Made on first use, shared with the graphs of work taken apart (see sharing). */
-  private lazy: { propertyNames?: Set<string>; listenerIndex?: Map<string, FunctionRef[]> } = {};
+  private lazy: { propertyNames?: Set<string>; listenerIndex?: Map<string, FunctionRef[]>; listenerKey?: string } = {};
 
   /**
    * Sync property getters (`@property`, `@cached_property`) a call site reads on the way: attribute
@@ -799,7 +799,8 @@ export class CallGraph {
 
   /** The registered listeners, by event, as text: equal keys, the same listeners (by qualified name) for the same events. */
   listenerKey(): string {
-    return [...this.listeners()].map(([event, list]) => `${event}:${list.map((r) => r.fn.qname).join(',')}`).join('\n');
+    // Asked when a run plans what it keeps and again when it keeps it: made once per index.
+    return (this.lazy.listenerKey ??= [...this.listeners()].map(([event, list]) => `${event}:${list.map((r) => r.fn.qname).join(',')}`).join('\n'));
   }
 
   /** Whether a registered listener has this qualified name (a commit anywhere may run it). */
