@@ -1,6 +1,8 @@
 // Shared by the bench modes: medians, rounding, and a child process's wall time and peak RSS.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { SERVER_V8_FLAGS } from '../src/cli/v8flags';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -15,6 +17,18 @@ export function pct(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.ceil(s.length * q) - 1)];
 }
 export const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * For the editing benches: the language server's V8 flags (SERVER_V8_FLAGS), set at start as the
+ * server sets them, so the bench's heap behaves as the editor's does; LW_BENCH_V8_FLAGS="--a --b"
+ * sets others instead, LW_BENCH_V8_FLAGS=none keeps V8's defaults. Returns the flags set.
+ */
+export function serverV8Flags(): string[] {
+  const v8Flags = process.env.LW_BENCH_V8_FLAGS;
+  const flags = v8Flags === undefined ? SERVER_V8_FLAGS : v8Flags === 'none' ? [] : v8Flags.split(/\s+/).filter(Boolean);
+  for (const flag of flags) setFlagsFromString(flag);
+  return flags;
+}
 
 /**
  * Wall time, peak RSS and CPU time (user + system, all threads; GNU time only, else undefined) of a

@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   // ---- Memory across edits (own process, so earlier work does not blur it) ----------------------
   log('memory across 10,000 edits');
   const editsChild = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'edits.ts'), String(quick ? 2000 : 10_000)], { encoding: 'utf8', cwd: ROOT });
-  const mem = JSON.parse(editsChild.stdout.trim().split('\n').pop() ?? '{}') as { cycles: number; file: string; rssWarmMb: number; rssEndMb: number; wasmWarmMb: number; wasmEndMb: number; msPerCycle: number };
+  const mem = JSON.parse(editsChild.stdout.trim().split('\n').pop() ?? '{}') as { cycles: number; file: string; rssWarmMb: number; rssEndMb: number; wasmWarmMb: number; wasmEndMb: number; heapWarmMb: number; heapEndMb: number; msPerCycle: number };
 
   const analysisOverhead = analyzeBigMs / parseBigMs - 1;
   const projectOverhead = perFileAnalyzeMs / parseProjectMs - 1;
@@ -211,6 +211,8 @@ async function main(): Promise<void> {
       meetsScanGoal: oursCold.peakRssMb <= 200,
       edits: mem,
       rssGrowthMb: r1(mem.rssEndMb - mem.rssWarmMb),
+      // The live heap after a GC: growth here would be a leak; RSS can also grow from V8's and malloc's reserves.
+      heapGrowthMb: r1(mem.heapEndMb - mem.heapWarmMb),
       goalEdits: 'flat: + <= 10 MB across 10,000 edits',
       meetsEditGoal: mem.rssEndMb - mem.rssWarmMb <= 10,
     },
