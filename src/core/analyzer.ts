@@ -54,6 +54,12 @@ export interface AnalyzeOptions {
   only?: Set<string>;
   /** Compute each finding's fixes (default). The extension skips them and asks for one finding's fixes on demand. */
   fixes?: boolean;
+  /**
+   * Each handler report's `costs` list, the estimate's parts (default). `false`: reports without it,
+   * and no cost-table entries made while the costs are summed (a scan's output does not carry them).
+   * An editing session's runs (open documents) always make them: a later run carries its costs over.
+   */
+  costItems?: boolean;
 }
 
 /** One text change: replace [start, end) of the previous text (UTF-16 offsets) with `text`. */
@@ -1239,6 +1245,7 @@ class Run {
     // Only an editing session keeps its last run for the next one to carry over (see Analyzer.lastRun).
     if (carryable) this.graph.carryable();
     this.carryable = carryable;
+    this.costItems = opts.costItems !== false || carryable;
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
     this.fastapi = fastapi ? fastapi.rebind(this.index) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
@@ -1265,6 +1272,9 @@ class Run {
    * handler's report be made of the same cost objects again, so only then is it memoised (handlerReport).
    */
   private readonly carryable: boolean;
+
+  /** Whether cost sums keep their cost-table entries (see AnalyzeOptions.costItems). */
+  private readonly costItems: boolean;
 
   /** The workspace's SQLAlchemy listeners as text (see CallGraph.listenerKey). */
   listenerKey(): string {
@@ -1551,7 +1561,7 @@ class Run {
 
   private makeHandlerReport(ref: FunctionRef, role: Role | undefined, findings: number): HandlerReport {
     const kind = role?.kind ?? 'coroutine';
-    const cost = new CostAcc();
+    const cost = new CostAcc(this.costItems);
     // A def handler's threadpool cost goes straight into the empty sum (as adding a sum of its own would).
     if (ref.fn.isAsync) cost.add(this.coroutineCost(ref)); else this.threadpoolCost(ref, cost);
     if (kind === 'route' || kind === 'websocket') { cost.cpuMs += this.costs.of('base').ms; cost.item(this.costs, 'base', 'overhead', this.costs.of('base').ms); }
@@ -1574,7 +1584,7 @@ class Run {
       cpuRatio: Math.round(cpuRatio * 1000) / 1000,
       workload: workloadOf(cost.cpuMs, total, this.costs.of('base').ms),
       findings,
-      costs: cost.list(),
+      ...(this.costItems ? { costs: cost.list() } : {}),
       ...(ref.mod.testCode ? { testCode: true } : {}),
     };
   }
@@ -1582,7 +1592,7 @@ class Run {
   /** A def handler or dependency runs in FastAPI's threadpool: its sync I/O is waiting, not blocking. */
   private threadpoolCost(ref: FunctionRef, into?: CostAcc): CostAcc {
     const sc = this.graph.syncCost(ref);
-    const out = into ?? new CostAcc();
+    const out = into ?? new CostAcc(this.costItems);
     out.cpuMs += sc.cpuMs; out.ioMs += sc.ioMs;
     out.kinds(this.costs, sc.kinds, () => 'threadpool');
     return out;
@@ -1593,7 +1603,7 @@ class Run {
     const memo = this.coroutineCosts.get(ref.fn.qname, on ?? NO_STACK);
     if (memo) return memo;
     const stack = on ?? new Set<string>();
-    const out = new CostAcc();
+    const out = new CostAcc(this.costItems);
     if (stack.has(ref.fn.qname)) { this.coroutineCosts.cut(stack); return out; }
     stack.add(ref.fn.qname);
     for (const c of this.graph.callsOf(ref)) this.addCallCost(ref, out, c, stack);
@@ -1690,7 +1700,11 @@ class CostAcc {
   blockingMs = 0;
   readonly items = new Map<string, CostItem>();
 
+  /** `keep`: whether the sum keeps its cost-table entries (`items`); without them only the totals are summed. */
+  constructor(private readonly keep = true) {}
+
   item(model: CostModel, kind: string, where: CostWhere, ms: number, fromCode = false, calls = 1): void {
+    if (!this.keep) return;
     const key = model.keyOf(kind);
     const source = fromCode ? 'code' : model.sourceOf(kind);
     const id = `${where}|${key}|${source}`;
@@ -1700,11 +1714,13 @@ class CostAcc {
   }
 
   kinds(model: CostModel, kinds: KindTimes, where: (type: 'cpu' | 'io') => CostWhere): void {
+    if (!this.keep) return;
     for (const [kind, v] of Object.entries(kinds)) this.item(model, kind, where(model.of(kind).type), v.ms, false, v.calls);
   }
 
   add(o: CostAcc): void {
     this.cpuMs += o.cpuMs; this.ioMs += o.ioMs; this.blockingMs += o.blockingMs;
+    if (!this.keep) return;
     for (const [id, it] of o.items) {
       const mine = this.items.get(id);
       if (mine) { mine.ms += it.ms; mine.calls += it.calls; } else this.items.set(id, { ...it });
