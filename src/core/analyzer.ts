@@ -1354,8 +1354,10 @@ class Run {
     }
     this.loopChecks();
     for (const k of kept) { this.findings.push(...k.findings); handlers.push(...k.handlers); }
-    this.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
-    handlers.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    // By file as localeCompare orders the paths: ranked once per distinct path, not compared per step of the sorts.
+    const rank = fileRanks(this.findings, handlers);
+    this.findings.sort((a, b) => rank.get(a.file)! - rank.get(b.file)! || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+    handlers.sort((a, b) => rank.get(a.file)! - rank.get(b.file)! || a.line - b.line);
     const byCode: Record<string, number> = {};
     for (const f of this.findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
     return {
@@ -1736,6 +1738,24 @@ class CostAcc {
     for (const it of out) it.ms = round(it.ms);
     return out.sort((a, b) => b.ms - a.ms || a.kind.localeCompare(b.kind));
   }
+}
+
+/**
+ * Each path of the findings and reports by its place in localeCompare's order: paths that compare
+ * equal share a rank, so a sort by rank orders (and ties) them as a sort by localeCompare would.
+ */
+function fileRanks(findings: readonly Finding[], handlers: readonly HandlerReport[]): Map<string, number> {
+  const paths = new Set<string>();
+  for (const f of findings) paths.add(f.file);
+  for (const h of handlers) paths.add(h.file);
+  const sorted = [...paths].sort((a, b) => a.localeCompare(b));
+  const rank = new Map<string, number>();
+  let r = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i > 0 && sorted[i - 1].localeCompare(sorted[i]) !== 0) r = i;
+    rank.set(sorted[i], r);
+  }
+  return rank;
 }
 
 function secondsArg(c: CallInfo): number | undefined {
