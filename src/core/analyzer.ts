@@ -1408,9 +1408,11 @@ class Run {
         }
       }
       for (const family of reached ? FAMILIES : []) {
-        const same = [...reached!].filter(([, x]) => x.rule.family === family)
-          .sort(([ca, a], [cb, b]) => a.chain.length - b.chain.length || ca.localeCompare(cb));
-        if (!same.length) continue;
+        // The family's entries in the map's order (mostly one: sorted only when there are more).
+        let same: [string, { rule: RuleHit; chain: ChainHop[] }][] | undefined;
+        for (const entry of reached!) if (entry[1].rule.family === family) (same ??= []).push(entry);
+        if (!same) continue;
+        if (same.length > 1) same.sort(([ca, a], [cb, b]) => a.chain.length - b.chain.length || ca.localeCompare(cb));
         const also = same.slice(1).map(([code, x]) => ({ code, call: x.chain[x.chain.length - 1].name, chain: x.chain }));
         this.push(ref, role, c, same[0][1].rule, same[0][1].chain, '', also);
       }
