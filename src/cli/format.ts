@@ -2,7 +2,7 @@
 // GitHub code scanning, GitHub workflow-command annotations and GitLab Code Quality JSON.
 import { createHash } from 'node:crypto';
 import { FAMILIES, OTHER_CODES } from '../core/rules';
-import type { Finding, ScanResult } from '../core/types';
+import type { Finding, HandlerReport, ScanResult } from '../core/types';
 import { positionAt } from '../core/python/model';
 
 export const DOCS_URL = 'https://github.com/loopwise/loopwise#';
@@ -31,11 +31,16 @@ export function toJson(r: ScanResult, lineStartsOf: (file: string) => number[] |
   return {
     version: 1,
     findings: r.findings.map((f) => jsonFinding(f, lineStartsOf(f.file))),
-    // The per-handler cost breakdown is part of `recommend --format json`, not of the scan contract.
-    handlers: r.handlers.map(({ costs: _costs, ...h }) => h),
+    // The per-handler cost breakdown is part of `recommend --format json`, not of the scan contract
+    // (a scan's reports come without it: copied only when there is one to leave out).
+    handlers: r.handlers.map((h) => (h.costs === undefined ? h : withoutCosts(h))),
     notes: r.notes,
     summary: r.summary,
   };
+}
+
+function withoutCosts({ costs: _costs, ...h }: HandlerReport): HandlerReport {
+  return h;
 }
 
 /**

@@ -81,6 +81,8 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
   const { result: raw, files } = await resultOf(positional.length ? positional : ['.'], {
     ...selectionOptions(flags),
     fixes: format === 'json',
+    // The per-handler cost breakdown is part of `recommend`'s output, not of any scan format.
+    costItems: false,
     jobs,
     stdin: fromStdin ? { path: flags['stdin-filename'] as string, bytes: readStdin() } : undefined,
     testSeverity: testSeverity as Severity | undefined,

@@ -54,6 +54,12 @@ export interface AnalyzeOptions {
   only?: Set<string>;
   /** Compute each finding's fixes (default). The extension skips them and asks for one finding's fixes on demand. */
   fixes?: boolean;
+  /**
+   * Each handler report's `costs` list, the estimate's parts (default). `false`: reports without it,
+   * and no cost-table entries made while the costs are summed (a scan's output does not carry them).
+   * An editing session's runs (open documents) always make them: a later run carries its costs over.
+   */
+  costItems?: boolean;
 }
 
 /** One text change: replace [start, end) of the previous text (UTF-16 offsets) with `text`. */
@@ -1239,6 +1245,7 @@ class Run {
     // Only an editing session keeps its last run for the next one to carry over (see Analyzer.lastRun).
     if (carryable) this.graph.carryable();
     this.carryable = carryable;
+    this.costItems = opts.costItems !== false || carryable;
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
     this.fastapi = fastapi ? fastapi.rebind(this.index) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
@@ -1265,6 +1272,9 @@ class Run {
    * handler's report be made of the same cost objects again, so only then is it memoised (handlerReport).
    */
   private readonly carryable: boolean;
+
+  /** Whether cost sums keep their cost-table entries (see AnalyzeOptions.costItems). */
+  private readonly costItems: boolean;
 
   /** The workspace's SQLAlchemy listeners as text (see CallGraph.listenerKey). */
   listenerKey(): string {
@@ -1344,8 +1354,10 @@ class Run {
     }
     this.loopChecks();
     for (const k of kept) { this.findings.push(...k.findings); handlers.push(...k.handlers); }
-    this.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
-    handlers.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    // By file as localeCompare orders the paths: ranked once per distinct path, not compared per step of the sorts.
+    const rank = fileRanks(this.findings, handlers);
+    this.findings.sort((a, b) => rank.get(a.file)! - rank.get(b.file)! || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+    handlers.sort((a, b) => rank.get(a.file)! - rank.get(b.file)! || a.line - b.line);
     const byCode: Record<string, number> = {};
     for (const f of this.findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
     return {
@@ -1396,9 +1408,11 @@ class Run {
         }
       }
       for (const family of reached ? FAMILIES : []) {
-        const same = [...reached!].filter(([, x]) => x.rule.family === family)
-          .sort(([ca, a], [cb, b]) => a.chain.length - b.chain.length || ca.localeCompare(cb));
-        if (!same.length) continue;
+        // The family's entries in the map's order (mostly one: sorted only when there are more).
+        let same: [string, { rule: RuleHit; chain: ChainHop[] }][] | undefined;
+        for (const entry of reached!) if (entry[1].rule.family === family) (same ??= []).push(entry);
+        if (!same) continue;
+        if (same.length > 1) same.sort(([ca, a], [cb, b]) => a.chain.length - b.chain.length || ca.localeCompare(cb));
         const also = same.slice(1).map(([code, x]) => ({ code, call: x.chain[x.chain.length - 1].name, chain: x.chain }));
         this.push(ref, role, c, same[0][1].rule, same[0][1].chain, '', also);
       }
@@ -1551,7 +1565,7 @@ class Run {
 
   private makeHandlerReport(ref: FunctionRef, role: Role | undefined, findings: number): HandlerReport {
     const kind = role?.kind ?? 'coroutine';
-    const cost = new CostAcc();
+    const cost = new CostAcc(this.costItems);
     // A def handler's threadpool cost goes straight into the empty sum (as adding a sum of its own would).
     if (ref.fn.isAsync) cost.add(this.coroutineCost(ref)); else this.threadpoolCost(ref, cost);
     if (kind === 'route' || kind === 'websocket') { cost.cpuMs += this.costs.of('base').ms; cost.item(this.costs, 'base', 'overhead', this.costs.of('base').ms); }
@@ -1574,7 +1588,7 @@ class Run {
       cpuRatio: Math.round(cpuRatio * 1000) / 1000,
       workload: workloadOf(cost.cpuMs, total, this.costs.of('base').ms),
       findings,
-      costs: cost.list(),
+      ...(this.costItems ? { costs: cost.list() } : {}),
       ...(ref.mod.testCode ? { testCode: true } : {}),
     };
   }
@@ -1582,7 +1596,7 @@ class Run {
   /** A def handler or dependency runs in FastAPI's threadpool: its sync I/O is waiting, not blocking. */
   private threadpoolCost(ref: FunctionRef, into?: CostAcc): CostAcc {
     const sc = this.graph.syncCost(ref);
-    const out = into ?? new CostAcc();
+    const out = into ?? new CostAcc(this.costItems);
     out.cpuMs += sc.cpuMs; out.ioMs += sc.ioMs;
     out.kinds(this.costs, sc.kinds, () => 'threadpool');
     return out;
@@ -1593,7 +1607,7 @@ class Run {
     const memo = this.coroutineCosts.get(ref.fn.qname, on ?? NO_STACK);
     if (memo) return memo;
     const stack = on ?? new Set<string>();
-    const out = new CostAcc();
+    const out = new CostAcc(this.costItems);
     if (stack.has(ref.fn.qname)) { this.coroutineCosts.cut(stack); return out; }
     stack.add(ref.fn.qname);
     for (const c of this.graph.callsOf(ref)) this.addCallCost(ref, out, c, stack);
@@ -1690,7 +1704,11 @@ class CostAcc {
   blockingMs = 0;
   readonly items = new Map<string, CostItem>();
 
+  /** `keep`: whether the sum keeps its cost-table entries (`items`); without them only the totals are summed. */
+  constructor(private readonly keep = true) {}
+
   item(model: CostModel, kind: string, where: CostWhere, ms: number, fromCode = false, calls = 1): void {
+    if (!this.keep) return;
     const key = model.keyOf(kind);
     const source = fromCode ? 'code' : model.sourceOf(kind);
     const id = `${where}|${key}|${source}`;
@@ -1700,11 +1718,13 @@ class CostAcc {
   }
 
   kinds(model: CostModel, kinds: KindTimes, where: (type: 'cpu' | 'io') => CostWhere): void {
+    if (!this.keep) return;
     for (const [kind, v] of Object.entries(kinds)) this.item(model, kind, where(model.of(kind).type), v.ms, false, v.calls);
   }
 
   add(o: CostAcc): void {
     this.cpuMs += o.cpuMs; this.ioMs += o.ioMs; this.blockingMs += o.blockingMs;
+    if (!this.keep) return;
     for (const [id, it] of o.items) {
       const mine = this.items.get(id);
       if (mine) { mine.ms += it.ms; mine.calls += it.calls; } else this.items.set(id, { ...it });
@@ -1720,6 +1740,24 @@ class CostAcc {
     for (const it of out) it.ms = round(it.ms);
     return out.sort((a, b) => b.ms - a.ms || a.kind.localeCompare(b.kind));
   }
+}
+
+/**
+ * Each path of the findings and reports by its place in localeCompare's order: paths that compare
+ * equal share a rank, so a sort by rank orders (and ties) them as a sort by localeCompare would.
+ */
+function fileRanks(findings: readonly Finding[], handlers: readonly HandlerReport[]): Map<string, number> {
+  const paths = new Set<string>();
+  for (const f of findings) paths.add(f.file);
+  for (const h of handlers) paths.add(h.file);
+  const sorted = [...paths].sort((a, b) => a.localeCompare(b));
+  const rank = new Map<string, number>();
+  let r = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i > 0 && sorted[i - 1].localeCompare(sorted[i]) !== 0) r = i;
+    rank.set(sorted[i], r);
+  }
+  return rank;
 }
 
 function secondsArg(c: CallInfo): number | undefined {

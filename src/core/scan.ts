@@ -15,6 +15,8 @@ import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './t
 export interface ScanOptions {
   /** Compute each finding's fixes (JSON output and `fix` need them; text and SARIF do not). Default true. */
   fixes?: boolean;
+  /** Each handler report's `costs` list (`recommend` reads it; no `scan` output carries it). Default true. */
+  costItems?: boolean;
   /** Replaces every configuration's `select` (as Ruff's --select does). */
   select?: string[];
   /** Added to every configuration's `ignore`. */
@@ -217,9 +219,9 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   const parts = [...groups.values()];
   const run = (list: SourceFile[]): ScanResult => {
     if (parts.length <= 1) {
-      return analyzer.analyze(list, { ...(parts[0]?.options ?? optionsFor(resolver.defaults, opts)), fixes: opts.fixes, notes: allNotes });
+      return analyzer.analyze(list, { ...(parts[0]?.options ?? optionsFor(resolver.defaults, opts)), fixes: opts.fixes, costItems: opts.costItems, notes: allNotes });
     }
-    return mergeResults(parts.map((g) => analyzer.analyze(list, { ...g.options, fixes: opts.fixes, notes: allNotes, only: g.files })), allNotes, list.length);
+    return mergeResults(parts.map((g) => analyzer.analyze(list, { ...g.options, fixes: opts.fixes, costItems: opts.costItems, notes: allNotes, only: g.files })), allNotes, list.length);
   };
   const result = run(reachable);
   mark('analysed');

@@ -91,4 +91,57 @@ describe('cost model', () => {
     assert.equal(r.handlers[0].blockingMs, 2500);
     assert.equal(r.handlers[0].kind, 'coroutine');
   });
+
+  it('without cost items (a scan) the reports are the same less their costs list', async () => {
+    // Awaited, blocking, CPU, threadpool (a def route and dependency), offloaded (a thread, a coroutine)
+    // and per-request overhead parts, summed through a helper coroutine and dependencies.
+    const extra = `
+import asyncio, time, requests
+from fastapi import Depends, FastAPI
+from guide import get_db, model
+app = FastAPI()
+
+def load(x):
+    time.sleep(0.2)
+    return requests.get("https://api").json()
+
+async def helper(x):
+    await asyncio.sleep(0.1)
+    return model.predict([[x]])
+
+def sync_dep():
+    return load(1)
+
+@app.get("/a")
+async def a(x: float, d=Depends(sync_dep), db=Depends(get_db)):
+    y = await helper(x)
+    z = await asyncio.to_thread(load, x)
+    w = await asyncio.create_task(helper(y))
+    return load(z), w
+
+@app.get("/b")
+def b(d=Depends(sync_dep)):
+    time.sleep(1)
+    return load(2)
+`;
+    const files = [
+      { path: 'guide.py', text: GUIDE, module: 'guide', isPackage: false },
+      { path: 'extra.py', text: extra, module: 'extra', isPackage: false },
+    ];
+    const full = (await Analyzer.create()).analyze(files);
+    const bare = (await Analyzer.create()).analyze(files, { costItems: false });
+    assert.equal(bare.handlers.length, full.handlers.length);
+    assert.ok(full.handlers.length >= 8, String(full.handlers.length));
+    // Every kind of part is there to be left out.
+    const wheres = new Set(full.handlers.flatMap((h) => h.costs!.map((c) => c.where)));
+    assert.deepEqual([...wheres].sort(), ['awaited', 'blocking', 'loop', 'overhead', 'thread', 'threadpool']);
+    for (const [i, h] of full.handlers.entries()) {
+      assert.ok(Array.isArray(h.costs), h.name);
+      const { costs: _costs, ...rest } = h;
+      assert.deepEqual(bare.handlers[i], rest);
+      assert.equal('costs' in bare.handlers[i], false);
+    }
+    assert.deepEqual(bare.findings, full.findings);
+    assert.deepEqual(bare.summary, full.summary);
+  });
 });

@@ -72,4 +72,51 @@ describe('FastAPI model', () => {
     assert.deepEqual(r.handlers.map((h) => [h.name, h.async, h.route]), [['s', false, 'GET /s']]);
     assert.equal(r.handlers[0].ioMs, 200, 'the sync HTTP call counts as I/O waited in the threadpool');
   });
+
+  it('gives every route of a router its prefixes and router-level dependencies, not only the first', () => {
+    const src = [
+      'import time',
+      'from fastapi import APIRouter, Depends, FastAPI',
+      'def auth():',
+      '    time.sleep(1)',
+      'def audit():',
+      '    time.sleep(1); time.sleep(1)',
+      'def own():',
+      '    time.sleep(1); time.sleep(1); time.sleep(1); time.sleep(1)',
+      'app = FastAPI()',
+      'r1 = APIRouter(prefix="/r1", dependencies=[Depends(auth)])',
+      'r2 = APIRouter()',
+      '@r1.get("/a")',
+      'async def a():',
+      '    return 1',
+      '@r1.post("/b", dependencies=[Depends(own)])',
+      'async def b():',
+      '    return 1',
+      '@r2.get("/c")',
+      'async def c():',
+      '    return 1',
+      '@r1.get("/d")',
+      'async def d():',
+      '    return 1',
+      '@r2.get("/e")',
+      'async def e():',
+      '    return 1',
+      'app.include_router(r1, prefix="/v1", dependencies=[Depends(audit)])',
+      'app.include_router(r2, prefix="/v2")',
+      '',
+    ].join('\n');
+    const r = analyzer.analyze([{ path: 'm.py', text: src, module: 'm', isPackage: false }]);
+    // A sync dependency's sleeps are waited in the threadpool: 100 ms each by default, summed into every route it serves.
+    const got = Object.fromEntries(r.handlers.map((h) => [h.name, [h.kind, h.route, h.ioMs]]));
+    assert.deepEqual(got, {
+      auth: ['dependency', null, 100],
+      audit: ['dependency', null, 200],
+      own: ['dependency', null, 400],
+      a: ['route', 'GET /v1/r1/a', 300],
+      b: ['route', 'POST /v1/r1/b', 700],
+      c: ['route', 'GET /v2/c', 0],
+      d: ['route', 'GET /v1/r1/d', 300],
+      e: ['route', 'GET /v2/e', 0],
+    });
+  });
 });

@@ -152,8 +152,11 @@ export class FastApiModel {
     const method = d.f.a;
     const first = d.args[0] ?? d.kw.path;
     const path = first && first.k === 'str' ? first.v : '';
-    const full = this.prefixOf(objPath) + path;
-    const deps = [...this.depsFromList(mod, d.kw.dependencies), ...this.routerDeps(objPath, 0)];
+    // The decorator's own dependencies are marked first, then the router's (the order roles are made in).
+    const own = this.depsFromList(mod, d.kw.dependencies);
+    const router = this.routerOf(objPath);
+    const full = router.prefix + path;
+    const deps = [...own, ...router.deps];
     if (HTTP_METHODS.has(method)) this.setRole(ref, 'route', `${method.toUpperCase()} ${full || '/'}`, deps);
     else if (method === 'api_route' || method === 'route') {
       const methods = d.kw.methods && d.kw.methods.k === 'list' ? d.kw.methods.items.filter((i) => i.k === 'str').map((i) => (i as { v: string }).v.toUpperCase()) : ['GET'];
@@ -163,6 +166,21 @@ export class FastApiModel {
     else if (method === 'exception_handler') this.setRole(ref, 'exception-handler', null);
     else if (method === 'on_event') this.setRole(ref, 'lifespan', null);
   }
+
+  /**
+   * The path prefix and the router-level dependencies of an app or router symbol, once per symbol path
+   * and model: every route decorated on one router asks. Both depend on the path alone (the includes
+   * are read before any decorator); asked again, routerDeps would only mark as dependencies again the
+   * functions it marked the first time (markDependency: no change once a role is set).
+   */
+  private routerOf(objPath: string): { prefix: string; deps: readonly FunctionRef[] } {
+    const memo = (this.routerMemo ??= new Map());
+    let r = memo.get(objPath);
+    if (!r) memo.set(objPath, (r = { prefix: this.prefixOf(objPath), deps: this.routerDeps(objPath, 0) }));
+    return r;
+  }
+
+  private routerMemo: Map<string, { prefix: string; deps: readonly FunctionRef[] }> | undefined;
 
   /** `FastAPI(lifespan=fn, dependencies=[...])`, `app.add_middleware(Cls)`, `app.add_api_route(path, fn)`. */
   private readCallRoles(mod: ModuleEntry, c: CallSite, callee: (mod: ModuleEntry, c: CallSite) => string | undefined): void {

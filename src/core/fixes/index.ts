@@ -13,7 +13,7 @@
 //   LW301                 asyncio.gather* for independent iterations (Semaphore-bounded when unbounded); noqa
 //   LW302-LW304, LW501    see loopFixes.ts
 //   every finding: `# noqa: LWxxx` on the line, and `# loopwise: noqa: LWxxx` for the file
-import type { FileModel } from '../python/model';
+import type { FileModel, FunctionInfo } from '../python/model';
 import { Resolver } from '../python/resolve';
 import { mark } from '../timeline';
 import type { Finding, Fix, FunctionKind, ScanResult } from '../types';
@@ -114,24 +114,60 @@ export function attachFixes(result: ScanResult, source: (file: string) => FixSou
   return result;
 }
 
-/** Every analysed function by qualified name (built on first use), for checks that follow calls across files. */
+/**
+ * Every analysed function by qualified name: of two defs with one name, the first (in the entries'
+ * order, then the file's). Asked only after a miss in the asking function's own file (safety.ts
+ * findCallee, which takes the first def of a name as this does): with one file, that file is every
+ * source, and a miss there is a miss here, so a file analysed alone reads nothing.
+ *
+ * A function's qualified name starts with its model's module name and a dot (the builder's qnameFor),
+ * so only the entries whose module is a dotted head of the name can hold it: those are looked up per
+ * question, and each one's first defs by name read when first asked, instead of a map of every
+ * function of the workspace (~15k on the 500-file benchmark, most never asked for).
+ */
 export function functionIndex(files: { path: string; text: string }[], entries: { file: string; model: FileModel; resolver: Resolver }[]): FunctionIndex {
-  // Asked only after a miss in the asking function's own file (safety.ts findCallee, which takes the
-  // first def of a name as this map does): with one file, that file is every source, and a miss there
-  // is a miss here. A file analysed alone builds no map.
   if (entries.length < 2) return () => undefined;
-  let map: Map<string, FnSource> | undefined;
+  let texts: Map<string, string> | undefined;
+  /** Entry positions by module name, in order (two files can claim one module name). */
+  let byModule: Map<string, number[]> | undefined;
+  const firstDefs = new Map<FileModel, Map<string, FunctionInfo>>();
+  const found = new Map<string, FnSource | null>();
+  const firstDef = (model: FileModel, qname: string): FunctionInfo | undefined => {
+    let defs = firstDefs.get(model);
+    if (!defs) {
+      firstDefs.set(model, (defs = new Map()));
+      for (const fn of model.functions) if (!fn.isLambda && !defs.has(fn.qname)) defs.set(fn.qname, fn);
+    }
+    return defs.get(qname);
+  };
   return (qname) => {
-    if (!map) {
-      map = new Map();
-      const texts = new Map(files.map((f) => [f.path, f.text]));
-      for (const e of entries) {
-        const text = texts.get(e.file);
-        if (text === undefined) continue;
-        for (const fn of e.model.functions) if (!fn.isLambda && !map.has(fn.qname)) map.set(fn.qname, { text, model: e.model, resolver: e.resolver, fn });
+    const known = found.get(qname);
+    if (known !== undefined) return known ?? undefined;
+    if (!byModule || !texts) {
+      texts = new Map(files.map((f) => [f.path, f.text]));
+      byModule = new Map();
+      for (let i = 0; i < entries.length; i++) {
+        if (!texts.has(entries[i].file)) continue;
+        const m = entries[i].model.module;
+        const list = byModule.get(m);
+        if (list) list.push(i); else byModule.set(m, [i]);
       }
     }
-    return map.get(qname);
+    let best = -1;
+    let bestFn: FunctionInfo | undefined;
+    for (let dot = qname.indexOf('.'); dot >= 0; dot = qname.indexOf('.', dot + 1)) {
+      const list = byModule.get(qname.slice(0, dot));
+      if (!list) continue;
+      for (const i of list) {
+        if (best >= 0 && i > best) break;
+        const fn = firstDef(entries[i].model, qname);
+        if (fn) { best = i; bestFn = fn; break; }
+      }
+    }
+    const e = best >= 0 ? entries[best] : undefined;
+    const out = e && bestFn ? { text: texts.get(e.file)!, model: e.model, resolver: e.resolver, fn: bestFn } : undefined;
+    found.set(qname, out ?? null);
+    return out;
   };
 }
 

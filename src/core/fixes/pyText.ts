@@ -128,7 +128,8 @@ export function lexFrom(text: string, from: number, to: number, commaDepth: numb
 }
 
 function copyState(st: LexState): LexState {
-  return { ...st, commas: st.commas.slice() };
+  // Field by field (a spread is a generic copy): noqa's scans at depth 99 record no comma, so the list is mostly empty.
+  return { depth: st.depth, inString: st.inString, inComment: st.inComment, newlineInString: st.newlineInString, commas: st.commas.length ? st.commas.slice() : [], commentStart: st.commentStart, comments: st.comments };
 }
 
 /** The scan of lex from `i`, into `st`; false when it stopped early in a string or comment that reaches `to`. */
