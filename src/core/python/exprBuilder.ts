@@ -347,10 +347,7 @@ export class ExprBuilder {
         }
         return { k: 'str', v: this.literal(content) };
       }
-      case K.concatenated_string: {
-        const v = this.namedChildren(n).map((c) => stripQuotes(this.text.slice(this.S[c], this.E[c]))).join('');
-        return { k: 'str', v: this.literal(v) };
-      }
+      case K.concatenated_string: return { k: 'str', v: this.literal(this.concatenated(n)) };
       case K.integer:
       case K.float: { const v = Number(this.text.slice(this.S[n], this.E[n]).replace(/_/g, '')); return Number.isFinite(v) ? { k: 'num', v } : UNKNOWN; }
       case K.none: return NONE;
@@ -374,6 +371,18 @@ export class ExprBuilder {
       default:
         return { k: '?', names: this.identifiersIn(n) };
     }
+  }
+
+  /**
+   * The value of a concatenated string (`"a" "b"`). A method of its own: a closure in ir() that read
+   * `this` made V8 allocate a context for `this` on every call of ir(), whatever the node (~48 bytes
+   * per expression read, a sixth of the model build's allocation).
+   */
+  private concatenated(n: number): string {
+    let v = '';
+    const end = this.L[n];
+    for (let c = n + 1; c < end; c = this.L[c]) if (this.namedOf[this.type[c]] === 1) v += stripQuotes(this.text.slice(this.S[c], this.E[c]));
+    return v;
   }
 
   /** `[engine.connect() for _ in range(n)]`: the element, unless it reads the comprehension's own names. */
