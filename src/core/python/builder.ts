@@ -7,6 +7,7 @@ import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPendin
 import { intern as internImport } from './intern';
 import { type Expr, namesIn as namesInImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Scope, Binding } from './modelTypes';
+import { NameTable } from './compact';
 import { emptyModel } from './parts';
 import { relativeImportTarget } from './sourceRoots';
 
@@ -51,9 +52,24 @@ export class ModelBuilder extends ExprBuilder {
   private forIterables = new Set<number>();
   private stmtCalls = new Set<number>();
 
-  init(opts: BuildOptions): this {
+  /** `share`: a whole-file build shares its names and constants as it makes them (see NameTable, and sharedExactly). */
+  init(opts: BuildOptions, share = false): this {
     this.model = emptyModel(opts, []);
+    if (share && !this.header) this.shared = new NameTable(this.model.scopes);
     return this;
+  }
+
+  /**
+   * After the last statement of a build with `share`: whether the names were shared as shareNames
+   * shares them (false: a binding came after a name it changes, and the model must be built again
+   * without sharing, see NameTable). Lets go of the table either way.
+   */
+  sharedExactly(): boolean {
+    const t = this.shared;
+    if (!t) return false;
+    t.done();
+    this.shared = undefined;
+    return !t.stale;
   }
 
   /**
@@ -180,6 +196,7 @@ export class ModelBuilder extends ExprBuilder {
   private bind(scope: number, name: string, b: Binding): void {
     const s = this.model.scopes[scope];
     const target = s.globals?.has(name) ? this.model.scopes[0] : s;
+    if (this.shared && b.off !== -1) this.shared.bound(target.id, name, b.off);
     const list = target.bindings.get(name);
     // Most names are bound once: a one-element array, not an empty one grown by push (room for 17).
     if (list) list.push(b); else target.bindings.set(name, [b]);
@@ -352,8 +369,6 @@ export class ModelBuilder extends ExprBuilder {
     if (nameNode < 0 || body < 0) return;
     const outerScope = this.currentScope(this.S[n]);
     const bases: Expr[] = [];
-    const supers = this.child(n, 'superclasses');
-    if (supers >= 0) for (const a of this.namedChildren(supers)) if (this.kind(a) !== K.keyword_argument) bases.push(this.ir(a, outerScope));
     const name = this.str(nameNode);
     const cls: ClassInfo = {
       id: this.model.classes.length,
@@ -367,6 +382,10 @@ export class ModelBuilder extends ExprBuilder {
     };
     this.model.classes.push(cls);
     this.bind(outerScope, cls.name, { kind: 'class', off: this.S[n], q: cls.qname });
+    // The bases are read after the class is bound (they sit after its start, so `class A(A)` reads
+    // the new binding's count: see NameTable); reading them binds nothing.
+    const supers = this.child(n, 'superclasses');
+    if (supers >= 0) for (const a of this.namedChildren(supers)) if (this.kind(a) !== K.keyword_argument) bases.push(this.ir(a, outerScope));
     const scope = this.newScope('class', outerScope, cls.id);
     cls.scope = scope.id;
     this.stack.push({ kind: 'class', start: this.S[body], end: this.E[n], id: cls.id, scope: scope.id });
@@ -423,9 +442,20 @@ export class ModelBuilder extends ExprBuilder {
     if (isAsync) this.markAwait();
     const scope = this.currentScope(this.S[n]);
     const loop = this.newLoop(n, 'for', isAsync, this.S[body]);
-    if (right >= 0) loop.iter = this.ir(right, scope);
     const single = left >= 0 && this.kind(left) === K.identifier && right >= 0;
-    if (left >= 0) for (const name of this.targetNames(left)) { loop.targets.push(name); this.bind(scope, name, single ? { kind: 'item', off: this.S[left], expr: loop.iter } : { kind: 'opaque', off: this.S[left] }); }
+    // The targets are bound before the iterable is read (it sits after them, so `for x in f(x)` reads
+    // the new binding's count: see NameTable); reading it binds nothing. A single target's binding
+    // holds the iterable, filled in once read.
+    let item: Binding | undefined;
+    if (left >= 0) {
+      for (const name of this.targetNames(left)) {
+        loop.targets.push(name);
+        const b: Binding = single ? (item = { kind: 'item', off: this.S[left], expr: UNKNOWN }) : { kind: 'opaque', off: this.S[left] };
+        this.bind(scope, name, b);
+      }
+    }
+    if (right >= 0) loop.iter = this.ir(right, scope);
+    if (item) item.expr = loop.iter;
     if (right >= 0) {
       loop.iterText = this.str(right);
       if (this.kind(right) === K.call) this.forIterables.add(this.S[right]);
@@ -843,7 +873,12 @@ export class ModelBuilder extends ExprBuilder {
   private onGlobal(n: number): void {
     const scope = this.model.scopes[this.currentScope(this.S[n])];
     scope.globals ??= new Set();
-    for (const c of this.namedChildren(n)) if (this.kind(c) === K.identifier) scope.globals.add(this.str(c));
+    for (const c of this.namedChildren(n)) {
+      if (this.kind(c) !== K.identifier) continue;
+      const name = this.str(c);
+      if (this.shared) this.shared.declaredGlobal(scope.id, name);
+      scope.globals.add(name);
+    }
   }
 
   private onBreak(): void {

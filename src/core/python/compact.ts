@@ -15,7 +15,7 @@
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
 import type { Expr } from './ir';
-import type { FileModel } from './model';
+import type { FileModel, Scope } from './model';
 
 /** A list of expressions with no spare capacity: the shared empty one, or a copy of its exact length. */
 function exprs(a: Expr[]): Expr[] {
@@ -94,6 +94,106 @@ export function shareNames(model: FileModel): void {
 }
 
 type NameExpr = Extract<Expr, { k: 'name' }>;
+
+/**
+ * NameTable's chains (see NameSharer's, which they follow): per entry its scope, its count of bindings
+ * before it, the largest offset of the names it stands for, and the next entry. Shared by every table
+ * (one whole-file build runs at a time) and emptied by done(), so they keep no model alive.
+ */
+let tableScope = new Int32Array(1 << 12);
+let tableBefore = new Int32Array(1 << 12);
+let tableMax = new Int32Array(1 << 12);
+let tableNext = new Int32Array(1 << 12);
+const tableNames: NameExpr[] = [];
+const tableHeads = new Map<string, number>();
+const tableStrs = new Map<string, Expr>();
+const tableNums = new Map<number, Expr>();
+
+/**
+ * shareNames done while a whole-file model is built (python/builder.ts): a name is made only when no
+ * name of its scope with its text and its count of bindings before it was made yet, so the names
+ * shareNames would drop are never made, and no second walk over the model is needed. Equal string and
+ * number constants are one object the same way.
+ *
+ * A name's count is taken when it is made; it stays right unless a binding of its text in its scope is
+ * made later in the walk at or before its offset (the walk mostly binds a name before reading the names
+ * after it, and python/builder.ts binds a `for` target and a class before reading its iterable or bases),
+ * or a `global` declaration of its text comes after it. bound() and declaredGlobal() watch for
+ * that: then `stale` is set, and the model is built again without the table and shared by shareNames.
+ */
+export class NameTable {
+  /** A binding or a `global` declaration came after a name whose resolution it changes (see the class comment). */
+  stale = false;
+
+  constructor(private readonly scopes: readonly Scope[]) {
+    this.done();
+  }
+
+  /** The name expression of `n` at `off` in scope `scope`: the one made before that resolves alike, else a new one. */
+  name(n: string, off: number, scope: number): Expr {
+    const s = this.scopes[scope];
+    let before = 0;
+    if (s && !s.globals?.has(n)) {
+      const list = s.bindings.get(n);
+      if (list) for (let i = 0; i < list.length; i++) { const o = list[i].off; if (o !== -1 && o <= off) before++; }
+    }
+    const head = tableHeads.get(n);
+    let prev = -1;
+    for (let j = head ?? -1; j >= 0; prev = j, j = tableNext[j]) {
+      if (tableScope[j] !== scope || tableBefore[j] !== before) continue;
+      if (off > tableMax[j]) tableMax[j] = off;
+      if (prev >= 0) { tableNext[prev] = tableNext[j]; tableNext[j] = head!; tableHeads.set(n, j); }
+      return tableNames[j];
+    }
+    const e: NameExpr = { k: 'name', n, off, scope };
+    const j = tableNames.length;
+    if (j === tableScope.length) {
+      const grow = (a: Int32Array) => { const g = new Int32Array(a.length * 2); g.set(a); return g; };
+      tableScope = grow(tableScope); tableBefore = grow(tableBefore); tableMax = grow(tableMax); tableNext = grow(tableNext);
+    }
+    tableNames.push(e);
+    tableScope[j] = scope;
+    tableBefore[j] = before;
+    tableMax[j] = off;
+    tableNext[j] = head ?? -1;
+    tableHeads.set(n, j);
+    return e;
+  }
+
+  /** A string constant: one object per value. */
+  str(v: string): Expr {
+    let e = tableStrs.get(v);
+    if (!e) { e = { k: 'str', v }; tableStrs.set(v, e); }
+    return e;
+  }
+
+  /** A number constant: one object per value. */
+  num(v: number): Expr {
+    let e = tableNums.get(v);
+    if (!e) { e = { k: 'num', v }; tableNums.set(v, e); }
+    return e;
+  }
+
+  /** A binding of `n` at `off` was added to scope `scope`: stale when a name made already sits at or after it. */
+  bound(scope: number, n: string, off: number): void {
+    if (off === -1 || this.stale) return;
+    for (let j = tableHeads.get(n) ?? -1; j >= 0; j = tableNext[j]) if (tableScope[j] === scope && tableMax[j] >= off) { this.stale = true; return; }
+  }
+
+  /** `global n` in scope `scope`: stale when a name of `n` was made in that scope already. */
+  declaredGlobal(scope: number, n: string): void {
+    if (this.stale) return;
+    for (let j = tableHeads.get(n) ?? -1; j >= 0; j = tableNext[j]) if (tableScope[j] === scope) { this.stale = true; return; }
+  }
+
+  /** Lets go of the names and constants (the shared chains keep no model alive). */
+  done(): void {
+    tableNames.length = 0;
+    if (tableHeads.size) tableHeads.clear();
+    if (tableStrs.size) tableStrs.clear();
+    if (tableNums.size) tableNums.clear();
+  }
+}
 
 /**
  * NameSharer's chains (see there), shared by every call (shareNames runs to its end before the next

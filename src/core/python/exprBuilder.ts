@@ -5,6 +5,7 @@ import type { FlatTree, Kinds } from './flatTree';
 import { type Expr, namesIn as namesInImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { copyString as copyStringImport } from '../parser';
 import { intern as internImport, internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
+import type { NameTable } from './compact';
 
 // Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
 // the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
@@ -144,6 +145,16 @@ export class ExprBuilder {
     if (callSlot.length < t.type.length) { resetCalls(); callSlot = new Int32Array(t.type.length); }
   }
 
+  /**
+   * Shares the names and constants of a whole-file build as they are made (python/compact.ts
+   * NameTable); undefined for a part's build (its names keep their own objects) or when not asked.
+   */
+  protected shared: NameTable | undefined;
+
+  private strExpr(v: string): Expr {
+    return this.shared ? this.shared.str(v) : { k: 'str', v };
+  }
+
   protected kind(i: number): number { return this.kindOf[this.type[i]]; }
   protected isNamed(i: number): boolean { return this.namedOf[this.type[i]] === 1; }
 
@@ -266,7 +277,9 @@ export class ExprBuilder {
     switch (this.kind(n)) {
       case K.identifier: {
         const seg = this.header;
-        return seg ? { k: 'name', n: this.str(n), off: this.S[n], scope, seg } : { k: 'name', n: this.str(n), off: this.S[n], scope };
+        if (seg) return { k: 'name', n: this.str(n), off: this.S[n], scope, seg };
+        const shared = this.shared;
+        return shared ? shared.name(this.str(n), this.S[n], scope) : { k: 'name', n: this.str(n), off: this.S[n], scope };
       }
       case K.attribute: {
         const o = this.child(n, 'object');
@@ -345,11 +358,11 @@ export class ExprBuilder {
           const head = first >= 0 ? this.str(first) : undefined;
           return head ? { k: '?', names: this.identifiersIn(n), head } : { k: '?', names: this.identifiersIn(n) };
         }
-        return { k: 'str', v: this.literal(content) };
+        return this.strExpr(this.literal(content));
       }
-      case K.concatenated_string: return { k: 'str', v: this.literal(this.concatenated(n)) };
+      case K.concatenated_string: return this.strExpr(this.literal(this.concatenated(n)));
       case K.integer:
-      case K.float: { const v = Number(this.text.slice(this.S[n], this.E[n]).replace(/_/g, '')); return Number.isFinite(v) ? { k: 'num', v } : UNKNOWN; }
+      case K.float: { const v = Number(this.text.slice(this.S[n], this.E[n]).replace(/_/g, '')); return Number.isFinite(v) ? (this.shared ? this.shared.num(v) : { k: 'num', v }) : UNKNOWN; }
       case K.none: return NONE;
       // False / True as 0 / 1 (Python's own values), so `acquire(blocking=False)` reads as a number.
       case K.false: return FALSE;
