@@ -29,8 +29,7 @@ export function compactModel(model: FileModel): FileModel {
     for (const [name, list] of scope.bindings) if (list.length > 1) scope.bindings.set(name, list.slice());
   }
   for (const fn of model.functions) {
-    fn.calls = fn.calls.slice();
-    fn.params = fn.params.slice();
+    // fn.calls and fn.params are made exactly sized (builder.ts fillCalls, readParams).
     fn.decorators = exprs(fn.decorators);
     fn.returns = exprs(fn.returns);
   }
