@@ -100,13 +100,16 @@ type CallExpr = Extract<Expr, { k: 'call' }>;
 let callSlot = new Int32Array(1 << 16);
 const callExprs: CallExpr[] = [];
 const callNodes: number[] = [];
+/** How many of callExprs and callNodes are the current statement's (the lists are overwritten, not emptied: one emptied grows again in every statement). */
+let callCount = 0;
+const NO_CALL = Object.freeze({ k: 'call', f: UNKNOWN_IMPORT, args: [], kw: {} }) as CallExpr;
 
 /** Forgets the call expressions of the last statement (see callSlot). */
 export function resetCalls(): void {
-  if (callNodes.length === 0) return;
-  for (let i = 0; i < callNodes.length; i++) callSlot[callNodes[i]] = 0;
-  callNodes.length = 0;
-  callExprs.length = 0;
+  if (callCount === 0) return;
+  for (let i = 0; i < callCount; i++) callSlot[callNodes[i]] = 0;
+  callExprs.fill(NO_CALL, 0, callCount);
+  callCount = 0;
 }
 
 /** A file's row table: where each line starts, counting only `\n` as tree-sitter does. */
@@ -297,7 +300,10 @@ export class ExprBuilder {
         const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : NO_KEYWORDS;
         const args = takeFrom(base);
         const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
-        if (full) { callExprs.push(e); callNodes.push(n); callSlot[n] = callExprs.length; }
+        if (full) {
+          if (callCount < callExprs.length) { callExprs[callCount] = e as CallExpr; callNodes[callCount] = n; } else { callExprs.push(e as CallExpr); callNodes.push(n); }
+          callSlot[n] = ++callCount;
+        }
         return e;
       }
       case K.subscript: {
