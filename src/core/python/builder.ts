@@ -5,7 +5,7 @@
 import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport } from './intern';
-import { type Expr, namesIn as namesInImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
+import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Param, Scope, Binding } from './modelTypes';
 import { NameTable } from './compact';
 import { emptyModel } from './parts';
@@ -15,7 +15,7 @@ import { relativeImportTarget } from './sourceRoots';
 // the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
 const K = KIND_IDS;
 const copyString = copyStringImport;
-const namesIn = namesInImport;
+const namesList = namesListImport;
 const readableCallee = readableCalleeImport;
 const UNKNOWN = UNKNOWN_IMPORT;
 const intern = internImport;
@@ -827,7 +827,7 @@ export class ModelBuilder extends ExprBuilder {
       const value = right >= 0 ? this.ir(right, scope) : undefined;
       for (const l of loops) {
         l.derived ??= new Map();
-        l.derived.set(leftText, value && !l.derived.has(leftText) ? [...namesIn(value)] : null);
+        l.derived.set(leftText, value && !l.derived.has(leftText) ? namesList(value) : null);
       }
       if (right >= 0) this.bind(scope, leftText, { kind: 'value', off, expr: value, annotation });
       else if (annotation) this.bind(scope, leftText, { kind: 'param', off, annotation });

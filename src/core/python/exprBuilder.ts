@@ -2,14 +2,14 @@
 // positions, and the expression IR (python/ir.ts) of any expression node. The statement builder
 // (python/builder.ts) extends it.
 import type { FlatTree, Kinds } from './flatTree';
-import { type Expr, namesIn as namesInImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
+import { type Expr, namesList as namesListImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { copyString as copyStringImport } from '../parser';
 import { intern as internImport, internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
 import type { NameTable } from './compact';
 
 // Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
 // the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
-const namesIn = namesInImport;
+const namesList = namesListImport;
 const UNKNOWN = UNKNOWN_IMPORT;
 const copyString = copyStringImport;
 const internRange = internRangeImport;
@@ -408,14 +408,17 @@ export class ExprBuilder {
   private comprehensionElement(n: number, scope: number, depth: number): Expr | undefined {
     const body = this.child(n, 'body');
     if (body < 0) return undefined;
-    const own = new Set<string>();
-    for (const c of this.namedChildren(n)) {
-      if (this.kind(c) !== K.for_in_clause) continue;
-      const left = this.child(c, 'left');
-      if (left >= 0) for (const t of this.targetNames(left)) own.add(t);
-    }
     const elem = this.ir(body, scope, depth + 1);
-    for (const name of namesIn(elem)) if (own.has(name)) return undefined;
+    const names = namesList(elem);
+    if (names.length === 0) return elem;
+    // The comprehension's own names: the targets of its `for` clauses.
+    for (let c = n + 1, end = this.L[n]; c < end; c = this.L[c]) {
+      if (!this.isNamed(c) || this.kind(c) !== K.for_in_clause) continue;
+      const left = this.child(c, 'left');
+      if (left < 0) continue;
+      if (this.kind(left) === K.identifier) { if (names.includes(this.str(left))) return undefined; continue; }
+      for (const t of this.targetNames(left)) if (names.includes(t)) return undefined;
+    }
     return elem;
   }
 
