@@ -351,20 +351,23 @@ export class ExprBuilder {
         let first = -1;
         let interp = false;
         let content = '';
+        let pieces = 0;
         for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) {
           if (this.namedOf[this.type[j]] !== 1) continue;
           const k = this.kind(j);
           if (k === K.interpolation) interp = true;
           else if (k === K.string_content) {
             if (first < 0 && !interp) first = j;
-            if (!interp) content += this.text.slice(this.S[j], this.E[j]);
+            // The first piece is sliced only when a second one follows (see below).
+            if (!interp && pieces++ > 0) content += (pieces === 2 ? this.text.slice(this.S[first], this.E[first]) : '') + this.text.slice(this.S[j], this.E[j]);
           }
         }
         if (interp) {
           const head = first >= 0 ? this.str(first) : undefined;
           return head ? { k: '?', names: this.identifiersIn(n), head } : { k: '?', names: this.identifiersIn(n) };
         }
-        return this.strExpr(this.literal(content));
+        // One piece (most strings): read as a node's text is (the same string literal() makes of it, without the slice).
+        return this.strExpr(pieces === 1 ? this.str(first) : this.literal(content));
       }
       case K.concatenated_string: return this.strExpr(this.literal(this.concatenated(n)));
       case K.integer:

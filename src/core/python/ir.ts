@@ -136,7 +136,7 @@ for (const ch of '"\'#()') PLAIN[ch.charCodeAt(0)] = 0;
  * are dropped, and a very long name is shortened in the middle.
  */
 export function readableCallee(text: string): string {
-  if (/^[\w.]*$/.test(text) && text.length <= MAX_READABLE) return text;
+  if (text.length <= MAX_READABLE && isDottedWords(text)) return text;
   let out = '';
   let depth = 0;
   let quote = '';
@@ -185,6 +185,19 @@ export function readableCallee(text: string): string {
   if (out.length > MAX_READABLE) out = `${out.slice(0, 30)}…${out.slice(out.length - (MAX_READABLE - 31))}`;
   return out;
 }
+
+/** Whether `text` matches /^[\w.]*$/ (ASCII letters, digits, `_` and `.`): most callees, told without a regular expression. */
+function isDottedWords(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (WORD_OR_DOT[text.charCodeAt(i)] !== 1) return false;
+  return true;
+}
+
+const WORD_OR_DOT = new Uint8Array(65536);
+for (let c = 48; c <= 57; c++) WORD_OR_DOT[c] = 1;
+for (let c = 65; c <= 90; c++) WORD_OR_DOT[c] = 1;
+for (let c = 97; c <= 122; c++) WORD_OR_DOT[c] = 1;
+WORD_OR_DOT[95] = 1;
+WORD_OR_DOT[46] = 1;
 
 /** The text between the `(` that matches the `)` at `close` and that `)` (for `f()` vs `f(x)`). */
 function lastArgs(text: string, close: number): string {
