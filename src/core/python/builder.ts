@@ -4,7 +4,7 @@
 // needed and deeply nested code cannot overflow the stack.
 import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
-import { intern as internImport } from './intern';
+import { intern as internImport, MAX_INTERN_LENGTH } from './intern';
 import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Param, Scope, Binding } from './modelTypes';
 import { NameTable } from './compact';
@@ -550,7 +550,8 @@ export class ModelBuilder extends ExprBuilder {
       callee: e.f,
       args: e.args,
       kw: e.kw,
-      text: calleeText(this.str(f)),
+      // A short plain name is its own text, interned already (python/intern.ts), as str() would read it again.
+      text: e.f.k === 'name' && e.f.n.length <= MAX_INTERN_LENGTH && this.kind(f) === K.identifier ? e.f.n : calleeText(this.str(f)),
       start,
       end,
       calleeEnd: this.E[f],
