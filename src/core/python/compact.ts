@@ -143,6 +143,8 @@ let tableLongKeys = false;
 export class NameTable {
   /** A binding or a `global` declaration came after a name whose resolution it changes (see the class comment). */
   stale = false;
+  /** The largest offset of a name made so far: a binding after it changes no name made (most bindings; see bound()). */
+  private maxOff = -1;
 
   constructor(private readonly scopes: readonly Scope[]) {
     this.done();
@@ -161,10 +163,12 @@ export class NameTable {
     for (let j = head; j >= 0; prev = j, j = tableNext[j]) {
       if (tableScope[j] !== scope || tableBefore[j] !== before) continue;
       if (off > tableMax[j]) tableMax[j] = off;
+      if (off > this.maxOff) this.maxOff = off;
       if (prev >= 0) { tableNext[prev] = tableNext[j]; tableNext[j] = head; tableHeads.set(n, j); }
       return tableNames[j];
     }
     const e: NameExpr = { k: 'name', n, off, scope };
+    if (off > this.maxOff) this.maxOff = off;
     const j = nameCount++;
     if (j === tableScope.length) {
       const grow = (a: Int32Array) => { const g = new Int32Array(a.length * 2); g.set(a); return g; };
@@ -203,7 +207,7 @@ export class NameTable {
 
   /** A binding of `n` at `off` was added to scope `scope`: stale when a name made already sits at or after it. */
   bound(scope: number, n: string, off: number): void {
-    if (off === -1 || this.stale) return;
+    if (off === -1 || off > this.maxOff || this.stale) return;
     for (let j = headOf(n); j >= 0; j = tableNext[j]) if (tableScope[j] === scope && tableMax[j] >= off) { this.stale = true; return; }
   }
 
