@@ -1,7 +1,8 @@
 // `node --import tsx bench/builder.ts [DIR...] [--rounds N]`: the model builder alone, per file, in
 // one process: CPU time and bytes allocated of parsing every .py file of each tree, of parsing and
 // flattening it (python/flatTree.ts), and of parsing and building its model (python/model.ts), so the
-// builder's own cost is the difference. Bytes allocated and GC time are read from V8's GC trace of
+// builder's own cost is the difference; `walk` and `build` time the walk and the build alone, on
+// trees parsed before each round. Bytes allocated and GC time are read from V8's GC trace of
 // this same process (it re-runs itself with --trace-gc-nvp). Default trees: .bench/project.
 // The child runs an esbuild bundle of this script, as the CLI runs a bundle (`--tsx`: the sources
 // through tsx instead, as `npm run bench` runs them). Not a test: it prints one JSON line per tree and phase.
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { Analyzer } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
+import type { Tree } from 'web-tree-sitter';
 import { initParser, parsePython } from '../src/core/parser';
 import { KIND_NAMES } from '../src/core/python/exprBuilder';
 import { flattenModule, kindsFor } from '../src/core/python/flatTree';
@@ -35,6 +37,9 @@ function load(dir: string): Src[] {
 
 let analyzer: Analyzer | undefined;
 
+/** The trees of the files, parsed before a `walk` or `build` round starts (so its CPU time holds no parse). */
+let trees: Tree[] = [];
+
 const phases: Record<string, (files: Src[]) => void> = {
   parse: (files) => { for (const f of files) parsePython(f.text).delete(); },
   flatten: (files) => {
@@ -53,6 +58,15 @@ const phases: Record<string, (files: Src[]) => void> = {
       tree.delete();
     }
   },
+  // The walk into flat rows alone, and the model build alone (walk included), of trees parsed before
+  // the round: `build` minus `walk` is what the builder costs from the flat rows, without the parse's noise.
+  walk: (files) => {
+    for (let i = 0; i < files.length; i++) {
+      const { rows } = textLines(files[i].text);
+      flattenModule(trees[i], (o) => ({ row: rows.length ? 0 : o, column: 0 }), () => true, 'auto', kindsFor(trees[i].language, KIND_NAMES).named);
+    }
+  },
+  build: (files) => { for (let i = 0; i < files.length; i++) buildModel(trees[i], files[i].text, { module: files[i].module, isPackage: files[i].isPackage }); },
   // What `npm run bench` times as throughput.projectPerFile: each file analysed alone, from its text.
   analysis: (files) => { for (const f of files) { analyzer!.forget(f.path); analyzer!.analyze([f]); } },
   // The same without quick fixes (the editor's analysis: fixes are computed when code actions are asked for).
@@ -67,9 +81,15 @@ async function child(dirs: string[], rounds: number): Promise<void> {
     const bytes = files.reduce((s, f) => s + f.text.length, 0);
     for (const [name, run] of Object.entries(phases)) {
       if (only.length && !only.includes(name)) continue;
+      const parsed = name === 'walk' || name === 'build';
+      const parseAll = () => { if (parsed) trees = files.map((f) => parsePython(f.text)); };
+      const freeAll = () => { for (const t of trees) t.delete(); trees = []; };
+      parseAll();
       run(files); // warm-up
+      freeAll();
       const cpu: number[] = [];
       for (let r = 0; r < rounds; r++) {
+        parseAll();
         (globalThis as { gc?: () => void }).gc?.();
         process.stdout.write(`@@begin ${name}\n`);
         const c0 = process.cpuUsage();
@@ -79,6 +99,7 @@ async function child(dirs: string[], rounds: number): Promise<void> {
         // The GC after the phase reports what the phase allocated since the GC before it.
         (globalThis as { gc?: () => void }).gc?.();
         process.stdout.write(`@@end ${name}\n`);
+        freeAll();
         cpu.push((c1.user + c1.system) / 1000);
       }
       process.stdout.write(`@@result ${JSON.stringify({ dir, files: files.length, chars: bytes, phase: name, cpuMs: cpu })}\n`);

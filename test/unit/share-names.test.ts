@@ -57,6 +57,27 @@ function lookups(m: FileModel): string[] {
   });
 }
 
+/**
+ * Checks that the model holds one name object per (scope, text, count of bindings before it) and one
+ * per string or number value, as shareNames makes them; returns the number of name occurrences.
+ */
+function checkSharing(m: FileModel): number {
+  const before = (e: Name) => (m.scopes[e.scope].globals?.has(e.n) ? 0 : (m.scopes[e.scope].bindings.get(e.n) ?? []).filter((b) => b.off !== -1 && b.off <= e.off).length);
+  const byKey = new Map<string, Set<Name>>();
+  const keyOf = new Map<Name, string>();
+  const names = namesOf(m);
+  for (const e of names) {
+    const key = `${e.scope}:${e.n}:${before(e)}`;
+    if (!byKey.has(key)) byKey.set(key, new Set());
+    byKey.get(key)!.add(e);
+    const seen = keyOf.get(e);
+    assert.ok(seen === undefined || seen === key, `one name object for ${seen} and ${key}`);
+    keyOf.set(e, key);
+  }
+  for (const [key, set] of byKey) assert.equal(set.size, 1, `${set.size} name objects for ${key}`);
+  return names.length;
+}
+
 describe('shared names (compact.ts shareNames)', () => {
   before(async () => { await initParser(); });
 
@@ -70,6 +91,7 @@ describe('shared names (compact.ts shareNames)', () => {
       const whole = build(text, false);
       // The parts kept for an edited document: each name its own object (as built).
       const parts = build(text, true);
+      checkSharing(whole);
       const a = lookups(whole);
       assert.deepEqual(a, lookups(parts));
       names += a.length;
@@ -124,5 +146,38 @@ describe('shared names (compact.ts shareNames)', () => {
     assert.deepEqual(args.map((a) => (a.k === 'str' || a.k === 'num' ? a.v : a.k)), ['id', 200, 'id', 201]);
     assert.equal(args[0], args[2]);
     assert.notEqual(args[1], args[3]);
+  });
+
+  it('shares names as they are made exactly as shareNames would, also where the walk binds a name after reading one it changes', () => {
+    const texts = [
+      // A `for` target and a class are bound before their iterable and bases are read.
+      'def f(x):\n    x = 1\n    g(x)\n    for x in h(x):\n        g(x)\n    g(x)\n',
+      'class A:\n    pass\nclass A(A):\n    a = A\nx = A()\n',
+      // A walrus in arguments binds after the call read the names after it; a `global` after a use:
+      // the model is built again and shared afterwards.
+      'def f():\n    y = 0\n    g(y, y := h(), y)\n    g(y)\n',
+      'x = [(m := f()), m, m]\nprint(m)\n',
+      'def f():\n    x.a()\n    global x\n    x.b()\nx = 1\nx.c()\n',
+      // Constants: equal ones one object.
+      'f("a", 1, "a", 1.0, 2, "b")\ng("a", 2)\n',
+    ];
+    for (const text of texts) {
+      const whole = build(text, false);
+      assert.ok(checkSharing(whole) >= 2, text);
+      assert.deepEqual(lookups(whole), lookups(build(text, true)), text);
+    }
+    const consts = build(texts[5], false).calls.flatMap((c) => c.args);
+    assert.equal(consts[0], consts[2]);
+    assert.equal(consts[0], consts[6]);
+    assert.equal(consts[1], consts[3]);
+    assert.equal(consts[4], consts[7]);
+    assert.notEqual(consts[0], consts[5]);
+    // `for x in h(x)`: the `x` read by h() is the loop's (a second binding before it), not the one before the loop.
+    const m = build(texts[0], false);
+    const xs = m.calls.filter((c) => c.text === 'g' || c.text === 'h').map((c) => c.args[0] as Name);
+    assert.equal(xs.length, 4);
+    assert.notEqual(xs[0], xs[1]);
+    assert.equal(xs[1], xs[2]);
+    assert.equal(xs[2], xs[3]);
   });
 });

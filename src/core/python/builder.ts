@@ -4,9 +4,10 @@
 // needed and deeply nested code cannot overflow the stack.
 import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
-import { intern as internImport } from './intern';
-import { type Expr, namesIn as namesInImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
-import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Scope, Binding } from './modelTypes';
+import { intern as internImport, MAX_INTERN_LENGTH } from './intern';
+import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
+import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Param, Scope, Binding } from './modelTypes';
+import { NameTable } from './compact';
 import { emptyModel } from './parts';
 import { relativeImportTarget } from './sourceRoots';
 
@@ -14,7 +15,7 @@ import { relativeImportTarget } from './sourceRoots';
 // the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
 const K = KIND_IDS;
 const copyString = copyStringImport;
-const namesIn = namesInImport;
+const namesList = namesListImport;
 const readableCallee = readableCalleeImport;
 const UNKNOWN = UNKNOWN_IMPORT;
 const intern = internImport;
@@ -49,11 +50,31 @@ export class ModelBuilder extends ExprBuilder {
   model!: FileModel;
   private stack: Container[] = [];
   private forIterables = new Set<number>();
-  private stmtCalls = new Set<number>();
+  /**
+   * The start of the last call that is a whole expression statement: the calls that start there are
+   * it and the calls on its leftmost path (`f()()`), and the walk visits those right after it, before
+   * any other call (a call holds no statement), so one offset tells them.
+   */
+  private stmtStart = -1;
 
-  init(opts: BuildOptions): this {
+  /** `share`: a whole-file build shares its names and constants as it makes them (see NameTable, and sharedExactly). */
+  init(opts: BuildOptions, share = false): this {
     this.model = emptyModel(opts, []);
+    if (share && !this.header) this.shared = new NameTable(this.model.scopes);
     return this;
+  }
+
+  /**
+   * After the last statement of a build with `share`: whether the names were shared as shareNames
+   * shares them (false: a binding came after a name it changes, and the model must be built again
+   * without sharing, see NameTable). Lets go of the table either way.
+   */
+  sharedExactly(): boolean {
+    const t = this.shared;
+    if (!t) return false;
+    t.done();
+    this.shared = undefined;
+    return !t.stale;
   }
 
   /**
@@ -66,8 +87,10 @@ export class ModelBuilder extends ExprBuilder {
     if (this.exits.size) this.exits.clear();
     resetCalls();
     if (this.forIterables.size) this.forIterables.clear();
-    if (this.stmtCalls.size) this.stmtCalls.clear();
+    this.stmtStart = -1;
     resetPending();
+    const firstFn = this.model.functions.length;
+    const firstCall = this.model.calls.length;
     const end = this.L[root];
     const type = this.type;
     const namedOf = this.namedOf;
@@ -88,7 +111,7 @@ export class ModelBuilder extends ExprBuilder {
         case Act.whileStatement: this.onWhile(n); break;
         case Act.call: {
           const p = this.P[n];
-          if (p >= 0 && this.kind(p) === K.expression_statement && this.isNamed(p)) this.stmtCalls.add(this.S[n]);
+          if (p >= 0 && this.kind(p) === K.expression_statement && this.isNamed(p)) this.stmtStart = this.S[n];
           this.onCall(n, p >= 0 && this.kind(p) === K.await && this.isNamed(p));
           break;
         }
@@ -113,6 +136,28 @@ export class ModelBuilder extends ExprBuilder {
         default: break;
       }
     }
+    this.fillCalls(firstFn, firstCall);
+  }
+
+  /**
+   * Gives each function of the statement just read (ids from `firstFn`) the ids of its call sites
+   * (from `firstCall`; a function's calls are all in its own statement), in order, in a list of
+   * exactly their number (one grown by push per call kept room for 17 and grew again from there).
+   */
+  private fillCalls(firstFn: number, firstCall: number): void {
+    const fns = this.model.functions;
+    const calls = this.model.calls;
+    const nf = fns.length - firstFn;
+    if (nf === 0 || firstCall === calls.length) return;
+    if (callsFrom.length <= nf) { callsFrom = new Int32Array(nf * 2 + 1); callsAt = new Int32Array(nf * 2 + 1); }
+    callsFrom.fill(0, 0, nf + 1);
+    for (let i = firstCall; i < calls.length; i++) { const f = calls[i].fn; if (f >= firstFn) callsFrom[f - firstFn + 1]++; }
+    for (let k = 0; k < nf; k++) { callsFrom[k + 1] += callsFrom[k]; callsAt[k] = callsFrom[k]; }
+    const total = callsFrom[nf];
+    if (total === 0) return;
+    if (callIds.length < total) for (let k = callIds.length; k < total; k++) callIds.push(0);
+    for (let i = firstCall; i < calls.length; i++) { const f = calls[i].fn; if (f >= firstFn) callIds[callsAt[f - firstFn]++] = calls[i].id; }
+    for (let k = 0; k < nf; k++) if (callsFrom[k + 1] > callsFrom[k]) fns[firstFn + k].calls = callIds.slice(callsFrom[k], callsFrom[k + 1]);
   }
 
   // ---- context -------------------------------------------------------------------------------
@@ -180,6 +225,7 @@ export class ModelBuilder extends ExprBuilder {
   private bind(scope: number, name: string, b: Binding): void {
     const s = this.model.scopes[scope];
     const target = s.globals?.has(name) ? this.model.scopes[0] : s;
+    if (this.shared && b.off !== -1) this.shared.bound(target.id, name, b.off);
     const list = target.bindings.get(name);
     // Most names are bound once: a one-element array, not an empty one grown by push (room for 17).
     if (list) list.push(b); else target.bindings.set(name, [b]);
@@ -306,6 +352,8 @@ export class ModelBuilder extends ExprBuilder {
 
   private readParams(params: number, fn: FunctionInfo, outerScope: number, isMethod: boolean): void {
     let first = true;
+    // Collected in a scratch list, then copied exactly sized (a list grown by push keeps room for 17).
+    let count = 0;
     for (let p = params + 1, end = this.L[params]; p < end; p = this.L[p]) {
       if (this.namedOf[this.type[p]] !== 1) continue;
       let name: string | undefined;
@@ -338,12 +386,15 @@ export class ModelBuilder extends ExprBuilder {
         default: break;
       }
       if (!name) continue;
-      fn.params.push({ name, annotation, default: dflt, star });
+      paramScratch[count++] = { name, annotation, default: dflt, star };
       const selfLike = first && isMethod && !fn.decorators.some(isClassMethodDecorator);
       if (selfLike) this.bind(fn.scope, name, { kind: 'self', off: -1, q: this.model.classes[fn.cls].qname });
       else this.bind(fn.scope, name, { kind: 'param', off: -1, annotation, expr: dflt });
       first = false;
     }
+    if (count === 0) return;
+    fn.params = paramScratch.slice(0, count);
+    paramScratch.fill(NO_PARAM, 0, count);
   }
 
   private onClass(n: number): void {
@@ -352,8 +403,6 @@ export class ModelBuilder extends ExprBuilder {
     if (nameNode < 0 || body < 0) return;
     const outerScope = this.currentScope(this.S[n]);
     const bases: Expr[] = [];
-    const supers = this.child(n, 'superclasses');
-    if (supers >= 0) for (const a of this.namedChildren(supers)) if (this.kind(a) !== K.keyword_argument) bases.push(this.ir(a, outerScope));
     const name = this.str(nameNode);
     const cls: ClassInfo = {
       id: this.model.classes.length,
@@ -367,6 +416,10 @@ export class ModelBuilder extends ExprBuilder {
     };
     this.model.classes.push(cls);
     this.bind(outerScope, cls.name, { kind: 'class', off: this.S[n], q: cls.qname });
+    // The bases are read after the class is bound (they sit after its start, so `class A(A)` reads
+    // the new binding's count: see NameTable); reading them binds nothing.
+    const supers = this.child(n, 'superclasses');
+    if (supers >= 0) for (let a = supers + 1, end = this.L[supers]; a < end; a = this.L[a]) if (this.isNamed(a) && this.kind(a) !== K.keyword_argument) bases.push(this.ir(a, outerScope));
     const scope = this.newScope('class', outerScope, cls.id);
     cls.scope = scope.id;
     this.stack.push({ kind: 'class', start: this.S[body], end: this.E[n], id: cls.id, scope: scope.id });
@@ -423,9 +476,20 @@ export class ModelBuilder extends ExprBuilder {
     if (isAsync) this.markAwait();
     const scope = this.currentScope(this.S[n]);
     const loop = this.newLoop(n, 'for', isAsync, this.S[body]);
-    if (right >= 0) loop.iter = this.ir(right, scope);
     const single = left >= 0 && this.kind(left) === K.identifier && right >= 0;
-    if (left >= 0) for (const name of this.targetNames(left)) { loop.targets.push(name); this.bind(scope, name, single ? { kind: 'item', off: this.S[left], expr: loop.iter } : { kind: 'opaque', off: this.S[left] }); }
+    // The targets are bound before the iterable is read (it sits after them, so `for x in f(x)` reads
+    // the new binding's count: see NameTable); reading it binds nothing. A single target's binding
+    // holds the iterable, filled in once read.
+    let item: Binding | undefined;
+    if (left >= 0) {
+      for (const name of this.targetNames(left)) {
+        loop.targets.push(name);
+        const b: Binding = single ? (item = { kind: 'item', off: this.S[left], expr: UNKNOWN }) : { kind: 'opaque', off: this.S[left] };
+        this.bind(scope, name, b);
+      }
+    }
+    if (right >= 0) loop.iter = this.ir(right, scope);
+    if (item) item.expr = loop.iter;
     if (right >= 0) {
       loop.iterText = this.str(right);
       if (this.kind(right) === K.call) this.forIterables.add(this.S[right]);
@@ -486,7 +550,8 @@ export class ModelBuilder extends ExprBuilder {
       callee: e.f,
       args: e.args,
       kw: e.kw,
-      text: calleeText(this.str(f)),
+      // A short plain name is its own text, interned already (python/intern.ts), as str() would read it again.
+      text: e.f.k === 'name' && e.f.n.length <= MAX_INTERN_LENGTH && this.kind(f) === K.identifier ? e.f.n : calleeText(this.str(f)),
       start,
       end,
       calleeEnd: this.E[f],
@@ -498,7 +563,7 @@ export class ModelBuilder extends ExprBuilder {
       awaited,
       loop: loop ? loop.id : -1,
       forIterable: this.forIterables.has(start),
-      stmt: this.stmtCalls.has(start),
+      stmt: start === this.stmtStart,
     };
     if (fnId >= 0) {
       const guard = this.guardsOf(n, this.model.functions[fnId]);
@@ -511,7 +576,6 @@ export class ModelBuilder extends ExprBuilder {
     }
     if (argsNode >= 0 && this.hasSplat(argsNode)) call.splat = true;
     this.model.calls.push(call);
-    if (fnId >= 0) this.model.functions[fnId].calls.push(call.id);
   }
 
   private hasSplat(argsNode: number): boolean {
@@ -694,7 +758,8 @@ export class ModelBuilder extends ExprBuilder {
 
   private onImport(n: number): void {
     const scope = this.currentScope(this.S[n]);
-    for (const c of this.namedChildren(n)) {
+    for (let c = n + 1, end = this.L[n]; c < end; c = this.L[c]) {
+      if (!this.isNamed(c)) continue;
       const k = this.kind(c);
       if (k === K.dotted_name) {
         const full = this.str(c).replace(/\s+/g, '');
@@ -713,8 +778,8 @@ export class ModelBuilder extends ExprBuilder {
     const modNode = this.child(n, 'module_name');
     if (modNode < 0) return;
     const base = this.absoluteModule(modNode);
-    for (const c of this.namedChildren(n)) {
-      if (this.S[c] === this.S[modNode]) continue;
+    for (let c = n + 1, end = this.L[n]; c < end; c = this.L[c]) {
+      if (!this.isNamed(c) || this.S[c] === this.S[modNode]) continue;
       const k = this.kind(c);
       if (k === K.dotted_name) {
         const name = this.str(c).replace(/\s+/g, '');
@@ -730,11 +795,10 @@ export class ModelBuilder extends ExprBuilder {
   /** `from ..x import y` in module a.b.c -> `a.x`; in package a/b/__init__.py -> `a.x`. */
   private absoluteModule(modNode: number): string {
     if (this.kind(modNode) !== K.relative_import) return this.str(modNode).replace(/\s+/g, '');
-    const kids = this.namedChildren(modNode);
-    const prefixNode = kids.find((c) => this.kind(c) === K.import_prefix);
-    const prefix = prefixNode !== undefined ? this.E[prefixNode] - this.S[prefixNode] : 1;
-    const restNode = kids.find((c) => this.kind(c) === K.dotted_name);
-    const rest = restNode !== undefined ? this.str(restNode).replace(/\s+/g, '') : undefined;
+    const prefixNode = this.namedChildOfKind(modNode, K.import_prefix, K.import_prefix);
+    const prefix = prefixNode >= 0 ? this.E[prefixNode] - this.S[prefixNode] : 1;
+    const restNode = this.namedChildOfKind(modNode, K.dotted_name, K.dotted_name);
+    const rest = restNode >= 0 ? this.str(restNode).replace(/\s+/g, '') : undefined;
     return relativeImportTarget(this.model.module, this.model.isPackage, prefix, rest);
   }
 
@@ -755,16 +819,16 @@ export class ModelBuilder extends ExprBuilder {
     const scope = this.currentScope(this.S[n]);
     const off = this.E[n];
     const loops = this.loopsInFn();
-    const names = this.targetNames(left);
-    for (const l of loops) for (const name of names) this.assignIn(l, name);
     const lk = this.kind(left);
     if (lk === K.identifier) {
+      // One name (targetNames would make a list of it).
       const leftText = this.str(left);
+      for (const l of loops) this.assignIn(l, leftText);
       const annotation = type >= 0 ? this.annotationOf(type, scope) : undefined;
       const value = right >= 0 ? this.ir(right, scope) : undefined;
       for (const l of loops) {
         l.derived ??= new Map();
-        l.derived.set(leftText, value && !l.derived.has(leftText) ? [...namesIn(value)] : null);
+        l.derived.set(leftText, value && !l.derived.has(leftText) ? namesList(value) : null);
       }
       if (right >= 0) this.bind(scope, leftText, { kind: 'value', off, expr: value, annotation });
       else if (annotation) this.bind(scope, leftText, { kind: 'param', off, annotation });
@@ -776,6 +840,7 @@ export class ModelBuilder extends ExprBuilder {
       }
       return;
     }
+    // An attribute or subscript target binds no name.
     if (lk === K.attribute && right >= 0) {
       const obj = this.child(left, 'object');
       const attr = this.child(left, 'attribute');
@@ -791,6 +856,8 @@ export class ModelBuilder extends ExprBuilder {
       }
       return;
     }
+    const names = this.targetNames(left);
+    for (const l of loops) for (const name of names) this.assignIn(l, name);
     for (const name of names) this.bind(scope, name, { kind: 'opaque', off });
   }
 
@@ -843,7 +910,12 @@ export class ModelBuilder extends ExprBuilder {
   private onGlobal(n: number): void {
     const scope = this.model.scopes[this.currentScope(this.S[n])];
     scope.globals ??= new Set();
-    for (const c of this.namedChildren(n)) if (this.kind(c) === K.identifier) scope.globals.add(this.str(c));
+    for (let c = n + 1, end = this.L[n]; c < end; c = this.L[c]) {
+      if (!this.isNamed(c) || this.kind(c) !== K.identifier) continue;
+      const name = this.str(c);
+      if (this.shared) this.shared.declaredGlobal(scope.id, name);
+      scope.globals.add(name);
+    }
   }
 
   private onBreak(): void {
@@ -884,6 +956,15 @@ export class ModelBuilder extends ExprBuilder {
 }
 
 const NO_LOOPS: readonly LoopInfo[] = [];
+
+/** readParams' list (one runs at a time, and reads no other parameters); NO_PARAM fills what it held. */
+const paramScratch: Param[] = [];
+const NO_PARAM: Param = Object.freeze({ name: '' });
+
+/** fillCalls' per-function counts and positions, and the call ids by function. */
+let callsFrom = new Int32Array(256);
+let callsAt = new Int32Array(256);
+const callIds: number[] = [];
 
 /** A call site's `text` (readableCallee), interned: a callee read as it is written was interned by str() already. */
 function calleeText(raw: string): string {

@@ -14,8 +14,9 @@
 // names and constants shared (shareNames below, bench/modelHeap.ts).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
-import type { Expr } from './ir';
-import type { FileModel } from './model';
+import { type Expr, UNKNOWN } from './ir';
+import type { FileModel, Scope } from './model';
+import { MAX_INTERN_LENGTH } from './intern';
 
 /** A list of expressions with no spare capacity: the shared empty one, or a copy of its exact length. */
 function exprs(a: Expr[]): Expr[] {
@@ -29,8 +30,7 @@ export function compactModel(model: FileModel): FileModel {
     for (const [name, list] of scope.bindings) if (list.length > 1) scope.bindings.set(name, list.slice());
   }
   for (const fn of model.functions) {
-    fn.calls = fn.calls.slice();
-    fn.params = fn.params.slice();
+    // fn.calls and fn.params are made exactly sized (builder.ts fillCalls, readParams).
     fn.decorators = exprs(fn.decorators);
     fn.returns = exprs(fn.returns);
   }
@@ -94,6 +94,152 @@ export function shareNames(model: FileModel): void {
 }
 
 type NameExpr = Extract<Expr, { k: 'name' }>;
+
+/**
+ * NameTable's chains (see NameSharer's, which they follow): per entry its scope, its count of bindings
+ * before it, the largest offset of the names it stands for, and the next entry. Shared by every table
+ * (one whole-file build runs at a time) and emptied by done(), so they keep no model alive.
+ */
+let tableScope = new Int32Array(1 << 12);
+let tableBefore = new Int32Array(1 << 12);
+let tableMax = new Int32Array(1 << 12);
+let tableNext = new Int32Array(1 << 12);
+const tableNames: NameExpr[] = [];
+/** The constants of the model being built, by their index in tableStrs / tableNums. */
+const tableConsts: Expr[] = [];
+/**
+ * How many of tableNames and tableConsts are the current model's: the lists are not emptied between
+ * models (one emptied grows again, element by element, in every file), their slots are overwritten.
+ */
+let nameCount = 0;
+let constCount = 0;
+const NO_NAME: NameExpr = Object.freeze({ k: 'name', n: '', off: -1, scope: -1 }) as NameExpr;
+/**
+ * The head entry of each text's chain, and the index of each constant's value in tableConsts. Kept
+ * from one model to the next (a Map emptied per model grows its table again from four entries, in
+ * every file): an index is the current model's only when it is below the length of its list and its
+ * entry has that text or value (an entry made for this model replaced any older index). Emptied when
+ * a key longer than the interned strings (python/intern.ts), which may be a slice of a source text, was
+ * added, and when large.
+ */
+const tableHeads = new Map<string, number>();
+const tableStrs = new Map<string, number>();
+const tableNums = new Map<number, number>();
+const MAX_TABLE_KEYS = 1 << 16;
+let tableLongKeys = false;
+
+/**
+ * shareNames done while a whole-file model is built (python/builder.ts): a name is made only when no
+ * name of its scope with its text and its count of bindings before it was made yet, so the names
+ * shareNames would drop are never made, and no second walk over the model is needed. Equal string and
+ * number constants are one object the same way.
+ *
+ * A name's count is taken when it is made; it stays right unless a binding of its text in its scope is
+ * made later in the walk at or before its offset (the walk mostly binds a name before reading the names
+ * after it, and python/builder.ts binds a `for` target and a class before reading its iterable or bases),
+ * or a `global` declaration of its text comes after it. bound() and declaredGlobal() watch for
+ * that: then `stale` is set, and the model is built again without the table and shared by shareNames.
+ */
+export class NameTable {
+  /** A binding or a `global` declaration came after a name whose resolution it changes (see the class comment). */
+  stale = false;
+  /** The largest offset of a name made so far: a binding after it changes no name made (most bindings; see bound()). */
+  private maxOff = -1;
+
+  constructor(private readonly scopes: readonly Scope[]) {
+    this.done();
+  }
+
+  /** The name expression of `n` at `off` in scope `scope`: the one made before that resolves alike, else a new one. */
+  name(n: string, off: number, scope: number): Expr {
+    const s = this.scopes[scope];
+    let before = 0;
+    if (s && !s.globals?.has(n)) {
+      const list = s.bindings.get(n);
+      if (list) for (let i = 0; i < list.length; i++) { const o = list[i].off; if (o !== -1 && o <= off) before++; }
+    }
+    const head = headOf(n);
+    let prev = -1;
+    for (let j = head; j >= 0; prev = j, j = tableNext[j]) {
+      if (tableScope[j] !== scope || tableBefore[j] !== before) continue;
+      if (off > tableMax[j]) tableMax[j] = off;
+      if (off > this.maxOff) this.maxOff = off;
+      if (prev >= 0) { tableNext[prev] = tableNext[j]; tableNext[j] = head; tableHeads.set(n, j); }
+      return tableNames[j];
+    }
+    const e: NameExpr = { k: 'name', n, off, scope };
+    if (off > this.maxOff) this.maxOff = off;
+    const j = nameCount++;
+    if (j === tableScope.length) {
+      const grow = (a: Int32Array) => { const g = new Int32Array(a.length * 2); g.set(a); return g; };
+      tableScope = grow(tableScope); tableBefore = grow(tableBefore); tableMax = grow(tableMax); tableNext = grow(tableNext);
+    }
+    if (j < tableNames.length) tableNames[j] = e; else tableNames.push(e);
+    tableScope[j] = scope;
+    tableBefore[j] = before;
+    tableMax[j] = off;
+    tableNext[j] = head;
+    if (n.length > MAX_INTERN_LENGTH) tableLongKeys = true;
+    tableHeads.set(n, j);
+    return e;
+  }
+
+  /** A string constant: one object per value. */
+  str(v: string): Expr {
+    const j = tableStrs.get(v);
+    if (j !== undefined && j < constCount) { const e = tableConsts[j]; if (e.k === 'str' && e.v === v) return e; }
+    const e: Expr = { k: 'str', v };
+    if (v.length > MAX_INTERN_LENGTH) tableLongKeys = true;
+    tableStrs.set(v, constCount);
+    putConst(e);
+    return e;
+  }
+
+  /** A number constant: one object per value. */
+  num(v: number): Expr {
+    const j = tableNums.get(v);
+    if (j !== undefined && j < constCount) { const e = tableConsts[j]; if (e.k === 'num' && e.v === v) return e; }
+    const e: Expr = { k: 'num', v };
+    tableNums.set(v, constCount);
+    putConst(e);
+    return e;
+  }
+
+  /** A binding of `n` at `off` was added to scope `scope`: stale when a name made already sits at or after it. */
+  bound(scope: number, n: string, off: number): void {
+    if (off === -1 || off > this.maxOff || this.stale) return;
+    for (let j = headOf(n); j >= 0; j = tableNext[j]) if (tableScope[j] === scope && tableMax[j] >= off) { this.stale = true; return; }
+  }
+
+  /** `global n` in scope `scope`: stale when a name of `n` was made in that scope already. */
+  declaredGlobal(scope: number, n: string): void {
+    if (this.stale) return;
+    for (let j = headOf(n); j >= 0; j = tableNext[j]) if (tableScope[j] === scope) { this.stale = true; return; }
+  }
+
+  /** Lets go of the names and constants (the shared chains keep no model alive). */
+  done(): void {
+    tableNames.fill(NO_NAME, 0, nameCount);
+    tableConsts.fill(UNKNOWN, 0, constCount);
+    nameCount = 0;
+    constCount = 0;
+    if (tableLongKeys || tableHeads.size + tableStrs.size + tableNums.size > MAX_TABLE_KEYS) {
+      tableHeads.clear(); tableStrs.clear(); tableNums.clear();
+      tableLongKeys = false;
+    }
+  }
+}
+
+/** The head entry of the chain of text `n` in the current model, or -1 (see tableHeads). */
+function headOf(n: string): number {
+  const j = tableHeads.get(n);
+  return j !== undefined && j < nameCount && tableNames[j].n === n ? j : -1;
+}
+
+function putConst(e: Expr): void {
+  if (constCount < tableConsts.length) tableConsts[constCount] = e; else tableConsts.push(e);
+  constCount++;
+}
 
 /**
  * NameSharer's chains (see there), shared by every call (shareNames runs to its end before the next

@@ -2,13 +2,14 @@
 // positions, and the expression IR (python/ir.ts) of any expression node. The statement builder
 // (python/builder.ts) extends it.
 import type { FlatTree, Kinds } from './flatTree';
-import { type Expr, namesIn as namesInImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
+import { type Expr, namesList as namesListImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { copyString as copyStringImport } from '../parser';
 import { intern as internImport, internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
+import type { NameTable } from './compact';
 
 // Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
 // the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
-const namesIn = namesInImport;
+const namesList = namesListImport;
 const UNKNOWN = UNKNOWN_IMPORT;
 const copyString = copyStringImport;
 const internRange = internRangeImport;
@@ -99,13 +100,16 @@ type CallExpr = Extract<Expr, { k: 'call' }>;
 let callSlot = new Int32Array(1 << 16);
 const callExprs: CallExpr[] = [];
 const callNodes: number[] = [];
+/** How many of callExprs and callNodes are the current statement's (the lists are overwritten, not emptied: one emptied grows again in every statement). */
+let callCount = 0;
+const NO_CALL = Object.freeze({ k: 'call', f: UNKNOWN_IMPORT, args: [], kw: {} }) as CallExpr;
 
 /** Forgets the call expressions of the last statement (see callSlot). */
 export function resetCalls(): void {
-  if (callNodes.length === 0) return;
-  for (let i = 0; i < callNodes.length; i++) callSlot[callNodes[i]] = 0;
-  callNodes.length = 0;
-  callExprs.length = 0;
+  if (callCount === 0) return;
+  for (let i = 0; i < callCount; i++) callSlot[callNodes[i]] = 0;
+  callExprs.fill(NO_CALL, 0, callCount);
+  callCount = 0;
 }
 
 /** A file's row table: where each line starts, counting only `\n` as tree-sitter does. */
@@ -142,6 +146,16 @@ export class ExprBuilder {
     this.type = t.type; this.field = t.field; this.S = t.start; this.E = t.end; this.P = t.parent; this.L = t.last;
     this.kindOf = kinds.byId; this.namedOf = kinds.named; this.F = fields;
     if (callSlot.length < t.type.length) { resetCalls(); callSlot = new Int32Array(t.type.length); }
+  }
+
+  /**
+   * Shares the names and constants of a whole-file build as they are made (python/compact.ts
+   * NameTable); undefined for a part's build (its names keep their own objects) or when not asked.
+   */
+  protected shared: NameTable | undefined;
+
+  private strExpr(v: string): Expr {
+    return this.shared ? this.shared.str(v) : { k: 'str', v };
   }
 
   protected kind(i: number): number { return this.kindOf[this.type[i]]; }
@@ -266,7 +280,9 @@ export class ExprBuilder {
     switch (this.kind(n)) {
       case K.identifier: {
         const seg = this.header;
-        return seg ? { k: 'name', n: this.str(n), off: this.S[n], scope, seg } : { k: 'name', n: this.str(n), off: this.S[n], scope };
+        if (seg) return { k: 'name', n: this.str(n), off: this.S[n], scope, seg };
+        const shared = this.shared;
+        return shared ? shared.name(this.str(n), this.S[n], scope) : { k: 'name', n: this.str(n), off: this.S[n], scope };
       }
       case K.attribute: {
         const o = this.child(n, 'object');
@@ -284,7 +300,10 @@ export class ExprBuilder {
         const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : NO_KEYWORDS;
         const args = takeFrom(base);
         const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
-        if (full) { callExprs.push(e); callNodes.push(n); callSlot[n] = callExprs.length; }
+        if (full) {
+          if (callCount < callExprs.length) { callExprs[callCount] = e as CallExpr; callNodes[callCount] = n; } else { callExprs.push(e as CallExpr); callNodes.push(n); }
+          callSlot[n] = ++callCount;
+        }
         return e;
       }
       case K.subscript: {
@@ -332,27 +351,27 @@ export class ExprBuilder {
         let first = -1;
         let interp = false;
         let content = '';
+        let pieces = 0;
         for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) {
           if (this.namedOf[this.type[j]] !== 1) continue;
           const k = this.kind(j);
           if (k === K.interpolation) interp = true;
           else if (k === K.string_content) {
             if (first < 0 && !interp) first = j;
-            if (!interp) content += this.text.slice(this.S[j], this.E[j]);
+            // The first piece is sliced only when a second one follows (see below).
+            if (!interp && pieces++ > 0) content += (pieces === 2 ? this.text.slice(this.S[first], this.E[first]) : '') + this.text.slice(this.S[j], this.E[j]);
           }
         }
         if (interp) {
           const head = first >= 0 ? this.str(first) : undefined;
           return head ? { k: '?', names: this.identifiersIn(n), head } : { k: '?', names: this.identifiersIn(n) };
         }
-        return { k: 'str', v: this.literal(content) };
+        // One piece (most strings): read as a node's text is (the same string literal() makes of it, without the slice).
+        return this.strExpr(pieces === 1 ? this.str(first) : this.literal(content));
       }
-      case K.concatenated_string: {
-        const v = this.namedChildren(n).map((c) => stripQuotes(this.text.slice(this.S[c], this.E[c]))).join('');
-        return { k: 'str', v: this.literal(v) };
-      }
+      case K.concatenated_string: return this.strExpr(this.literal(this.concatenated(n)));
       case K.integer:
-      case K.float: { const v = Number(this.text.slice(this.S[n], this.E[n]).replace(/_/g, '')); return Number.isFinite(v) ? { k: 'num', v } : UNKNOWN; }
+      case K.float: { const v = Number(this.text.slice(this.S[n], this.E[n]).replace(/_/g, '')); return Number.isFinite(v) ? (this.shared ? this.shared.num(v) : { k: 'num', v }) : UNKNOWN; }
       case K.none: return NONE;
       // False / True as 0 / 1 (Python's own values), so `acquire(blocking=False)` reads as a number.
       case K.false: return FALSE;
@@ -376,18 +395,33 @@ export class ExprBuilder {
     }
   }
 
+  /**
+   * The value of a concatenated string (`"a" "b"`). A method of its own: a closure in ir() that read
+   * `this` made V8 allocate a context for `this` on every call of ir(), whatever the node (~48 bytes
+   * per expression read, a sixth of the model build's allocation).
+   */
+  private concatenated(n: number): string {
+    let v = '';
+    const end = this.L[n];
+    for (let c = n + 1; c < end; c = this.L[c]) if (this.namedOf[this.type[c]] === 1) v += stripQuotes(this.text.slice(this.S[c], this.E[c]));
+    return v;
+  }
+
   /** `[engine.connect() for _ in range(n)]`: the element, unless it reads the comprehension's own names. */
   private comprehensionElement(n: number, scope: number, depth: number): Expr | undefined {
     const body = this.child(n, 'body');
     if (body < 0) return undefined;
-    const own = new Set<string>();
-    for (const c of this.namedChildren(n)) {
-      if (this.kind(c) !== K.for_in_clause) continue;
-      const left = this.child(c, 'left');
-      if (left >= 0) for (const t of this.targetNames(left)) own.add(t);
-    }
     const elem = this.ir(body, scope, depth + 1);
-    for (const name of namesIn(elem)) if (own.has(name)) return undefined;
+    const names = namesList(elem);
+    if (names.length === 0) return elem;
+    // The comprehension's own names: the targets of its `for` clauses.
+    for (let c = n + 1, end = this.L[n]; c < end; c = this.L[c]) {
+      if (!this.isNamed(c) || this.kind(c) !== K.for_in_clause) continue;
+      const left = this.child(c, 'left');
+      if (left < 0) continue;
+      if (this.kind(left) === K.identifier) { if (names.includes(this.str(left))) return undefined; continue; }
+      for (const t of this.targetNames(left)) if (names.includes(t)) return undefined;
+    }
     return elem;
   }
 

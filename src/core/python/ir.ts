@@ -63,6 +63,66 @@ export function namesIn(e: Expr, out: Set<string> = new Set()): Set<string> {
   return out;
 }
 
+/** namesList's stack and list (it runs to its end before the next call: nothing it reads calls it). */
+const listStack: Expr[] = [];
+const listOut: string[] = [];
+/** Names namesList finds by a scan of its list; beyond that, by a set of them. */
+const SCAN_NAMES = 32;
+
+/**
+ * `[...namesIn(e)]`, the same names in the same order, made without a set (unless there are many), a
+ * stack or spread copies of its own: the builder asks it for every assignment in a loop and every
+ * comprehension's element.
+ */
+export function namesList(e: Expr): string[] {
+  let top = 0;
+  let high = 0;
+  let count = 0;
+  let seen: Set<string> | undefined;
+  listStack[top++] = e;
+  while (top > 0) {
+    if (top > high) high = top;
+    const x = listStack[--top];
+    let name: string | undefined;
+    let names: string[] | undefined;
+    switch (x.k) {
+      case 'name': name = x.n; break;
+      case 'attr': listStack[top++] = x.o; break;
+      case 'call': {
+        listStack[top++] = x.f;
+        for (let i = 0; i < x.args.length; i++) listStack[top++] = x.args[i];
+        for (const k in x.kw) listStack[top++] = x.kw[k];
+        break;
+      }
+      case 'sub': listStack[top++] = x.o; for (let i = 0; i < x.i.length; i++) listStack[top++] = x.i[i]; break;
+      case 'op': listStack[top++] = x.l; listStack[top++] = x.r; break;
+      case 'list': for (let i = 0; i < x.items.length; i++) listStack[top++] = x.items[i]; break;
+      case 'await': listStack[top++] = x.e; break;
+      case '?': names = x.names; break;
+      default: break;
+    }
+    if (name === undefined && !names) continue;
+    for (let k = 0, len = names ? names.length : 1; k < len; k++) {
+      const n = names ? names[k] : name!;
+      if (seen) {
+        if (seen.has(n)) continue;
+        seen.add(n);
+      } else {
+        let dup = false;
+        for (let i = 0; i < count; i++) if (listOut[i] === n) { dup = true; break; }
+        if (dup) continue;
+        if (count === SCAN_NAMES) { seen = new Set(listOut.slice(0, count)); seen.add(n); }
+      }
+      listOut[count++] = n;
+    }
+  }
+  const out = listOut.slice(0, count);
+  // The scratch lists let go of what they held.
+  listStack.fill(UNKNOWN, 0, high + 1);
+  listOut.fill('', 0, count);
+  return out;
+}
+
 const MAX_READABLE = 80;
 
 /** ASCII characters readableCallee copies as they are outside a string: not blank, not a quote, `#`, `(` or `)`. */
@@ -76,7 +136,7 @@ for (const ch of '"\'#()') PLAIN[ch.charCodeAt(0)] = 0;
  * are dropped, and a very long name is shortened in the middle.
  */
 export function readableCallee(text: string): string {
-  if (/^[\w.]*$/.test(text) && text.length <= MAX_READABLE) return text;
+  if (text.length <= MAX_READABLE && isDottedWords(text)) return text;
   let out = '';
   let depth = 0;
   let quote = '';
@@ -125,6 +185,19 @@ export function readableCallee(text: string): string {
   if (out.length > MAX_READABLE) out = `${out.slice(0, 30)}…${out.slice(out.length - (MAX_READABLE - 31))}`;
   return out;
 }
+
+/** Whether `text` matches /^[\w.]*$/ (ASCII letters, digits, `_` and `.`): most callees, told without a regular expression. */
+function isDottedWords(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (WORD_OR_DOT[text.charCodeAt(i)] !== 1) return false;
+  return true;
+}
+
+const WORD_OR_DOT = new Uint8Array(65536);
+for (let c = 48; c <= 57; c++) WORD_OR_DOT[c] = 1;
+for (let c = 65; c <= 90; c++) WORD_OR_DOT[c] = 1;
+for (let c = 97; c <= 122; c++) WORD_OR_DOT[c] = 1;
+WORD_OR_DOT[95] = 1;
+WORD_OR_DOT[46] = 1;
 
 /** The text between the `(` that matches the `)` at `close` and that `)` (for `f()` vs `f(x)`). */
 function lastArgs(text: string, close: number): string {

@@ -29,11 +29,18 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
     // Nothing kept for edits: one builder over every statement gives the model the parts would
     // assemble (ids, offsets and rows are the file's already), without a part per statement.
     const { segments, roots, flat } = flattenModule(tree, at, () => true, 'auto', kinds.named);
-    const b = new ModelBuilder(text, flat, kinds, fields, rows, undefined, own).init(opts);
+    // Names and constants are shared as they are made (compact.ts NameTable); in the rare file where
+    // a binding came after a name it changes, the model is built again and shared afterwards.
+    const b = new ModelBuilder(text, flat, kinds, fields, rows, undefined, own).init(opts, true);
     for (const r of roots) b.run(r);
     if (stats) stats.built = segments.length;
-    const model = b.model;
-    shareNames(model);
+    let model = b.model;
+    if (!b.sharedExactly()) {
+      const again = new ModelBuilder(text, flat, kinds, fields, rows, undefined, own).init(opts);
+      for (const r of roots) again.run(r);
+      model = again.model;
+      shareNames(model);
+    }
     model.lineStarts = starts;
     addMissing(tree, model);
     return model;
