@@ -897,11 +897,15 @@ export class Analyzer {
     return entries.filter((e) => this.docs.has(e.file) && this.closureOf(importers, e.file).size > 1);
   }
 
-  /** Those of `entries` that read an open document's names and that at least readerKeyImporters files import get export keys (see Run.exportKey). */
+  /**
+   * Those of `entries` that read an open document's names and that at least readerKeyImporters files import get export keys (see Run.exportKey).
+   * Not a file that read nothing but what commits see of listeners (see CallGraph.noteListeners): that
+   * changes only when a listener starts or stops blocking, rarely worth a key taken at every new base.
+   */
   private readerKeys(files: SourceFile[], entries: ModuleEntry[]): ModuleEntry[] {
     // The closure counts the file itself.
     const importers = this.importersOf(files);
-    return entries.filter((e) => !this.docs.has(e.file) && this.reads.get(e.file)?.size && this.closureOf(importers, e.file).size > Math.max(1, this.readerKeyImporters));
+    return entries.filter((e) => !this.docs.has(e.file) && readsNames(this.reads.get(e.file)) && this.closureOf(importers, e.file).size > Math.max(1, this.readerKeyImporters));
   }
 
   /**
@@ -1178,6 +1182,12 @@ function exportKeyChanges(before: string, after: string, module: string): Set<st
     out.add(`${module}\u0000${q.slice(prefix.length)}`);
   }
   return out;
+}
+
+/** Whether reads (see Analyzer.reads) hold a name, not only what commits see of listeners (see listenerRead). */
+function readsNames(reads: Set<string> | undefined): boolean {
+  if (reads) for (const r of reads) { const c = r.charCodeAt(r.length - 1); if (c !== 1 && c !== 2) return true; }
+  return false;
 }
 
 /**
