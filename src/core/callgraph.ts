@@ -451,8 +451,8 @@ export class CallGraph {
    * the listeners of a watched module are noted as read by the call's module (`module\0name`, as
    * surfaces' and export keys' changed names are), so that an edit of a listener's body re-analyses
    * the modules whose calls fire it (and, through their export keys, what reaches them), not every
-   * importer of the listener's module (see Analyzer.keptResults). Outside the call's reading: the
-   * listener index, made here on first use, reads on behalf of no module.
+   * importer of the listener's module (see Analyzer.keptResults). After the call's own reading: the
+   * listener index, made here on first use, is not read on behalf of the call's module.
    */
   private noteListeners(mod: ModuleEntry, c: CallInfo): void {
     const events = firesEvents(c);
