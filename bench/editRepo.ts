@@ -132,6 +132,8 @@ async function main(): Promise<void> {
   let findings = 0;
   // LW_BENCH_DETAIL=file.json: one row per scripted keystroke (kind, line, CPU, files analysed, key time).
   const detail: Record<string, number | string>[] = [];
+  // In each row: the heap's size, the RSS and the peak RSS so far, after the keystroke (no GC): where the peak is reached.
+  const memNow = (): Record<string, number> => process.env.LW_BENCH_DETAIL ? { heapTotalMb: r1(process.memoryUsage().heapTotal / 1048576), rssMb: r1(process.memoryUsage.rss() / 1048576), peakRssMb: r1(process.resourceUsage().maxRSS / 1024) } : {};
   // LW_BENCH_KINDS=body,comment: measure (and profile) only these kinds.
   const only = process.env.LW_BENCH_KINDS?.split(',');
   for (const kind of (['body', 'comment', 'surface'] as const).filter((x) => !only || only.includes(x))) {
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
       k.cpu.push(cpu[cpu.length - 1]); k.cpuUpdate.push(cpuUpdate[cpuUpdate.length - 1]); k.settle.push(settleCpu[settleCpu.length - 1]); k.reanalysed.push(onlySize);
       const ks = keptStats();
       k.analysed.push(ks ? ks.analysed : onlySize); k.keyMs.push(ks ? ks.keyMs : 0);
-      detail.push({ kind, line: line + 1, cpuMs: r1(cpu[cpu.length - 1]), updateCpuMs: r1(cpuUpdate[cpuUpdate.length - 1]), analysed: ks ? ks.analysed : onlySize, keyMs: r1(ks ? ks.keyMs : 0), settleCpuMs: r1(settleCpu[settleCpu.length - 1]) });
+      detail.push({ kind, line: line + 1, cpuMs: r1(cpu[cpu.length - 1]), updateCpuMs: r1(cpuUpdate[cpuUpdate.length - 1]), analysed: ks ? ks.analysed : onlySize, keyMs: r1(ks ? ks.keyMs : 0), settleCpuMs: r1(settleCpu[settleCpu.length - 1]), ...memNow() });
       findings = c.findings;
     }
   }
@@ -174,6 +176,7 @@ async function main(): Promise<void> {
         typing.settle.push(settleCpu[settleCpu.length - 1]);
         typing.slowest.push({ cpuMs: r1(cpuMs), wallMs: r1(total), analysed: ks ? ks.analysed : onlySize, keyMs: r1(ks ? ks.keyMs : 0), settleCpuMs: r1(settleCpu[settleCpu.length - 1]) });
         typing.slowest.sort((x, y) => y.cpuMs - x.cpuMs).splice(5);
+        if (process.env.LW_BENCH_DETAIL) detail.push({ kind: 'typing', at: span.start + i, cpuMs: r1(cpuMs), analysed: ks ? ks.analysed : onlySize, keyMs: r1(ks ? ks.keyMs : 0), settleCpuMs: r1(settleCpu[settleCpu.length - 1]), ...memNow() });
         if (c.surface !== surface) { typing.surfaceTotal.push(total); typing.surfaceCpu.push(cpuMs); } else { typing.otherTotal.push(total); typing.otherCpu.push(cpuMs); }
         if (c.broken) typing.broken++;
         surface = c.surface;

@@ -3,7 +3,7 @@
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
 import type { Tree } from 'web-tree-sitter';
 import { Edit } from 'web-tree-sitter';
-import { CallGraph, type CallInfo, CostMemo, edgeHops, listenerEntry, type SummaryEntry, type SyncCost } from './callgraph';
+import { CallGraph, type CallInfo, CostMemo, edgeHops, listenerEntry, listenerRead, type SummaryEntry, type SyncCost } from './callgraph';
 import { isSuppressed } from './rules/loop-checks';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
@@ -719,7 +719,7 @@ export class Analyzer {
   /** Per open document, its line changes since the base of `kept`. */
   private rowEdits = new Map<string, RowEdit[]>();
   /** What the last analyze() re-analysed and kept (the bench and tests read it). */
-  readonly keptStats = { analysed: 0, kept: 0, keyMs: 0, pendingKeys: 0, settleMs: 0 };
+  readonly keptStats: { analysed: number; kept: number; keyMs: number; pendingKeys: number; settleMs: number; analysedFiles?: ReadonlySet<string> } = { analysed: 0, kept: 0, keyMs: 0, pendingKeys: 0, settleMs: 0 };
 
   /** Which files of `only` need analysing and which results can be kept, if the kept results can serve. */
   private planReuse(entries: ModuleEntry[], surfaces: string, fastapiKept: boolean, opts: AnalyzeOptions): { run: Set<string>; reuse: string[]; changed: ModuleEntry[]; names: Set<string> } | undefined {
@@ -767,9 +767,19 @@ export class Analyzer {
         const base = k.keys.get(e.file)!;
         if (key === base) continue;
         const d = exportKeyChanges(base, key, e.model.module);
-        // A listener is reached through no name: a commit in any file may run it.
-        if (d === 'all' || !k.watch || [...d].some((n) => run.isListener(n))) return undefined;
-        for (const n of d) names.add(n);
+        if (d === 'all' || !k.watch) return undefined;
+        for (const n of d) {
+          names.add(n);
+          // A listener is reached through no name: the modules whose calls fire it note what a commit sees
+          // of it as read (CallGraph.noteListeners), and are analysed again (their importers unless their
+          // export keys hold) when that changed.
+          if (!run.isListener(n)) continue;
+          const q = n.replace('\u0000', '.');
+          const was = listenerView(base, q);
+          const now = listenerView(key, q);
+          if (!was || !now || was.entries !== now.entries) names.add(listenerRead(n, 'entries'));
+          if (!was || !now || was.cost !== now.cost) names.add(listenerRead(n, 'cost'));
+        }
       }
     } finally { this.keptStats.keyMs = performance.now() - t; }
     let reuse = plan.reuse;
@@ -819,6 +829,7 @@ export class Analyzer {
   private keep(run: Run, files: SourceFile[], entries: ModuleEntry[], surfaces: string, opts: AnalyzeOptions, result: ScanResult, plan: { run: Set<string>; changed: ModuleEntry[]; reuse: string[]; changedNames: Set<string>; reused: FileResult[] } | undefined): void {
     const analysed = plan ? plan.run : opts.only;
     this.keptStats.analysed = analysed?.size ?? entries.length;
+    this.keptStats.analysedFiles = analysed;
     this.keptStats.kept = plan?.reuse.length ?? 0;
     if (opts.fixes !== false || !this.workspace) { this.kept = undefined; this.pendingKeys = undefined; this.rowEdits.clear(); return; }
     const byFile = (only: Set<string> | undefined) => {
@@ -892,11 +903,15 @@ export class Analyzer {
     return entries.filter((e) => this.docs.has(e.file) && this.closureOf(importers, e.file).size > 1);
   }
 
-  /** Those of `entries` that read an open document's names and that at least readerKeyImporters files import get export keys (see Run.exportKey). */
+  /**
+   * Those of `entries` that read an open document's names and that at least readerKeyImporters files import get export keys (see Run.exportKey).
+   * Not a file that read nothing but what commits see of listeners (see CallGraph.noteListeners): that
+   * changes only when a listener starts or stops blocking, rarely worth a key taken at every new base.
+   */
   private readerKeys(files: SourceFile[], entries: ModuleEntry[]): ModuleEntry[] {
     // The closure counts the file itself.
     const importers = this.importersOf(files);
-    return entries.filter((e) => !this.docs.has(e.file) && this.reads.get(e.file)?.size && this.closureOf(importers, e.file).size > Math.max(1, this.readerKeyImporters));
+    return entries.filter((e) => !this.docs.has(e.file) && readsNames(this.reads.get(e.file)) && this.closureOf(importers, e.file).size > Math.max(1, this.readerKeyImporters));
   }
 
   /**
@@ -1173,6 +1188,34 @@ function exportKeyChanges(before: string, after: string, module: string): Set<st
     out.add(`${module}\u0000${q.slice(prefix.length)}`);
   }
   return out;
+}
+
+/** Whether reads (see Analyzer.reads) hold a name, not only what commits see of listeners (see listenerRead). */
+function readsNames(reads: Set<string> | undefined): boolean {
+  if (reads) for (const r of reads) { const c = r.charCodeAt(r.length - 1); if (c !== 1 && c !== 2) return true; }
+  return false;
+}
+
+/**
+ * What a commit that fires listener `qname` sees of it, from an export key's line for the sync function
+ * (`s qname summary cost`, see Run.exportKey): the summary's entries a listener passes on (listenerEntry)
+ * and its cost, as text. Undefined when the key has no single such line.
+ */
+function listenerView(key: string, qname: string): { entries: string; cost: string } | undefined {
+  const head = `\ns ${qname} `;
+  const at = key.indexOf(head);
+  if (at < 0 || key.indexOf(head, at + 1) >= 0) return undefined;
+  const end = key.indexOf('\n', at + 1);
+  const line = key.slice(at + head.length, end < 0 ? key.length : end);
+  // The cost is the line's last JSON object; the summary holds no object, and a quote inside its strings is escaped.
+  const c = line.lastIndexOf(' {"cpuMs":');
+  if (c < 0) return undefined;
+  try {
+    const entries = (JSON.parse(line.slice(0, c)) as [string, string, ...unknown[]][]).filter((e) => listenerEntry({ root: e[1] } as SummaryEntry));
+    return { entries: JSON.stringify(entries), cost: line.slice(c + 1) };
+  } catch {
+    return undefined;
+  }
 }
 
 const WEB_OR_SERVER = new Set(['fastapi', 'starlette', 'uvicorn', 'gunicorn', 'hypercorn', 'granian']);

@@ -441,7 +441,35 @@ export class CallGraph {
   }
 
   private classify(mod: ModuleEntry, site: CallSite): CallInfo {
-    return this.index.reading(this.memo?.readsOf(mod), () => this.classifyIn(mod, site));
+    const info = this.index.reading(this.memo?.readsOf(mod), () => this.classifyIn(mod, site));
+    if (this.index.watching) this.noteListeners(mod, info);
+    return info;
+  }
+
+  /**
+   * A call that fires SQLAlchemy events runs their listeners, which no name of the module refers to:
+   * the listeners of a watched module are noted as read by the call's module (`module\0name`, as
+   * surfaces' and export keys' changed names are), so that an edit of a listener's body re-analyses
+   * the modules whose calls fire it (and, through their export keys, what reaches them), not every
+   * importer of the listener's module (see Analyzer.keptResults). After the call's own reading: the
+   * listener index, made here on first use, is not read on behalf of the call's module.
+   */
+  private noteListeners(mod: ModuleEntry, c: CallInfo): void {
+    const events = firesEvents(c);
+    const reads = events && this.memo?.readsOf(mod);
+    if (!reads) return;
+    const index = this.listeners();
+    for (const event of events) {
+      for (const t of index.get(event) ?? []) {
+        const m = t.mod.model.module;
+        if (!this.index.isWatched(m) || !t.fn.qname.startsWith(`${m}.`)) continue;
+        const name = `${m}\u0000${t.fn.qname.slice(m.length + 1)}`;
+        reads.add(listenerRead(name, 'entries'));
+        // A sync function's cost follows the edges of its calls that are not rule hits (see syncCost); a
+        // coroutine's never follows an edge of its own calls (see Run.addCallCost).
+        if ((c.kind !== 'rule' || !c.rule) && mod.model.functions[c.site.fn]?.isAsync !== true) reads.add(listenerRead(name, 'cost'));
+      }
+    }
   }
 
   private classifyIn(mod: ModuleEntry, site: CallSite): CallInfo {
@@ -960,6 +988,16 @@ function mergeEntry(list: SummaryEntry[], x: SummaryEntry): boolean {
   const shortest = same.reduce((a, b) => (b.chain.length < a.chain.length ? b : a));
   list.push({ ...shortest, when: when.length ? when : undefined });
   return true;
+}
+
+/**
+ * The read a call that fires listener `name` (`module\0name`) notes (see CallGraph.noteListeners): of
+ * its summary, the entries a commit passes on (listenerEntry), or of its cost (only a call that is no
+ * rule hit passes it on, see syncCost). Not the name itself, which a call of the function by name reads:
+ * an edit that changes what a commit sees of a listener changes these (see Analyzer.keptResults).
+ */
+export function listenerRead(name: string, what: 'entries' | 'cost'): string {
+  return `${name}${what === 'entries' ? '\u0001' : '\u0002'}`;
 }
 
 /**

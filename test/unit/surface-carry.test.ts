@@ -6,7 +6,7 @@
 // (which a commit in another module runs), so modules whose calls fire events are classified again
 // when it changes, and the others are carried.
 import { strict as assert } from 'node:assert';
-import { Analyzer, type DocumentEdit, type SourceFile } from '../../src/core/analyzer';
+import { Analyzer, differingSpan, type DocumentEdit, type SourceFile } from '../../src/core/analyzer';
 import type { ScanResult } from '../../src/core/types';
 import { freshAnalysis } from './freshAnalysis';
 
@@ -231,6 +231,154 @@ describe('surface keystrokes carry the call graph over for the modules that read
     assert.ok(moved.carried > 0 && moved.jobs.some((f) => f.includes('time.sleep')), `jobs.py: ${moved.jobs.join('; ')}`);
     const stops = await edit('def record(x):\n    time.sleep(1)\n', 'def record(x):\n');
     assert.ok(!stops.jobs.some((f) => f.includes('time.sleep')), `jobs.py: ${stops.jobs.join('; ')}`);
+    live.dispose();
+  });
+});
+
+// A listener's body typed in: the modules whose calls fire it are analysed again when what a commit
+// sees of it changes (its blocking entries, or its cost where a commit passes the cost on), with their
+// importers when what those see of them changed; every other importer of the listener's module keeps
+// its results, which stay right.
+const L_MODELS = `import time
+from sqlalchemy import event
+
+
+class User:
+    name = "u"
+
+
+@event.listens_for(User, "after_insert")
+def audit_insert(mapper, connection, target):
+    note = record(target)
+    return note
+
+
+def record(x):
+    return x
+
+
+def helper(x):
+    time.sleep(x)
+    return x
+`;
+
+// Imports the models and blocks (through helper), never commits.
+const L_READER = `from app.models import User, helper
+
+
+async def show():
+    helper(1)
+    return User.name
+`;
+
+// Commits from a sync function: the commit runs the listener, what it blocks on is reported at job's call.
+const L_JOBS = `from sqlalchemy.orm import Session
+from app.models import User
+
+
+def save(db: Session):
+    db.add(User())
+    db.commit()
+
+
+async def job(db: Session):
+    save(db)
+`;
+
+// Imports jobs.py: what it sees of save changes with the listener.
+const L_ROUTES = `from fastapi import APIRouter
+from sqlalchemy.orm import Session
+from app.jobs import save
+
+router = APIRouter()
+
+
+@router.post("/u")
+async def post_user(db: Session):
+    save(db)
+`;
+
+// Awaits a commit (its events run the listener too); a sync function returns one (not a blocking call,
+// but its events run the listener there: its cost is the function's, which go's report adds up).
+const L_SERVICES = `from sqlalchemy.ext.asyncio import AsyncSession
+from app.models import User
+
+
+async def create(db: AsyncSession):
+    db.add(User())
+    await db.commit()
+
+
+def enqueue(db: AsyncSession):
+    return db.commit()
+
+
+async def go(db: AsyncSession):
+    enqueue(db)
+`;
+
+describe('a listener body edit re-analyses the modules whose commits run it, not every importer', () => {
+  it('keeps a module that imports the models and never commits, analyses the one that commits, and equals a fresh analysis', async () => {
+    const files: SourceFile[] = [
+      { path: 'app/jobs.py', module: 'app.jobs', isPackage: false, text: L_JOBS },
+      { path: 'app/models.py', module: 'app.models', isPackage: false, text: L_MODELS },
+      { path: 'app/reader.py', module: 'app.reader', isPackage: false, text: L_READER },
+      { path: 'app/routes.py', module: 'app.routes', isPackage: false, text: L_ROUTES },
+      { path: 'app/services.py', module: 'app.services', isPackage: false, text: L_SERVICES },
+    ];
+    const doc = 1;
+    const live = await Analyzer.create();
+    live.readerKeyImporters = 1;
+    live.updateDocument(files[doc], []);
+    let result: ScanResult = live.analyze(files, { fixes: false });
+    live.settle();
+    const edit = async (from: string, to: string): Promise<{ analysed: ReadonlySet<string>; only: Set<string>; jobs: string[] }> => {
+      const text = files[doc].text;
+      const at = text.indexOf(from);
+      assert.ok(at >= 0, JSON.stringify(from));
+      files[doc] = { ...files[doc], text: text.slice(0, at) + to + text.slice(at + from.length) };
+      // The span that differs, as typing or deleting it would change the text (lines around it keep their numbers).
+      live.updateDocument(files[doc], [differingSpan(text, files[doc].text)]);
+      const only = live.dependents(files, files[doc].path);
+      const part = live.analyze(files, { fixes: false, only });
+      result = {
+        ...part,
+        findings: [...result.findings.filter((f) => !only.has(f.file)), ...part.findings].sort((a, b) => byPlace(a, b) || a.column - b.column || a.code.localeCompare(b.code)),
+        handlers: [...result.handlers.filter((h) => !only.has(h.file)), ...part.handlers].sort(byPlace),
+      };
+      const want = await freshAnalysis(files);
+      assert.deepEqual(result.findings, want.findings, `${JSON.stringify(to)}: findings`);
+      assert.deepEqual(result.handlers, want.handlers, `${JSON.stringify(to)}: handlers`);
+      const analysed = live.keptStats.analysedFiles ?? new Set(files.map((f) => f.path));
+      live.settle();
+      return { analysed, only, jobs: want.findings.filter((f) => f.file === 'app/jobs.py').map((f) => `${f.line} ${f.code} ${f.message}`) };
+    };
+    const reader = result.findings.filter((f) => f.file === 'app/reader.py').length;
+    assert.ok(reader > 0, 'reader.py has a finding of its own (helper blocks)');
+
+    // The listener starts blocking: jobs.py (its commit runs it) and routes.py (save now blocks) change.
+    const blocks = await edit('    note = record(target)\n', '    note = record(target)\n    time.sleep(1)\n');
+    assert.ok(blocks.jobs.some((f) => f.includes('time.sleep')), `jobs.py reports the listener's sleep: ${blocks.jobs.join('; ')}`);
+    assert.ok(blocks.only.has('app/reader.py') && !blocks.analysed.has('app/reader.py'), `reader.py kept: ${[...blocks.analysed].join(', ')}`);
+    assert.ok(blocks.analysed.has('app/jobs.py') && blocks.analysed.has('app/routes.py'), `jobs.py and routes.py analysed: ${[...blocks.analysed].join(', ')}`);
+    // A statement typed in the listener that changes its summary but nothing a commit sees of it (an
+    // SQLAlchemy call: the flush's own), nor the cost of a sync commit: jobs.py and routes.py are kept.
+    const inner = await edit('    time.sleep(1)\n', '    time.sleep(1)\n    connection.execute("x")\n');
+    assert.ok(!inner.analysed.has('app/reader.py') && !inner.analysed.has('app/jobs.py') && !inner.analysed.has('app/routes.py'), `analysed: ${[...inner.analysed].join(', ')}`);
+    // What the listener calls starts blocking too: a commit sees the same entry (the shortest chain), but
+    // the listener costs more, which services.py's enqueue (a commit that is no blocking call) passes on to
+    // go's report; routes.py sees nothing new of jobs.py (a blocking commit passes on no listener's cost).
+    const calls = await edit('def record(x):\n', 'def record(x):\n    helper(x)\n');
+    assert.ok(calls.analysed.has('app/services.py') && !calls.analysed.has('app/reader.py') && !calls.analysed.has('app/routes.py'), `analysed: ${[...calls.analysed].join(', ')}`);
+    // Then the listener stops blocking (record still does).
+    const stops = await edit('    note = record(target)\n    time.sleep(1)\n', '    note = record(target)\n');
+    assert.ok(stops.analysed.has('app/jobs.py') && !stops.analysed.has('app/reader.py'), `analysed: ${[...stops.analysed].join(', ')}`);
+    assert.ok(!stops.jobs.some((f) => f.includes('time.sleep(1)')), `jobs.py: ${stops.jobs.join('; ')}`);
+    // record stops blocking: jobs.py's finding goes.
+    const none = await edit('def record(x):\n    helper(x)\n', 'def record(x):\n');
+    assert.ok(none.analysed.has('app/jobs.py') && !none.analysed.has('app/reader.py'), `analysed: ${[...none.analysed].join(', ')}`);
+    assert.ok(none.jobs.length > 0 && !none.jobs.some((f) => f.includes('sleep')), `jobs.py: its commit alone: ${none.jobs.join('; ')}`);
+    assert.equal(result.findings.filter((f) => f.file === 'app/reader.py').length, reader, "reader.py's own finding kept throughout");
     live.dispose();
   });
 });
