@@ -9,22 +9,18 @@
 // later, as the language server does once it has published them: timed apart (settleCpuMs), not in
 // edit -> findings. Not a test: nothing here fails on a slow machine.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { writeHeapSnapshot } from 'node:v8';
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
-import { SERVER_V8_FLAGS } from '../src/cli/v8flags';
 import { Analyzer, type SourceFile } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
-import { pct, r1 } from './measure';
+import { pct, r1, serverV8Flags } from './measure';
 import { lineAt, sitesOf, typingSpans } from './sites';
 
 
 async function main(): Promise<void> {
-  // The language server's V8 flags (SERVER_V8_FLAGS), set at start as the server sets them;
-  // LW_BENCH_V8_FLAGS="--a --b" sets others instead, LW_BENCH_V8_FLAGS=none keeps V8's defaults.
-  const v8Flags = process.env.LW_BENCH_V8_FLAGS;
-  const flags = v8Flags === undefined ? SERVER_V8_FLAGS : v8Flags === 'none' ? [] : v8Flags.split(/\s+/).filter(Boolean);
-  for (const flag of flags) setFlagsFromString(flag);
+  // The language server's V8 flags, or LW_BENCH_V8_FLAGS (bench/measure.ts).
+  const flags = serverV8Flags();
   const dir = resolve(process.argv[2] ?? '');
   const count = Number(process.argv[3] ?? 200);
   const gc = (globalThis as { gc?: () => void }).gc;
