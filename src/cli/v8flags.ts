@@ -18,7 +18,9 @@ export const BATCH_V8_FLAGS = ['--interrupt-budget=500000'];
  * V8 flags for the language server. After each full GC V8 lets the old generation grow to up to 4x
  * what survived before the next one: re-analysing after keystrokes allocates fast, so typing in a
  * workspace whose models hold ~120 MB (onyx, 1,195 files) peaked at 699 MB RSS, mostly garbage, vs
- * 265 MB after the first analysis. Growing by 20 % collects sooner. The young generation starts at a
+ * 265 MB after the first analysis. Growing by 10 % collects sooner: the whole heap before a full GC
+ * is the peak (live ~122 MB there, ~90 MB outside the heap), and with 20 % the bench's peak was
+ * 291-352 MB in four runs, with 10 % 275-282 in four (docs/performance.md, "Session 11: lead"). The young generation starts at a
  * 1 MB semi-space and V8 doubles it up to 16 MB as a re-analysis allocates (so ~32-48 MB of RSS);
  * a growth factor of 1 keeps it at 1 MB: the bench's peak 348-369 -> 293-301 MB at equal CPU
  * (docs/performance.md, "Editing: the young generation"). `--max-semi-space-size` would do the
@@ -29,7 +31,7 @@ export const BATCH_V8_FLAGS = ['--interrupt-budget=500000'];
  * sets these too. V8 reads them at GC time, so setting them at start works; they do not touch the
  * code cache, which the server does not read.
  */
-export const SERVER_V8_FLAGS = ['--heap-growing-percent=20', FREEZE_YOUNG, '--no-parallel-scavenge'];
+export const SERVER_V8_FLAGS = ['--heap-growing-percent=10', FREEZE_YOUNG, '--no-parallel-scavenge'];
 
 /**
  * The young generation of a batch run stays at the size it reached while the bundle loaded (2 x 2 MB
