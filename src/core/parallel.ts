@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Analyzer, SourceFile } from './analyzer';
 import { keepYoungSmall } from './batchHeap';
-import { decode } from './modelCodec';
-import type { FileModel } from './python/model';
-import { mark } from './timeline';
+import { initParser } from './parser';
+import { compactModel } from './python/compact';
+import { buildModelFromFlat, type FlatFile } from './python/model';
+import { mark, timelineCpu } from './timeline';
 import type { WorkerFiles, WorkerReply, WorkerRequest } from './workerThread';
 
 /** Text per message when a list of files goes to the workers (see ModelBuilders.post). */
@@ -153,18 +154,39 @@ export class ModelBuilders {
     const restSlot = this.early ? this.queue.length - 1 : NEXT;
     const lists: [SourceFile[], number][] = this.early ? [[early, NEXT], [rest, restSlot]] : [[rest, restSlot]];
     const byPath = new Map(files.map((f) => [f.path, f]));
+    const language = await initParser();
     let adopted = 0;
-    let decodeMs = 0;
+    let fromFlats = 0;
+    let flatCpu = 0;
+    // Files the workers parsed, waiting for this thread to build their models.
+    const pending: [SourceFile, FlatFile][] = [];
+    let next = 0;
     const take = (m: WorkerReply) => {
-      let models = m.models ?? [];
-      // A batch that does not decode is not adopted: analyze() builds its files here.
-      const t = performance.now();
-      if (m.encoded) { try { models = decode(m.encoded) as [string, FileModel][]; } catch { models = []; } }
-      decodeMs += performance.now() - t;
-      for (const [path, model] of models) {
+      for (const [path, flat] of m.flats ?? []) {
+        const f = byPath.get(path);
+        if (f) pending.push([f, flat]);
+      }
+      for (const [path, model] of m.models ?? []) {
         const f = byPath.get(path);
         if (f) { analyzer.adopt(f, model); adopted++; }
       }
+    };
+    /** Builds the models of what the workers parsed so far (a model that fails is built by analyze()). */
+    const buildPending = () => {
+      if (next === pending.length) return;
+      const c = timelineCpu();
+      for (; next < pending.length; next++) {
+        const [f, flat] = pending[next];
+        pending[next] = undefined as unknown as [SourceFile, FlatFile];
+        this.holdYoungSmall();
+        try {
+          const model = buildModelFromFlat(flat, f.text, { module: f.module, isPackage: f.isPackage }, language);
+          analyzer.adopt(f, analyzer.compactModels ? compactModel(model) : model);
+          adopted++;
+          fromFlats++;
+        } catch { /* analyze() builds it and reports what went wrong */ }
+      }
+      flatCpu += timelineCpu() - c;
     };
     this.post({ files: rest, slot: restSlot });
     const done = new Set<Helper>();
@@ -180,29 +202,41 @@ export class ModelBuilders {
     mark(`sharing ${rest.length} more files`);
     let own = 0;
     let ownChars = 0;
+    // What a worker parsed is built before this thread takes another file: the workers never wait
+    // for the queue, and their arrays do not pile up here.
     for (const [list, slot] of lists) {
-      for (let i = Atomics.add(this.queue, slot, 1); i < list.length; i = Atomics.add(this.queue, slot, 1)) {
+      for (;;) {
+        drain();
+        buildPending();
+        const i = Atomics.add(this.queue, slot, 1);
+        if (i >= list.length) break;
         const f = byPath.get(list[i].path);
         if (!f) continue; // shared early but not to be built after all
         this.holdYoungSmall();
         try { analyzer.model(f); } catch { /* analyze() reports it */ }
         own++;
         ownChars += f.text.length;
-        drain();
       }
     }
     mark(`queue empty; built ${own} here (${ownChars} chars)`);
-    // A worker that is busy holds files it took: wait for its last batch (or its end).
+    // A worker that is busy holds files it took: build what it sends until its last batch (or its end).
+    let wake: (() => void) | undefined;
     for (const h of this.helpers) {
-      drain();
-      if (done.has(h) || !h.alive || Atomics.load(this.queue, h.busy) === 0) continue;
-      await new Promise<void>((resolve) => {
-        h.port.on('message', (reply: WorkerReply) => { take(reply); if (reply.done) { done.add(h); resolve(); } });
-        void h.gone.then(resolve);
-      });
+      h.port.on('message', (reply: WorkerReply) => { take(reply); if (reply.done) done.add(h); wake?.(); });
+      void h.gone.then(() => wake?.());
+    }
+    for (const h of this.helpers) {
+      for (;;) {
+        drain();
+        buildPending();
+        if (done.has(h) || !h.alive || Atomics.load(this.queue, h.busy) === 0) break;
+        await new Promise<void>((resolve) => { wake = resolve; });
+        wake = undefined;
+      }
     }
     drain();
-    mark(`workers done; adopted ${adopted} (decoding took ${decodeMs.toFixed(0)} ms here)`);
+    buildPending();
+    mark(`workers done; adopted ${adopted} (${fromFlats} built here from their trees, cpu ${flatCpu.toFixed(0)} ms)`);
     this.close();
     return adopted;
   }
