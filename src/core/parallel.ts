@@ -1,11 +1,14 @@
-// Large scans build file models on worker threads: parsing and model building are per-file and
-// dominate a cold scan, while the cross-file pass stays on the main thread. Workers are started as
-// soon as the scan knows it has many files (their start-up, ~100-300 ms of isolate and wasm, then
-// overlaps with reading the files), and every thread, this one included, takes the next file from
-// one shared queue (largest first), so no thread idles while another still has a share to build.
-// This thread receives the workers' models between its own files, so their decoding is spread over
-// the build instead of piling up at its end; they come encoded by modelCodec, which this thread
-// decodes in about a third of structured clone's time (500-file benchmark: ~190 vs ~570 ms CPU).
+// Large scans parse on worker threads: parsing and the walk into flat arrays are per-file and
+// most of a cold scan, while the models are built, and the cross-file pass runs, on the main thread.
+// Workers are started as soon as the scan knows it has many files (their start-up, ~100-300 ms of
+// isolate and wasm, then overlaps with reading the files), and every thread, this one included,
+// takes the next file from one shared queue (largest first), so no thread idles while another still
+// has a share to parse. A worker sends each file's flat tree (python/model.ts flattenFile) in one
+// transferred buffer; this thread builds the model from it before it takes another file itself, so
+// the models are born where they are kept: nothing is encoded, copied or decoded (the worker used to
+// ship built models, encoded by modelCodec: ~0.25 s of encoding there and ~0.15 s of decoding here
+// on the 500-file benchmark, and every model's objects allocated twice; docs/performance.md,
+// "Session 11: threads").
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -140,7 +143,7 @@ export class ModelBuilders {
 
   /**
    * Builds the models of `files` on every thread and puts them in the analyzer's cache; a later
-   * analyze() then only runs the cross-file pass. Returns how many files were built on workers (0
+   * analyze() then only runs the cross-file pass. Returns how many files were parsed on workers (0
    * when the files are too small a job to share). The workers are done afterwards.
    */
   async build(analyzer: Analyzer, files: SourceFile[]): Promise<number> {
@@ -287,7 +290,7 @@ function largestFirst(files: SourceFile[]): SourceFile[] {
 /**
  * Builds the models of `files` on `jobs` threads (this one included) and puts them in the
  * analyzer's cache; a later analyze() then only runs the cross-file pass. Returns how many files
- * were built on workers (0 when the scan is too small, jobs is 1, or workers are unavailable).
+ * were parsed on workers (0 when the scan is too small, jobs is 1, or workers are unavailable).
  */
 export async function buildModelsInParallel(analyzer: Analyzer, files: SourceFile[], opts: { jobs?: number; script?: string; grammarDir?: string } = {}): Promise<number> {
   if (!worthSharing(files)) return 0;
