@@ -223,18 +223,18 @@ export class ModelBuilders {
     }
     mark(`queue empty; built ${own} here (${ownChars} chars)`);
     // A worker that is busy holds files it took: build what it sends until its last batch (or its end).
-    let wake: (() => void) | undefined;
+    const waker: Waker = {};
     for (const h of this.helpers) {
-      h.port.on('message', (reply: WorkerReply) => { take(reply); if (reply.done) done.add(h); wake?.(); });
-      void h.gone.then(() => wake?.());
+      h.port.on('message', (reply: WorkerReply) => { take(reply); if (reply.done) done.add(h); waker.wake?.(); });
+      wakeOnExit(h, waker);
     }
     for (const h of this.helpers) {
       for (;;) {
         drain();
         buildPending();
         if (done.has(h) || !h.alive || Atomics.load(this.queue, h.busy) === 0) break;
-        await new Promise<void>((resolve) => { wake = resolve; });
-        wake = undefined;
+        await new Promise<void>((resolve) => { waker.wake = resolve; });
+        waker.wake = undefined;
       }
     }
     drain();
@@ -255,6 +255,19 @@ export class ModelBuilders {
       void h.worker.terminate();
     }
   }
+}
+
+/** What wakes build() while it waits for a worker's next message (see wakeOnExit). */
+interface Waker { wake?: () => void }
+
+/**
+ * Wakes build() when the worker ends. Made outside build(): the callback outlives it (a terminated
+ * worker's 'exit' comes only when this thread's event loop turns again, after the analysis), and a
+ * closure made in build() would keep build()'s scope, the analyzer and every model with it, alive
+ * through the collection before the output (cli/v8flags.ts collectBeforeOutput).
+ */
+function wakeOnExit(h: Helper, waker: Waker): void {
+  void h.gone.then(() => waker.wake?.());
 }
 
 /**
