@@ -53,7 +53,7 @@ export function defaultJobs(): number {
  */
 const NEXT = 0;
 
-interface Helper { worker: Worker; port: MessagePort; busy: number; gone: Promise<void>; alive: boolean }
+interface Helper { worker: Worker; port: MessagePort; back: MessagePort; busy: number; gone: Promise<void>; alive: boolean }
 
 /**
  * Worker threads started ahead of the files they will build: `start` spawns them, `build` hands
@@ -73,15 +73,16 @@ export class ModelBuilders {
     this.queue = new Int32Array(new SharedArrayBuffer(4 * (2 + workers)));
     for (let i = 0; i < workers; i++) {
       const { port1, port2 } = new MessageChannel();
-      const req: WorkerRequest = { grammarDir, queue: this.queue, busy: 1 + i, port: port2 };
+      const ret = new MessageChannel();
+      const req: WorkerRequest = { grammarDir, queue: this.queue, busy: 1 + i, port: port2, back: ret.port2 };
       let worker: Worker;
-      try { worker = new Worker(script, { workerData: req, transferList: [port2] }); } catch { port1.close(); continue; }
+      try { worker = new Worker(script, { workerData: req, transferList: [port2, ret.port2] }); } catch { port1.close(); ret.port1.close(); continue; }
       // Never the reason the process stays up (a scan that fails before build() must still exit);
       // while build() waits for a worker, the listening port keeps this thread's loop alive.
       worker.unref();
       this.starting++;
       worker.once('online', () => { this.starting--; keepYoungSmall(); });
-      const helper: Helper = { worker, port: port1, busy: 1 + i, alive: true, gone: Promise.resolve() };
+      const helper: Helper = { worker, port: port1, back: ret.port1, busy: 1 + i, alive: true, gone: Promise.resolve() };
       helper.gone = new Promise((resolve) => {
         const gone = () => { helper.alive = false; resolve(); };
         worker.once('error', gone);
@@ -162,12 +163,12 @@ export class ModelBuilders {
     let fromFlats = 0;
     let flatCpu = 0;
     // Files the workers parsed, waiting for this thread to build their models.
-    const pending: [SourceFile, FlatFile][] = [];
+    const pending: [SourceFile, FlatFile, Helper][] = [];
     let next = 0;
-    const take = (m: WorkerReply) => {
+    const take = (m: WorkerReply, h: Helper) => {
       for (const [path, flat] of m.flats ?? []) {
         const f = byPath.get(path);
-        if (f) pending.push([f, flat]);
+        if (f) pending.push([f, flat, h]);
       }
       for (const [path, model] of m.models ?? []) {
         const f = byPath.get(path);
@@ -178,9 +179,10 @@ export class ModelBuilders {
     const buildPending = () => {
       if (next === pending.length) return;
       const c = timelineCpu();
+      const back = new Map<Helper, ArrayBuffer[]>();
       for (; next < pending.length; next++) {
-        const [f, flat] = pending[next];
-        pending[next] = undefined as unknown as [SourceFile, FlatFile];
+        const [f, flat, h] = pending[next];
+        pending[next] = undefined as unknown as [SourceFile, FlatFile, Helper];
         this.holdYoungSmall();
         try {
           const model = buildModelFromFlat(flat, f.text, { module: f.module, isPackage: f.isPackage }, language);
@@ -188,7 +190,13 @@ export class ModelBuilders {
           adopted++;
           fromFlats++;
         } catch { /* analyze() builds it and reports what went wrong */ }
+        // The model keeps nothing of its flat tree: the buffer goes back to the worker (workerThread.ts packFlat).
+        const buffer = flat.flat.type.buffer as ArrayBuffer;
+        const list = back.get(h);
+        if (list) list.push(buffer);
+        else back.set(h, [buffer]);
       }
+      for (const [h, buffers] of back) { try { h.back.postMessage(buffers, buffers); } catch { /* the worker is gone: garbage here */ } }
       flatCpu += timelineCpu() - c;
     };
     this.post({ files: rest, slot: restSlot });
@@ -197,7 +205,7 @@ export class ModelBuilders {
       for (const h of this.helpers) {
         for (let m = receiveMessageOnPort(h.port); m; m = receiveMessageOnPort(h.port)) {
           const reply = m.message as WorkerReply;
-          take(reply);
+          take(reply, h);
           if (reply.done) done.add(h);
         }
       }
@@ -225,7 +233,7 @@ export class ModelBuilders {
     // A worker that is busy holds files it took: build what it sends until its last batch (or its end).
     const waker: Waker = {};
     for (const h of this.helpers) {
-      h.port.on('message', (reply: WorkerReply) => { take(reply); if (reply.done) done.add(h); waker.wake?.(); });
+      h.port.on('message', (reply: WorkerReply) => { take(reply, h); if (reply.done) done.add(h); waker.wake?.(); });
       wakeOnExit(h, waker);
     }
     for (const h of this.helpers) {
@@ -252,6 +260,7 @@ export class ModelBuilders {
       // `take`) would keep the analyzer and every model alive with them.
       h.port.removeAllListeners();
       h.port.close();
+      h.back.close();
       void h.worker.terminate();
     }
   }

@@ -108,4 +108,31 @@ describe('flat trees shipped from a worker', () => {
       tree.delete();
     }
   });
+
+  it('packFlat takes the smallest buffer of the pool that holds the nodes, and a new one when none does', () => {
+    const text = routerModule(4, { bytes: 5_000 });
+    const tree = parsePython(text);
+    try {
+      const walked = flattenFile(tree, text);
+      const bytes = 20 * walked.flat.n;
+      const small = new ArrayBuffer(bytes - 4);
+      const fits = new ArrayBuffer(bytes + 100);
+      const larger = new ArrayBuffer(bytes * 3);
+      const pool = [larger, small, fits];
+      const { file, buffer } = packFlat(walked, pool);
+      assert.equal(buffer, fits);
+      assert.deepEqual(pool.map((b) => b.byteLength).sort((a, b) => a - b), [bytes - 4, bytes * 3]);
+      assert.deepEqual(Array.from(file.flat.last), Array.from(walked.flat.last.subarray(0, walked.flat.n)), 'views of exactly n nodes in a larger buffer');
+      // A buffer given back with stale nodes in it gives the same model.
+      new Uint8Array(larger).fill(0xff);
+      const again = packFlat(walked, [larger]);
+      assert.equal(again.buffer, larger);
+      assert.deepStrictEqual(buildModelFromFlat(again.file, text, OPTS, tree.language), buildModel(tree, text, OPTS));
+      const none = packFlat(walked, [small]);
+      assert.notEqual(none.buffer, small);
+      assert.equal(none.buffer.byteLength, bytes);
+    } finally {
+      tree.delete();
+    }
+  });
 });
