@@ -33,7 +33,9 @@ export const PARALLEL_MIN_FILES = 32;
  * cores, its GC helpers compete with this thread. Measured on 2 cores (docs/performance.md, session 9,
  * "One thread below 4 MiB"): fastapi/fastapi (3.97 M chars), dispatch, nicegui and mealie were 4-8 %
  * faster on one thread, gradio (4.8 M) 17 % and private-gpt (5.0 M) 3 % faster on two. An explicit
- * `--jobs` is always honoured.
+ * `--jobs` is always honoured. Since the worker ships flat trees instead of models (session 11) it costs
+ * less (+0.46 s of process CPU over one thread on the 500-file benchmark, from +1.35 s); the limit was
+ * not measured again.
  */
 export const PARALLEL_DEFAULT_MIN_CHARS = 4 * 1024 * 1024;
 
