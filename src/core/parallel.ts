@@ -1,20 +1,24 @@
-// Large scans build file models on worker threads: parsing and model building are per-file and
-// dominate a cold scan, while the cross-file pass stays on the main thread. Workers are started as
-// soon as the scan knows it has many files (their start-up, ~100-300 ms of isolate and wasm, then
-// overlaps with reading the files), and every thread, this one included, takes the next file from
-// one shared queue (largest first), so no thread idles while another still has a share to build.
-// This thread receives the workers' models between its own files, so their decoding is spread over
-// the build instead of piling up at its end; they come encoded by modelCodec, which this thread
-// decodes in about a third of structured clone's time (500-file benchmark: ~190 vs ~570 ms CPU).
+// Large scans parse on worker threads: parsing and the walk into flat arrays are per-file and
+// most of a cold scan, while the models are built, and the cross-file pass runs, on the main thread.
+// Workers are started as soon as the scan knows it has many files (their start-up, ~100-300 ms of
+// isolate and wasm, then overlaps with reading the files), and every thread, this one included,
+// takes the next file from one shared queue (largest first), so no thread idles while another still
+// has a share to parse. A worker sends each file's flat tree (python/model.ts flattenFile) in one
+// transferred buffer; this thread builds the model from it before it takes another file itself, so
+// the models are born where they are kept: nothing is encoded, copied or decoded (the worker used to
+// ship built models, encoded by modelCodec: ~0.25 s of encoding there and ~0.15 s of decoding here
+// on the 500-file benchmark, and every model's objects allocated twice; docs/performance.md,
+// "Session 11: threads").
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Analyzer, SourceFile } from './analyzer';
 import { keepYoungSmall } from './batchHeap';
-import { decode } from './modelCodec';
-import type { FileModel } from './python/model';
-import { mark } from './timeline';
+import { initParser } from './parser';
+import { compactModel } from './python/compact';
+import { buildModelFromFlat, type FlatFile } from './python/model';
+import { mark, timelineCpu } from './timeline';
 import type { WorkerFiles, WorkerReply, WorkerRequest } from './workerThread';
 
 /** Text per message when a list of files goes to the workers (see ModelBuilders.post). */
@@ -29,7 +33,9 @@ export const PARALLEL_MIN_FILES = 32;
  * cores, its GC helpers compete with this thread. Measured on 2 cores (docs/performance.md, session 9,
  * "One thread below 4 MiB"): fastapi/fastapi (3.97 M chars), dispatch, nicegui and mealie were 4-8 %
  * faster on one thread, gradio (4.8 M) 17 % and private-gpt (5.0 M) 3 % faster on two. An explicit
- * `--jobs` is always honoured.
+ * `--jobs` is always honoured. Since the worker ships flat trees instead of models (session 11) it costs
+ * less (+0.46 s of process CPU over one thread on the 500-file benchmark, from +1.35 s); the limit was
+ * not measured again.
  */
 export const PARALLEL_DEFAULT_MIN_CHARS = 4 * 1024 * 1024;
 
@@ -49,7 +55,7 @@ export function defaultJobs(): number {
  */
 const NEXT = 0;
 
-interface Helper { worker: Worker; port: MessagePort; busy: number; gone: Promise<void>; alive: boolean }
+interface Helper { worker: Worker; port: MessagePort; back: MessagePort; busy: number; gone: Promise<void>; alive: boolean }
 
 /**
  * Worker threads started ahead of the files they will build: `start` spawns them, `build` hands
@@ -69,15 +75,16 @@ export class ModelBuilders {
     this.queue = new Int32Array(new SharedArrayBuffer(4 * (2 + workers)));
     for (let i = 0; i < workers; i++) {
       const { port1, port2 } = new MessageChannel();
-      const req: WorkerRequest = { grammarDir, queue: this.queue, busy: 1 + i, port: port2 };
+      const ret = new MessageChannel();
+      const req: WorkerRequest = { grammarDir, queue: this.queue, busy: 1 + i, port: port2, back: ret.port2 };
       let worker: Worker;
-      try { worker = new Worker(script, { workerData: req, transferList: [port2] }); } catch { port1.close(); continue; }
+      try { worker = new Worker(script, { workerData: req, transferList: [port2, ret.port2] }); } catch { port1.close(); ret.port1.close(); continue; }
       // Never the reason the process stays up (a scan that fails before build() must still exit);
       // while build() waits for a worker, the listening port keeps this thread's loop alive.
       worker.unref();
       this.starting++;
       worker.once('online', () => { this.starting--; keepYoungSmall(); });
-      const helper: Helper = { worker, port: port1, busy: 1 + i, alive: true, gone: Promise.resolve() };
+      const helper: Helper = { worker, port: port1, back: ret.port1, busy: 1 + i, alive: true, gone: Promise.resolve() };
       helper.gone = new Promise((resolve) => {
         const gone = () => { helper.alive = false; resolve(); };
         worker.once('error', gone);
@@ -139,7 +146,7 @@ export class ModelBuilders {
 
   /**
    * Builds the models of `files` on every thread and puts them in the analyzer's cache; a later
-   * analyze() then only runs the cross-file pass. Returns how many files were built on workers (0
+   * analyze() then only runs the cross-file pass. Returns how many files were parsed on workers (0
    * when the files are too small a job to share). The workers are done afterwards.
    */
   async build(analyzer: Analyzer, files: SourceFile[]): Promise<number> {
@@ -153,18 +160,46 @@ export class ModelBuilders {
     const restSlot = this.early ? this.queue.length - 1 : NEXT;
     const lists: [SourceFile[], number][] = this.early ? [[early, NEXT], [rest, restSlot]] : [[rest, restSlot]];
     const byPath = new Map(files.map((f) => [f.path, f]));
+    const language = await initParser();
     let adopted = 0;
-    let decodeMs = 0;
-    const take = (m: WorkerReply) => {
-      let models = m.models ?? [];
-      // A batch that does not decode is not adopted: analyze() builds its files here.
-      const t = performance.now();
-      if (m.encoded) { try { models = decode(m.encoded) as [string, FileModel][]; } catch { models = []; } }
-      decodeMs += performance.now() - t;
-      for (const [path, model] of models) {
+    let fromFlats = 0;
+    let flatCpu = 0;
+    // Files the workers parsed, waiting for this thread to build their models.
+    const pending: [SourceFile, FlatFile, Helper][] = [];
+    let next = 0;
+    const take = (m: WorkerReply, h: Helper) => {
+      for (const [path, flat] of m.flats ?? []) {
+        const f = byPath.get(path);
+        if (f) pending.push([f, flat, h]);
+      }
+      for (const [path, model] of m.models ?? []) {
         const f = byPath.get(path);
         if (f) { analyzer.adopt(f, model); adopted++; }
       }
+    };
+    /** Builds the models of what the workers parsed so far (a model that fails is built by analyze()). */
+    const buildPending = () => {
+      if (next === pending.length) return;
+      const c = timelineCpu();
+      const back = new Map<Helper, ArrayBuffer[]>();
+      for (; next < pending.length; next++) {
+        const [f, flat, h] = pending[next];
+        pending[next] = undefined as unknown as [SourceFile, FlatFile, Helper];
+        this.holdYoungSmall();
+        try {
+          const model = buildModelFromFlat(flat, f.text, { module: f.module, isPackage: f.isPackage }, language);
+          analyzer.adopt(f, analyzer.compactModels ? compactModel(model) : model);
+          adopted++;
+          fromFlats++;
+        } catch { /* analyze() builds it and reports what went wrong */ }
+        // The model keeps nothing of its flat tree: the buffer goes back to the worker (workerThread.ts packFlat).
+        const buffer = flat.flat.type.buffer as ArrayBuffer;
+        const list = back.get(h);
+        if (list) list.push(buffer);
+        else back.set(h, [buffer]);
+      }
+      for (const [h, buffers] of back) { try { h.back.postMessage(buffers, buffers); } catch { /* the worker is gone: garbage here */ } }
+      flatCpu += timelineCpu() - c;
     };
     this.post({ files: rest, slot: restSlot });
     const done = new Set<Helper>();
@@ -172,7 +207,7 @@ export class ModelBuilders {
       for (const h of this.helpers) {
         for (let m = receiveMessageOnPort(h.port); m; m = receiveMessageOnPort(h.port)) {
           const reply = m.message as WorkerReply;
-          take(reply);
+          take(reply, h);
           if (reply.done) done.add(h);
         }
       }
@@ -180,29 +215,41 @@ export class ModelBuilders {
     mark(`sharing ${rest.length} more files`);
     let own = 0;
     let ownChars = 0;
+    // What a worker parsed is built before this thread takes another file: the workers never wait
+    // for the queue, and their arrays do not pile up here.
     for (const [list, slot] of lists) {
-      for (let i = Atomics.add(this.queue, slot, 1); i < list.length; i = Atomics.add(this.queue, slot, 1)) {
+      for (;;) {
+        drain();
+        buildPending();
+        const i = Atomics.add(this.queue, slot, 1);
+        if (i >= list.length) break;
         const f = byPath.get(list[i].path);
         if (!f) continue; // shared early but not to be built after all
         this.holdYoungSmall();
         try { analyzer.model(f); } catch { /* analyze() reports it */ }
         own++;
         ownChars += f.text.length;
-        drain();
       }
     }
     mark(`queue empty; built ${own} here (${ownChars} chars)`);
-    // A worker that is busy holds files it took: wait for its last batch (or its end).
+    // A worker that is busy holds files it took: build what it sends until its last batch (or its end).
+    const waker: Waker = {};
     for (const h of this.helpers) {
-      drain();
-      if (done.has(h) || !h.alive || Atomics.load(this.queue, h.busy) === 0) continue;
-      await new Promise<void>((resolve) => {
-        h.port.on('message', (reply: WorkerReply) => { take(reply); if (reply.done) { done.add(h); resolve(); } });
-        void h.gone.then(resolve);
-      });
+      h.port.on('message', (reply: WorkerReply) => { take(reply, h); if (reply.done) done.add(h); waker.wake?.(); });
+      wakeOnExit(h, waker);
+    }
+    for (const h of this.helpers) {
+      for (;;) {
+        drain();
+        buildPending();
+        if (done.has(h) || !h.alive || Atomics.load(this.queue, h.busy) === 0) break;
+        await new Promise<void>((resolve) => { waker.wake = resolve; });
+        waker.wake = undefined;
+      }
     }
     drain();
-    mark(`workers done; adopted ${adopted} (decoding took ${decodeMs.toFixed(0)} ms here)`);
+    buildPending();
+    mark(`workers done; adopted ${adopted} (${fromFlats} built here from their trees, cpu ${flatCpu.toFixed(0)} ms)`);
     this.close();
     return adopted;
   }
@@ -215,9 +262,23 @@ export class ModelBuilders {
       // `take`) would keep the analyzer and every model alive with them.
       h.port.removeAllListeners();
       h.port.close();
+      h.back.close();
       void h.worker.terminate();
     }
   }
+}
+
+/** What wakes build() while it waits for a worker's next message (see wakeOnExit). */
+interface Waker { wake?: () => void }
+
+/**
+ * Wakes build() when the worker ends. Made outside build(): the callback outlives it (a terminated
+ * worker's 'exit' comes only when this thread's event loop turns again, after the analysis), and a
+ * closure made in build() would keep build()'s scope, the analyzer and every model with it, alive
+ * through the collection before the output (cli/v8flags.ts collectBeforeOutput).
+ */
+function wakeOnExit(h: Helper, waker: Waker): void {
+  void h.gone.then(() => waker.wake?.());
 }
 
 /**
@@ -253,7 +314,7 @@ function largestFirst(files: SourceFile[]): SourceFile[] {
 /**
  * Builds the models of `files` on `jobs` threads (this one included) and puts them in the
  * analyzer's cache; a later analyze() then only runs the cross-file pass. Returns how many files
- * were built on workers (0 when the scan is too small, jobs is 1, or workers are unavailable).
+ * were parsed on workers (0 when the scan is too small, jobs is 1, or workers are unavailable).
  */
 export async function buildModelsInParallel(analyzer: Analyzer, files: SourceFile[], opts: { jobs?: number; script?: string; grammarDir?: string } = {}): Promise<number> {
   if (!worthSharing(files)) return 0;

@@ -52,6 +52,11 @@ function threadCpuMs(): number | undefined {
   return cpuOfStat('/proc/thread-self/stat');
 }
 
+/** This thread's CPU time in ms while the timeline is on (0 when it is off or unknown), for marks that add up a step's cost. */
+export function timelineCpu(): number {
+  return on ? threadCpuMs() ?? 0 : 0;
+}
+
 function cpuOfStat(path: string): number | undefined {
   try {
     const ns = Number(readFileSync(path.replace(/stat$/, 'schedstat'), 'utf8').split(' ')[0]);

@@ -1,17 +1,25 @@
 // Worker-thread loop (run by dist/scanWorker.js, see cli/workerBin.ts): started before the scan has read its files, it
 // loads the parser, then receives the files and takes them one at a time from the queue it shares
-// with the main thread and the other workers (see parallel.ts). It posts the models back a batch at
-// a time, encoded by modelCodec (typed arrays, transferred; structured clone if a model holds what
-// the codec refuses), and forgets them, so its heap never holds its whole share. A file whose model cannot be built is reported by path so the main
-// thread builds it itself and reports the error. The last message has `done` set.
-import { type MessagePort, workerData } from 'node:worker_threads';
-import { Analyzer, type SourceFile } from './analyzer';
-import { encode, type Encoded, releaseEncodeBuffers } from './modelCodec';
-import type { FileModel } from './python/model';
+// with the main thread and the other workers (see parallel.ts). It parses each file and reads its
+// tree into the flat arrays the model builder reads (python/model.ts flattenFile), and posts them a
+// batch at a time, each file's arrays in one transferred buffer: the main thread builds the model
+// from them. Parsing and the walk are most of a model's cost (500-file benchmark: ~65 %), and the
+// model itself is never copied between threads (no encoding here, no decoding there, and the
+// objects are born on the thread that keeps them). A file that cannot be parsed is reported by
+// path so the main thread builds it itself and reports the error. The last message has `done` set.
+import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { SourceFile } from './analyzer';
+import { initParser, parsePython, renewParser } from './parser';
+import type { FlatTree } from './python/flatTree';
+import { type FlatFile, flattenFile, type FileModel } from './python/model';
 import { mark } from './timeline';
 
 /** `queue[slot]` (see WorkerFiles): the next file of a list to take; `queue[busy]`: 1 while this worker holds files it took and has not posted. */
-export interface WorkerRequest { grammarDir?: string; queue: Int32Array; busy: number; port: MessagePort }
+export interface WorkerRequest {
+  grammarDir?: string; queue: Int32Array; busy: number; port: MessagePort;
+  /** Where the main thread gives back the buffers of the flat trees it has built (see packFlat). */
+  back?: MessagePort;
+}
 /**
  * A list of files to build, in the queue's order, its next index at `queue[slot]` (default 0). The
  * main thread sends one or two: the files it knows it needs as soon as they are read, then the
@@ -19,16 +27,44 @@ export interface WorkerRequest { grammarDir?: string; queue: Int32Array; busy: n
  * WORKER_PART_CHARS of text each (`part`: the list goes on in the next message; see parallel.ts).
  */
 export interface WorkerFiles { files: SourceFile[]; slot?: number; more?: boolean; part?: boolean }
-/** `encoded`: the batch's `[path, model][]`, encoded (see modelCodec); `models`: the same as plain data. */
-export interface WorkerReply { encoded?: Encoded; models?: [string, FileModel][]; failed: string[]; done?: boolean }
+/**
+ * `flats`: files parsed here, `[path, flat file]` (see packFlat); `models`: models built elsewhere
+ * (plain data; tests send them); `failed`: files this worker took but could not parse.
+ */
+export interface WorkerReply { flats?: [string, FlatFile][]; models?: [string, FileModel][]; failed: string[]; done?: boolean }
 
-/** Source text per batch: large enough that a message's fixed cost does not matter, small enough that the last one arrives soon. */
-export const WORKER_BATCH_CHARS = 64 * 1024;
+/** Source text per batch: large enough that a message's fixed cost does not matter, small enough that the main thread always has the next one to build. */
+export const WORKER_BATCH_CHARS = 32 * 1024;
+
+/**
+ * `file` with its arrays copied into one buffer (flattenFile's arrays are shared by every walk),
+ * which the message transfers instead of copying: the smallest of `pool` that holds its nodes (20
+ * bytes each), taken out of it, else a new one of exactly that size. The main thread gives the
+ * buffers back once it has built the models: left to its collector, a buffer per file lingered as
+ * garbage until a full collection (500-file benchmark: 7-12 MB of external memory at the end of the
+ * build, 0 with the buffers given back) and was then freed into this thread's malloc arena.
+ */
+export function packFlat(file: FlatFile, pool: ArrayBuffer[] = []): { file: FlatFile; buffer: ArrayBuffer } {
+  const { n } = file.flat;
+  const bytes = 20 * n;
+  let best = -1;
+  for (let i = 0; i < pool.length; i++) if (pool[i].byteLength >= bytes && (best < 0 || pool[i].byteLength < pool[best].byteLength)) best = i;
+  let buffer: ArrayBuffer;
+  if (best < 0) buffer = new ArrayBuffer(bytes);
+  else { buffer = pool[best]; pool[best] = pool[pool.length - 1]; pool.pop(); }
+  // The 32-bit arrays first: each view starts aligned to its element size.
+  const i32 = (k: number, from: Int32Array) => { const a = new Int32Array(buffer, 4 * k * n, n); a.set(from.subarray(0, n)); return a; };
+  const u16 = (k: number, from: Uint16Array) => { const a = new Uint16Array(buffer, 16 * n + 2 * k * n, n); a.set(from.subarray(0, n)); return a; };
+  const flat: FlatTree = { n, start: i32(0, file.flat.start), end: i32(1, file.flat.end), parent: i32(2, file.flat.parent), last: i32(3, file.flat.last), type: u16(0, file.flat.type), field: u16(1, file.flat.field) };
+  const out: FlatFile = { segments: file.segments, roots: file.roots, flat };
+  if (file.missing) out.missing = file.missing;
+  return { file: out, buffer };
+}
 
 async function run(beforeDone?: () => void): Promise<void> {
-  const { grammarDir, queue, busy, port } = workerData as WorkerRequest;
+  const { grammarDir, queue, busy, port, back } = workerData as WorkerRequest;
   mark('worker start');
-  const analyzerReady = Analyzer.create(grammarDir);
+  const parserReady = initParser(grammarDir);
   // One listener for the whole run (a port with no listener drops what arrives).
   const lists: WorkerFiles[] = [];
   let arrived: (() => void) | undefined;
@@ -49,20 +85,24 @@ async function run(beforeDone?: () => void): Promise<void> {
     return { ...m, files };
   };
   let list = await nextList();
-  const analyzer = await analyzerReady;
+  await parserReady;
   mark('worker ready');
-  analyzer.compactModels = false;
   Atomics.store(queue, busy, 1);
-  let models: [string, FileModel][] = [];
+  let flats: [string, FlatFile][] = [];
+  let buffers: ArrayBuffer[] = [];
   let failed: string[] = [];
   const post = (done: boolean) => {
-    let encoded: Encoded | undefined;
-    try { encoded = encode(models); } catch { /* structured clone below */ }
-    const reply: WorkerReply = encoded ? { encoded, failed } : { models, failed };
+    const reply: WorkerReply = { flats, failed };
     if (done) reply.done = true;
-    port.postMessage(reply, encoded ? [encoded.ints.buffer as ArrayBuffer, encoded.nums.buffer as ArrayBuffer] : []);
-    models = [];
+    port.postMessage(reply, buffers);
+    flats = [];
+    buffers = [];
     failed = [];
+  };
+  const pool: ArrayBuffer[] = [];
+  const refill = () => {
+    if (!back) return;
+    for (let m = receiveMessageOnPort(back); m; m = receiveMessageOnPort(back)) for (const b of m.message as ArrayBuffer[]) pool.push(b);
   };
   let chars = 0;
   let built = 0;
@@ -71,27 +111,38 @@ async function run(beforeDone?: () => void): Promise<void> {
     const { files, slot = 0, more } = list;
     for (let i = Atomics.add(queue, slot, 1); i < files.length; i = Atomics.add(queue, slot, 1)) {
       const f = files[i];
-      try { models.push([f.path, analyzer.model(f)]); } catch { failed.push(f.path); }
-      analyzer.forget(f.path);
+      let tree;
+      try {
+        tree = parsePython(f.text);
+        refill();
+        const { file, buffer } = packFlat(flattenFile(tree, f.text), pool);
+        flats.push([f.path, file]);
+        buffers.push(buffer);
+      } catch {
+        // The main thread parses it again and reports what went wrong; a wasm abort leaves this parser unusable.
+        failed.push(f.path);
+        renewParser();
+      } finally {
+        try { tree?.delete(); } catch { /* the runtime aborted: dropped with its parser */ }
+      }
       built++;
       builtChars += f.text.length;
       chars += f.text.length;
       if (chars >= WORKER_BATCH_CHARS) { post(false); chars = 0; }
     }
     if (!more) break;
-    // What is built so far goes now: the main thread may be waiting for nothing else.
-    if (models.length || failed.length) { post(false); chars = 0; }
-    mark(`worker list done, built ${built} (${builtChars} chars)`);
+    // What is parsed so far goes now: the main thread may be waiting for nothing else.
+    if (flats.length || failed.length) { post(false); chars = 0; }
+    mark(`worker list done, parsed ${built} (${builtChars} chars)`);
     list = await nextList();
   }
   port.removeAllListeners('message');
-  mark(`worker built ${built} (${builtChars} chars)`);
-  analyzer.dispose();
+  mark(`worker parsed ${built} (${builtChars} chars)`);
   try { beforeDone?.(); } catch { /* the launcher's code cache is optional */ }
   post(true);
-  releaseEncodeBuffers();
   Atomics.store(queue, busy, 0);
   port.close();
+  back?.close();
 }
 
 /**

@@ -1,7 +1,7 @@
 // The model of a Python file: what the rules, the call graph and the fixes read. Built per top-level
 // statement (python/builder.ts) from one cursor walk over the syntax tree into flat arrays
 // (python/flatTree.ts), and joined from those parts (python/parts.ts), which an edit reuses.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Language, Node, Tree } from 'web-tree-sitter';
 import { ModelBuilder } from './builder';
 import { FIELD_NAMES, type FieldName, KIND_NAMES, type Rows, rowOf } from './exprBuilder';
 import { flattenModule, type FlatTree, type Kinds, kindsFor, type SegmentRef } from './flatTree';
@@ -26,22 +26,7 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
   const at = (offset: number) => { const row = rowOf(rows.starts, offset); return { row, column: offset - rows.starts[row] }; };
   const own = opts.ownText === true;
   if (!reuse && !next) {
-    // Nothing kept for edits: one builder over every statement gives the model the parts would
-    // assemble (ids, offsets and rows are the file's already), without a part per statement.
-    const { segments, roots, flat } = flattenModule(tree, at, () => true, 'auto', kinds.named);
-    // Names and constants are shared as they are made (compact.ts NameTable); in the rare file where
-    // a binding came after a name it changes, the model is built again and shared afterwards.
-    const b = new ModelBuilder(text, flat, kinds, fields, rows, undefined, own).init(opts, true);
-    for (const r of roots) b.run(r);
-    if (stats) stats.built = segments.length;
-    let model = b.model;
-    if (!b.sharedExactly()) {
-      const again = new ModelBuilder(text, flat, kinds, fields, rows, undefined, own).init(opts);
-      for (const r of roots) again.run(r);
-      model = again.model;
-      shareNames(model);
-    }
-    model.lineStarts = starts;
+    const model = fromFlat(flattenModule(tree, at, () => true, 'auto', kinds.named), text, opts, starts, rows, kinds, stats);
     addMissing(tree, model);
     return model;
   }
@@ -78,6 +63,54 @@ export function firstSyntaxError(tree: Tree): { row: number; column: number } | 
     node = next;
   }
   return undefined;
+}
+
+/**
+ * A file's syntax tree as the model builder reads it, made on one thread and built into the model on
+ * another (core/parallel.ts): its flat arrays (python/flatTree.ts), and the syntax error buildModel
+ * adds when the tree has one the builder did not see (`missing`).
+ */
+export interface FlatFile { segments: SegmentRef[]; roots: number[]; flat: FlatTree; missing?: { line: number; column: number } }
+
+/** The FlatFile of a whole file (no part kept for edits). Its arrays are shared: the next walk overwrites them. */
+export function flattenFile(tree: Tree, text: string): FlatFile {
+  const rows: Rows = { starts: textLines(text).rows };
+  const at = (offset: number) => { const row = rowOf(rows.starts, offset); return { row, column: offset - rows.starts[row] }; };
+  const out: FlatFile = flattenModule(tree, at, () => true, 'auto', kindsFor(tree.language, KIND_NAMES).named);
+  const root = tree.rootNode;
+  if (root.hasError) out.missing = findMissing(root) ?? { line: 1, column: 1 };
+  return out;
+}
+
+/** The model buildModel(tree, text, opts) gives, from flattenFile(tree, text) (`language`: the tree's). */
+export function buildModelFromFlat(file: FlatFile, text: string, opts: BuildOptions, language: Language): FileModel {
+  const { starts, rows } = textLines(text);
+  const model = fromFlat(file, text, opts, starts, { starts: rows }, kindsFor(language, KIND_NAMES));
+  if (file.missing && model.syntaxErrors.length === 0) model.syntaxErrors.push(file.missing);
+  return model;
+}
+
+/**
+ * Nothing kept for edits: one builder over every statement gives the model the parts would assemble
+ * (ids, offsets and rows are the file's already), without a part per statement. Names and constants
+ * are shared as they are made (compact.ts NameTable); in the rare file where a binding came after a
+ * name it changes, the model is built again and shared afterwards.
+ */
+function fromFlat({ segments, roots, flat }: { segments: SegmentRef[]; roots: number[]; flat: FlatTree }, text: string, opts: BuildOptions, starts: number[], rows: Rows, kinds: Kinds, stats?: { built: number }): FileModel {
+  const fields = fieldIds(kinds);
+  const own = opts.ownText === true;
+  const b = new ModelBuilder(text, flat, kinds, fields, rows, undefined, own).init(opts, true);
+  for (const r of roots) b.run(r);
+  if (stats) stats.built = segments.length;
+  let model = b.model;
+  if (!b.sharedExactly()) {
+    const again = new ModelBuilder(text, flat, kinds, fields, rows, undefined, own).init(opts);
+    for (const r of roots) again.run(r);
+    model = again.model;
+    shareNames(model);
+  }
+  model.lineStarts = starts;
+  return model;
 }
 
 /** A MISSING node (e.g. an unclosed bracket) is not an ERROR node: when no ERROR was met, it is located by its parent. */
