@@ -169,8 +169,6 @@ export class Analyzer {
   private cache = new CountedMap<string, CachedModel>();
   /** How many files were parsed (not served from the cache) since creation; tests use it. */
   parses = 0;
-  /** Trim the arrays of models built by model() (see compactModel); a worker thread skips it, as posting a model copies it exactly sized. */
-  compactModels = true;
   /** How many times the wasm runtime aborted and the parser was rebuilt. */
   wasmResets = 0;
   /** Set after a wasm abort; the next analyze() reports it once as a note. */
@@ -221,7 +219,7 @@ export class Analyzer {
     const hit = this.cache.get(file.path);
     if (hit && hit.text === file.text && hit.module === file.module && hit.isPackage === file.isPackage) return hit.model;
     const { model } = this.parseAndBuild(file, oldTree, false);
-    if (this.compactModels) compactModel(model);
+    compactModel(model);
     this.cache.set(file.path, { text: file.text, module: file.module, isPackage: file.isPackage, model });
     return model;
   }

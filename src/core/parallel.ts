@@ -6,7 +6,7 @@
 // has a share to parse. A worker sends each file's flat tree (python/model.ts flattenFile) in one
 // transferred buffer; this thread builds the model from it before it takes another file itself, so
 // the models are born where they are kept: nothing is encoded, copied or decoded (the worker used to
-// ship built models, encoded by modelCodec: ~0.25 s of encoding there and ~0.15 s of decoding here
+// ship built models, encoded in typed arrays: ~0.25 s of encoding there and ~0.15 s of decoding here
 // on the 500-file benchmark, and every model's objects allocated twice; docs/performance.md,
 // "Session 11: threads").
 import { existsSync } from 'node:fs';
@@ -188,7 +188,7 @@ export class ModelBuilders {
         this.holdYoungSmall();
         try {
           const model = buildModelFromFlat(flat, f.text, { module: f.module, isPackage: f.isPackage }, language);
-          analyzer.adopt(f, analyzer.compactModels ? compactModel(model) : model);
+          analyzer.adopt(f, compactModel(model));
           adopted++;
           fromFlats++;
         } catch { /* analyze() builds it and reports what went wrong */ }
