@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { Analyzer, differingSpan, type DocumentEdit, type SourceFile } from '../../src/core/analyzer';
 import type { ScanResult } from '../../src/core/types';
-import { freshAnalysis } from './freshAnalysis';
+import { assemblePartial, freshAnalysis } from './freshAnalysis';
 
 const MODELS = `import time
 import requests
@@ -156,8 +156,6 @@ const STEPS: [string, string, string][] = [
   ['the attribute services.py reads renamed again', '    name = "u"', '    xname = "u"'],
 ];
 
-const byPlace = <T extends { file: string; line: number }>(a: T, b: T) => a.file.localeCompare(b.file) || a.line - b.line;
-
 describe('surface keystrokes carry the call graph over for the modules that read no changed name', () => {
   it('gives a fresh analysis\'s findings and handlers after every surface edit, carrying the modules that read nothing it changed', async () => {
     const files = workspace();
@@ -179,11 +177,7 @@ describe('surface keystrokes carry the call graph over for the modules that read
       const part = live.analyze(files, { fixes: false, only });
       carried.push(live.carryStats.functions);
       // The result the editor assembles: the analysed files' findings, the others' kept.
-      result = {
-        ...part,
-        findings: [...result.findings.filter((f) => !only.has(f.file)), ...part.findings].sort((a, b) => byPlace(a, b) || a.column - b.column || a.code.localeCompare(b.code)),
-        handlers: [...result.handlers.filter((h) => !only.has(h.file)), ...part.handlers].sort(byPlace),
-      };
+      result = assemblePartial(result, part, only);
       const want = await freshAnalysis(files.map((f, i) => (i === doc ? { ...f, text: live.modelText(f.path)! } : f)));
       assert.deepEqual(result.findings, want.findings, `${what}: findings`);
       assert.deepEqual(result.handlers, want.handlers, `${what}: handlers`);
@@ -341,11 +335,7 @@ describe('a listener body edit re-analyses the modules whose commits run it, not
       live.updateDocument(files[doc], [differingSpan(text, files[doc].text)]);
       const only = live.dependents(files, files[doc].path);
       const part = live.analyze(files, { fixes: false, only });
-      result = {
-        ...part,
-        findings: [...result.findings.filter((f) => !only.has(f.file)), ...part.findings].sort((a, b) => byPlace(a, b) || a.column - b.column || a.code.localeCompare(b.code)),
-        handlers: [...result.handlers.filter((h) => !only.has(h.file)), ...part.handlers].sort(byPlace),
-      };
+      result = assemblePartial(result, part, only);
       const want = await freshAnalysis(files);
       assert.deepEqual(result.findings, want.findings, `${JSON.stringify(to)}: findings`);
       assert.deepEqual(result.handlers, want.handlers, `${JSON.stringify(to)}: handlers`);

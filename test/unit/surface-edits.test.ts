@@ -8,7 +8,7 @@ import { Analyzer, type SourceFile } from '../../src/core/analyzer';
 import type { ScanResult } from '../../src/core/types';
 import { lineStarts } from '../../src/core/python/model';
 import { rng } from '../../bench/generate';
-import { freshAnalysis } from './freshAnalysis';
+import { assemblePartial, freshAnalysis } from './freshAnalysis';
 
 const MODELS = `import logging
 import time
@@ -220,8 +220,6 @@ function randomEdit(text: string, rnd: () => number): [number, number, string, s
   return [0, 0, '\n', 'newline'];
 }
 
-const byPlace = <T extends { file: string; line: number }>(a: T, b: T) => a.file.localeCompare(b.file) || a.line - b.line;
-
 describe('surface edits re-analyse only the files that read a changed name', () => {
   // Readers' export keys (see Analyzer.readerKeys) as in the editor, and for every reader.
   for (const readerKeyImporters of [3, 1]) it(`after 150 random surface edits of an imported module, each result equals a fresh analysis (readers' keys from ${readerKeyImporters} importers)`, async function () {
@@ -241,11 +239,7 @@ describe('surface edits re-analyse only the files that read a changed name', () 
       live.updateDocument(files[doc], [{ start, end, text: ins }]);
       const only = live.dependents(files, files[doc].path);
       const part = live.analyze(files, { fixes: false, only });
-      result = {
-        ...part,
-        findings: [...result.findings.filter((f) => !only.has(f.file)), ...part.findings].sort((a, b) => byPlace(a, b) || a.column - b.column || a.code.localeCompare(b.code)),
-        handlers: [...result.handlers.filter((h) => !only.has(h.file)), ...part.handlers].sort(byPlace),
-      };
+      result = assemblePartial(result, part, only);
       const k = kinds.get(kind) ?? { edits: 0, partly: 0 };
       k.edits++;
       if (only.size > 1 && live.keptStats.kept > 0 && live.keptStats.analysed > 1) k.partly++;
