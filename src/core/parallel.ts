@@ -162,35 +162,28 @@ export class ModelBuilders {
     const byPath = new Map(files.map((f) => [f.path, f]));
     const language = await initParser();
     let adopted = 0;
-    let fromFlats = 0;
     let flatCpu = 0;
     // Files the workers parsed, waiting for this thread to build their models.
-    const pending: [SourceFile, FlatFile, Helper][] = [];
-    let next = 0;
+    let pending: [SourceFile, FlatFile, Helper][] = [];
     const take = (m: WorkerReply, h: Helper) => {
-      for (const [path, flat] of m.flats ?? []) {
+      for (const [path, flat] of m.flats) {
         const f = byPath.get(path);
         if (f) pending.push([f, flat, h]);
-      }
-      for (const [path, model] of m.models ?? []) {
-        const f = byPath.get(path);
-        if (f) { analyzer.adopt(f, model); adopted++; }
       }
     };
     /** Builds the models of what the workers parsed so far (a model that fails is built by analyze()). */
     const buildPending = () => {
-      if (next === pending.length) return;
+      if (!pending.length) return;
       const c = timelineCpu();
       const back = new Map<Helper, ArrayBuffer[]>();
-      for (; next < pending.length; next++) {
-        const [f, flat, h] = pending[next];
-        pending[next] = undefined as unknown as [SourceFile, FlatFile, Helper];
+      const batch = pending;
+      pending = [];
+      for (const [f, flat, h] of batch) {
         this.holdYoungSmall();
         try {
           const model = buildModelFromFlat(flat, f.text, { module: f.module, isPackage: f.isPackage }, language);
           analyzer.adopt(f, compactModel(model));
           adopted++;
-          fromFlats++;
         } catch { /* analyze() builds it and reports what went wrong */ }
         // The model keeps nothing of its flat tree: the buffer goes back to the worker (workerThread.ts packFlat).
         const buffer = flat.flat.type.buffer as ArrayBuffer;
@@ -212,6 +205,8 @@ export class ModelBuilders {
         }
       }
     };
+    /** What the workers sent so far, taken and built here. */
+    const takeAndBuild = () => { drain(); buildPending(); };
     mark(`sharing ${rest.length} more files`);
     let own = 0;
     let ownChars = 0;
@@ -219,8 +214,7 @@ export class ModelBuilders {
     // for the queue, and their arrays do not pile up here.
     for (const [list, slot] of lists) {
       for (;;) {
-        drain();
-        buildPending();
+        takeAndBuild();
         const i = Atomics.add(this.queue, slot, 1);
         if (i >= list.length) break;
         const f = byPath.get(list[i].path);
@@ -240,16 +234,14 @@ export class ModelBuilders {
     }
     for (const h of this.helpers) {
       for (;;) {
-        drain();
-        buildPending();
+        takeAndBuild();
         if (done.has(h) || !h.alive || Atomics.load(this.queue, h.busy) === 0) break;
         await new Promise<void>((resolve) => { waker.wake = resolve; });
         waker.wake = undefined;
       }
     }
-    drain();
-    buildPending();
-    mark(`workers done; adopted ${adopted} (${fromFlats} built here from their trees, cpu ${flatCpu.toFixed(0)} ms)`);
+    takeAndBuild();
+    mark(`workers done; built ${adopted} here from their trees (cpu ${flatCpu.toFixed(0)} ms)`);
     this.close();
     return adopted;
   }

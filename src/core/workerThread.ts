@@ -11,7 +11,7 @@ import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_
 import type { SourceFile } from './analyzer';
 import { initParser, parsePython, renewParser } from './parser';
 import type { FlatTree } from './python/flatTree';
-import { type FlatFile, flattenFile, type FileModel } from './python/model';
+import { type FlatFile, flattenFile } from './python/model';
 import { mark } from './timeline';
 
 /** `queue[slot]` (see WorkerFiles): the next file of a list to take; `queue[busy]`: 1 while this worker holds files it took and has not posted. */
@@ -27,11 +27,8 @@ export interface WorkerRequest {
  * WORKER_PART_CHARS of text each (`part`: the list goes on in the next message; see parallel.ts).
  */
 export interface WorkerFiles { files: SourceFile[]; slot?: number; more?: boolean; part?: boolean }
-/**
- * `flats`: files parsed here, `[path, flat file]` (see packFlat); `models`: models built elsewhere
- * (plain data; tests send them); `failed`: files this worker took but could not parse.
- */
-export interface WorkerReply { flats?: [string, FlatFile][]; models?: [string, FileModel][]; failed: string[]; done?: boolean }
+/** `flats`: files parsed here, `[path, flat file]` (see packFlat); `failed`: files this worker took but could not parse. */
+export interface WorkerReply { flats: [string, FlatFile][]; failed: string[]; done?: boolean }
 
 /** Source text per batch: large enough that a message's fixed cost does not matter, small enough that the main thread always has the next one to build. */
 export const WORKER_BATCH_CHARS = 32 * 1024;

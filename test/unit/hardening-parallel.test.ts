@@ -72,7 +72,7 @@ describe('hardening: parallel model building', function () {
     const seq = await Analyzer.create();
     const expected = seq.analyze(files);
     // Takes two files from the shared queue as soon as it starts (the test waits for that, so the main
-    // thread cannot take them first on a loaded machine), posts a real model of the first without `done`,
+    // thread cannot take them first on a loaded machine), posts the first's flat tree (as a worker does) without `done`,
     // and exits while marked busy: the second file it took is built by analyze() on the main thread.
     const dir = mkdtempSync(join(tmpdir(), 'loopwise-worker-'));
     const script = join(dir, 'partial.js');
@@ -81,10 +81,13 @@ const { queue, busy, port } = workerData;
 Atomics.store(queue, busy, 1);
 const first = Atomics.add(queue, 0, 1);
 Atomics.add(queue, 0, 1);
-const { Analyzer } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'analyzer.ts'))});
-port.once('message', ({ files }) => Analyzer.create().then((a) => {
+const { initParser, parsePython } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'parser.ts'))});
+const { flattenFile } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'python', 'model.ts'))});
+const { packFlat } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'workerThread.ts'))});
+port.once('message', ({ files }) => initParser().then(() => {
   const f = files[first];
-  port.postMessage({ models: [[f.path, a.model(f)]], failed: [] });
+  const { file, buffer } = packFlat(flattenFile(parsePython(f.text), f.text));
+  port.postMessage({ flats: [[f.path, file]], failed: [] }, [buffer]);
   setTimeout(() => process.exit(0), 50);
 }));
 `);
