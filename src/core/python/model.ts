@@ -22,14 +22,10 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
   const { starts, rows: rowStarts } = lines ?? textLines(text);
   const rows: Rows = { starts: rowStarts };
   const kinds = kindsFor(tree.language, KIND_NAMES);
+  if (!reuse && !next) return fromFlat(flattenFile(tree, text, rowStarts), text, opts, starts, rows, kinds, stats);
   const fields = fieldIds(kinds);
-  const at = (offset: number) => { const row = rowOf(rows.starts, offset); return { row, column: offset - rows.starts[row] }; };
+  const at = positionIn(rowStarts);
   const own = opts.ownText === true;
-  if (!reuse && !next) {
-    const model = fromFlat(flattenModule(tree, at, () => true, 'auto', kinds.named), text, opts, starts, rows, kinds, stats);
-    addMissing(tree, model);
-    return model;
-  }
   const parts: (Part | undefined)[] = [];
   const { segments, roots, flat } = flattenModule(tree, at, (seg) => {
     const part = reuse?.(seg);
@@ -47,7 +43,7 @@ export function buildModel(tree: Tree, text: string, opts: BuildOptions, reuse?:
   const model = assemble(starts, opts, segments, parts as Part[]);
   // Surface hashes serve edits (a document's parts are kept): a file read from disk is identified by its model.
   if (next) model.surface = (parts as Part[]).map((p) => p.surface.toString(36)).join('.');
-  addMissing(tree, model);
+  withMissing(model, missingOf(tree));
   return model;
 }
 
@@ -72,22 +68,21 @@ export function firstSyntaxError(tree: Tree): { row: number; column: number } | 
  */
 export interface FlatFile { segments: SegmentRef[]; roots: number[]; flat: FlatTree; missing?: { line: number; column: number } }
 
-/** The FlatFile of a whole file (no part kept for edits). Its arrays are shared: the next walk overwrites them. */
-export function flattenFile(tree: Tree, text: string): FlatFile {
-  const rows: Rows = { starts: textLines(text).rows };
-  const at = (offset: number) => { const row = rowOf(rows.starts, offset); return { row, column: offset - rows.starts[row] }; };
-  const out: FlatFile = flattenModule(tree, at, () => true, 'auto', kindsFor(tree.language, KIND_NAMES).named);
-  const root = tree.rootNode;
-  if (root.hasError) out.missing = findMissing(root) ?? { line: 1, column: 1 };
+/**
+ * The FlatFile of a whole file (no part kept for edits). Its arrays are shared: the next walk
+ * overwrites them. `rows`: where tree-sitter's rows start (textLines(text).rows).
+ */
+export function flattenFile(tree: Tree, text: string, rows = textLines(text).rows): FlatFile {
+  const out: FlatFile = flattenModule(tree, positionIn(rows), () => true, 'auto', kindsFor(tree.language, KIND_NAMES).named);
+  const missing = missingOf(tree);
+  if (missing) out.missing = missing;
   return out;
 }
 
 /** The model buildModel(tree, text, opts) gives, from flattenFile(tree, text) (`language`: the tree's). */
 export function buildModelFromFlat(file: FlatFile, text: string, opts: BuildOptions, language: Language): FileModel {
   const { starts, rows } = textLines(text);
-  const model = fromFlat(file, text, opts, starts, { starts: rows }, kindsFor(language, KIND_NAMES));
-  if (file.missing && model.syntaxErrors.length === 0) model.syntaxErrors.push(file.missing);
-  return model;
+  return fromFlat(file, text, opts, starts, { starts: rows }, kindsFor(language, KIND_NAMES));
 }
 
 /**
@@ -96,7 +91,7 @@ export function buildModelFromFlat(file: FlatFile, text: string, opts: BuildOpti
  * are shared as they are made (compact.ts NameTable); in the rare file where a binding came after a
  * name it changes, the model is built again and shared afterwards.
  */
-function fromFlat({ segments, roots, flat }: { segments: SegmentRef[]; roots: number[]; flat: FlatTree }, text: string, opts: BuildOptions, starts: number[], rows: Rows, kinds: Kinds, stats?: { built: number }): FileModel {
+function fromFlat({ segments, roots, flat, missing }: FlatFile, text: string, opts: BuildOptions, starts: number[], rows: Rows, kinds: Kinds, stats?: { built: number }): FileModel {
   const fields = fieldIds(kinds);
   const own = opts.ownText === true;
   const b = new ModelBuilder(text, flat, kinds, fields, rows, undefined, own).init(opts, true);
@@ -110,13 +105,27 @@ function fromFlat({ segments, roots, flat }: { segments: SegmentRef[]; roots: nu
     shareNames(model);
   }
   model.lineStarts = starts;
+  withMissing(model, missing);
   return model;
 }
 
-/** A MISSING node (e.g. an unclosed bracket) is not an ERROR node: when no ERROR was met, it is located by its parent. */
-function addMissing(tree: Tree, model: FileModel): void {
+/**
+ * A MISSING node (e.g. an unclosed bracket) is not an ERROR node, so the builder may have seen no
+ * error: where the tree's error is then (located by its parent), if it has one.
+ */
+function missingOf(tree: Tree): { line: number; column: number } | undefined {
   const root = tree.rootNode;
-  if (root.hasError && model.syntaxErrors.length === 0) model.syntaxErrors.push(findMissing(root) ?? { line: 1, column: 1 });
+  return root.hasError ? findMissing(root) ?? { line: 1, column: 1 } : undefined;
+}
+
+/** Adds the tree's error (missingOf) to a model whose builder found none. */
+function withMissing(model: FileModel, missing: { line: number; column: number } | undefined): void {
+  if (missing && model.syntaxErrors.length === 0) model.syntaxErrors.push(missing);
+}
+
+/** Tree-sitter's row and column of an offset, from where its rows start. */
+function positionIn(rows: number[]): (offset: number) => { row: number; column: number } {
+  return (offset) => { const row = rowOf(rows, offset); return { row, column: offset - rows[row] }; };
 }
 
 /**
@@ -130,7 +139,7 @@ export function buildStatementPart(tree: Tree, text: string, opts: BuildOptions,
   const rows: Rows = { starts: textLines(text).rows };
   const kinds = kindsFor(tree.language, KIND_NAMES);
   const fields = fieldIds(kinds);
-  const at = (offset: number) => { const row = rowOf(rows.starts, offset); return { row, column: offset - rows.starts[row] }; };
+  const at = positionIn(rows.starts);
   const { segments, roots, flat } = flattenModule(tree, at, () => true, 'auto', kinds.named);
   if (segments.length !== 1 || segments[0].startIndex !== 0 || roots[0] < 0) return undefined;
   const end = segments[0].endIndex;
