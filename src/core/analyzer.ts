@@ -3,7 +3,7 @@
 // event loop, directly or through sync helpers, with a CPU / I/O estimate per coroutine.
 import type { Tree } from 'web-tree-sitter';
 import { Edit } from 'web-tree-sitter';
-import { CallGraph, type CallInfo, CostMemo, edgeHops, listenerEntry, listenerRead, type SummaryEntry, type SyncCost } from './callgraph';
+import { CallGraph, type CallInfo, CostMemo, edgeHops, isListenerRead, listenerEntry, listenerRead, type SummaryEntry, type SyncCost } from './callgraph';
 import { isSuppressed } from './rules/loop-checks';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
@@ -771,8 +771,8 @@ export class Analyzer {
           // A listener is reached through no name: the modules whose calls fire it note what a commit sees
           // of it as read (CallGraph.noteListeners), and are analysed again (their importers unless their
           // export keys hold) when that changed.
-          if (!run.isListener(n)) continue;
           const q = n.replace('\u0000', '.');
+          if (!run.isListener(q)) continue;
           const was = listenerView(base, q);
           const now = listenerView(key, q);
           if (!was || !now || was.entries !== now.entries) names.add(listenerRead(n, 'entries'));
@@ -1190,7 +1190,7 @@ function exportKeyChanges(before: string, after: string, module: string): Set<st
 
 /** Whether reads (see Analyzer.reads) hold a name, not only what commits see of listeners (see listenerRead). */
 function readsNames(reads: Set<string> | undefined): boolean {
-  if (reads) for (const r of reads) { const c = r.charCodeAt(r.length - 1); if (c !== 1 && c !== 2) return true; }
+  if (reads) for (const r of reads) if (!isListenerRead(r)) return true;
   return false;
 }
 
@@ -1322,9 +1322,9 @@ class Run {
     return this.graph.listenerKey();
   }
 
-  /** Whether a module's name (`module\u0000name`, as exportKeyChanges gives) is a registered listener. */
-  isListener(name: string): boolean {
-    return this.graph.isListener(name.replace('\u0000', '.'));
+  /** Whether a registered listener has this qualified name (see CallGraph.isListener). */
+  isListener(qname: string): boolean {
+    return this.graph.isListener(qname);
   }
 
   /** Report these files (before result()). */

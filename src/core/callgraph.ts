@@ -1000,6 +1000,12 @@ export function listenerRead(name: string, what: 'entries' | 'cost'): string {
   return `${name}${what === 'entries' ? '\u0001' : '\u0002'}`;
 }
 
+/** Whether a read (see Analyzer.reads) is one of listenerRead's, not a name. */
+export function isListenerRead(read: string): boolean {
+  const c = read.charCodeAt(read.length - 1);
+  return c === 1 || c === 2;
+}
+
 /**
  * What a listener blocks on, as seen from the commit that runs it: not SQLAlchemy's own calls (the
  * listener's `connection.execute(...)` runs on the flush's connection, driven by the async driver
