@@ -154,6 +154,7 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
     const scan = (root: string, ...extra: string[]) => spawnSync(process.execPath, [join(dist, 'cli.js'), 'scan', root, '--format', 'json', '--exit-zero', '--no-config', ...extra],
       { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, LOOPWISE_TIMELINE: '1' } });
     const workerLines = (stderr: string) => [...stderr.matchAll(/\[timeline\]\s+\d+ ms worker\d+ /g)].length;
+    const workWorkerLines = (stderr: string) => [...stderr.matchAll(/\[timeline\]\s+\d+ ms worker\d+ (?!worker (?:start|ready) )/g)].length;
     const byDefault = scan(app);
     assert.equal(byDefault.status, 0, byDefault.stderr);
     assert.doesNotMatch(byDefault.stderr, /started \d+ workers/);
@@ -171,7 +172,10 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
     const multi = scan(wide);
     assert.equal(multi.status, 0, multi.stderr);
     assert.match(multi.stderr, /started 1 workers[\s\S]*too little source for workers: one thread/);
-    assert.equal(workerLines(multi.stderr), 0, 'the stopped worker built nothing');
+    // Stopped before any file was shared, the worker built nothing: on a loaded machine it may have
+    // come far enough to mark its own start, never further.
+    assert.doesNotMatch(multi.stderr, /shared \d+ files early|sharing \d+ more files/, multi.stderr);
+    assert.equal(workWorkerLines(multi.stderr), 0, multi.stderr);
     assert.equal(scan(wide, '--jobs', '1').stdout, multi.stdout);
   });
 });
