@@ -538,7 +538,7 @@ export class CallGraph {
 
   private classifyCall(mod: ModuleEntry, site: CallSite): CallInfo {
     const canonical = this.calleeName(mod, site);
-    const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
+    const info = callInfo(site, canonical, 'other');
     if (!canonical) return this.modelHeuristic(mod, info);
     const facts = this.factsOf(canonical);
     const rule = facts.rule;
@@ -633,7 +633,10 @@ export class CallGraph {
     if (e.k === 'lambda') {
       const at = offsetOf(e);
       const fn = mod.model.functions.find((f) => f.isLambda && f.start === at);
-      return fn ? { site, canonical: fn.qname, kind: 'local', target: { mod, fn }, suppressed: false } : undefined;
+      if (!fn) return undefined;
+      const info = callInfo(site, fn.qname, 'local');
+      info.target = { mod, fn };
+      return info;
     }
     // A reference is not called with the site's arguments (and must not recurse into them).
     const info = this.classify(mod, { ...site, callee: e, args: [], kw: {}, awaited: false });
@@ -949,6 +952,16 @@ function awaitedUseWins(calls: CallInfo[]): void {
     const r = receiverOf(c.site.text);
     if (r && asyncReceivers.has(r)) { c.awaitedRule = c.rule; c.kind = 'other'; c.rule = undefined; }
   }
+}
+
+/**
+ * A CallInfo with every field present from the start, in one order: classification fills in some of
+ * them and syncEdges adds `edges` later. Objects made with only some fields and given the others
+ * afterwards took a different hidden class per combination (the readers' property loads then went
+ * megamorphic) and a property array each for the fields added later.
+ */
+function callInfo(site: CallSite, canonical: string | undefined, kind: CallKind): CallInfo {
+  return { site, canonical, kind, rule: undefined, target: undefined, offloaded: undefined, ioKind: undefined, suppressed: false, awaitedRule: undefined, props: undefined, edges: undefined };
 }
 
 /** `False`, `0`, `''`. */
