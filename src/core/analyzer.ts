@@ -1382,7 +1382,9 @@ class Run {
     for (const mod of this.index.modules.values()) {
       if (this.opts.only && !this.opts.only.has(mod.file)) continue;
       this.index.reading(this.memo?.readsOf(mod), () => {
-        for (const fn of mod.model.functions) {
+        const fns = mod.model.functions;
+        for (let i = 0; i < fns.length; i++) {
+          const fn = fns[i];
           if (fn.isLambda) continue;
           const ref = { mod, fn };
           const role = this.fastapi.roleOf(fn);
@@ -1423,7 +1425,9 @@ class Run {
   private reportCoroutine(ref: FunctionRef, role: Role | undefined): void {
     // A test's `@patch(...)` targets are mocks while it runs: nothing is reached through them.
     const patched = ref.mod.testCode ? patchedBy(ref.fn, (e) => this.graph.canonical(ref.mod, e), (q) => this.index.canonicalize(q)) : undefined;
-    for (const c of this.graph.callsOf(ref)) {
+    const calls = this.graph.callsOf(ref);
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i];
       if (patched && reachesMock(patched, ref.mod.model.module, c.site.callee, c.canonical)) continue;
       if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code)) {
         this.push(ref, role, c, c.rule, [], this.syncLoopHint(ref, c));
@@ -1438,9 +1442,13 @@ class Run {
       const direct = c.kind === 'rule' && c.rule ? c.rule.code : undefined;
       // Made on the first entry reached: most calls reach none.
       let reached: Map<string, { rule: RuleHit; chain: ChainHop[] }> | undefined;
-      for (const edge of this.graph.syncEdges(c)) {
+      const edges = this.graph.syncEdges(c);
+      for (let j = 0; j < edges.length; j++) {
+        const edge = edges[j];
         if (patched && !edge.hops && !edge.listener && reachesMock(patched, ref.mod.model.module, c.site.callee, edge.t.fn.qname)) continue;
-        for (const e of this.graph.entriesAt(ref, c, edge)) {
+        const entries = this.graph.entriesAt(ref, c, edge);
+        for (let k = 0; k < entries.length; k++) {
+          const e = entries[k];
           if (patched && this.throughPatched(e, patched)) continue;
           if (e.code === direct || (edge.listener && !listenerEntry(e)) || !this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
           const chain = [...edgeHops(ref.mod, c.site, edge), ...e.chain];
@@ -1448,10 +1456,12 @@ class Run {
           if (!prev || chain.length < prev.chain.length) (reached ??= new Map()).set(e.code, { rule: e.rule, chain });
         }
       }
-      for (const family of reached ? FAMILIES : []) {
+      // Most calls reach nothing: no loop over the families then.
+      for (let fi = 0; reached && fi < FAMILIES.length; fi++) {
+        const family = FAMILIES[fi];
         // The family's entries in the map's order (mostly one: sorted only when there are more).
         let same: [string, { rule: RuleHit; chain: ChainHop[] }][] | undefined;
-        for (const entry of reached!) if (entry[1].rule.family === family) (same ??= []).push(entry);
+        for (const entry of reached) if (entry[1].rule.family === family) (same ??= []).push(entry);
         if (!same) continue;
         if (same.length > 1) same.sort(([ca, a], [cb, b]) => a.chain.length - b.chain.length || ca.localeCompare(cb));
         const also = same.slice(1).map(([code, x]) => ({ code, call: x.chain[x.chain.length - 1].name, chain: x.chain }));
@@ -1651,7 +1661,8 @@ class Run {
     const out = new CostAcc(this.costItems);
     if (stack.has(ref.fn.qname)) { this.coroutineCosts.cut(stack); return out; }
     stack.add(ref.fn.qname);
-    for (const c of this.graph.callsOf(ref)) this.addCallCost(ref, out, c, stack);
+    const calls = this.graph.callsOf(ref);
+    for (let i = 0; i < calls.length; i++) this.addCallCost(ref, out, calls[i], stack);
     stack.delete(ref.fn.qname);
     this.coroutineCosts.set(ref, out);
     return out;

@@ -366,11 +366,13 @@ export class CallGraph {
     const sites = memo.sites;
     const ids = ref.fn.calls;
     let out: CallInfo[];
+    const calls = ref.mod.model.calls;
+    out = new Array<CallInfo>(ids.length);
     if (ids.length && sites[ids[0]] === undefined) {
-      for (const i of ids) sites[i] = this.classify(ref.mod, ref.mod.model.calls[i]);
-      out = ids.map((i) => sites[i]!);
+      for (let k = 0; k < ids.length; k++) sites[ids[k]] = this.classify(ref.mod, calls[ids[k]]);
+      for (let k = 0; k < ids.length; k++) out[k] = sites[ids[k]]!;
       awaitedUseWins(out);
-    } else out = ids.map((i) => (sites[i] ??= this.classify(ref.mod, ref.mod.model.calls[i])));
+    } else for (let k = 0; k < ids.length; k++) out[k] = (sites[ids[k]] ??= this.classify(ref.mod, calls[ids[k]]));
     memo.byFn.set(ref.fn, out);
     // What carryFrom reads of the lists, noted only for a graph the next one may carry over.
     if (!this.modulesAt) return out;
@@ -536,7 +538,7 @@ export class CallGraph {
 
   private classifyCall(mod: ModuleEntry, site: CallSite): CallInfo {
     const canonical = this.calleeName(mod, site);
-    const info: CallInfo = { site, canonical, kind: 'other', suppressed: false };
+    const info = callInfo(site, canonical, 'other');
     if (!canonical) return this.modelHeuristic(mod, info);
     const facts = this.factsOf(canonical);
     const rule = facts.rule;
@@ -631,7 +633,10 @@ export class CallGraph {
     if (e.k === 'lambda') {
       const at = offsetOf(e);
       const fn = mod.model.functions.find((f) => f.isLambda && f.start === at);
-      return fn ? { site, canonical: fn.qname, kind: 'local', target: { mod, fn }, suppressed: false } : undefined;
+      if (!fn) return undefined;
+      const info = callInfo(site, fn.qname, 'local');
+      info.target = { mod, fn };
+      return info;
     }
     // A reference is not called with the site's arguments (and must not recurse into them).
     const info = this.classify(mod, { ...site, callee: e, args: [], kw: {}, awaited: false });
@@ -652,13 +657,18 @@ export class CallGraph {
     const entries = new Map<string, SummaryEntry[]>();
     const callers = new Map<string, FunctionRef[]>();
     const work: FunctionRef[] = [];
-    for (const f of region) {
+    for (let r = 0; r < region.length; r++) {
+      const f = region[r];
       const list: SummaryEntry[] = [];
-      for (const c of this.callsOf(f)) {
+      const calls = this.callsOf(f);
+      for (let i = 0; i < calls.length; i++) {
+        const c = calls[i];
         if (c.kind === 'rule' && c.rule && !c.suppressed && this.rules.enabled(c.rule.code)) {
           mergeEntry(list, { code: c.rule.code, rule: c.rule, root: c.canonical!, chain: [hop(f.mod, c.site)], when: this.guardOf(f, c.site) });
         }
-        for (const edge of this.syncEdges(c)) {
+        const edges = this.syncEdges(c);
+        for (let j = 0; j < edges.length; j++) {
+          const edge = edges[j];
           const t = edge.t;
           const known = this.summaries.get(t.fn.qname);
           if (known) this.addEntries(list, known, f, c, edge);
@@ -679,15 +689,18 @@ export class CallGraph {
       for (const f of callers.get(g.fn.qname) ?? []) {
         const fEntries = entries.get(f.fn.qname)!;
         let changed = false;
-        for (const c of this.callsOf(f)) {
-          for (const edge of this.syncEdges(c)) {
-            if (edge.t.fn.qname === g.fn.qname && this.addEntries(fEntries, gEntries, f, c, edge)) changed = true;
+        const calls = this.callsOf(f);
+        for (let i = 0; i < calls.length; i++) {
+          const c = calls[i];
+          const edges = this.syncEdges(c);
+          for (let j = 0; j < edges.length; j++) {
+            if (edges[j].t.fn.qname === g.fn.qname && this.addEntries(fEntries, gEntries, f, c, edges[j])) changed = true;
           }
         }
         if (changed) work.push(f);
       }
     }
-    for (const [q, list] of entries) this.summaries.set(q, list);
+    entries.forEach((list, q) => this.summaries.set(q, list));
     return entries.get(fn.qname) ?? [];
   }
 
@@ -767,8 +780,11 @@ export class CallGraph {
     while (stack.length) {
       const f = stack.pop()!;
       out.push(f);
-      for (const c of this.callsOf(f)) {
-        for (const { t } of this.syncEdges(c)) {
+      const calls = this.callsOf(f);
+      for (let i = 0; i < calls.length; i++) {
+        const edges = this.syncEdges(calls[i]);
+        for (let j = 0; j < edges.length; j++) {
+          const t = edges[j].t;
           if (seen.has(t.fn.qname) || this.summaries.has(t.fn.qname)) continue;
           seen.add(t.fn.qname);
           stack.push(t);
@@ -790,7 +806,7 @@ export class CallGraph {
     const t = this.syncTarget(c);
     const listeners = this.listenersOf(c);
     const props = c.props ?? [];
-    out = !listeners.length && !props.length ? (t ? [{ t }] : []) : [...props, ...(t ? [{ t }] : []), ...listeners];
+    out = !listeners.length && !props.length ? (t ? [{ t }] : NO_EDGES) : [...props, ...(t ? [{ t }] : []), ...listeners];
     c.edges = out;
     return out;
   }
@@ -840,9 +856,9 @@ export class CallGraph {
   /** The listeners a session/connection commit, flush or execute runs (awaited or not). */
   private listenersOf(c: CallInfo): SyncEdge[] {
     const events = firesEvents(c);
-    if (!events) return [];
+    if (!events) return NO_EDGES;
     const index = this.listeners();
-    if (!index.size) return [];
+    if (!index.size) return NO_EDGES;
     const out: SyncEdge[] = [];
     for (const event of events) {
       for (const t of index.get(event) ?? []) {
@@ -889,7 +905,9 @@ export class CallGraph {
     if (stack.has(ref.fn.qname)) { this.syncCosts.cut(stack); return { cpuMs: 0, ioMs: 0, kinds: {} }; }
     stack.add(ref.fn.qname);
     const out: SyncCost = { cpuMs: 0, ioMs: 0, kinds: {} };
-    for (const c of this.callsOf(ref)) {
+    const calls = this.callsOf(ref);
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i];
       if ((c.kind === 'rule' && c.rule) || c.kind === 'cpu-only') {
         const kind = c.rule ? c.rule.kind : c.ioKind!;
         const cost = this.costKind(kind);
@@ -897,7 +915,8 @@ export class CallGraph {
         addKind(out.kinds, kind, cost.ms);
         continue;
       }
-      for (const { t } of this.syncEdges(c)) { const sub = this.syncCost(t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; mergeKinds(out.kinds, sub.kinds); }
+      const edges = this.syncEdges(c);
+      for (let j = 0; j < edges.length; j++) { const sub = this.syncCost(edges[j].t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; mergeKinds(out.kinds, sub.kinds); }
     }
     stack.delete(ref.fn.qname);
     this.syncCosts.set(ref, out);
@@ -920,17 +939,29 @@ function receiverOf(text: string): string | undefined {
 function awaitedUseWins(calls: CallInfo[]): void {
   // Made at the first awaited rule call: most functions have none.
   let asyncReceivers: Set<string> | undefined;
-  for (const c of calls) {
+  for (let i = 0; i < calls.length; i++) {
+    const c = calls[i];
     if (!c.awaitedRule) continue;
     const r = receiverOf(c.site.text);
     if (r) (asyncReceivers ??= new Set()).add(r);
   }
   if (!asyncReceivers) return;
-  for (const c of calls) {
+  for (let i = 0; i < calls.length; i++) {
+    const c = calls[i];
     if (c.kind !== 'rule' || c.rule?.family !== 'blocking') continue;
     const r = receiverOf(c.site.text);
     if (r && asyncReceivers.has(r)) { c.awaitedRule = c.rule; c.kind = 'other'; c.rule = undefined; }
   }
+}
+
+/**
+ * A CallInfo with every field present from the start, in one order: classification fills in some of
+ * them and syncEdges adds `edges` later. Objects made with only some fields and given the others
+ * afterwards took a different hidden class per combination (the readers' property loads then went
+ * megamorphic) and a property array each for the fields added later.
+ */
+function callInfo(site: CallSite, canonical: string | undefined, kind: CallKind): CallInfo {
+  return { site, canonical, kind, rule: undefined, target: undefined, offloaded: undefined, ioKind: undefined, suppressed: false, awaitedRule: undefined, props: undefined, edges: undefined };
 }
 
 /** `False`, `0`, `''`. */

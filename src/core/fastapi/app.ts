@@ -42,7 +42,8 @@ export class FastApiModel {
     const roleCalls = this.collectIncludes();
     let m = 0;
     for (const mod of index.modules.values()) {
-      for (const fn of mod.model.functions) this.readDecorators(mod, fn);
+      const fns = mod.model.functions;
+      for (let i = 0; i < fns.length; i++) if (fns[i].decorators.length) this.readDecorators(mod, fns[i]);
       for (const c of roleCalls[m++]) {
         if (ROLE_CALLS.has(lastName(c.callee))) this.readCallRoles(mod, c, callee);
         else if (isDecoratorCall(c)) {
@@ -268,7 +269,9 @@ export class FastApiModel {
     for (const mod of this.index.modules.values()) {
       const candidates: CallSite[] = [];
       roleCalls.push(candidates);
-      for (const c of mod.model.calls) {
+      const calls = mod.model.calls;
+      for (let i = 0; i < calls.length; i++) {
+        const c = calls[i];
         if (ROLE_CALLS.has(lastName(c.callee)) || isDecoratorCall(c)) candidates.push(c);
         if (c.callee.k !== 'attr' || c.callee.a !== 'include_router' || !c.args[0]) continue;
         const parent = mod.resolver.resolve(c.callee.o);

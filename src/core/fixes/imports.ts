@@ -39,7 +39,9 @@ export function ensureImport(text: string, model: FileModel, need: ImportNeed, e
 
 function findOrAddImport(text: string, model: FileModel, need: ImportNeed, eol: string, fnScope: number, memo?: FixMemo): ImportResult | undefined {
   const wanted = need.name ? [`${need.module}.${need.name}`, ...(need.alternatives ?? [])] : [need.module, ...(need.alternatives ?? [])];
-  for (const imp of model.imports) {
+  const imports = model.imports;
+  for (let i = 0; i < imports.length; i++) {
+    const imp = imports[i];
     if ((imp.scope === 0 || imp.scope === fnScope) && wanted.includes(imp.q)) {
       // `import a.b` binds `a` with q `a`; only a matching full name reuses it.
       return { local: imp.name };

@@ -136,7 +136,8 @@ export function functionIndex(files: { path: string; text: string }[], entries: 
     let defs = firstDefs.get(model);
     if (!defs) {
       firstDefs.set(model, (defs = new Map()));
-      for (const fn of model.functions) if (!fn.isLambda && !defs.has(fn.qname)) defs.set(fn.qname, fn);
+      const fns = model.functions;
+      for (let i = 0; i < fns.length; i++) { const fn = fns[i]; if (!fn.isLambda && !defs.has(fn.qname)) defs.set(fn.qname, fn); }
     }
     return defs.get(qname);
   };

@@ -134,7 +134,8 @@ function functionsByName(model: FileModel, memo: FixMemo): Map<string, FunctionI
   let byName = memo.byName.get(model);
   if (!byName) {
     byName = new Map();
-    for (const f of model.functions) if (!f.isLambda && !byName.has(f.qname)) byName.set(f.qname, f);
+    const fns = model.functions;
+    for (let i = 0; i < fns.length; i++) { const f = fns[i]; if (!f.isLambda && !byName.has(f.qname)) byName.set(f.qname, f); }
     memo.byName.set(model, byName);
   }
   return byName;
@@ -200,7 +201,8 @@ export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo):
     note('global-write', own.globalWrite);
     note('param-mutation', own.paramMutation);
     note('framework-exception', own.frameworkException);
-    for (const c of own.calls) {
+    for (let i = 0; i < own.calls.length; i++) {
+      const c = own.calls[i];
       note('loop-api', c.loopApi);
       if (c.connects && top) {
         note('makes-connection', `${s.fn.name} opens a sqlite3 connection, usable only in the thread that opens it`);
@@ -237,18 +239,22 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
   const own: OwnFacts = { calls: [] };
   // Module globals: declared `global` and written, or a module-level object mutated in place.
   const scope = s.model.scopes[s.fn.scope];
-  for (const g of scope?.globals ?? []) {
-    if (own.globalWrite) break;
-    if (mutates(code, g, true)) own.globalWrite = `${s.fn.name} writes the global ${g}`;
+  if (scope?.globals) {
+    for (const g of scope.globals) {
+      if (own.globalWrite) break;
+      if (mutates(code, g, true)) own.globalWrite = `${s.fn.name} writes the global ${g}`;
+    }
   }
   const mod = moduleNames(s, memo);
   if (!own.globalWrite) {
-    for (const name of mod.values) {
+    for (let i = 0; i < mod.values.length; i++) {
+      const name = mod.values[i];
       if (scope?.bindings.has(name)) continue;
       if (mutates(code, name, false)) { own.globalWrite = `${s.fn.name} changes the module-level ${name}`; break; }
     }
   }
-  for (const p of s.fn.params) {
+  for (let i = 0; i < s.fn.params.length; i++) {
+    const p = s.fn.params[i];
     if (p.name === 'self' || p.name === 'cls') continue;
     if (mutates(code, p.name, false)) { own.paramMutation = `${s.fn.name} changes its argument ${p.name}`; break; }
   }
@@ -258,8 +264,9 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
     const full = resolved ? resolved + m[1].slice(m[1].split('.')[0].length) : m[1];
     if (FRAMEWORK_EXC.test(full)) { own.frameworkException = `${s.fn.name} raises ${m[1]}`; break; }
   }
-  for (const i of s.fn.calls) {
-    const site = s.model.calls[i];
+  const ids = s.fn.calls;
+  for (let k = 0; k < ids.length; k++) {
+    const site = s.model.calls[ids[k]];
     const q = resolveMemo(s, site.callee, memo) ?? '';
     const target = calleeSource(s, site.callee, index, memo);
     const loopApi = LOOP_API.test(q) ? `${s.fn.name} calls ${q.replace(/\(\)/g, '')}` : undefined;
@@ -269,7 +276,8 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
     if (loopApi !== undefined || connects || target || unknownDef) own.calls.push({ loopApi, connects, target, unknownDef });
   }
   // A sqlite3 connection made on the loop thread at module level and used here.
-  for (const name of mod.connections) {
+  for (let i = 0; i < mod.connections.length; i++) {
+    const name = mod.connections[i];
     if (scope?.bindings.has(name)) continue;
     if (new RegExp(`(?<![\\w.])${escapeRegex(name)}\\b`).test(code)) { own.threadAffine = `${s.fn.name} uses the sqlite3 connection ${name}`; break; }
   }
@@ -286,12 +294,19 @@ function moduleNames(s: FnSource, memo?: FixMemo): { values: string[]; connectio
   if (known) return known;
   const values: string[] = [];
   const connections: string[] = [];
-  for (const [name, list] of s.model.scopes[0].bindings) {
+  // forEach: a Map's for-of makes an iterator result and an entry array per binding (the bundle's cold code is not optimised).
+  s.model.scopes[0].bindings.forEach((list, name) => {
     // Module-level values, and imported modules or objects (`state.telemetry += [...]`, `os.environ[k] = v`).
-    if (!list.every((b) => b.kind !== 'value' && b.kind !== 'import')) values.push(name);
-    const b = list.find((x) => x.kind === 'value' && x.expr?.k === 'call');
+    let b: (typeof list)[number] | undefined;
+    let valueOrImport = false;
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i];
+      if (x.kind === 'value' || x.kind === 'import') valueOrImport = true;
+      if (!b && x.kind === 'value' && x.expr?.k === 'call') b = x;
+    }
+    if (valueOrImport) values.push(name);
     if (b && b.expr?.k === 'call' && s.resolver.resolve(b.expr.f) === 'sqlite3.connect') connections.push(name);
-  }
+  });
   const names = { values, connections };
   memo?.modules.set(s.model, names);
   return names;

@@ -17,7 +17,10 @@ export const TASK_CALLS = new Set<string>([
 export function checkDroppedTask(cx: LoopCheckContext, mod: ModuleEntry): void {
   const { code } = droppedTask;
   if (!cx.enabled(code)) return;
-  for (const site of mod.model.calls) {
+  // Every call site of the workspace: indexed (a for-of makes an iterator result per site in code not yet optimised).
+  const calls = mod.model.calls;
+  for (let i = 0; i < calls.length; i++) {
+    const site = calls[i];
     if (!site.stmt || site.awaited) continue;
     const canonical = cx.graph.calleeName(mod, site);
     if (!canonical || !TASK_CALLS.has(canonical) || isSuppressed(mod, site, code)) continue;

@@ -64,7 +64,10 @@ function coroutineCallee(cx: LoopCheckContext, mod: ModuleEntry, site: CallSite)
 export function checkNeverAwaited(cx: LoopCheckContext, mod: ModuleEntry): void {
   const { code } = neverAwaited;
   if (!cx.enabled(code)) return;
-  for (const site of mod.model.calls) {
+  // Every call site of the workspace: indexed (a for-of makes an iterator result per site in code not yet optimised).
+  const calls = mod.model.calls;
+  for (let i = 0; i < calls.length; i++) {
+    const site = calls[i];
     if (!site.stmt || site.awaited) continue;
     const fn = fnOf(mod, site);
     if (fn?.isLambda) continue;

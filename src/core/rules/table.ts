@@ -112,14 +112,17 @@ export class PatternTable<T> {
   }
 
   private search(name: string): Match<T> | undefined {
-    for (const key of [firstSegment(name), '']) {
-      const list = this.wild.get(key);
-      if (!list) continue;
-      for (const w of list) {
-        if (!w.re.test(name)) continue;
-        if (w.except && w.except.has(lastSegment(name))) continue;
-        return w.m;
-      }
+    // The name's first segment's patterns, then those starting with a wildcard (no array or iterator made per name).
+    return this.searchIn(this.wild.get(firstSegment(name)), name) ?? this.searchIn(this.wild.get(''), name);
+  }
+
+  private searchIn(list: { re: RegExp; m: Match<T>; except?: Set<string> }[] | undefined, name: string): Match<T> | undefined {
+    if (!list) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i];
+      if (!w.re.test(name)) continue;
+      if (w.except && w.except.has(lastSegment(name))) continue;
+      return w.m;
     }
     return undefined;
   }

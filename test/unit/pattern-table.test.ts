@@ -1,0 +1,42 @@
+// PatternTable (rules/table.ts): exact names first, then the wildcard patterns of the name's first
+// segment in the order they were added, then the patterns that start with a wildcard; `except` names
+// a last segment a pattern does not cover.
+import { strict as assert } from 'node:assert';
+import { PatternTable } from '../../src/core/rules/table';
+
+describe('PatternTable', () => {
+  it('tries the first segment\'s patterns before those starting with a wildcard, in the order added', () => {
+    const t = new PatternTable<string>();
+    t.add('*.read_text', 'any-read');
+    t.add('pathlib.*', 'pathlib-any');
+    t.add('pathlib.Path().*', 'path-method');
+    // Both a first-segment pattern and a wildcard-first one match: the first segment's wins.
+    assert.equal(t.get('pathlib.Path().read_text')?.value, 'pathlib-any');
+    // Only the wildcard-first pattern matches.
+    assert.equal(t.get('os.path.read_text')?.value, 'any-read');
+    assert.equal(t.get('os.path.read_text')?.pattern, '*.read_text');
+    // Neither.
+    assert.equal(t.get('os.getcwd'), undefined);
+  });
+
+  it('skips a pattern for an excepted last segment and goes on to the next', () => {
+    const t = new PatternTable<string>();
+    t.add('requests.*', 'requests', ['Session']);
+    t.add('*.Session', 'session');
+    assert.equal(t.get('requests.get')?.value, 'requests');
+    assert.equal(t.get('requests.Session')?.value, 'session');
+  });
+
+  it('prefers an exact name, and answers the same after a memoised miss', () => {
+    const t = new PatternTable<string>();
+    t.add('time.*', 'time-any');
+    t.add('time.sleep', 'sleep');
+    assert.equal(t.get('time.sleep')?.value, 'sleep');
+    assert.equal(t.get('time.monotonic')?.value, 'time-any');
+    assert.equal(t.get('timex.sleep'), undefined);
+    assert.equal(t.get('timex.sleep'), undefined);
+    // Adding a pattern clears the memo: the earlier miss is looked up again.
+    t.add('timex.*', 'timex');
+    assert.equal(t.get('timex.sleep')?.value, 'timex');
+  });
+});
