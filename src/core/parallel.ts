@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Analyzer, SourceFile } from './analyzer';
 import { keepYoungSmall } from './batchHeap';
-import { initParser } from './parser';
+import { compileGrammars, type Grammars, initParser } from './parser';
 import { compactModel } from './python/compact';
 import { buildModelFromFlat, type FlatFile } from './python/model';
 import { mark, timelineCpu } from './timeline';
@@ -55,7 +55,7 @@ export function defaultJobs(): number {
  */
 const NEXT = 0;
 
-interface Helper { worker: Worker; port: MessagePort; back: MessagePort; busy: number; gone: Promise<void>; alive: boolean }
+interface Helper { worker: Worker; port: MessagePort; back: MessagePort; grammars: MessagePort; busy: number; gone: Promise<void>; alive: boolean }
 
 /**
  * Worker threads started ahead of the files they will build: `start` spawns them, `build` hands
@@ -76,15 +76,16 @@ export class ModelBuilders {
     for (let i = 0; i < workers; i++) {
       const { port1, port2 } = new MessageChannel();
       const ret = new MessageChannel();
-      const req: WorkerRequest = { grammarDir, queue: this.queue, busy: 1 + i, port: port2, back: ret.port2 };
+      const wasm = new MessageChannel();
+      const req: WorkerRequest = { grammarDir, queue: this.queue, busy: 1 + i, port: port2, back: ret.port2, grammars: wasm.port2 };
       let worker: Worker;
-      try { worker = new Worker(script, { workerData: req, transferList: [port2, ret.port2] }); } catch { port1.close(); ret.port1.close(); continue; }
+      try { worker = new Worker(script, { workerData: req, transferList: [port2, ret.port2, wasm.port2] }); } catch { port1.close(); ret.port1.close(); wasm.port1.close(); continue; }
       // Never the reason the process stays up (a scan that fails before build() must still exit);
       // while build() waits for a worker, the listening port keeps this thread's loop alive.
       worker.unref();
       this.starting++;
       worker.once('online', () => { this.starting--; keepYoungSmall(); });
-      const helper: Helper = { worker, port: port1, back: ret.port1, busy: 1 + i, alive: true, gone: Promise.resolve() };
+      const helper: Helper = { worker, port: port1, back: ret.port1, grammars: wasm.port1, busy: 1 + i, alive: true, gone: Promise.resolve() };
       helper.gone = new Promise((resolve) => {
         const gone = () => { helper.alive = false; resolve(); };
         worker.once('error', gone);
@@ -93,6 +94,12 @@ export class ModelBuilders {
       this.helpers.push(helper);
     }
     mark(`started ${this.helpers.length} workers`);
+    // The workers run the modules this thread compiles (its own parser does too) instead of
+    // compiling their own: they wait for them, and are ready as soon as they are started.
+    const give = (g: Grammars | undefined) => {
+      for (const h of this.helpers) { try { h.grammars.postMessage(g); } catch { /* closed: the worker is gone */ } h.grammars.close(); }
+    };
+    if (this.helpers.length) compileGrammars(grammarDir).then(give, () => give(undefined));
   }
 
   /**
@@ -255,6 +262,7 @@ export class ModelBuilders {
       h.port.removeAllListeners();
       h.port.close();
       h.back.close();
+      h.grammars.close();
       void h.worker.terminate();
     }
   }
@@ -276,7 +284,8 @@ function wakeOnExit(h: Helper, waker: Waker): void {
 /**
  * `msg` as the messages that carry it (see ModelBuilders.post): its files in order, at most
  * `maxChars` of text per message unless one file alone has more, each message but the last with
- * `part` set; the last has `msg`'s other fields.
+ * `part` set; each has `msg`'s slot (a worker takes files from the first part on), the last has
+ * `msg`'s other fields.
  */
 export function inParts(msg: WorkerFiles, maxChars = WORKER_PART_CHARS): WorkerFiles[] {
   const parts: WorkerFiles[] = [];
@@ -285,7 +294,7 @@ export function inParts(msg: WorkerFiles, maxChars = WORKER_PART_CHARS): WorkerF
   for (let i = 0; i < msg.files.length; i++) {
     const n = msg.files[i].text.length;
     if (i > start && chars + n > maxChars) {
-      parts.push({ files: msg.files.slice(start, i), part: true });
+      parts.push(msg.slot === undefined ? { files: msg.files.slice(start, i), part: true } : { files: msg.files.slice(start, i), slot: msg.slot, part: true });
       start = i;
       chars = 0;
     }

@@ -1,7 +1,7 @@
 // Loads web-tree-sitter and the Python grammar once, from an explicit folder: the extension's or
 // package's own grammars/ (next to dist/, or the source tree's), never the working directory, which
 // is the project being scanned.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { keepYoungSmall } from './batchHeap';
@@ -141,13 +141,57 @@ export function hasWasmCursor(): boolean {
   return !!wasm && transfer !== 0;
 }
 
-export function initParser(grammarDir = defaultGrammarDir()): Promise<Language> {
+/**
+ * The two wasm modules, compiled: web-tree-sitter's runtime and the Python grammar. A compiled
+ * WebAssembly.Module can be posted to a worker thread, and every isolate that instantiates it runs
+ * the same compiled code, its optimised tier included (V8 keeps one copy per process).
+ */
+export interface Grammars { runtime: CompiledWasm; python: CompiledWasm }
+/** A `WebAssembly.Module` (the project's `lib` declares no WebAssembly types). */
+export type CompiledWasm = object;
+/** The WebAssembly API this file uses. */
+const WA = (globalThis as unknown as { WebAssembly: {
+  compile(bytes: Uint8Array): Promise<CompiledWasm>;
+  Instance: new (module: CompiledWasm, imports: object) => object;
+} }).WebAssembly;
+
+let compiling: Promise<Grammars> | undefined;
+
+/**
+ * Compiles the modules of `grammarDir` once per process, off this thread (V8 compiles in the
+ * background; the promise settles on a later turn of the event loop): call it as early as possible.
+ * The first call's folder is the one used. Rejects when a file is missing or not wasm.
+ */
+export function compileGrammars(grammarDir?: string): Promise<Grammars> {
+  if (!compiling) {
+    compiling = (async () => {
+      const dir = grammarDir ?? defaultGrammarDir();
+      const runtime = WA.compile(readFileSync(join(dir, 'web-tree-sitter.wasm')));
+      const python = WA.compile(readFileSync(join(dir, 'tree-sitter-python.wasm')));
+      return { runtime: await runtime, python: await python };
+    })();
+    compiling.catch(() => { compiling = undefined; });
+  }
+  return compiling;
+}
+
+/**
+ * Loads web-tree-sitter and the Python grammar (once per thread) from `grammars` when given (a
+ * worker thread gets the modules the main thread compiled), else from compileGrammars(grammarDir).
+ * The runtime is instantiated through emscripten's `instantiateWasm` hook and the grammar with
+ * Language.loadSync, both from the compiled modules: nothing is read or compiled again.
+ */
+export function initParser(grammarDir?: string, grammars?: Grammars): Promise<Language> {
   if (!ready) {
     ready = (async () => {
-      moduleOptions.locateFile = () => join(grammarDir, 'web-tree-sitter.wasm');
+      const g = grammars ?? await compileGrammars(grammarDir);
+      moduleOptions.instantiateWasm = (imports: object, done: (instance: object, module: CompiledWasm) => void) => {
+        done(new WA.Instance(g.runtime, imports), g.runtime);
+        return {}; // emscripten's convention: the exports come through `done`
+      };
       await Parser.init(moduleOptions);
       wasm = checkWasm();
-      language = await Language.load(join(grammarDir, 'tree-sitter-python.wasm'));
+      language = Language.loadSync(g.python);
       // A scan worker's isolate, made while this thread read the files, let the young generation grow again.
       keepYoungSmall();
       return language;
@@ -156,7 +200,6 @@ export function initParser(grammarDir = defaultGrammarDir()): Promise<Language> 
   }
   return ready;
 }
-
 
 /** A parser bound to Python. Call initParser() first. */
 export function newParser(): Parser {

@@ -1,6 +1,6 @@
 // `LOOPWISE_TIMELINE=1`: marks of a cold scan's phases on stderr, in ms since the main thread's
 // time origin (worker threads' marks on the same clock), to see where a threaded scan's wall time goes.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { isMainThread, threadId } from 'node:worker_threads';
 
@@ -41,7 +41,11 @@ export function mark(what: string): void {
   const m = process.memoryUsage();
   const cpu = threadCpuMs();
   const mb = (n: number) => (n / 1048576).toFixed(0);
-  process.stderr.write(`[timeline] ${t.toFixed(0).padStart(6)} ms ${isMainThread ? 'main' : `worker${threadId}`} ${what} (thread cpu ${cpu ?? '?'} ms, rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} ext ${mb(m.external)} ab ${mb(m.arrayBuffers)} young ${mb(youngGeneration())} MB)\n`);
+  const line = `[timeline] ${t.toFixed(0).padStart(6)} ms ${isMainThread ? 'main' : `worker${threadId}`} ${what} (thread cpu ${cpu ?? '?'} ms, rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} ext ${mb(m.external)} ab ${mb(m.arrayBuffers)} young ${mb(youngGeneration())} MB)\n`;
+  // A worker's process.stderr goes through the main thread, which may exit before it has written
+  // the worker's last lines (on a loaded machine a worker's marks were often all lost): written directly.
+  if (isMainThread) process.stderr.write(line);
+  else { try { writeSync(2, line); } catch { /* no stderr */ } }
 }
 
 /**

@@ -9,7 +9,7 @@
 // path so the main thread builds it itself and reports the error. The last message has `done` set.
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { SourceFile } from './analyzer';
-import { initParser, parsePython, renewParser } from './parser';
+import { type Grammars, initParser, parsePython, renewParser } from './parser';
 import type { FlatTree } from './python/flatTree';
 import { type FlatFile, flattenFile } from './python/model';
 import { mark } from './timeline';
@@ -19,12 +19,18 @@ export interface WorkerRequest {
   grammarDir?: string; queue: Int32Array; busy: number; port: MessagePort;
   /** Where the main thread gives back the buffers of the flat trees it has built (see packFlat). */
   back?: MessagePort;
+  /**
+   * Where the main thread posts, once, the wasm modules it compiled (`Grammars`; undefined when it
+   * could not): this thread instantiates them instead of reading and compiling its own (parser.ts).
+   */
+  grammars?: MessagePort;
 }
 /**
  * A list of files to build, in the queue's order, its next index at `queue[slot]` (default 0). The
  * main thread sends one or two: the files it knows it needs as soon as they are read, then the
  * others reach.ts finds; `more` says a list follows. A list comes in parts of about
- * WORKER_PART_CHARS of text each (`part`: the list goes on in the next message; see parallel.ts).
+ * WORKER_PART_CHARS of text each (`part`: the list goes on in the next message; see parallel.ts),
+ * every part with the list's slot, the last one with `more`.
  */
 export interface WorkerFiles { files: SourceFile[]; slot?: number; more?: boolean; part?: boolean }
 /** `flats`: files parsed here, `[path, flat file]` (see packFlat); `failed`: files this worker took but could not parse. */
@@ -58,10 +64,21 @@ export function packFlat(file: FlatFile, pool: ArrayBuffer[] = []): { file: Flat
   return { file: out, buffer };
 }
 
+/** The modules posted on `port` (see WorkerRequest.grammars); undefined without a port, or when none come. */
+export function grammarsFrom(port?: MessagePort): Promise<Grammars | undefined> {
+  if (!port) return Promise.resolve(undefined);
+  const got = receiveMessageOnPort(port);
+  if (got) { port.close(); return Promise.resolve(got.message as Grammars | undefined); }
+  return new Promise((resolve) => {
+    port.once('message', (g: Grammars | undefined) => { resolve(g); port.close(); });
+    port.once('close', () => resolve(undefined));
+  });
+}
+
 async function run(beforeDone?: () => void): Promise<void> {
-  const { grammarDir, queue, busy, port, back } = workerData as WorkerRequest;
+  const { grammarDir, queue, busy, port, back, grammars } = workerData as WorkerRequest;
   mark('worker start');
-  const parserReady = initParser(grammarDir);
+  const parserReady = grammarsFrom(grammars).then((g) => initParser(grammarDir, g));
   // One listener for the whole run (a port with no listener drops what arrives).
   const lists: WorkerFiles[] = [];
   let arrived: (() => void) | undefined;
@@ -71,17 +88,9 @@ async function run(beforeDone?: () => void): Promise<void> {
     arrived = undefined;
     return lists.shift()!;
   };
-  const nextList = async (): Promise<WorkerFiles> => {
-    let m = await nextMessage();
-    if (!m.part) return m;
-    const files = m.files.slice();
-    do {
-      m = await nextMessage();
-      for (const f of m.files) files.push(f);
-    } while (m.part);
-    return { ...m, files };
-  };
-  let list = await nextList();
+  // A list comes in parts (parallel.ts inParts): its files are taken as their parts arrive, so the
+  // first (largest) file is parsed while the rest of the list is still on its way.
+  let first = await nextMessage();
   await parserReady;
   mark('worker ready');
   Atomics.store(queue, busy, 1);
@@ -105,8 +114,16 @@ async function run(beforeDone?: () => void): Promise<void> {
   let built = 0;
   let builtChars = 0;
   for (;;) {
-    const { files, slot = 0, more } = list;
-    for (let i = Atomics.add(queue, slot, 1); i < files.length; i = Atomics.add(queue, slot, 1)) {
+    const files = first.files.slice();
+    const slot = first.slot ?? 0;
+    let last = first;
+    for (let i = Atomics.add(queue, slot, 1); ; i = Atomics.add(queue, slot, 1)) {
+      // The file taken may be in a part still to come (this thread holds it meanwhile).
+      while (i >= files.length && last.part) {
+        last = await nextMessage();
+        for (const f of last.files) files.push(f);
+      }
+      if (i >= files.length) break;
       const f = files[i];
       let tree;
       try {
@@ -127,11 +144,11 @@ async function run(beforeDone?: () => void): Promise<void> {
       chars += f.text.length;
       if (chars >= WORKER_BATCH_CHARS) { post(false); chars = 0; }
     }
-    if (!more) break;
+    if (!last.more) break;
     // What is parsed so far goes now: the main thread may be waiting for nothing else.
     if (flats.length || failed.length) { post(false); chars = 0; }
     mark(`worker list done, parsed ${built} (${builtChars} chars)`);
-    list = await nextList();
+    first = await nextMessage();
   }
   port.removeAllListeners('message');
   mark(`worker parsed ${built} (${builtChars} chars)`);

@@ -1,10 +1,14 @@
 // Worker threads for large scans: the models built on workers give exactly the sequential result.
 import { strict as assert } from 'node:assert';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { Analyzer, type SourceFile } from '../../src/core/analyzer';
 import { buildModelsInParallel, inParts, ModelBuilders, WORKER_PART_CHARS } from '../../src/core/parallel';
+import { compileGrammars } from '../../src/core/parser';
+import type { WorkerReply, WorkerRequest } from '../../src/core/workerThread';
 import { routerModule } from '../../bench/generate';
 
 const SCRIPT = join(__dirname, '..', '..', 'dist', 'scanWorker.js');
@@ -34,7 +38,7 @@ describe('hardening: parallel model building', function () {
     const files = [file(0, 20_000), file(1, 12_000), file(2, 70_000), file(3, 10), file(4, 20_000), file(5, 1)];
     const parts = inParts({ files, slot: 3, more: true }, 32_000);
     assert.deepEqual(parts.map((p) => p.files.map((f) => f.path)), [['m0.py', 'm1.py'], ['m2.py'], ['m3.py', 'm4.py', 'm5.py']]);
-    assert.deepEqual(parts.map((p) => [p.part, p.slot, p.more]), [[true, undefined, undefined], [true, undefined, undefined], [undefined, 3, true]]);
+    assert.deepEqual(parts.map((p) => [p.part, p.slot, p.more]), [[true, 3, undefined], [true, 3, undefined], [undefined, 3, true]], 'every part has the slot: a worker takes files from the first part on');
     assert.deepEqual(parts.flatMap((p) => p.files), files);
     // A small list (or the last file alone above the limit) is one message: the list itself.
     const one = { files: files.slice(0, 1), slot: 0 };
@@ -105,6 +109,72 @@ port.once('message', ({ files }) => initParser().then(() => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
       seq.dispose();
+    }
+  });
+
+  /** The built worker on its own, its grammars/ folder missing: it parses only with the modules posted on `grammars`. */
+  function bareWorker(): { worker: Worker; queue: Int32Array; port: MessagePort; grammars: MessagePort; replies: WorkerReply[]; next: () => Promise<WorkerReply> } {
+    const queue = new Int32Array(new SharedArrayBuffer(8));
+    const files = new MessageChannel();
+    const back = new MessageChannel();
+    const wasm = new MessageChannel();
+    const req: WorkerRequest = { grammarDir: join(tmpdir(), 'loopwise-no-grammars-here'), queue, busy: 1, port: files.port2, back: back.port2, grammars: wasm.port2 };
+    const worker = new Worker(SCRIPT, { workerData: req, transferList: [files.port2, back.port2, wasm.port2] });
+    const replies: WorkerReply[] = [];
+    let wake: (() => void) | undefined;
+    files.port1.on('message', (m: WorkerReply) => { replies.push(m); wake?.(); });
+    const gone = once(worker, 'exit');
+    const next = async () => {
+      const until = Date.now() + 30_000;
+      while (!replies.length) {
+        if (Date.now() > until) throw new Error('no reply from the worker');
+        await Promise.race([new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, 100); }), gone]);
+      }
+      return replies.shift()!;
+    };
+    return { worker, queue, port: files.port1, grammars: wasm.port1, replies, next };
+  }
+
+  it('a worker parses with the wasm modules the main thread posts (its own grammars folder is missing), and takes a list\'s files part by part as they come', async function () {
+    if (!existsSync(SCRIPT)) this.skip();
+    const files: SourceFile[] = Array.from({ length: 5 }, (_, i) => ({ path: `app/p${i}.py`, text: routerModule(700 + i, { bytes: 40_000 }), module: `app.p${i}`, isPackage: false }));
+    const parts = inParts({ files, slot: 0 });
+    assert.equal(parts.length, files.length, 'one file a part (each is above WORKER_PART_CHARS)');
+    const w = bareWorker();
+    try {
+      w.grammars.postMessage(await compileGrammars());
+      w.port.postMessage(parts[0]);
+      // Only the first part has been sent: its file comes back parsed while the rest of the list is unknown.
+      const first = await w.next();
+      assert.deepEqual(first.flats.map(([path]) => path), ['app/p0.py']);
+      assert.deepEqual(first.failed, []);
+      assert.ok(first.flats[0][1].flat.n > 1000, 'a whole tree');
+      assert.equal(Atomics.load(w.queue, 0), 2, 'the worker took the next index and waits for its part');
+      for (const part of parts.slice(1)) w.port.postMessage(part);
+      const got = [first];
+      while (!got[got.length - 1].done) got.push(await w.next());
+      assert.deepEqual(got.flatMap((r) => r.flats.map(([path]) => path)), files.map((f) => f.path), 'every file once, in the queue\'s order');
+      assert.deepEqual(got.flatMap((r) => r.failed), []);
+      assert.equal(Atomics.load(w.queue, 1), 0, 'no longer busy');
+    } finally {
+      w.port.close();
+      await w.worker.terminate();
+    }
+  });
+
+  it('a worker given no modules loads its own from its grammars folder: a missing folder is an error, not a scan without parses', async function () {
+    if (!existsSync(SCRIPT)) this.skip();
+    const w = bareWorker();
+    const error = once(w.worker, 'error');
+    w.grammars.postMessage(undefined); // what the main thread posts when its compile failed: the worker compiles its own
+    w.port.postMessage({ files: [{ path: 'a.py', text: 'x = 1\n', module: 'a', isPackage: false }], slot: 0 });
+    try {
+      const [err] = await error;
+      assert.match(String((err as Error).message), /no-grammars-here/);
+      assert.deepEqual(w.replies, [], 'nothing was parsed');
+    } finally {
+      w.port.close();
+      await w.worker.terminate();
     }
   });
 });
