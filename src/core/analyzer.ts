@@ -89,8 +89,32 @@ function rowAt(rows: number[], offset: number): { row: number; column: number } 
   return { row, column: offset - rows[row] };
 }
 
+/**
+ * The line starts after an edit that types or removes no line break and touches none (most
+ * keystrokes): the previous ones, those after the edit moved by its length change, copied once and
+ * exactly sized. Undefined otherwise (editLineStarts then scans the edited lines). A start depends
+ * on the two characters around it, so an edit right after a `\r` is left to editLineStarts (it may
+ * split or join a `\r\n`).
+ */
+function startsWithinLine(prev: readonly number[], text: string, e: DocumentEdit): number[] | undefined {
+  if (e.start > 0 && text.charCodeAt(e.start - 1) === 13) return undefined;
+  for (let i = 0; i < e.text.length; i++) { const ch = e.text.charCodeAt(i); if (ch === 10 || ch === 13) return undefined; }
+  // The first start after the edit's start: a start in (start, end] follows a removed line break.
+  let lo = 0;
+  let hi = prev.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (prev[mid] <= e.start) lo = mid + 1; else hi = mid; }
+  if (lo < prev.length && prev[lo] <= e.end) return undefined;
+  const delta = e.text.length - (e.end - e.start);
+  const out = prev.slice();
+  if (delta) for (let k = lo; k < out.length; k++) out[k] += delta;
+  return out;
+}
+
 /** The lines of a document after one edit, from its lines before (see editLineStarts). */
-function linesAfter(prev: TextLines, text: string, e: DocumentEdit): TextLines {
+export function linesAfter(prev: TextLines, text: string, e: DocumentEdit): TextLines {
+  const within = startsWithinLine(prev.starts, text, e);
+  // The rows differ from the starts only at a lone `\r`, which such an edit neither makes nor removes.
+  if (within) return { starts: within, rows: prev.rows === prev.starts ? within : startsWithinLine(prev.rows, text, e) ?? editLineStarts(prev.rows, text, e, false) };
   const starts = editLineStarts(prev.starts, text, e, true);
   const rows = editLineStarts(prev.rows, text, e, false);
   // A lone `\r` is the only difference between the two: with as many lines, they are the same.
