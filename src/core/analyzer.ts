@@ -89,8 +89,40 @@ function rowAt(rows: number[], offset: number): { row: number; column: number } 
   return { row, column: offset - rows[row] };
 }
 
+/**
+ * The line starts after an edit that types or removes no line break and touches none (most
+ * keystrokes): the previous ones, those after the edit moved by its length change, copied once and
+ * exactly sized. Undefined otherwise (editLineStarts then scans the edited lines). A start depends
+ * on the two characters around it, so an edit right after a `\r` is left to editLineStarts (it may
+ * split or join a `\r\n`).
+ */
+function startsWithinLine(prev: readonly number[], text: string, e: DocumentEdit): number[] | undefined {
+  if (e.start > 0 && text.charCodeAt(e.start - 1) === 13) return undefined;
+  for (let i = 0; i < e.text.length; i++) { const ch = e.text.charCodeAt(i); if (ch === 10 || ch === 13) return undefined; }
+  // The first start after the edit's start: a start in (start, end] follows a removed line break.
+  let lo = 0;
+  let hi = prev.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (prev[mid] <= e.start) lo = mid + 1; else hi = mid; }
+  if (lo < prev.length && prev[lo] <= e.end) return undefined;
+  const delta = e.text.length - (e.end - e.start);
+  const out = prev.slice();
+  if (delta) for (let k = lo; k < out.length; k++) out[k] += delta;
+  return out;
+}
+
+/** A part's surface hash as the model's `surface` spells it (parts are kept across keystrokes: made once each). */
+const surfaceTexts = new WeakMap<Part, string>();
+function surfaceText(p: Part): string {
+  let s = surfaceTexts.get(p);
+  if (s === undefined) surfaceTexts.set(p, (s = p.surface.toString(36)));
+  return s;
+}
+
 /** The lines of a document after one edit, from its lines before (see editLineStarts). */
-function linesAfter(prev: TextLines, text: string, e: DocumentEdit): TextLines {
+export function linesAfter(prev: TextLines, text: string, e: DocumentEdit): TextLines {
+  const within = startsWithinLine(prev.starts, text, e);
+  // The rows differ from the starts only at a lone `\r`, which such an edit neither makes nor removes.
+  if (within) return { starts: within, rows: prev.rows === prev.starts ? within : startsWithinLine(prev.rows, text, e) ?? editLineStarts(prev.rows, text, e, false) };
   const starts = editLineStarts(prev.starts, text, e, true);
   const rows = editLineStarts(prev.rows, text, e, false);
   // A lone `\r` is the only difference between the two: with as many lines, they are the same.
@@ -429,30 +461,45 @@ export class Analyzer {
   private statementUpdate(prev: { text: string; lines: TextLines; parts: PartCache; clean: boolean; blanked?: { key: string; start: number; end: number } }, file: SourceFile, e: DocumentEdit, lines: TextLines, nextParts: PartCache): { model: FileModel; blanked?: { key: string; start: number; end: number } } | undefined {
     const delta = e.text.length - (e.end - e.start);
     if (!prev.clean || lines.rows !== lines.starts || file.text.length !== prev.text.length + delta) return undefined;
-    const list: { start: number; end: number; part: Part; key: string }[] = [];
+    // The statements in order, as parallel arrays (a keystroke in a 10k-line file walks ~2,000 of
+    // them: no object per statement). A key is `start:end`; its end is read without slicing it.
+    const n = prev.parts.size;
+    const keys = new Array<string>(n);
+    const prevParts = new Array<Part>(n);
+    const starts = new Array<number>(n);
+    const ends = new Array<number>(n);
+    const sameKey = new Uint8Array(n);
     let at = -1;
+    let i = 0;
     for (const [key, part] of prev.parts) {
       const start = part.placed.start;
-      const end = Number(key.slice(key.indexOf(':') + 1));
-      if (start < e.start && e.end < end) at = list.length;
-      list.push({ start, end, part, key });
+      const colon = key.indexOf(':');
+      let keyStart = 0;
+      for (let c = 0; c < colon; c++) keyStart = keyStart * 10 + key.charCodeAt(c) - 48;
+      let end = 0;
+      for (let c = colon + 1; c < key.length; c++) end = end * 10 + key.charCodeAt(c) - 48;
+      if (start < e.start && e.end < end) at = i;
+      keys[i] = key; prevParts[i] = part; starts[i] = start; ends[i] = end;
+      // (a key whose start is not the part's is made again below, as `start:end`)
+      if (keyStart === start) sameKey[i] = 1;
+      i++;
     }
     // `gap`: the edit ends between the end of a statement and the next one (it starts in either); that
     // statement is parsed with the blank lines after it (what is typed there may continue it).
     let gap = false;
     if (at < 0) {
-      at = list.findIndex((x, i) => x.start < e.start && (i + 1 === list.length || (e.start < list[i + 1].start && e.end < list[i + 1].start)));
+      for (let k = 0; k < n && at < 0; k++) if (starts[k] < e.start && (k + 1 === n || (e.start < starts[k + 1] && e.end < starts[k + 1]))) at = k;
       gap = at >= 0;
     }
     if (at < 0) return undefined;
-    const hit = list[at];
+    const hit = { start: starts[at], end: ends[at], part: prevParts[at], key: keys[at] };
     // Lines left out of another statement: only a parse of the whole file tells what they are now.
     if (prev.blanked && prev.blanked.key !== hit.key) return undefined;
     if (hit.part.column !== 0 || (hit.start > 0 && file.text.charCodeAt(hit.start - 1) !== 10)) return undefined;
     // The next statement must start at column 0 too: tree-sitter parses an inconsistent dedent
     // (a body line indented deeper than the next) without an error and leaves the rest of the body
     // as indented top-level statements, which the edited statement may take back.
-    const after = list[at + 1];
+    const after = at + 1 < n ? { start: starts[at + 1], part: prevParts[at + 1] } : undefined;
     if (after && after.part.column !== 0) return undefined;
     const text = file.text.slice(hit.start, gap ? (after ? after.start + delta : file.text.length) : hit.end + delta);
     const opts = { module: file.module, isPackage: file.isPackage, ownText: true };
@@ -469,20 +516,23 @@ export class Analyzer {
     this.buildStats.built = 1;
     this.buildStats.statementParses++;
     const dRows = lines.rows.length - prev.lines.rows.length;
-    const segments: SegmentRef[] = [];
-    const parts: Part[] = [];
-    list.forEach((x, i) => {
-      const moved = i > at;
-      const start = moved ? x.start + delta : x.start;
-      const end = i === at ? hitEnd : i > at ? x.end + delta : x.end;
-      const row = (i === at ? hit.part : x.part).placed.row + (moved ? dRows : 0);
-      segments.push({ startIndex: start, endIndex: end, startPosition: { row, column: 0 } });
-      const p = i === at ? part : x.part;
-      parts.push(p);
-      nextParts.set(`${start}:${end}`, p);
-    });
+    const segments = new Array<SegmentRef>(n);
+    const parts = new Array<Part>(n);
+    const surfaces = new Array<string>(n);
+    for (let k = 0; k < n; k++) {
+      const moved = k > at;
+      const start = moved ? starts[k] + delta : starts[k];
+      const end = k === at ? hitEnd : moved ? ends[k] + delta : ends[k];
+      const row = prevParts[k].placed.row + (moved ? dRows : 0);
+      segments[k] = { startIndex: start, endIndex: end, startPosition: { row, column: 0 } };
+      const p = k === at ? part : prevParts[k];
+      parts[k] = p;
+      surfaces[k] = surfaceText(p);
+      // A statement before the edit keeps its key (its start and end did not move).
+      nextParts.set(k < at && sameKey[k] ? keys[k] : `${start}:${end}`, p);
+    }
     const model = assemble(lines.starts, opts, segments, parts);
-    model.surface = parts.map((p) => p.surface.toString(36)).join('.');
+    model.surface = surfaces.join('.');
     const blanked = built.blank && { key: `${hit.start}:${hitEnd}`, start: hit.start + built.blank.start, end: hit.start + built.blank.end };
     return { model, blanked };
   }

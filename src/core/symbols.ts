@@ -87,11 +87,16 @@ export class SymbolIndex {
    */
   replace(old: ModuleEntry, next: ModuleEntry): void {
     if (old.model.module !== next.model.module || this.modules.get(old.model.module) !== old) throw new Error('SymbolIndex.replace: not the indexed entry of that module');
+    // Functions are only looked up, never listed: the new ones overwrite the old in place, then the
+    // old ones the new model no longer has are removed (deleting all first left a keystroke's worth
+    // of holes in the map to rehash). Classes are listed (n-plus-one.ts), in the order deleting and
+    // adding again gives. As in add, a qualified name under the module's own name adds no word.
+    const own = `${next.model.module}.`;
+    for (const fn of next.model.functions) if (!fn.isLambda) { this.functions.set(fn.qname, { mod: next, fn }); if (!fn.qname.startsWith(own)) this.addWord(fn.qname); }
     for (const fn of old.model.functions) if (!fn.isLambda && this.functions.get(fn.qname)?.mod === old) this.functions.delete(fn.qname);
     for (const cls of old.model.classes) if (this.classes.get(cls.qname)?.mod === old) this.classes.delete(cls.qname);
     this.modules.set(next.model.module, next);
-    for (const fn of next.model.functions) if (!fn.isLambda) { this.functions.set(fn.qname, { mod: next, fn }); this.addWord(fn.qname); }
-    for (const cls of next.model.classes) { this.classes.set(cls.qname, { mod: next, cls }); this.addWord(cls.qname); }
+    for (const cls of next.model.classes) { this.classes.set(cls.qname, { mod: next, cls }); if (!cls.qname.startsWith(own)) this.addWord(cls.qname); }
   }
 
   /** Adds the first name of a qualified name to `words`. */

@@ -2,7 +2,7 @@
 // rescanned): they must be exactly what a fresh scan of the new text gives, line endings included.
 import { strict as assert } from 'node:assert';
 import { rng } from '../../bench/generate';
-import { Analyzer } from '../../src/core/analyzer';
+import { Analyzer, linesAfter } from '../../src/core/analyzer';
 import { editLineStarts, lineStarts, textLines } from '../../src/core/python/model';
 
 function newlineStarts(text: string): number[] {
@@ -54,6 +54,31 @@ describe('line starts after an edit', () => {
       checked++;
     }
     assert.equal(checked, 20_000);
+  });
+
+  it('of a document after one edit (a keystroke within a line copies the starts once) equal a fresh scan', () => {
+    const next = rng(29);
+    const pick = (n: number) => Math.floor(next() * n);
+    const alphabet = ['a', 'b ', '\n', '\r', '\r\n', 'cd'];
+    const typed = ['', 'x', 'yz', ' ', '\n', '\r', '\r\n'];
+    const gen = (n: number) => Array.from({ length: n }, () => alphabet[pick(alphabet.length)]).join('');
+    let withinLine = 0;
+    for (let t = 0; t < 20_000; t++) {
+      const before = gen(pick(14));
+      const start = pick(before.length + 1);
+      const end = start + pick(Math.min(3, before.length - start) + 1);
+      const edit = { start, end, text: typed[pick(typed.length)] };
+      const after = before.slice(0, start) + edit.text + before.slice(end);
+      const prev = textLines(before);
+      const got = linesAfter(prev, after, edit);
+      const want = textLines(after);
+      const ctx = JSON.stringify({ before, edit });
+      assert.deepEqual(got.starts, want.starts, ctx);
+      assert.deepEqual(got.rows, want.rows, ctx);
+      if (!/[\r\n]/.test(before.slice(start - 1, end) + edit.text) && got.starts.length === prev.starts.length) withinLine++;
+    }
+    // The within-line case is most of them, and the line-break cases are checked too.
+    assert.ok(withinLine > 5_000 && withinLine < 18_000, `${withinLine} edits within a line`);
   });
 
   it('an open document typed in with CRLF and lone CR line endings has the lines and findings of a fresh analysis', async () => {
