@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer } from '../../src/core/analyzer';
 import { compactModel } from '../../src/core/python/compact';
+import { boundList, isList } from '../../src/core/python/model';
 import { intern, internRange, MAX_INTERN_LENGTH } from '../../src/core/python/intern';
 
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
@@ -39,11 +40,24 @@ describe('compactModel', () => {
     assert.equal(model.calls[0].args.length, 2);
   });
 
+  it('keeps a name bound once as its binding, and a list only for a name bound twice or more', () => {
+    const text = 'import os\n\ndef f(a):\n    x = 1\n    x = 2\n    y = 3\n    return x + y\n';
+    const model = analyzer.updateDocument({ path: 'g2.py', text, module: 'g2', isPackage: false }, []).model;
+    const scope = model.scopes[model.functions[0].scope];
+    const x = scope.bindings.get('x')!;
+    const y = scope.bindings.get('y')!;
+    assert.ok(isList(x) && x.length === 2 && x.every((b) => b.kind === 'value'), 'two bindings: a list of both, in order');
+    assert.ok(isList(x) && x[0].off < x[1].off);
+    assert.ok(!isList(y) && y.kind === 'value', 'one binding: the binding itself');
+    assert.ok(!isList(model.scopes[0].bindings.get('os')!), 'a module-level import bound once');
+    assert.deepEqual(boundList(y), [y]);
+  });
+
   it("keeps a call site's arguments the very array of its call expression (a binding holds that expression too)", () => {
     const text = 'import os\n\ndef f(a, b):\n    x = os.path.join(a, b, k=1)\n    return x\n';
     const model = analyzer.updateDocument({ path: 'h.py', text, module: 'h', isPackage: false }, []).model;
     compactModel(model);
-    const x = model.scopes[model.functions[0].scope].bindings.get('x')![0].expr!;
+    const x = boundList(model.scopes[model.functions[0].scope].bindings.get('x'))[0].expr!;
     assert.equal(x.k, 'call');
     if (x.k !== 'call') return;
     assert.equal(model.calls[0].args, x.args, 'one array for both');

@@ -16,7 +16,7 @@
 //   gather         independent iterations: the callee writes no outer state, shares no session,
 //        uses no counter; calls bounded by an asyncio.Semaphore when the iterable is not a literal
 import { type Expr, offsetOf, scopeOf } from '../python/ir';
-import type { FileModel, FunctionInfo } from '../python/model';
+import { boundList, type FileModel, type FunctionInfo } from '../python/model';
 import type { Resolver } from '../python/resolve';
 import type { TextEdit } from '../types';
 import type { FixContext } from './context';
@@ -286,7 +286,8 @@ function moduleNames(s: FnSource, memo?: FixMemo): { values: string[]; connectio
   if (known) return known;
   const values: string[] = [];
   const connections: string[] = [];
-  for (const [name, list] of s.model.scopes[0].bindings) {
+  for (const [name, v] of s.model.scopes[0].bindings) {
+    const list = boundList(v);
     // Module-level values, and imported modules or objects (`state.telemetry += [...]`, `os.environ[k] = v`).
     if (!list.every((b) => b.kind !== 'value' && b.kind !== 'import')) values.push(name);
     const b = list.find((x) => x.kind === 'value' && x.expr?.k === 'call');

@@ -6,7 +6,7 @@ import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport, MAX_INTERN_LENGTH } from './intern';
 import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
-import type { BuildOptions, CallSite, ClassInfo, FileModel, FunctionInfo, LoopInfo, Param, Scope, Binding } from './modelTypes';
+import { type BuildOptions, type CallSite, type ClassInfo, type FileModel, type FunctionInfo, type LoopInfo, type Param, type Scope, type Binding, isList as isListImport } from './modelTypes';
 import { NameTable } from './compact';
 import { emptyModel } from './parts';
 import { relativeImportTarget } from './sourceRoots';
@@ -21,6 +21,7 @@ const UNKNOWN = UNKNOWN_IMPORT;
 const intern = internImport;
 const resetPending = resetPendingImport;
 const resetCalls = resetCallsImport;
+const isList = isListImport;
 
 interface Container { kind: 'fn' | 'class' | 'comp' | 'loop'; start: number; end: number; id: number; scope?: number }
 
@@ -226,9 +227,11 @@ export class ModelBuilder extends ExprBuilder {
     const s = this.model.scopes[scope];
     const target = s.globals?.has(name) ? this.model.scopes[0] : s;
     if (this.shared && b.off !== -1) this.shared.bound(target.id, name, b.off);
-    const list = target.bindings.get(name);
-    // Most names are bound once: a one-element array, not an empty one grown by push (room for 17).
-    if (list) list.push(b); else target.bindings.set(name, [b]);
+    const prev = target.bindings.get(name);
+    // Most names are bound once: the binding itself (see Bound); a second makes a list of two.
+    if (prev === undefined) target.bindings.set(name, b);
+    else if (isList(prev)) prev.push(b);
+    else target.bindings.set(name, [prev, b]);
   }
 
   private markAwait(): void {

@@ -15,7 +15,7 @@
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
 import { type Expr, UNKNOWN } from './ir';
-import type { FileModel, Scope } from './model';
+import { type Bound, type FileModel, isList, type Scope } from './modelTypes';
 import { MAX_INTERN_LENGTH } from './intern';
 
 /** A list of expressions with no spare capacity: the shared empty one, or a copy of its exact length. */
@@ -26,8 +26,8 @@ function exprs(a: Expr[]): Expr[] {
 /** Compacts the model in place (see the file comment); returns the model. */
 export function compactModel(model: FileModel): FileModel {
   for (const scope of model.scopes) {
-    // A name bound once has a list of one, exactly sized already (builder.ts bind).
-    for (const [name, list] of scope.bindings) if (list.length > 1) scope.bindings.set(name, list.slice());
+    // A name bound once holds its binding, no list (builder.ts bind).
+    for (const [name, v] of scope.bindings) if (isList(v)) scope.bindings.set(name, v.slice());
   }
   for (const fn of model.functions) {
     // fn.calls and fn.params are made exactly sized (builder.ts fillCalls, readParams).
@@ -66,8 +66,8 @@ export function shareNames(model: FileModel): void {
       if (call.narrow) s.list(call.narrow);
     }
     for (const scope of model.scopes) {
-      for (const list of scope.bindings.values()) {
-        for (const b of list) {
+      for (const v of scope.bindings.values()) {
+        for (const b of isList(v) ? v : [v]) {
           if (b.expr) b.expr = s.expr(b.expr);
           if (b.annotation) b.annotation = s.expr(b.annotation);
         }
@@ -94,6 +94,15 @@ export function shareNames(model: FileModel): void {
 }
 
 type NameExpr = Extract<Expr, { k: 'name' }>;
+
+/** How many of a name's bindings (those with an offset) are at or before `off`. */
+function boundBefore(v: Bound | undefined, off: number): number {
+  if (v === undefined) return 0;
+  if (!isList(v)) return v.off !== -1 && v.off <= off ? 1 : 0;
+  let before = 0;
+  for (let i = 0; i < v.length; i++) { const o = v[i].off; if (o !== -1 && o <= off) before++; }
+  return before;
+}
 
 /**
  * NameTable's chains (see NameSharer's, which they follow): per entry its scope, its count of bindings
@@ -155,8 +164,7 @@ export class NameTable {
     const s = this.scopes[scope];
     let before = 0;
     if (s && !s.globals?.has(n)) {
-      const list = s.bindings.get(n);
-      if (list) for (let i = 0; i < list.length; i++) { const o = list[i].off; if (o !== -1 && o <= off) before++; }
+      before = boundBefore(s.bindings.get(n), off);
     }
     const head = headOf(n);
     let prev = -1;
@@ -299,8 +307,7 @@ class NameSharer {
     const scope = this.model.scopes[e.scope];
     let before = 0;
     if (scope && !scope.globals?.has(e.n)) {
-      const list = scope.bindings.get(e.n);
-      if (list) for (let i = 0; i < list.length; i++) { const off = list[i].off; if (off !== -1 && off <= e.off) before++; }
+      before = boundBefore(scope.bindings.get(e.n), e.off);
     }
     // The first name met per (scope, bindings before, text): by text, the head of a chain of entries,
     // most recently used first, so the names of one scope, met together, are found at once.
