@@ -6,7 +6,7 @@ import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport, MAX_INTERN_LENGTH } from './intern';
 import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
-import { type BuildOptions, type CallSite, type ClassInfo, type FileModel, type FunctionInfo, type LoopInfo, type Param, type Scope, type Binding, isList as isListImport } from './modelTypes';
+import { type BuildOptions, type CallSite, type ClassInfo, type FileModel, type FunctionInfo, type LoopInfo, type Param, type Scope, type Binding, Bindings, isList as isListImport } from './modelTypes';
 import { NameTable } from './compact';
 import { emptyModel } from './parts';
 import { relativeImportTarget } from './sourceRoots';
@@ -210,9 +210,9 @@ export class ModelBuilder extends ExprBuilder {
    */
   private newScope(kind: Scope['kind'], parent: number, owner = -1): Scope {
     const id = this.model.scopes.length;
-    const s: Scope = kind === 'function' ? { id, kind, parent, bindings: new Map(), fn: owner }
-      : kind === 'class' ? { id, kind, parent, bindings: new Map(), cls: owner }
-        : { id, kind, parent, bindings: new Map() };
+    const s: Scope = kind === 'function' ? { id, kind, parent, bindings: new Bindings(), fn: owner }
+      : kind === 'class' ? { id, kind, parent, bindings: new Bindings(), cls: owner }
+        : { id, kind, parent, bindings: new Bindings() };
     this.model.scopes.push(s);
     return s;
   }
