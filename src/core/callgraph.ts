@@ -634,7 +634,7 @@ export class CallGraph {
       return fn ? { site, canonical: fn.qname, kind: 'local', target: { mod, fn }, suppressed: false } : undefined;
     }
     // A reference is not called with the site's arguments (and must not recurse into them).
-    const info = this.classify(mod, { ...site, callee: e, args: [], kw: {}, awaited: false });
+    const info = this.classify(mod, site.asReference(e));
     return info.kind === 'other' ? undefined : info;
   }
 

@@ -15,7 +15,7 @@
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
 import { type Expr, UNKNOWN } from './ir';
-import { type Bound, type FileModel, isList, type Scope } from './modelTypes';
+import { type Bound, type FileModel, isList, type Scope, SLOTS } from './modelTypes';
 import { MAX_INTERN_LENGTH } from './intern';
 
 /** A list of expressions with no spare capacity: the shared empty one, or a copy of its exact length. */
@@ -40,6 +40,11 @@ export function compactModel(model: FileModel): FileModel {
   model.functions = model.functions.slice();
   model.classes = model.classes.slice();
   model.calls = model.calls.slice();
+  // The call sites' numbers, made in blocks that doubled as they filled: one array of exactly their size.
+  if (model.calls.length) {
+    const p = new Int32Array(model.calls.length * SLOTS);
+    for (let k = 0; k < model.calls.length; k++) model.calls[k].moveTo(p, k * SLOTS);
+  }
   model.loops = model.loops.slice();
   model.imports = model.imports.slice();
   // model.lineStarts is made exactly sized (model.ts lineStarts).
