@@ -15,7 +15,7 @@ const RULES = join(__dirname, '..', 'fixtures', 'rules');
  * typed-array blocks their numbers sit in (compactModel moves those to one array per model).
  */
 function records(m: FileModel): unknown {
-  return structuredClone({ ...m, calls: m.calls.map((c) => c.toJSON()), });
+  return structuredClone({ ...m, calls: m.calls.map((c) => c.toJSON()), functions: m.functions.map((f) => f.toJSON()) });
 }
 
 describe('compactModel', () => {

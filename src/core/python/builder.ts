@@ -6,7 +6,7 @@ import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport, MAX_INTERN_LENGTH } from './intern';
 import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
-import { type BuildOptions, CallSite, type ClassInfo, type FileModel, type FunctionInfo, type LoopInfo, type Param, type Scope, type Binding, Bindings, isList as isListImport, SiteBlock } from './modelTypes';
+import { type BuildOptions, CallSite, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, type LoopInfo, type Param, type Scope, type Binding, Bindings, isList as isListImport, SiteBlock } from './modelTypes';
 import { NameTable } from './compact';
 import { emptyModel } from './parts';
 import { relativeImportTarget } from './sourceRoots';
@@ -52,6 +52,8 @@ export class ModelBuilder extends ExprBuilder {
   private stack: Container[] = [];
   /** The numbers of this build's call sites (see CallSite). */
   private sites!: SiteBlock;
+  /** The numbers of this build's functions (see FunctionInfo). */
+  private fns!: SiteBlock;
   private forIterables = new Set<number>();
   /**
    * The start of the last call that is a whole expression statement: the calls that start there are
@@ -65,6 +67,8 @@ export class ModelBuilder extends ExprBuilder {
     this.model = emptyModel(opts, []);
     // A whole file's call sites: about one per 70 characters of source (62k in 4.4M on the benchmark).
     this.sites = new SiteBlock(this.header ? 8 : (this.text.length / 64) | 0);
+    // And its functions: about one per 380 characters (11.5k).
+    this.fns = new SiteBlock(this.header ? 1 : (this.text.length / 384) | 0, FN_SLOTS);
     if (share && !this.header) this.shared = new NameTable(this.model.scopes);
     return this;
   }
@@ -274,32 +278,23 @@ export class ModelBuilder extends ExprBuilder {
     const start = this.S[n];
     const row = this.row(start);
     const bodyStart = this.S[body];
-    const fn: FunctionInfo = {
-      id: this.model.functions.length,
-      name,
-      qname,
-      isAsync,
-      isGenerator: false,
-      isLambda,
-      line: row + 1,
-      column: this.column(start, row) + 1,
-      start,
-      end: this.E[n],
-      nameStart,
-      nameEnd,
-      bodyStart,
-      asyncStart: isAsync ? start : -1,
-      defKeywordStart,
-      scope: -1,
-      parentFn: this.currentFn(start),
-      cls,
-      decorators,
-      params: [],
-      hasAwait: false,
-      returns: [],
-      calls: [],
-      bodyIndent: isLambda ? 0 : this.column(bodyStart),
-    };
+    const fn = new FunctionInfo(this.fns, name, qname, decorators, [], [], []);
+    fn.id = this.model.functions.length;
+    if (isAsync) fn.isAsync = true;
+    if (isLambda) fn.isLambda = true;
+    fn.line = row + 1;
+    fn.column = this.column(start, row) + 1;
+    fn.start = start;
+    fn.end = this.E[n];
+    fn.nameStart = nameStart;
+    fn.nameEnd = nameEnd;
+    fn.bodyStart = bodyStart;
+    fn.asyncStart = isAsync ? start : -1;
+    fn.defKeywordStart = defKeywordStart;
+    fn.scope = -1;
+    fn.parentFn = this.currentFn(start);
+    fn.cls = cls;
+    fn.bodyIndent = isLambda ? 0 : this.column(bodyStart);
     this.model.functions.push(fn);
     const scope = this.newScope('function', this.currentScope(start), fn.id);
     fn.scope = scope.id;

@@ -15,7 +15,7 @@
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
 import { type Expr, UNKNOWN } from './ir';
-import { type Bound, type FileModel, isList, type Scope, SLOTS } from './modelTypes';
+import { type Bound, type FileModel, FN_SLOTS, isList, type Scope, SLOTS } from './modelTypes';
 import { MAX_INTERN_LENGTH } from './intern';
 
 /** A list of expressions with no spare capacity: the shared empty one, or a copy of its exact length. */
@@ -28,6 +28,11 @@ export function compactModel(model: FileModel): FileModel {
   for (const scope of model.scopes) {
     // A name bound once holds its binding, no list (builder.ts bind).
     for (const [name, v] of scope.bindings) if (isList(v)) scope.bindings.set(name, v.slice());
+  }
+  // The functions' numbers, in one array of exactly their size (see the call sites below).
+  if (model.functions.length) {
+    const p = new Int32Array(model.functions.length * FN_SLOTS);
+    for (let k = 0; k < model.functions.length; k++) model.functions[k].moveTo(p, k * FN_SLOTS);
   }
   for (const fn of model.functions) {
     // fn.calls and fn.params are made exactly sized (builder.ts fillCalls, readParams).
