@@ -65,9 +65,9 @@ export class ModelBuilder extends ExprBuilder {
   /** `share`: a whole-file build shares its names and constants as it makes them (see NameTable, and sharedExactly). */
   init(opts: BuildOptions, share = false): this {
     this.model = emptyModel(opts, []);
-    // A whole file's call sites: about one per 70 characters of source (62k in 4.4M on the benchmark).
-    this.sites = new SiteBlock(this.header ? 8 : (this.text.length / 64) | 0);
-    // And its functions: about one per 380 characters (11.5k).
+    // A whole file's call sites: about one per 70 characters of source (62k in 4.4M on the benchmark),
+    // its functions one per 380 (11.5k); one statement of an open document starts small.
+    this.sites = new SiteBlock(this.header ? 4 : (this.text.length / 64) | 0);
     this.fns = new SiteBlock(this.header ? 1 : (this.text.length / 384) | 0, FN_SLOTS);
     if (share && !this.header) this.shared = new NameTable(this.model.scopes);
     return this;

@@ -262,6 +262,7 @@ export interface LoopInfo {
 /** Where a call site's numbers sit in its block (see CallSite). */
 const ID = 0, FN = 1, START = 2, END = 3, CALLEE_END = 4, ARGS_START = 5, LINE = 6, COLUMN = 7, END_LINE = 8, END_COLUMN = 9, LOOP = 10, FLAGS = 11;
 export const SLOTS = 12;
+const NO_NUMBERS = new Int32Array(0);
 const AWAITED = 1, FOR_ITERABLE = 2, STMT = 4, SPLAT = 8;
 
 /**
@@ -270,16 +271,21 @@ const AWAITED = 1, FOR_ITERABLE = 2, STMT = 4, SPLAT = 8;
  * the sites made already keep theirs.
  */
 export class SiteBlock {
-  p: Int32Array;
+  p: Int32Array = NO_NUMBERS;
   used = 0;
-  /** `slots`: numbers per record (SLOTS for call sites, FN_SLOTS for functions). */
-  constructor(sites = 8, private readonly slots = SLOTS) {
-    this.p = new Int32Array(Math.max(8, sites) * slots);
-  }
+  /**
+   * `sites`: room for this many records in the first array, made when the first record is (a statement
+   * of an open document with no call or function makes none); `slots`: numbers per record (SLOTS for
+   * call sites, FN_SLOTS for functions).
+   */
+  constructor(private readonly sites = 8, private readonly slots = SLOTS) {}
 
   /** The index of a new record's numbers in `p` (read `p` after this call: a full array is followed by a new one). */
   take(): number {
-    if (this.used + this.slots > this.p.length) { this.p = new Int32Array(this.p.length * 2); this.used = 0; }
+    if (this.used + this.slots > this.p.length) {
+      this.p = new Int32Array(this.p.length ? this.p.length * 2 : Math.max(1, this.sites) * this.slots);
+      this.used = 0;
+    }
     const i = this.used;
     this.used += this.slots;
     return i;
