@@ -11,7 +11,9 @@
 // strings of at most MAX_INTERN_LENGTH characters (under 10 MB with its table).
 // On the benchmark the 500 models took 65.7 MB of heap compacted, 71.8 MB as built (67.7 and 91.8 MB
 // before names were interned and expression lists exactly sized while building); 58.0 MB with the
-// names and constants shared (shareNames below, bench/modelHeap.ts).
+// names and constants shared (shareNames below, bench/modelHeap.ts); 45.5 MB (+3.5 MB of array buffers)
+// with single bindings unlisted, small scopes' bindings in arrays, and the numbers of call sites and
+// functions in typed arrays (modelTypes.ts Bindings, CallSite, FunctionInfo; moved to one array per model below).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
 import { type Expr, UNKNOWN } from './ir';
