@@ -1,6 +1,7 @@
 // `node --expose-gc --import tsx bench/modelHeap.ts [DIR]`: the heap the models of every .py file of
 // DIR hold (default .bench/project), in one process: heapUsed after a full GC with all models kept,
-// minus before; built and compacted as a scan builds them. Not a test.
+// minus before; built and compacted as a scan builds them. `arrayBuffersMb`: what they hold off the
+// JS heap (the call sites' numbers, python/modelTypes.ts SiteBlock), which no scavenge copies. Not a test.
 import { join } from 'node:path';
 import { Analyzer } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
@@ -19,13 +20,15 @@ async function main(): Promise<void> {
   });
   gc(); gc();
   const before = process.memoryUsage().heapUsed;
+  const buffersBefore = process.memoryUsage().arrayBuffers;
   const kept: unknown[] = [];
   const c0 = process.cpuUsage();
   for (const s of sources) kept.push(analyzer.model(s));
   const cpu = process.cpuUsage(c0);
   gc(); gc();
   const heapMb = (process.memoryUsage().heapUsed - before) / 1048576;
-  process.stdout.write(`${JSON.stringify({ dir, files: sources.length, chars: sources.reduce((n, s) => n + s.text.length, 0), heapMb: Number(heapMb.toFixed(2)), cpuMs: Math.round((cpu.user + cpu.system) / 1000), models: kept.length })}\n`);
+  const arrayBuffersMb = (process.memoryUsage().arrayBuffers - buffersBefore) / 1048576;
+  process.stdout.write(`${JSON.stringify({ dir, files: sources.length, chars: sources.reduce((n, s) => n + s.text.length, 0), heapMb: Number(heapMb.toFixed(2)), arrayBuffersMb: Number(arrayBuffersMb.toFixed(2)), cpuMs: Math.round((cpu.user + cpu.system) / 1000), models: kept.length })}\n`);
 }
 
 void main();

@@ -3,7 +3,7 @@
 // computed to a fixed point over the call graph so recursion and cycles terminate.
 import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from './cost';
 import { type Expr, lastName, offsetOf, scopeOf } from './python/ir';
-import type { CallSite, FunctionInfo } from './python/model';
+import { type CallSite, type FunctionInfo, isList } from './python/model';
 import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
 import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
 import { LOOP_CALLBACKS, OFFLOAD_DECORATORS, offloadOf } from './rules/offloads';
@@ -590,7 +590,7 @@ export class CallGraph {
     const cls = canonical.slice(0, canonical.lastIndexOf('().'));
     if (recv?.k !== 'name' || !cls) return false;
     const binds = mod.model.scopes[scopeOf(recv)]?.bindings.get(recv.n);
-    const made = binds?.length === 1 ? binds[0].expr : undefined;
+    const made = binds && !isList(binds) ? binds.expr : undefined;
     if (made?.k !== 'call' || this.canonical(mod, made.f) !== cls) return false;
     const fn = mod.model.functions[site.fn];
     let prev: CallSite | undefined;
@@ -639,7 +639,7 @@ export class CallGraph {
       return info;
     }
     // A reference is not called with the site's arguments (and must not recurse into them).
-    const info = this.classify(mod, { ...site, callee: e, args: [], kw: {}, awaited: false });
+    const info = this.classify(mod, site.asReference(e));
     return info.kind === 'other' ? undefined : info;
   }
 
@@ -765,7 +765,7 @@ export class CallGraph {
     let out: string[] | undefined;
     for (const n of names) {
       const binds = scope?.bindings.get(n);
-      if (!binds?.length || !binds.every((b) => b.kind === 'param')) continue;
+      if (!binds || !(isList(binds) ? binds.every((b) => b.kind === 'param') : binds.kind === 'param')) continue;
       if (name !== undefined && !f.fn.params.some((p) => p.name === n && !p.star && p.default?.k === 'none')) continue;
       (out ??= []).push(n);
     }

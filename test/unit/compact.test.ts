@@ -5,9 +5,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer } from '../../src/core/analyzer';
 import { compactModel } from '../../src/core/python/compact';
+import { boundList, type FileModel, isList } from '../../src/core/python/model';
 import { intern, internRange, MAX_INTERN_LENGTH } from '../../src/core/python/intern';
 
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
+
+/**
+ * A deep copy of what a model holds: call sites and functions as their fields (toJSON), not the
+ * typed-array blocks their numbers sit in (compactModel moves those to one array per model).
+ */
+function records(m: FileModel): unknown {
+  return structuredClone({ ...m, calls: m.calls.map((c) => c.toJSON()), functions: m.functions.map((f) => f.toJSON()) });
+}
 
 describe('compactModel', () => {
   let analyzer: Analyzer;
@@ -19,10 +28,10 @@ describe('compactModel', () => {
       const text = readFileSync(join(RULES, name), 'utf8');
       // An open document's model is not compacted by the analyzer: compact a copy of it here.
       const model = analyzer.updateDocument({ path: name, text, module: name.slice(0, -3), isPackage: false }, []).model;
-      const before = structuredClone(model);
+      const before = records(model);
       const same = compactModel(model);
       assert.equal(same, model);
-      assert.deepEqual(structuredClone(model), before, name);
+      assert.deepEqual(records(model), before, name);
       assert.ok(model.calls.length > 0 && model.scopes[0].bindings.size > 0, name);
     }
   });
@@ -39,11 +48,24 @@ describe('compactModel', () => {
     assert.equal(model.calls[0].args.length, 2);
   });
 
+  it('keeps a name bound once as its binding, and a list only for a name bound twice or more', () => {
+    const text = 'import os\n\ndef f(a):\n    x = 1\n    x = 2\n    y = 3\n    return x + y\n';
+    const model = analyzer.updateDocument({ path: 'g2.py', text, module: 'g2', isPackage: false }, []).model;
+    const scope = model.scopes[model.functions[0].scope];
+    const x = scope.bindings.get('x')!;
+    const y = scope.bindings.get('y')!;
+    assert.ok(isList(x) && x.length === 2 && x.every((b) => b.kind === 'value'), 'two bindings: a list of both, in order');
+    assert.ok(isList(x) && x[0].off < x[1].off);
+    assert.ok(!isList(y) && y.kind === 'value', 'one binding: the binding itself');
+    assert.ok(!isList(model.scopes[0].bindings.get('os')!), 'a module-level import bound once');
+    assert.deepEqual(boundList(y), [y]);
+  });
+
   it("keeps a call site's arguments the very array of its call expression (a binding holds that expression too)", () => {
     const text = 'import os\n\ndef f(a, b):\n    x = os.path.join(a, b, k=1)\n    return x\n';
     const model = analyzer.updateDocument({ path: 'h.py', text, module: 'h', isPackage: false }, []).model;
     compactModel(model);
-    const x = model.scopes[model.functions[0].scope].bindings.get('x')![0].expr!;
+    const x = boundList(model.scopes[model.functions[0].scope].bindings.get('x'))[0].expr!;
     assert.equal(x.k, 'call');
     if (x.k !== 'call') return;
     assert.equal(model.calls[0].args, x.args, 'one array for both');

@@ -8,7 +8,7 @@ import { hasWasmCursor, initParser, parsePython } from '../../src/core/parser';
 import { flattenModule, type FlatModule, hasMemoryWalk, kindsFor } from '../../src/core/python/flatTree';
 import { KIND_NAMES } from '../../src/core/python/exprBuilder';
 import { offsetOf, scopeOf } from '../../src/core/python/ir';
-import { buildModel, type FileModel } from '../../src/core/python/model';
+import { boundList, buildModel, type FileModel } from '../../src/core/python/model';
 
 const ROOT = join(__dirname, '..', 'fixtures');
 
@@ -38,7 +38,7 @@ const at = (o: number) => ({ row: 0, column: o });
  * compact.ts shareNames).
  */
 function plain(m: FileModel): string {
-  const before = (n: string, scope: number, off: number) => (m.scopes[scope]?.bindings.get(n) ?? []).filter((b) => b.off !== -1 && b.off <= off).length;
+  const before = (n: string, scope: number, off: number) => boundList(m.scopes[scope]?.bindings.get(n)).filter((b) => b.off !== -1 && b.off <= off).length;
   return JSON.stringify(m, (k, v) => {
     if (v instanceof Map) return { map: [...v] };
     if (v instanceof Set) return { set: [...v] };

@@ -5,14 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initParser, parsePython } from '../../src/core/parser';
 import { type Expr, namesIn, namesList } from '../../src/core/python/ir';
-import { buildModel, type FileModel } from '../../src/core/python/model';
+import { boundList, buildModel, type FileModel } from '../../src/core/python/model';
 
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
 
 function exprsOf(m: FileModel): Expr[] {
   const out: Expr[] = [];
   for (const c of m.calls) { out.push(c.callee, ...c.args, ...Object.values(c.kw)); out.push({ k: 'call', f: c.callee, args: c.args, kw: c.kw }); }
-  for (const s of m.scopes) for (const list of s.bindings.values()) for (const b of list) { if (b.expr) out.push(b.expr); if (b.annotation) out.push(b.annotation); }
+  for (const s of m.scopes) for (const list of s.bindings.values()) for (const b of boundList(list)) { if (b.expr) out.push(b.expr); if (b.annotation) out.push(b.annotation); }
   for (const l of m.loops) out.push(l.iter);
   return out;
 }
@@ -44,11 +44,11 @@ describe('namesList', () => {
     const text = `for x in xs:\n    y = f(a, b.c, a, [d, *e], g[h], k=a, m=(n + o), p=f"{q} {a} {v3}")\n    z = [${many}, w, v7]\n`;
     const m = model(text);
     const loop = m.loops[0];
-    assert.deepEqual(loop.derived?.get('y'), [...namesIn(m.scopes[0].bindings.get('y')![0].expr!)]);
+    assert.deepEqual(loop.derived?.get('y'), [...namesIn(boundList(m.scopes[0].bindings.get('y'))[0].expr!)]);
     const z = loop.derived?.get('z');
     assert.ok(z);
     assert.equal(z.length, 51);
     assert.equal(new Set(z).size, 51);
-    assert.deepEqual(z, [...namesIn(m.scopes[0].bindings.get('z')![0].expr!)]);
+    assert.deepEqual(z, [...namesIn(boundList(m.scopes[0].bindings.get('z'))[0].expr!)]);
   });
 });

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initParser, parsePython } from '../../src/core/parser';
 import { type Expr, offsetOf, scopeOf } from '../../src/core/python/ir';
-import { buildModel, type CallSite, type FileModel } from '../../src/core/python/model';
+import { boundList, buildModel, type CallSite, type FileModel } from '../../src/core/python/model';
 import { Resolver } from '../../src/core/python/resolve';
 import { routerModule } from '../../bench/generate';
 
@@ -32,7 +32,7 @@ function namesOf(m: FileModel): Name[] {
     }
   };
   for (const c of m.calls) { ex(c.callee); c.args.forEach(ex); Object.values(c.kw).forEach(ex); c.narrow?.forEach(ex); }
-  for (const s of m.scopes) for (const list of s.bindings.values()) for (const b of list) { ex(b.expr); ex(b.annotation); }
+  for (const s of m.scopes) for (const list of s.bindings.values()) for (const b of boundList(list)) { ex(b.expr); ex(b.annotation); }
   for (const f of m.functions) { f.params.forEach((p) => { ex(p.annotation); ex(p.default); }); f.decorators.forEach(ex); f.returns.forEach(ex); ex(f.returnAnnotation); }
   for (const c of m.classes) { c.bases.forEach(ex); [...c.attrs.values()].forEach(ex); [...(c.attrTypes?.values() ?? [])].forEach(ex); }
   for (const l of m.loops) ex(l.iter);
@@ -62,7 +62,7 @@ function lookups(m: FileModel): string[] {
  * per string or number value, as shareNames makes them; returns the number of name occurrences.
  */
 function checkSharing(m: FileModel): number {
-  const before = (e: Name) => (m.scopes[e.scope].globals?.has(e.n) ? 0 : (m.scopes[e.scope].bindings.get(e.n) ?? []).filter((b) => b.off !== -1 && b.off <= e.off).length);
+  const before = (e: Name) => (m.scopes[e.scope].globals?.has(e.n) ? 0 : boundList(m.scopes[e.scope].bindings.get(e.n)).filter((b) => b.off !== -1 && b.off <= e.off).length);
   const byKey = new Map<string, Set<Name>>();
   const keyOf = new Map<Name, string>();
   const names = namesOf(m);

@@ -3,7 +3,7 @@
 // include_router prefixes.
 import type { FunctionKind } from '../types';
 import { type Expr, lastName } from '../python/ir';
-import type { CallSite, FunctionInfo } from '../python/model';
+import { type CallSite, type FunctionInfo, lastBound } from '../python/model';
 import type { FunctionRef, ModuleEntry, SymbolIndex } from '../symbols';
 
 export const APP_TYPES = new Set(['fastapi.FastAPI()', 'fastapi.APIRouter()']);
@@ -297,7 +297,7 @@ export class FastApiModel {
       if (!mod) break;
       const name = cur.slice(dot + 1);
       const list = mod.model.scopes[0].bindings.get(name);
-      const b = list?.[list.length - 1];
+      const b = list && lastBound(list);
       if (b?.kind === 'import' && b.q && b.q !== cur) { cur = b.q; continue; }
       return `${mod.model.module}.${name}`;
     }
@@ -348,7 +348,7 @@ export class FastApiModel {
     const dot = key.lastIndexOf('.');
     const mod = this.index.module(key.slice(0, dot));
     const list = mod?.model.scopes[0].bindings.get(key.slice(dot + 1));
-    const b = list?.[list.length - 1];
+    const b = list && lastBound(list);
     return b?.kind === 'value' && b.expr?.k === 'call' ? b.expr : undefined;
   }
 }

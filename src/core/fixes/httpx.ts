@@ -9,6 +9,7 @@
 // or response use have no httpx equivalent (r.ok, iter_content, r.raw, hooks) are left to the
 // thread offload; raise_for_status() or an `except requests...` makes it a choice to check.
 import type { Fix } from '../types';
+import { boundList } from '../python/model';
 import { awaitExpr, canAwaitAt, type FixContext, fnText, Imports, rawArgs, type Target } from './context';
 import { type ArgText, atStatementStart, indentAt, lex, lineEndAt, lineStartAt, nextLineStart, splitArgs, usesWord } from './pyText';
 import { bodyCode, checkTitle, codeOnly } from './safety';
@@ -179,7 +180,7 @@ function strUrlEdits(ctx: FixContext, t: Target): Fix['edits'] | undefined {
 function existingClient(ctx: FixContext, t: Target): string | undefined {
   const scope = ctx.model.scopes[t.fn.scope];
   for (const [name, list] of scope.bindings) {
-    for (const b of list) {
+    for (const b of boundList(list)) {
       const type = b.kind === 'with' && b.expr ? ctx.resolver.resolve(b.expr) : b.kind === 'param' && b.annotation ? `${ctx.resolver.resolve(b.annotation)}()` : undefined;
       if (type !== 'httpx.AsyncClient()') continue;
       if (b.kind === 'param') return name;

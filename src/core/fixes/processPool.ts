@@ -6,7 +6,7 @@
 // API; and one pool per application: the preferred choice reuses the module-level pool the file
 // already has. Otherwise it is offered with what to check, and the thread offload is preferred.
 import { type Expr, offsetOf, scopeOf } from '../python/ir';
-import type { Binding } from '../python/model';
+import { type Binding, boundList } from '../python/model';
 import type { Fix } from '../types';
 import { awaitExpr, canAwaitAt, type FixContext, Imports, rawArgs, type Target, withArgs } from './context';
 import { afterImports } from './imports';
@@ -33,7 +33,7 @@ export function isPicklableCallee(ctx: FixContext, t: Target): boolean {
 /** An existing module-level ProcessPoolExecutor to reuse, by name. */
 function existingPool(ctx: FixContext): string | undefined {
   for (const [name, list] of ctx.model.scopes[0].bindings) {
-    for (const b of list) {
+    for (const b of boundList(list)) {
       if (b.kind !== 'value' || b.expr?.k !== 'call') continue;
       if (ctx.resolver.resolve(b.expr.f) === 'concurrent.futures.ProcessPoolExecutor') return name;
     }

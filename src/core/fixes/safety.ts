@@ -16,7 +16,7 @@
 //   gather         independent iterations: the callee writes no outer state, shares no session,
 //        uses no counter; calls bounded by an asyncio.Semaphore when the iterable is not a literal
 import { type Expr, offsetOf, scopeOf } from '../python/ir';
-import type { FileModel, FunctionInfo } from '../python/model';
+import { boundList, type FileModel, type FunctionInfo } from '../python/model';
 import type { Resolver } from '../python/resolve';
 import type { TextEdit } from '../types';
 import type { FixContext } from './context';
@@ -295,7 +295,8 @@ function moduleNames(s: FnSource, memo?: FixMemo): { values: string[]; connectio
   const values: string[] = [];
   const connections: string[] = [];
   // forEach: a Map's for-of makes an iterator result and an entry array per binding (the bundle's cold code is not optimised).
-  s.model.scopes[0].bindings.forEach((list, name) => {
+  s.model.scopes[0].bindings.forEach((v, name) => {
+    const list = boundList(v);
     // Module-level values, and imported modules or objects (`state.telemetry += [...]`, `os.environ[k] = v`).
     let b: (typeof list)[number] | undefined;
     let valueOrImport = false;

@@ -11,11 +11,13 @@
 // strings of at most MAX_INTERN_LENGTH characters (under 10 MB with its table).
 // On the benchmark the 500 models took 65.7 MB of heap compacted, 71.8 MB as built (67.7 and 91.8 MB
 // before names were interned and expression lists exactly sized while building); 58.0 MB with the
-// names and constants shared (shareNames below, bench/modelHeap.ts).
+// names and constants shared (shareNames below, bench/modelHeap.ts); 45.5 MB (+3.5 MB of array buffers)
+// with single bindings unlisted, small scopes' bindings in arrays, and the numbers of call sites and
+// functions in typed arrays (modelTypes.ts Bindings, CallSite, FunctionInfo; moved to one array per model below).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
 import { type Expr, UNKNOWN } from './ir';
-import type { FileModel, Scope } from './model';
+import { type Bound, type FileModel, FN_SLOTS, isList, type Scope, SLOTS } from './modelTypes';
 import { MAX_INTERN_LENGTH } from './intern';
 
 /** A list of expressions with no spare capacity: the shared empty one, or a copy of its exact length. */
@@ -26,8 +28,13 @@ function exprs(a: Expr[]): Expr[] {
 /** Compacts the model in place (see the file comment); returns the model. */
 export function compactModel(model: FileModel): FileModel {
   for (const scope of model.scopes) {
-    // A name bound once has a list of one, exactly sized already (builder.ts bind).
-    for (const [name, list] of scope.bindings) if (list.length > 1) scope.bindings.set(name, list.slice());
+    // A name bound once holds its binding, no list (builder.ts bind).
+    for (const [name, v] of scope.bindings) if (isList(v)) scope.bindings.set(name, v.slice());
+  }
+  // The functions' numbers, in one array of exactly their size (see the call sites below).
+  if (model.functions.length) {
+    const p = new Int32Array(model.functions.length * FN_SLOTS);
+    for (let k = 0; k < model.functions.length; k++) model.functions[k].moveTo(p, k * FN_SLOTS);
   }
   for (const fn of model.functions) {
     // fn.calls and fn.params are made exactly sized (builder.ts fillCalls, readParams).
@@ -40,6 +47,11 @@ export function compactModel(model: FileModel): FileModel {
   model.functions = model.functions.slice();
   model.classes = model.classes.slice();
   model.calls = model.calls.slice();
+  // The call sites' numbers, made in blocks that doubled as they filled: one array of exactly their size.
+  if (model.calls.length) {
+    const p = new Int32Array(model.calls.length * SLOTS);
+    for (let k = 0; k < model.calls.length; k++) model.calls[k].moveTo(p, k * SLOTS);
+  }
   model.loops = model.loops.slice();
   model.imports = model.imports.slice();
   // model.lineStarts is made exactly sized (model.ts lineStarts).
@@ -66,8 +78,8 @@ export function shareNames(model: FileModel): void {
       if (call.narrow) s.list(call.narrow);
     }
     for (const scope of model.scopes) {
-      for (const list of scope.bindings.values()) {
-        for (const b of list) {
+      for (const v of scope.bindings.values()) {
+        for (const b of isList(v) ? v : [v]) {
           if (b.expr) b.expr = s.expr(b.expr);
           if (b.annotation) b.annotation = s.expr(b.annotation);
         }
@@ -94,6 +106,15 @@ export function shareNames(model: FileModel): void {
 }
 
 type NameExpr = Extract<Expr, { k: 'name' }>;
+
+/** How many of a name's bindings (those with an offset) are at or before `off`. */
+function boundBefore(v: Bound | undefined, off: number): number {
+  if (v === undefined) return 0;
+  if (!isList(v)) return v.off !== -1 && v.off <= off ? 1 : 0;
+  let before = 0;
+  for (let i = 0; i < v.length; i++) { const o = v[i].off; if (o !== -1 && o <= off) before++; }
+  return before;
+}
 
 /**
  * NameTable's chains (see NameSharer's, which they follow): per entry its scope, its count of bindings
@@ -155,8 +176,7 @@ export class NameTable {
     const s = this.scopes[scope];
     let before = 0;
     if (s && !s.globals?.has(n)) {
-      const list = s.bindings.get(n);
-      if (list) for (let i = 0; i < list.length; i++) { const o = list[i].off; if (o !== -1 && o <= off) before++; }
+      before = boundBefore(s.bindings.get(n), off);
     }
     const head = headOf(n);
     let prev = -1;
@@ -299,8 +319,7 @@ class NameSharer {
     const scope = this.model.scopes[e.scope];
     let before = 0;
     if (scope && !scope.globals?.has(e.n)) {
-      const list = scope.bindings.get(e.n);
-      if (list) for (let i = 0; i < list.length; i++) { const off = list[i].off; if (off !== -1 && off <= e.off) before++; }
+      before = boundBefore(scope.bindings.get(e.n), e.off);
     }
     // The first name met per (scope, bindings before, text): by text, the head of a chain of entries,
     // most recently used first, so the names of one scope, met together, are found at once.

@@ -11,6 +11,7 @@ import { shareNames } from './compact';
 import { assemble, surfaceHash } from './parts';
 
 export type * from './modelTypes';
+export { Bindings, boundList, CallSite, FunctionInfo, isList, lastBound, SiteBlock } from './modelTypes';
 export type { SegmentRef } from './flatTree';
 export { assemble, editLineStarts, reuseAfterEdit } from './parts';
 

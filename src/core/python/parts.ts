@@ -3,7 +3,7 @@
 // lines and ids). The surface hash says whether what other files can see of a part changed.
 import type { SegmentRef } from './flatTree';
 import type { Expr } from './ir';
-import type { Binding, BuildOptions, FileModel, Part, PartCache, Placement } from './modelTypes';
+import { Bindings, type Bound, boundList, type BuildOptions, type FileModel, isList, type Part, type PartCache, type Placement } from './modelTypes';
 
 /**
  * Which parts of the previous build can serve again after one edit: a statement wholly before or
@@ -40,10 +40,12 @@ export function assemble(starts: number[], opts: BuildOptions, segments: Segment
       cls: out.classes.length, call: out.calls.length, loop: out.loops.length, scope: out.scopes.length,
     };
     place(p, now);
-    for (const [name, list] of m.scopes[0].bindings) {
-      let target = moduleScope.bindings.get(name);
-      if (!target) moduleScope.bindings.set(name, (target = []));
-      target.push(...list);
+    // The part's own lists are not changed: a name bound in several parts gets a new list here.
+    for (const [name, v] of m.scopes[0].bindings) {
+      const target = moduleScope.bindings.get(name);
+      if (target === undefined) moduleScope.bindings.set(name, isList(v) ? v.slice() : v);
+      else if (isList(target)) { if (isList(v)) target.push(...v); else target.push(v); }
+      else moduleScope.bindings.set(name, isList(v) ? [target, ...v] : [target, v]);
     }
     if (m.scopes[0].globals) for (const g of m.scopes[0].globals) (moduleScope.globals ??= new Set()).add(g);
     for (let k = 1; k < m.scopes.length; k++) out.scopes.push(m.scopes[k]);
@@ -67,7 +69,7 @@ export function assemble(starts: number[], opts: BuildOptions, segments: Segment
 export function surfaceHash(m: FileModel): number {
   const shape = (x: unknown) => JSON.stringify(x, (k, v) => (k === 'off' || k === 'seg' || k === 'scope' ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v));
   const parts: string[] = [];
-  for (const [name, list] of m.scopes[0].bindings) for (const b of list) parts.push(`b:${name}:${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`);
+  for (const [name, v] of m.scopes[0].bindings) for (const b of boundList(v)) parts.push(`b:${name}:${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`);
   for (const g of m.scopes[0].globals ?? []) parts.push(`g:${g}`);
   for (const f of m.functions) if (!f.isLambda) parts.push(`f:${f.qname}:${f.isAsync}:${f.isGenerator}:${shape(f.decorators)}:${shape(f.params)}:${shape(f.returns)}:${shape(f.returnAnnotation)}`);
   for (const c of m.classes) parts.push(`c:${c.qname}:${shape(c.bases)}:${shape(c.attrs)}:${shape(c.attrTypes)}:${[...c.methods.keys()].join(',')}`);
@@ -99,7 +101,7 @@ function surfaceOfModel(m: FileModel): PartSurface {
   const entries: [string, string][] = [];
   const structure: string[] = [];
   const methods: [string, string][] = [];
-  for (const [name, list] of m.scopes[0].bindings) entries.push([name, list.map((b) => `${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`).join('\u0001')]);
+  for (const [name, v] of m.scopes[0].bindings) entries.push([name, boundList(v).map((b) => `${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`).join('\u0001')]);
   for (const g of m.scopes[0].globals ?? []) structure.push(`g:${g}`);
   for (const f of m.functions) {
     if (f.isLambda) continue;
@@ -205,7 +207,7 @@ function place(p: Part, now: Placement): void {
   const sc = (s: number) => (s <= 0 ? s : s + dScope);
   const fn = (f: number) => (f < 0 ? f : f + dFn);
   const loop = (l: number) => (l < 0 ? l : l + dLoop);
-  const shift = (list: Binding[]) => { if (d) for (const b of list) if (b.off >= 0) b.off += d; };
+  const shift = (v: Bound) => { if (d) shiftBound(v, d); };
   m.scopes.forEach((s, k) => {
     for (const list of s.bindings.values()) shift(list);
     if (k === 0) return;
@@ -237,10 +239,16 @@ function place(p: Part, now: Placement): void {
   shiftNoqa(m, dr);
 }
 
+/** Moves the offsets of a name's bindings by `d` (those with one). */
+function shiftBound(v: Bound, d: number): void {
+  if (!isList(v)) { if (v.off >= 0) v.off += d; return; }
+  for (const b of v) if (b.off >= 0) b.off += d;
+}
+
 /** place() when no id moves: offsets by `d`, lines by `dr` (what the general case does with ids unchanged). */
 function shiftPositions(m: FileModel, d: number, dr: number): void {
   if (d) {
-    for (const s of m.scopes) for (const list of s.bindings.values()) for (const b of list) if (b.off >= 0) b.off += d;
+    for (const s of m.scopes) for (const v of s.bindings.values()) shiftBound(v, d);
   }
   for (const f of m.functions) {
     f.line += dr; f.start += d; f.end += d; f.nameStart += d; f.nameEnd += d; f.bodyStart += d;
@@ -265,7 +273,7 @@ export function emptyModel(opts: BuildOptions, starts: number[]): FileModel {
   return {
     module: opts.module,
     isPackage: opts.isPackage,
-    scopes: [{ id: 0, kind: 'module', parent: -1, bindings: new Map() }],
+    scopes: [{ id: 0, kind: 'module', parent: -1, bindings: new Bindings() }],
     functions: [],
     classes: [],
     calls: [],

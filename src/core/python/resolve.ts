@@ -3,7 +3,7 @@
 // Names bound at module level resolve to their symbol path (`app.main.client`), which the workspace
 // index later replaces by the symbol's type, so the same rule works across files.
 import { type Expr, offsetOf, scopeOf } from './ir';
-import type { Binding, FileModel, Scope } from './model';
+import { type Binding, type Bound, type FileModel, isList, type Scope } from './modelTypes';
 
 const BUILTINS = new Set([
   'open', 'input', 'print', 'len', 'range', 'list', 'dict', 'set', 'tuple', 'str', 'int', 'float', 'bool',
@@ -40,7 +40,9 @@ const SAME_ELEMENTS = new Set(['sorted', 'reversed', 'list', 'tuple', 'set', 'it
  * The binding that says what a name holds: the last one, except that a reset to `None` (a lazily
  * created global set back to None in an `except`) says nothing about the object's type.
  */
-export function meaningful(list: Binding[]): Binding | undefined {
+export function meaningful(v: Bound): Binding | undefined {
+  if (!isList(v)) return v;
+  const list = v;
   for (let i = list.length - 1; i >= 0; i--) {
     const b = list[i];
     if (!((b.kind === 'value' || b.kind === 'with') && b.expr?.k === 'none' && !b.annotation)) return b;
@@ -50,7 +52,9 @@ export function meaningful(list: Binding[]): Binding | undefined {
 
 
 /** meaningful() of the bindings made before `off` (or with no offset), without a filtered copy. */
-function meaningfulBefore(list: Binding[], off: number): Binding | undefined {
+function meaningfulBefore(v: Bound, off: number): Binding | undefined {
+  if (!isList(v)) return v.off !== -1 && v.off > off ? undefined : v;
+  const list = v;
   let last: Binding | undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const b = list[i];
@@ -73,7 +77,7 @@ export class Resolver {
       if (s.globals?.has(name)) { s = this.m.scopes[0]; first = false; }
       if (!first && s.kind === 'class') { s = this.m.scopes[s.parent]; continue; }
       const list = s.bindings.get(name);
-      if (list && list.length) {
+      if (list !== undefined) {
         let pick: Binding | undefined;
         if (first) {
           pick = meaningfulBefore(list, off);

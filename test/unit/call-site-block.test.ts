@@ -1,0 +1,54 @@
+// Call sites keep their numbers in typed-array blocks (python/modelTypes.ts CallSite, SiteBlock): a
+// site reads back what was written to it, whichever block it sits in, and a change to one site
+// touches no other.
+import { strict as assert } from 'node:assert';
+import { Analyzer } from '../../src/core/analyzer';
+import { join } from 'node:path';
+import { CallSite, SiteBlock } from '../../src/core/python/model';
+import { UNKNOWN } from '../../src/core/python/ir';
+
+describe('call sites in blocks', () => {
+  it('reads back every field of every site across block growth, and a write changes only its own site', () => {
+    const block = new SiteBlock(1);
+    const sites: CallSite[] = [];
+    for (let k = 0; k < 100; k++) {
+      const s = new CallSite(block, UNKNOWN, [], {}, `f${k}`);
+      s.id = k; s.fn = k - 1; s.start = 10 * k; s.end = 10 * k + 5; s.calleeEnd = 10 * k + 1; s.argsStart = 10 * k + 2;
+      s.line = k + 1; s.column = k + 2; s.endLine = k + 3; s.endColumn = k + 4; s.loop = k - 50;
+      if (k % 2) s.awaited = true;
+      if (k % 3 === 0) s.forIterable = true;
+      if (k % 5 === 0) s.stmt = true;
+      if (k % 7 === 0) s.splat = true;
+      sites.push(s);
+    }
+    sites[50].start += 3;
+    sites[50].awaited = false;
+    sites.forEach((s, k) => {
+      assert.deepEqual([s.id, s.fn, s.start, s.end, s.calleeEnd, s.argsStart, s.line, s.column, s.endLine, s.endColumn, s.loop, s.text],
+        [k, k - 1, 10 * k + (k === 50 ? 3 : 0), 10 * k + 5, 10 * k + 1, 10 * k + 2, k + 1, k + 2, k + 3, k + 4, k - 50, `f${k}`]);
+      assert.equal(s.awaited, k % 2 === 1 && k !== 50, `awaited ${k}`);
+      assert.equal(s.forIterable, k % 3 === 0, `forIterable ${k}`);
+      assert.equal(s.stmt, k % 5 === 0, `stmt ${k}`);
+      assert.equal(s.splat, k % 7 === 0, `splat ${k}`);
+    });
+  });
+
+  it("gives a reference's site the same position and flags, other arguments, and never awaited", async () => {
+    const analyzer = await Analyzer.create(join(__dirname, '..', '..', 'grammars'));
+    const text = 'import asyncio\n\nasync def f(x=None):\n    if x is not None:\n        await asyncio.to_thread(g, x, *x)\n\ndef g(y):\n    return y\n';
+    const model = analyzer.updateDocument({ path: 'r.py', text, module: 'r', isPackage: false }, []).model;
+    const site = model.calls.find((c) => c.text === 'asyncio.to_thread')!;
+    assert.ok(site.awaited && site.splat && site.guard?.includes('x'), 'the awaited call with a splat, guarded by x');
+    const ref = site.asReference(site.args[0]);
+    assert.equal(ref.awaited, false);
+    assert.equal(site.awaited, true, 'the original keeps its flag');
+    assert.deepEqual([ref.start, ref.end, ref.line, ref.column, ref.fn, ref.id, ref.splat, ref.guard], [site.start, site.end, site.line, site.column, site.fn, site.id, true, site.guard]);
+    assert.equal(ref.callee, site.args[0]);
+    assert.equal(ref.args.length, 0);
+    const json = JSON.parse(JSON.stringify(site)) as Record<string, unknown>;
+    assert.equal(json.start, site.start);
+    assert.equal(json.awaited, true);
+    assert.equal(json.splat, true);
+    assert.ok(!('p' in json) && !('i' in json), 'JSON shows the fields, not the block');
+  });
+});
