@@ -149,12 +149,17 @@ port.once('message', ({ files }) => initParser().then(() => {
       assert.deepEqual(first.flats.map(([path]) => path), ['app/p0.py']);
       assert.deepEqual(first.failed, []);
       assert.ok(first.flats[0][1].flat.n > 1000, 'a whole tree');
+      // It posts the reply before it takes the next index: wait for the take, which must come without the part.
+      for (const until = Date.now() + 10_000; Atomics.load(w.queue, 0) < 2 && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
       assert.equal(Atomics.load(w.queue, 0), 2, 'the worker took the next index and waits for its part');
+      assert.equal(w.replies.length, 0, 'and has parsed nothing else');
       for (const part of parts.slice(1)) w.port.postMessage(part);
       const got = [first];
       while (!got[got.length - 1].done) got.push(await w.next());
       assert.deepEqual(got.flatMap((r) => r.flats.map(([path]) => path)), files.map((f) => f.path), 'every file once, in the queue\'s order');
       assert.deepEqual(got.flatMap((r) => r.failed), []);
+      // The done reply goes before the busy flag is cleared.
+      for (const until = Date.now() + 10_000; Atomics.load(w.queue, 1) !== 0 && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
       assert.equal(Atomics.load(w.queue, 1), 0, 'no longer busy');
     } finally {
       w.port.close();
