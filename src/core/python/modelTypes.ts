@@ -141,9 +141,37 @@ const IS_ASYNC = 1, IS_GENERATOR = 2, IS_LAMBDA = 4, HAS_AWAIT = 8;
  * and written through accessors from its build's block (a SiteBlock of FN_SLOTS per function), as a
  * call site's are: 11.5k functions on the 500-file benchmark went from ~240 bytes of JS heap each to 96.
  */
-export class FunctionInfo {
-  private p: Int32Array;
-  private i: number;
+/**
+ * A record whose numbers sit in a SiteBlock (a call site, a function): `slots` of them from index `i`
+ * of `p`. The subclasses read and write them through accessors.
+ */
+abstract class BlockRecord {
+  protected p: Int32Array;
+  protected i: number;
+
+  constructor(block: SiteBlock) {
+    const i = block.take();
+    this.p = block.p; // read after take(): a full array is followed by a new one
+    this.i = i;
+  }
+
+  /** How many numbers a record of this kind holds. */
+  protected abstract get slots(): number;
+
+  protected flag(slot: number, bit: number, v: boolean): void {
+    const k = this.i + slot;
+    this.p[k] = v ? this.p[k] | bit : this.p[k] & ~bit;
+  }
+
+  /** Moves the record's numbers to `p` at `i` (compactModel gives a model's records one array of exactly their number). */
+  moveTo(p: Int32Array, i: number): void {
+    for (let k = 0, n = this.slots; k < n; k++) p[i + k] = this.p[this.i + k];
+    this.p = p;
+    this.i = i;
+  }
+}
+
+export class FunctionInfo extends BlockRecord {
   name: string;
   qname: string;
   decorators: Expr[];
@@ -154,9 +182,7 @@ export class FunctionInfo {
   calls: number[];
 
   constructor(block: SiteBlock, name: string, qname: string, decorators: Expr[], params: Param[], returns: Expr[], calls: number[]) {
-    const i = block.take();
-    this.p = block.p;
-    this.i = i;
+    super(block);
     this.name = name;
     this.qname = qname;
     this.decorators = decorators;
@@ -197,25 +223,16 @@ export class FunctionInfo {
   get bodyIndent(): number { return this.p[this.i + F_BODY_INDENT]; }
   set bodyIndent(v: number) { this.p[this.i + F_BODY_INDENT] = v; }
   get isAsync(): boolean { return (this.p[this.i + F_FLAGS] & IS_ASYNC) !== 0; }
-  set isAsync(v: boolean) { this.flag(IS_ASYNC, v); }
+  set isAsync(v: boolean) { this.flag(F_FLAGS, IS_ASYNC, v); }
   get isGenerator(): boolean { return (this.p[this.i + F_FLAGS] & IS_GENERATOR) !== 0; }
-  set isGenerator(v: boolean) { this.flag(IS_GENERATOR, v); }
+  set isGenerator(v: boolean) { this.flag(F_FLAGS, IS_GENERATOR, v); }
   get isLambda(): boolean { return (this.p[this.i + F_FLAGS] & IS_LAMBDA) !== 0; }
-  set isLambda(v: boolean) { this.flag(IS_LAMBDA, v); }
+  set isLambda(v: boolean) { this.flag(F_FLAGS, IS_LAMBDA, v); }
   get hasAwait(): boolean { return (this.p[this.i + F_FLAGS] & HAS_AWAIT) !== 0; }
-  set hasAwait(v: boolean) { this.flag(HAS_AWAIT, v); }
+  set hasAwait(v: boolean) { this.flag(F_FLAGS, HAS_AWAIT, v); }
 
-  private flag(bit: number, v: boolean): void {
-    const k = this.i + F_FLAGS;
-    this.p[k] = v ? this.p[k] | bit : this.p[k] & ~bit;
-  }
 
-  /** Moves the function's numbers to `p` at `i` (see CallSite.moveTo). */
-  moveTo(p: Int32Array, i: number): void {
-    for (let k = 0; k < FN_SLOTS; k++) p[i + k] = this.p[this.i + k];
-    this.p = p;
-    this.i = i;
-  }
+  protected get slots(): number { return FN_SLOTS; }
 
   /** The function as a plain object (its fields in the order an object literal held them before), for JSON. */
   toJSON(): Record<string, unknown> {
@@ -304,9 +321,7 @@ export class SiteBlock {
  * and written through accessors from its build's SiteBlock, so the object holds six fields; on the
  * 500-file benchmark 62k call sites went from 168 bytes each to 72.
  */
-export class CallSite {
-  private p: Int32Array;
-  private i: number;
+export class CallSite extends BlockRecord {
   callee: Expr;
   args: Expr[];
   kw: Record<string, Expr>;
@@ -325,9 +340,7 @@ export class CallSite {
   narrow?: Expr[];
 
   constructor(block: SiteBlock, callee: Expr, args: Expr[], kw: Record<string, Expr>, text: string) {
-    const i = block.take();
-    this.p = block.p;
-    this.i = i;
+    super(block);
     this.callee = callee;
     this.args = args;
     this.kw = kw;
@@ -358,28 +371,19 @@ export class CallSite {
   get loop(): number { return this.p[this.i + LOOP]; }
   set loop(v: number) { this.p[this.i + LOOP] = v; }
   get awaited(): boolean { return (this.p[this.i + FLAGS] & AWAITED) !== 0; }
-  set awaited(v: boolean) { this.flag(AWAITED, v); }
+  set awaited(v: boolean) { this.flag(FLAGS, AWAITED, v); }
   /** The call is the iterable of a `for` (so a generator's body runs here). */
   get forIterable(): boolean { return (this.p[this.i + FLAGS] & FOR_ITERABLE) !== 0; }
-  set forIterable(v: boolean) { this.flag(FOR_ITERABLE, v); }
+  set forIterable(v: boolean) { this.flag(FLAGS, FOR_ITERABLE, v); }
   /** The call is a whole expression statement: its result is discarded. */
   get stmt(): boolean { return (this.p[this.i + FLAGS] & STMT) !== 0; }
-  set stmt(v: boolean) { this.flag(STMT, v); }
+  set stmt(v: boolean) { this.flag(FLAGS, STMT, v); }
   /** A `*args` or `**kwargs` argument: which parameters the call fills is unknown. */
   get splat(): boolean { return (this.p[this.i + FLAGS] & SPLAT) !== 0; }
-  set splat(v: boolean) { this.flag(SPLAT, v); }
+  set splat(v: boolean) { this.flag(FLAGS, SPLAT, v); }
 
-  private flag(bit: number, v: boolean): void {
-    const k = this.i + FLAGS;
-    this.p[k] = v ? this.p[k] | bit : this.p[k] & ~bit;
-  }
 
-  /** Moves the site's numbers to `p` at `i` (compactModel gives a model's sites one array of exactly their number). */
-  moveTo(p: Int32Array, i: number): void {
-    for (let k = 0; k < SLOTS; k++) p[i + k] = this.p[this.i + k];
-    this.p = p;
-    this.i = i;
-  }
+  protected get slots(): number { return SLOTS; }
 
   /** The site as a plain object (its fields as an object literal held them before they moved to the block), for JSON. */
   toJSON(): Record<string, unknown> {
