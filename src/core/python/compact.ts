@@ -17,7 +17,7 @@
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
 import { type Expr, UNKNOWN } from './ir';
-import { type Bound, type FileModel, FN_SLOTS, isList, type Scope, SLOTS } from './modelTypes';
+import { BlockRecord, type Bound, boundList, type FileModel, isList, type Scope } from './modelTypes';
 import { MAX_INTERN_LENGTH } from './intern';
 
 /** A list of expressions with no spare capacity: the shared empty one, or a copy of its exact length. */
@@ -31,11 +31,8 @@ export function compactModel(model: FileModel): FileModel {
     // A name bound once holds its binding, no list (builder.ts bind).
     for (const [name, v] of scope.bindings) if (isList(v)) scope.bindings.set(name, v.slice());
   }
-  // The functions' numbers, in one array of exactly their size (see the call sites below).
-  if (model.functions.length) {
-    const p = new Int32Array(model.functions.length * FN_SLOTS);
-    for (let k = 0; k < model.functions.length; k++) model.functions[k].moveTo(p, k * FN_SLOTS);
-  }
+  // The functions' and the call sites' numbers, made in blocks that doubled as they filled: one array each of exactly their size.
+  BlockRecord.intoOneBlock(model.functions);
   for (const fn of model.functions) {
     // fn.calls and fn.params are made exactly sized (builder.ts fillCalls, readParams).
     fn.decorators = exprs(fn.decorators);
@@ -47,11 +44,7 @@ export function compactModel(model: FileModel): FileModel {
   model.functions = model.functions.slice();
   model.classes = model.classes.slice();
   model.calls = model.calls.slice();
-  // The call sites' numbers, made in blocks that doubled as they filled: one array of exactly their size.
-  if (model.calls.length) {
-    const p = new Int32Array(model.calls.length * SLOTS);
-    for (let k = 0; k < model.calls.length; k++) model.calls[k].moveTo(p, k * SLOTS);
-  }
+  BlockRecord.intoOneBlock(model.calls);
   model.loops = model.loops.slice();
   model.imports = model.imports.slice();
   // model.lineStarts is made exactly sized (model.ts lineStarts).
@@ -79,7 +72,7 @@ export function shareNames(model: FileModel): void {
     }
     for (const scope of model.scopes) {
       for (const v of scope.bindings.values()) {
-        for (const b of isList(v) ? v : [v]) {
+        for (const b of boundList(v)) {
           if (b.expr) b.expr = s.expr(b.expr);
           if (b.annotation) b.annotation = s.expr(b.annotation);
         }

@@ -43,7 +43,7 @@ const NO_PAIRS: readonly (string | Bound)[] = Object.freeze([]);
 
 /**
  * A scope's bindings by name, in the order the names were first bound: the part of Map's interface
- * the readers use (get, has, set, size, values, iteration of [name, bindings]). A Map costs 184 bytes
+ * the readers use (get, has, set, size, values, forEach, iteration of [name, bindings]). A Map costs 184 bytes
  * empty and 296 with 5-8 names; most scopes bind 1-4 names (a comprehension's target, a function's
  * parameters), so up to SMALL_BINDINGS names they are one array of exactly its pairs
  * ([name0, bound0, name1, bound1, ...], 64 bytes for one name); a larger scope holds a Map.
@@ -137,15 +137,10 @@ export const FN_SLOTS = 15;
 const IS_ASYNC = 1, IS_GENERATOR = 2, IS_LAMBDA = 4, HAS_AWAIT = 8;
 
 /**
- * A def or lambda. Its numbers (ids, offsets, line, column, indentation, flags: 18 fields) are read
- * and written through accessors from its build's block (a SiteBlock of FN_SLOTS per function), as a
- * call site's are: 11.5k functions on the 500-file benchmark went from ~240 bytes of JS heap each to 96.
- */
-/**
  * A record whose numbers sit in a SiteBlock (a call site, a function): `slots` of them from index `i`
  * of `p`. The subclasses read and write them through accessors.
  */
-abstract class BlockRecord {
+export abstract class BlockRecord {
   protected p: Int32Array;
   protected i: number;
 
@@ -163,14 +158,30 @@ abstract class BlockRecord {
     this.p[k] = v ? this.p[k] | bit : this.p[k] & ~bit;
   }
 
-  /** Moves the record's numbers to `p` at `i` (compactModel gives a model's records one array of exactly their number). */
-  moveTo(p: Int32Array, i: number): void {
+  /** Moves the record's numbers to `p` at `i`. */
+  private moveTo(p: Int32Array, i: number): void {
     for (let k = 0, n = this.slots; k < n; k++) p[i + k] = this.p[this.i + k];
     this.p = p;
     this.i = i;
   }
+
+  /**
+   * Moves the numbers of `records` (all of one kind) into one array of exactly their size, in order:
+   * a build's blocks doubled as they filled (compactModel).
+   */
+  static intoOneBlock(records: readonly BlockRecord[]): void {
+    if (!records.length) return;
+    const n = records[0].slots;
+    const p = new Int32Array(records.length * n);
+    for (let k = 0; k < records.length; k++) records[k].moveTo(p, k * n);
+  }
 }
 
+/**
+ * A def or lambda. Its numbers (ids, offsets, line, column, indentation, flags: 18 fields) are read
+ * and written through accessors from its build's block (a SiteBlock of FN_SLOTS per function), as a
+ * call site's are: 11.5k functions on the 500-file benchmark went from ~240 bytes of JS heap each to 96.
+ */
 export class FunctionInfo extends BlockRecord {
   name: string;
   qname: string;
