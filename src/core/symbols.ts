@@ -90,13 +90,12 @@ export class SymbolIndex {
     // Functions are only looked up, never listed: the new ones overwrite the old in place, then the
     // old ones the new model no longer has are removed (deleting all first left a keystroke's worth
     // of holes in the map to rehash). Classes are listed (n-plus-one.ts), in the order deleting and
-    // adding again gives. As in add, a qualified name under the module's own name adds no word.
-    const own = `${next.model.module}.`;
-    for (const fn of next.model.functions) if (!fn.isLambda) { this.functions.set(fn.qname, { mod: next, fn }); if (!fn.qname.startsWith(own)) this.addWord(fn.qname); }
+    // adding again gives.
+    this.addFunctions(next);
     for (const fn of old.model.functions) if (!fn.isLambda && this.functions.get(fn.qname)?.mod === old) this.functions.delete(fn.qname);
     for (const cls of old.model.classes) if (this.classes.get(cls.qname)?.mod === old) this.classes.delete(cls.qname);
     this.modules.set(next.model.module, next);
-    for (const cls of next.model.classes) { this.classes.set(cls.qname, { mod: next, cls }); if (!cls.qname.startsWith(own)) this.addWord(cls.qname); }
+    this.addClasses(next);
   }
 
   /** Adds the first name of a qualified name to `words`. */
@@ -243,13 +242,26 @@ export class SymbolIndex {
     const name = e.model.module;
     this.modules.set(name, e);
     this.addName(name);
-    // Qualified names start with the module's name, unless a second module of one name was renamed (`m@3`).
-    const own = `${name}.`;
+    this.addFunctions(e);
+    this.addClasses(e);
+  }
+
+  /**
+   * A module's functions (not lambdas) by qualified name. Qualified names start with the module's
+   * name, unless a second module of one name was renamed (`m@3`): only those others add a word.
+   */
+  private addFunctions(e: ModuleEntry): void {
+    const own = `${e.model.module}.`;
     for (const fn of e.model.functions) {
       if (fn.isLambda) continue;
       this.functions.set(fn.qname, { mod: e, fn });
       if (!fn.qname.startsWith(own)) this.addWord(fn.qname);
     }
+  }
+
+  /** A module's classes by qualified name (words as addFunctions). */
+  private addClasses(e: ModuleEntry): void {
+    const own = `${e.model.module}.`;
     for (const cls of e.model.classes) {
       this.classes.set(cls.qname, { mod: e, cls });
       if (!cls.qname.startsWith(own)) this.addWord(cls.qname);
