@@ -457,20 +457,16 @@ export class CallGraph {
    * listener index, made here on first use, is not read on behalf of the call's module.
    */
   private noteListeners(mod: ModuleEntry, c: CallInfo): void {
-    const events = firesEvents(c);
-    const reads = events && this.memo?.readsOf(mod);
+    const reads = firesEvents(c) && this.memo?.readsOf(mod);
     if (!reads) return;
-    const index = this.listeners();
-    for (const event of events) {
-      for (const t of index.get(event) ?? []) {
-        const m = t.mod.model.module;
-        if (!this.index.isWatched(m) || !t.fn.qname.startsWith(`${m}.`)) continue;
-        const name = `${m}\u0000${t.fn.qname.slice(m.length + 1)}`;
-        reads.add(listenerRead(name, 'entries'));
-        // A sync function's cost follows the edges of its calls that are not rule hits (see syncCost); a
-        // coroutine's never follows an edge of its own calls (see Run.addCallCost).
-        if ((c.kind !== 'rule' || !c.rule) && mod.model.functions[c.site.fn]?.isAsync !== true) reads.add(listenerRead(name, 'cost'));
-      }
+    for (const { t } of this.listenersOf(c)) {
+      const m = t.mod.model.module;
+      if (!this.index.isWatched(m) || !t.fn.qname.startsWith(`${m}.`)) continue;
+      const name = `${m}\u0000${t.fn.qname.slice(m.length + 1)}`;
+      reads.add(listenerRead(name, 'entries'));
+      // A sync function's cost follows the edges of its calls that are not rule hits (see syncCost); a
+      // coroutine's never follows an edge of its own calls (see Run.addCallCost).
+      if ((c.kind !== 'rule' || !c.rule) && mod.model.functions[c.site.fn]?.isAsync !== true) reads.add(listenerRead(name, 'cost'));
     }
   }
 
