@@ -26,7 +26,7 @@ import { inWithHeader, pathFix } from './path';
 import { plainDefFix } from './plainDef';
 import { GIL_NOTE, isPicklableCallee, processPoolFix } from './processPool';
 import { eolOf, indentUnitOf } from './pyText';
-import { type FixMemo, type FnSource, type FunctionIndex, newFixMemo } from './safety';
+import { firstDefs, type FixMemo, type FnSource, type FunctionIndex, newFixMemo } from './safety';
 import { sleepFix } from './sleep';
 import { threadFix } from './thread';
 
@@ -130,15 +130,11 @@ export function functionIndex(files: { path: string; text: string }[], entries: 
   let texts: Map<string, string> | undefined;
   /** Entry positions by module name, in order (two files can claim one module name). */
   let byModule: Map<string, number[]> | undefined;
-  const firstDefs = new Map<FileModel, Map<string, FunctionInfo>>();
+  const defsByModel = new Map<FileModel, Map<string, FunctionInfo>>();
   const found = new Map<string, FnSource | null>();
   const firstDef = (model: FileModel, qname: string): FunctionInfo | undefined => {
-    let defs = firstDefs.get(model);
-    if (!defs) {
-      firstDefs.set(model, (defs = new Map()));
-      const fns = model.functions;
-      for (let i = 0; i < fns.length; i++) { const fn = fns[i]; if (!fn.isLambda && !defs.has(fn.qname)) defs.set(fn.qname, fn); }
-    }
+    let defs = defsByModel.get(model);
+    if (!defs) defsByModel.set(model, (defs = firstDefs(model)));
     return defs.get(qname);
   };
   return (qname) => {

@@ -130,14 +130,17 @@ export function resolveMemo(src: { resolver: Resolver }, e: Expr, memo?: FixMemo
 }
 
 /** The model's functions (not lambdas) by qualified name, the first of each name, as functions.find gives. */
+export function firstDefs(model: FileModel): Map<string, FunctionInfo> {
+  const byName = new Map<string, FunctionInfo>();
+  const fns = model.functions;
+  for (let i = 0; i < fns.length; i++) { const f = fns[i]; if (!f.isLambda && !byName.has(f.qname)) byName.set(f.qname, f); }
+  return byName;
+}
+
+/** firstDefs, once per model and fix run. */
 function functionsByName(model: FileModel, memo: FixMemo): Map<string, FunctionInfo> {
   let byName = memo.byName.get(model);
-  if (!byName) {
-    byName = new Map();
-    const fns = model.functions;
-    for (let i = 0; i < fns.length; i++) { const f = fns[i]; if (!f.isLambda && !byName.has(f.qname)) byName.set(f.qname, f); }
-    memo.byName.set(model, byName);
-  }
+  if (!byName) memo.byName.set(model, (byName = firstDefs(model)));
   return byName;
 }
 
