@@ -110,6 +110,13 @@ function startsWithinLine(prev: readonly number[], text: string, e: DocumentEdit
   return out;
 }
 
+/** The number written in decimal digits at [from, to) of `s` (a part key's start or end), read without slicing. */
+function digitsIn(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let c = from; c < to; c++) n = n * 10 + s.charCodeAt(c) - 48;
+  return n;
+}
+
 /** A part's surface hash as the model's `surface` spells it (parts are kept across keystrokes: made once each). */
 const surfaceTexts = new WeakMap<Part, string>();
 function surfaceText(p: Part): string {
@@ -474,10 +481,8 @@ export class Analyzer {
     for (const [key, part] of prev.parts) {
       const start = part.placed.start;
       const colon = key.indexOf(':');
-      let keyStart = 0;
-      for (let c = 0; c < colon; c++) keyStart = keyStart * 10 + key.charCodeAt(c) - 48;
-      let end = 0;
-      for (let c = colon + 1; c < key.length; c++) end = end * 10 + key.charCodeAt(c) - 48;
+      const keyStart = digitsIn(key, 0, colon);
+      const end = digitsIn(key, colon + 1, key.length);
       if (start < e.start && e.end < end) at = i;
       keys[i] = key; prevParts[i] = part; starts[i] = start; ends[i] = end;
       // (a key whose start is not the part's is made again below, as `start:end`)
