@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer } from '../src/core/analyzer';
+import { wasmMemoryBytes } from '../src/core/parser';
 import { serverV8Flags } from './measure';
 
 async function main(): Promise<void> {
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const file = { path: rel, text, module: 'app.routers.r_010', isPackage: false };
   a.updateDocument(file, []);
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-  const mem = () => { gc(); const m = process.memoryUsage(); return { rss: m.rss / 1048576, wasm: m.external / 1048576, heap: m.heapUsed / 1048576 }; };
+  const mem = () => { gc(); const m = process.memoryUsage(); return { rss: m.rss / 1048576, wasm: wasmMemoryBytes() / 1048576, heap: m.heapUsed / 1048576 }; };
   const warmN = Math.min(500, cycles / 10);
   let warm = mem();
   const start = performance.now();

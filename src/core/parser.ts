@@ -137,6 +137,15 @@ export function languageCounts(t: MemoryTree): [number, number, number] {
 }
 
 /** Whether the direct cursor is in use (tests compare it with the public one). */
+/**
+ * The size of the parser's wasm memory in bytes (0 before initParser). Emscripten's memory grows and
+ * never shrinks, so growth over many parses is what trees or parsers not freed leave behind; unlike
+ * process.memoryUsage().external, it counts no JS array buffer (the models' typed arrays).
+ */
+export function wasmMemoryBytes(): number {
+  return wasm ? wasm.HEAPU8.buffer.byteLength : 0;
+}
+
 export function hasWasmCursor(): boolean {
   return !!wasm && transfer !== 0;
 }
