@@ -130,6 +130,31 @@ export interface Param {
   star?: boolean;
 }
 
+/**
+ * A parameter that is also its binding in the function's scope (kind 'param', visible in the whole
+ * scope, its default value as `expr`): one object where a Param and a Binding took two (18k parameters
+ * on the 500-file benchmark, 112 bytes each as two objects, 72 as one).
+ */
+export class ParamBinding implements Param, Binding {
+  kind: BindingKind = 'param';
+  off = -1;
+  name: string;
+  annotation: Expr | undefined;
+  expr: Expr | undefined;
+  star: boolean;
+
+  constructor(name: string, annotation: Expr | undefined, dflt: Expr | undefined, star: boolean) {
+    this.name = name;
+    this.annotation = annotation;
+    this.expr = dflt;
+    this.star = star;
+  }
+
+  /** The default value (the binding's `expr`). */
+  get default(): Expr | undefined { return this.expr; }
+  set default(v: Expr | undefined) { this.expr = v; }
+}
+
 /** Where a function's numbers sit in its block (see FunctionInfo). */
 const F_ID = 0, F_LINE = 1, F_COLUMN = 2, F_START = 3, F_END = 4, F_NAME_START = 5, F_NAME_END = 6, F_BODY_START = 7, F_ASYNC_START = 8,
   F_DEF_KEYWORD_START = 9, F_SCOPE = 10, F_PARENT_FN = 11, F_CLS = 12, F_BODY_INDENT = 13, F_FLAGS = 14;
@@ -188,8 +213,8 @@ export class FunctionInfo extends BlockRecord {
   decorators: Expr[];
   params: Param[];
   returns: Expr[];
-  /** The `-> T` annotation, if any. */
-  returnAnnotation?: Expr;
+  /** The `-> T` annotation, if any (set only when there is one: a declared field, not one every function holds as undefined). */
+  declare returnAnnotation?: Expr;
   calls: number[];
 
   constructor(block: SiteBlock, name: string, qname: string, decorators: Expr[], params: Param[], returns: Expr[], calls: number[]) {
@@ -199,7 +224,6 @@ export class FunctionInfo extends BlockRecord {
     this.decorators = decorators;
     this.params = params;
     this.returns = returns;
-    this.returnAnnotation = undefined;
     this.calls = calls;
   }
 
@@ -343,12 +367,12 @@ export class CallSite extends BlockRecord {
    * call does not run: `= None` ones that must not be None, `= False` / `0` / `''` ones that must be
    * true (`if p is not None:`, `if p:`, `p and f()`, after `if p is None: return`); see guardsOf.
    */
-  guard?: string[];
+  declare guard?: string[];
   /**
    * The `isinstance(x, C)` calls (their IR) that hold wherever the call runs: conjuncts of the enclosing
    * `if` / `elif` conditions in the same function; see narrowingsOf in builder.ts.
    */
-  narrow?: Expr[];
+  declare narrow?: Expr[];
 
   constructor(block: SiteBlock, callee: Expr, args: Expr[], kw: Record<string, Expr>, text: string) {
     super(block);
