@@ -62,12 +62,12 @@ function lookups(m: FileModel): string[] {
  * per string or number value, as shareNames makes them; returns the number of name occurrences.
  */
 function checkSharing(m: FileModel): number {
-  const before = (e: Name) => (m.scopes[e.scope].globals?.has(e.n) ? 0 : boundList(m.scopes[e.scope].bindings.get(e.n)).filter((b) => b.off !== -1 && b.off <= e.off).length);
+  const before = (e: Name) => (m.scopes[scopeOf(e)].globals?.has(e.n) ? 0 : boundList(m.scopes[scopeOf(e)].bindings.get(e.n)).filter((b) => b.off !== -1 && b.off <= offsetOf(e)).length);
   const byKey = new Map<string, Set<Name>>();
   const keyOf = new Map<Name, string>();
   const names = namesOf(m);
   for (const e of names) {
-    const key = `${e.scope}:${e.n}:${before(e)}`;
+    const key = `${scopeOf(e)}:${e.n}:${before(e)}`;
     if (!byKey.has(key)) byKey.set(key, new Set());
     byKey.get(key)!.add(e);
     const seen = keyOf.get(e);

@@ -16,7 +16,7 @@
 // functions in typed arrays (modelTypes.ts Bindings, CallSite, FunctionInfo; moved to one array per model below).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
-import { type Expr, UNKNOWN } from './ir';
+import { atOffset, atScope, type Expr, packAt, UNKNOWN } from './ir';
 import { BlockRecord, type Bound, boundList, type FileModel, isList, type Scope } from './modelTypes';
 import { MAX_INTERN_LENGTH } from './intern';
 
@@ -127,7 +127,7 @@ const tableConsts: Expr[] = [];
  */
 let nameCount = 0;
 let constCount = 0;
-const NO_NAME: NameExpr = Object.freeze({ k: 'name', n: '', off: -1, scope: -1 }) as NameExpr;
+const NO_NAME: NameExpr = Object.freeze({ k: 'name', n: '', at: packAt(0, 0) }) as NameExpr;
 /**
  * The head entry of each text's chain, and the index of each constant's value in tableConsts. Kept
  * from one model to the next (a Map emptied per model grows its table again from four entries, in
@@ -180,7 +180,7 @@ export class NameTable {
       if (prev >= 0) { tableNext[prev] = tableNext[j]; tableNext[j] = head; tableHeads.set(n, j); }
       return tableNames[j];
     }
-    const e: NameExpr = { k: 'name', n, off, scope };
+    const e: NameExpr = { k: 'name', n, at: packAt(off, scope) };
     if (off > this.maxOff) this.maxOff = off;
     const j = nameCount++;
     if (j === tableScope.length) {
@@ -309,17 +309,18 @@ class NameSharer {
     // name (those with an offset; a `global` declaration sends the lookup to the module, unfiltered)
     // are at or before it.
     if (e.seg) return e;
-    const scope = this.model.scopes[e.scope];
+    const id = atScope(e.at);
+    const scope = this.model.scopes[id];
     let before = 0;
     if (scope && !scope.globals?.has(e.n)) {
-      before = boundBefore(scope.bindings.get(e.n), e.off);
+      before = boundBefore(scope.bindings.get(e.n), atOffset(e.at));
     }
     // The first name met per (scope, bindings before, text): by text, the head of a chain of entries,
     // most recently used first, so the names of one scope, met together, are found at once.
     const head = chainHeads.get(e.n);
     let prev = -1;
     for (let j = head ?? -1; j >= 0; prev = j, j = chainNext[j]) {
-      if (chainScope[j] !== e.scope || chainBefore[j] !== before) continue;
+      if (chainScope[j] !== id || chainBefore[j] !== before) continue;
       // Found: moved to the front of its chain.
       if (prev >= 0) { chainNext[prev] = chainNext[j]; chainNext[j] = head!; chainHeads.set(e.n, j); }
       return chainNames[j];
@@ -330,7 +331,7 @@ class NameSharer {
       chainScope = grow(chainScope); chainBefore = grow(chainBefore); chainNext = grow(chainNext);
     }
     chainNames.push(e);
-    chainScope[j] = e.scope;
+    chainScope[j] = id;
     chainBefore[j] = before;
     chainNext[j] = head ?? -1;
     chainHeads.set(e.n, j);
