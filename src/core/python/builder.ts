@@ -830,12 +830,13 @@ export class ModelBuilder extends ExprBuilder {
         l.derived.set(leftText, value && !l.derived.has(leftText) ? namesList(value) : null);
       }
       // No `annotation` field when there is none (most assignments): 8 bytes less per binding.
-      if (right >= 0) this.bind(scope, leftText, annotation ? { kind: 'value', off, expr: value, annotation } : { kind: 'value', off, expr: value });
+      const expr = value && resolvable(value);
+      if (right >= 0) this.bind(scope, leftText, annotation ? { kind: 'value', off, expr, annotation } : { kind: 'value', off, expr });
       else if (annotation) this.bind(scope, leftText, { kind: 'param', off, annotation });
       const clsScope = this.model.scopes[scope];
       if (clsScope.kind === 'class' && clsScope.cls !== undefined) {
         const cls = this.model.classes[clsScope.cls];
-        if (value) cls.attrs.set(leftText, value);
+        if (expr) cls.attrs.set(leftText, expr);
         if (annotation) (cls.attrTypes ??= new Map()).set(leftText, annotation);
       }
       return;
@@ -850,7 +851,7 @@ export class ModelBuilder extends ExprBuilder {
         const selfName = fn.cls >= 0 ? fn.params[0]?.name : undefined;
         if (selfName && this.str(obj) === selfName) {
           const cls = this.model.classes[fn.cls];
-          cls.attrs.set(this.str(attr), this.ir(right, scope));
+          cls.attrs.set(this.str(attr), resolvable(this.ir(right, scope)));
           if (type >= 0) (cls.attrTypes ??= new Map()).set(this.str(attr), this.annotationOf(type, scope));
         }
       }
@@ -874,7 +875,7 @@ export class ModelBuilder extends ExprBuilder {
     if (nameNode < 0 || value < 0) return;
     const name = this.str(nameNode);
     const scope = this.currentScope(this.S[n]);
-    this.bind(scope, name, { kind: 'value', off: this.E[n], expr: this.ir(value, scope) });
+    this.bind(scope, name, { kind: 'value', off: this.E[n], expr: resolvable(this.ir(value, scope)) });
     for (const l of this.loopsInFn()) this.assignIn(l, name);
   }
 
@@ -888,7 +889,7 @@ export class ModelBuilder extends ExprBuilder {
     const names = this.targetNames(alias);
     const aliasFirst = this.firstNamedChild(alias);
     if (names.length === 1 && ((aliasFirst >= 0 && this.kind(aliasFirst) === K.identifier) || this.kind(alias) === K.identifier)) {
-      this.bind(scope, names[0], { kind: 'with', off: this.E[n], expr: this.ir(expr, scope) });
+      this.bind(scope, names[0], { kind: 'with', off: this.E[n], expr: resolvable(this.ir(expr, scope)) });
     } else {
       for (const name of names) this.bind(scope, name, { kind: 'opaque', off: this.E[n] });
     }
@@ -903,7 +904,7 @@ export class ModelBuilder extends ExprBuilder {
     const v = this.firstNamedChild(n);
     // `yield from gen()` iterates gen right here, like `for x in gen()`.
     if (isYield && v >= 0 && this.kind(v) === K.call && /^yield\s+from\b/.test(this.text.slice(this.S[n], this.S[v]))) this.forIterables.add(this.S[v]);
-    if (v >= 0 && fn.returns.length < 8) fn.returns.push(this.ir(v, this.currentScope(this.S[n])));
+    if (v >= 0 && fn.returns.length < 8) fn.returns.push(resolvable(this.ir(v, this.currentScope(this.S[n]))));
     if (!isYield) { const l = this.innermostLoop(this.S[n]); if (l) l.hasBreak = true; }
   }
 
@@ -953,6 +954,17 @@ export class ModelBuilder extends ExprBuilder {
     }
     return true;
   }
+}
+
+/**
+ * What a model keeps of a value read only by resolution (a return or yield value, an assigned value,
+ * a class attribute): an expression resolution cannot read (`{...}`, `a if b else c`, an f-string: a
+ * '?' with no element) is the shared UNKNOWN, without its names and text, which are read only of call
+ * sites' arguments and loops' iterables (ir.ts namesIn; n-plus-one.ts isDdl). 13k such values on the
+ * 500-file benchmark, ~100 bytes each with their name lists.
+ */
+function resolvable(e: Expr): Expr {
+  return e.k === '?' && !e.elem ? UNKNOWN : e;
 }
 
 const NO_LOOPS: readonly LoopInfo[] = [];
