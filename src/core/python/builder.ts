@@ -6,7 +6,7 @@ import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport, MAX_INTERN_LENGTH } from './intern';
 import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
-import { type BuildOptions, CallSite, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, type LoopInfo, type Param, ParamBinding, type Scope, type Binding, Bindings, isList as isListImport, SiteBlock } from './modelTypes';
+import { type BuildOptions, CallSite, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, type LoopInfo, type Param, ParamBinding, Scope, type Binding, isList as isListImport, SiteBlock } from './modelTypes';
 import { NameTable } from './compact';
 import { emptyModel } from './parts';
 import { relativeImportTarget } from './sourceRoots';
@@ -218,9 +218,7 @@ export class ModelBuilder extends ExprBuilder {
    */
   private newScope(kind: Scope['kind'], parent: number, owner = -1): Scope {
     const id = this.model.scopes.length;
-    const s: Scope = kind === 'function' ? { id, kind, parent, bindings: new Bindings(), fn: owner }
-      : kind === 'class' ? { id, kind, parent, bindings: new Bindings(), cls: owner }
-        : { id, kind, parent, bindings: new Bindings() };
+    const s = new Scope(id, kind, parent, owner);
     this.model.scopes.push(s);
     return s;
   }

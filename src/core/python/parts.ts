@@ -3,7 +3,7 @@
 // lines and ids). The surface hash says whether what other files can see of a part changed.
 import type { SegmentRef } from './flatTree';
 import type { Expr } from './ir';
-import { Bindings, type Bound, boundList, type BuildOptions, type FileModel, isList, type Part, type PartCache, type Placement } from './modelTypes';
+import { type Bound, boundList, type BuildOptions, type FileModel, isList, type Part, type PartCache, type Placement, Scope } from './modelTypes';
 
 /**
  * Which parts of the previous build can serve again after one edit: a statement wholly before or
@@ -273,7 +273,7 @@ export function emptyModel(opts: BuildOptions, starts: number[]): FileModel {
   return {
     module: opts.module,
     isPackage: opts.isPackage,
-    scopes: [{ id: 0, kind: 'module', parent: -1, bindings: new Bindings() }],
+    scopes: [new Scope(0, 'module', -1)],
     functions: [],
     classes: [],
     calls: [],
