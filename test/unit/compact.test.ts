@@ -11,11 +11,11 @@ import { intern, internRange, MAX_INTERN_LENGTH } from '../../src/core/python/in
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
 
 /**
- * A deep copy of what a model holds: call sites and functions as their fields (toJSON), not the
+ * A deep copy of what a model holds: call sites, functions and loops as their fields (toJSON), not the
  * typed-array blocks their numbers sit in (compactModel moves those to one array per model).
  */
 function records(m: FileModel): unknown {
-  return structuredClone({ ...m, calls: m.calls.map((c) => c.toJSON()), functions: m.functions.map((f) => f.toJSON()) });
+  return structuredClone({ ...m, calls: m.calls.map((c) => c.toJSON()), functions: m.functions.map((f) => f.toJSON()), loops: m.loops.map((l) => l.toJSON()) });
 }
 
 describe('compactModel', () => {

@@ -6,7 +6,7 @@ import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport, MAX_INTERN_LENGTH } from './intern';
 import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
-import { type BuildOptions, CallSite, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, type LoopInfo, type Param, ParamBinding, Scope, type Binding, isList as isListImport, SiteBlock } from './modelTypes';
+import { type BuildOptions, CallSite, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, LoopInfo, LOOP_SLOTS, type Param, ParamBinding, Scope, type Binding, isList as isListImport, SiteBlock } from './modelTypes';
 import { NameTable } from './compact';
 import { emptyModel } from './parts';
 import { relativeImportTarget } from './sourceRoots';
@@ -54,6 +54,8 @@ export class ModelBuilder extends ExprBuilder {
   private sites!: SiteBlock;
   /** The numbers of this build's functions (see FunctionInfo). */
   private fns!: SiteBlock;
+  /** The loops' numbers (see LoopInfo). */
+  private loopBlock!: SiteBlock;
   private forIterables = new Set<number>();
   /**
    * The start of the last call that is a whole expression statement: the calls that start there are
@@ -69,6 +71,7 @@ export class ModelBuilder extends ExprBuilder {
     // its functions one per 380 (11.5k); one statement of an open document starts small.
     this.sites = new SiteBlock(this.header ? 4 : (this.text.length / 64) | 0);
     this.fns = new SiteBlock(this.header ? 1 : (this.text.length / 384) | 0, FN_SLOTS);
+    this.loopBlock = new SiteBlock(this.header ? 1 : (this.text.length / 512) | 0, LOOP_SLOTS);
     if (share && !this.header) this.shared = new NameTable(this.model.scopes);
     return this;
   }
@@ -509,23 +512,15 @@ export class ModelBuilder extends ExprBuilder {
 
   private newLoop(n: number, kind: LoopInfo['kind'], isAsync: boolean, bodyStart: number): LoopInfo {
     const parent = this.innermostLoop(this.S[n]);
-    const loop: LoopInfo = {
-      id: this.model.loops.length,
-      kind,
-      isAsync,
-      fn: this.currentFn(this.S[n]),
-      parent: parent ? parent.id : -1,
-      targets: [],
-      iter: UNKNOWN,
-      iterText: '',
-      assigned: NO_NAMES,
-      hasBreak: false,
-      hasTry: false,
-      start: this.S[n],
-      end: this.E[n],
-      bodyStart,
-      line: this.row(this.S[n]) + 1,
-    };
+    const loop = new LoopInfo(this.loopBlock, kind, [], UNKNOWN, '', NO_NAMES);
+    loop.id = this.model.loops.length;
+    if (isAsync) loop.isAsync = true;
+    loop.fn = this.currentFn(this.S[n]);
+    loop.parent = parent ? parent.id : -1;
+    loop.start = this.S[n];
+    loop.end = this.E[n];
+    loop.bodyStart = bodyStart;
+    loop.line = this.row(this.S[n]) + 1;
     this.model.loops.push(loop);
     return loop;
   }

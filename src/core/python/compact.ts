@@ -55,6 +55,7 @@ export function compactModel(model: FileModel): FileModel {
   model.calls = model.calls.slice();
   BlockRecord.intoOneBlock(model.calls);
   model.loops = model.loops.slice();
+  BlockRecord.intoOneBlock(model.loops);
   model.imports = model.imports.slice();
   // model.lineStarts is made exactly sized (model.ts lineStarts).
   return model;

@@ -311,27 +311,72 @@ export interface ClassInfo {
   attrTypes?: Map<string, Expr>;
 }
 
-export interface LoopInfo {
-  id: number;
+/** Where a loop's numbers sit in its block (see LoopInfo). */
+const L_ID = 0, L_FN = 1, L_PARENT = 2, L_START = 3, L_END = 4, L_BODY_START = 5, L_LINE = 6, L_FLAGS = 7;
+export const LOOP_SLOTS = 8;
+const L_ASYNC = 1, L_BREAK = 2, L_TRY = 4, L_YIELDS = 8;
+
+/**
+ * A loop (`for`, comprehension, `while`). Its numbers (ids, offsets, line, flags) are read and written
+ * through accessors from its build's block (a SiteBlock of LOOP_SLOTS per loop), as a call site's are:
+ * 8.2k loops on the 500-file benchmark went from 144 bytes of JS heap each to 80.
+ */
+export class LoopInfo extends BlockRecord {
   kind: 'for' | 'comp' | 'while';
-  isAsync: boolean;
-  fn: number;
-  parent: number;
   targets: string[];
   iter: Expr;
   iterText: string;
   /** Names assigned anywhere in the body (data carried between iterations). */
   assigned: Set<string>;
-  /** `x = expr` assigned once in the body: the names expr reads (null when assigned more than once or otherwise). */
-  derived?: Map<string, string[] | null>;
-  hasBreak: boolean;
-  hasTry: boolean;
+  /** `x = expr` assigned once in the body: the names expr reads (null when assigned more than once or otherwise). Set only when there is one. */
+  declare derived?: Map<string, string[] | null>;
+
+  constructor(block: SiteBlock, kind: LoopInfo['kind'], targets: string[], iter: Expr, iterText: string, assigned: Set<string>) {
+    super(block);
+    this.kind = kind;
+    this.targets = targets;
+    this.iter = iter;
+    this.iterText = iterText;
+    this.assigned = assigned;
+  }
+
+  get id(): number { return this.p[this.i + L_ID]; }
+  set id(v: number) { this.p[this.i + L_ID] = v; }
+  get fn(): number { return this.p[this.i + L_FN]; }
+  set fn(v: number) { this.p[this.i + L_FN] = v; }
+  get parent(): number { return this.p[this.i + L_PARENT]; }
+  set parent(v: number) { this.p[this.i + L_PARENT] = v; }
+  get start(): number { return this.p[this.i + L_START]; }
+  set start(v: number) { this.p[this.i + L_START] = v; }
+  get end(): number { return this.p[this.i + L_END]; }
+  set end(v: number) { this.p[this.i + L_END] = v; }
+  get bodyStart(): number { return this.p[this.i + L_BODY_START]; }
+  set bodyStart(v: number) { this.p[this.i + L_BODY_START] = v; }
+  get line(): number { return this.p[this.i + L_LINE]; }
+  set line(v: number) { this.p[this.i + L_LINE] = v; }
+  get isAsync(): boolean { return (this.p[this.i + L_FLAGS] & L_ASYNC) !== 0; }
+  set isAsync(v: boolean) { this.flag(L_FLAGS, L_ASYNC, v); }
+  get hasBreak(): boolean { return (this.p[this.i + L_FLAGS] & L_BREAK) !== 0; }
+  set hasBreak(v: boolean) { this.flag(L_FLAGS, L_BREAK, v); }
+  get hasTry(): boolean { return (this.p[this.i + L_FLAGS] & L_TRY) !== 0; }
+  set hasTry(v: boolean) { this.flag(L_FLAGS, L_TRY, v); }
   /** An `await`, `async for`, `async with` or `yield` in the loop (a `while`'s condition included), not in a nested def. */
-  yields?: boolean;
-  start: number;
-  end: number;
-  bodyStart: number;
-  line: number;
+  get yields(): boolean { return (this.p[this.i + L_FLAGS] & L_YIELDS) !== 0; }
+  set yields(v: boolean) { this.flag(L_FLAGS, L_YIELDS, v); }
+
+  protected get slots(): number { return LOOP_SLOTS; }
+
+  /** The loop as a plain object (its fields in the order an object literal held them before), for JSON. */
+  toJSON(): Record<string, unknown> {
+    const o: Record<string, unknown> = {
+      id: this.id, kind: this.kind, isAsync: this.isAsync, fn: this.fn, parent: this.parent, targets: this.targets, iter: this.iter,
+      iterText: this.iterText, assigned: this.assigned, hasBreak: this.hasBreak, hasTry: this.hasTry, start: this.start, end: this.end,
+      bodyStart: this.bodyStart, line: this.line,
+    };
+    if (this.derived) o.derived = this.derived;
+    if (this.yields) o.yields = true;
+    return o;
+  }
 }
 
 /** Where a call site's numbers sit in its block (see CallSite). */
