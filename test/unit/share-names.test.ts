@@ -180,4 +180,28 @@ describe('shared names (compact.ts shareNames)', () => {
     assert.equal(xs[1], xs[2]);
     assert.equal(xs[2], xs[3]);
   });
+
+  it('makes one attribute expression per object and name, and one constant per short value for every model', () => {
+    const text = 'async def f(self, other):\n    self.db.q(1)\n    self.db.q("x")\n    other.db.q()\n    self.cache.q()\n    self.db = 2\n    self.db.q()\n';
+    const m = build(text, false);
+    const callees = m.calls.map((c) => c.callee as Extract<Expr, { k: 'attr' }>);
+    assert.deepEqual(m.calls.map((c) => c.text), ['self.db.q', 'self.db.q', 'other.db.q', 'self.cache.q', 'self.db.q']);
+    assert.equal(callees[0], callees[1], 'self.db.q twice: one expression');
+    assert.equal(callees[0].o, callees[1].o, 'and one self.db');
+    assert.notEqual(callees[2], callees[0], 'other.db.q: another object');
+    assert.notEqual(callees[3].o, callees[0].o, 'self.cache: another name');
+    // `self.db = 2` binds no name (an attribute target): `self` resolves alike after it, so one expression still.
+    assert.equal(callees[4], callees[0]);
+    // A rebinding of the object's name makes another name, so another attribute.
+    const g = build('def g(db):\n    db.q()\n    db = h()\n    db.q()\n', false);
+    assert.notEqual(g.calls[0].callee, g.calls[2].callee);
+    // Constants: one object per short value across models; a long string per model.
+    const long = 'x'.repeat(60);
+    const a = build(`f("ab", 7, "${long}")\n`, false).calls[0].args;
+    const b = build(`g("ab", 7, "${long}")\n`, false).calls[0].args;
+    assert.equal(a[0], b[0]);
+    assert.equal(a[1], b[1]);
+    assert.deepEqual(a[2], b[2]);
+    assert.notEqual(a[2], b[2]);
+  });
 });

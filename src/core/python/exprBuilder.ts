@@ -288,7 +288,10 @@ export class ExprBuilder {
       case K.attribute: {
         const o = this.child(n, 'object');
         const a = this.child(n, 'attribute');
-        return o >= 0 && a >= 0 ? { k: 'attr', o: this.ir(o, scope, depth + 1), a: this.str(a) } : UNKNOWN;
+        if (o < 0 || a < 0) return UNKNOWN;
+        const oe = this.ir(o, scope, depth + 1);
+        const shared = this.shared;
+        return shared ? shared.attr(oe, this.str(a)) : { k: 'attr', o: oe, a: this.str(a) };
       }
       case K.call: {
         const slot = callSlot[n];
