@@ -117,7 +117,7 @@ export function resetCalls(): void {
 export interface Rows { starts: number[] }
 
 /** The 0-based row of an offset in a table of line starts (binary search). */
-export function rowOf(starts: readonly number[], offset: number): number {
+export function rowOf(starts: ArrayLike<number>, offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {

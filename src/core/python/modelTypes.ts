@@ -521,7 +521,8 @@ export interface FileModel {
   /** Codes (or prefixes) from own-line `# loopwise: noqa: LW101` comments; '' for a bare `# loopwise: noqa` (every code). */
   fileNoqa?: Set<string>;
   syntaxErrors: { line: number; column: number }[];
-  lineStarts: number[];
+  /** Where each line starts: a list as built, an Int32Array once compacted (compactModel: off the JS heap). */
+  lineStarts: readonly number[] | Int32Array;
   /** Hash of what the file exposes to name resolution (see surfaceHash); only for documents built from kept parts. */
   surface?: string;
 }
