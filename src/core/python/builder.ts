@@ -67,6 +67,7 @@ export class ModelBuilder extends ExprBuilder {
   /** `share`: a whole-file build shares its names and constants as it makes them (see NameTable, and sharedExactly). */
   init(opts: BuildOptions, share = false): this {
     this.model = emptyModel(opts, []);
+    this.selfBindings = [];
     // A whole file's call sites: about one per 70 characters of source (62k in 4.4M on the benchmark),
     // its functions one per 380 (11.5k); one statement of an open document starts small.
     this.sites = new SiteBlock(this.header ? 4 : (this.text.length / 64) | 0);
@@ -353,6 +354,13 @@ export class ModelBuilder extends ExprBuilder {
     return this.ir(inner >= 0 ? inner : t, scope);
   }
 
+  /** The bindings of `self` by class id: one for all the methods of a class (it holds no offset: -1). */
+  private selfBindings: Binding[] = [];
+
+  private selfBinding(cls: number): Binding {
+    return (this.selfBindings[cls] ??= { kind: 'self', off: -1, q: this.model.classes[cls].qname });
+  }
+
   private readParams(params: number, fn: FunctionInfo, outerScope: number, isMethod: boolean): void {
     let first = true;
     // Collected in a scratch list, then copied exactly sized (a list grown by push keeps room for 17).
@@ -392,7 +400,7 @@ export class ModelBuilder extends ExprBuilder {
       const param = new ParamBinding(name, annotation, dflt, star);
       paramScratch[count++] = param;
       const selfLike = first && isMethod && !fn.decorators.some(isClassMethodDecorator);
-      if (selfLike) this.bind(fn.scope, name, { kind: 'self', off: -1, q: this.model.classes[fn.cls].qname });
+      if (selfLike) this.bind(fn.scope, name, this.selfBinding(fn.cls));
       else this.bind(fn.scope, name, param);
       first = false;
     }
