@@ -14,6 +14,10 @@
 // names and constants shared (shareNames below, bench/modelHeap.ts); 45.5 MB (+3.5 MB of array buffers)
 // with single bindings unlisted, small scopes' bindings in arrays, and the numbers of call sites and
 // functions in typed arrays (modelTypes.ts Bindings, CallSite, FunctionInfo; moved to one array per model below).
+// 38.3 MB (+5.9 MB of array buffers) with a name's offset and scope in one number (ir.ts packAt), values
+// only resolution reads and cannot ('?') as UNKNOWN (builder.ts resolvable), a parameter its own binding,
+// a scope its own Bindings, loops in blocks, attributes per object and name and short constants per
+// value shared (NameTable), and the line starts in an Int32Array (below).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
 import { atOffset, atScope, type Expr, packAt, UNKNOWN } from './ir';
