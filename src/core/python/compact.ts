@@ -152,8 +152,8 @@ const NO_NAME: NameExpr = Object.freeze({ k: 'name', n: '', at: packAt(0, 0) }) 
  * added, and when large.
  */
 const tableHeads = new Map<string, number>();
-/** The current model's attribute expressions by their object expression: [name, expression, ...] (see NameTable.attr); emptied by done(). */
-const tableAttrs = new Map<Expr, (string | Expr)[]>();
+/** The current model's attribute expressions by their object expression: the one, or a list of them (see NameTable.attr); emptied by done(). */
+const tableAttrs = new Map<Expr, Expr | Expr[]>();
 /**
  * String (of at most MAX_INTERN_LENGTH characters: interned, python/intern.ts) and number constants
  * of every whole-file model, one object per value for the process: a constant holds no position, and
@@ -256,11 +256,14 @@ export class NameTable {
    * so every reading resolves alike). 9k of 36k attributes on the 500-file benchmark.
    */
   attr(o: Expr, a: string): Expr {
-    let list = tableAttrs.get(o);
-    if (list === undefined) tableAttrs.set(o, (list = []));
-    else for (let i = 0; i < list.length; i += 2) if (list[i] === a) return list[i + 1] as Expr;
+    const seen = tableAttrs.get(o);
+    if (seen !== undefined) {
+      if (!Array.isArray(seen)) { if (seen.k === 'attr' && seen.a === a) return seen; }
+      else for (let i = 0; i < seen.length; i++) { const x = seen[i]; if (x.k === 'attr' && x.a === a) return x; }
+    }
     const e: Expr = { k: 'attr', o, a };
-    list.push(a, e);
+    // The first attribute of an object is held alone (most objects have one), more in an exactly sized list.
+    tableAttrs.set(o, seen === undefined ? e : Array.isArray(seen) ? [...seen, e] : [seen, e]);
     return e;
   }
 
