@@ -8,7 +8,7 @@ import { isSuppressed } from './rules/loop-checks';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { attachFixes, functionIndex, sourcesFrom } from './fixes';
-import type { Expr } from './python/ir';
+import { atScope, type Expr } from './python/ir';
 import { assemble, buildModel, buildStatementPart, firstSyntaxError, type CallSite, type FileModel, type FunctionInfo, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
 import { rowOf } from './python/exprBuilder';
 import { compactModel } from './python/compact';
@@ -1183,6 +1183,8 @@ function viewKey(parts: PartCache, model: FileModel): string | undefined {
       v = p.model.calls.length > MAX_VIEW_CALLS ? null : fnv1a(JSON.stringify(p.model, (k, x) => {
         // Records' positions are numbers (a keyword argument `end=` is an expression object, kept).
         if (POSITION_KEYS.has(k) && (typeof x === 'number' || typeof x === 'string' || Array.isArray(x) || (x && typeof x === 'object' && 'delta' in x))) return undefined;
+        // A name's offset and scope in one number (python/ir.ts packAt): its scope only.
+        if (k === 'at' && typeof x === 'number') return atScope(x);
         if ((k === 'line' || k === 'endLine') && typeof x === 'number') return x - base;
         if (x instanceof Map) return k === 'noqa' ? [...x].map(([line, codes]) => [line - base, [...codes]]) : [...x];
         return x instanceof Set ? [...x] : x;

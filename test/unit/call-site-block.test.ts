@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { Analyzer } from '../../src/core/analyzer';
 import { join } from 'node:path';
 import { CallSite, SiteBlock } from '../../src/core/python/model';
+import { LoopInfo, LOOP_SLOTS } from '../../src/core/python/modelTypes';
 import { UNKNOWN } from '../../src/core/python/ir';
 
 describe('call sites in blocks', () => {
@@ -50,5 +51,32 @@ describe('call sites in blocks', () => {
     assert.equal(json.awaited, true);
     assert.equal(json.splat, true);
     assert.ok(!('p' in json) && !('i' in json), 'JSON shows the fields, not the block');
+  });
+
+  it('keeps a loop\'s numbers and flags in its block across growth, and a write changes only its own loop', () => {
+    const block = new SiteBlock(1, LOOP_SLOTS);
+    const loops: LoopInfo[] = [];
+    for (let k = 0; k < 60; k++) {
+      const l = new LoopInfo(block, k % 3 === 0 ? 'while' : 'for', [`t${k}`], UNKNOWN, `it${k}`, new Set());
+      l.id = k; l.fn = k - 1; l.parent = k - 2; l.start = 7 * k; l.end = 7 * k + 6; l.bodyStart = 7 * k + 3; l.line = k + 1;
+      if (k % 2) l.isAsync = true;
+      if (k % 3 === 1) l.hasBreak = true;
+      if (k % 4 === 0) l.hasTry = true;
+      if (k % 5 === 0) l.yields = true;
+      loops.push(l);
+    }
+    loops[30].hasTry = false;
+    loops[30].end += 2;
+    loops.forEach((l, k) => {
+      assert.deepEqual([l.id, l.fn, l.parent, l.start, l.end, l.bodyStart, l.line, l.kind, l.targets[0], l.iterText],
+        [k, k - 1, k - 2, 7 * k, 7 * k + 6 + (k === 30 ? 2 : 0), 7 * k + 3, k + 1, k % 3 === 0 ? 'while' : 'for', `t${k}`, `it${k}`]);
+      assert.equal(l.isAsync, k % 2 === 1, `isAsync ${k}`);
+      assert.equal(l.hasBreak, k % 3 === 1, `hasBreak ${k}`);
+      assert.equal(l.hasTry, k % 4 === 0 && k !== 30, `hasTry ${k}`);
+      assert.equal(l.yields, k % 5 === 0, `yields ${k}`);
+    });
+    const json = JSON.parse(JSON.stringify(loops[5])) as Record<string, unknown>;
+    assert.deepEqual([json.start, json.isAsync, json.yields, json.hasTry], [35, true, true, false]);
+    assert.ok(!('p' in json) && !('i' in json) && !('yields' in JSON.parse(JSON.stringify(loops[1]))), 'JSON shows the fields, and yields only when set');
   });
 });

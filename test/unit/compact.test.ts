@@ -11,11 +11,11 @@ import { intern, internRange, MAX_INTERN_LENGTH } from '../../src/core/python/in
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
 
 /**
- * A deep copy of what a model holds: call sites and functions as their fields (toJSON), not the
+ * A deep copy of what a model holds: call sites, functions and loops as their fields (toJSON), line starts as a list, not the
  * typed-array blocks their numbers sit in (compactModel moves those to one array per model).
  */
 function records(m: FileModel): unknown {
-  return structuredClone({ ...m, calls: m.calls.map((c) => c.toJSON()), functions: m.functions.map((f) => f.toJSON()) });
+  return structuredClone({ ...m, calls: m.calls.map((c) => c.toJSON()), functions: m.functions.map((f) => f.toJSON()), loops: m.loops.map((l) => l.toJSON()), lineStarts: [...m.lineStarts] });
 }
 
 describe('compactModel', () => {
@@ -46,6 +46,8 @@ describe('compactModel', () => {
     assert.notEqual(after, xs, 'the binding list is replaced by a trimmed copy');
     assert.deepEqual(after, xs);
     assert.equal(model.calls[0].args.length, 2);
+    assert.ok(model.lineStarts instanceof Int32Array, 'line starts off the JS heap');
+    assert.deepEqual([...model.lineStarts], [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)]);
   });
 
   it('keeps a name bound once as its binding, and a list only for a name bound twice or more', () => {

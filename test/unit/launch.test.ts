@@ -102,11 +102,12 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
     this.timeout(120_000);
     const dist = join(__dirname, '..', '..', 'dist');
     const caches = ['loopwise.js.cache', 'scanWorkerMain.js.cache'].map((f) => join(dist, f));
-    // Enough text for a worker thread (parallel.ts: 32 files, 1 MB): async handlers that keep their models busy.
+    // Enough text for a worker thread (parallel.ts: 32 files, 1 MB): async handlers that keep their models busy
+    // (each returns a call, which its model keeps; a dict literal is not kept: builder.ts resolvable).
     const app = join(dir, 'app');
     mkdirSync(app);
     for (let i = 0; i < 40; i++) {
-      const body = Array.from({ length: 260 }, (_, j) => `async def handler_${j}(x: int) -> dict:\n    items = [str(v) for v in range(x)]\n    return {"n": len(items), "k": ${i * 1000 + j}}\n`).join('\n');
+      const body = Array.from({ length: 260 }, (_, j) => `async def handler_${j}(x: int) -> dict:\n    items = [str(v) for v in range(x)]\n    return dict(n=len(items), k=${i * 1000 + j})\n`).join('\n');
       writeFileSync(join(app, `m${i}.py`), `import asyncio\n\n${body}`);
     }
     const scan = (env: Record<string, string> = {}) => spawnSync(process.execPath, [join(dist, 'cli.js'), 'scan', app, '--format', 'json', '--exit-zero', '--no-config', '--jobs', '2'],

@@ -62,12 +62,12 @@ function lookups(m: FileModel): string[] {
  * per string or number value, as shareNames makes them; returns the number of name occurrences.
  */
 function checkSharing(m: FileModel): number {
-  const before = (e: Name) => (m.scopes[e.scope].globals?.has(e.n) ? 0 : boundList(m.scopes[e.scope].bindings.get(e.n)).filter((b) => b.off !== -1 && b.off <= e.off).length);
+  const before = (e: Name) => (m.scopes[scopeOf(e)].globals?.has(e.n) ? 0 : boundList(m.scopes[scopeOf(e)].bindings.get(e.n)).filter((b) => b.off !== -1 && b.off <= offsetOf(e)).length);
   const byKey = new Map<string, Set<Name>>();
   const keyOf = new Map<Name, string>();
   const names = namesOf(m);
   for (const e of names) {
-    const key = `${e.scope}:${e.n}:${before(e)}`;
+    const key = `${scopeOf(e)}:${e.n}:${before(e)}`;
     if (!byKey.has(key)) byKey.set(key, new Set());
     byKey.get(key)!.add(e);
     const seen = keyOf.get(e);
@@ -179,5 +179,29 @@ describe('shared names (compact.ts shareNames)', () => {
     assert.notEqual(xs[0], xs[1]);
     assert.equal(xs[1], xs[2]);
     assert.equal(xs[2], xs[3]);
+  });
+
+  it('makes one attribute expression per object and name, and one constant per short value for every model', () => {
+    const text = 'async def f(self, other):\n    self.db.q(1)\n    self.db.q("x")\n    other.db.q()\n    self.cache.q()\n    self.db = 2\n    self.db.q()\n';
+    const m = build(text, false);
+    const callees = m.calls.map((c) => c.callee as Extract<Expr, { k: 'attr' }>);
+    assert.deepEqual(m.calls.map((c) => c.text), ['self.db.q', 'self.db.q', 'other.db.q', 'self.cache.q', 'self.db.q']);
+    assert.equal(callees[0], callees[1], 'self.db.q twice: one expression');
+    assert.equal(callees[0].o, callees[1].o, 'and one self.db');
+    assert.notEqual(callees[2], callees[0], 'other.db.q: another object');
+    assert.notEqual(callees[3].o, callees[0].o, 'self.cache: another name');
+    // `self.db = 2` binds no name (an attribute target): `self` resolves alike after it, so one expression still.
+    assert.equal(callees[4], callees[0]);
+    // A rebinding of the object's name makes another name, so another attribute.
+    const g = build('def g(db):\n    db.q()\n    db = h()\n    db.q()\n', false);
+    assert.notEqual(g.calls[0].callee, g.calls[2].callee);
+    // Constants: one object per short value across models; a long string per model.
+    const long = 'x'.repeat(60);
+    const a = build(`f("ab", 7, "${long}")\n`, false).calls[0].args;
+    const b = build(`g("ab", 7, "${long}")\n`, false).calls[0].args;
+    assert.equal(a[0], b[0]);
+    assert.equal(a[1], b[1]);
+    assert.deepEqual(a[2], b[2]);
+    assert.notEqual(a[2], b[2]);
   });
 });

@@ -22,6 +22,7 @@ function shape(m: FileModel): string {
   return JSON.stringify(m, (_k, v) => {
     if (v instanceof Map) return [...v];
     if (v instanceof Set) return [...v];
+    if (v && typeof v === 'object' && v.k === 'name' && typeof v.at === 'number') return { k: 'name', n: v.n, off: offsetOf(v), scope: scopeOf(v) };
     if (v && typeof v === 'object' && 'seg' in v && typeof v.off === 'number') {
       const { seg: _seg, ...rest } = v;
       return { ...rest, off: offsetOf(v), ...(typeof v.scope === 'number' ? { scope: scopeOf(v) } : {}) };

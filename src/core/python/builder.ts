@@ -6,7 +6,7 @@ import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport, MAX_INTERN_LENGTH } from './intern';
 import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
-import { type BuildOptions, CallSite, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, type LoopInfo, type Param, type Scope, type Binding, Bindings, isList as isListImport, SiteBlock } from './modelTypes';
+import { type BuildOptions, CallSite, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, LoopInfo, LOOP_SLOTS, type Param, ParamBinding, Scope, type Binding, isList as isListImport, SiteBlock } from './modelTypes';
 import { NameTable } from './compact';
 import { emptyModel } from './parts';
 import { relativeImportTarget } from './sourceRoots';
@@ -54,6 +54,8 @@ export class ModelBuilder extends ExprBuilder {
   private sites!: SiteBlock;
   /** The numbers of this build's functions (see FunctionInfo). */
   private fns!: SiteBlock;
+  /** The loops' numbers (see LoopInfo). */
+  private loopBlock!: SiteBlock;
   private forIterables = new Set<number>();
   /**
    * The start of the last call that is a whole expression statement: the calls that start there are
@@ -65,10 +67,12 @@ export class ModelBuilder extends ExprBuilder {
   /** `share`: a whole-file build shares its names and constants as it makes them (see NameTable, and sharedExactly). */
   init(opts: BuildOptions, share = false): this {
     this.model = emptyModel(opts, []);
+    this.selfBindings = [];
     // A whole file's call sites: about one per 70 characters of source (62k in 4.4M on the benchmark),
     // its functions one per 380 (11.5k); one statement of an open document starts small.
     this.sites = new SiteBlock(this.header ? 4 : (this.text.length / 64) | 0);
     this.fns = new SiteBlock(this.header ? 1 : (this.text.length / 384) | 0, FN_SLOTS);
+    this.loopBlock = new SiteBlock(this.header ? 1 : (this.text.length / 512) | 0, LOOP_SLOTS);
     if (share && !this.header) this.shared = new NameTable(this.model.scopes);
     return this;
   }
@@ -218,9 +222,7 @@ export class ModelBuilder extends ExprBuilder {
    */
   private newScope(kind: Scope['kind'], parent: number, owner = -1): Scope {
     const id = this.model.scopes.length;
-    const s: Scope = kind === 'function' ? { id, kind, parent, bindings: new Bindings(), fn: owner }
-      : kind === 'class' ? { id, kind, parent, bindings: new Bindings(), cls: owner }
-        : { id, kind, parent, bindings: new Bindings() };
+    const s = new Scope(id, kind, parent, owner);
     this.model.scopes.push(s);
     return s;
   }
@@ -352,6 +354,13 @@ export class ModelBuilder extends ExprBuilder {
     return this.ir(inner >= 0 ? inner : t, scope);
   }
 
+  /** The bindings of `self` by class id: one for all the methods of a class (it holds no offset: -1). */
+  private selfBindings: Binding[] = [];
+
+  private selfBinding(cls: number): Binding {
+    return (this.selfBindings[cls] ??= { kind: 'self', off: -1, q: this.model.classes[cls].qname });
+  }
+
   private readParams(params: number, fn: FunctionInfo, outerScope: number, isMethod: boolean): void {
     let first = true;
     // Collected in a scratch list, then copied exactly sized (a list grown by push keeps room for 17).
@@ -388,10 +397,11 @@ export class ModelBuilder extends ExprBuilder {
         default: break;
       }
       if (!name) continue;
-      paramScratch[count++] = { name, annotation, default: dflt, star };
+      const param = new ParamBinding(name, annotation, dflt, star);
+      paramScratch[count++] = param;
       const selfLike = first && isMethod && !fn.decorators.some(isClassMethodDecorator);
-      if (selfLike) this.bind(fn.scope, name, { kind: 'self', off: -1, q: this.model.classes[fn.cls].qname });
-      else this.bind(fn.scope, name, { kind: 'param', off: -1, annotation, expr: dflt });
+      if (selfLike) this.bind(fn.scope, name, this.selfBinding(fn.cls));
+      else this.bind(fn.scope, name, param);
       first = false;
     }
     if (count === 0) return;
@@ -510,23 +520,15 @@ export class ModelBuilder extends ExprBuilder {
 
   private newLoop(n: number, kind: LoopInfo['kind'], isAsync: boolean, bodyStart: number): LoopInfo {
     const parent = this.innermostLoop(this.S[n]);
-    const loop: LoopInfo = {
-      id: this.model.loops.length,
-      kind,
-      isAsync,
-      fn: this.currentFn(this.S[n]),
-      parent: parent ? parent.id : -1,
-      targets: [],
-      iter: UNKNOWN,
-      iterText: '',
-      assigned: NO_NAMES,
-      hasBreak: false,
-      hasTry: false,
-      start: this.S[n],
-      end: this.E[n],
-      bodyStart,
-      line: this.row(this.S[n]) + 1,
-    };
+    const loop = new LoopInfo(this.loopBlock, kind, [], UNKNOWN, '', NO_NAMES);
+    loop.id = this.model.loops.length;
+    if (isAsync) loop.isAsync = true;
+    loop.fn = this.currentFn(this.S[n]);
+    loop.parent = parent ? parent.id : -1;
+    loop.start = this.S[n];
+    loop.end = this.E[n];
+    loop.bodyStart = bodyStart;
+    loop.line = this.row(this.S[n]) + 1;
     this.model.loops.push(loop);
     return loop;
   }
@@ -828,12 +830,14 @@ export class ModelBuilder extends ExprBuilder {
         l.derived ??= new Map();
         l.derived.set(leftText, value && !l.derived.has(leftText) ? namesList(value) : null);
       }
-      if (right >= 0) this.bind(scope, leftText, { kind: 'value', off, expr: value, annotation });
+      // No `annotation` field when there is none (most assignments): 8 bytes less per binding.
+      const expr = value && resolvable(value);
+      if (right >= 0) this.bind(scope, leftText, annotation ? { kind: 'value', off, expr, annotation } : { kind: 'value', off, expr });
       else if (annotation) this.bind(scope, leftText, { kind: 'param', off, annotation });
       const clsScope = this.model.scopes[scope];
       if (clsScope.kind === 'class' && clsScope.cls !== undefined) {
         const cls = this.model.classes[clsScope.cls];
-        if (value) cls.attrs.set(leftText, value);
+        if (expr) cls.attrs.set(leftText, expr);
         if (annotation) (cls.attrTypes ??= new Map()).set(leftText, annotation);
       }
       return;
@@ -848,7 +852,7 @@ export class ModelBuilder extends ExprBuilder {
         const selfName = fn.cls >= 0 ? fn.params[0]?.name : undefined;
         if (selfName && this.str(obj) === selfName) {
           const cls = this.model.classes[fn.cls];
-          cls.attrs.set(this.str(attr), this.ir(right, scope));
+          cls.attrs.set(this.str(attr), resolvable(this.ir(right, scope)));
           if (type >= 0) (cls.attrTypes ??= new Map()).set(this.str(attr), this.annotationOf(type, scope));
         }
       }
@@ -872,7 +876,7 @@ export class ModelBuilder extends ExprBuilder {
     if (nameNode < 0 || value < 0) return;
     const name = this.str(nameNode);
     const scope = this.currentScope(this.S[n]);
-    this.bind(scope, name, { kind: 'value', off: this.E[n], expr: this.ir(value, scope) });
+    this.bind(scope, name, { kind: 'value', off: this.E[n], expr: resolvable(this.ir(value, scope)) });
     for (const l of this.loopsInFn()) this.assignIn(l, name);
   }
 
@@ -886,7 +890,7 @@ export class ModelBuilder extends ExprBuilder {
     const names = this.targetNames(alias);
     const aliasFirst = this.firstNamedChild(alias);
     if (names.length === 1 && ((aliasFirst >= 0 && this.kind(aliasFirst) === K.identifier) || this.kind(alias) === K.identifier)) {
-      this.bind(scope, names[0], { kind: 'with', off: this.E[n], expr: this.ir(expr, scope) });
+      this.bind(scope, names[0], { kind: 'with', off: this.E[n], expr: resolvable(this.ir(expr, scope)) });
     } else {
       for (const name of names) this.bind(scope, name, { kind: 'opaque', off: this.E[n] });
     }
@@ -901,7 +905,7 @@ export class ModelBuilder extends ExprBuilder {
     const v = this.firstNamedChild(n);
     // `yield from gen()` iterates gen right here, like `for x in gen()`.
     if (isYield && v >= 0 && this.kind(v) === K.call && /^yield\s+from\b/.test(this.text.slice(this.S[n], this.S[v]))) this.forIterables.add(this.S[v]);
-    if (v >= 0 && fn.returns.length < 8) fn.returns.push(this.ir(v, this.currentScope(this.S[n])));
+    if (v >= 0 && fn.returns.length < 8) fn.returns.push(resolvable(this.ir(v, this.currentScope(this.S[n]))));
     if (!isYield) { const l = this.innermostLoop(this.S[n]); if (l) l.hasBreak = true; }
   }
 
@@ -951,6 +955,17 @@ export class ModelBuilder extends ExprBuilder {
     }
     return true;
   }
+}
+
+/**
+ * What a model keeps of a value read only by resolution (a return or yield value, an assigned value,
+ * a class attribute): an expression resolution cannot read (`{...}`, `a if b else c`, an f-string: a
+ * '?' with no element) is the shared UNKNOWN, without its names and text, which are read only of call
+ * sites' arguments and loops' iterables (ir.ts namesIn; n-plus-one.ts isDdl). 13k such values on the
+ * 500-file benchmark, ~100 bytes each with their name lists.
+ */
+function resolvable(e: Expr): Expr {
+  return e.k === '?' && !e.elem ? UNKNOWN : e;
 }
 
 const NO_LOOPS: readonly LoopInfo[] = [];

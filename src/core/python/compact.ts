@@ -14,15 +14,27 @@
 // names and constants shared (shareNames below, bench/modelHeap.ts); 45.5 MB (+3.5 MB of array buffers)
 // with single bindings unlisted, small scopes' bindings in arrays, and the numbers of call sites and
 // functions in typed arrays (modelTypes.ts Bindings, CallSite, FunctionInfo; moved to one array per model below).
+// 38.3 MB (+5.9 MB of array buffers) with a name's offset and scope in one number (ir.ts packAt), values
+// only resolution reads and cannot ('?') as UNKNOWN (builder.ts resolvable), a parameter its own binding,
+// a scope its own Bindings, loops in blocks, attributes per object and name and short constants per
+// value shared (NameTable), and the line starts in an Int32Array (below).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
-import { type Expr, UNKNOWN } from './ir';
+import { atOffset, atScope, type Expr, packAt, UNKNOWN } from './ir';
 import { BlockRecord, type Bound, boundList, type FileModel, isList, type Scope } from './modelTypes';
 import { MAX_INTERN_LENGTH } from './intern';
 
-/** A list of expressions with no spare capacity: the shared empty one, or a copy of its exact length. */
+/**
+ * `[UNKNOWN]`, shared: most functions return one value resolution cannot read (builder.ts resolvable;
+ * 8.5k of 11.5k functions on the 500-file benchmark). Frozen: nothing writes to a compacted model's lists.
+ */
+const ONE_UNKNOWN: Expr[] = Object.freeze([UNKNOWN]) as unknown as Expr[];
+/** The call ids of every function that makes no call (frozen, as ONE_UNKNOWN). */
+const NO_CALLS: number[] = Object.freeze([]) as unknown as number[];
+
+/** A list of expressions with no spare capacity: the shared empty one, the shared `[UNKNOWN]`, or a copy of its exact length. */
 function exprs(a: Expr[]): Expr[] {
-  return a.length === 0 ? NO_EXPRS : a.slice();
+  return a.length === 0 ? NO_EXPRS : a.length === 1 && a[0] === UNKNOWN ? ONE_UNKNOWN : a.slice();
 }
 
 /** Compacts the model in place (see the file comment); returns the model. */
@@ -34,7 +46,8 @@ export function compactModel(model: FileModel): FileModel {
   // The functions' and the call sites' numbers, made in blocks that doubled as they filled: one array each of exactly their size.
   BlockRecord.intoOneBlock(model.functions);
   for (const fn of model.functions) {
-    // fn.calls and fn.params are made exactly sized (builder.ts fillCalls, readParams).
+    // fn.calls and fn.params are made exactly sized (builder.ts fillCalls, readParams); no calls, one shared list.
+    if (fn.calls.length === 0) fn.calls = NO_CALLS;
     fn.decorators = exprs(fn.decorators);
     fn.returns = exprs(fn.returns);
   }
@@ -46,8 +59,10 @@ export function compactModel(model: FileModel): FileModel {
   model.calls = model.calls.slice();
   BlockRecord.intoOneBlock(model.calls);
   model.loops = model.loops.slice();
+  BlockRecord.intoOneBlock(model.loops);
   model.imports = model.imports.slice();
-  // model.lineStarts is made exactly sized (model.ts lineStarts).
+  // The line starts, off the JS heap (a list of numbers took 8 bytes a line in it, 1 MB on the benchmark; 4 in an Int32Array's buffer).
+  if (Array.isArray(model.lineStarts)) model.lineStarts = Int32Array.from(model.lineStarts);
   return model;
 }
 
@@ -119,7 +134,7 @@ let tableBefore = new Int32Array(1 << 12);
 let tableMax = new Int32Array(1 << 12);
 let tableNext = new Int32Array(1 << 12);
 const tableNames: NameExpr[] = [];
-/** The constants of the model being built, by their index in tableStrs / tableNums. */
+/** The constants of the model being built, by their index in tableStrs (strings longer than the shared ones, see sharedStrs). */
 const tableConsts: Expr[] = [];
 /**
  * How many of tableNames and tableConsts are the current model's: the lists are not emptied between
@@ -127,7 +142,7 @@ const tableConsts: Expr[] = [];
  */
 let nameCount = 0;
 let constCount = 0;
-const NO_NAME: NameExpr = Object.freeze({ k: 'name', n: '', off: -1, scope: -1 }) as NameExpr;
+const NO_NAME: NameExpr = Object.freeze({ k: 'name', n: '', at: packAt(0, 0) }) as NameExpr;
 /**
  * The head entry of each text's chain, and the index of each constant's value in tableConsts. Kept
  * from one model to the next (a Map emptied per model grows its table again from four entries, in
@@ -137,8 +152,17 @@ const NO_NAME: NameExpr = Object.freeze({ k: 'name', n: '', off: -1, scope: -1 }
  * added, and when large.
  */
 const tableHeads = new Map<string, number>();
+/** The current model's attribute expressions by their object expression: the one, or a list of them (see NameTable.attr); emptied by done(). */
+const tableAttrs = new Map<Expr, Expr | Expr[]>();
+/**
+ * String (of at most MAX_INTERN_LENGTH characters: interned, python/intern.ts) and number constants
+ * of every whole-file model, one object per value for the process: a constant holds no position, and
+ * nothing writes to one (20k constants of 1,161 values on the 500-file benchmark). Emptied when large.
+ */
+const sharedStrs = new Map<string, Expr>();
+const sharedNums = new Map<number, Expr>();
+const MAX_SHARED_CONSTS = 1 << 14;
 const tableStrs = new Map<string, number>();
-const tableNums = new Map<number, number>();
 const MAX_TABLE_KEYS = 1 << 16;
 let tableLongKeys = false;
 
@@ -180,7 +204,7 @@ export class NameTable {
       if (prev >= 0) { tableNext[prev] = tableNext[j]; tableNext[j] = head; tableHeads.set(n, j); }
       return tableNames[j];
     }
-    const e: NameExpr = { k: 'name', n, off, scope };
+    const e: NameExpr = { k: 'name', n, at: packAt(off, scope) };
     if (off > this.maxOff) this.maxOff = off;
     const j = nameCount++;
     if (j === tableScope.length) {
@@ -197,8 +221,16 @@ export class NameTable {
     return e;
   }
 
-  /** A string constant: one object per value. */
+  /** A string constant: one object per value (per process for a short one, see sharedStrs). */
   str(v: string): Expr {
+    if (v.length <= MAX_INTERN_LENGTH) {
+      let e = sharedStrs.get(v);
+      if (e === undefined) {
+        if (sharedStrs.size >= MAX_SHARED_CONSTS) sharedStrs.clear();
+        sharedStrs.set(v, (e = { k: 'str', v }));
+      }
+      return e;
+    }
     const j = tableStrs.get(v);
     if (j !== undefined && j < constCount) { const e = tableConsts[j]; if (e.k === 'str' && e.v === v) return e; }
     const e: Expr = { k: 'str', v };
@@ -208,13 +240,30 @@ export class NameTable {
     return e;
   }
 
-  /** A number constant: one object per value. */
+  /** A number constant: one object per value, for the process (see sharedStrs). */
   num(v: number): Expr {
-    const j = tableNums.get(v);
-    if (j !== undefined && j < constCount) { const e = tableConsts[j]; if (e.k === 'num' && e.v === v) return e; }
-    const e: Expr = { k: 'num', v };
-    tableNums.set(v, constCount);
-    putConst(e);
+    let e = sharedNums.get(v);
+    if (e === undefined) {
+      if (sharedNums.size >= MAX_SHARED_CONSTS) sharedNums.clear();
+      sharedNums.set(v, (e = { k: 'num', v }));
+    }
+    return e;
+  }
+
+  /**
+   * `o.a`: one object per object expression and attribute name in the model (`self.db` read ten
+   * times in a method is one expression: its object is one shared name, python/compact.ts NameTable,
+   * so every reading resolves alike). 9k of 36k attributes on the 500-file benchmark.
+   */
+  attr(o: Expr, a: string): Expr {
+    const seen = tableAttrs.get(o);
+    if (seen !== undefined) {
+      if (!Array.isArray(seen)) { if (seen.k === 'attr' && seen.a === a) return seen; }
+      else for (let i = 0; i < seen.length; i++) { const x = seen[i]; if (x.k === 'attr' && x.a === a) return x; }
+    }
+    const e: Expr = { k: 'attr', o, a };
+    // The first attribute of an object is held alone (most objects have one), more in an exactly sized list.
+    tableAttrs.set(o, seen === undefined ? e : Array.isArray(seen) ? [...seen, e] : [seen, e]);
     return e;
   }
 
@@ -234,10 +283,11 @@ export class NameTable {
   done(): void {
     tableNames.fill(NO_NAME, 0, nameCount);
     tableConsts.fill(UNKNOWN, 0, constCount);
+    tableAttrs.clear();
     nameCount = 0;
     constCount = 0;
-    if (tableLongKeys || tableHeads.size + tableStrs.size + tableNums.size > MAX_TABLE_KEYS) {
-      tableHeads.clear(); tableStrs.clear(); tableNums.clear();
+    if (tableLongKeys || tableHeads.size + tableStrs.size > MAX_TABLE_KEYS) {
+      tableHeads.clear(); tableStrs.clear();
       tableLongKeys = false;
     }
   }
@@ -309,17 +359,18 @@ class NameSharer {
     // name (those with an offset; a `global` declaration sends the lookup to the module, unfiltered)
     // are at or before it.
     if (e.seg) return e;
-    const scope = this.model.scopes[e.scope];
+    const id = atScope(e.at);
+    const scope = this.model.scopes[id];
     let before = 0;
     if (scope && !scope.globals?.has(e.n)) {
-      before = boundBefore(scope.bindings.get(e.n), e.off);
+      before = boundBefore(scope.bindings.get(e.n), atOffset(e.at));
     }
     // The first name met per (scope, bindings before, text): by text, the head of a chain of entries,
     // most recently used first, so the names of one scope, met together, are found at once.
     const head = chainHeads.get(e.n);
     let prev = -1;
     for (let j = head ?? -1; j >= 0; prev = j, j = chainNext[j]) {
-      if (chainScope[j] !== e.scope || chainBefore[j] !== before) continue;
+      if (chainScope[j] !== id || chainBefore[j] !== before) continue;
       // Found: moved to the front of its chain.
       if (prev >= 0) { chainNext[prev] = chainNext[j]; chainNext[j] = head!; chainHeads.set(e.n, j); }
       return chainNames[j];
@@ -330,7 +381,7 @@ class NameSharer {
       chainScope = grow(chainScope); chainBefore = grow(chainBefore); chainNext = grow(chainNext);
     }
     chainNames.push(e);
-    chainScope[j] = e.scope;
+    chainScope[j] = id;
     chainBefore[j] = before;
     chainNext[j] = head ?? -1;
     chainHeads.set(e.n, j);

@@ -2,7 +2,7 @@
 // positions, and the expression IR (python/ir.ts) of any expression node. The statement builder
 // (python/builder.ts) extends it.
 import type { FlatTree, Kinds } from './flatTree';
-import { type Expr, namesList as namesListImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
+import { type Expr, namesList as namesListImport, packAt as packAtImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { copyString as copyStringImport } from '../parser';
 import { intern as internImport, internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
 import type { NameTable } from './compact';
@@ -10,6 +10,7 @@ import type { NameTable } from './compact';
 // Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
 // the tests and `npm run bench`), every use of an imported name is a getter call; the bundle is not affected.
 const namesList = namesListImport;
+const packAt = packAtImport;
 const UNKNOWN = UNKNOWN_IMPORT;
 const copyString = copyStringImport;
 const internRange = internRangeImport;
@@ -116,7 +117,7 @@ export function resetCalls(): void {
 export interface Rows { starts: number[] }
 
 /** The 0-based row of an offset in a table of line starts (binary search). */
-export function rowOf(starts: readonly number[], offset: number): number {
+export function rowOf(starts: ArrayLike<number>, offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -280,14 +281,17 @@ export class ExprBuilder {
     switch (this.kind(n)) {
       case K.identifier: {
         const seg = this.header;
-        if (seg) return { k: 'name', n: this.str(n), off: this.S[n], scope, seg };
+        if (seg) return { k: 'name', n: this.str(n), at: packAt(this.S[n], scope), seg };
         const shared = this.shared;
-        return shared ? shared.name(this.str(n), this.S[n], scope) : { k: 'name', n: this.str(n), off: this.S[n], scope };
+        return shared ? shared.name(this.str(n), this.S[n], scope) : { k: 'name', n: this.str(n), at: packAt(this.S[n], scope) };
       }
       case K.attribute: {
         const o = this.child(n, 'object');
         const a = this.child(n, 'attribute');
-        return o >= 0 && a >= 0 ? { k: 'attr', o: this.ir(o, scope, depth + 1), a: this.str(a) } : UNKNOWN;
+        if (o < 0 || a < 0) return UNKNOWN;
+        const oe = this.ir(o, scope, depth + 1);
+        const shared = this.shared;
+        return shared ? shared.attr(oe, this.str(a)) : { k: 'attr', o: oe, a: this.str(a) };
       }
       case K.call: {
         const slot = callSlot[n];

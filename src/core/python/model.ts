@@ -207,7 +207,7 @@ function findMissing(root: Node): { line: number; column: number } | undefined {
 }
 
 /** 1-based line and column (UTF-16 units) of an offset, from a file's line starts (binary search). */
-export function positionAt(starts: number[], offset: number): { line: number; column: number } {
+export function positionAt(starts: ArrayLike<number>, offset: number): { line: number; column: number } {
   const row = rowOf(starts, offset);
   return { line: row + 1, column: offset - starts[row] + 1 };
 }

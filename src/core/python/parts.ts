@@ -3,7 +3,7 @@
 // lines and ids). The surface hash says whether what other files can see of a part changed.
 import type { SegmentRef } from './flatTree';
 import type { Expr } from './ir';
-import { Bindings, type Bound, boundList, type BuildOptions, type FileModel, isList, type Part, type PartCache, type Placement } from './modelTypes';
+import { type Bound, boundList, type BuildOptions, type FileModel, isList, type Part, type PartCache, type Placement, Scope } from './modelTypes';
 
 /**
  * Which parts of the previous build can serve again after one edit: a statement wholly before or
@@ -67,7 +67,7 @@ export function assemble(starts: number[], opts: BuildOptions, segments: Segment
  * methods. Names elsewhere resolve the same way while the file's surface hashes are unchanged.
  */
 export function surfaceHash(m: FileModel): number {
-  const shape = (x: unknown) => JSON.stringify(x, (k, v) => (k === 'off' || k === 'seg' || k === 'scope' ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v));
+  const shape = (x: unknown) => JSON.stringify(x, (k, v) => (k === 'off' || k === 'seg' || k === 'scope' || (k === 'at' && typeof v === 'number') ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v));
   const parts: string[] = [];
   for (const [name, v] of m.scopes[0].bindings) for (const b of boundList(v)) parts.push(`b:${name}:${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`);
   for (const g of m.scopes[0].globals ?? []) parts.push(`g:${g}`);
@@ -86,7 +86,7 @@ interface PartSurface { entries: [string, string][]; structure: string; methods:
 const partSurfaces = new WeakMap<Part, PartSurface>();
 
 function shape(x: unknown): string {
-  return JSON.stringify(x, (k, v) => (k === 'off' || k === 'seg' || k === 'scope' ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v)) ?? '';
+  return JSON.stringify(x, (k, v) => (k === 'off' || k === 'seg' || k === 'scope' || (k === 'at' && typeof v === 'number') ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v)) ?? '';
 }
 
 /** Decorators that give a method no role: `@property` and its accessors, `@cached_property`, `@staticmethod`, `@classmethod`, `@abstractmethod`. */
@@ -273,7 +273,7 @@ export function emptyModel(opts: BuildOptions, starts: number[]): FileModel {
   return {
     module: opts.module,
     isPackage: opts.isPackage,
-    scopes: [{ id: 0, kind: 'module', parent: -1, bindings: new Bindings() }],
+    scopes: [new Scope(0, 'module', -1)],
     functions: [],
     classes: [],
     calls: [],
