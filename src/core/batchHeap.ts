@@ -50,3 +50,34 @@ export function readFileUntracked(path: string): Buffer {
     closeSync(fd);
   }
 }
+
+/**
+ * Below this much source (bytes on disk), a batch run parses on V8's baseline wasm code (Liftoff)
+ * only. V8 hands a wasm function to its optimising compiler (TurboFan) once it has run
+ * `--wasm-tiering-budget` bytes of code, counted at each loop back edge as the size of the loop's
+ * body: tree-sitter's parse loop (a 27 KB body in the runtime) and the grammar's lexer (10 KB) use
+ * it up within the first hundred tokens, so even a one-line scan (with the parser's layout check,
+ * python/flatTree.ts) tiers up 7 functions, 0.4 s of TurboFan work on background threads (the
+ * runtime's parse loop alone 0.15 s), and Node's exit waits for those compiles to finish: a one-line
+ * scan ended ~0.2 s after its output was written. A small scan's parses are over before the
+ * optimised code would be ready; from ~1.5 MB on the optimised parse pays for its compiles
+ * (docs/performance.md, "Session 13: start").
+ */
+export const LIFTOFF_MAX_BYTES = 1024 * 1024;
+/** "1" once this batch run parses on Liftoff only: the launcher sets the flag back before it writes a code cache (V8 checks the flags). */
+export const LIFTOFF_ENV = 'LOOPWISE_LIFTOFF_ONLY';
+export const LIFTOFF_ONLY = '--liftoff-only';
+/** V8's defaults again: --liftoff-only also turned off the two tier-up flags (flag implications), which V8's cache check covers too. */
+export const WASM_TIER_UP = '--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering';
+
+/**
+ * In a batch run (the launcher froze the young generation) that parses on this thread only, keeps
+ * the parser on Liftoff code when `bytes` of source is less than LIFTOFF_MAX_BYTES. Call it before
+ * the parser's wasm is compiled. Returns whether it did.
+ */
+export function liftoffForSmallScan(bytes: number): boolean {
+  if (process.env[BATCH_HEAP_ENV] !== '1' || bytes >= LIFTOFF_MAX_BYTES) return false;
+  setFlagsFromString(LIFTOFF_ONLY);
+  process.env[LIFTOFF_ENV] = '1';
+  return true;
+}
