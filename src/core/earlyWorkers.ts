@@ -4,7 +4,7 @@
 // the bundle and walks the tree, instead of after the walk. The scan adopts them when it uses
 // workers (ModelBuilders.start) and stops them when it does not (discardEarlyWorkers). Kept small and
 // free of the analyzer: the launcher bundles it.
-import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
@@ -116,12 +116,11 @@ export const SCAN_VALUE_FLAGS = ['format', 'f', 'select', 'ignore', 'exclude', '
 
 /**
  * How many threads (this one included) a `loopwise scan` with these arguments may parse on, as far as
- * the command line and a glance at the paths tell before the files are walked: 0 when it will not
- * use workers whatever it finds: `--jobs 1`, standard input, help, arguments this cannot read, or
- * fewer than PARALLEL_MIN_FILES Python files under the paths (a pre-commit hook's list of files, a
- * small project: `manyFiles`).
+ * the command line tells before the files are walked: 0 when it will not use workers whatever it
+ * finds: `--jobs 1`, standard input, help, or only files named (a pre-commit hook's list; the walk
+ * of a folder is what can find enough source), or arguments this cannot read.
  */
-export function earlyJobs(args: string[], cores = defaultJobs(), many: (paths: string[]) => boolean = manyFiles): number {
+export function earlyJobs(args: string[], cores = defaultJobs(), isDir: (p: string) => boolean = folder): number {
   let jobs = cores;
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -141,42 +140,11 @@ export function earlyJobs(args: string[], cores = defaultJobs(), many: (paths: s
     }
   }
   if (jobs < 2) return 0;
-  return many(positional.length ? positional : ['.']) ? jobs : 0;
+  return (positional.length ? positional : ['.']).some(isDir) ? jobs : 0;
 }
 
-/** parallel.ts PARALLEL_MIN_FILES (not imported: this file stays free of the parser). */
-export const EARLY_MIN_FILES = 32;
-/** Folders listed at most before manyFiles gives up counting and says yes. */
-const MAX_LISTED = 256;
-/** Folders the walk always skips or that hold no project code (a subset of files.ts SKIP_DIRS, without its rules). */
-const NOT_PROJECT = new Set(['node_modules', '__pycache__', 'site-packages', 'venv', 'env']);
-
-/**
- * Whether `paths` hold at least EARLY_MIN_FILES `.py` files, counted over folder listings (entry
- * types, no stat) until there are enough: a few listings for a project, all of a small one (~1-3 ms).
- * Hidden folders and NOT_PROJECT are not entered; excludes and .gitignore are not read (the walk
- * applies them), so it may say yes for a scan that then uses no worker.
- */
-export function manyFiles(paths: string[]): boolean {
-  let files = 0;
-  const folders: string[] = [];
-  for (const p of paths) {
-    let dir = false;
-    try { dir = statSync(p).isDirectory(); } catch { continue; }
-    if (dir) folders.push(p);
-    else if (p.endsWith('.py')) files++;
-  }
-  for (let listed = 0; folders.length && files < EARLY_MIN_FILES; listed++) {
-    if (listed >= MAX_LISTED) return true;
-    const dir = folders.pop()!;
-    let entries: Dirent[];
-    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { continue; }
-    for (const e of entries) {
-      if (e.isDirectory()) { if (!e.name.startsWith('.') && !NOT_PROJECT.has(e.name)) folders.push(join(dir, e.name)); }
-      else if (e.name.endsWith('.py')) files++;
-    }
-  }
-  return files >= EARLY_MIN_FILES;
+function folder(p: string): boolean {
+  try { return statSync(p).isDirectory(); } catch { return false; }
 }
 
 /**
