@@ -53,14 +53,15 @@ export function readFileUntracked(path: string): Buffer {
 
 /**
  * Below this much source (bytes on disk), a batch run parses on V8's baseline wasm code (Liftoff)
- * only. V8 hands a wasm function to its optimising compiler (TurboFan) once it has run
- * `--wasm-tiering-budget` bytes of code, counted at each loop back edge as the size of the loop's
- * body: tree-sitter's parse loop (a 27 KB body in the runtime) and the grammar's lexer (10 KB) use
- * it up within the first hundred tokens, so even a one-line scan (with the parser's layout check,
- * python/flatTree.ts) tiers up 7 functions, 0.4 s of TurboFan work on background threads (the
- * runtime's parse loop alone 0.15 s), and Node's exit waits for those compiles to finish: a one-line
- * scan ended ~0.2 s after its output was written. A small scan's parses are over before the
- * optimised code would be ready; from ~1.5 MB on the optimised parse pays for its compiles
+ * only. V8 hands a wasm function to its optimising compiler (TurboFan) once it has spent a budget
+ * of executed code (`--wasm-tiering-budget`), and tree-sitter's largest functions spend it at once:
+ * a one-line scan tiered up 7 functions, ~0.4 s of CPU on V8's background threads (the parser's
+ * set-up 3 small ones; its one-time layout check, python/flatTree.ts, a parse of ~700 characters,
+ * the others, among them the runtime's largest, 27 KB of wasm and 0.15 s of compile alone), and
+ * Node's exit waits for those compiles (its platform drains them before 'exit'): the
+ * scan ended 0.2-0.5 s after its output was written. A budget of 2^31-1 still tiered up two of them
+ * on ten files, so the budget cannot stand in for this. Liftoff-only scans of 0.45-3.5 MB used the
+ * same or less CPU than tiered ones; the 500-file benchmark (4.4 MB, with a worker) keeps its tiers
  * (docs/performance.md, "Session 13: start").
  */
 export const LIFTOFF_MAX_BYTES = 1024 * 1024;
