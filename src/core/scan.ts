@@ -135,10 +135,10 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   // The count also tells a scan small enough to parse on Liftoff code only (batchHeap.ts).
   let walkedBytes = 0;
   const enoughSource = () => opts.jobs !== undefined || walkedBytes >= PARALLEL_DEFAULT_MIN_CHARS;
+  // (Counted to the end below LIFTOFF_MAX_BYTES, workers or not: with --jobs the workers start at 32 files.)
   const onFile = (n: number, abs: string) => {
-    if (started) return;
-    if (opts.jobs === undefined || walkedBytes < LIFTOFF_MAX_BYTES) { try { walkedBytes += statSync(abs).size; } catch { /* read later, with its note */ } }
-    if (n >= PARALLEL_MIN_FILES && enoughSource()) startBuilders(n);
+    if (walkedBytes < LIFTOFF_MAX_BYTES || (opts.jobs === undefined && !started)) { try { walkedBytes += statSync(abs).size; } catch { /* read later, with its note */ } }
+    if (!started && n >= PARALLEL_MIN_FILES && enoughSource()) startBuilders(n);
   };
   let resolved: ReturnType<typeof resolveFiles>;
   try {

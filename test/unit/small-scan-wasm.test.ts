@@ -3,7 +3,7 @@
 // keeps V8's tier-up; and the code cache stays valid (the flags are set back before it is written).
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LIFTOFF_MAX_BYTES } from '../../src/core/batchHeap';
@@ -52,7 +52,7 @@ describe('small scans parse on Liftoff only', () => {
     assert.match(plain, /"code": "LW\d+"/);
   });
 
-  it(`a scan of ${LIFTOFF_MAX_BYTES} bytes or more keeps V8's tier-up`, function () {
+  it(`a scan of ${LIFTOFF_MAX_BYTES} bytes or more keeps V8's tier-up, --jobs 1 too`, function () {
     this.timeout(120_000);
     const app = join(dir, 'large');
     mkdirSync(app);
@@ -66,6 +66,12 @@ describe('small scans parse on Liftoff only', () => {
     const large = run([app], trace);
     assert.doesNotMatch(large.stderr, /Liftoff only|started \d+ workers/);
     assert.ok(tiers(large.stdout).turbofan > 0);
+    // With --jobs the walk stops looking for workers at 32 files, which hold less than the bound here:
+    // it still counts the rest.
+    assert.ok(bytes / (readdirSync(app).length) * 32 < LIFTOFF_MAX_BYTES, 'the first 32 files are under the bound');
+    const one = run([app, '--jobs', '1'], trace);
+    assert.doesNotMatch(one.stderr, /Liftoff only/);
+    assert.ok(tiers(one.stdout).turbofan > 0);
   });
 
   it('the code cache written after a small scan is the one the next scans read (small or large)', function () {
