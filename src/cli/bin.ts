@@ -5,6 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { bundlePath, loadBundle } from './launch';
 import { BATCH_V8_FLAGS, FREEZE_YOUNG, SERVER_V8_FLAGS, THAW_YOUNG, BATCH_HEAP_ENV } from './v8flags';
+import { LIFTOFF_ENV, WASM_TIER_UP } from '../core/batchHeap';
 
 const command = process.argv[2];
 const batch = command !== 'server';
@@ -16,5 +17,12 @@ if (batch && process.env[BATCH_HEAP_ENV] !== '0') {
 }
 const { saveCache } = bundle;
 // The cache is made under the flags it was loaded with (V8 refuses a cache made under others).
-if (saveCache && (command === 'scan' || command === 'fix')) process.once('exit', () => { setFlagsFromString(THAW_YOUNG); saveCache(); });
+// A small scan parsed on Liftoff only (core/batchHeap.ts liftoffForSmallScan): set back too.
+if (saveCache && (command === 'scan' || command === 'fix')) {
+  process.once('exit', () => {
+    setFlagsFromString(THAW_YOUNG);
+    if (process.env[LIFTOFF_ENV] === '1') setFlagsFromString(WASM_TIER_UP);
+    saveCache();
+  });
+}
 (bundle.exports.cli as () => void)();

@@ -50,3 +50,35 @@ export function readFileUntracked(path: string): Buffer {
     closeSync(fd);
   }
 }
+
+/**
+ * Below this much source (bytes on disk), a batch run parses on V8's baseline wasm code (Liftoff)
+ * only. V8 hands a wasm function to its optimising compiler (TurboFan) once it has spent a budget
+ * of executed code (`--wasm-tiering-budget`), and tree-sitter's largest functions spend it at once:
+ * a one-line scan tiered up 7 functions, ~0.4 s of CPU on V8's background threads (the parser's
+ * set-up 3 small ones; its one-time layout check, python/flatTree.ts, a parse of ~700 characters,
+ * the others, among them the runtime's largest, 27 KB of wasm and 0.15 s of compile alone), and
+ * Node's exit waits for those compiles (its platform drains them before 'exit'): the
+ * scan ended 0.2-0.5 s after its output was written. A budget of 2^31-1 still tiered up two of them
+ * on ten files, so the budget cannot stand in for this. Liftoff-only scans of 0.45-3.5 MB used the
+ * same or less CPU than tiered ones; the 500-file benchmark (4.4 MB, with a worker) keeps its tiers
+ * (docs/performance.md, "Session 13: start").
+ */
+export const LIFTOFF_MAX_BYTES = 1024 * 1024;
+/** "1" once this batch run parses on Liftoff only: the launcher sets the flag back before it writes a code cache (V8 checks the flags). */
+export const LIFTOFF_ENV = 'LOOPWISE_LIFTOFF_ONLY';
+export const LIFTOFF_ONLY = '--liftoff-only';
+/** V8's defaults again: --liftoff-only also turned off the two tier-up flags (flag implications), which V8's cache check covers too. */
+export const WASM_TIER_UP = '--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering';
+
+/**
+ * In a batch run (the launcher froze the young generation) that parses on this thread only, keeps
+ * the parser on Liftoff code when `bytes` of source is less than LIFTOFF_MAX_BYTES. Call it before
+ * the parser's wasm is compiled. Returns whether it did.
+ */
+export function liftoffForSmallScan(bytes: number): boolean {
+  if (process.env[BATCH_HEAP_ENV] !== '1' || bytes >= LIFTOFF_MAX_BYTES) return false;
+  setFlagsFromString(LIFTOFF_ONLY);
+  process.env[LIFTOFF_ENV] = '1';
+  return true;
+}

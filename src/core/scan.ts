@@ -6,6 +6,7 @@ import { type AnalyzeOptions, Analyzer, type SourceFile } from './analyzer';
 import { ConfigResolver, excluder, type LoopwiseConfig, type ProjectConfig, unknownCodes, unknownCodesMessage } from './config';
 import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, InputError, MAX_FILE_BYTES, moduleName, readSource, SKIP_DIRS } from './files';
 import { compileGlobs, type GlobSet } from './globs';
+import { LIFTOFF_MAX_BYTES, liftoffForSmallScan } from './batchHeap';
 import { isTestCode, projectPath } from './python/sourceRoots';
 import { ModelBuilders, PARALLEL_DEFAULT_MIN_CHARS, PARALLEL_MIN_FILES } from './parallel';
 import { plainSeeds, reach } from './reach';
@@ -131,12 +132,13 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   // With the default job count, workers are worth their start only for PARALLEL_DEFAULT_MIN_CHARS of
   // source (parallel.ts): the walk adds up the sizes of the files it keeps (one stat each, until
   // there is enough). Bytes are at least as many as characters; the check after reading settles it.
+  // The count also tells a scan small enough to parse on Liftoff code only (batchHeap.ts).
   let walkedBytes = 0;
   const enoughSource = () => opts.jobs !== undefined || walkedBytes >= PARALLEL_DEFAULT_MIN_CHARS;
+  // (Counted to the end below LIFTOFF_MAX_BYTES, workers or not: with --jobs the workers start at 32 files.)
   const onFile = (n: number, abs: string) => {
-    if (started) return;
-    if (opts.jobs === undefined) { try { walkedBytes += statSync(abs).size; } catch { /* read later, with its note */ } }
-    if (n >= PARALLEL_MIN_FILES && enoughSource()) startBuilders(n);
+    if (walkedBytes < LIFTOFF_MAX_BYTES || (opts.jobs === undefined && !started)) { try { walkedBytes += statSync(abs).size; } catch { /* read later, with its note */ } }
+    if (!started && n >= PARALLEL_MIN_FILES && enoughSource()) startBuilders(n);
   };
   let resolved: ReturnType<typeof resolveFiles>;
   try {
@@ -144,6 +146,9 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   } catch (err) { builders?.close(); throw err; }
   const { files, notes, resolver } = resolved;
   if (!opts.stdin && enoughSource()) startBuilders(files.length);
+  // Before the parser's wasm is compiled (Analyzer.create); a scan with workers keeps V8's tiers
+  // (the flags the worker's code cache is checked against stay as they were).
+  if (!builders && liftoffForSmallScan(opts.stdin ? opts.stdin.bytes.length : walkedBytes)) mark('small scan: parses on Liftoff only');
   const analyzerReady = opts.analyzer ? Promise.resolve(opts.analyzer) : Analyzer.create();
   analyzerReady.catch(() => { /* awaited below, after the files are read */ });
   const allNotes: FileNote[] = [...notes];
