@@ -192,6 +192,7 @@ export function compileGrammars(grammarDir?: string): Promise<Grammars> {
  */
 export function initParser(grammarDir?: string, grammars?: Grammars): Promise<Language> {
   if (!ready) {
+    detachedOnce();
     ready = (async () => {
       const g = grammars ?? await compileGrammars(grammarDir);
       moduleOptions.instantiateWasm = (imports: object, done: (instance: object, module: CompiledWasm) => void) => {
@@ -209,6 +210,23 @@ export function initParser(grammarDir?: string, grammars?: Grammars): Promise<La
   }
   return ready;
 }
+
+/**
+ * Detaches an empty ArrayBuffer, once per thread, before any parsing code is optimised. V8's
+ * optimised code reads typed arrays without a detached check for as long as no ArrayBuffer of the
+ * isolate was ever detached (its "ArrayBufferDetaching" protector); the first detach deoptimises
+ * all such code and aborts such compiles in flight. A thread that parses detaches buffers anyway:
+ * the wasm memory's buffer when the memory grows, the buffers a scan transfers between threads. That
+ * used to happen once the walk of the trees (python/flatTree.ts) and the model builder were hot, so
+ * their first optimised code (and a compile in flight: ~75-140 ms of the worker's background CPU)
+ * was thrown away and compiled again (docs/performance.md, "Session 13: jit").
+ */
+function detachedOnce(): void {
+  if (detached) return;
+  detached = true;
+  try { const b = new ArrayBuffer(0); structuredClone(b, { transfer: [b] }); } catch { /* no structuredClone: V8 detaches later */ }
+}
+let detached = false;
 
 /** A parser bound to Python. Call initParser() first. */
 export function newParser(): Parser {
