@@ -105,13 +105,15 @@ export interface MemoryTree {
   /** Address of the root Subtree (8 bytes: inline data with the lowest bit set, or a pointer to heap data). */
   root: number;
   maxAliasLength: number; fieldCount: number;
+  /** The language's production id count (its field map has one slice per production id). */
+  productionCount: number;
   /** Addresses of the language's field_map_slices, field_map_entries, public_symbol_map and alias_sequences. */
   fieldSlices: number; fieldEntries: number; publicSymbols: number; aliasSequences: number;
 }
 /**
  * The memory of `tree` for a JS walk, or undefined when the wasm heap is not reachable. A TSTree is
  * { root Subtree (8 bytes), language pointer }; a TSLanguage (ABI 14/15) holds its counts in its
- * first 38 bytes (`languageCounts`) and the table pointers the walk needs at 64, 68, 76 and 84.
+ * first 38 bytes (`languageCounts`; production id count at 28) and the table pointers the walk needs at 64, 68, 76 and 84.
  * python/flatTree.ts confirms the layout once against the cursor walk before it relies on it.
  */
 export function memoryTree(tree: Tree): MemoryTree | undefined {
@@ -122,7 +124,7 @@ export function memoryTree(tree: Tree): MemoryTree | undefined {
   const lang = u32[(ptr + 8) >>> 2];
   return {
     u8: m.HEAPU8, u16: m.HEAPU16, u32, root: ptr,
-    maxAliasLength: m.HEAPU16[(lang + 36) >>> 1], fieldCount: u32[(lang + 32) >>> 2],
+    maxAliasLength: m.HEAPU16[(lang + 36) >>> 1], fieldCount: u32[(lang + 32) >>> 2], productionCount: u32[(lang + 28) >>> 2],
     fieldSlices: u32[(lang + 64) >>> 2], fieldEntries: u32[(lang + 68) >>> 2], publicSymbols: u32[(lang + 76) >>> 2], aliasSequences: u32[(lang + 84) >>> 2],
   };
 }
