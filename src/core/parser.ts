@@ -105,13 +105,15 @@ export interface MemoryTree {
   /** Address of the root Subtree (8 bytes: inline data with the lowest bit set, or a pointer to heap data). */
   root: number;
   maxAliasLength: number; fieldCount: number;
+  /** The language's production id count (its field map has one slice per production id). */
+  productionCount: number;
   /** Addresses of the language's field_map_slices, field_map_entries, public_symbol_map and alias_sequences. */
   fieldSlices: number; fieldEntries: number; publicSymbols: number; aliasSequences: number;
 }
 /**
  * The memory of `tree` for a JS walk, or undefined when the wasm heap is not reachable. A TSTree is
  * { root Subtree (8 bytes), language pointer }; a TSLanguage (ABI 14/15) holds its counts in its
- * first 38 bytes (`languageCounts`) and the table pointers the walk needs at 64, 68, 76 and 84.
+ * first 38 bytes (`languageCounts`; production id count at 28) and the table pointers the walk needs at 64, 68, 76 and 84.
  * python/flatTree.ts confirms the layout once against the cursor walk before it relies on it.
  */
 export function memoryTree(tree: Tree): MemoryTree | undefined {
@@ -122,7 +124,7 @@ export function memoryTree(tree: Tree): MemoryTree | undefined {
   const lang = u32[(ptr + 8) >>> 2];
   return {
     u8: m.HEAPU8, u16: m.HEAPU16, u32, root: ptr,
-    maxAliasLength: m.HEAPU16[(lang + 36) >>> 1], fieldCount: u32[(lang + 32) >>> 2],
+    maxAliasLength: m.HEAPU16[(lang + 36) >>> 1], fieldCount: u32[(lang + 32) >>> 2], productionCount: u32[(lang + 28) >>> 2],
     fieldSlices: u32[(lang + 64) >>> 2], fieldEntries: u32[(lang + 68) >>> 2], publicSymbols: u32[(lang + 76) >>> 2], aliasSequences: u32[(lang + 84) >>> 2],
   };
 }
@@ -192,6 +194,7 @@ export function compileGrammars(grammarDir?: string): Promise<Grammars> {
  */
 export function initParser(grammarDir?: string, grammars?: Grammars): Promise<Language> {
   if (!ready) {
+    detachedOnce();
     ready = (async () => {
       const g = grammars ?? await compileGrammars(grammarDir);
       moduleOptions.instantiateWasm = (imports: object, done: (instance: object, module: CompiledWasm) => void) => {
@@ -209,6 +212,23 @@ export function initParser(grammarDir?: string, grammars?: Grammars): Promise<La
   }
   return ready;
 }
+
+/**
+ * Detaches an empty ArrayBuffer, once per thread, before any parsing code is optimised. V8's
+ * optimised code reads typed arrays without a detached check for as long as no ArrayBuffer of the
+ * isolate was ever detached (its "ArrayBufferDetaching" protector); the first detach deoptimises
+ * all such code and aborts such compiles in flight. A thread that parses detaches buffers anyway:
+ * the wasm memory's buffer when the memory grows, the buffers a scan transfers between threads. That
+ * used to happen once the walk of the trees (python/flatTree.ts) and the model builder were hot, so
+ * their first optimised code (and a compile in flight: ~75-140 ms of the worker's background CPU)
+ * was thrown away and compiled again (docs/performance.md, "Session 13: jit").
+ */
+function detachedOnce(): void {
+  if (detached) return;
+  detached = true;
+  try { const b = new ArrayBuffer(0); structuredClone(b, { transfer: [b] }); } catch { /* no structuredClone: V8 detaches later */ }
+}
+let detached = false;
 
 /** A parser bound to Python. Call initParser() first. */
 export function newParser(): Parser {

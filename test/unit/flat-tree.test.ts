@@ -2,6 +2,7 @@
 // cursor state left in the transfer buffer). It must store exactly what web-tree-sitter's public
 // TreeCursor reports, node for node, and the model built from it must not depend on which one ran.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasWasmCursor, initParser, parsePython } from '../../src/core/parser';
@@ -193,5 +194,30 @@ describe('flat tree walk', () => {
     } finally {
       tree.delete();
     }
+  });
+
+  // V8 compiles typed-array reads without a detached check while no ArrayBuffer of the isolate was
+  // ever detached; a parsing thread detaches some (wasm memory growth, transferred buffers), and that
+  // first detach threw away the walk's optimised code mid-scan. initParser detaches one first.
+  it('initParser leaves no optimised typed-array read for a later detach to deoptimise', () => {
+    const child = `
+      const { initParser } = require(process.argv[1]);
+      function read(a) { return a[0] + a[1]; }
+      const u8 = new Uint8Array(4);
+      %PrepareFunctionForOptimization(read); read(u8); read(u8);
+      (async () => {
+        if (process.argv[2] === 'init') await initParser();
+        %OptimizeFunctionOnNextCall(read); read(u8);
+        const optimised = (%GetOptimizationStatus(read) & 16) !== 0;
+        const b = new ArrayBuffer(8); structuredClone(b, { transfer: [b] });
+        console.log(JSON.stringify([optimised, (%GetOptimizationStatus(read) & 16) !== 0]));
+      })();`;
+    const run = (init: boolean): [boolean, boolean] => {
+      const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', '-e', child, join(__dirname, '..', '..', 'src', 'core', 'parser.ts'), init ? 'init' : ''], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout.trim()) as [boolean, boolean];
+    };
+    assert.deepEqual(run(true), [true, true], 'optimised before and after a detach, once initParser ran');
+    assert.deepEqual(run(false), [true, false], 'control: without initParser the first detach deoptimises the read');
   });
 });

@@ -162,39 +162,35 @@ const FRAME = 8;
 // or of its nearest visible ancestor (-1: the root), the field a hidden node passes on (-1: visible).
 let frames = new Int32Array(FRAME * 256);
 
-/** The field id of structural child `index` in `production`, or 0. */
-function fieldOf(t: MemoryTree, production: number, index: number): number {
-  if (t.fieldCount === 0) return 0;
-  const slice = (t.fieldSlices >>> 1) + production * 2;
-  const first = t.u16[slice];
-  const count = t.u16[slice + 1];
-  for (let k = 0; k < count; k++) {
-    const e = t.fieldEntries + (first + k) * 4;
-    if (t.u8[e + 3] === 0 && t.u8[e + 2] === index) return t.u16[e >>> 1];
-  }
-  return 0;
-}
-
 /**
- * fieldOf's answers by `production * stride + index` (0xFFFF: not asked yet), for the language whose
- * field tables are at `memoFor`: a node's field is read from the language's field map once per
- * production and child index, not once per node.
+ * The field id of every structural child index (0-255: a field map entry stores the index in a byte)
+ * of every production id of a tree's language, at `production << 8 | index` (0: no field): a field
+ * map entry `{ field_id u16, child_index u8, inherited u8 }` that is not inherited, the first one
+ * for an index winning, as tree-sitter's cursor reads them. Made once per language (keyed by the
+ * address of its field tables), so the walk reads one array element per node instead of searching
+ * the map: the walk's optimised code is smaller (cheaper to compile) and has no loop inside.
  */
-let fieldMemo = new Uint16Array(0);
-let memoFor = -1;
-let memoStride = 0;
+let fieldTable = new Uint16Array(0);
+let fieldTableFor = -1;
 
-function fieldAt(t: MemoryTree, production: number, index: number): number {
-  if (index >= memoStride) return fieldOf(t, production, index);
-  const k = production * memoStride + index;
-  if (k >= fieldMemo.length) {
-    const g = new Uint16Array(Math.max(fieldMemo.length * 2, k + 1 + memoStride * 64)).fill(0xffff);
-    g.set(fieldMemo);
-    fieldMemo = g;
+function fieldsOf(t: MemoryTree): Uint16Array {
+  if (fieldTableFor === t.fieldSlices) return fieldTable;
+  const table = new Uint16Array(Math.max(1, t.productionCount) << 8);
+  if (t.fieldCount > 0) {
+    for (let production = 0; production < t.productionCount; production++) {
+      const slice = (t.fieldSlices >>> 1) + production * 2;
+      const first = t.u16[slice];
+      const count = t.u16[slice + 1];
+      for (let k = 0; k < count; k++) {
+        const e = t.fieldEntries + (first + k) * 4;
+        const at = (production << 8) | t.u8[e + 2];
+        if (t.u8[e + 3] === 0 && table[at] === 0) table[at] = t.u16[e >>> 1];
+      }
+    }
   }
-  let v = fieldMemo[k];
-  if (v === 0xffff) { v = fieldOf(t, production, index); fieldMemo[k] = v; }
-  return v;
+  fieldTable = table;
+  fieldTableFor = t.fieldSlices;
+  return table;
 }
 
 /** flattenModule from memory: exactly what the cursor walk stores (checked once, see hasMemoryWalk). */
@@ -203,7 +199,8 @@ function flattenFromMemory(mt: MemoryTree, rows: (offset: number) => { row: numb
   const aliases = mt.aliasSequences >>> 1;
   const maxAlias = mt.maxAliasLength;
   const publicSymbols = mt.publicSymbols >>> 1;
-  if (memoFor !== mt.fieldSlices || memoStride !== maxAlias) { memoFor = mt.fieldSlices; memoStride = maxAlias; fieldMemo = new Uint16Array(0); }
+  const fields = fieldsOf(mt);
+  const productions = mt.productionCount;
   if (!shared || shared.type.length > KEEP) shared = alloc(1 << 16);
   let t = shared;
   t.n = 0;
@@ -250,46 +247,47 @@ function flattenFromMemory(mt: MemoryTree, rows: (offset: number) => { row: numb
     f[b + 4] = next;
     f[b + 2] = idx + 1;
     const passed = f[b + 7];
+    let field = 0;
+    if (!extra) { if (structural < 256 && production < productions) field = fields[(production << 8) | structural]; if (field === 0 && passed > 0) field = passed; }
+    // The frame for the node's children: their parent's flat index, and the field a hidden node passes on (-1: none).
+    let under: number;
+    let pass: number;
     if (!visible && alias === 0) {
       // A hidden node: its visible descendants take its place (and, without a field of their own, its field).
       if (kids === 0 || u32[(lo + 48) >>> 2] === 0) continue;
-      let field = 0;
-      if (!extra) { field = fieldAt(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
-      if ((top + 2) * FRAME > f.length) { const g = new Int32Array(f.length * 2); g.set(f); frames = f = g; }
-      const o = (++top) * FRAME;
-      f[o] = lo; f[o + 1] = kids; f[o + 2] = 0; f[o + 3] = 0; f[o + 4] = start; f[o + 5] = u16[(lo + 66) >>> 1]; f[o + 6] = f[b + 6]; f[o + 7] = field;
-      continue;
+      under = f[b + 6];
+      pass = field;
+    } else {
+      const s = start >>> 1;
+      const e = (start + size) >>> 1;
+      const parent = f[b + 6];
+      if (parent < 0) {
+        // A top-level statement: a segment, walked when asked for.
+        if (e <= s) continue;
+        const seg: SegmentRef = { startIndex: s, endIndex: e, startPosition: rows(s) };
+        segments.push(seg);
+        if (!want(seg)) { roots.push(-1); continue; }
+        roots.push(t.n);
+      }
+      const sym = alias || symbol;
+      const type = sym === 65535 ? 65535 : u16[publicSymbols + sym];
+      // An anonymous leaf without a field (see flattenModule): not stored.
+      if (named && named[type] !== 1 && field === 0 && parent >= 0 && (kids === 0 || u32[(lo + 48) >>> 2] === 0)) continue;
+      if (t.n === t.type.length) shared = t = grow(t, t.n + 1);
+      const i = t.n++;
+      t.type[i] = type;
+      t.field[i] = field;
+      t.start[i] = s;
+      t.end[i] = e;
+      t.parent[i] = parent;
+      t.last[i] = i + 1;
+      if (kids === 0) continue;
+      under = i;
+      pass = -1;
     }
-    const s = start >>> 1;
-    const e = (start + size) >>> 1;
-    const parent = f[b + 6];
-    if (parent < 0) {
-      // A top-level statement: a segment, walked when asked for.
-      if (e <= s) continue;
-      const seg: SegmentRef = { startIndex: s, endIndex: e, startPosition: rows(s) };
-      segments.push(seg);
-      if (!want(seg)) { roots.push(-1); continue; }
-      roots.push(t.n);
-    }
-    const sym = alias || symbol;
-    const type = sym === 65535 ? 65535 : u16[publicSymbols + sym];
-    let field = 0;
-    if (!extra) { field = fieldAt(mt, production, structural); if (field === 0 && passed > 0) field = passed; }
-    // An anonymous leaf without a field (see flattenModule): not stored.
-    if (named && named[type] !== 1 && field === 0 && parent >= 0 && (kids === 0 || u32[(lo + 48) >>> 2] === 0)) continue;
-    if (t.n === t.type.length) shared = t = grow(t, t.n + 1);
-    const i = t.n++;
-    t.type[i] = type;
-    t.field[i] = field;
-    t.start[i] = s;
-    t.end[i] = e;
-    t.parent[i] = parent;
-    t.last[i] = i + 1;
-    if (kids > 0) {
-      if ((top + 2) * FRAME > f.length) { const g = new Int32Array(f.length * 2); g.set(f); frames = f = g; }
-      const o = (++top) * FRAME;
-      f[o] = lo; f[o + 1] = kids; f[o + 2] = 0; f[o + 3] = 0; f[o + 4] = start; f[o + 5] = u16[(lo + 66) >>> 1]; f[o + 6] = i; f[o + 7] = -1;
-    }
+    if ((top + 2) * FRAME > f.length) { const g = new Int32Array(f.length * 2); g.set(f); frames = f = g; }
+    const o = (++top) * FRAME;
+    f[o] = lo; f[o + 1] = kids; f[o + 2] = 0; f[o + 3] = 0; f[o + 4] = start; f[o + 5] = u16[(lo + 66) >>> 1]; f[o + 6] = under; f[o + 7] = pass;
   }
   return { segments, roots, flat: t };
 }
