@@ -94,9 +94,8 @@ function build(ctx: FixContext, f: Finding): Fix[] {
 export interface FixSource { text: string; model: FileModel }
 
 /** Fills `fixes` of every finding in the result, file by file. */
-export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex): ScanResult {
+export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex, memo: FixMemo = newFixMemo()): ScanResult {
   mark('findings ready');
-  const memo = newFixMemo();
   const kindsByFile = new Map<string, Map<number, FunctionKind>>();
   for (const h of result.handlers) {
     let kinds = kindsByFile.get(h.file);
@@ -123,14 +122,14 @@ export function attachFixes(result: ScanResult, source: (file: string) => FixSou
  * A function's qualified name starts with its model's module name and a dot (the builder's qnameFor),
  * so only the entries whose module is a dotted head of the name can hold it: those are looked up per
  * question, and each one's first defs by name read when first asked, instead of a map of every
- * function of the workspace (~15k on the 500-file benchmark, most never asked for).
+ * function of the workspace (~15k on the 500-file benchmark, most never asked for). `defsByModel`
+ * holds those first defs per model: a fix run passes its memo's (FixMemo.byName), which holds the same.
  */
-export function functionIndex(files: { path: string; text: string }[], entries: { file: string; model: FileModel; resolver: Resolver }[]): FunctionIndex {
+export function functionIndex(files: { path: string; text: string }[], entries: { file: string; model: FileModel; resolver: Resolver }[], defsByModel = new Map<FileModel, Map<string, FunctionInfo>>()): FunctionIndex {
   if (entries.length < 2) return () => undefined;
   let texts: Map<string, string> | undefined;
   /** Entry positions by module name, in order (two files can claim one module name). */
   let byModule: Map<string, number[]> | undefined;
-  const defsByModel = new Map<FileModel, Map<string, FunctionInfo>>();
   const found = new Map<string, FnSource | null>();
   const firstDef = (model: FileModel, qname: string): FunctionInfo | undefined => {
     let defs = defsByModel.get(model);
