@@ -48,12 +48,16 @@ function withoutCosts({ costs: _costs, ...h }: HandlerReport): HandlerReport {
  * of about 64 KB: each finding is converted and written in turn, so a large report is never one
  * object tree and one string in memory (on the 500-file benchmark those were ~40 MB at the peak).
  */
-export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, out: (s: string) => void): void {
-  for (const piece of jsonPieces(r, lineStartsOf)) out(piece);
+export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, out: (s: string) => void, fill?: (findings: Finding[]) => void): void {
+  for (const piece of jsonPieces(r, lineStartsOf, fill)) out(piece);
 }
 
-/** writeJson's pieces, each made when it is asked for (a caller can wait for a slow reader between them). */
-export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined): Generator<string> {
+/**
+ * writeJson's pieces, each made when it is asked for (a caller can wait for a slow reader between them).
+ * `fill`: fills the fixes of the findings it is given (a result analysed with deferred fixes), asked
+ * for each run of one file's findings before the first of them is written.
+ */
+export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, fill?: (findings: Finding[]) => void): Generator<string> {
   let buf = '';
   // Top-level values are written with the indentation JSON.stringify gives them at depth 1: as the
   // member of `{"v": ...}`, sliced out, so no pass re-indents their text (the handlers: 1.5 MB on the 500-file benchmark).
@@ -70,8 +74,15 @@ export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => numbe
     // comes out at its final indentation with no re-indenting pass over its text. One at a time:
     // batches of 64 cost 3-8 MB more peak RSS on the 500-file benchmark for no CPU gain.
     buf += '[';
+    // Deferred fixes (fixesFiller): filled for each file's findings just before they are written.
+    let filled = 0;
     for (let i = 0; i < r.findings.length; i++) {
       const f = r.findings[i];
+      if (fill && i >= filled) {
+        filled = i + 1;
+        while (filled < r.findings.length && r.findings[filled].file === f.file) filled++;
+        fill(r.findings.slice(i, filled));
+      }
       const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file))] }, null, 2);
       buf += `${i ? ',' : ''}${s.slice(PIECE_HEAD.length, s.length - PIECE_TAIL.length)}`;
       if (buf.length >= 65536) { yield buf; buf = ''; }

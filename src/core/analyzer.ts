@@ -7,7 +7,8 @@ import { CallGraph, type CallInfo, CostMemo, edgeHops, isListenerRead, listenerE
 import { isSuppressed } from './rules/loop-checks';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
-import { attachFixes, functionIndex, sourcesFrom } from './fixes';
+import { mark } from './timeline';
+import { attachFixes, deferFixes, fixFiller, functionIndex, sourcesFrom } from './fixes';
 import { newFixMemo } from './fixes/safety';
 import type { Expr } from './python/ir';
 import { assemble, buildModel, buildStatementPart, firstSyntaxError, type CallSite, type FileModel, type FunctionInfo, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
@@ -53,8 +54,13 @@ export interface AnalyzeOptions {
    * only what they reach is analysed): the extension's re-analysis after an edit.
    */
   only?: Set<string>;
-  /** Compute each finding's fixes (default). The extension skips them and asks for one finding's fixes on demand. */
-  fixes?: boolean;
+  /**
+   * Compute each finding's fixes (default). The extension skips them and asks for one finding's fixes
+   * on demand. `'deferred'`: the findings come back with no fixes yet, and fixesFiller(result) fills
+   * them when asked (the CLI's JSON output asks for each file's just before writing them, so the fix
+   * objects die young instead of being kept, and copied by the GC, until the whole output is made).
+   */
+  fixes?: boolean | 'deferred';
   /**
    * Each handler report's `costs` list, the estimate's parts (default). `false`: reports without it,
    * and no cost-table entries made while the costs are summed (a scan's output does not carry them).
@@ -682,6 +688,10 @@ export class Analyzer {
     if (opts.fixes === false) return result;
     // The index and the fix run read each model's first defs by name once, into one map.
     const memo = newFixMemo();
+    if (opts.fixes === 'deferred') {
+      mark('findings ready');
+      return deferFixes(result, fixFiller(result, sourcesFrom(files, entries), functionIndex(files, entries, memo.byName), memo));
+    }
     return attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries, memo.byName), memo);
   }
 

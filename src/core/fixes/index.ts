@@ -96,21 +96,56 @@ export interface FixSource { text: string; model: FileModel }
 /** Fills `fixes` of every finding in the result, file by file. */
 export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex, memo: FixMemo = newFixMemo()): ScanResult {
   mark('findings ready');
-  const kindsByFile = new Map<string, Map<number, FunctionKind>>();
-  for (const h of result.handlers) {
-    let kinds = kindsByFile.get(h.file);
-    if (!kinds) kindsByFile.set(h.file, (kinds = new Map()));
-    kinds.set(h.line, h.kind);
-  }
-  for (const [file, findings] of findingsByFile(result.findings)) {
-    let src: FixSource | undefined;
-    try { src = source(file); } catch { src = undefined; }
-    if (!src) continue;
-    const kinds = kindsByFile.get(file) ?? new Map<number, FunctionKind>();
-    const ctx = makeContext(src.text, src.model, (line) => kinds.get(line), functions, memo);
-    for (const f of findings) f.fixes = fixesFor(ctx, f);
-  }
+  fixFiller(result, source, functions, memo)(result.findings);
   return result;
+}
+
+/**
+ * What attachFixes does, for any findings of the result when asked: fills their `fixes`, file by file
+ * (a file's findings asked together share one context). The answers are the same in any order and
+ * grouping (the context and the memo only keep what was read), so a writer can ask for each file's
+ * findings just before it writes them.
+ */
+export function fixFiller(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex, memo: FixMemo = newFixMemo()): (findings: Finding[]) => void {
+  let kindsByFile: Map<string, Map<number, FunctionKind>> | undefined;
+  return (list) => {
+    if (!kindsByFile) {
+      kindsByFile = new Map();
+      for (const h of result.handlers) {
+        let kinds = kindsByFile.get(h.file);
+        if (!kinds) kindsByFile.set(h.file, (kinds = new Map()));
+        kinds.set(h.line, h.kind);
+      }
+    }
+    for (const [file, findings] of findingsByFile(list)) {
+      let src: FixSource | undefined;
+      try { src = source(file); } catch { src = undefined; }
+      if (!src) continue;
+      const kinds = kindsByFile.get(file) ?? new Map<number, FunctionKind>();
+      const ctx = makeContext(src.text, src.model, (line) => kinds.get(line), functions, memo);
+      for (const f of findings) f.fixes = fixesFor(ctx, f);
+    }
+  };
+}
+
+/**
+ * Results analysed with `fixes: 'deferred'` (see AnalyzeOptions): their findings' fixes are filled
+ * when fillFixes asks. The filler holds the run's models and texts until the result is dropped.
+ */
+const deferred = new WeakMap<ScanResult, (findings: Finding[]) => void>();
+
+/** Notes that `result`'s fixes are filled by `fill` on demand (see fillFixes). */
+export function deferFixes(result: ScanResult, fill: (findings: Finding[]) => void): ScanResult {
+  deferred.set(result, fill);
+  return result;
+}
+
+/**
+ * The filler of a result analysed with deferred fixes (undefined for any other result, whose
+ * findings carry their fixes already): call it with findings of the result before reading their fixes.
+ */
+export function fixesFiller(result: ScanResult): ((findings: Finding[]) => void) | undefined {
+  return deferred.get(result);
 }
 
 /**
