@@ -1,7 +1,7 @@
 // `loopwise scan [PATH...] [options]` and `loopwise scan - --stdin-filename PATH`.
 import { readFileSync } from 'node:fs';
 import { MAX_FILE_BYTES, parseSize } from '../core/files';
-import type { Finding, ScanResult } from '../core/types';
+import type { Finding, Fix, ScanResult } from '../core/types';
 import { fixesFiller } from '../core/fixes';
 import type { ScannedFile } from '../core/scan';
 import { resolveLang } from '../core/i18n';
@@ -127,7 +127,8 @@ const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 
  * not once per finding: a file with hundreds of findings used to be scanned hundreds of times.
  */
 export function jsonReport(result: ScanResult, files: Map<string, ScannedFile>): string {
-  fixesFiller(result)?.(result.findings);
+  const fill = fixesFiller(result);
+  if (fill) { const fixes = fill(result.findings); result.findings.forEach((f, i) => { f.fixes = fixes[i]; }); }
   return JSON.stringify(toJson(result, lineStartsOf(files)), null, 2) + '\n';
 }
 
@@ -143,7 +144,7 @@ export function writeJsonReport(result: ScanResult, files: Map<string, ScannedFi
  * standard output has room for it. `out` is any writer (tests collect the pieces); when it is not
  * standard output, standard output never needs draining and the pieces follow each other at once.
  */
-async function streamJsonReport(result: ScanResult, files: Map<string, ScannedFile>, out: (s: string) => void, fill?: (findings: Finding[]) => void): Promise<void> {
+async function streamJsonReport(result: ScanResult, files: Map<string, ScannedFile>, out: (s: string) => void, fill?: (findings: Finding[]) => Fix[][]): Promise<void> {
   for (const piece of jsonPieces(result, lineStartsOf(files), fill)) {
     out(piece);
     if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');

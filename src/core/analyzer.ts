@@ -1354,6 +1354,11 @@ class Run {
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
     // Only an editing session keeps its last run for the next one to carry over (see Analyzer.lastRun).
     if (carryable) this.graph.carryable();
+    else {
+      // No later run carries this one's costs over (see carryFrom): their taints and modules are not noted.
+      this.graph.untrackCosts();
+      this.coroutineCosts.untrack();
+    }
     this.carryable = carryable;
     this.costItems = opts.costItems !== false || carryable;
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));

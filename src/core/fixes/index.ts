@@ -96,17 +96,21 @@ export interface FixSource { text: string; model: FileModel }
 /** Fills `fixes` of every finding in the result, file by file. */
 export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex, memo: FixMemo = newFixMemo()): ScanResult {
   mark('findings ready');
-  fixFiller(result, source, functions, memo)(result.findings);
+  const fill = fixFiller(result, source, functions, memo);
+  for (const findings of findingsByFile(result.findings).values()) {
+    const fixes = fill(findings);
+    for (let i = 0; i < findings.length; i++) findings[i].fixes = fixes[i];
+  }
   return result;
 }
 
 /**
- * What attachFixes does, for any findings of the result when asked: fills their `fixes`, file by file
- * (a file's findings asked together share one context). The answers are the same in any order and
- * grouping (the context and the memo only keep what was read), so a writer can ask for each file's
- * findings just before it writes them.
+ * What attachFixes does, for any findings of the result when asked: the fixes of each (in order),
+ * without storing them on the findings. A file's findings asked together share one context; the
+ * answers are the same in any order and grouping (the contexts and the memo only keep what was read),
+ * so a writer can ask for each file's findings just before it writes them, and drop their fixes after.
  */
-export function fixFiller(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex, memo: FixMemo = newFixMemo()): (findings: Finding[]) => void {
+export function fixFiller(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex, memo: FixMemo = newFixMemo()): (findings: Finding[]) => Fix[][] {
   let kindsByFile: Map<string, Map<number, FunctionKind>> | undefined;
   return (list) => {
     if (!kindsByFile) {
@@ -117,34 +121,42 @@ export function fixFiller(result: ScanResult, source: (file: string) => FixSourc
         kinds.set(h.line, h.kind);
       }
     }
-    for (const [file, findings] of findingsByFile(list)) {
-      let src: FixSource | undefined;
-      try { src = source(file); } catch { src = undefined; }
-      if (!src) continue;
-      const kinds = kindsByFile.get(file) ?? new Map<number, FunctionKind>();
-      const ctx = makeContext(src.text, src.model, (line) => kinds.get(line), functions, memo);
-      for (const f of findings) f.fixes = fixesFor(ctx, f);
+    const contexts = new Map<string, FixContext | null>();
+    const out: Fix[][] = new Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const f = list[i];
+      let ctx = contexts.get(f.file);
+      if (ctx === undefined) {
+        let src: FixSource | undefined;
+        try { src = source(f.file); } catch { src = undefined; }
+        const kinds = kindsByFile.get(f.file) ?? new Map<number, FunctionKind>();
+        contexts.set(f.file, (ctx = src ? makeContext(src.text, src.model, (line) => kinds.get(line), functions, memo) : null));
+      }
+      // A file whose text or model is missing keeps the fixes it has (none, from the analysis).
+      out[i] = ctx ? fixesFor(ctx, f) : f.fixes;
     }
+    return out;
   };
 }
 
 /**
- * Results analysed with `fixes: 'deferred'` (see AnalyzeOptions): their findings' fixes are filled
- * when fillFixes asks. The filler holds the run's models and texts until the result is dropped.
+ * Results analysed with `fixes: 'deferred'` (see AnalyzeOptions): their findings carry no fixes;
+ * fixesFiller gives them when asked. The filler holds the run's models and texts until the result
+ * is dropped.
  */
-const deferred = new WeakMap<ScanResult, (findings: Finding[]) => void>();
+const deferred = new WeakMap<ScanResult, (findings: Finding[]) => Fix[][]>();
 
-/** Notes that `result`'s fixes are filled by `fill` on demand (see fillFixes). */
-export function deferFixes(result: ScanResult, fill: (findings: Finding[]) => void): ScanResult {
+/** Notes that `result`'s fixes are given by `fill` on demand (see fixesFiller). */
+export function deferFixes(result: ScanResult, fill: (findings: Finding[]) => Fix[][]): ScanResult {
   deferred.set(result, fill);
   return result;
 }
 
 /**
- * The filler of a result analysed with deferred fixes (undefined for any other result, whose
- * findings carry their fixes already): call it with findings of the result before reading their fixes.
+ * The filler of a result analysed with deferred fixes: the fixes of the findings it is given, in
+ * order (their own `fixes` stay empty). Undefined for any other result, whose findings carry theirs.
  */
-export function fixesFiller(result: ScanResult): ((findings: Finding[]) => void) | undefined {
+export function fixesFiller(result: ScanResult): ((findings: Finding[]) => Fix[][]) | undefined {
   return deferred.get(result);
 }
 
