@@ -2,7 +2,7 @@
 // GitHub code scanning, GitHub workflow-command annotations and GitLab Code Quality JSON.
 import { createHash } from 'node:crypto';
 import { FAMILIES, OTHER_CODES } from '../core/rules';
-import type { Finding, HandlerReport, ScanResult } from '../core/types';
+import type { Finding, Fix, HandlerReport, ScanResult } from '../core/types';
 import { positionAt } from '../core/python/model';
 
 export const DOCS_URL = 'https://github.com/loopwise/loopwise#';
@@ -48,12 +48,16 @@ function withoutCosts({ costs: _costs, ...h }: HandlerReport): HandlerReport {
  * of about 64 KB: each finding is converted and written in turn, so a large report is never one
  * object tree and one string in memory (on the 500-file benchmark those were ~40 MB at the peak).
  */
-export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, out: (s: string) => void): void {
-  for (const piece of jsonPieces(r, lineStartsOf)) out(piece);
+export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, out: (s: string) => void, fill?: (findings: Finding[]) => Fix[][]): void {
+  for (const piece of jsonPieces(r, lineStartsOf, fill)) out(piece);
 }
 
-/** writeJson's pieces, each made when it is asked for (a caller can wait for a slow reader between them). */
-export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined): Generator<string> {
+/**
+ * writeJson's pieces, each made when it is asked for (a caller can wait for a slow reader between them).
+ * `fill`: the fixes of the findings it is given (a result analysed with deferred fixes, see
+ * fixesFiller), asked for each run of one file's findings before the first of them is written.
+ */
+export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<string> {
   let buf = '';
   // Top-level values are written with the indentation JSON.stringify gives them at depth 1: as the
   // member of `{"v": ...}`, sliced out, so no pass re-indents their text (the handlers: 1.5 MB on the 500-file benchmark).
@@ -70,9 +74,20 @@ export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => numbe
     // comes out at its final indentation with no re-indenting pass over its text. One at a time:
     // batches of 64 cost 3-8 MB more peak RSS on the 500-file benchmark for no CPU gain.
     buf += '[';
+    // Deferred fixes (fixesFiller): made for each file's findings just before they are written, and
+    // garbage once they are (never kept on the findings, so never promoted by the GC with them).
+    let runStart = 0;
+    let runEnd = 0;
+    let runFixes: Fix[][] | undefined;
     for (let i = 0; i < r.findings.length; i++) {
       const f = r.findings[i];
-      const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file))] }, null, 2);
+      if (fill && i >= runEnd) {
+        runStart = i;
+        runEnd = i + 1;
+        while (runEnd < r.findings.length && r.findings[runEnd].file === f.file) runEnd++;
+        runFixes = fill(r.findings.slice(runStart, runEnd));
+      }
+      const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file), runFixes ? runFixes[i - runStart] : f.fixes)] }, null, 2);
       buf += `${i ? ',' : ''}${s.slice(PIECE_HEAD.length, s.length - PIECE_TAIL.length)}`;
       if (buf.length >= 65536) { yield buf; buf = ''; }
     }
@@ -90,7 +105,7 @@ const NESTED_TAIL = '\n}';
 const PIECE_HEAD = '{\n  "findings": [';
 const PIECE_TAIL = '\n  ]\n}';
 
-function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
+function jsonFinding(f: Finding, starts: number[] | undefined, fixes: Fix[] = f.fixes): unknown {
   return {
     file: f.file,
     line: f.line,
@@ -106,7 +121,7 @@ function jsonFinding(f: Finding, starts: number[] | undefined): unknown {
     chain: f.chain,
     ...(f.also ? { also: f.also } : {}),
     ...(f.testCode ? { testCode: true } : {}),
-    fixes: f.fixes.map((x) => ({
+    fixes: fixes.map((x) => ({
       kind: x.kind,
       title: x.title,
       isPreferred: x.isPreferred,

@@ -1,7 +1,8 @@
 // `loopwise scan [PATH...] [options]` and `loopwise scan - --stdin-filename PATH`.
 import { readFileSync } from 'node:fs';
 import { MAX_FILE_BYTES, parseSize } from '../core/files';
-import type { ScanResult } from '../core/types';
+import type { Finding, Fix, ScanResult } from '../core/types';
+import { fixesFiller } from '../core/fixes';
 import type { ScannedFile } from '../core/scan';
 import { resolveLang } from '../core/i18n';
 import { localizeFindings } from '../core/i18n/diagnostics';
@@ -80,17 +81,20 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
   const lang = outputLang(flags.lang as string | undefined, format);
   const { result: raw, files } = await resultOf(positional.length ? positional : ['.'], {
     ...selectionOptions(flags),
-    fixes: format === 'json',
+    // JSON: each file's fixes are made just before its findings are written (see streamJsonReport).
+    fixes: format === 'json' ? 'deferred' : false,
     // The per-handler cost breakdown is part of `recommend`'s output, not of any scan format.
     costItems: false,
     jobs,
     stdin: fromStdin ? { path: flags['stdin-filename'] as string, bytes: readStdin() } : undefined,
     testSeverity: testSeverity as Severity | undefined,
   });
-  // The models are garbage now: collected before the output is made (v8flags.ts).
-  collectBeforeOutput();
+  // Deferred fixes read the models while the output is written; otherwise the models are garbage now:
+  // collected before the output is made (v8flags.ts).
+  const fill = fixesFiller(raw);
+  if (!fill) collectBeforeOutput();
   const result = lang === 'en' ? raw : { ...raw, findings: localizeFindings(raw.findings, lang) };
-  if (format === 'json') await streamJsonReport(result, files, out);
+  if (format === 'json') await streamJsonReport(result, files, out, fill);
   else if (format === 'sarif') out(JSON.stringify(toSarif(result, VERSION), null, 2) + '\n');
   else if (format === 'gitlab') out(JSON.stringify(toGitlab(result), null, 2) + '\n');
   else if (format === 'github') out(formatGithub(result));
@@ -123,12 +127,14 @@ const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 
  * not once per finding: a file with hundreds of findings used to be scanned hundreds of times.
  */
 export function jsonReport(result: ScanResult, files: Map<string, ScannedFile>): string {
+  const fill = fixesFiller(result);
+  if (fill) { const fixes = fill(result.findings); result.findings.forEach((f, i) => { f.fixes = fixes[i]; }); }
   return JSON.stringify(toJson(result, lineStartsOf(files)), null, 2) + '\n';
 }
 
 /** The same report as jsonReport, written to `out` in pieces (see writeJson). */
 export function writeJsonReport(result: ScanResult, files: Map<string, ScannedFile>, out: (s: string) => void): void {
-  writeJson(result, lineStartsOf(files), out);
+  writeJson(result, lineStartsOf(files), out, fixesFiller(result));
 }
 
 /**
@@ -138,8 +144,8 @@ export function writeJsonReport(result: ScanResult, files: Map<string, ScannedFi
  * standard output has room for it. `out` is any writer (tests collect the pieces); when it is not
  * standard output, standard output never needs draining and the pieces follow each other at once.
  */
-async function streamJsonReport(result: ScanResult, files: Map<string, ScannedFile>, out: (s: string) => void): Promise<void> {
-  for (const piece of jsonPieces(result, lineStartsOf(files))) {
+async function streamJsonReport(result: ScanResult, files: Map<string, ScannedFile>, out: (s: string) => void, fill?: (findings: Finding[]) => Fix[][]): Promise<void> {
+  for (const piece of jsonPieces(result, lineStartsOf(files), fill)) {
     out(piece);
     if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
   }

@@ -7,7 +7,9 @@ import { CallGraph, type CallInfo, CostMemo, edgeHops, isListenerRead, listenerE
 import { isSuppressed } from './rules/loop-checks';
 import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
-import { attachFixes, functionIndex, sourcesFrom } from './fixes';
+import { mark } from './timeline';
+import { attachFixes, deferFixes, fixFiller, functionIndex, sourcesFrom } from './fixes';
+import { newFixMemo } from './fixes/safety';
 import { atScope, type Expr } from './python/ir';
 import { assemble, buildModel, buildStatementPart, firstSyntaxError, type CallSite, type FileModel, type FunctionInfo, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
 import { rowOf } from './python/exprBuilder';
@@ -52,8 +54,13 @@ export interface AnalyzeOptions {
    * only what they reach is analysed): the extension's re-analysis after an edit.
    */
   only?: Set<string>;
-  /** Compute each finding's fixes (default). The extension skips them and asks for one finding's fixes on demand. */
-  fixes?: boolean;
+  /**
+   * Compute each finding's fixes (default). The extension skips them and asks for one finding's fixes
+   * on demand. `'deferred'`: the findings come back with no fixes yet, and fixesFiller(result) fills
+   * them when asked (the CLI's JSON output asks for each file's just before writing them, so the fix
+   * objects die young instead of being kept, and copied by the GC, until the whole output is made).
+   */
+  fixes?: boolean | 'deferred';
   /**
    * Each handler report's `costs` list, the estimate's parts (default). `false`: reports without it,
    * and no cost-table entries made while the costs are summed (a scan's output does not carry them).
@@ -678,7 +685,14 @@ export class Analyzer {
     if (this.docs.size) this.lastRun = { run, names, surfaces, watch: index.watchKey };
     this.keep(run, files, entries, surfaces, opts, result, plan && kept ? { ...plan, changedNames: kept.changedNames, reused: kept.results } : undefined);
     this.recordViews(files, opts.only);
-    return opts.fixes === false ? result : attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries));
+    if (opts.fixes === false) return result;
+    // The index and the fix run read each model's first defs by name once, into one map.
+    const memo = newFixMemo();
+    if (opts.fixes === 'deferred') {
+      mark('findings ready');
+      return deferFixes(result, fixFiller(result, sourcesFrom(files, entries), functionIndex(files, entries, memo.byName), memo));
+    }
+    return attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries, memo.byName), memo);
   }
 
   private keysMemo: { entries: ModuleEntry[]; names: string; surfaces: string } | undefined;
@@ -1342,6 +1356,11 @@ class Run {
     this.graph = new CallGraph(this.index, this.rules, (k) => this.costs.of(k), memo);
     // Only an editing session keeps its last run for the next one to carry over (see Analyzer.lastRun).
     if (carryable) this.graph.carryable();
+    else {
+      // No later run carries this one's costs over (see carryFrom): their taints and modules are not noted.
+      this.graph.untrackCosts();
+      this.coroutineCosts.untrack();
+    }
     this.carryable = carryable;
     this.costItems = opts.costItems !== false || carryable;
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
@@ -1807,14 +1826,21 @@ const NO_STACK = new Set<string>();
 const handlerMemo = new WeakMap<FunctionInfo, { inputs: unknown[]; report: HandlerReport }>();
 
 /** A coroutine's or handler's estimate: loop-centric totals plus the cost-table entries behind them. */
+/** CostAcc.items of every sum that keeps no items: never written (see item and add). */
+const NO_ITEMS = new Map<string, CostItem>();
+
 class CostAcc {
   cpuMs = 0;
   ioMs = 0;
   blockingMs = 0;
-  readonly items = new Map<string, CostItem>();
+  /** The cost-table entries; one shared empty map for a sum that keeps none (item and add never write it). */
+  readonly items: Map<string, CostItem>;
 
   /** `keep`: whether the sum keeps its cost-table entries (`items`); without them only the totals are summed. */
-  constructor(private readonly keep = true) {}
+  constructor(private readonly keep = true) {
+    // A scan makes a sum per coroutine and handler (~10k on the 500-file benchmark), none with items.
+    this.items = keep ? new Map() : NO_ITEMS;
+  }
 
   item(model: CostModel, kind: string, where: CostWhere, ms: number, fromCode = false, calls = 1): void {
     if (!this.keep) return;

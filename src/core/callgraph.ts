@@ -140,6 +140,11 @@ export class CallGraph {
   /** This graph's number; graphs sharing its lists (see sharing) have the same. */
   private gen = ++graphs;
 
+  /** For a graph no later one carries from (a scan's): its sync costs note no taints or modules (see CostMemo.untrack). */
+  untrackCosts(): void {
+    this.syncCosts.untrack();
+  }
+
   /** Notes the modules as indexed now, so that the next run's graph can carry this one's work over (see carryFrom). */
   carryable(): void {
     this.modulesAt = new Map(this.index.modules);
@@ -1136,21 +1141,34 @@ export class CostMemo<T> {
     this.modules = modules;
   }
 
+  /**
+   * Whether taints and modules are noted: they are read only when a later run carries these costs
+   * over (carry), so a memo no run will carry from (a scan's) keeps the costs alone (see untrack).
+   */
+  private tracked = true;
+
+  /** Stops noting taints and modules: for a memo no later run carries from. */
+  untrack(): void {
+    this.tracked = false;
+  }
+
   /** The memoised cost; a tainted one taints every function on `stack` that adds it up. */
   get(qname: string, stack: Set<string>): T | undefined {
     const v = this.costs.get(qname);
-    if (v !== undefined && this.taint.has(qname)) this.cut(stack);
+    if (v !== undefined && this.tracked && this.taint.has(qname)) this.cut(stack);
     return v;
   }
 
   /** A cycle cut (or a tainted cost) under the functions on `stack`: what they add up depends on where the cycle was entered. */
   cut(stack: Set<string>): void {
+    if (!this.tracked) return;
     for (const q of stack) this.taint.add(q);
   }
 
   set(ref: FunctionRef, value: T): void {
     const q = ref.fn.qname;
     this.costs.set(q, value);
+    if (!this.tracked) return;
     const m = ref.mod.model.module;
     const l = this.modules.get(m);
     if (!l) this.modules.set(m, new Set([q])); else l.add(q);
@@ -1170,7 +1188,9 @@ export class CostMemo<T> {
 
   /** Costs of their own, for work taken apart (an export key), whose taints and modules count for this memo's. */
   scratch(): CostMemo<T> {
-    return new CostMemo(this.taint, this.modules);
+    const out = new CostMemo<T>(this.taint, this.modules);
+    out.tracked = this.tracked;
+    return out;
   }
 }
 

@@ -14,8 +14,11 @@ import { mark } from './timeline';
 import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './types';
 
 export interface ScanOptions {
-  /** Compute each finding's fixes (JSON output and `fix` need them; text and SARIF do not). Default true. */
-  fixes?: boolean;
+  /**
+   * Compute each finding's fixes (JSON output and `fix` need them; text and SARIF do not). Default true.
+   * `'deferred'`: filled when fixesFiller(result) is asked (see AnalyzeOptions.fixes).
+   */
+  fixes?: boolean | 'deferred';
   /** Each handler report's `costs` list (`recommend` reads it; no `scan` output carries it). Default true. */
   costItems?: boolean;
   /** Replaces every configuration's `select` (as Ruff's --select does). */
@@ -226,7 +229,9 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     if (parts.length <= 1) {
       return analyzer.analyze(list, { ...(parts[0]?.options ?? optionsFor(resolver.defaults, opts)), fixes: opts.fixes, costItems: opts.costItems, notes: allNotes });
     }
-    return mergeResults(parts.map((g) => analyzer.analyze(list, { ...g.options, fixes: opts.fixes, costItems: opts.costItems, notes: allNotes, only: g.files })), allNotes, list.length);
+    // A merged result has no filler of its own: its parts' fixes are computed now.
+    const fixes = opts.fixes === 'deferred' ? true : opts.fixes;
+    return mergeResults(parts.map((g) => analyzer.analyze(list, { ...g.options, fixes, costItems: opts.costItems, notes: allNotes, only: g.files })), allNotes, list.length);
   };
   const result = run(reachable);
   mark('analysed');

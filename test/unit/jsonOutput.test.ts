@@ -9,6 +9,7 @@ import { jsonPieces } from '../../src/cli/format';
 import { jsonReport, writeJsonReport } from '../../src/cli/scan';
 import { lineStarts } from '../../src/core/python/model';
 import { scanPaths } from '../../src/core/scan';
+import { fixesFiller } from '../../src/core/fixes';
 
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -26,6 +27,30 @@ describe('JSON report written in pieces', () => {
     const parts = pieces(result, files);
     assert.ok(parts.length > 1, 'a report over 64 KB comes in more than one piece');
     assert.equal(parts.join(''), jsonReport(result, files));
+  });
+
+  it('with deferred fixes (the CLI\'s JSON), fills each file\'s fixes as its findings are written: the same bytes as fixes made up front', async () => {
+    const eager = await scanPaths([RULES], { noConfig: true, jobs: 1 });
+    assert.equal(fixesFiller(eager.result), undefined, 'a result analysed with fixes carries them: no filler');
+    const deferred = await scanPaths([RULES], { noConfig: true, jobs: 1, fixes: 'deferred' });
+    const fill = fixesFiller(deferred.result);
+    assert.ok(fill, 'a deferred result has a filler');
+    assert.ok(deferred.result.findings.length > 100 && deferred.result.findings.every((f) => f.fixes.length === 0), 'no fixes before they are asked for');
+    // Made file by file while the pieces are made (each file's findings asked once, together), and not kept on the findings.
+    const asked: string[][] = [];
+    const it = jsonPieces(deferred.result, (file) => { const f = deferred.files.get(file); return f ? lineStarts(f.decoded.text) : undefined; }, (list) => { asked.push([...new Set(list.map((f) => f.file))]); return fill(list); });
+    const first = it.next().value as string;
+    const files = [...new Set(deferred.result.findings.map((f) => f.file))];
+    assert.ok(files.length > 2 && asked.length > 0 && asked.length < files.length, `after the first piece ${asked.length} of ${files.length} files' fixes made`);
+    const rest = [...it];
+    assert.deepEqual(asked, files.map((f) => [f]));
+    assert.equal([first, ...rest].join(''), jsonReport(eager.result, eager.files));
+    assert.ok(deferred.result.findings.every((f) => f.fixes.length === 0), 'the fixes written are not kept on the findings');
+    // writeJsonReport and jsonReport fill them too.
+    const again = await scanPaths([RULES], { noConfig: true, jobs: 1, fixes: 'deferred' });
+    assert.equal(pieces(again.result, again.files).join(''), jsonReport(eager.result, eager.files));
+    const whole = await scanPaths([RULES], { noConfig: true, jobs: 1, fixes: 'deferred' });
+    assert.equal(jsonReport(whole.result, whole.files), jsonReport(eager.result, eager.files));
   });
 
   it('is the same for a scan with no findings, and one with only notes', async () => {

@@ -94,24 +94,70 @@ function build(ctx: FixContext, f: Finding): Fix[] {
 export interface FixSource { text: string; model: FileModel }
 
 /** Fills `fixes` of every finding in the result, file by file. */
-export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex): ScanResult {
+export function attachFixes(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex, memo: FixMemo = newFixMemo()): ScanResult {
   mark('findings ready');
-  const memo = newFixMemo();
-  const kindsByFile = new Map<string, Map<number, FunctionKind>>();
-  for (const h of result.handlers) {
-    let kinds = kindsByFile.get(h.file);
-    if (!kinds) kindsByFile.set(h.file, (kinds = new Map()));
-    kinds.set(h.line, h.kind);
-  }
-  for (const [file, findings] of findingsByFile(result.findings)) {
-    let src: FixSource | undefined;
-    try { src = source(file); } catch { src = undefined; }
-    if (!src) continue;
-    const kinds = kindsByFile.get(file) ?? new Map<number, FunctionKind>();
-    const ctx = makeContext(src.text, src.model, (line) => kinds.get(line), functions, memo);
-    for (const f of findings) f.fixes = fixesFor(ctx, f);
+  const fill = fixFiller(result, source, functions, memo);
+  for (const findings of findingsByFile(result.findings).values()) {
+    const fixes = fill(findings);
+    for (let i = 0; i < findings.length; i++) findings[i].fixes = fixes[i];
   }
   return result;
+}
+
+/**
+ * What attachFixes does, for any findings of the result when asked: the fixes of each (in order),
+ * without storing them on the findings. A file's findings asked together share one context; the
+ * answers are the same in any order and grouping (the contexts and the memo only keep what was read),
+ * so a writer can ask for each file's findings just before it writes them, and drop their fixes after.
+ */
+export function fixFiller(result: ScanResult, source: (file: string) => FixSource | undefined, functions?: FunctionIndex, memo: FixMemo = newFixMemo()): (findings: Finding[]) => Fix[][] {
+  let kindsByFile: Map<string, Map<number, FunctionKind>> | undefined;
+  return (list) => {
+    if (!kindsByFile) {
+      kindsByFile = new Map();
+      for (const h of result.handlers) {
+        let kinds = kindsByFile.get(h.file);
+        if (!kinds) kindsByFile.set(h.file, (kinds = new Map()));
+        kinds.set(h.line, h.kind);
+      }
+    }
+    const contexts = new Map<string, FixContext | null>();
+    const out: Fix[][] = new Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const f = list[i];
+      let ctx = contexts.get(f.file);
+      if (ctx === undefined) {
+        let src: FixSource | undefined;
+        try { src = source(f.file); } catch { src = undefined; }
+        const kinds = kindsByFile.get(f.file) ?? new Map<number, FunctionKind>();
+        contexts.set(f.file, (ctx = src ? makeContext(src.text, src.model, (line) => kinds.get(line), functions, memo) : null));
+      }
+      // A file whose text or model is missing keeps the fixes it has (none, from the analysis).
+      out[i] = ctx ? fixesFor(ctx, f) : f.fixes;
+    }
+    return out;
+  };
+}
+
+/**
+ * Results analysed with `fixes: 'deferred'` (see AnalyzeOptions): their findings carry no fixes;
+ * fixesFiller gives them when asked. The filler holds the run's models and texts until the result
+ * is dropped.
+ */
+const deferred = new WeakMap<ScanResult, (findings: Finding[]) => Fix[][]>();
+
+/** Notes that `result`'s fixes are given by `fill` on demand (see fixesFiller). */
+export function deferFixes(result: ScanResult, fill: (findings: Finding[]) => Fix[][]): ScanResult {
+  deferred.set(result, fill);
+  return result;
+}
+
+/**
+ * The filler of a result analysed with deferred fixes: the fixes of the findings it is given, in
+ * order (their own `fixes` stay empty). Undefined for any other result, whose findings carry theirs.
+ */
+export function fixesFiller(result: ScanResult): ((findings: Finding[]) => Fix[][]) | undefined {
+  return deferred.get(result);
 }
 
 /**
@@ -123,14 +169,14 @@ export function attachFixes(result: ScanResult, source: (file: string) => FixSou
  * A function's qualified name starts with its model's module name and a dot (the builder's qnameFor),
  * so only the entries whose module is a dotted head of the name can hold it: those are looked up per
  * question, and each one's first defs by name read when first asked, instead of a map of every
- * function of the workspace (~15k on the 500-file benchmark, most never asked for).
+ * function of the workspace (~15k on the 500-file benchmark, most never asked for). `defsByModel`
+ * holds those first defs per model: a fix run passes its memo's (FixMemo.byName), which holds the same.
  */
-export function functionIndex(files: { path: string; text: string }[], entries: { file: string; model: FileModel; resolver: Resolver }[]): FunctionIndex {
+export function functionIndex(files: { path: string; text: string }[], entries: { file: string; model: FileModel; resolver: Resolver }[], defsByModel = new Map<FileModel, Map<string, FunctionInfo>>()): FunctionIndex {
   if (entries.length < 2) return () => undefined;
   let texts: Map<string, string> | undefined;
   /** Entry positions by module name, in order (two files can claim one module name). */
   let byModule: Map<string, number[]> | undefined;
-  const defsByModel = new Map<FileModel, Map<string, FunctionInfo>>();
   const found = new Map<string, FnSource | null>();
   const firstDef = (model: FileModel, qname: string): FunctionInfo | undefined => {
     let defs = defsByModel.get(model);

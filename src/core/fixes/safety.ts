@@ -112,6 +112,11 @@ function findCallee(src: { text: string; model: FileModel; resolver: Resolver },
   } else {
     q = resolveMemo(src, callee, memo);
   }
+  return sourceNamed(src, q, index, memo);
+}
+
+/** The local function named `q` (the callee's def or import for a name, its resolution otherwise): in the source's file, else through the index. */
+function sourceNamed(src: { text: string; model: FileModel; resolver: Resolver }, q: string | undefined, index?: FunctionIndex, memo?: FixMemo): FnSource | undefined {
   if (!q) return undefined;
   const fn = memo ? functionsByName(src.model, memo).get(q) : src.model.functions.find((f) => f.qname === q && !f.isLambda);
   // Only the source's own fields: `src` may be a whole FixContext.
@@ -270,11 +275,22 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
   const ids = s.fn.calls;
   for (let k = 0; k < ids.length; k++) {
     const site = s.model.calls[ids[k]];
-    const q = resolveMemo(s, site.callee, memo) ?? '';
-    const target = calleeSource(s, site.callee, index, memo);
+    const callee = site.callee;
+    // Each call site is read here once per run (ownFacts is memoised per function): resolved directly, as
+    // resolveMemo and calleeSource would, without an entry in their memos per site (most never asked again).
+    const q = s.resolver.resolve(callee) ?? '';
+    let target: FnSource | undefined;
+    let unknownDef = false;
+    if (callee.k === 'name') {
+      const hit = s.resolver.lookup(callee.n, scopeOf(callee), offsetOf(callee));
+      const kind = hit?.b.kind;
+      target = kind === 'def' || kind === 'import' ? sourceNamed(s, hit!.b.q, index, memo) : undefined;
+      unknownDef = !target && kind === 'def';
+    } else {
+      target = sourceNamed(s, q || undefined, index, memo);
+    }
     const loopApi = LOOP_API.test(q) ? `${s.fn.name} calls ${q.replace(/\(\)/g, '')}` : undefined;
     const connects = q === 'sqlite3.connect' && !/check_same_thread\s*=\s*False/.test(s.text.slice(site.start, site.end));
-    const unknownDef = !target && site.callee.k === 'name' && s.resolver.lookup(site.callee.n, scopeOf(site.callee), offsetOf(site.callee))?.b.kind === 'def';
     // Most calls (library calls) add nothing to a walk: only the others are kept.
     if (loopApi !== undefined || connects || target || unknownDef) own.calls.push({ loopApi, connects, target, unknownDef });
   }
