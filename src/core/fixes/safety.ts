@@ -16,7 +16,7 @@
 //   gather         independent iterations: the callee writes no outer state, shares no session,
 //        uses no counter; calls bounded by an asyncio.Semaphore when the iterable is not a literal
 import { type Expr, offsetOf, scopeOf } from '../python/ir';
-import { boundList, type FileModel, type FunctionInfo } from '../python/model';
+import { type Binding, boundList, type FileModel, type FunctionInfo } from '../python/model';
 import type { Resolver } from '../python/resolve';
 import type { TextEdit } from '../types';
 import type { FixContext } from './context';
@@ -104,15 +104,18 @@ export function calleeSource(src: { text: string; model: FileModel; resolver: Re
 }
 
 function findCallee(src: { text: string; model: FileModel; resolver: Resolver }, callee: Expr, index?: FunctionIndex, memo?: FixMemo): FnSource | undefined {
-  let q: string | undefined;
-  if (callee.k === 'name') {
-    const hit = src.resolver.lookup(callee.n, scopeOf(callee), offsetOf(callee));
-    if (hit?.b.kind === 'def') q = hit.b.q;
-    else if (hit?.b.kind === 'import') q = hit.b.q;
-  } else {
-    q = resolveMemo(src, callee, memo);
-  }
+  const q = callee.k === 'name' ? definedName(nameBinding(src, callee)) : resolveMemo(src, callee, memo);
   return sourceNamed(src, q, index, memo);
+}
+
+/** What a name callee is bound to where it is called. */
+function nameBinding(src: { resolver: Resolver }, callee: Extract<Expr, { k: 'name' }>): Binding | undefined {
+  return src.resolver.lookup(callee.n, scopeOf(callee), offsetOf(callee))?.b;
+}
+
+/** The qualified name a def or import binds (a name callee's function, when local); undefined for any other binding. */
+function definedName(b: Binding | undefined): string | undefined {
+  return b?.kind === 'def' || b?.kind === 'import' ? b.q : undefined;
 }
 
 /** The local function named `q` (the callee's def or import for a name, its resolution otherwise): in the source's file, else through the index. */
@@ -282,10 +285,9 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
     let target: FnSource | undefined;
     let unknownDef = false;
     if (callee.k === 'name') {
-      const hit = s.resolver.lookup(callee.n, scopeOf(callee), offsetOf(callee));
-      const kind = hit?.b.kind;
-      target = kind === 'def' || kind === 'import' ? sourceNamed(s, hit!.b.q, index, memo) : undefined;
-      unknownDef = !target && kind === 'def';
+      const b = nameBinding(s, callee);
+      target = sourceNamed(s, definedName(b), index, memo);
+      unknownDef = !target && b?.kind === 'def';
     } else {
       target = sourceNamed(s, q || undefined, index, memo);
     }
