@@ -67,7 +67,6 @@ export function assemble(starts: number[], opts: BuildOptions, segments: Segment
  * methods. Names elsewhere resolve the same way while the file's surface hashes are unchanged.
  */
 export function surfaceHash(m: FileModel): number {
-  const shape = (x: unknown) => JSON.stringify(x, (k, v) => (k === 'off' || k === 'seg' || k === 'scope' || (k === 'at' && typeof v === 'number') ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v));
   const parts: string[] = [];
   for (const [name, v] of m.scopes[0].bindings) for (const b of boundList(v)) parts.push(`b:${name}:${b.kind}:${b.q ?? ''}:${shape(b.expr)}:${shape(b.annotation)}`);
   for (const g of m.scopes[0].globals ?? []) parts.push(`g:${g}`);
@@ -85,6 +84,7 @@ export function surfaceHash(m: FileModel): number {
 interface PartSurface { entries: [string, string][]; structure: string; methods: [string, string][] }
 const partSurfaces = new WeakMap<Part, PartSurface>();
 
+/** An expression or record as JSON without its positions (offsets, scopes, segment headers): what other statements and files read of it. */
 function shape(x: unknown): string {
   return JSON.stringify(x, (k, v) => (k === 'off' || k === 'seg' || k === 'scope' || (k === 'at' && typeof v === 'number') ? undefined : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v)) ?? '';
 }
