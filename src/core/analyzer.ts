@@ -1825,10 +1825,10 @@ const NO_STACK = new Set<string>();
 /** Per handler record, its last report and what it was made of (see Run.handlerReport). */
 const handlerMemo = new WeakMap<FunctionInfo, { inputs: unknown[]; report: HandlerReport }>();
 
-/** A coroutine's or handler's estimate: loop-centric totals plus the cost-table entries behind them. */
 /** CostAcc.items of every sum that keeps no items: never written (see item and add). */
 const NO_ITEMS = new Map<string, CostItem>();
 
+/** A coroutine's or handler's estimate: loop-centric totals plus the cost-table entries behind them. */
 class CostAcc {
   cpuMs = 0;
   ioMs = 0;

@@ -138,7 +138,6 @@ export function languageCounts(t: MemoryTree): [number, number, number] {
   return [t.u32[lang], t.u32[lang + 1] + t.u32[lang + 2], t.u32[lang + 8]];
 }
 
-/** Whether the direct cursor is in use (tests compare it with the public one). */
 /**
  * The size of the parser's wasm memory in bytes (0 before initParser). Emscripten's memory grows and
  * never shrinks, so growth over many parses is what trees or parsers not freed leave behind; unlike
@@ -148,6 +147,7 @@ export function wasmMemoryBytes(): number {
   return wasm ? wasm.HEAPU8.buffer.byteLength : 0;
 }
 
+/** Whether the direct cursor is in use (tests compare it with the public one). */
 export function hasWasmCursor(): boolean {
   return !!wasm && transfer !== 0;
 }

@@ -282,7 +282,6 @@ export class FunctionInfo extends BlockRecord {
   get hasAwait(): boolean { return (this.p[this.i + F_FLAGS] & HAS_AWAIT) !== 0; }
   set hasAwait(v: boolean) { this.flag(F_FLAGS, HAS_AWAIT, v); }
 
-
   protected get slots(): number { return FN_SLOTS; }
 
   /** The function as a plain object (its fields in the order an object literal held them before), for JSON. */
@@ -477,7 +476,6 @@ export class CallSite extends BlockRecord {
   /** A `*args` or `**kwargs` argument: which parameters the call fills is unknown. */
   get splat(): boolean { return (this.p[this.i + FLAGS] & SPLAT) !== 0; }
   set splat(v: boolean) { this.flag(FLAGS, SPLAT, v); }
-
 
   protected get slots(): number { return SLOTS; }
 
