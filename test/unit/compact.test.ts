@@ -105,6 +105,12 @@ describe('intern (python/intern.ts)', () => {
         assert.equal(intern(want), want);
       }
     }
+    // Copies of 13 characters and more: latin1 ones (decoded from bytes) and one beyond latin1 (from its JSON), each equal to the text.
+    for (const word of ['abcdefghijklm', 'abcdefghijklmä_ÿ', 'abcdefghijklm€', 'αβγδεζηθικλμνξ', 'z'.repeat(MAX_INTERN_LENGTH)]) {
+      const at = `(${word})`;
+      assert.equal(internRange(at, 1, 1 + word.length), word);
+      assert.equal(internRange(at, 1, 1 + word.length), word);
+    }
     assert.equal(internRange('', 0, 0), '');
     assert.equal(intern('x'.repeat(MAX_INTERN_LENGTH + 5)), 'x'.repeat(MAX_INTERN_LENGTH + 5));
   });

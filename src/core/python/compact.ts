@@ -39,10 +39,8 @@ function exprs(a: Expr[]): Expr[] {
 
 /** Compacts the model in place (see the file comment); returns the model. */
 export function compactModel(model: FileModel): FileModel {
-  for (const scope of model.scopes) {
-    // A name bound once holds its binding, no list (builder.ts bind).
-    for (const [name, v] of scope.bindings) if (isList(v)) scope.bindings.set(name, v.slice());
-  }
+  // A name bound once holds its binding, no list (builder.ts bind).
+  for (const scope of model.scopes) scope.bindings.trimLists();
   // The functions' and the call sites' numbers, made in blocks that doubled as they filled: one array each of exactly their size.
   BlockRecord.intoOneBlock(model.functions);
   for (const fn of model.functions) {
@@ -62,7 +60,7 @@ export function compactModel(model: FileModel): FileModel {
   BlockRecord.intoOneBlock(model.loops);
   model.imports = model.imports.slice();
   // The line starts, off the JS heap (a list of numbers took 8 bytes a line in it, 1 MB on the benchmark; 4 in an Int32Array's buffer).
-  if (Array.isArray(model.lineStarts)) model.lineStarts = Int32Array.from(model.lineStarts);
+  if (Array.isArray(model.lineStarts)) model.lineStarts = new Int32Array(model.lineStarts as number[]);
   return model;
 }
 
@@ -114,6 +112,7 @@ export function shareNames(model: FileModel): void {
 }
 
 type NameExpr = Extract<Expr, { k: 'name' }>;
+type AttrExpr = Extract<Expr, { k: 'attr' }>;
 
 /** How many of a name's bindings (those with an offset) are at or before `off`. */
 function boundBefore(v: Bound | undefined, off: number): number {
@@ -125,8 +124,8 @@ function boundBefore(v: Bound | undefined, off: number): number {
 }
 
 /**
- * NameTable's chains (see NameSharer's, which they follow): per entry its scope, its count of bindings
- * before it, the largest offset of the names it stands for, and the next entry. Shared by every table
+ * NameTable's entries: per entry its scope, its count of bindings before it, the largest offset of
+ * the names it stands for, and the next entry of its chain (same text and scope, see slotEntry). Shared by every table
  * (one whole-file build runs at a time) and emptied by done(), so they keep no model alive.
  */
 let tableScope = new Int32Array(1 << 12);
@@ -144,16 +143,40 @@ let nameCount = 0;
 let constCount = 0;
 const NO_NAME: NameExpr = Object.freeze({ k: 'name', n: '', at: packAt(0, 0) }) as NameExpr;
 /**
- * The head entry of each text's chain, and the index of each constant's value in tableConsts. Kept
- * from one model to the next (a Map emptied per model grows its table again from four entries, in
- * every file): an index is the current model's only when it is below the length of its list and its
- * entry has that text or value (an entry made for this model replaced any older index). Emptied when
- * a key longer than the interned strings (python/intern.ts), which may be a slice of a source text, was
- * added, and when large.
+ * The chains by (text, scope): open addressing over `slotEntry` (the first entry of a chain; its
+ * entries differ only in their count of bindings before them), a slot in use by the current model
+ * when its `slotStamp` is `stamp` (a new model takes a new stamp instead of emptying the slots).
+ * Keyed by text alone, a chain held an entry per scope: a 10k-line file's `self` chain was walked
+ * through every earlier method's entry at each method's first `self`.
  */
-const tableHeads = new Map<string, number>();
-/** The current model's attribute expressions by their object expression: the one, or a list of them (see NameTable.attr); emptied by done(). */
-const tableAttrs = new Map<Expr, Expr | Expr[]>();
+let slotStamp = new Int32Array(1 << 12);
+let slotEntry = new Int32Array(1 << 12);
+let stamp = 1;
+let slotsUsed = 0;
+/** Each entry's keyHash. */
+let tableHash = new Int32Array(1 << 12);
+/**
+ * The current model's attribute expressions (NameTable.attr), by entry: each entry's expression, the
+ * next entry with the same object, and the first entry whose object is it (attrOfAttr; attrOfName for
+ * the name of entry j). `lastExpr` is the expression name() or attr() returned last and `lastKey` its
+ * entry (a name's j, an attribute's ~k). An object that is neither finds its first entry in tableAttrs.
+ * Emptied by done().
+ */
+const attrExprs: AttrExpr[] = [];
+let attrNext = new Int32Array(1 << 12);
+let attrOfAttr = new Int32Array(1 << 12);
+let attrOfName = new Int32Array(1 << 12);
+let attrCount = 0;
+let lastExpr: Expr | undefined;
+let lastKey = 0;
+const tableAttrs = new Map<Expr, number>();
+const NO_ATTR: AttrExpr = Object.freeze({ k: 'attr', o: UNKNOWN, a: '' }) as AttrExpr;
+
+function grown(a: Int32Array) {
+  const g = new Int32Array(a.length * 2);
+  g.set(a);
+  return g;
+}
 /**
  * String (of at most MAX_INTERN_LENGTH characters: interned, python/intern.ts) and number constants
  * of every whole-file model, one object per value for the process: a constant holds no position, and
@@ -162,6 +185,13 @@ const tableAttrs = new Map<Expr, Expr | Expr[]>();
 const sharedStrs = new Map<string, Expr>();
 const sharedNums = new Map<number, Expr>();
 const MAX_SHARED_CONSTS = 1 << 14;
+/**
+ * The index of each long constant's value in tableConsts. Kept from one model to the next (a Map
+ * emptied per model grows its table again from four entries, in every file): an index is the current
+ * model's only when it is below the length of its list and its entry has that value (an entry made
+ * for this model replaced any older index). Emptied when a key longer than the interned strings
+ * (python/intern.ts), which may be a slice of a source text, was added, and when large.
+ */
 const tableStrs = new Map<string, number>();
 const MAX_TABLE_KEYS = 1 << 16;
 let tableLongKeys = false;
@@ -195,30 +225,36 @@ export class NameTable {
     if (s && !s.globals?.has(n)) {
       before = boundBefore(s.bindings.get(n), off);
     }
-    const head = headOf(n);
-    let prev = -1;
-    for (let j = head; j >= 0; prev = j, j = tableNext[j]) {
-      if (tableScope[j] !== scope || tableBefore[j] !== before) continue;
+    const h = keyHash(n, scope);
+    const slot = findSlot(n, scope, h);
+    const head = slotStamp[slot] === stamp ? slotEntry[slot] : -1;
+    for (let j = head; j >= 0; j = tableNext[j]) {
+      if (tableBefore[j] !== before) continue;
       if (off > tableMax[j]) tableMax[j] = off;
       if (off > this.maxOff) this.maxOff = off;
-      if (prev >= 0) { tableNext[prev] = tableNext[j]; tableNext[j] = head; tableHeads.set(n, j); }
-      return tableNames[j];
+      lastKey = j;
+      return (lastExpr = tableNames[j]);
     }
     const e: NameExpr = { k: 'name', n, at: packAt(off, scope) };
     if (off > this.maxOff) this.maxOff = off;
     const j = nameCount++;
     if (j === tableScope.length) {
       const grow = (a: Int32Array) => { const g = new Int32Array(a.length * 2); g.set(a); return g; };
-      tableScope = grow(tableScope); tableBefore = grow(tableBefore); tableMax = grow(tableMax); tableNext = grow(tableNext);
+      tableScope = grow(tableScope); tableBefore = grow(tableBefore); tableMax = grow(tableMax); tableNext = grow(tableNext); tableHash = grow(tableHash);
     }
     if (j < tableNames.length) tableNames[j] = e; else tableNames.push(e);
     tableScope[j] = scope;
     tableBefore[j] = before;
     tableMax[j] = off;
     tableNext[j] = head;
-    if (n.length > MAX_INTERN_LENGTH) tableLongKeys = true;
-    tableHeads.set(n, j);
-    return e;
+    tableHash[j] = h;
+    slotStamp[slot] = stamp;
+    slotEntry[slot] = j;
+    if (head < 0 && ++slotsUsed * 2 > slotEntry.length) growSlots();
+    if (j === attrOfName.length) attrOfName = grown(attrOfName);
+    attrOfName[j] = -1;
+    lastKey = j;
+    return (lastExpr = e);
   }
 
   /** A string constant: one object per value (per process for a short one, see sharedStrs). */
@@ -253,50 +289,106 @@ export class NameTable {
   /**
    * `o.a`: one object per object expression and attribute name in the model (`self.db` read ten
    * times in a method is one expression: its object is one shared name, python/compact.ts NameTable,
-   * so every reading resolves alike). 9k of 36k attributes on the 500-file benchmark.
+   * so every reading resolves alike). 9k of 36k attributes on the 500-file benchmark. An object that
+   * is the expression name() or attr() returned last (the object of `o.a` is read just before it:
+   * nearly always a name or an attribute) is found by its entry (see attrOfName), any other by tableAttrs.
    */
   attr(o: Expr, a: string): Expr {
-    const seen = tableAttrs.get(o);
-    if (seen !== undefined) {
-      if (!Array.isArray(seen)) { if (seen.k === 'attr' && seen.a === a) return seen; }
-      else for (let i = 0; i < seen.length; i++) { const x = seen[i]; if (x.k === 'attr' && x.a === a) return x; }
+    // A name's entry j >= 0, an attribute's ~k < 0 (see lastKey).
+    const keyed = o === lastExpr;
+    const key = lastKey;
+    let first: number;
+    if (keyed) first = key >= 0 ? attrOfName[key] : attrOfAttr[~key];
+    else { const seen = tableAttrs.get(o); first = seen === undefined ? -1 : seen; }
+    for (let k = first; k >= 0; k = attrNext[k]) {
+      const x = attrExprs[k];
+      if (x.a === a) { lastKey = ~k; return (lastExpr = x); }
     }
-    const e: Expr = { k: 'attr', o, a };
-    // The first attribute of an object is held alone (most objects have one), more in an exactly sized list.
-    tableAttrs.set(o, seen === undefined ? e : Array.isArray(seen) ? [...seen, e] : [seen, e]);
-    return e;
+    const e: AttrExpr = { k: 'attr', o, a };
+    const k = attrCount++;
+    if (k === attrNext.length) { attrNext = grown(attrNext); attrOfAttr = grown(attrOfAttr); }
+    if (k < attrExprs.length) attrExprs[k] = e; else attrExprs.push(e);
+    attrNext[k] = first;
+    attrOfAttr[k] = -1;
+    if (!keyed) tableAttrs.set(o, k);
+    else if (key >= 0) attrOfName[key] = k;
+    else attrOfAttr[~key] = k;
+    lastKey = ~k;
+    return (lastExpr = e);
   }
 
   /** A binding of `n` at `off` was added to scope `scope`: stale when a name made already sits at or after it. */
   bound(scope: number, n: string, off: number): void {
     if (off === -1 || off > this.maxOff || this.stale) return;
-    for (let j = headOf(n); j >= 0; j = tableNext[j]) if (tableScope[j] === scope && tableMax[j] >= off) { this.stale = true; return; }
+    for (let j = headOf(n, scope); j >= 0; j = tableNext[j]) if (tableMax[j] >= off) { this.stale = true; return; }
   }
 
   /** `global n` in scope `scope`: stale when a name of `n` was made in that scope already. */
   declaredGlobal(scope: number, n: string): void {
     if (this.stale) return;
-    for (let j = headOf(n); j >= 0; j = tableNext[j]) if (tableScope[j] === scope) { this.stale = true; return; }
+    if (headOf(n, scope) >= 0) this.stale = true;
   }
 
   /** Lets go of the names and constants (the shared chains keep no model alive). */
   done(): void {
     tableNames.fill(NO_NAME, 0, nameCount);
     tableConsts.fill(UNKNOWN, 0, constCount);
-    tableAttrs.clear();
+    if (tableAttrs.size) tableAttrs.clear();
+    attrExprs.fill(NO_ATTR, 0, attrCount);
+    attrCount = 0;
+    lastExpr = undefined;
     nameCount = 0;
     constCount = 0;
-    if (tableLongKeys || tableHeads.size + tableStrs.size > MAX_TABLE_KEYS) {
-      tableHeads.clear(); tableStrs.clear();
+    // A new stamp empties every slot (see slotStamp).
+    if (++stamp === 0x7fffffff) { slotStamp.fill(0); stamp = 1; }
+    slotsUsed = 0;
+    if (tableLongKeys || tableStrs.size > MAX_TABLE_KEYS) {
+      tableStrs.clear();
       tableLongKeys = false;
     }
   }
 }
 
-/** The head entry of the chain of text `n` in the current model, or -1 (see tableHeads). */
-function headOf(n: string): number {
-  const j = tableHeads.get(n);
-  return j !== undefined && j < nameCount && tableNames[j].n === n ? j : -1;
+/** A hash of text `n` in scope `scope` (FNV-1a over its characters, then the scope mixed in). */
+function keyHash(n: string, scope: number): number {
+  let h = 0x811c9dc5 ^ n.length;
+  for (let i = 0; i < n.length; i++) h = Math.imul(h ^ n.charCodeAt(i), 0x01000193);
+  return (h ^ Math.imul(scope + 1, 0x9e3779b1)) | 0;
+}
+
+/** The slot of (text `n`, scope `scope`) with hash `h`: the one holding its chain, or the empty slot where it would go. */
+function findSlot(n: string, scope: number, h: number): number {
+  const mask = slotEntry.length - 1;
+  let i = h & mask;
+  while (slotStamp[i] === stamp) {
+    const j = slotEntry[i];
+    if (tableHash[j] === h && tableScope[j] === scope && tableNames[j].n === n) return i;
+    i = (i + 1) & mask;
+  }
+  return i;
+}
+
+/** The first entry of the chain of text `n` in scope `scope` in the current model, or -1. */
+function headOf(n: string, scope: number): number {
+  const slot = findSlot(n, scope, keyHash(n, scope));
+  return slotStamp[slot] === stamp ? slotEntry[slot] : -1;
+}
+
+/** Twice the slots, the chains' heads placed again (a chain's entries all have its head's text, scope and hash). */
+function growSlots(): void {
+  const heads: number[] = [];
+  for (let i = 0; i < slotEntry.length; i++) if (slotStamp[i] === stamp) heads.push(slotEntry[i]);
+  const size = slotEntry.length * 2;
+  slotStamp = new Int32Array(size);
+  slotEntry = new Int32Array(size);
+  stamp = 1;
+  const mask = size - 1;
+  for (const j of heads) {
+    let i = tableHash[j] & mask;
+    while (slotStamp[i] === stamp) i = (i + 1) & mask;
+    slotStamp[i] = stamp;
+    slotEntry[i] = j;
+  }
 }
 
 function putConst(e: Expr): void {

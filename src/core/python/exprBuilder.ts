@@ -375,7 +375,7 @@ export class ExprBuilder {
       }
       case K.concatenated_string: return this.strExpr(this.literal(this.concatenated(n)));
       case K.integer:
-      case K.float: { const v = Number(this.text.slice(this.S[n], this.E[n]).replace(/_/g, '')); return Number.isFinite(v) ? (this.shared ? this.shared.num(v) : { k: 'num', v }) : UNKNOWN; }
+      case K.float: { const v = numberAt(this.text, this.S[n], this.E[n]); return Number.isFinite(v) ? (this.shared ? this.shared.num(v) : { k: 'num', v }) : UNKNOWN; }
       case K.none: return NONE;
       // False / True as 0 / 1 (Python's own values), so `acquire(blocking=False)` reads as a number.
       case K.false: return FALSE;
@@ -461,6 +461,25 @@ export const NO_EXPRS: Expr[] = Object.freeze([]) as unknown as Expr[];
 
 /** The keyword arguments of every call that has none (one shared object; nothing writes to a model's `kw`). */
 const NO_KEYWORDS: Record<string, Expr> = Object.freeze({}) as Record<string, Expr>;
+
+/**
+ * The value of the number literal `text[start, end)`, as `Number` reads it without its `_` separators:
+ * a literal of up to 15 decimal digits (most) is read digit by digit, with no slice or regular expression.
+ */
+export function numberAt(text: string, start: number, end: number): number {
+  if (end - start <= 15) {
+    let v = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === end) return v;
+  }
+  const raw = text.slice(start, end);
+  return Number(raw.indexOf('_') >= 0 ? raw.replace(/_/g, '') : raw);
+}
 
 function stripQuotes(s: string): string {
   return s.replace(/^[rbuRBUfF]*("""|'''|"|')/, '').replace(/("""|'''|"|')$/, '');

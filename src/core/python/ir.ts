@@ -210,7 +210,8 @@ export function readableCallee(text: string): string {
     if (depth > 0) continue;
     out += /\s/.test(ch) ? ' ' : ch;
   }
-  out = out.replace(/\s+/g, ' ').replace(/\s*([.()[\]])\s*/g, '$1').trim();
+  // Without a blank (most callees) the three rewrites below leave the text as it is.
+  if (/\s/.test(out)) out = out.replace(/\s+/g, ' ').replace(/\s*([.()[\]])\s*/g, '$1').trim();
   if (out.length > MAX_READABLE) out = `${out.slice(0, 30)}…${out.slice(out.length - (MAX_READABLE - 31))}`;
   return out;
 }

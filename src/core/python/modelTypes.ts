@@ -104,6 +104,16 @@ export class Bindings {
     return this.entries();
   }
 
+  /** Replaces each list of bindings by a copy of its exact length (compactModel): no iterator or entry array per name. */
+  trimLists(): void {
+    const d = this.d;
+    if (Array.isArray(d)) {
+      for (let i = 1; i < d.length; i += 2) { const v = d[i]; if (Array.isArray(v)) d[i] = v.slice(); }
+      return;
+    }
+    d.forEach((v, name) => { if (Array.isArray(v)) d.set(name, v.slice()); });
+  }
+
   /** Map's forEach: no iterator or entry array per name (hot readers run in the bundle's unoptimised code). */
   forEach(fn: (v: Bound, name: string) => void): void {
     const d = this.d;
