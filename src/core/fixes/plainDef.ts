@@ -5,6 +5,7 @@
 // conditions (no event-loop API, no global writes, no sqlite3 connection made on the loop thread).
 import type { Fix } from '../types';
 import type { FixContext, Target } from './context';
+import type { FileUses } from './safety';
 import { bodyCode, calleeSource, checkTitle, codeOnly, factsOf } from './safety';
 
 export function plainDefFix(ctx: FixContext, t: Target): Fix | undefined {
@@ -65,17 +66,58 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
 }
 
 /**
- * Whether directUses holds an offset other than `at` (the def's name). A use in the code is an
- * occurrence in the text too (blanking only turns strings and comments into spaces), so a name the
- * text holds only at its def needs no reading of the file's code: most routes are named once.
+ * Whether directUses holds an offset other than `at` (the def's name). A use in the code is a whole
+ * word in the text too (blanking only turns strings and comments into spaces, and what it blanks next
+ * to a use starts or ends with a quote, `#` or a line break), so a name the text holds only at its def
+ * needs no reading of the file's code: most routes are named once.
+ *
+ * A file asked about many names (a 10k-line file: hundreds of handlers) has its whole words read in
+ * one pass (wordsOf) instead of one search of the text per name, which was quadratic in the file.
  */
-function usedElsewhere(ctx: FixContext, name: string, at: number): boolean {
+export function usedElsewhere(ctx: FixContext, name: string, at: number, indexAfter = INDEX_AFTER): boolean {
   if (/^[A-Za-z_]\w*$/.test(name)) {
     let other = false;
-    for (let i = ctx.text.indexOf(name); i >= 0 && !other; i = ctx.text.indexOf(name, i + 1)) other = i !== at;
+    // Indexed: the name's whole words (every function's name has a list, maybe empty).
+    const list = wordsOf(ctx, indexAfter)?.get(name);
+    if (list) {
+      for (let i = 0; i < list.length && !other; i++) other = list[i] !== at;
+    } else {
+      for (let i = ctx.text.indexOf(name); i >= 0 && !other; i = ctx.text.indexOf(name, i + 1)) other = i !== at;
+    }
     if (!other) return false;
   }
   return directUses(ctx, name).some((x) => x !== at);
+}
+
+/** Names asked of one file before its words are indexed: below it, a search of the text per name costs less. */
+const INDEX_AFTER = 32;
+
+/** A whole word: not after a word character, as many word characters as follow (`\w` without the u flag: ASCII). */
+const WORD = /(?<!\w)[A-Za-z_]\w*/g;
+
+/**
+ * Offsets of the whole words of the file's text that name one of its functions (a list for each
+ * function's name), once the file has been asked about `indexAfter` names (memoised per file in the
+ * run's FixMemo); undefined before.
+ */
+function wordsOf(ctx: FixContext, indexAfter: number): Map<string, number[]> | undefined {
+  const file = fileUses(ctx);
+  if (file.words) return file.words;
+  if (++file.asked <= indexAfter) return undefined;
+  const words = new Map<string, number[]>();
+  for (const f of ctx.model.functions) if (!words.has(f.name)) words.set(f.name, []);
+  for (const m of ctx.text.matchAll(WORD)) words.get(m[0])?.push(m.index!);
+  return (file.words = words);
+}
+
+/** The file's entry in the run's FixMemo (a fresh one without a memo). */
+function fileUses(ctx: FixContext): FileUses {
+  let file = ctx.memo?.uses.get(ctx.model);
+  if (!file) {
+    file = { asked: 0, byName: new Map() };
+    ctx.memo?.uses.set(ctx.model, file);
+  }
+  return file;
 }
 
 /**
@@ -84,12 +126,9 @@ function usedElsewhere(ctx: FixContext, name: string, at: number): boolean {
  * per finding, and re-reading a 10k-line file for each was quadratic.
  */
 function directUses(ctx: FixContext, name: string): number[] {
-  let file = ctx.memo?.uses.get(ctx.model);
-  if (!file) {
-    file = { code: codeOnly(ctx.text, 0, ctx.text.length), byName: new Map() };
-    ctx.memo?.uses.set(ctx.model, file);
-  }
-  const { code, byName } = file;
+  const file = fileUses(ctx);
+  const code = (file.code ??= codeOnly(ctx.text, 0, ctx.text.length));
+  const { byName } = file;
   let uses = byName.get(name);
   if (!uses && !/^[A-Za-z_]\w*$/.test(name)) {
     // A name the parser made up from broken code (empty, say): the pattern as it stands.

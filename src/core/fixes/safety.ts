@@ -169,8 +169,8 @@ export interface FixMemo {
   resolved: Map<Expr, string | null>;
   code: Map<FunctionInfo, string>;
   byName: Map<FileModel, Map<string, FunctionInfo>>;
-  /** Per file: its code (strings blanked, comments removed) and the direct uses of each name asked about (plainDef). */
-  uses: Map<FileModel, { code: string; byName: Map<string, number[]> }>;
+  /** Per file: what plainDef's usedElsewhere has read of it. */
+  uses: Map<FileModel, FileUses>;
   /** Per function: whether other code of its file uses its name directly (plainDef). */
   usedElsewhere: Map<FunctionInfo, boolean>;
   /** Per function: the failed conditions of its plain def fix, null when it gets none (plainDef). */
@@ -185,6 +185,18 @@ export interface FixMemo {
 
 export function newFixMemo(): FixMemo {
   return { facts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map(), importEdits: new Map() };
+}
+
+/** What plainDef reads of a file to tell whether a function's name is used elsewhere. */
+export interface FileUses {
+  /** Names asked about so far, until `words` is read. */
+  asked: number;
+  /** The offsets of each whole word of the text that names a function of the file (see plainDef's wordsOf). */
+  words?: Map<string, number[]>;
+  /** The code (strings blanked, comments removed), read when a name occurs more than once. */
+  code?: string;
+  /** The direct uses of each name asked about. */
+  byName: Map<string, number[]>;
 }
 
 /** The function's body (from `bodyStart`) with strings blanked and comments removed. */
