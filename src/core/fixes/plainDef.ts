@@ -77,7 +77,7 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
 export function usedElsewhere(ctx: FixContext, name: string, at: number, indexAfter = INDEX_AFTER): boolean {
   if (/^[A-Za-z_]\w*$/.test(name)) {
     let other = false;
-    // Indexed: the name's whole words (every function's name has a list, maybe empty).
+    // Indexed: the name's whole words (every coroutine's name has a list, maybe empty).
     const list = wordsOf(ctx, indexAfter)?.get(name);
     if (list) {
       for (let i = 0; i < list.length && !other; i++) other = list[i] !== at;
@@ -89,24 +89,27 @@ export function usedElsewhere(ctx: FixContext, name: string, at: number, indexAf
   return directUses(ctx, name).some((x) => x !== at);
 }
 
-/** Names asked of one file before its words are indexed: below it, a search of the text per name costs less. */
-const INDEX_AFTER = 32;
-
-/** A whole word: not after a word character, as many word characters as follow (`\w` without the u flag: ASCII). */
-const WORD = /(?<!\w)[A-Za-z_]\w*/g;
+/** Names asked of one file before its words are indexed: a search of a small file per name costs less than the regex. */
+const INDEX_AFTER = 4;
 
 /**
- * Offsets of the whole words of the file's text that name one of its functions (a list for each
- * function's name), once the file has been asked about `indexAfter` names (memoised per file in the
- * run's FixMemo); undefined before.
+ * Offsets of the whole words of the file's text that name one of its coroutines (a list for each
+ * coroutine's name: those are the names asked), once the file has been asked about `indexAfter` names
+ * (memoised per file in the run's FixMemo); undefined before, and for a file whose names make no regex.
+ * One regex of the names finds them all in one native pass (a 10k-line file: about 1 ms for its 194
+ * names, against about 10 ms to list its 45k words in JavaScript).
  */
 function wordsOf(ctx: FixContext, indexAfter: number): Map<string, number[]> | undefined {
   const file = fileUses(ctx);
-  if (file.words) return file.words;
+  if (file.words !== undefined) return file.words ?? undefined;
   if (++file.asked <= indexAfter) return undefined;
   const words = new Map<string, number[]>();
-  for (const f of ctx.model.functions) if (!words.has(f.name)) words.set(f.name, []);
-  for (const m of ctx.text.matchAll(WORD)) words.get(m[0])?.push(m.index!);
+  for (const f of ctx.model.functions) if (f.isAsync && !f.isLambda && /^[A-Za-z_]\w*$/.test(f.name) && !words.has(f.name)) words.set(f.name, []);
+  let re: RegExp | undefined;
+  // Whole words (`\w` without the u flag: ASCII, as the search reads them): at an offset at most one name is the whole word there.
+  try { re = new RegExp(`(?<!\\w)(?:${[...words.keys()].join('|')})(?!\\w)`, 'g'); } catch { re = undefined; }
+  if (!re || !words.size) { file.words = null; return undefined; }
+  for (const m of ctx.text.matchAll(re)) words.get(m[0])!.push(m.index!);
   return (file.words = words);
 }
 

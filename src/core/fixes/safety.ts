@@ -191,8 +191,8 @@ export function newFixMemo(): FixMemo {
 export interface FileUses {
   /** Names asked about so far, until `words` is read. */
   asked: number;
-  /** The offsets of each whole word of the text that names a function of the file (see plainDef's wordsOf). */
-  words?: Map<string, number[]>;
+  /** The offsets of each whole word of the text that names a coroutine of the file (see plainDef's wordsOf); null: no index. */
+  words?: Map<string, number[]> | null;
   /** The code (strings blanked, comments removed), read when a name occurs more than once. */
   code?: string;
   /** The direct uses of each name asked about. */
