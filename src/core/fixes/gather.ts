@@ -10,6 +10,7 @@
 // asyncio.Semaphore bound around each call (loop form), or is offered with what to check.
 import type { Fix } from '../types';
 import { awaitExpr, type FixContext, Imports, type Target } from './context';
+import { NEED } from './imports';
 import { asyncIoKind } from '../cost';
 import { indentAt, lex, lineStartAt, stripStrings, usesWord } from './pyText';
 import { bodyCode, calleeSource, checkTitle, factsOf, mutates, resolveMemo } from './safety';
@@ -25,10 +26,10 @@ export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
   const call = text.slice(t.site.start, t.site.end);
   if (/\bawait\b/.test(stripStrings(call)) || /\byield\b/.test(stripStrings(call))) return undefined;
   const imports = new Imports(ctx, t.fn);
-  const asyncio = imports.need({ module: 'asyncio' });
-  if (!asyncio) return undefined;
-  const problems = independence(ctx, t);
+  // The import and the independence of the iterations are read only for a loop of a shape this fix
+  // rewrites (on the 500-file benchmark none of the 876 LW301 loops is).
   const fix = (importEdits: Fix['edits'], edit: Fix['edits'][number], bounded: boolean): Fix => {
+    const problems = independence(ctx, t);
     const all = bounded ? problems : [...problems, `${loop.iterText} may be long: bound the concurrency`];
     return { kind: 'gather', title: checkTitle('Run the awaits concurrently with asyncio.gather', all), isPreferred: all.length === 0, edits: [...importEdits, edit], note: NOTE.replace('LIMIT', String(LIMIT)) };
   };
@@ -38,6 +39,8 @@ export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
     if (!/^\[\s*await\s+$/.test(text.slice(loop.start, t.site.start))) return undefined;
     const rest = text.slice(t.site.end, loop.end - 1);
     if (!/^\s+for\b/.test(rest) || /\b(await|async|yield)\b/.test(stripStrings(rest)) || lex(text, t.site.end, loop.end - 1, 99).comments) return undefined;
+    const asyncio = imports.need(NEED.asyncio);
+    if (!asyncio) return undefined;
     return fix(imports.edits, { start: loop.start, end: loop.end, newText: awaitExpr(ctx, loop.end, `${asyncio}.gather(*(${call}${rest}))`) }, short);
   }
   if (loop.kind !== 'for') return undefined;
@@ -46,6 +49,8 @@ export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
   const body = text.slice(loop.bodyStart, loop.end).trim();
   const list = appendedList(body, call);
   if (list === undefined || usesWord(call, list.split('.')[0]) || usesWord(header[2], list.split('.')[0])) return undefined;
+  const asyncio = imports.need(NEED.asyncio);
+  if (!asyncio) return undefined;
   const iter = /^[A-Za-z_][\w.]*(\([^()]*\))?$/.test(header[2]) || /^\[[^[\]]*\]$/.test(header[2]) ? header[2] : `(${header[2]})`;
   let gen = `${asyncio}.gather(*(${call} for ${header[1]} in ${iter}))`;
   const indent = indentAt(text, loop.start);

@@ -11,6 +11,7 @@
 import type { Fix } from '../types';
 import { boundList } from '../python/model';
 import { awaitExpr, canAwaitAt, type FixContext, fnText, Imports, rawArgs, type Target } from './context';
+import { NEED } from './imports';
 import { type ArgText, atStatementStart, indentAt, lex, lineEndAt, lineStartAt, nextLineStart, splitArgs, usesWord } from './pyText';
 import { bodyCode, checkTitle, codeOnly } from './safety';
 
@@ -37,7 +38,7 @@ export function httpxFix(ctx: FixContext, t: Target): Fix | undefined {
   const raw = rawArgs(ctx, t.site);
   if (!args || raw === undefined) return undefined;
   const imports = new Imports(ctx, t.fn);
-  const conv = convertArgs(ctx, args, raw, t.site.argsStart + 1, method, !!rm, () => imports.need({ module: 'httpx' }));
+  const conv = convertArgs(ctx, args, raw, t.site.argsStart + 1, method, !!rm, () => imports.need(NEED.httpx));
   if (!conv) return undefined;
   const verb = conv.viaRequest ? 'request' : method;
   const inLoop = t.site.loop >= 0;
@@ -75,7 +76,7 @@ export function httpxFix(ctx: FixContext, t: Target): Fix | undefined {
   }
   const body = fnText(ctx, t.fn);
   const client = CLIENT_NAMES.find((n) => !usesWord(body, n));
-  const httpx = imports.need({ module: 'httpx' });
+  const httpx = imports.need(NEED.httpx);
   if (!client || !httpx) return undefined;
   const indent = pm[1];
   let callArgs = conv.callArgs;

@@ -10,6 +10,7 @@
 // Any other block keeps its finding: offloading only `open` would leave the reads on the loop.
 import type { Fix } from '../types';
 import { canAwaitAt, type FixContext, Imports, type Target } from './context';
+import { NEED } from './imports';
 import { indentAt, lex, lineEndAt, lineStartAt, nextLineStart, splitArgs } from './pyText';
 import { codeOnly } from './safety';
 
@@ -67,8 +68,8 @@ export function pathFix(ctx: FixContext, t: Target): Fix | undefined {
   const method = MODES[mode];
   if (!method || (method.endsWith('bytes') && extra.length)) return undefined;
   const imports = new Imports(ctx, t.fn);
-  const asyncio = imports.need({ module: 'asyncio' });
-  const Path = imports.need({ module: 'pathlib', name: 'Path' });
+  const asyncio = imports.need(NEED.asyncio);
+  const Path = imports.need(NEED.pathlibPath);
   if (!asyncio || !Path) return undefined;
   const target = `${Path}(${args[0].text}).${method}`;
   const b = body.trim();

@@ -20,7 +20,7 @@ import { type Binding, boundList, type FileModel, type FunctionInfo } from '../p
 import type { Resolver } from '../python/resolve';
 import type { TextEdit } from '../types';
 import type { FixContext } from './context';
-import type { ImportResult, Region } from './imports';
+import type { ImportNeed, ImportResult, Region } from './imports';
 import { codeOnly, escapeRegex } from './pyText';
 
 /** A function's body with what the checks need, possibly from another file. */
@@ -178,7 +178,7 @@ export interface FixMemo {
   /** Per file: its head-of-file import statements and their groups (imports.ts), with the text they were read from. */
   imports: Map<FileModel, { text: string; region: Region }>;
   /** Per file: ensureImport's answer to each need (null: the name is taken), with the text it was read from. */
-  importNeeds: Map<FileModel, { text: string; results: Map<string, ImportResult | null> }>;
+  importNeeds: Map<FileModel, { text: string; results: Map<ImportNeed, Map<number | string, ImportResult | null>> }>;
   /** Per file: the edit adding each import line (imports.ts; the same for every function), with the text it was read from. */
   importEdits: Map<FileModel, { text: string; edits: Map<string, TextEdit> }>;
 }
@@ -272,7 +272,8 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
   if (!own.globalWrite) {
     for (let i = 0; i < mod.values.length; i++) {
       const name = mod.values[i];
-      if (scope?.bindings.has(name)) continue;
+      // Most module-level names never occur in a given body: that (native) test first, then the scope's.
+      if (!code.includes(name) || scope?.bindings.has(name)) continue;
       if (mutates(code, name, false)) { own.globalWrite = `${s.fn.name} changes the module-level ${name}`; break; }
     }
   }
