@@ -1,7 +1,7 @@
 // What every fix builder reads: the file's text and model, its line ending and indentation, and
 // the finding's call site and coroutine.
 import type { Resolver } from '../python/resolve';
-import type { CallSite, FileModel, FunctionInfo } from '../python/model';
+import type { Binding, CallSite, FileModel, FunctionInfo } from '../python/model';
 import type { Finding, Fix, FunctionKind, TextEdit } from '../types';
 import { ensureImport, type ImportNeed } from './imports';
 import type { FixMemo, FunctionIndex } from './safety';
@@ -31,6 +31,8 @@ export interface FixContext {
   fileNoqa?: Map<string, Fix | null>;
   /** Whether the file imports fastapi (asked per blocking finding, read once). */
   usesFastapi?: boolean;
+  /** Per function: its bindings to an httpx.AsyncClient (httpx.ts), read on first use. */
+  httpxClients?: Map<FunctionInfo, { name: string; b: Binding }[]>;
   /** What the last target's thread fixes move (thread.ts): its two variants are asked in a row. */
   threadMove?: { target: Target; move: ThreadMove | undefined };
 }

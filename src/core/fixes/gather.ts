@@ -13,7 +13,7 @@ import { awaitExpr, type FixContext, Imports, type Target } from './context';
 import { NEED } from './imports';
 import { asyncIoKind } from '../cost';
 import { indentAt, lex, lineStartAt, stripStrings, usesWord } from './pyText';
-import { bodyCode, calleeSource, checkTitle, factsOf, mutates, resolveMemo } from './safety';
+import { bodyCode, calleeSource, checkTitle, factsOf, mutatesAny, resolveMemo } from './safety';
 
 const NOTE = 'The calls now run concurrently (at most LIMIT at a time when bounded); the results keep the input order; the first exception propagates while the other calls keep running.';
 const LIMIT = 10;
@@ -135,7 +135,7 @@ function independence(ctx: FixContext, t: Target): string[] {
     const facts = factsOf(src, ctx.functions, ctx.memo);
     for (const h of ['global-write', 'param-mutation'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }
     const code = bodyCode(src.text, src.fn, ctx.memo);
-    if (src.fn.params.some((p) => p.name === 'self') && mutates(code, 'self', false)) problems.push(`${src.fn.name} changes self`);
+    if (src.fn.params.some((p) => p.name === 'self') && mutatesAny(code, 'self', false)) problems.push(`${src.fn.name} changes self`);
     if (/\bnext\s*\(|\bitertools\.count\b|\bcount\s*\(\s*\)/.test(code)) problems.push(`${src.fn.name} draws from a shared counter (the order of IDs would change)`);
     if (WRITES.test(code)) problems.push(`${src.fn.name} writes (a failure no longer stops the later calls)`);
   } else {

@@ -41,6 +41,7 @@ const LOOP_API = /^asyncio\.(get_running_loop|get_event_loop|create_task|ensure_
 const FRAMEWORK_EXC = /^(fastapi|starlette)\.|HTTPException$|WebSocketException$|RequestValidationError$/;
 const MUTATORS = 'append|extend|update|pop|popitem|clear|insert|remove|add|discard|setdefault|sort|reverse|appendleft|extendleft|popleft';
 const MAX_DEPTH = 8;
+const RAISE = /\braise\s+([A-Za-z_][\w.]*)/g;
 
 /** Body text with strings blanked and comments removed, same length as the source (pyText.codeOnly). */
 export { codeOnly };
@@ -73,6 +74,25 @@ export function mutates(code: string, name: string, rebind: boolean): string | u
   const count = rebind ? 4 : 3;
   for (let i = 0; i < count; i++) { const m = firstMatch(patterns[i], code, i === 2 ? 'del' : name); if (m !== undefined) return m.trim(); }
   return undefined;
+}
+
+/**
+ * Whether mutates finds anything (what the safety checks ask): the patterns that start at the name
+ * tried together at each of its occurrences, in one search for it instead of one per pattern.
+ */
+export function mutatesAny(code: string, name: string, rebind: boolean): boolean {
+  if (!code.includes(name)) return false;
+  const patterns = patternsFor(name);
+  // An empty name occurs at every offset, the end included (as in firstMatch).
+  for (let p = code.indexOf(name); p >= 0 && p <= code.length; p = name ? code.indexOf(name, p + 1) : p + 1) {
+    for (let i = 0; i < 4; i++) {
+      if (i === 2 || (i === 3 && !rebind)) continue;
+      const sticky = patterns[i];
+      sticky.lastIndex = p;
+      if (sticky.test(code)) return true;
+    }
+  }
+  return firstMatch(patterns[2], code, 'del') !== undefined;
 }
 
 /**
@@ -265,7 +285,7 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
   if (scope?.globals) {
     for (const g of scope.globals) {
       if (own.globalWrite) break;
-      if (mutates(code, g, true)) own.globalWrite = `${s.fn.name} writes the global ${g}`;
+      if (mutatesAny(code, g, true)) own.globalWrite = `${s.fn.name} writes the global ${g}`;
     }
   }
   const mod = moduleNames(s, memo);
@@ -274,16 +294,18 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
       const name = mod.values[i];
       // Most module-level names never occur in a given body: that (native) test first, then the scope's.
       if (!code.includes(name) || scope?.bindings.has(name)) continue;
-      if (mutates(code, name, false)) { own.globalWrite = `${s.fn.name} changes the module-level ${name}`; break; }
+      if (mutatesAny(code, name, false)) { own.globalWrite = `${s.fn.name} changes the module-level ${name}`; break; }
     }
   }
   for (let i = 0; i < s.fn.params.length; i++) {
     const p = s.fn.params[i];
     if (p.name === 'self' || p.name === 'cls') continue;
-    if (mutates(code, p.name, false)) { own.paramMutation = `${s.fn.name} changes its argument ${p.name}`; break; }
+    if (mutatesAny(code, p.name, false)) { own.paramMutation = `${s.fn.name} changes its argument ${p.name}`; break; }
   }
-  const raise = /\braise\s+([A-Za-z_][\w.]*)/g;
-  for (const m of code.matchAll(raise)) {
+  // One regex for every body, its matches read with exec (matchAll copies the regex per call); a body without `raise` has none.
+  const raise = RAISE;
+  raise.lastIndex = 0;
+  for (let m = code.includes('raise') ? raise.exec(code) : null; m; m = raise.exec(code)) {
     const resolved = s.resolver.resolveName(m[1].split('.')[0], s.fn.scope, s.fn.bodyStart + (m.index ?? 0));
     const full = resolved ? resolved + m[1].slice(m[1].split('.')[0].length) : m[1];
     if (FRAMEWORK_EXC.test(full)) { own.frameworkException = `${s.fn.name} raises ${m[1]}`; break; }
