@@ -85,6 +85,19 @@ describe('plainDef usedElsewhere: whole words of the file', () => {
     });
   }
 
+  it('indexes a large file at its first name and a small one only after many (same answers)', () => {
+    const big = TEXT + `# ${'x'.repeat(300 * 1024)}\n`;
+    const bigModel = analyzer.model({ path: 'big.py', text: big, module: 'big', isPackage: false });
+    const bigCtx = makeContext(big, bigModel, () => undefined, undefined, newFixMemo());
+    const called = bigModel.functions.find((f) => f.name === 'called')!;
+    assert.equal(usedElsewhere(bigCtx, 'called', called.nameStart), true);
+    assert.ok(bigCtx.memo!.uses.get(bigModel)!.words);
+    const model = analyzer.model({ path: 'app.py', text: TEXT, module: 'app', isPackage: false });
+    const ctx = makeContext(TEXT, model, () => undefined, undefined, newFixMemo());
+    for (const f of model.functions) assert.equal(usedElsewhere(ctx, f.name, f.nameStart), EXPECTED[f.name], f.name);
+    assert.equal(ctx.memo!.uses.get(model)!.words, undefined);
+  });
+
   it('answers a name that no function of the file has by searching the text', () => {
     const model = analyzer.model({ path: 'app.py', text: TEXT, module: 'app', isPackage: false });
     const ctx = makeContext(TEXT, model, () => undefined, undefined, newFixMemo());

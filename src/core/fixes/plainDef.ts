@@ -89,20 +89,25 @@ export function usedElsewhere(ctx: FixContext, name: string, at: number, indexAf
   return directUses(ctx, name).some((x) => x !== at);
 }
 
-/** Names asked of one file before its words are indexed: a search of a small file per name costs less than the regex. */
-const INDEX_AFTER = 4;
+/**
+ * How much text (characters, summed over the names asked) the searches of one file may read before
+ * its words are indexed: the regex costs about as much as a few searches of the text, and most files
+ * are asked about a few names (a 10k-line file is indexed at its first name).
+ */
+const INDEX_AFTER = 256 * 1024;
 
 /**
  * Offsets of the whole words of the file's text that name one of its coroutines (a list for each
- * coroutine's name: those are the names asked), once the file has been asked about `indexAfter` names
- * (memoised per file in the run's FixMemo); undefined before, and for a file whose names make no regex.
+ * coroutine's name: those are the names asked), once the searches of its text per name would read more
+ * than `indexAfter` characters (memoised per file in the run's FixMemo); undefined before, and for a
+ * file whose names make no regex.
  * One regex of the names finds them all in one native pass (a 10k-line file: about 1 ms for its 194
  * names, against about 10 ms to list its 45k words in JavaScript).
  */
 function wordsOf(ctx: FixContext, indexAfter: number): Map<string, number[]> | undefined {
   const file = fileUses(ctx);
   if (file.words !== undefined) return file.words ?? undefined;
-  if (++file.asked <= indexAfter) return undefined;
+  if ((file.asked++ + 1) * ctx.text.length <= indexAfter) return undefined;
   const words = new Map<string, number[]>();
   for (const f of ctx.model.functions) if (f.isAsync && !f.isLambda && /^[A-Za-z_]\w*$/.test(f.name) && !words.has(f.name)) words.set(f.name, []);
   let re: RegExp | undefined;

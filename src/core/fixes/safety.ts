@@ -220,7 +220,7 @@ export function newFixMemo(): FixMemo {
 
 /** What plainDef reads of a file to tell whether a function's name is used elsewhere. */
 export interface FileUses {
-  /** Names asked about so far, until `words` is read. */
+  /** Names asked about so far (until `words` is read). */
   asked: number;
   /** The offsets of each whole word of the text that names a coroutine of the file (see plainDef's wordsOf); null: no index. */
   words?: Map<string, number[]> | null;
