@@ -6,7 +6,7 @@
 import type { Fix } from '../types';
 import type { FixContext, Target } from './context';
 import type { FileUses } from './safety';
-import { bodyCode, calleeSource, checkTitle, codeOnly, factsOf } from './safety';
+import { bodyCode, calleeSource, checkTitle, codeOnly, threadFactsOf } from './safety';
 
 export function plainDefFix(ctx: FixContext, t: Target): Fix | undefined {
   const { fn } = t;
@@ -49,7 +49,7 @@ function plainDefProblems(ctx: FixContext, t: Target): string[] {
     ctx.memo?.usedElsewhere.set(fn, elsewhere);
   }
   if (elsewhere) problems.push(`other code uses ${fn.name} directly`);
-  const facts = factsOf({ text: ctx.text, model: ctx.model, resolver: ctx.resolver, fn }, ctx.functions, ctx.memo);
+  const facts = threadFactsOf({ text: ctx.text, model: ctx.model, resolver: ctx.resolver, fn }, ctx.functions, ctx.memo);
   for (const h of ['loop-api', 'global-write', 'thread-affine'] as const) { const why = facts.hazards.get(h); if (why) problems.push(why); }
   // A dependency's value is used by its dependants, which may run on the loop thread.
   if (ctx.kindAt(fn.line) === 'dependency' && facts.hazards.has('makes-connection')) problems.push(facts.hazards.get('makes-connection')!);

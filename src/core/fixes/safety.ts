@@ -190,6 +190,8 @@ function functionsByName(model: FileModel, memo: FixMemo): Map<string, FunctionI
  */
 export interface FixMemo {
   facts: Map<FunctionInfo, Facts>;
+  /** factsOf(..., 'thread') by function (threadFactsOf). */
+  threadFacts: Map<FunctionInfo, Facts>;
   /** What each function's own body and calls do (ownFacts), for every walk that passes it. */
   own: Map<FunctionInfo, OwnFacts>;
   /** Per file: the module-level names ownFacts checks (moduleNames). */
@@ -215,7 +217,7 @@ export interface FixMemo {
 }
 
 export function newFixMemo(): FixMemo {
-  return { facts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map(), importEdits: new Map() };
+  return { facts: new Map(), threadFacts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map(), importEdits: new Map() };
 }
 
 /** What plainDef reads of a file to tell whether a function's name is used elsewhere. */
@@ -240,9 +242,17 @@ export function bodyCode(text: string, fn: FunctionInfo, memo?: FixMemo): string
   return code;
 }
 
-/** What the function (and every local sync function it calls) does that a move could change. */
-export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo): Facts {
-  const known = memo?.facts.get(start.fn);
+/**
+ * What the function (and every local sync function it calls) does that a move could change. `thread`:
+ * only the hazards of a move to a thread (every hazard but param-mutation and framework-exception,
+ * which only the process pool and gather read), so the walk does not read each body's parameter
+ * writes and raise statements; each hazard it has is the one the whole walk finds (one walk, the same
+ * order, each hazard's first reason).
+ */
+export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo, only?: 'thread'): Facts {
+  const all = only === undefined;
+  const byFn = all ? memo?.facts : memo?.threadFacts;
+  const known = byFn?.get(start.fn);
   if (known) return known;
   const hazards = new Map<Hazard, string>();
   let complete = true;
@@ -253,8 +263,11 @@ export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo):
     seen.add(s.fn.qname);
     const own = ownFacts(s, index, memo);
     note('global-write', own.globalWrite);
-    note('param-mutation', own.paramMutation);
-    note('framework-exception', own.frameworkException);
+    if (all) {
+      const x = ownExtras(s, own, memo);
+      note('param-mutation', x.paramMutation);
+      note('framework-exception', x.frameworkException);
+    }
     for (let i = 0; i < own.calls.length; i++) {
       const c = own.calls[i];
       note('loop-api', c.loopApi);
@@ -269,8 +282,13 @@ export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo):
   };
   walk(start, 0, true);
   const facts = { hazards, complete };
-  memo?.facts.set(start.fn, facts);
+  byFn?.set(start.fn, facts);
   return facts;
+}
+
+/** factsOf(start, index, memo, 'thread'): the hazards of running the function in a thread (plain def, thread fixes). */
+export function threadFactsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo): Facts {
+  return factsOf(start, index, memo, 'thread');
 }
 
 /**
@@ -280,10 +298,10 @@ export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo):
  */
 interface OwnFacts {
   globalWrite?: string;
-  paramMutation?: string;
-  frameworkException?: string;
   calls: { loopApi?: string; connects: boolean; target?: FnSource; unknownDef: boolean }[];
   threadAffine?: string;
+  /** Read when a walk of all hazards first passes the function (ownExtras). */
+  extras?: { paramMutation?: string; frameworkException?: string };
 }
 
 function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts {
@@ -307,19 +325,6 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
       if (!code.includes(name) || scope?.bindings.has(name)) continue;
       if (mutatesAny(code, name, false)) { own.globalWrite = `${s.fn.name} changes the module-level ${name}`; break; }
     }
-  }
-  for (let i = 0; i < s.fn.params.length; i++) {
-    const p = s.fn.params[i];
-    if (p.name === 'self' || p.name === 'cls') continue;
-    if (mutatesAny(code, p.name, false)) { own.paramMutation = `${s.fn.name} changes its argument ${p.name}`; break; }
-  }
-  // One regex for every body, its matches read with exec (matchAll copies the regex per call); a body without `raise` has none.
-  const raise = RAISE;
-  raise.lastIndex = 0;
-  for (let m = code.includes('raise') ? raise.exec(code) : null; m; m = raise.exec(code)) {
-    const resolved = s.resolver.resolveName(m[1].split('.')[0], s.fn.scope, s.fn.bodyStart + (m.index ?? 0));
-    const full = resolved ? resolved + m[1].slice(m[1].split('.')[0].length) : m[1];
-    if (FRAMEWORK_EXC.test(full)) { own.frameworkException = `${s.fn.name} raises ${m[1]}`; break; }
   }
   const ids = s.fn.calls;
   for (let k = 0; k < ids.length; k++) {
@@ -350,6 +355,27 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
   }
   memo?.own.set(s.fn, own);
   return own;
+}
+
+/** What the process pool and gather also ask of a function's own body: a parameter written, a framework exception raised. */
+function ownExtras(s: FnSource, own: OwnFacts, memo?: FixMemo): NonNullable<OwnFacts['extras']> {
+  if (own.extras) return own.extras;
+  const code = bodyCode(s.text, s.fn, memo);
+  const x: NonNullable<OwnFacts['extras']> = {};
+  for (let i = 0; i < s.fn.params.length; i++) {
+    const p = s.fn.params[i];
+    if (p.name === 'self' || p.name === 'cls') continue;
+    if (mutatesAny(code, p.name, false)) { x.paramMutation = `${s.fn.name} changes its argument ${p.name}`; break; }
+  }
+  // One regex for every body, its matches read with exec (matchAll copies the regex per call); a body without `raise` has none.
+  const raise = RAISE;
+  raise.lastIndex = 0;
+  for (let m = code.includes('raise') ? raise.exec(code) : null; m; m = raise.exec(code)) {
+    const resolved = s.resolver.resolveName(m[1].split('.')[0], s.fn.scope, s.fn.bodyStart + (m.index ?? 0));
+    const full = resolved ? resolved + m[1].slice(m[1].split('.')[0].length) : m[1];
+    if (FRAMEWORK_EXC.test(full)) { x.frameworkException = `${s.fn.name} raises ${m[1]}`; break; }
+  }
+  return (own.extras = x);
 }
 
 /**
@@ -384,6 +410,7 @@ function moduleNames(s: FnSource, memo?: FixMemo): { values: string[]; connectio
 export interface MoveCheck {
   /** Conditions that failed, as short "check: ..." phrases; empty when the move keeps behaviour. */
   problems: string[];
+  /** The callee's thread hazards (threadFactsOf), for a local sync function. */
   facts?: Facts;
 }
 
@@ -395,7 +422,7 @@ export function threadCheck(ctx: FixContext, callee: Expr, call: string, receive
   const src = calleeSource(ctx, callee, ctx.functions, ctx.memo);
   let facts: Facts | undefined;
   if (src && !src.fn.isAsync) {
-    facts = factsOf(src, ctx.functions, ctx.memo);
+    facts = threadFactsOf(src, ctx.functions, ctx.memo);
     for (const h of THREAD_HAZARDS) { const why = facts.hazards.get(h); if (why) problems.push(why); }
   }
   if (sqliteReceiver(ctx, call, receiverText)) problems.push(`${receiverText} is a sqlite3 connection bound to the loop thread`);
