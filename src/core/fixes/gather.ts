@@ -24,7 +24,8 @@ export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
   const loop = model.loops[t.site.loop];
   if (!loop || loop.isAsync || loop.fn !== t.fn.id) return undefined;
   const call = text.slice(t.site.start, t.site.end);
-  if (/\bawait\b/.test(stripStrings(call)) || /\byield\b/.test(stripStrings(call))) return undefined;
+  // No await or yield in the call itself (asked once the loop has a shape this fix rewrites).
+  const plainCall = (): boolean => { const code = stripStrings(call); return !/\bawait\b/.test(code) && !/\byield\b/.test(code); };
   const imports = new Imports(ctx, t.fn);
   // The import and the independence of the iterations are read only for a loop of a shape this fix
   // rewrites (on the 500-file benchmark none of the 876 LW301 loops is).
@@ -39,16 +40,18 @@ export function gatherFix(ctx: FixContext, t: Target): Fix | undefined {
     if (!/^\[\s*await\s+$/.test(text.slice(loop.start, t.site.start))) return undefined;
     const rest = text.slice(t.site.end, loop.end - 1);
     if (!/^\s+for\b/.test(rest) || /\b(await|async|yield)\b/.test(stripStrings(rest)) || lex(text, t.site.end, loop.end - 1, 99).comments) return undefined;
+    if (!plainCall()) return undefined;
     const asyncio = imports.need(NEED.asyncio);
     if (!asyncio) return undefined;
     return fix(imports.edits, { start: loop.start, end: loop.end, newText: awaitExpr(ctx, loop.end, `${asyncio}.gather(*(${call}${rest}))`) }, short);
   }
   if (loop.kind !== 'for') return undefined;
+  // The body's shape first: most loops do more than append one awaited call.
+  const list = appendedList(text.slice(loop.bodyStart, loop.end).trim(), call);
+  if (list === undefined) return undefined;
   const header = forHeader(text.slice(loop.start, loop.bodyStart), loop.iterText);
   if (!header || header[2] !== loop.iterText || /#/.test(header[0]) || /\b(await|yield)\b/.test(stripStrings(header[2]))) return undefined;
-  const body = text.slice(loop.bodyStart, loop.end).trim();
-  const list = appendedList(body, call);
-  if (list === undefined || usesWord(call, list.split('.')[0]) || usesWord(header[2], list.split('.')[0])) return undefined;
+  if (usesWord(call, list.split('.')[0]) || usesWord(header[2], list.split('.')[0]) || !plainCall()) return undefined;
   const asyncio = imports.need(NEED.asyncio);
   if (!asyncio) return undefined;
   const iter = /^[A-Za-z_][\w.]*(\([^()]*\))?$/.test(header[2]) || /^\[[^[\]]*\]$/.test(header[2]) ? header[2] : `(${header[2]})`;
