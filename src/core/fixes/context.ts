@@ -57,8 +57,10 @@ export function targetOf(ctx: FixContext, finding: Finding): Target | undefined 
 function siteAt(ctx: FixContext, start: number, end: number): CallSite | undefined {
   const calls = ctx.model.calls;
   if (ctx.callsSorted === undefined) {
+    // Each start read once (a compact model's `start` is a getter; this loop runs once per file, over all its calls).
     let sorted = true;
-    for (let i = 1; i < calls.length && sorted; i++) sorted = calls[i - 1].start <= calls[i].start;
+    let prev = calls.length ? calls[0].start : 0;
+    for (let i = 1; i < calls.length && sorted; i++) { const cur = calls[i].start; sorted = prev <= cur; prev = cur; }
     ctx.callsSorted = sorted;
   }
   if (ctx.callsSorted) {

@@ -23,7 +23,8 @@ const MODES: Record<string, 'read_text' | 'read_bytes' | 'write_text' | 'write_b
 export function inWithHeader(ctx: FixContext, t: Target): boolean {
   const before = ctx.text.slice(lineStartAt(ctx.text, t.site.start), t.site.start);
   const after = ctx.text.slice(t.site.end, lineEndAt(ctx.text, t.site.end));
-  return /(^|[\s,(])with\s+(\(\s*)?$/.test(before) || /^\s+as\s+[A-Za-z_]\w*\s*[:,)]/.test(after);
+  // Each pattern holds its keyword (asked for every thread fix: most lines have neither).
+  return (before.includes('with') && /(^|[\s,(])with\s+(\(\s*)?$/.test(before)) || (after.includes('as') && /^\s+as\s+[A-Za-z_]\w*\s*[:,)]/.test(after));
 }
 
 export function pathFix(ctx: FixContext, t: Target): Fix | undefined {
