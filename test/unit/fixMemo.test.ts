@@ -2,7 +2,7 @@
 // files of a run: every finding must get exactly the fixes it gets when computed alone, without it.
 import { strict as assert } from 'node:assert';
 import { fixesFor, functionIndex, makeContext } from '../../src/core/fixes';
-import { factsOf, newFixMemo } from '../../src/core/fixes/safety';
+import { factsOf, newFixMemo, threadFactsOf } from '../../src/core/fixes/safety';
 import { Resolver } from '../../src/core/python/resolve';
 import type { FunctionKind } from '../../src/core/types';
 import { fixtureAnalysis } from './fixHelpers';
@@ -22,6 +22,29 @@ describe('fix memo', () => {
       const alone = fixesFor(makeContext(src.text, fx.analyzer.model(src), (line) => kinds.get(line), index), f);
       assert.deepEqual(f.fixes, alone, `${f.file}:${f.line} ${f.code}`);
     }
+  });
+
+  it('gives a thread walk every hazard of the whole walk but param-mutation and framework-exception', () => {
+    let extras = 0;
+    let shared = 0;
+    for (const src of fx.files) {
+      const model = fx.analyzer.model(src);
+      const resolver = new Resolver(model);
+      const memo = newFixMemo();
+      for (const fn of model.functions) {
+        if (fn.isLambda) continue;
+        const s = { text: src.text, model, resolver, fn };
+        // The thread walk first (the memo then holds its own facts), then the whole walk.
+        const thread = threadFactsOf(s, undefined, memo);
+        const all = factsOf(s, undefined, memo);
+        const want = new Map([...all.hazards].filter(([h]) => h !== 'param-mutation' && h !== 'framework-exception'));
+        assert.deepEqual(thread.hazards, want, `${src.path} ${fn.qname}`);
+        assert.equal(thread.complete, all.complete);
+        extras += all.hazards.size - want.size;
+        shared += want.size;
+      }
+    }
+    assert.ok(extras > 3 && shared > 10, `the fixtures have both kinds of hazards (${extras}, ${shared})`);
   });
 
   it('reads a function once per run: the same facts object for the second finding that asks', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mutates } from '../../src/core/fixes/safety';
+import { mutates, mutatesAny } from '../../src/core/fixes/safety';
 import { escapeRegex } from '../../src/core/fixes/pyText';
 
 // mutates() tries its patterns only where the name (or `del`) occurs; the reference below searches
@@ -42,6 +42,7 @@ describe('mutates', () => {
           const want = reference(code, name, rebind);
           if (want !== undefined) found++;
           assert.equal(mutates(code, name, rebind), want, `${JSON.stringify(name)} in ${JSON.stringify(code)} (rebind ${rebind})`);
+          assert.equal(mutatesAny(code, name, rebind), want !== undefined, `mutatesAny ${JSON.stringify(name)} in ${JSON.stringify(code)} (rebind ${rebind})`);
         }
       }
     }

@@ -1,7 +1,7 @@
 // What every fix builder reads: the file's text and model, its line ending and indentation, and
 // the finding's call site and coroutine.
 import type { Resolver } from '../python/resolve';
-import type { CallSite, FileModel, FunctionInfo } from '../python/model';
+import type { Binding, CallSite, FileModel, FunctionInfo } from '../python/model';
 import type { Finding, Fix, FunctionKind, TextEdit } from '../types';
 import { ensureImport, type ImportNeed } from './imports';
 import type { FixMemo, FunctionIndex } from './safety';
@@ -31,6 +31,8 @@ export interface FixContext {
   fileNoqa?: Map<string, Fix | null>;
   /** Whether the file imports fastapi (asked per blocking finding, read once). */
   usesFastapi?: boolean;
+  /** Per function: its bindings to an httpx.AsyncClient (httpx.ts), read on first use. */
+  httpxClients?: Map<FunctionInfo, { name: string; b: Binding }[]>;
   /** What the last target's thread fixes move (thread.ts): its two variants are asked in a row. */
   threadMove?: { target: Target; move: ThreadMove | undefined };
 }
@@ -55,8 +57,10 @@ export function targetOf(ctx: FixContext, finding: Finding): Target | undefined 
 function siteAt(ctx: FixContext, start: number, end: number): CallSite | undefined {
   const calls = ctx.model.calls;
   if (ctx.callsSorted === undefined) {
+    // Each start read once (a compact model's `start` is a getter; this loop runs once per file, over all its calls).
     let sorted = true;
-    for (let i = 1; i < calls.length && sorted; i++) sorted = calls[i - 1].start <= calls[i].start;
+    let prev = calls.length ? calls[0].start : 0;
+    for (let i = 1; i < calls.length && sorted; i++) { const cur = calls[i].start; sorted = prev <= cur; prev = cur; }
     ctx.callsSorted = sorted;
   }
   if (ctx.callsSorted) {

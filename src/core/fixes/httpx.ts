@@ -9,8 +9,9 @@
 // or response use have no httpx equivalent (r.ok, iter_content, r.raw, hooks) are left to the
 // thread offload; raise_for_status() or an `except requests...` makes it a choice to check.
 import type { Fix } from '../types';
-import { boundList } from '../python/model';
+import { type Binding, boundList, type FunctionInfo } from '../python/model';
 import { awaitExpr, canAwaitAt, type FixContext, fnText, Imports, rawArgs, type Target } from './context';
+import { NEED } from './imports';
 import { type ArgText, atStatementStart, indentAt, lex, lineEndAt, lineStartAt, nextLineStart, splitArgs, usesWord } from './pyText';
 import { bodyCode, checkTitle, codeOnly } from './safety';
 
@@ -37,7 +38,7 @@ export function httpxFix(ctx: FixContext, t: Target): Fix | undefined {
   const raw = rawArgs(ctx, t.site);
   if (!args || raw === undefined) return undefined;
   const imports = new Imports(ctx, t.fn);
-  const conv = convertArgs(ctx, args, raw, t.site.argsStart + 1, method, !!rm, () => imports.need({ module: 'httpx' }));
+  const conv = convertArgs(ctx, args, raw, t.site.argsStart + 1, method, !!rm, () => imports.need(NEED.httpx));
   if (!conv) return undefined;
   const verb = conv.viaRequest ? 'request' : method;
   const inLoop = t.site.loop >= 0;
@@ -75,7 +76,7 @@ export function httpxFix(ctx: FixContext, t: Target): Fix | undefined {
   }
   const body = fnText(ctx, t.fn);
   const client = CLIENT_NAMES.find((n) => !usesWord(body, n));
-  const httpx = imports.need({ module: 'httpx' });
+  const httpx = imports.need(NEED.httpx);
   if (!client || !httpx) return undefined;
   const indent = pm[1];
   let callArgs = conv.callArgs;
@@ -163,6 +164,8 @@ function strUrlEdits(ctx: FixContext, t: Target): Fix['edits'] | undefined {
   // `requests.get(u).url` on the call itself.
   if (/^\.url\b/.test(after)) return undefined;
   if (!target?.[1]) return [];
+  // Every read to rewrite contains `.url` in the rest of the function (most functions have none).
+  if (!text.slice(t.site.end, t.fn.end).includes('.url')) return [];
   const code = codeOnly(text, t.site.end, t.fn.end);
   const out: Fix['edits'] = [];
   for (const m of code.matchAll(new RegExp(`(?<![\\w.])${target[1]}\\.url\\b`, 'g'))) {
@@ -178,16 +181,29 @@ function strUrlEdits(ctx: FixContext, t: Target): Fix['edits'] | undefined {
 
 /** A client the coroutine already has at the call: `async with httpx.AsyncClient() as c:` around it, or a parameter typed httpx.AsyncClient. */
 function existingClient(ctx: FixContext, t: Target): string | undefined {
-  const scope = ctx.model.scopes[t.fn.scope];
+  const clients = clientsOf(ctx, t.fn);
+  for (let i = 0; i < clients.length; i++) {
+    const { name, b } = clients[i];
+    if (b.kind === 'param') return name;
+    if (b.off <= t.site.start && insideBlock(ctx, b.off, t.site.start)) return name;
+  }
+  return undefined;
+}
+
+/** The function's bindings to an httpx.AsyncClient (`async with` targets, typed parameters), in scope order: read once per function and context. */
+function clientsOf(ctx: FixContext, fn: FunctionInfo): { name: string; b: Binding }[] {
+  let clients = ctx.httpxClients?.get(fn);
+  if (clients) return clients;
+  clients = [];
+  const scope = ctx.model.scopes[fn.scope];
   for (const [name, list] of scope.bindings) {
     for (const b of boundList(list)) {
       const type = b.kind === 'with' && b.expr ? ctx.resolver.resolve(b.expr) : b.kind === 'param' && b.annotation ? `${ctx.resolver.resolve(b.annotation)}()` : undefined;
-      if (type !== 'httpx.AsyncClient()') continue;
-      if (b.kind === 'param') return name;
-      if (b.off <= t.site.start && insideBlock(ctx, b.off, t.site.start)) return name;
+      if (type === 'httpx.AsyncClient()') clients.push({ name, b });
     }
   }
-  return undefined;
+  (ctx.httpxClients ??= new Map()).set(fn, clients);
+  return clients;
 }
 
 /** Whether `offset` is inside the block of the compound statement whose header holds `headerOffset`. */

@@ -11,6 +11,17 @@ export interface ImportNeed { module: string; name?: string; alternatives?: stri
 
 export interface ImportResult { local: string; edit?: TextEdit }
 
+/** The imports the fixes need, as constants: ensureImport's memo knows a need by its object. */
+export const NEED = {
+  asyncio: { module: 'asyncio' },
+  runInThreadpool: { module: 'fastapi.concurrency', name: 'run_in_threadpool', alternatives: ['starlette.concurrency.run_in_threadpool'] },
+  httpx: { module: 'httpx' },
+  pathlibPath: { module: 'pathlib', name: 'Path' },
+  functools: { module: 'functools' },
+  processPoolExecutor: { module: 'concurrent.futures', name: 'ProcessPoolExecutor' },
+  time: { module: 'time' },
+} as const satisfies Record<string, ImportNeed>;
+
 const STDLIB = new Set(('__future__ abc argparse array asyncio base64 bisect calendar codecs collections concurrent contextlib contextvars copy csv ' +
   'dataclasses datetime decimal email enum fractions functools gc getpass glob gzip hashlib heapq hmac html http importlib inspect io ' +
   'ipaddress itertools json locale logging math mimetypes multiprocessing operator os pathlib pickle platform pprint queue random re ' +
@@ -29,9 +40,12 @@ export function ensureImport(text: string, model: FileModel, need: ImportNeed, e
   // Every thread fix of a file asks for the same imports: once per need, scope and line ending in a fix run.
   let byNeed = memo.importNeeds.get(model);
   if (!byNeed || byNeed.text !== text) memo.importNeeds.set(model, (byNeed = { text, results: new Map() }));
-  const key = `${need.module}\u0000${need.name ?? ''}\u0000${need.alternatives?.join(',') ?? ''}\u0000${fnScope}\u0000${eol}`;
-  let r = byNeed.results.get(key);
-  if (r === undefined) byNeed.results.set(key, (r = findOrAddImport(text, model, need, eol, fnScope, memo) ?? null));
+  // By the need object (the fixes pass constants, see NEED), then scope and line ending: no key string built per call.
+  let perNeed = byNeed.results.get(need);
+  if (!perNeed) byNeed.results.set(need, (perNeed = new Map()));
+  const key = eol === '\n' ? fnScope * 2 : eol === '\r\n' ? fnScope * 2 + 1 : `${fnScope}\u0000${eol}`;
+  let r = perNeed.get(key);
+  if (r === undefined) perNeed.set(key, (r = findOrAddImport(text, model, need, eol, fnScope, memo) ?? null));
   // A fresh edit each time: fixes own their edits.
   if (!r) return undefined;
   return r.edit ? { local: r.local, edit: { ...r.edit } } : { local: r.local };

@@ -8,7 +8,7 @@ import type { CallSite, FunctionInfo } from '../python/model';
 import { runsUnconditionally } from '../rules/per-request-logging';
 import type { Finding, Fix } from '../types';
 import { type FixContext, Imports, type Target } from './context';
-import { afterImports } from './imports';
+import { afterImports, NEED } from './imports';
 import { fileNoqaFix, noqaFix } from './noqa';
 import { atStatementStart, escapeRegex, indentAt, lex, lineEndAt, lineStartAt, usesWord } from './pyText';
 
@@ -102,7 +102,7 @@ function logGuardFix(ctx: FixContext, site: CallSite, fn: FunctionInfo): Fix | u
     elapsed = `${s[2]} - ${s[1]} > 0.5`;
   } else {
     const imports = new Imports(ctx, fn);
-    const time = imports.need({ module: 'time' });
+    const time = imports.need(NEED.time);
     const start = ['request_start', 'start_time', 'started_at'].find((n) => !usesWord(ctx.text.slice(fn.start, fn.end), n));
     if (!time || !start) return undefined;
     edits.push(...imports.edits, { start: respLine, end: respLine, newText: `${resp[1]}${start} = ${time}.perf_counter()${ctx.eol}` });

@@ -10,6 +10,7 @@
 // Any other block keeps its finding: offloading only `open` would leave the reads on the loop.
 import type { Fix } from '../types';
 import { canAwaitAt, type FixContext, Imports, type Target } from './context';
+import { NEED } from './imports';
 import { indentAt, lex, lineEndAt, lineStartAt, nextLineStart, splitArgs } from './pyText';
 import { codeOnly } from './safety';
 
@@ -22,7 +23,8 @@ const MODES: Record<string, 'read_text' | 'read_bytes' | 'write_text' | 'write_b
 export function inWithHeader(ctx: FixContext, t: Target): boolean {
   const before = ctx.text.slice(lineStartAt(ctx.text, t.site.start), t.site.start);
   const after = ctx.text.slice(t.site.end, lineEndAt(ctx.text, t.site.end));
-  return /(^|[\s,(])with\s+(\(\s*)?$/.test(before) || /^\s+as\s+[A-Za-z_]\w*\s*[:,)]/.test(after);
+  // Each pattern holds its keyword (asked for every thread fix: most lines have neither).
+  return (before.includes('with') && /(^|[\s,(])with\s+(\(\s*)?$/.test(before)) || (after.includes('as') && /^\s+as\s+[A-Za-z_]\w*\s*[:,)]/.test(after));
 }
 
 export function pathFix(ctx: FixContext, t: Target): Fix | undefined {
@@ -67,8 +69,8 @@ export function pathFix(ctx: FixContext, t: Target): Fix | undefined {
   const method = MODES[mode];
   if (!method || (method.endsWith('bytes') && extra.length)) return undefined;
   const imports = new Imports(ctx, t.fn);
-  const asyncio = imports.need({ module: 'asyncio' });
-  const Path = imports.need({ module: 'pathlib', name: 'Path' });
+  const asyncio = imports.need(NEED.asyncio);
+  const Path = imports.need(NEED.pathlibPath);
   if (!asyncio || !Path) return undefined;
   const target = `${Path}(${args[0].text}).${method}`;
   const b = body.trim();

@@ -9,7 +9,7 @@ import { type Expr, offsetOf, scopeOf } from '../python/ir';
 import { type Binding, boundList } from '../python/model';
 import type { Fix } from '../types';
 import { awaitExpr, canAwaitAt, type FixContext, Imports, rawArgs, type Target, withArgs } from './context';
-import { afterImports } from './imports';
+import { afterImports, NEED } from './imports';
 import { lineEndAt, lineStartAt, splitArgs, usesWord } from './pyText';
 import { calleeSource, checkTitle, factsOf } from './safety';
 
@@ -47,13 +47,13 @@ export function processPoolFix(ctx: FixContext, t: Target): Fix | undefined {
   const args = splitArgs(ctx.text, t.site.argsStart, t.site.end, true);
   if (raw === undefined || !args) return undefined;
   const imports = new Imports(ctx, t.fn);
-  const asyncio = imports.need({ module: 'asyncio' });
+  const asyncio = imports.need(NEED.asyncio);
   if (!asyncio) return undefined;
   const callee = ctx.text.slice(t.site.start, t.site.calleeEnd);
   // run_in_executor takes positional arguments only: keywords go through functools.partial.
   let fnAndArgs: string;
   if (args.some((a) => a.kw && a.kw !== '*')) {
-    const functools = imports.need({ module: 'functools' });
+    const functools = imports.need(NEED.functools);
     if (!functools) return undefined;
     fnAndArgs = `${functools}.partial(${withArgs(callee, raw)})`;
   } else {
@@ -64,7 +64,7 @@ export function processPoolFix(ctx: FixContext, t: Target): Fix | undefined {
   if (!pool) {
     pool = POOL_NAMES.find((n) => !ctx.model.scopes[0].bindings.has(n) && !usesWord(ctx.text, n));
     for (let k = 2; !pool; k++) { const n = `_loopwise_process_pool_${k}`; if (!usesWord(ctx.text, n)) pool = n; }
-    const executor = imports.need({ module: 'concurrent.futures', name: 'ProcessPoolExecutor' });
+    const executor = imports.need(NEED.processPoolExecutor);
     if (!executor) return undefined;
     const at = afterImports(ctx.text, ctx.model, ctx.memo);
     decl.push({ start: at, end: at, newText: `${ctx.eol}${pool} = ${executor}()${ctx.eol}` });

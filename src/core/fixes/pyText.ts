@@ -347,6 +347,8 @@ function blankString(text: string, s: number, e: number, out: string[]): void {
 
 /** Whether an argument text is an unparenthesised generator expression (`f(x for x in y)`). */
 export function isBareGenerator(arg: string): boolean {
+  // The `for` it looks for is in the code, so in the text (stripping only blanks strings and comments).
+  if (!arg.includes('for')) return false;
   const flat = stripStrings(arg);
   let depth = 0;
   for (let i = 0; i < flat.length; i++) {

@@ -20,7 +20,7 @@ import { type Binding, boundList, type FileModel, type FunctionInfo } from '../p
 import type { Resolver } from '../python/resolve';
 import type { TextEdit } from '../types';
 import type { FixContext } from './context';
-import type { ImportResult, Region } from './imports';
+import type { ImportNeed, ImportResult, Region } from './imports';
 import { codeOnly, escapeRegex } from './pyText';
 
 /** A function's body with what the checks need, possibly from another file. */
@@ -41,6 +41,7 @@ const LOOP_API = /^asyncio\.(get_running_loop|get_event_loop|create_task|ensure_
 const FRAMEWORK_EXC = /^(fastapi|starlette)\.|HTTPException$|WebSocketException$|RequestValidationError$/;
 const MUTATORS = 'append|extend|update|pop|popitem|clear|insert|remove|add|discard|setdefault|sort|reverse|appendleft|extendleft|popleft';
 const MAX_DEPTH = 8;
+const RAISE = /\braise\s+([A-Za-z_][\w.]*)/g;
 
 /** Body text with strings blanked and comments removed, same length as the source (pyText.codeOnly). */
 export { codeOnly };
@@ -73,6 +74,36 @@ export function mutates(code: string, name: string, rebind: boolean): string | u
   const count = rebind ? 4 : 3;
   for (let i = 0; i < count; i++) { const m = firstMatch(patterns[i], code, i === 2 ? 'del' : name); if (m !== undefined) return m.trim(); }
   return undefined;
+}
+
+/**
+ * Whether mutates finds anything (what the safety checks ask). The patterns that start at the name
+ * (all but `del`'s) share `(?<![\w.])name`: one sticky regex of their alternatives, tried at each
+ * occurrence of the name (an unanchored search would try the lookbehind at every offset, see
+ * firstMatch), matches where one of them does: one regex call per occurrence instead of two or three.
+ */
+export function mutatesAny(code: string, name: string, rebind: boolean): boolean {
+  if (!code.includes(name)) return false;
+  if (firstMatch(anyPatternFor(name, rebind), code, name) !== undefined) return true;
+  return firstMatch(patternsFor(name)[2], code, 'del') !== undefined;
+}
+
+/** mutatesAny's sticky regex per name and rebind. */
+const anyPatterns = new Map<string, RegExp>();
+
+function anyPatternFor(name: string, rebind: boolean): RegExp {
+  const key = rebind ? `1${name}` : `0${name}`;
+  let re = anyPatterns.get(key);
+  if (!re) {
+    const n = escapeRegex(name);
+    const write = `\\s*(?:\\[[^\\]\\n]*\\]|\\.[A-Za-z_]\\w*)+\\s*(?:=(?!=)|[-+*/|&^%@]=|//=|>>=|<<=|\\*\\*=)`;
+    const call = `\\.(?:${MUTATORS})\\s*\\(`;
+    const assign = `\\s*(?:=(?!=)|[-+*/|&^%@]=)`;
+    re = new RegExp(`(?<![\\w.])${n}(?:${write}|${call}${rebind ? `|${assign}` : ''})`, 'y');
+    if (anyPatterns.size >= 4096) anyPatterns.clear();
+    anyPatterns.set(key, re);
+  }
+  return re;
 }
 
 /**
@@ -159,6 +190,8 @@ function functionsByName(model: FileModel, memo: FixMemo): Map<string, FunctionI
  */
 export interface FixMemo {
   facts: Map<FunctionInfo, Facts>;
+  /** factsOf(..., 'thread') by function (threadFactsOf). */
+  threadFacts: Map<FunctionInfo, Facts>;
   /** What each function's own body and calls do (ownFacts), for every walk that passes it. */
   own: Map<FunctionInfo, OwnFacts>;
   /** Per file: the module-level names ownFacts checks (moduleNames). */
@@ -169,8 +202,8 @@ export interface FixMemo {
   resolved: Map<Expr, string | null>;
   code: Map<FunctionInfo, string>;
   byName: Map<FileModel, Map<string, FunctionInfo>>;
-  /** Per file: its code (strings blanked, comments removed) and the direct uses of each name asked about (plainDef). */
-  uses: Map<FileModel, { code: string; byName: Map<string, number[]> }>;
+  /** Per file: what plainDef's usedElsewhere has read of it. */
+  uses: Map<FileModel, FileUses>;
   /** Per function: whether other code of its file uses its name directly (plainDef). */
   usedElsewhere: Map<FunctionInfo, boolean>;
   /** Per function: the failed conditions of its plain def fix, null when it gets none (plainDef). */
@@ -178,13 +211,25 @@ export interface FixMemo {
   /** Per file: its head-of-file import statements and their groups (imports.ts), with the text they were read from. */
   imports: Map<FileModel, { text: string; region: Region }>;
   /** Per file: ensureImport's answer to each need (null: the name is taken), with the text it was read from. */
-  importNeeds: Map<FileModel, { text: string; results: Map<string, ImportResult | null> }>;
+  importNeeds: Map<FileModel, { text: string; results: Map<ImportNeed, Map<number | string, ImportResult | null>> }>;
   /** Per file: the edit adding each import line (imports.ts; the same for every function), with the text it was read from. */
   importEdits: Map<FileModel, { text: string; edits: Map<string, TextEdit> }>;
 }
 
 export function newFixMemo(): FixMemo {
-  return { facts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map(), importEdits: new Map() };
+  return { facts: new Map(), threadFacts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map(), importEdits: new Map() };
+}
+
+/** What plainDef reads of a file to tell whether a function's name is used elsewhere. */
+export interface FileUses {
+  /** Names asked about so far (until `words` is read). */
+  asked: number;
+  /** The offsets of each whole word of the text that names a coroutine of the file (see plainDef's wordsOf); null: no index. */
+  words?: Map<string, number[]> | null;
+  /** The code (strings blanked, comments removed), read when a name occurs more than once. */
+  code?: string;
+  /** The direct uses of each name asked about. */
+  byName: Map<string, number[]>;
 }
 
 /** The function's body (from `bodyStart`) with strings blanked and comments removed. */
@@ -197,9 +242,17 @@ export function bodyCode(text: string, fn: FunctionInfo, memo?: FixMemo): string
   return code;
 }
 
-/** What the function (and every local sync function it calls) does that a move could change. */
-export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo): Facts {
-  const known = memo?.facts.get(start.fn);
+/**
+ * What the function (and every local sync function it calls) does that a move could change. `thread`:
+ * only the hazards of a move to a thread (every hazard but param-mutation and framework-exception,
+ * which only the process pool and gather read), so the walk does not read each body's parameter
+ * writes and raise statements; each hazard it has is the one the whole walk finds (one walk, the same
+ * order, each hazard's first reason).
+ */
+export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo, only?: 'thread'): Facts {
+  const all = only === undefined;
+  const byFn = all ? memo?.facts : memo?.threadFacts;
+  const known = byFn?.get(start.fn);
   if (known) return known;
   const hazards = new Map<Hazard, string>();
   let complete = true;
@@ -210,8 +263,11 @@ export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo):
     seen.add(s.fn.qname);
     const own = ownFacts(s, index, memo);
     note('global-write', own.globalWrite);
-    note('param-mutation', own.paramMutation);
-    note('framework-exception', own.frameworkException);
+    if (all) {
+      const x = ownExtras(s, own, memo);
+      note('param-mutation', x.paramMutation);
+      note('framework-exception', x.frameworkException);
+    }
     for (let i = 0; i < own.calls.length; i++) {
       const c = own.calls[i];
       note('loop-api', c.loopApi);
@@ -226,8 +282,13 @@ export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo):
   };
   walk(start, 0, true);
   const facts = { hazards, complete };
-  memo?.facts.set(start.fn, facts);
+  byFn?.set(start.fn, facts);
   return facts;
+}
+
+/** factsOf(start, index, memo, 'thread'): the hazards of running the function in a thread (plain def, thread fixes). */
+export function threadFactsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo): Facts {
+  return factsOf(start, index, memo, 'thread');
 }
 
 /**
@@ -237,10 +298,10 @@ export function factsOf(start: FnSource, index?: FunctionIndex, memo?: FixMemo):
  */
 interface OwnFacts {
   globalWrite?: string;
-  paramMutation?: string;
-  frameworkException?: string;
   calls: { loopApi?: string; connects: boolean; target?: FnSource; unknownDef: boolean }[];
   threadAffine?: string;
+  /** Read when a walk of all hazards first passes the function (ownExtras). */
+  extras?: { paramMutation?: string; frameworkException?: string };
 }
 
 function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts {
@@ -253,27 +314,17 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
   if (scope?.globals) {
     for (const g of scope.globals) {
       if (own.globalWrite) break;
-      if (mutates(code, g, true)) own.globalWrite = `${s.fn.name} writes the global ${g}`;
+      if (mutatesAny(code, g, true)) own.globalWrite = `${s.fn.name} writes the global ${g}`;
     }
   }
   const mod = moduleNames(s, memo);
   if (!own.globalWrite) {
     for (let i = 0; i < mod.values.length; i++) {
       const name = mod.values[i];
-      if (scope?.bindings.has(name)) continue;
-      if (mutates(code, name, false)) { own.globalWrite = `${s.fn.name} changes the module-level ${name}`; break; }
+      // Most module-level names never occur in a given body: that (native) test first, then the scope's.
+      if (!code.includes(name) || scope?.bindings.has(name)) continue;
+      if (mutatesAny(code, name, false)) { own.globalWrite = `${s.fn.name} changes the module-level ${name}`; break; }
     }
-  }
-  for (let i = 0; i < s.fn.params.length; i++) {
-    const p = s.fn.params[i];
-    if (p.name === 'self' || p.name === 'cls') continue;
-    if (mutates(code, p.name, false)) { own.paramMutation = `${s.fn.name} changes its argument ${p.name}`; break; }
-  }
-  const raise = /\braise\s+([A-Za-z_][\w.]*)/g;
-  for (const m of code.matchAll(raise)) {
-    const resolved = s.resolver.resolveName(m[1].split('.')[0], s.fn.scope, s.fn.bodyStart + (m.index ?? 0));
-    const full = resolved ? resolved + m[1].slice(m[1].split('.')[0].length) : m[1];
-    if (FRAMEWORK_EXC.test(full)) { own.frameworkException = `${s.fn.name} raises ${m[1]}`; break; }
   }
   const ids = s.fn.calls;
   for (let k = 0; k < ids.length; k++) {
@@ -304,6 +355,27 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
   }
   memo?.own.set(s.fn, own);
   return own;
+}
+
+/** What the process pool and gather also ask of a function's own body: a parameter written, a framework exception raised. */
+function ownExtras(s: FnSource, own: OwnFacts, memo?: FixMemo): NonNullable<OwnFacts['extras']> {
+  if (own.extras) return own.extras;
+  const code = bodyCode(s.text, s.fn, memo);
+  const x: NonNullable<OwnFacts['extras']> = {};
+  for (let i = 0; i < s.fn.params.length; i++) {
+    const p = s.fn.params[i];
+    if (p.name === 'self' || p.name === 'cls') continue;
+    if (mutatesAny(code, p.name, false)) { x.paramMutation = `${s.fn.name} changes its argument ${p.name}`; break; }
+  }
+  // One regex for every body, its matches read with exec (matchAll copies the regex per call); a body without `raise` has none.
+  const raise = RAISE;
+  raise.lastIndex = 0;
+  for (let m = code.includes('raise') ? raise.exec(code) : null; m; m = raise.exec(code)) {
+    const resolved = s.resolver.resolveName(m[1].split('.')[0], s.fn.scope, s.fn.bodyStart + (m.index ?? 0));
+    const full = resolved ? resolved + m[1].slice(m[1].split('.')[0].length) : m[1];
+    if (FRAMEWORK_EXC.test(full)) { x.frameworkException = `${s.fn.name} raises ${m[1]}`; break; }
+  }
+  return (own.extras = x);
 }
 
 /**
@@ -338,6 +410,7 @@ function moduleNames(s: FnSource, memo?: FixMemo): { values: string[]; connectio
 export interface MoveCheck {
   /** Conditions that failed, as short "check: ..." phrases; empty when the move keeps behaviour. */
   problems: string[];
+  /** The callee's thread hazards (threadFactsOf), for a local sync function. */
   facts?: Facts;
 }
 
@@ -349,7 +422,7 @@ export function threadCheck(ctx: FixContext, callee: Expr, call: string, receive
   const src = calleeSource(ctx, callee, ctx.functions, ctx.memo);
   let facts: Facts | undefined;
   if (src && !src.fn.isAsync) {
-    facts = factsOf(src, ctx.functions, ctx.memo);
+    facts = threadFactsOf(src, ctx.functions, ctx.memo);
     for (const h of THREAD_HAZARDS) { const why = facts.hazards.get(h); if (why) problems.push(why); }
   }
   if (sqliteReceiver(ctx, call, receiverText)) problems.push(`${receiverText} is a sqlite3 connection bound to the loop thread`);

@@ -7,6 +7,7 @@
 // the bound method is what is passed. The safety conditions (safety.ts) decide whether it is preferred.
 import type { Fix } from '../types';
 import { awaitExpr, canAwaitAt, type FixContext, Imports, rawArgs, type Target, withArgs } from './context';
+import { NEED } from './imports';
 import { isBareGenerator, lex, splitArgs, stripStrings } from './pyText';
 import { inWithHeader } from './path';
 import { checkTitle, codeOnly, threadCheck } from './safety';
@@ -77,10 +78,10 @@ export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, wa
   const imports = new Imports(ctx, t.fn);
   let wrapper: string | undefined;
   if (variant === 'to_thread') {
-    const asyncio = imports.need({ module: 'asyncio' });
+    const asyncio = imports.need(NEED.asyncio);
     wrapper = asyncio && `${asyncio}.to_thread`;
   } else {
-    wrapper = imports.need({ module: 'fastapi.concurrency', name: 'run_in_threadpool', alternatives: ['starlette.concurrency.run_in_threadpool'] });
+    wrapper = imports.need(NEED.runInThreadpool);
   }
   if (!wrapper) return undefined;
   let call: string;
