@@ -1363,6 +1363,8 @@ class Run {
     }
     this.carryable = carryable;
     this.costItems = opts.costItems !== false || carryable;
+    // Sync costs' per-kind times make only the reports' cost items.
+    if (!this.costItems) this.graph.noKinds();
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
     this.fastapi = fastapi ? fastapi.rebind(this.index) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
@@ -1462,9 +1464,9 @@ class Run {
         for (let i = 0; i < fns.length; i++) {
           const fn = fns[i];
           if (fn.isLambda) continue;
-          const ref = { mod, fn };
           const role = this.fastapi.roleOf(fn);
           if (!fn.isAsync && !role) continue;
+          const ref = { mod, fn };
           const before = this.findings.length;
           if (fn.isAsync) this.reportCoroutine(ref, role);
           handlers.push(this.handlerReport(ref, role, this.findings.length - before));

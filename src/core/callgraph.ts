@@ -145,6 +145,18 @@ export class CallGraph {
     this.syncCosts.untrack();
   }
 
+  /** Whether sync costs keep their per-kind times (see noKinds). */
+  private keepKinds = true;
+
+  /**
+   * For a run whose sums keep no cost-table items (a scan's, see AnalyzeOptions.costItems) and that no
+   * later run carries from: a sync cost's per-kind times (SyncCost.kinds) are read only to make those
+   * items, so they are not summed (every sync cost shares one empty record).
+   */
+  noKinds(): void {
+    this.keepKinds = false;
+  }
+
   /** Notes the modules as indexed now, so that the next run's graph can carry this one's work over (see carryFrom). */
   carryable(): void {
     this.modulesAt = new Map(this.index.modules);
@@ -406,13 +418,11 @@ export class CallGraph {
     if (!names) this.calleeNames.set(calls, (names = new Array(calls.length)));
     const known = names[site.id];
     if (known !== undefined) return known ?? undefined;
-    let out: string | undefined;
-    const hit = this.memo?.names.get(site.callee);
-    if (hit !== undefined) out = hit ?? undefined;
-    else {
-      const q = mod.resolver.resolve(site.callee);
-      out = q === undefined ? undefined : this.index.canonicalize(q);
-    }
+    // Not looked up in the cross-run memo: while nothing is watched only canonical() fills it, for
+    // few call sites' callees, so the lookup (a WeakMap read per site) almost never hit; resolving
+    // again gives the same name.
+    const q = mod.resolver.resolve(site.callee);
+    const out = q === undefined ? undefined : this.index.canonicalize(q);
     names[site.id] = out ?? null;
     return out;
   }
@@ -448,8 +458,10 @@ export class CallGraph {
   }
 
   private classify(mod: ModuleEntry, site: CallSite): CallInfo {
+    // Nothing is noted while no module is watched (a scan): no closure or reads set per call site then.
+    if (!this.index.watching) return this.classifyIn(mod, site);
     const info = this.index.reading(this.memo?.readsOf(mod), () => this.classifyIn(mod, site));
-    if (this.index.watching) this.noteListeners(mod, info);
+    this.noteListeners(mod, info);
     return info;
   }
 
@@ -806,8 +818,8 @@ export class CallGraph {
     if (out) return out;
     const t = this.syncTarget(c);
     const listeners = this.listenersOf(c);
-    const props = c.props ?? [];
-    out = !listeners.length && !props.length ? (t ? [{ t }] : NO_EDGES) : [...props, ...(t ? [{ t }] : []), ...listeners];
+    const props = c.props;
+    out = !listeners.length && !props?.length ? (t ? [{ t }] : NO_EDGES) : [...(props ?? []), ...(t ? [{ t }] : []), ...listeners];
     c.edges = out;
     return out;
   }
@@ -903,9 +915,10 @@ export class CallGraph {
   syncCost(ref: FunctionRef, stack: Set<string> = new Set()): SyncCost {
     const memo = this.syncCosts.get(ref.fn.qname, stack);
     if (memo) return memo;
-    if (stack.has(ref.fn.qname)) { this.syncCosts.cut(stack); return { cpuMs: 0, ioMs: 0, kinds: {} }; }
+    const keep = this.keepKinds;
+    if (stack.has(ref.fn.qname)) { this.syncCosts.cut(stack); return { cpuMs: 0, ioMs: 0, kinds: keep ? {} : NO_KINDS }; }
     stack.add(ref.fn.qname);
-    const out: SyncCost = { cpuMs: 0, ioMs: 0, kinds: {} };
+    const out: SyncCost = { cpuMs: 0, ioMs: 0, kinds: keep ? {} : NO_KINDS };
     const calls = this.callsOf(ref);
     for (let i = 0; i < calls.length; i++) {
       const c = calls[i];
@@ -913,11 +926,11 @@ export class CallGraph {
         const kind = c.rule ? c.rule.kind : c.ioKind!;
         const cost = this.costKind(kind);
         if (cost.type === 'cpu') out.cpuMs += cost.ms; else out.ioMs += cost.ms;
-        addKind(out.kinds, kind, cost.ms);
+        if (keep) addKind(out.kinds, kind, cost.ms);
         continue;
       }
       const edges = this.syncEdges(c);
-      for (let j = 0; j < edges.length; j++) { const sub = this.syncCost(edges[j].t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; mergeKinds(out.kinds, sub.kinds); }
+      for (let j = 0; j < edges.length; j++) { const sub = this.syncCost(edges[j].t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; if (keep) mergeKinds(out.kinds, sub.kinds); }
     }
     stack.delete(ref.fn.qname);
     this.syncCosts.set(ref, out);
@@ -1193,6 +1206,9 @@ export class CostMemo<T> {
     return out;
   }
 }
+
+/** SyncCost.kinds of every sync cost of a graph that keeps none (see CallGraph.noKinds): never written. */
+const NO_KINDS: KindTimes = Object.freeze({}) as KindTimes;
 
 /** Which module each classified function belongs to (see callsOf; a record never changes module). */
 const fnModules = new WeakMap<FunctionInfo, string>();

@@ -315,10 +315,17 @@ export class SymbolIndex {
   /** Resolved value of a module-level name (`client` -> `openai.OpenAI()`), or undefined. */
   topSymbol(mod: ModuleEntry, name: string): string | undefined {
     const key = `${mod.model.module}\u0000${name}`;
-    this.noteIn(mod.model.module, name);
-    if (this.topMemo.has(key)) { this.replay('t', key); return this.topMemo.get(key); }
+    const noting = this.readers.length > 0;
+    if (noting) this.noteIn(mod.model.module, name);
+    // One lookup for a hit (a value is a string; undefined is held only with the key present).
+    const known = this.topMemo.get(key);
+    if (known !== undefined || this.topMemo.has(key)) { if (noting) this.replay('t', key); return known; }
     this.topMemo.set(key, undefined); // cycle guard
-    const out = this.tracked('t', key, () => this.topValue(mod, name));
+    let out: string | undefined;
+    if (!this.watched.size) {
+      this.pending++;
+      try { out = this.topValue(mod, name); } finally { this.pending--; }
+    } else out = this.tracked('t', key, () => this.topValue(mod, name));
     this.topMemo.set(key, out);
     return out;
   }
@@ -348,8 +355,16 @@ export class SymbolIndex {
 
   canonicalize(q: string): string {
     const hit = this.memo.get(q);
-    if (hit !== undefined) { this.replay('c', q); return hit; }
-    const out = this.tracked('c', q, () => this.rewrite(q));
+    if (hit !== undefined) {
+      if (this.readers.length) this.replay('c', q);
+      return hit;
+    }
+    let out: string;
+    // While nothing is watched (a scan), no closure per name (tracked's bookkeeping, inline).
+    if (!this.watched.size) {
+      this.pending++;
+      try { out = this.rewrite(q); } finally { this.pending--; }
+    } else out = this.tracked('c', q, () => this.rewrite(q));
     this.memo.set(q, out);
     return out;
   }
@@ -428,11 +443,13 @@ export class SymbolIndex {
 
   /** `Cls().member`: a method, an instance attribute, a base class's member, or `__call__`. */
   private memberStep(segs: Seg[]): string | undefined {
+    // The dotted path of segs[0..i], made only at segments called (`()`): most names have none.
     let path = '';
+    let upTo = 0;
     for (let i = 0; i < segs.length; i++) {
-      path = path ? `${path}.${segs[i].name}` : segs[i].name;
       const suffix = segs[i].suffix;
-      if (!suffix.startsWith('()')) continue;
+      if (suffix.charCodeAt(0) !== 40 || suffix.charCodeAt(1) !== 41) continue;
+      for (; upTo <= i; upTo++) path = path ? `${path}.${segs[upTo].name}` : segs[upTo].name;
       if (this.watched.size) this.note(path);
       const fnRef = this.functions.get(path);
       if (fnRef) {
