@@ -1465,10 +1465,11 @@ class Run {
           const fn = fns[i];
           if (fn.isLambda) continue;
           const role = this.fastapi.roleOf(fn);
-          if (!fn.isAsync && !role) continue;
+          const isAsync = fn.isAsync;
+          if (!isAsync && !role) continue;
           const ref = { mod, fn };
           const before = this.findings.length;
-          if (fn.isAsync) this.reportCoroutine(ref, role);
+          if (isAsync) this.reportCoroutine(ref, role);
           handlers.push(this.handlerReport(ref, role, this.findings.length - before));
         }
       });
@@ -1567,6 +1568,7 @@ class Run {
       index: this.index,
       graph: this.graph,
       roleOf: (fn) => this.fastapi.roleOf(fn),
+      hasRole: (kind) => this.fastapi.hasRole(kind),
       enabled: (code) => this.rules.enabled(code),
       textOf: (file) => this.texts?.get(file),
       loggingCoroutines: this.loggingCoroutines,

@@ -98,6 +98,19 @@ export class FastApiModel {
     return this.roles.get(fn.qname);
   }
 
+  /** The kinds of role some function has, once asked (roles are set only while the model is made). */
+  private kindsMemo: Set<FunctionKind> | undefined;
+
+  /** Whether some function has a role of this kind (a check for one kind's functions can skip the others). */
+  hasRole(kind: FunctionKind): boolean {
+    if (!this.kindsMemo) {
+      const kinds = new Set<FunctionKind>();
+      this.roles.forEach((r) => kinds.add(r.kind));
+      this.kindsMemo = kinds;
+    }
+    return this.kindsMemo.has(kind);
+  }
+
   private setRole(ref: FunctionRef, kind: FunctionKind, route: string | null, deps: FunctionRef[] = []): void {
     const cur = this.roles.get(ref.fn.qname);
     if (!cur || KIND_ORDER.indexOf(kind) < KIND_ORDER.indexOf(cur.kind)) {

@@ -10,6 +10,8 @@ export interface LoopCheckContext {
   index: SymbolIndex;
   graph: CallGraph;
   roleOf(fn: FunctionInfo): Role | undefined;
+  /** Whether some function of the workspace has a role of this kind (absent: maybe). */
+  hasRole?(kind: Role['kind']): boolean;
   enabled(code: string): boolean;
   /** The file's text, for checks that read its layout (indentation, block headers). */
   textOf(file: string): string | undefined;
