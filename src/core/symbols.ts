@@ -363,7 +363,8 @@ export class SymbolIndex {
     // While nothing is watched (a scan), no closure per name (tracked's bookkeeping, inline).
     if (!this.watched.size) {
       this.pending++;
-      try { out = this.rewrite(q); } finally { this.pending--; }
+      this.busy.add(q);
+      try { out = this.rewrite(q); } finally { this.pending--; this.busy.delete(q); }
     } else out = this.tracked('c', q, () => this.rewrite(q));
     this.memo.set(q, out);
     return out;
@@ -602,30 +603,44 @@ export class SymbolIndex {
   }
 
   /**
-   * Canonical names of a class's bases (callers only read the list). Asked outside any resolution
-   * under way and while no module is watched, kept per class until resolutions are forgotten: inside
-   * a resolution the answer may use that resolution's in-progress value (see rewrite), and a watcher
-   * notes the reads each ask makes.
+   * Canonical names of a class's bases (callers only read the list), kept per class until
+   * resolutions are forgotten while no module is watched (a watcher notes the reads each ask makes).
+   * The list is canonicalize() of each base's resolved name: inside a resolution under way, a base
+   * whose name is being rewritten (see rewrite, `busy`) reads that rewrite's in-progress value, so a
+   * list is kept only when none of its names was busy, and a kept one is given only while none is
+   * (otherwise it is made again, as every ask did): then it is what making it again would give.
    */
   bases(c: ClassRef): readonly string[] {
-    if (this.watched.size || this.pending) return this.basesOf(c);
+    if (this.watched.size) return this.basesOf(c);
     const hit = this.basesMemo.get(c.cls);
-    if (hit && hit.mod === c.mod) return hit.bases;
-    const bases = this.basesOf(c);
-    this.basesMemo.set(c.cls, { mod: c.mod, bases });
+    if (hit && hit.mod === c.mod && !this.anyBusy(hit.raws)) return hit.bases;
+    const raws: string[] = [];
+    const bases = this.basesOf(c, raws);
+    if (!this.anyBusy(raws)) this.basesMemo.set(c.cls, { mod: c.mod, bases, raws });
     return bases;
   }
 
-  private basesMemo = new Map<ClassInfo, { mod: ModuleEntry; bases: string[] }>();
+  private basesMemo = new Map<ClassInfo, { mod: ModuleEntry; bases: string[]; raws: string[] }>();
   /** Memoised resolutions under way (see tracked), while no module is watched. */
   private pending = 0;
+  /** The names whose rewrite is under way (while no module is watched): canonicalize gives them as they are. */
+  private busy = new Set<string>();
 
-  private basesOf(c: ClassRef): string[] {
+  private anyBusy(names: readonly string[]): boolean {
+    if (!this.busy.size) return false;
+    for (let i = 0; i < names.length; i++) if (this.busy.has(names[i])) return true;
+    return false;
+  }
+
+  /** `raws`: gets each base's resolved name, before canonicalize. */
+  private basesOf(c: ClassRef, raws?: string[]): string[] {
     const out: string[] = [];
     for (const b of c.cls.bases) {
       // `class Users(Repository[User, UserRow])`: the base is `Repository`.
       const r = c.mod.resolver.resolve(b.k === 'sub' ? b.o : b);
-      if (r) out.push(this.canonicalize(r));
+      if (!r) continue;
+      raws?.push(r);
+      out.push(this.canonicalize(r));
     }
     return out;
   }
