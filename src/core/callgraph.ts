@@ -413,17 +413,18 @@ export class CallGraph {
    */
   calleeName(mod: ModuleEntry, site: CallSite): string | undefined {
     const calls = mod.model.calls;
-    if (this.index.watching || calls[site.id] !== site) return this.canonical(mod, site.callee);
+    const id = site.id;
+    if (this.index.watching || calls[id] !== site) return this.canonical(mod, site.callee);
     let names = this.calleeNames.get(calls);
     if (!names) this.calleeNames.set(calls, (names = new Array(calls.length)));
-    const known = names[site.id];
+    const known = names[id];
     if (known !== undefined) return known ?? undefined;
     // Not looked up in the cross-run memo: while nothing is watched only canonical() fills it, for
     // few call sites' callees, so the lookup (a WeakMap read per site) almost never hit; resolving
     // again gives the same name.
     const q = mod.resolver.resolve(site.callee);
     const out = q === undefined ? undefined : this.index.canonicalize(q);
-    names[site.id] = out ?? null;
+    names[id] = out ?? null;
     return out;
   }
 
@@ -621,7 +622,8 @@ export class CallGraph {
    */
   private modelHeuristic(mod: ModuleEntry, info: CallInfo): CallInfo {
     const { site, canonical } = info;
-    if (site.awaited || site.callee.k !== 'attr' || !MODEL_METHODS.has(site.callee.a)) return info;
+    // The callee's shape first: most sites fail it, with no read of the site's flags.
+    if (site.callee.k !== 'attr' || !MODEL_METHODS.has(site.callee.a) || site.awaited) return info;
     const recv = site.callee.o;
     const name = recv.k === 'name' ? recv.n : recv.k === 'attr' ? recv.a : undefined;
     if (!name || !MODEL_RECEIVER.test(name)) return info;

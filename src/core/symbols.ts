@@ -113,8 +113,8 @@ export class SymbolIndex {
     this.memoDeps.clear();
   }
 
-  /** Whether reads are noted (some module is watched). */
-  get watching(): boolean { return this.watched.size > 0; }
+  /** Whether reads are noted (some module is watched): a field, set by watch() (read per call site). */
+  watching = false;
 
   /** The watched modules, as a key (see watch). */
   get watchKey(): string { return [...this.watched.keys()].sort().join('\n'); }
@@ -127,6 +127,7 @@ export class SymbolIndex {
     const next = new Map([...modules].map((m) => [m, `${m}.`]));
     if ([...next.keys()].sort().join('\n') === this.watchKey) return;
     this.watched = next;
+    this.watching = next.size > 0;
     this.forgetResolutions();
   }
 

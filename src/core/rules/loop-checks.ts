@@ -40,6 +40,24 @@ export function suppressedOn(mod: ModuleEntry, first: number, last: number, code
   return false;
 }
 
+const bareMemo = new WeakMap<object, CallSite[]>();
+
+/**
+ * The model's call sites that are a whole expression statement and not awaited (`send(x)`,
+ * `asyncio.create_task(job())`), in order: what LW302 and LW303 look at. Once per model (both checks
+ * read it; re-analyses after an edit reuse it), so the workspace's sites are walked once, not per check.
+ */
+export function bareCalls(mod: ModuleEntry): readonly CallSite[] {
+  let out = bareMemo.get(mod.model);
+  if (!out) {
+    out = [];
+    const calls = mod.model.calls;
+    for (let i = 0; i < calls.length; i++) { const site = calls[i]; if (site.stmt && !site.awaited) out.push(site); }
+    bareMemo.set(mod.model, out);
+  }
+  return out;
+}
+
 /** The function a call site is in, or undefined at module level. */
 export function fnOf(mod: ModuleEntry, site: CallSite): FunctionInfo | undefined {
   return site.fn >= 0 ? mod.model.functions[site.fn] : undefined;
