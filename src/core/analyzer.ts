@@ -1700,7 +1700,9 @@ class Run {
     // A def handler's threadpool cost goes straight into the empty sum (as adding a sum of its own would).
     if (ref.fn.isAsync) cost.add(this.coroutineCost(ref)); else this.threadpoolCost(ref, cost);
     if (kind === 'route' || kind === 'websocket') { cost.cpuMs += this.costs.of('base').ms; cost.item(this.costs, 'base', 'overhead', this.costs.of('base').ms); }
-    for (const d of role?.deps ?? []) {
+    const deps = role?.deps;
+    for (let i = 0; deps && i < deps.length; i++) {
+      const d = deps[i];
       if (d.fn.qname === ref.fn.qname) continue;
       cost.add(d.fn.isAsync ? this.coroutineCost(d) : this.threadpoolCost(d));
     }

@@ -514,7 +514,8 @@ export class CallGraph {
     // Every call site of the analysis passes here: no closure or array unless a getter's name is read.
     let reads: Extract<Expr, { k: 'attr' }>[] | undefined;
     if (site.callee.k === 'attr') reads = attrReads(names, site.callee.o, 0, reads);
-    for (const a of site.args) reads = attrReads(names, a, 0, reads);
+    const args = site.args;
+    for (let i = 0; i < args.length; i++) reads = attrReads(names, args[i], 0, reads);
     for (const k in site.kw) reads = attrReads(names, site.kw[k], 0, reads);
     if (!reads) return NO_EDGES;
     const out: SyncEdge[] = [];
@@ -914,9 +915,11 @@ export class CallGraph {
   }
 
   /** Estimated time of a sync function: its CPU and its (synchronous) I/O, cycles counted once. */
-  syncCost(ref: FunctionRef, stack: Set<string> = new Set()): SyncCost {
-    const memo = this.syncCosts.get(ref.fn.qname, stack);
+  syncCost(ref: FunctionRef, on?: Set<string>): SyncCost {
+    // A memoised cost asked from outside any sum taints no stack: no set is made for it.
+    const memo = this.syncCosts.get(ref.fn.qname, on ?? NO_STACK);
     if (memo) return memo;
+    const stack = on ?? new Set<string>();
     const keep = this.keepKinds;
     if (stack.has(ref.fn.qname)) { this.syncCosts.cut(stack); return { cpuMs: 0, ioMs: 0, kinds: keep ? {} : NO_KINDS }; }
     stack.add(ref.fn.qname);
@@ -1208,6 +1211,9 @@ export class CostMemo<T> {
     return out;
   }
 }
+
+/** The stack of a sync cost asked for outside any sum: never added to (CostMemo.get only reads it). */
+const NO_STACK: Set<string> = new Set();
 
 /** SyncCost.kinds of every sync cost of a graph that keeps none (see CallGraph.noKinds): never written. */
 const NO_KINDS: KindTimes = Object.freeze({}) as KindTimes;

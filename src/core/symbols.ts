@@ -253,7 +253,9 @@ export class SymbolIndex {
    */
   private addFunctions(e: ModuleEntry): void {
     const own = `${e.model.module}.`;
-    for (const fn of e.model.functions) {
+    const fns = e.model.functions;
+    for (let i = 0; i < fns.length; i++) {
+      const fn = fns[i];
       if (fn.isLambda) continue;
       this.functions.set(fn.qname, { mod: e, fn });
       if (!fn.qname.startsWith(own)) this.addWord(fn.qname);
@@ -263,7 +265,9 @@ export class SymbolIndex {
   /** A module's classes by qualified name (words as addFunctions). */
   private addClasses(e: ModuleEntry): void {
     const own = `${e.model.module}.`;
-    for (const cls of e.model.classes) {
+    const classes = e.model.classes;
+    for (let i = 0; i < classes.length; i++) {
+      const cls = classes[i];
       this.classes.set(cls.qname, { mod: e, cls });
       if (!cls.qname.startsWith(own)) this.addWord(cls.qname);
     }
@@ -364,8 +368,8 @@ export class SymbolIndex {
     // While nothing is watched (a scan), no closure per name (tracked's bookkeeping, inline).
     if (!this.watched.size) {
       this.pending++;
-      this.busy.add(q);
-      try { out = this.rewrite(q); } finally { this.pending--; this.busy.delete(q); }
+      this.busy[this.busyDepth++] = q;
+      try { out = this.rewrite(q); } finally { this.pending--; this.busyDepth--; }
     } else out = this.tracked('c', q, () => this.rewrite(q));
     this.memo.set(q, out);
     return out;
@@ -373,16 +377,17 @@ export class SymbolIndex {
 
   private rewrite(q: string): string {
     let cur = q;
-    // The names met (a cycle ends the rewrite): made at the first rewrite, as most names have none.
-    let seen: Set<string> | undefined;
+    // The names met (a cycle ends the rewrite): made at the first rewrite, as most names have none; at
+    // most MAX_STEPS of them, so a list (a Set's table cost more to make than its lookups saved).
+    let seen: string[] | undefined;
     // Marked in progress: a rewrite that asks for `q` again (a `__getattr__` forwarding to an
     // attribute whose type is that same question) gets `q` back instead of recursing forever.
     this.memo.set(q, q);
     for (let step = 0; step < MAX_STEPS; step++) {
       if (step > 0) {
-        seen ??= new Set<string>().add(q);
-        if (seen.has(cur)) break;
-        seen.add(cur);
+        seen ??= [q];
+        if (seen.includes(cur)) break;
+        seen.push(cur);
       }
       const next = this.step(cur);
       if (next === undefined) break;
@@ -624,12 +629,19 @@ export class SymbolIndex {
   private basesMemo = new Map<ClassInfo, { mod: ModuleEntry; bases: string[]; raws: string[] }>();
   /** Memoised resolutions under way (see tracked), while no module is watched. */
   private pending = 0;
-  /** The names whose rewrite is under way (while no module is watched): canonicalize gives them as they are. */
-  private busy = new Set<string>();
+  /**
+   * The names whose rewrite is under way (while no module is watched), innermost last: canonicalize
+   * gives them as they are. A stack, not a Set: a few deep at most, and a Set's table grew and shrank
+   * with every name rewritten.
+   */
+  private busy: string[] = [];
+  /** How many of `busy` are under way (its slots are reused: no array grown and shrunk per name). */
+  private busyDepth = 0;
 
   private anyBusy(names: readonly string[]): boolean {
-    if (!this.busy.size) return false;
-    for (let i = 0; i < names.length; i++) if (this.busy.has(names[i])) return true;
+    const depth = this.busyDepth;
+    if (!depth) return false;
+    for (let i = 0; i < names.length; i++) for (let k = 0; k < depth; k++) if (this.busy[k] === names[i]) return true;
     return false;
   }
 
@@ -809,7 +821,8 @@ function isUnionOfSeveral(resolver: Resolver, ann: Expr): boolean {
  * library's look-alike), 'accessor' for `@x.setter` / `@x.deleter`.
  */
 function propertyKind(decorators: Expr[]): 'getter' | 'accessor' | undefined {
-  for (const d of decorators) {
+  for (let i = 0; i < decorators.length; i++) {
+    const d = decorators[i];
     if (d.k === 'name' && (d.n === 'property' || d.n === 'cached_property')) return 'getter';
     if (d.k === 'attr' && d.a === 'cached_property') return 'getter';
     if (d.k === 'attr' && (d.a === 'setter' || d.a === 'deleter') && d.o.k === 'name') return 'accessor';
@@ -825,17 +838,23 @@ export function isGetter(fn: FunctionInfo): boolean {
 /** `a.b().c[]` -> [{a,''},{b,'()'},{c,'[]'}]. */
 export function splitSegments(q: string): Seg[] {
   const out: Seg[] = [];
-  for (const raw of q.split('.')) {
+  // Each dotted part of q (as q.split('.') gives them), read in place: no array of parts, no
+  // iterator, and a part's name is sliced from q only when the part is not all of it.
+  for (let from = 0; ; ) {
+    let to = q.indexOf('.', from);
+    if (to < 0) to = q.length;
     // `name` then only `()` / `[]` pairs; anything else is one plain name (the regex
     // /^([^()[\]]*)((?:\(\)|\[\])*)$/, by hand: this runs for every rewrite step).
-    let i = 0;
-    while (i < raw.length && !isBracket(raw.charCodeAt(i))) i++;
+    let i = from;
+    while (i < to && !isBracket(q.charCodeAt(i))) i++;
     let j = i;
-    while (j + 1 < raw.length && ((raw.charCodeAt(j) === 40 && raw.charCodeAt(j + 1) === 41) || (raw.charCodeAt(j) === 91 && raw.charCodeAt(j + 1) === 93))) j += 2;
-    if (j === raw.length) out.push({ name: i === raw.length ? raw : raw.slice(0, i), suffix: i === raw.length ? '' : raw.slice(i) });
-    else out.push({ name: raw, suffix: '' });
+    while (j + 1 < to && ((q.charCodeAt(j) === 40 && q.charCodeAt(j + 1) === 41) || (q.charCodeAt(j) === 91 && q.charCodeAt(j + 1) === 93))) j += 2;
+    const whole = from === 0 && to === q.length;
+    if (j === to) out[out.length] = { name: whole && i === to ? q : q.slice(from, i), suffix: i === to ? '' : q.slice(i, to) };
+    else out[out.length] = { name: whole ? q : q.slice(from, to), suffix: '' };
+    if (to === q.length) return out;
+    from = to + 1;
   }
-  return out;
 }
 
 /** The name of splitSegments(q)'s first segment, without splitting the rest of q. */

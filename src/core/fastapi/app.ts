@@ -122,7 +122,8 @@ export class FastApiModel {
   }
 
   private readDecorators(mod: ModuleEntry, fn: FunctionInfo): void {
-    for (const d of fn.decorators) this.applyDecorator(mod, { mod, fn }, d);
+    const ds = fn.decorators;
+    for (let i = 0; i < ds.length; i++) this.applyDecorator(mod, { mod, fn }, ds[i]);
   }
 
   /**
@@ -262,7 +263,9 @@ export class FastApiModel {
   private readParamDependencies(ref: FunctionRef, depth: number): void {
     if (depth > 12) return;
     const role = this.roles.get(ref.fn.qname);
-    for (const p of ref.fn.params) {
+    const params = ref.fn.params;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
       const target = ref.mod.resolver.paramDependency(p.annotation, p.default);
       if (!target) continue;
       const f = this.index.functions.get(this.index.canonicalize(target));
