@@ -1363,6 +1363,8 @@ class Run {
     }
     this.carryable = carryable;
     this.costItems = opts.costItems !== false || carryable;
+    // Sync costs' per-kind times make only the reports' cost items.
+    if (!this.costItems) this.graph.noKinds();
     this.trips = new RoundTrips(this.graph, (file) => this.texts?.get(file));
     const callee = (mod: ModuleEntry, c: CallSite) => this.graph.calleeName(mod, c);
     this.fastapi = fastapi ? fastapi.rebind(this.index) : this.index.reading(fastapiReads, () => new FastApiModel(this.index, callee));
@@ -1462,11 +1464,12 @@ class Run {
         for (let i = 0; i < fns.length; i++) {
           const fn = fns[i];
           if (fn.isLambda) continue;
-          const ref = { mod, fn };
           const role = this.fastapi.roleOf(fn);
-          if (!fn.isAsync && !role) continue;
+          const isAsync = fn.isAsync;
+          if (!isAsync && !role) continue;
+          const ref = { mod, fn };
           const before = this.findings.length;
-          if (fn.isAsync) this.reportCoroutine(ref, role);
+          if (isAsync) this.reportCoroutine(ref, role);
           handlers.push(this.handlerReport(ref, role, this.findings.length - before));
         }
       });
@@ -1565,6 +1568,7 @@ class Run {
       index: this.index,
       graph: this.graph,
       roleOf: (fn) => this.fastapi.roleOf(fn),
+      hasRole: (kind) => this.fastapi.hasRole(kind),
       enabled: (code) => this.rules.enabled(code),
       textOf: (file) => this.texts?.get(file),
       loggingCoroutines: this.loggingCoroutines,
@@ -1696,13 +1700,15 @@ class Run {
     // A def handler's threadpool cost goes straight into the empty sum (as adding a sum of its own would).
     if (ref.fn.isAsync) cost.add(this.coroutineCost(ref)); else this.threadpoolCost(ref, cost);
     if (kind === 'route' || kind === 'websocket') { cost.cpuMs += this.costs.of('base').ms; cost.item(this.costs, 'base', 'overhead', this.costs.of('base').ms); }
-    for (const d of role?.deps ?? []) {
+    const deps = role?.deps;
+    for (let i = 0; deps && i < deps.length; i++) {
+      const d = deps[i];
       if (d.fn.qname === ref.fn.qname) continue;
       cost.add(d.fn.isAsync ? this.coroutineCost(d) : this.threadpoolCost(d));
     }
     const total = cost.cpuMs + cost.ioMs + cost.blockingMs;
     const cpuRatio = total > 0 ? cost.cpuMs / total : 0;
-    return {
+    const report: HandlerReport = {
       file: ref.mod.file,
       line: ref.fn.line,
       name: displayName(ref),
@@ -1715,9 +1721,11 @@ class Run {
       cpuRatio: Math.round(cpuRatio * 1000) / 1000,
       workload: workloadOf(cost.cpuMs, total, this.costs.of('base').ms),
       findings,
-      ...(this.costItems ? { costs: cost.list() } : {}),
-      ...(ref.mod.testCode ? { testCode: true } : {}),
     };
+    // Added in this order after the others (as the object spreads did), with no spread per report.
+    if (this.costItems) report.costs = cost.list();
+    if (ref.mod.testCode) report.testCode = true;
+    return report;
   }
 
   /** A def handler or dependency runs in FastAPI's threadpool: its sync I/O is waiting, not blocking. */

@@ -145,6 +145,18 @@ export class CallGraph {
     this.syncCosts.untrack();
   }
 
+  /** Whether sync costs keep their per-kind times (see noKinds). */
+  private keepKinds = true;
+
+  /**
+   * For a run whose sums keep no cost-table items (a scan's, see AnalyzeOptions.costItems) and that no
+   * later run carries from: a sync cost's per-kind times (SyncCost.kinds) are read only to make those
+   * items, so they are not summed (every sync cost shares one empty record).
+   */
+  noKinds(): void {
+    this.keepKinds = false;
+  }
+
   /** Notes the modules as indexed now, so that the next run's graph can carry this one's work over (see carryFrom). */
   carryable(): void {
     this.modulesAt = new Map(this.index.modules);
@@ -401,19 +413,18 @@ export class CallGraph {
    */
   calleeName(mod: ModuleEntry, site: CallSite): string | undefined {
     const calls = mod.model.calls;
-    if (this.index.watching || calls[site.id] !== site) return this.canonical(mod, site.callee);
+    const id = site.id;
+    if (this.index.watching || calls[id] !== site) return this.canonical(mod, site.callee);
     let names = this.calleeNames.get(calls);
     if (!names) this.calleeNames.set(calls, (names = new Array(calls.length)));
-    const known = names[site.id];
+    const known = names[id];
     if (known !== undefined) return known ?? undefined;
-    let out: string | undefined;
-    const hit = this.memo?.names.get(site.callee);
-    if (hit !== undefined) out = hit ?? undefined;
-    else {
-      const q = mod.resolver.resolve(site.callee);
-      out = q === undefined ? undefined : this.index.canonicalize(q);
-    }
-    names[site.id] = out ?? null;
+    // Not looked up in the cross-run memo: while nothing is watched only canonical() fills it, for
+    // few call sites' callees, so the lookup (a WeakMap read per site) almost never hit; resolving
+    // again gives the same name.
+    const q = mod.resolver.resolve(site.callee);
+    const out = q === undefined ? undefined : this.index.canonicalize(q);
+    names[id] = out ?? null;
     return out;
   }
 
@@ -448,8 +459,10 @@ export class CallGraph {
   }
 
   private classify(mod: ModuleEntry, site: CallSite): CallInfo {
+    // Nothing is noted while no module is watched (a scan): no closure or reads set per call site then.
+    if (!this.index.watching) return this.classifyIn(mod, site);
     const info = this.index.reading(this.memo?.readsOf(mod), () => this.classifyIn(mod, site));
-    if (this.index.watching) this.noteListeners(mod, info);
+    this.noteListeners(mod, info);
     return info;
   }
 
@@ -501,7 +514,8 @@ export class CallGraph {
     // Every call site of the analysis passes here: no closure or array unless a getter's name is read.
     let reads: Extract<Expr, { k: 'attr' }>[] | undefined;
     if (site.callee.k === 'attr') reads = attrReads(names, site.callee.o, 0, reads);
-    for (const a of site.args) reads = attrReads(names, a, 0, reads);
+    const args = site.args;
+    for (let i = 0; i < args.length; i++) reads = attrReads(names, args[i], 0, reads);
     for (const k in site.kw) reads = attrReads(names, site.kw[k], 0, reads);
     if (!reads) return NO_EDGES;
     const out: SyncEdge[] = [];
@@ -609,7 +623,8 @@ export class CallGraph {
    */
   private modelHeuristic(mod: ModuleEntry, info: CallInfo): CallInfo {
     const { site, canonical } = info;
-    if (site.awaited || site.callee.k !== 'attr' || !MODEL_METHODS.has(site.callee.a)) return info;
+    // The callee's shape first: most sites fail it, with no read of the site's flags.
+    if (site.callee.k !== 'attr' || !MODEL_METHODS.has(site.callee.a) || site.awaited) return info;
     const recv = site.callee.o;
     const name = recv.k === 'name' ? recv.n : recv.k === 'attr' ? recv.a : undefined;
     if (!name || !MODEL_RECEIVER.test(name)) return info;
@@ -806,8 +821,8 @@ export class CallGraph {
     if (out) return out;
     const t = this.syncTarget(c);
     const listeners = this.listenersOf(c);
-    const props = c.props ?? [];
-    out = !listeners.length && !props.length ? (t ? [{ t }] : NO_EDGES) : [...props, ...(t ? [{ t }] : []), ...listeners];
+    const props = c.props;
+    out = !listeners.length && !props?.length ? (t ? [{ t }] : NO_EDGES) : [...(props ?? []), ...(t ? [{ t }] : []), ...listeners];
     c.edges = out;
     return out;
   }
@@ -900,12 +915,15 @@ export class CallGraph {
   }
 
   /** Estimated time of a sync function: its CPU and its (synchronous) I/O, cycles counted once. */
-  syncCost(ref: FunctionRef, stack: Set<string> = new Set()): SyncCost {
-    const memo = this.syncCosts.get(ref.fn.qname, stack);
+  syncCost(ref: FunctionRef, on?: Set<string>): SyncCost {
+    // A memoised cost asked from outside any sum taints no stack: no set is made for it.
+    const memo = this.syncCosts.get(ref.fn.qname, on ?? NO_STACK);
     if (memo) return memo;
-    if (stack.has(ref.fn.qname)) { this.syncCosts.cut(stack); return { cpuMs: 0, ioMs: 0, kinds: {} }; }
+    const stack = on ?? new Set<string>();
+    const keep = this.keepKinds;
+    if (stack.has(ref.fn.qname)) { this.syncCosts.cut(stack); return { cpuMs: 0, ioMs: 0, kinds: keep ? {} : NO_KINDS }; }
     stack.add(ref.fn.qname);
-    const out: SyncCost = { cpuMs: 0, ioMs: 0, kinds: {} };
+    const out: SyncCost = { cpuMs: 0, ioMs: 0, kinds: keep ? {} : NO_KINDS };
     const calls = this.callsOf(ref);
     for (let i = 0; i < calls.length; i++) {
       const c = calls[i];
@@ -913,11 +931,11 @@ export class CallGraph {
         const kind = c.rule ? c.rule.kind : c.ioKind!;
         const cost = this.costKind(kind);
         if (cost.type === 'cpu') out.cpuMs += cost.ms; else out.ioMs += cost.ms;
-        addKind(out.kinds, kind, cost.ms);
+        if (keep) addKind(out.kinds, kind, cost.ms);
         continue;
       }
       const edges = this.syncEdges(c);
-      for (let j = 0; j < edges.length; j++) { const sub = this.syncCost(edges[j].t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; mergeKinds(out.kinds, sub.kinds); }
+      for (let j = 0; j < edges.length; j++) { const sub = this.syncCost(edges[j].t, stack); out.cpuMs += sub.cpuMs; out.ioMs += sub.ioMs; if (keep) mergeKinds(out.kinds, sub.kinds); }
     }
     stack.delete(ref.fn.qname);
     this.syncCosts.set(ref, out);
@@ -1193,6 +1211,12 @@ export class CostMemo<T> {
     return out;
   }
 }
+
+/** The stack of a sync cost asked for outside any sum: never added to (CostMemo.get only reads it). */
+const NO_STACK: Set<string> = new Set();
+
+/** SyncCost.kinds of every sync cost of a graph that keeps none (see CallGraph.noKinds): never written. */
+const NO_KINDS: KindTimes = Object.freeze({}) as KindTimes;
 
 /** Which module each classified function belongs to (see callsOf; a record never changes module). */
 const fnModules = new WeakMap<FunctionInfo, string>();

@@ -113,8 +113,8 @@ export class SymbolIndex {
     this.memoDeps.clear();
   }
 
-  /** Whether reads are noted (some module is watched). */
-  get watching(): boolean { return this.watched.size > 0; }
+  /** Whether reads are noted (some module is watched): a field, set by watch() (read per call site). */
+  watching = false;
 
   /** The watched modules, as a key (see watch). */
   get watchKey(): string { return [...this.watched.keys()].sort().join('\n'); }
@@ -127,6 +127,7 @@ export class SymbolIndex {
     const next = new Map([...modules].map((m) => [m, `${m}.`]));
     if ([...next.keys()].sort().join('\n') === this.watchKey) return;
     this.watched = next;
+    this.watching = next.size > 0;
     this.forgetResolutions();
   }
 
@@ -252,7 +253,9 @@ export class SymbolIndex {
    */
   private addFunctions(e: ModuleEntry): void {
     const own = `${e.model.module}.`;
-    for (const fn of e.model.functions) {
+    const fns = e.model.functions;
+    for (let i = 0; i < fns.length; i++) {
+      const fn = fns[i];
       if (fn.isLambda) continue;
       this.functions.set(fn.qname, { mod: e, fn });
       if (!fn.qname.startsWith(own)) this.addWord(fn.qname);
@@ -262,7 +265,9 @@ export class SymbolIndex {
   /** A module's classes by qualified name (words as addFunctions). */
   private addClasses(e: ModuleEntry): void {
     const own = `${e.model.module}.`;
-    for (const cls of e.model.classes) {
+    const classes = e.model.classes;
+    for (let i = 0; i < classes.length; i++) {
+      const cls = classes[i];
       this.classes.set(cls.qname, { mod: e, cls });
       if (!cls.qname.startsWith(own)) this.addWord(cls.qname);
     }
@@ -315,10 +320,17 @@ export class SymbolIndex {
   /** Resolved value of a module-level name (`client` -> `openai.OpenAI()`), or undefined. */
   topSymbol(mod: ModuleEntry, name: string): string | undefined {
     const key = `${mod.model.module}\u0000${name}`;
-    this.noteIn(mod.model.module, name);
-    if (this.topMemo.has(key)) { this.replay('t', key); return this.topMemo.get(key); }
+    const noting = this.readers.length > 0;
+    if (noting) this.noteIn(mod.model.module, name);
+    // One lookup for a hit (a value is a string; undefined is held only with the key present).
+    const known = this.topMemo.get(key);
+    if (known !== undefined || this.topMemo.has(key)) { if (noting) this.replay('t', key); return known; }
     this.topMemo.set(key, undefined); // cycle guard
-    const out = this.tracked('t', key, () => this.topValue(mod, name));
+    let out: string | undefined;
+    if (!this.watched.size) {
+      this.pending++;
+      try { out = this.topValue(mod, name); } finally { this.pending--; }
+    } else out = this.tracked('t', key, () => this.topValue(mod, name));
     this.topMemo.set(key, out);
     return out;
   }
@@ -348,24 +360,34 @@ export class SymbolIndex {
 
   canonicalize(q: string): string {
     const hit = this.memo.get(q);
-    if (hit !== undefined) { this.replay('c', q); return hit; }
-    const out = this.tracked('c', q, () => this.rewrite(q));
+    if (hit !== undefined) {
+      if (this.readers.length) this.replay('c', q);
+      return hit;
+    }
+    let out: string;
+    // While nothing is watched (a scan), no closure per name (tracked's bookkeeping, inline).
+    if (!this.watched.size) {
+      this.pending++;
+      this.busy[this.busyDepth++] = q;
+      try { out = this.rewrite(q); } finally { this.pending--; this.busyDepth--; }
+    } else out = this.tracked('c', q, () => this.rewrite(q));
     this.memo.set(q, out);
     return out;
   }
 
   private rewrite(q: string): string {
     let cur = q;
-    // The names met (a cycle ends the rewrite): made at the first rewrite, as most names have none.
-    let seen: Set<string> | undefined;
+    // The names met (a cycle ends the rewrite): made at the first rewrite, as most names have none; at
+    // most MAX_STEPS of them, so a list (a Set's table cost more to make than its lookups saved).
+    let seen: string[] | undefined;
     // Marked in progress: a rewrite that asks for `q` again (a `__getattr__` forwarding to an
     // attribute whose type is that same question) gets `q` back instead of recursing forever.
     this.memo.set(q, q);
     for (let step = 0; step < MAX_STEPS; step++) {
       if (step > 0) {
-        seen ??= new Set<string>().add(q);
-        if (seen.has(cur)) break;
-        seen.add(cur);
+        seen ??= [q];
+        if (seen.includes(cur)) break;
+        seen.push(cur);
       }
       const next = this.step(cur);
       if (next === undefined) break;
@@ -428,11 +450,13 @@ export class SymbolIndex {
 
   /** `Cls().member`: a method, an instance attribute, a base class's member, or `__call__`. */
   private memberStep(segs: Seg[]): string | undefined {
+    // The dotted path of segs[0..i], made only at segments called (`()`): most names have none.
     let path = '';
+    let upTo = 0;
     for (let i = 0; i < segs.length; i++) {
-      path = path ? `${path}.${segs[i].name}` : segs[i].name;
       const suffix = segs[i].suffix;
-      if (!suffix.startsWith('()')) continue;
+      if (suffix.charCodeAt(0) !== 40 || suffix.charCodeAt(1) !== 41) continue;
+      for (; upTo <= i; upTo++) path = path ? `${path}.${segs[upTo].name}` : segs[upTo].name;
       if (this.watched.size) this.note(path);
       const fnRef = this.functions.get(path);
       if (fnRef) {
@@ -585,30 +609,51 @@ export class SymbolIndex {
   }
 
   /**
-   * Canonical names of a class's bases (callers only read the list). Asked outside any resolution
-   * under way and while no module is watched, kept per class until resolutions are forgotten: inside
-   * a resolution the answer may use that resolution's in-progress value (see rewrite), and a watcher
-   * notes the reads each ask makes.
+   * Canonical names of a class's bases (callers only read the list), kept per class until
+   * resolutions are forgotten while no module is watched (a watcher notes the reads each ask makes).
+   * The list is canonicalize() of each base's resolved name: inside a resolution under way, a base
+   * whose name is being rewritten (see rewrite, `busy`) reads that rewrite's in-progress value, so a
+   * list is kept only when none of its names was busy, and a kept one is given only while none is
+   * (otherwise it is made again, as every ask did): then it is what making it again would give.
    */
   bases(c: ClassRef): readonly string[] {
-    if (this.watched.size || this.pending) return this.basesOf(c);
+    if (this.watched.size) return this.basesOf(c);
     const hit = this.basesMemo.get(c.cls);
-    if (hit && hit.mod === c.mod) return hit.bases;
-    const bases = this.basesOf(c);
-    this.basesMemo.set(c.cls, { mod: c.mod, bases });
+    if (hit && hit.mod === c.mod && !this.anyBusy(hit.raws)) return hit.bases;
+    const raws: string[] = [];
+    const bases = this.basesOf(c, raws);
+    if (!this.anyBusy(raws)) this.basesMemo.set(c.cls, { mod: c.mod, bases, raws });
     return bases;
   }
 
-  private basesMemo = new Map<ClassInfo, { mod: ModuleEntry; bases: string[] }>();
+  private basesMemo = new Map<ClassInfo, { mod: ModuleEntry; bases: string[]; raws: string[] }>();
   /** Memoised resolutions under way (see tracked), while no module is watched. */
   private pending = 0;
+  /**
+   * The names whose rewrite is under way (while no module is watched), innermost last: canonicalize
+   * gives them as they are. A stack, not a Set: a few deep at most, and a Set's table grew and shrank
+   * with every name rewritten.
+   */
+  private busy: string[] = [];
+  /** How many of `busy` are under way (its slots are reused: no array grown and shrunk per name). */
+  private busyDepth = 0;
 
-  private basesOf(c: ClassRef): string[] {
+  private anyBusy(names: readonly string[]): boolean {
+    const depth = this.busyDepth;
+    if (!depth) return false;
+    for (let i = 0; i < names.length; i++) for (let k = 0; k < depth; k++) if (this.busy[k] === names[i]) return true;
+    return false;
+  }
+
+  /** `raws`: gets each base's resolved name, before canonicalize. */
+  private basesOf(c: ClassRef, raws?: string[]): string[] {
     const out: string[] = [];
     for (const b of c.cls.bases) {
       // `class Users(Repository[User, UserRow])`: the base is `Repository`.
       const r = c.mod.resolver.resolve(b.k === 'sub' ? b.o : b);
-      if (r) out.push(this.canonicalize(r));
+      if (!r) continue;
+      raws?.push(r);
+      out.push(this.canonicalize(r));
     }
     return out;
   }
@@ -776,7 +821,8 @@ function isUnionOfSeveral(resolver: Resolver, ann: Expr): boolean {
  * library's look-alike), 'accessor' for `@x.setter` / `@x.deleter`.
  */
 function propertyKind(decorators: Expr[]): 'getter' | 'accessor' | undefined {
-  for (const d of decorators) {
+  for (let i = 0; i < decorators.length; i++) {
+    const d = decorators[i];
     if (d.k === 'name' && (d.n === 'property' || d.n === 'cached_property')) return 'getter';
     if (d.k === 'attr' && d.a === 'cached_property') return 'getter';
     if (d.k === 'attr' && (d.a === 'setter' || d.a === 'deleter') && d.o.k === 'name') return 'accessor';
@@ -792,17 +838,23 @@ export function isGetter(fn: FunctionInfo): boolean {
 /** `a.b().c[]` -> [{a,''},{b,'()'},{c,'[]'}]. */
 export function splitSegments(q: string): Seg[] {
   const out: Seg[] = [];
-  for (const raw of q.split('.')) {
+  // Each dotted part of q (as q.split('.') gives them), read in place: no array of parts, no
+  // iterator, and a part's name is sliced from q only when the part is not all of it.
+  for (let from = 0; ; ) {
+    let to = q.indexOf('.', from);
+    if (to < 0) to = q.length;
     // `name` then only `()` / `[]` pairs; anything else is one plain name (the regex
     // /^([^()[\]]*)((?:\(\)|\[\])*)$/, by hand: this runs for every rewrite step).
-    let i = 0;
-    while (i < raw.length && !isBracket(raw.charCodeAt(i))) i++;
+    let i = from;
+    while (i < to && !isBracket(q.charCodeAt(i))) i++;
     let j = i;
-    while (j + 1 < raw.length && ((raw.charCodeAt(j) === 40 && raw.charCodeAt(j + 1) === 41) || (raw.charCodeAt(j) === 91 && raw.charCodeAt(j + 1) === 93))) j += 2;
-    if (j === raw.length) out.push({ name: i === raw.length ? raw : raw.slice(0, i), suffix: i === raw.length ? '' : raw.slice(i) });
-    else out.push({ name: raw, suffix: '' });
+    while (j + 1 < to && ((q.charCodeAt(j) === 40 && q.charCodeAt(j + 1) === 41) || (q.charCodeAt(j) === 91 && q.charCodeAt(j + 1) === 93))) j += 2;
+    const whole = from === 0 && to === q.length;
+    if (j === to) out[out.length] = { name: whole && i === to ? q : q.slice(from, i), suffix: i === to ? '' : q.slice(i, to) };
+    else out[out.length] = { name: whole ? q : q.slice(from, to), suffix: '' };
+    if (to === q.length) return out;
+    from = to + 1;
   }
-  return out;
 }
 
 /** The name of splitSegments(q)'s first segment, without splitting the rest of q. */

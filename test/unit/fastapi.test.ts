@@ -4,6 +4,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer } from '../../src/core/analyzer';
+import { FastApiModel } from '../../src/core/fastapi/app';
+import { Resolver } from '../../src/core/python/resolve';
+import { type ModuleEntry, SymbolIndex } from '../../src/core/symbols';
 import { scanPaths } from '../../src/core/scan';
 
 describe('FastAPI model', () => {
@@ -118,5 +121,45 @@ describe('FastAPI model', () => {
       d: ['route', 'GET /v1/r1/d', 300],
       e: ['route', 'GET /v2/e', 0],
     });
+  });
+  it('tells which kinds of role some function has (hasRole), as the roles say', () => {
+    const model = (src: string, path: string, module: string): { fa: FastApiModel; entry: ModuleEntry } => {
+      const m = analyzer.model({ path, text: src, module, isPackage: false });
+      const entry: ModuleEntry = { file: path, model: m, resolver: new Resolver(m) };
+      const index = new SymbolIndex([entry]);
+      return { fa: new FastApiModel(index, (mod, c) => { const q = mod.resolver.resolve(c.callee); return q === undefined ? undefined : index.canonicalize(q); }), entry };
+    };
+    const { fa: all, entry } = model(text, 'main.py', 'main');
+    const kinds = ['route', 'websocket', 'middleware', 'dependency', 'exception-handler', 'lifespan'] as const;
+    const roles = new Set<string>();
+    for (const fn of entry.model.functions) { const r = all.roleOf(fn); if (r) roles.add(r.kind); }
+    for (const k of kinds) assert.equal(all.hasRole(k), roles.has(k), k);
+    assert.ok(all.hasRole('middleware') && all.hasRole('route'));
+    const { fa: routes } = model(['from fastapi import FastAPI', 'app = FastAPI()', '@app.get("/")', 'async def home():', '    return 1', ''].join('\n'), 'r.py', 'r');
+    assert.equal(routes.hasRole('route'), true);
+    assert.equal(routes.hasRole('middleware'), false);
+    assert.equal(routes.hasRole('lifespan'), false);
+  });
+
+  it('still reports a log line per request in middleware (LW501) next to routes, and none without middleware', () => {
+    const mw = [
+      'import logging',
+      'from fastapi import FastAPI, Request',
+      'log = logging.getLogger(__name__)',
+      'app = FastAPI()',
+      '@app.middleware("http")',
+      'async def timing(request: Request, call_next):',
+      '    log.info("request %s", request.url)',
+      '    return await call_next(request)',
+      '@app.get("/")',
+      'async def home():',
+      '    log.info("home")',
+      '    return 1',
+      '',
+    ].join('\n');
+    const with_ = analyzer.analyze([{ path: 'mw.py', text: mw, module: 'mw', isPackage: false }]);
+    assert.deepEqual(with_.findings.filter((f) => f.code === 'LW501').map((f) => [f.function, f.line]), [['timing', 7]]);
+    const without = analyzer.analyze([{ path: 'mw.py', text: mw.replace('@app.middleware("http")\n', ''), module: 'mw', isPackage: false }]);
+    assert.deepEqual(without.findings.filter((f) => f.code === 'LW501'), []);
   });
 });

@@ -2,7 +2,7 @@
 // segment in the order they were added, then the patterns that start with a wildcard; `except` names
 // a last segment a pattern does not cover.
 import { strict as assert } from 'node:assert';
-import { PatternTable } from '../../src/core/rules/table';
+import { firstSegment, PatternTable } from '../../src/core/rules/table';
 
 describe('PatternTable', () => {
   it('tries the first segment\'s patterns before those starting with a wildcard, in the order added', () => {
@@ -38,5 +38,17 @@ describe('PatternTable', () => {
     // Adding a pattern clears the memo: the earlier miss is looked up again.
     t.add('timex.*', 'timex');
     assert.equal(t.get('timex.sleep')?.value, 'timex');
+  });
+  it('reads a name\'s first segment as /^[^.(\\[]+/ does (whole name when none), on a grid of names', () => {
+    const regex = (name: string): string => { const m = /^[^.(\[]+/.exec(name); return m ? m[0] : name; };
+    const parts = ['', 'a', 'requests', '.', '(', ')', '[', ']', '()', '[]', '.get', 'x y', '\n', '*', 'é'];
+    let n = 0;
+    for (const a of parts) for (const b of parts) for (const c of parts) {
+      const name = a + b + c;
+      assert.equal(firstSegment(name), regex(name), JSON.stringify(name));
+      n++;
+    }
+    assert.equal(n, parts.length ** 3);
+    assert.deepEqual(['requests.get', 'Session().query', 'x[0].y', '.a', '(x', 'plain'].map(firstSegment), ['requests', 'Session', 'x', '.a', '(x', 'plain']);
   });
 });

@@ -69,6 +69,22 @@ describe('SymbolIndex module and alias steps', () => {
     assert.deepEqual(['app.main', 'f()', 'f()[]()', 'f(x).y'].map(firstSegmentName), ['app', 'f', 'f', 'f(x)']);
   });
 
+  it('splits a name into segments as splitting at dots and matching each part with /^([^()[\\]]*)((?:\\(\\)|\\[\\])*)$/ does', () => {
+    const reference = (q: string): { name: string; suffix: string }[] => q.split('.').map((raw) => {
+      const m = /^([^()[\]]*)((?:\(\)|\[\])*)$/.exec(raw);
+      return m ? { name: m[1], suffix: m[2] } : { name: raw, suffix: '' };
+    });
+    const parts = ['', 'a', 'ab', '.', '()', '[]', '(', ')', '[', ']', '(x)', 'é'];
+    let n = 0;
+    for (const a of parts) for (const b of parts) for (const c of parts) for (const d of parts) {
+      const q = a + b + c + d;
+      assert.deepEqual(splitSegments(q), reference(q), JSON.stringify(q));
+      n++;
+    }
+    assert.equal(n, parts.length ** 4);
+    assert.deepEqual(splitSegments('app.Svc().get()[].x'), [{ name: 'app', suffix: '' }, { name: 'Svc', suffix: '()' }, { name: 'get', suffix: '()[]' }, { name: 'x', suffix: '' }]);
+  });
+
   it('rewrites a name whose first name is no word and no alias\'s to itself, and a cycle of aliases ends', () => {
     const index = new SymbolIndex([entry('app.main', 'import requests\nclient = requests.session()\nloop = loop\n')]);
     assert.equal(index.canonicalize('zzz.unknown().x'), 'zzz.unknown().x');

@@ -98,6 +98,19 @@ export class FastApiModel {
     return this.roles.get(fn.qname);
   }
 
+  /** The kinds of role some function has, once asked (roles are set only while the model is made). */
+  private kindsMemo: Set<FunctionKind> | undefined;
+
+  /** Whether some function has a role of this kind (a check for one kind's functions can skip the others). */
+  hasRole(kind: FunctionKind): boolean {
+    if (!this.kindsMemo) {
+      const kinds = new Set<FunctionKind>();
+      this.roles.forEach((r) => kinds.add(r.kind));
+      this.kindsMemo = kinds;
+    }
+    return this.kindsMemo.has(kind);
+  }
+
   private setRole(ref: FunctionRef, kind: FunctionKind, route: string | null, deps: FunctionRef[] = []): void {
     const cur = this.roles.get(ref.fn.qname);
     if (!cur || KIND_ORDER.indexOf(kind) < KIND_ORDER.indexOf(cur.kind)) {
@@ -109,7 +122,8 @@ export class FastApiModel {
   }
 
   private readDecorators(mod: ModuleEntry, fn: FunctionInfo): void {
-    for (const d of fn.decorators) this.applyDecorator(mod, { mod, fn }, d);
+    const ds = fn.decorators;
+    for (let i = 0; i < ds.length; i++) this.applyDecorator(mod, { mod, fn }, ds[i]);
   }
 
   /**
@@ -249,7 +263,9 @@ export class FastApiModel {
   private readParamDependencies(ref: FunctionRef, depth: number): void {
     if (depth > 12) return;
     const role = this.roles.get(ref.fn.qname);
-    for (const p of ref.fn.params) {
+    const params = ref.fn.params;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
       const target = ref.mod.resolver.paramDependency(p.annotation, p.default);
       if (!target) continue;
       const f = this.index.functions.get(this.index.canonicalize(target));

@@ -115,6 +115,7 @@ export function mayAlias(first: string): boolean {
 export function aliasOf(name: string): string | undefined {
   const hit = exact.get(name);
   if (hit !== undefined) return hit === name ? undefined : hit;
-  for (const w of wild) if (w.re.test(name) && w.to !== name) return w.to;
+  // Indexed: an iterator result per pattern in code not yet optimised (asked at every rewrite step of a name that may alias).
+  for (let i = 0; i < wild.length; i++) { const w = wild[i]; if (w.re.test(name) && w.to !== name) return w.to; }
   return undefined;
 }

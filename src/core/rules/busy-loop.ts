@@ -29,7 +29,10 @@ export function checkBusyLoop(cx: LoopCheckContext, mod: ModuleEntry): void {
   if (!cx.enabled(code)) return;
   const text = cx.textOf(mod.file);
   if (text === undefined) return;
-  for (const loop of mod.model.loops) {
+  // Indexed: every loop of the workspace, and an iterator result per loop in code not yet optimised.
+  const loops = mod.model.loops;
+  for (let i = 0; i < loops.length; i++) {
+    const loop = loops[i];
     if (loop.kind !== 'while' || loop.yields || loop.fn < 0) continue;
     const fn = mod.model.functions[loop.fn];
     if (!fn.isAsync || fn.isLambda) continue;

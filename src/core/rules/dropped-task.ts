@@ -2,7 +2,7 @@
 // event loop keeps only a weak reference to its tasks, so a task nobody holds can be garbage-collected
 // mid-flight, and its exception is never retrieved.
 import type { ModuleEntry } from '../symbols';
-import { fnOf, type LoopCheckContext, isSuppressed } from './loop-checks';
+import { bareCalls, fnOf, type LoopCheckContext, isSuppressed } from './loop-checks';
 
 export const droppedTask = { code: 'LW303', name: 'dropped-task', title: 'Task reference dropped' };
 
@@ -17,11 +17,10 @@ export const TASK_CALLS = new Set<string>([
 export function checkDroppedTask(cx: LoopCheckContext, mod: ModuleEntry): void {
   const { code } = droppedTask;
   if (!cx.enabled(code)) return;
-  // Every call site of the workspace: indexed (a for-of makes an iterator result per site in code not yet optimised).
-  const calls = mod.model.calls;
+  // Bare, unawaited calls of the workspace (bareCalls): indexed (a for-of makes an iterator result per site in code not yet optimised).
+  const calls = bareCalls(mod);
   for (let i = 0; i < calls.length; i++) {
     const site = calls[i];
-    if (!site.stmt || site.awaited) continue;
     const canonical = cx.graph.calleeName(mod, site);
     if (!canonical || !TASK_CALLS.has(canonical) || isSuppressed(mod, site, code)) continue;
     const fn = fnOf(mod, site);

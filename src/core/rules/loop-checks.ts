@@ -10,6 +10,8 @@ export interface LoopCheckContext {
   index: SymbolIndex;
   graph: CallGraph;
   roleOf(fn: FunctionInfo): Role | undefined;
+  /** Whether some function of the workspace has a role of this kind (absent: maybe). */
+  hasRole?(kind: Role['kind']): boolean;
   enabled(code: string): boolean;
   /** The file's text, for checks that read its layout (indentation, block headers). */
   textOf(file: string): string | undefined;
@@ -36,6 +38,24 @@ export function suppressedOn(mod: ModuleEntry, first: number, last: number, code
     if (codes && (codes.size === 0 || [...codes].some((c) => code.startsWith(c)))) return true;
   }
   return false;
+}
+
+const bareMemo = new WeakMap<object, CallSite[]>();
+
+/**
+ * The model's call sites that are a whole expression statement and not awaited (`send(x)`,
+ * `asyncio.create_task(job())`), in order: what LW302 and LW303 look at. Once per model (both checks
+ * read it; re-analyses after an edit reuse it), so the workspace's sites are walked once, not per check.
+ */
+export function bareCalls(mod: ModuleEntry): readonly CallSite[] {
+  let out = bareMemo.get(mod.model);
+  if (!out) {
+    out = [];
+    const calls = mod.model.calls;
+    for (let i = 0; i < calls.length; i++) { const site = calls[i]; if (site.stmt && !site.awaited) out.push(site); }
+    bareMemo.set(mod.model, out);
+  }
+  return out;
 }
 
 /** The function a call site is in, or undefined at module level. */

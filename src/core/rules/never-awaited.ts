@@ -4,7 +4,7 @@
 import { type Expr, offsetOf, scopeOf } from '../python/ir';
 import type { CallSite } from '../python/model';
 import type { FunctionRef, ModuleEntry } from '../symbols';
-import { decoratorName, fnOf, type LoopCheckContext, isSuppressed } from './loop-checks';
+import { bareCalls, decoratorName, fnOf, type LoopCheckContext, isSuppressed } from './loop-checks';
 import { PatternTable } from './table';
 
 export const neverAwaited = { code: 'LW302', name: 'never-awaited', title: 'Coroutine never awaited' };
@@ -64,11 +64,10 @@ function coroutineCallee(cx: LoopCheckContext, mod: ModuleEntry, site: CallSite)
 export function checkNeverAwaited(cx: LoopCheckContext, mod: ModuleEntry): void {
   const { code } = neverAwaited;
   if (!cx.enabled(code)) return;
-  // Every call site of the workspace: indexed (a for-of makes an iterator result per site in code not yet optimised).
-  const calls = mod.model.calls;
+  // Bare, unawaited calls of the workspace (bareCalls): indexed (a for-of makes an iterator result per site in code not yet optimised).
+  const calls = bareCalls(mod);
   for (let i = 0; i < calls.length; i++) {
     const site = calls[i];
-    if (!site.stmt || site.awaited) continue;
     const fn = fnOf(mod, site);
     if (fn?.isLambda) continue;
     const hit = coroutineCallee(cx, mod, site);
