@@ -8,7 +8,8 @@ import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, In
 import { compileGlobs, type GlobSet } from './globs';
 import { LIFTOFF_MAX_BYTES, liftoffForSmallScan } from './batchHeap';
 import { isTestCode, projectPath } from './python/sourceRoots';
-import { ModelBuilders, PARALLEL_DEFAULT_MIN_CHARS, PARALLEL_MIN_FILES } from './parallel';
+import { discardEarlyWorkers, ModelBuilders, PARALLEL_DEFAULT_MIN_CHARS, PARALLEL_MIN_FILES } from './parallel';
+import { takeEarlySizes } from './earlyWorkers';
 import { plainSeeds, reach } from './reach';
 import { mark } from './timeline';
 import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './types';
@@ -139,16 +140,24 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   let walkedBytes = 0;
   const enoughSource = () => opts.jobs !== undefined || walkedBytes >= PARALLEL_DEFAULT_MIN_CHARS;
   // (Counted to the end below LIFTOFF_MAX_BYTES, workers or not: with --jobs the workers start at 32 files.)
+  // The sizes the launcher read to decide on starting workers early (earlyWorkers.ts), by path.
+  const early = takeEarlySizes();
   const onFile = (n: number, abs: string) => {
-    if (walkedBytes < LIFTOFF_MAX_BYTES || (opts.jobs === undefined && !started)) { try { walkedBytes += statSync(abs).size; } catch { /* read later, with its note */ } }
+    if (walkedBytes < LIFTOFF_MAX_BYTES || (opts.jobs === undefined && !started)) {
+      const size = early?.get(abs);
+      if (size !== undefined) walkedBytes += size;
+      else { try { walkedBytes += statSync(abs).size; } catch { /* read later, with its note */ } }
+    }
     if (!started && n >= PARALLEL_MIN_FILES && enoughSource()) startBuilders(n);
   };
   let resolved: ReturnType<typeof resolveFiles>;
   try {
     resolved = opts.stdin ? stdinFile(opts.stdin.path, opts) : resolveFiles(paths, { ...opts, onFile });
-  } catch (err) { builders?.close(); throw err; }
+  } catch (err) { builders?.close(); discardEarlyWorkers(); throw err; }
   const { files, notes, resolver } = resolved;
   if (!opts.stdin && enoughSource()) startBuilders(files.length);
+  // Workers the launcher started for a folder that holds too little source (earlyWorkers.ts).
+  if (!builders) { const n = discardEarlyWorkers(); if (n) mark(`stopped ${n} early workers: one thread`); }
   // Before the parser's wasm is compiled (Analyzer.create); a scan with workers keeps V8's tiers
   // (the flags the worker's code cache is checked against stay as they were).
   if (!builders && liftoffForSmallScan(opts.stdin ? opts.stdin.bytes.length : walkedBytes)) mark('small scan: parses on Liftoff only');
