@@ -26,6 +26,9 @@ export { defaultJobs };
 /** Text per message when a list of files goes to the workers (see ModelBuilders.post). */
 export const WORKER_PART_CHARS = 32 * 1024;
 
+/** Files shared as they are read (ModelBuilders.offer) with less text than this go at the end of the list. */
+export const HOLD_CHARS = 4096;
+
 /** Below this much source text, a worker's models cost this thread more to receive than the worker saves. */
 export const PARALLEL_MIN_BYTES = 1 << 20;
 export const PARALLEL_MIN_FILES = 32;
@@ -113,6 +116,55 @@ export class ModelBuilders {
     this.early = largestFirst(files);
     this.post({ files: this.early, slot: NEXT, more: true });
     mark(`shared ${files.length} files early`);
+  }
+
+  // offer(): files posted so far (the early list's start, in the queue's order), big files not yet
+  // posted, small files held for the list's end, and what was offered in all.
+  private sent: SourceFile[] = [];
+  private batch: SourceFile[] = [];
+  private batchChars = 0;
+  private held: SourceFile[] = [];
+  private offeredFiles = 0;
+  private offeredChars = 0;
+  private posting = false;
+
+  /**
+   * share() one file at a time, as the scan reads them: once the files offered are a job worth
+   * sharing (32 files, 1 MiB), they go to the workers every WORKER_PART_CHARS of text, so a worker
+   * parses while this thread still reads (they used to wait for the last file read). Each part is
+   * largest first; files under HOLD_CHARS are held for the list's end (endOffers), so the threads
+   * still end the list on small files. Call endOffers() once every file was offered.
+   */
+  offer(file: SourceFile): void {
+    if (this.closed || this.early) return;
+    this.offeredFiles++;
+    this.offeredChars += file.text.length;
+    if (file.text.length < HOLD_CHARS) this.held.push(file);
+    else { this.batch.push(file); this.batchChars += file.text.length; }
+    if (!this.posting && this.offeredFiles >= PARALLEL_MIN_FILES && this.offeredChars >= PARALLEL_MIN_BYTES) {
+      this.posting = true;
+      mark('sharing files as they are read');
+    }
+    if (this.posting && this.batchChars >= WORKER_PART_CHARS) {
+      const files = largestFirst(this.batch);
+      this.batch = [];
+      this.batchChars = 0;
+      for (const f of files) this.sent.push(f);
+      this.post({ files, slot: NEXT, part: true });
+    }
+  }
+
+  /** The end of what offer() shares: the rest goes, held files last (largest first); as share() when too little was offered to share. */
+  endOffers(): void {
+    if (this.closed || this.early) return;
+    const files = this.posting ? [...largestFirst(this.batch), ...largestFirst(this.held)] : largestFirst([...this.batch, ...this.held]);
+    this.batch = [];
+    this.held = [];
+    if (!this.posting && !worthSharing(files)) return;
+    for (const f of files) this.sent.push(f);
+    this.early = this.sent;
+    this.post({ files, slot: NEXT, more: true });
+    mark(`shared ${this.early.length} files early`);
   }
 
   /**
