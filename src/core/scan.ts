@@ -9,7 +9,6 @@ import { compileGlobs, type GlobSet } from './globs';
 import { LIFTOFF_MAX_BYTES, liftoffForSmallScan } from './batchHeap';
 import { isTestCode, projectPath } from './python/sourceRoots';
 import { discardEarlyWorkers, ModelBuilders, PARALLEL_DEFAULT_MIN_CHARS, PARALLEL_MIN_FILES } from './parallel';
-import { takeEarlySizes } from './earlyWorkers';
 import { isPlainSeed, reach } from './reach';
 import { mark } from './timeline';
 import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './types';
@@ -140,14 +139,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   let walkedBytes = 0;
   const enoughSource = () => opts.jobs !== undefined || walkedBytes >= PARALLEL_DEFAULT_MIN_CHARS;
   // (Counted to the end below LIFTOFF_MAX_BYTES, workers or not: with --jobs the workers start at 32 files.)
-  // The sizes the launcher read to decide on starting workers early (earlyWorkers.ts), by path.
-  const early = takeEarlySizes();
   const onFile = (n: number, abs: string) => {
-    if (walkedBytes < LIFTOFF_MAX_BYTES || (opts.jobs === undefined && !started)) {
-      const size = early?.get(abs);
-      if (size !== undefined) walkedBytes += size;
-      else { try { walkedBytes += statSync(abs).size; } catch { /* read later, with its note */ } }
-    }
+    if (walkedBytes < LIFTOFF_MAX_BYTES || (opts.jobs === undefined && !started)) { try { walkedBytes += statSync(abs).size; } catch { /* read later, with its note */ } }
     if (!started && n >= PARALLEL_MIN_FILES && enoughSource()) startBuilders(n);
   };
   let resolved: ReturnType<typeof resolveFiles>;

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCAN_SPEC } from '../../src/cli/scan';
-import { EARLY_MIN_BYTES, EARLY_MIN_FILES, earlyJobs, enoughSource, SCAN_VALUE_FLAGS, takeEarlySizes } from '../../src/core/earlyWorkers';
+import { EARLY_MIN_BYTES, EARLY_MIN_FILES, earlyJobs, enoughSource, SCAN_VALUE_FLAGS } from '../../src/core/earlyWorkers';
 import { PARALLEL_DEFAULT_MIN_CHARS, PARALLEL_MIN_FILES } from '../../src/core/parallel';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -55,24 +55,22 @@ describe('early scan workers', () => {
       assert.equal(jobs(['a.py', '--exclude=tests']), 0);
     });
 
-    it(`enoughSource: ${EARLY_MIN_FILES} .py files of enough bytes under the paths (hidden, virtualenv and output folders not entered); the sizes it read are kept for the walk`, () => {
+    it(`enoughSource: ${EARLY_MIN_FILES} .py files (hidden, virtualenv and output folders not entered) whose sampled sizes make the bytes asked`, () => {
       const root = mkdtempSync(join(tmpdir(), 'loopwise-many-'));
       try {
         const put = (rel: string, bytes = 100) => { mkdirSync(join(root, rel, '..'), { recursive: true }); writeFileSync(join(root, rel), 'x'.repeat(bytes)); };
         for (let i = 0; i < EARLY_MIN_FILES - 1; i++) put(`pkg/sub${i % 3}/m${i}.py`);
         for (let i = 0; i < 40; i++) { put(`.venv/lib/v${i}.py`); put(`node_modules/n${i}.py`); put(`build/b${i}.py`); put(`pkg/data${i}.txt`); }
         assert.equal(enoughSource([root], 0), false, 'one file short');
-        const sizes = takeEarlySizes()!;
-        assert.equal(sizes.size, EARLY_MIN_FILES - 1);
-        assert.equal(sizes.get(join(root, 'pkg', 'sub0', 'm0.py')), 100);
-        assert.equal(takeEarlySizes(), undefined, 'taken once');
         assert.equal(enoughSource([join(root, 'pkg', 'sub0'), join(root, 'pkg', 'sub0', 'm0.py')], 0), false);
         put('pkg/last.py');
         assert.equal(enoughSource([root], 0), true);
+        // 32 files of 100 bytes: the estimate is exact.
         assert.equal(enoughSource([root], 32 * 100), true);
         assert.equal(enoughSource([root], 32 * 100 + 1), false, 'one byte short');
-        put('pkg/big.py', 5000);
-        assert.equal(enoughSource([root], 32 * 100 + 1), true);
+        for (let i = 0; i < 64; i++) put(`more/big${i}.py`, 5000);
+        assert.equal(enoughSource([root], 64 * 5000), true, 'the larger files sampled');
+        assert.equal(enoughSource([root], 10 * 96 * 5000), false);
         assert.equal(enoughSource([join(root, 'none')], 0), false);
         // Files named count too; a .txt does not.
         const named = Array.from({ length: EARLY_MIN_FILES - 1 }, (_, i) => join(root, 'pkg', `sub${i % 3}`, `m${i}.py`));
