@@ -4,6 +4,7 @@
 import { closeSync, constants, type Dirent, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { takeEarlyListing } from './earlyWorkers';
 import { globProblem } from './globs';
 import type { FileNote } from './types';
 
@@ -70,7 +71,7 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
       if (seenDirs.has(real)) { notes.push({ file: rel(dir), kind: 'skipped', message: 'directory already visited (symlink loop)' }); continue; }
       seenDirs.add(real);
       let entries: Dirent[];
-      try { entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); } catch (err) {
+      try { entries = (takeEarlyListing(dir) ?? readdirSync(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); } catch (err) {
         notes.push({ file: rel(dir), kind: 'skipped', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, failed: true });
         continue;
       }

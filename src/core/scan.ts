@@ -9,6 +9,7 @@ import { compileGlobs, type GlobSet } from './globs';
 import { LIFTOFF_MAX_BYTES, liftoffForSmallScan } from './batchHeap';
 import { isTestCode, projectPath } from './python/sourceRoots';
 import { discardEarlyWorkers, ModelBuilders, PARALLEL_DEFAULT_MIN_CHARS, PARALLEL_MIN_FILES } from './parallel';
+import { dropEarlyListings } from './earlyWorkers';
 import { isPlainSeed, reach } from './reach';
 import { mark } from './timeline';
 import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './types';
@@ -147,6 +148,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   try {
     resolved = opts.stdin ? stdinFile(opts.stdin.path, opts) : resolveFiles(paths, { ...opts, onFile });
   } catch (err) { builders?.close(); discardEarlyWorkers(); throw err; }
+  dropEarlyListings();
   const { files, notes, resolver } = resolved;
   if (!opts.stdin && enoughSource()) startBuilders(files.length);
   // Workers the launcher started for a folder that holds too little source (earlyWorkers.ts).

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCAN_SPEC } from '../../src/cli/scan';
-import { EARLY_MIN_BYTES, EARLY_MIN_FILES, earlyJobs, enoughSource, SCAN_VALUE_FLAGS } from '../../src/core/earlyWorkers';
+import { dropEarlyListings, EARLY_MIN_BYTES, EARLY_MIN_FILES, earlyJobs, enoughSource, SCAN_VALUE_FLAGS } from '../../src/core/earlyWorkers';
+import { discover } from '../../src/core/files';
 import { PARALLEL_DEFAULT_MIN_CHARS, PARALLEL_MIN_FILES } from '../../src/core/parallel';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -76,7 +77,17 @@ describe('early scan workers', () => {
         const named = Array.from({ length: EARLY_MIN_FILES - 1 }, (_, i) => join(root, 'pkg', `sub${i % 3}`, `m${i}.py`));
         assert.equal(enoughSource([...named, join(root, 'pkg', 'data0.txt')], 0), false);
         assert.equal(enoughSource([...named, join(root, 'pkg', 'last.py')], 0), true);
-      } finally { rmSync(root, { recursive: true, force: true }); }
+        // The scan's walk takes the folder listings enoughSource made (it does not list them again).
+        const names = () => discover([root]).files.map((f) => f.abs.slice(root.length)).sort();
+        const before = names();
+        assert.equal(enoughSource([root], 0), true);
+        put('pkg/sub0/added.py');
+        assert.deepEqual(names(), before, 'pkg/sub0 as the launcher listed it');
+        assert.ok(names().includes(join('/pkg', 'sub0', 'added.py')), 'a listing is taken once');
+        enoughSource([root], 0);
+        dropEarlyListings();
+        assert.equal(names().length, before.length + 1);
+      } finally { dropEarlyListings(); rmSync(root, { recursive: true, force: true }); }
     });
 
     it('knows every scan flag that takes a value (else a value would be read as a path)', () => {
