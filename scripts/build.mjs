@@ -1,4 +1,5 @@
 // Copies the pinned grammars into grammars/ and bundles the CLI (and the extension when present) with esbuild.
+import { createHash } from 'node:crypto';
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -36,6 +37,7 @@ for (const e of entries) {
   if (!existsSync(e.entryPoints[0])) continue;
   await build({ ...common, ...e });
   asciiOnly(e.outfile);
+  bundleId(e.outfile);
 }
 
 /**
@@ -48,4 +50,14 @@ function asciiOnly(file) {
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(text)) return;
   writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/**
+ * Appends the bundle's id, the SHA-1 of everything before it, as its last line: the launcher
+ * (src/cli/launch.ts bundleId) stamps its code cache with it instead of hashing the bundle at
+ * every start (node:crypto's load alone cost each thread ~6-20 ms). Its format is the launcher's BUNDLE_ID.
+ */
+function bundleId(file) {
+  const text = readFileSync(file, 'latin1');
+  writeFileSync(file, `${text}\n// loopwise-bundle-id ${createHash('sha1').update(text, 'latin1').digest('hex')}\n`, 'latin1');
 }

@@ -6,10 +6,15 @@ import { setFlagsFromString } from 'node:v8';
 import { bundlePath, loadBundle } from './launch';
 import { BATCH_V8_FLAGS, FREEZE_YOUNG, SERVER_V8_FLAGS, THAW_YOUNG, BATCH_HEAP_ENV } from './v8flags';
 import { LIFTOFF_ENV, WASM_TIER_UP } from '../core/batchHeap';
+import { startEarlyWorkers } from '../core/earlyWorkers';
 
 const command = process.argv[2];
 const batch = command !== 'server';
 for (const flag of batch ? BATCH_V8_FLAGS : SERVER_V8_FLAGS) setFlagsFromString(flag);
+// A scan of a folder starts its worker threads now (core/earlyWorkers.ts): their start overlaps
+// with loading the bundle and walking the tree. They load their own bundle once the scan knows it
+// uses them, long after the flags below are set.
+if (command === 'scan') startEarlyWorkers(process.argv.slice(3), __dirname);
 const bundle = loadBundle(bundlePath('loopwise.js'), batch);
 if (batch && process.env[BATCH_HEAP_ENV] !== '0') {
   setFlagsFromString(FREEZE_YOUNG);

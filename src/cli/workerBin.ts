@@ -4,9 +4,13 @@
 // generation grow again, for every thread: when the process had stopped it (bin.ts), this thread
 // stops it again first thing, before its bundle loads, so the cache is read and made under the same
 // flags (the main thread does it too once its parser is ready: core/parser.ts).
+import { workerData } from 'node:worker_threads';
 import { keepYoungSmall } from '../core/batchHeap';
+import { waitAtGate, type WorkerRequest } from '../core/earlyWorkers';
 import { bundlePath, loadBundle } from './launch';
 
+// A worker the launcher started before the main thread's bundle was loaded waits for it (earlyWorkers.ts).
+waitAtGate(workerData as WorkerRequest | undefined);
 keepYoungSmall();
 const bundle = loadBundle(bundlePath('scanWorkerMain.js'), true);
 (bundle.exports.runWorker as (beforeDone?: () => void) => void)(bundle.saveCache);

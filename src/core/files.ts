@@ -4,6 +4,7 @@
 import { closeSync, constants, type Dirent, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { takeEarlyListing } from './earlyWorkers';
 import { globProblem } from './globs';
 import type { FileNote } from './types';
 
@@ -70,7 +71,7 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
       if (seenDirs.has(real)) { notes.push({ file: rel(dir), kind: 'skipped', message: 'directory already visited (symlink loop)' }); continue; }
       seenDirs.add(real);
       let entries: Dirent[];
-      try { entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); } catch (err) {
+      try { entries = (takeEarlyListing(dir) ?? readdirSync(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); } catch (err) {
         notes.push({ file: rel(dir), kind: 'skipped', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, failed: true });
         continue;
       }
@@ -130,7 +131,7 @@ export type ReadFailure = { buf?: undefined; error: string; reason: 'unreadable'
  * is refused instead of read. With `root`, the file's real path must lie under the root's real path
  * (a symlink out of the project is refused). Returns the bytes, or a one-line reason.
  */
-export function readRegularFile(abs: string, opts: { root?: string; maxBytes?: number } = {}): { buf: Buffer; error?: undefined } | ReadFailure {
+export function readRegularFile(abs: string, opts: { root?: string; maxBytes?: number; /** Read into this buffer when the file fits: the result is then a view of it, valid until its next use. */ scratch?: Buffer } = {}): { buf: Buffer; error?: undefined } | ReadFailure {
   const maxBytes = opts.maxBytes ?? MAX_FILE_BYTES;
   const unreadable = (err: unknown): ReadFailure => ({ error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, reason: 'unreadable' });
   const tooLarge = (size: number): ReadFailure => ({ error: `file is ${formatSize(size)}, over the ${formatSize(maxBytes)} limit`, reason: 'too-large', size });
@@ -147,7 +148,8 @@ export function readRegularFile(abs: string, opts: { root?: string; maxBytes?: n
     if (!st.isFile()) return { error: 'not a regular file (FIFO, socket or device): not read', reason: 'not-regular' };
     if (st.size > maxBytes) return tooLarge(st.size);
     // Read at most maxBytes + 1, whatever the size said: the file may grow between fstat and read.
-    const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+    const want = Math.min(st.size, maxBytes) + 1;
+    const buf = opts.scratch && opts.scratch.length >= want ? opts.scratch.subarray(0, want) : Buffer.allocUnsafe(want);
     let n = 0;
     for (;;) {
       const got = readSync(fd, buf, n, buf.length - n, null);
@@ -180,12 +182,22 @@ function formatSize(bytes: number): string {
 }
 
 /**
+ * Where readSource reads a file that fits (decode() copies the text out of it). A buffer per file
+ * (4.4 MB in 500 array buffers on the 500-file benchmark) made the main thread collect its young
+ * generation while it read the files: V8 does when new array buffers pass its external-memory limit
+ * for the young generation. Below glibc's mmap threshold (128 KiB), so it is an ordinary heap block.
+ */
+const SCRATCH_BYTES = 64 * 1024;
+let scratch: Buffer | undefined;
+
+/**
  * Reads and decodes a file; returns a note instead of text when it must be skipped. A file that
  * cannot be read (a FIFO or device included: it is never opened for a blocking read) or is over the
  * size limit gets a `failed` note (the CLI exits 2 on those).
  */
 export function readSource(abs: string, display: string, maxBytes = MAX_FILE_BYTES): { decoded?: DecodedText; note?: FileNote } {
-  const read = readRegularFile(abs, { maxBytes });
+  scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+  const read = readRegularFile(abs, { maxBytes, scratch });
   if (read.error !== undefined) {
     const message = read.reason === 'too-large' ? `${read.error} (--max-file-size)` : read.error;
     return { note: { file: display, kind: 'skipped', message, failed: true } };

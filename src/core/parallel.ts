@@ -10,19 +10,24 @@
 // on the 500-file benchmark, and every model's objects allocated twice; docs/performance.md,
 // "Session 11: threads").
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
 import type { Analyzer, SourceFile } from './analyzer';
 import { keepYoungSmall } from './batchHeap';
+import { defaultJobs, discardEarlyWorkers, type Helper, openGate, type SpawnedWorkers, spawnWorkers, stopWorkers, takeEarlyWorkers } from './earlyWorkers';
 import { compileGrammars, type Grammars, initParser } from './parser';
 import { compactModel } from './python/compact';
 import { buildModelFromFlat, type FlatFile } from './python/model';
 import { mark, timelineCpu } from './timeline';
-import type { WorkerFiles, WorkerReply, WorkerRequest } from './workerThread';
+import type { WorkerFiles, WorkerReply } from './workerThread';
+
+export { defaultJobs };
 
 /** Text per message when a list of files goes to the workers (see ModelBuilders.post). */
 export const WORKER_PART_CHARS = 32 * 1024;
+
+/** Files shared as they are read (ModelBuilders.offer) with less text than this go at the end of the list. */
+export const HOLD_CHARS = 4096;
 
 /** Below this much source text, a worker's models cost this thread more to receive than the worker saves. */
 export const PARALLEL_MIN_BYTES = 1 << 20;
@@ -45,17 +50,8 @@ export function workerScript(): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
-export function defaultJobs(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
-}
-
-/**
- * Shared queue layout (Int32Array over a SharedArrayBuffer): [next index in the first list, busy
- * flag of worker 1, 2, ..., next index in the second list].
- */
+/** The queue's first slot (layout: earlyWorkers.ts SpawnedWorkers). */
 const NEXT = 0;
-
-interface Helper { worker: Worker; port: MessagePort; back: MessagePort; grammars: MessagePort; busy: number; gone: Promise<void>; alive: boolean }
 
 /**
  * Worker threads started ahead of the files they will build: `start` spawns them, `build` hands
@@ -64,36 +60,17 @@ interface Helper { worker: Worker; port: MessagePort; back: MessagePort; grammar
  */
 export class ModelBuilders {
   private readonly queue: Int32Array;
-  private readonly helpers: Helper[] = [];
+  private readonly helpers: Helper[];
   private closed = false;
   /** The list share() sent, in the queue's order. */
   private early: SourceFile[] | undefined;
-  /** Workers whose isolate may not exist yet ('online' not seen). */
-  private starting = 0;
-
-  private constructor(workers: number, script: string, grammarDir: string | undefined) {
-    this.queue = new Int32Array(new SharedArrayBuffer(4 * (2 + workers)));
-    for (let i = 0; i < workers; i++) {
-      const { port1, port2 } = new MessageChannel();
-      const ret = new MessageChannel();
-      const wasm = new MessageChannel();
-      const req: WorkerRequest = { grammarDir, queue: this.queue, busy: 1 + i, port: port2, back: ret.port2, grammars: wasm.port2 };
-      let worker: Worker;
-      try { worker = new Worker(script, { workerData: req, transferList: [port2, ret.port2, wasm.port2] }); } catch { port1.close(); ret.port1.close(); wasm.port1.close(); continue; }
-      // Never the reason the process stays up (a scan that fails before build() must still exit);
-      // while build() waits for a worker, the listening port keeps this thread's loop alive.
-      worker.unref();
-      this.starting++;
-      worker.once('online', () => { this.starting--; keepYoungSmall(); });
-      const helper: Helper = { worker, port: port1, back: ret.port1, grammars: wasm.port1, busy: 1 + i, alive: true, gone: Promise.resolve() };
-      helper.gone = new Promise((resolve) => {
-        const gone = () => { helper.alive = false; resolve(); };
-        worker.once('error', gone);
-        worker.once('exit', gone);
-      });
-      this.helpers.push(helper);
-    }
-    mark(`started ${this.helpers.length} workers`);
+  private constructor(spawned: SpawnedWorkers, early: boolean) {
+    this.queue = spawned.queue;
+    this.helpers = spawned.helpers;
+    const grammarDir = spawned.grammarDir;
+    // The launcher's workers wait for this before they load their bundle (earlyWorkers.ts).
+    openGate(spawned);
+    mark(`${early ? 'adopted' : 'started'} ${this.helpers.length} workers`);
     // The workers run the modules this thread compiles (its own parser does too) instead of
     // compiling their own: they wait for them, and are ready as soon as they are started.
     const give = (g: Grammars | undefined) => {
@@ -109,8 +86,12 @@ export class ModelBuilders {
   static start(fileCount: number, opts: { jobs?: number; script?: string; grammarDir?: string } = {}): ModelBuilders | undefined {
     const jobs = opts.jobs ?? defaultJobs();
     const script = opts.script ?? workerScript();
-    if (jobs < 2 || !script || fileCount < PARALLEL_MIN_FILES) return undefined;
-    const b = new ModelBuilders(jobs - 1, script, opts.grammarDir);
+    // The launcher's workers when it started them (cli/bin.ts), else new ones.
+    const early = takeEarlyWorkers();
+    if (jobs < 2 || !script || fileCount < PARALLEL_MIN_FILES) { if (early) stopWorkers(early.helpers); return undefined; }
+    const fits = early && early.helpers.length === jobs - 1 && early.grammarDir === opts.grammarDir && early.helpers.every((h) => h.alive);
+    if (early && !fits) stopWorkers(early.helpers);
+    const b = new ModelBuilders(fits && early ? early : spawnWorkers(jobs - 1, script, opts.grammarDir), !!fits);
     return b.helpers.length ? b : undefined;
   }
 
@@ -120,7 +101,7 @@ export class ModelBuilders {
    * whenever it is called (per file read, then per file built here; a few microseconds each).
    */
   holdYoungSmall(): void {
-    if (this.starting > 0) keepYoungSmall();
+    if (this.helpers.some((h) => !h.online)) keepYoungSmall();
   }
 
   /**
@@ -135,6 +116,55 @@ export class ModelBuilders {
     this.early = largestFirst(files);
     this.post({ files: this.early, slot: NEXT, more: true });
     mark(`shared ${files.length} files early`);
+  }
+
+  // offer(): files posted so far (the early list's start, in the queue's order), big files not yet
+  // posted, small files held for the list's end, and what was offered in all.
+  private sent: SourceFile[] = [];
+  private batch: SourceFile[] = [];
+  private batchChars = 0;
+  private held: SourceFile[] = [];
+  private offeredFiles = 0;
+  private offeredChars = 0;
+  private posting = false;
+
+  /**
+   * share() one file at a time, as the scan reads them: once the files offered are a job worth
+   * sharing (32 files, 1 MiB), they go to the workers every WORKER_PART_CHARS of text, so a worker
+   * parses while this thread still reads (they used to wait for the last file read). Each part is
+   * largest first; files under HOLD_CHARS are held for the list's end (endOffers), so the threads
+   * still end the list on small files. Call endOffers() once every file was offered.
+   */
+  offer(file: SourceFile): void {
+    if (this.closed || this.early) return;
+    this.offeredFiles++;
+    this.offeredChars += file.text.length;
+    if (file.text.length < HOLD_CHARS) this.held.push(file);
+    else { this.batch.push(file); this.batchChars += file.text.length; }
+    if (!this.posting && this.offeredFiles >= PARALLEL_MIN_FILES && this.offeredChars >= PARALLEL_MIN_BYTES) {
+      this.posting = true;
+      mark('sharing files as they are read');
+    }
+    if (this.posting && this.batchChars >= WORKER_PART_CHARS) {
+      const files = largestFirst(this.batch);
+      this.batch = [];
+      this.batchChars = 0;
+      for (const f of files) this.sent.push(f);
+      this.post({ files, slot: NEXT, part: true });
+    }
+  }
+
+  /** The end of what offer() shares: the rest goes, held files last (largest first); as share() when too little was offered to share. */
+  endOffers(): void {
+    if (this.closed || this.early) return;
+    const files = this.posting ? [...largestFirst(this.batch), ...largestFirst(this.held)] : largestFirst([...this.batch, ...this.held]);
+    this.batch = [];
+    this.held = [];
+    if (!this.posting && !worthSharing(files)) return;
+    for (const f of files) this.sent.push(f);
+    this.early = this.sent;
+    this.post({ files, slot: NEXT, more: true });
+    mark(`shared ${this.early.length} files early`);
   }
 
   /**
@@ -256,15 +286,7 @@ export class ModelBuilders {
   /** Stops the workers (idempotent). */
   close(): void {
     this.closed = true;
-    for (const h of this.helpers) {
-      // Until the worker has exited, its listeners are reachable: the message one (build's
-      // `take`) would keep the analyzer and every model alive with them.
-      h.port.removeAllListeners();
-      h.port.close();
-      h.back.close();
-      h.grammars.close();
-      void h.worker.terminate();
-    }
+    stopWorkers(this.helpers);
   }
 }
 
@@ -317,6 +339,8 @@ function largestFirst(files: SourceFile[]): SourceFile[] {
  * analyzer's cache; a later analyze() then only runs the cross-file pass. Returns how many files
  * were parsed on workers (0 when the scan is too small, jobs is 1, or workers are unavailable).
  */
+export { discardEarlyWorkers };
+
 export async function buildModelsInParallel(analyzer: Analyzer, files: SourceFile[], opts: { jobs?: number; script?: string; grammarDir?: string } = {}): Promise<number> {
   if (!worthSharing(files)) return 0;
   const builders = ModelBuilders.start(files.length, opts);

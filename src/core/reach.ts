@@ -207,7 +207,12 @@ const PLAIN_SEED = new RegExp(`\\b(?:${SEED_WORDS.join('|')})\\b`);
  * has run. Pass the result to reach() to spare it the same test.
  */
 export function plainSeeds(files: Pick<SourceFile, 'text'>[]): boolean[] {
-  return files.map((f) => PLAIN_SEED.test(f.text) || DECORATOR.test(f.text));
+  return files.map((f) => isPlainSeed(f.text));
+}
+
+/** plainSeeds for one file's text. */
+export function isPlainSeed(text: string): boolean {
+  return PLAIN_SEED.test(text) || DECORATOR.test(text);
 }
 
 /** `plain`: plainSeeds(files), when the caller has it. */

@@ -8,8 +8,9 @@ import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, In
 import { compileGlobs, type GlobSet } from './globs';
 import { LIFTOFF_MAX_BYTES, liftoffForSmallScan } from './batchHeap';
 import { isTestCode, projectPath } from './python/sourceRoots';
-import { ModelBuilders, PARALLEL_DEFAULT_MIN_CHARS, PARALLEL_MIN_FILES } from './parallel';
-import { plainSeeds, reach } from './reach';
+import { discardEarlyWorkers, ModelBuilders, PARALLEL_DEFAULT_MIN_CHARS, PARALLEL_MIN_FILES } from './parallel';
+import { dropEarlyListings } from './earlyWorkers';
+import { isPlainSeed, reach } from './reach';
 import { mark } from './timeline';
 import type { FileNote, Finding, HandlerReport, ScanResult, Severity } from './types';
 
@@ -146,9 +147,12 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   let resolved: ReturnType<typeof resolveFiles>;
   try {
     resolved = opts.stdin ? stdinFile(opts.stdin.path, opts) : resolveFiles(paths, { ...opts, onFile });
-  } catch (err) { builders?.close(); throw err; }
+  } catch (err) { builders?.close(); discardEarlyWorkers(); throw err; }
+  dropEarlyListings();
   const { files, notes, resolver } = resolved;
   if (!opts.stdin && enoughSource()) startBuilders(files.length);
+  // Workers the launcher started for a folder that holds too little source (earlyWorkers.ts).
+  if (!builders) { const n = discardEarlyWorkers(); if (n) mark(`stopped ${n} early workers: one thread`); }
   // Before the parser's wasm is compiled (Analyzer.create); a scan with workers keeps V8's tiers
   // (the flags the worker's code cache is checked against stay as they were).
   if (!builders && liftoffForSmallScan(opts.stdin ? opts.stdin.bytes.length : walkedBytes)) mark('small scan: parses on Liftoff only');
@@ -164,6 +168,11 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   let parserSettled = false;
   analyzerReady.then(() => { parserSettled = true; }, () => { parserSettled = true; });
   let sinceTurn = 0;
+  const useReach = opts.reach ?? process.env.LOOPWISE_PARSE_ALL !== '1';
+  // With workers, each file every analysis needs (a plain seed word: reach.ts; all of them without
+  // reach) goes to them as soon as it is read (ModelBuilders.offer), so they parse while this thread
+  // reads the rest and works out which of the others are needed too.
+  const plain: boolean[] | undefined = builders && useReach ? [] : undefined;
   for (const f of files) {
     if (!parserSettled && ++sinceTurn >= TURN_EVERY) { sinceTurn = 0; await new Promise<void>((resolve) => setImmediate(resolve)); }
     builders?.holdYoungSmall();
@@ -174,34 +183,31 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     const rel = toPosix(f.rel);
     if (!testPatternsOf.has(f.config)) testPatternsOf.set(f.config, f.config.testCode ? excluder(f.config.testCode) ?? (() => false) : undefined);
     const testCode = isTestCode(projectPath(f.abs, f.root), testPatternsOf.get(f.config));
-    sources.push({ path: rel, text: decoded.text, module, isPackage, ...(testCode ? { testCode } : {}) });
+    const source: SourceFile = { path: rel, text: decoded.text, module, isPackage, ...(testCode ? { testCode } : {}) };
+    sources.push(source);
     scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config, root: f.root });
+    if (builders) {
+      const seed = !plain || isPlainSeed(source.text);
+      plain?.push(seed);
+      if (seed) builders.offer(source);
+    }
   }
   mark(`read ${sources.length} files`);
   const chars = sources.reduce((n, s) => n + s.text.length, 0);
   // The walk counted bytes; a scan with fewer characters than that (multi-byte text) stops its
-  // workers here, before anything is shared with them.
+  // workers here (what they were given is dropped with them: this thread builds every model).
   if (builders && opts.jobs === undefined && chars < PARALLEL_DEFAULT_MIN_CHARS) {
     builders.close();
     builders = undefined;
     mark('too little source for workers: one thread');
   }
-  const useReach = opts.reach ?? process.env.LOOPWISE_PARSE_ALL !== '1';
+  builders?.endOffers();
   /** The files with those the analysis cannot need marked unparsed (see reach.ts). */
   const reached = (list: SourceFile[], plain?: boolean[]): SourceFile[] => {
     if (!useReach || list.length < 2) return list;
     const { needed } = reach(list, false, plain);
     return list.map((s, i) => (needed[i] ? (s.unparsed ? { ...s, unparsed: undefined } : s) : { ...s, unparsed: true }));
   };
-  // The files every analysis needs (a plain seed word: reach.ts) go to the worker threads now, so
-  // they build while this thread works out which of the others are needed too.
-  let plain: boolean[] | undefined;
-  if (builders) {
-    if (useReach && sources.length >= 2) {
-      plain = plainSeeds(sources);
-      builders.share(sources.filter((_, i) => plain![i]));
-    } else builders.share(sources);
-  }
   const reachable = reached(sources, plain);
   const parsed = reachable.filter((s) => !s.unparsed);
   mark(`reach: parsing ${parsed.length} of ${sources.length} files (${parsed.reduce((n, s) => n + s.text.length, 0)} of ${chars} chars)`);

@@ -9,22 +9,13 @@
 // path so the main thread builds it itself and reports the error. The last message has `done` set.
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { SourceFile } from './analyzer';
+import type { WorkerRequest } from './earlyWorkers';
 import { type Grammars, initParser, parsePython, renewParser } from './parser';
 import type { FlatTree } from './python/flatTree';
 import { type FlatFile, flattenFile } from './python/model';
 import { mark } from './timeline';
 
-/** `queue[slot]` (see WorkerFiles): the next file of a list to take; `queue[busy]`: 1 while this worker holds files it took and has not posted. */
-export interface WorkerRequest {
-  grammarDir?: string; queue: Int32Array; busy: number; port: MessagePort;
-  /** Where the main thread gives back the buffers of the flat trees it has built (see packFlat). */
-  back?: MessagePort;
-  /**
-   * Where the main thread posts, once, the wasm modules it compiled (`Grammars`; undefined when it
-   * could not): this thread instantiates them instead of reading and compiling its own (parser.ts).
-   */
-  grammars?: MessagePort;
-}
+export type { WorkerRequest } from './earlyWorkers';
 /**
  * A list of files to build, in the queue's order, its next index at `queue[slot]` (default 0). The
  * main thread sends one or two: the files it knows it needs as soon as they are read, then the

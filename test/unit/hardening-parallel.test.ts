@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { Analyzer, type SourceFile } from '../../src/core/analyzer';
-import { buildModelsInParallel, inParts, ModelBuilders, WORKER_PART_CHARS } from '../../src/core/parallel';
+import { buildModelsInParallel, HOLD_CHARS, inParts, ModelBuilders, PARALLEL_MIN_BYTES, PARALLEL_MIN_FILES, WORKER_PART_CHARS } from '../../src/core/parallel';
 import { compileGrammars } from '../../src/core/parser';
 import type { WorkerReply, WorkerRequest } from '../../src/core/workerThread';
 import { routerModule } from '../../bench/generate';
@@ -69,6 +69,48 @@ describe('hardening: parallel model building', function () {
     assert.deepEqual(par.analyze(files), expected);
     seq.dispose();
     par.dispose();
+  });
+
+  it('files offered as they are read: the worker starts on them before the last is offered; small ones end the list; same result', async function () {
+    if (!existsSync(SCRIPT)) this.skip();
+    // 90 files of ~14k characters and 10 small ones, in read order.
+    const files: SourceFile[] = Array.from({ length: 100 }, (_, i) => ({ path: `app/m${i}.py`, text: i % 10 === 5 ? `x${i} = 1\n` : routerModule(700 + i, { bytes: 14_000 }), module: `app.m${i}`, isPackage: false }));
+    const small = files.filter((f) => f.text.length < HOLD_CHARS);
+    assert.equal(small.length, 10);
+    const seq = await Analyzer.create();
+    const expected = seq.analyze(files);
+    const par = await Analyzer.create();
+    const builders = ModelBuilders.start(files.length, { jobs: 2, script: SCRIPT });
+    assert.ok(builders);
+    const queue = (builders as unknown as { queue: Int32Array }).queue;
+    // Offered up to the point the worker has enough to start on: nothing goes before (a job too small to share).
+    let offered = 0;
+    let chars = 0;
+    while (offered < PARALLEL_MIN_FILES || chars < PARALLEL_MIN_BYTES) { chars += files[offered].text.length; builders.offer(files[offered++]); }
+    for (let i = 0; i < 3; i++) builders.offer(files[offered++]); // past the next part's size
+    for (const until = Date.now() + 30_000; Atomics.load(queue, 0) < 2 && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(Atomics.load(queue, 0) >= 2, 'the worker took offered files while the rest were still to come');
+    while (offered < files.length) builders.offer(files[offered++]);
+    builders.endOffers();
+    const early = (builders as unknown as { early: SourceFile[] }).early;
+    assert.deepEqual([...early].sort((a, b) => a.path.localeCompare(b.path)), [...files].sort((a, b) => a.path.localeCompare(b.path)), 'every file offered is in the list once');
+    assert.deepEqual(early.slice(-small.length).map((f) => f.path).sort(), small.map((f) => f.path).sort(), 'the small files end it');
+    const adopted = await builders.build(par, files);
+    assert.ok(adopted > 0 && adopted <= files.length, `worker built ${adopted} files`);
+    assert.equal(par.parses, files.length - adopted, 'every other file was built here, once');
+    assert.deepEqual(par.analyze(files), expected);
+    seq.dispose();
+    par.dispose();
+  });
+
+  it('files offered that never make a job worth sharing are not shared (build() decides)', () => {
+    if (!existsSync(SCRIPT)) return;
+    const builders = ModelBuilders.start(40, { jobs: 2, script: SCRIPT });
+    assert.ok(builders);
+    for (let i = 0; i < 40; i++) builders.offer({ path: `m${i}.py`, text: `x = ${i}\n`, module: `m${i}`, isPackage: false });
+    builders.endOffers();
+    assert.equal((builders as unknown as { early?: SourceFile[] }).early, undefined);
+    builders.close();
   });
 
   it('a worker that exits after a partial batch, without its last message: the batch is adopted, the rest built here, same result', async () => {

@@ -2,6 +2,7 @@
 // bundle, ignored when the bundle changed or the cache is damaged, and never the reason a run fails.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,50 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
     loadBundle(file, true).saveCache!();
     writeFileSync(file, bundle(42)); // same length: V8's own check (the source length) would not see it
     assert.deepEqual(loadInChild(file), { answer: 42, stale: true }, 'the stale cache is to be replaced');
+  });
+
+  it('stamps the cache with the id the build wrote on the bundle\'s last line, and refuses it for a bundle with another id', () => {
+    const file = join(dir, 'b.js');
+    const id = (c: string) => c.repeat(40);
+    writeFileSync(file, `${bundle(41)}\n// loopwise-bundle-id ${id('a')}\n`);
+    loadBundle(file, true).saveCache!();
+    assert.equal(readFileSync(`${file}.cache`).toString('latin1', 0, 80).split('\n')[1], id('a'), 'the build\'s id, not a hash of the bytes');
+    assert.deepEqual(loadInChild(file), { answer: 41, stale: false });
+    writeFileSync(file, `${bundle(42)}\n// loopwise-bundle-id ${id('b')}\n`); // same length, another build
+    assert.deepEqual(loadInChild(file), { answer: 42, stale: true });
+    // Not the id's line as the build writes it (not the last line): the bytes are hashed.
+    writeFileSync(file, `${bundle(43)}\n// loopwise-bundle-id ${id('a')}\n// more\n`);
+    loadBundle(file, true).saveCache!();
+    assert.notEqual(readFileSync(`${file}.cache`).toString('latin1', 0, 80).split('\n')[1], id('a'));
+  });
+
+  it('the built bundles end with their id: the SHA-1 of everything before that line', () => {
+    const dist = join(__dirname, '..', '..', 'dist');
+    for (const name of ['loopwise.js', 'scanWorkerMain.js']) {
+      const text = readFileSync(join(dist, name), 'latin1');
+      const m = /\n\/\/ loopwise-bundle-id ([0-9a-f]{40})\n$/.exec(text);
+      assert.ok(m, `${name} has no id line`);
+      assert.equal(m[1], createHash('sha1').update(text.slice(0, m.index), 'latin1').digest('hex'), name);
+    }
+  });
+
+  it('a scan by the built CLI does not load node:crypto (its load cost every start ~6-20 ms)', function () {
+    this.timeout(60_000);
+    const dist = join(__dirname, '..', '..', 'dist');
+    const hook = join(dir, 'hook.js');
+    // process.moduleLoadList: the built-in modules this thread loaded.
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.txt'))}, process.moduleLoadList.join('\\n')));`);
+    writeFileSync(join(dir, 'a.py'), 'async def f():\n    import time\n    time.sleep(1)\n');
+    const run = (format: string) => {
+      const r = spawnSync(process.execPath, ['-r', hook, join(dist, 'cli.js'), 'scan', join(dir, 'a.py'), '--format', format, '--exit-zero', '--no-config'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return readFileSync(join(dir, 'loaded.txt'), 'utf8').split('\n');
+    };
+    const json = run('json');
+    assert.ok(json.includes('NativeModule fs'), 'the list is read');
+    assert.ok(!json.some((m) => /^NativeModule crypto$/.test(m)), 'node:crypto was loaded');
+    // The GitLab report's fingerprints do need it (loaded then).
+    assert.ok(run('gitlab').includes('NativeModule crypto'));
   });
 
   it('runs the bundle when the cache is damaged, and replaces it', () => {
@@ -166,7 +211,7 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
     assert.equal(workerLines(byDefault.stderr), 0, byDefault.stderr);
     const two = scan(app, '--jobs', '2');
     assert.equal(two.status, 0, two.stderr);
-    assert.match(two.stderr, /started 1 workers/);
+    assert.match(two.stderr, /(started|adopted) 1 workers/);
     assert.ok(workerLines(two.stderr) > 0, two.stderr);
     assert.equal(two.stdout, byDefault.stdout);
     // 4.4 MB on disk but 1.9 M characters (3-byte characters in comments): the walk's byte count starts
@@ -176,7 +221,7 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
     for (let i = 0; i < 40; i++) writeFileSync(join(wide, `w${i}.py`), `${'# 事件循环阻塞\n'.repeat(5200)}async def h_${i}():\n    return ${i}\n`);
     const multi = scan(wide);
     assert.equal(multi.status, 0, multi.stderr);
-    assert.match(multi.stderr, /started 1 workers[\s\S]*too little source for workers: one thread/);
+    assert.match(multi.stderr, /(started|adopted) 1 workers[\s\S]*too little source for workers: one thread/);
     // Stopped before any file was shared, the worker built nothing: on a loaded machine it may have
     // come far enough to mark its own start, never further.
     assert.doesNotMatch(multi.stderr, /shared \d+ files early|sharing \d+ more files/, multi.stderr);
