@@ -1,7 +1,7 @@
 // plainDef's usedElsewhere reads a file asked about many names in one pass (its whole words) instead
 // of searching the text once per name: both must give the same answer for every function, whatever
 // the name's other occurrences are (in a string or comment, after `Depends(`, as an attribute, as
-// part of a longer name, a real call).
+// part of a longer name, a real call, inside an f-string).
 import { strict as assert } from 'node:assert';
 import { Analyzer } from '../../src/core/analyzer';
 import { makeContext } from '../../src/core/fixes';
@@ -47,17 +47,32 @@ async def v2():
 async def v2_unused():
     return 1
 
+async def in_fstring():
+    return 1
+
+async def in_fstring_upper():
+    return 1
+
+async def in_fstring_text():
+    return 1
+
+async def in_raw_string():
+    return 1
+
 @app.get("/a")
 async def route(d=Depends(dep), e=Depends( passed )):
     x = obj.as_attr
     y = prefix_longer + my_suffix
     await awaited()
-    return called(), "called", d, e, handlers[passed], v2()
+    return called(), "called", d, e, handlers[passed], v2(), f"u={await in_fstring()}", rF'{in_fstring_upper}', f"in_fstring_text: {x}", r"{in_raw_string}"
 `;
 
 const EXPECTED: Record<string, boolean> = {
   only_def: false, in_string: false, in_comment: false, dep: false, as_attr: false, prefix: false, suffix: false,
   called: true, awaited: true, passed: true, v2: true, v2_unused: false, route: false,
+  // Code inside an f-string's replacement field is a use (the plain def fix would break that await);
+  // the name in an f-string's literal text counts too (the fix is then a choice); a raw string is text.
+  in_fstring: true, in_fstring_upper: true, in_fstring_text: true, in_raw_string: false,
 };
 
 describe('plainDef usedElsewhere: whole words of the file', () => {

@@ -7,6 +7,7 @@ import type { Fix } from '../types';
 import type { FixContext, Target } from './context';
 import type { FileUses } from './safety';
 import { bodyCode, calleeSource, checkTitle, codeOnly, threadFactsOf } from './safety';
+import { fStringSpans } from './pyText';
 
 export function plainDefFix(ctx: FixContext, t: Target): Fix | undefined {
   const { fn } = t;
@@ -86,7 +87,34 @@ export function usedElsewhere(ctx: FixContext, name: string, at: number, indexAf
     }
     if (!other) return false;
   }
-  return directUses(ctx, name).some((x) => x !== at);
+  return directUses(ctx, name).some((x) => x !== at) || inFString(ctx, name, at);
+}
+
+/**
+ * Whether `name` occurs as a whole word inside an f-string other than at `at`. The code the uses are
+ * searched in has every string blanked, an f-string's replacement fields with it, so
+ * `f"{await get_user()}"` would not count and the plain def fix would break that `await`. Any
+ * occurrence in an f-string counts, in its literal text too: a fix then offered as a choice is
+ * better than one that breaks code.
+ */
+function inFString(ctx: FixContext, name: string, at: number): boolean {
+  const file = fileUses(ctx);
+  const spans = (file.fstrings ??= fStringSpans(ctx.text));
+  if (!spans.length || !name) return false;
+  const text = ctx.text;
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    if (i === at || (i > 0 && isWord(text.charCodeAt(i - 1))) || isWord(text.charCodeAt(i + name.length))) continue;
+    // The last span starting at or before i.
+    let lo = 0;
+    let hi = spans.length / 2 - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (spans[2 * mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    if (spans[2 * lo] <= i && i < spans[2 * lo + 1]) return true;
+  }
+  return false;
 }
 
 /**

@@ -332,6 +332,22 @@ export function codeOnly(text: string, start: number, end: number): string {
   return out.join('');
 }
 
+/**
+ * The f-strings of the text as [start, end) pairs in order, each from its quote: codeOnly blanks an
+ * f-string whole, replacement fields (`f"{await get_user()}"`) included, although those are code.
+ */
+export function fStringSpans(text: string): number[] {
+  const spans: number[] = [];
+  eachSpan(text, 0, text.length, (kind, s, e) => {
+    if (kind !== 'string') return;
+    // The prefix is the (at most two) letters before the quote, not the end of a longer word.
+    let p = s;
+    while (p > 0 && s - p < 2 && /[rRbBfFuU]/.test(text[p - 1])) p--;
+    if (p < s && !(p > 0 && /\w/.test(text[p - 1])) && /[fF]/.test(text.slice(p, s))) spans.push(s, e);
+  });
+  return spans;
+}
+
 /** A string literal text[s, e) blanked to spaces, its line breaks kept (such a string is cut at the text's end). */
 function blankString(text: string, s: number, e: number, out: string[]): void {
   let nl = text.indexOf('\n', s);

@@ -230,6 +230,8 @@ export interface FileUses {
   code?: string;
   /** The direct uses of each name asked about. */
   byName: Map<string, number[]>;
+  /** The file's f-strings (pyText's fStringSpans), read when a name occurs only outside the code. */
+  fstrings?: number[];
 }
 
 /** The function's body (from `bodyStart`) with strings blanked and comments removed. */
