@@ -12,7 +12,7 @@
 // holds the functions a scan runs (a temporary file, then a rename: concurrent runs never read half
 // a file); a folder that is not writable just means no cache.
 import type * as Crypto from 'node:crypto';
-import { closeSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readFileUntracked } from '../core/batchHeap';
 import Module from 'node:module';
 import { dirname, join } from 'node:path';
@@ -33,7 +33,7 @@ export function loadBundle(file: string, cache: boolean): LoadedBundle {
   const bytes = readFileUntracked(file);
   const source = bytes.toString('utf8');
   const cacheFile = `${file}.cache`;
-  const stamp = cache ? alignStamp(`${MAGIC}\n${bundleId(bytes)}\n${process.version} ${process.arch}\n`) : '';
+  const stamp = cache ? alignStamp(`${MAGIC}\n${bundleId(bytes)}\n${process.version} ${process.arch}${fileMark(file, bytes)}\n`) : '';
   let cachedData: Buffer | undefined;
   if (cache) {
     try {
@@ -66,6 +66,22 @@ const BUNDLE_ID = /\n\/\/ loopwise-bundle-id ([0-9a-f]{40})\n$/;
 function bundleId(bytes: Buffer): string {
   const built = BUNDLE_ID.exec(bytes.toString('latin1', Math.max(0, bytes.length - 80)));
   return built ? built[1] : sha1(bytes);
+}
+
+/**
+ * For a bundle stamped by its build id: its size and modification time (nanoseconds). The id line is
+ * not checked against the bytes above it (that hash is the cost it saves), and V8 compares only the
+ * source's length with the cache's, so a bundle edited after the build (a hotfix, patch-package) that
+ * kept its id line and its length would run the cached code of the old text. Any such edit changes the
+ * file's modification time. Empty for a bundle whose bytes were hashed.
+ */
+function fileMark(file: string, bytes: Buffer): string {
+  if (!BUNDLE_ID.test(bytes.toString('latin1', Math.max(0, bytes.length - 80)))) return '';
+  try {
+    return ` ${bytes.length} ${statSync(file, { bigint: true }).mtimeNs}`;
+  } catch {
+    return ` ${bytes.length} unstated ${process.hrtime.bigint()}`; // read a moment ago: a stamp no other run has
+  }
 }
 
 function sha1(bytes: Buffer): string {

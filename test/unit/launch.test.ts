@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBundle } from '../../src/cli/launch';
@@ -68,6 +68,14 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
     assert.deepEqual(loadInChild(file), { answer: 41, stale: false });
     writeFileSync(file, `${bundle(42)}\n// loopwise-bundle-id ${id('b')}\n`); // same length, another build
     assert.deepEqual(loadInChild(file), { answer: 42, stale: true });
+    // The same bundle edited after the build, its id line and length kept (V8 would accept the cache):
+    // its modification time is in the stamp, so the cache is refused and the edited code runs.
+    writeFileSync(file, `${bundle(41)}\n// loopwise-bundle-id ${id('c')}\n`);
+    loadBundle(file, true).saveCache!();
+    assert.deepEqual(loadInChild(file), { answer: 41, stale: false });
+    writeFileSync(file, `${bundle(43)}\n// loopwise-bundle-id ${id('c')}\n`);
+    utimesSync(file, new Date(Date.now() + 5000), new Date(Date.now() + 5000)); // a later time, even on a coarse clock
+    assert.deepEqual(loadInChild(file), { answer: 43, stale: true });
     // Not the id's line as the build writes it (not the last line): the bytes are hashed.
     writeFileSync(file, `${bundle(43)}\n// loopwise-bundle-id ${id('a')}\n// more\n`);
     loadBundle(file, true).saveCache!();
