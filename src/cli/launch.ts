@@ -6,7 +6,7 @@
 //
 // The cache sits beside the bundle (`loopwise.js.cache`, as trusted as the bundle itself; never in a
 // shared folder) and starts with the SHA-1 of the bundle it was made from (written on the bundle's
-// last line by the build, see bundleId), the Node version and the architecture: any other bundle
+// last line by the build, see bundleStamp), the Node version and the architecture: any other bundle
 // or runtime ignores it. V8 refuses it too when its own version or
 // flags differ. A thread whose cache was missing or refused writes it once its work is done, so it
 // holds the functions a scan runs (a temporary file, then a rename: concurrent runs never read half
@@ -33,7 +33,7 @@ export function loadBundle(file: string, cache: boolean): LoadedBundle {
   const bytes = readFileUntracked(file);
   const source = bytes.toString('utf8');
   const cacheFile = `${file}.cache`;
-  const stamp = cache ? alignStamp(`${MAGIC}\n${bundleId(bytes)}\n${process.version} ${process.arch}${fileMark(file, bytes)}\n`) : '';
+  const stamp = cache ? alignStamp(`${MAGIC}\n${bundleStamp(file, bytes)}\n`) : '';
   let cachedData: Buffer | undefined;
   if (cache) {
     try {
@@ -59,29 +59,22 @@ export function loadBundle(file: string, cache: boolean): LoadedBundle {
 const BUNDLE_ID = /\n\/\/ loopwise-bundle-id ([0-9a-f]{40})\n$/;
 
 /**
- * What identifies a bundle's content in its cache's stamp: the SHA-1 that the build wrote on the
- * bundle's last line (BUNDLE_ID), else (a bundle not made by the build) the SHA-1 of its bytes,
- * with node:crypto loaded only then: loading it cost each thread ~6-20 ms of its start.
+ * What identifies a bundle in its cache's stamp, on two lines: its content, then the Node version and
+ * architecture. The content is the SHA-1 that the build wrote on the bundle's last line (BUNDLE_ID),
+ * else (a bundle not made by the build) the SHA-1 of its bytes, with node:crypto loaded only then:
+ * loading it cost each thread ~6-20 ms of its start. The build's id is not checked against the bytes
+ * above it (that hash is the cost it saves), and V8 compares only the source's length with the
+ * cache's, so a bundle edited after the build (a hotfix, patch-package) that kept its id line and its
+ * length would run the cached code of the old text: such a bundle's size and modification time
+ * (nanoseconds) go on the second line, and any edit changes the time.
  */
-function bundleId(bytes: Buffer): string {
+function bundleStamp(file: string, bytes: Buffer): string {
+  const platform = `${process.version} ${process.arch}`;
   const built = BUNDLE_ID.exec(bytes.toString('latin1', Math.max(0, bytes.length - 80)));
-  return built ? built[1] : sha1(bytes);
-}
-
-/**
- * For a bundle stamped by its build id: its size and modification time (nanoseconds). The id line is
- * not checked against the bytes above it (that hash is the cost it saves), and V8 compares only the
- * source's length with the cache's, so a bundle edited after the build (a hotfix, patch-package) that
- * kept its id line and its length would run the cached code of the old text. Any such edit changes the
- * file's modification time. Empty for a bundle whose bytes were hashed.
- */
-function fileMark(file: string, bytes: Buffer): string {
-  if (!BUNDLE_ID.test(bytes.toString('latin1', Math.max(0, bytes.length - 80)))) return '';
-  try {
-    return ` ${bytes.length} ${statSync(file, { bigint: true }).mtimeNs}`;
-  } catch {
-    return ` ${bytes.length} unstated ${process.hrtime.bigint()}`; // read a moment ago: a stamp no other run has
-  }
+  if (!built) return `${sha1(bytes)}\n${platform}`;
+  let mtime: string;
+  try { mtime = String(statSync(file, { bigint: true }).mtimeNs); } catch { mtime = `unstated ${process.hrtime.bigint()}`; } // read a moment ago: a stamp no other run has
+  return `${built[1]}\n${platform} ${bytes.length} ${mtime}`;
 }
 
 function sha1(bytes: Buffer): string {
