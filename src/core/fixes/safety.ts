@@ -46,6 +46,15 @@ const RAISE = /\braise\s+([A-Za-z_][\w.]*)/g;
 /** Body text with strings blanked and comments removed, same length as the source (pyText.codeOnly). */
 export { codeOnly };
 
+// What follows a name in the patterns of `mutates` (and mutatesAny's one regex of them): an item or
+// attribute of it assigned (`n[k] =`, `n.a +=`), a mutating method called (`n.append(`), the name
+// itself assigned (`n =`, only for a rebind). AT_NAME: where the name starts (not an attribute, not
+// the end of a longer name).
+const AT_NAME = '(?<![\\w.])';
+const ITEM_WRITTEN = `\\s*(?:\\[[^\\]\\n]*\\]|\\.[A-Za-z_]\\w*)+\\s*(?:=(?!=)|[-+*/|&^%@]=|//=|>>=|<<=|\\*\\*=)`;
+const MUTATOR_CALLED = `\\.(?:${MUTATORS})\\s*\\(`;
+const REBOUND = '\\s*(?:=(?!=)|[-+*/|&^%@]=)';
+
 /** The patterns of `mutates` per name (the last of them only for a rebind); names repeat across functions and files. */
 const mutationPatterns = new Map<string, RegExp[]>();
 
@@ -55,10 +64,10 @@ function patternsFor(name: string): RegExp[] {
     const n = escapeRegex(name);
     // Sticky: tried only where the name (or `del`) occurs, see firstMatch.
     patterns = [
-      new RegExp(`(?<![\\w.])${n}\\s*(\\[[^\\]\\n]*\\]|\\.[A-Za-z_]\\w*)+\\s*(=(?!=)|[-+*/|&^%@]=|//=|>>=|<<=|\\*\\*=)`, 'y'),
-      new RegExp(`(?<![\\w.])${n}\\.(${MUTATORS})\\s*\\(`, 'y'),
+      new RegExp(`${AT_NAME}${n}${ITEM_WRITTEN}`, 'y'),
+      new RegExp(`${AT_NAME}${n}${MUTATOR_CALLED}`, 'y'),
       new RegExp(`\\bdel\\s+${n}\\s*[\\[.]`, 'y'),
-      new RegExp(`(?<![\\w.])${n}\\s*(=(?!=)|[-+*/|&^%@]=)`, 'y'),
+      new RegExp(`${AT_NAME}${n}${REBOUND}`, 'y'),
     ];
     if (mutationPatterns.size >= 4096) mutationPatterns.clear();
     mutationPatterns.set(name, patterns);
@@ -95,11 +104,7 @@ function anyPatternFor(name: string, rebind: boolean): RegExp {
   const key = rebind ? `1${name}` : `0${name}`;
   let re = anyPatterns.get(key);
   if (!re) {
-    const n = escapeRegex(name);
-    const write = `\\s*(?:\\[[^\\]\\n]*\\]|\\.[A-Za-z_]\\w*)+\\s*(?:=(?!=)|[-+*/|&^%@]=|//=|>>=|<<=|\\*\\*=)`;
-    const call = `\\.(?:${MUTATORS})\\s*\\(`;
-    const assign = `\\s*(?:=(?!=)|[-+*/|&^%@]=)`;
-    re = new RegExp(`(?<![\\w.])${n}(?:${write}|${call}${rebind ? `|${assign}` : ''})`, 'y');
+    re = new RegExp(`${AT_NAME}${escapeRegex(name)}(?:${ITEM_WRITTEN}|${MUTATOR_CALLED}${rebind ? `|${REBOUND}` : ''})`, 'y');
     if (anyPatterns.size >= 4096) anyPatterns.clear();
     anyPatterns.set(key, re);
   }
