@@ -62,7 +62,7 @@ export class ModelBuilders {
   private readonly queue: Int32Array;
   private readonly helpers: Helper[];
   private closed = false;
-  /** The list share() sent, in the queue's order. */
+  /** The list offer() and endOffers() sent, in the queue's order. */
   private early: SourceFile[] | undefined;
   private constructor(spawned: SpawnedWorkers, early: boolean) {
     this.queue = spawned.queue;
@@ -104,20 +104,6 @@ export class ModelBuilders {
     if (this.helpers.some((h) => !h.online)) keepYoungSmall();
   }
 
-  /**
-   * Hands the workers files the scan will build whatever else it finds (reach.ts's plain seeds), so
-   * they start while this thread works out the rest; build() must then be given every file to
-   * build, these included. Does nothing when `files` alone are too small a job to share (build()
-   * decides then) or after build().
-   */
-  share(files: SourceFile[]): void {
-    this.holdYoungSmall();
-    if (this.closed || this.early || !worthSharing(files)) return;
-    this.early = largestFirst(files);
-    this.post({ files: this.early, slot: NEXT, more: true });
-    mark(`shared ${files.length} files early`);
-  }
-
   // offer(): files posted so far (the early list's start, in the queue's order), big files not yet
   // posted, small files held for the list's end, and what was offered in all.
   private sent: SourceFile[] = [];
@@ -129,7 +115,9 @@ export class ModelBuilders {
   private posting = false;
 
   /**
-   * share() one file at a time, as the scan reads them: once the files offered are a job worth
+   * Hands the workers, one at a time as the scan reads them, files it will build whatever else it
+   * finds (reach.ts's plain seeds), so they start while this thread works out the rest; build() must
+   * then be given every file to build, these included. Once the files offered are a job worth
    * sharing (32 files, 1 MiB), they go to the workers every WORKER_PART_CHARS of text, so a worker
    * parses while this thread still reads (they used to wait for the last file read). Each part is
    * largest first; files under HOLD_CHARS are held for the list's end (endOffers), so the threads
@@ -154,7 +142,7 @@ export class ModelBuilders {
     }
   }
 
-  /** The end of what offer() shares: the rest goes, held files last (largest first); as share() when too little was offered to share. */
+  /** The end of what offer() shares: the rest goes, held files last (largest first); nothing when too little was offered to be worth sharing (build() decides then). */
   endOffers(): void {
     if (this.closed || this.early) return;
     const files = this.posting ? [...largestFirst(this.batch), ...largestFirst(this.held)] : largestFirst([...this.batch, ...this.held]);

@@ -56,7 +56,8 @@ describe('hardening: parallel model building', function () {
     const builders = ModelBuilders.start(files.length, { jobs: 2, script: SCRIPT });
     assert.ok(builders);
     // The first list alone: the worker starts on it while nothing else is known.
-    builders.share(files.slice(0, 80));
+    for (const f of files.slice(0, 80)) builders.offer(f);
+    builders.endOffers();
     const queue = (builders as unknown as { queue: Int32Array }).queue;
     for (const until = Date.now() + 30_000; Atomics.load(queue, 0) < 2 && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
     assert.ok(Atomics.load(queue, 0) >= 2, 'the worker took files of the early list before build()');
