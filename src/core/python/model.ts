@@ -161,7 +161,13 @@ const fieldMemo = new WeakMap<Kinds, Record<FieldName, number>>();
 function fieldIds(kinds: Kinds): Record<FieldName, number> {
   let out = fieldMemo.get(kinds);
   if (out) return out;
-  out = {} as Record<FieldName, number>;
+  // Every field written in one literal first: an object given its 21 properties one by one through
+  // `out[f] =` is a dictionary (V8 stops adding fast properties by keyed stores), so each `this.F.name`
+  // the builder reads was a hash lookup; stores to properties it has keep the literal's fast shape.
+  out = {
+    name: 0, body: 0, parameters: 0, return_type: 0, superclasses: 0, left: 0, right: 0, type: 0, value: 0, alias: 0, function: 0,
+    arguments: 0, object: 0, attribute: 0, subscript: 0, operator: 0, condition: 0, module_name: 0, consequence: 0, alternative: 0, argument: 0,
+  } satisfies Record<FieldName, number>;
   for (const f of FIELD_NAMES) {
     const id = kinds.fields.get(f);
     if (!id) throw new Error(`the Python grammar has no field "${f}"`);
