@@ -833,7 +833,8 @@ export class ModelBuilder extends ExprBuilder {
       const leftText = this.str(left);
       for (const l of loops) this.assignIn(l, leftText);
       const annotation = type >= 0 ? this.annotationOf(type, scope) : undefined;
-      const value = right >= 0 ? this.ir(right, scope) : undefined;
+      // Outside a loop the value is read only as resolution reads it (valueAt); in one, its names too.
+      const value = right < 0 ? undefined : loops.length ? this.ir(right, scope) : this.valueAt(right, scope);
       for (const l of loops) {
         l.derived ??= new Map();
         l.derived.set(leftText, value && !l.derived.has(leftText) ? namesList(value) : null);
@@ -860,7 +861,7 @@ export class ModelBuilder extends ExprBuilder {
         const selfName = fn.cls >= 0 ? fn.params[0]?.name : undefined;
         if (selfName && this.str(obj) === selfName) {
           const cls = this.model.classes[fn.cls];
-          cls.attrs.set(this.str(attr), resolvable(this.ir(right, scope)));
+          cls.attrs.set(this.str(attr), this.valueAt(right, scope));
           if (type >= 0) (cls.attrTypes ??= new Map()).set(this.str(attr), this.annotationOf(type, scope));
         }
       }
@@ -869,6 +870,24 @@ export class ModelBuilder extends ExprBuilder {
     const names = this.targetNames(left);
     for (const l of loops) for (const name of names) this.assignIn(l, name);
     for (const name of names) this.bind(scope, name, { kind: 'opaque', off });
+  }
+
+  /**
+   * resolvable(this.ir(n, scope)), without reading what resolvable drops: an expression ir() reads as a
+   * '?' of its names alone (a dict or set literal, a conditional, a comparison, an f-string...) is
+   * UNKNOWN at once, its identifiers neither interned nor listed (those cases of ir() read no call, so
+   * no call site's expression is made there either).
+   */
+  private valueAt(n: number, scope: number): Expr {
+    const k = this.kind(n);
+    if (IR_KINDS[k] !== 1 || (k === K.string && this.interpolated(n))) return UNKNOWN;
+    return resolvable(this.ir(n, scope));
+  }
+
+  /** Whether string node `n` holds an interpolation (an f-string's `{...}`). */
+  private interpolated(n: number): boolean {
+    for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) === K.interpolation) return true;
+    return false;
   }
 
   private onAugAssign(n: number): void {
@@ -884,7 +903,7 @@ export class ModelBuilder extends ExprBuilder {
     if (nameNode < 0 || value < 0) return;
     const name = this.str(nameNode);
     const scope = this.currentScope(this.S[n]);
-    this.bind(scope, name, { kind: 'value', off: this.E[n], expr: resolvable(this.ir(value, scope)) });
+    this.bind(scope, name, { kind: 'value', off: this.E[n], expr: this.valueAt(value, scope) });
     for (const l of this.loopsInFn()) this.assignIn(l, name);
   }
 
@@ -898,7 +917,7 @@ export class ModelBuilder extends ExprBuilder {
     const names = this.targetNames(alias);
     const aliasFirst = this.firstNamedChild(alias);
     if (names.length === 1 && ((aliasFirst >= 0 && this.kind(aliasFirst) === K.identifier) || this.kind(alias) === K.identifier)) {
-      this.bind(scope, names[0], { kind: 'with', off: this.E[n], expr: resolvable(this.ir(expr, scope)) });
+      this.bind(scope, names[0], { kind: 'with', off: this.E[n], expr: this.valueAt(expr, scope) });
     } else {
       for (const name of names) this.bind(scope, name, { kind: 'opaque', off: this.E[n] });
     }
@@ -913,7 +932,7 @@ export class ModelBuilder extends ExprBuilder {
     const v = this.firstNamedChild(n);
     // `yield from gen()` iterates gen right here, like `for x in gen()`.
     if (isYield && v >= 0 && this.kind(v) === K.call && /^yield\s+from\b/.test(this.text.slice(this.S[n], this.S[v]))) this.forIterables.add(this.S[v]);
-    if (v >= 0 && fn.returns.length < 8) fn.returns = withOneMore(fn.returns, resolvable(this.ir(v, this.currentScope(this.S[n]))));
+    if (v >= 0 && fn.returns.length < 8) fn.returns = withOneMore(fn.returns, this.valueAt(v, this.currentScope(this.S[n])));
     if (!isYield) { const l = this.innermostLoop(this.S[n]); if (l) l.hasBreak = true; }
   }
 
@@ -977,6 +996,16 @@ function resolvable(e: Expr): Expr {
 }
 
 const NO_LOOPS: readonly LoopInfo[] = [];
+
+/**
+ * The kinds ir() reads as more than a '?' of their names (its cases before `default`); any other kind
+ * is such a '?', which resolvable() makes UNKNOWN (see valueAt). Kept in step with ir() by a test
+ * (test/unit/value-of.test.ts).
+ */
+export const IR_KINDS = new Uint8Array(256);
+for (const k of [K.identifier, K.attribute, K.call, K.subscript, K.type, K.generic_type, K.binary_operator, K.parenthesized_expression, K.await,
+  K.string, K.concatenated_string, K.integer, K.float, K.none, K.false, K.true, K.list, K.tuple, K.lambda, K.list_comprehension,
+  K.set_comprehension, K.generator_expression]) IR_KINDS[k] = 1;
 
 /** A function's parameters and call ids before it has any (frozen: readParams and fillCalls replace them, nothing writes to them). */
 const NO_PARAMS: Param[] = Object.freeze([]) as unknown as Param[];

@@ -157,8 +157,8 @@ function buildPart(text: string, opts: BuildOptions, seg: SegmentRef, flat: Flat
 }
 
 const fieldMemo = new WeakMap<Kinds, Record<FieldName, number>>();
-/** The grammar's id of every field the builder reads (a grammar without one of them is refused). */
-function fieldIds(kinds: Kinds): Record<FieldName, number> {
+/** The grammar's id of every field the builder reads (a grammar without one of them is refused); exported for tests. */
+export function fieldIds(kinds: Kinds): Record<FieldName, number> {
   let out = fieldMemo.get(kinds);
   if (out) return out;
   // Every field written in one literal first: an object given its 21 properties one by one through
