@@ -571,7 +571,7 @@ export class ModelBuilder extends ExprBuilder {
     call.endColumn = this.column(end, endRow) + 1;
     call.loop = loop ? loop.id : -1;
     if (awaited) call.awaited = true;
-    if (this.forIterables.has(start)) call.forIterable = true;
+    if (this.forIterables.size !== 0 && this.forIterables.has(start)) call.forIterable = true;
     if (start === this.stmtStart) call.stmt = true;
     if (fnId >= 0) {
       const guard = this.guardsOf(n, this.model.functions[fnId]);
