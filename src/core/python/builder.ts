@@ -3,7 +3,7 @@
 // (function, class, lambda, comprehension, loop) gives each node its context, so no recursive walk is
 // needed and deeply nested code cannot overflow the stack.
 import { copyString as copyStringImport } from '../parser';
-import { ExprBuilder, K as KIND_IDS, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
+import { ExprBuilder, K as KIND_IDS, NO_EXPRS as NO_EXPRS_IMPORT, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport, MAX_INTERN_LENGTH } from './intern';
 import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { type BuildOptions, CallSite, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, LoopInfo, LOOP_SLOTS, type Param, ParamBinding, Scope, type Binding, isList as isListImport, SiteBlock } from './modelTypes';
@@ -22,6 +22,7 @@ const intern = internImport;
 const resetPending = resetPendingImport;
 const resetCalls = resetCallsImport;
 const isList = isListImport;
+const NO_EXPRS = NO_EXPRS_IMPORT;
 
 interface Container { kind: 'fn' | 'class' | 'comp' | 'loop'; start: number; end: number; id: number; scope?: number }
 
@@ -280,7 +281,8 @@ export class ModelBuilder extends ExprBuilder {
     const start = this.S[n];
     const row = this.row(start);
     const bodyStart = this.S[body];
-    const fn = new FunctionInfo(this.fns, name, qname, decorators, [], [], []);
+    // No parameters, returns or calls until readParams, onReturn and fillCalls give exact lists (frozen shared empties before).
+    const fn = new FunctionInfo(this.fns, name, qname, decorators, NO_PARAMS, NO_EXPRS, NO_CALL_IDS);
     fn.id = this.model.functions.length;
     if (isAsync) fn.isAsync = true;
     if (isLambda) fn.isLambda = true;
@@ -305,21 +307,24 @@ export class ModelBuilder extends ExprBuilder {
   }
 
   private onDef(n: number): void {
-    const nameNode = this.child(n, 'name');
-    const body = this.child(n, 'body');
+    const nameNode = this.child(n, this.F.name);
+    const body = this.child(n, this.F.body);
     if (nameNode < 0 || body < 0) return;
     const name = this.str(nameNode);
     const outerScope = this.currentScope(this.S[n]);
     const cls = this.enclosingClass();
     const isAsync = this.text.startsWith('async', this.S[n]);
-    const decorators: Expr[] = [];
+    let decorators: Expr[] = NO_EXPRS;
     const parent = this.P[n];
     if (parent >= 0 && this.kind(parent) === K.decorated_definition) {
+      // Pended and taken as one exactly sized list (an array grown by push keeps room for 17).
+      const base = this.pendBase();
       for (let d = parent + 1, end = this.L[parent]; d < end; d = this.L[d]) {
         if (this.namedOf[this.type[d]] !== 1 || this.kind(d) !== K.decorator) continue;
         const e = this.firstNamedChild(d);
-        if (e >= 0) decorators.push(this.ir(e, outerScope));
+        if (e >= 0) this.pend(this.ir(e, outerScope));
       }
+      decorators = this.taken(base);
     }
     const qname = this.qnameFor(name);
     this.bind(outerScope, name, { kind: 'def', off: this.S[n], q: qname });
@@ -327,9 +332,9 @@ export class ModelBuilder extends ExprBuilder {
     const defKeywordStart = isAsync ? this.afterAsync(this.S[n]) : this.S[n];
     const fn = this.openFunction(n, body, name, qname, false, isAsync, this.S[nameNode], this.E[nameNode], defKeywordStart, cls, decorators);
     if (cls >= 0) this.model.classes[cls].methods.set(name, fn.id);
-    const params = this.child(n, 'parameters');
+    const params = this.child(n, this.F.parameters);
     if (params >= 0) this.readParams(params, fn, outerScope, cls >= 0 && !decorators.some(isStaticDecorator));
-    const ret = this.child(n, 'return_type');
+    const ret = this.child(n, this.F.return_type);
     if (ret >= 0) fn.returnAnnotation = this.annotationOf(ret, outerScope);
   }
 
@@ -378,16 +383,16 @@ export class ModelBuilder extends ExprBuilder {
           const splat = this.namedChildOfKind(p, K.list_splat_pattern, K.dictionary_splat_pattern);
           name = id >= 0 ? this.str(id) : splat >= 0 ? this.textOf(this.firstNamedChild(splat)) : undefined;
           star = splat >= 0;
-          const t = this.child(p, 'type');
+          const t = this.child(p, this.F.type);
           if (t >= 0) annotation = this.annotationOf(t, outerScope);
           break;
         }
         case K.default_parameter:
         case K.typed_default_parameter: {
-          name = this.textOf(this.child(p, 'name'));
-          const t = this.child(p, 'type');
+          name = this.textOf(this.child(p, this.F.name));
+          const t = this.child(p, this.F.type);
           if (t >= 0) annotation = this.annotationOf(t, outerScope);
-          const v = this.child(p, 'value');
+          const v = this.child(p, this.F.value);
           if (v >= 0) dflt = this.ir(v, outerScope);
           break;
         }
@@ -410,17 +415,16 @@ export class ModelBuilder extends ExprBuilder {
   }
 
   private onClass(n: number): void {
-    const nameNode = this.child(n, 'name');
-    const body = this.child(n, 'body');
+    const nameNode = this.child(n, this.F.name);
+    const body = this.child(n, this.F.body);
     if (nameNode < 0 || body < 0) return;
     const outerScope = this.currentScope(this.S[n]);
-    const bases: Expr[] = [];
     const name = this.str(nameNode);
     const cls: ClassInfo = {
       id: this.model.classes.length,
       name,
       qname: this.qnameFor(name),
-      bases,
+      bases: NO_EXPRS,
       scope: -1,
       line: this.row(this.S[n]) + 1,
       methods: new Map(),
@@ -430,25 +434,29 @@ export class ModelBuilder extends ExprBuilder {
     this.bind(outerScope, cls.name, { kind: 'class', off: this.S[n], q: cls.qname });
     // The bases are read after the class is bound (they sit after its start, so `class A(A)` reads
     // the new binding's count: see NameTable); reading them binds nothing.
-    const supers = this.child(n, 'superclasses');
-    if (supers >= 0) for (let a = supers + 1, end = this.L[supers]; a < end; a = this.L[a]) if (this.isNamed(a) && this.kind(a) !== K.keyword_argument) bases.push(this.ir(a, outerScope));
+    const supers = this.child(n, this.F.superclasses);
+    if (supers >= 0) {
+      const base = this.pendBase();
+      for (let a = supers + 1, end = this.L[supers]; a < end; a = this.L[a]) if (this.isNamed(a) && this.kind(a) !== K.keyword_argument) this.pend(this.ir(a, outerScope));
+      cls.bases = this.taken(base);
+    }
     const scope = this.newScope('class', outerScope, cls.id);
     cls.scope = scope.id;
     this.stack.push({ kind: 'class', start: this.S[body], end: this.E[n], id: cls.id, scope: scope.id });
   }
 
   private onLambda(n: number): void {
-    const body = this.child(n, 'body');
+    const body = this.child(n, this.F.body);
     if (body < 0) return;
     const start = this.S[n];
     const fn = this.openFunction(n, body, '<lambda>', this.qnameFor(`<lambda:${this.row(start) + 1}>`), true, false, start, start, start, -1, []);
-    const params = this.child(n, 'parameters');
+    const params = this.child(n, this.F.parameters);
     if (params >= 0) {
       for (const p of this.namedChildren(params)) {
         let name: string | undefined;
         if (this.kind(p) === K.identifier) name = this.str(p);
         else {
-          const named = this.child(p, 'name');
+          const named = this.child(p, this.F.name);
           name = named >= 0 ? this.str(named) : this.textOf(this.firstNamedChild(p));
         }
         if (name) this.bind(fn.scope, name, { kind: 'opaque', off: -1 });
@@ -466,8 +474,8 @@ export class ModelBuilder extends ExprBuilder {
   private onForIn(n: number): void {
     const loop = this.innermostLoop(this.S[n]);
     const scope = this.currentScope(this.S[n]);
-    const left = this.child(n, 'left');
-    const right = this.child(n, 'right');
+    const left = this.child(n, this.F.left);
+    const right = this.child(n, this.F.right);
     if (this.text.startsWith('async', this.S[n])) { this.markAwait(); if (loop) loop.isAsync = true; }
     if (!loop || loop.kind !== 'comp') return;
     const iter = right >= 0 ? this.ir(right, scope) : undefined;
@@ -480,9 +488,9 @@ export class ModelBuilder extends ExprBuilder {
   }
 
   private onFor(n: number): void {
-    const body = this.child(n, 'body');
-    const left = this.child(n, 'left');
-    const right = this.child(n, 'right');
+    const body = this.child(n, this.F.body);
+    const left = this.child(n, this.F.left);
+    const right = this.child(n, this.F.right);
     if (body < 0) return;
     const isAsync = this.text.startsWith('async', this.S[n]);
     if (isAsync) this.markAwait();
@@ -510,10 +518,10 @@ export class ModelBuilder extends ExprBuilder {
   }
 
   private onWhile(n: number): void {
-    const body = this.child(n, 'body');
+    const body = this.child(n, this.F.body);
     if (body < 0) return;
     const loop = this.newLoop(n, 'while', false, this.S[body]);
-    const cond = this.child(n, 'condition');
+    const cond = this.child(n, this.F.condition);
     if (cond >= 0) { loop.iter = this.ir(cond, this.currentScope(this.S[n])); loop.iterText = this.str(cond); }
     this.stack.push({ kind: 'loop', start: this.S[body], end: this.E[n], id: loop.id });
   }
@@ -536,8 +544,8 @@ export class ModelBuilder extends ExprBuilder {
   // ---- statements ----------------------------------------------------------------------------
 
   private onCall(n: number, awaited: boolean): void {
-    const f = this.child(n, 'function');
-    const argsNode = this.child(n, 'arguments');
+    const f = this.child(n, this.F.function);
+    const argsNode = this.child(n, this.F.arguments);
     if (f < 0) return;
     const start = this.S[n];
     const scope = this.currentScope(start);
@@ -563,7 +571,7 @@ export class ModelBuilder extends ExprBuilder {
     call.endColumn = this.column(end, endRow) + 1;
     call.loop = loop ? loop.id : -1;
     if (awaited) call.awaited = true;
-    if (this.forIterables.has(start)) call.forIterable = true;
+    if (this.forIterables.size !== 0 && this.forIterables.has(start)) call.forIterable = true;
     if (start === this.stmtStart) call.stmt = true;
     if (fnId >= 0) {
       const guard = this.guardsOf(n, this.model.functions[fnId]);
@@ -614,18 +622,18 @@ export class ModelBuilder extends ExprBuilder {
         // A comprehension binds names of its own: conditions read inside it may not be the parameters.
         case K.list_comprehension: case K.set_comprehension: case K.dictionary_comprehension: case K.generator_expression: out.clear(); break;
         case K.boolean_operator:
-          if (this.field[c] === this.F.right && this.operatorOf(a) === 'and') this.whenTrue(this.child(a, 'left'), out);
+          if (this.field[c] === this.F.right && this.operatorOf(a) === 'and') this.whenTrue(this.child(a, this.F.left), out);
           break;
         case K.if_statement:
-          if (this.field[c] === this.F.consequence) this.whenTrue(this.child(a, 'condition'), out);
+          if (this.field[c] === this.F.consequence) this.whenTrue(this.child(a, this.F.condition), out);
           break;
         case K.elif_clause: case K.else_clause: {
           // Every earlier condition of the `if` was false; an `elif`'s own condition is true.
           const ifs = this.P[a];
-          if (this.kind(a) === K.elif_clause && this.field[c] === this.F.consequence) this.whenTrue(this.child(a, 'condition'), out);
+          if (this.kind(a) === K.elif_clause && this.field[c] === this.F.consequence) this.whenTrue(this.child(a, this.F.condition), out);
           if (ifs < 0 || this.kind(ifs) !== K.if_statement) break;
-          this.whenFalse(this.child(ifs, 'condition'), out);
-          for (let j = ifs + 1; j < a; j = this.L[j]) if (this.kind(j) === K.elif_clause) this.whenFalse(this.child(j, 'condition'), out);
+          this.whenFalse(this.child(ifs, this.F.condition), out);
+          for (let j = ifs + 1; j < a; j = this.L[j]) if (this.kind(j) === K.elif_clause) this.whenFalse(this.child(j, this.F.condition), out);
           break;
         }
         case K.conditional_expression: {
@@ -659,7 +667,7 @@ export class ModelBuilder extends ExprBuilder {
       const k = this.kind(a);
       if (k === K.parenthesized_expression || (k === K.boolean_operator && this.operatorOf(a) === 'and')) continue;
       if ((k === K.if_statement || k === K.elif_clause) && this.field[c] === this.F.condition) {
-        const body = this.child(a, 'consequence');
+        const body = this.child(a, this.F.consequence);
         if (body >= 0) this.narrows.push({ start: this.S[body], end: this.E[body], fn, check });
       }
       return;
@@ -694,14 +702,14 @@ export class ModelBuilder extends ExprBuilder {
       list = [];
       const end = this.L[block];
       for (let s = block + 1; s < end; s = this.L[s]) {
-        if (this.kind(s) !== K.if_statement || this.child(s, 'alternative') >= 0) continue;
-        const body = this.child(s, 'consequence');
+        if (this.kind(s) !== K.if_statement || this.child(s, this.F.alternative) >= 0) continue;
+        const body = this.child(s, this.F.consequence);
         let last = -1;
         if (body >= 0) for (let j = body + 1; j < this.L[body]; j = this.L[j]) if (this.isNamed(j) && this.kind(j) !== K.comment) last = j;
         const k = last >= 0 ? this.kind(last) : -1;
         if (k !== K.return_statement && k !== K.raise_statement && k !== K.continue_statement && k !== K.break_statement) continue;
         const names = new Set<string>();
-        this.whenFalse(this.child(s, 'condition'), names);
+        this.whenFalse(this.child(s, this.F.condition), names);
         if (names.size) list.push({ end: this.E[s], names });
       }
       this.exits.set(block, list);
@@ -715,9 +723,9 @@ export class ModelBuilder extends ExprBuilder {
     switch (this.kind(x)) {
       case K.identifier: out.add(`!${this.str(x)}`); break;
       case K.parenthesized_expression: this.whenTrue(this.firstNamedChild(x), out, depth + 1); break;
-      case K.not_operator: this.whenFalse(this.child(x, 'argument'), out, depth + 1); break;
+      case K.not_operator: this.whenFalse(this.child(x, this.F.argument), out, depth + 1); break;
       case K.boolean_operator:
-        if (this.operatorOf(x) === 'and') { this.whenTrue(this.child(x, 'left'), out, depth + 1); this.whenTrue(this.child(x, 'right'), out, depth + 1); }
+        if (this.operatorOf(x) === 'and') { this.whenTrue(this.child(x, this.F.left), out, depth + 1); this.whenTrue(this.child(x, this.F.right), out, depth + 1); }
         break;
       case K.comparison_operator: { const name = this.noneTest(x); if (name && !name.is) out.add(name.n); break; }
       default: break;
@@ -729,9 +737,9 @@ export class ModelBuilder extends ExprBuilder {
     if (x < 0 || depth > 20) return;
     switch (this.kind(x)) {
       case K.parenthesized_expression: this.whenFalse(this.firstNamedChild(x), out, depth + 1); break;
-      case K.not_operator: this.whenTrue(this.child(x, 'argument'), out, depth + 1); break;
+      case K.not_operator: this.whenTrue(this.child(x, this.F.argument), out, depth + 1); break;
       case K.boolean_operator:
-        if (this.operatorOf(x) === 'or') { this.whenFalse(this.child(x, 'left'), out, depth + 1); this.whenFalse(this.child(x, 'right'), out, depth + 1); }
+        if (this.operatorOf(x) === 'or') { this.whenFalse(this.child(x, this.F.left), out, depth + 1); this.whenFalse(this.child(x, this.F.right), out, depth + 1); }
         break;
       case K.comparison_operator: { const name = this.noneTest(x); if (name?.is) out.add(name.n); break; }
       default: break;
@@ -752,7 +760,7 @@ export class ModelBuilder extends ExprBuilder {
   }
 
   private operatorOf(x: number): string {
-    const op = this.child(x, 'operator');
+    const op = this.child(x, this.F.operator);
     return op >= 0 ? this.text.slice(this.S[op], this.E[op]) : '';
   }
 
@@ -766,8 +774,8 @@ export class ModelBuilder extends ExprBuilder {
         const head = full.split('.')[0];
         this.addImport(scope, head, head, n);
       } else if (k === K.aliased_import) {
-        const name = this.textOf(this.child(c, 'name'))?.replace(/\s+/g, '');
-        const alias = this.textOf(this.child(c, 'alias'));
+        const name = this.textOf(this.child(c, this.F.name))?.replace(/\s+/g, '');
+        const alias = this.textOf(this.child(c, this.F.alias));
         if (name && alias) this.addImport(scope, alias, name, n);
       }
     }
@@ -775,7 +783,7 @@ export class ModelBuilder extends ExprBuilder {
 
   private onImportFrom(n: number): void {
     const scope = this.currentScope(this.S[n]);
-    const modNode = this.child(n, 'module_name');
+    const modNode = this.child(n, this.F.module_name);
     if (modNode < 0) return;
     const base = this.absoluteModule(modNode);
     for (let c = n + 1, end = this.L[n]; c < end; c = this.L[c]) {
@@ -785,8 +793,8 @@ export class ModelBuilder extends ExprBuilder {
         const name = this.str(c).replace(/\s+/g, '');
         this.addImport(scope, name, base ? `${base}.${name}` : name, n);
       } else if (k === K.aliased_import) {
-        const name = this.textOf(this.child(c, 'name'))?.replace(/\s+/g, '');
-        const alias = this.textOf(this.child(c, 'alias'));
+        const name = this.textOf(this.child(c, this.F.name))?.replace(/\s+/g, '');
+        const alias = this.textOf(this.child(c, this.F.alias));
         if (name && alias) this.addImport(scope, alias, base ? `${base}.${name}` : name, n);
       }
     }
@@ -811,11 +819,11 @@ export class ModelBuilder extends ExprBuilder {
   }
 
   private onAssign(n: number): void {
-    const left = this.child(n, 'left');
-    let right = this.child(n, 'right');
-    const type = this.child(n, 'type');
+    const left = this.child(n, this.F.left);
+    let right = this.child(n, this.F.right);
+    const type = this.child(n, this.F.type);
     if (left < 0) return;
-    while (right >= 0 && this.kind(right) === K.assignment) right = this.child(right, 'right');
+    while (right >= 0 && this.kind(right) === K.assignment) right = this.child(right, this.F.right);
     const scope = this.currentScope(this.S[n]);
     const off = this.E[n];
     const loops = this.loopsInFn();
@@ -825,7 +833,8 @@ export class ModelBuilder extends ExprBuilder {
       const leftText = this.str(left);
       for (const l of loops) this.assignIn(l, leftText);
       const annotation = type >= 0 ? this.annotationOf(type, scope) : undefined;
-      const value = right >= 0 ? this.ir(right, scope) : undefined;
+      // Outside a loop the value is read only as resolution reads it (valueAt); in one, its names too.
+      const value = right < 0 ? undefined : loops.length ? this.ir(right, scope) : this.valueAt(right, scope);
       for (const l of loops) {
         l.derived ??= new Map();
         l.derived.set(leftText, value && !l.derived.has(leftText) ? namesList(value) : null);
@@ -844,15 +853,15 @@ export class ModelBuilder extends ExprBuilder {
     }
     // An attribute or subscript target binds no name.
     if (lk === K.attribute && right >= 0) {
-      const obj = this.child(left, 'object');
-      const attr = this.child(left, 'attribute');
+      const obj = this.child(left, this.F.object);
+      const attr = this.child(left, this.F.attribute);
       const fnId = this.currentFn(this.S[n]);
       if (obj >= 0 && this.kind(obj) === K.identifier && attr >= 0 && fnId >= 0) {
         const fn = this.model.functions[fnId];
         const selfName = fn.cls >= 0 ? fn.params[0]?.name : undefined;
         if (selfName && this.str(obj) === selfName) {
           const cls = this.model.classes[fn.cls];
-          cls.attrs.set(this.str(attr), resolvable(this.ir(right, scope)));
+          cls.attrs.set(this.str(attr), this.valueAt(right, scope));
           if (type >= 0) (cls.attrTypes ??= new Map()).set(this.str(attr), this.annotationOf(type, scope));
         }
       }
@@ -863,34 +872,52 @@ export class ModelBuilder extends ExprBuilder {
     for (const name of names) this.bind(scope, name, { kind: 'opaque', off });
   }
 
+  /**
+   * resolvable(this.ir(n, scope)), without reading what resolvable drops: an expression ir() reads as a
+   * '?' of its names alone (a dict or set literal, a conditional, a comparison, an f-string...) is
+   * UNKNOWN at once, its identifiers neither interned nor listed (those cases of ir() read no call, so
+   * no call site's expression is made there either).
+   */
+  private valueAt(n: number, scope: number): Expr {
+    const k = this.kind(n);
+    if (IR_KINDS[k] !== 1 || (k === K.string && this.interpolated(n))) return UNKNOWN;
+    return resolvable(this.ir(n, scope));
+  }
+
+  /** Whether string node `n` holds an interpolation (an f-string's `{...}`). */
+  private interpolated(n: number): boolean {
+    for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) === K.interpolation) return true;
+    return false;
+  }
+
   private onAugAssign(n: number): void {
-    const left = this.child(n, 'left');
+    const left = this.child(n, this.F.left);
     if (left < 0) return;
     const names = this.targetNames(left);
     for (const l of this.loopsInFn()) for (const name of names) this.assignIn(l, name);
   }
 
   private onWalrus(n: number): void {
-    const nameNode = this.child(n, 'name');
-    const value = this.child(n, 'value');
+    const nameNode = this.child(n, this.F.name);
+    const value = this.child(n, this.F.value);
     if (nameNode < 0 || value < 0) return;
     const name = this.str(nameNode);
     const scope = this.currentScope(this.S[n]);
-    this.bind(scope, name, { kind: 'value', off: this.E[n], expr: resolvable(this.ir(value, scope)) });
+    this.bind(scope, name, { kind: 'value', off: this.E[n], expr: this.valueAt(value, scope) });
     for (const l of this.loopsInFn()) this.assignIn(l, name);
   }
 
   private onWithItem(n: number): void {
-    const value = this.child(n, 'value');
+    const value = this.child(n, this.F.value);
     if (value < 0 || this.kind(value) !== K.as_pattern) return;
     const expr = this.firstNamedChild(value);
-    const alias = this.child(value, 'alias');
+    const alias = this.child(value, this.F.alias);
     if (expr < 0 || alias < 0) return;
     const scope = this.currentScope(this.S[n]);
     const names = this.targetNames(alias);
     const aliasFirst = this.firstNamedChild(alias);
     if (names.length === 1 && ((aliasFirst >= 0 && this.kind(aliasFirst) === K.identifier) || this.kind(alias) === K.identifier)) {
-      this.bind(scope, names[0], { kind: 'with', off: this.E[n], expr: resolvable(this.ir(expr, scope)) });
+      this.bind(scope, names[0], { kind: 'with', off: this.E[n], expr: this.valueAt(expr, scope) });
     } else {
       for (const name of names) this.bind(scope, name, { kind: 'opaque', off: this.E[n] });
     }
@@ -905,7 +932,7 @@ export class ModelBuilder extends ExprBuilder {
     const v = this.firstNamedChild(n);
     // `yield from gen()` iterates gen right here, like `for x in gen()`.
     if (isYield && v >= 0 && this.kind(v) === K.call && /^yield\s+from\b/.test(this.text.slice(this.S[n], this.S[v]))) this.forIterables.add(this.S[v]);
-    if (v >= 0 && fn.returns.length < 8) fn.returns.push(resolvable(this.ir(v, this.currentScope(this.S[n]))));
+    if (v >= 0 && fn.returns.length < 8) fn.returns = withOneMore(fn.returns, this.valueAt(v, this.currentScope(this.S[n])));
     if (!isYield) { const l = this.innermostLoop(this.S[n]); if (l) l.hasBreak = true; }
   }
 
@@ -969,6 +996,30 @@ function resolvable(e: Expr): Expr {
 }
 
 const NO_LOOPS: readonly LoopInfo[] = [];
+
+/**
+ * The kinds ir() reads as more than a '?' of their names (its cases before `default`); any other kind
+ * is such a '?', which resolvable() makes UNKNOWN (see valueAt). Kept in step with ir() by a test
+ * (test/unit/value-of.test.ts).
+ */
+export const IR_KINDS = new Uint8Array(256);
+for (const k of [K.identifier, K.attribute, K.call, K.subscript, K.type, K.generic_type, K.binary_operator, K.parenthesized_expression, K.await,
+  K.string, K.concatenated_string, K.integer, K.float, K.none, K.false, K.true, K.list, K.tuple, K.lambda, K.list_comprehension,
+  K.set_comprehension, K.generator_expression]) IR_KINDS[k] = 1;
+
+/** A function's parameters and call ids before it has any (frozen: readParams and fillCalls replace them, nothing writes to them). */
+const NO_PARAMS: Param[] = Object.freeze([]) as unknown as Param[];
+const NO_CALL_IDS: number[] = Object.freeze([]) as unknown as number[];
+
+/** `list` and then `e`, in a new array of exactly their number (a function's returns: most have one or none). */
+function withOneMore(list: Expr[], e: Expr): Expr[] {
+  const n = list.length;
+  if (n === 0) return [e];
+  const out = new Array<Expr>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = list[i];
+  out[n] = e;
+  return out;
+}
 
 /** readParams' list (one runs at a time, and reads no other parameters); NO_PARAM fills what it held. */
 const paramScratch: Param[] = [];

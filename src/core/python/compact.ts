@@ -32,9 +32,12 @@ const ONE_UNKNOWN: Expr[] = Object.freeze([UNKNOWN]) as unknown as Expr[];
 /** The call ids of every function that makes no call (frozen, as ONE_UNKNOWN). */
 const NO_CALLS: number[] = Object.freeze([]) as unknown as number[];
 
-/** A list of expressions with no spare capacity: the shared empty one, the shared `[UNKNOWN]`, or a copy of its exact length. */
+/**
+ * A function's decorators or returns, a class's bases: the shared empty list, the shared `[UNKNOWN]`, or
+ * the list itself (python/builder.ts makes these lists exactly sized: a copy would only add garbage).
+ */
 function exprs(a: Expr[]): Expr[] {
-  return a.length === 0 ? NO_EXPRS : a.length === 1 && a[0] === UNKNOWN ? ONE_UNKNOWN : a.slice();
+  return a.length === 0 ? NO_EXPRS : a.length === 1 && a[0] === UNKNOWN ? ONE_UNKNOWN : a;
 }
 
 /** Compacts the model in place (see the file comment); returns the model. */
@@ -220,12 +223,17 @@ export class NameTable {
 
   /** The name expression of `n` at `off` in scope `scope`: the one made before that resolves alike, else a new one. */
   name(n: string, off: number, scope: number): Expr {
+    return this.nameHashed(n, off, scope, textHash(n));
+  }
+
+  /** name(), given the hash of `n`'s text (textHash; python/intern.ts internedHash, for a name just interned). */
+  nameHashed(n: string, off: number, scope: number, textH: number): Expr {
     const s = this.scopes[scope];
     let before = 0;
     if (s && !s.globals?.has(n)) {
       before = boundBefore(s.bindings.get(n), off);
     }
-    const h = keyHash(n, scope);
+    const h = (textH ^ Math.imul(scope + 1, 0x9e3779b1)) | 0;
     const slot = findSlot(n, scope, h);
     const head = slotStamp[slot] === stamp ? slotEntry[slot] : -1;
     for (let j = head; j >= 0; j = tableNext[j]) {
@@ -349,11 +357,16 @@ export class NameTable {
   }
 }
 
-/** A hash of text `n` in scope `scope` (FNV-1a over its characters, then the scope mixed in). */
+/** A hash of text `n` in scope `scope`: its textHash with the scope mixed in. */
 function keyHash(n: string, scope: number): number {
+  return (textHash(n) ^ Math.imul(scope + 1, 0x9e3779b1)) | 0;
+}
+
+/** FNV-1a over the characters of `n`, seeded with its length: the hash python/intern.ts gives an interned string (internedHash). */
+function textHash(n: string): number {
   let h = 0x811c9dc5 ^ n.length;
   for (let i = 0; i < n.length; i++) h = Math.imul(h ^ n.charCodeAt(i), 0x01000193);
-  return (h ^ Math.imul(scope + 1, 0x9e3779b1)) | 0;
+  return h | 0;
 }
 
 /** The slot of (text `n`, scope `scope`) with hash `h`: the one holding its chain, or the empty slot where it would go. */

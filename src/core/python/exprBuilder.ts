@@ -4,7 +4,7 @@
 import type { FlatTree, Kinds } from './flatTree';
 import { type Expr, namesList as namesListImport, packAt as packAtImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { copyString as copyStringImport } from '../parser';
-import { intern as internImport, internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
+import { intern as internImport, internedHash as internedHashImport, internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
 import type { NameTable } from './compact';
 
 // Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
@@ -15,6 +15,7 @@ const UNKNOWN = UNKNOWN_IMPORT;
 const copyString = copyStringImport;
 const internRange = internRangeImport;
 const intern = internImport;
+const internedHash = internedHashImport;
 
 /**
  * The node types the builder tells apart, as small numbers (kindsFor maps every type id of the
@@ -206,9 +207,12 @@ export class ExprBuilder {
   }
   protected column(offset: number, row = this.row(offset)): number { return offset - this.rows.starts[row]; }
 
-  /** First child holding `f` (as childForFieldName), or -1. */
-  protected child(i: number, f: FieldName): number {
-    const id = this.F[f];
+  /**
+   * First child holding field `id` (as childForFieldName), or -1. Callers pass `this.F.name` and the
+   * like: a named property of one object, where a field name passed as a string was a keyed lookup
+   * (a dictionary probe per call; half of child()'s time in a profile of the build).
+   */
+  protected child(i: number, id: number): number {
     const end = this.L[i];
     for (let j = i + 1; j < end; j = this.L[j]) if (this.field[j] === id) return j;
     return -1;
@@ -283,11 +287,15 @@ export class ExprBuilder {
         const seg = this.header;
         if (seg) return { k: 'name', n: this.str(n), at: packAt(this.S[n], scope), seg };
         const shared = this.shared;
-        return shared ? shared.name(this.str(n), this.S[n], scope) : { k: 'name', n: this.str(n), at: packAt(this.S[n], scope) };
+        if (!shared) return { k: 'name', n: this.str(n), at: packAt(this.S[n], scope) };
+        const start = this.S[n];
+        const end = this.E[n];
+        // An interned name comes with its hash (see internedHash), which the table's lookup reuses.
+        return end - start <= MAX_INTERN_LENGTH ? shared.nameHashed(internRange(this.text, start, end), start, scope, internedHash()) : shared.name(this.str(n), start, scope);
       }
       case K.attribute: {
-        const o = this.child(n, 'object');
-        const a = this.child(n, 'attribute');
+        const o = this.child(n, this.F.object);
+        const a = this.child(n, this.F.attribute);
         if (o < 0 || a < 0) return UNKNOWN;
         const oe = this.ir(o, scope, depth + 1);
         const shared = this.shared;
@@ -296,8 +304,8 @@ export class ExprBuilder {
       case K.call: {
         const slot = callSlot[n];
         if (slot > 0) return callExprs[slot - 1];
-        const f = this.child(n, 'function');
-        const argsNode = this.child(n, 'arguments');
+        const f = this.child(n, this.F.function);
+        const argsNode = this.child(n, this.F.arguments);
         if (f < 0) return UNKNOWN;
         const full = depth < 6;
         const base = pendingTop;
@@ -311,7 +319,7 @@ export class ExprBuilder {
         return e;
       }
       case K.subscript: {
-        const o = this.child(n, 'value');
+        const o = this.child(n, this.F.value);
         if (o < 0) return UNKNOWN;
         const base = pendingTop;
         const id = this.F.subscript;
@@ -336,9 +344,9 @@ export class ExprBuilder {
         return { k: 'sub', o: this.ir(base, scope, depth + 1), i: idx };
       }
       case K.binary_operator: {
-        const l = this.child(n, 'left');
-        const r = this.child(n, 'right');
-        const opNode = this.child(n, 'operator');
+        const l = this.child(n, this.F.left);
+        const r = this.child(n, this.F.right);
+        const opNode = this.child(n, this.F.operator);
         const op = opNode >= 0 ? this.kinds.names[this.type[opNode]] : '?';
         return l >= 0 && r >= 0 ? { k: 'op', op, l: this.ir(l, scope, depth + 1), r: this.ir(r, scope, depth + 1) } : UNKNOWN;
       }
@@ -413,7 +421,7 @@ export class ExprBuilder {
 
   /** `[engine.connect() for _ in range(n)]`: the element, unless it reads the comprehension's own names. */
   private comprehensionElement(n: number, scope: number, depth: number): Expr | undefined {
-    const body = this.child(n, 'body');
+    const body = this.child(n, this.F.body);
     if (body < 0) return undefined;
     const elem = this.ir(body, scope, depth + 1);
     const names = namesList(elem);
@@ -421,13 +429,19 @@ export class ExprBuilder {
     // The comprehension's own names: the targets of its `for` clauses.
     for (let c = n + 1, end = this.L[n]; c < end; c = this.L[c]) {
       if (!this.isNamed(c) || this.kind(c) !== K.for_in_clause) continue;
-      const left = this.child(c, 'left');
+      const left = this.child(c, this.F.left);
       if (left < 0) continue;
       if (this.kind(left) === K.identifier) { if (names.includes(this.str(left))) return undefined; continue; }
       for (const t of this.targetNames(left)) if (names.includes(t)) return undefined;
     }
     return elem;
   }
+
+  /** Where a list to be pended (pend) starts: taken with taken(base). */
+  protected pendBase(): number { return pendingTop; }
+  protected pend(e: Expr): void { pend(e); }
+  /** The expressions pended since `base`, as a new array of exactly their number (NO_EXPRS for none). */
+  protected taken(base: number): Expr[] { return takeFrom(base); }
 
   /** Pends the positional arguments of `argsNode` (see takeFrom); returns the keyword arguments. */
   protected readArgs(argsNode: number, scope: number, depth: number): Record<string, Expr> {
@@ -438,8 +452,8 @@ export class ExprBuilder {
       const t = this.kind(a);
       if (t === K.comment) continue;
       if (t === K.keyword_argument) {
-        const name = this.textOf(this.child(a, 'name'));
-        const v = this.child(a, 'value');
+        const name = this.textOf(this.child(a, this.F.name));
+        const v = this.child(a, this.F.value);
         if (name && v >= 0) (kw ??= {})[name] = this.ir(v, scope, depth + 1);
       } else pend(this.ir(a, scope, depth + 1));
     }

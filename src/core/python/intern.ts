@@ -80,6 +80,7 @@ function clear(): void {
  */
 export function internRange(text: string, start: number, end: number): string {
   const h = hashRange(text, start, end);
+  lastHash = h;
   const mask = size - 1;
   let j = h & mask;
   for (let k = keys[j]; k !== undefined; k = keys[j]) {
@@ -93,6 +94,17 @@ export function internRange(text: string, start: number, end: number): string {
   // At most half full, so probes stay short.
   if (++count * 2 > size) grow();
   return s;
+}
+
+/** The hash internRange computed last (FNV-1a of the string's characters, seeded with its length). */
+let lastHash = 0;
+
+/**
+ * The hash of the string internRange returned last: python/compact.ts NameTable keys a name by the
+ * same hash, so a name read from the source is hashed once (it was hashed twice: to intern, then to look up).
+ */
+export function internedHash(): number {
+  return lastHash;
 }
 
 /** One string for equal short strings (see the file comment); a longer string is returned as it is. */

@@ -157,11 +157,17 @@ function buildPart(text: string, opts: BuildOptions, seg: SegmentRef, flat: Flat
 }
 
 const fieldMemo = new WeakMap<Kinds, Record<FieldName, number>>();
-/** The grammar's id of every field the builder reads (a grammar without one of them is refused). */
-function fieldIds(kinds: Kinds): Record<FieldName, number> {
+/** The grammar's id of every field the builder reads (a grammar without one of them is refused); exported for tests. */
+export function fieldIds(kinds: Kinds): Record<FieldName, number> {
   let out = fieldMemo.get(kinds);
   if (out) return out;
-  out = {} as Record<FieldName, number>;
+  // Every field written in one literal first: an object given its 21 properties one by one through
+  // `out[f] =` is a dictionary (V8 stops adding fast properties by keyed stores), so each `this.F.name`
+  // the builder reads was a hash lookup; stores to properties it has keep the literal's fast shape.
+  out = {
+    name: 0, body: 0, parameters: 0, return_type: 0, superclasses: 0, left: 0, right: 0, type: 0, value: 0, alias: 0, function: 0,
+    arguments: 0, object: 0, attribute: 0, subscript: 0, operator: 0, condition: 0, module_name: 0, consequence: 0, alternative: 0, argument: 0,
+  } satisfies Record<FieldName, number>;
   for (const f of FIELD_NAMES) {
     const id = kinds.fields.get(f);
     if (!id) throw new Error(`the Python grammar has no field "${f}"`);
@@ -182,15 +188,24 @@ export function textLines(text: string): TextLines {
 
 /** Where each line starts counting only `\n` (tree-sitter's rows). */
 function newlineStarts(text: string): number[] {
-  // Counted first, so the array is made exactly sized (one grown by push keeps spare room, and a
-  // scan's model keeps it: compactModel copied it before).
+  // One pass into a scratch list, then copied exactly sized (one grown by push keeps spare room, and
+  // a scan's model keeps it); two passes of indexOf over the text took twice the searching.
   let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  let scratch = lineScratch;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (n === scratch.length) { const g = new Int32Array(scratch.length * 2); g.set(scratch); scratch = g; }
+    scratch[n++] = i + 1;
+  }
+  if (scratch.length <= MAX_LINE_SCRATCH) lineScratch = scratch;
   const starts = new Array<number>(n);
   starts[0] = 0;
-  for (let i = text.indexOf('\n'), k = 1; i >= 0; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
+  for (let k = 1; k < n; k++) starts[k] = scratch[k];
   return starts;
 }
+
+/** newlineStarts' scratch list (index 0 unused), kept between calls up to MAX_LINE_SCRATCH lines. */
+let lineScratch = new Int32Array(1 << 12);
+const MAX_LINE_SCRATCH = 1 << 16;
 
 function findMissing(root: Node): { line: number; column: number } | undefined {
   let node: Node | null = root;

@@ -209,22 +209,24 @@ export abstract class BlockRecord {
     this.p[k] = v ? this.p[k] | bit : this.p[k] & ~bit;
   }
 
-  /** Moves the record's numbers to `p` at `i`. */
-  private moveTo(p: Int32Array, i: number): void {
-    for (let k = 0, n = this.slots; k < n; k++) p[i + k] = this.p[this.i + k];
-    this.p = p;
-    this.i = i;
-  }
-
   /**
    * Moves the numbers of `records` (all of one kind) into one array of exactly their size, in order:
-   * a build's blocks doubled as they filled (compactModel).
+   * a build's blocks doubled as they filled (compactModel). Records that sit one after the other in
+   * the same block (a build takes them in order) are copied as one range.
    */
   static intoOneBlock(records: readonly BlockRecord[]): void {
     if (!records.length) return;
     const n = records[0].slots;
     const p = new Int32Array(records.length * n);
-    for (let k = 0; k < records.length; k++) records[k].moveTo(p, k * n);
+    for (let k = 0; k < records.length;) {
+      const src = records[k].p;
+      const from = records[k].i;
+      let e = k + 1;
+      while (e < records.length && records[e].p === src && records[e].i === from + (e - k) * n) e++;
+      p.set(src.subarray(from, from + (e - k) * n), k * n);
+      for (let r = k; r < e; r++) { const rec = records[r]; rec.p = p; rec.i = r * n; }
+      k = e;
+    }
   }
 }
 
