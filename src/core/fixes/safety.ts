@@ -97,6 +97,29 @@ export function mutatesAny(code: string, name: string, rebind: boolean): boolean
   return firstMatch(patternsFor(name)[2], code, 'del') !== undefined;
 }
 
+/** An ASCII identifier: what writtenNames lists (`\\w` without the u flag, as mutatesAny's patterns read it). */
+const IDENT = /^[A-Za-z_]\w*$/;
+
+/**
+ * Where an identifier starts (not an attribute, not inside a longer name) and one of mutatesAny's
+ * non-rebind patterns follows it; and `del name[` / `del name.`. The lookaheads take nothing, so every
+ * identifier's start is tried, those inside brackets of a match too.
+ */
+const WRITTEN = new RegExp(`${AT_NAME}([A-Za-z_]\\w*)(?=${ITEM_WRITTEN}|${MUTATOR_CALLED})|\\bdel\\s+([A-Za-z_]\\w*)(?=\\s*[\\[.])`, 'g');
+
+/**
+ * The ASCII identifiers for which mutatesAny(code, name, false) holds, in one pass over the code.
+ * mutatesAny matches where the name is the whole identifier (its patterns start with `(?<![\w.])`, or
+ * `del\s+`, and go on with `\s`, `[`, `.` or `=`), so its answer for such a name is membership here.
+ */
+export function writtenNames(code: string): Set<string> {
+  const out = new Set<string>();
+  const re = WRITTEN;
+  re.lastIndex = 0;
+  for (let m = re.exec(code); m; m = re.exec(code)) out.add(m[1] ?? m[2]);
+  return out;
+}
+
 /** mutatesAny's sticky regex per name and rebind. */
 const anyPatterns = new Map<string, RegExp>();
 
@@ -325,12 +348,15 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
     }
   }
   const mod = moduleNames(s, memo);
-  if (!own.globalWrite) {
+  if (!own.globalWrite && mod.values.length) {
+    // The names the body writes into or mutates (one pass), instead of a search of the body per module-level name.
+    const written = writtenNames(code);
     for (let i = 0; i < mod.values.length; i++) {
       const name = mod.values[i];
-      // Most module-level names never occur in a given body: that (native) test first, then the scope's.
-      if (!code.includes(name) || scope?.bindings.has(name)) continue;
-      if (mutatesAny(code, name, false)) { own.globalWrite = `${s.fn.name} changes the module-level ${name}`; break; }
+      if (IDENT.test(name) ? !written.has(name) : !code.includes(name) || !mutatesAny(code, name, false)) continue;
+      if (scope?.bindings.has(name)) continue;
+      own.globalWrite = `${s.fn.name} changes the module-level ${name}`;
+      break;
     }
   }
   const ids = s.fn.calls;
