@@ -16,7 +16,7 @@
 //   gather         independent iterations: the callee writes no outer state, shares no session,
 //        uses no counter; calls bounded by an asyncio.Semaphore when the iterable is not a literal
 import { type Expr, offsetOf, scopeOf } from '../python/ir';
-import { type Binding, boundList, type FileModel, type FunctionInfo } from '../python/model';
+import { type Binding, boundList, type CallSite, type FileModel, type FunctionInfo } from '../python/model';
 import type { Resolver } from '../python/resolve';
 import type { TextEdit } from '../types';
 import type { FixContext } from './context';
@@ -242,6 +242,12 @@ export interface FixMemo {
   importNeeds: Map<FileModel, { text: string; results: Map<ImportNeed, Map<number | string, ImportResult | null>> }>;
   /** Per file: the edit adding each import line (imports.ts; the same for every function), with the text it was read from. */
   importEdits: Map<FileModel, { text: string; edits: Map<string, TextEdit> }>;
+  /**
+   * What the analysis resolved the callee of the site `calls[id]` of a model to (null: nothing), or
+   * undefined when it did not read it: ownFacts resolves only the others (the analyzer sets it, see
+   * CallGraph.resolvedCallee).
+   */
+  resolvedCallee?: (calls: readonly CallSite[], id: number) => string | null | undefined;
 }
 
 export function newFixMemo(): FixMemo {
@@ -363,9 +369,11 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
   for (let k = 0; k < ids.length; k++) {
     const site = s.model.calls[ids[k]];
     const callee = site.callee;
-    // Each call site is read here once per run (ownFacts is memoised per function): resolved directly, as
-    // resolveMemo and calleeSource would, without an entry in their memos per site (most never asked again).
-    const q = s.resolver.resolve(callee) ?? '';
+    // Each call site is read here once per run (ownFacts is memoised per function): as the analysis
+    // resolved it (every site of a scan's handlers and helpers), else resolved directly, as resolveMemo
+    // and calleeSource would, without an entry in their memos per site (most never asked again).
+    const known = memo?.resolvedCallee?.(s.model.calls, ids[k]);
+    const q = (known !== undefined ? known : s.resolver.resolve(callee)) ?? '';
     let target: FnSource | undefined;
     let unknownDef = false;
     if (callee.k === 'name') {
