@@ -1375,8 +1375,7 @@ class Run {
 
   /** The call sites' resolved callees the run's graph read (see CallGraph.resolvedCallee), for the quick fixes. */
   resolvedCallees(): FixMemo['resolvedCallee'] {
-    const graph = this.graph;
-    return (calls, id) => graph.resolvedCallee(calls, id);
+    return this.graph.resolvedCallees();
   }
 
   /** Takes over `prev`'s classified call sites where they still hold (see CallGraph.carryFrom); how many functions' lists. */

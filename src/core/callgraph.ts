@@ -418,6 +418,12 @@ export class CallGraph {
     return this.calleeNames.get(calls)?.[calls.length + id];
   }
 
+  /** resolvedCallee, holding only the names (not the graph) for as long as the fixes are made. */
+  resolvedCallees(): (calls: readonly CallSite[], id: number) => string | null | undefined {
+    const names = this.calleeNames;
+    return (calls, id) => names.get(calls)?.[calls.length + id];
+  }
+
   /**
    * canonical(mod, site.callee) for a call site of the module: classification and the loop checks
    * ask it for every site. While nothing is watched it is kept per site for this graph's run, in an
