@@ -10,7 +10,7 @@ import { lineStarts } from '../core/python/model';
 import { scanPaths, type ScanOptions } from '../core/scan';
 import { type CommandSpec, parseCommand, UsageError } from './args';
 import { once } from 'node:events';
-import { formatGithub, formatText, jsonPieces, toGitlab, toJson, toSarif, writeJson } from './format';
+import { formatGithub, formatText, jsonChunks, jsonPieces, toGitlab, toJson, toSarif, writeJson } from './format';
 import { VERSION } from './version';
 import { mark } from '../core/timeline';
 import { collectBeforeOutput } from './v8flags';
@@ -145,11 +145,25 @@ export function writeJsonReport(result: ScanResult, files: Map<string, ScannedFi
  * standard output, standard output never needs draining and the pieces follow each other at once.
  */
 async function streamJsonReport(result: ScanResult, files: Map<string, ScannedFile>, out: (s: string) => void, fill?: (findings: Finding[]) => Fix[][]): Promise<void> {
+  const bytes = (out as ByteWriter).bytes;
+  if (bytes) {
+    for (const chunk of jsonChunks(result, lineStartsOf(files), fill)) {
+      bytes(chunk);
+      if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+    }
+    return;
+  }
   for (const piece of jsonPieces(result, lineStartsOf(files), fill)) {
     out(piece);
     if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
   }
 }
+
+/**
+ * A writer of text that can also take UTF-8 bytes (`bytes`): the CLI's standard output (main.ts). The
+ * JSON report then goes out as jsonChunks, with no string per piece to flatten and encode.
+ */
+export type ByteWriter = ((s: string) => void) & { bytes?: (b: Uint8Array) => void };
 
 function lineStartsOf(files: Map<string, ScannedFile>): (file: string) => number[] | undefined {
   const cache = new Map<string, number[] | undefined>();

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonPieces } from '../../src/cli/format';
+import { jsonChunks, jsonPieces } from '../../src/cli/format';
 import { jsonReport, writeJsonReport } from '../../src/cli/scan';
 import { lineStarts } from '../../src/core/python/model';
 import { scanPaths } from '../../src/core/scan';
@@ -64,6 +64,28 @@ describe('JSON report written in pieces', () => {
       const noted = await scanPaths([dir], { noConfig: true, jobs: 1 });
       assert.ok(noted.result.notes.length > 0);
       assert.equal(pieces(noted.result, noted.files).join(''), jsonReport(noted.result, noted.files));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the same report as UTF-8 chunks (the CLI\'s standard output), non-ASCII text and deferred fixes included; no chunk changes once handed out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopwise-json-'));
+    try {
+      // Non-ASCII in names, strings, comments and the fixes' new text (one-byte, two-byte and astral characters).
+      writeFileSync(join(dir, 'app.py'), 'import time\nimport requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n# café ☕\n@app.get("/ünï")\nasync def grüße():\n    time.sleep(1)  # naïve 😀\n    requests.get("https://ex.com/ü?q=😀")\n    return {"msg": "héllo ☃ 😀"}\n');
+      for (const root of [RULES, dir]) {
+        const eager = await scanPaths([root], { noConfig: true, jobs: 1 });
+        const deferred = await scanPaths([root], { noConfig: true, jobs: 1, fixes: 'deferred' });
+        const starts = (file: string) => { const f = deferred.files.get(file); return f ? lineStarts(f.decoded.text) : undefined; };
+        const chunks = [...jsonChunks(deferred.result, starts, fixesFiller(deferred.result))];
+        const want = jsonReport(eager.result, eager.files);
+        assert.ok(eager.result.findings.some((f) => f.fixes.length > 0));
+        assert.equal(Buffer.concat(chunks).toString('utf8'), want);
+        assert.equal(Buffer.concat(chunks).length, Buffer.byteLength(want));
+        if (root === RULES) assert.ok(chunks.length > 1 && chunks.every((c) => c.length <= 3 * 65536), `${chunks.length} chunks`);
+        else assert.ok(/😀/.test(want) && /grüße/.test(want) && /ü\?q=/.test(want), 'the report holds the non-ASCII text');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
