@@ -27,7 +27,7 @@ export function formatText(r: ScanResult): string {
 }
 
 /** The JSON contract: 1-based positions; fixes as ranges with line/column. */
-export function toJson(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined): unknown {
+export function toJson(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined): unknown {
   return {
     version: 1,
     findings: r.findings.map((f) => jsonFinding(f, lineStartsOf(f.file))),
@@ -48,7 +48,7 @@ function withoutCosts({ costs: _costs, ...h }: HandlerReport): HandlerReport {
  * of about 64 KB: each finding is converted and written in turn, so a large report is never one
  * object tree and one string in memory (on the 500-file benchmark those were ~40 MB at the peak).
  */
-export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, out: (s: string) => void, fill?: (findings: Finding[]) => Fix[][]): void {
+export function writeJson(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined, out: (s: string) => void, fill?: (findings: Finding[]) => Fix[][]): void {
   for (const piece of jsonPieces(r, lineStartsOf, fill)) out(piece);
 }
 
@@ -57,7 +57,7 @@ export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[
  * `fill`: the fixes of the findings it is given (a result analysed with deferred fixes, see
  * fixesFiller), asked for each run of one file's findings before the first of them is written.
  */
-export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<string> {
+export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<string> {
   let buf = '';
   for (const part of jsonParts(r, lineStartsOf, fill)) {
     buf += part;
@@ -75,7 +75,7 @@ const PIECE = 65536;
  * flattened: a copy of the whole report (11 MB on the 500-file benchmark), garbage at once, before
  * encoding it. A chunk is never written to after it is handed out.
  */
-export function* jsonChunks(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<Uint8Array> {
+export function* jsonChunks(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<Uint8Array> {
   let chunk = Buffer.allocUnsafeSlow(PIECE);
   let used = 0;
   for (const part of jsonParts(r, lineStartsOf, fill)) {
@@ -94,7 +94,7 @@ export function* jsonChunks(r: ScanResult, lineStartsOf: (file: string) => numbe
  * The report's text in parts, in order: each finding stringified on its own (the separators apart, so
  * a part is the slice of the stringified text, not a new string joined to it).
  */
-function* jsonParts(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<string> {
+function* jsonParts(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<string> {
   // Top-level values are written with the indentation JSON.stringify gives them at depth 1: as the
   // member of `{"v": ...}`, sliced out, so no pass re-indents their text (the handlers: 1.5 MB on the 500-file benchmark).
   const nested = (value: unknown) => { const s = JSON.stringify({ v: value }, null, 2); return s.slice(NESTED_HEAD.length, s.length - NESTED_TAIL.length); };
@@ -140,7 +140,7 @@ const NESTED_TAIL = '\n}';
 const PIECE_HEAD = '{\n  "findings": [';
 const PIECE_TAIL = '\n  ]\n}';
 
-function jsonFinding(f: Finding, starts: number[] | undefined, fixes: Fix[] = f.fixes): unknown {
+function jsonFinding(f: Finding, starts: ArrayLike<number> | undefined, fixes: Fix[] = f.fixes): unknown {
   return {
     file: f.file,
     line: f.line,
@@ -166,7 +166,7 @@ function jsonFinding(f: Finding, starts: number[] | undefined, fixes: Fix[] = f.
   };
 }
 
-export function position(starts: number[] | undefined, offset: number): { line: number; column: number } {
+export function position(starts: ArrayLike<number> | undefined, offset: number): { line: number; column: number } {
   return starts ? positionAt(starts, offset) : { line: 1, column: offset + 1 };
 }
 

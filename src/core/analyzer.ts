@@ -691,7 +691,8 @@ export class Analyzer {
     memo.resolvedCallee = run.resolvedCallees();
     if (opts.fixes === 'deferred') {
       mark('findings ready');
-      return deferFixes(result, fixFiller(result, sourcesFrom(files, entries), functionIndex(files, entries, memo.byName), memo));
+      const source = sourcesFrom(files, entries);
+      return deferFixes(result, fixFiller(result, source, functionIndex(files, entries, memo.byName), memo), (file) => source(file)?.model.lineStarts);
     }
     return attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries, memo.byName), memo);
   }
