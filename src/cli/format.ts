@@ -27,7 +27,7 @@ export function formatText(r: ScanResult): string {
 }
 
 /** The JSON contract: 1-based positions; fixes as ranges with line/column. */
-export function toJson(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined): unknown {
+export function toJson(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined): unknown {
   return {
     version: 1,
     findings: r.findings.map((f) => jsonFinding(f, lineStartsOf(f.file))),
@@ -48,7 +48,7 @@ function withoutCosts({ costs: _costs, ...h }: HandlerReport): HandlerReport {
  * of about 64 KB: each finding is converted and written in turn, so a large report is never one
  * object tree and one string in memory (on the 500-file benchmark those were ~40 MB at the peak).
  */
-export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, out: (s: string) => void, fill?: (findings: Finding[]) => Fix[][]): void {
+export function writeJson(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined, out: (s: string) => void, fill?: (findings: Finding[]) => Fix[][]): void {
   for (const piece of jsonPieces(r, lineStartsOf, fill)) out(piece);
 }
 
@@ -57,23 +57,59 @@ export function writeJson(r: ScanResult, lineStartsOf: (file: string) => number[
  * `fill`: the fixes of the findings it is given (a result analysed with deferred fixes, see
  * fixesFiller), asked for each run of one file's findings before the first of them is written.
  */
-export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => number[] | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<string> {
+export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<string> {
   let buf = '';
+  for (const part of jsonParts(r, lineStartsOf, fill)) {
+    buf += part;
+    if (buf.length >= PIECE) { yield buf; buf = ''; }
+  }
+  yield buf;
+}
+
+/** About how long a piece of the report is (characters; bytes for jsonChunks). */
+const PIECE = 65536;
+
+/**
+ * jsonPieces' text as UTF-8 bytes, in chunks of about 64 KB: each part is encoded straight into its
+ * chunk. A piece joined as a string was a rope of parts that Buffer.from (stdout's write) first
+ * flattened: a copy of the whole report (11 MB on the 500-file benchmark), garbage at once, before
+ * encoding it. A chunk is never written to after it is handed out.
+ */
+export function* jsonChunks(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<Uint8Array> {
+  let chunk = Buffer.allocUnsafeSlow(PIECE);
+  let used = 0;
+  for (const part of jsonParts(r, lineStartsOf, fill)) {
+    // At most 3 bytes of UTF-8 per UTF-16 unit: a part that fits by that bound is written whole.
+    if (used + part.length * 3 > chunk.length) {
+      if (used) yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafeSlow(Math.max(PIECE, part.length * 3));
+      used = 0;
+    }
+    used += chunk.write(part, used);
+  }
+  if (used) yield chunk.subarray(0, used);
+}
+
+/**
+ * The report's text in parts, in order: each finding stringified on its own (the separators apart, so
+ * a part is the slice of the stringified text, not a new string joined to it).
+ */
+function* jsonParts(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<string> {
   // Top-level values are written with the indentation JSON.stringify gives them at depth 1: as the
   // member of `{"v": ...}`, sliced out, so no pass re-indents their text (the handlers: 1.5 MB on the 500-file benchmark).
   const nested = (value: unknown) => { const s = JSON.stringify({ v: value }, null, 2); return s.slice(NESTED_HEAD.length, s.length - NESTED_TAIL.length); };
   const top = toJson({ ...r, findings: [] }, lineStartsOf) as Record<string, unknown>;
-  buf += '{';
+  yield '{';
   let first = true;
   for (const [key, value] of Object.entries(top)) {
     if (value === undefined) continue;
-    buf += `${first ? '' : ','}\n  ${JSON.stringify(key)}: `;
+    yield `${first ? '' : ','}\n  ${JSON.stringify(key)}: `;
     first = false;
-    if (key !== 'findings' || !r.findings.length) { buf += nested(value); continue; }
+    if (key !== 'findings' || !r.findings.length) { yield nested(value); continue; }
     // Each finding is stringified where JSON.stringify puts it (`{"findings": [...]}` at the top), so it
     // comes out at its final indentation with no re-indenting pass over its text. One at a time:
     // batches of 64 cost 3-8 MB more peak RSS on the 500-file benchmark for no CPU gain.
-    buf += '[';
+    yield '[';
     // Deferred fixes (fixesFiller): made for each file's findings just before they are written, and
     // garbage once they are (never kept on the findings, so never promoted by the GC with them).
     let runStart = 0;
@@ -88,13 +124,12 @@ export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => numbe
         runFixes = fill(r.findings.slice(runStart, runEnd));
       }
       const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file), runFixes ? runFixes[i - runStart] : f.fixes)] }, null, 2);
-      buf += `${i ? ',' : ''}${s.slice(PIECE_HEAD.length, s.length - PIECE_TAIL.length)}`;
-      if (buf.length >= 65536) { yield buf; buf = ''; }
+      if (i) yield ',';
+      yield s.slice(PIECE_HEAD.length, s.length - PIECE_TAIL.length);
     }
-    buf += '\n  ]';
+    yield '\n  ]';
   }
-  buf += first ? '}\n' : '\n}\n';
-  yield buf;
+  yield first ? '}\n' : '\n}\n';
 }
 
 /** What JSON.stringify writes around the value of `{"v": ...}`. */
@@ -105,7 +140,7 @@ const NESTED_TAIL = '\n}';
 const PIECE_HEAD = '{\n  "findings": [';
 const PIECE_TAIL = '\n  ]\n}';
 
-function jsonFinding(f: Finding, starts: number[] | undefined, fixes: Fix[] = f.fixes): unknown {
+function jsonFinding(f: Finding, starts: ArrayLike<number> | undefined, fixes: Fix[] = f.fixes): unknown {
   return {
     file: f.file,
     line: f.line,
@@ -131,7 +166,7 @@ function jsonFinding(f: Finding, starts: number[] | undefined, fixes: Fix[] = f.
   };
 }
 
-export function position(starts: number[] | undefined, offset: number): { line: number; column: number } {
+export function position(starts: ArrayLike<number> | undefined, offset: number): { line: number; column: number } {
   return starts ? positionAt(starts, offset) : { line: 1, column: offset + 1 };
 }
 

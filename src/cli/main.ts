@@ -3,7 +3,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { InputError } from '../core/files';
 import { type CommandSpec, helpText, parseCommand, UsageError } from './args';
-import { runScan, SCAN_SPEC } from './scan';
+import { type ByteWriter, runScan, SCAN_SPEC } from './scan';
 import { VERSION } from './version';
 import { BATCH_V8_FLAGS, SERVER_V8_FLAGS } from './v8flags';
 
@@ -65,7 +65,10 @@ Exit codes: 0 nothing found, 1 findings (scan, fix) or deployment files that dif
 `;
 }
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+/** Standard output, as text and (for `scan --format json`, see ByteWriter) as UTF-8 bytes. */
+const stdoutWriter: ByteWriter = Object.assign((s: string) => { process.stdout.write(s); }, { bytes: (b: Uint8Array) => { process.stdout.write(b); } });
+
+export async function main(argv: string[], out: (s: string) => void = stdoutWriter, err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
     const sub = cmd === 'help' && Object.hasOwn(COMMANDS, rest[0]) ? await COMMANDS[rest[0]]() : undefined;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { MAX_FILE_BYTES, parseSize } from '../core/files';
 import type { Finding, Fix, ScanResult } from '../core/types';
-import { fixesFiller } from '../core/fixes';
+import { fixesFiller, modelLineStarts } from '../core/fixes';
 import type { ScannedFile } from '../core/scan';
 import { resolveLang } from '../core/i18n';
 import { localizeFindings } from '../core/i18n/diagnostics';
@@ -10,7 +10,7 @@ import { lineStarts } from '../core/python/model';
 import { scanPaths, type ScanOptions } from '../core/scan';
 import { type CommandSpec, parseCommand, UsageError } from './args';
 import { once } from 'node:events';
-import { formatGithub, formatText, jsonPieces, toGitlab, toJson, toSarif, writeJson } from './format';
+import { formatGithub, formatText, jsonChunks, jsonPieces, toGitlab, toJson, toSarif, writeJson } from './format';
 import { VERSION } from './version';
 import { mark } from '../core/timeline';
 import { collectBeforeOutput } from './v8flags';
@@ -94,7 +94,7 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
   const fill = fixesFiller(raw);
   if (!fill) collectBeforeOutput();
   const result = lang === 'en' ? raw : { ...raw, findings: localizeFindings(raw.findings, lang) };
-  if (format === 'json') await streamJsonReport(result, files, out, fill);
+  if (format === 'json') await streamJsonReport(result, files, out, fill, modelLineStarts(raw));
   else if (format === 'sarif') out(JSON.stringify(toSarif(result, VERSION), null, 2) + '\n');
   else if (format === 'gitlab') out(JSON.stringify(toGitlab(result), null, 2) + '\n');
   else if (format === 'github') out(formatGithub(result));
@@ -144,17 +144,35 @@ export function writeJsonReport(result: ScanResult, files: Map<string, ScannedFi
  * standard output has room for it. `out` is any writer (tests collect the pieces); when it is not
  * standard output, standard output never needs draining and the pieces follow each other at once.
  */
-async function streamJsonReport(result: ScanResult, files: Map<string, ScannedFile>, out: (s: string) => void, fill?: (findings: Finding[]) => Fix[][]): Promise<void> {
-  for (const piece of jsonPieces(result, lineStartsOf(files), fill)) {
+async function streamJsonReport(result: ScanResult, files: Map<string, ScannedFile>, out: (s: string) => void, fill?: (findings: Finding[]) => Fix[][], modelStarts?: (file: string) => ArrayLike<number> | undefined): Promise<void> {
+  const bytes = (out as ByteWriter).bytes;
+  if (bytes) {
+    for (const chunk of jsonChunks(result, lineStartsOf(files, modelStarts), fill)) {
+      bytes(chunk);
+      if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+    }
+    return;
+  }
+  for (const piece of jsonPieces(result, lineStartsOf(files, modelStarts), fill)) {
     out(piece);
     if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
   }
 }
 
-function lineStartsOf(files: Map<string, ScannedFile>): (file: string) => number[] | undefined {
-  const cache = new Map<string, number[] | undefined>();
+/**
+ * A writer of text that can also take UTF-8 bytes (`bytes`): the CLI's standard output (main.ts). The
+ * JSON report then goes out as jsonChunks, with no string per piece to flatten and encode.
+ */
+export type ByteWriter = ((s: string) => void) & { bytes?: (b: Uint8Array) => void };
+
+/**
+ * Each file's line starts, once per file: its model's (`modelStarts`, a result with deferred fixes:
+ * the same as lineStarts of the text it analysed), else from its text.
+ */
+function lineStartsOf(files: Map<string, ScannedFile>, modelStarts?: (file: string) => ArrayLike<number> | undefined): (file: string) => ArrayLike<number> | undefined {
+  const cache = new Map<string, ArrayLike<number> | undefined>();
   return (file) => {
-    if (!cache.has(file)) { const f = files.get(file); cache.set(file, f ? lineStarts(f.decoded.text) : undefined); }
+    if (!cache.has(file)) { const f = files.get(file); cache.set(file, f ? (modelStarts?.(file) ?? lineStarts(f.decoded.text)) : undefined); }
     return cache.get(file);
   };
 }

@@ -9,7 +9,7 @@ import { CostModel, type CostOverrides, type KindTimes } from './cost';
 import { FastApiModel, type Role, roleInputs } from './fastapi/app';
 import { mark } from './timeline';
 import { attachFixes, deferFixes, fixFiller, functionIndex, sourcesFrom } from './fixes';
-import { newFixMemo } from './fixes/safety';
+import { type FixMemo, newFixMemo } from './fixes/safety';
 import { atScope, type Expr } from './python/ir';
 import { assemble, buildModel, buildStatementPart, firstSyntaxError, type CallSite, type FileModel, type FunctionInfo, type Part, type PartCache, editLineStarts, positionAt, reuseAfterEdit, type SegmentRef, type TextLines, textLines } from './python/model';
 import { rowOf } from './python/exprBuilder';
@@ -688,9 +688,11 @@ export class Analyzer {
     if (opts.fixes === false) return result;
     // The index and the fix run read each model's first defs by name once, into one map.
     const memo = newFixMemo();
+    memo.resolvedCallee = run.resolvedCallees();
     if (opts.fixes === 'deferred') {
       mark('findings ready');
-      return deferFixes(result, fixFiller(result, sourcesFrom(files, entries), functionIndex(files, entries, memo.byName), memo));
+      const source = sourcesFrom(files, entries);
+      return deferFixes(result, fixFiller(result, source, functionIndex(files, entries, memo.byName), memo), (file) => source(file)?.model.lineStarts);
     }
     return attachFixes(result, sourcesFrom(files, entries), functionIndex(files, entries, memo.byName), memo);
   }
@@ -1371,6 +1373,11 @@ class Run {
   }
 
   get fastapiModel(): FastApiModel { return this.fastapi; }
+
+  /** The call sites' resolved callees the run's graph read (see CallGraph.resolvedCallee), for the quick fixes. */
+  resolvedCallees(): FixMemo['resolvedCallee'] {
+    return this.graph.resolvedCallees();
+  }
 
   /** Takes over `prev`'s classified call sites where they still hold (see CallGraph.carryFrom); how many functions' lists. */
   carryFrom(prev: Run, reread?: (mod: ModuleEntry) => boolean): number {

@@ -403,8 +403,26 @@ export class CallGraph {
     return out;
   }
 
-  /** Per module's call list, the canonical names of its callees (null: none), see calleeName. */
+  /**
+   * Per module's call list, the canonical names of its callees (null: none), see calleeName; after
+   * them, at `calls.length + id`, what the module's resolver gave before canonicalize (resolvedCallee).
+   */
   private calleeNames = new Map<readonly CallSite[], (string | null | undefined)[]>();
+
+  /**
+   * `mod.resolver.resolve(site.callee)` (null: nothing) as calleeName read it for the site `calls[id]`,
+   * undefined when it did not: the quick fixes read every call of the functions they check (the
+   * resolver is pure over the model, so the answer is the same).
+   */
+  resolvedCallee(calls: readonly CallSite[], id: number): string | null | undefined {
+    return this.calleeNames.get(calls)?.[calls.length + id];
+  }
+
+  /** resolvedCallee, holding only the names (not the graph) for as long as the fixes are made. */
+  resolvedCallees(): (calls: readonly CallSite[], id: number) => string | null | undefined {
+    const names = this.calleeNames;
+    return (calls, id) => names.get(calls)?.[calls.length + id];
+  }
 
   /**
    * canonical(mod, site.callee) for a call site of the module: classification and the loop checks
@@ -416,7 +434,7 @@ export class CallGraph {
     const id = site.id;
     if (this.index.watching || calls[id] !== site) return this.canonical(mod, site.callee);
     let names = this.calleeNames.get(calls);
-    if (!names) this.calleeNames.set(calls, (names = new Array(calls.length)));
+    if (!names) this.calleeNames.set(calls, (names = new Array(calls.length * 2)));
     const known = names[id];
     if (known !== undefined) return known ?? undefined;
     // Not looked up in the cross-run memo: while nothing is watched only canonical() fills it, for
@@ -425,6 +443,7 @@ export class CallGraph {
     const q = mod.resolver.resolve(site.callee);
     const out = q === undefined ? undefined : this.index.canonicalize(q);
     names[id] = out ?? null;
+    names[calls.length + id] = q ?? null;
     return out;
   }
 

@@ -6,6 +6,9 @@ import { factsOf, newFixMemo, threadFactsOf } from '../../src/core/fixes/safety'
 import { Resolver } from '../../src/core/python/resolve';
 import type { FunctionKind } from '../../src/core/types';
 import { fixtureAnalysis } from './fixHelpers';
+import { CallGraph } from '../../src/core/callgraph';
+import { RuleSet } from '../../src/core/rules';
+import { SymbolIndex } from '../../src/core/symbols';
 
 describe('fix memo', () => {
   const fx = fixtureAnalysis();
@@ -22,6 +25,27 @@ describe('fix memo', () => {
       const alone = fixesFor(makeContext(src.text, fx.analyzer.model(src), (line) => kinds.get(line), index), f);
       assert.deepEqual(f.fixes, alone, `${f.file}:${f.line} ${f.code}`);
     }
+  });
+
+  it('hands the fixes each call site\'s callee as the analysis resolved it, and nothing for a site it did not read', () => {
+    const entries = fx.files.map((f) => { const model = fx.analyzer.model(f); return { file: f.path, model, resolver: new Resolver(model) }; });
+    const graph = new CallGraph(new SymbolIndex(entries), new RuleSet(), () => ({ ms: 1, type: 'io' }));
+    let read = 0;
+    let resolved = 0;
+    for (const e of entries) for (const site of e.model.calls) if (site.id % 3 !== 1) graph.calleeName(e, site);
+    for (const e of entries) {
+      const fresh = new Resolver(e.model);
+      for (const site of e.model.calls) {
+        const got = graph.resolvedCallee(e.model.calls, site.id);
+        if (site.id % 3 === 1) { assert.equal(got, undefined, `${e.file} ${site.id}`); continue; }
+        const want = fresh.resolve(site.callee) ?? null;
+        assert.equal(got, want, `${e.file} ${site.id}`);
+        read++;
+        if (want !== null && want !== graph.calleeName(e, site)) resolved++;
+      }
+    }
+    // Not the canonical names: a name the index rewrites (an import of a re-export, a module-level instance) is given as resolved.
+    assert.ok(read > 500 && resolved > 10, `${read} sites read, ${resolved} resolved names that are not canonical`);
   });
 
   it('gives a thread walk every hazard of the whole walk but param-mutation and framework-exception', () => {

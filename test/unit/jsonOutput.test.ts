@@ -5,11 +5,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonPieces } from '../../src/cli/format';
+import { jsonChunks, jsonPieces } from '../../src/cli/format';
 import { jsonReport, writeJsonReport } from '../../src/cli/scan';
 import { lineStarts } from '../../src/core/python/model';
 import { scanPaths } from '../../src/core/scan';
-import { fixesFiller } from '../../src/core/fixes';
+import { fixesFiller, modelLineStarts } from '../../src/core/fixes';
 
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -64,6 +64,35 @@ describe('JSON report written in pieces', () => {
       const noted = await scanPaths([dir], { noConfig: true, jobs: 1 });
       assert.ok(noted.result.notes.length > 0);
       assert.equal(pieces(noted.result, noted.files).join(''), jsonReport(noted.result, noted.files));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the same report as UTF-8 chunks (the CLI\'s standard output), non-ASCII text and deferred fixes included; no chunk changes once handed out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopwise-json-'));
+    try {
+      // Non-ASCII in names, strings, comments and the fixes' new text (one-byte, two-byte and astral characters).
+      writeFileSync(join(dir, 'app.py'), 'import time\nimport requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n# café ☕\n@app.get("/ünï")\nasync def grüße():\n    time.sleep(1)  # naïve 😀\n    requests.get("https://ex.com/ü?q=😀")\n    return {"msg": "héllo ☃ 😀"}\n');
+      // Line ends of every kind: `\r\n`, and a lone `\r` (a line end for positions, not for tree-sitter's rows).
+      writeFileSync(join(dir, 'crlf.py'), 'import time\r\nfrom fastapi import FastAPI\r\napp = FastAPI()\r\n\r\n@app.get("/")\r\nasync def f():\r\n    x = 1\r    time.sleep(1)\r\n    return x\r\n');
+      for (const root of [RULES, dir]) {
+        const eager = await scanPaths([root], { noConfig: true, jobs: 1 });
+        const deferred = await scanPaths([root], { noConfig: true, jobs: 1, fixes: 'deferred' });
+        const starts = (file: string) => { const f = deferred.files.get(file); return f ? lineStarts(f.decoded.text) : undefined; };
+        const chunks = [...jsonChunks(deferred.result, starts, fixesFiller(deferred.result))];
+        const want = jsonReport(eager.result, eager.files);
+        // The models' line starts (what the CLI writes positions with) are those of the texts.
+        const modelStarts = modelLineStarts(deferred.result);
+        assert.ok(modelStarts && modelLineStarts(eager.result) === undefined);
+        for (const [file, f] of deferred.files) assert.deepEqual(Array.from(modelStarts(file) ?? []), lineStarts(f.decoded.text), file);
+        assert.equal(Buffer.concat([...jsonChunks(deferred.result, modelStarts, fixesFiller(deferred.result))]).toString('utf8'), want);
+        assert.ok(eager.result.findings.some((f) => f.fixes.length > 0));
+        assert.equal(Buffer.concat(chunks).toString('utf8'), want);
+        assert.equal(Buffer.concat(chunks).length, Buffer.byteLength(want));
+        if (root === RULES) assert.ok(chunks.length > 1 && chunks.every((c) => c.length <= 3 * 65536), `${chunks.length} chunks`);
+        else assert.ok(/😀/.test(want) && /grüße/.test(want) && /ü\?q=/.test(want) && /crlf\.py/.test(want), 'the report holds the non-ASCII text and the CRLF file');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

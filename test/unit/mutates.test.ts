@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { mutates, mutatesAny } from '../../src/core/fixes/safety';
-import { escapeRegex } from '../../src/core/fixes/pyText';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { mutates, mutatesAny, writtenNames } from '../../src/core/fixes/safety';
+import { codeOnly, escapeRegex } from '../../src/core/fixes/pyText';
 
 // mutates() tries its patterns only where the name (or `del`) occurs; the reference below searches
 // the whole text, as it did before. Both must give the same first match for every name and text.
@@ -55,5 +57,45 @@ describe('mutates', () => {
     assert.equal(mutates('items.sort\ndel items[0]\n', 'items', false), 'del items[');
     assert.equal(mutates('counter == 1\ncounter += 1\n', 'counter', false), undefined);
     assert.equal(mutates('counter == 1\ncounter += 1\n', 'counter', true), 'counter +=');
+  });
+
+  // ownFacts asks writtenNames(code).has(name) for an ASCII identifier instead of mutatesAny(code, name, false).
+  const MORE = [
+    'a[b.append(1)] = 2\n', 'del x.append(1)\n', 'naïve.append(1)\nve.x = 1\n', 'del  y [0]\ndel z, w[1]\n',
+    'q1.x=1\nq1 .pop()\n_q.y  +=  2\nq.a.b[c].d **= 2\n', 'r.x == 1\nr.y <= 2\nr[0]\n', 'self.items.append(x)\nitems.extend(y)\n',
+  ];
+  const check = (code: string, names: Iterable<string>) => {
+    const written = writtenNames(code);
+    let hits = 0;
+    for (const name of names) {
+      if (!/^[A-Za-z_]\w*$/.test(name)) continue;
+      const want = mutatesAny(code, name, false);
+      if (want) hits++;
+      assert.equal(written.has(name), want, `${JSON.stringify(name)} in ${JSON.stringify(code.slice(0, 200))}`);
+    }
+    for (const name of written) assert.ok(mutatesAny(code, name, false), `listed ${name}`);
+    return hits;
+  };
+
+  it('writtenNames lists exactly the ASCII names mutatesAny finds (without rebind)', () => {
+    let hits = 0;
+    for (const code of [...CODES, ...MORE]) hits += check(code, new Set([...NAMES, ...(code.match(/[A-Za-z_]\w*/g) ?? [])]));
+    assert.ok(hits >= 15, `the texts exercise the patterns (${hits} names written)`);
+    assert.deepEqual([...writtenNames('a[b.append(1)] = 2\n')].sort(), ['a', 'b']);
+    assert.deepEqual([...writtenNames('naïve.append(1)\n')], ['ve']);
+    assert.deepEqual([...writtenNames('x == 1\nx.y\nprint(x)\n')], []);
+  });
+
+  it('writtenNames agrees with mutatesAny on every name of every fixture file', () => {
+    const files: string[] = [];
+    const walk = (d: string) => { for (const e of readdirSync(d)) { const p = join(d, e); if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.py')) files.push(p); } };
+    walk(join(__dirname, '../fixtures'));
+    let hits = 0;
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      const code = codeOnly(text, 0, text.length);
+      hits += check(code, new Set(code.match(/[A-Za-z_]\w*/g) ?? []));
+    }
+    assert.ok(files.length > 100 && hits > 80, `${files.length} files, ${hits} names written`);
   });
 });

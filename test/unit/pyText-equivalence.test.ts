@@ -154,6 +154,7 @@ function checkAll(text: string, r: () => number, label: string): void {
     const at = `${label} [${a}, ${b})`;
     assert.equal(lineStartAt(text, a), refLineStartAt(text, a), `${at}: lineStartAt`);
     assert.equal(lineEndAt(text, a), refLineEndAt(text, a), `${at}: lineEndAt`);
+    if (k === 0) for (const x of [-1, text.length + 3]) assert.equal(lineEndAt(text, x), refLineEndAt(text, x), `${label} ${x}: lineEndAt`);
     assert.deepEqual(pySpans(text, a, b), refPySpans(text, a, b), `${at}: pySpans`);
     assert.equal(codeOnly(text, a, b), refCodeOnly(text, a, b), `${at}: codeOnly`);
     const depth = [1, 99][k % 2];

@@ -29,7 +29,9 @@ const STDLIB = new Set(('__future__ abc argparse array asyncio base64 bisect cal
   'threading time timeit traceback types typing unicodedata unittest urllib uuid warnings weakref xml zipfile zlib zoneinfo').split(' '));
 
 export function isStdlib(module: string): boolean {
-  return STDLIB.has(module.split('.')[0]);
+  // The first segment (what split('.')[0] gives), without an array per call.
+  const dot = module.indexOf('.');
+  return STDLIB.has(dot < 0 ? module : module.slice(0, dot));
 }
 
 export interface Stmt { start: number; end: number; module: string; isFrom: boolean }
@@ -188,8 +190,8 @@ function groupsOf(text: string, stmts: Stmt[]): Stmt[][] {
   const groups: Stmt[][] = [];
   let prevEnd = -1;
   for (const s of stmts) {
-    const gap = prevEnd < 0 ? '' : text.slice(nextLineStart(text, prevEnd), s.start);
-    if (prevEnd < 0 || gap.length > 0) groups.push([s]);
+    // A line between them (the text from the line after the previous one to this one is not empty), without slicing it.
+    if (prevEnd < 0 || s.start > nextLineStart(text, prevEnd)) groups.push([s]);
     else groups[groups.length - 1].push(s);
     prevEnd = s.end;
   }

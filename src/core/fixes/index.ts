@@ -146,10 +146,26 @@ export function fixFiller(result: ScanResult, source: (file: string) => FixSourc
  */
 const deferred = new WeakMap<ScanResult, (findings: Finding[]) => Fix[][]>();
 
-/** Notes that `result`'s fixes are given by `fill` on demand (see fixesFiller). */
-export function deferFixes(result: ScanResult, fill: (findings: Finding[]) => Fix[][]): ScanResult {
+/** Per result with deferred fixes: each analysed file's line starts as its model holds them (see modelLineStarts). */
+const deferredStarts = new WeakMap<ScanResult, (file: string) => ArrayLike<number> | undefined>();
+
+/**
+ * Notes that `result`'s fixes are given by `fill` on demand (see fixesFiller), and `starts` gives
+ * each analysed file's line starts (its model's, which the filler holds anyway).
+ */
+export function deferFixes(result: ScanResult, fill: (findings: Finding[]) => Fix[][], starts?: (file: string) => ArrayLike<number> | undefined): ScanResult {
   deferred.set(result, fill);
+  if (starts) deferredStarts.set(result, starts);
   return result;
+}
+
+/**
+ * For a result analysed with deferred fixes: the line starts of an analysed file as its model holds
+ * them, what lineStarts(text) gives for the text analysed (so the JSON writer need not scan each
+ * file's text again); undefined for a file it does not know, and for any other result.
+ */
+export function modelLineStarts(result: ScanResult): ((file: string) => ArrayLike<number> | undefined) | undefined {
+  return deferredStarts.get(result);
 }
 
 /**

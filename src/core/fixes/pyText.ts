@@ -56,10 +56,17 @@ export function lineStartAt(text: string, offset: number): number {
 
 /** Offset of the end of the line holding `offset` (before its `\r\n` / `\n`). */
 export function lineEndAt(text: string, offset: number): number {
-  let i = offset;
-  for (const n = text.length; i < n; i++) { const c = text.charCodeAt(i); if (c === 10 || c === 13) break; }
-  return i;
+  if (offset >= text.length) return offset;
+  // The rest of the line by a sticky regex (native; `test` makes no match array or substring), not a
+  // charCodeAt loop: the fixes ask for many line ends, in code that stays cold.
+  const re = LINE_REST;
+  re.lastIndex = offset;
+  re.test(text);
+  return re.lastIndex;
 }
+
+/** What follows on the line: every character up to `\n`, `\r` or the text's end (always matches). */
+const LINE_REST = /[^\n\r]*/y;
 
 /** Offset just after the line break ending the line at `offset` (or the text's end). */
 export function nextLineStart(text: string, offset: number): number {

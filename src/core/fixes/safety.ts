@@ -16,7 +16,7 @@
 //   gather         independent iterations: the callee writes no outer state, shares no session,
 //        uses no counter; calls bounded by an asyncio.Semaphore when the iterable is not a literal
 import { type Expr, offsetOf, scopeOf } from '../python/ir';
-import { type Binding, boundList, type FileModel, type FunctionInfo } from '../python/model';
+import { type Binding, boundList, type CallSite, type FileModel, type FunctionInfo } from '../python/model';
 import type { Resolver } from '../python/resolve';
 import type { TextEdit } from '../types';
 import type { FixContext } from './context';
@@ -95,6 +95,29 @@ export function mutatesAny(code: string, name: string, rebind: boolean): boolean
   if (!code.includes(name)) return false;
   if (firstMatch(anyPatternFor(name, rebind), code, name) !== undefined) return true;
   return firstMatch(patternsFor(name)[2], code, 'del') !== undefined;
+}
+
+/** An ASCII identifier: what writtenNames lists (`\\w` without the u flag, as mutatesAny's patterns read it). */
+const IDENT = /^[A-Za-z_]\w*$/;
+
+/**
+ * Where an identifier starts (not an attribute, not inside a longer name) and one of mutatesAny's
+ * non-rebind patterns follows it; and `del name[` / `del name.`. The lookaheads take nothing, so every
+ * identifier's start is tried, those inside brackets of a match too.
+ */
+const WRITTEN = new RegExp(`${AT_NAME}([A-Za-z_]\\w*)(?=${ITEM_WRITTEN}|${MUTATOR_CALLED})|\\bdel\\s+([A-Za-z_]\\w*)(?=\\s*[\\[.])`, 'g');
+
+/**
+ * The ASCII identifiers for which mutatesAny(code, name, false) holds, in one pass over the code.
+ * mutatesAny matches where the name is the whole identifier (its patterns start with `(?<![\w.])`, or
+ * `del\s+`, and go on with `\s`, `[`, `.` or `=`), so its answer for such a name is membership here.
+ */
+export function writtenNames(code: string): Set<string> {
+  const out = new Set<string>();
+  const re = WRITTEN;
+  re.lastIndex = 0;
+  for (let m = re.exec(code); m; m = re.exec(code)) out.add(m[1] ?? m[2]);
+  return out;
 }
 
 /** mutatesAny's sticky regex per name and rebind. */
@@ -219,6 +242,12 @@ export interface FixMemo {
   importNeeds: Map<FileModel, { text: string; results: Map<ImportNeed, Map<number | string, ImportResult | null>> }>;
   /** Per file: the edit adding each import line (imports.ts; the same for every function), with the text it was read from. */
   importEdits: Map<FileModel, { text: string; edits: Map<string, TextEdit> }>;
+  /**
+   * What the analysis resolved the callee of the site `calls[id]` of a model to (null: nothing), or
+   * undefined when it did not read it: ownFacts resolves only the others (the analyzer sets it, see
+   * CallGraph.resolvedCallee).
+   */
+  resolvedCallee?: (calls: readonly CallSite[], id: number) => string | null | undefined;
 }
 
 export function newFixMemo(): FixMemo {
@@ -325,21 +354,26 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
     }
   }
   const mod = moduleNames(s, memo);
-  if (!own.globalWrite) {
+  if (!own.globalWrite && mod.values.length) {
+    // The names the body writes into or mutates (one pass), instead of a search of the body per module-level name.
+    const written = writtenNames(code);
     for (let i = 0; i < mod.values.length; i++) {
       const name = mod.values[i];
-      // Most module-level names never occur in a given body: that (native) test first, then the scope's.
-      if (!code.includes(name) || scope?.bindings.has(name)) continue;
-      if (mutatesAny(code, name, false)) { own.globalWrite = `${s.fn.name} changes the module-level ${name}`; break; }
+      if (IDENT.test(name) ? !written.has(name) : !code.includes(name) || !mutatesAny(code, name, false)) continue;
+      if (scope?.bindings.has(name)) continue;
+      own.globalWrite = `${s.fn.name} changes the module-level ${name}`;
+      break;
     }
   }
   const ids = s.fn.calls;
   for (let k = 0; k < ids.length; k++) {
     const site = s.model.calls[ids[k]];
     const callee = site.callee;
-    // Each call site is read here once per run (ownFacts is memoised per function): resolved directly, as
-    // resolveMemo and calleeSource would, without an entry in their memos per site (most never asked again).
-    const q = s.resolver.resolve(callee) ?? '';
+    // Each call site is read here once per run (ownFacts is memoised per function): as the analysis
+    // resolved it (every site of a scan's handlers and helpers), else resolved directly, as resolveMemo
+    // and calleeSource would, without an entry in their memos per site (most never asked again).
+    const known = memo?.resolvedCallee?.(s.model.calls, ids[k]);
+    const q = (known !== undefined ? known : s.resolver.resolve(callee)) ?? '';
     let target: FnSource | undefined;
     let unknownDef = false;
     if (callee.k === 'name') {
