@@ -980,7 +980,20 @@ function awaitedUseWins(calls: CallInfo[]): void {
  * megamorphic) and a property array each for the fields added later.
  */
 function callInfo(site: CallSite, canonical: string | undefined, kind: CallKind): CallInfo {
-  return { site, canonical, kind, rule: undefined, target: undefined, offloaded: undefined, ioKind: undefined, suppressed: false, awaitedRule: undefined, props: undefined, edges: undefined };
+  return new CallRecord(site, canonical, kind);
+}
+
+/** A CallInfo as callInfo makes it (see there). */
+class CallRecord implements CallInfo {
+  rule: RuleHit | undefined = undefined;
+  target: FunctionRef | undefined = undefined;
+  offloaded: CallInfo | undefined = undefined;
+  ioKind: CostKind | undefined = undefined;
+  suppressed = false;
+  awaitedRule: RuleHit | undefined = undefined;
+  props: SyncEdge[] | undefined = undefined;
+  edges: SyncEdge[] | undefined = undefined;
+  constructor(public site: CallSite, public canonical: string | undefined, public kind: CallKind) {}
 }
 
 /** `False`, `0`, `''`. */
