@@ -1105,7 +1105,12 @@ function listenerCandidates(mod: ModuleEntry): ListenerCandidates {
 /** Names of a module's sync property getters. */
 function getterNames(mod: ModuleEntry): string[] {
   let out = getterMemo.get(mod);
-  if (!out) getterMemo.set(mod, (out = mod.model.functions.filter((fn) => !fn.isAsync && isGetter(fn)).map((fn) => fn.name)));
+  if (out) return out;
+  out = [];
+  // Most functions have no decorator: told before the flags are read.
+  const fns = mod.model.functions;
+  for (let i = 0; i < fns.length; i++) { const fn = fns[i]; if (fn.decorators.length && !fn.isAsync && isGetter(fn)) out.push(fn.name); }
+  getterMemo.set(mod, out);
   return out;
 }
 
