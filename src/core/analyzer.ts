@@ -1120,7 +1120,9 @@ export class Analyzer {
         else for (const n of d) changedNames.add(n);
       }
       this.indexStats.replaced++;
-      if (fastapi && roleInputsBefore(old) !== roleInputsOf(now)) fastapi = undefined;
+      // Every name may have changed ('all', which never narrows again): the model is dropped below
+      // whatever the role inputs say, so they are not read (open documents' are noted below all the same).
+      if (fastapi && (changedNames === 'all' || roleInputsBefore(old) !== roleInputsOf(now))) fastapi = undefined;
     }
     this.noteRoleInputs(entries, names, surfaces);
     if (changedNames === 'all') {

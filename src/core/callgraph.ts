@@ -999,7 +999,39 @@ function awaitedUseWins(calls: CallInfo[]): void {
  * megamorphic) and a property array each for the fields added later.
  */
 function callInfo(site: CallSite, canonical: string | undefined, kind: CallKind): CallInfo {
-  return { site, canonical, kind, rule: undefined, target: undefined, offloaded: undefined, ioKind: undefined, suppressed: false, awaitedRule: undefined, props: undefined, edges: undefined };
+  return new CallRecord(site, canonical, kind);
+}
+
+/**
+ * A CallInfo as callInfo makes it (see there). Its fields are assigned in the constructor, in the order
+ * the object literal had them: field initializers would run as a separate initializer per instance in
+ * code not yet optimised (a cold scan classifies each site once).
+ */
+class CallRecord implements CallInfo {
+  declare site: CallSite;
+  declare canonical: string | undefined;
+  declare kind: CallKind;
+  declare rule: RuleHit | undefined;
+  declare target: FunctionRef | undefined;
+  declare offloaded: CallInfo | undefined;
+  declare ioKind: CostKind | undefined;
+  declare suppressed: boolean;
+  declare awaitedRule: RuleHit | undefined;
+  declare props: SyncEdge[] | undefined;
+  declare edges: SyncEdge[] | undefined;
+  constructor(site: CallSite, canonical: string | undefined, kind: CallKind) {
+    this.site = site;
+    this.canonical = canonical;
+    this.kind = kind;
+    this.rule = undefined;
+    this.target = undefined;
+    this.offloaded = undefined;
+    this.ioKind = undefined;
+    this.suppressed = false;
+    this.awaitedRule = undefined;
+    this.props = undefined;
+    this.edges = undefined;
+  }
 }
 
 /** `False`, `0`, `''`. */
@@ -1111,7 +1143,12 @@ function listenerCandidates(mod: ModuleEntry): ListenerCandidates {
 /** Names of a module's sync property getters. */
 function getterNames(mod: ModuleEntry): string[] {
   let out = getterMemo.get(mod);
-  if (!out) getterMemo.set(mod, (out = mod.model.functions.filter((fn) => !fn.isAsync && isGetter(fn)).map((fn) => fn.name)));
+  if (out) return out;
+  out = [];
+  // Most functions have no decorator: told before the flags are read.
+  const fns = mod.model.functions;
+  for (let i = 0; i < fns.length; i++) { const fn = fns[i]; if (fn.decorators.length && !fn.isAsync && isGetter(fn)) out.push(fn.name); }
+  getterMemo.set(mod, out);
   return out;
 }
 

@@ -2,7 +2,7 @@
 // segment in the order they were added, then the patterns that start with a wildcard; `except` names
 // a last segment a pattern does not cover.
 import { strict as assert } from 'node:assert';
-import { firstSegment, PatternTable } from '../../src/core/rules/table';
+import { expandBraces, firstSegment, lastSegment, PatternTable, patternToRegex } from '../../src/core/rules/table';
 
 describe('PatternTable', () => {
   it('tries the first segment\'s patterns before those starting with a wildcard, in the order added', () => {
@@ -50,5 +50,36 @@ describe('PatternTable', () => {
     }
     assert.equal(n, parts.length ** 3);
     assert.deepEqual(['requests.get', 'Session().query', 'x[0].y', '.a', '(x', 'plain'].map(firstSegment), ['requests', 'Session', 'x', '.a', '(x', 'plain']);
+  });
+
+  it('answers as the patterns\' regexes alone do (the literal head and tail only skip regex runs), on a grid of names', () => {
+    const patterns: [string, string[]?][] = [
+      ['a.*.a'], ['a.*'], ['*.a'], ['*.{b,ab}()'], ['a().*', ['b']], ['b.*.c.*'], ['*'], ['a.b()'], ['*().a'],
+    ];
+    const t = new PatternTable<string>();
+    for (const [p, except] of patterns) t.add(p, p, except);
+    // The table's order by hand: exact names, then the first segment's wildcard patterns, then those
+    // starting with a wildcard, each tried with its regex only.
+    const wild = patterns.flatMap(([p, except]) => expandBraces(p).filter((x) => x.includes('*')).map((x) => ({ x, p, re: patternToRegex(x), except })));
+    const reference = (name: string): string | undefined => {
+      const exact = patterns.find(([p]) => expandBraces(p).includes(name));
+      if (exact) return exact[0];
+      const ok = (w: (typeof wild)[number]) => w.re.test(name) && !w.except?.includes(lastSegment(name));
+      const first = firstSegment(name);
+      return (wild.find((w) => firstSegment(w.x) === first && !firstSegment(w.x).includes('*') && ok(w)) ?? wild.find((w) => firstSegment(w.x).includes('*') && ok(w)))?.p;
+    };
+    const parts = ['a', 'b', 'ab', 'c', '.', '()', ' '];
+    let n = 0;
+    let hits = 0;
+    for (const x of parts) for (const y of parts) for (const z of parts) for (const w of parts) {
+      const name = x + y + z + w;
+      const want = reference(name);
+      assert.equal(t.get(name)?.value, want, JSON.stringify(name));
+      if (want) hits++;
+      n++;
+    }
+    assert.equal(n, parts.length ** 4);
+    // Both answers occur on the grid: names some pattern matches and names none does.
+    assert.ok(hits > 100 && hits < n - 100, String(hits));
   });
 });

@@ -75,13 +75,16 @@ export function patternToRegex(pattern: string): RegExp {
 
 export interface Match<T> { value: T; pattern: string }
 
+/** A wildcard pattern: its regex, its literal text before the first `*` and after the last. */
+interface Wild<T> { re: RegExp; head: string; tail: string; m: Match<T>; except?: Set<string> }
+
 /**
  * Matches canonical names against many patterns: exact names through a Map, wildcard patterns
  * grouped by their literal first segment so a lookup only tries the few that can match.
  */
 export class PatternTable<T> {
   private exact = new Map<string, Match<T>>();
-  private wild = new Map<string, { re: RegExp; m: Match<T>; except?: Set<string> }[]>();
+  private wild = new Map<string, Wild<T>[]>();
 
   add(pattern: string, value: T, except?: string[]): void {
     this.memo.clear();
@@ -93,7 +96,7 @@ export class PatternTable<T> {
       const key = firstSegment(p).includes('*') ? '' : firstSegment(p);
       let list = this.wild.get(key);
       if (!list) this.wild.set(key, (list = []));
-      list.push({ re: patternToRegex(p), m: { value, pattern: p }, except: except ? new Set(except) : undefined });
+      list.push({ re: patternToRegex(p), head: p.slice(0, p.indexOf('*')), tail: p.slice(p.lastIndexOf('*') + 1), m: { value, pattern: p }, except: except ? new Set(except) : undefined });
     }
   }
 
@@ -116,11 +119,13 @@ export class PatternTable<T> {
     return this.searchIn(this.wild.get(firstSegment(name)), name) ?? this.searchIn(this.wild.get(''), name);
   }
 
-  private searchIn(list: { re: RegExp; m: Match<T>; except?: Set<string> }[] | undefined, name: string): Match<T> | undefined {
+  private searchIn(list: Wild<T>[] | undefined, name: string): Match<T> | undefined {
     if (!list) return undefined;
     for (let i = 0; i < list.length; i++) {
       const w = list[i];
-      if (!w.re.test(name)) continue;
+      // The regex matches only names that start with the text before the pattern's first `*` and end
+      // with the text after its last: most names fail that test, which needs no regex run.
+      if (!name.endsWith(w.tail) || !name.startsWith(w.head) || !w.re.test(name)) continue;
       if (w.except && w.except.has(lastSegment(name))) continue;
       return w.m;
     }
