@@ -1,7 +1,7 @@
 // The end of a batch command (cli/command.ts exitWhenFlushed): the process exits as soon as its output
 // is handed to the OS, skipping Node's teardown, and its output is still whole.
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,7 +60,7 @@ describe('the built CLI ends as soon as its output is out', function () {
     app = join(dir, 'app');
     mkdirSync(app);
     const handler = (i: number) => `@app.get("/r${i}")\nasync def route_${i}(city: str):\n    r = requests.get("https://x", params={"q": city})\n    time.sleep(1)\n    return r.json()\n`;
-    for (let f = 0; f < 30; f++) {
+    for (let f = 0; f < 40; f++) {
       writeFileSync(join(app, `m${f}.py`), `import time\nimport requests\nfrom fastapi import FastAPI\napp = FastAPI()\n\n${Array.from({ length: 12 }, (_, i) => handler(i)).join('\n')}`);
     }
   });
@@ -75,41 +75,40 @@ describe('the built CLI ends as soon as its output is out', function () {
       return { code: r.status, stdout: readFileSync(file, 'utf8'), stderr: r.stderr };
     } finally { closeSync(fd); }
   };
-  /** The CLI with its output to a pipe that is not read for the first `waitMs`: its writes queue in the process. */
-  const toSlowPipe = (cli: string, args: string[], waitMs: number, nodeFlags: string[] = []) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [...nodeFlags, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.stdout.pause();
-    setTimeout(() => { child.stdout.on('data', (d: Buffer) => chunks.push(d)); child.stdout.resume(); }, waitMs);
-    let code: number | null = null;
-    let pending = 2;
-    const end = () => { if (--pending === 0) resolve({ code, stdout: Buffer.concat(chunks).toString('utf8'), stderr }); };
-    child.on('exit', (c) => { code = c; end(); });
-    child.stdout.on('end', end);
-  });
+  /**
+   * The CLI with its output to a pipe whose reader starts only after `waitMs` (a shell pipeline: a
+   * reader in this process would buffer and, once the child exits, drop what it had not taken): the
+   * CLI's writes beyond what the pipe holds (64 KiB) wait in the process.
+   */
+  const toSlowPipe = (cli: string, args: string[], waitMs: number, nodeFlags: string[] = []) => {
+    const out = join(dir, 'piped.txt');
+    const status = join(dir, 'status.txt');
+    const command = `"$0" "$@" 2>"${join(dir, 'err.txt')}" | { sleep ${waitMs / 1000}; cat > "${out}"; }; echo "\${PIPESTATUS[0]}" > "${status}"`;
+    const r = spawnSync('bash', ['-c', command, process.execPath, ...nodeFlags, cli, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return { code: Number(readFileSync(status, 'utf8')), stdout: readFileSync(out, 'utf8'), stderr: readFileSync(join(dir, 'err.txt'), 'utf8') };
+  };
 
   for (const format of ['json', 'sarif', 'text']) {
-    it(`writes the whole ${format} report to a slow pipe, with the exit codes unchanged`, async () => {
+    it(`writes the whole ${format} report to a slow pipe, with the exit codes unchanged`, () => {
       const cli = join(DIST, 'cli.js');
       const args = ['scan', app, '--format', format, '--no-config'];
       const ref = toFile(cli, args);
       assert.equal(ref.code, 1, ref.stderr);
-      assert.ok(Buffer.byteLength(ref.stdout) > 96 * 1024, `${Buffer.byteLength(ref.stdout)} bytes: more than a pipe holds`);
-      const slow = await toSlowPipe(cli, args, 1500);
+      assert.ok(Buffer.byteLength(ref.stdout) > 128 * 1024, `${Buffer.byteLength(ref.stdout)} bytes: more than a pipe holds`);
+      const slow = toSlowPipe(cli, args, 1500);
       assert.equal(slow.code, 1, slow.stderr);
       assert.equal(slow.stdout.length, ref.stdout.length);
       assert.ok(slow.stdout === ref.stdout);
       if (format !== 'text') JSON.parse(slow.stdout);
-      const zero = await toSlowPipe(cli, [...args, '--exit-zero'], 300);
+      const zero = toSlowPipe(cli, [...args, '--exit-zero'], 300);
       assert.equal(zero.code, 0, zero.stderr);
       assert.ok(zero.stdout === ref.stdout);
     });
   }
 
-  it('a scan, and a usage error, exit through process.exit (Node\'s teardown skipped)', async () => {
-    const r = await toSlowPipe(join(DIST, 'cli.js'), ['scan', app, '--format', 'json', '--exit-zero', '--no-config'], 0, ['--trace-exit']);
+  it('a scan, and a usage error, exit through process.exit (Node\'s teardown skipped)', () => {
+    const r = toSlowPipe(join(DIST, 'cli.js'), ['scan', app, '--format', 'json', '--exit-zero', '--no-config'], 0, ['--trace-exit']);
     assert.equal(r.code, 0);
     assert.match(r.stderr, /Exited the environment with code 0/);
     const usage = spawnSync(process.execPath, ['--trace-exit', join(DIST, 'cli.js'), 'scan', '--frobnicate'], { encoding: 'utf8' });
