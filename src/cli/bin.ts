@@ -1,7 +1,8 @@
 // `loopwise` (dist/cli.js): sets the batch V8 flags (the server's for `server`), then runs the CLI
-// bundle (dist/loopwise.js) from its code cache (launch.ts). The language server reads no cache: it
+// bundle (dist/loopwise.js; for `scan`, the scan's own, dist/scan.js) from its code cache (launch.ts). The language server reads no cache: it
 // starts once and runs for hours. Only `scan` and `fix` write the cache, so it holds the functions a
 // scan runs. A batch run's young generation stops growing once the bundle is loaded (v8flags.ts).
+import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { bundlePath, loadBundle } from './launch';
 import { BATCH_V8_FLAGS, FREEZE_YOUNG, SERVER_V8_FLAGS, THAW_YOUNG, BATCH_HEAP_ENV } from './v8flags';
@@ -15,7 +16,10 @@ for (const flag of batch ? BATCH_V8_FLAGS : SERVER_V8_FLAGS) setFlagsFromString(
 // with loading the bundle and walking the tree. They load their own bundle once the scan knows it
 // uses them, long after the flags below are set.
 if (command === 'scan') startEarlyWorkers(process.argv.slice(3), __dirname);
-const bundle = loadBundle(bundlePath('loopwise.js'), batch);
+// A scan runs the scan's own bundle (cli/scanMain.ts), half the whole CLI's size, where it was built
+// (the VSIX ships the whole CLI only: its language server runs the scans).
+const scanBundle = command === 'scan' ? bundlePath('scan.js') : undefined;
+const bundle = loadBundle(scanBundle && existsSync(scanBundle) ? scanBundle : bundlePath('loopwise.js'), batch);
 if (batch && process.env[BATCH_HEAP_ENV] !== '0') {
   setFlagsFromString(FREEZE_YOUNG);
   process.env[BATCH_HEAP_ENV] = '1';

@@ -36,12 +36,15 @@ export const UNTRACKED_BYTES = 33 * 1024 * 1024;
  */
 const SMALL_FILE = 1024 * 1024;
 
-/** A file's bytes, read without moving malloc's thresholds (see UNTRACKED_BYTES). Throws as readFileSync does. */
-export function readFileUntracked(path: string): Buffer {
+/**
+ * A file's bytes, read without moving malloc's thresholds (see UNTRACKED_BYTES) when it has at least
+ * `smallFile` bytes (default SMALL_FILE). Throws as readFileSync does.
+ */
+export function readFileUntracked(path: string, smallFile = SMALL_FILE): Buffer {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    if (size < SMALL_FILE || size >= UNTRACKED_BYTES) return readFileSync(fd);
+    if (size < smallFile || size >= UNTRACKED_BYTES) return readFileSync(fd);
     const buf = Buffer.allocUnsafeSlow(UNTRACKED_BYTES);
     let n = 0;
     for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);

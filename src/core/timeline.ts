@@ -10,12 +10,14 @@ function youngGeneration(): number {
 }
 
 const on = !!process.env.LOOPWISE_TIMELINE;
-// Workers get a copy of the main thread's environment, so they read its time origin there.
-if (on && isMainThread) process.env.LOOPWISE_TIMELINE_T0 = String(performance.timeOrigin);
+// Workers get a copy of the main thread's environment, so they read its time origin there. A process
+// that starts the CLI may set it (epoch ms, as performance.timeOrigin) to have the marks on its own
+// clock, e.g. to time the process's exit against "output written".
+if (on && isMainThread && !process.env.LOOPWISE_TIMELINE_T0) process.env.LOOPWISE_TIMELINE_T0 = String(performance.timeOrigin);
 const t0 = Number(process.env.LOOPWISE_TIMELINE_T0 ?? performance.timeOrigin);
 
 
-// At exit, the CPU time of every thread still alive: the main thread, and V8's and libuv's own
+// At exit (with its time), the CPU time of every thread still alive: the main thread, and V8's and libuv's own
 // threads (background compiles, concurrent GC); worker threads have ended and reported their own.
 if (on && isMainThread) {
   process.once('exit', () => {
@@ -29,7 +31,7 @@ if (on && isMainThread) {
         if (ms) { other += ms; n++; }
       }
     } catch { return; }
-    process.stderr.write(`[timeline] exit: main thread cpu ${cpuOfStat('/proc/thread-self/stat') ?? '?'} ms; ${n} other threads that used CPU (V8 background compiles and GC, libuv) cpu ${other} ms\n`);
+    process.stderr.write(`[timeline] ${(performance.timeOrigin + performance.now() - t0).toFixed(0).padStart(6)} ms exit: main thread cpu ${cpuOfStat('/proc/thread-self/stat') ?? '?'} ms; ${n} other threads that used CPU (V8 background compiles and GC, libuv) cpu ${other} ms\n`);
   });
 }
 

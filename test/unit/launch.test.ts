@@ -84,7 +84,7 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
 
   it('the built bundles end with their id: the SHA-1 of everything before that line', () => {
     const dist = join(__dirname, '..', '..', 'dist');
-    for (const name of ['loopwise.js', 'scanWorkerMain.js']) {
+    for (const name of ['loopwise.js', 'scan.js', 'scanWorkerMain.js']) {
       const text = readFileSync(join(dist, name), 'latin1');
       const m = /\n\/\/ loopwise-bundle-id ([0-9a-f]{40})\n$/.exec(text);
       assert.ok(m, `${name} has no id line`);
@@ -138,7 +138,7 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
   it('the built CLI writes its caches on a scan and gives the same output from them', function () {
     this.timeout(60_000);
     const dist = join(__dirname, '..', '..', 'dist');
-    const caches = ['loopwise.js.cache', 'scanWorkerMain.js.cache'].map((f) => join(dist, f));
+    const caches = ['scan.js.cache', 'scanWorkerMain.js.cache'].map((f) => join(dist, f));
     for (const c of caches) rmSync(c, { force: true });
     const app = join(__dirname, '..', '..', 'examples', 'shop-api');
     const scan = () => spawnSync(process.execPath, [join(dist, 'cli.js'), 'scan', app, '--format', 'json', '--exit-zero', '--no-config'], { encoding: 'utf8' });
@@ -154,7 +154,7 @@ module.exports = { answer, folder: basename(__dirname), self: module.exports ===
   it('a threaded scan keeps the young generation small, collects the models before its output (but for JSON, whose fixes read them), and its caches stay valid under those flags', function () {
     this.timeout(120_000);
     const dist = join(__dirname, '..', '..', 'dist');
-    const caches = ['loopwise.js.cache', 'scanWorkerMain.js.cache'].map((f) => join(dist, f));
+    const caches = ['scan.js.cache', 'scanWorkerMain.js.cache'].map((f) => join(dist, f));
     // Enough text for a worker thread (parallel.ts: 32 files, 1 MB): async handlers that keep their models busy
     // (each returns a call, which its model keeps; a dict literal is not kept: builder.ts resolvable).
     const app = join(dir, 'app');

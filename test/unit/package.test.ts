@@ -27,7 +27,7 @@ describe('npm package', function () {
   after(() => { rmSync(dir, { recursive: true, force: true }); });
 
   it('holds the CLI bundle, its worker and both grammars, and no sources or tests', () => {
-    for (const f of ['dist/cli.js', 'dist/loopwise.js', 'dist/scanWorker.js', 'dist/scanWorkerMain.js', 'grammars/tree-sitter-python.wasm', 'grammars/web-tree-sitter.wasm', 'package.json', 'README.md', 'LICENSE']) {
+    for (const f of ['dist/cli.js', 'dist/loopwise.js', 'dist/scan.js', 'dist/scanWorker.js', 'dist/scanWorkerMain.js', 'grammars/tree-sitter-python.wasm', 'grammars/web-tree-sitter.wasm', 'package.json', 'README.md', 'LICENSE']) {
       assert.ok(files.includes(f), `${f} missing from ${files.join(', ')}`);
     }
     assert.deepEqual(files.filter((f) => /^(src|test|scripts|node_modules|examples)\//.test(f) || f.endsWith('.map') || f.endsWith('.cache')), []);

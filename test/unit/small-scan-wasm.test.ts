@@ -16,7 +16,7 @@ describe('small scans parse on Liftoff only', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'loopwise-liftoff-'));
     // A copy of the build: runs with V8 tracing flags write their own code caches, not dist's.
-    for (const f of ['cli.js', 'loopwise.js', 'scanWorker.js', 'scanWorkerMain.js']) cpSync(join(ROOT, 'dist', f), join(dir, 'dist', f));
+    for (const f of ['cli.js', 'loopwise.js', 'scan.js', 'scanWorker.js', 'scanWorkerMain.js']) cpSync(join(ROOT, 'dist', f), join(dir, 'dist', f));
     cpSync(join(ROOT, 'grammars'), join(dir, 'grammars'), { recursive: true });
     cli = join(dir, 'dist', 'cli.js');
   });
@@ -76,7 +76,7 @@ describe('small scans parse on Liftoff only', () => {
 
   it('the code cache written after a small scan is the one the next scans read (small or large)', function () {
     this.timeout(120_000);
-    const cache = join(dir, 'dist', 'loopwise.js.cache');
+    const cache = join(dir, 'dist', 'scan.js.cache');
     rmSync(cache, { force: true });
     const app = join(dir, 'one');
     const first = run([app]);
