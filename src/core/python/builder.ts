@@ -1000,7 +1000,7 @@ const NO_LOOPS: readonly LoopInfo[] = [];
 /**
  * The kinds ir() reads as more than a '?' of their names (its cases before `default`); any other kind
  * is such a '?', which resolvable() makes UNKNOWN (see valueAt). Kept in step with ir() by a test
- * (test/unit/value-of.test.ts).
+ * (test/unit/value-at.test.ts).
  */
 export const IR_KINDS = new Uint8Array(256);
 for (const k of [K.identifier, K.attribute, K.call, K.subscript, K.type, K.generic_type, K.binary_operator, K.parenthesized_expression, K.await,
