@@ -38,9 +38,9 @@ export async function repoBench(path: string, runs: number, base?: string): Prom
   const samples: Record<string, { ms: number; peakRssMb: number; cpuMs?: number; stdout: string }[]> = { ours: [], oursOneThread: [], ruff: [], ...(base ? { base: [] } : {}) };
   log(`cold processes on ${dir}: ${runs} runs each, interleaved`);
   const loadBefore = loadavg()[0];
-  for (const [, cmd, args] of variants) await coldRun(cmd, args);
+  for (const [, cmd, args] of variants) await coldRun(cmd, args, false);
   for (let i = 0; i < runs; i++) {
-    for (const [name, cmd, args] of variants) samples[name].push(await coldRun(cmd, args));
+    for (const [name, cmd, args] of variants) samples[name].push(await coldRun(cmd, args, i === 0));
   }
   const loadAfter = loadavg()[0];
   const cpuOf = (v: { cpuMs?: number }[]) => (v.every((x) => x.cpuMs !== undefined) ? median(v.map((x) => x.cpuMs!)) : undefined);

@@ -145,12 +145,12 @@ async function main(): Promise<void> {
     [process.execPath, [CLI, 'scan', g.project, '--format', 'json', '--exit-zero', '--jobs', '1', '--no-respect-gitignore']],
     [process.execPath, [RUFF_SCAN, g.project]],
   ];
-  for (const [cmd, args] of coldCommands) await coldRun(cmd, args); // warm the file cache
+  for (const [cmd, args] of coldCommands) await coldRun(cmd, args, false); // warm the file cache
   const samples: Awaited<ReturnType<typeof coldRun>>[][] = coldCommands.map(() => []);
   for (let i = 0; i < runs; i++) {
     for (let k = 0; k < coldCommands.length; k++) {
       const v = (i + k) % coldCommands.length;
-      samples[v].push(await coldRun(coldCommands[v][0], coldCommands[v][1]));
+      samples[v].push(await coldRun(coldCommands[v][0], coldCommands[v][1], i === 0));
     }
   }
   const summary = (res: Awaited<ReturnType<typeof coldRun>>[]) => {
