@@ -405,20 +405,16 @@ export class CallGraph {
 
   /**
    * Per module's call list, the canonical names of its callees (null: none), see calleeName; after
-   * them, at `calls.length + id`, what the module's resolver gave before canonicalize (resolvedCallee).
+   * them, at `calls.length + id`, what the module's resolver gave before canonicalize (resolvedCallees).
    */
   private calleeNames = new Map<readonly CallSite[], (string | null | undefined)[]>();
 
   /**
-   * `mod.resolver.resolve(site.callee)` (null: nothing) as calleeName read it for the site `calls[id]`,
-   * undefined when it did not: the quick fixes read every call of the functions they check (the
-   * resolver is pure over the model, so the answer is the same).
+   * A reader of `mod.resolver.resolve(site.callee)` (null: nothing) as calleeName read it for the site
+   * `calls[id]`, undefined when it did not: the quick fixes read every call of the functions they check
+   * (the resolver is pure over the model, so the answer is the same). It holds only the names, not the
+   * graph, for as long as the fixes are made.
    */
-  resolvedCallee(calls: readonly CallSite[], id: number): string | null | undefined {
-    return this.calleeNames.get(calls)?.[calls.length + id];
-  }
-
-  /** resolvedCallee, holding only the names (not the graph) for as long as the fixes are made. */
   resolvedCallees(): (calls: readonly CallSite[], id: number) => string | null | undefined {
     const names = this.calleeNames;
     return (calls, id) => names.get(calls)?.[calls.length + id];

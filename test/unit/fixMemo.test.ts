@@ -33,10 +33,11 @@ describe('fix memo', () => {
     let read = 0;
     let resolved = 0;
     for (const e of entries) for (const site of e.model.calls) if (site.id % 3 !== 1) graph.calleeName(e, site);
+    const resolvedOf = graph.resolvedCallees();
     for (const e of entries) {
       const fresh = new Resolver(e.model);
       for (const site of e.model.calls) {
-        const got = graph.resolvedCallee(e.model.calls, site.id);
+        const got = resolvedOf(e.model.calls, site.id);
         if (site.id % 3 === 1) { assert.equal(got, undefined, `${e.file} ${site.id}`); continue; }
         const want = fresh.resolve(site.callee) ?? null;
         assert.equal(got, want, `${e.file} ${site.id}`);
