@@ -1376,7 +1376,7 @@ class Run {
 
   get fastapiModel(): FastApiModel { return this.fastapi; }
 
-  /** The call sites' resolved callees the run's graph read (see CallGraph.resolvedCallee), for the quick fixes. */
+  /** The call sites' resolved callees the run's graph read (see CallGraph.resolvedCallees), for the quick fixes. */
   resolvedCallees(): FixMemo['resolvedCallee'] {
     return this.graph.resolvedCallees();
   }

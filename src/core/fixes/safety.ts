@@ -245,7 +245,7 @@ export interface FixMemo {
   /**
    * What the analysis resolved the callee of the site `calls[id]` of a model to (null: nothing), or
    * undefined when it did not read it: ownFacts resolves only the others (the analyzer sets it, see
-   * CallGraph.resolvedCallee).
+   * CallGraph.resolvedCallees).
    */
   resolvedCallee?: (calls: readonly CallSite[], id: number) => string | null | undefined;
 }
