@@ -208,8 +208,14 @@ export function readSource(abs: string, display: string, maxBytes = MAX_FILE_BYT
   return { decoded, note: decoded.note ? { file: display, kind: 'encoding', message: decoded.note } : undefined };
 }
 
-/** A file read by SourceBatches: its text (or a note instead, or both), in the order the files were given. */
-export interface BatchedSource<T> { key: T; decoded?: DecodedText; note?: FileNote }
+/**
+ * A file read by SourceBatches: its text (or a note instead, or both), in the order the files were
+ * given. A plain file's text is `batch.text.slice(at, at + decoded.text.length)` (else `at` is -1).
+ */
+export interface BatchedSource<T> { key: T; decoded?: DecodedText; note?: FileNote; batch?: TextBatch; at: number }
+
+/** The string that plain files' texts are slices of (one per batch). */
+export interface TextBatch { readonly text: string }
 
 /**
  * Reads the files of a batch scan (scanPaths) into one buffer and decodes the plain ones a batch at
@@ -224,8 +230,8 @@ export interface BatchedSource<T> { key: T; decoded?: DecodedText; note?: FileNo
  */
 export class SourceBatches<T> {
   private used = 0;
-  /** Files read since the last batch was decoded, in order; a plain file's bytes are at [at, end) of the buffer (else at is -1). */
-  private queue: { key: T; decoded?: DecodedText; note?: FileNote; at: number; end: number }[] = [];
+  /** Files read since the last batch was decoded, in order; a plain file's bytes are at [at, end) of the buffer. */
+  private queue: (BatchedSource<T> & { end: number })[] = [];
   private plain = 0;
 
   constructor(private readonly maxBytes = MAX_FILE_BYTES, private readonly minBytes = BATCH_MIN_BYTES) {}
@@ -261,8 +267,10 @@ export class SourceBatches<T> {
     this.queue = [];
     if (this.plain) {
       // ASCII: its latin-1 reading is its UTF-8 one, and a one-byte string is a copy of the bytes.
-      const all = batchBuffer!.toString('latin1', 0, this.used);
-      for (const q of out) if (q.at >= 0) q.decoded = { text: all.slice(q.at, q.end), encoding: 'utf-8', bom: false };
+      const batch: TextBatch = { text: batchBuffer!.toString('latin1', 0, this.used) };
+      for (const q of out) {
+        if (q.at >= 0) { q.decoded = { text: batch.text.slice(q.at, q.end), encoding: 'utf-8', bom: false }; q.batch = batch; }
+      }
     }
     this.used = 0;
     this.plain = 0;

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type AnalyzeOptions, Analyzer, type SourceFile } from './analyzer';
 import { ConfigResolver, excluder, type LoopwiseConfig, type ProjectConfig, unknownCodes, unknownCodesMessage } from './config';
-import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, InputError, MAX_FILE_BYTES, moduleName, SKIP_DIRS, SourceBatches } from './files';
+import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, InputError, MAX_FILE_BYTES, moduleName, SKIP_DIRS, SourceBatches, type TextBatch } from './files';
 import { compileGlobs, type GlobSet } from './globs';
 import { LIFTOFF_MAX_BYTES, liftoffForSmallScan } from './batchHeap';
 import { isTestCode, projectPath } from './python/sourceRoots';
@@ -173,7 +173,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   // reach) goes to them as soon as it is read (ModelBuilders.offer), so they parse while this thread
   // reads the rest and works out which of the others are needed too.
   const plain: boolean[] | undefined = builders && useReach ? [] : undefined;
-  const take = (f: (typeof files)[number], decoded: DecodedText | undefined, note: FileNote | undefined) => {
+  const take = (f: (typeof files)[number], decoded: DecodedText | undefined, note: FileNote | undefined, batch?: TextBatch, at = -1) => {
     if (note) allNotes.push(note);
     if (!decoded) return;
     const { module, isPackage } = moduleName(f.abs, f.root, chains);
@@ -184,6 +184,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     sources.push(source);
     scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config, root: f.root });
     if (builders) {
+      // A worker gets the batch's string once, for every file of it (parallel.ts ModelBuilders.place).
+      if (batch) builders.place(source, batch, at);
       const seed = !plain || isPlainSeed(source.text);
       plain?.push(seed);
       if (seed) builders.offer(source);
@@ -198,10 +200,10 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
       const { decoded, note } = readStdin(opts.stdin.bytes, toPosix(f.rel), opts.maxFileBytes);
       take(f, decoded, note);
     } else {
-      for (const r of batches.add(f, f.abs, toPosix(f.rel))) take(r.key, r.decoded, r.note);
+      for (const r of batches.add(f, f.abs, toPosix(f.rel))) take(r.key, r.decoded, r.note, r.batch, r.at);
     }
   }
-  for (const r of batches.end()) take(r.key, r.decoded, r.note);
+  for (const r of batches.end()) take(r.key, r.decoded, r.note, r.batch, r.at);
   mark(`read ${sources.length} files`);
   const chars = sources.reduce((n, s) => n + s.text.length, 0);
   // The walk counted bytes; a scan with fewer characters than that (multi-byte text) stops its
