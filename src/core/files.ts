@@ -220,13 +220,15 @@ export interface TextBatch { readonly text: string }
 /**
  * Reads the files of a batch scan (scanPaths) into one buffer and decodes the plain ones a batch at
  * a time: one string of at least BATCH_MIN_BYTES, each file's text a slice of it (V8 sliced
- * strings). A file's text decoded on its own is a young string, copied by two scavenges before it
- * reaches the old generation (4.4 MB twice on the 500-file benchmark); a string over 128 KiB is
- * allocated in V8's large-object space and never copied. A plain file is ASCII with no NUL in its
- * head and no coding line but UTF-8's: decode() would give it the same text ('utf-8', no BOM);
- * any other goes through decode(). Every text is kept to the scan's end anyway (the models slice
- * their names from it); the language server reads its documents with readSource (an edited
- * document must not pin a batch).
+ * strings). A file's text decoded on its own is a young string on V8's heap, copied by two
+ * scavenges on its way to the old generation (4.4 MB twice on the 500-file benchmark). A batch's
+ * string is over Node's EXTERN_APEX (1,031,913 characters), so Node makes it an external string:
+ * its characters are outside V8's heap, never copied or counted by the collector (one under that
+ * size, the last batch's, is still over 128 KiB or small: a large object is never copied either).
+ * A plain file is ASCII with no NUL in its head and no coding line but UTF-8's: decode() would give
+ * it the same text ('utf-8', no BOM); any other goes through decode(). Every text is kept to the
+ * scan's end anyway (the models slice their names from it); the language server reads its
+ * documents with readSource (an edited document must not pin a batch).
  */
 export class SourceBatches<T> {
   private used = 0;
@@ -278,14 +280,14 @@ export class SourceBatches<T> {
   }
 }
 
-/** A batch is decoded once it holds this many bytes: its string is then over V8's largest regular object (128 KiB). */
-export const BATCH_MIN_BYTES = 136 * 1024;
+/** A batch is decoded once it holds this many bytes: Node then makes its string external (see SourceBatches). */
+export const BATCH_MIN_BYTES = 1032 * 1024;
 /**
  * SourceBatches' buffer, made in the first batch scan and kept (freeing a block this large would raise
  * glibc's mmap and trim thresholds for the process: see parallel.ts ModelBuilders.post). A file that
- * does not fit in what a batch leaves of it (over ~120 KiB) is read and decoded on its own.
+ * does not fit in what a batch leaves of it (over ~1 MiB) is read and decoded on its own.
  */
-const BATCH_BUFFER_BYTES = 256 * 1024;
+const BATCH_BUFFER_BYTES = 2 * 1024 * 1024;
 let batchBuffer: Buffer | undefined;
 
 /** Bytes decode() reads as UTF-8 without BOM or note, and whose latin-1 reading is the same text. */
