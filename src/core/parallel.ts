@@ -195,7 +195,9 @@ export class ModelBuilders {
    * of source on the 500-file benchmark) is serialized into one buffer of its size, which glibc's
    * malloc maps on its own; freeing it raises malloc's mmap and trim thresholds for the whole
    * process to that size, and from then on freed memory stays in its arenas: +10-15 MB of peak RSS
-   * (docs/performance.md, "Session 10: rss"). Parts stay under malloc's default mmap threshold (128 KiB).
+   * (docs/performance.md, "Session 10: rss"). Parts of texts stay under malloc's default mmap threshold
+   * (128 KiB). A part that carries a batch's string (place) is ~1 MiB, the batch's size: that raises
+   * the thresholds to ~1-2 MiB only, and peak RSS was not up (docs/performance.md, "Session 16: text16").
    */
   private post(msg: FileList): void {
     // Every worker gets every part, in order: a batch's id means the same to all.
