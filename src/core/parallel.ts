@@ -13,13 +13,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { receiveMessageOnPort } from 'node:worker_threads';
 import type { Analyzer, SourceFile } from './analyzer';
+import type { TextBatch } from './files';
 import { keepYoungSmall } from './batchHeap';
 import { defaultJobs, discardEarlyWorkers, type Helper, openGate, type SpawnedWorkers, spawnWorkers, stopWorkers, takeEarlyWorkers } from './earlyWorkers';
 import { compileGrammars, type Grammars, initParser } from './parser';
 import { compactModel } from './python/compact';
 import { buildModelFromFlat, type FlatFile } from './python/model';
 import { mark, timelineCpu } from './timeline';
-import type { WorkerFiles, WorkerReply } from './workerThread';
+import type { WireFile, WorkerFiles, WorkerReply } from './workerThread';
 
 export { defaultJobs };
 
@@ -49,6 +50,9 @@ export function workerScript(): string | undefined {
   const p = join(__dirname, 'scanWorker.js');
   return existsSync(p) ? p : undefined;
 }
+
+/** A list of files for the workers, before ModelBuilders.wire (see WorkerFiles). */
+export type FileList = Omit<WorkerFiles, 'files' | 'texts'> & { files: SourceFile[] };
 
 /** The queue's first slot (layout: earlyWorkers.ts SpawnedWorkers). */
 const NEXT = 0;
@@ -155,17 +159,51 @@ export class ModelBuilders {
     mark(`shared ${this.early.length} files early`);
   }
 
+  /** Where texts are slices of a batch's string (place), by path; the id each batch got when first posted. */
+  private places = new Map<string, { text: string; batch: TextBatch; at: number }>();
+  private batchIds = new Map<TextBatch, number>();
+
+  /**
+   * Says that `file`'s text is a slice of `batch.text` from `at` (files.ts SourceBatches): a worker
+   * then gets that string once, with the first file of it posted, and slices each file's text from it.
+   * A text of its own would be a young string in the worker, copied by two of its scavenges; the
+   * batch's string is over 128 KiB, in V8's large-object space, and never copied there either.
+   */
+  place(file: SourceFile, batch: TextBatch, at: number): void {
+    if (!this.closed) this.places.set(file.path, { text: file.text, batch, at });
+  }
+
+  /** `list` as a message: each placed file's text as its batch and offsets, the batches not posted before with it. */
+  private wire(list: FileList): WorkerFiles {
+    let texts: string[] | undefined;
+    const files = list.files.map((f): WireFile => {
+      const p = this.places.get(f.path);
+      if (!p || p.text !== f.text) return { path: f.path, text: f.text };
+      let id = this.batchIds.get(p.batch);
+      if (id === undefined) {
+        id = this.batchIds.size;
+        this.batchIds.set(p.batch, id);
+        (texts ??= []).push(p.batch.text);
+      }
+      return { path: f.path, batch: id, at: p.at, end: p.at + f.text.length };
+    });
+    return texts ? { ...list, files, texts } : { ...list, files };
+  }
+
   /**
    * Posts a list in parts of about WORKER_PART_CHARS of text. One message of the whole list (4.4 MB
    * of source on the 500-file benchmark) is serialized into one buffer of its size, which glibc's
    * malloc maps on its own; freeing it raises malloc's mmap and trim thresholds for the whole
    * process to that size, and from then on freed memory stays in its arenas: +10-15 MB of peak RSS
-   * (docs/performance.md, "Session 10: rss"). Parts stay under malloc's default mmap threshold (128 KiB).
+   * (docs/performance.md, "Session 10: rss"). Parts of texts stay under malloc's default mmap threshold
+   * (128 KiB). A part that carries a batch's string (place) is ~1 MiB, the batch's size: that raises
+   * the thresholds to ~1-2 MiB only, and peak RSS was not up (docs/performance.md, "Session 16: text16").
    */
-  private post(msg: WorkerFiles): void {
-    const parts = inParts(msg);
-    for (const h of this.helpers) {
-      for (const part of parts) { try { h.port.postMessage(part); } catch { h.alive = false; } }
+  private post(msg: FileList): void {
+    // Every worker gets every part, in order: a batch's id means the same to all.
+    for (const part of inParts(msg)) {
+      const wired = this.wire(part);
+      for (const h of this.helpers) { try { h.port.postMessage(wired); } catch { h.alive = false; } }
     }
   }
 
@@ -297,8 +335,8 @@ function wakeOnExit(h: Helper, waker: Waker): void {
  * `part` set; each has `msg`'s slot (a worker takes files from the first part on), the last has
  * `msg`'s other fields.
  */
-export function inParts(msg: WorkerFiles, maxChars = WORKER_PART_CHARS): WorkerFiles[] {
-  const parts: WorkerFiles[] = [];
+export function inParts(msg: FileList, maxChars = WORKER_PART_CHARS): FileList[] {
+  const parts: FileList[] = [];
   let start = 0;
   let chars = 0;
   for (let i = 0; i < msg.files.length; i++) {

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type AnalyzeOptions, Analyzer, type SourceFile } from './analyzer';
 import { ConfigResolver, excluder, type LoopwiseConfig, type ProjectConfig, unknownCodes, unknownCodesMessage } from './config';
-import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, InputError, MAX_FILE_BYTES, moduleName, readSource, SKIP_DIRS } from './files';
+import { decode, type DecodedText, type DiscoveredFile, discover, GitIgnores, InputError, MAX_FILE_BYTES, moduleName, SKIP_DIRS, SourceBatches, type TextBatch } from './files';
 import { compileGlobs, type GlobSet } from './globs';
 import { LIFTOFF_MAX_BYTES, liftoffForSmallScan } from './batchHeap';
 import { isTestCode, projectPath } from './python/sourceRoots';
@@ -173,12 +173,9 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   // reach) goes to them as soon as it is read (ModelBuilders.offer), so they parse while this thread
   // reads the rest and works out which of the others are needed too.
   const plain: boolean[] | undefined = builders && useReach ? [] : undefined;
-  for (const f of files) {
-    if (!parserSettled && ++sinceTurn >= TURN_EVERY) { sinceTurn = 0; await new Promise<void>((resolve) => setImmediate(resolve)); }
-    builders?.holdYoungSmall();
-    const { decoded, note } = opts.stdin ? readStdin(opts.stdin.bytes, toPosix(f.rel), opts.maxFileBytes) : readSource(f.abs, toPosix(f.rel), opts.maxFileBytes);
+  const take = (f: (typeof files)[number], decoded: DecodedText | undefined, note: FileNote | undefined, batch?: TextBatch, at = -1) => {
     if (note) allNotes.push(note);
-    if (!decoded) continue;
+    if (!decoded) return;
     const { module, isPackage } = moduleName(f.abs, f.root, chains);
     const rel = toPosix(f.rel);
     if (!testPatternsOf.has(f.config)) testPatternsOf.set(f.config, f.config.testCode ? excluder(f.config.testCode) ?? (() => false) : undefined);
@@ -187,11 +184,26 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     sources.push(source);
     scanned.set(rel, { abs: f.abs, rel, decoded, config: f.config, root: f.root });
     if (builders) {
+      // A worker gets the batch's string once, for every file of it (parallel.ts ModelBuilders.place).
+      if (batch) builders.place(source, batch, at);
       const seed = !plain || isPlainSeed(source.text);
       plain?.push(seed);
       if (seed) builders.offer(source);
     }
+  };
+  // The texts come a batch at a time, each a slice of one string (files.ts SourceBatches).
+  const batches = new SourceBatches<(typeof files)[number]>(opts.maxFileBytes);
+  for (const f of files) {
+    if (!parserSettled && ++sinceTurn >= TURN_EVERY) { sinceTurn = 0; await new Promise<void>((resolve) => setImmediate(resolve)); }
+    builders?.holdYoungSmall();
+    if (opts.stdin) {
+      const { decoded, note } = readStdin(opts.stdin.bytes, toPosix(f.rel), opts.maxFileBytes);
+      take(f, decoded, note);
+    } else {
+      for (const r of batches.add(f, f.abs, toPosix(f.rel))) take(r.key, r.decoded, r.note, r.batch, r.at);
+    }
   }
+  for (const r of batches.end()) take(r.key, r.decoded, r.note, r.batch, r.at);
   mark(`read ${sources.length} files`);
   const chars = sources.reduce((n, s) => n + s.text.length, 0);
   // The walk counted bytes; a scan with fewer characters than that (multi-byte text) stops its

@@ -23,7 +23,9 @@ export type { WorkerRequest } from './earlyWorkers';
  * WORKER_PART_CHARS of text each (`part`: the list goes on in the next message; see parallel.ts),
  * every part with the list's slot, the last one with `more`.
  */
-export interface WorkerFiles { files: SourceFile[]; slot?: number; more?: boolean; part?: boolean }
+export interface WorkerFiles { files: WireFile[]; slot?: number; more?: boolean; part?: boolean; /** Batches' strings, numbered in the order they come (parallel.ts ModelBuilders.place). */ texts?: string[] }
+/** A file to parse: its text, or where it is in a batch's string (`texts`): `[at, end)` of batch number `batch`. */
+export type WireFile = Pick<SourceFile, 'path' | 'text'> | { path: string; text?: undefined; batch: number; at: number; end: number };
 /** `flats`: files parsed here, `[path, flat file]` (see packFlat); `failed`: files this worker took but could not parse. */
 export interface WorkerReply { flats: [string, FlatFile][]; failed: string[]; done?: boolean }
 
@@ -73,7 +75,9 @@ async function run(beforeDone?: () => void): Promise<void> {
   // One listener for the whole run (a port with no listener drops what arrives).
   const lists: WorkerFiles[] = [];
   let arrived: (() => void) | undefined;
-  port.on('message', (m: WorkerFiles) => { lists.push(m); arrived?.(); });
+  // Every batch string that came: the files' texts are sliced from them as the files are taken.
+  const batches: string[] = [];
+  port.on('message', (m: WorkerFiles) => { if (m.texts) for (const t of m.texts) batches.push(t); lists.push(m); arrived?.(); });
   const nextMessage = async (): Promise<WorkerFiles> => {
     while (!lists.length) await new Promise<void>((resolve) => { arrived = resolve; });
     arrived = undefined;
@@ -116,11 +120,12 @@ async function run(beforeDone?: () => void): Promise<void> {
       }
       if (i >= files.length) break;
       const f = files[i];
+      const text = f.text ?? batches[f.batch].slice(f.at, f.end);
       let tree;
       try {
-        tree = parsePython(f.text);
+        tree = parsePython(text);
         refill();
-        const { file, buffer } = packFlat(flattenFile(tree, f.text), pool);
+        const { file, buffer } = packFlat(flattenFile(tree, text), pool);
         flats.push([f.path, file]);
         buffers.push(buffer);
       } catch {
@@ -131,8 +136,8 @@ async function run(beforeDone?: () => void): Promise<void> {
         try { tree?.delete(); } catch { /* the runtime aborted: dropped with its parser */ }
       }
       built++;
-      builtChars += f.text.length;
-      chars += f.text.length;
+      builtChars += text.length;
+      chars += text.length;
       if (chars >= WORKER_BATCH_CHARS) { post(false); chars = 0; }
     }
     if (!last.more) break;
