@@ -22,7 +22,7 @@
 import { NO_EXPRS } from './exprBuilder';
 import { atOffset, atScope, type Expr, packAt, UNKNOWN } from './ir';
 import { BlockRecord, type Bound, boundList, type FileModel, isList, type Scope } from './modelTypes';
-import { MAX_INTERN_LENGTH } from './intern';
+import { MAX_INTERN_LENGTH, nameList, NO_STRINGS } from './intern';
 
 /**
  * `[UNKNOWN]`, shared: most functions return one value resolution cannot read (builder.ts resolvable;
@@ -53,7 +53,8 @@ export function compactModel(model: FileModel): FileModel {
     fn.returns = exprs(fn.returns);
   }
   for (const cls of model.classes) cls.bases = exprs(cls.bases);
-  for (const loop of model.loops) loop.targets = loop.targets.slice();
+  // A loop's targets: mostly one name, the process's one list of it (python/intern.ts nameList).
+  for (const loop of model.loops) { const t = loop.targets; loop.targets = t.length === 0 ? NO_STRINGS : t.length === 1 ? nameList(t[0]) : t.slice(); }
   model.scopes = model.scopes.slice();
   model.functions = model.functions.slice();
   model.classes = model.classes.slice();
@@ -173,6 +174,12 @@ let attrCount = 0;
 let lastExpr: Expr | undefined;
 let lastKey = 0;
 const tableAttrs = new Map<Expr, number>();
+/** The current model's shared expression lists, subscripts, list and '?' expressions (NameTable.list1 and after). Emptied by done(). */
+const ones = new Map<Expr, Expr[]>();
+const twos = new Map<Expr, Map<Expr, Expr[]>>();
+const subs = new Map<Expr, Map<Expr[], Expr>>();
+const lists = new Map<Expr[], Expr>();
+const unknowns = new Map<string[], Expr>();
 const NO_ATTR: AttrExpr = Object.freeze({ k: 'attr', o: UNKNOWN, a: '' }) as AttrExpr;
 
 function grown(a: Int32Array) {
@@ -325,6 +332,50 @@ export class NameTable {
     return (lastExpr = e);
   }
 
+  /**
+   * `[a]`: one list per expression in the model. Expression lists are only read (an argument list is
+   * its call site's too), and `a` is a shared name, attribute or constant, or an expression of its own,
+   * so equal lists are interchangeable as their elements are. On the 500-file benchmark most argument,
+   * subscript and item lists hold one or two expressions (73k and 42k lists before).
+   */
+  list1(a: Expr): Expr[] {
+    let l = ones.get(a);
+    if (l === undefined) ones.set(a, (l = [a]));
+    return l;
+  }
+
+  /** `[a, b]`: one list per pair of expressions in the model (see list1). */
+  list2(a: Expr, b: Expr): Expr[] {
+    let m = twos.get(a);
+    if (m === undefined) twos.set(a, (m = new Map()));
+    let l = m.get(b);
+    if (l === undefined) m.set(b, (l = [a, b]));
+    return l;
+  }
+
+  /** `o[i]`, `i` a list list1 / list2 made (or NO_EXPRS): one subscript per object and index list in the model (`Optional[str]`, `Dict[str, Any]`). */
+  sub(o: Expr, i: Expr[]): Expr {
+    let m = subs.get(o);
+    if (m === undefined) subs.set(o, (m = new Map()));
+    let e = m.get(i);
+    if (e === undefined) m.set(i, (e = { k: 'sub', o, i }));
+    return e;
+  }
+
+  /** `[...items]`, `items` a list list1 / list2 made (or NO_EXPRS): one list expression per item list in the model. */
+  list(items: Expr[]): Expr {
+    let e = lists.get(items);
+    if (e === undefined) lists.set(items, (e = { k: 'list', items }));
+    return e;
+  }
+
+  /** `{ k: '?', names }`, `names` empty or a one-name list of python/intern.ts nameList: one such expression per list in the model. */
+  unknown(names: string[]): Expr {
+    let e = unknowns.get(names);
+    if (e === undefined) unknowns.set(names, (e = { k: '?', names }));
+    return e;
+  }
+
   /** A binding of `n` at `off` was added to scope `scope`: stale when a name made already sits at or after it. */
   bound(scope: number, n: string, off: number): void {
     if (off === -1 || off > this.maxOff || this.stale) return;
@@ -339,6 +390,11 @@ export class NameTable {
 
   /** Lets go of the names and constants (the shared chains keep no model alive). */
   done(): void {
+    if (ones.size) ones.clear();
+    if (twos.size) twos.clear();
+    if (subs.size) subs.clear();
+    if (lists.size) lists.clear();
+    if (unknowns.size) unknowns.clear();
     tableNames.fill(NO_NAME, 0, nameCount);
     tableConsts.fill(UNKNOWN, 0, constCount);
     if (tableAttrs.size) tableAttrs.clear();
