@@ -174,12 +174,54 @@ let attrCount = 0;
 let lastExpr: Expr | undefined;
 let lastKey = 0;
 const tableAttrs = new Map<Expr, number>();
-/** The current model's shared expression lists, subscripts, list and '?' expressions (NameTable.list1 and after). Emptied by done(). */
-const ones = new Map<Expr, Expr[]>();
-const twos = new Map<Expr, Map<Expr, Expr[]>>();
-const subs = new Map<Expr, Map<Expr[], Expr>>();
-const lists = new Map<Expr[], Expr>();
+/**
+ * The current model's shared expression lists, subscripts, list and '?' expressions (NameTable.list1
+ * and after), emptied by done(). An expression in a list or a subscript's object has an id (exprIds):
+ * listHead[id] is the first list entry starting with it, subHead[id] its first subscript entry. A
+ * list entry k holds its second element's id (-1: none), the next entry of its chain, its list and
+ * its list expression (UNKNOWN until made); a subscript entry its index list's entry (-1: none), the
+ * next entry and the subscript. `lastList` is the entry list1 / list2 returned last.
+ */
+const exprIds = new Map<Expr, number>();
+let listHead = new Int32Array(1 << 12);
+let subHead = new Int32Array(1 << 12);
+let listSecond = new Int32Array(1 << 12);
+let listNext = new Int32Array(1 << 12);
+const listArrs: Expr[][] = [];
+const listExprs: Expr[] = [];
+let listCount = 0;
+let subList = new Int32Array(1 << 12);
+let subNext = new Int32Array(1 << 12);
+const subExprs: Expr[] = [];
+let subCount = 0;
+let lastList = -1;
+let emptyList: Expr | undefined;
 const unknowns = new Map<string[], Expr>();
+
+/** The id of `e` in the current model (a new one, with no lists or subscripts yet, when first met). */
+function exprId(e: Expr): number {
+  let id = exprIds.get(e);
+  if (id === undefined) {
+    id = exprIds.size;
+    exprIds.set(e, id);
+    if (id === listHead.length) { listHead = grown(listHead); subHead = grown(subHead); }
+    listHead[id] = -1;
+    subHead[id] = -1;
+  }
+  return id;
+}
+
+/** A new list entry for `list` (first element's id `ia`, second's `ib` or -1); returns the list. */
+function newList(ia: number, ib: number, list: Expr[]): Expr[] {
+  const k = listCount++;
+  if (k === listNext.length) { listNext = grown(listNext); listSecond = grown(listSecond); }
+  if (k < listArrs.length) { listArrs[k] = list; listExprs[k] = UNKNOWN; } else { listArrs.push(list); listExprs.push(UNKNOWN); }
+  listSecond[k] = ib;
+  listNext[k] = listHead[ia];
+  listHead[ia] = k;
+  lastList = k;
+  return list;
+}
 const NO_ATTR: AttrExpr = Object.freeze({ k: 'attr', o: UNKNOWN, a: '' }) as AttrExpr;
 
 function grown(a: Int32Array) {
@@ -336,36 +378,48 @@ export class NameTable {
    * `[a]`: one list per expression in the model. Expression lists are only read (an argument list is
    * its call site's too), and `a` is a shared name, attribute or constant, or an expression of its own,
    * so equal lists are interchangeable as their elements are. On the 500-file benchmark most argument,
-   * subscript and item lists hold one or two expressions (73k and 42k lists before).
+   * subscript and item lists hold one or two expressions (73k and 42k lists before). Kept in typed
+   * arrays and lists reused from model to model, not a Map per expression: those, live while a model
+   * was built, were promoted by the scavenges that met them (more than the lists saved).
    */
   list1(a: Expr): Expr[] {
-    let l = ones.get(a);
-    if (l === undefined) ones.set(a, (l = [a]));
-    return l;
+    const ia = exprId(a);
+    for (let k = listHead[ia]; k >= 0; k = listNext[k]) if (listSecond[k] === -1) { lastList = k; return listArrs[k]; }
+    return newList(ia, -1, [a]);
   }
 
   /** `[a, b]`: one list per pair of expressions in the model (see list1). */
   list2(a: Expr, b: Expr): Expr[] {
-    let m = twos.get(a);
-    if (m === undefined) twos.set(a, (m = new Map()));
-    let l = m.get(b);
-    if (l === undefined) m.set(b, (l = [a, b]));
-    return l;
+    const ia = exprId(a);
+    const ib = exprId(b);
+    for (let k = listHead[ia]; k >= 0; k = listNext[k]) if (listSecond[k] === ib) { lastList = k; return listArrs[k]; }
+    return newList(ia, ib, [a, b]);
   }
 
-  /** `o[i]`, `i` a list list1 / list2 made (or NO_EXPRS): one subscript per object and index list in the model (`Optional[str]`, `Dict[str, Any]`). */
+  /**
+   * `o[i]`, `i` the list list1 / list2 returned last (or NO_EXPRS): one subscript per object and
+   * index list in the model (`Optional[str]`, `Dict[str, Any]`).
+   */
   sub(o: Expr, i: Expr[]): Expr {
-    let m = subs.get(o);
-    if (m === undefined) subs.set(o, (m = new Map()));
-    let e = m.get(i);
-    if (e === undefined) m.set(i, (e = { k: 'sub', o, i }));
+    const list = i.length === 0 ? -1 : lastList;
+    const io = exprId(o);
+    for (let s = subHead[io]; s >= 0; s = subNext[s]) if (subList[s] === list) return subExprs[s];
+    const e: Expr = { k: 'sub', o, i };
+    const s = subCount++;
+    if (s === subNext.length) { subNext = grown(subNext); subList = grown(subList); }
+    if (s < subExprs.length) subExprs[s] = e; else subExprs.push(e);
+    subNext[s] = subHead[io];
+    subList[s] = list;
+    subHead[io] = s;
     return e;
   }
 
-  /** `[...items]`, `items` a list list1 / list2 made (or NO_EXPRS): one list expression per item list in the model. */
+  /** `[...items]`, `items` the list list1 / list2 returned last (or NO_EXPRS): one list expression per item list in the model. */
   list(items: Expr[]): Expr {
-    let e = lists.get(items);
-    if (e === undefined) lists.set(items, (e = { k: 'list', items }));
+    if (items.length === 0) return (emptyList ??= { k: 'list', items: NO_EXPRS });
+    const k = lastList;
+    let e = listExprs[k];
+    if (e === UNKNOWN) listExprs[k] = e = { k: 'list', items };
     return e;
   }
 
@@ -390,10 +444,13 @@ export class NameTable {
 
   /** Lets go of the names and constants (the shared chains keep no model alive). */
   done(): void {
-    if (ones.size) ones.clear();
-    if (twos.size) twos.clear();
-    if (subs.size) subs.clear();
-    if (lists.size) lists.clear();
+    if (exprIds.size) exprIds.clear();
+    listArrs.fill(NO_EXPRS, 0, listCount);
+    listExprs.fill(UNKNOWN, 0, listCount);
+    subExprs.fill(UNKNOWN, 0, subCount);
+    listCount = 0;
+    subCount = 0;
+    emptyList = undefined;
     if (unknowns.size) unknowns.clear();
     tableNames.fill(NO_NAME, 0, nameCount);
     tableConsts.fill(UNKNOWN, 0, constCount);
