@@ -20,7 +20,7 @@
 // value shared (NameTable), and the line starts in an Int32Array (below).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
-import { atOffset, atScope, type Expr, packAt, UNKNOWN } from './ir';
+import { AttrX, atOffset, atScope, type Expr, ListX, NamesX, NameX, NumX, packAt, StrX, SubX, UNKNOWN } from './ir';
 import { BlockRecord, type Bound, boundList, type FileModel, isList, type Scope } from './modelTypes';
 import { MAX_INTERN_LENGTH, nameList, NO_STRINGS } from './intern';
 
@@ -292,7 +292,7 @@ export class NameTable {
       lastKey = j;
       return (lastExpr = tableNames[j]);
     }
-    const e: NameExpr = { k: 'name', n, at: packAt(off, scope) };
+    const e: NameExpr = new NameX(n, packAt(off, scope));
     if (off > this.maxOff) this.maxOff = off;
     const j = nameCount++;
     if (j === tableScope.length) {
@@ -320,13 +320,13 @@ export class NameTable {
       let e = sharedStrs.get(v);
       if (e === undefined) {
         if (sharedStrs.size >= MAX_SHARED_CONSTS) sharedStrs.clear();
-        sharedStrs.set(v, (e = { k: 'str', v }));
+        sharedStrs.set(v, (e = new StrX(v)));
       }
       return e;
     }
     const j = tableStrs.get(v);
     if (j !== undefined && j < constCount) { const e = tableConsts[j]; if (e.k === 'str' && e.v === v) return e; }
-    const e: Expr = { k: 'str', v };
+    const e: Expr = new StrX(v);
     if (v.length > MAX_INTERN_LENGTH) tableLongKeys = true;
     tableStrs.set(v, constCount);
     putConst(e);
@@ -338,7 +338,7 @@ export class NameTable {
     let e = sharedNums.get(v);
     if (e === undefined) {
       if (sharedNums.size >= MAX_SHARED_CONSTS) sharedNums.clear();
-      sharedNums.set(v, (e = { k: 'num', v }));
+      sharedNums.set(v, (e = new NumX(v)));
     }
     return e;
   }
@@ -361,7 +361,7 @@ export class NameTable {
       const x = attrExprs[k];
       if (x.a === a) { lastKey = ~k; return (lastExpr = x); }
     }
-    const e: AttrExpr = { k: 'attr', o, a };
+    const e: AttrExpr = new AttrX(o, a);
     const k = attrCount++;
     if (k === attrNext.length) { attrNext = grown(attrNext); attrOfAttr = grown(attrOfAttr); }
     if (k < attrExprs.length) attrExprs[k] = e; else attrExprs.push(e);
@@ -404,7 +404,7 @@ export class NameTable {
     const list = i.length === 0 ? -1 : lastList;
     const io = exprId(o);
     for (let s = subHead[io]; s >= 0; s = subNext[s]) if (subList[s] === list) return subExprs[s];
-    const e: Expr = { k: 'sub', o, i };
+    const e: Expr = new SubX(o, i);
     const s = subCount++;
     if (s === subNext.length) { subNext = grown(subNext); subList = grown(subList); }
     if (s < subExprs.length) subExprs[s] = e; else subExprs.push(e);
@@ -416,17 +416,17 @@ export class NameTable {
 
   /** `[...items]`, `items` the list list1 / list2 returned last (or NO_EXPRS): one list expression per item list in the model. */
   list(items: Expr[]): Expr {
-    if (items.length === 0) return (emptyList ??= { k: 'list', items: NO_EXPRS });
+    if (items.length === 0) return (emptyList ??= new ListX(NO_EXPRS));
     const k = lastList;
     let e = listExprs[k];
-    if (e === UNKNOWN) listExprs[k] = e = { k: 'list', items };
+    if (e === UNKNOWN) listExprs[k] = e = new ListX(items);
     return e;
   }
 
   /** `{ k: '?', names }`, `names` empty or a one-name list of python/intern.ts nameList: one such expression per list in the model. */
   unknown(names: string[]): Expr {
     let e = unknowns.get(names);
-    if (e === undefined) unknowns.set(names, (e = { k: '?', names }));
+    if (e === undefined) unknowns.set(names, (e = new NamesX(names)));
     return e;
   }
 

@@ -2,7 +2,7 @@
 // positions, and the expression IR (python/ir.ts) of any expression node. The statement builder
 // (python/builder.ts) extends it.
 import type { FlatTree, Kinds } from './flatTree';
-import { type Expr, namesList as namesListImport, packAt as packAtImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
+import { CallX, type Expr, namesList as namesListImport, packAt as packAtImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { copyString as copyStringImport } from '../parser';
 import { intern as internImport, internedHash as internedHashImport, internRange as internRangeImport, MAX_INTERN_LENGTH, nameList as nameListImport, NO_STRINGS } from './intern';
 import type { NameTable } from './compact';
@@ -321,7 +321,8 @@ export class ExprBuilder {
         const base = pendingTop;
         const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : NO_KEYWORDS;
         const args = takeFrom(base, this.shared);
-        const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
+        const fe = this.ir(f, scope, depth + 1);
+        const e: Expr = this.shared ? new CallX(fe, args, kw) : { k: 'call', f: fe, args, kw };
         if (full) {
           if (callCount < callExprs.length) { callExprs[callCount] = e as CallExpr; callNodes[callCount] = n; } else { callExprs.push(e as CallExpr); callNodes.push(n); }
           callSlot[n] = ++callCount;
