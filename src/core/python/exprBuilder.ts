@@ -322,7 +322,7 @@ export class ExprBuilder {
         const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : NO_KEYWORDS;
         const args = takeFrom(base, this.shared);
         const fe = this.ir(f, scope, depth + 1);
-        const e: Expr = this.shared ? new CallX(fe, args, kw) : { k: 'call', f: fe, args, kw };
+        const e: Expr = full ? this.newCall(fe, args, kw) : this.shared ? new CallX(fe, args, kw) : { k: 'call', f: fe, args, kw };
         if (full) {
           if (callCount < callExprs.length) { callExprs[callCount] = e as CallExpr; callNodes[callCount] = n; } else { callExprs.push(e as CallExpr); callNodes.push(n); }
           callSlot[n] = ++callCount;
@@ -416,6 +416,11 @@ export class ExprBuilder {
       default:
         return this.unknown(n);
     }
+  }
+
+  /** A call's expression, as read where its call site is (python/builder.ts overrides it: there, a whole-file build's site). */
+  protected newCall(f: Expr, args: Expr[], kw: Record<string, Expr>): CallExpr {
+    return this.shared ? new CallX(f, args, kw) : { k: 'call', f, args, kw };
   }
 
   /** `o[...]` of the expressions pended since `base`: with a NameTable and at most two of them, the model's one such subscript. */

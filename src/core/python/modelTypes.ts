@@ -15,6 +15,44 @@ export interface Binding {
   annotation?: Expr;
 }
 
+// The most common bindings as class instances with their kind on the prototype: the object holds
+// `off` and its one other field (40 bytes, 48 as a literal with its own `kind`: 70k bindings on the
+// 500-file benchmark). Read as the literals are; as JSON (toJSON) the literal, fields in its order.
+
+/** `{ kind: 'value', off, expr }`. */
+export class ValueBinding {
+  declare readonly kind: 'value';
+  off: number;
+  expr: Expr;
+  constructor(off: number, expr: Expr) { this.off = off; this.expr = expr; }
+  toJSON(): object { return { kind: 'value', off: this.off, expr: this.expr }; }
+}
+
+/** `{ kind, off, q }` for a def, a class or an import (DefBinding, ClassBinding, ImportBinding). */
+abstract class QBinding {
+  declare readonly kind: 'def' | 'class' | 'import';
+  off: number;
+  q: string;
+  constructor(off: number, q: string) { this.off = off; this.q = q; }
+  toJSON(): object { return { kind: this.kind, off: this.off, q: this.q }; }
+}
+export class DefBinding extends QBinding { declare readonly kind: 'def'; }
+export class ClassBinding extends QBinding { declare readonly kind: 'class'; }
+export class ImportBinding extends QBinding { declare readonly kind: 'import'; }
+
+/** `{ kind: 'param', off, annotation }`: a name annotated without a value (`x: int` in a class body). */
+export class AnnotationBinding {
+  declare readonly kind: 'param';
+  off: number;
+  annotation: Expr;
+  constructor(off: number, annotation: Expr) { this.off = off; this.annotation = annotation; }
+  toJSON(): object { return { kind: 'param', off: this.off, annotation: this.annotation }; }
+}
+
+for (const [c, kind] of [[ValueBinding, 'value'], [DefBinding, 'def'], [ClassBinding, 'class'], [ImportBinding, 'import'], [AnnotationBinding, 'param']] as const) {
+  (c.prototype as { kind: string }).kind = kind;
+}
+
 /**
  * A name's bindings in one scope: the binding when there is one (81k of 83k names on the 500-file
  * benchmark; a one-element list cost 56 bytes more each), a list of two or more in source order.
@@ -119,6 +157,125 @@ export class Bindings {
     const d = this.d;
     if (!Array.isArray(d)) { d.forEach(fn); return; }
     for (let i = 0; i < d.length; i += 2) fn(d[i + 1] as Bound, d[i] as string);
+  }
+}
+
+/** Up to this many keys, a SmallMap is a list of pairs; beyond, a Map. */
+const SMALL_MAP = 8;
+
+/**
+ * A map with few keys (a class's methods, attributes and their annotations; a loop's derived names):
+ * the part of Map's interface the readers use, kept as Bindings keeps a scope's names, an exactly
+ * sized array of pairs (empty: a shared frozen one), a Map beyond SMALL_MAP keys. A Map took 184
+ * bytes empty or with up to four keys; this 32 empty, 96 with one key. As JSON, its entries (as the
+ * replacers of parts.ts and analyzer.ts wrote a Map).
+ */
+export class SmallMap<V> {
+  private d: (string | V)[] | Map<string, V> = NO_PAIRS as (string | V)[];
+
+  get size(): number {
+    const d = this.d;
+    return Array.isArray(d) ? d.length >> 1 : d.size;
+  }
+
+  get(key: string): V | undefined {
+    const d = this.d;
+    if (!Array.isArray(d)) return d.get(key);
+    for (let i = 0; i < d.length; i += 2) if (d[i] === key) return d[i + 1] as V;
+    return undefined;
+  }
+
+  has(key: string): boolean {
+    const d = this.d;
+    if (!Array.isArray(d)) return d.has(key);
+    for (let i = 0; i < d.length; i += 2) if (d[i] === key) return true;
+    return false;
+  }
+
+  set(key: string, v: V): this {
+    const d = this.d;
+    if (!Array.isArray(d)) { d.set(key, v); return this; }
+    for (let i = 0; i < d.length; i += 2) if (d[i] === key) { d[i + 1] = v; return this; }
+    const n = d.length;
+    if (n >= SMALL_MAP * 2) {
+      const m = new Map<string, V>();
+      for (let i = 0; i < n; i += 2) m.set(d[i] as string, d[i + 1] as V);
+      m.set(key, v);
+      this.d = m;
+      return this;
+    }
+    const a = new Array<string | V>(n + 2);
+    for (let i = 0; i < n; i++) a[i] = d[i];
+    a[n] = key;
+    a[n + 1] = v;
+    this.d = a;
+    return this;
+  }
+
+  *keys(): IterableIterator<string> {
+    const d = this.d;
+    if (!Array.isArray(d)) { yield* d.keys(); return; }
+    for (let i = 0; i < d.length; i += 2) yield d[i] as string;
+  }
+
+  *values(): IterableIterator<V> {
+    const d = this.d;
+    if (!Array.isArray(d)) { yield* d.values(); return; }
+    for (let i = 1; i < d.length; i += 2) yield d[i] as V;
+  }
+
+  *entries(): IterableIterator<[string, V]> {
+    const d = this.d;
+    if (!Array.isArray(d)) { yield* d.entries(); return; }
+    for (let i = 0; i < d.length; i += 2) yield [d[i] as string, d[i + 1] as V];
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, V]> {
+    return this.entries();
+  }
+
+  toJSON(): [string, V][] {
+    return [...this.entries()];
+  }
+}
+
+/**
+ * A set of few names (the names assigned in a loop's body): an exactly sized array (empty: a shared
+ * frozen one), a Set beyond SMALL_MAP names. A Set took 152 bytes with up to four; this 96 with two.
+ * As JSON, its names (as the replacers wrote a Set).
+ */
+export class SmallSet {
+  private d: string[] | Set<string> = NO_PAIRS as string[];
+
+  get size(): number {
+    const d = this.d;
+    return Array.isArray(d) ? d.length : d.size;
+  }
+
+  has(name: string): boolean {
+    const d = this.d;
+    return Array.isArray(d) ? d.includes(name) : d.has(name);
+  }
+
+  add(name: string): this {
+    const d = this.d;
+    if (!Array.isArray(d)) { d.add(name); return this; }
+    if (d.includes(name)) return this;
+    const n = d.length;
+    if (n >= SMALL_MAP) { this.d = new Set(d).add(name); return this; }
+    const a = new Array<string>(n + 1);
+    for (let i = 0; i < n; i++) a[i] = d[i];
+    a[n] = name;
+    this.d = a;
+    return this;
+  }
+
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.d[Symbol.iterator]();
+  }
+
+  toJSON(): string[] {
+    return [...this.d];
   }
 }
 
@@ -315,11 +472,11 @@ export interface ClassInfo {
   bases: Expr[];
   scope: number;
   line: number;
-  methods: Map<string, number>;
+  methods: SmallMap<number>;
   /** `self.x = ...` in any method and class-level assignments. */
-  attrs: Map<string, Expr>;
+  attrs: SmallMap<Expr>;
   /** Annotations of those attributes (`self.x: T = ...`, class-level `x: T`), when written. */
-  attrTypes?: Map<string, Expr>;
+  attrTypes?: SmallMap<Expr>;
 }
 
 /** Where a loop's numbers sit in its block (see LoopInfo). */
@@ -338,11 +495,11 @@ export class LoopInfo extends BlockRecord {
   iter: Expr;
   iterText: string;
   /** Names assigned anywhere in the body (data carried between iterations). */
-  assigned: Set<string>;
+  assigned: SmallSet;
   /** `x = expr` assigned once in the body: the names expr reads (null when assigned more than once or otherwise). Set only when there is one. */
-  declare derived?: Map<string, string[] | null>;
+  declare derived?: SmallMap<string[] | null>;
 
-  constructor(block: SiteBlock, kind: LoopInfo['kind'], targets: string[], iter: Expr, iterText: string, assigned: Set<string>) {
+  constructor(block: SiteBlock, kind: LoopInfo['kind'], targets: string[], iter: Expr, iterText: string, assigned: SmallSet) {
     super(block);
     this.kind = kind;
     this.targets = targets;
@@ -429,6 +586,15 @@ export class SiteBlock {
  * 500-file benchmark 62k call sites went from 168 bytes each to 72.
  */
 export class CallSite extends BlockRecord {
+  /**
+   * A whole-file build's call site is also its call's expression (where the call is read as a value,
+   * an argument, a callee's object: 35k call expressions on the 500-file benchmark, 48-56 bytes each,
+   * were objects of their own): `k` on the prototype, `f` its callee, `args`, `kw`. See
+   * ModelBuilder.newCall. As JSON it is the site (toJSON), wherever it is held.
+   */
+  declare readonly k: 'call';
+  get f(): Expr { return this.callee; }
+  set f(v: Expr) { this.callee = v; }
   callee: Expr;
   args: Expr[];
   kw: Record<string, Expr>;
@@ -514,6 +680,8 @@ export class CallSite extends BlockRecord {
     return c;
   }
 }
+
+(CallSite.prototype as { k: string }).k = 'call';
 
 export interface ImportInfo { name: string; q: string; line: number; start: number; end: number; scope: number }
 
