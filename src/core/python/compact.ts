@@ -49,6 +49,7 @@ export function compactModel(model: FileModel): FileModel {
   for (const fn of model.functions) {
     // fn.calls and fn.params are made exactly sized (builder.ts fillCalls, readParams); no calls, one shared list.
     if (fn.calls.length === 0) fn.calls = NO_CALLS;
+    else fn.packCalls();
     fn.decorators = exprs(fn.decorators);
     fn.returns = exprs(fn.returns);
   }
