@@ -10,6 +10,7 @@ import { flattenModule, type FlatModule, hasMemoryWalk, kindsFor } from '../../s
 import { KIND_NAMES } from '../../src/core/python/exprBuilder';
 import { offsetOf, scopeOf } from '../../src/core/python/ir';
 import { boundList, buildModel, CallSite, type FileModel } from '../../src/core/python/model';
+import { ImportRecord } from '../../src/core/python/modelTypes';
 
 const ROOT = join(__dirname, '..', 'fixtures');
 
@@ -44,6 +45,8 @@ function plain(m: FileModel): string {
     // A whole-file build's call site is also its call's expression (CallSite.k): held as an expression, it is compared as one.
     const raw = this[k];
     if (raw instanceof CallSite && (this as unknown) !== m.calls) return { k: 'call', f: raw.callee, args: raw.args, kw: raw.kw };
+    // Its import is its name's binding too (ImportRecord): held as a binding, it is compared as one.
+    if (raw instanceof ImportRecord && (this as unknown) !== m.imports) return { kind: 'import', off: raw.off, q: raw.q };
     if (v instanceof Map) return { map: [...v] };
     if (v instanceof Set) return { set: [...v] };
     if (v && typeof v === 'object' && v.k === 'name') return { k: 'name', n: v.n, scope: scopeOf(v), before: before(v.n, scopeOf(v), offsetOf(v)) };

@@ -6,7 +6,7 @@ import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS, NO_EXPRS as NO_EXPRS_IMPORT, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport, MAX_INTERN_LENGTH } from './intern';
 import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
-import { AnnotationBinding, type BuildOptions, CallSite, ClassBinding, DefBinding, ImportBinding, ValueBinding, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, LoopInfo, LOOP_SLOTS, type Param, ParamBinding, Scope, SmallMap, SmallSet, type Binding, isList as isListImport, SiteBlock } from './modelTypes';
+import { AnnotationBinding, type BuildOptions, CallSite, ClassBinding, DefBinding, ImportBinding, ImportRecord, ValueBinding, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, LoopInfo, LOOP_SLOTS, type Param, ParamBinding, Scope, SmallMap, SmallSet, type Binding, isList as isListImport, SiteBlock } from './modelTypes';
 import { NameTable } from './compact';
 import { emptyModel } from './parts';
 import { relativeImportTarget } from './sourceRoots';
@@ -824,8 +824,16 @@ export class ModelBuilder extends ExprBuilder {
     // Composed (`a.b` from `a . b`, `pkg.mod.name`): interned here, as the names the builder reads are.
     const name = intern(alias);
     const q = intern(target);
+    const line = this.row(this.S[n]) + 1;
+    if (this.shared) {
+      // A whole-file build: the import is its name's binding too (ImportRecord).
+      const im = new ImportRecord(name, q, line, this.S[n], this.E[n], scope);
+      this.bind(scope, name, im);
+      this.model.imports.push(im);
+      return;
+    }
     this.bind(scope, name, new ImportBinding(this.E[n], q));
-    this.model.imports.push({ name, q, line: this.row(this.S[n]) + 1, start: this.S[n], end: this.E[n], scope });
+    this.model.imports.push({ name, q, line, start: this.S[n], end: this.E[n], scope });
   }
 
   private onAssign(n: number): void {
