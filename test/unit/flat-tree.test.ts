@@ -9,7 +9,7 @@ import { hasWasmCursor, initParser, parsePython } from '../../src/core/parser';
 import { flattenModule, type FlatModule, hasMemoryWalk, kindsFor } from '../../src/core/python/flatTree';
 import { KIND_NAMES } from '../../src/core/python/exprBuilder';
 import { offsetOf, scopeOf } from '../../src/core/python/ir';
-import { boundList, buildModel, CallSite, type FileModel } from '../../src/core/python/model';
+import { boundList, buildModel, CallSite, type FileModel, FunctionInfo } from '../../src/core/python/model';
 import { ImportRecord } from '../../src/core/python/modelTypes';
 
 const ROOT = join(__dirname, '..', 'fixtures');
@@ -47,6 +47,8 @@ function plain(m: FileModel): string {
     if (raw instanceof CallSite && (this as unknown) !== m.calls) return { k: 'call', f: raw.callee, args: raw.args, kw: raw.kw };
     // Its import is its name's binding too (ImportRecord): held as a binding, it is compared as one.
     if (raw instanceof ImportRecord && (this as unknown) !== m.imports) return { kind: 'import', off: raw.off, q: raw.q };
+    // Its def is its name's binding too (FunctionInfo.kind).
+    if (raw instanceof FunctionInfo && (this as unknown) !== m.functions) return { kind: 'def', off: raw.off, q: raw.q };
     if (v instanceof Map) return { map: [...v] };
     if (v instanceof Set) return { set: [...v] };
     if (v && typeof v === 'object' && v.k === 'name') return { k: 'name', n: v.n, scope: scopeOf(v), before: before(v.n, scopeOf(v), offsetOf(v)) };

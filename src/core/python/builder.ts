@@ -327,10 +327,11 @@ export class ModelBuilder extends ExprBuilder {
       decorators = this.taken(base);
     }
     const qname = this.qnameFor(name);
-    this.bind(outerScope, name, new DefBinding(this.S[n], qname));
     // `async def`: the `def` keyword (a token the flat tree does not keep) is the second child.
     const defKeywordStart = isAsync ? this.afterAsync(this.S[n]) : this.S[n];
     const fn = this.openFunction(n, body, name, qname, false, isAsync, this.S[nameNode], this.E[nameNode], defKeywordStart, cls, decorators);
+    // A whole-file build's function is its name's binding too (FunctionInfo.kind); opening it read no expression.
+    this.bind(outerScope, name, this.shared ? fn : new DefBinding(this.S[n], qname));
     if (cls >= 0) this.model.classes[cls].methods.set(name, fn.id);
     const params = this.child(n, this.F.parameters);
     if (params >= 0) this.readParams(params, fn, outerScope, cls >= 0 && !decorators.some(isStaticDecorator));
