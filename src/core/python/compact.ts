@@ -17,7 +17,12 @@
 // 38.3 MB (+5.9 MB of array buffers) with a name's offset and scope in one number (ir.ts packAt), values
 // only resolution reads and cannot ('?') as UNKNOWN (builder.ts resolvable), a parameter its own binding,
 // a scope its own Bindings, loops in blocks, attributes per object and name and short constants per
-// value shared (NameTable), and the line starts in an Int32Array (below).
+// value shared (NameTable), and the line starts in an Int32Array (below). 29.3 MB (+6.0) with lists of
+// one or two expressions, subscripts, list and '?' expressions one per model and content (NameTable.list1
+// and after), one-name lists one per name (intern.ts nameList), expressions and bindings with their kind
+// on the prototype (ir.ts NameX ..., modelTypes.ts ValueBinding ...), a call site as its call's expression,
+// a function as its def binding and an import as its binding, small maps and sets in arrays (SmallMap,
+// SmallSet), and a function's call ids as a run in its block (FunctionInfo.packCalls).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
 import { AttrX, atOffset, atScope, type Expr, ListX, NamesX, NameX, NumX, packAt, StrX, SubX, UNKNOWN } from './ir';
@@ -181,7 +186,7 @@ const tableAttrs = new Map<Expr, number>();
  * listHead[id] is the first list entry starting with it, subHead[id] its first subscript entry. A
  * list entry k holds its second element's id (-1: none), the next entry of its chain, its list and
  * its list expression (UNKNOWN until made); a subscript entry its index list's entry (-1: none), the
- * next entry and the subscript. `lastList` is the entry list1 / list2 returned last.
+ * next entry and the subscript. `lastList` is the entry list1 / list2 returned last (-2: a list of its own, see once).
  */
 const exprIds = new Map<Expr, number>();
 let listHead = new Int32Array(1 << 12);
@@ -199,8 +204,38 @@ let lastList = -1;
 let emptyList: Expr | undefined;
 const unknowns = new Map<string[], Expr>();
 
+/**
+ * Each name entry's and attribute entry's id in exprIds (-1: none yet), so the expression name() or
+ * attr() returned last (most list elements and subscript objects: read just before their list is
+ * taken) is found without hashing it.
+ */
+let nameExprId = new Int32Array(1 << 12);
+let attrExprId = new Int32Array(1 << 12);
+
+/**
+ * Whether `e` is held in one place only (a call, an operation, an `await`, a lambda, a '?' of its own),
+ * so no list or subscript of it is met twice and none is looked up (list1 and after; `lastList` -2).
+ */
+function once(e: Expr): boolean {
+  const k = e.k;
+  return k === 'call' || k === 'op' || k === 'await' || k === 'lambda' || (k === '?' && e !== UNKNOWN && !(e instanceof NamesX));
+}
+
 /** The id of `e` in the current model (a new one, with no lists or subscripts yet, when first met). */
 function exprId(e: Expr): number {
+  if (e === lastExpr) {
+    const key = lastKey;
+    const known = key >= 0 ? nameExprId[key] : attrExprId[~key];
+    if (known >= 0) return known;
+    const id = exprIdOf(e);
+    if (key >= 0) nameExprId[key] = id; else attrExprId[~key] = id;
+    return id;
+  }
+  return exprIdOf(e);
+}
+
+/** exprId by the map. */
+function exprIdOf(e: Expr): number {
   let id = exprIds.get(e);
   if (id === undefined) {
     id = exprIds.size;
@@ -309,8 +344,9 @@ export class NameTable {
     slotStamp[slot] = stamp;
     slotEntry[slot] = j;
     if (head < 0 && ++slotsUsed * 2 > slotEntry.length) growSlots();
-    if (j === attrOfName.length) attrOfName = grown(attrOfName);
+    if (j === attrOfName.length) { attrOfName = grown(attrOfName); nameExprId = grown(nameExprId); }
     attrOfName[j] = -1;
+    nameExprId[j] = -1;
     lastKey = j;
     return (lastExpr = e);
   }
@@ -364,10 +400,11 @@ export class NameTable {
     }
     const e: AttrExpr = new AttrX(o, a);
     const k = attrCount++;
-    if (k === attrNext.length) { attrNext = grown(attrNext); attrOfAttr = grown(attrOfAttr); }
+    if (k === attrNext.length) { attrNext = grown(attrNext); attrOfAttr = grown(attrOfAttr); attrExprId = grown(attrExprId); }
     if (k < attrExprs.length) attrExprs[k] = e; else attrExprs.push(e);
     attrNext[k] = first;
     attrOfAttr[k] = -1;
+    attrExprId[k] = -1;
     if (!keyed) tableAttrs.set(o, k);
     else if (key >= 0) attrOfName[key] = k;
     else attrOfAttr[~key] = k;
@@ -384,6 +421,7 @@ export class NameTable {
    * was built, were promoted by the scavenges that met them (more than the lists saved).
    */
   list1(a: Expr): Expr[] {
+    if (once(a)) { lastList = -2; return [a]; }
     const ia = exprId(a);
     for (let k = listHead[ia]; k >= 0; k = listNext[k]) if (listSecond[k] === -1) { lastList = k; return listArrs[k]; }
     return newList(ia, -1, [a]);
@@ -391,6 +429,7 @@ export class NameTable {
 
   /** `[a, b]`: one list per pair of expressions in the model (see list1). */
   list2(a: Expr, b: Expr): Expr[] {
+    if (once(a) || once(b)) { lastList = -2; return [a, b]; }
     const ia = exprId(a);
     const ib = exprId(b);
     for (let k = listHead[ia]; k >= 0; k = listNext[k]) if (listSecond[k] === ib) { lastList = k; return listArrs[k]; }
@@ -403,6 +442,7 @@ export class NameTable {
    */
   sub(o: Expr, i: Expr[]): Expr {
     const list = i.length === 0 ? -1 : lastList;
+    if (list === -2 || once(o)) return new SubX(o, i);
     const io = exprId(o);
     for (let s = subHead[io]; s >= 0; s = subNext[s]) if (subList[s] === list) return subExprs[s];
     const e: Expr = new SubX(o, i);
@@ -419,6 +459,7 @@ export class NameTable {
   list(items: Expr[]): Expr {
     if (items.length === 0) return (emptyList ??= new ListX(NO_EXPRS));
     const k = lastList;
+    if (k === -2) return new ListX(items);
     let e = listExprs[k];
     if (e === UNKNOWN) listExprs[k] = e = new ListX(items);
     return e;
