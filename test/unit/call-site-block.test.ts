@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { Analyzer } from '../../src/core/analyzer';
 import { join } from 'node:path';
 import { CallSite, SiteBlock } from '../../src/core/python/model';
-import { LoopInfo, LOOP_SLOTS } from '../../src/core/python/modelTypes';
+import { LoopInfo, LOOP_SLOTS, SmallSet } from '../../src/core/python/modelTypes';
 import { UNKNOWN } from '../../src/core/python/ir';
 
 describe('call sites in blocks', () => {
@@ -57,7 +57,7 @@ describe('call sites in blocks', () => {
     const block = new SiteBlock(1, LOOP_SLOTS);
     const loops: LoopInfo[] = [];
     for (let k = 0; k < 60; k++) {
-      const l = new LoopInfo(block, k % 3 === 0 ? 'while' : 'for', [`t${k}`], UNKNOWN, `it${k}`, new Set());
+      const l = new LoopInfo(block, k % 3 === 0 ? 'while' : 'for', [`t${k}`], UNKNOWN, `it${k}`, new SmallSet());
       l.id = k; l.fn = k - 1; l.parent = k - 2; l.start = 7 * k; l.end = 7 * k + 6; l.bodyStart = 7 * k + 3; l.line = k + 1;
       if (k % 2) l.isAsync = true;
       if (k % 3 === 1) l.hasBreak = true;

@@ -9,7 +9,8 @@ import { hasWasmCursor, initParser, parsePython } from '../../src/core/parser';
 import { flattenModule, type FlatModule, hasMemoryWalk, kindsFor } from '../../src/core/python/flatTree';
 import { KIND_NAMES } from '../../src/core/python/exprBuilder';
 import { offsetOf, scopeOf } from '../../src/core/python/ir';
-import { boundList, buildModel, type FileModel } from '../../src/core/python/model';
+import { boundList, buildModel, CallSite, type FileModel, FunctionInfo } from '../../src/core/python/model';
+import { ImportRecord } from '../../src/core/python/modelTypes';
 
 const ROOT = join(__dirname, '..', 'fixtures');
 
@@ -40,7 +41,14 @@ const at = (o: number) => ({ row: 0, column: o });
  */
 function plain(m: FileModel): string {
   const before = (n: string, scope: number, off: number) => boundList(m.scopes[scope]?.bindings.get(n)).filter((b) => b.off !== -1 && b.off <= off).length;
-  return JSON.stringify(m, (k, v) => {
+  return JSON.stringify(m, function (this: Record<string, unknown>, k: string, v: any) {
+    // A whole-file build's call site is also its call's expression (CallSite.k): held as an expression, it is compared as one.
+    const raw = this[k];
+    if (raw instanceof CallSite && (this as unknown) !== m.calls) return { k: 'call', f: raw.callee, args: raw.args, kw: raw.kw };
+    // Its import is its name's binding too (ImportRecord): held as a binding, it is compared as one.
+    if (raw instanceof ImportRecord && (this as unknown) !== m.imports) return { kind: 'import', off: raw.off, q: raw.q };
+    // Its def is its name's binding too (FunctionInfo.kind).
+    if (raw instanceof FunctionInfo && (this as unknown) !== m.functions) return { kind: 'def', off: raw.off, q: raw.q };
     if (v instanceof Map) return { map: [...v] };
     if (v instanceof Set) return { set: [...v] };
     if (v && typeof v === 'object' && v.k === 'name') return { k: 'name', n: v.n, scope: scopeOf(v), before: before(v.n, scopeOf(v), offsetOf(v)) };

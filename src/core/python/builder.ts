@@ -6,7 +6,7 @@ import { copyString as copyStringImport } from '../parser';
 import { ExprBuilder, K as KIND_IDS, NO_EXPRS as NO_EXPRS_IMPORT, resetCalls as resetCallsImport, resetPending as resetPendingImport } from './exprBuilder';
 import { intern as internImport, MAX_INTERN_LENGTH } from './intern';
 import { type Expr, namesList as namesListImport, readableCallee as readableCalleeImport, UNKNOWN as UNKNOWN_IMPORT } from './ir';
-import { type BuildOptions, CallSite, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, LoopInfo, LOOP_SLOTS, type Param, ParamBinding, Scope, type Binding, isList as isListImport, SiteBlock } from './modelTypes';
+import { AnnotationBinding, type BuildOptions, CallSite, ClassBinding, DefBinding, ImportBinding, ImportRecord, ValueBinding, type ClassInfo, type FileModel, FN_SLOTS, FunctionInfo, LoopInfo, LOOP_SLOTS, type Param, ParamBinding, Scope, SmallMap, SmallSet, type Binding, isList as isListImport, SiteBlock } from './modelTypes';
 import { NameTable } from './compact';
 import { emptyModel } from './parts';
 import { relativeImportTarget } from './sourceRoots';
@@ -230,7 +230,7 @@ export class ModelBuilder extends ExprBuilder {
 
   /** Records that `name` is assigned in the body of loop `l` (its set is made on the first one). */
   private assignIn(l: LoopInfo, name: string): void {
-    if (l.assigned === NO_NAMES) l.assigned = new Set();
+    if (l.assigned === NO_NAMES) l.assigned = new SmallSet();
     l.assigned.add(name);
   }
 
@@ -327,10 +327,11 @@ export class ModelBuilder extends ExprBuilder {
       decorators = this.taken(base);
     }
     const qname = this.qnameFor(name);
-    this.bind(outerScope, name, { kind: 'def', off: this.S[n], q: qname });
     // `async def`: the `def` keyword (a token the flat tree does not keep) is the second child.
     const defKeywordStart = isAsync ? this.afterAsync(this.S[n]) : this.S[n];
     const fn = this.openFunction(n, body, name, qname, false, isAsync, this.S[nameNode], this.E[nameNode], defKeywordStart, cls, decorators);
+    // A whole-file build's function is its name's binding too (FunctionInfo.kind); opening it read no expression.
+    this.bind(outerScope, name, this.shared ? fn : new DefBinding(this.S[n], qname));
     if (cls >= 0) this.model.classes[cls].methods.set(name, fn.id);
     const params = this.child(n, this.F.parameters);
     if (params >= 0) this.readParams(params, fn, outerScope, cls >= 0 && !decorators.some(isStaticDecorator));
@@ -427,11 +428,11 @@ export class ModelBuilder extends ExprBuilder {
       bases: NO_EXPRS,
       scope: -1,
       line: this.row(this.S[n]) + 1,
-      methods: new Map(),
-      attrs: new Map(),
+      methods: new SmallMap(),
+      attrs: new SmallMap(),
     };
     this.model.classes.push(cls);
-    this.bind(outerScope, cls.name, { kind: 'class', off: this.S[n], q: cls.qname });
+    this.bind(outerScope, cls.name, new ClassBinding(this.S[n], cls.qname));
     // The bases are read after the class is bound (they sit after its start, so `class A(A)` reads
     // the new binding's count: see NameTable); reading them binds nothing.
     const supers = this.child(n, this.F.superclasses);
@@ -541,6 +542,14 @@ export class ModelBuilder extends ExprBuilder {
     return loop;
   }
 
+  /**
+   * A whole-file build's call expression is the call's site, made here with the expression and
+   * completed by onCall (the statement walk reaches every call it reads); other builds' are plain.
+   */
+  protected override newCall(f: Expr, args: Expr[], kw: Record<string, Expr>): Extract<Expr, { k: 'call' }> {
+    return this.shared ? new CallSite(this.sites, f, args, kw, '') : super.newCall(f, args, kw);
+  }
+
   // ---- statements ----------------------------------------------------------------------------
 
   private onCall(n: number, awaited: boolean): void {
@@ -558,7 +567,9 @@ export class ModelBuilder extends ExprBuilder {
     const endRow = this.rowFrom(row, end);
     // A short plain name is its own text, interned already (python/intern.ts), as str() would read it again.
     const text = e.f.k === 'name' && e.f.n.length <= MAX_INTERN_LENGTH && this.kind(f) === K.identifier ? e.f.n : calleeText(this.str(f));
-    const call = new CallSite(this.sites, e.f, e.args, e.kw, text);
+    // A whole-file build made the site as the call's expression (newCall): its numbers are set here.
+    let call: CallSite;
+    if (e instanceof CallSite) { call = e; call.text = text; } else call = new CallSite(this.sites, e.f, e.args, e.kw, text);
     call.id = this.model.calls.length;
     call.fn = fnId;
     call.start = start;
@@ -814,8 +825,16 @@ export class ModelBuilder extends ExprBuilder {
     // Composed (`a.b` from `a . b`, `pkg.mod.name`): interned here, as the names the builder reads are.
     const name = intern(alias);
     const q = intern(target);
-    this.bind(scope, name, { kind: 'import', off: this.E[n], q });
-    this.model.imports.push({ name, q, line: this.row(this.S[n]) + 1, start: this.S[n], end: this.E[n], scope });
+    const line = this.row(this.S[n]) + 1;
+    if (this.shared) {
+      // A whole-file build: the import is its name's binding too (ImportRecord).
+      const im = new ImportRecord(name, q, line, this.S[n], this.E[n], scope);
+      this.bind(scope, name, im);
+      this.model.imports.push(im);
+      return;
+    }
+    this.bind(scope, name, new ImportBinding(this.E[n], q));
+    this.model.imports.push({ name, q, line, start: this.S[n], end: this.E[n], scope });
   }
 
   private onAssign(n: number): void {
@@ -836,18 +855,18 @@ export class ModelBuilder extends ExprBuilder {
       // Outside a loop the value is read only as resolution reads it (valueAt); in one, its names too.
       const value = right < 0 ? undefined : loops.length ? this.ir(right, scope) : this.valueAt(right, scope);
       for (const l of loops) {
-        l.derived ??= new Map();
+        l.derived ??= new SmallMap();
         l.derived.set(leftText, value && !l.derived.has(leftText) ? namesList(value) : null);
       }
-      // No `annotation` field when there is none (most assignments): 8 bytes less per binding.
+      // No `annotation` field when there is none (most assignments): 8 bytes less per binding. `expr` is set whenever `right` is.
       const expr = value && resolvable(value);
-      if (right >= 0) this.bind(scope, leftText, annotation ? { kind: 'value', off, expr, annotation } : { kind: 'value', off, expr });
-      else if (annotation) this.bind(scope, leftText, { kind: 'param', off, annotation });
+      if (right >= 0) this.bind(scope, leftText, annotation ? { kind: 'value', off, expr, annotation } : new ValueBinding(off, expr!));
+      else if (annotation) this.bind(scope, leftText, new AnnotationBinding(off, annotation));
       const clsScope = this.model.scopes[scope];
       if (clsScope.kind === 'class' && clsScope.cls !== undefined) {
         const cls = this.model.classes[clsScope.cls];
         if (expr) cls.attrs.set(leftText, expr);
-        if (annotation) (cls.attrTypes ??= new Map()).set(leftText, annotation);
+        if (annotation) (cls.attrTypes ??= new SmallMap()).set(leftText, annotation);
       }
       return;
     }
@@ -862,7 +881,7 @@ export class ModelBuilder extends ExprBuilder {
         if (selfName && this.str(obj) === selfName) {
           const cls = this.model.classes[fn.cls];
           cls.attrs.set(this.str(attr), this.valueAt(right, scope));
-          if (type >= 0) (cls.attrTypes ??= new Map()).set(this.str(attr), this.annotationOf(type, scope));
+          if (type >= 0) (cls.attrTypes ??= new SmallMap()).set(this.str(attr), this.annotationOf(type, scope));
         }
       }
       return;
@@ -903,7 +922,7 @@ export class ModelBuilder extends ExprBuilder {
     if (nameNode < 0 || value < 0) return;
     const name = this.str(nameNode);
     const scope = this.currentScope(this.S[n]);
-    this.bind(scope, name, { kind: 'value', off: this.E[n], expr: this.valueAt(value, scope) });
+    this.bind(scope, name, new ValueBinding(this.E[n], this.valueAt(value, scope)));
     for (const l of this.loopsInFn()) this.assignIn(l, name);
   }
 
@@ -1041,7 +1060,7 @@ function calleeText(raw: string): string {
  * loop's set, and it makes the loop its own first. (A plain Set, so a worker's model decodes to the
  * same prototypes as one built here.)
  */
-const NO_NAMES: Set<string> = new Set();
+const NO_NAMES: SmallSet = new SmallSet();
 
 /** Whether `text[start, end)` holds `noqa` in any case (as the `i` flag of onComment's patterns matches it). */
 function hasNoqa(text: string, start: number, end: number): boolean {

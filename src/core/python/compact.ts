@@ -17,12 +17,17 @@
 // 38.3 MB (+5.9 MB of array buffers) with a name's offset and scope in one number (ir.ts packAt), values
 // only resolution reads and cannot ('?') as UNKNOWN (builder.ts resolvable), a parameter its own binding,
 // a scope its own Bindings, loops in blocks, attributes per object and name and short constants per
-// value shared (NameTable), and the line starts in an Int32Array (below).
+// value shared (NameTable), and the line starts in an Int32Array (below). 29.3 MB (+6.0) with lists of
+// one or two expressions, subscripts, list and '?' expressions one per model and content (NameTable.list1
+// and after), one-name lists one per name (intern.ts nameList), expressions and bindings with their kind
+// on the prototype (ir.ts NameX ..., modelTypes.ts ValueBinding ...), a call site as its call's expression,
+// a function as its def binding and an import as its binding, small maps and sets in arrays (SmallMap,
+// SmallSet), and a function's call ids as a run in its block (FunctionInfo.packCalls).
 // Only for models nothing rebuilds in place: an open document's parts are shared with its next model.
 import { NO_EXPRS } from './exprBuilder';
-import { atOffset, atScope, type Expr, packAt, UNKNOWN } from './ir';
+import { AttrX, atOffset, atScope, type Expr, ListX, NamesX, NameX, NumX, packAt, StrX, SubX, UNKNOWN } from './ir';
 import { BlockRecord, type Bound, boundList, type FileModel, isList, type Scope } from './modelTypes';
-import { MAX_INTERN_LENGTH } from './intern';
+import { MAX_INTERN_LENGTH, nameList, NO_STRINGS } from './intern';
 
 /**
  * `[UNKNOWN]`, shared: most functions return one value resolution cannot read (builder.ts resolvable;
@@ -49,11 +54,13 @@ export function compactModel(model: FileModel): FileModel {
   for (const fn of model.functions) {
     // fn.calls and fn.params are made exactly sized (builder.ts fillCalls, readParams); no calls, one shared list.
     if (fn.calls.length === 0) fn.calls = NO_CALLS;
+    else fn.packCalls();
     fn.decorators = exprs(fn.decorators);
     fn.returns = exprs(fn.returns);
   }
   for (const cls of model.classes) cls.bases = exprs(cls.bases);
-  for (const loop of model.loops) loop.targets = loop.targets.slice();
+  // A loop's targets: mostly one name, the process's one list of it (python/intern.ts nameList).
+  for (const loop of model.loops) { const t = loop.targets; loop.targets = t.length === 0 ? NO_STRINGS : t.length === 1 ? nameList(t[0]) : t.slice(); }
   model.scopes = model.scopes.slice();
   model.functions = model.functions.slice();
   model.classes = model.classes.slice();
@@ -173,6 +180,84 @@ let attrCount = 0;
 let lastExpr: Expr | undefined;
 let lastKey = 0;
 const tableAttrs = new Map<Expr, number>();
+/**
+ * The current model's shared expression lists, subscripts, list and '?' expressions (NameTable.list1
+ * and after), emptied by done(). An expression in a list or a subscript's object has an id (exprIds):
+ * listHead[id] is the first list entry starting with it, subHead[id] its first subscript entry. A
+ * list entry k holds its second element's id (-1: none), the next entry of its chain, its list and
+ * its list expression (UNKNOWN until made); a subscript entry its index list's entry (-1: none), the
+ * next entry and the subscript. `lastList` is the entry list1 / list2 returned last (-2: a list of its own, see once).
+ */
+const exprIds = new Map<Expr, number>();
+let listHead = new Int32Array(1 << 12);
+let subHead = new Int32Array(1 << 12);
+let listSecond = new Int32Array(1 << 12);
+let listNext = new Int32Array(1 << 12);
+const listArrs: Expr[][] = [];
+const listExprs: Expr[] = [];
+let listCount = 0;
+let subList = new Int32Array(1 << 12);
+let subNext = new Int32Array(1 << 12);
+const subExprs: Expr[] = [];
+let subCount = 0;
+let lastList = -1;
+let emptyList: Expr | undefined;
+const unknowns = new Map<string[], Expr>();
+
+/**
+ * Each name entry's and attribute entry's id in exprIds (-1: none yet), so the expression name() or
+ * attr() returned last (most list elements and subscript objects: read just before their list is
+ * taken) is found without hashing it.
+ */
+let nameExprId = new Int32Array(1 << 12);
+let attrExprId = new Int32Array(1 << 12);
+
+/**
+ * Whether `e` is held in one place only (a call, an operation, an `await`, a lambda, a '?' of its own),
+ * so no list or subscript of it is met twice and none is looked up (list1 and after; `lastList` -2).
+ */
+function once(e: Expr): boolean {
+  const k = e.k;
+  return k === 'call' || k === 'op' || k === 'await' || k === 'lambda' || (k === '?' && e !== UNKNOWN && !(e instanceof NamesX));
+}
+
+/** The id of `e` in the current model (a new one, with no lists or subscripts yet, when first met). */
+function exprId(e: Expr): number {
+  if (e === lastExpr) {
+    const key = lastKey;
+    const known = key >= 0 ? nameExprId[key] : attrExprId[~key];
+    if (known >= 0) return known;
+    const id = exprIdOf(e);
+    if (key >= 0) nameExprId[key] = id; else attrExprId[~key] = id;
+    return id;
+  }
+  return exprIdOf(e);
+}
+
+/** exprId by the map. */
+function exprIdOf(e: Expr): number {
+  let id = exprIds.get(e);
+  if (id === undefined) {
+    id = exprIds.size;
+    exprIds.set(e, id);
+    if (id === listHead.length) { listHead = grown(listHead); subHead = grown(subHead); }
+    listHead[id] = -1;
+    subHead[id] = -1;
+  }
+  return id;
+}
+
+/** A new list entry for `list` (first element's id `ia`, second's `ib` or -1); returns the list. */
+function newList(ia: number, ib: number, list: Expr[]): Expr[] {
+  const k = listCount++;
+  if (k === listNext.length) { listNext = grown(listNext); listSecond = grown(listSecond); }
+  if (k < listArrs.length) { listArrs[k] = list; listExprs[k] = UNKNOWN; } else { listArrs.push(list); listExprs.push(UNKNOWN); }
+  listSecond[k] = ib;
+  listNext[k] = listHead[ia];
+  listHead[ia] = k;
+  lastList = k;
+  return list;
+}
 const NO_ATTR: AttrExpr = Object.freeze({ k: 'attr', o: UNKNOWN, a: '' }) as AttrExpr;
 
 function grown(a: Int32Array) {
@@ -243,7 +328,7 @@ export class NameTable {
       lastKey = j;
       return (lastExpr = tableNames[j]);
     }
-    const e: NameExpr = { k: 'name', n, at: packAt(off, scope) };
+    const e: NameExpr = new NameX(n, packAt(off, scope));
     if (off > this.maxOff) this.maxOff = off;
     const j = nameCount++;
     if (j === tableScope.length) {
@@ -259,8 +344,9 @@ export class NameTable {
     slotStamp[slot] = stamp;
     slotEntry[slot] = j;
     if (head < 0 && ++slotsUsed * 2 > slotEntry.length) growSlots();
-    if (j === attrOfName.length) attrOfName = grown(attrOfName);
+    if (j === attrOfName.length) { attrOfName = grown(attrOfName); nameExprId = grown(nameExprId); }
     attrOfName[j] = -1;
+    nameExprId[j] = -1;
     lastKey = j;
     return (lastExpr = e);
   }
@@ -271,13 +357,13 @@ export class NameTable {
       let e = sharedStrs.get(v);
       if (e === undefined) {
         if (sharedStrs.size >= MAX_SHARED_CONSTS) sharedStrs.clear();
-        sharedStrs.set(v, (e = { k: 'str', v }));
+        sharedStrs.set(v, (e = new StrX(v)));
       }
       return e;
     }
     const j = tableStrs.get(v);
     if (j !== undefined && j < constCount) { const e = tableConsts[j]; if (e.k === 'str' && e.v === v) return e; }
-    const e: Expr = { k: 'str', v };
+    const e: Expr = new StrX(v);
     if (v.length > MAX_INTERN_LENGTH) tableLongKeys = true;
     tableStrs.set(v, constCount);
     putConst(e);
@@ -289,7 +375,7 @@ export class NameTable {
     let e = sharedNums.get(v);
     if (e === undefined) {
       if (sharedNums.size >= MAX_SHARED_CONSTS) sharedNums.clear();
-      sharedNums.set(v, (e = { k: 'num', v }));
+      sharedNums.set(v, (e = new NumX(v)));
     }
     return e;
   }
@@ -312,17 +398,78 @@ export class NameTable {
       const x = attrExprs[k];
       if (x.a === a) { lastKey = ~k; return (lastExpr = x); }
     }
-    const e: AttrExpr = { k: 'attr', o, a };
+    const e: AttrExpr = new AttrX(o, a);
     const k = attrCount++;
-    if (k === attrNext.length) { attrNext = grown(attrNext); attrOfAttr = grown(attrOfAttr); }
+    if (k === attrNext.length) { attrNext = grown(attrNext); attrOfAttr = grown(attrOfAttr); attrExprId = grown(attrExprId); }
     if (k < attrExprs.length) attrExprs[k] = e; else attrExprs.push(e);
     attrNext[k] = first;
     attrOfAttr[k] = -1;
+    attrExprId[k] = -1;
     if (!keyed) tableAttrs.set(o, k);
     else if (key >= 0) attrOfName[key] = k;
     else attrOfAttr[~key] = k;
     lastKey = ~k;
     return (lastExpr = e);
+  }
+
+  /**
+   * `[a]`: one list per expression in the model. Expression lists are only read (an argument list is
+   * its call site's too), and `a` is a shared name, attribute or constant, or an expression of its own,
+   * so equal lists are interchangeable as their elements are. On the 500-file benchmark most argument,
+   * subscript and item lists hold one or two expressions (73k and 42k lists before). Kept in typed
+   * arrays and lists reused from model to model, not a Map per expression: those, live while a model
+   * was built, were promoted by the scavenges that met them (more than the lists saved).
+   */
+  list1(a: Expr): Expr[] {
+    if (once(a)) { lastList = -2; return [a]; }
+    const ia = exprId(a);
+    for (let k = listHead[ia]; k >= 0; k = listNext[k]) if (listSecond[k] === -1) { lastList = k; return listArrs[k]; }
+    return newList(ia, -1, [a]);
+  }
+
+  /** `[a, b]`: one list per pair of expressions in the model (see list1). */
+  list2(a: Expr, b: Expr): Expr[] {
+    if (once(a) || once(b)) { lastList = -2; return [a, b]; }
+    const ia = exprId(a);
+    const ib = exprId(b);
+    for (let k = listHead[ia]; k >= 0; k = listNext[k]) if (listSecond[k] === ib) { lastList = k; return listArrs[k]; }
+    return newList(ia, ib, [a, b]);
+  }
+
+  /**
+   * `o[i]`, `i` the list list1 / list2 returned last (or NO_EXPRS): one subscript per object and
+   * index list in the model (`Optional[str]`, `Dict[str, Any]`).
+   */
+  sub(o: Expr, i: Expr[]): Expr {
+    const list = i.length === 0 ? -1 : lastList;
+    if (list === -2 || once(o)) return new SubX(o, i);
+    const io = exprId(o);
+    for (let s = subHead[io]; s >= 0; s = subNext[s]) if (subList[s] === list) return subExprs[s];
+    const e: Expr = new SubX(o, i);
+    const s = subCount++;
+    if (s === subNext.length) { subNext = grown(subNext); subList = grown(subList); }
+    if (s < subExprs.length) subExprs[s] = e; else subExprs.push(e);
+    subNext[s] = subHead[io];
+    subList[s] = list;
+    subHead[io] = s;
+    return e;
+  }
+
+  /** `[...items]`, `items` the list list1 / list2 returned last (or NO_EXPRS): one list expression per item list in the model. */
+  list(items: Expr[]): Expr {
+    if (items.length === 0) return (emptyList ??= new ListX(NO_EXPRS));
+    const k = lastList;
+    if (k === -2) return new ListX(items);
+    let e = listExprs[k];
+    if (e === UNKNOWN) listExprs[k] = e = new ListX(items);
+    return e;
+  }
+
+  /** `{ k: '?', names }`, `names` empty or a one-name list of python/intern.ts nameList: one such expression per list in the model. */
+  unknown(names: string[]): Expr {
+    let e = unknowns.get(names);
+    if (e === undefined) unknowns.set(names, (e = new NamesX(names)));
+    return e;
   }
 
   /** A binding of `n` at `off` was added to scope `scope`: stale when a name made already sits at or after it. */
@@ -339,6 +486,14 @@ export class NameTable {
 
   /** Lets go of the names and constants (the shared chains keep no model alive). */
   done(): void {
+    if (exprIds.size) exprIds.clear();
+    listArrs.fill(NO_EXPRS, 0, listCount);
+    listExprs.fill(UNKNOWN, 0, listCount);
+    subExprs.fill(UNKNOWN, 0, subCount);
+    listCount = 0;
+    subCount = 0;
+    emptyList = undefined;
+    if (unknowns.size) unknowns.clear();
     tableNames.fill(NO_NAME, 0, nameCount);
     tableConsts.fill(UNKNOWN, 0, constCount);
     if (tableAttrs.size) tableAttrs.clear();

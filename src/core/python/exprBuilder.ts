@@ -2,9 +2,9 @@
 // positions, and the expression IR (python/ir.ts) of any expression node. The statement builder
 // (python/builder.ts) extends it.
 import type { FlatTree, Kinds } from './flatTree';
-import { type Expr, namesList as namesListImport, packAt as packAtImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
+import { CallX, type Expr, namesList as namesListImport, packAt as packAtImport, type SegmentHeader, UNKNOWN as UNKNOWN_IMPORT } from './ir';
 import { copyString as copyStringImport } from '../parser';
-import { intern as internImport, internedHash as internedHashImport, internRange as internRangeImport, MAX_INTERN_LENGTH } from './intern';
+import { intern as internImport, internedHash as internedHashImport, internRange as internRangeImport, MAX_INTERN_LENGTH, nameList as nameListImport, NO_STRINGS } from './intern';
 import type { NameTable } from './compact';
 
 // Names used per node are bound locally: where the sources run through a CommonJS transform (tsx:
@@ -16,6 +16,7 @@ const copyString = copyStringImport;
 const internRange = internRangeImport;
 const intern = internImport;
 const internedHash = internedHashImport;
+const nameList = nameListImport;
 
 /**
  * The node types the builder tells apart, as small numbers (kindsFor maps every type id of the
@@ -69,9 +70,17 @@ function pend(e: Expr): void {
   if (pendingTop > pendingHigh) pendingHigh = pendingTop;
 }
 
-/** The expressions pended since `base`, as a new array of exactly their number. */
-function takeFrom(base: number): Expr[] {
-  if (pendingTop === base) return NO_EXPRS;
+/**
+ * The expressions pended since `base`, as a new array of exactly their number; with `shared` (a
+ * whole-file build's NameTable), one or two expressions as the model's one list of them (see NameTable.list1).
+ */
+function takeFrom(base: number, shared?: NameTable): Expr[] {
+  const n = pendingTop - base;
+  if (n === 0) return NO_EXPRS;
+  if (shared !== undefined && n <= 2) {
+    pendingTop = base;
+    return n === 1 ? shared.list1(pending[base]) : shared.list2(pending[base], pending[base + 1]);
+  }
   const out = pending.slice(base, pendingTop);
   pendingTop = base;
   return out;
@@ -276,7 +285,8 @@ export class ExprBuilder {
       if (this.kind(j) === K.identifier && this.namedOf[this.type[j]] === 1 && this.E[j] > this.S[j]) identifiers[count++] = this.str(j);
     }
     if (count > identifiersHigh) identifiersHigh = count;
-    return identifiers.slice(0, count);
+    // None or one name (most): a shared list (python/intern.ts nameList).
+    return count === 0 ? NO_STRINGS : count === 1 ? nameList(identifiers[0]) : identifiers.slice(0, count);
   }
 
   /** The expression IR of node `n`. */
@@ -310,8 +320,9 @@ export class ExprBuilder {
         const full = depth < 6;
         const base = pendingTop;
         const kw = argsNode >= 0 && full ? this.readArgs(argsNode, scope, depth) : NO_KEYWORDS;
-        const args = takeFrom(base);
-        const e: Expr = { k: 'call', f: this.ir(f, scope, depth + 1), args, kw };
+        const args = takeFrom(base, this.shared);
+        const fe = this.ir(f, scope, depth + 1);
+        const e: Expr = full ? this.newCall(fe, args, kw) : this.shared ? new CallX(fe, args, kw) : { k: 'call', f: fe, args, kw };
         if (full) {
           if (callCount < callExprs.length) { callExprs[callCount] = e as CallExpr; callNodes[callCount] = n; } else { callExprs.push(e as CallExpr); callNodes.push(n); }
           callSlot[n] = ++callCount;
@@ -325,8 +336,7 @@ export class ExprBuilder {
         const id = this.F.subscript;
         const end = this.L[n];
         for (let j = n + 1; j < end; j = this.L[j]) if (this.field[j] === id) pend(this.ir(j, scope, depth + 1));
-        const idx = takeFrom(base);
-        return { k: 'sub', o: this.ir(o, scope, depth + 1), i: idx };
+        return this.subExpr(this.ir(o, scope, depth + 1), base);
       }
       case K.type: {
         const inner = this.firstNamedChild(n);
@@ -340,8 +350,7 @@ export class ExprBuilder {
         for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) === K.type_parameter) { params = j; break; }
         const from = pendingTop;
         if (params >= 0) for (let j = params + 1, end = this.L[params]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1) pend(this.ir(j, scope, depth + 1));
-        const idx = takeFrom(from);
-        return { k: 'sub', o: this.ir(base, scope, depth + 1), i: idx };
+        return this.subExpr(this.ir(base, scope, depth + 1), from);
       }
       case K.binary_operator: {
         const l = this.child(n, this.F.left);
@@ -392,6 +401,8 @@ export class ExprBuilder {
       case K.tuple: {
         const base = pendingTop;
         for (let j = n + 1, end = this.L[n]; j < end; j = this.L[j]) if (this.namedOf[this.type[j]] === 1 && this.kind(j) !== K.comment) pend(this.ir(j, scope, depth + 1));
+        const shared = this.shared;
+        if (shared && pendingTop - base <= 2) return shared.list(takeFrom(base, shared));
         return { k: 'list', items: takeFrom(base) };
       }
       case K.lambda: { const seg = this.header; return seg ? { k: 'lambda', off: this.S[n], seg } : { k: 'lambda', off: this.S[n] }; }
@@ -403,8 +414,27 @@ export class ExprBuilder {
         return elem ? { k: '?', names, elem } : { k: '?', names };
       }
       default:
-        return { k: '?', names: this.identifiersIn(n) };
+        return this.unknown(n);
     }
+  }
+
+  /** A call's expression, as read where its call site is (python/builder.ts overrides it: there, a whole-file build's site). */
+  protected newCall(f: Expr, args: Expr[], kw: Record<string, Expr>): CallExpr {
+    return this.shared ? new CallX(f, args, kw) : { k: 'call', f, args, kw };
+  }
+
+  /** `o[...]` of the expressions pended since `base`: with a NameTable and at most two of them, the model's one such subscript. */
+  private subExpr(o: Expr, base: number): Expr {
+    const shared = this.shared;
+    if (shared && pendingTop - base <= 2) return shared.sub(o, takeFrom(base, shared));
+    return { k: 'sub', o, i: takeFrom(base) };
+  }
+
+  /** `{ k: '?', names }` of the identifiers in node `n`: with a NameTable and at most one name, the model's one such expression. */
+  protected unknown(n: number): Expr {
+    const names = this.identifiersIn(n);
+    const shared = this.shared;
+    return shared && names.length <= 1 ? shared.unknown(names) : { k: '?', names };
   }
 
   /**
@@ -440,13 +470,13 @@ export class ExprBuilder {
   /** Where a list to be pended (pend) starts: taken with taken(base). */
   protected pendBase(): number { return pendingTop; }
   protected pend(e: Expr): void { pend(e); }
-  /** The expressions pended since `base`, as a new array of exactly their number (NO_EXPRS for none). */
-  protected taken(base: number): Expr[] { return takeFrom(base); }
+  /** The expressions pended since `base`, as a new array of exactly their number (NO_EXPRS for none; see takeFrom for one or two). */
+  protected taken(base: number): Expr[] { return takeFrom(base, this.shared); }
 
   /** Pends the positional arguments of `argsNode` (see takeFrom); returns the keyword arguments. */
   protected readArgs(argsNode: number, scope: number, depth: number): Record<string, Expr> {
     let kw: Record<string, Expr> | undefined;
-    if (this.kind(argsNode) === K.generator_expression) { pend({ k: '?', names: this.identifiersIn(argsNode) }); return NO_KEYWORDS; }
+    if (this.kind(argsNode) === K.generator_expression) { pend(this.unknown(argsNode)); return NO_KEYWORDS; }
     for (let a = argsNode + 1, end = this.L[argsNode]; a < end; a = this.L[a]) {
       if (this.namedOf[this.type[a]] !== 1) continue;
       const t = this.kind(a);

@@ -29,6 +29,87 @@ export type Expr =
 
 export const UNKNOWN: Expr = { k: '?' };
 
+// The expressions of a whole-file build (python/compact.ts NameTable, python/exprBuilder.ts): the
+// same fields as the literals above, with the kind `k` on the prototype, so an object holds only its
+// other fields (8 bytes less each: ~150k expressions on the 500-file benchmark). Read as the literals
+// are (`e.k`, `e.n`, ...); as JSON (toJSON) the literal, its fields in the same order.
+
+/** `{ k: 'name', n, at }`. */
+export class NameX {
+  declare readonly k: 'name';
+  declare readonly seg?: SegmentHeader;
+  n: string;
+  at: number;
+  constructor(n: string, at: number) { this.n = n; this.at = at; }
+  toJSON(): object { return { k: 'name', n: this.n, at: this.at }; }
+}
+
+/** `{ k: 'attr', o, a }`. */
+export class AttrX {
+  declare readonly k: 'attr';
+  o: Expr;
+  a: string;
+  constructor(o: Expr, a: string) { this.o = o; this.a = a; }
+  toJSON(): object { return { k: 'attr', o: this.o, a: this.a }; }
+}
+
+/** `{ k: 'call', f, args, kw }`. */
+export class CallX {
+  declare readonly k: 'call';
+  f: Expr;
+  args: Expr[];
+  kw: Record<string, Expr>;
+  constructor(f: Expr, args: Expr[], kw: Record<string, Expr>) { this.f = f; this.args = args; this.kw = kw; }
+  toJSON(): object { return { k: 'call', f: this.f, args: this.args, kw: this.kw }; }
+}
+
+/** `{ k: 'sub', o, i }`. */
+export class SubX {
+  declare readonly k: 'sub';
+  o: Expr;
+  i: Expr[];
+  constructor(o: Expr, i: Expr[]) { this.o = o; this.i = i; }
+  toJSON(): object { return { k: 'sub', o: this.o, i: this.i }; }
+}
+
+/** `{ k: 'list', items }`. */
+export class ListX {
+  declare readonly k: 'list';
+  items: Expr[];
+  constructor(items: Expr[]) { this.items = items; }
+  toJSON(): object { return { k: 'list', items: this.items }; }
+}
+
+/** `{ k: '?', names }`. */
+export class NamesX {
+  declare readonly k: '?';
+  declare readonly head?: string;
+  declare readonly elem?: Expr;
+  names: string[];
+  constructor(names: string[]) { this.names = names; }
+  toJSON(): object { return { k: '?', names: this.names }; }
+}
+
+/** `{ k: 'str', v }`. */
+export class StrX {
+  declare readonly k: 'str';
+  v: string;
+  constructor(v: string) { this.v = v; }
+  toJSON(): object { return { k: 'str', v: this.v }; }
+}
+
+/** `{ k: 'num', v }`. */
+export class NumX {
+  declare readonly k: 'num';
+  v: number;
+  constructor(v: number) { this.v = v; }
+  toJSON(): object { return { k: 'num', v: this.v }; }
+}
+
+for (const [c, k] of [[NameX, 'name'], [AttrX, 'attr'], [CallX, 'call'], [SubX, 'sub'], [ListX, 'list'], [NamesX, '?'], [StrX, 'str'], [NumX, 'num']] as const) {
+  (c.prototype as { k: string }).k = k;
+}
+
 type NameExpr = Extract<Expr, { k: 'name' }>;
 
 /** Offsets below this, with scope ids below SMALL_SCOPES, pack into a small integer (V8 keeps it in the field, unboxed). */

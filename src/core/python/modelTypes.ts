@@ -15,6 +15,44 @@ export interface Binding {
   annotation?: Expr;
 }
 
+// The most common bindings as class instances with their kind on the prototype: the object holds
+// `off` and its one other field (40 bytes, 48 as a literal with its own `kind`: 70k bindings on the
+// 500-file benchmark). Read as the literals are; as JSON (toJSON) the literal, fields in its order.
+
+/** `{ kind: 'value', off, expr }`. */
+export class ValueBinding {
+  declare readonly kind: 'value';
+  off: number;
+  expr: Expr;
+  constructor(off: number, expr: Expr) { this.off = off; this.expr = expr; }
+  toJSON(): object { return { kind: 'value', off: this.off, expr: this.expr }; }
+}
+
+/** `{ kind, off, q }` for a def, a class or an import (DefBinding, ClassBinding, ImportBinding). */
+abstract class QBinding {
+  declare readonly kind: 'def' | 'class' | 'import';
+  off: number;
+  q: string;
+  constructor(off: number, q: string) { this.off = off; this.q = q; }
+  toJSON(): object { return { kind: this.kind, off: this.off, q: this.q }; }
+}
+export class DefBinding extends QBinding { declare readonly kind: 'def'; }
+export class ClassBinding extends QBinding { declare readonly kind: 'class'; }
+export class ImportBinding extends QBinding { declare readonly kind: 'import'; }
+
+/** `{ kind: 'param', off, annotation }`: a name annotated without a value (`x: int` in a class body). */
+export class AnnotationBinding {
+  declare readonly kind: 'param';
+  off: number;
+  annotation: Expr;
+  constructor(off: number, annotation: Expr) { this.off = off; this.annotation = annotation; }
+  toJSON(): object { return { kind: 'param', off: this.off, annotation: this.annotation }; }
+}
+
+for (const [c, kind] of [[ValueBinding, 'value'], [DefBinding, 'def'], [ClassBinding, 'class'], [ImportBinding, 'import'], [AnnotationBinding, 'param']] as const) {
+  (c.prototype as { kind: string }).kind = kind;
+}
+
 /**
  * A name's bindings in one scope: the binding when there is one (81k of 83k names on the 500-file
  * benchmark; a one-element list cost 56 bytes more each), a list of two or more in source order.
@@ -122,6 +160,125 @@ export class Bindings {
   }
 }
 
+/** Up to this many keys, a SmallMap is a list of pairs; beyond, a Map. */
+const SMALL_MAP = 8;
+
+/**
+ * A map with few keys (a class's methods, attributes and their annotations; a loop's derived names):
+ * the part of Map's interface the readers use, kept as Bindings keeps a scope's names, an exactly
+ * sized array of pairs (empty: a shared frozen one), a Map beyond SMALL_MAP keys. A Map took 184
+ * bytes empty or with up to four keys; this 32 empty, 96 with one key. As JSON, its entries (as the
+ * replacers of parts.ts and analyzer.ts wrote a Map).
+ */
+export class SmallMap<V> {
+  private d: (string | V)[] | Map<string, V> = NO_PAIRS as (string | V)[];
+
+  get size(): number {
+    const d = this.d;
+    return Array.isArray(d) ? d.length >> 1 : d.size;
+  }
+
+  get(key: string): V | undefined {
+    const d = this.d;
+    if (!Array.isArray(d)) return d.get(key);
+    for (let i = 0; i < d.length; i += 2) if (d[i] === key) return d[i + 1] as V;
+    return undefined;
+  }
+
+  has(key: string): boolean {
+    const d = this.d;
+    if (!Array.isArray(d)) return d.has(key);
+    for (let i = 0; i < d.length; i += 2) if (d[i] === key) return true;
+    return false;
+  }
+
+  set(key: string, v: V): this {
+    const d = this.d;
+    if (!Array.isArray(d)) { d.set(key, v); return this; }
+    for (let i = 0; i < d.length; i += 2) if (d[i] === key) { d[i + 1] = v; return this; }
+    const n = d.length;
+    if (n >= SMALL_MAP * 2) {
+      const m = new Map<string, V>();
+      for (let i = 0; i < n; i += 2) m.set(d[i] as string, d[i + 1] as V);
+      m.set(key, v);
+      this.d = m;
+      return this;
+    }
+    const a = new Array<string | V>(n + 2);
+    for (let i = 0; i < n; i++) a[i] = d[i];
+    a[n] = key;
+    a[n + 1] = v;
+    this.d = a;
+    return this;
+  }
+
+  *keys(): IterableIterator<string> {
+    const d = this.d;
+    if (!Array.isArray(d)) { yield* d.keys(); return; }
+    for (let i = 0; i < d.length; i += 2) yield d[i] as string;
+  }
+
+  *values(): IterableIterator<V> {
+    const d = this.d;
+    if (!Array.isArray(d)) { yield* d.values(); return; }
+    for (let i = 1; i < d.length; i += 2) yield d[i] as V;
+  }
+
+  *entries(): IterableIterator<[string, V]> {
+    const d = this.d;
+    if (!Array.isArray(d)) { yield* d.entries(); return; }
+    for (let i = 0; i < d.length; i += 2) yield [d[i] as string, d[i + 1] as V];
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, V]> {
+    return this.entries();
+  }
+
+  toJSON(): [string, V][] {
+    return [...this.entries()];
+  }
+}
+
+/**
+ * A set of few names (the names assigned in a loop's body): an exactly sized array (empty: a shared
+ * frozen one), a Set beyond SMALL_MAP names. A Set took 152 bytes with up to four; this 96 with two.
+ * As JSON, its names (as the replacers wrote a Set).
+ */
+export class SmallSet {
+  private d: string[] | Set<string> = NO_PAIRS as string[];
+
+  get size(): number {
+    const d = this.d;
+    return Array.isArray(d) ? d.length : d.size;
+  }
+
+  has(name: string): boolean {
+    const d = this.d;
+    return Array.isArray(d) ? d.includes(name) : d.has(name);
+  }
+
+  add(name: string): this {
+    const d = this.d;
+    if (!Array.isArray(d)) { d.add(name); return this; }
+    if (d.includes(name)) return this;
+    const n = d.length;
+    if (n >= SMALL_MAP) { this.d = new Set(d).add(name); return this; }
+    const a = new Array<string>(n + 1);
+    for (let i = 0; i < n; i++) a[i] = d[i];
+    a[n] = name;
+    this.d = a;
+    return this;
+  }
+
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.d[Symbol.iterator]();
+  }
+
+  toJSON(): string[] {
+    return [...this.d];
+  }
+}
+
 /**
  * A scope. It holds its bindings itself (it is a Bindings, and `bindings` is the scope): one object
  * where a scope and its Bindings took two (20k scopes on the 500-file benchmark, 32 bytes each).
@@ -162,8 +319,9 @@ export interface Param {
  * on the 500-file benchmark, 112 bytes each as two objects, 72 as one).
  */
 export class ParamBinding implements Param, Binding {
-  kind: BindingKind = 'param';
-  off = -1;
+  /** 'param' and -1 (visible in the whole scope) on the prototype: 16 bytes less for each of 18k parameters on the 500-file benchmark. */
+  declare readonly kind: 'param';
+  declare readonly off: number;
   name: string;
   annotation: Expr | undefined;
   expr: Expr | undefined;
@@ -179,12 +337,21 @@ export class ParamBinding implements Param, Binding {
   /** The default value (the binding's `expr`). */
   get default(): Expr | undefined { return this.expr; }
   set default(v: Expr | undefined) { this.expr = v; }
+
+  /** The parameter as JSON: its fields in the order they were its own. */
+  toJSON(): object {
+    return { kind: 'param', off: -1, name: this.name, annotation: this.annotation, expr: this.expr, star: this.star };
+  }
 }
+(ParamBinding.prototype as { kind: string }).kind = 'param';
+(ParamBinding.prototype as { off: number }).off = -1;
 
 /** Where a function's numbers sit in its block (see FunctionInfo). */
 const F_ID = 0, F_LINE = 1, F_COLUMN = 2, F_START = 3, F_END = 4, F_NAME_START = 5, F_NAME_END = 6, F_BODY_START = 7, F_ASYNC_START = 8,
-  F_DEF_KEYWORD_START = 9, F_SCOPE = 10, F_PARENT_FN = 11, F_CLS = 12, F_BODY_INDENT = 13, F_FLAGS = 14;
-export const FN_SLOTS = 15;
+  F_DEF_KEYWORD_START = 9, F_SCOPE = 10, F_PARENT_FN = 11, F_CLS = 12, F_BODY_INDENT = 13, F_FLAGS = 14, F_CALL_FIRST = 15, F_CALL_COUNT = 16;
+export const FN_SLOTS = 17;
+/** A function's call list when its call ids are one run kept in its block (FunctionInfo.packCalls). */
+const CALL_RUN: number[] = Object.freeze([]) as unknown as number[];
 const IS_ASYNC = 1, IS_GENERATOR = 2, IS_LAMBDA = 4, HAS_AWAIT = 8;
 
 /**
@@ -243,7 +410,16 @@ export class FunctionInfo extends BlockRecord {
   returns: Expr[];
   /** The `-> T` annotation, if any (set only when there is one: a declared field, not one every function holds as undefined). */
   declare returnAnnotation?: Expr;
-  calls: number[];
+  private callList: number[];
+  /**
+   * A whole-file build's def is also its name's binding (11.5k def bindings on the 500-file benchmark
+   * repeated its qualified name and start): `kind` 'def' on the prototype, `off` its start, `q` its
+   * qualified name. Only where nothing moves it (an open document's parts shift bindings and functions apart).
+   */
+  declare readonly kind: 'def';
+  get off(): number { return this.start; }
+  set off(v: number) { this.start = v; }
+  get q(): string { return this.qname; }
 
   constructor(block: SiteBlock, name: string, qname: string, decorators: Expr[], params: Param[], returns: Expr[], calls: number[]) {
     super(block);
@@ -252,7 +428,34 @@ export class FunctionInfo extends BlockRecord {
     this.decorators = decorators;
     this.params = params;
     this.returns = returns;
-    this.calls = calls;
+    this.callList = calls;
+  }
+
+  /**
+   * The ids of the function's call sites, in order. A compacted function whose ids are one run (all
+   * on the 500-file benchmark: a function's calls sit together unless a nested def or class splits
+   * them) keeps its first id and their count in its block, and each read makes the list anew (callers
+   * read it once per function and only read it); 9.5k lists of 92 bytes on average were kept before.
+   */
+  get calls(): number[] {
+    const c = this.callList;
+    if (c !== CALL_RUN) return c;
+    const first = this.p[this.i + F_CALL_FIRST];
+    const n = this.p[this.i + F_CALL_COUNT];
+    const out = new Array<number>(n);
+    for (let k = 0; k < n; k++) out[k] = first + k;
+    return out;
+  }
+  set calls(v: number[]) { this.callList = v; }
+
+  /** Keeps the call ids in the block when they are one run (see calls; compactModel, after the numbers moved into one block). */
+  packCalls(): void {
+    const c = this.callList;
+    if (c.length === 0 || c === CALL_RUN) return;
+    for (let k = 1; k < c.length; k++) if (c[k] !== c[0] + k) return;
+    this.p[this.i + F_CALL_FIRST] = c[0];
+    this.p[this.i + F_CALL_COUNT] = c.length;
+    this.callList = CALL_RUN;
   }
 
   get id(): number { return this.p[this.i + F_ID]; }
@@ -315,11 +518,11 @@ export interface ClassInfo {
   bases: Expr[];
   scope: number;
   line: number;
-  methods: Map<string, number>;
+  methods: SmallMap<number>;
   /** `self.x = ...` in any method and class-level assignments. */
-  attrs: Map<string, Expr>;
+  attrs: SmallMap<Expr>;
   /** Annotations of those attributes (`self.x: T = ...`, class-level `x: T`), when written. */
-  attrTypes?: Map<string, Expr>;
+  attrTypes?: SmallMap<Expr>;
 }
 
 /** Where a loop's numbers sit in its block (see LoopInfo). */
@@ -338,11 +541,11 @@ export class LoopInfo extends BlockRecord {
   iter: Expr;
   iterText: string;
   /** Names assigned anywhere in the body (data carried between iterations). */
-  assigned: Set<string>;
+  assigned: SmallSet;
   /** `x = expr` assigned once in the body: the names expr reads (null when assigned more than once or otherwise). Set only when there is one. */
-  declare derived?: Map<string, string[] | null>;
+  declare derived?: SmallMap<string[] | null>;
 
-  constructor(block: SiteBlock, kind: LoopInfo['kind'], targets: string[], iter: Expr, iterText: string, assigned: Set<string>) {
+  constructor(block: SiteBlock, kind: LoopInfo['kind'], targets: string[], iter: Expr, iterText: string, assigned: SmallSet) {
     super(block);
     this.kind = kind;
     this.targets = targets;
@@ -429,6 +632,15 @@ export class SiteBlock {
  * 500-file benchmark 62k call sites went from 168 bytes each to 72.
  */
 export class CallSite extends BlockRecord {
+  /**
+   * A whole-file build's call site is also its call's expression (where the call is read as a value,
+   * an argument, a callee's object: 35k call expressions on the 500-file benchmark, 48-56 bytes each,
+   * were objects of their own): `k` on the prototype, `f` its callee, `args`, `kw`. See
+   * ModelBuilder.newCall. As JSON it is the site (toJSON), wherever it is held.
+   */
+  declare readonly k: 'call';
+  get f(): Expr { return this.callee; }
+  set f(v: Expr) { this.callee = v; }
   callee: Expr;
   args: Expr[];
   kw: Record<string, Expr>;
@@ -515,7 +727,34 @@ export class CallSite extends BlockRecord {
   }
 }
 
+(CallSite.prototype as { k: string }).k = 'call';
+
 export interface ImportInfo { name: string; q: string; line: number; start: number; end: number; scope: number }
+
+/**
+ * A whole-file build's import is also the binding of its name (9.5k import bindings on the 500-file
+ * benchmark repeated its target): `kind` 'import' on the prototype, `off` its statement's end, `q`
+ * its target. Only where nothing moves it (an open document's parts shift imports and bindings apart).
+ * As JSON, the import.
+ */
+export class ImportRecord implements ImportInfo {
+  declare readonly kind: 'import';
+  name: string;
+  q: string;
+  line: number;
+  start: number;
+  end: number;
+  scope: number;
+  constructor(name: string, q: string, line: number, start: number, end: number, scope: number) {
+    this.name = name; this.q = q; this.line = line; this.start = start; this.end = end; this.scope = scope;
+  }
+  /** The binding's offset: the end of the import statement. */
+  get off(): number { return this.end; }
+  set off(v: number) { this.end = v; }
+  toJSON(): object { return { name: this.name, q: this.q, line: this.line, start: this.start, end: this.end, scope: this.scope }; }
+}
+(ImportRecord.prototype as { kind: string }).kind = 'import';
+(FunctionInfo.prototype as { kind: string }).kind = 'def';
 
 export interface FileModel {
   module: string;
