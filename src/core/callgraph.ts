@@ -745,7 +745,8 @@ export class CallGraph {
       if (isSuppressed(f.mod, c.site, e.code) || (edge.listener && !listenerEntry(e))) continue;
       const when = this.whenAt(f, c, edge, e.when);
       if (when === null) continue;
-      if (mergeEntry(into, { ...e, chain: [...edgeHops(f.mod, c.site, edge), ...e.chain], when })) changed = true;
+      // concat makes an array of the exact length (a spread leaves room to grow: summaries are kept).
+      if (mergeEntry(into, { ...e, chain: edgeHops(f.mod, c.site, edge).concat(e.chain), when })) changed = true;
     }
     return changed;
   }

@@ -59,6 +59,8 @@ export class FastApiModel {
         }
       }
     }
+    // Dependency lists grow by push (room for 16 elements each) and are kept with the model: copied to their length.
+    this.roles.forEach((r) => { if (r.deps.length) r.deps = r.deps.slice(); });
   }
 
   /**
