@@ -105,7 +105,12 @@ interface NameFacts {
 }
 
 interface ModuleCalls {
-  sites: (CallInfo | undefined)[];
+  /**
+   * The module's classified sites by id, for a graph a later one may carry from (see carryable):
+   * a function record rebuilt by an edit with sites of the old one finds them here. A scan's graph
+   * has none (each site belongs to one function record of one model: its list is the only place).
+   */
+  sites: (CallInfo | undefined)[] | undefined;
   byFn: Map<FunctionInfo, CallInfo[]>;
   /** Modules the lists refer to (targets, offloaded callables, property getters). */
   refs: Set<string>;
@@ -114,6 +119,9 @@ interface ModuleCalls {
   /** The last graph (see CallGraph.gen) that asked for one of the lists. */
   used?: number;
 }
+
+/** ModuleCalls.refs of a graph no later one carries from: never added to (callsOf notes refs only for a carryable graph). */
+const NO_REFS: Set<string> = new Set();
 
 /** Numbers the graphs of runs (see ModuleCalls.used). */
 let graphs = 0;
@@ -320,7 +328,7 @@ export class CallGraph {
         let holds = true;
         for (const c of list) if (calls[c.site.id] !== c.site || !carry(fn, c)) { holds = false; break; }
         if (!holds) { pairs.length = mark; changed.add(fn); continue; }
-        for (const c of list) { next.sites[c.site.id] = c; if (firesEvents(c)) next.fires = true; }
+        for (const c of list) { next.sites![c.site.id] = c; if (firesEvents(c)) next.fires = true; }
         for (let i = mark + 1; i < pairs.length; i += 2) next.refs.add((pairs[i] as FunctionRef).mod.model.module);
         next.byFn.set(fn, list);
         kept++;
@@ -376,7 +384,7 @@ export class CallGraph {
   callsOf(ref: FunctionRef): readonly CallInfo[] {
     const key = ref.mod.model.module;
     let memo = this.calls.get(key);
-    if (!memo) this.calls.set(key, (memo = { sites: new Array(ref.mod.model.calls.length), byFn: new Map(), refs: new Set() }));
+    if (!memo) this.calls.set(key, (memo = this.modulesAt ? { sites: new Array(ref.mod.model.calls.length), byFn: new Map(), refs: new Set() } : { sites: undefined, byFn: new Map(), refs: NO_REFS }));
     memo.used = this.gen;
     const known = memo.byFn.get(ref.fn);
     if (known) return known;
@@ -385,7 +393,10 @@ export class CallGraph {
     let out: CallInfo[];
     const calls = ref.mod.model.calls;
     out = new Array<CallInfo>(ids.length);
-    if (ids.length && sites[ids[0]] === undefined) {
+    if (!sites) {
+      for (let k = 0; k < ids.length; k++) out[k] = this.classify(ref.mod, calls[ids[k]]);
+      awaitedUseWins(out);
+    } else if (ids.length && sites[ids[0]] === undefined) {
       for (let k = 0; k < ids.length; k++) sites[ids[k]] = this.classify(ref.mod, calls[ids[k]]);
       for (let k = 0; k < ids.length; k++) out[k] = sites[ids[k]]!;
       awaitedUseWins(out);
