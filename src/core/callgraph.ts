@@ -849,6 +849,10 @@ export class CallGraph {
     // Kept on the CallInfo: each belongs to this graph (see callsOf), and a WeakMap costs more per ask.
     let out = c.edges;
     if (out) return out;
+    const kind = c.kind;
+    // Only a local call has a target (syncTarget) and only a rule hit or awaited I/O fires events
+    // (firesEvents): the other three in four of the sites have no edge but property reads.
+    if (kind !== 'local' && kind !== 'rule' && kind !== 'async-io' && !c.props) return NO_EDGES;
     const t = this.syncTarget(c);
     const listeners = this.listenersOf(c);
     const props = c.props;
