@@ -104,6 +104,9 @@ interface NameFacts {
   cpu?: CostKind;
 }
 
+/** The NameFacts of a name with none (callers only read it; not frozen: the same shape as factsOf's records). */
+const NO_FACTS: NameFacts = { fn: undefined, rule: undefined, off: undefined, cbArg: undefined, cls: undefined, io: undefined, cpu: undefined };
+
 interface ModuleCalls {
   /**
    * The module's classified sites by id, for a graph a later one may carry from (see carryable):
@@ -576,6 +579,8 @@ export class CallGraph {
       io: asyncIoKind(canonical),
       cpu: cpuOnlyKind(canonical),
     };
+    // Most names have no fact (a builtin, a library call no table lists): one shared record for them all.
+    if (f.fn === undefined && f.rule === undefined && f.off === undefined && f.cbArg === undefined && f.cls === undefined && f.io === undefined && f.cpu === undefined) f = NO_FACTS;
     this.nameFacts.set(canonical, f);
     return f;
   }
