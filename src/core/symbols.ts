@@ -620,7 +620,7 @@ export class SymbolIndex {
     if (this.watched.size) return this.basesOf(c);
     const hit = this.basesMemo.get(c.cls);
     if (hit && hit.mod === c.mod && !this.anyBusy(hit.raws)) return hit.bases;
-    const raws: string[] = [];
+    const raws: string[] = new Array(c.cls.bases.length);
     const bases = this.basesOf(c, raws);
     if (!this.anyBusy(raws)) this.basesMemo.set(c.cls, { mod: c.mod, bases, raws });
     return bases;
@@ -645,16 +645,25 @@ export class SymbolIndex {
     return false;
   }
 
-  /** `raws`: gets each base's resolved name, before canonicalize. */
+  /**
+   * The canonical names of the class's bases; with `raws` (as long as the bases' list), the resolved
+   * names before canonicalize in its first places, cut to their number. Both made at their final
+   * length: arrays grown by push keep room for 16 elements, and the memo keeps them for the run.
+   */
   private basesOf(c: ClassRef, raws?: string[]): string[] {
-    const out: string[] = [];
-    for (const b of c.cls.bases) {
+    const list = c.cls.bases;
+    const out: string[] = new Array(list.length);
+    let n = 0;
+    for (let i = 0; i < list.length; i++) {
+      const b = list[i];
       // `class Users(Repository[User, UserRow])`: the base is `Repository`.
       const r = c.mod.resolver.resolve(b.k === 'sub' ? b.o : b);
       if (!r) continue;
-      raws?.push(r);
-      out.push(this.canonicalize(r));
+      if (raws) raws[n] = r;
+      out[n++] = this.canonicalize(r);
     }
+    out.length = n;
+    if (raws) raws.length = n;
     return out;
   }
 

@@ -59,6 +59,8 @@ export class FastApiModel {
         }
       }
     }
+    // Dependency lists grow by push (room for 16 elements each) and are kept with the model: copied to their length.
+    this.roles.forEach((r) => { if (r.deps.length) r.deps = r.deps.slice(); });
   }
 
   /**
@@ -288,9 +290,15 @@ export class FastApiModel {
       const calls = mod.model.calls;
       for (let i = 0; i < calls.length; i++) {
         const c = calls[i];
-        if (ROLE_CALLS.has(lastName(c.callee)) || isDecoratorCall(c)) candidates.push(c);
-        if (c.callee.k !== 'attr' || c.callee.a !== 'include_router' || !c.args[0]) continue;
-        const parent = mod.resolver.resolve(c.callee.o);
+        // By the callee's kind: a name or attribute in ROLE_CALLS (as lastName gives it), a call
+        // (isDecoratorCall), or `x.include_router(...)`; one read of the callee per site.
+        const f = c.callee;
+        if (f.k === 'name') { if (ROLE_CALLS.has(f.n)) candidates.push(c); continue; }
+        if (f.k === 'call') { if (isDecoratorCall(c)) candidates.push(c); continue; }
+        if (f.k !== 'attr') continue;
+        if (ROLE_CALLS.has(f.a)) candidates.push(c);
+        if (f.a !== 'include_router' || !c.args[0]) continue;
+        const parent = mod.resolver.resolve(f.o);
         const child = mod.resolver.resolve(c.args[0]);
         if (!parent || !child) continue;
         const prefix = c.kw.prefix && c.kw.prefix.k === 'str' ? c.kw.prefix.v : '';
