@@ -1483,7 +1483,7 @@ class Run {
         }
       });
     }
-    this.loopChecks(); (globalThis as any).__f16snap?.();
+    this.loopChecks();
     for (const k of kept) { this.findings.push(...k.findings); handlers.push(...k.handlers); }
     // By file as localeCompare orders the paths: ranked once per distinct path, not compared per step of the sorts.
     const rank = fileRanks(this.findings, handlers);
