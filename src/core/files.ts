@@ -235,18 +235,22 @@ export class SourceBatches<T> {
   /** Files read since the last batch was decoded, in order; a plain file's bytes are at [at, end) of the buffer. */
   private queue: (BatchedSource<T> & { end: number })[] = [];
   private plain = 0;
+  /** The buffer this batch's files are read into: the process's (batchBuffer), or this scan's own while another holds that. */
+  private buf: Buffer | undefined;
+  private spare: Buffer | undefined;
 
   constructor(private readonly maxBytes = MAX_FILE_BYTES, private readonly minBytes = BATCH_MIN_BYTES) {}
 
   /** Reads a file; returns the files whose texts are ready (none while a batch fills), in the order they were added. */
   add(key: T, abs: string, display: string): BatchedSource<T>[] {
-    batchBuffer ??= Buffer.allocUnsafeSlow(BATCH_BUFFER_BYTES);
-    const read = readRegularFile(abs, { maxBytes: this.maxBytes, scratch: batchBuffer.subarray(this.used) });
+    if (this.used === 0) this.buf = this.claim();
+    const buf = this.buf!;
+    const read = readRegularFile(abs, { maxBytes: this.maxBytes, scratch: buf.subarray(this.used) });
     if (read.error !== undefined) {
       const message = read.reason === 'too-large' ? `${read.error} (--max-file-size)` : read.error;
       this.queue.push({ key, note: { file: display, kind: 'skipped', message, failed: true }, at: -1, end: -1 });
-    } else if (read.buf.buffer === batchBuffer.buffer && isPlain(read.buf)) {
-      const at = read.buf.byteOffset - batchBuffer.byteOffset;
+    } else if (read.buf.buffer === buf.buffer && isPlain(read.buf)) {
+      const at = read.buf.byteOffset - buf.byteOffset;
       this.used = at + read.buf.length;
       this.queue.push({ key, at, end: this.used });
       this.plain++;
@@ -264,12 +268,24 @@ export class SourceBatches<T> {
     return this.take();
   }
 
+  /**
+   * The buffer for a new batch: the process's, unless another SourceBatches holds files in it whose
+   * batch is not decoded yet (two scans at once: scanPaths yields in its read loop), which this one's
+   * reads would overwrite; then a buffer of this one's own.
+   */
+  private claim(): Buffer {
+    const holder = batchHolder?.deref();
+    if (holder !== undefined && holder !== this && holder.used > 0 && holder.buf === batchBuffer) return (this.spare ??= Buffer.allocUnsafeSlow(BATCH_BUFFER_BYTES));
+    if (holder !== this) batchHolder = new WeakRef(this as SourceBatches<unknown>);
+    return (batchBuffer ??= Buffer.allocUnsafeSlow(BATCH_BUFFER_BYTES));
+  }
+
   private take(): BatchedSource<T>[] {
     const out = this.queue;
     this.queue = [];
     if (this.plain) {
       // ASCII: its latin-1 reading is its UTF-8 one, and a one-byte string is a copy of the bytes.
-      const batch: TextBatch = { text: batchBuffer!.toString('latin1', 0, this.used) };
+      const batch: TextBatch = { text: this.buf!.toString('latin1', 0, this.used) };
       for (const q of out) {
         if (q.at >= 0) { q.decoded = { text: batch.text.slice(q.at, q.end), encoding: 'utf-8', bom: false }; q.batch = batch; }
       }
@@ -289,6 +305,8 @@ export const BATCH_MIN_BYTES = 1032 * 1024;
  */
 const BATCH_BUFFER_BYTES = 2 * 1024 * 1024;
 let batchBuffer: Buffer | undefined;
+/** The SourceBatches that last took batchBuffer for a batch (see SourceBatches.claim). */
+let batchHolder: WeakRef<SourceBatches<unknown>> | undefined;
 
 /** Bytes decode() reads as UTF-8 without BOM or note, and whose latin-1 reading is the same text. */
 function isPlain(buf: Buffer): boolean {

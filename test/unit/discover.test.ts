@@ -155,3 +155,31 @@ describe('SourceBatches: a batch scan decodes plain files a batch at a time', ()
     assert.deepEqual(batches.end(), []);
   });
 });
+
+describe('SourceBatches: two at once (two scans in one process)', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'loopwise-batch2-')); });
+  afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  it('gives each its own files\' texts when their reads interleave (scanPaths yields in its read loop)', () => {
+    const a = new SourceBatches<string>();
+    const b = new SourceBatches<string>();
+    const got: [string, string | undefined][] = [];
+    for (let i = 0; i < 4; i++) {
+      writeFileSync(join(dir, `a${i}.py`), `a${i} = ${'1'.repeat(i + 1)}\n`);
+      writeFileSync(join(dir, `b${i}.py`), `b${i} = ${'2'.repeat(5 - i)}\n`);
+      // A file that is not plain now and then: decoded at once, through the buffer.
+      if (i === 2) writeFileSync(join(dir, `b${i}.py`), `b${i} = "\u00e9"\n`);
+      for (const r of a.add(`a${i}.py`, join(dir, `a${i}.py`), `a${i}.py`)) got.push([r.key, r.decoded?.text]);
+      for (const r of b.add(`b${i}.py`, join(dir, `b${i}.py`), `b${i}.py`)) got.push([r.key, r.decoded?.text]);
+    }
+    for (const r of [...a.end(), ...b.end()]) got.push([r.key, r.decoded?.text]);
+    got.sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    const want = got.map(([key]) => [key, readSource(join(dir, key), key).decoded?.text] as [string, string | undefined]);
+    assert.equal(got.length, 8);
+    assert.deepEqual(got, want);
+    // A third, after both: the process's buffer again, its texts its own.
+    const c = new SourceBatches<string>();
+    assert.deepEqual([...c.add('a0.py', join(dir, 'a0.py'), 'a0.py'), ...c.end()].map((r) => r.decoded?.text), ['a0 = 1\n']);
+  });
+});
