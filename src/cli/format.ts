@@ -92,11 +92,19 @@ export function* jsonChunks(r: ScanResult, lineStartsOf: (file: string) => Array
     sink.ascii('[');
     // Deferred fixes (fixesFiller): made for each file's findings just before they are written, and
     // garbage once they are (never kept on the findings, so never promoted by the GC with them).
-    const fixesAt = fixCursor(r.findings, fill);
+    let runStart = 0;
+    let runEnd = 0;
+    let runFixes: Fix[][] | undefined;
     for (let i = 0; i < r.findings.length; i++) {
       const f = r.findings[i];
+      if (fill && i >= runEnd) {
+        runStart = i;
+        runEnd = i + 1;
+        while (runEnd < r.findings.length && r.findings[runEnd].file === f.file) runEnd++;
+        runFixes = fill(r.findings.slice(runStart, runEnd));
+      }
       sink.ascii(i ? ',\n    ' : '\n    ');
-      sink.finding(f, lineStartsOf(f.file), fixesAt(i));
+      sink.finding(f, lineStartsOf(f.file), runFixes ? runFixes[i - runStart] : f.fixes);
       yield* sink.take();
     }
     sink.ascii('\n  ]');
@@ -452,10 +460,18 @@ function* jsonParts(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<num
     yield '[';
     // Deferred fixes (fixesFiller): made for each file's findings just before they are written, and
     // garbage once they are (never kept on the findings, so never promoted by the GC with them).
-    const fixesAt = fixCursor(r.findings, fill);
+    let runStart = 0;
+    let runEnd = 0;
+    let runFixes: Fix[][] | undefined;
     for (let i = 0; i < r.findings.length; i++) {
       const f = r.findings[i];
-      const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file), fixesAt(i))] }, null, 2);
+      if (fill && i >= runEnd) {
+        runStart = i;
+        runEnd = i + 1;
+        while (runEnd < r.findings.length && r.findings[runEnd].file === f.file) runEnd++;
+        runFixes = fill(r.findings.slice(runStart, runEnd));
+      }
+      const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file), runFixes ? runFixes[i - runStart] : f.fixes)] }, null, 2);
       if (i) yield ',';
       yield s.slice(PIECE_HEAD.length, s.length - PIECE_TAIL.length);
     }
@@ -612,24 +628,4 @@ export function toGitlab(r: ScanResult): unknown[] {
       location: { path: f.file, lines: { begin: f.line, end: f.endLine } },
     };
   });
-}
-
-/**
- * The fixes of findings[i], asked in increasing i: with a filler, made for each file's run of findings
- * when its first is asked (and garbage once the run is written); without one, the findings' own.
- */
-function fixCursor(findings: Finding[], fill: ((list: Finding[]) => Fix[][]) | undefined): (i: number) => Fix[] | undefined {
-  let runStart = 0;
-  let runEnd = 0;
-  let runFixes: Fix[][] | undefined;
-  return (i) => {
-    if (!fill) return findings[i].fixes;
-    if (i >= runEnd) {
-      runStart = i;
-      runEnd = i + 1;
-      while (runEnd < findings.length && findings[runEnd].file === findings[i].file) runEnd++;
-      runFixes = fill(findings.slice(runStart, runEnd));
-    }
-    return runFixes![i - runStart];
-  };
 }
