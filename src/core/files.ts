@@ -199,11 +199,18 @@ let scratch: Buffer | undefined;
 export function readSource(abs: string, display: string, maxBytes = MAX_FILE_BYTES): { decoded?: DecodedText; note?: FileNote } {
   scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES);
   const read = readRegularFile(abs, { maxBytes, scratch });
-  if (read.error !== undefined) {
-    const message = read.reason === 'too-large' ? `${read.error} (--max-file-size)` : read.error;
-    return { note: { file: display, kind: 'skipped', message, failed: true } };
-  }
-  const decoded = decode(read.buf);
+  return read.error !== undefined ? { note: unreadNote(read, display) } : decodeWithNote(read.buf, display);
+}
+
+/** The `failed` note of a file readRegularFile refused. */
+function unreadNote(read: { error: string; reason?: string }, display: string): FileNote {
+  const message = read.reason === 'too-large' ? `${read.error} (--max-file-size)` : read.error;
+  return { file: display, kind: 'skipped', message, failed: true };
+}
+
+/** A file's bytes decoded, with the note readSource gives them (binary: skipped; an encoding fallback). */
+function decodeWithNote(buf: Buffer, display: string): { decoded?: DecodedText; note?: FileNote } {
+  const decoded = decode(buf);
   if (!decoded) return { note: { file: display, kind: 'skipped', message: 'binary file (contains NUL bytes)' } };
   return { decoded, note: decoded.note ? { file: display, kind: 'encoding', message: decoded.note } : undefined };
 }
@@ -247,8 +254,7 @@ export class SourceBatches<T> {
     const buf = this.buf!;
     const read = readRegularFile(abs, { maxBytes: this.maxBytes, scratch: buf.subarray(this.used) });
     if (read.error !== undefined) {
-      const message = read.reason === 'too-large' ? `${read.error} (--max-file-size)` : read.error;
-      this.queue.push({ key, note: { file: display, kind: 'skipped', message, failed: true }, at: -1, end: -1 });
+      this.queue.push({ key, note: unreadNote(read, display), at: -1, end: -1 });
     } else if (read.buf.buffer === buf.buffer && isPlain(read.buf)) {
       const at = read.buf.byteOffset - buf.byteOffset;
       this.used = at + read.buf.length;
@@ -256,9 +262,7 @@ export class SourceBatches<T> {
       this.plain++;
     } else {
       // Decoded now, into a string of its own (the buffer past `used` is free again).
-      const decoded = decode(read.buf);
-      const note: FileNote | undefined = !decoded ? { file: display, kind: 'skipped', message: 'binary file (contains NUL bytes)' } : decoded.note ? { file: display, kind: 'encoding', message: decoded.note } : undefined;
-      this.queue.push({ key, decoded, note, at: -1, end: -1 });
+      this.queue.push({ key, ...decodeWithNote(read.buf, display), at: -1, end: -1 });
     }
     return this.used >= this.minBytes || !this.plain ? this.take() : [];
   }

@@ -75,103 +75,18 @@ export function lastBound(v: Bound): Binding {
   return isList(v) ? v[v.length - 1] : v;
 }
 
-/** Up to this many names, a scope's bindings are a list of pairs searched in order; beyond, a Map. */
-const SMALL_BINDINGS = 8;
-const NO_PAIRS: readonly (string | Bound)[] = Object.freeze([]);
-
-/**
- * A scope's bindings by name, in the order the names were first bound: the part of Map's interface
- * the readers use (get, has, set, size, values, forEach, iteration of [name, bindings]). A Map costs 184 bytes
- * empty and 296 with 5-8 names; most scopes bind 1-4 names (a comprehension's target, a function's
- * parameters), so up to SMALL_BINDINGS names they are one array of exactly its pairs
- * ([name0, bound0, name1, bound1, ...], 64 bytes for one name); a larger scope holds a Map.
- */
-export class Bindings {
-  private d: (string | Bound)[] | Map<string, Bound> = NO_PAIRS as (string | Bound)[];
-
-  get size(): number {
-    const d = this.d;
-    return Array.isArray(d) ? d.length >> 1 : d.size;
-  }
-
-  get(name: string): Bound | undefined {
-    const d = this.d;
-    if (!Array.isArray(d)) return d.get(name);
-    for (let i = 0; i < d.length; i += 2) if (d[i] === name) return d[i + 1] as Bound;
-    return undefined;
-  }
-
-  has(name: string): boolean {
-    return this.get(name) !== undefined;
-  }
-
-  set(name: string, v: Bound): this {
-    const d = this.d;
-    if (!Array.isArray(d)) { d.set(name, v); return this; }
-    for (let i = 0; i < d.length; i += 2) if (d[i] === name) { d[i + 1] = v; return this; }
-    const n = d.length;
-    if (n >= SMALL_BINDINGS * 2) {
-      const m = new Map<string, Bound>();
-      for (let i = 0; i < n; i += 2) m.set(d[i] as string, d[i + 1] as Bound);
-      m.set(name, v);
-      this.d = m;
-      return this;
-    }
-    // A copy one pair longer: exactly sized (an array grown by push keeps spare room).
-    const a = new Array<string | Bound>(n + 2);
-    for (let i = 0; i < n; i++) a[i] = d[i];
-    a[n] = name;
-    a[n + 1] = v;
-    this.d = a;
-    return this;
-  }
-
-  *values(): IterableIterator<Bound> {
-    const d = this.d;
-    if (!Array.isArray(d)) { yield* d.values(); return; }
-    for (let i = 1; i < d.length; i += 2) yield d[i] as Bound;
-  }
-
-  *entries(): IterableIterator<[string, Bound]> {
-    const d = this.d;
-    if (!Array.isArray(d)) { yield* d.entries(); return; }
-    for (let i = 0; i < d.length; i += 2) yield [d[i] as string, d[i + 1] as Bound];
-  }
-
-  [Symbol.iterator](): IterableIterator<[string, Bound]> {
-    return this.entries();
-  }
-
-  /** Replaces each list of bindings by a copy of its exact length (compactModel): no iterator or entry array per name. */
-  trimLists(): void {
-    const d = this.d;
-    if (Array.isArray(d)) {
-      for (let i = 1; i < d.length; i += 2) { const v = d[i]; if (Array.isArray(v)) d[i] = v.slice(); }
-      return;
-    }
-    d.forEach((v, name) => { if (Array.isArray(v)) d.set(name, v.slice()); });
-  }
-
-  /** Map's forEach: no iterator or entry array per name (hot readers run in the bundle's unoptimised code). */
-  forEach(fn: (v: Bound, name: string) => void): void {
-    const d = this.d;
-    if (!Array.isArray(d)) { d.forEach(fn); return; }
-    for (let i = 0; i < d.length; i += 2) fn(d[i + 1] as Bound, d[i] as string);
-  }
-}
-
-/** Up to this many keys, a SmallMap is a list of pairs; beyond, a Map. */
+/** Up to this many keys, a PairMap is one array of its pairs searched in order; beyond, a Map. */
 const SMALL_MAP = 8;
+const NO_PAIRS: readonly unknown[] = Object.freeze([]);
 
 /**
- * A map with few keys (a class's methods, attributes and their annotations; a loop's derived names):
- * the part of Map's interface the readers use, kept as Bindings keeps a scope's names, an exactly
- * sized array of pairs (empty: a shared frozen one), a Map beyond SMALL_MAP keys. A Map took 184
- * bytes empty or with up to four keys; this 32 empty, 96 with one key. As JSON, its entries (as the
- * replacers of parts.ts and analyzer.ts wrote a Map).
+ * A map by name with few keys: the part of Map's interface the readers use (get, has, set, size,
+ * keys, values, entries, forEach, iteration). A Map costs 184 bytes empty or with up to four keys,
+ * 296 with 5-8; up to SMALL_MAP keys this is one array of exactly its pairs ([key0, v0, key1, v1, ...]:
+ * 64 bytes for one key; empty, a shared frozen one), beyond a Map. Values are never undefined.
  */
-export class SmallMap<V> {
-  private d: (string | V)[] | Map<string, V> = NO_PAIRS as (string | V)[];
+class PairMap<V> {
+  protected d: (string | V)[] | Map<string, V> = NO_PAIRS as (string | V)[];
 
   get size(): number {
     const d = this.d;
@@ -186,10 +101,7 @@ export class SmallMap<V> {
   }
 
   has(key: string): boolean {
-    const d = this.d;
-    if (!Array.isArray(d)) return d.has(key);
-    for (let i = 0; i < d.length; i += 2) if (d[i] === key) return true;
-    return false;
+    return this.get(key) !== undefined;
   }
 
   set(key: string, v: V): this {
@@ -204,6 +116,7 @@ export class SmallMap<V> {
       this.d = m;
       return this;
     }
+    // A copy one pair longer: exactly sized (an array grown by push keeps spare room).
     const a = new Array<string | V>(n + 2);
     for (let i = 0; i < n; i++) a[i] = d[i];
     a[n] = key;
@@ -234,6 +147,36 @@ export class SmallMap<V> {
     return this.entries();
   }
 
+  /** Map's forEach: no iterator or entry array per key (hot readers run in the bundle's unoptimised code). */
+  forEach(fn: (v: V, key: string) => void): void {
+    const d = this.d;
+    if (!Array.isArray(d)) { d.forEach(fn); return; }
+    for (let i = 0; i < d.length; i += 2) fn(d[i + 1] as V, d[i] as string);
+  }
+}
+
+/**
+ * A scope's bindings by name, in the order the names were first bound (a PairMap: most scopes bind
+ * 1-4 names, a comprehension's target, a function's parameters).
+ */
+export class Bindings extends PairMap<Bound> {
+  /** Replaces each list of bindings by a copy of its exact length (compactModel): no iterator or entry array per name. */
+  trimLists(): void {
+    const d = this.d;
+    if (Array.isArray(d)) {
+      for (let i = 1; i < d.length; i += 2) { const v = d[i]; if (Array.isArray(v)) d[i] = v.slice(); }
+      return;
+    }
+    d.forEach((v, name) => { if (Array.isArray(v)) d.set(name, v.slice()); });
+  }
+}
+
+/**
+ * A PairMap for a class's methods, attributes and their annotations and a loop's derived names (a Map
+ * took 184 bytes empty or with up to four keys; this 32 empty, 96 with one key). As JSON, its entries
+ * (as the replacers of parts.ts and analyzer.ts wrote a Map).
+ */
+export class SmallMap<V> extends PairMap<V> {
   toJSON(): [string, V][] {
     return [...this.entries()];
   }
