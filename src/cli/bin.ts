@@ -5,13 +5,14 @@
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { bundlePath, loadBundle } from './launch';
-import { BATCH_V8_FLAGS, FREEZE_YOUNG, SERVER_V8_FLAGS, THAW_YOUNG, BATCH_HEAP_ENV } from './v8flags';
+import { batchV8Flags, FREEZE_YOUNG, runsPreloads, SERVER_V8_FLAGS, THAW_YOUNG, BATCH_HEAP_ENV } from './v8flags';
 import { LIFTOFF_ENV, WASM_TIER_UP } from '../core/batchHeap';
 import { startEarlyWorkers } from '../core/earlyWorkers';
 
 const command = process.argv[2];
 const batch = command !== 'server';
-for (const flag of batch ? BATCH_V8_FLAGS : SERVER_V8_FLAGS) setFlagsFromString(flag);
+const preloaded = runsPreloads();
+for (const flag of batch ? batchV8Flags(preloaded) : SERVER_V8_FLAGS) setFlagsFromString(flag);
 // A scan of a folder starts its worker threads now (core/earlyWorkers.ts): their start overlaps
 // with loading the bundle and walking the tree. They load their own bundle once the scan knows it
 // uses them, long after the flags below are set.
@@ -27,7 +28,8 @@ if (batch && process.env[BATCH_HEAP_ENV] !== '0') {
 const { saveCache } = bundle;
 // The cache is made under the flags it was loaded with (V8 refuses a cache made under others).
 // A small scan parsed on Liftoff only (core/batchHeap.ts liftoffForSmallScan): set back too.
-if (saveCache && (command === 'scan' || command === 'fix')) {
+// A run with a preload sets other flags (batchV8Flags): its cache would be refused by every plain run.
+if (saveCache && !preloaded && (command === 'scan' || command === 'fix')) {
   process.once('exit', () => {
     setFlagsFromString(THAW_YOUNG);
     if (process.env[LIFTOFF_ENV] === '1') setFlagsFromString(WASM_TIER_UP);

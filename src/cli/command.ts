@@ -7,7 +7,7 @@ import { InputError } from '../core/files';
 import { type CommandSpec, helpText, UsageError } from './args';
 import type { ByteWriter } from './scan';
 import { VERSION } from './version';
-import { BATCH_V8_FLAGS, SERVER_V8_FLAGS } from './v8flags';
+import { batchV8Flags, SERVER_V8_FLAGS } from './v8flags';
 
 export type Command = (argv: string[], out: (s: string) => void, err: (s: string) => void) => Promise<number>;
 
@@ -51,7 +51,7 @@ export const stdoutWriter: ByteWriter = Object.assign((s: string) => { process.s
 /** `loopwise ...` from the command line, once a bundle is loaded (bin.ts): `main` runs process.argv's command. */
 export function startCli(main: (argv: string[]) => Promise<number>): void {
   const server = process.argv[2] === 'server';
-  for (const flag of server ? SERVER_V8_FLAGS : BATCH_V8_FLAGS) setFlagsFromString(flag);
+  for (const flag of server ? SERVER_V8_FLAGS : batchV8Flags()) setFlagsFromString(flag);
   // `loopwise scan | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
   main(process.argv.slice(2)).then((code) => {

@@ -15,7 +15,32 @@ import { BATCH_HEAP_ENV, FREEZE_YOUNG } from '../core/batchHeap';
  * the launcher (launch.ts) sets them before it compiles the bundle: V8's code cache is only valid
  * under the flags it was made with.
  */
-export const BATCH_V8_FLAGS = ['--interrupt-budget=500000', '--max-inlined-bytecode-size=100'];
+export const BATCH_V8_FLAGS: readonly string[] = ['--interrupt-budget=500000', '--max-inlined-bytecode-size=100'];
+
+/** The inlining limit of BATCH_V8_FLAGS: set only when no code ran before the launcher (see batchV8Flags). */
+const INLINE_LIMIT = '--max-inlined-bytecode-size=100';
+
+/**
+ * Whether Node runs code of someone else's before the launcher: `--require` / `-r`, `--import`,
+ * `--loader` / `--experimental-loader`, on the command line or in NODE_OPTIONS (an APM agent, tsx, a
+ * test runner's hooks).
+ */
+export function runsPreloads(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): boolean {
+  const preload = /^(?:-r|--require|--import|--loader|--experimental-loader)(?:=|$)/;
+  return execArgv.some((a) => preload.test(a)) || nodeOptions.split(/\s+/).some((a) => preload.test(a));
+}
+
+/**
+ * BATCH_V8_FLAGS for this process. A preload's code can be hot by the time the launcher runs, with
+ * TurboFan compiles of it in flight on V8's background threads; a compile that picked a callee to
+ * inline under V8's limit (460 bytes of bytecode) and checks it again after the launcher lowered the
+ * limit to 100 aborts the process (V8's "Check failed: inlineability == kHasOptimizationDisabled";
+ * seen in ~1 of 6 scans run with NODE_OPTIONS="--import tsx", never in plain runs). With a preload the
+ * limit is left at V8's default; the other flags change nothing a compile in flight reads twice.
+ */
+export function batchV8Flags(preloaded = runsPreloads()): readonly string[] {
+  return preloaded ? BATCH_V8_FLAGS.filter((f) => f !== INLINE_LIMIT) : BATCH_V8_FLAGS;
+}
 
 /**
  * V8 flags for the language server. After each full GC V8 lets the old generation grow to up to 4x

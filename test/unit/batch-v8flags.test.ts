@@ -4,7 +4,10 @@
 // 250-byte callee with the flags, and does without them.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { BATCH_V8_FLAGS } from '../../src/cli/v8flags';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BATCH_V8_FLAGS, batchV8Flags, runsPreloads } from '../../src/cli/v8flags';
 
 const child = `
   const v8 = require('node:v8');
@@ -23,6 +26,9 @@ const child = `
   caller(a); caller(a);
   %OptimizeFunctionOnNextCall(caller); caller(a);`;
 
+/** The probe above as a preload that runs at the process's exit, after the launcher set its flags. */
+const probeAtExit = `process.on('exit', () => { require('node:v8').setFlagsFromString('--trace-turbo-inlining'); eval(${JSON.stringify(child.replace("for (const f of JSON.parse(process.argv[1])) v8.setFlagsFromString(f);", ''))}); });`;
+
 function run(flags: readonly string[]): { inlined: boolean; stderr: string } {
   const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--trace-turbo-inlining', '-e', child, JSON.stringify(flags)], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
@@ -36,5 +42,42 @@ describe('batch V8 flags', () => {
     assert.equal(withFlags.stderr, '', `V8 rejected a flag: ${withFlags.stderr}`);
     assert.equal(withFlags.inlined, false, `inlined with ${BATCH_V8_FLAGS.join(' ')}`);
     assert.equal(run([]).inlined, true, 'control: V8 inlines it by default');
+  });
+
+  it('are told a preload from the command line or NODE_OPTIONS', () => {
+    assert.equal(runsPreloads([], ''), false);
+    assert.equal(runsPreloads(['--max-old-space-size=4096', '--enable-source-maps'], '--inspect'), false);
+    assert.equal(runsPreloads(['--import', 'tsx'], ''), true);
+    assert.equal(runsPreloads(['-r', 'dd-trace/init'], ''), true);
+    assert.equal(runsPreloads(['--require=./apm.js'], ''), true);
+    assert.equal(runsPreloads([], '--max-old-space-size=4096 --import=tsx'), true);
+    assert.equal(runsPreloads([], '  --experimental-loader ./hooks.mjs'), true);
+    assert.equal(runsPreloads([], '--loader=ts-node/esm'), true);
+    assert.equal(runsPreloads([], '--requires-nothing --imports'), false);
+    assert.deepEqual(batchV8Flags(false), BATCH_V8_FLAGS);
+    assert.deepEqual(batchV8Flags(true), BATCH_V8_FLAGS.filter((f) => !f.startsWith('--max-inlined-bytecode-size')));
+    assert.ok(batchV8Flags(true).length > 0 && batchV8Flags(true).length < BATCH_V8_FLAGS.length);
+  });
+
+  it('leave V8\'s inlining limit alone in a CLI run after a preload (a TurboFan compile in flight across the change aborts the process)', function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'lw-preload-'));
+    try {
+      const probe = join(dir, 'probe.cjs');
+      writeFileSync(probe, probeAtExit);
+      writeFileSync(join(dir, 'app.py'), 'import time\n\nasync def handler():\n    time.sleep(1)\n');
+      const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+      const scan = (preload: boolean) => spawnSync(process.execPath, ['--allow-natives-syntax', ...(preload ? ['--require', probe] : []), cli, 'scan', dir, '--format', 'json', '--exit-zero', '--no-config'], { encoding: 'utf8' });
+      const r = scan(true);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /"LW\d+"/, 'the scan ran and reported');
+      assert.match(r.stdout, /consider(ing)? .*middle/i, 'the probe ran after the scan');
+      assert.match(r.stdout, /Inlining .*middle/, 'the 250-byte callee is inlined: the launcher left the limit alone');
+      // The same probe with the flags of a plain run (the launcher's, set at run time): not inlined.
+      assert.equal(run(batchV8Flags(false)).inlined, false);
+      assert.equal(scan(false).status, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
