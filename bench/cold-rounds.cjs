@@ -24,7 +24,7 @@ const gnuTime = existsSync('/usr/bin/time');
  * the command fails.
  */
 function run(cmd, args, outFile) {
-  const argv = gnuTime ? ['-f', '__RSS_KB=%M __CPU_S=%U+%S', cmd, ...args] : args;
+  const argv = gnuTime ? ['-f', '__RSS_KB=%M __CPU_S=%U+%S __IN=%I __MAJ=%F', cmd, ...args] : args;
   return new Promise((resolve, reject) => {
     const fd = openSync(outFile, 'w');
     const start = performance.now();
@@ -46,7 +46,8 @@ function run(cmd, args, outFile) {
       const m = /__RSS_KB=(\d+)/.exec(stderr);
       if (m) peak = Number(m[1]);
       const c = /__CPU_S=([\d.]+)\+([\d.]+)/.exec(stderr);
-      resolve({ ms, peakRssMb: Math.round(peak / 102.4) / 10, cpuMs: c ? Math.round((Number(c[1]) + Number(c[2])) * 1000) : undefined });
+      const io = /__IN=(\d+) __MAJ=(\d+)/.exec(stderr);
+      resolve({ ms, peakRssMb: Math.round(peak / 102.4) / 10, cpuMs: c ? Math.round((Number(c[1]) + Number(c[2])) * 1000) : undefined, ...(io ? { diskReadKb: Number(io[1]) / 2, majorFaults: Number(io[2]) } : {}) });
     });
   });
 }

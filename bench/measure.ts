@@ -32,14 +32,18 @@ export function serverV8Flags(): string[] {
   return flags;
 }
 
-/** One cold run: wall time (ms), peak RSS (MB) and CPU time (ms, all threads; GNU time only, else undefined). */
-export interface ColdSample { ms: number; peakRssMb: number; cpuMs?: number }
+/**
+ * One cold run: wall time (ms), peak RSS (MB), and with GNU time the CPU time (ms, all threads), the
+ * kilobytes read from disk (not from the page cache) and the major page faults.
+ */
+export interface ColdSample { ms: number; peakRssMb: number; cpuMs?: number; diskReadKb?: number; majorFaults?: number }
 
 /**
  * Cold processes in rounds (bench/cold-rounds.cjs): every command once unmeasured (the file cache), then
  * `runs` rounds that run each command once, in an order rotated from round to round, so that a change
  * of the machine's speed hits them alike. Returns each command's samples in round order, the first
- * round's standard output of each, and the CPU the harness process itself used during the rounds.
+ * round's standard output of each, the CPU the harness process used during the rounds (harnessCpuMs)
+ * and the CPU this process used meanwhile (callerCpuMs), all of its threads.
  *
  * The rounds run in a small process of their own while this one waits in spawnSync, as a shell waits:
  * run from the bench process after its in-process sections (a ~800 MB heap), the scans took more CPU
@@ -47,16 +51,19 @@ export interface ColdSample { ms: number; peakRssMb: number; cpuMs?: number }
  * goes to a file, never through a pipe into a parent that would spend CPU taking it in while the
  * scan runs (an 11 MB JSON report cost the bench ~340 ms of CPU per scan: session 15).
  */
-export function coldRounds(commands: [string, string[]][], runs: number): { samples: ColdSample[][]; stdout: string[]; harnessCpuMs: number } {
+export function coldRounds(commands: [string, string[]][], runs: number): { samples: ColdSample[][]; stdout: string[]; harnessCpuMs: number; callerCpuMs: number } {
   const dir = mkdtempSync(join(tmpdir(), 'lw-cold-'));
+  const cpu0 = process.cpuUsage();
   try {
     const specFile = join(dir, 'spec.json');
     writeFileSync(specFile, JSON.stringify({ commands, runs, outDir: dir }));
     const child = spawnSync(process.execPath, [join(__dirname, 'cold-rounds.cjs'), specFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.status !== 0) throw new Error(`cold rounds failed (exit ${child.status ?? child.signal}): ${child.stderr.trim()}`);
     const { samples, harnessCpuMs } = JSON.parse(child.stdout) as { samples: ColdSample[][]; harnessCpuMs: number };
+    // This process's CPU (all its threads: its GC's too) while it waited.
+    const cpu = process.cpuUsage(cpu0);
     const stdout = commands.map((_, i) => (runs > 0 ? readFileSync(join(dir, `${i}.out`), 'utf8') : ''));
-    return { samples, stdout, harnessCpuMs };
+    return { samples, stdout, harnessCpuMs, callerCpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -109,7 +109,7 @@ export async function repoBench(path: string, runs: number, base?: string): Prom
       // Round by round (each round runs every variant once, in turn): the bar holds only if every one is under it.
       ratioVsRuffPerRun: samples.ours.map((x, i) => r2(x.ms / samples.ruff[i].ms)),
       ...(base ? { base: cold.base, baseRatioVsRuffPerRun: samples.base.map((x, i) => r2(x.ms / samples.ruff[i].ms)), baseDir: resolve(base) } : {}),
-      harnessCpuMs: rounds.harnessCpuMs,
+      harnessCpuMs: { rounds: rounds.harnessCpuMs, bench: rounds.callerCpuMs },
       oneThreadRatioVsRuff: r2(cold.oursOneThread.ms / cold.ruff.ms),
       // CPU time of the whole process (all threads), the steadier figure on a loaded machine.
       cpuRatioVsRuff: cold.ours.cpuMs && cold.ruff.cpuMs ? r2(cold.ours.cpuMs / cold.ruff.cpuMs) : undefined,

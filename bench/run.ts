@@ -208,8 +208,11 @@ async function main(): Promise<void> {
       ratioVsRuffPerRound: coldRatios.map(r2),
       // CPU time of each whole process (all threads): the steadier figure when the machine is loaded.
       cpuMs: { ours: oursCold.cpuMs, oursOneThread: oursCold1.cpuMs, ruff: ruffCold.cpuMs },
-      // CPU of the process that ran the rounds, while they ran (it only waits: a few ms per run).
-      harnessCpuMs: cold.harnessCpuMs,
+      // CPU of the process that ran the rounds and of this one (all threads) while they ran: both only wait.
+      harnessCpuMs: { rounds: cold.harnessCpuMs, bench: cold.callerCpuMs },
+      // The most any run read from disk: above 0, a file it needed was no longer in the page cache (this VM
+      // pages out file cache untouched for ~60 s: docs/performance.md, "Session 17: bench17").
+      diskReadKbMax: Object.fromEntries((['ours', 'oursOneThread', 'ruff'] as const).map((k, i) => [k, Math.max(...cold.samples[i].map((r) => r.diskReadKb ?? 0))])),
       goal: '<= 0.5x Ruff',
       meetsGoal: median(coldRatios) <= 0.5,
       ours: oursColdSummary,

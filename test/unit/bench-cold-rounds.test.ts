@@ -19,7 +19,7 @@ describe('bench cold rounds (bench/cold-rounds.cjs)', function () {
     const script = (name: string) => `const fs=require('fs');fs.appendFileSync(${JSON.stringify(log)},'${name} '+process.ppid+'\\n');` +
       `const n=fs.readFileSync(${JSON.stringify(log)},'utf8').split('\\n').filter((l)=>l.startsWith('${name} ')).length;process.stdout.write('${name}#'+n)`;
     const names = ['a', 'b', 'c'];
-    const { samples, stdout, harnessCpuMs } = coldRounds(names.map((n) => [process.execPath, ['-e', script(n)]]), 3);
+    const { samples, stdout, harnessCpuMs, callerCpuMs } = coldRounds(names.map((n) => [process.execPath, ['-e', script(n)]]), 3);
     const runs = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' '));
     assert.deepEqual(runs.map(([n]) => n).join(''), 'abc' + 'abc' + 'bca' + 'cab');
     // Started by neither this process nor one of its threads: by the harness (GNU time in between when present).
@@ -30,7 +30,7 @@ describe('bench cold rounds (bench/cold-rounds.cjs)', function () {
       assert.equal(s.length, 3);
       for (const r of s) assert.ok(r.ms > 0 && r.peakRssMb > 0, JSON.stringify(r));
     }
-    assert.ok(Number.isInteger(harnessCpuMs) && harnessCpuMs >= 0);
+    assert.ok(Number.isInteger(harnessCpuMs) && harnessCpuMs >= 0 && Number.isInteger(callerCpuMs) && callerCpuMs >= 0);
   });
 
   it('fails when its process does', () => {
