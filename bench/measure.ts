@@ -1,4 +1,4 @@
-// Shared by the bench modes: medians, rounding, and a child process's wall time and peak RSS.
+// Shared by the bench modes: medians, rounding, the language server's V8 flags, and cold processes in rounds (cold-rounds.cjs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
