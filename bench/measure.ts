@@ -1,6 +1,6 @@
-// Shared by the bench modes: medians, rounding, and a child process's wall time and peak RSS.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+// Shared by the bench modes: medians, rounding, the language server's V8 flags, and cold processes in rounds (cold-rounds.cjs).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -33,44 +33,38 @@ export function serverV8Flags(): string[] {
 }
 
 /**
- * Wall time, peak RSS and CPU time (user + system, all threads; GNU time only, else undefined) of a
- * child process (GNU time when present, else ps sampling). On a loaded machine the CPU time is the
- * steadier figure: the wall time then measures the other processes as much as this one.
-  * The child's standard output goes to a file, read back after the child has ended (only when `keepStdout`):
- * a parent that took in an 11 MB report through a pipe spent ~340 ms of CPU per run while the child ran
- * (its GC and the pipe's chunks), on 2 cores time taken from the child being measured.
+ * One cold run: wall time (ms), peak RSS (MB), and with GNU time the CPU time (ms, all threads), the
+ * kilobytes read from disk (not from the page cache) and the major page faults.
  */
-export async function coldRun(cmd: string, args: string[], keepStdout = true): Promise<{ ms: number; peakRssMb: number; cpuMs?: number; stdout: string }> {
-  const gnuTime = existsSync('/usr/bin/time');
-  const argv = gnuTime ? ['-f', '__RSS_KB=%M __CPU_S=%U+%S', cmd, ...args] : args;
-  const exe = gnuTime ? '/usr/bin/time' : cmd;
-  return new Promise((resolve, reject) => {
-    const dir = mkdtempSync(join(tmpdir(), 'lw-cold-'));
-    const outFile = join(dir, 'stdout');
-    const fd = openSync(outFile, 'w');
-    const start = performance.now();
-    const child = spawn(exe, argv, { stdio: ['ignore', fd, 'pipe'] });
-    closeSync(fd);
-    let stdout = '';
-    let stderr = '';
-    let peak = 0;
-    const sampler = gnuTime ? undefined : setInterval(() => {
-      const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(child.pid)], { encoding: 'utf8' });
-      peak = Math.max(peak, Number(ps.stdout.trim()) || 0);
-    }, 20);
-    child.stderr?.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', () => {
-      const ms = performance.now() - start;
-      if (sampler) clearInterval(sampler);
-      if (keepStdout) stdout = readFileSync(outFile, 'utf8');
-      rmSync(dir, { recursive: true, force: true });
-      const m = /__RSS_KB=(\d+)/.exec(stderr);
-      if (m) peak = Number(m[1]);
-      const c = /__CPU_S=([\d.]+)\+([\d.]+)/.exec(stderr);
-      const cpuMs = c ? Math.round((Number(c[1]) + Number(c[2])) * 1000) : undefined;
-      resolve({ ms, peakRssMb: r1(peak / 1024), cpuMs, stdout });
-    });
-  });
-}
+export interface ColdSample { ms: number; peakRssMb: number; cpuMs?: number; diskReadKb?: number; majorFaults?: number }
 
+/**
+ * Cold processes in rounds (bench/cold-rounds.cjs): every command once unmeasured (the file cache), then
+ * `runs` rounds that run each command once, in an order rotated from round to round, so that a change
+ * of the machine's speed hits them alike. Returns each command's samples in round order, the first
+ * round's standard output of each, the CPU the harness process used during the rounds (harnessCpuMs)
+ * and the CPU this process used meanwhile (callerCpuMs), all of its threads.
+ *
+ * The rounds run in a small process of their own while this one waits in spawnSync, as a shell waits:
+ * run from the bench process after its in-process sections (a ~800 MB heap), the scans took more CPU
+ * and wall than from a shell (docs/performance.md, "Session 17: bench17"). Each run's standard output
+ * goes to a file, never through a pipe into a parent that would spend CPU taking it in while the
+ * scan runs (an 11 MB JSON report cost the bench ~340 ms of CPU per scan: session 15).
+ */
+export function coldRounds(commands: [string, string[]][], runs: number): { samples: ColdSample[][]; stdout: string[]; harnessCpuMs: number; callerCpuMs: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'lw-cold-'));
+  const cpu0 = process.cpuUsage();
+  try {
+    const specFile = join(dir, 'spec.json');
+    writeFileSync(specFile, JSON.stringify({ commands, runs, outDir: dir }));
+    const child = spawnSync(process.execPath, [join(__dirname, 'cold-rounds.cjs'), specFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.status !== 0) throw new Error(`cold rounds failed (exit ${child.status ?? child.signal}): ${child.stderr.trim()}`);
+    const { samples, harnessCpuMs } = JSON.parse(child.stdout) as { samples: ColdSample[][]; harnessCpuMs: number };
+    // This process's CPU (all its threads: its GC's too) while it waited.
+    const cpu = process.cpuUsage(cpu0);
+    const stdout = commands.map((_, i) => (runs > 0 ? readFileSync(join(dir, `${i}.out`), 'utf8') : ''));
+    return { samples, stdout, harnessCpuMs, callerCpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

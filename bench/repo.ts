@@ -1,9 +1,10 @@
 // `npm run bench -- --repo PATH [--runs N]`: Loopwise side by side with Ruff-wasm (ASYNC rules) on a
 // real tree that is already on disk (nothing is fetched). Prints one JSON report:
-// - cold processes, interleaved (ours with its default threads, ours on one thread, Ruff-wasm, and with
-//   `--base DIR` another build's CLI): median
-//   wall time, CPU time (all threads) and peak RSS over N runs after one unmeasured warm-up of each
-//   (file cache), the load average around them, and whether both read the same number of files;
+// - cold processes (ours with its default threads, ours on one thread, Ruff-wasm, and with `--base DIR`
+//   another build's CLI) in rounds, the order rotated each round, run by a small process of their own
+//   (measure.ts coldRounds): median wall time, CPU time (all threads) and peak RSS over N runs after one
+//   unmeasured warm-up of each (file cache), the load average around them, and whether both read the
+//   same number of files;
 // - where our time goes, in this process on one thread: read + decode, tree-sitter parse alone, model
 //   building (parse included), the cross-file pass, the quick fixes, the JSON output; and Ruff-wasm's
 //   own per-file checks for comparison.
@@ -14,7 +15,7 @@ import { Analyzer, type SourceFile } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
 import { parsePython } from '../src/core/parser';
 import type { ScannedFile } from '../src/core/scan';
-import { coldRun, median, r1, r2 } from './measure';
+import { type ColdSample, coldRounds, median, r1, r2 } from './measure';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -28,25 +29,23 @@ export async function repoBench(path: string, runs: number, base?: string): Prom
   const dir = resolve(path);
   const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
-  // ---- Cold processes, interleaved so a change in machine load hits all three alike ----------------
+  // ---- Cold processes, in rounds so a change in machine load hits all of them alike ----------------
   const variants: [string, string, string[]][] = [
     ['ours', process.execPath, [CLI, 'scan', dir, '--format', 'json', '--exit-zero', '--no-config']],
     ['oursOneThread', process.execPath, [CLI, 'scan', dir, '--format', 'json', '--exit-zero', '--no-config', '--jobs', '1']],
     ['ruff', process.execPath, [RUFF_SCAN, dir]],
   ];
   if (base) variants.push(['base', process.execPath, [join(resolve(base), 'dist', 'cli.js'), 'scan', dir, '--format', 'json', '--exit-zero', '--no-config']]);
-  const samples: Record<string, { ms: number; peakRssMb: number; cpuMs?: number; stdout: string }[]> = { ours: [], oursOneThread: [], ruff: [], ...(base ? { base: [] } : {}) };
-  log(`cold processes on ${dir}: ${runs} runs each, interleaved`);
+  log(`cold processes on ${dir}: ${runs} runs each, in rotated rounds`);
   const loadBefore = loadavg()[0];
-  for (const [, cmd, args] of variants) await coldRun(cmd, args, false);
-  for (let i = 0; i < runs; i++) {
-    for (const [name, cmd, args] of variants) samples[name].push(await coldRun(cmd, args, i === 0));
-  }
+  const rounds = coldRounds(variants.map(([, cmd, args]) => [cmd, args]), runs);
+  const samples = Object.fromEntries(variants.map(([name], i) => [name, rounds.samples[i]])) as Record<string, ColdSample[]>;
+  const stdoutOf = (name: string) => rounds.stdout[variants.findIndex(([n]) => n === name)];
   const loadAfter = loadavg()[0];
   const cpuOf = (v: { cpuMs?: number }[]) => (v.every((x) => x.cpuMs !== undefined) ? median(v.map((x) => x.cpuMs!)) : undefined);
   const cold = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { ms: Math.round(median(v.map((x) => x.ms))), cpuMs: cpuOf(v), peakRssMb: median(v.map((x) => x.peakRssMb)), runsMs: v.map((x) => Math.round(x.ms)) }]));
-  const oursOut = JSON.parse(samples.ours[0].stdout) as { summary: { files: number; findings: number; skipped: number } };
-  const ruffOut = JSON.parse(samples.ruff[0].stdout) as { files: number; diagnostics: number };
+  const oursOut = JSON.parse(stdoutOf('ours')) as { summary: { files: number; findings: number; skipped: number } };
+  const ruffOut = JSON.parse(stdoutOf('ruff')) as { files: number; diagnostics: number };
   // Ruff-wasm's script reads every *.py under the folder; the scan skips virtualenvs, build output and
   // git-ignored files. Different file sets make the ratio meaningless: say so in the report.
   if (oursOut.summary.files !== ruffOut.files) log(`warning: the scan read ${oursOut.summary.files} files, Ruff-wasm ${ruffOut.files}`);
@@ -110,6 +109,7 @@ export async function repoBench(path: string, runs: number, base?: string): Prom
       // Round by round (each round runs every variant once, in turn): the bar holds only if every one is under it.
       ratioVsRuffPerRun: samples.ours.map((x, i) => r2(x.ms / samples.ruff[i].ms)),
       ...(base ? { base: cold.base, baseRatioVsRuffPerRun: samples.base.map((x, i) => r2(x.ms / samples.ruff[i].ms)), baseDir: resolve(base) } : {}),
+      harnessCpuMs: { rounds: rounds.harnessCpuMs, bench: rounds.callerCpuMs },
       oneThreadRatioVsRuff: r2(cold.oursOneThread.ms / cold.ruff.ms),
       // CPU time of the whole process (all threads), the steadier figure on a loaded machine.
       cpuRatioVsRuff: cold.ours.cpuMs && cold.ruff.cpuMs ? r2(cold.ours.cpuMs / cold.ruff.cpuMs) : undefined,

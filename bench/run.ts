@@ -10,7 +10,7 @@ import { Analyzer, type SourceFile } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
 import { parsePython } from '../src/core/parser';
 import { generate } from './generate';
-import { coldRun, median, r1, r2 } from './measure';
+import { type ColdSample, coldRounds, median, r1, r2 } from './measure';
 import { repoBench } from './repo';
 
 const ROOT = join(__dirname, '..');
@@ -57,9 +57,37 @@ async function main(): Promise<void> {
   const mb = (bytes: number) => bytes / 1048576;
   const bigBytes = Buffer.byteLength(g.bigText);
   const big: SourceFile = { path: 'big.py', text: g.bigText, module: 'big', isPackage: false };
+  const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+  // ---- Cold processes (first, in a process of their own: measure.ts coldRounds) -----------------
+  log('cold CLI scans');
+  const runs = quick ? 2 : 5;
+  // The three commands run in rounds, each round once each in an order rotated from round to round, so a
+  // change of the machine's speed (this VM's can double within minutes) hits all three alike; the ratio to
+  // Ruff is the median of the rounds' own ratios. (They ran one after the other before: session 15 saw
+  // ours 5.8 s and Ruff 5.8 s in a slow spell, against 2.4-2.9 s and 3.9-5.6 s interleaved.)
+  // They run before this process has loaded the project or run anything in process: it waits for them
+  // in spawnSync with a small heap, as a shell would (after the in-process sections its ~800 MB heap
+  // was still being collected while the scans ran: session 17).
+  const coldCommands: [string, string[]][] = [
+    [process.execPath, [CLI, 'scan', g.project, '--format', 'json', '--exit-zero', '--no-respect-gitignore']],
+    [process.execPath, [CLI, 'scan', g.project, '--format', 'json', '--exit-zero', '--jobs', '1', '--no-respect-gitignore']],
+    [process.execPath, [RUFF_SCAN, g.project]],
+  ];
+  const cold = coldRounds(coldCommands, runs);
+  const summary = (res: ColdSample[]) => {
+    const cpu = res.every((r) => r.cpuMs !== undefined) ? median(res.map((r) => r.cpuMs!)) : undefined;
+    return { ms: median(res.map((r) => r.ms)), cpuMs: cpu, peakRssMb: median(res.map((r) => r.peakRssMb)) };
+  };
+  const [oursCold, oursCold1, ruffCold] = cold.samples.map(summary);
+  const coldRatios = cold.samples[0].map((r, i) => r.ms / cold.samples[2][i].ms);
+  const ruffColdOut = JSON.parse(cold.stdout[2]) as { files: number; diagnostics: number };
+  const oursColdSummary = (JSON.parse(cold.stdout[0]) as { summary: { files: number; findings: number } }).summary;
+  // A scan that read nothing (an ignore rule, a moved folder) must not pass for a fast one.
+  if (oursColdSummary.files !== ruffColdOut.files) throw new Error(`cold scan read ${oursColdSummary.files} files, Ruff ${ruffColdOut.files}`);
+
   const project = loadProject(g.project);
   const projectBytes = project.reduce((s, f) => s + Buffer.byteLength(f.text), 0);
-  const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
   // ---- Ruff-wasm in process: load, warm-up, edit check, per-file throughput ----------------------
   log('ruff-wasm in process');
@@ -133,37 +161,6 @@ async function main(): Promise<void> {
   const crossFileOnlyMs = timeit(() => { a.analyze(project); }, quick ? 1 : 3, 1);
   a.dispose();
 
-  // ---- Cold processes --------------------------------------------------------------------------
-  log('cold CLI scans');
-  const runs = quick ? 2 : 5;
-  // The three commands run in rounds, each round once each in an order rotated from round to round, so a
-  // change of the machine's speed (this VM's can double within minutes) hits all three alike; the ratio to
-  // Ruff is the median of the rounds' own ratios. (They ran one after the other before: session 15 saw
-  // ours 5.8 s and Ruff 5.8 s in a slow spell, against 2.4-2.9 s and 3.9-5.6 s interleaved.)
-  const coldCommands: [string, string[]][] = [
-    [process.execPath, [CLI, 'scan', g.project, '--format', 'json', '--exit-zero', '--no-respect-gitignore']],
-    [process.execPath, [CLI, 'scan', g.project, '--format', 'json', '--exit-zero', '--jobs', '1', '--no-respect-gitignore']],
-    [process.execPath, [RUFF_SCAN, g.project]],
-  ];
-  for (const [cmd, args] of coldCommands) await coldRun(cmd, args, false); // warm the file cache
-  const samples: Awaited<ReturnType<typeof coldRun>>[][] = coldCommands.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    for (let k = 0; k < coldCommands.length; k++) {
-      const v = (i + k) % coldCommands.length;
-      samples[v].push(await coldRun(coldCommands[v][0], coldCommands[v][1], i === 0));
-    }
-  }
-  const summary = (res: Awaited<ReturnType<typeof coldRun>>[]) => {
-    const cpu = res.every((r) => r.cpuMs !== undefined) ? median(res.map((r) => r.cpuMs!)) : undefined;
-    return { ms: median(res.map((r) => r.ms)), cpuMs: cpu, peakRssMb: median(res.map((r) => r.peakRssMb)), stdout: res[0].stdout };
-  };
-  const [oursCold, oursCold1, ruffCold] = samples.map(summary);
-  const coldRatios = samples[0].map((r, i) => r.ms / samples[2][i].ms);
-  const ruffColdOut = JSON.parse(ruffCold.stdout) as { files: number; diagnostics: number };
-  const oursColdSummary = (JSON.parse(oursCold.stdout) as { summary: { files: number; findings: number } }).summary;
-  // A scan that read nothing (an ignore rule, a moved folder) must not pass for a fast one.
-  if (oursColdSummary.files !== ruffColdOut.files) throw new Error(`cold scan read ${oursColdSummary.files} files, Ruff ${ruffColdOut.files}`);
-
   // ---- Memory across edits (own process, so earlier work does not blur it) ----------------------
   log('memory across 10,000 edits');
   const editsChild = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'edits.ts'), String(quick ? 2000 : 10_000)], { encoding: 'utf8', cwd: ROOT });
@@ -211,6 +208,11 @@ async function main(): Promise<void> {
       ratioVsRuffPerRound: coldRatios.map(r2),
       // CPU time of each whole process (all threads): the steadier figure when the machine is loaded.
       cpuMs: { ours: oursCold.cpuMs, oursOneThread: oursCold1.cpuMs, ruff: ruffCold.cpuMs },
+      // CPU of the process that ran the rounds and of this one (all threads) while they ran: both only wait.
+      harnessCpuMs: { rounds: cold.harnessCpuMs, bench: cold.callerCpuMs },
+      // The most any run read from disk: above 0, a file it needed was no longer in the page cache (this VM
+      // pages out file cache untouched for ~60 s: docs/performance.md, "Session 17: bench17").
+      diskReadKbMax: Object.fromEntries((['ours', 'oursOneThread', 'ruff'] as const).map((k, i) => [k, Math.max(...cold.samples[i].map((r) => r.diskReadKb ?? 0))])),
       goal: '<= 0.5x Ruff',
       meetsGoal: median(coldRatios) <= 0.5,
       ours: oursColdSummary,
