@@ -70,24 +70,350 @@ export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => Array
 const PIECE = 65536;
 
 /**
- * jsonPieces' text as UTF-8 bytes, in chunks of about 64 KB: each part is encoded straight into its
- * chunk. A piece joined as a string was a rope of parts that Buffer.from (stdout's write) first
- * flattened: a copy of the whole report (11 MB on the 500-file benchmark), garbage at once, before
- * encoding it. A chunk is never written to after it is handed out.
+ * jsonPieces' text as UTF-8 bytes, in chunks of about 64 KB (a chunk is never written to after it is
+ * handed out), written by JsonSink straight into the chunks: no JSON.stringify per finding, whose
+ * text V8 builds as a rope of parts that the encoding then flattened (two copies of the 11 MB report
+ * of the 500-file benchmark, garbage at once), and no object per finding, fix and edit made only to be
+ * stringified. The bytes are those of `JSON.stringify(toJson(r, lineStartsOf), null, 2) + '\n'`.
  */
 export function* jsonChunks(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<Uint8Array> {
-  let chunk = Buffer.allocUnsafeSlow(PIECE);
-  let used = 0;
-  for (const part of jsonParts(r, lineStartsOf, fill)) {
-    // At most 3 bytes of UTF-8 per UTF-16 unit: a part that fits by that bound is written whole.
-    if (used + part.length * 3 > chunk.length) {
-      if (used) yield chunk.subarray(0, used);
-      chunk = Buffer.allocUnsafeSlow(Math.max(PIECE, part.length * 3));
-      used = 0;
+  const sink = new JsonSink();
+  const top = toJson({ ...r, findings: [] }, lineStartsOf) as Record<string, unknown>;
+  sink.ascii('{');
+  let first = true;
+  for (const key of Object.keys(top)) {
+    const value = top[key];
+    if (!isJsonValue(value)) continue;
+    sink.ascii(first ? '\n  ' : ',\n  ');
+    first = false;
+    sink.str(key);
+    sink.ascii(': ');
+    if (key !== 'findings' || !r.findings.length) { sink.value(value, 1); yield* sink.take(); continue; }
+    sink.ascii('[');
+    // Deferred fixes (fixesFiller): made for each file's findings just before they are written, and
+    // garbage once they are (never kept on the findings, so never promoted by the GC with them).
+    let runStart = 0;
+    let runEnd = 0;
+    let runFixes: Fix[][] | undefined;
+    for (let i = 0; i < r.findings.length; i++) {
+      const f = r.findings[i];
+      if (fill && i >= runEnd) {
+        runStart = i;
+        runEnd = i + 1;
+        while (runEnd < r.findings.length && r.findings[runEnd].file === f.file) runEnd++;
+        runFixes = fill(r.findings.slice(runStart, runEnd));
+      }
+      sink.ascii(i ? ',\n    ' : '\n    ');
+      sink.finding(f, lineStartsOf(f.file), runFixes ? runFixes[i - runStart] : f.fixes);
+      yield* sink.take();
     }
-    used += chunk.write(part, used);
+    sink.ascii('\n  ]');
   }
-  if (used) yield chunk.subarray(0, used);
+  sink.ascii(first ? '}\n' : '\n}\n');
+  yield* sink.take();
+  yield* sink.rest();
+}
+
+/** JSON.stringify's short escapes of control characters by code (`\\b`, `\\t`, `\\n`, `\\f`, `\\r`), 0 for `\\u00XX`. */
+const SHORT_ESCAPES = (() => {
+  const t = new Uint8Array(32);
+  t[8] = 98; t[9] = 116; t[10] = 110; t[12] = 102; t[13] = 114;
+  return t;
+})();
+
+/** Lowercase hex digits by value (JSON.stringify writes `\\u001b`). */
+const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
+
+/** Whether JSON.stringify writes a member with this value (it leaves out undefined, functions and symbols). */
+function isJsonValue(v: unknown): boolean {
+  return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
+}
+
+/**
+ * Writes JSON as `JSON.stringify(value, null, 2)` does, as UTF-8 into 64 KB chunks. Plain data only
+ * (what a report holds); any other object (one with a toJSON method, a boxed value) is written by
+ * JSON.stringify and indented to its depth (a line break in JSON.stringify's text is always between
+ * values: inside strings it is escaped). A string of printable ASCII without `"` or `\` is copied
+ * byte by byte; any other is written as JSON.stringify quotes it.
+ */
+class JsonSink {
+  private chunk = Buffer.allocUnsafeSlow(PIECE);
+  private used = 0;
+  private full: Uint8Array[] = [];
+
+  /** The chunks filled so far (each handed out once). */
+  take(): Uint8Array[] {
+    const out = this.full;
+    if (out.length) this.full = [];
+    return out;
+  }
+
+  /** The last, partly filled chunk. */
+  rest(): Uint8Array[] {
+    const out = this.used ? [this.chunk.subarray(0, this.used)] : [];
+    this.used = 0;
+    return out;
+  }
+
+  /** Room for `n` more bytes in the current chunk (a new chunk of at least PIECE bytes otherwise). */
+  private room(n: number): void {
+    if (this.used + n <= this.chunk.length) return;
+    if (this.used) this.full.push(this.chunk.subarray(0, this.used));
+    this.chunk = Buffer.allocUnsafeSlow(Math.max(PIECE, n));
+    this.used = 0;
+  }
+
+  /** Text known to be ASCII (the JSON punctuation, indentation and keys written here). */
+  ascii(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const c = this.chunk;
+    let u = this.used;
+    for (let i = 0; i < n; i++) c[u++] = s.charCodeAt(i);
+    this.used = u;
+  }
+
+  /** A line break and the indentation of `depth` (two spaces per level). */
+  newline(depth: number): void {
+    const n = 1 + 2 * depth;
+    this.room(n);
+    const c = this.chunk;
+    let u = this.used;
+    c[u++] = 10;
+    for (let i = 1; i < n; i++) c[u++] = 32;
+    this.used = u;
+  }
+
+  /** A string value, quoted as JSON.stringify quotes it. */
+  str(s: string): void {
+    const n = s.length;
+    this.room(n + 2);
+    const c = this.chunk;
+    const start = this.used;
+    let u = start;
+    c[u++] = 34;
+    for (let i = 0; i < n; i++) {
+      const ch = s.charCodeAt(i);
+      // Printable ASCII (DEL included, as JSON.stringify leaves it) without `"` and `\\`.
+      if (ch < 32 || ch > 127 || ch === 34 || ch === 92) { this.used = start; this.escaped(s); return; }
+      c[u++] = ch;
+    }
+    c[u++] = 34;
+    this.used = u;
+  }
+
+  /**
+   * str's string with a character to escape: `"`, `\\` and control characters as JSON.stringify
+   * escapes them (`\\n`, `\\u001b`: short forms, else lowercase hex). A string with a non-ASCII
+   * character is written as JSON.stringify quotes it (lone surrogates escaped, the rest UTF-8).
+   */
+  private escaped(s: string): void {
+    const n = s.length;
+    // At most 6 bytes per character (`\\u001b`).
+    this.room(6 * n + 2);
+    const c = this.chunk;
+    const start = this.used;
+    let u = start;
+    c[u++] = 34;
+    for (let i = 0; i < n; i++) {
+      const ch = s.charCodeAt(i);
+      if (ch > 127) { this.used = start; this.encoded(JSON.stringify(s)); return; }
+      if (ch >= 32 && ch !== 34 && ch !== 92) { c[u++] = ch; continue; }
+      c[u++] = 92;
+      const short = ch < 32 ? SHORT_ESCAPES[ch] : ch;
+      if (short) { c[u++] = short; continue; }
+      c[u++] = 117; // u00XX
+      c[u++] = 48;
+      c[u++] = 48;
+      c[u++] = HEX[ch >> 4];
+      c[u++] = HEX[ch & 15];
+    }
+    c[u++] = 34;
+    this.used = u;
+  }
+
+  /** Any text, UTF-8 encoded (well-formed: JSON.stringify's output escapes lone surrogates). */
+  private encoded(s: string): void {
+    this.room(s.length * 3);
+    this.used += this.chunk.write(s, this.used);
+  }
+
+  /** A finite number as JSON writes it (an integer digit by digit, any other by String). */
+  num(v: number): void {
+    if (!Number.isFinite(v)) { this.ascii('null'); return; }
+    if (v !== Math.floor(v) || v > 0x7fffffff || v < -0x7fffffff) { this.ascii(String(v)); return; }
+    this.room(11);
+    const c = this.chunk;
+    let x = v;
+    if (x < 0) { c[this.used++] = 45; x = -x; }
+    let digits = 1;
+    for (let p = 10; p <= x; p *= 10) digits++;
+    let u = this.used + digits;
+    this.used = u;
+    do { c[--u] = 48 + (x % 10); x = Math.floor(x / 10); } while (x > 0);
+  }
+
+  /** A value at `depth` (its first line already placed). */
+  value(v: unknown, depth: number): void {
+    switch (typeof v) {
+      case 'string': this.str(v); return;
+      case 'number': this.num(v); return;
+      case 'boolean': this.ascii(v ? 'true' : 'false'); return;
+      case 'object':
+        if (v === null) { this.ascii('null'); return; }
+        if (Array.isArray(v)) { this.array(v, depth); return; }
+        if (Object.getPrototypeOf(v) === Object.prototype && !('toJSON' in v)) { this.object(v as Record<string, unknown>, depth); return; }
+        break;
+      default:
+        // undefined, a function or a symbol: null in an array (an object leaves its member out, see object).
+        if (!isJsonValue(v)) { this.ascii('null'); return; }
+    }
+    const s = JSON.stringify(v, null, 2) as string | undefined;
+    if (s === undefined) { this.ascii('null'); return; }
+    this.encoded(depth ? s.replace(/\n/g, `\n${'  '.repeat(depth)}`) : s);
+  }
+
+  private array(a: readonly unknown[], depth: number): void {
+    if (!a.length) { this.ascii('[]'); return; }
+    this.ascii('[');
+    for (let i = 0; i < a.length; i++) {
+      if (i) this.ascii(',');
+      this.newline(depth + 1);
+      this.value(a[i], depth + 1);
+    }
+    this.newline(depth);
+    this.ascii(']');
+  }
+
+  private object(o: Record<string, unknown>, depth: number): void {
+    let first = true;
+    // for-in: the own enumerable keys in Object.keys' order (a plain object's prototype has none), without a copy of them.
+    for (const key in o) {
+      const v = o[key];
+      if (!isJsonValue(v)) continue;
+      this.ascii(first ? '{' : ',');
+      first = false;
+      this.newline(depth + 1);
+      this.str(key);
+      this.ascii(': ');
+      this.value(v, depth + 1);
+    }
+    if (first) { this.ascii('{}'); return; }
+    this.newline(depth);
+    this.ascii('}');
+  }
+
+  /** `"key": value` as a member of an object at `depth`, after `sep` (`{` or `,`); nothing for a value JSON leaves out. */
+  private member(sep: string, key: string, v: unknown, depth: number): string {
+    if (!isJsonValue(v)) return sep;
+    this.ascii(sep);
+    this.newline(depth + 1);
+    this.str(key);
+    this.ascii(': ');
+    this.value(v, depth + 1);
+    return ',';
+  }
+
+  /** jsonFinding(f, starts, fixes) at depth 2 (in the report's findings), written as the object would be. */
+  finding(f: Finding, starts: ArrayLike<number> | undefined, fixes: Fix[] = f.fixes): void {
+    const d = 2;
+    let sep = '{';
+    sep = this.member(sep, 'file', f.file, d);
+    sep = this.member(sep, 'line', f.line, d);
+    sep = this.member(sep, 'column', f.column, d);
+    sep = this.member(sep, 'endLine', f.endLine, d);
+    sep = this.member(sep, 'endColumn', f.endColumn, d);
+    sep = this.member(sep, 'code', f.code, d);
+    sep = this.member(sep, 'severity', f.severity, d);
+    sep = this.member(sep, 'message', f.message, d);
+    sep = this.member(sep, 'function', f.function, d);
+    sep = this.member(sep, 'route', f.route, d);
+    sep = this.member(sep, 'call', f.call, d);
+    sep = this.member(sep, 'chain', f.chain, d);
+    if (f.also) sep = this.member(sep, 'also', f.also, d);
+    if (f.testCode) sep = this.member(sep, 'testCode', true, d);
+    this.ascii(sep);
+    this.newline(d + 1);
+    this.ascii('"fixes": ');
+    if (!fixes.length) this.ascii('[]');
+    else {
+      this.ascii('[');
+      for (let i = 0; i < fixes.length; i++) {
+        if (i) this.ascii(',');
+        this.newline(d + 2);
+        this.fix(fixes[i], starts, d + 2);
+      }
+      this.newline(d + 1);
+      this.ascii(']');
+    }
+    this.newline(d);
+    this.ascii('}');
+  }
+
+  /** jsonFinding's object of one fix, at `depth`. */
+  private fix(x: Fix, starts: ArrayLike<number> | undefined, d: number): void {
+    let sep = '{';
+    sep = this.member(sep, 'kind', x.kind, d);
+    sep = this.member(sep, 'title', x.title, d);
+    sep = this.member(sep, 'isPreferred', x.isPreferred, d);
+    sep = this.member(sep, 'note', x.note, d);
+    this.ascii(sep);
+    this.newline(d + 1);
+    this.ascii('"edits": ');
+    const edits = x.edits;
+    if (!edits.length) this.ascii('[]');
+    else {
+      this.ascii('[');
+      for (let i = 0; i < edits.length; i++) {
+        const e = edits[i];
+        if (i) this.ascii(',');
+        this.newline(d + 2);
+        this.ascii('{');
+        this.newline(d + 3);
+        this.ascii('"range": {');
+        this.newline(d + 4);
+        this.ascii('"start": ');
+        this.position(starts, e.start, d + 4);
+        this.ascii(',');
+        this.newline(d + 4);
+        this.ascii('"end": ');
+        this.position(starts, e.end, d + 4);
+        this.newline(d + 3);
+        this.ascii('}');
+        this.member(',', 'newText', e.newText, d + 2);
+        this.newline(d + 2);
+        this.ascii('}');
+      }
+      this.newline(d + 1);
+      this.ascii(']');
+    }
+    this.newline(d);
+    this.ascii('}');
+  }
+
+  /** position(starts, offset) as an object at `depth`. */
+  private position(starts: ArrayLike<number> | undefined, offset: number, d: number): void {
+    // What position(starts, offset) gives, without its object: the row by positionAt's search.
+    let line = 1;
+    let column = offset + 1;
+    if (starts) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= offset) lo = mid; else hi = mid - 1; }
+      line = lo + 1;
+      column = offset - starts[lo] + 1;
+    }
+    this.ascii('{');
+    this.newline(d + 1);
+    this.ascii('"line": ');
+    this.num(line);
+    this.ascii(',');
+    this.newline(d + 1);
+    this.ascii('"column": ');
+    this.num(column);
+    this.newline(d);
+    this.ascii('}');
+  }
 }
 
 /**

@@ -5,11 +5,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonChunks, jsonPieces } from '../../src/cli/format';
+import { jsonChunks, jsonPieces, toJson } from '../../src/cli/format';
 import { jsonReport, writeJsonReport } from '../../src/cli/scan';
 import { lineStarts } from '../../src/core/python/model';
 import { scanPaths } from '../../src/core/scan';
 import { fixesFiller, modelLineStarts } from '../../src/core/fixes';
+import type { Finding, ScanResult } from '../../src/core/types';
 
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -96,6 +97,52 @@ describe('JSON report written in pieces', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('writes the chunks as JSON.stringify writes the report: escapes, non-ASCII, numbers, left-out members, empty and odd values', () => {
+    // Every character a string can hold that JSON.stringify escapes or keeps: quotes, backslashes, each
+    // control character, DEL, non-ASCII, an astral pair and lone surrogates.
+    const controls = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('');
+    // ASCII only (escaped byte by byte), and with non-ASCII text (as JSON.stringify quotes it).
+    const ascii = `say "hi" \\ ${controls}\x7f end`;
+    const odd = `${ascii} café ☃ 😀 \ud800 x \udfff end`;
+    const text = 'line one\nline two\r\nthird\n';
+    const starts = [0, 9, 19, 25];
+    const finding = (extra: Partial<Finding>): Finding => ({
+      file: 'a.py', line: 2, column: 1, endLine: 2, endColumn: 5, code: 'LW101', severity: 'warning', message: ascii,
+      function: 'f', route: null, chain: [], fixes: [], call: 'requests.get', startOffset: 9, endOffset: 12, ...extra,
+    });
+    const result = {
+      version: 1,
+      findings: [
+        finding({ chain: [{ file: 'a.py', line: 1, name: 'g' }, { file: 'b.py', line: 3, name: 'h "q"', event: 'after_insert', property: true }] }),
+        finding({
+          file: 'b.py', route: 'GET /ü', testCode: true, also: [{ code: 'LW102', call: 'time.sleep', chain: [] }],
+          fixes: [
+            { kind: 'thread', title: 'Run "x" in a thread', isPreferred: true, edits: [{ start: 0, end: 9, newText: ascii }, { start: 24, end: 25, newText: '' }], note: odd },
+            { kind: 'noqa', title: 'noqa', isPreferred: false, edits: [], note: undefined },
+          ],
+        }),
+        // A file without line starts: positions are offsets + 1.
+        finding({ file: 'nowhere.py', fixes: [{ kind: 'noqa', title: 't', isPreferred: false, edits: [{ start: 3, end: 7, newText: 'x'.repeat(70000) }] }] }),
+      ],
+      handlers: [
+        { file: 'a.py', line: 1, name: 'f', kind: 'route', route: null, async: true, cpuMs: 0.1 + 0.2, ioMs: -0, blockingMs: 1e21, cpuRatio: NaN, workload: 'mixed', findings: 2 ** 31 },
+        { file: 'a.py', line: -3, name: 'g', kind: 'route', route: 'GET /', async: false, cpuMs: -12, ioMs: Infinity, blockingMs: 1e-7, cpuRatio: 123456789, workload: 'io-bound', findings: 0, testCode: true, costs: [] },
+      ],
+      notes: [{ file: 'c.py', message: odd, kind: 'error', failed: true }],
+      summary: { files: 3, skipped: 0, findings: 3, byCode: {}, handlers: 2, asyncHandlers: 1, blockedHandlers: 1, extra: [[], {}, [undefined, null, () => 1], { u: undefined, d: new Date(0), n: Object.create(null) }] },
+    } as unknown as ScanResult;
+    const startsOf = (file: string) => (file === 'nowhere.py' ? undefined : starts);
+    const want = JSON.stringify(toJson(result, startsOf), null, 2) + '\n';
+    assert.ok(want.includes(JSON.stringify(ascii)) && want.includes('\\u001f') && want.includes('\\ud800') && want.includes('😀') && want.includes('"testCode": true') && !want.includes('"note": null'));
+    const chunks = [...jsonChunks(result, startsOf)];
+    assert.ok(chunks.length > 1, 'a string longer than a chunk gets a chunk of its own');
+    assert.equal(Buffer.concat(chunks).toString('utf8'), want);
+    assert.deepEqual(Buffer.concat(chunks), Buffer.from(want, 'utf8'));
+    // No findings, no handlers.
+    const empty = { ...result, findings: [], handlers: [], notes: [] } as ScanResult;
+    assert.equal(Buffer.concat([...jsonChunks(empty, startsOf)]).toString('utf8'), JSON.stringify(toJson(empty, startsOf), null, 2) + '\n');
   });
 
   it('makes each piece only when it is asked for (the CLI waits for a slow reader between pieces)', async () => {
