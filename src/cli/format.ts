@@ -124,6 +124,43 @@ const SHORT_ESCAPES = (() => {
 /** Lowercase hex digits by value (JSON.stringify writes `\\u001b`). */
 const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 
+/** A line break and the indentation of `depth`, as JSON.stringify(..., null, 2) writes them. */
+function nl(depth: number): string {
+  return `\n${'  '.repeat(depth)}`;
+}
+
+const ascii = (s: string): Uint8Array => Buffer.from(s, 'latin1');
+
+/** For each key of an object at `depth`, the bytes before its value as its first member and as a later one. */
+function keyHeads(keys: readonly string[], depth: number): Uint8Array[] {
+  return keys.flatMap((k) => [ascii(`{${nl(depth + 1)}${JSON.stringify(k)}: `), ascii(`,${nl(depth + 1)}${JSON.stringify(k)}: `)]);
+}
+
+/** jsonFinding's keys in its order, `fixes` last (a finding sits at depth 2 of the report). */
+const FINDING_KEYS = keyHeads(['file', 'line', 'column', 'endLine', 'endColumn', 'code', 'severity', 'message', 'function', 'route', 'call', 'chain', 'also', 'testCode', 'fixes'], 2);
+
+/** The keys of jsonFinding's fix object in its order, `edits` last (a fix sits at depth 4). */
+const FIX_KEYS = keyHeads(['kind', 'title', 'isPreferred', 'note', 'edits'], 4);
+
+/** The fixed runs of a finding's fixes and their edits (a fix at depth 4, an edit at 6, its range at 8). */
+const SEG = {
+  emptyArray: ascii('[]'),
+  firstFix: ascii(`[${nl(4)}`),
+  nextFix: ascii(`,${nl(4)}`),
+  endFixes: ascii(`${nl(3)}]`),
+  endFinding: ascii(`${nl(2)}}`),
+  firstEdit: ascii(`[${nl(6)}{${nl(7)}"range": {`),
+  nextEdit: ascii(`,${nl(6)}{${nl(7)}"range": {`),
+  startLine: ascii(`${nl(8)}"start": {${nl(9)}"line": `),
+  endLine: ascii(`${nl(8)}},${nl(8)}"end": {${nl(9)}"line": `),
+  column: ascii(`,${nl(9)}"column": `),
+  endRange: ascii(`${nl(8)}}${nl(7)}}`),
+  newText: ascii(`,${nl(7)}"newText": `),
+  endEdit: ascii(`${nl(6)}}`),
+  endEdits: ascii(`${nl(5)}]`),
+  endFix: ascii(`${nl(4)}}`),
+};
+
 /** Whether JSON.stringify writes a member with this value (it leaves out undefined, functions and symbols). */
 function isJsonValue(v: unknown): boolean {
   return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
@@ -303,96 +340,85 @@ class JsonSink {
     this.ascii('}');
   }
 
-  /** `"key": value` as a member of an object at `depth`, after `sep` (`{` or `,`); nothing for a value JSON leaves out. */
-  private member(sep: string, key: string, v: unknown, depth: number): string {
-    if (!isJsonValue(v)) return sep;
-    this.ascii(sep);
-    this.newline(depth + 1);
-    this.str(key);
-    this.ascii(': ');
-    this.value(v, depth + 1);
-    return ',';
+  /** Bytes known to be ASCII, made once (see SEG). */
+  private bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.room(n);
+    const c = this.chunk;
+    let u = this.used;
+    if (n > 24) { c.set(b, u); u += n; } else for (let i = 0; i < n; i++) c[u++] = b[i];
+    this.used = u;
+  }
+
+  /**
+   * A member of one of the objects jsonFinding makes, which sit at fixed depths (a finding at 2, a
+   * fix at 4): its `{` or `,`, line break, indentation and key as one run of bytes (FINDING_KEYS,
+   * FIX_KEYS), then its value. Returns whether it was written (JSON leaves out an undefined value).
+   */
+  private fixedMember(heads: readonly Uint8Array[], k: number, first: boolean, v: unknown, depth: number): boolean {
+    if (!isJsonValue(v)) return false;
+    this.bytes(heads[2 * k + (first ? 0 : 1)]);
+    this.value(v, depth);
+    return true;
   }
 
   /** jsonFinding(f, starts, fixes) at depth 2 (in the report's findings), written as the object would be. */
   finding(f: Finding, starts: ArrayLike<number> | undefined, fixes: Fix[] = f.fixes): void {
-    const d = 2;
-    let sep = '{';
-    sep = this.member(sep, 'file', f.file, d);
-    sep = this.member(sep, 'line', f.line, d);
-    sep = this.member(sep, 'column', f.column, d);
-    sep = this.member(sep, 'endLine', f.endLine, d);
-    sep = this.member(sep, 'endColumn', f.endColumn, d);
-    sep = this.member(sep, 'code', f.code, d);
-    sep = this.member(sep, 'severity', f.severity, d);
-    sep = this.member(sep, 'message', f.message, d);
-    sep = this.member(sep, 'function', f.function, d);
-    sep = this.member(sep, 'route', f.route, d);
-    sep = this.member(sep, 'call', f.call, d);
-    sep = this.member(sep, 'chain', f.chain, d);
-    if (f.also) sep = this.member(sep, 'also', f.also, d);
-    if (f.testCode) sep = this.member(sep, 'testCode', true, d);
-    this.ascii(sep);
-    this.newline(d + 1);
-    this.ascii('"fixes": ');
-    if (!fixes.length) this.ascii('[]');
+    const h = FINDING_KEYS;
+    let first = !this.fixedMember(h, 0, true, f.file, 3);
+    // Each member once, in jsonFinding's order; `first` only matters until one is written.
+    first = !this.fixedMember(h, 1, first, f.line, 3) && first;
+    first = !this.fixedMember(h, 2, first, f.column, 3) && first;
+    first = !this.fixedMember(h, 3, first, f.endLine, 3) && first;
+    first = !this.fixedMember(h, 4, first, f.endColumn, 3) && first;
+    first = !this.fixedMember(h, 5, first, f.code, 3) && first;
+    first = !this.fixedMember(h, 6, first, f.severity, 3) && first;
+    first = !this.fixedMember(h, 7, first, f.message, 3) && first;
+    first = !this.fixedMember(h, 8, first, f.function, 3) && first;
+    first = !this.fixedMember(h, 9, first, f.route, 3) && first;
+    first = !this.fixedMember(h, 10, first, f.call, 3) && first;
+    first = !this.fixedMember(h, 11, first, f.chain, 3) && first;
+    if (f.also) first = !this.fixedMember(h, 12, first, f.also, 3) && first;
+    if (f.testCode) first = !this.fixedMember(h, 13, first, true, 3) && first;
+    this.bytes(h[2 * 14 + (first ? 0 : 1)]);
+    if (!fixes.length) this.bytes(SEG.emptyArray);
     else {
-      this.ascii('[');
       for (let i = 0; i < fixes.length; i++) {
-        if (i) this.ascii(',');
-        this.newline(d + 2);
-        this.fix(fixes[i], starts, d + 2);
+        this.bytes(i ? SEG.nextFix : SEG.firstFix);
+        this.fix(fixes[i], starts);
       }
-      this.newline(d + 1);
-      this.ascii(']');
+      this.bytes(SEG.endFixes);
     }
-    this.newline(d);
-    this.ascii('}');
+    this.bytes(SEG.endFinding);
   }
 
-  /** jsonFinding's object of one fix, at `depth`. */
-  private fix(x: Fix, starts: ArrayLike<number> | undefined, d: number): void {
-    let sep = '{';
-    sep = this.member(sep, 'kind', x.kind, d);
-    sep = this.member(sep, 'title', x.title, d);
-    sep = this.member(sep, 'isPreferred', x.isPreferred, d);
-    sep = this.member(sep, 'note', x.note, d);
-    this.ascii(sep);
-    this.newline(d + 1);
-    this.ascii('"edits": ');
+  /** jsonFinding's object of one fix, at depth 4. */
+  private fix(x: Fix, starts: ArrayLike<number> | undefined): void {
+    const h = FIX_KEYS;
+    let first = !this.fixedMember(h, 0, true, x.kind, 5);
+    first = !this.fixedMember(h, 1, first, x.title, 5) && first;
+    first = !this.fixedMember(h, 2, first, x.isPreferred, 5) && first;
+    first = !this.fixedMember(h, 3, first, x.note, 5) && first;
+    this.bytes(h[2 * 4 + (first ? 0 : 1)]);
     const edits = x.edits;
-    if (!edits.length) this.ascii('[]');
+    if (!edits.length) this.bytes(SEG.emptyArray);
     else {
-      this.ascii('[');
       for (let i = 0; i < edits.length; i++) {
         const e = edits[i];
-        if (i) this.ascii(',');
-        this.newline(d + 2);
-        this.ascii('{');
-        this.newline(d + 3);
-        this.ascii('"range": {');
-        this.newline(d + 4);
-        this.ascii('"start": ');
-        this.position(starts, e.start, d + 4);
-        this.ascii(',');
-        this.newline(d + 4);
-        this.ascii('"end": ');
-        this.position(starts, e.end, d + 4);
-        this.newline(d + 3);
-        this.ascii('}');
-        this.member(',', 'newText', e.newText, d + 2);
-        this.newline(d + 2);
-        this.ascii('}');
+        this.bytes(i ? SEG.nextEdit : SEG.firstEdit);
+        this.position(starts, e.start, SEG.startLine);
+        this.position(starts, e.end, SEG.endLine);
+        this.bytes(SEG.endRange);
+        if (isJsonValue(e.newText)) { this.bytes(SEG.newText); this.value(e.newText, 7); }
+        this.bytes(SEG.endEdit);
       }
-      this.newline(d + 1);
-      this.ascii(']');
+      this.bytes(SEG.endEdits);
     }
-    this.newline(d);
-    this.ascii('}');
+    this.bytes(SEG.endFix);
   }
 
-  /** position(starts, offset) as an object at `depth`. */
-  private position(starts: ArrayLike<number> | undefined, offset: number, d: number): void {
+  /** An edit's start or end as jsonFinding's position(starts, offset) object at depth 8, after `head` (its key and `"line": `). */
+  private position(starts: ArrayLike<number> | undefined, offset: number, head: Uint8Array): void {
     // What position(starts, offset) gives, without its object: the row by positionAt's search.
     let line = 1;
     let column = offset + 1;
@@ -403,16 +429,10 @@ class JsonSink {
       line = lo + 1;
       column = offset - starts[lo] + 1;
     }
-    this.ascii('{');
-    this.newline(d + 1);
-    this.ascii('"line": ');
+    this.bytes(head);
     this.num(line);
-    this.ascii(',');
-    this.newline(d + 1);
-    this.ascii('"column": ');
+    this.bytes(SEG.column);
     this.num(column);
-    this.newline(d);
-    this.ascii('}');
   }
 }
 
