@@ -1,7 +1,11 @@
 // importRegion reads each head-of-file import's module name with moduleAfter instead of slicing the
 // statement and matching `/^from\s+([.\w]+)/` (or `import`): the names must be what the regex captured.
+// ensureImport finds the imports of a need once per file (importMatches): the same answer per function.
 import { strict as assert } from 'node:assert';
-import { moduleAfter } from '../../src/core/fixes/imports';
+import { ensureImport, type ImportNeed, moduleAfter, NEED } from '../../src/core/fixes/imports';
+import { newFixMemo } from '../../src/core/fixes/safety';
+import type { FileModel } from '../../src/core/python/model';
+import { fixtureAnalysis } from './fixHelpers';
 
 /** The regex reading moduleAfter replaces, on the statement's text. */
 function reference(text: string, start: number, end: number): { module: string; isFrom: boolean } {
@@ -52,5 +56,45 @@ describe('moduleAfter: the module name of an import statement, as the regex read
       if (want.module) named++;
     }
     assert.ok(named > 1000, `${named} names read`);
+  });
+});
+
+describe('ensureImport: the import a function reuses, found once per file and need', () => {
+  const fx = fixtureAnalysis();
+
+  /** The search ensureImport made for each function before (every import of the model, per call). */
+  function reference(model: FileModel, need: ImportNeed, fnScope: number): string | undefined {
+    const wanted = need.name ? [`${need.module}.${need.name}`, ...(need.alternatives ?? [])] : [need.module, ...(need.alternatives ?? [])];
+    for (const imp of model.imports) if ((imp.scope === 0 || imp.scope === fnScope) && wanted.includes(imp.q)) return imp.name;
+    return undefined;
+  }
+
+  it('reuses the first import of a wanted name in the module or the function, with or without the memo, on the fixtures and on imports in functions', () => {
+    const local = [
+      'def f():', '    import asyncio as aio_f', '    return aio_f', '',
+      'import time', '', 'def g():', '    from starlette.concurrency import run_in_threadpool as rtp', '    import asyncio', '    return rtp, asyncio', '',
+      'import asyncio as aio', 'from fastapi.concurrency import run_in_threadpool', '',
+      'def h():', '    import asyncio', '    return asyncio', '', 'async def k():', '    return 1', '',
+    ].join('\n');
+    const sources = [...fx.files, { path: 'local.py', text: local, module: 'local', isPackage: false }];
+    let reused = 0;
+    let inFunction = 0;
+    for (const src of sources) {
+      const model = fx.analyzer.model(src);
+      const memo = newFixMemo();
+      const scopes = [-1, 0, ...model.functions.map((f) => f.scope)];
+      for (const need of Object.values(NEED)) {
+        for (const scope of scopes) {
+          const want = reference(model, need, scope);
+          for (const m of [memo, undefined]) {
+            const got = ensureImport(src.text, model, need, '\n', scope, m);
+            if (want !== undefined) assert.deepEqual(got, { local: want }, `${src.path} ${need.module} scope ${scope}`);
+            else assert.ok(got === undefined || got.edit, `${src.path} ${need.module} scope ${scope}: an added import`);
+          }
+          if (want !== undefined) { reused++; if (!model.imports.some((i) => i.scope === 0 && i.name === want)) inFunction++; }
+        }
+      }
+    }
+    assert.ok(reused > 100 && inFunction >= 3, `${reused} reused, ${inFunction} from a function's own imports`);
   });
 });

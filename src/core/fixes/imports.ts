@@ -54,21 +54,52 @@ export function ensureImport(text: string, model: FileModel, need: ImportNeed, e
 }
 
 function findOrAddImport(text: string, model: FileModel, need: ImportNeed, eol: string, fnScope: number, memo?: FixMemo): ImportResult | undefined {
+  // The first import (in the model's order) of a wanted name in the module's scope or the function's.
+  // `import a.b` binds `a` with q `a`; only a matching full name reuses it.
+  const found = memo ? matchesOf(model, need, memo) : importMatches(model, need);
+  let local = found.first >= 0 ? found.firstName : undefined;
+  for (let k = 0; k < found.others.length; k++) {
+    const o = found.others[k];
+    if (found.first >= 0 && o.at > found.first) break;
+    if (o.scope === fnScope) { local = o.name; break; }
+  }
+  if (local !== undefined) return { local };
+  const added = need.name ?? need.module.split('.')[0];
+  if (need.name === undefined && need.module.includes('.')) return undefined;
+  if (model.scopes[0]?.bindings.has(added)) return undefined;
+  if (fnScope >= 0 && model.scopes[fnScope]?.bindings.has(added)) return undefined;
+  const line = need.name ? `from ${need.module} import ${need.name}` : `import ${need.module}`;
+  return { local: added, edit: memoEdit(text, model, need.module, line, eol, memo) };
+}
+
+/**
+ * The model's imports of a name `need` wants: the first in the module's scope (its position and
+ * local name; -1 for none), and those in other scopes, in order. The same for every function that
+ * asks (findOrAddImport is asked once per need and function scope): one pass over the imports.
+ */
+export interface ImportMatches { first: number; firstName: string; others: { at: number; scope: number; name: string }[] }
+
+export function importMatches(model: FileModel, need: ImportNeed): ImportMatches {
   const wanted = need.name ? [`${need.module}.${need.name}`, ...(need.alternatives ?? [])] : [need.module, ...(need.alternatives ?? [])];
+  const found: ImportMatches = { first: -1, firstName: '', others: [] };
   const imports = model.imports;
   for (let i = 0; i < imports.length; i++) {
     const imp = imports[i];
-    if ((imp.scope === 0 || imp.scope === fnScope) && wanted.includes(imp.q)) {
-      // `import a.b` binds `a` with q `a`; only a matching full name reuses it.
-      return { local: imp.name };
-    }
+    if (!wanted.includes(imp.q)) continue;
+    const scope = imp.scope;
+    if (scope === 0) { found.first = i; found.firstName = imp.name; break; }
+    found.others.push({ at: i, scope, name: imp.name });
   }
-  const local = need.name ?? need.module.split('.')[0];
-  if (need.name === undefined && need.module.includes('.')) return undefined;
-  if (model.scopes[0]?.bindings.has(local)) return undefined;
-  if (fnScope >= 0 && model.scopes[fnScope]?.bindings.has(local)) return undefined;
-  const line = need.name ? `from ${need.module} import ${need.name}` : `import ${need.module}`;
-  return { local, edit: memoEdit(text, model, need.module, line, eol, memo) };
+  return found;
+}
+
+/** importMatches once per model and need in a fix run. */
+function matchesOf(model: FileModel, need: ImportNeed, memo: FixMemo): ImportMatches {
+  let byNeed = memo.importMatches.get(model);
+  if (!byNeed) memo.importMatches.set(model, (byNeed = new Map()));
+  let found = byNeed.get(need);
+  if (!found) byNeed.set(need, (found = importMatches(model, need)));
+  return found;
 }
 
 /**

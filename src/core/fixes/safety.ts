@@ -20,7 +20,7 @@ import { type Binding, boundList, type CallSite, type FileModel, type FunctionIn
 import type { Resolver } from '../python/resolve';
 import type { TextEdit } from '../types';
 import type { FixContext } from './context';
-import type { ImportNeed, ImportResult, Region } from './imports';
+import type { ImportMatches, ImportNeed, ImportResult, Region } from './imports';
 import { codeOnly, escapeRegex } from './pyText';
 
 /** A function's body with what the checks need, possibly from another file. */
@@ -240,6 +240,8 @@ export interface FixMemo {
   imports: Map<FileModel, { text: string; region: Region }>;
   /** Per file: ensureImport's answer to each need (null: the name is taken), with the text it was read from. */
   importNeeds: Map<FileModel, { text: string; results: Map<ImportNeed, Map<number | string, ImportResult | null>> }>;
+  /** Per file and need: the file's imports of the need's names (imports.ts importMatches; they depend on the model only). */
+  importMatches: Map<FileModel, Map<ImportNeed, ImportMatches>>;
   /** Per file: the edit adding each import line (imports.ts; the same for every function), with the text it was read from. */
   importEdits: Map<FileModel, { text: string; edits: Map<string, TextEdit> }>;
   /**
@@ -251,7 +253,7 @@ export interface FixMemo {
 }
 
 export function newFixMemo(): FixMemo {
-  return { facts: new Map(), threadFacts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map(), importEdits: new Map() };
+  return { facts: new Map(), threadFacts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map(), importMatches: new Map(), importEdits: new Map() };
 }
 
 /** What plainDef reads of a file to tell whether a function's name is used elsewhere. */
