@@ -185,9 +185,11 @@ class JsonSink {
     return out;
   }
 
-  /** The last, partly filled chunk. */
+  /** The last, partly filled chunk (anything written after it goes to a new chunk). */
   rest(): Uint8Array[] {
-    const out = this.used ? [this.chunk.subarray(0, this.used)] : [];
+    if (!this.used) return [];
+    const out = [this.chunk.subarray(0, this.used)];
+    this.chunk = Buffer.allocUnsafeSlow(0);
     this.used = 0;
     return out;
   }
