@@ -145,6 +145,64 @@ describe('JSON report written in pieces', () => {
     assert.equal(Buffer.concat([...jsonChunks(empty, startsOf)]).toString('utf8'), JSON.stringify(toJson(empty, startsOf), null, 2) + '\n');
   });
 
+  it('writes the same bytes as JSON.stringify on 200 seeded random reports (surrogates, U+2028, control characters, odd numbers, strings across chunk ends, deferred fixes)', () => {
+    // mulberry32: the same reports on every run (a failure names its seed).
+    let seed = 0x5eed17;
+    const rand = () => { seed = (seed + 0x6d2b79f5) | 0; let t = seed; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
+    // Characters JSON.stringify escapes, keeps as they are, or escapes only when alone (lone surrogates).
+    const units = ['a', 'Z', '0', ' ', '"', '\\', '/', '\x7f', '\u0080', '\u00e9', '\u2028', '\u2029', '\u20ac', '\ufeff', '\uffff', '\ud83d\ude00', '\ud800', '\udfff', '\udbff\udfff'];
+    const str = (max = 12): string => {
+      let out = '';
+      const n = rand() < 0.03 ? 10000 + Math.floor(rand() * 30000) : Math.floor(rand() * max);
+      const plain = rand() < 0.5; // printable ASCII only: the byte-by-byte path
+      for (let i = 0; i < n; i++) {
+        const r = rand();
+        if (plain) out += String.fromCharCode(32 + Math.floor(r * 95));
+        else if (r < 0.15) out += String.fromCharCode(Math.floor(rand() * 32));
+        else if (r < 0.5) out += pick(units);
+        else out += String.fromCharCode(32 + Math.floor(rand() * 95));
+      }
+      return out;
+    };
+    const num = (): number => pick([0, -0, 1, -1, 7, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) + 1, -(2 ** 31), 2 ** 53, 1e21, 1e-7, 5e-324, 0.1 + 0.2, -12.5, NaN, Infinity, -Infinity, Math.floor(rand() * 1e6), rand() * 1000 - 500]);
+    const maybe = <T>(v: () => T): T | undefined => (rand() < 0.5 ? v() : undefined);
+    const hop = () => ({ file: str(), line: num(), name: str(), ...(rand() < 0.2 ? { event: str(), property: rand() < 0.5 } : {}) });
+    const edit = (len: number) => ({ start: Math.floor(rand() * (len + 20)), end: Math.floor(rand() * (len + 20)), newText: str(40) });
+    const fix = (len: number) => ({ kind: str(6), title: str(), isPreferred: rand() < 0.5, edits: Array.from({ length: Math.floor(rand() * 3) }, () => edit(len)), note: maybe(() => str()) });
+    for (let round = 0; round < 200; round++) {
+      const at = seed;
+      const texts = new Map<string, number[]>();
+      const files = Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, i) => `f${i}${str(3)}.py`);
+      for (const f of files) { const starts = [0]; for (let l = 1, n = Math.floor(rand() * 6); l < n; l++) starts.push(starts[l - 1] + 1 + Math.floor(rand() * 30)); if (rand() < 0.8) texts.set(f, starts); }
+      const findings = Array.from({ length: Math.floor(rand() * 8) }, () => ({
+        file: pick(files), line: num(), column: num(), endLine: num(), endColumn: num(), code: str(5), severity: pick(['info', 'warning', 'error']), message: str(30),
+        function: str(), route: rand() < 0.5 ? null : str(), chain: Array.from({ length: Math.floor(rand() * 3) }, hop), call: str(), startOffset: 0, endOffset: 0,
+        fixes: Array.from({ length: Math.floor(rand() * 3) }, () => fix(200)),
+        ...(rand() < 0.2 ? { testCode: true } : {}), ...(rand() < 0.2 ? { also: [{ code: str(5), call: str(), chain: [hop()] }] } : {}),
+      })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) as Finding[];
+      const result = {
+        version: 1, findings,
+        handlers: Array.from({ length: Math.floor(rand() * 3) }, () => ({ file: pick(files), line: num(), name: str(), kind: 'route', route: maybe(() => str()) ?? null, async: rand() < 0.5, cpuMs: num(), ioMs: num(), blockingMs: num(), cpuRatio: num(), workload: 'mixed', findings: num() })),
+        notes: Array.from({ length: Math.floor(rand() * 3) }, () => ({ file: str(), message: str(20), kind: 'error', failed: maybe(() => rand() < 0.5) })),
+        summary: { files: num(), skipped: num(), findings: findings.length, byCode: Object.fromEntries(Array.from({ length: Math.floor(rand() * 3) }, () => [str(4), num()])), handlers: num(), asyncHandlers: num(), blockedHandlers: num() },
+      } as unknown as ScanResult;
+      const startsOf = (file: string) => texts.get(file);
+      const want = JSON.stringify(toJson(result, startsOf), null, 2) + '\n';
+      // A chunk is never written to once handed out: copies taken as they come equal the chunks at the end.
+      const chunks = [...jsonChunks(result, startsOf)];
+      const copies: Buffer[] = [];
+      for (const c of jsonChunks(result, startsOf)) copies.push(Buffer.from(c));
+      assert.deepEqual(Buffer.concat(chunks), Buffer.from(want, 'utf8'), `round ${round} (seed ${at})`);
+      assert.deepEqual(Buffer.concat(copies), Buffer.concat(chunks), `round ${round} (seed ${at})`);
+      // Deferred fixes (the CLI's JSON): each file's run of findings asks for its fixes just before it is written.
+      const kept = findings.map((f) => f.fixes);
+      const bare = { ...result, findings: findings.map((f) => ({ ...f, fixes: [] })) } as ScanResult;
+      const fill = (list: Finding[]) => list.map((f) => kept[bare.findings.indexOf(f)]);
+      assert.deepEqual(Buffer.concat([...jsonChunks(bare, startsOf, fill)]), Buffer.from(want, 'utf8'), `round ${round} (seed ${at}), deferred`);
+    }
+  });
+
   it('makes each piece only when it is asked for (the CLI waits for a slow reader between pieces)', async () => {
     const { result, files } = await scanPaths([RULES], { noConfig: true, jobs: 1 });
     let converted = 0;
