@@ -91,8 +91,9 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
   });
   // Deferred fixes read the models while the output is written; otherwise the models are garbage now:
   // collected before the output is made (v8flags.ts).
+  // The mark says that it ran (launch.test.ts: text collects, JSON does not).
   const fill = fixesFiller(raw);
-  if (!fill) collectBeforeOutput();
+  if (!fill && collectBeforeOutput()) mark('collected before the output');
   const result = lang === 'en' ? raw : { ...raw, findings: localizeFindings(raw.findings, lang) };
   if (format === 'json') await streamJsonReport(result, files, out, fill, modelLineStarts(raw));
   else if (format === 'sarif') out(JSON.stringify(toSarif(result, VERSION), null, 2) + '\n');

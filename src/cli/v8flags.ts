@@ -87,14 +87,15 @@ export { BATCH_HEAP_ENV };
  * the output's allocations grew the heap on top of the models (500-file benchmark: +8-12 MB of RSS at
  * the end). Costs ~7 ms there. `gc` is taken from a context made while `--expose-gc` is on, then the
  * flag is reset (the code cache is checked against the flags). Nothing outside the launcher's batch
- * runs (tests calling runScan in process) pays for it.
+ * runs (tests calling runScan in process) pays for it. Returns whether it collected.
  */
-export function collectBeforeOutput(): void {
-  if (process.env[BATCH_HEAP_ENV] !== '1') return;
+export function collectBeforeOutput(): boolean {
+  if (process.env[BATCH_HEAP_ENV] !== '1') return false;
   let gc: (() => void) | undefined;
   try {
     setFlagsFromString('--expose-gc');
     gc = runInNewContext('gc') as () => void;
   } catch { /* no gc: the heap just grows */ } finally { setFlagsFromString('--no-expose-gc'); }
   gc?.();
+  return gc !== undefined;
 }

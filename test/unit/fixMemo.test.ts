@@ -83,4 +83,30 @@ describe('fix memo', () => {
     assert.deepEqual(factsOf(s), first);
     assert.ok(memo.code.has(fn));
   });
+
+  it('names the first module-level name (in the module\'s order) a body writes and does not bind, ASCII or not', () => {
+    // Module order: a, données, b, c. Each function writes some of them, in another order than the module's.
+    const text = [
+      'a = []', 'données = {}', 'b = {}', 'c = set()', '',
+      'def writes_c_then_b():', '    c.add(1)', '    b["k"] = 1', '',
+      'def binds_b_writes_c():', '    b = {}', '    b["k"] = 1', '    c.add(1)', '',
+      'def writes_b_then_unicode():', '    b["k"] = 1', '    données["k"] = 1', '',
+      'def writes_c_then_a():', '    c.add(1)', '    a.append(1)', '',
+      'def writes_only_locals():', '    d = []', '    d.append(1)', '',
+    ].join('\n');
+    const src = { path: 'mods.py', text, module: 'mods', isPackage: false };
+    const model = fx.analyzer.model(src);
+    const resolver = new Resolver(model);
+    const want: Record<string, string | undefined> = {
+      writes_c_then_b: 'writes_c_then_b changes the module-level b',
+      binds_b_writes_c: 'binds_b_writes_c changes the module-level c',
+      writes_b_then_unicode: 'writes_b_then_unicode changes the module-level données',
+      writes_c_then_a: 'writes_c_then_a changes the module-level a',
+      writes_only_locals: undefined,
+    };
+    for (const [name, why] of Object.entries(want)) {
+      const fn = model.functions.find((f) => f.name === name)!;
+      for (const memo of [newFixMemo(), undefined]) assert.equal(threadFactsOf({ text, model, resolver, fn }, undefined, memo).hazards.get('global-write'), why, name);
+    }
+  });
 });

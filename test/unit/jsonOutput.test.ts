@@ -5,11 +5,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonChunks, jsonPieces } from '../../src/cli/format';
+import { jsonChunks, jsonPieces, toJson } from '../../src/cli/format';
 import { jsonReport, writeJsonReport } from '../../src/cli/scan';
 import { lineStarts } from '../../src/core/python/model';
 import { scanPaths } from '../../src/core/scan';
 import { fixesFiller, modelLineStarts } from '../../src/core/fixes';
+import type { Finding, ScanResult } from '../../src/core/types';
 
 const RULES = join(__dirname, '..', 'fixtures', 'rules');
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -95,6 +96,110 @@ describe('JSON report written in pieces', () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the chunks as JSON.stringify writes the report: escapes, non-ASCII, numbers, left-out members, empty and odd values', () => {
+    // Every character a string can hold that JSON.stringify escapes or keeps: quotes, backslashes, each
+    // control character, DEL, non-ASCII, an astral pair and lone surrogates.
+    const controls = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('');
+    // ASCII only (escaped byte by byte), and with non-ASCII text (as JSON.stringify quotes it).
+    const ascii = `say "hi" \\ ${controls}\x7f end`;
+    const odd = `${ascii} café ☃ 😀 \ud800 x \udfff end`;
+    const text = 'line one\nline two\r\nthird\n';
+    const starts = [0, 9, 19, 25];
+    const finding = (extra: Partial<Finding>): Finding => ({
+      file: 'a.py', line: 2, column: 1, endLine: 2, endColumn: 5, code: 'LW101', severity: 'warning', message: ascii,
+      function: 'f', route: null, chain: [], fixes: [], call: 'requests.get', startOffset: 9, endOffset: 12, ...extra,
+    });
+    const result = {
+      version: 1,
+      findings: [
+        finding({ chain: [{ file: 'a.py', line: 1, name: 'g' }, { file: 'b.py', line: 3, name: 'h "q"', event: 'after_insert', property: true }] }),
+        finding({
+          file: 'b.py', route: 'GET /ü', testCode: true, also: [{ code: 'LW102', call: 'time.sleep', chain: [] }],
+          fixes: [
+            { kind: 'thread', title: 'Run "x" in a thread', isPreferred: true, edits: [{ start: 0, end: 9, newText: ascii }, { start: 24, end: 25, newText: '' }], note: odd },
+            { kind: 'noqa', title: 'noqa', isPreferred: false, edits: [], note: undefined },
+          ],
+        }),
+        // A file without line starts: positions are offsets + 1.
+        finding({ file: 'nowhere.py', fixes: [{ kind: 'noqa', title: 't', isPreferred: false, edits: [{ start: 3, end: 7, newText: 'x'.repeat(70000) }] }] }),
+      ],
+      handlers: [
+        { file: 'a.py', line: 1, name: 'f', kind: 'route', route: null, async: true, cpuMs: 0.1 + 0.2, ioMs: -0, blockingMs: 1e21, cpuRatio: NaN, workload: 'mixed', findings: 2 ** 31 },
+        { file: 'a.py', line: -3, name: 'g', kind: 'route', route: 'GET /', async: false, cpuMs: -12, ioMs: Infinity, blockingMs: 1e-7, cpuRatio: 123456789, workload: 'io-bound', findings: 0, testCode: true, costs: [] },
+      ],
+      notes: [{ file: 'c.py', message: odd, kind: 'error', failed: true }],
+      summary: { files: 3, skipped: 0, findings: 3, byCode: {}, handlers: 2, asyncHandlers: 1, blockedHandlers: 1, extra: [[], {}, [undefined, null, () => 1], { u: undefined, d: new Date(0), n: Object.create(null) }] },
+    } as unknown as ScanResult;
+    const startsOf = (file: string) => (file === 'nowhere.py' ? undefined : starts);
+    const want = JSON.stringify(toJson(result, startsOf), null, 2) + '\n';
+    assert.ok(want.includes(JSON.stringify(ascii)) && want.includes('\\u001f') && want.includes('\\ud800') && want.includes('😀') && want.includes('"testCode": true') && !want.includes('"note": null'));
+    const chunks = [...jsonChunks(result, startsOf)];
+    assert.ok(chunks.length > 1, 'a string longer than a chunk gets a chunk of its own');
+    assert.equal(Buffer.concat(chunks).toString('utf8'), want);
+    assert.deepEqual(Buffer.concat(chunks), Buffer.from(want, 'utf8'));
+    // No findings, no handlers.
+    const empty = { ...result, findings: [], handlers: [], notes: [] } as ScanResult;
+    assert.equal(Buffer.concat([...jsonChunks(empty, startsOf)]).toString('utf8'), JSON.stringify(toJson(empty, startsOf), null, 2) + '\n');
+  });
+
+  it('writes the same bytes as JSON.stringify on 200 seeded random reports (surrogates, U+2028, control characters, odd numbers, strings across chunk ends, deferred fixes)', () => {
+    // mulberry32: the same reports on every run (a failure names its seed).
+    let seed = 0x5eed17;
+    const rand = () => { seed = (seed + 0x6d2b79f5) | 0; let t = seed; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
+    // Characters JSON.stringify escapes, keeps as they are, or escapes only when alone (lone surrogates).
+    const units = ['a', 'Z', '0', ' ', '"', '\\', '/', '\x7f', '\u0080', '\u00e9', '\u2028', '\u2029', '\u20ac', '\ufeff', '\uffff', '\ud83d\ude00', '\ud800', '\udfff', '\udbff\udfff'];
+    const str = (max = 12): string => {
+      let out = '';
+      const n = rand() < 0.03 ? 10000 + Math.floor(rand() * 30000) : Math.floor(rand() * max);
+      const plain = rand() < 0.5; // printable ASCII only: the byte-by-byte path
+      for (let i = 0; i < n; i++) {
+        const r = rand();
+        if (plain) out += String.fromCharCode(32 + Math.floor(r * 95));
+        else if (r < 0.15) out += String.fromCharCode(Math.floor(rand() * 32));
+        else if (r < 0.5) out += pick(units);
+        else out += String.fromCharCode(32 + Math.floor(rand() * 95));
+      }
+      return out;
+    };
+    const num = (): number => pick([0, -0, 1, -1, 7, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) + 1, -(2 ** 31), 2 ** 53, 1e21, 1e-7, 5e-324, 0.1 + 0.2, -12.5, NaN, Infinity, -Infinity, Math.floor(rand() * 1e6), rand() * 1000 - 500]);
+    const maybe = <T>(v: () => T): T | undefined => (rand() < 0.5 ? v() : undefined);
+    const hop = () => ({ file: str(), line: num(), name: str(), ...(rand() < 0.2 ? { event: str(), property: rand() < 0.5 } : {}) });
+    const edit = (len: number) => ({ start: Math.floor(rand() * (len + 20)), end: Math.floor(rand() * (len + 20)), newText: str(40) });
+    const fix = (len: number) => ({ kind: str(6), title: str(), isPreferred: rand() < 0.5, edits: Array.from({ length: Math.floor(rand() * 3) }, () => edit(len)), note: maybe(() => str()) });
+    for (let round = 0; round < 200; round++) {
+      const at = seed;
+      const texts = new Map<string, number[]>();
+      const files = Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, i) => `f${i}${str(3)}.py`);
+      for (const f of files) { const starts = [0]; for (let l = 1, n = Math.floor(rand() * 6); l < n; l++) starts.push(starts[l - 1] + 1 + Math.floor(rand() * 30)); if (rand() < 0.8) texts.set(f, starts); }
+      const findings = Array.from({ length: Math.floor(rand() * 8) }, () => ({
+        file: pick(files), line: num(), column: num(), endLine: num(), endColumn: num(), code: str(5), severity: pick(['info', 'warning', 'error']), message: str(30),
+        function: str(), route: rand() < 0.5 ? null : str(), chain: Array.from({ length: Math.floor(rand() * 3) }, hop), call: str(), startOffset: 0, endOffset: 0,
+        fixes: Array.from({ length: Math.floor(rand() * 3) }, () => fix(200)),
+        ...(rand() < 0.2 ? { testCode: true } : {}), ...(rand() < 0.2 ? { also: [{ code: str(5), call: str(), chain: [hop()] }] } : {}),
+      })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) as Finding[];
+      const result = {
+        version: 1, findings,
+        handlers: Array.from({ length: Math.floor(rand() * 3) }, () => ({ file: pick(files), line: num(), name: str(), kind: 'route', route: maybe(() => str()) ?? null, async: rand() < 0.5, cpuMs: num(), ioMs: num(), blockingMs: num(), cpuRatio: num(), workload: 'mixed', findings: num() })),
+        notes: Array.from({ length: Math.floor(rand() * 3) }, () => ({ file: str(), message: str(20), kind: 'error', failed: maybe(() => rand() < 0.5) })),
+        summary: { files: num(), skipped: num(), findings: findings.length, byCode: Object.fromEntries(Array.from({ length: Math.floor(rand() * 3) }, () => [str(4), num()])), handlers: num(), asyncHandlers: num(), blockedHandlers: num() },
+      } as unknown as ScanResult;
+      const startsOf = (file: string) => texts.get(file);
+      const want = JSON.stringify(toJson(result, startsOf), null, 2) + '\n';
+      // A chunk is never written to once handed out: copies taken as they come equal the chunks at the end.
+      const chunks = [...jsonChunks(result, startsOf)];
+      const copies: Buffer[] = [];
+      for (const c of jsonChunks(result, startsOf)) copies.push(Buffer.from(c));
+      assert.deepEqual(Buffer.concat(chunks), Buffer.from(want, 'utf8'), `round ${round} (seed ${at})`);
+      assert.deepEqual(Buffer.concat(copies), Buffer.concat(chunks), `round ${round} (seed ${at})`);
+      // Deferred fixes (the CLI's JSON): each file's run of findings asks for its fixes just before it is written.
+      const kept = findings.map((f) => f.fixes);
+      const bare = { ...result, findings: findings.map((f) => ({ ...f, fixes: [] })) } as ScanResult;
+      const fill = (list: Finding[]) => list.map((f) => kept[bare.findings.indexOf(f)]);
+      assert.deepEqual(Buffer.concat([...jsonChunks(bare, startsOf, fill)]), Buffer.from(want, 'utf8'), `round ${round} (seed ${at}), deferred`);
     }
   });
 

@@ -5,7 +5,10 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeOnly, indentUnitOf, lex, type LexCache, lexFrom, type LexState, lineEndAt, lineStartAt, pySpans, type PySpan } from '../../src/core/fixes/pyText';
+import { atStatementStart, codeOnly, indentUnitOf, lex, type LexCache, lexFrom, type LexState, lineEndAt, lineStartAt, pySpans, type PySpan } from '../../src/core/fixes/pyText';
+
+/** How many line starts atStatementStart found to begin a statement (so its check is not vacuous). */
+const counts = { statements: 0 };
 
 // ---- the reference implementations (as they were before the rewrite) ----
 function refLineStartAt(text: string, offset: number): number {
@@ -167,16 +170,30 @@ function checkAll(text: string, r: () => number, label: string): void {
     to = r() < 0.2 ? Math.max(0, to - Math.floor(r() * 10)) : to + Math.floor(r() * (text.length / 4 + 3));
     assert.deepEqual(lexFrom(text, from, to, 99, cache), refLex(text, from, to, 99), `${label} lexFrom ${from}..${to}`);
   }
+  // atStatementStart with lexFrom's cache (httpx asks it for each finding of a function, in order) as without.
+  const starts: LexCache = new Map();
+  const block = Math.floor(r() * (text.length + 1));
+  let statements = 0;
+  // Each line start after `block` (a line start is where a statement can begin), in order.
+  for (let at = block; at <= text.length; at = text.indexOf('\n', at) + 1) {
+    const want = atStatementStart(text, block, at);
+    assert.equal(atStatementStart(text, block, at, starts), want, `${label} atStatementStart ${block}..${at}`);
+    if (want) statements++;
+    if (text.indexOf('\n', at) < 0) break;
+  }
+  counts.statements += statements;
   assert.deepEqual(pySpans(text), refPySpans(text), `${label}: pySpans whole`);
   assert.equal(codeOnly(text, 0, text.length), refCodeOnly(text, 0, text.length), `${label}: codeOnly whole`);
 }
 
 describe('pyText scanners: same results as the reference implementations', () => {
   it('on 3,000 random texts of quotes, backslashes, comments, line breaks and odd whitespace', () => {
+    counts.statements = 0;
     for (let seed = 1; seed <= 3000; seed++) {
       const r = rng(seed);
       checkAll(randomText(r, 1 + Math.floor(r() * 120)), r, `seed ${seed}`);
     }
+    assert.ok(counts.statements > 100, `${counts.statements} statement starts`);
   });
 
   it('on 150 long texts with runs around the scanners\' 1,024-character step', () => {

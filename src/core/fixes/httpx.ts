@@ -66,7 +66,7 @@ export function httpxFix(ctx: FixContext, t: Target): Fix | undefined {
   const { text } = ctx;
   const ls = lineStartAt(text, t.site.start);
   const pm = /^([ \t]*)((?:return[ \t]+|[A-Za-z_][\w.]*(?:[ \t]*:[^=\n]+)?[ \t]*=[ \t]*)?)$/.exec(text.slice(ls, t.site.start));
-  if (!pm || !atStatementStart(text, t.fn.bodyStart, ls + pm[1].length)) return undefined;
+  if (!pm || !atStatementStart(text, t.fn.bodyStart, ls + pm[1].length, ctx.lexCache)) return undefined;
   const sm = /^((?:\.[A-Za-z_]\w*(?:\(\))?)*)[ \t]*(?:#.*)?$/.exec(text.slice(t.site.end, lineEndAt(text, t.site.end)));
   if (!sm) return undefined;
   if (rm && sm[1].split(/[.()]+/).some((a) => RESPONSE_ONLY.test(a))) return undefined;

@@ -54,21 +54,52 @@ export function ensureImport(text: string, model: FileModel, need: ImportNeed, e
 }
 
 function findOrAddImport(text: string, model: FileModel, need: ImportNeed, eol: string, fnScope: number, memo?: FixMemo): ImportResult | undefined {
+  // The first import (in the model's order) of a wanted name in the module's scope or the function's.
+  // `import a.b` binds `a` with q `a`; only a matching full name reuses it.
+  const found = memo ? matchesOf(model, need, memo) : importMatches(model, need);
+  let local = found.first >= 0 ? found.firstName : undefined;
+  for (let k = 0; k < found.others.length; k++) {
+    const o = found.others[k];
+    if (found.first >= 0 && o.at > found.first) break;
+    if (o.scope === fnScope) { local = o.name; break; }
+  }
+  if (local !== undefined) return { local };
+  const added = need.name ?? need.module.split('.')[0];
+  if (need.name === undefined && need.module.includes('.')) return undefined;
+  if (model.scopes[0]?.bindings.has(added)) return undefined;
+  if (fnScope >= 0 && model.scopes[fnScope]?.bindings.has(added)) return undefined;
+  const line = need.name ? `from ${need.module} import ${need.name}` : `import ${need.module}`;
+  return { local: added, edit: memoEdit(text, model, need.module, line, eol, memo) };
+}
+
+/**
+ * The model's imports of a name `need` wants: the first in the module's scope (its position and
+ * local name; -1 for none), and those in other scopes, in order. The same for every function that
+ * asks (findOrAddImport is asked once per need and function scope): one pass over the imports.
+ */
+export interface ImportMatches { first: number; firstName: string; others: { at: number; scope: number; name: string }[] }
+
+export function importMatches(model: FileModel, need: ImportNeed): ImportMatches {
   const wanted = need.name ? [`${need.module}.${need.name}`, ...(need.alternatives ?? [])] : [need.module, ...(need.alternatives ?? [])];
+  const found: ImportMatches = { first: -1, firstName: '', others: [] };
   const imports = model.imports;
   for (let i = 0; i < imports.length; i++) {
     const imp = imports[i];
-    if ((imp.scope === 0 || imp.scope === fnScope) && wanted.includes(imp.q)) {
-      // `import a.b` binds `a` with q `a`; only a matching full name reuses it.
-      return { local: imp.name };
-    }
+    if (!wanted.includes(imp.q)) continue;
+    const scope = imp.scope;
+    if (scope === 0) { found.first = i; found.firstName = imp.name; break; }
+    found.others.push({ at: i, scope, name: imp.name });
   }
-  const local = need.name ?? need.module.split('.')[0];
-  if (need.name === undefined && need.module.includes('.')) return undefined;
-  if (model.scopes[0]?.bindings.has(local)) return undefined;
-  if (fnScope >= 0 && model.scopes[fnScope]?.bindings.has(local)) return undefined;
-  const line = need.name ? `from ${need.module} import ${need.name}` : `import ${need.module}`;
-  return { local, edit: memoEdit(text, model, need.module, line, eol, memo) };
+  return found;
+}
+
+/** importMatches once per model and need in a fix run. */
+function matchesOf(model: FileModel, need: ImportNeed, memo: FixMemo): ImportMatches {
+  let byNeed = memo.importMatches.get(model);
+  if (!byNeed) memo.importMatches.set(model, (byNeed = new Map()));
+  let found = byNeed.get(need);
+  if (!found) byNeed.set(need, (found = importMatches(model, need)));
+  return found;
 }
 
 /**
@@ -129,12 +160,14 @@ function regionOf(text: string, model: FileModel, memo?: FixMemo): Region {
 /** Top-level import statements at the head of the file, and where the header (docstring, future imports, comments) ends. */
 function importRegion(text: string, model: FileModel): { stmts: Stmt[]; headerEnd: number } {
   const byStart = new Map<number, Stmt>();
-  for (const imp of model.imports) {
-    if (imp.scope !== 0 || lineStartAt(text, imp.start) !== imp.start) continue;
-    const head = text.slice(imp.start, imp.end);
-    const isFrom = head.startsWith('from');
-    const m = isFrom ? /^from\s+([.\w]+)/.exec(head) : /^import\s+([.\w]+)/.exec(head);
-    if (!byStart.has(imp.start)) byStart.set(imp.start, { start: imp.start, end: imp.end, module: m ? m[1] : '', isFrom });
+  const imports = model.imports;
+  for (let k = 0; k < imports.length; k++) {
+    const imp = imports[k];
+    const start = imp.start;
+    if (imp.scope !== 0 || byStart.has(start) || lineStartAt(text, start) !== start) continue;
+    const end = imp.end;
+    const isFrom = end - start >= 4 && text.startsWith('from', start);
+    byStart.set(start, { start, end, module: moduleAfter(text, start, end, isFrom ? 'from' : 'import'), isFrom });
   }
   const stmts: Stmt[] = [];
   let headerEnd = 0;
@@ -142,8 +175,6 @@ function importRegion(text: string, model: FileModel): { stmts: Stmt[]; headerEn
   let seenCode = false;
   let docstringDone = false;
   while (i < text.length) {
-    const lineEnd = nextLineStart(text, i);
-    const line = text.slice(i, lineEnd);
     const s = byStart.get(i);
     if (s) {
       if (s.module === '__future__') { headerEnd = nextLineStart(text, s.end); i = headerEnd; continue; }
@@ -152,6 +183,9 @@ function importRegion(text: string, model: FileModel): { stmts: Stmt[]; headerEn
       seenCode = true;
       continue;
     }
+    // The line's text, for the lines that are not import statements (few: the header, blank lines).
+    const lineEnd = nextLineStart(text, i);
+    const line = text.slice(i, lineEnd);
     if (/^from[ \t]+__future__[ \t]+import\b/.test(line)) {
       // tree-sitter has its own node for future imports: they are header, not in the model's imports.
       let end = lineEnd;
@@ -183,6 +217,32 @@ function importRegion(text: string, model: FileModel): { stmts: Stmt[]; headerEn
     break;
   }
   return { stmts, headerEnd };
+}
+
+/**
+ * What `/^from\s+([.\w]+)/` (or `import`) captures in text[start, end), without slicing the
+ * statement: the keyword, at least one whitespace character (`\s`, as String.prototype.trim reads
+ * it), then the longest run of ASCII word characters and dots; '' when that does not follow.
+ */
+export function moduleAfter(text: string, start: number, end: number, keyword: string): string {
+  if (end - start < keyword.length || !text.startsWith(keyword, start)) return '';
+  let p = start + keyword.length;
+  if (p >= end || !isRegexSpace(text.charCodeAt(p))) return '';
+  while (p < end && isRegexSpace(text.charCodeAt(p))) p++;
+  let q = p;
+  while (q < end && isWordOrDot(text.charCodeAt(q))) q++;
+  return q > p ? text.slice(p, q) : '';
+}
+
+/** `\s` in a regex: WhiteSpace and LineTerminator (the set String.prototype.trim removes). */
+function isRegexSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** `[.\w]` in a regex without the u flag: ASCII letters, digits, `_` and `.`. */
+function isWordOrDot(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46;
 }
 
 /** Import statements split into groups by blank or comment lines between them. */

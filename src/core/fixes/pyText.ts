@@ -87,8 +87,18 @@ export function escapeRegex(s: string): string {
 
 /** Whether `name` occurs as a whole identifier in the text. */
 export function usesWord(text: string, name: string): boolean {
-  return new RegExp(`(?<!\\w)${escapeRegex(name)}(?!\\w)`).test(text);
+  // One regex per name (the fixes ask about a few fixed names, such as `client`, for every finding).
+  let re = wordPatterns.get(name);
+  if (!re) {
+    re = new RegExp(`(?<!\\w)${escapeRegex(name)}(?!\\w)`);
+    if (wordPatterns.size >= 4096) wordPatterns.clear();
+    wordPatterns.set(name, re);
+  }
+  return re.test(text);
 }
+
+/** usesWord's regex per name (neither global nor sticky: `test` keeps no state in it). */
+const wordPatterns = new Map<string, RegExp>();
 
 export interface LexState {
   /** Bracket depth at the end of the range. */
@@ -399,12 +409,14 @@ export function hasTrailer(text: string, end: number): boolean {
 
 /**
  * Whether `offset` begins a logical line (a statement) inside [blockStart, offset): bracket depth
- * zero, not in a string, and the previous line does not end with a backslash continuation.
+ * zero, not in a string, and the previous line does not end with a backslash continuation. `cache`:
+ * lexFrom's states for this text at bracket depth 99.
  */
-export function atStatementStart(text: string, blockStart: number, offset: number): boolean {
+export function atStatementStart(text: string, blockStart: number, offset: number, cache?: LexCache): boolean {
   const ls = lineStartAt(text, offset);
   if (!/^[ \t]*$/.test(text.slice(ls, offset))) return false;
-  const st = lex(text, blockStart, ls, 99);
+  // With a cache (the fix context's, see lexFrom), a function's findings asked in order scan its body once.
+  const st = cache ? lexFrom(text, blockStart, ls, 99, cache) : lex(text, blockStart, ls, 99);
   if (st.depth !== 0 || st.inString) return false;
   let p = ls - 1;
   while (p >= 0 && (text[p] === '\n' || text[p] === '\r')) p--;

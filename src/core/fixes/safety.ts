@@ -20,7 +20,7 @@ import { type Binding, boundList, type CallSite, type FileModel, type FunctionIn
 import type { Resolver } from '../python/resolve';
 import type { TextEdit } from '../types';
 import type { FixContext } from './context';
-import type { ImportNeed, ImportResult, Region } from './imports';
+import type { ImportMatches, ImportNeed, ImportResult, Region } from './imports';
 import { codeOnly, escapeRegex } from './pyText';
 
 /** A function's body with what the checks need, possibly from another file. */
@@ -223,7 +223,7 @@ export interface FixMemo {
   /** What each function's own body and calls do (ownFacts), for every walk that passes it. */
   own: Map<FunctionInfo, OwnFacts>;
   /** Per file: the module-level names ownFacts checks (moduleNames). */
-  modules: Map<FileModel, { values: string[]; connections: string[] }>;
+  modules: Map<FileModel, ModuleNames>;
   /** calleeSource by callee expression (null: none). */
   callees: Map<Expr, FnSource | null>;
   /** resolver.resolve of expressions (null: unresolved), see resolveMemo. */
@@ -240,6 +240,8 @@ export interface FixMemo {
   imports: Map<FileModel, { text: string; region: Region }>;
   /** Per file: ensureImport's answer to each need (null: the name is taken), with the text it was read from. */
   importNeeds: Map<FileModel, { text: string; results: Map<ImportNeed, Map<number | string, ImportResult | null>> }>;
+  /** Per file and need: the file's imports of the need's names (imports.ts importMatches; they depend on the model only). */
+  importMatches: Map<FileModel, Map<ImportNeed, ImportMatches>>;
   /** Per file: the edit adding each import line (imports.ts; the same for every function), with the text it was read from. */
   importEdits: Map<FileModel, { text: string; edits: Map<string, TextEdit> }>;
   /**
@@ -251,7 +253,7 @@ export interface FixMemo {
 }
 
 export function newFixMemo(): FixMemo {
-  return { facts: new Map(), threadFacts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map(), importEdits: new Map() };
+  return { facts: new Map(), threadFacts: new Map(), own: new Map(), modules: new Map(), callees: new Map(), resolved: new Map(), code: new Map(), byName: new Map(), uses: new Map(), usedElsewhere: new Map(), plainDef: new Map(), imports: new Map(), importNeeds: new Map(), importMatches: new Map(), importEdits: new Map() };
 }
 
 /** What plainDef reads of a file to tell whether a function's name is used elsewhere. */
@@ -355,15 +357,26 @@ function ownFacts(s: FnSource, index?: FunctionIndex, memo?: FixMemo): OwnFacts 
   }
   const mod = moduleNames(s, memo);
   if (!own.globalWrite && mod.values.length) {
-    // The names the body writes into or mutates (one pass), instead of a search of the body per module-level name.
+    // The first module-level name (in the module scope's order) the body writes into or mutates and
+    // does not bind itself. The names the body writes are listed in one pass (writtenNames) and each
+    // looked up in the module's names (a body writes a few names; a module can have hundreds), instead
+    // of a search of the body per module-level name; a name writtenNames cannot list (not ASCII) is
+    // searched for as before.
     const written = writtenNames(code);
-    for (let i = 0; i < mod.values.length; i++) {
+    let first = -1;
+    written.forEach((name) => {
+      const i = mod.valueAt.get(name);
+      if (i !== undefined && (first < 0 || i < first) && !scope?.bindings.has(name)) first = i;
+    });
+    for (let k = 0; k < mod.otherValues.length; k++) {
+      const i = mod.otherValues[k];
+      if (first >= 0 && i > first) break;
       const name = mod.values[i];
-      if (IDENT.test(name) ? !written.has(name) : !code.includes(name) || !mutatesAny(code, name, false)) continue;
-      if (scope?.bindings.has(name)) continue;
-      own.globalWrite = `${s.fn.name} changes the module-level ${name}`;
+      if (!code.includes(name) || !mutatesAny(code, name, false) || scope?.bindings.has(name)) continue;
+      first = i;
       break;
     }
+    if (first >= 0) own.globalWrite = `${s.fn.name} changes the module-level ${mod.values[first]}`;
   }
   const ids = s.fn.calls;
   for (let k = 0; k < ids.length; k++) {
@@ -423,10 +436,12 @@ function ownExtras(s: FnSource, own: OwnFacts, memo?: FixMemo): NonNullable<OwnF
  * The module-level names every function's facts look at, in the module scope's order: values and
  * imports (a write to one is a global write), and sqlite3 connections made at module level.
  */
-function moduleNames(s: FnSource, memo?: FixMemo): { values: string[]; connections: string[] } {
+function moduleNames(s: FnSource, memo?: FixMemo): ModuleNames {
   const known = memo?.modules.get(s.model);
   if (known) return known;
   const values: string[] = [];
+  const valueAt = new Map<string, number>();
+  const otherValues: number[] = [];
   const connections: string[] = [];
   // forEach: a Map's for-of makes an iterator result and an entry array per binding (the bundle's cold code is not optimised).
   s.model.scopes[0].bindings.forEach((v, name) => {
@@ -439,12 +454,26 @@ function moduleNames(s: FnSource, memo?: FixMemo): { values: string[]; connectio
       if (x.kind === 'value' || x.kind === 'import') valueOrImport = true;
       if (!b && x.kind === 'value' && x.expr?.k === 'call') b = x;
     }
-    if (valueOrImport) values.push(name);
+    if (valueOrImport) {
+      if (IDENT.test(name)) valueAt.set(name, values.length);
+      else otherValues.push(values.length);
+      values.push(name);
+    }
     if (b && b.expr?.k === 'call' && s.resolver.resolve(b.expr.f) === 'sqlite3.connect') connections.push(name);
   });
-  const names = { values, connections };
+  const names = { values, valueAt, otherValues, connections };
   memo?.modules.set(s.model, names);
   return names;
+}
+
+/** What moduleNames gives: the module-level values and imports in order, and the sqlite3 connections. */
+export interface ModuleNames {
+  values: string[];
+  /** The position in `values` of each ASCII identifier among them (what writtenNames can list). */
+  valueAt: Map<string, number>;
+  /** The positions in `values` of the other names, in order. */
+  otherValues: number[];
+  connections: string[];
 }
 
 /** Facts of code moved to a thread: a library call (known) or a local function through the call graph. */
