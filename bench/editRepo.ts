@@ -15,11 +15,12 @@ import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks
 import { resolve } from 'node:path';
 import { Analyzer, type SourceFile } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
-import { pct, r1, serverV8Flags } from './measure';
+import { pct, r1, rerunAsServer, serverV8Flags } from './measure';
 import { lineAt, sitesOf, typingSpans } from './sites';
 
 
 async function main(): Promise<void> {
+  if (rerunAsServer()) return;
   // The language server's V8 flags, or LW_BENCH_V8_FLAGS (bench/measure.ts).
   const flags = serverV8Flags();
   const dir = resolve(process.argv[2] ?? '');

@@ -10,6 +10,20 @@ export const BATCH_HEAP_ENV = 'LOOPWISE_BATCH_HEAP';
 /** V8 reads the growth factor at every young-generation GC, so it can be set at run time. */
 export const FREEZE_YOUNG = '--semi-space-growth-factor=1';
 
+/**
+ * Node options the language server is started with (the VS Code extension's client passes them; the
+ * editing benches start themselves again with them, bench/measure.ts). V8 sizes the young generation's
+ * semi-spaces only when the process starts: the server's run-time flags (cli/v8flags.ts) can only stop
+ * it from growing, and alone they kept it at its initial 1 MB. Each keystroke then promoted what it
+ * keeps for a few milliseconds (onyx, `db/models.py`, 1,195 files: ~2.4x the scavenge time, ~2x the
+ * edits with a full GC, +35-60 % CPU per keystroke against 4 MB, for 10-13 MB less peak RSS;
+ * docs/performance.md, "Session 17: edit17"). At 4 MB the young generation holds a keystroke's
+ * temporaries; 8 MB (what the editing bench had been measuring, as its loader grew it before the
+ * flags froze it) cost another 10-13 MB of RSS for a few percent of CPU.
+ */
+export const SERVER_SEMI_SPACE_MB = 4;
+export const SERVER_NODE_ARGS = [`--min-semi-space-size=${SERVER_SEMI_SPACE_MB}`, `--max-semi-space-size=${SERVER_SEMI_SPACE_MB}`];
+
 /** Freezes the young generation again when this is a batch run that froze it. */
 export function keepYoungSmall(): void {
   if (process.env[BATCH_HEAP_ENV] === '1') setFlagsFromString(FREEZE_YOUNG);
