@@ -9,16 +9,21 @@
 // later, as the language server does once it has published them: timed apart (settleCpuMs), not in
 // edit -> findings. Not a test: nothing here fails on a slow machine.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { Session } from 'node:inspector/promises';
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { Analyzer, type SourceFile } from '../src/core/analyzer';
 import { discover, moduleName, readSource } from '../src/core/files';
-import { pct, r1, serverV8Flags } from './measure';
+import { pct, r1, rerunAsServer, serverV8Flags } from './measure';
 import { lineAt, sitesOf, typingSpans } from './sites';
 
 
+/** Where the bench's flattening read goes, so that no compiler drops it as unused. */
+let flatSink = 0;
+
 async function main(): Promise<void> {
+  if (rerunAsServer()) return;
   // The language server's V8 flags, or LW_BENCH_V8_FLAGS (bench/measure.ts).
   const flags = serverV8Flags();
   const dir = resolve(process.argv[2] ?? '');
@@ -85,10 +90,24 @@ async function main(): Promise<void> {
   const cpu: number[] = [];
   const cpuUpdate: number[] = [];
   const settleCpu: number[] = [];
+  // Each measured keystroke's window (edit -> findings) and kind, and V8's GC pauses (PerformanceObserver
+  // 'gc' entries: the main thread's pauses, scavenges and full GCs; not incremental marking's steps):
+  // the report says how much of each kind's tail is pause time.
+  const windows: { kind: string; start: number; end: number }[] = [];
+  let windowKind = 'other';
+  const gcs: { start: number; ms: number; major: boolean }[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration, major: ((e as { detail?: { kind?: number } }).detail)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR });
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const cycle = (at: number, ins: string, end = at): { update: number; deps: number; analyze: number; findings: number; surface?: string; broken: boolean } => {
     const text = doc.text.slice(0, at) + ins + doc.text.slice(end);
     doc = { ...doc, text };
     files[bigIdx] = doc;
+    // The language server flattens each version's text when its didChange arrives, inside the debounce
+    // (server/workspace.ts flatten): a copy of the whole text that edit -> findings no longer includes
+    // (~2-3 ms CPU for onyx's db/models.py at load). LW_BENCH_CONS=1 leaves it to updateDocument, as before session 17.
+    if (process.env.LW_BENCH_CONS !== '1') flatSink ^= text.charCodeAt(0);
     const ms = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -99,6 +118,7 @@ async function main(): Promise<void> {
     const t2 = performance.now();
     const r = a.analyze(files, { fixes: false, only });
     const t3 = performance.now();
+    windows.push({ kind: windowKind, start: t0, end: t3 });
     const c = process.cpuUsage(c0);
     cpu.push(ms(c));
     cpuUpdate.push(ms(c1) - ms(c0));
@@ -119,6 +139,11 @@ async function main(): Promise<void> {
   const profile = process.env.LW_BENCH_PROFILE;
   const session = profile ? new Session() : undefined;
   if (session) { session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start'); }
+  // LW_BENCH_HEAPPROF=file.heapprofile: sampled allocations of the measured edits that outlived a
+  // young-generation GC (promoted: what fills the old generation between full GCs), by allocation site.
+  const heapProf = process.env.LW_BENCH_HEAPPROF;
+  const heapSession = heapProf ? new Session() : undefined;
+  if (heapSession) { heapSession.connect(); await heapSession.post('HeapProfiler.enable'); await heapSession.post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true } as never); }
   // Three kinds of keystroke (no line is added or removed):
   //  body:    a letter typed at the start of a statement in a function (`x` + name): the function's
   //           calls change, so its importers are re-analysed;
@@ -139,7 +164,9 @@ async function main(): Promise<void> {
       // indexStats: absent before the incremental index (when this bench measures an older checkout).
       const stats = (a as { indexStats?: { fastapiReused: number } }).indexStats;
       const reusedBefore = stats?.fastapiReused;
+      windowKind = kind;
       const c = cycle(at, kind === 'comment' ? '#' : 'x');
+      windowKind = 'other';
       if (stats && stats.fastapiReused === reusedBefore) k.fastapiRebuilt++;
       k.total.push(c.update + c.deps + c.analyze); k.update.push(c.update); k.deps.push(c.deps); k.analyze.push(c.analyze);
       k.cpu.push(cpu[cpu.length - 1]); k.cpuUpdate.push(cpuUpdate[cpuUpdate.length - 1]); k.settle.push(settleCpu[settleCpu.length - 1]); k.reanalysed.push(onlySize);
@@ -163,7 +190,9 @@ async function main(): Promise<void> {
       typing.spans.push(`${span.kind} at line ${doc.text.slice(0, span.start).split('\n').length}: ${body.slice(0, body.indexOf('\n')).trim().slice(0, 60)} (${body.length} chars)`);
       let surface = cycle(span.start, '', span.end).surface;
       for (let i = 0; i < body.length; i++) {
+        windowKind = 'typing';
         const c = cycle(span.start + i, body[i]);
+        windowKind = 'other';
         const total = c.update + c.deps + c.analyze;
         const cpuMs = cpu[cpu.length - 1];
         typing.total.push(total); typing.cpu.push(cpuMs);
@@ -184,7 +213,33 @@ async function main(): Promise<void> {
   const total = [...kinds.body.total, ...kinds.comment.total, ...kinds.surface.total];
   for (const [kind, k] of Object.entries(kinds)) if (!k.total.length) delete (kinds as Record<string, unknown>)[kind];
   if (session) { const { profile: p } = await session.post('Profiler.stop'); writeFileSync(profile!, JSON.stringify(p)); session.disconnect(); }
+  if (heapSession) { const { profile: p } = await heapSession.post('HeapProfiler.stopSampling'); writeFileSync(heapProf!, JSON.stringify(p)); heapSession.disconnect(); }
   if (process.env.LW_BENCH_DETAIL) writeFileSync(process.env.LW_BENCH_DETAIL, JSON.stringify(detail));
+  // The observer's entries are delivered once the event loop runs: wait until no more come (at most 5 s).
+  for (let n = -1, waited = 0; n !== gcs.length && waited < 5000; waited += 100) { n = gcs.length; await new Promise((r) => setTimeout(r, 100)); }
+  gcObserver.disconnect();
+  // Per kind: keystrokes that contain a full GC, the pause time inside the windows, and the p95 of the
+  // wall time without those pauses (what the tail would be without them).
+  const gcByKind: Record<string, { edits: number; withFullGc: number; fullGcMs: number; scavengeMs: number; p95: number; p95WithoutPauses: number }> = {};
+  {
+    let g = 0;
+    const sorted = [...gcs].sort((x, y) => x.start - y.start);
+    const per: Record<string, { walls: number[]; rest: number[]; withFullGc: number; fullGcMs: number; scavengeMs: number }> = {};
+    for (const w of windows) {
+      const k = (per[w.kind] ??= { walls: [], rest: [], withFullGc: 0, fullGcMs: 0, scavengeMs: 0 });
+      while (g < sorted.length && sorted[g].start < w.start) g++;
+      let pause = 0;
+      let full = false;
+      for (let i = g; i < sorted.length && sorted[i].start < w.end; i++) {
+        pause += sorted[i].ms;
+        if (sorted[i].major) { full = true; k.fullGcMs += sorted[i].ms; } else k.scavengeMs += sorted[i].ms;
+      }
+      if (full) k.withFullGc++;
+      k.walls.push(w.end - w.start);
+      k.rest.push(w.end - w.start - pause);
+    }
+    for (const [kind, k] of Object.entries(per)) if (kind !== 'other') gcByKind[kind] = { edits: k.walls.length, withFullGc: k.withFullGc, fullGcMs: r1(k.fullGcMs), scavengeMs: r1(k.scavengeMs), p95: r1(pct(k.walls, 0.95)), p95WithoutPauses: r1(pct(k.rest, 0.95)) };
+  }
   const heapEnd = heapMb();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   mem('after edits');
@@ -215,6 +270,9 @@ async function main(): Promise<void> {
     } : {}),
     heapMb: { start: r1(heapStart), afterEdits: r1(heapEnd), growth: r1(heapEnd - heapStart), goal: '<= +10 MB' },
     peakRssMb: { value: r1(peakRssMb), goal: '<= 300 MB' },
+    gcPausesInEdits: gcByKind,
+    // The young generation's size at the end (new space, MB): the language server's stays at 1-2 MB.
+    newSpaceMb: r1((getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0) / 1048576),
     ...(memLog ? { memoryMb: phases } : {}),
   }, null, 2));
 }

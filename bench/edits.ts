@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer } from '../src/core/analyzer';
 import { wasmMemoryBytes } from '../src/core/parser';
-import { serverV8Flags } from './measure';
+import { rerunAsServer, serverV8Flags } from './measure';
 
 async function main(): Promise<void> {
+  if (rerunAsServer()) return;
   serverV8Flags();
   const cycles = Number(process.argv[2] ?? 10_000);
   const rel = 'project/app/routers/r_010.py';

@@ -4,7 +4,7 @@
 // keystrokes of bench/editRepo.ts; LW_BENCH_KINDS=body,comment picks kinds), one keystroke per typing pause. Reports, from the server's own
 // `loopwise/stats`, wall and CPU time per edit (reparse + analysis + publish) and didChange ->
 // diagnostics sent (debounce included), and the server process's peak RSS (VmHWM). Fetches nothing.
-// SERVER_PROF=dir writes the server's CPU profile there; LW_BENCH_SERVER=path/to/cli.js runs another build's server.
+// The server starts with the Node options the extension gives it (SERVER_NODE_ARGS). SERVER_PROF=dir writes the server's CPU profile there; LW_BENCH_SERVER=path/to/cli.js runs another build's server.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -15,6 +15,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import { discover, readSource } from '../src/core/files';
 import { pct, r1 } from './measure';
 import { lineAt, sitesOf } from './sites';
+import { SERVER_NODE_ARGS } from '../src/core/batchHeap';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const arg = (name: string) => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
@@ -28,7 +29,7 @@ interface EditTiming { version: number; ms: number; cpuMs: number; changeToPubli
   const { files } = discover([root]);
   let big = { abs: '', text: '' };
   for (const f of files) { const t = readSource(f.abs, f.rel).decoded?.text ?? ''; if (t.length > big.text.length) big = { abs: f.abs, text: t }; }
-  const proc = spawn(process.execPath, [...(process.env.SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_PROF}`] : []), process.env.LW_BENCH_SERVER ?? join(__dirname, '..', 'dist', 'cli.js'), 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...SERVER_NODE_ARGS, ...(process.env.SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_PROF}`] : []), process.env.LW_BENCH_SERVER ?? join(__dirname, '..', 'dist', 'cli.js'), 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const c = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   c.onNotification('textDocument/publishDiagnostics', () => undefined);
   c.onNotification('window/logMessage', () => undefined);

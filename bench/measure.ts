@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { SERVER_V8_FLAGS } from '../src/cli/v8flags';
+import { SERVER_NODE_ARGS } from '../src/core/batchHeap';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -25,6 +26,21 @@ export const r2 = (x: number) => Math.round(x * 100) / 100;
  * server sets them, so the bench's heap behaves as the editor's does; LW_BENCH_V8_FLAGS="--a --b"
  * sets others instead, LW_BENCH_V8_FLAGS=none keeps V8's defaults. Returns the flags set.
  */
+/**
+ * The editing benches run as the language server does: in a Node started with the server's young
+ * generation (SERVER_NODE_ARGS, which the extension passes when it starts the server). V8 sizes it only
+ * when a process starts, and the run-time flags (serverV8Flags) come after tsx's loader had grown it
+ * to 2 x 8 MB: the benches measured another heap than the server's. A bench started without them starts
+ * itself again with them (standard streams shared; Node options given on its command line follow them,
+ * so they win) and returns true: the caller then does nothing more. LW_BENCH_NODE_ARGS=none: as started.
+ */
+export function rerunAsServer(): boolean {
+  if (process.env.LW_BENCH_NODE_ARGS === 'none' || SERVER_NODE_ARGS.every((a) => process.execArgv.includes(a))) return false;
+  const r = spawnSync(process.execPath, [...SERVER_NODE_ARGS, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exitCode = r.status ?? 1;
+  return true;
+}
+
 export function serverV8Flags(): string[] {
   const v8Flags = process.env.LW_BENCH_V8_FLAGS;
   const flags = v8Flags === undefined ? SERVER_V8_FLAGS : v8Flags === 'none' ? [] : v8Flags.split(/\s+/).filter(Boolean);

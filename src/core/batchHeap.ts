@@ -10,6 +10,20 @@ export const BATCH_HEAP_ENV = 'LOOPWISE_BATCH_HEAP';
 /** V8 reads the growth factor at every young-generation GC, so it can be set at run time. */
 export const FREEZE_YOUNG = '--semi-space-growth-factor=1';
 
+/**
+ * Node options the language server is started with (the VS Code extension's client passes them; the
+ * editing benches start themselves again with them, bench/measure.ts). V8 sizes the young generation's
+ * semi-spaces only when the process starts: the server's run-time flags (cli/v8flags.ts) can only stop
+ * it from growing, and alone they kept it at its initial 1 MB, where each keystroke promoted what it keeps
+ * for a few milliseconds. Onyx (`db/models.py`, 1,195 files), 450 keystrokes at load ~2, rotated
+ * (docs/performance.md, "Session 17: edit17"): edit -> findings median / p95 15.9-17.9 / 68.4-69.9 ms at
+ * 1 MB, 11.4-13.3 / 48.8-53.9 at 4 MB, 10.7-11.2 / 38.0-42.7 at 8 MB; keystrokes with a full GC 38-43,
+ * 23-27, 13-17; peak RSS 219-221, 226-236, 239-247 MB. 8 MB is also what the editing bench had been
+ * measuring (tsx's loader grew it before the flags froze it).
+ */
+export const SERVER_SEMI_SPACE_MB = 8;
+export const SERVER_NODE_ARGS = [`--min-semi-space-size=${SERVER_SEMI_SPACE_MB}`, `--max-semi-space-size=${SERVER_SEMI_SPACE_MB}`];
+
 /** Freezes the young generation again when this is a batch run that froze it. */
 export function keepYoungSmall(): void {
   if (process.env[BATCH_HEAP_ENV] === '1') setFlagsFromString(FREEZE_YOUNG);

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { SERVER_NODE_ARGS } from '../core/batchHeap';
 
 const SEVERITY_KEYS = ['blocking', 'cpu', 'nPlusOne', 'lifespan'];
 
@@ -23,8 +24,9 @@ function configurationFor(scopeUri: string | undefined): Record<string, unknown>
 
 export function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
   const module = path.join(context.extensionPath, 'dist', 'cli.js');
-  const run = { module, args: ['server'], transport: TransportKind.ipc, options: { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } } };
-  const serverOptions: ServerOptions = { run, debug: { ...run, options: { ...run.options, execArgv: ['--nolazy', '--inspect=6019'] } } };
+  // The server's young generation is sized when its process starts (core/batchHeap.ts SERVER_NODE_ARGS).
+  const run = { module, args: ['server'], transport: TransportKind.ipc, options: { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, execArgv: SERVER_NODE_ARGS } };
+  const serverOptions: ServerOptions = { run, debug: { ...run, options: { ...run.options, execArgv: [...SERVER_NODE_ARGS, '--nolazy', '--inspect=6019'] } } };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }],
     outputChannel: output,
