@@ -90,21 +90,11 @@ export function* jsonChunks(r: ScanResult, lineStartsOf: (file: string) => Array
     sink.ascii(': ');
     if (key !== 'findings' || !r.findings.length) { sink.value(value, 1); yield* sink.take(); continue; }
     sink.ascii('[');
-    // Deferred fixes (fixesFiller): made for each file's findings just before they are written, and
-    // garbage once they are (never kept on the findings, so never promoted by the GC with them).
-    let runStart = 0;
-    let runEnd = 0;
-    let runFixes: Fix[][] | undefined;
+    const fixesAt = fixCursor(r.findings, fill);
     for (let i = 0; i < r.findings.length; i++) {
       const f = r.findings[i];
-      if (fill && i >= runEnd) {
-        runStart = i;
-        runEnd = i + 1;
-        while (runEnd < r.findings.length && r.findings[runEnd].file === f.file) runEnd++;
-        runFixes = fill(r.findings.slice(runStart, runEnd));
-      }
       sink.ascii(i ? ',\n    ' : '\n    ');
-      sink.finding(f, lineStartsOf(f.file), runFixes ? runFixes[i - runStart] : f.fixes);
+      sink.finding(f, lineStartsOf(f.file), fixesAt(i));
       yield* sink.take();
     }
     sink.ascii('\n  ]');
@@ -458,20 +448,10 @@ function* jsonParts(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<num
     // comes out at its final indentation with no re-indenting pass over its text. One at a time:
     // batches of 64 cost 3-8 MB more peak RSS on the 500-file benchmark for no CPU gain.
     yield '[';
-    // Deferred fixes (fixesFiller): made for each file's findings just before they are written, and
-    // garbage once they are (never kept on the findings, so never promoted by the GC with them).
-    let runStart = 0;
-    let runEnd = 0;
-    let runFixes: Fix[][] | undefined;
+    const fixesAt = fixCursor(r.findings, fill);
     for (let i = 0; i < r.findings.length; i++) {
       const f = r.findings[i];
-      if (fill && i >= runEnd) {
-        runStart = i;
-        runEnd = i + 1;
-        while (runEnd < r.findings.length && r.findings[runEnd].file === f.file) runEnd++;
-        runFixes = fill(r.findings.slice(runStart, runEnd));
-      }
-      const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file), runFixes ? runFixes[i - runStart] : f.fixes)] }, null, 2);
+      const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file), fixesAt(i))] }, null, 2);
       if (i) yield ',';
       yield s.slice(PIECE_HEAD.length, s.length - PIECE_TAIL.length);
     }
@@ -487,6 +467,27 @@ const NESTED_TAIL = '\n}';
 /** What JSON.stringify writes around the findings of `{"findings": [...]}` (writeJson keeps the rest). */
 const PIECE_HEAD = '{\n  "findings": [';
 const PIECE_TAIL = '\n  ]\n}';
+
+/**
+ * The fixes of each finding, asked for in order (both JSON writers). Deferred fixes (fixesFiller) are made
+ * for each file's findings just before the first of them is written, and are garbage once they are
+ * (never kept on the findings, so never promoted by the GC with them); otherwise a finding's own.
+ */
+function fixCursor(findings: Finding[], fill?: (findings: Finding[]) => Fix[][]): (i: number) => Fix[] {
+  let runStart = 0;
+  let runEnd = 0;
+  let runFixes: Fix[][] | undefined;
+  return (i) => {
+    if (fill && i >= runEnd) {
+      const file = findings[i].file;
+      runStart = i;
+      runEnd = i + 1;
+      while (runEnd < findings.length && findings[runEnd].file === file) runEnd++;
+      runFixes = fill(findings.slice(runStart, runEnd));
+    }
+    return runFixes ? runFixes[i - runStart] : findings[i].fixes;
+  };
+}
 
 function jsonFinding(f: Finding, starts: ArrayLike<number> | undefined, fixes: Fix[] = f.fixes): unknown {
   return {
