@@ -8,9 +8,12 @@ import { workerData } from 'node:worker_threads';
 import { keepYoungSmall } from '../core/batchHeap';
 import { waitAtGate, type WorkerRequest } from '../core/earlyWorkers';
 import { bundlePath, loadBundle } from './launch';
+import { runsPreloads } from './v8flags';
 
 // A worker the launcher started before the main thread's bundle was loaded waits for it (earlyWorkers.ts).
 waitAtGate(workerData as WorkerRequest | undefined);
 keepYoungSmall();
 const bundle = loadBundle(bundlePath('scanWorkerMain.js'), true);
-(bundle.exports.runWorker as (beforeDone?: () => void) => void)(bundle.saveCache);
+// A run with a preload runs under other V8 flags (v8flags.ts batchV8Flags): its cache would be refused by
+// every plain run, so it writes none (the main thread's either: bin.ts).
+(bundle.exports.runWorker as (beforeDone?: () => void) => void)(runsPreloads() ? undefined : bundle.saveCache);

@@ -4,7 +4,7 @@
 // 250-byte callee with the flags, and does without them.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BATCH_V8_FLAGS, batchV8Flags, runsPreloads } from '../../src/cli/v8flags';
@@ -76,6 +76,32 @@ describe('batch V8 flags', () => {
       // The same probe with the flags of a plain run (the launcher's, set at run time): not inlined.
       assert.equal(run(batchV8Flags(false)).inlined, false);
       assert.equal(scan(false).status, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('write no code cache, on the main thread or in a scan worker, in a CLI run after a preload (a plain run would refuse it)', function () {
+    this.timeout(120_000);
+    const dir = mkdtempSync(join(tmpdir(), 'lw-preload-cache-'));
+    try {
+      // Enough text for a worker thread (parallel.ts: 32 files, 1 MB).
+      const app = join(dir, 'app');
+      mkdirSync(app);
+      for (let i = 0; i < 40; i++) writeFileSync(join(app, `m${i}.py`), `import asyncio\n\n${Array.from({ length: 260 }, (_, j) => `async def handler_${j}(x: int) -> dict:\n    items = [str(v) for v in range(x)]\n    return dict(n=len(items), k=${i * 1000 + j})\n`).join('\n')}`);
+      const dist = join(__dirname, '..', '..', 'dist');
+      const caches = ['scan.js.cache', 'scanWorkerMain.js.cache'].map((f) => join(dist, f));
+      const scan = (nodeOptions?: string) => spawnSync(process.execPath, [join(dist, 'cli.js'), 'scan', app, '--format', 'json', '--exit-zero', '--no-config', '--jobs', '2'],
+        { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, LOOPWISE_TIMELINE: '1', NODE_OPTIONS: nodeOptions ?? '' } });
+      for (const c of caches) rmSync(c, { force: true });
+      const preloaded = scan('--require /dev/null');
+      assert.equal(preloaded.status, 0, preloaded.stderr);
+      assert.match(preloaded.stderr, /worker1 worker ready/, 'the scan used a worker');
+      assert.deepEqual(caches.filter((c) => existsSync(c)), [], 'no cache written by the preloaded run');
+      const plain = scan();
+      assert.equal(plain.status, 0, plain.stderr);
+      assert.deepEqual(caches.filter((c) => existsSync(c)), caches, 'control: a plain run writes both');
+      assert.equal(plain.stdout, preloaded.stdout);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
