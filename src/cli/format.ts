@@ -58,19 +58,17 @@ export function writeJson(r: ScanResult, lineStartsOf: (file: string) => ArrayLi
  * fixesFiller), asked for each run of one file's findings before the first of them is written.
  */
 export function* jsonPieces(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<string> {
-  let buf = '';
-  for (const part of jsonParts(r, lineStartsOf, fill)) {
-    buf += part;
-    if (buf.length >= PIECE) { yield buf; buf = ''; }
-  }
-  yield buf;
+  // jsonChunks' bytes as text: one writer of the report (a chunk may end inside a character: the decoder keeps its first bytes).
+  const decoder = new TextDecoder();
+  for (const chunk of jsonChunks(r, lineStartsOf, fill)) yield decoder.decode(chunk, { stream: true });
+  yield decoder.decode();
 }
 
-/** About how long a piece of the report is (characters; bytes for jsonChunks). */
+/** About how long a chunk of the report is (bytes). */
 const PIECE = 65536;
 
 /**
- * jsonPieces' text as UTF-8 bytes, in chunks of about 64 KB (a chunk is never written to after it is
+ * The report as UTF-8 bytes (jsonPieces decodes them for writers of text), in chunks of about 64 KB (a chunk is never written to after it is
  * handed out), written by JsonSink straight into the chunks: no JSON.stringify per finding, whose
  * text V8 builds as a rope of parts that the encoding then flattened (two copies of the 11 MB report
  * of the 500-file benchmark, garbage at once), and no object per finding, fix and edit made only to be
@@ -429,47 +427,7 @@ class JsonSink {
 }
 
 /**
- * The report's text in parts, in order: each finding stringified on its own (the separators apart, so
- * a part is the slice of the stringified text, not a new string joined to it).
- */
-function* jsonParts(r: ScanResult, lineStartsOf: (file: string) => ArrayLike<number> | undefined, fill?: (findings: Finding[]) => Fix[][]): Generator<string> {
-  // Top-level values are written with the indentation JSON.stringify gives them at depth 1: as the
-  // member of `{"v": ...}`, sliced out, so no pass re-indents their text (the handlers: 1.5 MB on the 500-file benchmark).
-  const nested = (value: unknown) => { const s = JSON.stringify({ v: value }, null, 2); return s.slice(NESTED_HEAD.length, s.length - NESTED_TAIL.length); };
-  const top = toJson({ ...r, findings: [] }, lineStartsOf) as Record<string, unknown>;
-  yield '{';
-  let first = true;
-  for (const [key, value] of Object.entries(top)) {
-    if (value === undefined) continue;
-    yield `${first ? '' : ','}\n  ${JSON.stringify(key)}: `;
-    first = false;
-    if (key !== 'findings' || !r.findings.length) { yield nested(value); continue; }
-    // Each finding is stringified where JSON.stringify puts it (`{"findings": [...]}` at the top), so it
-    // comes out at its final indentation with no re-indenting pass over its text. One at a time:
-    // batches of 64 cost 3-8 MB more peak RSS on the 500-file benchmark for no CPU gain.
-    yield '[';
-    const fixesAt = fixCursor(r.findings, fill);
-    for (let i = 0; i < r.findings.length; i++) {
-      const f = r.findings[i];
-      const s = JSON.stringify({ findings: [jsonFinding(f, lineStartsOf(f.file), fixesAt(i))] }, null, 2);
-      if (i) yield ',';
-      yield s.slice(PIECE_HEAD.length, s.length - PIECE_TAIL.length);
-    }
-    yield '\n  ]';
-  }
-  yield first ? '}\n' : '\n}\n';
-}
-
-/** What JSON.stringify writes around the value of `{"v": ...}`. */
-const NESTED_HEAD = '{\n  "v": ';
-const NESTED_TAIL = '\n}';
-
-/** What JSON.stringify writes around the findings of `{"findings": [...]}` (writeJson keeps the rest). */
-const PIECE_HEAD = '{\n  "findings": [';
-const PIECE_TAIL = '\n  ]\n}';
-
-/**
- * The fixes of each finding, asked for in order (both JSON writers). Deferred fixes (fixesFiller) are made
+ * The fixes of each finding, asked for in order (jsonChunks). Deferred fixes (fixesFiller) are made
  * for each file's findings just before the first of them is written, and are garbage once they are
  * (never kept on the findings, so never promoted by the GC with them); otherwise a finding's own.
  */
