@@ -26,6 +26,13 @@ export const r2 = (x: number) => Math.round(x * 100) / 100;
  * server sets them, so the bench's heap behaves as the editor's does; LW_BENCH_V8_FLAGS="--a --b"
  * sets others instead, LW_BENCH_V8_FLAGS=none keeps V8's defaults. Returns the flags set.
  */
+export function serverV8Flags(): string[] {
+  const v8Flags = process.env.LW_BENCH_V8_FLAGS;
+  const flags = v8Flags === undefined ? SERVER_V8_FLAGS : v8Flags === 'none' ? [] : v8Flags.split(/\s+/).filter(Boolean);
+  for (const flag of flags) setFlagsFromString(flag);
+  return flags;
+}
+
 /**
  * The editing benches run as the language server does: in a Node started with the server's young
  * generation (SERVER_NODE_ARGS, which the extension passes when it starts the server). V8 sizes it only
@@ -39,13 +46,6 @@ export function rerunAsServer(): boolean {
   const r = spawnSync(process.execPath, [...SERVER_NODE_ARGS, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
   process.exitCode = r.status ?? 1;
   return true;
-}
-
-export function serverV8Flags(): string[] {
-  const v8Flags = process.env.LW_BENCH_V8_FLAGS;
-  const flags = v8Flags === undefined ? SERVER_V8_FLAGS : v8Flags === 'none' ? [] : v8Flags.split(/\s+/).filter(Boolean);
-  for (const flag of flags) setFlagsFromString(flag);
-  return flags;
 }
 
 /**

@@ -2,6 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { BATCH_HEAP_ENV, FREEZE_YOUNG } from '../core/batchHeap';
 
+/** The inlining limit of BATCH_V8_FLAGS: set only when no code ran before the launcher (see batchV8Flags). */
+const INLINE_LIMIT = '--max-inlined-bytecode-size=100';
+
 /**
  * V8 flags for a run that ends (scan, fix, recommend), set before the analyzer's code gets hot. A
  * function is optimised by TurboFan after it has run `--interrupt-budget` bytes of bytecode (default
@@ -15,10 +18,7 @@ import { BATCH_HEAP_ENV, FREEZE_YOUNG } from '../core/batchHeap';
  * the launcher (launch.ts) sets them before it compiles the bundle: V8's code cache is only valid
  * under the flags it was made with.
  */
-export const BATCH_V8_FLAGS: readonly string[] = ['--interrupt-budget=500000', '--max-inlined-bytecode-size=100'];
-
-/** The inlining limit of BATCH_V8_FLAGS: set only when no code ran before the launcher (see batchV8Flags). */
-const INLINE_LIMIT = '--max-inlined-bytecode-size=100';
+export const BATCH_V8_FLAGS: readonly string[] = ['--interrupt-budget=500000', INLINE_LIMIT];
 
 /**
  * Whether Node runs code of someone else's before the launcher: `--require` / `-r`, `--import`,
