@@ -5,6 +5,7 @@ import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from '.
 import { type Expr, lastName, offsetOf, scopeOf } from './python/ir';
 import { type CallSite, type FunctionInfo, isList } from './python/model';
 import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
+import { QUERY, QUERY_RUNS, QUERY_SQL, SESSION_QUERY } from './rules/blocking-database';
 import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
 import { LOOP_CALLBACKS, OFFLOAD_DECORATORS, offloadOf } from './rules/offloads';
 import { eventsFiredBy, LISTEN, LISTENS_FOR } from './rules/orm-events';
@@ -105,6 +106,7 @@ interface NameFacts {
 }
 
 /** The NameFacts of a name with none (callers only read it; not frozen: the same shape as factsOf's records). */
+const QUERY_METHOD = `${QUERY}.`;
 const NO_FACTS: NameFacts = { fn: undefined, rule: undefined, off: undefined, cbArg: undefined, cls: undefined, io: undefined, cpu: undefined };
 
 interface ModuleCalls {
@@ -599,6 +601,7 @@ export class CallGraph {
       info.kind = 'async-io'; info.ioKind = rule.kind; info.awaitedRule = rule;
       return info;
     }
+    if (rule && (canonical === SESSION_QUERY || canonical.startsWith(QUERY_METHOD)) && this.queryRunsNothing(mod, site, canonical)) return info;
     if (rule) { info.kind = 'rule'; info.rule = rule; info.suppressed = isSuppressed(mod, site, rule.code); return info; }
     const off = facts.off;
     if (off) {
@@ -648,6 +651,86 @@ export class CallGraph {
       if (c.start < site.start && c.end <= site.start && (!prev || c.start > prev.start)) prev = c;
     }
     return !!prev && prev.end <= site.start && this.canonical(mod, prev.callee) === cls && !prev.args.length && !Object.keys(prev.kw).length;
+  }
+
+  /**
+   * A legacy SQLAlchemy Query runs its SQL at a terminal call, not where it is built (see
+   * blocking-database.ts). True when this call does no I/O:
+   * - a terminal call on a Query whose `session.query(...)` is in the same expression: that call is
+   *   the finding (its fix moves the whole chain), so the chain is one finding, not two;
+   * - `session.query(...)` whose expression ends in a SQL construct (`.subquery()`, `.cte()`, ...);
+   * - `session.query(...)` whose Query (after generative calls only) is bound to a name that a later
+   *   call of the function runs (`rows.count()`, reported there) or hands over (`to_thread(f, q)`,
+   *   `run_in_executor(None, q.all)`, `page(q)`: the callee's own analysis decides).
+   * A Query kept in a name that is only iterated or returned is still reported where it is built.
+   */
+  private queryRunsNothing(mod: ModuleEntry, site: CallSite, canonical: string): boolean {
+    if (canonical !== SESSION_QUERY) {
+      for (let e = site.callee.k === 'attr' ? site.callee.o : undefined; e && (e.k === 'call' || e.k === 'attr'); e = e.k === 'call' ? e.f : e.o) {
+        if (e.k === 'call' && this.canonical(mod, e.f) === SESSION_QUERY) return true;
+      }
+      return false;
+    }
+    const fn = mod.model.functions[site.fn];
+    if (!fn) return false;
+    const calls = mod.model.calls;
+    // The calls chained on this one in the same expression: a terminal one runs it here.
+    let sql = false;
+    for (const i of fn.calls) {
+      const c = calls[i];
+      if (c.start !== site.start || c.end <= site.end) continue;
+      const m = this.queryMethod(mod, c);
+      if (m && QUERY_RUNS.has(m)) return false;
+      if (m && QUERY_SQL.has(m)) sql = true;
+    }
+    if (sql) return true;
+    // Later calls of the function (and of the lambdas and defs inside it) that run or take a Query name.
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i];
+      if (c.start <= site.end || c.start >= fn.end) continue;
+      if (c.callee.k === 'attr') {
+        const m = this.queryMethod(mod, c);
+        if (m && QUERY_RUNS.has(m)) {
+          let root: Expr = c.callee.o;
+          while (root.k === 'call' || root.k === 'attr') root = root.k === 'call' ? root.f : root.o;
+          if (root.k === 'name' && this.boundToQuery(mod, root, site, 0)) return true;
+        }
+      }
+      for (const a of c.args) if (this.handsOver(mod, a, site)) return true;
+      for (const k in c.kw) if (this.handsOver(mod, c.kw[k], site)) return true;
+    }
+    return false;
+  }
+
+  /** The method a call runs on a Query (`filter`, `count`, ...), or undefined when its receiver is no Query. */
+  private queryMethod(mod: ModuleEntry, c: CallSite): string | undefined {
+    const name = this.calleeName(mod, c);
+    return name?.startsWith(QUERY_METHOD) ? name.slice(QUERY_METHOD.length) : undefined;
+  }
+
+  /** An argument that is a Query name (`q`) or its bound terminal method (`q.all`) built by `head`. */
+  private handsOver(mod: ModuleEntry, a: Expr, head: CallSite): boolean {
+    if (a.k === 'name') return this.canonical(mod, a) === QUERY && this.boundToQuery(mod, a, head, 0);
+    if (a.k !== 'attr' || a.o.k !== 'name' || !QUERY_RUNS.has(a.a)) return false;
+    return this.canonical(mod, a.o) === QUERY && this.boundToQuery(mod, a.o, head, 0);
+  }
+
+  /** Whether the name holds the Query `head` built, directly or rebuilt (`q = q.filter(...)`). */
+  private boundToQuery(mod: ModuleEntry, n: Extract<Expr, { k: 'name' }>, head: CallSite, depth: number): boolean {
+    if (depth > 8) return false;
+    const hit = mod.resolver.lookup(n.n, scopeOf(n), offsetOf(n));
+    const x = hit?.b.kind === 'value' ? hit.b.expr : undefined;
+    if (!x || this.canonical(mod, x) !== QUERY) return false;
+    let e: Expr = x;
+    while (e.k === 'call' || e.k === 'attr') {
+      if (e.k === 'call' && e.f.k === 'attr' && e.f.a === 'query') {
+        let left: Expr = e;
+        while (left.k === 'call' || left.k === 'attr') left = left.k === 'call' ? left.f : left.o;
+        return left.k === 'name' && offsetOf(left) === head.start;
+      }
+      e = e.k === 'call' ? e.f : e.o;
+    }
+    return e.k === 'name' && this.boundToQuery(mod, e, head, depth + 1);
   }
 
   /**
