@@ -3,7 +3,7 @@
 // computed to a fixed point over the call graph so recursion and cycles terminate.
 import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from './cost';
 import { type Expr, lastName, offsetOf, scopeOf } from './python/ir';
-import { type CallSite, type FunctionInfo, isList } from './python/model';
+import { CallSite, type FunctionInfo, isList } from './python/model';
 import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
 import { QUERY, QUERY_RUNS, QUERY_SQL, SESSION_QUERY } from './rules/blocking-database';
 import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
@@ -724,6 +724,9 @@ export class CallGraph {
     let e: Expr = x;
     while (e.k === 'call' || e.k === 'attr') {
       if (e.k === 'call' && e.f.k === 'attr' && e.f.a === 'query') {
+        // A whole-file build's call expression is its site; another build's names are its own (a
+        // whole-file build shares one name object among its uses), so the name that starts it says where.
+        if (e === head || e instanceof CallSite) return e === head;
         let left: Expr = e;
         while (left.k === 'call' || left.k === 'attr') left = left.k === 'call' ? left.f : left.o;
         return left.k === 'name' && offsetOf(left) === head.start;
