@@ -657,7 +657,8 @@ export class CallGraph {
    * A legacy SQLAlchemy Query runs its SQL at a terminal call, not where it is built (see
    * blocking-database.ts). True when this call does no I/O:
    * - a terminal call on a Query whose `session.query(...)` is in the same expression: that call is
-   *   the finding (its fix moves the whole chain), so the chain is one finding, not two;
+   *   the finding (its fix moves the whole chain), so the chain is one finding, not two; likewise on
+   *   the Query a workspace function returns (`get_all(db).all()`): the build in it is the finding;
    * - `session.query(...)` whose expression ends in a SQL construct (`.subquery()`, `.cte()`, ...);
    * - `session.query(...)` whose Query (after generative calls only) is bound to a name that a later
    *   call of the function runs (`rows.count()`, reported there) or hands over (`to_thread(f, q)`,
@@ -667,7 +668,10 @@ export class CallGraph {
   private queryRunsNothing(mod: ModuleEntry, site: CallSite, canonical: string): boolean {
     if (canonical !== SESSION_QUERY) {
       for (let e = site.callee.k === 'attr' ? site.callee.o : undefined; e && (e.k === 'call' || e.k === 'attr'); e = e.k === 'call' ? e.f : e.o) {
-        if (e.k === 'call' && this.canonical(mod, e.f) === SESSION_QUERY) return true;
+        if (e.k !== 'call') continue;
+        const f = this.canonical(mod, e.f);
+        // A function of the workspace that returns the Query is reported where it builds it (below).
+        if (f === SESSION_QUERY || (f !== undefined && this.index.functions.has(f))) return true;
       }
       return false;
     }
