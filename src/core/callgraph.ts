@@ -107,6 +107,8 @@ interface NameFacts {
 
 /** The NameFacts of a name with none (callers only read it; not frozen: the same shape as factsOf's records). */
 const QUERY_METHOD = `${QUERY}.`;
+/** Start offsets of `session.query(...)` builds: run in their own expression, ending in a SQL construct, run or handed over later through a name. */
+interface QueryUses { ranHere: Set<number>; sqlOnly: Set<number>; ranLater: Set<number> }
 const NO_FACTS: NameFacts = { fn: undefined, rule: undefined, off: undefined, cbArg: undefined, cls: undefined, io: undefined, cpu: undefined };
 
 interface ModuleCalls {
@@ -677,33 +679,49 @@ export class CallGraph {
     }
     const fn = mod.model.functions[site.fn];
     if (!fn) return false;
+    let uses = this.queryUses.get(fn);
+    if (!uses) this.queryUses.set(fn, (uses = this.queryUsesOf(mod, fn)));
+    if (uses.ranHere.has(site.start)) return false;
+    return uses.sqlOnly.has(site.start) || uses.ranLater.has(site.start);
+  }
+
+  /** Per function, what its calls do with the Queries its `session.query(...)` calls build (see queryRunsNothing). */
+  private queryUses = new WeakMap<FunctionInfo, QueryUses>();
+
+  /**
+   * One pass over the calls of `fn` and of the lambdas and defs inside it (a file with thousands of
+   * `session.query(...)` calls is read once, not once per call). Builds are told by their start offset.
+   */
+  private queryUsesOf(mod: ModuleEntry, fn: FunctionInfo): QueryUses {
+    const uses: QueryUses = { ranHere: new Set(), sqlOnly: new Set(), ranLater: new Set() };
     const calls = mod.model.calls;
-    // The calls chained on this one in the same expression: a terminal one runs it here.
-    let sql = false;
+    // The calls chained on a build in the same expression (they start where it does): a terminal one runs it there.
     for (const i of fn.calls) {
       const c = calls[i];
-      if (c.start !== site.start || c.end <= site.end) continue;
       const m = this.queryMethod(mod, c);
-      if (m && QUERY_RUNS.has(m)) return false;
-      if (m && QUERY_SQL.has(m)) sql = true;
+      if (!m || (!QUERY_RUNS.has(m) && !QUERY_SQL.has(m))) continue;
+      let built = false;
+      for (let e = c.callee.k === 'attr' ? c.callee.o : undefined; e && (e.k === 'call' || e.k === 'attr'); e = e.k === 'call' ? e.f : e.o) {
+        if (e.k === 'call' && this.canonical(mod, e.f) === SESSION_QUERY) { built = true; break; }
+      }
+      if (built) (QUERY_RUNS.has(m) ? uses.ranHere : uses.sqlOnly).add(c.start);
     }
-    if (sql) return true;
-    // Later calls of the function (and of the lambdas and defs inside it) that run or take a Query name.
+    // Calls that run a Query name or take one.
     for (let i = 0; i < calls.length; i++) {
       const c = calls[i];
-      if (c.start <= site.end || c.start >= fn.end) continue;
+      if (c.start < fn.start || c.start >= fn.end) continue;
       if (c.callee.k === 'attr') {
         const m = this.queryMethod(mod, c);
         if (m && QUERY_RUNS.has(m)) {
           let root: Expr = c.callee.o;
           while (root.k === 'call' || root.k === 'attr') root = root.k === 'call' ? root.f : root.o;
-          if (root.k === 'name' && this.boundToQuery(mod, root, site, 0)) return true;
+          if (root.k === 'name') this.noteBuild(mod, root, uses.ranLater);
         }
       }
-      for (const a of c.args) if (this.handsOver(mod, a, site)) return true;
-      for (const k in c.kw) if (this.handsOver(mod, c.kw[k], site)) return true;
+      for (const a of c.args) this.handedOver(mod, a, uses.ranLater);
+      for (const k in c.kw) this.handedOver(mod, c.kw[k], uses.ranLater);
     }
-    return false;
+    return uses;
   }
 
   /** The method a call runs on a Query (`filter`, `count`, ...), or undefined when its receiver is no Query. */
@@ -712,32 +730,34 @@ export class CallGraph {
     return name?.startsWith(QUERY_METHOD) ? name.slice(QUERY_METHOD.length) : undefined;
   }
 
-  /** An argument that is a Query name (`q`) or its bound terminal method (`q.all`) built by `head`. */
-  private handsOver(mod: ModuleEntry, a: Expr, head: CallSite): boolean {
-    if (a.k === 'name') return this.canonical(mod, a) === QUERY && this.boundToQuery(mod, a, head, 0);
-    if (a.k !== 'attr' || a.o.k !== 'name' || !QUERY_RUNS.has(a.a)) return false;
-    return this.canonical(mod, a.o) === QUERY && this.boundToQuery(mod, a.o, head, 0);
+  /** An argument that is a Query name (`q`) or its bound terminal method (`q.all`): notes the build. */
+  private handedOver(mod: ModuleEntry, a: Expr, out: Set<number>): void {
+    if (a.k === 'name') { if (this.canonical(mod, a) === QUERY) this.noteBuild(mod, a, out); return; }
+    if (a.k === 'attr' && a.o.k === 'name' && QUERY_RUNS.has(a.a) && this.canonical(mod, a.o) === QUERY) this.noteBuild(mod, a.o, out);
   }
 
-  /** Whether the name holds the Query `head` built, directly or rebuilt (`q = q.filter(...)`). */
-  private boundToQuery(mod: ModuleEntry, n: Extract<Expr, { k: 'name' }>, head: CallSite, depth: number): boolean {
-    if (depth > 8) return false;
-    const hit = mod.resolver.lookup(n.n, scopeOf(n), offsetOf(n));
-    const x = hit?.b.kind === 'value' ? hit.b.expr : undefined;
-    if (!x || this.canonical(mod, x) !== QUERY) return false;
-    let e: Expr = x;
-    while (e.k === 'call' || e.k === 'attr') {
-      if (e.k === 'call' && e.f.k === 'attr' && e.f.a === 'query') {
-        // A whole-file build's call expression is its site; another build's names are its own (a
-        // whole-file build shares one name object among its uses), so the name that starts it says where.
-        if (e === head || e instanceof CallSite) return e === head;
-        let left: Expr = e;
-        while (left.k === 'call' || left.k === 'attr') left = left.k === 'call' ? left.f : left.o;
-        return left.k === 'name' && offsetOf(left) === head.start;
+  /** Notes the start of the `session.query(...)` whose Query the name holds, directly or rebuilt (`q = q.filter(...)`). */
+  private noteBuild(mod: ModuleEntry, n: Extract<Expr, { k: 'name' }>, out: Set<number>): void {
+    for (let depth = 0; depth <= 8; depth++) {
+      const hit = mod.resolver.lookup(n.n, scopeOf(n), offsetOf(n));
+      const x = hit?.b.kind === 'value' ? hit.b.expr : undefined;
+      if (!x || this.canonical(mod, x) !== QUERY) return;
+      let e: Expr = x;
+      while (e.k === 'call' || e.k === 'attr') {
+        if (e.k === 'call' && e.f.k === 'attr' && e.f.a === 'query') {
+          // A whole-file build's call expression is its site; another build's names are its own (a
+          // whole-file build shares one name object among its uses), so the name that starts it says where.
+          if (e instanceof CallSite) { out.add(e.start); return; }
+          let left: Expr = e;
+          while (left.k === 'call' || left.k === 'attr') left = left.k === 'call' ? left.f : left.o;
+          if (left.k === 'name') out.add(offsetOf(left));
+          return;
+        }
+        e = e.k === 'call' ? e.f : e.o;
       }
-      e = e.k === 'call' ? e.f : e.o;
+      if (e.k !== 'name') return;
+      n = e;
     }
-    return e.k === 'name' && this.boundToQuery(mod, e, head, depth + 1);
   }
 
   /**
