@@ -3,8 +3,9 @@
 // computed to a fixed point over the call graph so recursion and cycles terminate.
 import { addKind, asyncIoKind, cpuOnlyKind, type KindTimes, mergeKinds } from './cost';
 import { type Expr, lastName, offsetOf, scopeOf } from './python/ir';
-import { type CallSite, type FunctionInfo, isList } from './python/model';
+import { CallSite, type FunctionInfo, isList } from './python/model';
 import { isNonBlockingForm, type RuleHit, type RuleSet } from './rules';
+import { QUERY, QUERY_RUNS, QUERY_SQL, SESSION_QUERY } from './rules/blocking-database';
 import { MODEL_METHODS, MODEL_RECEIVER } from './rules/cpu-inference';
 import { LOOP_CALLBACKS, OFFLOAD_DECORATORS, offloadOf } from './rules/offloads';
 import { eventsFiredBy, LISTEN, LISTENS_FOR } from './rules/orm-events';
@@ -105,6 +106,9 @@ interface NameFacts {
 }
 
 /** The NameFacts of a name with none (callers only read it; not frozen: the same shape as factsOf's records). */
+const QUERY_METHOD = `${QUERY}.`;
+/** Start offsets of `session.query(...)` builds: run in their own expression, ending in a SQL construct, run or handed over later through a name. */
+interface QueryUses { ranHere: Set<number>; sqlOnly: Set<number>; ranLater: Set<number> }
 const NO_FACTS: NameFacts = { fn: undefined, rule: undefined, off: undefined, cbArg: undefined, cls: undefined, io: undefined, cpu: undefined };
 
 interface ModuleCalls {
@@ -599,6 +603,7 @@ export class CallGraph {
       info.kind = 'async-io'; info.ioKind = rule.kind; info.awaitedRule = rule;
       return info;
     }
+    if (rule && (canonical === SESSION_QUERY || canonical.startsWith(QUERY_METHOD)) && this.queryRunsNothing(mod, site, canonical)) return info;
     if (rule) { info.kind = 'rule'; info.rule = rule; info.suppressed = isSuppressed(mod, site, rule.code); return info; }
     const off = facts.off;
     if (off) {
@@ -648,6 +653,111 @@ export class CallGraph {
       if (c.start < site.start && c.end <= site.start && (!prev || c.start > prev.start)) prev = c;
     }
     return !!prev && prev.end <= site.start && this.canonical(mod, prev.callee) === cls && !prev.args.length && !Object.keys(prev.kw).length;
+  }
+
+  /**
+   * A legacy SQLAlchemy Query runs its SQL at a terminal call, not where it is built (see
+   * blocking-database.ts). True when this call does no I/O:
+   * - a terminal call on a Query whose `session.query(...)` is in the same expression: that call is
+   *   the finding (its fix moves the whole chain), so the chain is one finding, not two; likewise on
+   *   the Query a workspace function returns (`get_all(db).all()`): the build in it is the finding;
+   * - `session.query(...)` whose expression ends in a SQL construct (`.subquery()`, `.cte()`, ...);
+   * - `session.query(...)` whose Query (after generative calls only) is bound to a name that a later
+   *   call of the function runs (`rows.count()`, reported there) or hands over (`to_thread(f, q)`,
+   *   `run_in_executor(None, q.all)`, `page(q)`: the callee's own analysis decides).
+   * A Query kept in a name that is only iterated or returned is still reported where it is built.
+   */
+  private queryRunsNothing(mod: ModuleEntry, site: CallSite, canonical: string): boolean {
+    if (canonical !== SESSION_QUERY) {
+      for (let e = site.callee.k === 'attr' ? site.callee.o : undefined; e && (e.k === 'call' || e.k === 'attr'); e = e.k === 'call' ? e.f : e.o) {
+        if (e.k !== 'call') continue;
+        const f = this.canonical(mod, e.f);
+        // A function of the workspace that returns the Query is reported where it builds it (below).
+        if (f === SESSION_QUERY || (f !== undefined && this.index.functions.has(f))) return true;
+      }
+      return false;
+    }
+    const fn = mod.model.functions[site.fn];
+    if (!fn) return false;
+    let uses = this.queryUses.get(fn);
+    if (!uses) this.queryUses.set(fn, (uses = this.queryUsesOf(mod, fn)));
+    if (uses.ranHere.has(site.start)) return false;
+    return uses.sqlOnly.has(site.start) || uses.ranLater.has(site.start);
+  }
+
+  /** Per function, what its calls do with the Queries its `session.query(...)` calls build (see queryRunsNothing). */
+  private queryUses = new WeakMap<FunctionInfo, QueryUses>();
+
+  /**
+   * One pass over the calls of `fn` and of the lambdas and defs inside it (a file with thousands of
+   * `session.query(...)` calls is read once, not once per call). Builds are told by their start offset.
+   */
+  private queryUsesOf(mod: ModuleEntry, fn: FunctionInfo): QueryUses {
+    const uses: QueryUses = { ranHere: new Set(), sqlOnly: new Set(), ranLater: new Set() };
+    const calls = mod.model.calls;
+    // The calls chained on a build in the same expression (they start where it does): a terminal one runs it there.
+    for (const i of fn.calls) {
+      const c = calls[i];
+      const m = this.queryMethod(mod, c);
+      if (!m || (!QUERY_RUNS.has(m) && !QUERY_SQL.has(m))) continue;
+      let built = false;
+      for (let e = c.callee.k === 'attr' ? c.callee.o : undefined; e && (e.k === 'call' || e.k === 'attr'); e = e.k === 'call' ? e.f : e.o) {
+        if (e.k === 'call' && this.canonical(mod, e.f) === SESSION_QUERY) { built = true; break; }
+      }
+      if (built) (QUERY_RUNS.has(m) ? uses.ranHere : uses.sqlOnly).add(c.start);
+    }
+    // Calls that run a Query name or take one.
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i];
+      if (c.start < fn.start || c.start >= fn.end) continue;
+      if (c.callee.k === 'attr') {
+        const m = this.queryMethod(mod, c);
+        if (m && QUERY_RUNS.has(m)) {
+          let root: Expr = c.callee.o;
+          while (root.k === 'call' || root.k === 'attr') root = root.k === 'call' ? root.f : root.o;
+          if (root.k === 'name') this.noteBuild(mod, root, uses.ranLater);
+        }
+      }
+      for (const a of c.args) this.handedOver(mod, a, uses.ranLater);
+      for (const k in c.kw) this.handedOver(mod, c.kw[k], uses.ranLater);
+    }
+    return uses;
+  }
+
+  /** The method a call runs on a Query (`filter`, `count`, ...), or undefined when its receiver is no Query. */
+  private queryMethod(mod: ModuleEntry, c: CallSite): string | undefined {
+    const name = this.calleeName(mod, c);
+    return name?.startsWith(QUERY_METHOD) ? name.slice(QUERY_METHOD.length) : undefined;
+  }
+
+  /** An argument that is a Query name (`q`) or its bound terminal method (`q.all`): notes the build. */
+  private handedOver(mod: ModuleEntry, a: Expr, out: Set<number>): void {
+    if (a.k === 'name') { if (this.canonical(mod, a) === QUERY) this.noteBuild(mod, a, out); return; }
+    if (a.k === 'attr' && a.o.k === 'name' && QUERY_RUNS.has(a.a) && this.canonical(mod, a.o) === QUERY) this.noteBuild(mod, a.o, out);
+  }
+
+  /** Notes the start of the `session.query(...)` whose Query the name holds, directly or rebuilt (`q = q.filter(...)`). */
+  private noteBuild(mod: ModuleEntry, n: Extract<Expr, { k: 'name' }>, out: Set<number>): void {
+    for (let depth = 0; depth <= 8; depth++) {
+      const hit = mod.resolver.lookup(n.n, scopeOf(n), offsetOf(n));
+      const x = hit?.b.kind === 'value' ? hit.b.expr : undefined;
+      if (!x || this.canonical(mod, x) !== QUERY) return;
+      let e: Expr = x;
+      while (e.k === 'call' || e.k === 'attr') {
+        if (e.k === 'call' && e.f.k === 'attr' && e.f.a === 'query') {
+          // A whole-file build's call expression is its site; another build's names are its own (a
+          // whole-file build shares one name object among its uses), so the name that starts it says where.
+          if (e instanceof CallSite) { out.add(e.start); return; }
+          let left: Expr = e;
+          while (left.k === 'call' || left.k === 'attr') left = left.k === 'call' ? left.f : left.o;
+          if (left.k === 'name') out.add(offsetOf(left));
+          return;
+        }
+        e = e.k === 'call' ? e.f : e.o;
+      }
+      if (e.k !== 'name') return;
+      n = e;
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 // Canonical types: what a factory or constructor call returns, so rules can be written once per
 // type (`sqlalchemy.orm.Session()`) however the object was made (`SessionLocal()`, `Session(engine)`).
+import { QUERY, QUERY_BUILDERS } from './blocking-database';
 import { expandBraces, patternToRegex } from './table';
 
 const ALIASES: [string, string][] = [
@@ -68,6 +69,9 @@ const ALIASES: [string, string][] = [
   // A session a middleware keeps on the request (`request.state.db = SessionLocal()`).
   ['{fastapi,starlette.requests,fastapi.requests}.Request().state.{db,session,db_session}', 'sqlalchemy.orm.Session()'],
   ['{sqlalchemy,sqlalchemy.inspection}.inspect()', 'sqlalchemy.engine.reflection.Inspector()'],
+  // A legacy Query, from `session.query(...)` and through its generative methods (see blocking-database.ts).
+  ['{sqlalchemy.orm.Session().query,sqlalchemy.orm.query.Query}()', QUERY],
+  [`${QUERY}.{${QUERY_BUILDERS.join(',')}}()`, QUERY],
   ['fastapi.routing.APIRouter()', 'fastapi.APIRouter()'],
   ['starlette.applications.Starlette()', 'fastapi.FastAPI()'],
 ];

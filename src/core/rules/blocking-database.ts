@@ -3,6 +3,28 @@ import type { RuleFamily } from './table';
 
 const SESSION_IO = '{query,execute,scalar,scalars,get,commit,flush,refresh,merge,delete,rollback,exec,get_one,connection}';
 
+/**
+ * A legacy `Session.query(...)` builds a Query and runs nothing: the SQL runs at a terminal call (or
+ * when the Query is iterated). `session.query(...)` is reported where the same expression runs it
+ * (`db.query(U).filter(...).first()`, one finding with the whole chain moved by the fix); a Query kept
+ * in a name is reported at its terminal call (`rows = db.query(U)`, then `rows.count()`). See
+ * CallGraph.queryRunsNothing.
+ */
+export const SESSION_QUERY = 'sqlalchemy.orm.Session().query';
+export const QUERY = 'sqlalchemy.orm.Query()';
+/** Query methods that return another Query (generative: nothing runs). */
+export const QUERY_BUILDERS = [
+  'filter', 'filter_by', 'where', 'join', 'outerjoin', 'order_by', 'group_by', 'having', 'limit', 'offset', 'slice',
+  'options', 'distinct', 'with_entities', 'add_columns', 'add_column', 'add_entity', 'select_from', 'execution_options',
+  'populate_existing', 'with_for_update', 'params', 'correlate', 'enable_eagerloads', 'enable_assertions', 'yield_per',
+  'union', 'union_all', 'intersect', 'except_', 'from_statement', 'with_parent', 'autoflush', 'reset_joinpoint',
+  'with_hint', 'prefix_with', 'suffix_with', 'with_labels', 'set_label_style', 'with_session', 'tuples',
+];
+/** Query methods that run its SQL. */
+export const QUERY_RUNS = new Set(['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update']);
+/** Query methods that turn it into a SQL construct for another statement: nothing runs. */
+export const QUERY_SQL = new Set(['subquery', 'cte', 'exists', 'scalar_subquery', 'as_scalar', 'label']);
+
 export const blockingDatabase: RuleFamily = {
   code: 'LW105',
   name: 'blocking-database',
@@ -15,6 +37,7 @@ export const blockingDatabase: RuleFamily = {
       kind: 'db',
       calls: [
         `sqlalchemy.orm.Session().${SESSION_IO}`,
+        `${QUERY}.{${[...QUERY_RUNS].join(',')}}`,
         'sqlalchemy.engine.Engine().{connect,begin,execute,raw_connection}',
         'sqlalchemy.engine.Connection().{execute,scalar,scalars,commit,rollback,exec_driver_sql}',
         '{psycopg2,psycopg,pymysql,MySQLdb,mysql.connector,sqlite3,cx_Oracle,oracledb,pyodbc}.connect',
