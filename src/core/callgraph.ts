@@ -706,10 +706,13 @@ export class CallGraph {
       }
       if (built) (QUERY_RUNS.has(m) ? uses.ranHere : uses.sqlOnly).add(c.start);
     }
-    // Calls that run a Query name or take one.
-    for (let i = 0; i < calls.length; i++) {
-      const c = calls[i];
-      if (c.start < fn.start || c.start >= fn.end) continue;
+    // Calls that run a Query name or take one: those inside the function's text (its lambdas and defs too).
+    const order = this.callsByStart(mod);
+    let lo = 0;
+    for (let hi = order.length; lo < hi;) { const mid = (lo + hi) >>> 1; if (calls[order[mid]].start < fn.start) lo = mid + 1; else hi = mid; }
+    for (let k = lo; k < order.length; k++) {
+      const c = calls[order[k]];
+      if (c.start >= fn.end) break;
       if (c.callee.k === 'attr') {
         const m = this.queryMethod(mod, c);
         if (m && QUERY_RUNS.has(m)) {
@@ -722,6 +725,23 @@ export class CallGraph {
       for (const k in c.kw) this.handedOver(mod, c.kw[k], uses.ranLater);
     }
     return uses;
+  }
+
+  /** Per model, the indexes of its calls ordered by start offset (made once, when a function of it first builds a Query). */
+  private callOrder = new WeakMap<ModuleEntry['model'], Uint32Array>();
+
+  /** The calls of `mod` by start offset: the calls inside a function's text are one run of it. */
+  private callsByStart(mod: ModuleEntry): Uint32Array {
+    const model = mod.model;
+    let order = this.callOrder.get(model);
+    if (!order) {
+      const calls = model.calls;
+      order = new Uint32Array(calls.length);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      order.sort((a, b) => calls[a].start - calls[b].start);
+      this.callOrder.set(model, order);
+    }
+    return order;
   }
 
   /** The method a call runs on a Query (`filter`, `count`, ...), or undefined when its receiver is no Query. */

@@ -19,3 +19,22 @@ describe('LW105 on a lazy Query: many builds in one coroutine', () => {
     assert.ok(ms < 15_000, `${ms} ms`);
   });
 });
+
+describe('LW105 on a lazy Query: many functions in one module', () => {
+  it('reads each function\'s own calls (nested defs included), whatever their order in the module', async () => {
+    const analyzer = await Analyzer.create();
+    const n = 300;
+    const lines = ['from sqlalchemy.orm import Session', ''];
+    for (let i = 0; i < n; i++) {
+      lines.push(`async def h${i}(db: Session):`, `    q = db.query(User).filter(User.id == ${i})`);
+      // Every third function hands its Query to a nested def that runs it: the build is then no finding here.
+      if (i % 3 === 0) lines.push('    def run():', '        return q.count()', '    return run');
+      else lines.push('    return q.count()');
+    }
+    const r = analyzer.analyze([{ path: 'fns.py', text: lines.join('\n') + '\n', module: 'fns', isPackage: false }]);
+    const builds = r.findings.filter((f) => f.call !== 'sqlalchemy.orm.Query().count');
+    assert.deepEqual(builds, []);
+    const counts = r.findings.filter((f) => f.call === 'sqlalchemy.orm.Query().count');
+    assert.equal(counts.length, n - Math.ceil(n / 3));
+  });
+});
