@@ -5,6 +5,7 @@
 //   with open(p) as f: x = f.read()      ->  x = await asyncio.to_thread(Path(p).read_text)   (path.ts)
 // The arguments are kept exactly as written; for a method call such as `client.chat.completions.create(...)`
 // the bound method is what is passed. The safety conditions (safety.ts) decide whether it is preferred.
+import { QUERY_RUNS, SESSION_QUERY } from '../rules/blocking-database';
 import type { Fix } from '../types';
 import { awaitExpr, canAwaitAt, type FixContext, Imports, rawArgs, type Target, withArgs } from './context';
 import { NEED } from './imports';
@@ -47,10 +48,19 @@ function threadMove(ctx: FixContext, t: Target): ThreadMove | undefined {
   // A streamed requests response reads its body later (iter_content, .content), back on the loop.
   if (/^requests\./.test(t.finding.call) && t.site.kw.stream && !(t.site.kw.stream.k === 'num' && t.site.kw.stream.v === 0)) problems.push('stream=True: the body is read later, on the event loop');
   // Chained calls on the result (`.filter(...).first()`) block too; plain `.attr` / `[i]` reads do not.
-  let chainEnd = trailerEnd(ctx.text, t.site.end);
+  const fullEnd = trailerEnd(ctx.text, t.site.end);
+  let chainEnd = fullEnd;
   if (!/\(/.test(stripStrings(ctx.text.slice(t.site.end, chainEnd)))) chainEnd = t.site.end;
   const lazy = !t.finding.chain.length && LAZY.test(t.finding.call);
-  if (chainEnd > t.site.end || lazy) {
+  // A legacy SQLAlchemy Query runs its SQL at a terminal call, a subscript, or where it is iterated.
+  let query = false;
+  if (!t.finding.chain.length && t.finding.call === SESSION_QUERY) {
+    const last = lastTrailer(ctx.text, t.site.end, fullEnd);
+    chainEnd = fullEnd;
+    if (last === '.') problems.push('the expression ends in an attribute of the Query (a bound method runs its SQL where it is called)');
+    else if (last !== '[]' && !QUERY_RUNS.has(last)) query = true;
+  }
+  if (chainEnd > t.site.end || lazy || query) {
     // The whole expression runs in the thread: the calls chained on the result block too.
     let expr = ctx.text.slice(t.site.start, chainEnd);
     if (/\b(await|yield)\b/.test(stripStrings(expr)) || lex(ctx.text, t.site.start, chainEnd, 99).comments) return undefined;
@@ -58,8 +68,13 @@ function threadMove(ctx: FixContext, t: Target): ThreadMove | undefined {
       if (chainEnd > t.site.end || !t.site.forIterable) return undefined;
       expr = `list(${expr})`;
       if (/^os\.(walk|fwalk)$/.test(t.finding.call) && prunes(ctx, t)) problems.push('the loop prunes the lists os.walk yields; a drained walk ignores that');
+    } else if (query) {
+      // Moving only the build would leave the SELECT on the loop: the thread drains the Query. A for
+      // loop over it iterates the list the same way; any other use now gets a list, not a Query.
+      expr = `list(${expr})`;
+      if (!isForIterable(ctx.text, t.site.start, chainEnd)) problems.push('the Query runs where its value is used: list(...) runs it in the thread, so its uses get a list, not a Query');
     }
-    return { callee, problems, lazy, expr, end: chainEnd };
+    return { callee, problems, lazy: lazy || query, expr, end: chainEnd };
   }
   let raw = rawArgs(ctx, t.site);
   const args = splitArgs(ctx.text, t.site.argsStart, t.site.end, true);
@@ -125,6 +140,31 @@ export function trailerEnd(text: string, end: number): number {
     }
     return i;
   }
+}
+
+/**
+ * The last trailer from `end` to `stop`: the method's name when it is a call (`.filter(...).first()`:
+ * `first`), '.' for an attribute, '[]' for a subscript, '()' when there is none.
+ */
+function lastTrailer(text: string, end: number, stop: number): string {
+  let last = '()';
+  let i = end;
+  while (i < stop) {
+    const m = /^[ \t\r\n\\]*\.[ \t]*([A-Za-z_]\w*)/.exec(text.slice(i, i + 200));
+    if (m) { i += m[0].length; last = /^[ \t]*\(/.test(text.slice(i, i + 50)) ? m[1] : '.'; continue; }
+    const open = /^[ \t]*([([])/.exec(text.slice(i, i + 50));
+    if (!open) break;
+    const close = matching(text, i + open[0].length - 1);
+    if (close < 0) break;
+    if (open[1] === '[') last = '[]';
+    i = close + 1;
+  }
+  return last;
+}
+
+/** Whether text[start, end) is the whole iterable of a for statement's header (`for x in EXPR:`). */
+function isForIterable(text: string, start: number, end: number): boolean {
+  return /(^|[^\w.])for\s[^\n]*\sin[ \t]+$/.test(text.slice(Math.max(0, start - 200), start)) && /^[ \t]*:/.test(text.slice(end, end + 50));
 }
 
 function matching(text: string, open: number): number {
