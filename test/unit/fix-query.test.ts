@@ -52,4 +52,13 @@ describe('thread fix on a legacy SQLAlchemy Query', () => {
     assert.equal(fix.isPreferred, false);
     assert.match(fix.title, /check: the expression ends in an attribute of the Query/);
   });
+
+  it('a chain with a comment before its terminal call: no thread fix (it moved the build and left .first(), the SELECT, on the loop)', async () => {
+    const a = await analyzer();
+    const text = `${HEAD}    x = (\n        db.query(User)\n        .filter(User.id == 1)  # the newest\n        .first()\n    )\n    return x\n`;
+    const result = analyzeText(a, 'app.py', text);
+    const f = result.findings.find((x) => x.code === 'LW105');
+    assert.ok(f);
+    assert.deepEqual(f.fixes.map((x) => x.kind), ['noqa', 'noqa']);
+  });
 });

@@ -122,13 +122,19 @@ export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, wa
 }
 
 /**
+ * A `.name` trailer, after blanks, line breaks and comments: a `.name` that starts a line continues the
+ * expression (only inside brackets is that valid Python), so a comment before it does not end the chain.
+ */
+const TRAILER_NAME = /^(?:[ \t\r\n\\]|#[^\n]*\n)*\.[ \t]*([A-Za-z_]\w*)/;
+
+/**
  * The end of `.name`, `(...)` and `[...]` trailers after `end`. A `.name` may follow a line break
  * (inside brackets; no statement starts with `.name`); a bracket only on the same line.
  */
 export function trailerEnd(text: string, end: number): number {
   let i = end;
   for (;;) {
-    const m = /^[ \t\r\n\\]*\.[ \t]*[A-Za-z_]\w*/.exec(text.slice(i, i + 200));
+    const m = TRAILER_NAME.exec(text.slice(i, i + 400));
     if (m) { i += m[0].length; continue; }
     const open = /^[ \t]*([([])/.exec(text.slice(i, i + 50));
     if (open) {
@@ -150,7 +156,7 @@ function lastTrailer(text: string, end: number, stop: number): string {
   let last = '()';
   let i = end;
   while (i < stop) {
-    const m = /^[ \t\r\n\\]*\.[ \t]*([A-Za-z_]\w*)/.exec(text.slice(i, i + 200));
+    const m = TRAILER_NAME.exec(text.slice(i, i + 400));
     if (m) { i += m[0].length; last = /^[ \t]*\(/.test(text.slice(i, i + 50)) ? m[1] : '.'; continue; }
     const open = /^[ \t]*([([])/.exec(text.slice(i, i + 50));
     if (!open) break;
