@@ -3,6 +3,7 @@
 // code took far longer on each input.
 import { strict as assert } from 'node:assert';
 import { Analyzer, type SourceFile } from '../../src/core/analyzer';
+import { applyFixes, fixAll } from '../../src/core/fixes/applyEdits';
 import { readableCallee } from '../../src/core/python/ir';
 
 /** Runs fn and fails when it takes longer than `budgetMs`. */
@@ -51,5 +52,43 @@ describe('hardening (red18): a long chain of calls', function () {
     assert.equal(readableCallee('a .b ( ) . c'), 'a.b().c');
     const long = `a${'.b()'.repeat(10_000)}`;
     assert.equal(readableCallee(long), `${long.slice(0, 30)}…${long.slice(long.length - 49)}`);
+  });
+});
+
+describe('hardening (red18): fix-all on a file with thousands of fixes', function () {
+  this.timeout(120_000);
+
+  // applyFixes normalized every edit taken so far again for each fix (sorting, and a de-duplication
+  // scan of the kept ones per edit): cubic, 4,000 fixes in one file 20 s, 10,000 over 5 minutes.
+  it('10,000 blocking sleeps in one coroutine: every one fixed, within the budget', async () => {
+    const text = `${HANDLER}async def d():\n    if a: pass\n${'    elif a: time.sleep(1)\n'.repeat(10_000)}`;
+    const analyzer = await Analyzer.create();
+    try {
+      const { findings } = analyzer.analyze([file(text, 'many.py')]);
+      assert.equal(findings.length, 10_001);
+      const r = await within(20_000, () => fixAll(text, findings));
+      assert.equal(r.applied.length, 10_001);
+      // d's sleeps awaited; h (awaiting nothing) becomes a plain def.
+      assert.equal(r.text.split('await asyncio.sleep(1)').length - 1, 10_000);
+      assert.ok(r.text.includes('\ndef h():\n    time.sleep(1)\n'));
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  it('applyFixes decides as before: same edits de-duplicated, overlaps skipped, imports first at one offset, the order kept', () => {
+    const imp = { start: 0, end: 0, newText: 'import asyncio\n' };
+    const fixes = [
+      { title: 'a', edits: [imp, { start: 10, end: 15, newText: 'A' }] },
+      { title: 'b', edits: [imp, { start: 12, end: 13, newText: 'B' }] }, // inside a: skipped
+      { title: 'c', edits: [imp, { start: 10, end: 15, newText: 'A' }] }, // a again: neither applied nor skipped
+      { title: 'd', edits: [{ start: 0, end: 0, newText: '# x\n' }, { start: 15, end: 15, newText: 'D' }] }, // after the import, at a's end
+      { title: 'e', edits: [{ start: 3, end: 2, newText: '' }] }, // reversed: skipped
+      { title: 'f', edits: [{ start: 30, end: 31, newText: '' }] }, // outside the text: skipped
+    ];
+    const r = applyFixes('0123456789abcdefghij', fixes as never);
+    assert.deepEqual(r.applied.map((f) => f.title), ['a', 'd']);
+    assert.deepEqual(r.skipped.map((f) => f.title), ['b', 'e', 'f']);
+    assert.equal(r.text, 'import asyncio\n# x\n0123456789ADfghij');
   });
 });
