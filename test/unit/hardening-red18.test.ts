@@ -2,8 +2,14 @@
 // corrupted, each with the fix's test. Budgets are generous (CI load must not flake them); the old
 // code took far longer on each input.
 import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Analyzer, type SourceFile } from '../../src/core/analyzer';
 import { applyFixes, fixAll } from '../../src/core/fixes/applyEdits';
+import { discover } from '../../src/core/files';
+import { main } from '../../src/cli/main';
+import { printable } from '../../src/cli/format';
 import { readableCallee } from '../../src/core/python/ir';
 
 /** Runs fn and fails when it takes longer than `budgetMs`. */
@@ -90,5 +96,53 @@ describe('hardening (red18): fix-all on a file with thousands of fixes', functio
     assert.deepEqual(r.applied.map((f) => f.title), ['a', 'd']);
     assert.deepEqual(r.skipped.map((f) => f.title), ['b', 'e', 'f']);
     assert.equal(r.text, 'import asyncio\n# x\n0123456789ADfghij');
+  });
+});
+
+describe('hardening (red18): paths a repository can hold', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'lw-red18-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  // A folder symlink was followed wherever it led: `ln -s / sub/root` in a repository made a scan
+  // walk the whole disk (still walking after 60 s here) and analyse code that is not the project's.
+  it('a symlinked folder that holds the folder scanned (`/`, `../..`) is not followed (a note says so); one beside or inside is', async () => {
+    const root = join(dir, 'links');
+    mkdirSync(join(root, 'sub'), { recursive: true });
+    mkdirSync(join(dir, 'beside'));
+    writeFileSync(join(root, 'app.py'), 'x = 1\n');
+    writeFileSync(join(dir, 'beside', 'other.py'), 'y = 1\n');
+    symlinkSync('/', join(root, 'sub', 'root'));
+    symlinkSync('../..', join(root, 'sub', 'upup'));
+    symlinkSync(join(dir, 'beside'), join(root, 'sub', 'shared'));
+    symlinkSync(join(root, 'sub'), join(root, 'again'));
+    const found = await within(10_000, () => discover([root]));
+    assert.deepEqual(found.files.map((f) => f.abs.split(/[\\/]/).pop()).sort(), ['app.py', 'other.py']);
+    // `again` (a link inside) is followed: sub is walked through it once, and the second way in is a loop.
+    const notes = found.notes.map((n) => `${n.file.split(/[\\/]/).pop()}: ${n.message}`).sort();
+    assert.deepEqual(notes, [
+      'root: symlink to a folder that holds the scanned folder (not followed)',
+      'sub: directory already visited (symlink loop)',
+      'upup: symlink to a folder that holds the scanned folder (not followed)',
+    ]);
+  });
+
+  it('text output writes control characters of file names and notes as escapes (no forged line, no terminal escape)', async () => {
+    const root = join(dir, 'names');
+    mkdirSync(root);
+    const code = 'import time\nasync def h():\n    time.sleep(1)\n';
+    writeFileSync(join(root, 'a\n::error file=x.py::forged.py'), code);
+    writeFileSync(join(root, 'b\u001b]0;title\u0007.py'), code);
+    let out = '';
+    const status = await main(['scan', root, '--no-config'], (s) => { out += s; }, () => undefined);
+    assert.equal(status, 1);
+    const lines = out.trimEnd().split('\n');
+    assert.equal(lines.length, 3, out);
+    assert.ok(lines[0].endsWith('a\\n::error file=x.py::forged.py:3:5: LW102 time.sleep blocks the event loop in coroutine h; use await asyncio.sleep(...)'), lines[0]);
+    assert.ok(lines[1].includes('b\\x1b]0;title\\x07.py:3:5: LW102'), lines[1]);
+    assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f]/.test(out));
+    assert.equal(printable('plain/path.py'), 'plain/path.py');
+    assert.equal(printable('\r\t\u0000\u009b'), '\\r\\t\\x00\\x9b');
   });
 });
