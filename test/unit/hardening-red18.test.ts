@@ -146,3 +146,26 @@ describe('hardening (red18): paths a repository can hold', function () {
     assert.equal(printable('\r\t\u0000\u009b'), '\\r\\t\\x00\\x9b');
   });
 });
+
+describe('hardening (red18): a file of CR line ends', function () {
+  this.timeout(60_000);
+  // Python reads a lone `\r` as a line break; the fixes inserted `\n` lines into such a file (mixed ends).
+  it('fixes write `\\r` into it, never `\\n`', async () => {
+    const analyzer = await Analyzer.create();
+    try {
+      const lf = 'from fastapi import FastAPI\nimport requests\nimport time\napp = FastAPI()\n@app.get("/")\nasync def h(us):\n    time.sleep(1)\n    out = []\n    for u in us:\n        out.append(requests.get(u).json())\n    return out\n';
+      const text = lf.replace(/\n/g, '\r');
+      const { findings } = analyzer.analyze([file(text, 'cr.py')]);
+      // (The grammar reads only part of such a file, and positions count `\n` lines: docs/hardening.md.)
+      assert.ok(findings.some((f) => f.code === 'LW102'), JSON.stringify(findings.map((f) => f.code)));
+      const r = fixAll(text, findings);
+      assert.ok(r.applied.length >= 1);
+      assert.notEqual(r.text, text);
+      assert.ok(!r.text.includes('\n'), JSON.stringify(r.text));
+      assert.match(r.text, /^import asyncio\r/);
+      assert.ok(r.text.includes('await asyncio.sleep(1)\r'));
+    } finally {
+      analyzer.dispose();
+    }
+  });
+});
