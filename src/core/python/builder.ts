@@ -71,6 +71,7 @@ export class ModelBuilder extends ExprBuilder {
   init(opts: BuildOptions, share = false): this {
     this.model = emptyModel(opts, []);
     this.selfBindings = [];
+    this.callees = undefined;
     // A whole file's call sites: about one per 70 characters of source (62k in 4.4M on the benchmark),
     // its functions one per 380 (11.5k); one statement of an open document starts small.
     this.sites = new SiteBlock(this.header ? 4 : (this.text.length / 64) | 0);
