@@ -2,6 +2,7 @@
 // and the middle is Myers' O((N+M)D) shortest edit script, so two fixes far apart in a 2,400-line
 // file print as two small hunks. Only when the texts differ in more than MAX_D lines is the middle
 // printed as one replaced block.
+import { printable } from './format';
 type Op = { t: ' ' | '-' | '+'; line: string };
 
 const MAX_D = 2_000;
@@ -88,7 +89,7 @@ export function unifiedDiff(name: string, before: string, after: string, context
   const A = splitLines(before);
   const B = splitLines(after);
   const ops = diffLines(A.lines, B.lines);
-  const out: string[] = [`--- a/${name}`, `+++ b/${name}`];
+  const out: string[] = [`--- a/${printable(name)}`, `+++ b/${printable(name)}`];
   const changed = ops.map((o) => o.t !== ' ');
   let k = 0;
   while (k < ops.length) {

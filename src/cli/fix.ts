@@ -13,6 +13,7 @@ import { scanPaths, type ScannedFile } from '../core/scan';
 import type { ScanResult } from '../core/types';
 import { type CommandSpec, parseCommand } from './args';
 import { unifiedDiff } from './diff';
+import { printable } from './format';
 import { SELECTION_FLAGS, selectionOptions } from './scan';
 
 export const FIX_SPEC: CommandSpec = {
@@ -134,7 +135,7 @@ export async function runFix(argv: string[], out: (s: string) => void, hooks: Fi
   }
   if (problems.length) throw new InputError(problems.join('\nloopwise: '));
   for (const file of files) writeAtomic(targets.get(file)!, buffers.get(file)!);
-  for (const s of outcome.skipped) out(`${s.file}: not fixed: ${s.reason}\n`);
+  for (const s of outcome.skipped) out(`${printable(s.file)}: not fixed: ${printable(s.reason)}\n`);
   const left = outcome.result.findings.length;
   out(`Applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${files.length} file${files.length === 1 ? '' : 's'}; ${left} finding${left === 1 ? '' : 's'} left${left ? ' (loopwise scan shows them)' : ''}.\n`);
   return left ? 1 : 0;

@@ -7,17 +7,40 @@ import { positionAt } from '../core/python/model';
 
 export const DOCS_URL = 'https://github.com/loopwise/loopwise#';
 
+/** Control characters: C0 (line breaks and tabs included), DEL and C1. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const NAMED_CONTROL: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text for a terminal from a file name or from the code: control characters written as escapes
+ * (`\n`, `\x1b`), so a file named `a\n::error ...` or holding ESC cannot break a line of the output
+ * apart, forge one, or send the terminal an escape sequence (colours, title, clear screen).
+ */
+export function printable(s: string): string {
+  CONTROL.lastIndex = 0;
+  if (!CONTROL.test(s)) return s;
+  return s.replace(CONTROL, (c) => NAMED_CONTROL[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** printable() on each line of a text made of lines (the line breaks stay). */
+export function printableLines(s: string): string {
+  CONTROL.lastIndex = 0;
+  if (!CONTROL.test(s.replace(/\n/g, ''))) return s;
+  return s.split('\n').map(printable).join('\n');
+}
+
 export function formatText(r: ScanResult): string {
   const out: string[] = [];
+  const p = printable;
   for (const f of r.findings) {
-    out.push(`${f.file}:${f.line}:${f.column}: ${f.code} ${f.message}`);
-    if (f.chain.length > 1) for (const h of f.chain.slice(1)) out.push(`    -> ${h.file}:${h.line}: ${h.name}`);
+    out.push(`${p(f.file)}:${f.line}:${f.column}: ${f.code} ${p(f.message)}`);
+    if (f.chain.length > 1) for (const h of f.chain.slice(1)) out.push(`    -> ${p(h.file)}:${h.line}: ${p(h.name)}`);
     for (const a of f.also ?? []) {
       out.push(`    also ${a.code}:`);
-      for (const h of a.chain.slice(1)) out.push(`    -> ${h.file}:${h.line}: ${h.name}`);
+      for (const h of a.chain.slice(1)) out.push(`    -> ${p(h.file)}:${h.line}: ${p(h.name)}`);
     }
   }
-  for (const n of r.notes) out.push(`${n.file}: note: ${n.message}`);
+  for (const n of r.notes) out.push(`${p(n.file)}: note: ${p(n.message)}`);
   const s = r.summary;
   const codes = Object.entries(s.byCode).sort().map(([c, n]) => `${c} x${n}`).join(', ');
   if (s.findings === 0) out.push(`No event-loop blockers found in ${s.files} file${s.files === 1 ? '' : 's'} (${s.asyncHandlers} async handlers checked).`);

@@ -8,6 +8,7 @@ import type { ScanResult } from '../core/types';
 import { computeFixes } from './fix';
 import { outputLang } from './scan';
 import { type CommandSpec, parseCommand } from './args';
+import { printable, printableLines } from './format';
 
 export const RECOMMEND_SPEC: CommandSpec = {
   name: 'recommend',
@@ -54,9 +55,9 @@ export async function runRecommend(argv: string[], out: (s: string) => void): Pr
       notes: ctx.notes,
     }, null, 2) + '\n');
   } else {
-    out(formatRecommendationText(rec));
-    for (const f of deploy) out(`${f.file}:${f.line}:${f.column}: ${f.code} ${f.message}\n`);
-    for (const n of ctx.notes) out(`note: ${n}\n`);
+    out(printableLines(formatRecommendationText(rec)));
+    for (const f of deploy) out(`${printable(f.file)}:${f.line}:${f.column}: ${f.code} ${printable(f.message)}\n`);
+    for (const n of ctx.notes) out(`note: ${printable(n)}\n`);
   }
   return deploy.length ? 1 : 0;
 }

@@ -10,7 +10,7 @@ import { lineStarts } from '../core/python/model';
 import { scanPaths, type ScanOptions } from '../core/scan';
 import { type CommandSpec, parseCommand, UsageError } from './args';
 import { once } from 'node:events';
-import { formatGithub, formatText, jsonChunks, jsonPieces, toGitlab, toJson, toSarif, writeJson } from './format';
+import { formatGithub, formatText, jsonChunks, jsonPieces, printable, toGitlab, toJson, toSarif, writeJson } from './format';
 import { VERSION } from './version';
 import { mark } from '../core/timeline';
 import { collectBeforeOutput } from './v8flags';
@@ -104,7 +104,7 @@ export async function runScan(argv: string[], out: (s: string) => void, err: (s:
   if (flags['exit-zero']) return 0;
   const failed = result.notes.filter((n) => n.failed);
   if (failed.length) {
-    err(`loopwise: ${failed.length} file${failed.length === 1 ? '' : 's'} could not be analysed (${failed.slice(0, 3).map((n) => `${n.file}: ${n.message}`).join('; ')}${failed.length > 3 ? '; ...' : ''})\n`);
+    err(`loopwise: ${failed.length} file${failed.length === 1 ? '' : 's'} could not be analysed (${failed.slice(0, 3).map((n) => `${printable(n.file)}: ${printable(n.message)}`).join('; ')}${failed.length > 3 ? '; ...' : ''})\n`);
     return 2;
   }
   const floor = SEVERITY_RANK[failOn as Severity];

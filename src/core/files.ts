@@ -64,11 +64,19 @@ export function discover(paths: string[], opts: DiscoverOptions = {}): Discovery
     // path is its parent's real path and its name unless it is a symlink, so only the scan root
     // and symlinks cost a realpath; the entries' types come with the listing (no lstat per entry).
     const stack: [dir: string, real: string | undefined][] = [[abs, undefined]];
+    let rootReal: string | undefined;
     while (stack.length) {
       const [dir, known] = stack.pop()!;
       let real: string;
       if (known !== undefined) real = known;
-      else { try { real = realpathSync(dir); } catch { continue; } }
+      else {
+        try { real = realpathSync(dir); } catch { continue; }
+        // A symlinked folder that holds the folder scanned is not followed: a link to `/`, `~` or
+        // `../..` walked the whole disk (and read code that is not the project's). A link to a folder
+        // beside it (`common -> ../../libs/common`) still is; `loopwise fix` refuses to write there.
+        if (rootReal === undefined) rootReal = real;
+        else if (real !== rootReal && isInside(real, rootReal)) { notes.push({ file: rel(dir), kind: 'skipped', message: 'symlink to a folder that holds the scanned folder (not followed)' }); continue; }
+      }
       if (seenDirs.has(real)) { notes.push({ file: rel(dir), kind: 'skipped', message: 'directory already visited (symlink loop)' }); continue; }
       seenDirs.add(real);
       let entries: Dirent[];

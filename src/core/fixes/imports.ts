@@ -133,7 +133,7 @@ function importEdit(text: string, model: FileModel, module: string, line: string
     if (before) return { start: before.start, end: before.start, newText: line + eol };
     const last = group[group.length - 1];
     const at = nextLineStart(text, last.end);
-    return { start: at, end: at, newText: (at === text.length && !/\n$/.test(text) ? eol : '') + line + eol };
+    return { start: at, end: at, newText: (at === text.length && !/[\r\n]$/.test(text) ? eol : '') + line + eol };
   }
   if (std) {
     // A new standard-library group goes first.
@@ -142,7 +142,7 @@ function importEdit(text: string, model: FileModel, module: string, line: string
   }
   const last = stmts[stmts.length - 1];
   const at = nextLineStart(text, last.end);
-  return { start: at, end: at, newText: (at === text.length && !/\n$/.test(text) ? eol : '') + eol + line + eol };
+  return { start: at, end: at, newText: (at === text.length && !/[\r\n]$/.test(text) ? eol : '') + eol + line + eol };
 }
 
 export interface Region { stmts: Stmt[]; headerEnd: number; groups: Stmt[][] }

@@ -4,7 +4,8 @@
 
 /** The file's own line ending. */
 export function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  // A file of `\r` line ends alone (Python reads them as line breaks) gets `\r` too, not a mix.
+  return text.includes('\r\n') ? '\r\n' : text.includes('\r') && !text.includes('\n') ? '\r' : '\n';
 }
 
 /**
