@@ -2,6 +2,7 @@
 // information), hovers, code lens titles. Lines and columns are the core's 1-based UTF-16 ones.
 import type { Diagnostic, Hover, Range } from 'vscode-languageserver';
 import { DiagnosticSeverity, MarkupKind } from 'vscode-languageserver';
+import { MAX_FILE_BYTES } from '../core/files';
 import { type Lang, langOf } from '../core/i18n';
 import { localizeMessage } from '../core/i18n/diagnostics';
 import { FAMILIES, OTHER_CODES } from '../core/rules';
@@ -61,6 +62,16 @@ export function budgetDiagnostic(ms: number, budgetMs: number): Diagnostic {
     severity: DiagnosticSeverity.Information,
     source: 'loopwise',
     message: t('Loopwise: analysing this file took {0} ms, over the {1} ms budget (loopwise.run.fileBudgetMs); no findings are shown for it until it changes.', Math.round(ms), budgetMs),
+  };
+}
+
+/** The note of an open document over the size limit (workspace.ts MAX_DOCUMENT_CHARS), which is not analysed. */
+export function sizeDiagnostic(chars: number): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: 'loopwise',
+    message: t('Loopwise: this file has {0} characters, over the {1} the analysis reads (the CLI skips such files too, see --max-file-size); it is not analysed.', chars.toLocaleString('en-US'), MAX_FILE_BYTES.toLocaleString('en-US')),
   };
 }
 

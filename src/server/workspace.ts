@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Analyzer, type DocumentEdit, type SourceFile } from '../core/analyzer';
 import { excluder } from '../core/config';
 import { clearSourceRootCache, isTestCode, projectPath } from '../core/python/sourceRoots';
-import { discover, moduleName, readSource, SKIP_DIRS } from '../core/files';
+import { discover, MAX_FILE_BYTES, moduleName, readSource, SKIP_DIRS } from '../core/files';
 import { attachFixes, type FixSource } from '../core/fixes';
 import { summarize } from '../core/scan';
 import type { Finding, HandlerReport, ScanResult } from '../core/types';
@@ -38,11 +38,22 @@ interface Pending { edits: DocumentEdit[]; base: string; version: number; firstA
 export interface Host {
   /** The `loopwise` settings section for a folder URI ('' = no folder). */
   configuration(folder: string): Promise<unknown>;
-  publish(file: string, version: number | undefined, findings: Finding[], overBudget?: { ms: number; budgetMs: number }): void;
+  /** `overBudget`: the file is not analysed (too slow, or `chars` over the size limit); a note instead of findings. */
+  publish(file: string, version: number | undefined, findings: Finding[], overBudget?: OverBudget): void;
   didAnalyze(folder: string, findings: number): void;
   progress(title: string): Promise<{ report(message: string, percentage?: number): void; done(): void; cancelled(): boolean }>;
   log(message: string): void;
 }
+
+/** Why a file gets a note instead of findings: its analysis took `ms` (over `budgetMs`), or it has `chars` characters, over MAX_DOCUMENT_CHARS. */
+export interface OverBudget { ms: number; budgetMs: number; chars?: number }
+
+/**
+ * Open documents longer than this are not analysed (the CLI's file limit, MAX_FILE_BYTES, in UTF-16
+ * units: a document over it is over the CLI's byte limit too). A 20 MB generated module kept the
+ * server busy for 108 s and at 2.85 GB before this.
+ */
+export const MAX_DOCUMENT_CHARS = MAX_FILE_BYTES;
 
 const SLICE_MS = 20;
 const yieldTick = () => new Promise<void>((r) => setImmediate(r));
@@ -67,7 +78,7 @@ export class ServerWorkspace {
   private settings = new Map<string, Settings>();
   private settingsLoading = new Map<string, Promise<Settings>>();
   private folderTimers = new Map<string, NodeJS.Timeout>();
-  private overBudget = new Map<string, { text: string; ms: number; budgetMs: number }>();
+  private overBudget = new Map<string, OverBudget & { text: string }>();
   private published = new Map<string, string>();
   private fixCache = new Map<string, { text: string; plain: Finding[]; fixed: Map<number, Finding> }>();
   private scanGeneration = 0;
@@ -430,6 +441,12 @@ export class ServerWorkspace {
 
   /** Runs a per-file step and records the file as over budget when it took too long. */
   private timedBuild<T>(entry: Entry, fn: () => T, s: Settings): T | undefined {
+    if (entry.text.length > MAX_DOCUMENT_CHARS) {
+      // Not built at all: a note says why (see MAX_DOCUMENT_CHARS); it lifts when the text is short enough.
+      this.overBudget.set(entry.uri, { text: entry.text, ms: 0, budgetMs: s.fileBudgetMs, chars: entry.text.length });
+      this.stats.overBudget = [...this.overBudget.keys()];
+      return undefined;
+    }
     const t0 = performance.now();
     const r = this.guard(fn);
     this.checkBudget(entry, performance.now() - t0, s);
@@ -498,10 +515,10 @@ export class ServerWorkspace {
       const over = e && this.isOverBudget(e) ? this.overBudget.get(file) : undefined;
       if (findings.length) this.byFile.set(file, findings); else this.byFile.delete(file);
       this.fixCache.delete(file);
-      const sig = over ? `budget:${over.ms}` : JSON.stringify(findings.map((f) => [f.line, f.column, f.endLine, f.endColumn, f.code, f.severity, f.message, f.chain, f.also ?? null]));
+      const sig = over ? (over.chars !== undefined ? `size:${over.chars}` : `budget:${over.ms}`) : JSON.stringify(findings.map((f) => [f.line, f.column, f.endLine, f.endColumn, f.code, f.severity, f.message, f.chain, f.also ?? null]));
       const had = this.published.get(file);
       if (had === sig || (had === undefined && sig === '[]')) continue;
-      this.host.publish(file, e?.version, over ? [] : findings, over && { ms: over.ms, budgetMs: over.budgetMs });
+      this.host.publish(file, e?.version, over ? [] : findings, over && { ms: over.ms, budgetMs: over.budgetMs, ...(over.chars !== undefined ? { chars: over.chars } : {}) });
       if (sig === '[]') { this.published.delete(file); this.folderOfPublished.delete(file); } else { this.published.set(file, sig); this.folderOfPublished.set(file, folder); }
     }
     this.host.didAnalyze(folder, r.findings.length);

@@ -282,6 +282,31 @@ describe('language server (scripted LSP client over stdio)', function () {
     assert.equal(await shutdown(c), 0);
   });
 
+  it('gives an open document over the size limit a note instead of analysing it, and analyses it again once it is short enough', async () => {
+    c = start();
+    c.settings = { run: { debounceMs: 0 } };
+    await initialize(c, dir, { resolve: false });
+    const big = uri('app/generated.py');
+    // 2.2M characters: 36,000 coroutines with a blocking call each (the analysis of the start's build took tens of seconds and GBs).
+    const one = 'async def h{i}():\n    time.sleep(1)\n    return {"i": {i}, "pad": "abcdefghijklmnop"}\n\n\n';
+    const parts = ['import time\n\n\n'];
+    for (let i = 0, n = 0; n < 2_200_000; i++) n += parts[parts.push(one.replaceAll('{i}', String(i))) - 1].length;
+    const text = parts.join('');
+    const t0 = Date.now();
+    c.open(big, text);
+    const notes = await c.until('size note', () => c.latest(big)?.length === 1 && c.latest(big), 30_000);
+    assert.match(notes[0].message, /^Loopwise: this file has [\d,]+ characters, over the 2,097,152 the analysis reads/);
+    assert.equal(notes[0].severity, 3);
+    // The server answers at once (nothing was built): a request after the note, within a generous budget.
+    await c.conn.sendRequest('textDocument/hover', { textDocument: { uri: big }, position: { line: 3, character: 4 } });
+    assert.ok(Date.now() - t0 < 20_000, `${Date.now() - t0} ms`);
+    // Cut to its first coroutine: analysed again, with its finding.
+    const doc = c.docs.get(big)!;
+    c.edit(big, [{ range: { start: doc.positionAt(text.indexOf('async def h1(')), end: doc.positionAt(text.length) }, newText: '' }]);
+    await c.until('findings once short enough', () => c.summary(big).join() === '5:LW102');
+    assert.equal(await shutdown(c), 0);
+  });
+
   it('publishes only the latest state after a burst of edits (older analyses are dropped)', async () => {
     c = start();
     c.settings = { run: { debounceMs: 20 } };
