@@ -45,20 +45,22 @@ export function relaunchServer(script: string, args: readonly string[], inProces
     env: { ...env, [CHILD_ENV]: '1' },
     windowsHide: true,
   });
+  const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+  const pass = (signal: NodeJS.Signals) => { child.kill(signal); };
+  for (const s of signals) process.on(s, pass);
   let started = false;
   child.once('spawn', () => { started = true; });
   child.once('error', (err) => {
     if (started) return;
+    for (const s of signals) process.off(s, pass);
     process.stderr.write(`loopwise server: could not start with ${SERVER_NODE_ARGS.join(' ')} (${err.message}); running as started\n`);
     inProcess();
   });
-  const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
-  const pass = (signal: NodeJS.Signals) => { child.kill(signal); };
-  for (const s of signals) process.on(s, pass);
-  // --node-ipc: the editor's channel is this process's; its messages go to the child's and back.
+  // --node-ipc: the editor's channel is this process's; its messages go to the child's and back
+  // (a send on a closed channel would throw here, hence the checks).
   if (process.send) {
     process.on('message', (m) => { if (child.connected) child.send(m as object); });
-    child.on('message', (m) => { process.send?.(m); });
+    child.on('message', (m) => { if (process.connected) process.send?.(m); });
     process.on('disconnect', () => { if (child.connected) child.disconnect(); });
   }
   child.on('exit', (code, signal) => {
