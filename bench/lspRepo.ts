@@ -4,7 +4,9 @@
 // keystrokes of bench/editRepo.ts; LW_BENCH_KINDS=body,comment picks kinds), one keystroke per typing pause. Reports, from the server's own
 // `loopwise/stats`, wall and CPU time per edit (reparse + analysis + publish) and didChange ->
 // diagnostics sent (debounce included), and the server process's peak RSS (VmHWM). Fetches nothing.
-// The server starts with the Node options the extension gives it (SERVER_NODE_ARGS). SERVER_PROF=dir writes the server's CPU profile there; LW_BENCH_SERVER=path/to/cli.js runs another build's server.
+// The server starts with the Node options the extension gives it (SERVER_NODE_ARGS); LW_BENCH_PLAIN=1 starts it the
+// plain way, as other editors do (`node cli.js server --stdio`: since session 18 it starts itself again with them, server/relaunch.ts).
+// SERVER_PROF=dir writes the server's CPU profile there; LW_BENCH_SERVER=path/to/cli.js runs another build's server.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -29,7 +31,9 @@ interface EditTiming { version: number; ms: number; cpuMs: number; changeToPubli
   const { files } = discover([root]);
   let big = { abs: '', text: '' };
   for (const f of files) { const t = readSource(f.abs, f.rel).decoded?.text ?? ''; if (t.length > big.text.length) big = { abs: f.abs, text: t }; }
-  const proc = spawn(process.execPath, [...SERVER_NODE_ARGS, ...(process.env.SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_PROF}`] : []), process.env.LW_BENCH_SERVER ?? join(__dirname, '..', 'dist', 'cli.js'), 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const plain = process.env.LW_BENCH_PLAIN === '1';
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [...(plain ? [] : SERVER_NODE_ARGS), ...(process.env.SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_PROF}`] : []), process.env.LW_BENCH_SERVER ?? join(__dirname, '..', 'dist', 'cli.js'), 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const c = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   c.onNotification('textDocument/publishDiagnostics', () => undefined);
   c.onNotification('window/logMessage', () => undefined);
@@ -38,12 +42,12 @@ interface EditTiming { version: number; ms: number; cpuMs: number; changeToPubli
   c.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ run: { debounceMs } })));
   c.listen();
   const rootUri = pathToFileURL(root).href;
-  const t0 = performance.now();
   await c.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'repo' }], capabilities: { workspace: { configuration: true, workspaceFolders: true } } });
+  const initializeMs = performance.now() - t0;
   await c.sendNotification('initialized', {});
   await c.sendRequest('loopwise/waitForScan');
   const scanMs = performance.now() - t0;
-  const stats = () => c.sendRequest<{ edits: EditTiming[] }>('loopwise/stats');
+  const stats = () => c.sendRequest<{ edits: EditTiming[]; process?: { pid: number; newSpaceMb: number } }>('loopwise/stats');
   const uri = pathToFileURL(big.abs).href;
   let text = big.text;
   let version = 1;
@@ -73,19 +77,29 @@ interface EditTiming { version: number; ms: number; cpuMs: number; changeToPubli
       await sleep(20);
     }
   }
-  const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
-  const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  // The server's process (a build before session 18 does not say: the process started); the one started, if another.
+  const server = (await stats()).process;
+  const serverPid = server?.pid ?? proc.pid!;
+  const hwm = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  const peakRssMb = hwm(serverPid);
+  const launcherPeakRssMb = serverPid !== proc.pid ? hwm(proc.pid!) : undefined;
+  // What the launcher costs beyond what it shares with the server (Node's code pages): its private memory.
+  const privateMb = (pid: number) => [...readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').matchAll(/^Private_(?:Clean|Dirty):\s+(\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0) / 1024;
+  const launcherPrivateMb = serverPid !== proc.pid ? privateMb(proc.pid!) : undefined;
   await c.sendRequest('shutdown');
   await c.sendNotification('exit');
   const stat = (xs: number[]) => ({ median: r1(pct(xs, 0.5)), p95: r1(pct(xs, 0.95)) });
   console.log(JSON.stringify({
     loadAverage: loadavg().map(r1),
+    launch: { plain, relaunched: serverPid !== proc.pid, newSpaceMb: server?.newSpaceMb, initializeMs: Math.round(initializeMs) },
     workspace: { path: root, files: files.length, scanMs: Math.round(scanMs) },
     edited: { path: big.abs, lines: big.text.split('\n').length },
     debounceMs,
+    all: ((es: EditTiming[]) => ({ edits: es.length, serverWallMs: stat(es.map((e) => e.ms)), serverCpuMs: stat(es.map((e) => e.cpuMs)), changeToPublishMs: stat(es.map((e) => e.changeToPublishMs)) }))(Object.values(out).flat()),
     byKind: Object.fromEntries(Object.entries(out).map(([k, es]) => [k, {
       edits: es.length, serverWallMs: stat(es.map((e) => e.ms)), serverCpuMs: stat(es.map((e) => e.cpuMs)), changeToPublishMs: stat(es.map((e) => e.changeToPublishMs)),
     }])),
     serverPeakRssMb: r1(peakRssMb),
+    ...(launcherPeakRssMb === undefined ? {} : { launcherPeakRssMb: r1(launcherPeakRssMb), launcherPrivateMb: r1(launcherPrivateMb!) }),
   }, null, 2));
 })().catch((e) => { console.error(e); process.exitCode = 1; });

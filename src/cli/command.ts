@@ -56,7 +56,9 @@ export function startCli(main: (argv: string[]) => Promise<number>): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-    if (!server) void exitWhenFlushed(code);
+    // The server's main resolves only when no server started (a usage error, --help): end as a batch
+    // command does, also when a channel to a parent would keep the process alive (server/relaunch.ts).
+    void exitWhenFlushed(code);
   });
 }
 
@@ -64,7 +66,7 @@ export function startCli(main: (argv: string[]) => Promise<number>): void {
 export interface Flushable { writableLength: number; destroyed?: boolean; write(chunk: string, cb: () => void): unknown }
 
 /**
- * A batch command's end (the language server never gets here): once standard output and error have
+ * A batch command's end (a running language server never gets here): once standard output and error have
  * handed all they hold to the OS, the process exits at once. Left to end on its own, Node first runs
  * V8's pending background tasks to completion (TurboFan jobs for code that never runs again) and then
  * tears down the environment and the heap, page by page (after the 500-file scan ~160 MB, ~340

@@ -11,7 +11,8 @@ export const BATCH_HEAP_ENV = 'LOOPWISE_BATCH_HEAP';
 export const FREEZE_YOUNG = '--semi-space-growth-factor=1';
 
 /**
- * Node options the language server is started with (the VS Code extension's client passes them; the
+ * Node options the language server is started with (the VS Code extension's client passes them;
+ * `loopwise server` started without them starts itself again with them, server/relaunch.ts; the
  * editing benches start themselves again with them, bench/measure.ts). V8 sizes the young generation's
  * semi-spaces only when the process starts: the server's run-time flags (cli/v8flags.ts) can only stop
  * it from growing, and alone they kept it at its initial 1 MB, where each keystroke promoted what it keeps

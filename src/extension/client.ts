@@ -24,7 +24,8 @@ function configurationFor(scopeUri: string | undefined): Record<string, unknown>
 
 export function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
   const module = path.join(context.extensionPath, 'dist', 'cli.js');
-  // The server's young generation is sized when its process starts (core/batchHeap.ts SERVER_NODE_ARGS).
+  // The server's young generation is sized when its process starts (core/batchHeap.ts SERVER_NODE_ARGS):
+  // given here, the server runs in the process started (without them it would start itself again, server/relaunch.ts).
   const run = { module, args: ['server'], transport: TransportKind.ipc, options: { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, execArgv: SERVER_NODE_ARGS } };
   const serverOptions: ServerOptions = { run, debug: { ...run, options: { ...run.options, execArgv: [...SERVER_NODE_ARGS, '--nolazy', '--inspect=6019'] } } };
   const clientOptions: LanguageClientOptions = {

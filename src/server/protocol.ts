@@ -64,6 +64,11 @@ export interface ServerStats {
   /** Files currently over the per-file time budget. */
   overBudget: string[];
   scanning: boolean;
+  /**
+   * The server's process (the child when `loopwise server` started itself again, server/relaunch.ts):
+   * its id, for a bench's peak RSS, and the size of V8's new space (the young generation, MB) now.
+   */
+  process: { pid: number; newSpaceMb: number };
 }
 
 /** Workspace command: apply every preferred fix to a document (arguments: [uri]); returns how many edits were applied. */

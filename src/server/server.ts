@@ -3,6 +3,7 @@
 // diagnostics (code, docs link, the chain as related information), quick fixes and fix-all from the
 // core, hover, code lens, a workspace scan with progress, settings through workspace/configuration,
 // and `loopwise/advice` for clients that show the worker recommendation.
+import { getHeapSpaceStatistics } from 'node:v8';
 import {
   CodeActionKind, CodeLensRefreshRequest, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
   type CodeAction, type CodeLens, type Connection, type InitializeParams, type InitializeResult, type TextEdit as LspTextEdit, type WorkspaceEdit,
@@ -15,7 +16,7 @@ import type { Finding, Fix, TextEdit } from '../core/types';
 import { Advisor } from './advice';
 import { budgetDiagnostic, contains, findingRange, hoverFor, intersects, LENS_KINDS, lensTitle, setClientLocale, sizeDiagnostic, toDiagnostic } from './convert';
 import { setLocale, t } from './l10n';
-import { ADVICE_REQUEST, type AdviceParams, DID_ANALYZE_NOTIFICATION, FIX_ALL_COMMAND, FIX_ALL_KIND, STATS_REQUEST } from './protocol';
+import { ADVICE_REQUEST, type AdviceParams, DID_ANALYZE_NOTIFICATION, FIX_ALL_COMMAND, FIX_ALL_KIND, type ServerStats, STATS_REQUEST } from './protocol';
 import { canonicalUri, ServerWorkspace } from './workspace';
 
 const DEPLOY_FILE = /(^|\/)(Dockerfile|Procfile|gunicorn\.conf\.py|[^/]*compose[^/]*\.ya?ml|[^/]*\.k8s\.yaml|deployment[^/]*\.ya?ml)$/;
@@ -300,7 +301,10 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
   });
 
   connection.onNotification('loopwise/didGrantTrust', () => { ws.trusted = true; void ws.reloadSettings(); });
-  connection.onRequest(STATS_REQUEST, () => ws.stats);
+  connection.onRequest(STATS_REQUEST, (): ServerStats => {
+    const newSpace = getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.space_size ?? 0;
+    return { ...ws.stats, process: { pid: process.pid, newSpaceMb: newSpace / 1048576 } };
+  });
   connection.onRequest('loopwise/flush', async (p: { uri: string }) => { await ws.flush(String(p?.uri ?? '')); return true; });
   connection.onRequest('loopwise/scan', async () => { await ws.scanWorkspace(); return true; });
   connection.onRequest('loopwise/waitForScan', async () => { await ws.scanning; return true; });

@@ -85,7 +85,7 @@ export class ServerWorkspace {
   folders: Folder[] = [];
   /** False in a workspace the client does not trust: pyproject.toml / loopwise.toml are not read. */
   trusted = true;
-  readonly stats: ServerStats = { edits: [], scans: [], cancelled: 0, overBudget: [], scanning: false };
+  readonly stats: Omit<ServerStats, 'process'> = { edits: [], scans: [], cancelled: 0, overBudget: [], scanning: false };
   scanning: Promise<void> = Promise.resolve();
 
   constructor(private host: Host, private grammarDir?: string) {}
