@@ -721,6 +721,12 @@ export class CallGraph {
           if (root.k === 'name') this.noteBuild(mod, root, uses.ranLater);
         }
       }
+      // Handed over only to code whose own analysis sees the Query run (a workspace function, an
+      // offload's thread, another Query's method): `list(q)`, `enumerate(q)` or a library's call run
+      // it here, and the build stays the finding.
+      if (!c.args.length && !Object.keys(c.kw).length) continue;
+      const callee = this.canonical(mod, c.callee);
+      if (this.queryMethod(mod, c) === undefined && (callee === undefined || (!offloadOf(callee) && !this.index.functions.has(callee)))) continue;
       for (const a of c.args) this.handedOver(mod, a, uses.ranLater);
       for (const k in c.kw) this.handedOver(mod, c.kw[k], uses.ranLater);
     }

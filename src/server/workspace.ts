@@ -286,7 +286,9 @@ export class ServerWorkspace {
     const analyzer = await this.getAnalyzer();
     if (this.entries.get(uri) !== entry) return;
     // The incremental edits must lead from the last parsed text to this one; otherwise reparse fully.
-    const edits = p.base === entry.text && editsLeadTo(p.base, p.edits, text) ? p.edits : [];
+    // A text over the size limit was not built (timedBuild): the analyzer still holds an older one, which they do not start from.
+    const built = this.overBudget.get(uri)?.chars === undefined;
+    const edits = built && p.base === entry.text && editsLeadTo(p.base, p.edits, text) ? p.edits : [];
     entry.text = text;
     const s = await this.settingsFor(entry.folder);
     const t0 = performance.now();

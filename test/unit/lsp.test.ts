@@ -307,6 +307,28 @@ describe('language server (scripted LSP client over stdio)', function () {
     assert.equal(await shutdown(c), 0);
   });
 
+  it('a document that grew over the size limit and shrank again is analysed from its text (the edits do not apply to the last text analysed)', async () => {
+    c = start();
+    c.settings = { run: { debounceMs: 0 } };
+    await initialize(c, dir, { resolve: false });
+    const u = uri('app/grown.py');
+    const small = 'import time\n\n\nasync def h0():\n    pass\n';
+    c.open(u, small);
+    await c.until('analysed', () => c.latest(u) !== undefined || c.summary(u).join() === '', 10_000);
+    // `pass` becomes a blocking call followed by 2.2M characters of comment: over the limit, not analysed.
+    const pad = '# ' + 'x'.repeat(98) + '\n';
+    const grown = 'time.sleep(1)\n' + pad.repeat(22_000);
+    let doc = c.docs.get(u)!;
+    c.edit(u, [{ range: { start: doc.positionAt(small.indexOf('pass')), end: doc.positionAt(small.length) }, newText: grown }]);
+    await c.until('size note', () => c.latest(u)?.length === 1 && /characters/.test(c.latest(u)![0].message), 30_000);
+    // The comment cut: the blocking call is back under the limit and is found.
+    doc = c.docs.get(u)!;
+    const text = doc.getText();
+    c.edit(u, [{ range: { start: doc.positionAt(text.indexOf('# x')), end: doc.positionAt(text.length) }, newText: '' }]);
+    await c.until('the finding once short enough', () => c.summary(u).join() === '5:LW102', 20_000);
+    assert.equal(await shutdown(c), 0);
+  });
+
   it('publishes only the latest state after a burst of edits (older analyses are dropped)', async () => {
     c = start();
     c.settings = { run: { debounceMs: 20 } };

@@ -38,3 +38,37 @@ describe('LW105 on a lazy Query: many functions in one module', () => {
     assert.equal(counts.length, n - Math.ceil(n / 3));
   });
 });
+
+describe('LW105 on a lazy Query: handed to a builtin or a library', () => {
+  it('list(q), enumerate(q), sorted(q) run it here: the build stays the finding; a workspace function or a thread still decides', async () => {
+    const analyzer = await Analyzer.create();
+    const text = [
+      'import asyncio',
+      'from sqlalchemy.orm import Session',
+      '',
+      'def page(q):',
+      '    return q.all()',
+      '',
+      'async def listed(db: Session):',
+      '    q = db.query(User).filter(User.id == 1)',
+      '    return list(q)',
+      '',
+      'async def enumerated(db: Session):',
+      '    q = db.query(User)',
+      '    return [u for i, u in enumerate(q)]',
+      '',
+      'async def ordered(db: Session):',
+      '    q = db.query(User)',
+      '    return sorted(q, key=str)',
+      '',
+      'async def threaded(db: Session):',
+      '    q = db.query(User)',
+      '    return await asyncio.to_thread(page, q)',
+      '',
+    ].join('\n');
+    const r = analyzer.analyze([{ path: 'handed.py', text, module: 'handed', isPackage: false }]);
+    const lines = r.findings.filter((f) => f.code === 'LW105').map((f) => f.line).sort((a, b) => a - b);
+    // The builds of listed, enumerated and ordered; nothing in threaded (page runs in the thread).
+    assert.deepEqual(lines, [8, 12, 16]);
+  });
+});
