@@ -61,4 +61,10 @@ describe('thread fix on a legacy SQLAlchemy Query', () => {
     assert.ok(f);
     assert.deepEqual(f.fixes.map((x) => x.kind), ['noqa', 'noqa']);
   });
+
+  it('an attribute read after a terminal call (`.first().name`): the whole expression moves, preferred', async () => {
+    const { fix, fixed } = await threadFixOf('x = db.query(User).filter(User.id == 1).first().name');
+    assert.equal(fixed, '    x = await asyncio.to_thread(lambda: db.query(User).filter(User.id == 1).first().name)');
+    assert.equal(fix.isPreferred, true);
+  });
 });

@@ -55,10 +55,13 @@ function threadMove(ctx: FixContext, t: Target): ThreadMove | undefined {
   // A legacy SQLAlchemy Query runs its SQL at a terminal call, a subscript, or where it is iterated.
   let query = false;
   if (!t.finding.chain.length && t.finding.call === SESSION_QUERY) {
-    const last = lastTrailer(ctx.text, t.site.end, fullEnd);
+    const { last, runs } = queryTrailers(ctx.text, t.site.end, fullEnd);
     chainEnd = fullEnd;
-    if (last === '.') problems.push('the expression ends in an attribute of the Query (a bound method runs its SQL where it is called)');
-    else if (last !== '[]' && !QUERY_RUNS.has(last)) query = true;
+    // A terminal call or a subscript runs the SQL: the whole expression moves (`.first().name` too).
+    if (!runs) {
+      if (last === '.') problems.push('the expression ends in an attribute of the Query (a bound method runs its SQL where it is called)');
+      else query = true;
+    }
   }
   if (chainEnd > t.site.end || lazy || query) {
     // The whole expression runs in the thread: the calls chained on the result block too.
@@ -149,23 +152,25 @@ export function trailerEnd(text: string, end: number): number {
 }
 
 /**
- * The last trailer from `end` to `stop`: the method's name when it is a call (`.filter(...).first()`:
- * `first`), '.' for an attribute, '[]' for a subscript, '()' when there is none.
+ * The trailers from `end` to `stop` on a Query: whether one runs its SQL (a terminal call such as
+ * `.first()`, or a subscript), and the last one: a method's name when it is a call, '.' for an
+ * attribute, '[]' for a subscript, '()' when there is none.
  */
-function lastTrailer(text: string, end: number, stop: number): string {
+function queryTrailers(text: string, end: number, stop: number): { last: string; runs: boolean } {
   let last = '()';
+  let runs = false;
   let i = end;
   while (i < stop) {
     const m = TRAILER_NAME.exec(text.slice(i, i + 400));
-    if (m) { i += m[0].length; last = /^[ \t]*\(/.test(text.slice(i, i + 50)) ? m[1] : '.'; continue; }
+    if (m) { i += m[0].length; last = /^[ \t]*\(/.test(text.slice(i, i + 50)) ? m[1] : '.'; if (QUERY_RUNS.has(last)) runs = true; continue; }
     const open = /^[ \t]*([([])/.exec(text.slice(i, i + 50));
     if (!open) break;
     const close = matching(text, i + open[0].length - 1);
     if (close < 0) break;
-    if (open[1] === '[') last = '[]';
+    if (open[1] === '[') { last = '[]'; runs = true; }
     i = close + 1;
   }
-  return last;
+  return { last, runs };
 }
 
 /** Whether text[start, end) is the whole iterable of a for statement's header (`for x in EXPR:`). */
