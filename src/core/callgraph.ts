@@ -105,10 +105,27 @@ interface NameFacts {
   cpu?: CostKind;
 }
 
-/** The NameFacts of a name with none (callers only read it; not frozen: the same shape as factsOf's records). */
 const QUERY_METHOD = `${QUERY}.`;
 /** Start offsets of `session.query(...)` builds: run in their own expression, ending in a SQL construct, run or handed over later through a name. */
 interface QueryUses { ranHere: Set<number>; sqlOnly: Set<number>; ranLater: Set<number> }
+type CallExpr = Extract<Expr, { k: 'call' }>;
+
+/** The first call of the chain of calls and attributes `e` heads (`a(x).b().c`: `b()`, then `a(x)`) that passes `test`. */
+function chainCall(e: Expr | undefined, test: (call: CallExpr) => boolean): CallExpr | undefined {
+  for (; e && (e.k === 'call' || e.k === 'attr'); e = e.k === 'call' ? e.f : e.o) if (e.k === 'call' && test(e)) return e;
+  return undefined;
+}
+
+/** The expression a chain of calls and attributes starts from (`a.b(x).c`: `a`). */
+function chainRoot(e: Expr): Expr {
+  while (e.k === 'call' || e.k === 'attr') e = e.k === 'call' ? e.f : e.o;
+  return e;
+}
+
+/** A method call's receiver (`a.b(x).c`: `a.b(x)`). */
+const receiverExpr = (callee: Expr): Expr | undefined => (callee.k === 'attr' ? callee.o : undefined);
+
+/** The NameFacts of a name with none (callers only read it; not frozen: the same shape as factsOf's records). */
 const NO_FACTS: NameFacts = { fn: undefined, rule: undefined, off: undefined, cbArg: undefined, cls: undefined, io: undefined, cpu: undefined };
 
 interface ModuleCalls {
@@ -669,13 +686,8 @@ export class CallGraph {
    */
   private queryRunsNothing(mod: ModuleEntry, site: CallSite, canonical: string): boolean {
     if (canonical !== SESSION_QUERY) {
-      for (let e = site.callee.k === 'attr' ? site.callee.o : undefined; e && (e.k === 'call' || e.k === 'attr'); e = e.k === 'call' ? e.f : e.o) {
-        if (e.k !== 'call') continue;
-        const f = this.canonical(mod, e.f);
-        // A function of the workspace that returns the Query is reported where it builds it (below).
-        if (f === SESSION_QUERY || (f !== undefined && this.index.functions.has(f))) return true;
-      }
-      return false;
+      // A function of the workspace that returns the Query is reported where it builds it (below).
+      return chainCall(receiverExpr(site.callee), (e) => { const f = this.canonical(mod, e.f); return f === SESSION_QUERY || (f !== undefined && this.index.functions.has(f)); }) !== undefined;
     }
     const fn = mod.model.functions[site.fn];
     if (!fn) return false;
@@ -700,11 +712,7 @@ export class CallGraph {
       const c = calls[i];
       const m = this.queryMethod(mod, c);
       if (!m || (!QUERY_RUNS.has(m) && !QUERY_SQL.has(m))) continue;
-      let built = false;
-      for (let e = c.callee.k === 'attr' ? c.callee.o : undefined; e && (e.k === 'call' || e.k === 'attr'); e = e.k === 'call' ? e.f : e.o) {
-        if (e.k === 'call' && this.canonical(mod, e.f) === SESSION_QUERY) { built = true; break; }
-      }
-      if (built) (QUERY_RUNS.has(m) ? uses.ranHere : uses.sqlOnly).add(c.start);
+      if (chainCall(receiverExpr(c.callee), (e) => this.canonical(mod, e.f) === SESSION_QUERY)) (QUERY_RUNS.has(m) ? uses.ranHere : uses.sqlOnly).add(c.start);
     }
     // Calls that run a Query name or take one: those inside the function's text (its lambdas and defs too).
     const order = this.callsByStart(mod);
@@ -713,20 +721,17 @@ export class CallGraph {
     for (let k = lo; k < order.length; k++) {
       const c = calls[order[k]];
       if (c.start >= fn.end) break;
-      if (c.callee.k === 'attr') {
-        const m = this.queryMethod(mod, c);
-        if (m && QUERY_RUNS.has(m)) {
-          let root: Expr = c.callee.o;
-          while (root.k === 'call' || root.k === 'attr') root = root.k === 'call' ? root.f : root.o;
-          if (root.k === 'name') this.noteBuild(mod, root, uses.ranLater);
-        }
+      const m = this.queryMethod(mod, c);
+      if (m !== undefined && QUERY_RUNS.has(m) && c.callee.k === 'attr') {
+        const root = chainRoot(c.callee);
+        if (root.k === 'name') this.noteBuild(mod, root, uses.ranLater);
       }
       // Handed over only to code whose own analysis sees the Query run (a workspace function, an
       // offload's thread, another Query's method): `list(q)`, `enumerate(q)` or a library's call run
       // it here, and the build stays the finding.
       if (!c.args.length && !Object.keys(c.kw).length) continue;
       const callee = this.canonical(mod, c.callee);
-      if (this.queryMethod(mod, c) === undefined && (callee === undefined || (!offloadOf(callee) && !this.index.functions.has(callee)))) continue;
+      if (m === undefined && (callee === undefined || (!offloadOf(callee) && !this.index.functions.has(callee)))) continue;
       for (const a of c.args) this.handedOver(mod, a, uses.ranLater);
       for (const k in c.kw) this.handedOver(mod, c.kw[k], uses.ranLater);
     }
@@ -768,21 +773,18 @@ export class CallGraph {
       const hit = mod.resolver.lookup(n.n, scopeOf(n), offsetOf(n));
       const x = hit?.b.kind === 'value' ? hit.b.expr : undefined;
       if (!x || this.canonical(mod, x) !== QUERY) return;
-      let e: Expr = x;
-      while (e.k === 'call' || e.k === 'attr') {
-        if (e.k === 'call' && e.f.k === 'attr' && e.f.a === 'query') {
-          // A whole-file build's call expression is its site; another build's names are its own (a
-          // whole-file build shares one name object among its uses), so the name that starts it says where.
-          if (e instanceof CallSite) { out.add(e.start); return; }
-          let left: Expr = e;
-          while (left.k === 'call' || left.k === 'attr') left = left.k === 'call' ? left.f : left.o;
-          if (left.k === 'name') out.add(offsetOf(left));
-          return;
-        }
-        e = e.k === 'call' ? e.f : e.o;
+      const build = chainCall(x, (e) => e.f.k === 'attr' && e.f.a === 'query');
+      if (build) {
+        // A whole-file build's call expression is its site; another build's names are its own (a
+        // whole-file build shares one name object among its uses), so the name that starts it says where.
+        if (build instanceof CallSite) { out.add(build.start); return; }
+        const left = chainRoot(build);
+        if (left.k === 'name') out.add(offsetOf(left));
+        return;
       }
-      if (e.k !== 'name') return;
-      n = e;
+      const root = chainRoot(x);
+      if (root.k !== 'name') return;
+      n = root;
     }
   }
 
