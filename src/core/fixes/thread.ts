@@ -48,18 +48,16 @@ function threadMove(ctx: FixContext, t: Target): ThreadMove | undefined {
   // A streamed requests response reads its body later (iter_content, .content), back on the loop.
   if (/^requests\./.test(t.finding.call) && t.site.kw.stream && !(t.site.kw.stream.k === 'num' && t.site.kw.stream.v === 0)) problems.push('stream=True: the body is read later, on the event loop');
   // Chained calls on the result (`.filter(...).first()`) block too; plain `.attr` / `[i]` reads do not.
-  const fullEnd = trailerEnd(ctx.text, t.site.end);
-  let chainEnd = fullEnd;
-  if (!/\(/.test(stripStrings(ctx.text.slice(t.site.end, chainEnd)))) chainEnd = t.site.end;
+  const tr = trailers(ctx.text, t.site.end);
+  let chainEnd = /\(/.test(stripStrings(ctx.text.slice(t.site.end, tr.end))) ? tr.end : t.site.end;
   const lazy = !t.finding.chain.length && LAZY.test(t.finding.call);
   // A legacy SQLAlchemy Query runs its SQL at a terminal call, a subscript, or where it is iterated.
   let query = false;
   if (!t.finding.chain.length && t.finding.call === SESSION_QUERY) {
-    const { last, runs } = queryTrailers(ctx.text, t.site.end, fullEnd);
-    chainEnd = fullEnd;
+    chainEnd = tr.end;
     // A terminal call or a subscript runs the SQL: the whole expression moves (`.first().name` too).
-    if (!runs) {
-      if (last === '.') problems.push('the expression ends in an attribute of the Query (a bound method runs its SQL where it is called)');
+    if (!tr.queryRuns) {
+      if (tr.last === '.') problems.push('the expression ends in an attribute of the Query (a bound method runs its SQL where it is called)');
       else query = true;
     }
   }
@@ -130,47 +128,39 @@ export function threadFix(ctx: FixContext, t: Target, variant: ThreadVariant, wa
  */
 const TRAILER_NAME = /^(?:[ \t\r\n\\]|#[^\n]*\n)*\.[ \t]*([A-Za-z_]\w*)/;
 
-/**
- * The end of `.name`, `(...)` and `[...]` trailers after `end`. A `.name` may follow a line break
- * (inside brackets; no statement starts with `.name`); a bracket only on the same line.
- */
-export function trailerEnd(text: string, end: number): number {
-  let i = end;
-  for (;;) {
-    const m = TRAILER_NAME.exec(text.slice(i, i + 400));
-    if (m) { i += m[0].length; continue; }
-    const open = /^[ \t]*([([])/.exec(text.slice(i, i + 50));
-    if (open) {
-      const at = i + open[0].length - 1;
-      const close = matching(text, at);
-      if (close < 0) return end;
-      i = close + 1;
-      continue;
-    }
-    return i;
-  }
+/** The `.name`, `(...)` and `[...]` trailers after an expression (see trailers). */
+interface Trailers {
+  /** Where they end (where they start when a bracket does not close). */
+  end: number;
+  /** The last one: a called method's name, '.' for an attribute, '[]' for a subscript, '()' for none. */
+  last: string;
+  /** Whether one runs a legacy Query's SQL: a terminal method called (QUERY_RUNS) or a subscript. */
+  queryRuns: boolean;
 }
 
 /**
- * The trailers from `end` to `stop` on a Query: whether one runs its SQL (a terminal call such as
- * `.first()`, or a subscript), and the last one: a method's name when it is a call, '.' for an
- * attribute, '[]' for a subscript, '()' when there is none.
+ * The trailers after `end`. A `.name` may follow a line break (inside brackets; no statement starts
+ * with `.name`); a bracket only on the same line.
  */
-function queryTrailers(text: string, end: number, stop: number): { last: string; runs: boolean } {
+function trailers(text: string, end: number): Trailers {
   let last = '()';
-  let runs = false;
+  let queryRuns = false;
   let i = end;
-  while (i < stop) {
+  for (;;) {
     const m = TRAILER_NAME.exec(text.slice(i, i + 400));
-    if (m) { i += m[0].length; last = /^[ \t]*\(/.test(text.slice(i, i + 50)) ? m[1] : '.'; if (QUERY_RUNS.has(last)) runs = true; continue; }
+    if (m) {
+      i += m[0].length;
+      last = /^[ \t]*\(/.test(text.slice(i, i + 50)) ? m[1] : '.';
+      if (QUERY_RUNS.has(last)) queryRuns = true;
+      continue;
+    }
     const open = /^[ \t]*([([])/.exec(text.slice(i, i + 50));
-    if (!open) break;
+    if (!open) return { end: i, last, queryRuns };
     const close = matching(text, i + open[0].length - 1);
-    if (close < 0) break;
-    if (open[1] === '[') { last = '[]'; runs = true; }
+    if (close < 0) return { end, last: '()', queryRuns: false };
+    if (open[1] === '[') { last = '[]'; queryRuns = true; }
     i = close + 1;
   }
-  return { last, runs };
 }
 
 /** Whether text[start, end) is the whole iterable of a for statement's header (`for x in EXPR:`). */
