@@ -9,7 +9,10 @@ export const DOCS_URL = 'https://github.com/loopwise/loopwise#';
 
 /** Control characters: C0 (line breaks and tabs included), DEL and C1. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** CONTROL but a line feed (printableLines keeps the line breaks of a text made of lines). */
+const CONTROL_BUT_LF = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
 const NAMED_CONTROL: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const escapeControl = (c: string): string => NAMED_CONTROL[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 
 /**
  * Text for a terminal from a file name or from the code: control characters written as escapes
@@ -17,16 +20,12 @@ const NAMED_CONTROL: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': 
  * apart, forge one, or send the terminal an escape sequence (colours, title, clear screen).
  */
 export function printable(s: string): string {
-  CONTROL.lastIndex = 0;
-  if (!CONTROL.test(s)) return s;
-  return s.replace(CONTROL, (c) => NAMED_CONTROL[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return s.replace(CONTROL, escapeControl);
 }
 
 /** printable() on each line of a text made of lines (the line breaks stay). */
 export function printableLines(s: string): string {
-  CONTROL.lastIndex = 0;
-  if (!CONTROL.test(s.replace(/\n/g, ''))) return s;
-  return s.split('\n').map(printable).join('\n');
+  return s.replace(CONTROL_BUT_LF, escapeControl);
 }
 
 export function formatText(r: ScanResult): string {

@@ -5,11 +5,7 @@ import type { Finding, Fix, TextEdit } from '../types';
 
 const IMPORT_LINE = /^(\r?\n)*(import|from) /;
 
-function sameEdit(a: TextEdit, b: TextEdit): boolean {
-  return a.start === b.start && a.end === b.end && a.newText === b.newText;
-}
-
-/** One key per distinct edit (sameEdit). */
+/** One key per distinct edit (same start, end and text). */
 function editKey(e: TextEdit): string {
   return `${e.start}:${e.end}:${e.newText}`;
 }
