@@ -8,6 +8,7 @@ import { localizeMessage } from '../core/i18n/diagnostics';
 import { FAMILIES, OTHER_CODES } from '../core/rules';
 import type { Finding, HandlerReport } from '../core/types';
 import { t } from './l10n';
+import type { OverBudget } from './workspace';
 
 export const DOCS_URL = 'https://github.com/loopwise/loopwise#';
 const RULE_NAMES = new Map<string, string>([...FAMILIES, ...OTHER_CODES].map((r) => [r.code, r.name]));
@@ -55,24 +56,15 @@ export function toDiagnostic(f: Finding): Diagnostic {
   return d;
 }
 
-/** The note a file gets instead of findings when its analysis went over the time budget. */
-export function budgetDiagnostic(ms: number, budgetMs: number): Diagnostic {
-  return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: DiagnosticSeverity.Information,
-    source: 'loopwise',
-    message: t('Loopwise: analysing this file took {0} ms, over the {1} ms budget (loopwise.run.fileBudgetMs); no findings are shown for it until it changes.', Math.round(ms), budgetMs),
-  };
-}
-
-/** The note of an open document over the size limit (workspace.ts MAX_DOCUMENT_CHARS), which is not analysed. */
-export function sizeDiagnostic(chars: number): Diagnostic {
-  return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: DiagnosticSeverity.Information,
-    source: 'loopwise',
-    message: t('Loopwise: this file has {0} characters, over the {1} the analysis reads (the CLI skips such files too, see --max-file-size); it is not analysed.', chars.toLocaleString('en-US'), MAX_FILE_BYTES.toLocaleString('en-US')),
-  };
+/**
+ * The note of a file that gets no findings (workspace.ts OverBudget): its analysis took longer than the
+ * budget, or it is an open document over the size limit (MAX_DOCUMENT_CHARS), which is not analysed.
+ */
+export function notAnalysedDiagnostic(over: OverBudget): Diagnostic {
+  const message = over.chars !== undefined
+    ? t('Loopwise: this file has {0} characters, over the {1} the analysis reads (the CLI skips such files too, see --max-file-size); it is not analysed.', over.chars.toLocaleString('en-US'), MAX_FILE_BYTES.toLocaleString('en-US'))
+    : t('Loopwise: analysing this file took {0} ms, over the {1} ms budget (loopwise.run.fileBudgetMs); no findings are shown for it until it changes.', Math.round(over.ms), over.budgetMs);
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'loopwise', message };
 }
 
 function why(f: Finding): string {

@@ -14,7 +14,7 @@ import { differingSpan } from '../core/analyzer';
 import { fixAllEdits } from '../core/fixes/pipeline';
 import type { Finding, Fix, TextEdit } from '../core/types';
 import { Advisor } from './advice';
-import { budgetDiagnostic, contains, findingRange, hoverFor, intersects, LENS_KINDS, lensTitle, setClientLocale, sizeDiagnostic, toDiagnostic } from './convert';
+import { contains, findingRange, hoverFor, intersects, LENS_KINDS, lensTitle, notAnalysedDiagnostic, setClientLocale, toDiagnostic } from './convert';
 import { setLocale, t } from './l10n';
 import { ADVICE_REQUEST, type AdviceParams, DID_ANALYZE_NOTIFICATION, FIX_ALL_COMMAND, FIX_ALL_KIND, type ServerStats, STATS_REQUEST } from './protocol';
 import { canonicalUri, ServerWorkspace } from './workspace';
@@ -58,7 +58,7 @@ export function startServer(connection: Connection, opts: { grammarDir?: string 
       return v ?? initSettings;
     },
     publish: (file, version, findings, over) => {
-      const diagnostics = over ? [over.chars !== undefined ? sizeDiagnostic(over.chars) : budgetDiagnostic(over.ms, over.budgetMs)] : findings.map(toDiagnostic);
+      const diagnostics = over ? [notAnalysedDiagnostic(over)] : findings.map(toDiagnostic);
       void connection.sendDiagnostics({ uri: file, version, diagnostics });
     },
     didAnalyze: (folder, findings) => {

@@ -520,7 +520,7 @@ export class ServerWorkspace {
       const sig = over ? (over.chars !== undefined ? `size:${over.chars}` : `budget:${over.ms}`) : JSON.stringify(findings.map((f) => [f.line, f.column, f.endLine, f.endColumn, f.code, f.severity, f.message, f.chain, f.also ?? null]));
       const had = this.published.get(file);
       if (had === sig || (had === undefined && sig === '[]')) continue;
-      this.host.publish(file, e?.version, over ? [] : findings, over && { ms: over.ms, budgetMs: over.budgetMs, ...(over.chars !== undefined ? { chars: over.chars } : {}) });
+      this.host.publish(file, e?.version, over ? [] : findings, over);
       if (sig === '[]') { this.published.delete(file); this.folderOfPublished.delete(file); } else { this.published.set(file, sig); this.folderOfPublished.set(file, folder); }
     }
     this.host.didAnalyze(folder, r.findings.length);
