@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { BATCH_HEAP_ENV, FREEZE_YOUNG } from '../core/batchHeap';
+import { BATCH_HEAP_ENV, FREEZE_YOUNG, hasNodeOption } from '../core/batchHeap';
 
 /** The inlining limit of BATCH_V8_FLAGS: set only when no code ran before the launcher (see batchV8Flags). */
 const INLINE_LIMIT = '--max-inlined-bytecode-size=100';
@@ -26,8 +26,7 @@ export const BATCH_V8_FLAGS: readonly string[] = ['--interrupt-budget=500000', I
  * test runner's hooks).
  */
 export function runsPreloads(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): boolean {
-  const preload = /^(?:-r|--require|--import|--loader|--experimental-loader)(?:=|$)/;
-  return execArgv.some((a) => preload.test(a)) || nodeOptions.split(/\s+/).some((a) => preload.test(a));
+  return hasNodeOption(/^(?:-r|--require|--import|--loader|--experimental-loader)(?:=|$)/, execArgv, nodeOptions);
 }
 
 /**

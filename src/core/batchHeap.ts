@@ -25,6 +25,11 @@ export const FREEZE_YOUNG = '--semi-space-growth-factor=1';
 export const SERVER_SEMI_SPACE_MB = 8;
 export const SERVER_NODE_ARGS = [`--min-semi-space-size=${SERVER_SEMI_SPACE_MB}`, `--max-semi-space-size=${SERVER_SEMI_SPACE_MB}`];
 
+/** Whether a Node option on the command line (`execArgv`) or in NODE_OPTIONS matches `option`. */
+export function hasNodeOption(option: RegExp, execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): boolean {
+  return execArgv.some((a) => option.test(a)) || nodeOptions.split(/\s+/).some((a) => option.test(a));
+}
+
 /** Freezes the young generation again when this is a batch run that froze it. */
 export function keepYoungSmall(): void {
   if (process.env[BATCH_HEAP_ENV] === '1') setFlagsFromString(FREEZE_YOUNG);

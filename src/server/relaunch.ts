@@ -10,7 +10,7 @@
 // exits when the parent's channel closes (the parent killed with SIGKILL): no orphan.
 // This file is bundled into the launcher (dist/cli.js): Node's modules only.
 import { spawn } from 'node:child_process';
-import { SERVER_NODE_ARGS } from '../core/batchHeap';
+import { hasNodeOption, SERVER_NODE_ARGS } from '../core/batchHeap';
 
 /** "0": `loopwise server` runs in the process it was started in, whatever its young generation. */
 export const RELAUNCH_ENV = 'LOOPWISE_SERVER_RELAUNCH';
@@ -28,8 +28,7 @@ const OWN_CHOICE = /^--(?:(?:min|max)[-_]semi[-_]space[-_]size|semi[-_]space[-_]
  */
 export function shouldRelaunch(execArgv: readonly string[] = process.execArgv, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env[RELAUNCH_ENV] === '0' || env[CHILD_ENV] === '1') return false;
-  const options = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
-  return !options.some((a) => OWN_CHOICE.test(a));
+  return !hasNodeOption(OWN_CHOICE, execArgv, env.NODE_OPTIONS ?? '');
 }
 
 /**
