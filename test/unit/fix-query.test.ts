@@ -67,4 +67,18 @@ describe('thread fix on a legacy SQLAlchemy Query', () => {
     assert.equal(fixed, '    x = await asyncio.to_thread(lambda: db.query(User).filter(User.id == 1).first().name)');
     assert.equal(fix.isPreferred, true);
   });
+
+  it('a comprehension over a Query: drained in the thread, preferred, as a for loop is', async () => {
+    const { fix, fixed } = await threadFixOf('x = [u.name for u in db.query(User).filter(User.active == True)]');
+    assert.equal(fixed, '    x = [u.name for u in await asyncio.to_thread(lambda: list(db.query(User).filter(User.active == True)))]');
+    assert.equal(fix.isPreferred, true);
+  });
+
+  it('a generator expression over a Query: no thread fix (an await there would make it an async generator)', async () => {
+    const a = await analyzer();
+    const result = analyzeText(a, 'app.py', `${HEAD}    x = (u.name for u in db.query(User))\n    return list(x)\n`);
+    const f = result.findings.find((x) => x.code === 'LW105');
+    assert.ok(f);
+    assert.deepEqual(f.fixes.filter((x) => x.kind.startsWith('thread')), []);
+  });
 });

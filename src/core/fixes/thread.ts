@@ -71,9 +71,10 @@ function threadMove(ctx: FixContext, t: Target): ThreadMove | undefined {
       if (/^os\.(walk|fwalk)$/.test(t.finding.call) && prunes(ctx, t)) problems.push('the loop prunes the lists os.walk yields; a drained walk ignores that');
     } else if (query) {
       // Moving only the build would leave the SELECT on the loop: the thread drains the Query. A for
-      // loop over it iterates the list the same way; any other use now gets a list, not a Query.
+      // loop or comprehension over it (the model's forIterable, set on every call the iterable starts
+      // with) iterates the list the same way; any other use now gets a list, not a Query.
       expr = `list(${expr})`;
-      if (!isForIterable(ctx.text, t.site.start, chainEnd)) problems.push('the Query runs where its value is used: list(...) runs it in the thread, so its uses get a list, not a Query');
+      if (!t.site.forIterable) problems.push('the Query runs where its value is used: list(...) runs it in the thread, so its uses get a list, not a Query');
     }
     return { callee, problems, lazy: lazy || query, expr, end: chainEnd };
   }
@@ -161,11 +162,6 @@ function trailers(text: string, end: number): Trailers {
     if (open[1] === '[') { last = '[]'; queryRuns = true; }
     i = close + 1;
   }
-}
-
-/** Whether text[start, end) is the whole iterable of a for statement's header (`for x in EXPR:`). */
-function isForIterable(text: string, start: number, end: number): boolean {
-  return /(^|[^\w.])for\s[^\n]*\sin[ \t]+$/.test(text.slice(Math.max(0, start - 200), start)) && /^[ \t]*:/.test(text.slice(end, end + 50));
 }
 
 function matching(text: string, open: number): number {
